@@ -1,0 +1,51 @@
+# Thin wrapper over CMake. `make test` and `make run` work as the only command
+# on a fresh Debian 12 machine: they install what is missing first.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+PREFIX     ?= /usr/local
+PORT       ?= 9501
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+# CI (CI=true) turns every warning into an error.
+WERROR     ?= $(if $(filter true 1 yes,$(CI)),ON,OFF)
+CMAKE_ARGS ?=
+
+.PHONY: all deps build test asan run bench install format clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DSWIRL_WERROR=$(WERROR) $(CMAKE_ARGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake -S . -B $(BUILD) -DSWIRL_WERROR=$(WERROR) $(CMAKE_ARGS) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j 2
+
+asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSWIRL_SANITIZE=ON -DSWIRL_WERROR=$(WERROR) $(CMAKE_ARGS)
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j 2
+
+run: build
+	@echo "swirl echo server on 127.0.0.1:$(PORT) — talk to it with:"
+	@echo "    printf hi | nc -q1 127.0.0.1 $(PORT)"
+	@echo "Ctrl-C stops it."
+	$(BUILD)/swirl echo --host 127.0.0.1 --port $(PORT)
+
+bench: build
+	@bench/run.sh $(BUILD)
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,12 @@
+/* swirl/swirl.h — the umbrella header: include this one to get every module. */
+#ifndef SWIRL_SWIRL_H
+#define SWIRL_SWIRL_H
+
+#include <swirl/version.h>
+#include <swirl/error.h>
+#include <swirl/core.h>
+#include <swirl/event.h>
+#include <swirl/net.h>
+#include <swirl/protocol.h>
+
+#endif

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install the Debian packages swirl needs to build and test. As root it runs
+# apt-get; otherwise it prints the exact command and fails if anything is missing.
+set -euo pipefail
+
+packages=(build-essential cmake pkg-config libcriterion-dev netcat-openbsd)
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "deps: not a Debian system; make sure these are installed: ${packages[*]}" >&2
+    exit 0
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+cmd="apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+    echo "deps: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+    echo "deps: missing Debian packages: ${missing[*]}" >&2
+    echo "deps: run as root:  $cmd" >&2
+    exit 1
+fi

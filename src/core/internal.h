@@ -1,0 +1,18 @@
+/* src/core/internal.h — core helpers shared by every layer; never installed. */
+#ifndef SWIRL_CORE_INTERNAL_H
+#define SWIRL_CORE_INTERNAL_H
+
+#include <errno.h>
+#include <swirl/core.h>
+
+/* Record `code` and a printf-formatted message naming the culprit as this
+ * thread's last error, and return `code` (so `return swirl__error(...)`).
+ * A message ending in ':' gets swirl_strerror(code) appended. */
+int swirl__error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* -errno of the current errno, never 0 (falls back to -EIO). */
+static inline int swirl__neg_errno(void) { return errno > 0 ? -errno : -EIO; }
+
+#define SWIRL__UNUSED(x) ((void)(x))
+
+#endif

@@ -1,0 +1,142 @@
+/* src/core/log.c — the process-wide log: level filter, stderr or a file,
+ * one write() per line so lines from many processes never interleave. */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* Per-process singleton: where and what to log. The fd is swapped with
+ * dup3() onto a fixed number, so a writer on another thread never writes to
+ * a closed or reused descriptor. */
+static struct {
+    atomic_int level;
+    atomic_int fd;
+    char path[4096];
+} swirl__log = {SWIRL_LOG_INFO, 2, ""};
+
+static const char *const level_names[] = {"DEBUG",   "TRACE", "INFO", "NOTICE",
+                                          "WARNING", "ERROR", "NONE"};
+
+int swirl_log_set_level(int level) {
+    if (level < SWIRL_LOG_DEBUG || level > SWIRL_LOG_NONE)
+        return swirl__error(SWIRL_EBADARG, "log_level: expected 0..6, got %d", level);
+    atomic_store(&swirl__log.level, level);
+    return 0;
+}
+
+int swirl_log_get_level(void) { return atomic_load(&swirl__log.level); }
+
+int swirl_log_level_parse(const char *name) {
+    if (!name || !*name)
+        return swirl__error(SWIRL_EBADARG, "log_level: empty");
+    if (name[0] >= '0' && name[0] <= '6' && name[1] == '\0')
+        return name[0] - '0';
+    for (int i = 0; i <= SWIRL_LOG_NONE; i++)
+        if (strcasecmp(name, level_names[i]) == 0)
+            return i;
+    if (strcasecmp(name, "warn") == 0)
+        return SWIRL_LOG_WARNING;
+    return swirl__error(SWIRL_EBADARG,
+                        "log_level: expected debug, trace, info, notice, warning, error, none "
+                        "or 0..6, got \"%s\"",
+                        name);
+}
+
+static int open_log(const char *path) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return swirl__error(swirl__neg_errno(), "log_file \"%s\":", path);
+    return fd;
+}
+
+/* Point the log at `newfd` (consumed). */
+static int install_fd(int newfd) {
+    int cur = atomic_load(&swirl__log.fd);
+    if (cur == 2) {
+        atomic_store(&swirl__log.fd, newfd);
+        return 0;
+    }
+    if (dup3(newfd, cur, O_CLOEXEC) < 0) {
+        int rc = swirl__error(swirl__neg_errno(), "log_file: dup3:");
+        close(newfd);
+        return rc;
+    }
+    close(newfd);
+    return 0;
+}
+
+int swirl_log_set_file(const char *path) {
+    if (!path) {
+        int cur = atomic_exchange(&swirl__log.fd, 2);
+        if (cur != 2)
+            close(cur);
+        swirl__log.path[0] = '\0';
+        return 0;
+    }
+    if (strlen(path) >= sizeof(swirl__log.path))
+        return swirl__error(-ENAMETOOLONG, "log_file: path too long (%zu bytes)", strlen(path));
+    int fd = open_log(path);
+    if (fd < 0)
+        return fd;
+    int rc = install_fd(fd);
+    if (rc == 0)
+        snprintf(swirl__log.path, sizeof(swirl__log.path), "%s", path);
+    return rc;
+}
+
+int swirl_log_reopen(void) {
+    if (swirl__log.path[0] == '\0')
+        return 0;
+    int fd = open_log(swirl__log.path);
+    if (fd < 0)
+        return fd;
+    return install_fd(fd);
+}
+
+void swirl_logv(int level, const char *fmt, va_list ap) {
+    if (level < atomic_load(&swirl__log.level) || level < 0 || level >= SWIRL_LOG_NONE)
+        return;
+    char line[2048];
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    localtime_r(&ts.tv_sec, &tm);
+    int n = (int)strftime(line, sizeof(line), "%Y-%m-%d %H:%M:%S", &tm);
+    n += snprintf(line + n, sizeof(line) - (size_t)n, ".%03ld [%d] %s ", ts.tv_nsec / 1000000,
+                  (int)getpid(), level_names[level]);
+    int m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+    if (m < 0)
+        m = 0;
+    n += m;
+    if (n > (int)sizeof(line) - 2) {
+        n = (int)sizeof(line) - 5;
+        memcpy(line + n, "...", 3); /* truncated */
+        n += 3;
+    }
+    line[n++] = '\n';
+    int fd = atomic_load(&swirl__log.fd);
+    for (ssize_t off = 0; off < n;) {
+        ssize_t w = write(fd, line + off, (size_t)(n - off));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        off += w;
+    }
+}
+
+void swirl_log(int level, const char *fmt, ...) {
+    int saved = errno; /* logging must not disturb the caller's errno */
+    va_list ap;
+    va_start(ap, fmt);
+    swirl_logv(level, fmt, ap);
+    va_end(ap);
+    errno = saved;
+}

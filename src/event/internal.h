@@ -1,0 +1,90 @@
+/* src/event/internal.h — the loop's private state, shared by loop.c,
+ * timer.c, signal.c and the backends; never installed. */
+#ifndef SWIRL_EVENT_INTERNAL_H
+#define SWIRL_EVENT_INTERNAL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <swirl/core.h>
+#include <swirl/event.h>
+
+#include "backend.h"
+
+#define SWIRL__READY_MAX 256
+
+/* Per-fd state, in a table indexed by fd (fds are small and dense). */
+typedef struct swirl__fd {
+    swirl_io_cb on_read;
+    swirl_io_cb on_write;
+    void *user;
+    swirl_buf_t wbuf;   /* bytes the kernel has not taken yet */
+    size_t write_limit; /* most bytes wbuf may hold */
+    uint32_t gen;       /* changes on every add: events for an older gen are stale */
+    int error;          /* a buffered flush failed with this; the fd is broken */
+    uint8_t registered;
+    uint8_t internal;     /* the loop's own fd (signalfd): not counted as user work */
+    uint8_t user_events;  /* SWIRL_EV_* the owner asked for */
+    uint8_t armed_events; /* SWIRL_EV_* currently in the backend */
+} swirl__fd_t;
+
+typedef struct swirl__timer swirl__timer_t;
+
+typedef struct swirl__defer {
+    struct swirl__defer *next;
+    swirl_defer_cb cb;
+    void *user;
+} swirl__defer_t;
+
+struct swirl_loop {
+    const swirl__backend_ops_t *ops;
+    void *backend;
+    swirl__ready_t ready[SWIRL__READY_MAX];
+
+    swirl__fd_t *fds;
+    int fds_cap;
+    size_t user_fds; /* registered fds that keep the loop alive */
+    uint32_t next_gen;
+
+    uint64_t now_ns; /* cached monotonic time, refreshed each iteration */
+    bool stop;
+    bool running;
+
+    /* timers: a min-heap by (deadline, seq) plus an id -> timer map */
+    swirl__timer_t **heap;
+    size_t heap_len, heap_cap;
+    swirl__timer_t **map; /* open addressing, linear probing, power-of-two size */
+    size_t map_cap;
+    int64_t next_timer_id;
+    uint64_t next_timer_seq;
+
+    /* deferred calls, FIFO */
+    swirl__defer_t *defer_head, *defer_tail;
+
+    /* signals */
+    int sigfd;
+    sigset_t sigset;      /* watched signals */
+    sigset_t was_blocked; /* of the watched ones, those already blocked before */
+    int nsignals;
+    struct {
+        swirl_signal_cb cb;
+        void *user;
+    } sig[65];
+};
+
+/* Register one of the loop's own fds (not counted as user work). */
+int swirl__loop_add_internal(swirl_loop_t *loop, int fd, swirl_io_cb on_read, void *user);
+/* Remove it again. */
+void swirl__loop_del_internal(swirl_loop_t *loop, int fd);
+
+/* timer.c */
+/* Nanoseconds until the first timer is due (0 if overdue), or -1 if none. */
+int64_t swirl__timers_next(swirl_loop_t *loop);
+/* Run every timer due at loop->now_ns (not those created while running). */
+void swirl__timers_run(swirl_loop_t *loop);
+void swirl__timers_free(swirl_loop_t *loop);
+
+/* signal.c */
+void swirl__signals_free(swirl_loop_t *loop);
+
+#endif

@@ -1,0 +1,378 @@
+/* src/event/loop.c — the reactor: fd registration, dispatch with stale-event
+ * skipping, buffered non-blocking writes, deferred calls and the run loop.
+ * Timers live in timer.c and signals in signal.c. */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <swirl/net.h>
+
+#include "../core/internal.h"
+#include "internal.h"
+
+int swirl_loop_new(swirl_loop_t **out) {
+    if (!out)
+        return SWIRL_EBADARG;
+    swirl_loop_t *loop = swirl_calloc(1, sizeof(*loop));
+    if (!loop)
+        return -ENOMEM;
+    loop->ops = &swirl__backend_epoll;
+    loop->sigfd = -1;
+    loop->next_timer_id = 1;
+    sigemptyset(&loop->sigset);
+    sigemptyset(&loop->was_blocked);
+    int rc = loop->ops->init(loop);
+    if (rc < 0) {
+        swirl_free(loop);
+        return swirl__error(rc, "event loop: %s backend:", swirl__backend_epoll.name);
+    }
+    loop->now_ns = swirl_clock_ns();
+    *out = loop;
+    return 0;
+}
+
+void swirl_loop_free(swirl_loop_t *loop) {
+    if (!loop)
+        return;
+    swirl__signals_free(loop);
+    swirl__timers_free(loop);
+    for (swirl__defer_t *d = loop->defer_head, *next; d; d = next) {
+        next = d->next;
+        swirl_free(d);
+    }
+    for (int fd = 0; fd < loop->fds_cap; fd++)
+        swirl_buf_destroy(&loop->fds[fd].wbuf);
+    swirl_free(loop->fds);
+    loop->ops->destroy(loop);
+    swirl_free(loop);
+}
+
+const char *swirl_loop_backend(const swirl_loop_t *loop) { return loop->ops->name; }
+
+uint64_t swirl_loop_now(const swirl_loop_t *loop) { return loop->now_ns / 1000000u; }
+
+void swirl_loop_stop(swirl_loop_t *loop) { loop->stop = true; }
+
+/* ---- fd table ---------------------------------------------------------------------------- */
+
+static swirl__fd_t *fd_get(const swirl_loop_t *loop, int fd) {
+    if (fd < 0 || fd >= loop->fds_cap || !loop->fds[fd].registered)
+        return NULL;
+    return &loop->fds[fd];
+}
+
+static int fd_table_grow(swirl_loop_t *loop, int fd) {
+    if (fd < loop->fds_cap)
+        return 0;
+    int cap = loop->fds_cap ? loop->fds_cap : 64;
+    while (cap <= fd)
+        cap = cap > INT_MAX / 2 ? INT_MAX : cap * 2;
+    swirl__fd_t *p = swirl_realloc(loop->fds, (size_t)cap * sizeof(*p));
+    if (!p)
+        return -ENOMEM;
+    memset(p + loop->fds_cap, 0, (size_t)(cap - loop->fds_cap) * sizeof(*p));
+    loop->fds = p;
+    loop->fds_cap = cap;
+    return 0;
+}
+
+static uint64_t pack(int fd, uint32_t gen) { return ((uint64_t)gen << 32) | (uint32_t)fd; }
+
+/* Arm in the backend what the owner asked for, plus writability while bytes
+ * wait in the buffer. */
+static int fd_rearm(swirl_loop_t *loop, int fd) {
+    swirl__fd_t *e = &loop->fds[fd];
+    int want = e->user_events;
+    if (swirl_buf_size(&e->wbuf) > 0 && e->error == 0)
+        want |= SWIRL_EV_WRITE;
+    if (want == e->armed_events)
+        return 0;
+    int rc = loop->ops->ctl(loop, fd, e->armed_events, want, pack(fd, e->gen));
+    if (rc == 0)
+        e->armed_events = (uint8_t)want;
+    return rc;
+}
+
+static int fd_add(swirl_loop_t *loop, int fd, int events, swirl_io_cb on_read, swirl_io_cb on_write,
+                  void *user, bool internal) {
+    int rc = fd_table_grow(loop, fd);
+    if (rc < 0)
+        return rc;
+    swirl__fd_t *e = &loop->fds[fd];
+    swirl_buf_t keep = e->wbuf; /* reuse memory left by an earlier registration */
+    swirl_buf_clear(&keep);
+    *e = (swirl__fd_t){.on_read = on_read,
+                       .on_write = on_write,
+                       .user = user,
+                       .wbuf = keep,
+                       .write_limit = SWIRL_LOOP_WRITE_LIMIT_DEFAULT,
+                       .gen = ++loop->next_gen,
+                       .registered = 1,
+                       .internal = internal,
+                       .user_events = (uint8_t)events};
+    rc = fd_rearm(loop, fd);
+    if (rc < 0) {
+        e->registered = 0;
+        return rc;
+    }
+    if (!internal)
+        loop->user_fds++;
+    return 0;
+}
+
+int swirl_loop_add(swirl_loop_t *loop, int fd, int events, swirl_io_cb on_read,
+                   swirl_io_cb on_write, void *user) {
+    if (fd < 0)
+        return swirl__error(SWIRL_EBADARG, "loop add: bad fd %d", fd);
+    if ((events & ~(SWIRL_EV_READ | SWIRL_EV_WRITE)) ||
+        !(events & (SWIRL_EV_READ | SWIRL_EV_WRITE)))
+        return swirl__error(SWIRL_EBADARG,
+                            "loop add fd %d: events must be READ and/or WRITE, got 0x%x", fd,
+                            (unsigned)events);
+    if (((events & SWIRL_EV_READ) && !on_read) || ((events & SWIRL_EV_WRITE) && !on_write))
+        return swirl__error(SWIRL_EBADARG, "loop add fd %d: missing callback for an event", fd);
+    if (fd_get(loop, fd))
+        return swirl__error(SWIRL_EEXISTS, "loop add fd %d: already registered", fd);
+    int rc = fd_add(loop, fd, events, on_read, on_write, user, false);
+    if (rc < 0)
+        return swirl__error(rc, "loop add fd %d:", fd);
+    return 0;
+}
+
+int swirl_loop_set(swirl_loop_t *loop, int fd, int events, swirl_io_cb on_read,
+                   swirl_io_cb on_write) {
+    swirl__fd_t *e = fd_get(loop, fd);
+    if (!e || e->internal)
+        return swirl__error(SWIRL_ENOTREG, "loop set fd %d: not registered", fd);
+    if (events & ~(SWIRL_EV_READ | SWIRL_EV_WRITE))
+        return swirl__error(SWIRL_EBADARG, "loop set fd %d: bad events 0x%x", fd, (unsigned)events);
+    swirl_io_cb r = on_read ? on_read : e->on_read;
+    swirl_io_cb w = on_write ? on_write : e->on_write;
+    if (((events & SWIRL_EV_READ) && !r) || ((events & SWIRL_EV_WRITE) && !w))
+        return swirl__error(SWIRL_EBADARG, "loop set fd %d: missing callback for an event", fd);
+    e->on_read = r;
+    e->on_write = w;
+    e->user_events = (uint8_t)events;
+    int rc = fd_rearm(loop, fd);
+    return rc < 0 ? swirl__error(rc, "loop set fd %d:", fd) : 0;
+}
+
+static void fd_del(swirl_loop_t *loop, int fd) {
+    swirl__fd_t *e = &loop->fds[fd];
+    loop->ops->ctl(loop, fd, e->armed_events, 0, 0);
+    if (!e->internal)
+        loop->user_fds--;
+    e->registered = 0;
+    e->armed_events = 0;
+    e->gen = 0;
+    swirl_buf_clear(&e->wbuf);
+    /* Give back a large buffer now rather than hold it for a future fd. */
+    if (e->wbuf.cap > 64 * 1024)
+        swirl_buf_destroy(&e->wbuf);
+}
+
+int swirl_loop_del(swirl_loop_t *loop, int fd) {
+    swirl__fd_t *e = fd_get(loop, fd);
+    if (!e || e->internal)
+        return swirl__error(SWIRL_ENOTREG, "loop del fd %d: not registered", fd);
+    fd_del(loop, fd);
+    return 0;
+}
+
+bool swirl_loop_has(const swirl_loop_t *loop, int fd) {
+    const swirl__fd_t *e = fd_get(loop, fd);
+    return e && !e->internal;
+}
+
+int swirl__loop_add_internal(swirl_loop_t *loop, int fd, swirl_io_cb on_read, void *user) {
+    return fd_add(loop, fd, SWIRL_EV_READ, on_read, NULL, user, true);
+}
+
+void swirl__loop_del_internal(swirl_loop_t *loop, int fd) {
+    if (fd_get(loop, fd))
+        fd_del(loop, fd);
+}
+
+/* ---- buffered writes --------------------------------------------------------------------- */
+
+ssize_t swirl_loop_write(swirl_loop_t *loop, int fd, const void *data, size_t len) {
+    swirl__fd_t *e = fd_get(loop, fd);
+    if (!e || e->internal)
+        return swirl__error(SWIRL_ENOTREG, "loop write fd %d: not registered", fd);
+    if (e->error)
+        return swirl__error(e->error, "loop write fd %d:", fd);
+    if (len == 0)
+        return 0;
+    size_t pending = swirl_buf_size(&e->wbuf);
+    if (len > e->write_limit || pending > e->write_limit - len)
+        return swirl__error(SWIRL_EBUFFULL,
+                            "loop write fd %d: %zu bytes would pass the write buffer limit "
+                            "(%zu buffered, limit %zu)",
+                            fd, len, pending, e->write_limit);
+    size_t done = 0;
+    if (pending == 0) {
+        ssize_t n = swirl_net_write(fd, data, len);
+        if (n < 0 && n != -EAGAIN) {
+            e->error = (int)n;
+            return swirl__error((int)n, "loop write fd %d:", fd);
+        }
+        if (n == (ssize_t)len)
+            return (ssize_t)len;
+        done = n > 0 ? (size_t)n : 0;
+    }
+    int rc = swirl_buf_append(&e->wbuf, (const char *)data + done, len - done);
+    if (rc < 0) {
+        if (done > 0) {
+            /* Part went out and the rest cannot be kept: the stream is cut. */
+            e->error = rc;
+            swirl_buf_clear(&e->wbuf);
+        }
+        return swirl__error(rc, "loop write fd %d: buffering %zu bytes:", fd, len - done);
+    }
+    rc = fd_rearm(loop, fd);
+    if (rc < 0) {
+        e->error = rc;
+        return swirl__error(rc, "loop write fd %d: arming for write:", fd);
+    }
+    return (ssize_t)len;
+}
+
+int swirl_loop_set_write_limit(swirl_loop_t *loop, int fd, size_t limit) {
+    swirl__fd_t *e = fd_get(loop, fd);
+    if (!e || e->internal)
+        return swirl__error(SWIRL_ENOTREG, "loop write limit fd %d: not registered", fd);
+    e->write_limit = limit;
+    return 0;
+}
+
+size_t swirl_loop_pending(const swirl_loop_t *loop, int fd) {
+    const swirl__fd_t *e = fd_get(loop, fd);
+    return e ? swirl_buf_size(&e->wbuf) : 0;
+}
+
+int swirl_loop_fd_error(const swirl_loop_t *loop, int fd) {
+    const swirl__fd_t *e = fd_get(loop, fd);
+    return e ? e->error : 0;
+}
+
+/* Send what is buffered. Returns 0 (all sent, or the kernel is full) or
+ * the error that broke the fd (buffer dropped). */
+static int flush(swirl_loop_t *loop, int fd) {
+    swirl__fd_t *e = &loop->fds[fd];
+    while (swirl_buf_size(&e->wbuf) > 0) {
+        ssize_t n = swirl_net_write(fd, swirl_buf_bytes(&e->wbuf), swirl_buf_size(&e->wbuf));
+        if (n == -EAGAIN)
+            break;
+        if (n < 0) {
+            e->error = (int)n;
+            swirl_buf_clear(&e->wbuf);
+            break;
+        }
+        swirl_buf_consume(&e->wbuf, (size_t)n);
+    }
+    fd_rearm(loop, fd);
+    return e->error;
+}
+
+/* ---- dispatch ---------------------------------------------------------------------------- */
+
+static void dispatch(swirl_loop_t *loop, const swirl__ready_t *r) {
+    int fd = (int)(uint32_t)r->data;
+    uint32_t gen = (uint32_t)(r->data >> 32);
+    swirl__fd_t *e = fd_get(loop, fd);
+    if (!e || e->gen != gen)
+        return; /* removed (and maybe reused) by an earlier callback this round */
+    int ev = r->events;
+    if ((ev & (SWIRL_EV_WRITE | SWIRL_EV_ERROR)) && swirl_buf_size(&e->wbuf) > 0) {
+        if (flush(loop, fd) < 0) {
+            ev |= SWIRL_EV_ERROR;
+            e = &loop->fds[fd];
+            if (!(e->user_events & (SWIRL_EV_READ | SWIRL_EV_WRITE)))
+                return; /* nobody to tell now; the next write returns the error */
+        }
+    }
+    e = &loop->fds[fd];
+    int user_ev = ev & (e->user_events | SWIRL_EV_ERROR);
+    if ((e->user_events & SWIRL_EV_READ) && (user_ev & (SWIRL_EV_READ | SWIRL_EV_ERROR))) {
+        e->on_read(loop, fd, user_ev, e->user);
+        e = fd_get(loop, fd);
+        if (!e || e->gen != gen)
+            return;
+        user_ev &= ~SWIRL_EV_ERROR; /* reported once */
+    }
+    if ((e->user_events & SWIRL_EV_WRITE) && (user_ev & (SWIRL_EV_WRITE | SWIRL_EV_ERROR)))
+        e->on_write(loop, fd, user_ev, e->user);
+}
+
+static void run_defers(swirl_loop_t *loop) {
+    swirl__defer_t *d = loop->defer_head;
+    loop->defer_head = loop->defer_tail = NULL; /* deferred from here on: next round */
+    while (d) {
+        swirl__defer_t *next = d->next;
+        d->cb(loop, d->user);
+        swirl_free(d);
+        d = next;
+    }
+}
+
+int swirl_loop_defer(swirl_loop_t *loop, swirl_defer_cb cb, void *user) {
+    if (!cb)
+        return swirl__error(SWIRL_EBADARG, "defer: callback is NULL");
+    swirl__defer_t *d = swirl_malloc(sizeof(*d));
+    if (!d)
+        return swirl__error(-ENOMEM, "defer:");
+    d->next = NULL;
+    d->cb = cb;
+    d->user = user;
+    if (loop->defer_tail)
+        loop->defer_tail->next = d;
+    else
+        loop->defer_head = d;
+    loop->defer_tail = d;
+    return 0;
+}
+
+static bool alive(const swirl_loop_t *loop) {
+    return loop->user_fds > 0 || loop->heap_len > 0 || loop->defer_head || loop->nsignals > 0;
+}
+
+int swirl_loop_run_once(swirl_loop_t *loop, int timeout_ms) {
+    loop->now_ns = swirl_clock_ns();
+    int timeout = timeout_ms;
+    if (loop->defer_head) {
+        timeout = 0;
+    } else {
+        int64_t next = swirl__timers_next(loop);
+        if (next >= 0) {
+            int64_t ms = (next + 999999) / 1000000; /* round up: never wake early */
+            if (ms > INT_MAX)
+                ms = INT_MAX;
+            if (timeout < 0 || ms < timeout)
+                timeout = (int)ms;
+        }
+    }
+    int n = loop->ops->poll(loop, timeout, loop->ready, SWIRL__READY_MAX);
+    if (n < 0)
+        return swirl__error(n, "event loop: %s wait:", loop->ops->name);
+    loop->now_ns = swirl_clock_ns();
+    for (int i = 0; i < n; i++)
+        dispatch(loop, &loop->ready[i]);
+    swirl__timers_run(loop);
+    run_defers(loop);
+    return alive(loop) ? 1 : 0;
+}
+
+int swirl_loop_run(swirl_loop_t *loop) {
+    if (loop->running)
+        return swirl__error(SWIRL_ESTATE, "event loop: already running");
+    loop->running = true;
+    int rc = 0;
+    while (!loop->stop && alive(loop)) {
+        rc = swirl_loop_run_once(loop, -1);
+        if (rc < 0)
+            break;
+        rc = 0;
+    }
+    loop->stop = false;
+    loop->running = false;
+    return rc;
+}

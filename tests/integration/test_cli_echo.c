@@ -1,0 +1,185 @@
+/* tests/integration/test_cli_echo.c — the real `swirl` binary: echo server
+ * over real sockets, SIGTERM shutdown, and its errors for bad input. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <swirl/swirl.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+typedef struct {
+    pid_t pid;
+    int out; /* child's stdout */
+    int err; /* child's stderr */
+} child_t;
+
+static child_t spawn(char *const argv[]) {
+    int o[2], e[2];
+    cr_assert_eq(pipe2(o, O_CLOEXEC), 0);
+    cr_assert_eq(pipe2(e, O_CLOEXEC), 0);
+    pid_t pid = fork();
+    if (pid == 0) { /* no Criterion calls in the child: it would report as a stranger */
+        dup2(o[1], 1);
+        dup2(e[1], 2);
+        execv(SWIRL_BIN, argv);
+        _exit(127);
+    }
+    cr_assert_geq(pid, 0);
+    close(o[1]);
+    close(e[1]);
+    return (child_t){pid, o[0], e[0]};
+}
+
+/* Read from fd until `needle` shows up (or EOF / 5 s). */
+static void read_until(int fd, char *buf, size_t size, const char *needle) {
+    size_t n = 0;
+    buf[0] = 0;
+    while (n < size - 1 && !strstr(buf, needle)) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 5000) <= 0)
+            break;
+        ssize_t r = read(fd, buf + n, size - 1 - n);
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+        buf[n] = 0;
+    }
+}
+
+static int wait_exit(child_t *c) {
+    int status = 0;
+    for (int i = 0; i < 500; i++) { /* 5 s, then it is killed */
+        pid_t r = waitpid(c->pid, &status, WNOHANG);
+        if (r == c->pid) {
+            c->pid = -1;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+        usleep(10000);
+    }
+    kill(c->pid, SIGKILL);
+    waitpid(c->pid, &status, 0);
+    c->pid = -1;
+    return -1;
+}
+
+static void reap(child_t *c) {
+    if (c->pid > 0) {
+        kill(c->pid, SIGKILL);
+        waitpid(c->pid, NULL, 0);
+        c->pid = -1;
+    }
+    close(c->out);
+    close(c->err);
+}
+
+static int start_echo(child_t *c) {
+    char *argv[] = {"swirl", "echo", "--port", "0", NULL};
+    *c = spawn(argv);
+    char line[256];
+    read_until(c->out, line, sizeof(line), "\n");
+    char *p = strstr(line, "listening on 127.0.0.1:");
+    cr_assert_not_null(p, "no listening line, got \"%s\"", line);
+    return atoi(p + strlen("listening on 127.0.0.1:"));
+}
+
+static void roundtrip(int port, const char *msg, size_t len) {
+    int fd;
+    int rc = swirl_net_connect(SWIRL_SOCK_TCP, "127.0.0.1", port, &fd);
+    if (rc == -EINPROGRESS)
+        rc = swirl_net_connect_wait(fd, 5000);
+    cr_assert_eq(rc, 0, "connect: %s", swirl_strerror(rc));
+    size_t sent = 0, got = 0;
+    char *back = malloc(len + 1);
+    while (got < len) {
+        struct pollfd p = {fd, (short)(POLLIN | (sent < len ? POLLOUT : 0)), 0};
+        cr_assert_gt(poll(&p, 1, 5000), 0, "echo stalled at %zu/%zu bytes", got, len);
+        if ((p.revents & POLLOUT) && sent < len) {
+            ssize_t n = swirl_net_write(fd, msg + sent, len - sent);
+            if (n > 0)
+                sent += (size_t)n;
+        }
+        if (p.revents & (POLLIN | POLLHUP)) {
+            ssize_t n = swirl_net_read(fd, back + got, len - got);
+            cr_assert_neq(n, 0, "server closed early");
+            if (n > 0)
+                got += (size_t)n;
+        }
+    }
+    cr_assert_eq(memcmp(back, msg, len), 0);
+    free(back);
+    swirl_net_close(fd);
+}
+
+Test(cli_echo, echoes_and_stops_cleanly_on_sigterm, .timeout = 30) {
+    child_t c;
+    int port = start_echo(&c);
+    cr_assert_gt(port, 0);
+    roundtrip(port, "hi", 2);
+    size_t big = 3 * 1024 * 1024; /* more than the socket buffers: backpressure path */
+    char *data = malloc(big);
+    for (size_t i = 0; i < big; i++)
+        data[i] = (char)(i * 31 % 251);
+    roundtrip(port, data, big);
+    free(data);
+    for (int i = 0; i < 20; i++)
+        roundtrip(port, "again", 5);
+    cr_assert_eq(kill(c.pid, SIGTERM), 0);
+    cr_assert_eq(wait_exit(&c), 0, "exit code after SIGTERM");
+    reap(&c);
+}
+
+Test(cli_echo, port_in_use_is_a_clear_error, .timeout = 30) {
+    child_t a;
+    int port = start_echo(&a);
+    char portstr[16];
+    snprintf(portstr, sizeof(portstr), "%d", port);
+    char *argv[] = {"swirl", "echo", "--port", portstr, NULL};
+    child_t b = spawn(argv);
+    char err[512];
+    read_until(b.err, err, sizeof(err), "\n");
+    cr_assert_eq(wait_exit(&b), 1);
+    char want[64];
+    snprintf(want, sizeof(want), "127.0.0.1:%d", port);
+    cr_assert(strstr(err, want), "message names the address: %s", err);
+    cr_assert(strstr(err, "in use"), "message says why: %s", err);
+    reap(&b);
+    kill(a.pid, SIGINT);
+    cr_assert_eq(wait_exit(&a), 0, "SIGINT stops it cleanly too");
+    reap(&a);
+}
+
+static void expect_usage_error(char *const argv[], int code, const char *needle) {
+    child_t c = spawn(argv);
+    char err[1024];
+    read_until(c.err, err, sizeof(err), needle);
+    cr_assert_eq(wait_exit(&c), code);
+    cr_assert(strstr(err, needle), "stderr lacks \"%s\": %s", needle, err);
+    reap(&c);
+}
+
+Test(cli_echo, bad_options_are_clear_errors, .timeout = 30) {
+    expect_usage_error((char *[]){"swirl", "echo", "--port", "70000", NULL}, 2, "\"70000\"");
+    expect_usage_error((char *[]){"swirl", "echo", "--port", "abc", NULL}, 2, "--port");
+    expect_usage_error((char *[]){"swirl", "echo", "--host", "300.1.1.1", "--port", "0", NULL}, 1,
+                       "300.1.1.1");
+    expect_usage_error((char *[]){"swirl", "echo", "--bogus", NULL}, 2, "usage");
+    expect_usage_error((char *[]){"swirl", "frobnicate", NULL}, 2,
+                       "unknown command \"frobnicate\"");
+    expect_usage_error((char *[]){"swirl", NULL}, 2, "usage");
+}
+
+Test(cli_echo, version_prints_version_and_backend, .timeout = 10) {
+    child_t c = spawn((char *[]){"swirl", "version", NULL});
+    char out[256];
+    read_until(c.out, out, sizeof(out), "\n");
+    cr_assert_eq(wait_exit(&c), 0);
+    cr_assert(strstr(out, "swirl " SWIRL_VERSION_STRING), "%s", out);
+    cr_assert(strstr(out, "epoll"), "%s", out);
+    reap(&c);
+}

@@ -1,0 +1,96 @@
+/* tests/unit/core/test_log.c — log lines, levels, files and reopening. */
+#include <errno.h>
+#include <fcntl.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <swirl/swirl.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static char *slurp(const char *path) {
+    FILE *f = fopen(path, "re");
+    cr_assert_not_null(f, "open %s", path);
+    static char buf[65536];
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    return buf;
+}
+
+Test(log, lines_go_to_the_file_with_time_pid_level, .timeout = 5) {
+    TU_FD_BEGIN();
+    char path[128];
+    tu_tmp_path(path, sizeof(path), "log");
+    cr_assert_eq(swirl_log_set_file(path), 0);
+    cr_assert_eq(swirl_log_set_level(SWIRL_LOG_INFO), 0);
+    swirl_log_debug("hidden %d", 1);
+    swirl_log_info("shown %d", 2);
+    swirl_log_warning("warned %s", "x");
+    cr_assert_eq(swirl_log_set_file(NULL), 0);
+    char *text = slurp(path);
+    cr_assert_null(strstr(text, "hidden"));
+    regex_t re;
+    char pat[256];
+    snprintf(
+        pat, sizeof(pat),
+        "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3} \\[%d\\] INFO shown 2\n"
+        "[0-9-]+ [0-9:.]+ \\[%d\\] WARNING warned x\n$",
+        (int)getpid(), (int)getpid());
+    cr_assert_eq(regcomp(&re, pat, REG_EXTENDED | REG_NEWLINE), 0);
+    cr_assert_eq(regexec(&re, text, 0, NULL, 0), 0, "log text was:\n%s", text);
+    regfree(&re);
+    unlink(path);
+    TU_FD_END();
+}
+
+Test(log, reopen_follows_a_rotated_file, .timeout = 5) {
+    TU_FD_BEGIN();
+    char path[128], rotated[160];
+    tu_tmp_path(path, sizeof(path), "logrot");
+    snprintf(rotated, sizeof(rotated), "%s.1", path);
+    cr_assert_eq(swirl_log_set_file(path), 0);
+    swirl_log_error("before rotation");
+    cr_assert_eq(rename(path, rotated), 0);
+    cr_assert_eq(swirl_log_reopen(), 0);
+    swirl_log_error("after rotation");
+    cr_assert_eq(swirl_log_set_file(NULL), 0);
+    cr_assert(strstr(slurp(rotated), "before rotation"));
+    cr_assert_null(strstr(slurp(rotated), "after rotation"));
+    cr_assert(strstr(slurp(path), "after rotation"));
+    unlink(path);
+    unlink(rotated);
+    TU_FD_END();
+}
+
+Test(log, bad_path_and_level_are_clear_errors, .timeout = 5) {
+    TU_FD_BEGIN();
+    cr_assert_eq(swirl_log_set_file("/nonexistent-dir/x.log"), -ENOENT);
+    cr_assert_str_eq(swirl_last_error_msg(),
+                     "log_file \"/nonexistent-dir/x.log\": No such file or directory");
+    cr_assert_eq(swirl_log_set_level(9), SWIRL_EBADARG);
+    cr_assert(strstr(swirl_last_error_msg(), "log_level"));
+    cr_assert_eq(swirl_log_level_parse("warning"), SWIRL_LOG_WARNING);
+    cr_assert_eq(swirl_log_level_parse("DEBUG"), SWIRL_LOG_DEBUG);
+    cr_assert_eq(swirl_log_level_parse("5"), SWIRL_LOG_ERROR);
+    cr_assert_eq(swirl_log_level_parse("loud"), SWIRL_EBADARG);
+    cr_assert(strstr(swirl_last_error_msg(), "\"loud\""));
+    cr_assert_eq(swirl_log_reopen(), 0, "stderr needs no reopening");
+    TU_FD_END();
+}
+
+Test(log, long_messages_are_truncated_to_one_line, .timeout = 5) {
+    char path[128];
+    tu_tmp_path(path, sizeof(path), "loglong");
+    cr_assert_eq(swirl_log_set_file(path), 0);
+    static char big[10000];
+    memset(big, 'z', sizeof(big) - 1);
+    swirl_log_error("%s", big);
+    swirl_log_set_file(NULL);
+    char *text = slurp(path);
+    cr_assert(strstr(text, "...\n"));
+    cr_assert_eq(strchr(text, '\n'), text + strlen(text) - 1, "exactly one line");
+    unlink(path);
+}

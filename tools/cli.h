@@ -5,4 +5,7 @@
 /* `swirl echo ...`: returns the process exit code. */
 int swirl_cli_echo(int argc, char **argv);
 
+/* `swirl bench <kind> ...`: returns the process exit code. */
+int swirl_cli_bench(int argc, char **argv);
+
 #endif

@@ -1,10 +1,7 @@
-/* tools/echo.c — `swirl echo`: a single-process TCP echo server on the event
- * loop. Reads are echoed with buffered writes; a connection whose peer does
- * not read stops being read until its buffer drains (backpressure). */
-#include <errno.h>
+/* tools/echo.c — `swirl echo`: an echo server on swirl's server, in PROCESS
+ * (default) or BASE mode. Bytes come back as they came, or with framing,
+ * whole messages re-framed the same way; --udp also echoes datagrams. */
 #include <getopt.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,146 +9,127 @@
 
 #include "cli.h"
 
-#define READ_CHUNK (64 * 1024)
-#define ACCEPTS_PER_WAKEUP 64
-
 typedef struct {
-    swirl_loop_t *loop;
-    int lfd;
-    int reserve_fd;       /* spare fd for shedding connections on EMFILE */
-    unsigned char *conns; /* conns[fd] != 0: fd is one of our connections */
-    int conns_cap;
-    long active;
-} echo_t;
+    const char *host;
+    int port;
+    const char *unix_path;
+    bool udp;
+    int mode;
+    const char *framing;
+} echo_opts_t;
 
-static void conn_close(echo_t *e, int fd) {
-    swirl_loop_del(e->loop, fd);
-    swirl_net_close(fd);
-    e->conns[fd] = 0;
-    e->active--;
+static void on_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    /* with framing on, ev->data is one whole message, header or EOF included */
+    int rc = swirl_server_send(srv, ev->fd, ev->data, ev->len);
+    if (rc < 0 && rc != SWIRL_ECLOSED)
+        swirl_log_warning("echo: %s", swirl_last_error_msg());
 }
 
-static void on_conn_write(swirl_loop_t *loop, int fd, int events, void *user) {
-    echo_t *e = user;
-    if (events & SWIRL_EV_ERROR) {
-        conn_close(e, fd);
-        return;
-    }
-    if (swirl_loop_pending(loop, fd) == 0)
-        swirl_loop_set(loop, fd, SWIRL_EV_READ, NULL, NULL); /* drained: read again */
+static void on_packet(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    if (swirl_server_sendto(srv, ev->addr, ev->data, ev->len, ev->server_fd) < 0)
+        swirl_log_warning("echo: %s", swirl_last_error_msg());
 }
 
-static void on_conn_read(swirl_loop_t *loop, int fd, int events, void *user) {
-    echo_t *e = user;
-    char buf[READ_CHUNK];
-    ssize_t n = swirl_net_read(fd, buf, sizeof(buf));
-    if (n == -EAGAIN)
-        return;
-    if (n <= 0) {
-        if (n < 0 && n != -ECONNRESET)
-            swirl_log_info("echo: fd %d: read: %s", fd, swirl_strerror((int)n));
-        conn_close(e, fd);
-        return;
-    }
-    if (swirl_loop_write(loop, fd, buf, (size_t)n) < 0) {
-        conn_close(e, fd);
-        return;
-    }
-    /* The peer is not keeping up: stop reading until what it owes drains. */
-    if (swirl_loop_pending(loop, fd) > 0)
-        swirl_loop_set(loop, fd, SWIRL_EV_WRITE, NULL, on_conn_write);
-}
-
-static int track(echo_t *e, int fd) {
-    if (fd >= e->conns_cap) {
-        int cap = e->conns_cap ? e->conns_cap : 256;
-        while (cap <= fd)
-            cap *= 2;
-        unsigned char *p = swirl_realloc(e->conns, (size_t)cap);
-        if (!p)
-            return -ENOMEM;
-        memset(p + e->conns_cap, 0, (size_t)(cap - e->conns_cap));
-        e->conns = p;
-        e->conns_cap = cap;
-    }
-    e->conns[fd] = 1;
-    e->active++;
-    return 0;
-}
-
-static void on_accept(swirl_loop_t *loop, int lfd, int events, void *user) {
-    echo_t *e = user;
-    for (int i = 0; i < ACCEPTS_PER_WAKEUP; i++) {
-        int fd;
-        int rc = swirl_net_accept(lfd, NULL, &fd);
-        if (rc == -EAGAIN)
-            return;
-        if (rc == -EMFILE || rc == -ENFILE) {
-            swirl_log_warning("echo: out of file descriptors; closing a new connection");
-            if (swirl_net_accept_shed(lfd, &e->reserve_fd) < 0)
-                return;
-            continue;
-        }
-        if (rc < 0) {
-            swirl_log_warning("echo: accept: %s", swirl_strerror(rc));
-            return;
-        }
-        if (track(e, fd) < 0 ||
-            swirl_loop_add(loop, fd, SWIRL_EV_READ, on_conn_read, NULL, e) < 0) {
-            swirl_log_warning("echo: fd %d: %s", fd, swirl_last_error_msg());
-            if (fd < e->conns_cap && e->conns[fd]) {
-                e->conns[fd] = 0;
-                e->active--;
-            }
-            swirl_net_close(fd);
-        }
-    }
-}
-
-static void on_stop_signal(swirl_loop_t *loop, int signo, void *user) {
-    swirl_log_info("echo: %s received, stopping", strsignal(signo));
-    swirl_loop_stop(loop);
+static void on_start(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    const echo_opts_t *o = user;
+    if (o->unix_path)
+        printf("swirl echo: listening on unix:%s", o->unix_path);
+    else if (strchr(o->host, ':'))
+        printf("swirl echo: listening on [%s]:%d", o->host, swirl_server_port(srv));
+    else
+        printf("swirl echo: listening on %s:%d", o->host, swirl_server_port(srv));
+    printf(" (%s mode, framing %s%s)\n", o->mode == SWIRL_MODE_BASE ? "base" : "process",
+           o->framing, o->udp ? ", datagrams too" : "");
+    fflush(stdout);
 }
 
 static void usage(FILE *out) {
-    fprintf(out, "usage: swirl echo [--host H] [--port P]\n"
-                 "  --host H   address to listen on (IPv4 or IPv6; default 127.0.0.1)\n"
-                 "  --port P   port, 0..65535; 0 picks a free one (default 9501)\n"
-                 "Prints \"listening on HOST:PORT\" once ready; SIGINT or SIGTERM stops it.\n");
+    fprintf(out,
+            "usage: swirl echo [--host H] [--port P] [--mode base|process] [--workers N]\n"
+            "                  [--reactors N] [--framing none|eof|length] [--udp] [--unix PATH]\n"
+            "  --host H        address to listen on (IPv4 or IPv6; default 127.0.0.1)\n"
+            "  --port P        port, 0..65535; 0 picks a free one (default 9501)\n"
+            "  --mode M        process (default: reactor threads + worker processes) or base\n"
+            "  --workers N     worker processes (worker_num; default: CPU count)\n"
+            "  --reactors N    reactor threads in process mode (reactor_num)\n"
+            "  --framing F     none (bytes as they come), eof (\\r\\n-terminated messages),\n"
+            "                  length (4-byte big-endian length, then the body)\n"
+            "  --udp           also echo datagrams on the same port (Unix: PATH.dgram)\n"
+            "  --unix PATH     listen on a Unix stream socket instead of TCP\n"
+            "Prints \"listening on ...\" once ready; SIGINT or SIGTERM stops it.\n");
 }
 
-static int parse_port(const char *s, int *out) {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < 0 || v > 65535)
+/* Apply a setting, turning the table's message into the command's. */
+static int set(swirl_server_t *srv, const char *key, const char *text) {
+    if (swirl_server_set_text(srv, key, text) < 0) {
+        fprintf(stderr, "swirl echo: %s\n", swirl_last_error_msg());
         return -1;
-    *out = (int)v;
+    }
     return 0;
 }
 
 int swirl_cli_echo(int argc, char **argv) {
-    const char *host = "127.0.0.1";
-    int port = 9501;
-    static const struct option opts[] = {{"host", required_argument, NULL, 'h'},
-                                         {"port", required_argument, NULL, 'p'},
-                                         {"help", no_argument, NULL, '?' + 256},
-                                         {NULL, 0, NULL, 0}};
+    echo_opts_t o = {.host = "127.0.0.1", .port = 9501, .mode = SWIRL_MODE_PROCESS,
+                     .framing = "none"};
+    const char *workers = NULL, *reactors = NULL, *port_text = "9501";
+    static const struct option opts[] = {
+        {"host", required_argument, NULL, 'h'},  {"port", required_argument, NULL, 'p'},
+        {"mode", required_argument, NULL, 'm'},  {"workers", required_argument, NULL, 'w'},
+        {"reactors", required_argument, NULL, 'r'}, {"framing", required_argument, NULL, 'f'},
+        {"udp", no_argument, NULL, 'u'},         {"unix", required_argument, NULL, 'x'},
+        {"help", no_argument, NULL, 'H'},        {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'h':
-            host = optarg;
+            o.host = optarg;
             break;
-        case 'p':
-            if (parse_port(optarg, &port) < 0) {
+        case 'p': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 0 || v > 65535) {
                 fprintf(stderr, "swirl echo: --port: expected an integer 0..65535, got \"%s\"\n",
                         optarg);
                 return 2;
             }
+            o.port = (int)v;
+            port_text = optarg;
             break;
-        case '?' + 256:
+        }
+        case 'm':
+            if (strcmp(optarg, "base") == 0)
+                o.mode = SWIRL_MODE_BASE;
+            else if (strcmp(optarg, "process") == 0)
+                o.mode = SWIRL_MODE_PROCESS;
+            else {
+                fprintf(stderr, "swirl echo: --mode: expected base or process, got \"%s\"\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        case 'w':
+            workers = optarg;
+            break;
+        case 'r':
+            reactors = optarg;
+            break;
+        case 'f':
+            if (strcmp(optarg, "none") && strcmp(optarg, "eof") && strcmp(optarg, "length")) {
+                fprintf(stderr,
+                        "swirl echo: --framing: expected none, eof or length, got \"%s\"\n",
+                        optarg);
+                return 2;
+            }
+            o.framing = optarg;
+            break;
+        case 'u':
+            o.udp = true;
+            break;
+        case 'x':
+            o.unix_path = optarg;
+            break;
+        case 'H':
             usage(stdout);
             return 0;
         default:
@@ -159,55 +137,59 @@ int swirl_cli_echo(int argc, char **argv) {
             return 2;
         }
     }
+    (void)port_text;
     if (optind < argc) {
         fprintf(stderr, "swirl echo: unexpected argument \"%s\"\n", argv[optind]);
         usage(stderr);
         return 2;
     }
-    signal(SIGPIPE, SIG_IGN);
 
-    echo_t e = {.lfd = -1, .reserve_fd = -1};
-    int exit_code = 1;
-    swirl_sock_type_t type = strchr(host, ':') ? SWIRL_SOCK_TCP6 : SWIRL_SOCK_TCP;
-    if (swirl_loop_new(&e.loop) < 0) {
+    swirl_server_t *srv;
+    swirl_sock_type_t type = o.unix_path          ? SWIRL_SOCK_UNIX_STREAM
+                             : strchr(o.host, ':') ? SWIRL_SOCK_TCP6
+                                                   : SWIRL_SOCK_TCP;
+    if (swirl_server_new(&srv, o.unix_path ? o.unix_path : o.host, o.port, o.mode, type) < 0) {
         fprintf(stderr, "swirl echo: %s\n", swirl_last_error_msg());
         return 1;
     }
-    swirl_listen_opts_t lo;
-    swirl_listen_opts_init(&lo);
-    if (swirl_net_listen(type, host, port, &lo, &e.lfd) < 0) {
+    int exit_code = 2;
+    char dgram_path[256];
+    if ((workers && set(srv, "worker_num", workers) < 0) ||
+        (reactors && set(srv, "reactor_num", reactors) < 0))
+        goto out;
+    if (strcmp(o.framing, "eof") == 0) {
+        if (set(srv, "open_eof_split", "true") < 0 || set(srv, "package_eof", "\\r\\n") < 0)
+            goto out;
+    } else if (strcmp(o.framing, "length") == 0) {
+        if (set(srv, "open_length_check", "true") < 0 || set(srv, "package_length_type", "N") < 0 ||
+            set(srv, "package_length_offset", "0") < 0 || set(srv, "package_body_offset", "4") < 0)
+            goto out;
+    }
+    if (o.udp) {
+        int rc;
+        if (o.unix_path) {
+            snprintf(dgram_path, sizeof(dgram_path), "%s.dgram", o.unix_path);
+            rc = swirl_server_listen(srv, dgram_path, 0, SWIRL_SOCK_UNIX_DGRAM, NULL);
+        } else {
+            rc = swirl_server_listen(srv, o.host, o.port,
+                                     type == SWIRL_SOCK_TCP6 ? SWIRL_SOCK_UDP6 : SWIRL_SOCK_UDP,
+                                     NULL);
+        }
+        if (rc < 0) {
+            fprintf(stderr, "swirl echo: %s\n", swirl_last_error_msg());
+            goto out;
+        }
+        swirl_server_on(srv, "packet", on_packet, &o);
+    }
+    swirl_server_on(srv, "receive", on_receive, &o);
+    swirl_server_on(srv, "start", on_start, &o);
+    exit_code = 1;
+    if (swirl_server_start(srv) < 0) {
         fprintf(stderr, "swirl echo: %s\n", swirl_last_error_msg());
         goto out;
     }
-    e.reserve_fd = swirl_net_reserve_fd();
-    if (swirl_loop_add(e.loop, e.lfd, SWIRL_EV_READ, on_accept, NULL, &e) < 0 ||
-        swirl_signal_add(e.loop, SIGINT, on_stop_signal, &e) < 0 ||
-        swirl_signal_add(e.loop, SIGTERM, on_stop_signal, &e) < 0) {
-        fprintf(stderr, "swirl echo: %s\n", swirl_last_error_msg());
-        goto out;
-    }
-    swirl_addr_t addr;
-    char text[SWIRL_ADDR_STRLEN];
-    swirl_net_local_addr(e.lfd, &addr);
-    swirl_addr_format(&addr, text, sizeof(text));
-    printf("swirl echo: listening on %s\n", text);
-    fflush(stdout);
-
-    if (swirl_loop_run(e.loop) < 0)
-        fprintf(stderr, "swirl echo: %s\n", swirl_last_error_msg());
-    else
-        exit_code = 0;
-
+    exit_code = 0;
 out:
-    for (int fd = 0; fd < e.conns_cap; fd++)
-        if (e.conns[fd])
-            conn_close(&e, fd);
-    if (e.lfd >= 0) {
-        swirl_loop_del(e.loop, e.lfd);
-        swirl_net_close(e.lfd);
-    }
-    swirl_net_close(e.reserve_fd);
-    swirl_free(e.conns);
-    swirl_loop_free(e.loop);
+    swirl_server_free(srv);
     return exit_code;
 }

@@ -10,6 +10,7 @@ static void usage(FILE *out) {
                  "\n"
                  "commands:\n"
                  "  echo [--host H] [--port P]   TCP echo server (single process)\n"
+                 "  bench tcp [options]          echo load generator: round trips/s, latency\n"
                  "  version                      print the version\n"
                  "  help                         this text\n"
                  "\n"
@@ -24,6 +25,8 @@ int main(int argc, char **argv) {
     const char *cmd = argv[1];
     if (strcmp(cmd, "echo") == 0)
         return swirl_cli_echo(argc - 1, argv + 1);
+    if (strcmp(cmd, "bench") == 0)
+        return swirl_cli_bench(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         swirl_loop_t *loop = NULL;
         const char *backend = swirl_loop_new(&loop) == 0 ? swirl_loop_backend(loop) : "none";

@@ -54,6 +54,12 @@ SWIRL_API int swirl_loop_new(swirl_loop_t **out);
  * be called from inside the loop's callbacks. NULL is a no-op. */
 SWIRL_API void swirl_loop_free(swirl_loop_t *loop);
 
+/* In a child process after fork(): release an inherited loop's memory and
+ * the loop's own descriptors (epoll, signalfd) without touching the epoll
+ * set, which the child shares with its parent. Registered fds are left
+ * alone. Use instead of swirl_loop_free in the child. NULL is a no-op. */
+SWIRL_API void swirl_loop_forget(swirl_loop_t *loop);
+
 /* Run until swirl_loop_stop() or until nothing is left: no registered fd,
  * no pending timer, no deferred call and no watched signal. Returns 0, or a
  * negative code if the backend failed. Not re-entrant. */

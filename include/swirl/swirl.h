@@ -8,5 +8,6 @@
 #include <swirl/event.h>
 #include <swirl/net.h>
 #include <swirl/protocol.h>
+#include <swirl/server.h>
 
 #endif

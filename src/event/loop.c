@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
+#include <unistd.h>
 #include <swirl/net.h>
 
 #include "../core/internal.h"
@@ -43,6 +44,23 @@ void swirl_loop_free(swirl_loop_t *loop) {
         swirl_buf_destroy(&loop->fds[fd].wbuf);
     swirl_free(loop->fds);
     loop->ops->destroy(loop);
+    swirl_free(loop);
+}
+
+void swirl_loop_forget(swirl_loop_t *loop) {
+    if (!loop)
+        return;
+    if (loop->sigfd >= 0)
+        close(loop->sigfd); /* the signals stay blocked: the child sets its own mask */
+    swirl__timers_free(loop);
+    for (swirl__defer_t *d = loop->defer_head, *next; d; d = next) {
+        next = d->next;
+        swirl_free(d);
+    }
+    for (int fd = 0; fd < loop->fds_cap; fd++)
+        swirl_buf_destroy(&loop->fds[fd].wbuf);
+    swirl_free(loop->fds);
+    loop->ops->destroy(loop); /* closes the epoll fd: no epoll_ctl */
     swirl_free(loop);
 }
 

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# bench/run.sh BUILD_DIR — run every benchmark (bench/*/run.sh) against the
+# binaries in BUILD_DIR. Exits non-zero if any of them failed.
+set -uo pipefail
+
+BUILD=${1:?usage: bench/run.sh BUILD_DIR}
+HERE=$(cd "$(dirname "$0")" && pwd)
+status=0
+for script in "$HERE"/*/run.sh; do
+    name=$(basename "$(dirname "$script")")
+    echo "== $name"
+    if ! bash "$script" "$BUILD"; then
+        echo "== $name: FAILED" >&2
+        status=1
+    fi
+    echo
+done
+exit $status

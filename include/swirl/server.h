@@ -1,0 +1,248 @@
+/* swirl/server.h — the server: listeners, settings, events and the methods
+ * workers call, in BASE and PROCESS modes (Swoole's server model).
+ *
+ * A connection is named by its session id ("fd" in Swoole's API): a
+ * positive 64-bit integer unique for the server's life, never the reuse of
+ * a closed connection's number. */
+#ifndef SWIRL_SERVER_H
+#define SWIRL_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <swirl/error.h>
+#include <swirl/event.h>
+#include <swirl/net.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct swirl_server swirl_server_t;
+/* An extra listening port (swirl_server_listen); owned by its server. */
+typedef struct swirl_port swirl_port_t;
+
+/* Modes, with Swoole's values. */
+enum { SWIRL_MODE_BASE = 1, SWIRL_MODE_PROCESS = 2 };
+
+/* ---- settings ---------------------------------------------------------------------------- */
+
+typedef enum {
+    SWIRL_VALUE_INT = 1,
+    SWIRL_VALUE_FLOAT = 2,
+    SWIRL_VALUE_BOOL = 3,
+    SWIRL_VALUE_STRING = 4,
+} swirl_value_type_t;
+
+/* A setting's value as a caller (C, PHP, the command line) has it. A string
+ * is `len` bytes at `s` (it may hold NULs, e.g. a package_eof); the server
+ * copies it. */
+typedef struct swirl_value {
+    swirl_value_type_t type;
+    union {
+        int64_t i;
+        double f;
+        bool b;
+        const char *s;
+    } u;
+    size_t len;
+} swirl_value_t;
+
+static inline swirl_value_t swirl_value_int(int64_t i) {
+    swirl_value_t v = {SWIRL_VALUE_INT, {.i = i}, 0};
+    return v;
+}
+static inline swirl_value_t swirl_value_bool(bool b) {
+    swirl_value_t v = {SWIRL_VALUE_BOOL, {.b = b}, 0};
+    return v;
+}
+static inline swirl_value_t swirl_value_float(double f) {
+    swirl_value_t v = {SWIRL_VALUE_FLOAT, {.f = f}, 0};
+    return v;
+}
+/* `s` is NUL-terminated. */
+SWIRL_API swirl_value_t swirl_value_string(const char *s);
+
+/* Where a setting applies. */
+enum {
+    SWIRL_SETTING_SERVER = 1, /* the whole server (worker_num, ...) */
+    SWIRL_SETTING_PORT = 2,   /* per listener; set on the server it is every port's default */
+};
+
+/* The description of one setting, from the one table every face shares. */
+typedef struct swirl_setting_info {
+    const char *name;
+    swirl_value_type_t type;
+    int64_t min, max;         /* range for INT (and FLOAT) settings */
+    const char *default_text; /* the default, as text ("CPU count" for computed ones) */
+    const char *doc;          /* one line */
+    unsigned scope;           /* SWIRL_SETTING_* bits */
+} swirl_setting_info_t;
+
+/* Every setting, in table order. Static; *count receives the number. */
+SWIRL_API const swirl_setting_info_t *swirl_settings_list(size_t *count);
+/* The setting called `name`, or NULL. */
+SWIRL_API const swirl_setting_info_t *swirl_setting_find(const char *name);
+
+/* Set `key` before start. Values are converted the way a Swoole user
+ * expects (an integer given as "4", a bool given as 1 or "on"); anything
+ * else is SWIRL_ESETTING with a last-error message naming the key, the
+ * expected type or range and the value given, or for an unknown key the
+ * nearest known name ("did you mean `worker_num`?"). Nothing changes on
+ * error. After start: SWIRL_ESTATE. */
+SWIRL_API int swirl_server_set(swirl_server_t *srv, const char *key, swirl_value_t value);
+/* The same, parsing `text` as the key's type (for command lines and files). */
+SWIRL_API int swirl_server_set_text(swirl_server_t *srv, const char *key, const char *text);
+/* A port's own value for a port-scoped key (SWIRL_ESETTING for a
+ * server-wide key). */
+SWIRL_API int swirl_port_set(swirl_port_t *port, const char *key, swirl_value_t value);
+
+/* ---- events ------------------------------------------------------------------------------ */
+
+typedef enum {
+    SWIRL_ON_START = 0,    /* master: the server is up (listening, workers forked) */
+    SWIRL_ON_SHUTDOWN,     /* master: about to exit */
+    SWIRL_ON_MANAGER_START,
+    SWIRL_ON_MANAGER_STOP,
+    SWIRL_ON_WORKER_START, /* worker: worker_id */
+    SWIRL_ON_WORKER_STOP,  /* worker: worker_id */
+    SWIRL_ON_WORKER_ERROR, /* manager: worker_id, pid, exit_code, signo */
+    SWIRL_ON_CONNECT,      /* worker: fd, reactor_id */
+    SWIRL_ON_RECEIVE,      /* worker: fd, reactor_id, data/len */
+    SWIRL_ON_PACKET,       /* worker: data/len, addr (UDP and Unix datagram) */
+    SWIRL_ON_CLOSE,        /* worker: fd, reactor_id */
+    SWIRL_ON_PIPE_MESSAGE, /* worker: worker_id (the sender), data/len */
+    SWIRL_ON_BUFFER_FULL,  /* worker: fd */
+    SWIRL_ON_BUFFER_EMPTY, /* worker: fd */
+    SWIRL_ON__COUNT
+} swirl_event_type_t;
+
+/* What an event carries; fields that do not apply are 0/NULL. Valid only
+ * during the callback. */
+typedef struct swirl_event {
+    swirl_event_type_t type;
+    int64_t fd;         /* session id */
+    int reactor_id;     /* reactor thread (PROCESS) or worker (BASE) that owns the connection */
+    int worker_id;      /* this worker, or the sender for PIPE_MESSAGE */
+    const char *data;
+    size_t len;
+    const swirl_addr_t *addr; /* PACKET: the peer */
+    int server_fd;            /* PACKET: the socket it came in on (for swirl_server_sendto) */
+    pid_t pid;                /* WORKER_ERROR */
+    int exit_code, signo;     /* WORKER_ERROR */
+} swirl_event_t;
+
+typedef void (*swirl_server_cb)(swirl_server_t *srv, const swirl_event_t *ev, void *user);
+
+/* ---- lifecycle --------------------------------------------------------------------------- */
+
+/* Create a server listening on host:port (port 0: a free one, readable
+ * after start with swirl_server_port) in `mode` with `sock_type`. Nothing
+ * is opened until start. Returns 0 and *out, or SWIRL_EBADARG /
+ * SWIRL_EBADADDR / SWIRL_EBADPORT with a message naming the bad argument. */
+SWIRL_API int swirl_server_new(swirl_server_t **out, const char *host, int port, int mode,
+                               swirl_sock_type_t sock_type);
+/* Free a server that is not running (or has returned from start). */
+SWIRL_API void swirl_server_free(swirl_server_t *srv);
+
+/* Another listener with its own port-scoped settings. *out (may be NULL)
+ * receives the port, owned by the server. */
+SWIRL_API int swirl_server_listen(swirl_server_t *srv, const char *host, int port,
+                                  swirl_sock_type_t sock_type, swirl_port_t **out);
+
+/* Register `cb` for the event called `name` (case-insensitive, with or
+ * without "on": "receive", "onReceive", "workerStart"). Returns 0 or
+ * SWIRL_EBADARG naming the unknown event. */
+SWIRL_API int swirl_server_on(swirl_server_t *srv, const char *name, swirl_server_cb cb,
+                              void *user);
+SWIRL_API int swirl_server_on_event(swirl_server_t *srv, swirl_event_type_t type,
+                                    swirl_server_cb cb, void *user);
+
+/* Bind, fork, serve; blocks in the master until shutdown, then returns 0
+ * (in every forked child it never returns: children _exit). Fails before
+ * starting anything on a missing callback (receive for stream servers,
+ * packet for datagram ones), a port in use or a bad address, with a message
+ * naming it. */
+SWIRL_API int swirl_server_start(swirl_server_t *srv);
+
+/* Stop the server (from any of its processes): workers finish their current
+ * callback, everything exits, start returns. */
+SWIRL_API int swirl_server_shutdown(swirl_server_t *srv);
+
+/* The port actually bound by the first listener (after start; in children too). */
+SWIRL_API int swirl_server_port(const swirl_server_t *srv);
+
+/* ---- in a worker ------------------------------------------------------------------------- */
+
+/* This process's event loop (timers in a worker belong to that worker). */
+SWIRL_API swirl_loop_t *swirl_server_loop(swirl_server_t *srv);
+/* This worker's id (0..worker_num-1), or -1 outside workers. */
+SWIRL_API int swirl_server_worker_id(const swirl_server_t *srv);
+SWIRL_API pid_t swirl_server_master_pid(const swirl_server_t *srv);
+SWIRL_API pid_t swirl_server_manager_pid(const swirl_server_t *srv);
+
+/* Send `len` bytes to connection `fd`. Returns 0; SWIRL_ECLOSED if the
+ * connection is gone; SWIRL_EBUFFULL (and a bufferFull event) if its output
+ * buffer would pass socket_buffer_size; SWIRL_ETOOBIG past
+ * buffer_output_size. */
+SWIRL_API int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *data, size_t len);
+/* Send a file's bytes [offset, offset+length) (length 0: to the end). */
+SWIRL_API int swirl_server_sendfile(swirl_server_t *srv, int64_t fd, const char *path,
+                                    off_t offset, size_t length);
+/* Send a datagram from the server's datagram socket `server_fd` (from the
+ * PACKET event; -1 picks the first datagram listener of the address family). */
+SWIRL_API int swirl_server_sendto(swirl_server_t *srv, const swirl_addr_t *to, const void *data,
+                                  size_t len, int server_fd);
+/* Close a connection once what was sent to it is written (reset: at once,
+ * with RST). The close event follows. */
+SWIRL_API int swirl_server_close(swirl_server_t *srv, int64_t fd, bool reset);
+/* True if connection `fd` is open. */
+SWIRL_API bool swirl_server_exist(swirl_server_t *srv, int64_t fd);
+/* Stop / restart reading from a connection (flow control). */
+SWIRL_API int swirl_server_pause(swirl_server_t *srv, int64_t fd);
+SWIRL_API int swirl_server_resume(swirl_server_t *srv, int64_t fd);
+/* Bind connection `fd` to `uid` (dispatch_mode 5 routes by it). */
+SWIRL_API int swirl_server_bind(swirl_server_t *srv, int64_t fd, uint32_t uid);
+
+typedef struct swirl_conn_info {
+    int reactor_id;
+    int server_port;
+    int server_fd;
+    char remote_ip[64];
+    int remote_port;
+    double connect_time; /* wall-clock seconds */
+    double last_time;    /* last data received */
+    uint32_t uid;
+    swirl_sock_type_t sock_type;
+} swirl_conn_info_t;
+
+/* Fill *out for connection `fd`. 0 or SWIRL_ECLOSED. */
+SWIRL_API int swirl_server_connection_info(swirl_server_t *srv, int64_t fd, swirl_conn_info_t *out);
+/* Up to `max` open connections with session id > start_fd, in id order
+ * within each reactor; returns the count. */
+SWIRL_API int swirl_server_connection_list(swirl_server_t *srv, int64_t start_fd, int64_t *out,
+                                           int max);
+
+typedef struct swirl_server_stats {
+    double start_time;
+    int64_t connection_num;
+    int64_t accept_count;
+    int64_t close_count;
+    int64_t rejected_count; /* closed at once: over max_conn */
+    int worker_num;
+    int idle_worker_num;
+    int64_t request_count;        /* receive + packet events, all workers */
+    int64_t worker_request_count; /* this worker's */
+    int64_t dispatch_count;
+} swirl_server_stats_t;
+
+SWIRL_API int swirl_server_stats(swirl_server_t *srv, swirl_server_stats_t *out);
+
+/* Deliver `len` bytes to worker `dst`'s pipeMessage event. */
+SWIRL_API int swirl_server_send_message(swirl_server_t *srv, const void *data, size_t len, int dst);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

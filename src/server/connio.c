@@ -1,0 +1,608 @@
+/* src/server/connio.c — the connections one owner holds: accept, read,
+ * frame, write with a bounded buffer, pause, close, heartbeat, datagrams.
+ * The owner is a reactor thread in PROCESS mode and a worker in BASE mode;
+ * what happens to each event is the owner's business (swirl__io_ops_t). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../core/internal.h"
+#include "internal.h"
+
+#define READ_SIZE (64 * 1024)
+#define ACCEPTS_PER_WAKEUP 64
+#define DGRAMS_PER_WAKEUP 32
+
+typedef struct {
+    swirl__io_t *io;
+    swirl_port_t *port;
+} binding_t;
+
+static int64_t wall_ms(void) { return (int64_t)(swirl_time_now() * 1000.0); }
+
+swirl__conn_t *swirl__conn_slot(swirl_server_t *srv, int owner, int fd) {
+    return &srv->conns[(size_t)owner * (size_t)srv->fd_cap + (size_t)fd];
+}
+
+swirl__conn_t *swirl__conn_get(swirl_server_t *srv, int64_t session) {
+    if (session <= 0 || !srv->conns)
+        return NULL;
+    int64_t nslots = (int64_t)srv->owners * srv->fd_cap;
+    swirl__conn_t *c = &srv->conns[(session - 1) % nslots];
+    return atomic_load_explicit(&c->session, memory_order_acquire) == session ? c : NULL;
+}
+
+static swirl__local_t *local_of(swirl__io_t *io, int fd) { return &io->local[fd]; }
+
+static bool owed(swirl__io_t *io, int fd);
+
+static swirl__conn_t *conn_of(swirl__io_t *io, int fd) {
+    return swirl__conn_slot(io->srv, io->owner, fd);
+}
+
+/* Free a connection's slot and descriptor. */
+static void conn_free(swirl__io_t *io, int fd) {
+    swirl__conn_t *c = conn_of(io, fd);
+    swirl__local_t *l = local_of(io, fd);
+    if (atomic_load(&c->session) == 0)
+        return;
+    if (l->ack_timer > 0)
+        swirl_timer_clear(io->loop, l->ack_timer);
+    swirl_loop_del(io->loop, fd);
+    close(fd);
+    swirl_buf_destroy(&l->in);
+    swirl_buf_destroy(&l->after);
+    for (swirl__file_t *f = l->files, *next; f; f = next) {
+        next = f->next;
+        close(f->fd);
+        swirl_free(f);
+    }
+    memset(l, 0, sizeof(*l));
+    atomic_store(&c->out_pending, 0);
+    atomic_store_explicit(&c->session, 0, memory_order_release);
+    atomic_fetch_sub(&io->srv->shared->connection_num, 1);
+    atomic_fetch_add(&io->srv->shared->close_count, 1);
+}
+
+/* Tell the owner the connection closes (once). Returns the number of
+ * acknowledgements still awaited. */
+static int conn_notify(swirl__io_t *io, int fd) {
+    swirl__conn_t *c = conn_of(io, fd);
+    swirl__local_t *l = local_of(io, fd);
+    if (l->notified)
+        return l->acks_pending;
+    l->notified = true;
+    l->tearing = true;
+    int acks = io->ops->on_close(io, c);
+    l = local_of(io, fd);
+    l->tearing = false;
+    l->acks_pending = acks;
+    return acks;
+}
+
+static void set_interest(swirl__io_t *io, int fd);
+
+static void on_ack_timeout(swirl_loop_t *loop, int64_t id, void *user);
+
+/* The peer is gone or must go now: tell the owner, free the slot. */
+static void conn_teardown(swirl__io_t *io, int fd) {
+    conn_notify(io, fd);
+    conn_free(io, fd);
+}
+
+/* The peer finished sending (EOF): stop reading, tell the owner, and free
+ * the connection once the owner's replies are written. */
+static void conn_peer_closed(swirl__io_t *io, int fd) {
+    swirl__local_t *l = local_of(io, fd);
+    l->peer_eof = true;
+    if (conn_notify(io, fd) == 0) {
+        if (!owed(io, fd))
+            conn_free(io, fd);
+        else
+            set_interest(io, fd);
+        return;
+    }
+    l = local_of(io, fd);
+    set_interest(io, fd);
+    swirl__conn_t *c = conn_of(io, fd);
+    (void)c;
+    int64_t t = swirl_timer_after(io->loop, SWIRL__ACK_WAIT_MS, on_ack_timeout, io);
+    l->ack_timer = t > 0 ? t : 0;
+    if (t < 0)
+        conn_free(io, fd);
+}
+
+/* Anything still owed to the peer: buffered bytes, files, bytes behind files. */
+static bool owed(swirl__io_t *io, int fd) {
+    swirl__local_t *l = local_of(io, fd);
+    return swirl_loop_pending(io->loop, fd) > 0 || l->files || swirl_buf_size(&l->after) > 0;
+}
+
+/* Send queued files while the kernel takes them; when the last is done,
+ * hand the bytes queued behind them to the loop. Returns 0, -EAGAIN (wait
+ * for writability) or an error (the connection is broken). */
+static int pump(swirl__io_t *io, int fd) {
+    swirl__local_t *l = local_of(io, fd);
+    while (l->files) {
+        if (swirl_loop_pending(io->loop, fd) > 0)
+            return -EAGAIN; /* bytes queued before the file go first */
+        swirl__file_t *f = l->files;
+        size_t chunk = f->left < (1u << 20) ? f->left : (1u << 20);
+        ssize_t n = chunk ? swirl_net_sendfile(fd, f->fd, &f->offset, chunk) : 0;
+        if (n == -EAGAIN)
+            return -EAGAIN;
+        if (n < 0)
+            return (int)n;
+        f->left -= (size_t)n;
+        if (f->left > 0 && n > 0)
+            continue;
+        /* done, or the file shrank under us: move on either way */
+        l->files = f->next;
+        close(f->fd);
+        swirl_free(f);
+    }
+    if (swirl_buf_size(&l->after) > 0) {
+        ssize_t n = swirl_loop_write(io->loop, fd, swirl_buf_bytes(&l->after),
+                                     swirl_buf_size(&l->after));
+        if (n < 0)
+            return (int)n;
+        swirl_buf_clear(&l->after);
+    }
+    return 0;
+}
+
+static void on_conn_write(swirl_loop_t *loop, int fd, int events, void *user) {
+    swirl__io_t *io = user;
+    swirl__conn_t *c = conn_of(io, fd);
+    swirl__local_t *l = local_of(io, fd);
+    if (events & SWIRL_EV_ERROR) {
+        conn_teardown(io, fd);
+        return;
+    }
+    int rc = pump(io, fd);
+    if (rc < 0 && rc != -EAGAIN) {
+        conn_teardown(io, fd);
+        return;
+    }
+    l = local_of(io, fd);
+    size_t pending = swirl_loop_pending(loop, fd) + swirl_buf_size(&l->after);
+    atomic_store(&c->out_pending, (int64_t)pending);
+    if (owed(io, fd)) {
+        set_interest(io, fd);
+        return;
+    }
+    if (l->full) {
+        l->full = false;
+        io->ops->on_buffer(io, c, false);
+    }
+    if ((l->closing || l->peer_eof) && l->acks_pending == 0) {
+        conn_teardown(io, fd);
+        return;
+    }
+    set_interest(io, fd);
+}
+
+static void on_conn_read(swirl_loop_t *loop, int fd, int events, void *user);
+
+/* Read while not paused or closing; write-watch while bytes are owed. */
+static void set_interest(swirl__io_t *io, int fd) {
+    swirl__local_t *l = local_of(io, fd);
+    int ev = (l->paused || l->closing || l->peer_eof) ? 0 : SWIRL_EV_READ;
+    if (owed(io, fd))
+        ev |= SWIRL_EV_WRITE;
+    swirl_loop_set(io->loop, fd, ev, on_conn_read, on_conn_write);
+}
+
+/* Hand one message to the owner. A close requested by its callback waits
+ * until the callback returns, so `data` stays valid throughout. Returns
+ * false if the connection is gone afterwards. */
+static bool deliver(swirl__io_t *io, int fd, const char *data, size_t len) {
+    swirl__conn_t *c = conn_of(io, fd);
+    swirl__local_t *l = local_of(io, fd);
+    l->in_deliver = true;
+    io->ops->on_data(io, c, data, len);
+    l = local_of(io, fd);
+    l->in_deliver = false;
+    if (l->closing && !owed(io, fd)) {
+        conn_teardown(io, fd);
+        return false;
+    }
+    return true;
+}
+
+static void on_conn_read(swirl_loop_t *loop, int fd, int events, void *user) {
+    swirl__io_t *io = user;
+    swirl__conn_t *c = conn_of(io, fd);
+    swirl__local_t *l = local_of(io, fd);
+    swirl_port_t *port = io->srv->ports[c->port_index];
+    ssize_t n = swirl_net_read(fd, io->rbuf, READ_SIZE);
+    if (n == -EAGAIN)
+        return;
+    if (n == 0) {
+        conn_peer_closed(io, fd);
+        return;
+    }
+    if (n < 0) {
+        conn_teardown(io, fd);
+        return;
+    }
+    atomic_store(&c->last_ms, wall_ms());
+    int64_t session = atomic_load(&c->session);
+    if (port->framing.kind == SWIRL_FRAMING_NONE) {
+        deliver(io, fd, io->rbuf, (size_t)n);
+        return;
+    }
+    l = local_of(io, fd);
+    if (swirl_buf_append(&l->in, io->rbuf, (size_t)n) < 0) {
+        swirl_log_error("server: connection %lld: out of memory buffering input; closing",
+                        (long long)session);
+        conn_teardown(io, fd);
+        return;
+    }
+    while (swirl_buf_size(&l->in) > 0 && atomic_load(&c->session) == session && !l->closing) {
+        ssize_t m = swirl_framing_next(&port->framing, swirl_buf_bytes(&l->in),
+                                       swirl_buf_size(&l->in), &l->scan_from);
+        if (m == 0)
+            break;
+        if (m < 0) {
+            char peer[SWIRL_ADDR_STRLEN];
+            swirl_addr_format(&c->peer, peer, sizeof(peer));
+            swirl_log_warning("server: connection %lld from %s: %s (package_max_length %zu); "
+                              "closing it",
+                              (long long)session, peer,
+                              m == SWIRL_ETOOBIG ? "message too large" : "bad length field",
+                              port->framing.max_length);
+            conn_teardown(io, fd);
+            return;
+        }
+        if (!deliver(io, fd, swirl_buf_bytes(&l->in), (size_t)m))
+            return; /* closed by the callback (BASE mode) */
+        l = local_of(io, fd);
+        swirl_buf_consume(&l->in, (size_t)m);
+        l->scan_from = 0;
+    }
+}
+
+static int grow_local(swirl__io_t *io, int fd) {
+    if (fd < io->local_cap)
+        return 0;
+    int cap = io->local_cap ? io->local_cap : 1024;
+    while (cap <= fd)
+        cap *= 2;
+    swirl__local_t *p = swirl_realloc(io->local, (size_t)cap * sizeof(*p));
+    if (!p)
+        return -ENOMEM;
+    memset(p + io->local_cap, 0, (size_t)(cap - io->local_cap) * sizeof(*p));
+    io->local = p;
+    io->local_cap = cap;
+    return 0;
+}
+
+static void reject(swirl__io_t *io, int fd, const char *why) {
+    int64_t n = atomic_fetch_add(&io->srv->shared->rejected_count, 1);
+    if (n == 0 || (n + 1) % 1000 == 0) /* once, then every 1000th: never a flood */
+        swirl_log_warning("server: new connection closed at once: %s (%lld so far)", why,
+                          (long long)(n + 1));
+    close(fd);
+}
+
+static void adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_t *peer) {
+    swirl_server_t *srv = io->srv;
+    if (atomic_load(&srv->shared->connection_num) >= srv->max_conn) {
+        reject(io, fd, "max_conn reached");
+        return;
+    }
+    if (fd >= srv->fd_cap || grow_local(io, fd) < 0) {
+        reject(io, fd, "descriptor beyond the connection table");
+        return;
+    }
+    if (port->nodelay)
+        swirl_net_set_nodelay(fd, true);
+    swirl__conn_t *c = conn_of(io, fd);
+    int64_t nslots = (int64_t)srv->owners * srv->fd_cap;
+    int64_t index = (int64_t)io->owner * srv->fd_cap + fd;
+    c->gen++;
+    int64_t session = (int64_t)c->gen * nslots + index + 1;
+    c->fd = fd;
+    c->owner = io->owner;
+    c->port_index = port->index;
+    atomic_store(&c->uid, 0);
+    c->peer = *peer;
+    c->connect_time = swirl_time_now();
+    atomic_store(&c->last_ms, (int64_t)(c->connect_time * 1000));
+    atomic_store(&c->out_pending, 0);
+    memset(local_of(io, fd), 0, sizeof(swirl__local_t));
+    if (swirl_loop_add(io->loop, fd, SWIRL_EV_READ, on_conn_read, on_conn_write, io) < 0) {
+        reject(io, fd, swirl_last_error_msg());
+        return;
+    }
+    size_t limit = (size_t)srv->settings.socket_buffer_size;
+    if (srv->mode == SWIRL_MODE_PROCESS) /* workers check ahead, approximately: leave slack */
+        limit += (size_t)srv->settings.buffer_output_size + 4 * SWIRL__PACKET_MAX;
+    swirl_loop_set_write_limit(io->loop, fd, limit);
+    atomic_store_explicit(&c->session, session, memory_order_release);
+    atomic_fetch_add(&srv->shared->connection_num, 1);
+    atomic_fetch_add(&srv->shared->accept_count, 1);
+    io->ops->on_connect(io, c);
+}
+
+static void on_accept(swirl_loop_t *loop, int lfd, int events, void *user) {
+    binding_t *b = user;
+    for (int i = 0; i < ACCEPTS_PER_WAKEUP; i++) {
+        int fd;
+        swirl_addr_t peer;
+        int rc = swirl_net_accept(lfd, &peer, &fd);
+        if (rc == -EAGAIN)
+            return;
+        if (rc == -EMFILE || rc == -ENFILE) {
+            int64_t n = atomic_fetch_add(&b->io->srv->shared->rejected_count, 1);
+            if (n == 0 || (n + 1) % 1000 == 0)
+                swirl_log_warning("server: out of file descriptors; shedding new connections");
+            if (swirl_net_accept_shed(lfd, &b->io->reserve_fd) < 0)
+                return;
+            continue;
+        }
+        if (rc < 0) {
+            swirl_log_warning("server: accept on port %d: %s", b->port->bound_port,
+                              swirl_strerror(rc));
+            return;
+        }
+        adopt(b->io, b->port, fd, &peer);
+    }
+}
+
+static void on_dgram(swirl_loop_t *loop, int fd, int events, void *user) {
+    binding_t *b = user;
+    for (int i = 0; i < DGRAMS_PER_WAKEUP; i++) {
+        swirl_addr_t from;
+        ssize_t n = swirl_net_recvfrom(fd, b->io->rbuf, READ_SIZE, &from);
+        if (n < 0)
+            return;
+        b->io->ops->on_packet(b->io, b->port, &from, b->io->rbuf, (size_t)n);
+    }
+}
+
+static void on_heartbeat(swirl_loop_t *loop, int64_t id, void *user) {
+    swirl__io_t *io = user;
+    swirl_server_t *srv = io->srv;
+    int64_t idle = srv->settings.heartbeat_idle_time;
+    if (idle <= 0)
+        idle = 2 * srv->settings.heartbeat_check_interval;
+    int64_t cutoff = wall_ms() - idle * 1000;
+    int top = io->local_cap < srv->fd_cap ? io->local_cap : srv->fd_cap;
+    for (int fd = 0; fd < top; fd++) {
+        swirl__conn_t *c = conn_of(io, fd);
+        if (atomic_load(&c->session) != 0 && atomic_load(&c->last_ms) < cutoff) {
+            swirl_log_debug("server: connection %lld idle for over %llds; closing it",
+                            (long long)atomic_load(&c->session), (long long)idle);
+            conn_teardown(io, fd);
+        }
+    }
+}
+
+int swirl__io_init(swirl__io_t *io, swirl_server_t *srv, swirl_loop_t *loop, int owner,
+                   const swirl__io_ops_t *ops, void *user) {
+    memset(io, 0, sizeof(*io));
+    io->srv = srv;
+    io->loop = loop;
+    io->owner = owner;
+    io->ops = ops;
+    io->user = user;
+    io->reserve_fd = swirl_net_reserve_fd();
+    io->rbuf = swirl_malloc(READ_SIZE);
+    if (!io->rbuf) {
+        swirl_net_close(io->reserve_fd);
+        return -ENOMEM;
+    }
+    if (srv->settings.heartbeat_check_interval > 0) {
+        io->heartbeat_timer = swirl_timer_tick(loop, srv->settings.heartbeat_check_interval * 1000,
+                                               on_heartbeat, io);
+        if (io->heartbeat_timer < 0) {
+            swirl_free(io->rbuf);
+            swirl_net_close(io->reserve_fd);
+            return (int)io->heartbeat_timer;
+        }
+    }
+    return 0;
+}
+
+int swirl__io_listen(swirl__io_t *io) {
+    swirl_server_t *srv = io->srv;
+    binding_t *b = swirl_calloc((size_t)srv->nports, sizeof(*b));
+    if (!b)
+        return -ENOMEM;
+    for (int i = 0; i < srv->nports; i++) {
+        swirl_port_t *p = srv->ports[i];
+        b[i] = (binding_t){io, p};
+        int rc = swirl_loop_add(io->loop, p->fd, SWIRL_EV_READ,
+                                swirl_sock_is_stream(p->type) ? on_accept : on_dgram, NULL, &b[i]);
+        if (rc < 0) {
+            for (int j = 0; j < i; j++)
+                swirl_loop_del(io->loop, srv->ports[j]->fd);
+            swirl_free(b);
+            return rc;
+        }
+    }
+    io->bindings = b;
+    return 0;
+}
+
+void swirl__io_destroy(swirl__io_t *io) {
+    for (int fd = 0; fd < io->local_cap && fd < io->srv->fd_cap; fd++)
+        if (atomic_load(&conn_of(io, fd)->session) != 0)
+            conn_teardown(io, fd);
+    if (io->bindings) {
+        for (int i = 0; i < io->srv->nports; i++)
+            if (swirl_loop_has(io->loop, io->srv->ports[i]->fd))
+                swirl_loop_del(io->loop, io->srv->ports[i]->fd);
+        swirl_free(io->bindings);
+    }
+    if (io->heartbeat_timer > 0)
+        swirl_timer_clear(io->loop, io->heartbeat_timer);
+    swirl_free(io->local);
+    swirl_free(io->rbuf);
+    swirl_net_close(io->reserve_fd);
+    memset(io, 0, sizeof(*io));
+}
+
+/* The connection `session` if this owner holds it. */
+static swirl__conn_t *owned(swirl__io_t *io, int64_t session) {
+    swirl__conn_t *c = swirl__conn_get(io->srv, session);
+    return c && c->owner == io->owner ? c : NULL;
+}
+
+int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t len) {
+    swirl__conn_t *c = owned(io, session);
+    if (!c || local_of(io, c->fd)->closing)
+        return swirl__error(SWIRL_ECLOSED, "send to connection %lld: closed", (long long)session);
+    int fd = c->fd;
+    swirl__local_t *lf = local_of(io, fd);
+    ssize_t n;
+    if (lf->files) { /* wait behind the files, under the same limit */
+        size_t queued = swirl_buf_size(&lf->after) + swirl_loop_pending(io->loop, fd);
+        n = queued + len > (size_t)io->srv->settings.socket_buffer_size
+                ? SWIRL_EBUFFULL
+                : (swirl_buf_append(&lf->after, data, len) < 0 ? -ENOMEM : (ssize_t)len);
+    } else {
+        n = swirl_loop_write(io->loop, fd, data, len);
+    }
+    if (n == SWIRL_EBUFFULL) {
+        swirl__local_t *l = local_of(io, fd);
+        if (!l->full) {
+            l->full = true;
+            io->ops->on_buffer(io, c, true);
+        }
+        return swirl__error(SWIRL_EBUFFULL,
+                            "send to connection %lld: output buffer full (socket_buffer_size %lld)",
+                            (long long)session, (long long)io->srv->settings.socket_buffer_size);
+    }
+    if (n < 0) {
+        conn_teardown(io, fd);
+        return swirl__error(SWIRL_ECLOSED, "send to connection %lld: %s", (long long)session,
+                            swirl_strerror((int)n));
+    }
+    size_t pending = swirl_loop_pending(io->loop, fd);
+    atomic_store(&c->out_pending, (int64_t)pending);
+    if (pending > 0)
+        set_interest(io, fd);
+    return 0;
+}
+
+int swirl__io_close(swirl__io_t *io, int64_t session, bool reset) {
+    swirl__conn_t *c = owned(io, session);
+    if (!c || local_of(io, c->fd)->tearing)
+        return swirl__error(SWIRL_ECLOSED, "close connection %lld: already closed",
+                            (long long)session);
+    int fd = c->fd;
+    if (local_of(io, fd)->in_deliver) {
+        local_of(io, fd)->closing = true; /* done when the callback returns */
+        if (reset) {
+            struct linger lg = {1, 0};
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+        }
+        return 0;
+    }
+    if (reset) {
+        struct linger lg = {1, 0};
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+    } else if (owed(io, fd)) {
+        local_of(io, fd)->closing = true; /* after the last byte is written */
+        set_interest(io, fd);
+        return 0;
+    }
+    conn_teardown(io, fd);
+    return 0;
+}
+
+int swirl__io_pause(swirl__io_t *io, int64_t session, bool pause) {
+    swirl__conn_t *c = owned(io, session);
+    if (!c)
+        return swirl__error(SWIRL_ECLOSED, "%s connection %lld: closed", pause ? "pause" : "resume",
+                            (long long)session);
+    local_of(io, c->fd)->paused = pause;
+    set_interest(io, c->fd);
+    return 0;
+}
+
+/* Acknowledgements did not all come (a worker died with the notice in
+ * hand): free the connection anyway. Rare, so a scan is fine. */
+static void on_ack_timeout(swirl_loop_t *loop, int64_t id, void *user) {
+    swirl__io_t *io = user;
+    for (int fd = 0; fd < io->local_cap; fd++)
+        if (io->local[fd].ack_timer == id) {
+            io->local[fd].ack_timer = 0;
+            swirl_log_warning("server: connection on fd %d: close not acknowledged within %d ms; "
+                              "freeing it",
+                              fd, SWIRL__ACK_WAIT_MS);
+            conn_free(io, fd);
+            return;
+        }
+}
+
+void swirl__io_ack(swirl__io_t *io, int64_t session) {
+    swirl__conn_t *c = owned(io, session);
+    if (!c)
+        return; /* freed already (reset, error or timeout) */
+    int fd = c->fd;
+    swirl__local_t *l = local_of(io, fd);
+    if (l->acks_pending > 0 && --l->acks_pending > 0)
+        return;
+    if (!owed(io, fd))
+        conn_free(io, fd);
+    /* else: freed when the output drains (on_conn_write) */
+}
+
+void swirl__io_watch_drain(swirl__io_t *io, int64_t session) {
+    swirl__conn_t *c = owned(io, session);
+    if (!c)
+        return;
+    swirl__local_t *l = local_of(io, c->fd);
+    if (swirl_loop_pending(io->loop, c->fd) > 0) {
+        l->full = true; /* on_conn_write reports bufferEmpty */
+        return;
+    }
+    atomic_store(&c->out_pending, 0);
+    io->ops->on_buffer(io, c, false); /* already drained */
+}
+
+int swirl__io_sendfile(swirl__io_t *io, int64_t session, const char *path, off_t offset,
+                       size_t length) {
+    swirl__conn_t *c = owned(io, session);
+    if (!c || local_of(io, c->fd)->closing)
+        return swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: closed",
+                            (long long)session);
+    int file = open(path, O_RDONLY | O_CLOEXEC);
+    if (file < 0)
+        return swirl__error(swirl__neg_errno(), "sendfile \"%s\":", path);
+    struct stat st;
+    if (fstat(file, &st) != 0 || !S_ISREG(st.st_mode) || offset < 0 || offset > st.st_size) {
+        close(file);
+        return swirl__error(SWIRL_EBADARG,
+                            "sendfile \"%s\": not a regular file, or offset %lld past its end",
+                            path, (long long)offset);
+    }
+    size_t avail = (size_t)(st.st_size - offset);
+    swirl__file_t *f = swirl_malloc(sizeof(*f));
+    if (!f) {
+        close(file);
+        return swirl__error(-ENOMEM, "sendfile:");
+    }
+    *f = (swirl__file_t){NULL, file, offset, length && length < avail ? length : avail};
+    swirl__local_t *l = local_of(io, c->fd);
+    swirl__file_t **tail = &l->files;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = f;
+    int rc = pump(io, c->fd);
+    if (rc < 0 && rc != -EAGAIN) {
+        conn_teardown(io, c->fd);
+        return swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: %s", (long long)session,
+                            swirl_strerror(rc));
+    }
+    set_interest(io, c->fd);
+    return 0;
+}

@@ -1,0 +1,255 @@
+/* src/server/internal.h — the server's private state, shared by the files of
+ * src/server; never installed.
+ *
+ * Process picture: PROCESS mode has a master (reactor threads own the
+ * connections), a manager (forks and respawns workers) and workers; BASE
+ * mode has workers that own their connections, plus a manager when there
+ * is more than one. Connections are described in a table in shared memory
+ * so any worker can ask about any connection. */
+#ifndef SWIRL_SERVER_INTERNAL_H
+#define SWIRL_SERVER_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <swirl/core.h>
+#include <swirl/protocol.h>
+#include <swirl/server.h>
+
+#include "settings.h"
+
+#define SWIRL__MAX_REACTORS 64
+#define SWIRL__MAX_WORKERS 1024
+/* Largest packet on a reactor<->worker socket (SOCK_SEQPACKET). */
+#define SWIRL__PACKET_MAX (64 * 1024)
+
+struct swirl_port {
+    swirl_server_t *srv;
+    int index;
+    char host[256];
+    int port;
+    swirl_sock_type_t type;
+    bool has_own;                 /* set on the port itself: own settings, not the server's */
+    swirl__port_settings_t own;
+    int fd;                       /* listening (or datagram) socket, after bind */
+    int bound_port;
+    swirl_framing_t framing;      /* built from the effective settings at start */
+    int effective_backlog;
+    bool nodelay;
+};
+
+/* One connection, in shared memory. The owner (reactor thread or BASE
+ * worker) writes it; anyone reads. `session` is 0 for a free slot. */
+typedef struct swirl__conn {
+    _Atomic int64_t session;
+    int fd;
+    int owner;       /* reactor id (PROCESS) or worker id (BASE) */
+    int port_index;
+    _Atomic uint32_t uid;
+    uint32_t gen;    /* reuse count of this slot: makes session ids unique */
+    swirl_addr_t peer;
+    double connect_time;
+    _Atomic int64_t last_ms; /* wall ms of the last data received */
+    _Atomic int64_t out_pending; /* bytes buffered for the peer */
+} swirl__conn_t;
+
+/* Counters in shared memory. */
+typedef struct swirl__shared {
+    double start_time;
+    _Atomic int64_t connection_num;
+    _Atomic int64_t accept_count;
+    _Atomic int64_t close_count;
+    _Atomic int64_t rejected_count;
+    _Atomic int64_t request_count;
+    _Atomic int64_t dispatch_count;
+    _Atomic int shutdown;            /* set once: everyone stops */
+    _Atomic pid_t manager_pid;
+    struct {
+        _Atomic pid_t pid;
+        _Atomic int busy;            /* inside a callback (dispatch_mode 3) */
+        _Atomic int64_t requests;
+    } workers[SWIRL__MAX_WORKERS];
+} swirl__shared_t;
+
+/* Messages between reactor threads and workers, packed into packets:
+ * [hdr][payload] ... A message larger than a packet travels as consecutive
+ * chunks (BEGIN on the first, END on the last); nothing interleaves them on
+ * one socket because each socket has one writer thread. */
+enum {
+    SWIRL__MSG_CONNECT = 1, /* r->w */
+    SWIRL__MSG_DATA,        /* r->w: payload = received message */
+    SWIRL__MSG_CLOSE,       /* r->w: connection closed; w->r: close it (flags: RESET) */
+    SWIRL__MSG_PACKET,      /* r->w: payload = swirl_addr_t + datagram; aux = port index */
+    SWIRL__MSG_SEND,        /* w->r: payload = bytes for the peer */
+    SWIRL__MSG_PAUSE,       /* w->r */
+    SWIRL__MSG_RESUME,      /* w->r */
+    SWIRL__MSG_PIPE,        /* w->r->w: aux = destination, reactor forwards; session = source */
+    SWIRL__MSG_BUFFER_FULL, /* r->w */
+    SWIRL__MSG_BUFFER_EMPTY,
+    SWIRL__MSG_SENDFILE,    /* w->r: payload = int64 offset, int64 length, path */
+};
+/* RESET: close with RST; EMIT: run the close callback (only the
+ * connection's worker does); ACK: a worker acknowledges a close notice. */
+enum { SWIRL__F_BEGIN = 1, SWIRL__F_END = 2, SWIRL__F_RESET = 4, SWIRL__F_EMIT = 8,
+       SWIRL__F_ACK = 16 };
+
+typedef struct swirl__msg {
+    uint32_t len;   /* payload bytes in this chunk */
+    uint8_t type;
+    uint8_t flags;
+    uint16_t aux;   /* port index, destination worker, ... */
+    int32_t reactor_id;
+    int64_t session;
+} swirl__msg_t;
+
+/* An outgoing queue of packets for one socket (one writer thread). */
+typedef struct swirl__outq {
+    swirl_buf_t buf;     /* [u32 packet length][packet] ... */
+    size_t open_at;      /* offset of the open packet's length word, or SIZE_MAX */
+    bool flush_queued;
+    bool want_write;
+} swirl__outq_t;
+
+void swirl__outq_init(swirl__outq_t *q);
+void swirl__outq_destroy(swirl__outq_t *q);
+/* Append one message (split into chunks if needed). 0 or -ENOMEM. */
+int swirl__outq_put(swirl__outq_t *q, const swirl__msg_t *hdr, const void *a, size_t alen,
+                    const void *b, size_t blen);
+/* Send whole packets until empty or the socket is full. 0 when empty,
+ * -EAGAIN when bytes remain, or the error. */
+int swirl__outq_flush(swirl__outq_t *q, int fd);
+
+/* A file queued on a connection, sent with sendfile(2) in order with the
+ * bytes around it. */
+typedef struct swirl__file {
+    struct swirl__file *next;
+    int fd;
+    off_t offset;
+    size_t left;
+} swirl__file_t;
+
+/* Per-connection local state of the owner (not shared): input buffer,
+ * queued files and the bytes sent after them. */
+typedef struct swirl__local {
+    swirl__file_t *files; /* head: being sent */
+    swirl_buf_t after;    /* bytes queued behind the files */
+    swirl_buf_t in;
+    size_t scan_from;
+    bool paused;
+    bool closing;     /* asked to close: no more sends; close after output drains */
+    bool peer_eof;    /* the peer finished sending: no more reads; replies still go out */
+    bool full;        /* bufferFull reported; report bufferEmpty on drain */
+    bool in_deliver;  /* the owner's callback is using this connection's input */
+    bool tearing;     /* its close event is running */
+    bool notified;    /* the owner was told it closed */
+    int acks_pending; /* PROCESS: workers yet to acknowledge the close */
+    int64_t ack_timer;
+    int full_worker;
+} swirl__local_t;
+
+typedef struct swirl__io swirl__io_t;
+
+/* What an owner of connections does with events (PROCESS: hand to a
+ * worker; BASE: run the user's callback). */
+typedef struct swirl__io_ops {
+    void (*on_connect)(swirl__io_t *io, swirl__conn_t *c);
+    void (*on_data)(swirl__io_t *io, swirl__conn_t *c, const char *data, size_t len);
+    /* The connection is closing. Returns how many acknowledgements to wait
+     * for (swirl__io_ack) before its slot may be freed: replies already on
+     * their way are written first. 0: free now. */
+    int (*on_close)(swirl__io_t *io, swirl__conn_t *c);
+    void (*on_packet)(swirl__io_t *io, swirl_port_t *port, const swirl_addr_t *from,
+                      const char *data, size_t len);
+    void (*on_buffer)(swirl__io_t *io, swirl__conn_t *c, bool full);
+} swirl__io_ops_t;
+
+/* The connections owned by one thread (reactor) or process (BASE worker). */
+struct swirl__io {
+    swirl_server_t *srv;
+    swirl_loop_t *loop;
+    int owner;
+    const swirl__io_ops_t *ops;
+    swirl__local_t *local; /* indexed by fd */
+    int local_cap;
+    int reserve_fd;
+    int64_t heartbeat_timer;
+    char *rbuf;            /* read buffer */
+    void *user;            /* the reactor or worker */
+    void *bindings;        /* one per listener: what its callbacks get */
+};
+
+int swirl__io_init(swirl__io_t *io, swirl_server_t *srv, swirl_loop_t *loop, int owner,
+                   const swirl__io_ops_t *ops, void *user);
+/* Register the listeners (stream: accept, datagram: read). */
+int swirl__io_listen(swirl__io_t *io);
+void swirl__io_destroy(swirl__io_t *io);
+int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t len);
+int swirl__io_close(swirl__io_t *io, int64_t session, bool reset);
+int swirl__io_pause(swirl__io_t *io, int64_t session, bool pause);
+/* Queue [offset, offset+length) of the file at `path` (length 0: to its end)
+ * on `session`, sent zero-copy after what was sent before it. */
+int swirl__io_sendfile(swirl__io_t *io, int64_t session, const char *path, off_t offset,
+                       size_t length);
+/* Report bufferEmpty for `session` once its output drains (now if it has). */
+void swirl__io_watch_drain(swirl__io_t *io, int64_t session);
+/* One acknowledgement of a close notice (see swirl__io_ops_t.on_close). */
+void swirl__io_ack(swirl__io_t *io, int64_t session);
+
+/* Bounded wait for close acknowledgements (a worker may have died). */
+#define SWIRL__ACK_WAIT_MS 5000
+
+/* The connection table. */
+swirl__conn_t *swirl__conn_get(swirl_server_t *srv, int64_t session); /* NULL if gone */
+swirl__conn_t *swirl__conn_slot(swirl_server_t *srv, int owner, int fd);
+
+struct swirl_server {
+    int mode;
+    swirl_port_t **ports;
+    int nports;
+    swirl__server_settings_t settings;
+    swirl__port_settings_t port_defaults;
+    struct {
+        swirl_server_cb cb;
+        void *user;
+    } on[SWIRL_ON__COUNT];
+    bool started;
+
+    /* resolved at start */
+    int worker_num, reactor_num;
+    int64_t max_conn;
+    int fd_cap;        /* slots per owner */
+    int owners;        /* reactor_num (PROCESS) or worker_num (BASE) */
+    swirl__conn_t *conns; /* owners * fd_cap slots, shared */
+    size_t conns_bytes;
+    swirl__shared_t *shared;
+    /* PROCESS mode: socket pairs [reactor][worker][0 master end, 1 worker end] */
+    int (*pipes)[SWIRL__MAX_WORKERS][2];
+    /* every mode: one mailbox per worker, [0] anyone writes, [1] the worker reads */
+    int (*mailbox)[2];
+    pid_t master_pid;
+
+    /* this process */
+    int role;          /* SWIRL__ROLE_* */
+    int worker_id;
+    swirl_loop_t *loop;
+    void *worker;      /* swirl__worker_t in a worker */
+};
+
+enum { SWIRL__ROLE_MASTER = 1, SWIRL__ROLE_MANAGER, SWIRL__ROLE_WORKER };
+
+/* The effective port-scoped settings of a port. */
+const swirl__port_settings_t *swirl__port_settings(const swirl_port_t *port);
+
+/* Call the user's callback for an event, if any. */
+void swirl__emit(swirl_server_t *srv, swirl_event_t *ev);
+
+/* master / manager / worker entry points */
+int swirl__process_mode_run(swirl_server_t *srv); /* master of PROCESS mode */
+int swirl__manager_run(swirl_server_t *srv);      /* fork workers, supervise; returns in the manager only on shutdown */
+/* Run worker `worker_id` in this process until it stops; 0 or an error. */
+int swirl__worker_run(swirl_server_t *srv, int worker_id);
+/* Fork one worker; returns its pid (in the parent). */
+pid_t swirl__worker_spawn(swirl_server_t *srv, int worker_id);
+/* Set the per-child defaults: die with the parent, default signals. */
+void swirl__child_setup(pid_t parent);
+
+#endif

@@ -1,0 +1,402 @@
+/* src/server/reactor.c — PROCESS mode's master: reactor threads that own
+ * the connections and hand messages to workers over SOCK_SEQPACKET pairs,
+ * batching many messages per packet, and the main thread that waits for
+ * signals and stops everything. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../core/internal.h"
+#include "internal.h"
+
+#define PACKETS_PER_WAKEUP 64
+
+typedef struct swirl__reactor {
+    swirl_server_t *srv;
+    int id;
+    pthread_t thread;
+    swirl_loop_t *loop;
+    swirl__io_t io;
+    swirl__outq_t out[SWIRL__MAX_WORKERS];
+    bool flush_queued;
+    int wakefd;
+    unsigned rr;
+    char *pkt;
+    int rc;
+} swirl__reactor_t;
+
+/* ---- to workers -------------------------------------------------------------------------- */
+
+static void on_pipe(swirl_loop_t *loop, int fd, int events, void *user);
+
+static void flush_all(swirl_loop_t *loop, void *user) {
+    swirl__reactor_t *r = user;
+    r->flush_queued = false;
+    for (int w = 0; w < r->srv->worker_num; w++) {
+        swirl__outq_t *q = &r->out[w];
+        if (swirl_buf_size(&q->buf) == 0 || q->want_write)
+            continue;
+        int fd = r->srv->pipes[r->id][w][0];
+        int rc = swirl__outq_flush(q, fd);
+        if (rc == -EAGAIN) {
+            q->want_write = true;
+            swirl_loop_set(loop, fd, SWIRL_EV_READ | SWIRL_EV_WRITE, NULL, on_pipe);
+        } else if (rc < 0) {
+            swirl_log_error("reactor %d: to worker %d: %s", r->id, w, swirl_strerror(rc));
+        }
+    }
+}
+
+static void put(swirl__reactor_t *r, int worker, const swirl__msg_t *h, const void *a, size_t alen,
+                const void *b, size_t blen) {
+    if (swirl__outq_put(&r->out[worker], h, a, alen, b, blen) < 0) {
+        swirl_log_error("reactor %d: out of memory queueing for worker %d; message dropped", r->id,
+                        worker);
+        return;
+    }
+    if (!r->flush_queued) {
+        r->flush_queued = true;
+        swirl_loop_defer(r->loop, flush_all, r);
+    }
+}
+
+static unsigned hash_addr(const swirl_addr_t *a) {
+    const unsigned char *p = (const unsigned char *)&a->u.in.sin_addr;
+    size_t n = 4;
+    if (a->u.sa.sa_family == AF_INET6) {
+        p = (const unsigned char *)&a->u.in6.sin6_addr;
+        n = 16;
+    }
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+/* Which worker gets this connection's next event (dispatch_mode). */
+static int pick(swirl__reactor_t *r, swirl__conn_t *c) {
+    swirl_server_t *srv = r->srv;
+    unsigned n = (unsigned)srv->worker_num;
+    int64_t session = atomic_load(&c->session);
+    switch (srv->settings.dispatch_mode) {
+    case 1:
+        return (int)(r->rr++ % n);
+    case 3:
+        for (unsigned i = 0; i < n; i++) {
+            unsigned w = (r->rr + i) % n;
+            if (!atomic_load_explicit(&srv->shared->workers[w].busy, memory_order_relaxed)) {
+                r->rr = w + 1;
+                return (int)w;
+            }
+        }
+        return (int)(r->rr++ % n);
+    case 4:
+        return (int)(hash_addr(&c->peer) % n);
+    case 5: {
+        uint32_t uid = atomic_load(&c->uid);
+        if (uid)
+            return (int)(uid % n);
+        return (int)((uint64_t)session % n); /* not bound yet: by connection */
+    }
+    default:
+        return (int)((uint64_t)session % n);
+    }
+}
+
+/* Modes 1 and 3 spread one connection's messages over workers, so no worker
+ * could see its connect and close in order with them: as in Swoole, those
+ * two events are not delivered in these modes. */
+static bool has_lifecycle(const swirl_server_t *srv) {
+    return srv->settings.dispatch_mode != 1 && srv->settings.dispatch_mode != 3;
+}
+
+static void r_connect(swirl__io_t *io, swirl__conn_t *c) {
+    swirl__reactor_t *r = io->user;
+    if (!has_lifecycle(r->srv))
+        return;
+    swirl__msg_t h = {.type = SWIRL__MSG_CONNECT, .session = atomic_load(&c->session),
+                      .reactor_id = r->id};
+    put(r, pick(r, c), &h, NULL, 0, NULL, 0);
+}
+
+static void r_data(swirl__io_t *io, swirl__conn_t *c, const char *data, size_t len) {
+    swirl__reactor_t *r = io->user;
+    swirl__msg_t h = {.type = SWIRL__MSG_DATA, .session = atomic_load(&c->session),
+                      .reactor_id = r->id};
+    put(r, pick(r, c), &h, NULL, 0, data, len);
+    atomic_fetch_add_explicit(&r->srv->shared->dispatch_count, 1, memory_order_relaxed);
+}
+
+/* Every worker may still hold messages of this connection (modes 1, 3 and
+ * 5 spread them): each gets the notice, the connection's own worker runs
+ * the close callback, and each acknowledges after what it sent before. */
+static int r_close(swirl__io_t *io, swirl__conn_t *c) {
+    swirl__reactor_t *r = io->user;
+    int owner = has_lifecycle(r->srv) ? pick(r, c) : -1;
+    for (int w = 0; w < r->srv->worker_num; w++) {
+        swirl__msg_t h = {.type = SWIRL__MSG_CLOSE, .session = atomic_load(&c->session),
+                          .reactor_id = r->id,
+                          .flags = (uint8_t)(SWIRL__F_ACK | (w == owner ? SWIRL__F_EMIT : 0))};
+        put(r, w, &h, NULL, 0, NULL, 0);
+    }
+    return r->srv->worker_num;
+}
+
+static void r_packet(swirl__io_t *io, swirl_port_t *port, const swirl_addr_t *from,
+                     const char *data, size_t len) {
+    swirl__reactor_t *r = io->user;
+    swirl__msg_t h = {.type = SWIRL__MSG_PACKET, .aux = (uint16_t)port->index,
+                      .reactor_id = r->id};
+    unsigned w = r->srv->settings.dispatch_mode == 4 ? hash_addr(from) : r->rr++;
+    put(r, (int)(w % (unsigned)r->srv->worker_num), &h, from, sizeof(*from), data, len);
+}
+
+static void r_buffer(swirl__io_t *io, swirl__conn_t *c, bool full) {
+    swirl__reactor_t *r = io->user;
+    swirl__msg_t h = {.type = full ? SWIRL__MSG_BUFFER_FULL : SWIRL__MSG_BUFFER_EMPTY,
+                      .session = atomic_load(&c->session), .reactor_id = r->id};
+    put(r, (int)((uint64_t)h.session % (unsigned)r->srv->worker_num), &h, NULL, 0, NULL, 0);
+}
+
+static const swirl__io_ops_t reactor_ops = {r_connect, r_data, r_close, r_packet, r_buffer};
+
+/* ---- from workers ------------------------------------------------------------------------ */
+
+static void handle(swirl__reactor_t *r, const swirl__msg_t *h, const char *p) {
+    switch (h->type) {
+    case SWIRL__MSG_SEND: {
+        int rc = swirl__io_send(&r->io, h->session, p, h->len);
+        if (rc == SWIRL_EBUFFULL) {
+            /* the worker checked ahead, but others filled it meanwhile: a
+             * peer this far behind is cut rather than let memory grow */
+            swirl_log_warning("server: connection %lld: output passed socket_buffer_size; "
+                              "closing it",
+                              (long long)h->session);
+            swirl__io_close(&r->io, h->session, true);
+        }
+        break;
+    }
+    case SWIRL__MSG_CLOSE:
+        if (h->flags & SWIRL__F_ACK)
+            swirl__io_ack(&r->io, h->session);
+        else
+            swirl__io_close(&r->io, h->session, h->flags & SWIRL__F_RESET);
+        break;
+    case SWIRL__MSG_PAUSE:
+    case SWIRL__MSG_RESUME:
+        swirl__io_pause(&r->io, h->session, h->type == SWIRL__MSG_PAUSE);
+        break;
+    case SWIRL__MSG_SENDFILE:
+        if (h->len > 16) {
+            int64_t range[2];
+            memcpy(range, p, sizeof(range));
+            char path[4096];
+            snprintf(path, sizeof(path), "%.*s", (int)(h->len - 16), p + 16);
+            if (swirl__io_sendfile(&r->io, h->session, path, (off_t)range[0], (size_t)range[1]) <
+                0)
+                swirl_log_warning("reactor %d: %s", r->id, swirl_last_error_msg());
+        }
+        break;
+    case SWIRL__MSG_BUFFER_FULL: /* a worker found it full: report when it drains */
+        swirl__io_watch_drain(&r->io, h->session);
+        break;
+    default:
+        break;
+    }
+}
+
+static void on_pipe(swirl_loop_t *loop, int fd, int events, void *user) {
+    swirl__reactor_t *r = user;
+    if (events & SWIRL_EV_WRITE) {
+        for (int w = 0; w < r->srv->worker_num; w++)
+            if (r->srv->pipes[r->id][w][0] == fd && r->out[w].want_write) {
+                if (swirl__outq_flush(&r->out[w], fd) != -EAGAIN) {
+                    r->out[w].want_write = false;
+                    swirl_loop_set(loop, fd, SWIRL_EV_READ, NULL, NULL);
+                }
+            }
+    }
+    if (!(events & (SWIRL_EV_READ | SWIRL_EV_ERROR)))
+        return;
+    for (int i = 0; i < PACKETS_PER_WAKEUP; i++) {
+        ssize_t n = recv(fd, r->pkt, SWIRL__PACKET_MAX, MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        size_t off = 0;
+        while (off + sizeof(swirl__msg_t) <= (size_t)n) {
+            swirl__msg_t h;
+            memcpy(&h, r->pkt + off, sizeof(h));
+            off += sizeof(h);
+            if (h.len > (size_t)n - off)
+                break;
+            handle(r, &h, r->pkt + off);
+            off += h.len;
+        }
+    }
+}
+
+static void on_wake(swirl_loop_t *loop, int fd, int events, void *user) {
+    uint64_t v;
+    if (read(fd, &v, sizeof(v)) < 0) {
+        /* nothing: a wake-up is a wake-up */
+    }
+    swirl_loop_stop(loop);
+}
+
+static void *reactor_main(void *arg) {
+    swirl__reactor_t *r = arg;
+    swirl_server_t *srv = r->srv;
+    for (int w = 0; w < srv->worker_num; w++) {
+        r->rc = swirl_loop_add(r->loop, srv->pipes[r->id][w][0], SWIRL_EV_READ, on_pipe, on_pipe, r);
+        if (r->rc < 0)
+            return NULL;
+    }
+    if ((r->rc = swirl_loop_add(r->loop, r->wakefd, SWIRL_EV_READ, on_wake, NULL, r)) < 0)
+        return NULL;
+    if ((r->rc = swirl__io_listen(&r->io)) < 0)
+        return NULL;
+    r->rc = swirl_loop_run(r->loop);
+    /* stopping: close what we own; workers are told through the pipes */
+    swirl__io_destroy(&r->io);
+    flush_all(r->loop, r);
+    return NULL;
+}
+
+static void reactor_free(swirl__reactor_t *r) {
+    for (int w = 0; w < SWIRL__MAX_WORKERS; w++)
+        swirl__outq_destroy(&r->out[w]);
+    if (r->io.srv)
+        swirl__io_destroy(&r->io);
+    swirl_net_close(r->wakefd);
+    swirl_free(r->pkt);
+    swirl_loop_free(r->loop);
+    swirl_free(r);
+}
+
+static swirl__reactor_t *reactor_new(swirl_server_t *srv, int id) {
+    swirl__reactor_t *r = swirl_calloc(1, sizeof(*r));
+    if (!r)
+        return NULL;
+    r->srv = srv;
+    r->id = id;
+    r->wakefd = -1;
+    for (int w = 0; w < SWIRL__MAX_WORKERS; w++)
+        swirl__outq_init(&r->out[w]);
+    if (swirl_loop_new(&r->loop) < 0 || !(r->pkt = swirl_malloc(SWIRL__PACKET_MAX)) ||
+        (r->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||
+        swirl__io_init(&r->io, srv, r->loop, id, &reactor_ops, r) < 0) {
+        reactor_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* ---- the master ------------------------------------------------------------------------ */
+
+static void on_master_signal(swirl_loop_t *loop, int signo, void *user) {
+    swirl_server_t *srv = user;
+    if (signo == SIGCHLD) {
+        pid_t mgr = atomic_load(&srv->shared->manager_pid);
+        int status;
+        if (mgr > 0 && waitpid(mgr, &status, WNOHANG) == mgr) {
+            atomic_store(&srv->shared->manager_pid, 0);
+            if (!atomic_load(&srv->shared->shutdown))
+                swirl_log_error("server: the manager process exited unexpectedly; shutting down");
+            swirl_loop_stop(loop);
+        }
+        return;
+    }
+    swirl_log_info("server: %s received, shutting down", strsignal(signo));
+    swirl_loop_stop(loop);
+}
+
+int swirl__process_mode_run(swirl_server_t *srv) {
+    int rc;
+    pid_t mgr = fork();
+    if (mgr < 0)
+        return swirl__error(swirl__neg_errno(), "server: fork of the manager:");
+    if (mgr == 0) {
+        swirl__child_setup(srv->master_pid);
+        /* the manager needs only the worker ends */
+        for (int r = 0; r < srv->reactor_num; r++)
+            for (int w = 0; w < srv->worker_num; w++)
+                close(srv->pipes[r][w][0]);
+        srv->role = SWIRL__ROLE_MANAGER;
+        _exit(swirl__manager_run(srv) < 0 ? 1 : 0);
+    }
+    atomic_store(&srv->shared->manager_pid, mgr);
+    for (int r = 0; r < srv->reactor_num; r++)
+        for (int w = 0; w < srv->worker_num; w++) {
+            close(srv->pipes[r][w][1]);
+            srv->pipes[r][w][1] = -1;
+        }
+
+    swirl_loop_t *loop = NULL;
+    swirl__reactor_t *reactors[SWIRL__MAX_REACTORS] = {0};
+    int started = 0;
+    if ((rc = swirl_loop_new(&loop)) < 0)
+        goto stop;
+    srv->loop = loop;
+    /* Signals are the main thread's: block them before the threads exist so
+     * they inherit the mask and never take one. */
+    swirl_signal_add(loop, SIGTERM, on_master_signal, srv);
+    swirl_signal_add(loop, SIGINT, on_master_signal, srv);
+    swirl_signal_add(loop, SIGCHLD, on_master_signal, srv);
+    for (int i = 0; i < srv->reactor_num; i++) {
+        if (!(reactors[i] = reactor_new(srv, i))) {
+            rc = swirl__error(-ENOMEM, "server: reactor %d: %s", i, swirl_last_error_msg());
+            goto stop;
+        }
+        if ((rc = pthread_create(&reactors[i]->thread, NULL, reactor_main, reactors[i])) != 0) {
+            rc = swirl__error(-rc, "server: starting reactor thread %d:", i);
+            goto stop;
+        }
+        started++;
+    }
+    swirl_event_t ev = {.type = SWIRL_ON_START};
+    swirl__emit(srv, &ev);
+    if (!atomic_load(&srv->shared->shutdown))
+        swirl_loop_run(loop);
+    rc = 0;
+
+stop:
+    atomic_store(&srv->shared->shutdown, 1);
+    for (int i = 0; i < started; i++) {
+        uint64_t one = 1;
+        if (write(reactors[i]->wakefd, &one, sizeof(one)) < 0) {
+            /* the eventfd cannot be full here */
+        }
+    }
+    for (int i = 0; i < started; i++) {
+        pthread_join(reactors[i]->thread, NULL);
+        if (reactors[i]->rc < 0 && rc == 0)
+            rc = reactors[i]->rc;
+    }
+    mgr = atomic_load(&srv->shared->manager_pid);
+    if (mgr > 0) {
+        kill(mgr, SIGTERM);
+        int status;
+        for (int i = 0; i < 500 && waitpid(mgr, &status, WNOHANG) == 0; i++)
+            usleep(10000);
+        if (kill(mgr, 0) == 0) {
+            kill(mgr, SIGKILL);
+            waitpid(mgr, &status, 0);
+        }
+    }
+    ev = (swirl_event_t){.type = SWIRL_ON_SHUTDOWN};
+    swirl__emit(srv, &ev);
+    for (int i = 0; i < srv->reactor_num; i++)
+        if (reactors[i])
+            reactor_free(reactors[i]); /* a started thread already closed its connections */
+    srv->loop = NULL;
+    swirl_loop_free(loop);
+    return rc;
+}

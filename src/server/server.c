@@ -1,0 +1,507 @@
+/* src/server/server.c — the server object: construction, listeners,
+ * settings, callbacks, and start (bind, shared memory, socket pairs, then
+ * the mode's process layout); plus the queries any process can answer from
+ * shared memory (exist, connection_info, connection_list, stats). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../core/internal.h"
+#include "internal.h"
+
+static const char *const event_names[SWIRL_ON__COUNT] = {
+    "start",   "shutdown", "managerStart", "managerStop",   "workerStart",
+    "workerStop", "workerError", "connect", "receive",    "packet",
+    "close",   "pipeMessage", "bufferFull", "bufferEmpty"};
+
+static int add_port(swirl_server_t *srv, const char *host, int port, swirl_sock_type_t type,
+                    swirl_port_t **out) {
+    swirl_addr_t probe;
+    int rc = swirl_addr_parse(&probe, type, host, port); /* validates host, port and type */
+    if (rc < 0)
+        return rc;
+    if (strlen(host) >= sizeof(((swirl_port_t *)0)->host))
+        return swirl__error(SWIRL_EBADADDR, "host \"%.32s...\": too long", host);
+    swirl_port_t **ports = swirl_realloc(srv->ports, (size_t)(srv->nports + 1) * sizeof(*ports));
+    if (!ports)
+        return swirl__error(-ENOMEM, "listen:");
+    srv->ports = ports;
+    swirl_port_t *p = swirl_calloc(1, sizeof(*p));
+    if (!p)
+        return swirl__error(-ENOMEM, "listen:");
+    p->srv = srv;
+    p->index = srv->nports;
+    snprintf(p->host, sizeof(p->host), "%s", host);
+    p->port = port;
+    p->type = type;
+    p->fd = -1;
+    swirl__port_settings_init(&p->own);
+    srv->ports[srv->nports++] = p;
+    if (out)
+        *out = p;
+    return 0;
+}
+
+int swirl_server_new(swirl_server_t **out, const char *host, int port, int mode,
+                     swirl_sock_type_t sock_type) {
+    if (!out)
+        return swirl__error(SWIRL_EBADARG, "server: out is NULL");
+    if (mode != SWIRL_MODE_BASE && mode != SWIRL_MODE_PROCESS)
+        return swirl__error(SWIRL_EBADARG,
+                            "server mode %d: expected SWIRL_MODE_BASE (1) or SWIRL_MODE_PROCESS (2)",
+                            mode);
+    swirl_server_t *srv = swirl_calloc(1, sizeof(*srv));
+    if (!srv)
+        return swirl__error(-ENOMEM, "server:");
+    srv->mode = mode;
+    srv->worker_id = -1;
+    swirl__server_settings_init(&srv->settings);
+    swirl__port_settings_init(&srv->port_defaults);
+    int rc = add_port(srv, host ? host : "", port, sock_type, NULL);
+    if (rc < 0) {
+        swirl_server_free(srv);
+        return rc;
+    }
+    *out = srv;
+    return 0;
+}
+
+void swirl_server_free(swirl_server_t *srv) {
+    if (!srv)
+        return;
+    for (int i = 0; i < srv->nports; i++)
+        swirl_free(srv->ports[i]);
+    swirl_free(srv->ports);
+    swirl_free(srv);
+}
+
+int swirl_server_listen(swirl_server_t *srv, const char *host, int port,
+                        swirl_sock_type_t sock_type, swirl_port_t **out) {
+    if (srv->started)
+        return swirl__error(SWIRL_ESTATE, "listen: the server is already started");
+    return add_port(srv, host ? host : "", port, sock_type, out);
+}
+
+int swirl_server_on_event(swirl_server_t *srv, swirl_event_type_t type, swirl_server_cb cb,
+                          void *user) {
+    if ((int)type < 0 || type >= SWIRL_ON__COUNT)
+        return swirl__error(SWIRL_EBADARG, "on: unknown event %d", (int)type);
+    if (srv->started)
+        return swirl__error(SWIRL_ESTATE, "on(%s): the server is already started",
+                            event_names[type]);
+    srv->on[type].cb = cb;
+    srv->on[type].user = user;
+    return 0;
+}
+
+int swirl_server_on(swirl_server_t *srv, const char *name, swirl_server_cb cb, void *user) {
+    if (!name)
+        return swirl__error(SWIRL_EBADARG, "on: event name is NULL");
+    const char *n = name;
+    if (strncasecmp(n, "on", 2) == 0 && strlen(n) > 2)
+        n += 2;
+    for (int i = 0; i < SWIRL_ON__COUNT; i++)
+        if (strcasecmp(n, event_names[i]) == 0)
+            return swirl_server_on_event(srv, (swirl_event_type_t)i, cb, user);
+    return swirl__error(SWIRL_EBADARG,
+                        "on: unknown event \"%s\" (events: start, shutdown, managerStart, "
+                        "managerStop, workerStart, workerStop, workerError, connect, receive, "
+                        "packet, close, pipeMessage, bufferFull, bufferEmpty)",
+                        name);
+}
+
+void swirl__emit(swirl_server_t *srv, swirl_event_t *ev) {
+    if (srv->on[ev->type].cb)
+        srv->on[ev->type].cb(srv, ev, srv->on[ev->type].user);
+}
+
+int swirl_server_set(swirl_server_t *srv, const char *key, swirl_value_t value) {
+    if (srv->started)
+        return swirl__error(SWIRL_ESTATE, "set %s: the server is already started", key);
+    return swirl__settings_apply(&srv->settings, &srv->port_defaults, key, value);
+}
+
+int swirl_server_set_text(swirl_server_t *srv, const char *key, const char *text) {
+    if (srv->started)
+        return swirl__error(SWIRL_ESTATE, "set %s: the server is already started", key);
+    return swirl__settings_apply_text(&srv->settings, &srv->port_defaults, key, text);
+}
+
+int swirl_port_set(swirl_port_t *port, const char *key, swirl_value_t value) {
+    if (port->srv->started)
+        return swirl__error(SWIRL_ESTATE, "set %s: the server is already started", key);
+    int rc = swirl__settings_apply(NULL, &port->own, key, value);
+    if (rc == 0)
+        port->has_own = true;
+    return rc;
+}
+
+const swirl__port_settings_t *swirl__port_settings(const swirl_port_t *port) {
+    return port->has_own ? &port->own : &port->srv->port_defaults;
+}
+
+/* ---- start -------------------------------------------------------------------------------- */
+
+static int cpu_count(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+static int resolve(swirl_server_t *srv) {
+    const swirl__server_settings_t *s = &srv->settings;
+    bool streams = false, dgrams = false;
+    for (int i = 0; i < srv->nports; i++) {
+        if (swirl_sock_is_stream(srv->ports[i]->type))
+            streams = true;
+        else
+            dgrams = true;
+    }
+    if (streams && !srv->on[SWIRL_ON_RECEIVE].cb)
+        return swirl__error(SWIRL_ESTATE, "start: a stream server needs a receive callback "
+                                          "(on \"receive\")");
+    if (dgrams && !srv->on[SWIRL_ON_PACKET].cb)
+        return swirl__error(SWIRL_ESTATE, "start: a datagram server needs a packet callback "
+                                          "(on \"packet\")");
+    srv->worker_num = s->worker_num ? (int)s->worker_num : cpu_count();
+    srv->reactor_num = s->reactor_num ? (int)s->reactor_num : cpu_count();
+    if (srv->reactor_num > srv->worker_num)
+        srv->reactor_num = srv->worker_num; /* a reactor without a worker to feed is waste */
+    if (srv->reactor_num > SWIRL__MAX_REACTORS)
+        srv->reactor_num = SWIRL__MAX_REACTORS;
+    struct rlimit rl;
+    int64_t nofile = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? (int64_t)rl.rlim_cur : 1024;
+    if (nofile > (1 << 20))
+        nofile = 1 << 20;
+    srv->max_conn = s->max_conn ? s->max_conn : nofile;
+    if (srv->max_conn > nofile) {
+        swirl_log_warning("server: max_conn %lld is more than the fd limit (ulimit -n = %lld); "
+                          "using %lld",
+                          (long long)srv->max_conn, (long long)nofile, (long long)nofile);
+        srv->max_conn = nofile;
+    }
+    int64_t cap = srv->max_conn + 1024;
+    srv->fd_cap = (int)(cap < nofile ? cap : nofile);
+    srv->owners = srv->mode == SWIRL_MODE_PROCESS ? srv->reactor_num : srv->worker_num;
+    return 0;
+}
+
+static int bind_ports(swirl_server_t *srv) {
+    for (int i = 0; i < srv->nports; i++) {
+        swirl_port_t *p = srv->ports[i];
+        const swirl__port_settings_t *ps = swirl__port_settings(p);
+        swirl_framing_init(&p->framing);
+        swirl_framing_set_max_length(&p->framing, (size_t)ps->package_max_length);
+        if (ps->open_length_check)
+            swirl_framing_set_length(&p->framing, ps->package_length_type,
+                                     (uint32_t)ps->package_length_offset,
+                                     (uint32_t)ps->package_body_offset);
+        else if (ps->open_eof_check || ps->open_eof_split)
+            swirl_framing_set_eof(&p->framing, ps->package_eof, ps->package_eof_len,
+                                  ps->open_eof_split);
+        p->nodelay = ps->open_tcp_nodelay;
+        swirl_listen_opts_t o;
+        swirl_listen_opts_init(&o);
+        o.backlog = (int)ps->backlog;
+        o.reuse_port = srv->settings.enable_reuse_port;
+        o.tcp_nodelay = ps->open_tcp_nodelay;
+        o.defer_accept = (int)ps->tcp_defer_accept;
+        o.fastopen = ps->tcp_fastopen ? 128 : 0;
+        int rc = swirl_net_listen(p->type, p->host, p->port, &o, &p->fd);
+        if (rc < 0)
+            return rc;
+        swirl_addr_t a;
+        swirl_net_local_addr(p->fd, &a);
+        p->bound_port = swirl_addr_port(&a);
+    }
+    return 0;
+}
+
+static void close_ports(swirl_server_t *srv) {
+    for (int i = 0; i < srv->nports; i++) {
+        swirl_port_t *p = srv->ports[i];
+        if (p->fd < 0)
+            continue;
+        swirl_net_close(p->fd);
+        p->fd = -1;
+        if ((p->type == SWIRL_SOCK_UNIX_STREAM || p->type == SWIRL_SOCK_UNIX_DGRAM) &&
+            p->host[0] && p->host[0] != '@' && srv->role == SWIRL__ROLE_MASTER)
+            unlink(p->host);
+    }
+}
+
+static int make_pair(int sv[2]) {
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) != 0)
+        return swirl__error(swirl__neg_errno(), "server: socketpair:");
+    int size = 1024 * 1024; /* room for a burst of packets before EAGAIN */
+    for (int i = 0; i < 2; i++) {
+        setsockopt(sv[i], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+        setsockopt(sv[i], SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+    }
+    return 0;
+}
+
+static void close_pairs(swirl_server_t *srv) {
+    if (srv->pipes) {
+        for (int r = 0; r < srv->reactor_num; r++)
+            for (int w = 0; w < srv->worker_num; w++)
+                for (int k = 0; k < 2; k++)
+                    swirl_net_close(srv->pipes[r][w][k]);
+        swirl_free(srv->pipes);
+        srv->pipes = NULL;
+    }
+    if (srv->mailbox) {
+        for (int w = 0; w < srv->worker_num; w++)
+            for (int k = 0; k < 2; k++)
+                swirl_net_close(srv->mailbox[w][k]);
+        swirl_free(srv->mailbox);
+        srv->mailbox = NULL;
+    }
+}
+
+static int open_pairs(swirl_server_t *srv) {
+    srv->mailbox = swirl_calloc((size_t)srv->worker_num, sizeof(*srv->mailbox));
+    if (!srv->mailbox)
+        return swirl__error(-ENOMEM, "server: mailboxes:");
+    for (int w = 0; w < srv->worker_num; w++)
+        srv->mailbox[w][0] = srv->mailbox[w][1] = -1;
+    for (int w = 0; w < srv->worker_num; w++)
+        if (make_pair(srv->mailbox[w]) < 0)
+            return swirl_last_error();
+    if (srv->mode != SWIRL_MODE_PROCESS)
+        return 0;
+    srv->pipes = swirl_calloc((size_t)srv->reactor_num, sizeof(*srv->pipes));
+    if (!srv->pipes)
+        return swirl__error(-ENOMEM, "server: reactor pipes:");
+    for (int r = 0; r < srv->reactor_num; r++)
+        for (int w = 0; w < SWIRL__MAX_WORKERS; w++)
+            srv->pipes[r][w][0] = srv->pipes[r][w][1] = -1;
+    for (int r = 0; r < srv->reactor_num; r++)
+        for (int w = 0; w < srv->worker_num; w++)
+            if (make_pair(srv->pipes[r][w]) < 0)
+                return swirl_last_error();
+    return 0;
+}
+
+static int map_shared(swirl_server_t *srv) {
+    size_t nslots = (size_t)srv->owners * (size_t)srv->fd_cap;
+    srv->conns_bytes = sizeof(swirl__shared_t) + nslots * sizeof(swirl__conn_t);
+    /* pages are only backed once touched: a big table costs what it holds */
+    void *p = mmap(NULL, srv->conns_bytes, PROT_READ | PROT_WRITE,
+                   MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        return swirl__error(swirl__neg_errno(), "server: shared memory of %zu bytes:",
+                            srv->conns_bytes);
+    srv->shared = p;
+    srv->conns = (swirl__conn_t *)((char *)p + sizeof(swirl__shared_t));
+    srv->shared->start_time = swirl_time_now();
+    return 0;
+}
+
+static void unmap_shared(swirl_server_t *srv) {
+    if (srv->shared)
+        munmap(srv->shared, srv->conns_bytes);
+    srv->shared = NULL;
+    srv->conns = NULL;
+}
+
+static void on_base_signal(swirl_loop_t *loop, int signo, void *user) { swirl_loop_stop(loop); }
+
+int swirl_server_start(swirl_server_t *srv) {
+    if (srv->started)
+        return swirl__error(SWIRL_ESTATE, "start: the server is already started");
+    int rc = resolve(srv);
+    if (rc < 0)
+        return rc;
+    if (srv->settings.log_file[0] && (rc = swirl_log_set_file(srv->settings.log_file)) < 0)
+        return rc;
+    swirl_log_set_level((int)srv->settings.log_level);
+    srv->started = true;
+    srv->role = SWIRL__ROLE_MASTER;
+    srv->master_pid = getpid();
+    /* a peer that vanishes must never kill the server */
+    struct sigaction ign = {.sa_handler = SIG_IGN};
+    sigaction(SIGPIPE, &ign, NULL);
+    if ((rc = bind_ports(srv)) < 0)
+        goto out;
+    if ((rc = map_shared(srv)) < 0)
+        goto out;
+    if ((rc = open_pairs(srv)) < 0)
+        goto out;
+    if (srv->mode == SWIRL_MODE_PROCESS) {
+        rc = swirl__process_mode_run(srv);
+    } else if (srv->worker_num == 1) {
+        /* one worker, no manager: this process is the worker */
+        swirl_event_t ev = {.type = SWIRL_ON_START};
+        swirl__emit(srv, &ev);
+        rc = swirl__worker_run(srv, 0);
+        srv->role = SWIRL__ROLE_MASTER;
+        ev = (swirl_event_t){.type = SWIRL_ON_SHUTDOWN};
+        swirl__emit(srv, &ev);
+    } else {
+        srv->role = SWIRL__ROLE_MANAGER;
+        rc = swirl__manager_run(srv);
+        srv->role = SWIRL__ROLE_MASTER;
+        swirl_event_t ev = {.type = SWIRL_ON_SHUTDOWN};
+        swirl__emit(srv, &ev);
+    }
+    (void)on_base_signal;
+out:
+    close_pairs(srv);
+    unmap_shared(srv);
+    close_ports(srv);
+    srv->started = false;
+    return rc;
+}
+
+int swirl_server_shutdown(swirl_server_t *srv) {
+    if (!srv->shared)
+        return swirl__error(SWIRL_ESTATE, "shutdown: the server is not running");
+    atomic_store(&srv->shared->shutdown, 1);
+    if (srv->role == SWIRL__ROLE_WORKER && srv->mode == SWIRL_MODE_BASE && srv->worker_num == 1) {
+        swirl_loop_stop(srv->loop);
+        return 0;
+    }
+    pid_t target = srv->mode == SWIRL_MODE_PROCESS ? srv->master_pid
+                                                   : (srv->worker_num == 1 ? srv->master_pid
+                                                                           : srv->master_pid);
+    return kill(target, SIGTERM) == 0 ? 0 : swirl__error(swirl__neg_errno(), "shutdown: kill:");
+}
+
+int swirl_server_port(const swirl_server_t *srv) {
+    return srv->nports > 0 ? srv->ports[0]->bound_port : 0;
+}
+
+pid_t swirl_server_master_pid(const swirl_server_t *srv) { return srv->master_pid; }
+
+pid_t swirl_server_manager_pid(const swirl_server_t *srv) {
+    return srv->shared ? atomic_load(&srv->shared->manager_pid) : 0;
+}
+
+/* ---- queries from shared memory ------------------------------------------------------------ */
+
+bool swirl_server_exist(swirl_server_t *srv, int64_t fd) { return swirl__conn_get(srv, fd) != NULL; }
+
+int swirl_server_bind(swirl_server_t *srv, int64_t fd, uint32_t uid) {
+    swirl__conn_t *c = swirl__conn_get(srv, fd);
+    if (!c)
+        return swirl__error(SWIRL_ECLOSED, "bind connection %lld: no such connection",
+                            (long long)fd);
+    atomic_store(&c->uid, uid);
+    return 0;
+}
+
+int swirl_server_connection_info(swirl_server_t *srv, int64_t fd, swirl_conn_info_t *out) {
+    swirl__conn_t *c = swirl__conn_get(srv, fd);
+    if (!c)
+        return swirl__error(SWIRL_ECLOSED, "connection_info %lld: no such connection",
+                            (long long)fd);
+    memset(out, 0, sizeof(*out));
+    out->reactor_id = c->owner;
+    swirl_port_t *p = srv->ports[c->port_index];
+    out->server_port = p->bound_port;
+    out->server_fd = p->fd;
+    out->sock_type = p->type;
+    swirl_addr_host(&c->peer, out->remote_ip, sizeof(out->remote_ip));
+    out->remote_port = swirl_addr_port(&c->peer);
+    out->connect_time = c->connect_time;
+    out->last_time = (double)atomic_load(&c->last_ms) / 1000.0;
+    out->uid = atomic_load(&c->uid);
+    /* the slot may have been reused while we read it: only a stable read counts */
+    if (atomic_load(&c->session) != fd)
+        return swirl__error(SWIRL_ECLOSED, "connection_info %lld: no such connection",
+                            (long long)fd);
+    return 0;
+}
+
+static int cmp_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int swirl_server_connection_list(swirl_server_t *srv, int64_t start_fd, int64_t *out, int max) {
+    if (!srv->conns || max <= 0)
+        return 0;
+    size_t nslots = (size_t)srv->owners * (size_t)srv->fd_cap;
+    int n = 0;
+    /* collect everything above start_fd, keep the smallest `max` */
+    int64_t *all = swirl_malloc(sizeof(int64_t) * (size_t)(max + 1));
+    if (!all)
+        return swirl__error(-ENOMEM, "connection_list:");
+    for (size_t i = 0; i < nslots; i++) {
+        int64_t s = atomic_load(&srv->conns[i].session);
+        if (s <= start_fd)
+            continue;
+        if (n < max) {
+            all[n++] = s;
+            if (n == max)
+                qsort(all, (size_t)n, sizeof(*all), cmp_i64);
+        } else if (s < all[max - 1]) {
+            int j = max - 1;
+            while (j > 0 && all[j - 1] > s) {
+                all[j] = all[j - 1];
+                j--;
+            }
+            all[j] = s;
+        }
+    }
+    if (n < max)
+        qsort(all, (size_t)n, sizeof(*all), cmp_i64);
+    memcpy(out, all, sizeof(int64_t) * (size_t)n);
+    swirl_free(all);
+    return n;
+}
+
+int swirl_server_stats(swirl_server_t *srv, swirl_server_stats_t *out) {
+    if (!srv->shared)
+        return swirl__error(SWIRL_ESTATE, "stats: the server is not running");
+    swirl__shared_t *sh = srv->shared;
+    memset(out, 0, sizeof(*out));
+    out->start_time = sh->start_time;
+    out->connection_num = atomic_load(&sh->connection_num);
+    out->accept_count = atomic_load(&sh->accept_count);
+    out->close_count = atomic_load(&sh->close_count);
+    out->rejected_count = atomic_load(&sh->rejected_count);
+    out->request_count = atomic_load(&sh->request_count);
+    out->dispatch_count = atomic_load(&sh->dispatch_count);
+    out->worker_num = srv->worker_num;
+    for (int i = 0; i < srv->worker_num; i++)
+        out->idle_worker_num += !atomic_load(&sh->workers[i].busy);
+    if (srv->role == SWIRL__ROLE_WORKER)
+        out->worker_request_count = atomic_load(&sh->workers[srv->worker_id].requests);
+    return 0;
+}
+
+int swirl_server_sendto(swirl_server_t *srv, const swirl_addr_t *to, const void *data, size_t len,
+                        int server_fd) {
+    if (!to)
+        return swirl__error(SWIRL_EBADARG, "sendto: no address");
+    int fd = server_fd;
+    if (fd < 0) {
+        for (int i = 0; i < srv->nports && fd < 0; i++) {
+            swirl_port_t *p = srv->ports[i];
+            int fam = p->type == SWIRL_SOCK_UDP ? AF_INET
+                      : p->type == SWIRL_SOCK_UDP6 ? AF_INET6
+                      : p->type == SWIRL_SOCK_UNIX_DGRAM ? AF_UNIX
+                                                         : -1;
+            if (fam == to->u.sa.sa_family)
+                fd = p->fd;
+        }
+        if (fd < 0)
+            return swirl__error(SWIRL_ENOTSUP, "sendto: no datagram listener for that address "
+                                               "family");
+    }
+    ssize_t n = swirl_net_sendto(fd, data, len, to);
+    if (n < 0) {
+        char where[SWIRL_ADDR_STRLEN];
+        swirl_addr_format(to, where, sizeof(where));
+        return swirl__error((int)n, "sendto %s:", where);
+    }
+    return 0;
+}

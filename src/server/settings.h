@@ -1,0 +1,68 @@
+/* src/server/settings.h — the typed settings the server and its listeners
+ * hold, filled from the one table in settings.c that the C API, the PHP
+ * extension and the command line share. Never installed. */
+#ifndef SWIRL_SERVER_SETTINGS_H
+#define SWIRL_SERVER_SETTINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <swirl/server.h>
+
+/* Server-wide values. Field names are the setting names. */
+typedef struct swirl__server_settings {
+    int64_t reactor_num;              /* 1..256; 0 = not set: CPU count at start */
+    int64_t worker_num;               /* 1..1024; 0 = not set: CPU count at start */
+    int64_t max_request;              /* 0..INT64_MAX, 0 = never */
+    int64_t max_conn;                 /* 1..1000000; 0 = not set: ulimit -n at start.
+                                       * Alias key: max_connection */
+    int64_t dispatch_mode;            /* 1..5, default 2 */
+    int64_t heartbeat_check_interval; /* seconds 0..86400, 0 = off */
+    int64_t heartbeat_idle_time;      /* seconds 0..86400, 0 = 2 x interval */
+    int64_t buffer_output_size;       /* bytes 1..1 GiB, default 2 MiB */
+    int64_t socket_buffer_size;       /* bytes 1..1 GiB, default 2 MiB */
+    bool enable_reuse_port;           /* default false */
+    bool open_cpu_affinity;           /* default false */
+    bool enable_coroutine;            /* accepted for compatibility; default true as Swoole */
+    int64_t log_level;                /* 0..6 as swirl_log_level_t, default 2 (INFO); also
+                                       * accepts names "debug" "info" "warning"... */
+    char log_file[4096];              /* "" = stderr */
+} swirl__server_settings_t;
+
+/* Per-listener values; on the server they are every port's defaults. */
+typedef struct swirl__port_settings {
+    bool open_eof_check, open_eof_split;
+    char package_eof[8];
+    size_t package_eof_len; /* 1..8 bytes, default "\r\n" */
+    bool open_length_check;
+    char package_length_type;      /* one of cCsSnNlLvV, default 'N' */
+    int64_t package_length_offset; /* 0..65536, default 0 */
+    int64_t package_body_offset;   /* 0..65536, default 0 */
+    int64_t package_max_length;    /* 1..1 GiB, default 2 MiB */
+    bool open_tcp_nodelay;         /* default false */
+    int64_t tcp_defer_accept;      /* seconds 0..3600, default 0 */
+    bool tcp_fastopen;             /* default false */
+    int64_t backlog;               /* 1..65535, default 512 */
+} swirl__port_settings_t;
+
+/* Fill *s with the table's defaults (computed ones left 0 = "not set"). */
+void swirl__server_settings_init(swirl__server_settings_t *s);
+/* Fill *p with the table's defaults. */
+void swirl__port_settings_init(swirl__port_settings_t *p);
+
+/* Apply one setting. `server` may be NULL (then server-scoped keys are an
+ * error naming the key as "not a per-port setting"); `port` may be NULL
+ * (then port-scoped keys are an error). Converts the value per the key's
+ * type; string values are copied. Returns 0, or SWIRL_ESETTING with the
+ * last-error message set, and then changes nothing. */
+int swirl__settings_apply(swirl__server_settings_t *server, swirl__port_settings_t *port,
+                          const char *key, swirl_value_t value);
+
+/* Same, parsing `text` (NUL-terminated) per the key's type: integers in
+ * decimal with an optional K/M/G suffix for byte sizes, bools
+ * true/false/on/off/yes/no/1/0, strings as is (with the C escapes \r \n \t
+ * \\ \0 \xHH decoded for package_eof). Returns 0 or SWIRL_ESETTING. */
+int swirl__settings_apply_text(swirl__server_settings_t *server, swirl__port_settings_t *port,
+                               const char *key, const char *text);
+
+#endif

@@ -1,0 +1,576 @@
+/* src/server/worker.c — a worker process: its loop, the messages it gets
+ * from reactor threads (PROCESS) or owns connections itself (BASE), its
+ * mailbox for messages from other workers, and the methods a user's
+ * callback calls (send, close, ...). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../core/internal.h"
+#include "internal.h"
+
+#define PACKETS_PER_WAKEUP 64
+
+typedef struct swirl__worker {
+    swirl_server_t *srv;
+    int id;
+    swirl_loop_t *loop;
+    bool base;
+    swirl__io_t io;          /* BASE mode: the connections this worker owns */
+    swirl__outq_t *to_reactor; /* PROCESS: one queue per reactor thread */
+    swirl__outq_t *to_worker;  /* one queue per mailbox */
+    swirl_buf_t *rx_reactor;   /* chunk reassembly per reactor socket */
+    swirl_buf_t *rx_worker;    /* per source worker */
+    bool flush_queued;
+    char *pkt;
+    int64_t requests;
+} swirl__worker_t;
+
+static swirl__worker_t *self_of(swirl_server_t *srv) { return srv->worker; }
+
+/* ---- outgoing -------------------------------------------------------------------------- */
+
+static void on_out_writable(swirl_loop_t *loop, int fd, int events, void *user);
+
+static int out_fd(swirl__worker_t *w, int kind, int i) {
+    return kind == 0 ? w->srv->pipes[i][w->id][1] : w->srv->mailbox[i][0];
+}
+
+static void flush_all(swirl_loop_t *loop, void *user) {
+    swirl__worker_t *w = user;
+    w->flush_queued = false;
+    int nr = w->base ? 0 : w->srv->reactor_num;
+    for (int kind = 0; kind < 2; kind++) {
+        int n = kind == 0 ? nr : w->srv->worker_num;
+        for (int i = 0; i < n; i++) {
+            swirl__outq_t *q = kind == 0 ? &w->to_reactor[i] : &w->to_worker[i];
+            if (swirl_buf_size(&q->buf) == 0 || q->want_write)
+                continue;
+            int fd = out_fd(w, kind, i);
+            int rc = swirl__outq_flush(q, fd);
+            if (rc == -EAGAIN) {
+                q->want_write = true;
+                /* the mailbox write end is not otherwise in our loop */
+                if (swirl_loop_has(loop, fd))
+                    swirl_loop_set(loop, fd, SWIRL_EV_READ | SWIRL_EV_WRITE, NULL,
+                                   on_out_writable);
+                else
+                    swirl_loop_add(loop, fd, SWIRL_EV_WRITE, NULL, on_out_writable, w);
+            } else if (rc < 0) {
+                swirl_log_error("worker %d: sending to %s %d: %s", w->id,
+                                kind == 0 ? "reactor" : "worker", i, swirl_strerror(rc));
+                swirl_buf_clear(&q->buf);
+                q->open_at = SIZE_MAX;
+            }
+        }
+    }
+}
+
+static void on_out_writable(swirl_loop_t *loop, int fd, int events, void *user) {
+    swirl__worker_t *w = user;
+    for (int kind = 0; kind < 2; kind++) {
+        int n = kind == 0 ? (w->base ? 0 : w->srv->reactor_num) : w->srv->worker_num;
+        for (int i = 0; i < n; i++) {
+            if (out_fd(w, kind, i) != fd)
+                continue;
+            swirl__outq_t *q = kind == 0 ? &w->to_reactor[i] : &w->to_worker[i];
+            if (swirl__outq_flush(q, fd) == -EAGAIN)
+                return;
+            q->want_write = false;
+            if (kind == 0)
+                swirl_loop_set(loop, fd, SWIRL_EV_READ, NULL, NULL);
+            else
+                swirl_loop_del(loop, fd);
+            return;
+        }
+    }
+}
+
+static int enqueue(swirl__worker_t *w, swirl__outq_t *q, const swirl__msg_t *h, const void *a,
+                   size_t alen, const void *b, size_t blen) {
+    int rc = swirl__outq_put(q, h, a, alen, b, blen);
+    if (rc < 0)
+        return swirl__error(rc, "worker %d: queueing a message:", w->id);
+    if (!w->flush_queued && !q->want_write) {
+        w->flush_queued = true;
+        swirl_loop_defer(w->loop, flush_all, w);
+    }
+    return 0;
+}
+
+/* ---- incoming -------------------------------------------------------------------------- */
+
+static void set_busy(swirl__worker_t *w, int busy) {
+    atomic_store_explicit(&w->srv->shared->workers[w->id].busy, busy, memory_order_relaxed);
+}
+
+static void emit(swirl__worker_t *w, swirl_event_t *ev) {
+    set_busy(w, 1);
+    ev->worker_id = ev->type == SWIRL_ON_PIPE_MESSAGE ? ev->worker_id : w->id;
+    swirl__emit(w->srv, ev);
+    set_busy(w, 0);
+}
+
+static void count_request(swirl__worker_t *w) {
+    w->requests++;
+    atomic_fetch_add(&w->srv->shared->request_count, 1);
+    atomic_fetch_add(&w->srv->shared->workers[w->id].requests, 1);
+    int64_t max = w->srv->settings.max_request;
+    if (max > 0 && w->requests >= max) {
+        swirl_log_info("worker %d: max_request %lld reached; exiting to be replaced", w->id,
+                       (long long)max);
+        swirl_loop_stop(w->loop);
+    }
+}
+
+static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len) {
+    swirl_event_t ev = {.fd = h->session, .reactor_id = h->reactor_id};
+    switch (h->type) {
+    case SWIRL__MSG_CONNECT:
+        ev.type = SWIRL_ON_CONNECT;
+        emit(w, &ev);
+        break;
+    case SWIRL__MSG_DATA:
+        ev.type = SWIRL_ON_RECEIVE;
+        ev.data = p;
+        ev.len = len;
+        emit(w, &ev);
+        count_request(w);
+        break;
+    case SWIRL__MSG_CLOSE:
+        if (w->base) { /* another worker asks us to close one of ours */
+            swirl__io_close(&w->io, h->session, h->flags & SWIRL__F_RESET);
+            break;
+        }
+        if (h->flags & SWIRL__F_EMIT) {
+            ev.type = SWIRL_ON_CLOSE;
+            emit(w, &ev);
+        }
+        if (h->flags & SWIRL__F_ACK) { /* the reactor waits for every worker's word */
+            swirl__msg_t a = {.type = SWIRL__MSG_CLOSE, .flags = SWIRL__F_ACK,
+                              .session = h->session, .reactor_id = w->id};
+            enqueue(w, &w->to_reactor[h->reactor_id], &a, NULL, 0, NULL, 0);
+        }
+        break;
+    case SWIRL__MSG_PACKET: {
+        if (len < sizeof(swirl_addr_t) || h->aux >= w->srv->nports)
+            break;
+        swirl_addr_t from;
+        memcpy(&from, p, sizeof(from));
+        ev.type = SWIRL_ON_PACKET;
+        ev.addr = &from;
+        ev.server_fd = w->srv->ports[h->aux]->fd;
+        ev.data = p + sizeof(from);
+        ev.len = len - sizeof(from);
+        ev.fd = 0;
+        emit(w, &ev);
+        count_request(w);
+        break;
+    }
+    case SWIRL__MSG_BUFFER_FULL:
+    case SWIRL__MSG_BUFFER_EMPTY:
+        if (w->base && h->type == SWIRL__MSG_BUFFER_FULL) { /* another worker asks */
+            swirl__io_watch_drain(&w->io, h->session);
+            break;
+        }
+        ev.type = h->type == SWIRL__MSG_BUFFER_FULL ? SWIRL_ON_BUFFER_FULL : SWIRL_ON_BUFFER_EMPTY;
+        emit(w, &ev);
+        break;
+    case SWIRL__MSG_PIPE:
+        ev.type = SWIRL_ON_PIPE_MESSAGE;
+        ev.worker_id = h->reactor_id; /* the sender */
+        ev.fd = 0;
+        ev.data = p;
+        ev.len = len;
+        emit(w, &ev);
+        break;
+    case SWIRL__MSG_SENDFILE:
+        if (len > 16) {
+            int64_t range[2];
+            memcpy(range, p, sizeof(range));
+            char path[4096];
+            snprintf(path, sizeof(path), "%.*s", (int)(len - 16), p + 16);
+            if (swirl__io_sendfile(&w->io, h->session, path, (off_t)range[0], (size_t)range[1]) <
+                0)
+                swirl_log_warning("worker %d: %s", w->id, swirl_last_error_msg());
+        }
+        break;
+    case SWIRL__MSG_SEND: /* BASE: bytes for one of our connections */
+        swirl__io_send(&w->io, h->session, p, len);
+        break;
+    case SWIRL__MSG_PAUSE:
+    case SWIRL__MSG_RESUME:
+        swirl__io_pause(&w->io, h->session, h->type == SWIRL__MSG_PAUSE);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Parse one packet; chunks are gathered in `rx` until the last arrives. */
+static void parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_buf_t *rx) {
+    size_t off = 0;
+    while (off + sizeof(swirl__msg_t) <= n) {
+        swirl__msg_t h;
+        memcpy(&h, pkt + off, sizeof(h));
+        off += sizeof(h);
+        if (h.len > n - off)
+            break; /* malformed: cannot happen between our own processes */
+        const char *p = pkt + off;
+        off += h.len;
+        int ends = h.flags & (SWIRL__F_BEGIN | SWIRL__F_END);
+        if (ends == (SWIRL__F_BEGIN | SWIRL__F_END)) {
+            handle(w, &h, p, h.len);
+            continue;
+        }
+        if (h.flags & SWIRL__F_BEGIN)
+            swirl_buf_clear(rx);
+        else if (swirl_buf_size(rx) == 0)
+            continue; /* the start went to a worker that died: drop the rest */
+        if (swirl_buf_append(rx, p, h.len) < 0) {
+            swirl_log_error("worker %d: out of memory reassembling a %s message; dropped", w->id,
+                            h.type == SWIRL__MSG_PIPE ? "pipe" : "data");
+            swirl_buf_destroy(rx);
+            continue;
+        }
+        if (h.flags & SWIRL__F_END) {
+            handle(w, &h, swirl_buf_bytes(rx), swirl_buf_size(rx));
+            swirl_buf_clear(rx);
+            if (rx->cap > 1024 * 1024)
+                swirl_buf_destroy(rx); /* do not keep a 10 MB buffer for ever */
+        }
+    }
+}
+
+static void read_packets(swirl__worker_t *w, int fd, swirl_buf_t *rx_one, bool mailbox) {
+    for (int i = 0; i < PACKETS_PER_WAKEUP; i++) {
+        ssize_t n = recv(fd, w->pkt, SWIRL__PACKET_MAX, MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        swirl_buf_t *rx = rx_one ? rx_one : &w->rx_worker[0];
+        if (mailbox && (size_t)n >= sizeof(swirl__msg_t)) {
+            swirl__msg_t h;
+            memcpy(&h, w->pkt, sizeof(h));
+            /* a packet in a mailbox comes from one worker: its id is in every header */
+            if (h.reactor_id >= 0 && h.reactor_id < w->srv->worker_num)
+                rx = &w->rx_worker[h.reactor_id];
+        }
+        parse_packet(w, w->pkt, (size_t)n, rx);
+    }
+}
+
+static void on_reactor_pipe(swirl_loop_t *loop, int fd, int events, void *user) {
+    swirl__worker_t *w = user;
+    if (events & SWIRL_EV_WRITE) {
+        on_out_writable(loop, fd, events, user);
+        if (!(events & SWIRL_EV_READ))
+            return;
+    }
+    for (int r = 0; r < w->srv->reactor_num; r++)
+        if (w->srv->pipes[r][w->id][1] == fd) {
+            read_packets(w, fd, &w->rx_reactor[r], false);
+            return;
+        }
+}
+
+static void on_mailbox(swirl_loop_t *loop, int fd, int events, void *user) {
+    swirl__worker_t *w = user;
+    read_packets(w, fd, NULL, true);
+}
+
+/* ---- BASE mode: this worker's own connections ---------------------------------------------- */
+
+static void base_connect(swirl__io_t *io, swirl__conn_t *c) {
+    swirl_event_t ev = {.type = SWIRL_ON_CONNECT, .fd = atomic_load(&c->session),
+                        .reactor_id = io->owner};
+    emit(io->user, &ev);
+}
+
+static void base_data(swirl__io_t *io, swirl__conn_t *c, const char *data, size_t len) {
+    swirl_event_t ev = {.type = SWIRL_ON_RECEIVE, .fd = atomic_load(&c->session),
+                        .reactor_id = io->owner, .data = data, .len = len};
+    emit(io->user, &ev);
+    count_request(io->user);
+}
+
+static int base_close(swirl__io_t *io, swirl__conn_t *c) {
+    swirl_event_t ev = {.type = SWIRL_ON_CLOSE, .fd = atomic_load(&c->session),
+                        .reactor_id = io->owner};
+    emit(io->user, &ev);
+    return 0; /* our replies were written synchronously: nothing to wait for */
+}
+
+static void base_packet(swirl__io_t *io, swirl_port_t *port, const swirl_addr_t *from,
+                        const char *data, size_t len) {
+    swirl_event_t ev = {.type = SWIRL_ON_PACKET, .addr = from, .server_fd = port->fd,
+                        .data = data, .len = len, .reactor_id = io->owner};
+    emit(io->user, &ev);
+    count_request(io->user);
+}
+
+static void base_buffer(swirl__io_t *io, swirl__conn_t *c, bool full) {
+    swirl_event_t ev = {.type = full ? SWIRL_ON_BUFFER_FULL : SWIRL_ON_BUFFER_EMPTY,
+                        .fd = atomic_load(&c->session), .reactor_id = io->owner};
+    emit(io->user, &ev);
+}
+
+static const swirl__io_ops_t base_ops = {base_connect, base_data, base_close, base_packet,
+                                         base_buffer};
+
+/* ---- life ------------------------------------------------------------------------------ */
+
+static void on_stop_signal(swirl_loop_t *loop, int signo, void *user) { swirl_loop_stop(loop); }
+
+/* BASE mode with enable_reuse_port: worker 0 accepts on the master's
+ * socket (the manager keeps it open across restarts), every other worker on
+ * its own SO_REUSEPORT socket, so the kernel spreads connections evenly
+ * instead of waking every worker for each. */
+static void own_listeners(swirl_server_t *srv, int id) {
+    for (int i = 0; i < srv->nports; i++) {
+        swirl_port_t *p = srv->ports[i];
+        if (p->type != SWIRL_SOCK_TCP && p->type != SWIRL_SOCK_TCP6)
+            continue;
+        const swirl__port_settings_t *ps = swirl__port_settings(p);
+        swirl_listen_opts_t o;
+        swirl_listen_opts_init(&o);
+        o.backlog = (int)ps->backlog;
+        o.reuse_port = true;
+        o.tcp_nodelay = ps->open_tcp_nodelay;
+        o.defer_accept = (int)ps->tcp_defer_accept;
+        int fd;
+        if (swirl_net_listen(p->type, p->host, p->bound_port, &o, &fd) < 0) {
+            swirl_log_warning("worker %d: %s; sharing the master's socket", id,
+                              swirl_last_error_msg());
+            continue;
+        }
+        close(p->fd); /* this process's copy of the shared socket */
+        p->fd = fd;
+    }
+}
+
+static void worker_free(swirl__worker_t *w) {
+    int nr = w->base ? 0 : w->srv->reactor_num;
+    for (int i = 0; w->to_reactor && i < nr; i++) {
+        swirl__outq_destroy(&w->to_reactor[i]);
+        swirl_buf_destroy(&w->rx_reactor[i]);
+    }
+    for (int i = 0; w->to_worker && i < w->srv->worker_num; i++) {
+        swirl__outq_destroy(&w->to_worker[i]);
+        swirl_buf_destroy(&w->rx_worker[i]);
+    }
+    swirl_free(w->to_reactor);
+    swirl_free(w->rx_reactor);
+    swirl_free(w->to_worker);
+    swirl_free(w->rx_worker);
+    swirl_free(w->pkt);
+}
+
+int swirl__worker_run(swirl_server_t *srv, int id) {
+    swirl__worker_t w = {.srv = srv, .id = id, .base = srv->mode == SWIRL_MODE_BASE};
+    int rc = swirl_loop_new(&w.loop);
+    if (rc < 0)
+        return rc;
+    srv->role = SWIRL__ROLE_WORKER;
+    srv->worker_id = id;
+    srv->loop = w.loop;
+    srv->worker = &w;
+    atomic_store(&srv->shared->workers[id].pid, getpid());
+    int nr = w.base ? 0 : srv->reactor_num, nw = srv->worker_num;
+    w.pkt = swirl_malloc(SWIRL__PACKET_MAX);
+    w.to_reactor = swirl_calloc((size_t)(nr ? nr : 1), sizeof(swirl__outq_t));
+    w.rx_reactor = swirl_calloc((size_t)(nr ? nr : 1), sizeof(swirl_buf_t));
+    w.to_worker = swirl_calloc((size_t)nw, sizeof(swirl__outq_t));
+    w.rx_worker = swirl_calloc((size_t)nw, sizeof(swirl_buf_t));
+    if (!w.pkt || !w.to_reactor || !w.rx_reactor || !w.to_worker || !w.rx_worker) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    for (int i = 0; i < nr; i++)
+        swirl__outq_init(&w.to_reactor[i]);
+    for (int i = 0; i < nw; i++)
+        swirl__outq_init(&w.to_worker[i]);
+    for (int r = 0; r < nr; r++)
+        if ((rc = swirl_loop_add(w.loop, srv->pipes[r][id][1], SWIRL_EV_READ, on_reactor_pipe,
+                                 on_reactor_pipe, &w)) < 0)
+            goto out;
+    if ((rc = swirl_loop_add(w.loop, srv->mailbox[id][1], SWIRL_EV_READ, on_mailbox, NULL, &w)) <
+        0)
+        goto out;
+    if (w.base && srv->settings.enable_reuse_port && id > 0)
+        own_listeners(srv, id);
+    if (w.base) {
+        if ((rc = swirl__io_init(&w.io, srv, w.loop, id, &base_ops, &w)) < 0)
+            goto out;
+        if ((rc = swirl__io_listen(&w.io)) < 0)
+            goto out_io;
+    }
+    swirl_signal_add(w.loop, SIGTERM, on_stop_signal, &w);
+    swirl_signal_add(w.loop, SIGINT, on_stop_signal, &w);
+
+    swirl_event_t ev = {.type = SWIRL_ON_WORKER_START, .worker_id = id};
+    swirl__emit(srv, &ev);
+    if (!atomic_load(&srv->shared->shutdown))
+        rc = swirl_loop_run(w.loop);
+    ev = (swirl_event_t){.type = SWIRL_ON_WORKER_STOP, .worker_id = id};
+    swirl__emit(srv, &ev);
+    flush_all(w.loop, &w);
+out_io:
+    if (w.base)
+        swirl__io_destroy(&w.io);
+out:
+    worker_free(&w);
+    srv->worker = NULL;
+    srv->loop = NULL;
+    swirl_loop_free(w.loop);
+    return rc;
+}
+
+void swirl__child_setup(pid_t parent) {
+    /* die with the parent, so no child ever outlives a killed master */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(1);
+    sigset_t none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+pid_t swirl__worker_spawn(swirl_server_t *srv, int id) {
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid < 0 ? swirl__neg_errno() : pid;
+    swirl__child_setup(parent);
+    /* the manager's loop (and its signalfd) is the parent's business */
+    swirl_loop_forget(srv->loop);
+    srv->loop = NULL;
+    int rc = swirl__worker_run(srv, id);
+    _exit(rc < 0 ? 1 : 0);
+}
+
+/* ---- methods called from a worker's callbacks ------------------------------------------ */
+
+static int need_worker(swirl_server_t *srv, const char *what) {
+    if (srv->role != SWIRL__ROLE_WORKER || !srv->worker)
+        return swirl__error(SWIRL_ESTATE, "%s: only a worker can do this", what);
+    return 0;
+}
+
+int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *data, size_t len) {
+    int rc = need_worker(srv, "send");
+    if (rc < 0)
+        return rc;
+    swirl__worker_t *w = self_of(srv);
+    swirl__conn_t *c = swirl__conn_get(srv, fd);
+    if (!c)
+        return swirl__error(SWIRL_ECLOSED, "send to connection %lld: no such connection",
+                            (long long)fd);
+    if (len > (size_t)srv->settings.buffer_output_size)
+        return swirl__error(SWIRL_ETOOBIG,
+                            "send to connection %lld: %zu bytes is more than buffer_output_size "
+                            "(%lld)",
+                            (long long)fd, len, (long long)srv->settings.buffer_output_size);
+    if (w->base && c->owner == w->id)
+        return swirl__io_send(&w->io, fd, data, len);
+    int64_t pending = atomic_load(&c->out_pending);
+    if (pending + (int64_t)len > srv->settings.socket_buffer_size) {
+        swirl_event_t ev = {.type = SWIRL_ON_BUFFER_FULL, .fd = fd, .reactor_id = c->owner};
+        emit(w, &ev);
+        /* ask the owner to say when it drains (it answers with bufferEmpty) */
+        swirl__msg_t h = {.type = SWIRL__MSG_BUFFER_FULL, .session = fd, .reactor_id = w->id};
+        enqueue(w, w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner], &h, NULL, 0,
+                NULL, 0);
+        return swirl__error(SWIRL_EBUFFULL,
+                            "send to connection %lld: output buffer full (socket_buffer_size "
+                            "%lld)",
+                            (long long)fd, (long long)srv->settings.socket_buffer_size);
+    }
+    atomic_fetch_add(&c->out_pending, (int64_t)len);
+    swirl__msg_t h = {.type = SWIRL__MSG_SEND, .session = fd, .reactor_id = w->id};
+    swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
+    return enqueue(w, q, &h, NULL, 0, data, len);
+}
+
+static int simple(swirl_server_t *srv, int64_t fd, int type, int flags, const char *what) {
+    int rc = need_worker(srv, what);
+    if (rc < 0)
+        return rc;
+    swirl__worker_t *w = self_of(srv);
+    swirl__conn_t *c = swirl__conn_get(srv, fd);
+    if (!c)
+        return swirl__error(SWIRL_ECLOSED, "%s connection %lld: no such connection", what,
+                            (long long)fd);
+    if (w->base && c->owner == w->id) {
+        if (type == SWIRL__MSG_CLOSE)
+            return swirl__io_close(&w->io, fd, flags & SWIRL__F_RESET);
+        return swirl__io_pause(&w->io, fd, type == SWIRL__MSG_PAUSE);
+    }
+    swirl__msg_t h = {.type = (uint8_t)type, .flags = (uint8_t)flags, .session = fd,
+                      .reactor_id = w->id};
+    swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
+    return enqueue(w, q, &h, NULL, 0, NULL, 0);
+}
+
+int swirl_server_close(swirl_server_t *srv, int64_t fd, bool reset) {
+    return simple(srv, fd, SWIRL__MSG_CLOSE, reset ? SWIRL__F_RESET : 0, "close");
+}
+
+int swirl_server_pause(swirl_server_t *srv, int64_t fd) {
+    return simple(srv, fd, SWIRL__MSG_PAUSE, 0, "pause");
+}
+
+int swirl_server_resume(swirl_server_t *srv, int64_t fd) {
+    return simple(srv, fd, SWIRL__MSG_RESUME, 0, "resume");
+}
+
+int swirl_server_sendfile(swirl_server_t *srv, int64_t fd, const char *path, off_t offset,
+                          size_t length) {
+    int rc = need_worker(srv, "sendfile");
+    if (rc < 0)
+        return rc;
+    if (!path || offset < 0)
+        return swirl__error(SWIRL_EBADARG, "sendfile: bad path or negative offset");
+    swirl__worker_t *w = self_of(srv);
+    swirl__conn_t *c = swirl__conn_get(srv, fd);
+    if (!c)
+        return swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: no such connection",
+                            (long long)fd);
+    if (w->base && c->owner == w->id)
+        return swirl__io_sendfile(&w->io, fd, path, offset, length);
+    /* check here so the caller gets the error; the owner opens it again */
+    if (access(path, R_OK) != 0)
+        return swirl__error(swirl__neg_errno(), "sendfile \"%s\":", path);
+    int64_t range[2] = {(int64_t)offset, (int64_t)length};
+    swirl__msg_t h = {.type = SWIRL__MSG_SENDFILE, .session = fd, .reactor_id = w->id};
+    swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
+    return enqueue(w, q, &h, range, sizeof(range), path, strlen(path));
+}
+
+int swirl_server_send_message(swirl_server_t *srv, const void *data, size_t len, int dst) {
+    int rc = need_worker(srv, "send_message");
+    if (rc < 0)
+        return rc;
+    swirl__worker_t *w = self_of(srv);
+    if (dst < 0 || dst >= srv->worker_num || dst == w->id)
+        return swirl__error(SWIRL_EBADARG,
+                            "send_message: destination worker %d: expected 0..%d and not this "
+                            "worker (%d)",
+                            dst, srv->worker_num - 1, w->id);
+    swirl__msg_t h = {.type = SWIRL__MSG_PIPE, .reactor_id = w->id};
+    return enqueue(w, &w->to_worker[dst], &h, NULL, 0, data, len);
+}
+
+swirl_loop_t *swirl_server_loop(swirl_server_t *srv) { return srv->loop; }
+
+int swirl_server_worker_id(const swirl_server_t *srv) {
+    return srv->role == SWIRL__ROLE_WORKER ? srv->worker_id : -1;
+}

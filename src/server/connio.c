@@ -108,8 +108,6 @@ static void conn_peer_closed(swirl__io_t *io, int fd) {
     }
     l = local_of(io, fd);
     set_interest(io, fd);
-    swirl__conn_t *c = conn_of(io, fd);
-    (void)c;
     int64_t t = swirl_timer_after(io->loop, SWIRL__ACK_WAIT_MS, on_ack_timeout, io);
     l->ack_timer = t > 0 ? t : 0;
     if (t < 0)
@@ -188,10 +186,37 @@ static void on_conn_write(swirl_loop_t *loop, int fd, int events, void *user) {
 
 static void on_conn_read(swirl_loop_t *loop, int fd, int events, void *user);
 
-/* Read while not paused or closing; write-watch while bytes are owed. */
+/* Flow control: a peer that sends faster than its replies drain (or than
+ * the workers keep up with) is not read until the backlog — output not yet
+ * taken by the kernel plus input handed to workers and not yet processed —
+ * falls from half of socket_buffer_size to a quarter. Memory per connection
+ * stays bounded and replies of an echo-like protocol never overrun the
+ * output limit. Returns whether the connection is throttled now. */
+static bool throttle(swirl__io_t *io, int fd) {
+    swirl__conn_t *c = conn_of(io, fd);
+    swirl__local_t *l = local_of(io, fd);
+    int64_t high = io->srv->settings.socket_buffer_size / 2, low = high / 2;
+    int64_t backlog = (int64_t)(swirl_loop_pending(io->loop, fd) + swirl_buf_size(&l->after));
+    if (!l->throttled && backlog + atomic_load(&c->in_flight) >= high)
+        l->throttled = true;
+    if (l->throttled) {
+        /* ask the workers for a word when they catch up, then look again:
+         * one may have caught up just now and found no one asking */
+        atomic_store(&c->throttled, 1);
+        if (backlog + atomic_load(&c->in_flight) <= low) {
+            l->throttled = false;
+            atomic_store(&c->throttled, 0);
+        }
+    }
+    return l->throttled;
+}
+
+/* Read while not paused, throttled or closing; write-watch while bytes are
+ * owed. */
 static void set_interest(swirl__io_t *io, int fd) {
     swirl__local_t *l = local_of(io, fd);
-    int ev = (l->paused || l->closing || l->peer_eof) ? 0 : SWIRL_EV_READ;
+    bool throttled = throttle(io, fd);
+    int ev = (l->paused || throttled || l->closing || l->peer_eof) ? 0 : SWIRL_EV_READ;
     if (owed(io, fd))
         ev |= SWIRL_EV_WRITE;
     swirl_loop_set(io->loop, fd, ev, on_conn_read, on_conn_write);
@@ -233,7 +258,8 @@ static void on_conn_read(swirl_loop_t *loop, int fd, int events, void *user) {
     atomic_store(&c->last_ms, wall_ms());
     int64_t session = atomic_load(&c->session);
     if (port->framing.kind == SWIRL_FRAMING_NONE) {
-        deliver(io, fd, io->rbuf, (size_t)n);
+        if (deliver(io, fd, io->rbuf, (size_t)n) && throttle(io, fd))
+            set_interest(io, fd);
         return;
     }
     l = local_of(io, fd);
@@ -265,6 +291,8 @@ static void on_conn_read(swirl_loop_t *loop, int fd, int events, void *user) {
         swirl_buf_consume(&l->in, (size_t)m);
         l->scan_from = 0;
     }
+    if (atomic_load(&c->session) == session && throttle(io, fd))
+        set_interest(io, fd);
 }
 
 static int grow_local(swirl__io_t *io, int fd) {
@@ -315,6 +343,8 @@ static void adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_
     c->connect_time = swirl_time_now();
     atomic_store(&c->last_ms, (int64_t)(c->connect_time * 1000));
     atomic_store(&c->out_pending, 0);
+    atomic_store(&c->in_flight, 0);
+    atomic_store(&c->throttled, 0);
     memset(local_of(io, fd), 0, sizeof(swirl__local_t));
     if (swirl_loop_add(io->loop, fd, SWIRL_EV_READ, on_conn_read, on_conn_write, io) < 0) {
         reject(io, fd, swirl_last_error_msg());
@@ -554,6 +584,12 @@ void swirl__io_ack(swirl__io_t *io, int64_t session) {
     if (!owed(io, fd))
         conn_free(io, fd);
     /* else: freed when the output drains (on_conn_write) */
+}
+
+void swirl__io_recheck(swirl__io_t *io, int64_t session) {
+    swirl__conn_t *c = owned(io, session);
+    if (c && !local_of(io, c->fd)->tearing)
+        set_interest(io, c->fd);
 }
 
 void swirl__io_watch_drain(swirl__io_t *io, int64_t session) {

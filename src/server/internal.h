@@ -28,8 +28,8 @@ struct swirl_port {
     char host[256];
     int port;
     swirl_sock_type_t type;
-    bool has_own;                 /* set on the port itself: own settings, not the server's */
-    swirl__port_settings_t own;
+    swirl__port_settings_t own;   /* keys set on the port itself (own.set_mask) */
+    swirl__port_settings_t eff;   /* at start: the server's values overlaid with own */
     int fd;                       /* listening (or datagram) socket, after bind */
     int bound_port;
     swirl_framing_t framing;      /* built from the effective settings at start */
@@ -50,6 +50,12 @@ typedef struct swirl__conn {
     double connect_time;
     _Atomic int64_t last_ms; /* wall ms of the last data received */
     _Atomic int64_t out_pending; /* bytes buffered for the peer */
+    /* PROCESS: received bytes handed to workers and not yet processed; the
+     * reactor stops reading while these plus the output exceed half of
+     * socket_buffer_size, and a worker that brings them back under a
+     * quarter while `throttled` is set tells the reactor (MSG_CREDIT). */
+    _Atomic int64_t in_flight;
+    _Atomic int throttled;
 } swirl__conn_t;
 
 /* Counters in shared memory. */
@@ -86,6 +92,7 @@ enum {
     SWIRL__MSG_BUFFER_FULL, /* r->w */
     SWIRL__MSG_BUFFER_EMPTY,
     SWIRL__MSG_SENDFILE,    /* w->r: payload = int64 offset, int64 length, path */
+    SWIRL__MSG_CREDIT,      /* w->r: the connection's in_flight fell: read it again */
 };
 /* RESET: close with RST; EMIT: run the close callback (only the
  * connection's worker does); ACK: a worker acknowledges a close notice. */
@@ -135,6 +142,7 @@ typedef struct swirl__local {
     swirl_buf_t in;
     size_t scan_from;
     bool paused;
+    bool throttled;   /* output + in-flight input over the high mark: not reading */
     bool closing;     /* asked to close: no more sends; close after output drains */
     bool peer_eof;    /* the peer finished sending: no more reads; replies still go out */
     bool full;        /* bufferFull reported; report bufferEmpty on drain */
@@ -191,6 +199,8 @@ int swirl__io_sendfile(swirl__io_t *io, int64_t session, const char *path, off_t
                        size_t length);
 /* Report bufferEmpty for `session` once its output drains (now if it has). */
 void swirl__io_watch_drain(swirl__io_t *io, int64_t session);
+/* Re-evaluate whether to read a connection (after a worker's MSG_CREDIT). */
+void swirl__io_recheck(swirl__io_t *io, int64_t session);
 /* One acknowledgement of a close notice (see swirl__io_ops_t.on_close). */
 void swirl__io_ack(swirl__io_t *io, int64_t session);
 
@@ -236,7 +246,7 @@ struct swirl_server {
 
 enum { SWIRL__ROLE_MASTER = 1, SWIRL__ROLE_MANAGER, SWIRL__ROLE_WORKER };
 
-/* The effective port-scoped settings of a port. */
+/* The effective port-scoped settings of a port (valid from start on). */
 const swirl__port_settings_t *swirl__port_settings(const swirl_port_t *port);
 
 /* Call the user's callback for an event, if any. */

@@ -129,6 +129,7 @@ static void r_data(swirl__io_t *io, swirl__conn_t *c, const char *data, size_t l
     swirl__reactor_t *r = io->user;
     swirl__msg_t h = {.type = SWIRL__MSG_DATA, .session = atomic_load(&c->session),
                       .reactor_id = r->id};
+    atomic_fetch_add(&c->in_flight, (int64_t)len); /* the worker takes it off (credit) */
     put(r, pick(r, c), &h, NULL, 0, data, len);
     atomic_fetch_add_explicit(&r->srv->shared->dispatch_count, 1, memory_order_relaxed);
 }
@@ -202,6 +203,9 @@ static void handle(swirl__reactor_t *r, const swirl__msg_t *h, const char *p) {
                 0)
                 swirl_log_warning("reactor %d: %s", r->id, swirl_last_error_msg());
         }
+        break;
+    case SWIRL__MSG_CREDIT:
+        swirl__io_recheck(&r->io, h->session);
         break;
     case SWIRL__MSG_BUFFER_FULL: /* a worker found it full: report when it drains */
         swirl__io_watch_drain(&r->io, h->session);

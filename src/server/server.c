@@ -137,15 +137,10 @@ int swirl_server_set_text(swirl_server_t *srv, const char *key, const char *text
 int swirl_port_set(swirl_port_t *port, const char *key, swirl_value_t value) {
     if (port->srv->started)
         return swirl__error(SWIRL_ESTATE, "set %s: the server is already started", key);
-    int rc = swirl__settings_apply(NULL, &port->own, key, value);
-    if (rc == 0)
-        port->has_own = true;
-    return rc;
+    return swirl__settings_apply(NULL, &port->own, key, value);
 }
 
-const swirl__port_settings_t *swirl__port_settings(const swirl_port_t *port) {
-    return port->has_own ? &port->own : &port->srv->port_defaults;
-}
+const swirl__port_settings_t *swirl__port_settings(const swirl_port_t *port) { return &port->eff; }
 
 /* ---- start -------------------------------------------------------------------------------- */
 
@@ -195,7 +190,8 @@ static int resolve(swirl_server_t *srv) {
 static int bind_ports(swirl_server_t *srv) {
     for (int i = 0; i < srv->nports; i++) {
         swirl_port_t *p = srv->ports[i];
-        const swirl__port_settings_t *ps = swirl__port_settings(p);
+        swirl__port_settings_merge(&p->eff, &srv->port_defaults, &p->own);
+        const swirl__port_settings_t *ps = &p->eff;
         swirl_framing_init(&p->framing);
         swirl_framing_set_max_length(&p->framing, (size_t)ps->package_max_length);
         if (ps->open_length_check)
@@ -311,8 +307,6 @@ static void unmap_shared(swirl_server_t *srv) {
     srv->conns = NULL;
 }
 
-static void on_base_signal(swirl_loop_t *loop, int signo, void *user) { swirl_loop_stop(loop); }
-
 int swirl_server_start(swirl_server_t *srv) {
     if (srv->started)
         return swirl__error(SWIRL_ESTATE, "start: the server is already started");
@@ -351,7 +345,6 @@ int swirl_server_start(swirl_server_t *srv) {
         swirl_event_t ev = {.type = SWIRL_ON_SHUTDOWN};
         swirl__emit(srv, &ev);
     }
-    (void)on_base_signal;
 out:
     close_pairs(srv);
     unmap_shared(srv);
@@ -368,10 +361,10 @@ int swirl_server_shutdown(swirl_server_t *srv) {
         swirl_loop_stop(srv->loop);
         return 0;
     }
-    pid_t target = srv->mode == SWIRL_MODE_PROCESS ? srv->master_pid
-                                                   : (srv->worker_num == 1 ? srv->master_pid
-                                                                           : srv->master_pid);
-    return kill(target, SIGTERM) == 0 ? 0 : swirl__error(swirl__neg_errno(), "shutdown: kill:");
+    /* the master (in BASE mode with several workers: the manager, which is
+     * the process that started) stops everyone on SIGTERM */
+    return kill(srv->master_pid, SIGTERM) == 0 ? 0
+                                               : swirl__error(swirl__neg_errno(), "shutdown: kill:");
 }
 
 int swirl_server_port(const swirl_server_t *srv) {

@@ -121,6 +121,7 @@ static const entry_t entries[] = {
 };
 
 #define NSETTINGS (sizeof(infos) / sizeof(infos[0]))
+_Static_assert(NSETTINGS <= 64, "set_mask has one bit per setting");
 
 static const char LENGTH_TYPES[] = "cCsSnNlLvV";
 
@@ -575,7 +576,23 @@ int swirl__settings_apply(swirl__server_settings_t *server, swirl__port_settings
     if (rc < 0)
         return rc;
     store((size_t)i, base, &c);
+    if (base == (char *)port)
+        port->set_mask |= UINT64_C(1) << i;
     return 0;
+}
+
+void swirl__port_settings_merge(swirl__port_settings_t *out, const swirl__port_settings_t *defaults,
+                                const swirl__port_settings_t *own) {
+    *out = *defaults;
+    for (size_t i = 0; i < NSETTINGS; i++) {
+        if (!(own->set_mask & (UINT64_C(1) << i)))
+            continue;
+        memcpy((char *)out + entries[i].offset, (const char *)own + entries[i].offset,
+               entries[i].size);
+        if (entries[i].store == ST_EOF)
+            out->package_eof_len = own->package_eof_len;
+    }
+    out->set_mask = defaults->set_mask | own->set_mask;
 }
 
 static int hexval(char ch) {
@@ -685,4 +702,5 @@ void swirl__server_settings_init(swirl__server_settings_t *s) {
 void swirl__port_settings_init(swirl__port_settings_t *p) {
     memset(p, 0, sizeof(*p));
     init_scope(NULL, p, SWIRL_SETTING_PORT);
+    p->set_mask = 0; /* defaults are not "set" */
 }

@@ -43,12 +43,19 @@ typedef struct swirl__port_settings {
     int64_t tcp_defer_accept;      /* seconds 0..3600, default 0 */
     bool tcp_fastopen;             /* default false */
     int64_t backlog;               /* 1..65535, default 512 */
+    uint64_t set_mask;             /* bit i: table key i was set on this struct */
 } swirl__port_settings_t;
 
 /* Fill *s with the table's defaults (computed ones left 0 = "not set"). */
 void swirl__server_settings_init(swirl__server_settings_t *s);
 /* Fill *p with the table's defaults. */
 void swirl__port_settings_init(swirl__port_settings_t *p);
+
+/* What a listener actually uses: `defaults` (the server's port-scoped
+ * values) overlaid with the keys set on `own` (its set_mask), so a port
+ * inherits every key it does not set itself. */
+void swirl__port_settings_merge(swirl__port_settings_t *out, const swirl__port_settings_t *defaults,
+                                const swirl__port_settings_t *own);
 
 /* Apply one setting. `server` may be NULL (then server-scoped keys are an
  * error naming the key as "not a per-port setting"); `port` may be NULL

@@ -129,6 +129,19 @@ static void count_request(swirl__worker_t *w) {
     }
 }
 
+/* The reactor counted these bytes as in flight; if it stopped reading the
+ * connection for them and the backlog is now low, tell it to read again. */
+static void give_credit(swirl__worker_t *w, const swirl__msg_t *h, size_t len) {
+    swirl__conn_t *c = swirl__conn_get(w->srv, h->session);
+    if (!c)
+        return; /* closed meanwhile: its counters are reset on reuse */
+    int64_t left = atomic_fetch_sub(&c->in_flight, (int64_t)len) - (int64_t)len;
+    if (left <= w->srv->settings.socket_buffer_size / 4 && atomic_exchange(&c->throttled, 0)) {
+        swirl__msg_t m = {.type = SWIRL__MSG_CREDIT, .session = h->session, .reactor_id = w->id};
+        enqueue(w, &w->to_reactor[h->reactor_id], &m, NULL, 0, NULL, 0);
+    }
+}
+
 static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len) {
     swirl_event_t ev = {.fd = h->session, .reactor_id = h->reactor_id};
     switch (h->type) {
@@ -142,6 +155,7 @@ static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, siz
         ev.len = len;
         emit(w, &ev);
         count_request(w);
+        give_credit(w, h, len);
         break;
     case SWIRL__MSG_CLOSE:
         if (w->base) { /* another worker asks us to close one of ours */

@@ -41,10 +41,10 @@ static void cb_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user)
         return;
     }
     th_record("%d receive %lld %zu", ev->worker_id, (long long)ev->fd, ev->len);
-    if (n >= 0)
-        swirl_server_send(srv, ev->fd, out, (size_t)n);
-    else
-        swirl_server_send(srv, ev->fd, ev->data, ev->len);
+    int rc = n >= 0 ? swirl_server_send(srv, ev->fd, out, (size_t)n)
+                    : swirl_server_send(srv, ev->fd, ev->data, ev->len);
+    if (rc < 0)
+        th_record("%d sendfail %lld %s", ev->worker_id, (long long)ev->fd, swirl_strerror(rc));
 }
 
 static void cb_connect(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
@@ -705,6 +705,8 @@ static void configure_misc(swirl_server_t *srv, void *arg) {
     swirl_server_on(srv, "bufferFull", cb_full, NULL);
     swirl_server_on(srv, "bufferEmpty", cb_empty, NULL);
     if (arg) { /* a second listener with its own framing */
+        /* set on the server, inherited by the second port (which does not set it) */
+        swirl_server_set_text(srv, "package_max_length", "1000");
         swirl_port_t *p;
         if (swirl_server_listen(srv, "127.0.0.1", *(int *)arg, SWIRL_SOCK_TCP, &p) < 0)
             _exit(6);
@@ -806,6 +808,61 @@ Test(server_more, sendfile_and_connection_list, .timeout = 30) {
     unlink(path);
 }
 
+/* A client that sends without reading its echoes: the server stops reading
+ * it (flow control) instead of buffering without bound or failing sends,
+ * and once the client reads, every byte comes back in order. */
+static void flow_control(int mode) {
+    cfg_t cfg = {.workers = 2, .reactors = 1, .settings = {{"socket_buffer_size", "256K"}}};
+    th_server_t s = th_start("127.0.0.1", 0, mode, SWIRL_SOCK_TCP, configure, &cfg);
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    size_t total = 16u << 20, sent = 0, got = 0;
+    char *data = malloc(total), *back = malloc(total);
+    cr_assert(data && back);
+    for (size_t i = 0; i < total; i++)
+        data[i] = (char)(i * 7 % 253);
+    /* phase 1: write only, until the server has stopped taking bytes */
+    int stalls = 0;
+    while (sent < total && stalls < 5) {
+        struct pollfd p = {fd, POLLOUT, 0};
+        if (poll(&p, 1, 200) == 0) {
+            stalls++;
+            continue;
+        }
+        ssize_t n = send(fd, data + sent, total - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+        cr_assert(n > 0 || errno == EAGAIN, "send: %s", strerror(errno));
+        if (n > 0)
+            sent += (size_t)n;
+    }
+    cr_assert_lt(sent, total, "the server kept reading 16 MiB nobody read back");
+    /* phase 2: read everything back while sending the rest */
+    while (got < total) {
+        struct pollfd p = {fd, (short)(POLLIN | (sent < total ? POLLOUT : 0)), 0};
+        cr_assert_gt(poll(&p, 1, 10000), 0, "echo stalled at %zu/%zu", got, total);
+        if ((p.revents & POLLOUT) && sent < total) {
+            ssize_t n = send(fd, data + sent, total - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (n > 0)
+                sent += (size_t)n;
+        }
+        if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+            ssize_t n = recv(fd, back + got, total - got, MSG_DONTWAIT);
+            cr_assert_neq(n, 0, "server closed the connection at %zu/%zu", got, total);
+            if (n > 0)
+                got += (size_t)n;
+        }
+    }
+    cr_assert_eq(memcmp(back, data, total), 0, "echo differs");
+    free(data);
+    free(back);
+    close(fd);
+    char *log = th_read_log(&s);
+    cr_assert_null(strstr(log, "sendfail"), "a send failed: %s", strstr(log, "sendfail"));
+    free(log);
+    th_stop(&s);
+}
+
+Test(server_more, flow_control_process, .timeout = 60) { flow_control(SWIRL_MODE_PROCESS); }
+Test(server_more, flow_control_base, .timeout = 60) { flow_control(SWIRL_MODE_BASE); }
+
 Test(server_more, second_listener_has_its_own_settings, .timeout = 30) {
     /* a free port for the second listener */
     int probe;
@@ -834,6 +891,17 @@ Test(server_more, second_listener_has_its_own_settings, .timeout = 30) {
     cr_assert(strstr(log, "receive 9 "), "the framed message arrives whole: %s", log);
     cr_assert_null(strstr(log, "receive 4 "), "no partial delivery of the framed message");
     free(log);
+    /* package_max_length 1000 came from the server: a 2000-byte message
+     * closes that connection, and only that one */
+    unsigned char big[4] = {0, 0, 0x07, 0xd0};
+    th_send_all(framed, big, 4);
+    char rest[16];
+    ssize_t n = recv(framed, rest, sizeof(rest), 0); /* the harness's receive timeout applies */
+    cr_assert(n == 0 || (n < 0 && errno == ECONNRESET), "oversize message: closed, got %zd (%s)",
+              n, n < 0 ? strerror(errno) : "data");
+    th_send_all(raw, "still", 5);
+    th_recv_exact(raw, back, 5);
+    cr_assert_eq(memcmp(back, "still", 5), 0);
     close(raw);
     close(framed);
     th_stop(&s);

@@ -139,6 +139,7 @@ Test(settings, defaults_match_table, .timeout = 5) {
         cr_assert_eq(set_text(list[i].name, list[i].default_text), 0, "%s = \"%s\": %s",
                      list[i].name, list[i].default_text, swirl_last_error_msg());
         cr_assert(memcmp(&S, &s0, sizeof(S)) == 0, "%s: server default differs", list[i].name);
+        P.set_mask = p0.set_mask; /* now marked as set, which is the point of set_mask */
         cr_assert(memcmp(&P, &p0, sizeof(P)) == 0, "%s: port default differs", list[i].name);
     }
     cr_assert_eq(ncomputed, sizeof(computed) / sizeof(computed[0]));
@@ -612,4 +613,27 @@ Test(settings, each_key_sets_its_field, .timeout = 5) {
     cr_assert_eq(P.tcp_defer_accept, 41);
     cr_assert_eq(P.tcp_fastopen, true);
     cr_assert_eq(P.backlog, 43);
+}
+
+/* A port inherits each key it does not set itself from the server's
+ * defaults, key by key. */
+Test(settings, port_inherits_unset_keys, .timeout = 5) {
+    fresh();
+    cr_assert_eq(set_text("package_max_length", "1000"), 0);
+    cr_assert_eq(set_text("package_length_type", "n"), 0);
+    swirl__port_settings_t own, eff;
+    swirl__port_settings_init(&own);
+    cr_assert_eq(own.set_mask, 0);
+    cr_assert_eq(swirl__settings_apply_text(NULL, &own, "open_length_check", "true"), 0);
+    cr_assert_eq(swirl__settings_apply_text(NULL, &own, "package_length_type", "N"), 0);
+    cr_assert_eq(swirl__settings_apply_text(NULL, &own, "package_eof", "||"), 0);
+    /* a failed set marks nothing */
+    cr_assert_eq(swirl__settings_apply_text(NULL, &own, "backlog", "-1"), SWIRL_ESETTING);
+    swirl__port_settings_merge(&eff, &P, &own);
+    cr_assert_eq(eff.open_length_check, true);
+    cr_assert_eq(eff.package_length_type, 'N', "own value wins");
+    cr_assert_eq(eff.package_max_length, 1000, "inherited from the server");
+    cr_assert_eq(eff.backlog, P.backlog, "failed set: the server's value");
+    cr_assert_eq(eff.package_eof_len, 2);
+    cr_assert_eq(memcmp(eff.package_eof, "||", 2), 0);
 }

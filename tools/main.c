@@ -9,7 +9,7 @@ static void usage(FILE *out) {
     fprintf(out, "usage: swirl <command> [options]\n"
                  "\n"
                  "commands:\n"
-                 "  echo [--host H] [--port P]   TCP echo server (single process)\n"
+                 "  echo [options]               echo server (PROCESS or BASE mode, framing, UDP, Unix)\n"
                  "  bench tcp [options]          echo load generator: round trips/s, latency\n"
                  "  version                      print the version\n"
                  "  help                         this text\n"

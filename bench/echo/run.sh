@@ -110,9 +110,11 @@ wait_port() {
     return 1
 }
 
-NAMES=() RTS=() REQS=() CPUS=() FAILED=0
+# Per label, space-separated samples of each round.
+declare -A RT_S EFF_S CPU_S
+LABELS=() FAILED=0
 measure() { # measure LABEL CMD...
-    local label=$1 port before after out rt reqs errors
+    local label=$1 port before after out rt reqs errors cpu
     shift
     out=$TMP/server.out
     start_server "$out" "$@"
@@ -135,30 +137,41 @@ measure() { # measure LABEL CMD...
     rt=$(awk '/^round_trips_per_sec:/ { print $2 }' "$TMP/bench.out")
     reqs=$(awk '/^requests:/ { print $2 }' "$TMP/bench.out")
     errors=$(awk '/^errors:/ { print $2 }' "$TMP/bench.out")
-    NAMES+=("$label")
-    RTS+=("${rt:-0}")
-    REQS+=("${reqs:-0}")
-    CPUS+=("$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.2f", b - a }')")
+    cpu=$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.2f", b - a }')
+    [[ -v "RT_S[$label]" ]] || LABELS+=("$label")
+    RT_S[$label]+="${rt:-0} "
+    CPU_S[$label]+="$cpu "
+    EFF_S[$label]+="$(awk -v n="${reqs:-0}" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? n / c : 0) }') "
     [[ ${errors:-1} == 0 ]] || FAILED=1
 }
 
-echo "echo: $CONNS connections, $SIZE-byte messages, ${SECONDS_EACH}s per server;" \
-    "server on CPU 0, client on CPU 1"
-REF_LABEL="reference (epoll, C)"
-measure "$REF_LABEL" "$REFERENCE" 0
-if "$SWIRL" echo --help 2>&1 | grep -q -- '--mode'; then
-    measure "swirl base, 1 worker" "$SWIRL" echo --port 0 --mode base --workers 1
-    measure "swirl process, 1+1" "$SWIRL" echo --port 0 --mode process --workers 1 --reactors 1
-else
-    measure "swirl (single process)" "$SWIRL" echo --port 0
-fi
+median() { # median of the numbers in $1
+    tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 }
+        END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2];
+              else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 
-printf '\n%-24s %12s %14s %16s %8s\n' server "round trips/s" "server CPU s" "rt per CPU-s" "vs ref"
-ref_eff=0
-for i in "${!NAMES[@]}"; do
-    eff=$(awk -v n="${REQS[$i]}" -v c="${CPUS[$i]}" 'BEGIN { printf "%.0f", (c > 0 ? n / c : 0) }')
-    [[ ${NAMES[$i]} != "$REF_LABEL" ]] || ref_eff=$eff
+ROUNDS=${ROUNDS:-3}
+echo "echo: $CONNS connections, $SIZE-byte messages, ${SECONDS_EACH}s per server, $ROUNDS rounds" \
+    "(servers interleaved, medians shown); server on CPU 0, client on CPU 1"
+REF_LABEL="reference (epoll, C)"
+for ((round = 1; round <= ROUNDS; round++)); do
+    measure "$REF_LABEL" "$REFERENCE" 0
+    if "$SWIRL" echo --help 2>&1 | grep -q -- '--mode'; then
+        measure "swirl base, 1 worker" "$SWIRL" echo --port 0 --mode base --workers 1
+        measure "swirl process, 1+1" "$SWIRL" echo --port 0 --mode process --workers 1 --reactors 1
+    else
+        measure "swirl (single process)" "$SWIRL" echo --port 0
+    fi
+done
+
+printf '\n%-24s %12s %14s %16s %8s   %s\n' server "round trips/s" "server CPU s" "rt per CPU-s" \
+    "vs ref" "(rt per CPU-s of each round)"
+ref_eff=$(median "${EFF_S[$REF_LABEL]:-}")
+for label in "${LABELS[@]}"; do
+    eff=$(median "${EFF_S[$label]}")
     ratio=$(awk -v e="$eff" -v r="$ref_eff" 'BEGIN { if (r > 0) printf "%.2f", e / r; else print "-" }')
-    printf '%-24s %12.0f %14s %16s %8s\n' "${NAMES[$i]}" "${RTS[$i]}" "${CPUS[$i]}" "$eff" "$ratio"
+    printf '%-24s %12.0f %14s %16.0f %8s   %s\n' "$label" "$(median "${RT_S[$label]}")" \
+        "$(median "${CPU_S[$label]}")" "$eff" "$ratio" "${EFF_S[$label]}"
 done
 exit $FAILED

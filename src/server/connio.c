@@ -22,7 +22,6 @@ typedef struct {
     swirl_port_t *port;
 } binding_t;
 
-static int64_t wall_ms(void) { return (int64_t)(swirl_time_now() * 1000.0); }
 
 swirl__conn_t *swirl__conn_slot(swirl_server_t *srv, int owner, int fd) {
     return &srv->conns[(size_t)owner * (size_t)srv->fd_cap + (size_t)fd];
@@ -255,7 +254,7 @@ static void on_conn_read(swirl_loop_t *loop, int fd, int events, void *user) {
         conn_teardown(io, fd);
         return;
     }
-    atomic_store(&c->last_ms, wall_ms());
+    atomic_store(&c->last_ms, (int64_t)swirl_loop_now(loop)); /* cached: no clock call */
     int64_t session = atomic_load(&c->session);
     if (port->framing.kind == SWIRL_FRAMING_NONE) {
         if (deliver(io, fd, io->rbuf, (size_t)n) && throttle(io, fd))
@@ -341,7 +340,7 @@ static void adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_
     atomic_store(&c->uid, 0);
     c->peer = *peer;
     c->connect_time = swirl_time_now();
-    atomic_store(&c->last_ms, (int64_t)(c->connect_time * 1000));
+    atomic_store(&c->last_ms, (int64_t)swirl_loop_now(io->loop));
     atomic_store(&c->out_pending, 0);
     atomic_store(&c->in_flight, 0);
     atomic_store(&c->throttled, 0);
@@ -402,7 +401,7 @@ static void on_heartbeat(swirl_loop_t *loop, int64_t id, void *user) {
     int64_t idle = srv->settings.heartbeat_idle_time;
     if (idle <= 0)
         idle = 2 * srv->settings.heartbeat_check_interval;
-    int64_t cutoff = wall_ms() - idle * 1000;
+    int64_t cutoff = (int64_t)swirl_loop_now(loop) - idle * 1000;
     int top = io->local_cap < srv->fd_cap ? io->local_cap : srv->fd_cap;
     for (int fd = 0; fd < top; fd++) {
         swirl__conn_t *c = conn_of(io, fd);

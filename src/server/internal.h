@@ -48,7 +48,7 @@ typedef struct swirl__conn {
     uint32_t gen;    /* reuse count of this slot: makes session ids unique */
     swirl_addr_t peer;
     double connect_time;
-    _Atomic int64_t last_ms; /* wall ms of the last data received */
+    _Atomic int64_t last_ms; /* CLOCK_MONOTONIC ms of the last data received (loop time) */
     _Atomic int64_t out_pending; /* bytes buffered for the peer */
     /* PROCESS: received bytes handed to workers and not yet processed; the
      * reactor stops reading while these plus the output exceed half of

@@ -404,7 +404,9 @@ int swirl_server_connection_info(swirl_server_t *srv, int64_t fd, swirl_conn_inf
     swirl_addr_host(&c->peer, out->remote_ip, sizeof(out->remote_ip));
     out->remote_port = swirl_addr_port(&c->peer);
     out->connect_time = c->connect_time;
-    out->last_time = (double)atomic_load(&c->last_ms) / 1000.0;
+    /* last_ms is monotonic (cheap to keep): convert to wall time */
+    out->last_time = swirl_time_now() -
+                     (double)((int64_t)swirl_clock_ms() - atomic_load(&c->last_ms)) / 1000.0;
     out->uid = atomic_load(&c->uid);
     /* the slot may have been reused while we read it: only a stable read counts */
     if (atomic_load(&c->session) != fd)

@@ -55,3 +55,29 @@ check() {
 }
 check "$tmp/cmake-out/echo_server"
 check "$tmp/echo_pc"
+
+# The server example: PROCESS mode, a line protocol answered by a worker.
+out=$tmp/line.out
+"$tmp/cmake-out/line_server" 0 >"$out" 2>&1 &
+pid=$!
+pids+=("$pid")
+port=""
+for _ in $(seq 200); do
+    port=$(sed -n 's/^listening on port \([0-9]*\).*/\1/p' "$out" 2>/dev/null || true)
+    [ -n "$port" ] && break
+    sleep 0.05
+done
+[ -n "$port" ] || { echo "FAIL: line_server printed no port:"; cat "$out"; exit 1; }
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+printf 'hello\r\n' >&3
+reply=""
+read -r -t 5 reply <&3 || true
+exec 3>&-
+case "$reply" in
+"worker "[01]": hello"*) ;;
+*) echo "FAIL: line_server answered \"$reply\""; exit 1 ;;
+esac
+kill -TERM "$pid"
+wait "$pid" || { echo "FAIL: line_server exited $? after SIGTERM"; cat "$out"; exit 1; }
+grep -q '^stopped after' "$out" || { echo "FAIL: line_server did not stop cleanly"; cat "$out"; exit 1; }
+echo "ok: line_server"

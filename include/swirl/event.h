@@ -168,8 +168,10 @@ SWIRL_API size_t swirl_timer_count(const swirl_loop_t *loop);
  * for SIGKILL, SIGSTOP or an invalid number, or a negative errno. */
 SWIRL_API int swirl_signal_add(swirl_loop_t *loop, int signo, swirl_signal_cb cb, void *user);
 
-/* Stop watching `signo` and restore its previous blocked state. Returns 0
- * or -ENOENT if it was not watched. */
+/* Stop watching `signo` and restore its previous blocked state (also done
+ * for every watched signal by swirl_loop_free). An instance that arrived
+ * while watched and was not dispatched yet is consumed, not delivered with
+ * its default action. Returns 0 or -ENOENT if it was not watched. */
 SWIRL_API int swirl_signal_del(swirl_loop_t *loop, int signo);
 
 #ifdef __cplusplus

@@ -115,6 +115,8 @@ typedef enum {
     SWIRL_ON_PIPE_MESSAGE, /* worker: worker_id (the sender), data/len */
     SWIRL_ON_BUFFER_FULL,  /* worker: fd */
     SWIRL_ON_BUFFER_EMPTY, /* worker: fd */
+    SWIRL_ON_WORKER_EXIT,  /* worker: asked to stop (reload, max_request, shutdown); it still
+                            * finishes its work, then workerStop runs: clear your timers here */
     SWIRL_ON__COUNT
 } swirl_event_type_t;
 
@@ -169,6 +171,17 @@ SWIRL_API int swirl_server_start(swirl_server_t *srv);
 /* Stop the server (from any of its processes): workers finish their current
  * callback, everything exits, start returns. */
 SWIRL_API int swirl_server_shutdown(swirl_server_t *srv);
+
+/* Replace every worker, one at a time (as SIGUSR1 to the master does): each
+ * finishes its work first (up to max_wait_time), runs workerExit and
+ * workerStop, and its successor starts. In PROCESS mode no connection is
+ * dropped and no request lost. `task_workers_only` is SIGUSR2's reload.
+ * From any process of the server. SWIRL_ESTATE if there is no manager (a
+ * BASE server with one worker). */
+SWIRL_API int swirl_server_reload(swirl_server_t *srv, bool task_workers_only);
+
+/* Stop worker `worker_id` gracefully; the manager starts a new one. */
+SWIRL_API int swirl_server_stop_worker(swirl_server_t *srv, int worker_id);
 
 /* The port actually bound by the first listener (after start; in children too). */
 SWIRL_API int swirl_server_port(const swirl_server_t *srv);

@@ -3,6 +3,8 @@
  * runs, and the loop reads it like any other fd. */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
+#include <time.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -82,6 +84,12 @@ static void unwatch(swirl_loop_t *loop, int signo) {
         sigset_t one;
         sigemptyset(&one);
         sigaddset(&one, signo);
+        /* One that came while watched but was not read yet was the loop's:
+         * consume it, so unblocking does not run its default action (a
+         * second SIGTERM during a graceful stop must not kill the process). */
+        struct timespec zero = {0, 0};
+        while (sigtimedwait(&one, NULL, &zero) == signo) {
+        }
         pthread_sigmask(SIG_UNBLOCK, &one, NULL);
     }
     sigdelset(&loop->was_blocked, signo);

@@ -215,7 +215,8 @@ static bool throttle(swirl__io_t *io, int fd) {
 static void set_interest(swirl__io_t *io, int fd) {
     swirl__local_t *l = local_of(io, fd);
     bool throttled = throttle(io, fd);
-    int ev = (l->paused || throttled || l->closing || l->peer_eof) ? 0 : SWIRL_EV_READ;
+    int ev = (l->paused || throttled || l->closing || l->peer_eof || io->draining) ? 0
+                                                                                  : SWIRL_EV_READ;
     if (owed(io, fd))
         ev |= SWIRL_EV_WRITE;
     swirl_loop_set(io->loop, fd, ev, on_conn_read, on_conn_write);
@@ -458,6 +459,34 @@ int swirl__io_listen(swirl__io_t *io) {
     }
     io->bindings = b;
     return 0;
+}
+
+void swirl__io_quiesce(swirl__io_t *io) {
+    if (io->draining)
+        return;
+    io->draining = true;
+    for (int i = 0; io->bindings && i < io->srv->nports; i++)
+        if (swirl_loop_has(io->loop, io->srv->ports[i]->fd))
+            swirl_loop_del(io->loop, io->srv->ports[i]->fd);
+    for (int fd = 0; fd < io->local_cap && fd < io->srv->fd_cap; fd++)
+        if (atomic_load(&conn_of(io, fd)->session) != 0 && !local_of(io, fd)->tearing)
+            set_interest(io, fd);
+}
+
+void swirl__io_close_all(swirl__io_t *io) {
+    for (int fd = 0; fd < io->local_cap && fd < io->srv->fd_cap; fd++) {
+        int64_t session = atomic_load(&conn_of(io, fd)->session);
+        swirl__local_t *l = local_of(io, fd);
+        if (session != 0 && !l->closing && !l->tearing && !l->notified)
+            swirl__io_close(io, session, false);
+    }
+}
+
+int swirl__io_count(swirl__io_t *io) {
+    int n = 0;
+    for (int fd = 0; fd < io->local_cap && fd < io->srv->fd_cap; fd++)
+        n += atomic_load(&conn_of(io, fd)->session) != 0;
+    return n;
 }
 
 void swirl__io_destroy(swirl__io_t *io) {

@@ -183,6 +183,7 @@ struct swirl__io {
     char *rbuf;            /* read buffer */
     void *user;            /* the reactor or worker */
     void *bindings;        /* one per listener: what its callbacks get */
+    bool draining;         /* stopping: no accepts, no reads; replies still go out */
 };
 
 int swirl__io_init(swirl__io_t *io, swirl_server_t *srv, swirl_loop_t *loop, int owner,
@@ -190,6 +191,13 @@ int swirl__io_init(swirl__io_t *io, swirl_server_t *srv, swirl_loop_t *loop, int
 /* Register the listeners (stream: accept, datagram: read). */
 int swirl__io_listen(swirl__io_t *io);
 void swirl__io_destroy(swirl__io_t *io);
+/* Stopping, first step: accept nothing more and read no connection (nor
+ * datagram socket) again; what is owed to peers is still written. */
+void swirl__io_quiesce(swirl__io_t *io);
+/* Close every connection once its output is written (the owner is told). */
+void swirl__io_close_all(swirl__io_t *io);
+/* Connections this owner holds. */
+int swirl__io_count(swirl__io_t *io);
 int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t len);
 int swirl__io_close(swirl__io_t *io, int64_t session, bool reset);
 int swirl__io_pause(swirl__io_t *io, int64_t session, bool pause);
@@ -251,6 +259,10 @@ const swirl__port_settings_t *swirl__port_settings(const swirl_port_t *port);
 
 /* Call the user's callback for an event, if any. */
 void swirl__emit(swirl_server_t *srv, swirl_event_t *ev);
+
+/* Name this process "swirl: <role>" or "swirl: <role> <id>" (id >= 0),
+ * as ps and top show it (PR_SET_NAME: at most 15 bytes are kept). */
+void swirl__set_title(const char *role, int id);
 
 /* master / manager / worker entry points */
 int swirl__process_mode_run(swirl_server_t *srv); /* master of PROCESS mode */

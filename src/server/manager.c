@@ -1,7 +1,12 @@
 /* src/server/manager.c — the manager: forks the workers, reaps them with
- * waitpid(-1, WNOHANG) and replaces any that dies, with a growing delay for
- * one that keeps dying at start, and stops them all on SIGTERM. It is the
- * master itself in BASE mode with several workers. */
+ * waitpid(-1, WNOHANG) and replaces any that exits; reloads them one at a
+ * time; stops them on SIGTERM. A worker that dies abnormally right after
+ * starting is restarted with a growing delay (no fork storm). It is the
+ * master itself in BASE mode with several workers.
+ *
+ * Signals: SIGTERM (SIGINT too when it is the master) shut down; SIGUSR1
+ * reloads every worker; SIGUSR2 would reload task workers (none yet);
+ * SIGRTMIN reopens the log file and is passed on to the workers. */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -13,7 +18,7 @@
 
 #define QUICK_DEATH_MS 1000 /* a worker dead sooner than this after start is failing */
 #define BACKOFF_MAX_MS 5000
-#define STOP_WAIT_MS 3000
+#define KILL_GRACE_MS 1000  /* past max_wait_time, before SIGKILL */
 
 typedef struct {
     swirl_server_t *srv;
@@ -21,13 +26,13 @@ typedef struct {
     pid_t pids[SWIRL__MAX_WORKERS];
     uint64_t started_ms[SWIRL__MAX_WORKERS];
     int64_t backoff_ms[SWIRL__MAX_WORKERS];
+    int64_t respawn_timer[SWIRL__MAX_WORKERS]; /* a delayed restart, by timer id */
     bool stopping;
+    /* reload: workers are replaced one at a time, in id order */
+    bool reloading, reload_again;
+    int reload_id;          /* the worker being replaced */
+    int64_t reload_kill_timer;
 } manager_t;
-
-typedef struct {
-    manager_t *m;
-    int id;
-} respawn_t;
 
 static void spawn(manager_t *m, int id) {
     pid_t pid = swirl__worker_spawn(m->srv, id);
@@ -41,11 +46,68 @@ static void spawn(manager_t *m, int id) {
 }
 
 static void on_respawn(swirl_loop_t *loop, int64_t tid, void *user) {
-    respawn_t *r = user;
-    if (!r->m->stopping && r->m->pids[r->id] == 0)
-        spawn(r->m, r->id);
-    swirl_free(r);
+    manager_t *m = user;
+    for (int id = 0; id < m->srv->worker_num; id++)
+        if (m->respawn_timer[id] == tid) {
+            m->respawn_timer[id] = 0;
+            if (!m->stopping && m->pids[id] == 0)
+                spawn(m, id);
+        }
 }
+
+/* ---- reload ------------------------------------------------------------------------------ */
+
+static void reload_next(manager_t *m);
+
+static void on_reload_overdue(swirl_loop_t *loop, int64_t tid, void *user) {
+    manager_t *m = user;
+    m->reload_kill_timer = 0;
+    int id = m->reload_id;
+    if (id >= 0 && m->pids[id] > 0) {
+        swirl_log_warning("manager: worker %d (pid %d) did not finish within max_wait_time "
+                          "(%llds) during reload; killing it",
+                          id, (int)m->pids[id], (long long)m->srv->settings.max_wait_time);
+        kill(m->pids[id], SIGKILL); /* reaped (and replaced) as usual */
+    }
+}
+
+/* Ask the next worker to stop; its exit (reap) starts its successor and
+ * then the one after. */
+static void reload_next(manager_t *m) {
+    for (int id = m->reload_id + 1; id < m->srv->worker_num; id++) {
+        if (m->pids[id] <= 0)
+            continue; /* being restarted anyway */
+        m->reload_id = id;
+        kill(m->pids[id], SIGTERM);
+        int64_t ms = m->srv->settings.max_wait_time * 1000 + KILL_GRACE_MS;
+        int64_t t = swirl_timer_after(m->loop, ms, on_reload_overdue, m);
+        m->reload_kill_timer = t > 0 ? t : 0;
+        return;
+    }
+    m->reloading = false;
+    m->reload_id = -1;
+    swirl_log_info("manager: reload done: %d workers replaced", m->srv->worker_num);
+    if (m->reload_again) {
+        m->reload_again = false;
+        m->reloading = true;
+        reload_next(m);
+    }
+}
+
+static void start_reload(manager_t *m) {
+    if (m->stopping)
+        return;
+    if (m->reloading) {
+        m->reload_again = true; /* once this round ends: the newest code for everyone */
+        return;
+    }
+    swirl_log_info("manager: reloading %d workers, one at a time", m->srv->worker_num);
+    m->reloading = true;
+    m->reload_id = -1;
+    reload_next(m);
+}
+
+/* ---- reaping ----------------------------------------------------------------------------- */
 
 static void reap(manager_t *m) {
     int status;
@@ -58,11 +120,13 @@ static void reap(manager_t *m) {
         if (id < 0)
             continue;
         m->pids[id] = 0;
-        int code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
-        int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
         if (m->stopping)
             continue;
-        if (code != 0 || sig != 0) {
+        int code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+        int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+        bool failed = code != 0 || sig != 0;
+        bool reloaded = m->reloading && id == m->reload_id;
+        if (failed) {
             swirl_log_warning("manager: worker %d (pid %d) died (exit code %d, signal %d); "
                               "replacing it",
                               id, (int)pid, code, sig);
@@ -70,41 +134,63 @@ static void reap(manager_t *m) {
                                 .exit_code = code, .signo = sig};
             swirl__emit(m->srv, &ev);
         }
-        /* a worker that dies right after starting gets a growing delay, so
-         * a crash at start is a slow retry loop, never a fork storm */
-        bool quick = swirl_clock_ms() - m->started_ms[id] < QUICK_DEATH_MS;
+        /* a worker that fails right after starting gets a growing delay, so
+         * a crash at start is a slow retry loop, never a fork storm; one
+         * that exits by design (reload, max_request, stop) is replaced now */
+        bool quick = failed && swirl_clock_ms() - m->started_ms[id] < QUICK_DEATH_MS;
         m->backoff_ms[id] = quick ? (m->backoff_ms[id] ? m->backoff_ms[id] * 2 : 100) : 0;
         if (m->backoff_ms[id] > BACKOFF_MAX_MS)
             m->backoff_ms[id] = BACKOFF_MAX_MS;
-        if (m->backoff_ms[id] == 0) {
+        int64_t t = m->backoff_ms[id] ? swirl_timer_after(m->loop, m->backoff_ms[id], on_respawn, m)
+                                      : 0;
+        if (t > 0) {
+            swirl_log_info("manager: restarting worker %d in %lld ms", id,
+                           (long long)m->backoff_ms[id]);
+            m->respawn_timer[id] = t;
+        } else {
             spawn(m, id);
-            continue;
         }
-        respawn_t *r = swirl_malloc(sizeof(*r));
-        if (!r || swirl_timer_after(m->loop, m->backoff_ms[id], on_respawn, r) < 0) {
-            swirl_free(r);
-            spawn(m, id);
-            continue;
+        if (reloaded) {
+            if (m->reload_kill_timer > 0)
+                swirl_timer_clear(m->loop, m->reload_kill_timer);
+            m->reload_kill_timer = 0;
+            reload_next(m);
         }
-        *r = (respawn_t){m, id};
     }
 }
+
+/* ---- signals and stopping ---------------------------------------------------------------- */
 
 static void on_signal(swirl_loop_t *loop, int signo, void *user) {
     manager_t *m = user;
     if (signo == SIGCHLD) {
         reap(m);
-        return;
+    } else if (signo == SIGUSR1) {
+        start_reload(m);
+    } else if (signo == SIGUSR2) {
+        swirl_log_info("manager: SIGUSR2 reloads task workers; this server has none");
+    } else if (signo == SIGRTMIN) {
+        swirl_log_reopen();
+        for (int i = 0; i < m->srv->worker_num; i++)
+            if (m->pids[i] > 0)
+                kill(m->pids[i], SIGRTMIN);
+    } else if (signo == SIGINT && m->srv->mode == SWIRL_MODE_PROCESS) {
+        /* Ctrl-C reaches the whole group: the master decides */
+    } else {
+        if (m->srv->mode == SWIRL_MODE_BASE)
+            swirl_log_info("server: %s received, shutting down", strsignal(signo));
+        swirl_loop_stop(loop);
     }
-    swirl_loop_stop(loop);
 }
 
+/* Every worker finishes its work (max_wait_time), then is killed. */
 static void stop_workers(manager_t *m) {
     m->stopping = true;
     for (int i = 0; i < m->srv->worker_num; i++)
         if (m->pids[i] > 0)
             kill(m->pids[i], SIGTERM);
-    uint64_t deadline = swirl_clock_ms() + STOP_WAIT_MS;
+    uint64_t deadline =
+        swirl_clock_ms() + (uint64_t)m->srv->settings.max_wait_time * 1000u + KILL_GRACE_MS;
     for (;;) {
         int left = 0, status;
         for (int i = 0; i < m->srv->worker_num; i++) {
@@ -117,30 +203,33 @@ static void stop_workers(manager_t *m) {
         if (swirl_clock_ms() > deadline) {
             for (int i = 0; i < m->srv->worker_num; i++)
                 if (m->pids[i] > 0) {
-                    swirl_log_warning("manager: worker %d (pid %d) did not stop in %d ms; "
-                                      "killing it",
-                                      i, (int)m->pids[i], STOP_WAIT_MS);
+                    swirl_log_warning("manager: worker %d (pid %d) did not stop within "
+                                      "max_wait_time (%llds); killing it",
+                                      i, (int)m->pids[i],
+                                      (long long)m->srv->settings.max_wait_time);
                     kill(m->pids[i], SIGKILL);
                     waitpid(m->pids[i], &status, 0);
                     m->pids[i] = 0;
                 }
             return;
         }
-        usleep(5000);
+        usleep(2000);
     }
 }
 
 int swirl__manager_run(swirl_server_t *srv) {
-    manager_t m = {.srv = srv};
+    manager_t m = {.srv = srv, .reload_id = -1};
     int rc = swirl_loop_new(&m.loop);
     if (rc < 0)
         return rc;
     srv->loop = m.loop;
+    if (getpid() != srv->master_pid)
+        swirl__set_title("manager", -1);
     atomic_store(&srv->shared->manager_pid, getpid());
     /* SIGCHLD must be watched before the first fork, or an early death is missed */
-    swirl_signal_add(m.loop, SIGCHLD, on_signal, &m);
-    swirl_signal_add(m.loop, SIGTERM, on_signal, &m);
-    swirl_signal_add(m.loop, SIGINT, on_signal, &m);
+    const int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGUSR1, SIGUSR2, SIGRTMIN};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        swirl_signal_add(m.loop, sigs[i], on_signal, &m);
     swirl_event_t ev = {.type = SWIRL_ON_MANAGER_START};
     swirl__emit(srv, &ev);
     for (int i = 0; i < srv->worker_num; i++)

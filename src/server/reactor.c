@@ -29,7 +29,17 @@ typedef struct swirl__reactor {
     unsigned rr;
     char *pkt;
     int rc;
+    _Atomic int phase;    /* the master's word at a wake-up: PHASE_* */
+    uint64_t deadline;    /* PHASE_CLOSE: swirl_clock_ms() by which to be done */
 } swirl__reactor_t;
+
+/* Shutting down, the master moves every reactor through these. */
+enum {
+    PHASE_RUN = 0,
+    PHASE_QUIESCE, /* accept and read nothing more; write what workers send */
+    PHASE_CLOSE,   /* the workers are gone: close each connection once written, then end */
+    PHASE_END,     /* end now */
+};
 
 /* ---- to workers -------------------------------------------------------------------------- */
 
@@ -139,6 +149,8 @@ static void r_data(swirl__io_t *io, swirl__conn_t *c, const char *data, size_t l
  * the close callback, and each acknowledges after what it sent before. */
 static int r_close(swirl__io_t *io, swirl__conn_t *c) {
     swirl__reactor_t *r = io->user;
+    if (atomic_load(&r->phase) >= PHASE_CLOSE)
+        return 0; /* shutting down and the workers are gone: no one to tell */
     int owner = has_lifecycle(r->srv) ? pick(r, c) : -1;
     for (int w = 0; w < r->srv->worker_num; w++) {
         swirl__msg_t h = {.type = SWIRL__MSG_CLOSE, .session = atomic_load(&c->session),
@@ -247,12 +259,52 @@ static void on_pipe(swirl_loop_t *loop, int fd, int events, void *user) {
     }
 }
 
+static void close_check(swirl_loop_t *loop, int64_t id, void *user) {
+    swirl__reactor_t *r = user;
+    if (swirl__io_count(&r->io) == 0)
+        swirl_loop_stop(loop);
+    else if (swirl_clock_ms() >= r->deadline) {
+        swirl_log_warning("reactor %d: %d connections still had output to write at shutdown; "
+                          "closing them",
+                          r->id, swirl__io_count(&r->io));
+        swirl_loop_stop(loop);
+    }
+}
+
 static void on_wake(swirl_loop_t *loop, int fd, int events, void *user) {
+    swirl__reactor_t *r = user;
     uint64_t v;
     if (read(fd, &v, sizeof(v)) < 0) {
         /* nothing: a wake-up is a wake-up */
     }
-    swirl_loop_stop(loop);
+    switch (atomic_load(&r->phase)) {
+    case PHASE_QUIESCE:
+        swirl__io_quiesce(&r->io);
+        break;
+    case PHASE_CLOSE:
+        swirl__io_quiesce(&r->io);
+        swirl__io_close_all(&r->io);
+        r->deadline = swirl_clock_ms() + 1000u * (uint64_t)(r->srv->settings.max_wait_time + 1);
+        if (swirl_timer_tick(loop, 10, close_check, r) < 0)
+            swirl_loop_stop(loop);
+        close_check(loop, 0, r);
+        break;
+    case PHASE_END:
+        swirl_loop_stop(loop);
+        break;
+    default:
+        break;
+    }
+}
+
+static void set_phase(swirl__reactor_t **reactors, int n, int phase) {
+    for (int i = 0; i < n; i++) {
+        atomic_store(&reactors[i]->phase, phase);
+        uint64_t one = 1;
+        if (write(reactors[i]->wakefd, &one, sizeof(one)) < 0) {
+            /* the eventfd cannot be full here */
+        }
+    }
 }
 
 static void *reactor_main(void *arg) {
@@ -307,6 +359,18 @@ static swirl__reactor_t *reactor_new(swirl_server_t *srv, int id) {
 
 static void on_master_signal(swirl_loop_t *loop, int signo, void *user) {
     swirl_server_t *srv = user;
+    pid_t manager = atomic_load(&srv->shared->manager_pid);
+    if (signo == SIGUSR1 || signo == SIGUSR2) { /* reloads are the manager's */
+        if (manager > 0)
+            kill(manager, signo);
+        return;
+    }
+    if (signo == SIGRTMIN) {
+        swirl_log_reopen();
+        if (manager > 0)
+            kill(manager, signo);
+        return;
+    }
     if (signo == SIGCHLD) {
         pid_t mgr = atomic_load(&srv->shared->manager_pid);
         int status;
@@ -354,6 +418,9 @@ int swirl__process_mode_run(swirl_server_t *srv) {
     swirl_signal_add(loop, SIGTERM, on_master_signal, srv);
     swirl_signal_add(loop, SIGINT, on_master_signal, srv);
     swirl_signal_add(loop, SIGCHLD, on_master_signal, srv);
+    swirl_signal_add(loop, SIGUSR1, on_master_signal, srv);
+    swirl_signal_add(loop, SIGUSR2, on_master_signal, srv);
+    swirl_signal_add(loop, SIGRTMIN, on_master_signal, srv);
     for (int i = 0; i < srv->reactor_num; i++) {
         if (!(reactors[i] = reactor_new(srv, i))) {
             rc = swirl__error(-ENOMEM, "server: reactor %d: %s", i, swirl_last_error_msg());
@@ -372,28 +439,34 @@ int swirl__process_mode_run(swirl_server_t *srv) {
     rc = 0;
 
 stop:
+    /* Graceful shutdown: the reactors stop accepting and reading; workers
+     * finish what reached them (their replies are still written); once the
+     * manager has stopped them all, each connection is closed after its
+     * output drains. Every request read is answered, or its connection
+     * closed deliberately at max_wait_time. */
     atomic_store(&srv->shared->shutdown, 1);
-    for (int i = 0; i < started; i++) {
-        uint64_t one = 1;
-        if (write(reactors[i]->wakefd, &one, sizeof(one)) < 0) {
-            /* the eventfd cannot be full here */
+    set_phase(reactors, started, PHASE_QUIESCE);
+    mgr = atomic_load(&srv->shared->manager_pid);
+    if (mgr > 0) {
+        kill(mgr, SIGTERM);
+        /* the manager kills a worker at max_wait_time + 1 s; give it 1 s more */
+        uint64_t deadline =
+            swirl_clock_ms() + 1000u * (uint64_t)(srv->settings.max_wait_time + 2);
+        int status;
+        while (waitpid(mgr, &status, WNOHANG) == 0 && swirl_clock_ms() < deadline)
+            usleep(2000);
+        if (kill(mgr, 0) == 0) {
+            swirl_log_warning("server: the manager did not stop in time; killing it");
+            kill(mgr, SIGKILL);
+            waitpid(mgr, &status, 0);
         }
+        atomic_store(&srv->shared->manager_pid, 0);
     }
+    set_phase(reactors, started, rc < 0 ? PHASE_END : PHASE_CLOSE);
     for (int i = 0; i < started; i++) {
         pthread_join(reactors[i]->thread, NULL);
         if (reactors[i]->rc < 0 && rc == 0)
             rc = reactors[i]->rc;
-    }
-    mgr = atomic_load(&srv->shared->manager_pid);
-    if (mgr > 0) {
-        kill(mgr, SIGTERM);
-        int status;
-        for (int i = 0; i < 500 && waitpid(mgr, &status, WNOHANG) == 0; i++)
-            usleep(10000);
-        if (kill(mgr, 0) == 0) {
-            kill(mgr, SIGKILL);
-            waitpid(mgr, &status, 0);
-        }
     }
     ev = (swirl_event_t){.type = SWIRL_ON_SHUTDOWN};
     swirl__emit(srv, &ev);

@@ -3,6 +3,7 @@
  * the mode's process layout); plus the queries any process can answer from
  * shared memory (exist, connection_info, connection_list, stats). */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@
 static const char *const event_names[SWIRL_ON__COUNT] = {
     "start",   "shutdown", "managerStart", "managerStop",   "workerStart",
     "workerStop", "workerError", "connect", "receive",    "packet",
-    "close",   "pipeMessage", "bufferFull", "bufferEmpty"};
+    "close",   "pipeMessage", "bufferFull", "bufferEmpty", "workerExit"};
 
 static int add_port(swirl_server_t *srv, const char *host, int port, swirl_sock_type_t type,
                     swirl_port_t **out) {
@@ -307,6 +308,37 @@ static void unmap_shared(swirl_server_t *srv) {
     srv->conns = NULL;
 }
 
+/* The pid file: written once the ports are bound, removed at exit if it
+ * still names this process. */
+static int write_pid_file(const swirl_server_t *srv) {
+    const char *path = srv->settings.pid_file;
+    if (!path[0])
+        return 0;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return swirl__error(swirl__neg_errno(), "pid_file \"%s\":", path);
+    char line[32];
+    int n = snprintf(line, sizeof(line), "%d\n", (int)getpid());
+    ssize_t w = write(fd, line, (size_t)n);
+    int rc = w == n ? 0 : swirl__error(w < 0 ? swirl__neg_errno() : -EIO, "pid_file \"%s\":", path);
+    close(fd);
+    return rc;
+}
+
+static void remove_pid_file(const swirl_server_t *srv) {
+    const char *path = srv->settings.pid_file;
+    if (!path[0])
+        return;
+    char line[32] = {0};
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    ssize_t n = read(fd, line, sizeof(line) - 1);
+    close(fd);
+    if (n > 0 && atoi(line) == (int)getpid())
+        unlink(path);
+}
+
 int swirl_server_start(swirl_server_t *srv) {
     if (srv->started)
         return swirl__error(SWIRL_ESTATE, "start: the server is already started");
@@ -324,6 +356,9 @@ int swirl_server_start(swirl_server_t *srv) {
     sigaction(SIGPIPE, &ign, NULL);
     if ((rc = bind_ports(srv)) < 0)
         goto out;
+    if ((rc = write_pid_file(srv)) < 0)
+        goto out;
+    swirl__set_title("master", -1);
     if ((rc = map_shared(srv)) < 0)
         goto out;
     if ((rc = open_pairs(srv)) < 0)
@@ -346,6 +381,7 @@ int swirl_server_start(swirl_server_t *srv) {
         swirl__emit(srv, &ev);
     }
 out:
+    remove_pid_file(srv);
     close_pairs(srv);
     unmap_shared(srv);
     close_ports(srv);
@@ -356,15 +392,38 @@ out:
 int swirl_server_shutdown(swirl_server_t *srv) {
     if (!srv->shared)
         return swirl__error(SWIRL_ESTATE, "shutdown: the server is not running");
-    atomic_store(&srv->shared->shutdown, 1);
-    if (srv->role == SWIRL__ROLE_WORKER && srv->mode == SWIRL_MODE_BASE && srv->worker_num == 1) {
-        swirl_loop_stop(srv->loop);
-        return 0;
-    }
     /* the master (in BASE mode with several workers: the manager, which is
-     * the process that started) stops everyone on SIGTERM */
+     * the process that started; with one: the worker) shuts everything
+     * down gracefully on SIGTERM */
     return kill(srv->master_pid, SIGTERM) == 0 ? 0
                                                : swirl__error(swirl__neg_errno(), "shutdown: kill:");
+}
+
+int swirl_server_reload(swirl_server_t *srv, bool task_workers_only) {
+    if (!srv->shared)
+        return swirl__error(SWIRL_ESTATE, "reload: the server is not running");
+    pid_t manager = atomic_load(&srv->shared->manager_pid);
+    if (manager <= 0)
+        return swirl__error(SWIRL_ESTATE, "reload: no manager process (a BASE server with one "
+                                          "worker has none: nothing to reload it)");
+    if (kill(manager, task_workers_only ? SIGUSR2 : SIGUSR1) < 0)
+        return swirl__error(swirl__neg_errno(), "reload: signalling the manager:");
+    return 0;
+}
+
+int swirl_server_stop_worker(swirl_server_t *srv, int worker_id) {
+    if (!srv->shared)
+        return swirl__error(SWIRL_ESTATE, "stop worker: the server is not running");
+    if (worker_id < 0 || worker_id >= srv->worker_num)
+        return swirl__error(SWIRL_EBADARG, "stop worker %d: expected 0..%d", worker_id,
+                            srv->worker_num - 1);
+    if (atomic_load(&srv->shared->manager_pid) <= 0)
+        return swirl__error(SWIRL_ESTATE, "stop worker %d: no manager to start another",
+                            worker_id);
+    pid_t pid = atomic_load(&srv->shared->workers[worker_id].pid);
+    if (pid <= 0 || kill(pid, SIGTERM) < 0)
+        return swirl__error(SWIRL_ESTATE, "stop worker %d: not running", worker_id);
+    return 0;
 }
 
 int swirl_server_port(const swirl_server_t *srv) {

@@ -65,6 +65,11 @@ enum {
        "pin reactor threads and workers to cores")                                                 \
     XX(enable_coroutine, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                             \
        "accepted for compatibility with Swoole (coroutines are a later stage)")                    \
+    XX(max_wait_time, INT, 0, 3600, "3", SERVER, ST_I64, 0, NULL,                                 \
+       "seconds a stopping worker may take to finish its work (reload, shutdown) before it is "    \
+       "killed")                                                                                   \
+    XX(pid_file, STRING, 0, 4095, "none", SERVER, ST_PATH, F_COMPUTED, NULL,                                    \
+       "file the master's pid is written to at start and removed from at exit (empty = none)")     \
     XX(log_level, INT, 0, 6, "info", SERVER, ST_I64, F_LOGLEVEL, NULL,                             \
        "least severe level logged: debug, trace, info, notice, warning, error, none or 0..6")      \
     XX(log_file, STRING, 0, 4095, "stderr", SERVER, ST_PATH, F_COMPUTED, NULL,                     \

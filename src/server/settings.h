@@ -27,6 +27,8 @@ typedef struct swirl__server_settings {
     int64_t log_level;                /* 0..6 as swirl_log_level_t, default 2 (INFO); also
                                        * accepts names "debug" "info" "warning"... */
     char log_file[4096];              /* "" = stderr */
+    int64_t max_wait_time;            /* seconds 0..3600, default 3 */
+    char pid_file[4096];              /* "" = none */
 } swirl__server_settings_t;
 
 /* Per-listener values; on the server they are every port's defaults. */

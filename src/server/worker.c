@@ -30,6 +30,9 @@ typedef struct swirl__worker {
     bool flush_queued;
     char *pkt;
     int64_t requests;
+    bool stopping;         /* asked to stop: finishing its work */
+    uint64_t stop_deadline; /* swirl_clock_ms() by which it exits regardless */
+    int64_t stop_timer;
 } swirl__worker_t;
 
 static swirl__worker_t *self_of(swirl_server_t *srv) { return srv->worker; }
@@ -37,6 +40,7 @@ static swirl__worker_t *self_of(swirl_server_t *srv) { return srv->worker; }
 /* ---- outgoing -------------------------------------------------------------------------- */
 
 static void on_out_writable(swirl_loop_t *loop, int fd, int events, void *user);
+static bool reads_on(swirl__worker_t *w, int r);
 
 static int out_fd(swirl__worker_t *w, int kind, int i) {
     return kind == 0 ? w->srv->pipes[i][w->id][1] : w->srv->mailbox[i][0];
@@ -58,8 +62,10 @@ static void flush_all(swirl_loop_t *loop, void *user) {
                 q->want_write = true;
                 /* the mailbox write end is not otherwise in our loop */
                 if (swirl_loop_has(loop, fd))
-                    swirl_loop_set(loop, fd, SWIRL_EV_READ | SWIRL_EV_WRITE, NULL,
-                                   on_out_writable);
+                    swirl_loop_set(loop, fd,
+                                   (kind == 0 && reads_on(w, i) ? SWIRL_EV_READ : 0) |
+                                       SWIRL_EV_WRITE,
+                                   NULL, on_out_writable);
                 else
                     swirl_loop_add(loop, fd, SWIRL_EV_WRITE, NULL, on_out_writable, w);
             } else if (rc < 0) {
@@ -84,7 +90,7 @@ static void on_out_writable(swirl_loop_t *loop, int fd, int events, void *user) 
                 return;
             q->want_write = false;
             if (kind == 0)
-                swirl_loop_set(loop, fd, SWIRL_EV_READ, NULL, NULL);
+                swirl_loop_set(loop, fd, reads_on(w, i) ? SWIRL_EV_READ : 0, NULL, NULL);
             else
                 swirl_loop_del(loop, fd);
             return;
@@ -117,15 +123,18 @@ static void emit(swirl__worker_t *w, swirl_event_t *ev) {
     set_busy(w, 0);
 }
 
+static void begin_stop(swirl__worker_t *w, const char *why);
+
 static void count_request(swirl__worker_t *w) {
     w->requests++;
     atomic_fetch_add(&w->srv->shared->request_count, 1);
     atomic_fetch_add(&w->srv->shared->workers[w->id].requests, 1);
     int64_t max = w->srv->settings.max_request;
     if (max > 0 && w->requests >= max) {
-        swirl_log_info("worker %d: max_request %lld reached; exiting to be replaced", w->id,
-                       (long long)max);
-        swirl_loop_stop(w->loop);
+        if (!w->stopping)
+            swirl_log_info("worker %d: max_request %lld reached; exiting to be replaced", w->id,
+                           (long long)max);
+        begin_stop(w, "max_request");
     }
 }
 
@@ -262,8 +271,33 @@ static void parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_bu
     }
 }
 
+/* Stopping for a reload (or max_request), a worker reads on only to
+ * complete a message it has begun; what is left in the socket pairs is the
+ * next worker's. Stopping for shutdown, it reads everything (the reactors
+ * read no more from clients, so that ends). */
+static bool draining_all(const swirl__worker_t *w) {
+    return atomic_load(&w->srv->shared->shutdown) != 0;
+}
+
+static bool reads_on(swirl__worker_t *w, int r) {
+    return !w->stopping || draining_all(w) || swirl_buf_size(&w->rx_reactor[r]) > 0;
+}
+
+static bool any_partial(const swirl__worker_t *w) {
+    int nr = w->base ? 0 : w->srv->reactor_num;
+    for (int r = 0; r < nr; r++)
+        if (swirl_buf_size(&w->rx_reactor[r]) > 0)
+            return true;
+    for (int i = 0; i < w->srv->worker_num; i++)
+        if (swirl_buf_size(&w->rx_worker[i]) > 0)
+            return true;
+    return false;
+}
+
 static void read_packets(swirl__worker_t *w, int fd, swirl_buf_t *rx_one, bool mailbox) {
     for (int i = 0; i < PACKETS_PER_WAKEUP; i++) {
+        if (w->stopping && !draining_all(w) && !any_partial(w))
+            return; /* at a message boundary: leave the rest */
         ssize_t n = recv(fd, w->pkt, SWIRL__PACKET_MAX, MSG_DONTWAIT);
         if (n < 0 && errno == EINTR)
             continue;
@@ -291,6 +325,9 @@ static void on_reactor_pipe(swirl_loop_t *loop, int fd, int events, void *user) 
     for (int r = 0; r < w->srv->reactor_num; r++)
         if (w->srv->pipes[r][w->id][1] == fd) {
             read_packets(w, fd, &w->rx_reactor[r], false);
+            if (w->stopping && !reads_on(w, r)) /* level-triggered: stop watching */
+                swirl_loop_set(loop, fd, w->to_reactor[r].want_write ? SWIRL_EV_WRITE : 0, NULL,
+                               NULL);
             return;
         }
 }
@@ -298,6 +335,8 @@ static void on_reactor_pipe(swirl_loop_t *loop, int fd, int events, void *user) 
 static void on_mailbox(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__worker_t *w = user;
     read_packets(w, fd, NULL, true);
+    if (w->stopping && !draining_all(w) && !any_partial(w))
+        swirl_loop_set(loop, fd, 0, NULL, NULL);
 }
 
 /* ---- BASE mode: this worker's own connections ---------------------------------------------- */
@@ -341,7 +380,88 @@ static const swirl__io_ops_t base_ops = {base_connect, base_data, base_close, ba
 
 /* ---- life ------------------------------------------------------------------------------ */
 
-static void on_stop_signal(swirl_loop_t *loop, int signo, void *user) { swirl_loop_stop(loop); }
+/* Bytes still queued to reactors or other workers. */
+static bool output_queued(const swirl__worker_t *w) {
+    int nr = w->base ? 0 : w->srv->reactor_num;
+    for (int i = 0; i < nr; i++)
+        if (swirl_buf_size(&w->to_reactor[i].buf) > 0)
+            return true;
+    for (int i = 0; i < w->srv->worker_num; i++)
+        if (swirl_buf_size(&w->to_worker[i].buf) > 0)
+            return true;
+    return false;
+}
+
+/* Is anything left to read where this worker must still read? */
+static bool input_left(swirl__worker_t *w) {
+    if (any_partial(w))
+        return true;
+    if (!draining_all(w))
+        return false;
+    char byte;
+    int nr = w->base ? 0 : w->srv->reactor_num;
+    for (int r = 0; r < nr; r++)
+        if (recv(w->srv->pipes[r][w->id][1], &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0)
+            return true;
+    return recv(w->srv->mailbox[w->id][1], &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
+/* While stopping: exit once the work is done, or at max_wait_time. */
+static void stop_check(swirl_loop_t *loop, int64_t id, void *user) {
+    swirl__worker_t *w = user;
+    bool conns = w->base && swirl__io_count(&w->io) > 0;
+    bool in = input_left(w), out = output_queued(w);
+    if (!conns && !in && !out) {
+        swirl_loop_stop(loop);
+        return;
+    }
+    if (swirl_clock_ms() >= w->stop_deadline) {
+        swirl_log_warning("worker %d: max_wait_time (%llds) passed with work left (%s%s%s); "
+                          "exiting anyway",
+                          w->id, (long long)w->srv->settings.max_wait_time,
+                          in ? "unread requests " : "", out ? "unsent replies " : "",
+                          conns ? "open connections" : "");
+        swirl_loop_stop(loop);
+    }
+}
+
+/* Stop gracefully: take no new work, finish what was begun, send what is
+ * owed, then leave the loop (workerStop runs after it). */
+static void begin_stop(swirl__worker_t *w, const char *why) {
+    if (w->stopping)
+        return;
+    w->stopping = true;
+    w->stop_deadline = swirl_clock_ms() + (uint64_t)w->srv->settings.max_wait_time * 1000u;
+    swirl_log_debug("worker %d: stopping (%s)", w->id, why);
+    swirl_event_t ev = {.type = SWIRL_ON_WORKER_EXIT, .worker_id = w->id};
+    emit(w, &ev);
+    if (w->base) { /* its connections go with it: replies first */
+        swirl__io_quiesce(&w->io);
+        swirl__io_close_all(&w->io);
+    }
+    int64_t t = swirl_timer_tick(w->loop, 10, stop_check, w);
+    w->stop_timer = t > 0 ? t : 0;
+    if (t < 0)
+        swirl_loop_stop(w->loop);
+}
+
+static void on_reopen_signal(swirl_loop_t *loop, int signo, void *user) { swirl_log_reopen(); }
+
+/* SIGTERM: stop (the manager sends it for a reload, a stop(worker_id) or
+ * the shutdown, which it marks in shared memory first). A lone BASE worker
+ * is the whole server: SIGTERM and SIGINT shut it down. */
+static void on_stop_signal(swirl_loop_t *loop, int signo, void *user) {
+    swirl__worker_t *w = user;
+    bool alone = w->base && w->srv->worker_num == 1 && w->srv->role == SWIRL__ROLE_WORKER &&
+                 getpid() == w->srv->master_pid;
+    if (signo == SIGINT && !alone)
+        return; /* Ctrl-C reaches the whole group: the master decides */
+    if (alone) {
+        swirl_log_info("server: %s received, shutting down", strsignal(signo));
+        atomic_store(&w->srv->shared->shutdown, 1);
+    }
+    begin_stop(w, strsignal(signo));
+}
 
 /* BASE mode with enable_reuse_port: worker 0 accepts on the master's
  * socket (the manager keeps it open across restarts), every other worker on
@@ -397,6 +517,8 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
     srv->loop = w.loop;
     srv->worker = &w;
     atomic_store(&srv->shared->workers[id].pid, getpid());
+    if (getpid() != srv->master_pid)
+        swirl__set_title("worker", id);
     int nr = w.base ? 0 : srv->reactor_num, nw = srv->worker_num;
     w.pkt = swirl_malloc(SWIRL__PACKET_MAX);
     w.to_reactor = swirl_calloc((size_t)(nr ? nr : 1), sizeof(swirl__outq_t));
@@ -428,6 +550,7 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
     }
     swirl_signal_add(w.loop, SIGTERM, on_stop_signal, &w);
     swirl_signal_add(w.loop, SIGINT, on_stop_signal, &w);
+    swirl_signal_add(w.loop, SIGRTMIN, on_reopen_signal, &w);
 
     swirl_event_t ev = {.type = SWIRL_ON_WORKER_START, .worker_id = id};
     swirl__emit(srv, &ev);
@@ -445,6 +568,15 @@ out:
     srv->loop = NULL;
     swirl_loop_free(w.loop);
     return rc;
+}
+
+void swirl__set_title(const char *role, int id) {
+    char name[32];
+    if (id >= 0)
+        snprintf(name, sizeof(name), "swirl: %s %d", role, id);
+    else
+        snprintf(name, sizeof(name), "swirl: %s", role);
+    prctl(PR_SET_NAME, name); /* the kernel keeps the first 15 bytes */
 }
 
 void swirl__child_setup(pid_t parent) {

@@ -42,7 +42,7 @@ typedef void (*th_config_fn)(swirl_server_t *srv, void *arg);
 static int th_port_pipe = -1;
 static char th_log_path[128];
 
-static void th_on_start(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+__attribute__((unused)) static void th_on_start(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     int port = swirl_server_port(srv);
     if (write(th_port_pipe, &port, sizeof(port)) < 0) {
         /* the parent gave up: nothing to do */
@@ -50,8 +50,8 @@ static void th_on_start(swirl_server_t *srv, const swirl_event_t *ev, void *user
 }
 
 /* Append one line to the event log; O_APPEND keeps lines from many workers whole. */
-static void th_record(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void th_record(const char *fmt, ...) {
+__attribute__((unused)) static void th_record(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__attribute__((unused)) static void th_record(const char *fmt, ...) {
     char line[256];
     va_list ap;
     va_start(ap, fmt);
@@ -69,7 +69,7 @@ static void th_record(const char *fmt, ...) {
 
 /* Fork a server: `host`/`port`/`mode`/`type` as swirl_server_new, then
  * config(srv, arg), then start. Returns once it listens. */
-static th_server_t th_start(const char *host, int port, int mode, swirl_sock_type_t type,
+__attribute__((unused)) static th_server_t th_start(const char *host, int port, int mode, swirl_sock_type_t type,
                             th_config_fn config, void *arg) {
     th_server_t s = {0};
     tu_tmp_path(s.log, sizeof(s.log), "events");
@@ -114,7 +114,7 @@ static th_server_t th_start(const char *host, int port, int mode, swirl_sock_typ
 }
 
 /* SIGTERM, wait (then SIGKILL), and make sure no process of the group is left. */
-static int th_stop(th_server_t *s) {
+__attribute__((unused)) static int th_stop(th_server_t *s) {
     int status = -1;
     if (s->pid <= 0)
         return -1;
@@ -145,7 +145,7 @@ static int th_stop(th_server_t *s) {
 
 /* ---- blocking clients ---------------------------------------------------------------------- */
 
-static int th_connect(swirl_sock_type_t type, const char *host, int port) {
+__attribute__((unused)) static int th_connect(swirl_sock_type_t type, const char *host, int port) {
     int fd;
     int rc = swirl_net_connect(type, host, port, &fd);
     if (rc == -EINPROGRESS)
@@ -158,7 +158,7 @@ static int th_connect(swirl_sock_type_t type, const char *host, int port) {
     return fd;
 }
 
-static void th_send_all(int fd, const void *data, size_t len) {
+__attribute__((unused)) static void th_send_all(int fd, const void *data, size_t len) {
     const char *p = data;
     while (len > 0) {
         ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
@@ -169,7 +169,7 @@ static void th_send_all(int fd, const void *data, size_t len) {
 }
 
 /* Read exactly len bytes; returns the count read before EOF/timeout. */
-static size_t th_recv_upto(int fd, void *data, size_t len) {
+__attribute__((unused)) static size_t th_recv_upto(int fd, void *data, size_t len) {
     char *p = data;
     size_t got = 0;
     while (got < len) {
@@ -182,7 +182,7 @@ static size_t th_recv_upto(int fd, void *data, size_t len) {
 }
 
 /* Read until `end` arrives (included) or `len` bytes; returns the count. */
-static size_t th_recv_until(int fd, char *data, size_t len, char end) {
+__attribute__((unused)) static size_t th_recv_until(int fd, char *data, size_t len, char end) {
     size_t got = 0;
     while (got < len) {
         ssize_t n = recv(fd, data + got, len - got, 0);
@@ -195,13 +195,13 @@ static size_t th_recv_until(int fd, char *data, size_t len, char end) {
     return got;
 }
 
-static void th_recv_exact(int fd, void *data, size_t len) {
+__attribute__((unused)) static void th_recv_exact(int fd, void *data, size_t len) {
     size_t got = th_recv_upto(fd, data, len);
     cr_assert_eq(got, len, "expected %zu bytes, got %zu", len, got);
 }
 
 /* True once the server closed the connection (EOF or reset) within 5 s. */
-static bool th_closed_by_peer(int fd) {
+__attribute__((unused)) static bool th_closed_by_peer(int fd) {
     char c;
     struct timeval tv = {5, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -215,7 +215,7 @@ static bool th_closed_by_peer(int fd) {
 }
 
 /* Lines of the event log. Caller frees with free(). */
-static char *th_read_log(const th_server_t *s) {
+__attribute__((unused)) static char *th_read_log(const th_server_t *s) {
     FILE *f = fopen(s->log, "re");
     if (!f)
         return calloc(1, 1);

@@ -52,7 +52,7 @@ static void check_failed(int rc, const swirl__server_settings_t *s0,
 
 /* Keys whose default is found at start (the struct holds 0 / ""). */
 static const char *const computed[] = {"reactor_num", "worker_num", "max_conn",
-                                       "heartbeat_idle_time", "log_file"};
+                                       "heartbeat_idle_time", "log_file", "pid_file"};
 
 static bool is_computed(const char *name) {
     for (size_t i = 0; i < sizeof(computed) / sizeof(computed[0]); i++)
@@ -67,7 +67,7 @@ Test(settings, list_entries_complete, .timeout = 5) {
     size_t n = 0;
     const swirl_setting_info_t *list = swirl_settings_list(&n);
     cr_assert_not_null(list);
-    cr_assert_eq(n, 26);
+    cr_assert_eq(n, 28);
     for (size_t i = 0; i < n; i++) {
         const swirl_setting_info_t *e = &list[i];
         cr_assert(e->name && *e->name, "entry %zu has no name", i);
@@ -585,6 +585,10 @@ Test(settings, each_key_sets_its_field, .timeout = 5) {
     cr_assert_eq(set_text("tcp_defer_accept", "41"), 0);
     cr_assert_eq(set_text("tcp_fastopen", "1"), 0);
     cr_assert_eq(set_text("backlog", "43"), 0);
+    cr_assert_eq(set_text("max_wait_time", "47"), 0);
+    cr_assert_eq(set_text("pid_file", "/run/x.pid"), 0);
+    cr_assert_eq(S.max_wait_time, 47);
+    cr_assert_str_eq(S.pid_file, "/run/x.pid");
 
     cr_assert_eq(S.reactor_num, 3);
     cr_assert_eq(S.worker_num, 5);

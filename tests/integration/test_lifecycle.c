@@ -1,0 +1,488 @@
+/* tests/integration/test_lifecycle.c — the server's processes over time:
+ * a worker killed or crashing at start, reload under load, max_request,
+ * graceful shutdown with requests in flight, kill -9 of the master, the pid
+ * file, log reopening, stop(worker_id). Real processes, real signals. */
+#include <sys/stat.h>
+
+#include "server_harness.h"
+
+#define MSG_LEN 24
+
+/* ---- the server side --------------------------------------------------------------------- */
+
+typedef struct {
+    int mode;
+    int workers;
+    int reactors;
+    const char *settings[8][2];
+    int sleep_ms;      /* receive handler sleeps this long first */
+    int crash_worker;  /* this worker id exits 3 at every start (-1: none) */
+} lc_cfg_t;
+
+static void lc_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    const lc_cfg_t *c = user;
+    if (c->sleep_ms)
+        usleep((useconds_t)c->sleep_ms * 1000);
+    if (ev->len == 6 && memcmp(ev->data, "stopme", 6) == 0) {
+        int rc = swirl_server_stop_worker(srv, ev->worker_id);
+        th_record("stopme %d rc %d", ev->worker_id, rc);
+        int bad = swirl_server_stop_worker(srv, 99);
+        th_record("stop99 rc %d msg %s", bad, swirl_last_error_msg());
+        swirl_server_send(srv, ev->fd, "stopping", 8);
+        return;
+    }
+    if (ev->len == 6 && memcmp(ev->data, "reload", 6) == 0) {
+        int rc = swirl_server_reload(srv, false);
+        th_record("reload rc %d msg %s", rc, rc < 0 ? swirl_last_error_msg() : "");
+        swirl_server_send(srv, ev->fd, "reloaded", 8);
+        return;
+    }
+    if (swirl_server_send(srv, ev->fd, ev->data, ev->len) < 0)
+        th_record("sendfail %s", swirl_last_error_msg());
+}
+
+static void lc_worker_start(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    const lc_cfg_t *c = user;
+    th_record("workerstart %d %d", ev->worker_id, (int)getpid());
+    if (ev->worker_id == c->crash_worker)
+        _exit(3);
+}
+
+static void lc_worker_exit(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    th_record("workerexit %d %d", ev->worker_id, (int)getpid());
+}
+
+static void lc_worker_stop(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    th_record("workerstop %d %d", ev->worker_id, (int)getpid());
+}
+
+static void lc_worker_error(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    th_record("workererror %d %d %d %d", ev->worker_id, (int)ev->pid, ev->exit_code, ev->signo);
+}
+
+static void lc_configure(swirl_server_t *srv, void *arg) {
+    lc_cfg_t *c = arg;
+    char n[16];
+    snprintf(n, sizeof(n), "%d", c->workers);
+    swirl_server_set_text(srv, "worker_num", n);
+    if (c->mode == SWIRL_MODE_PROCESS) {
+        snprintf(n, sizeof(n), "%d", c->reactors ? c->reactors : 1);
+        swirl_server_set_text(srv, "reactor_num", n);
+    }
+    for (int i = 0; i < 8 && c->settings[i][0]; i++)
+        if (swirl_server_set_text(srv, c->settings[i][0], c->settings[i][1]) < 0)
+            _exit(5);
+    swirl_server_on(srv, "receive", lc_receive, c);
+    swirl_server_on(srv, "workerStart", lc_worker_start, c);
+    swirl_server_on(srv, "workerExit", lc_worker_exit, c);
+    swirl_server_on(srv, "workerStop", lc_worker_stop, c);
+    swirl_server_on(srv, "workerError", lc_worker_error, c);
+}
+
+/* ---- reading the event log ------------------------------------------------------------- */
+
+/* How many lines start with `prefix`. */
+static int count_lines(const th_server_t *s, const char *prefix) {
+    char *log = th_read_log(s);
+    int n = 0;
+    size_t len = strlen(prefix);
+    for (char *p = log; p && *p;) {
+        if (strncmp(p, prefix, len) == 0)
+            n++;
+        char *nl = strchr(p, '\n');
+        p = nl ? nl + 1 : NULL;
+    }
+    free(log);
+    return n;
+}
+
+/* The pids that ran worker `id`, in order; returns how many (up to max). */
+static int worker_pids(const th_server_t *s, int id, int *pids, int max) {
+    char *log = th_read_log(s);
+    int n = 0;
+    for (char *p = log; p && *p && n < max;) {
+        int wid, pid;
+        if (sscanf(p, "workerstart %d %d", &wid, &pid) == 2 && wid == id)
+            pids[n++] = pid;
+        char *nl = strchr(p, '\n');
+        p = nl ? nl + 1 : NULL;
+    }
+    free(log);
+    return n;
+}
+
+/* Wait up to `ms` for `prefix` to appear `count` times. */
+static bool wait_lines(const th_server_t *s, const char *prefix, int count, int ms) {
+    for (int i = 0; i < ms / 10; i++) {
+        if (count_lines(s, prefix) >= count)
+            return true;
+        usleep(10000);
+    }
+    return count_lines(s, prefix) >= count;
+}
+
+/* ---- clients that keep requests going -------------------------------------------------- */
+
+/* `n` connections, each sending a numbered MSG_LEN-byte request as soon as
+ * the last one's echo came back whole and checked. */
+typedef struct {
+    int fd;
+    size_t got;
+    bool waiting; /* a request is out */
+    long seq;
+    char want[MSG_LEN + 1];
+    char back[MSG_LEN];
+} lc_client_t;
+
+typedef struct {
+    lc_client_t *c;
+    int n;
+    long sent, answered, errors;
+} lc_load_t;
+
+static void lc_send_next(lc_load_t *l, lc_client_t *c, int i) {
+    char head[64];
+    int n = snprintf(head, sizeof(head), "c%03d req %ld ", i, c->seq++);
+    memset(c->want, '.', MSG_LEN);
+    memcpy(c->want, head, (size_t)n < MSG_LEN ? (size_t)n : MSG_LEN);
+    c->want[MSG_LEN] = 0;
+    c->got = 0;
+    c->waiting = true;
+    th_send_all(c->fd, c->want, MSG_LEN);
+    l->sent++;
+}
+
+static void lc_load_open(lc_load_t *l, int n, int port) {
+    l->c = calloc((size_t)n, sizeof(lc_client_t));
+    l->n = n;
+    l->sent = l->answered = l->errors = 0;
+    for (int i = 0; i < n; i++) {
+        l->c[i].fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", port);
+        lc_send_next(l, &l->c[i], i);
+    }
+}
+
+/* Run the load for `ms`; `each` (if any) is called every `every_ms`. */
+static void lc_load_run(lc_load_t *l, int ms, int every_ms, void (*each)(void *), void *arg) {
+    struct pollfd *pf = calloc((size_t)l->n, sizeof(*pf));
+    uint64_t end = swirl_clock_ms() + (uint64_t)ms, next = swirl_clock_ms() + (uint64_t)every_ms;
+    bool stopping = false;
+    for (int i = 0; i < l->n; i++)
+        if (!l->c[i].waiting)
+            lc_send_next(l, &l->c[i], i);
+    for (;;) {
+        uint64_t now = swirl_clock_ms();
+        if (each && every_ms > 0 && now >= next && !stopping) {
+            each(arg);
+            next = now + (uint64_t)every_ms;
+        }
+        if (now >= end)
+            stopping = true; /* collect the answers still owed, send nothing new */
+        if (stopping && l->answered == l->sent)
+            break;
+        for (int i = 0; i < l->n; i++)
+            pf[i] = (struct pollfd){l->c[i].fd, POLLIN, 0};
+        int r = poll(pf, (nfds_t)l->n, 10000);
+        cr_assert_gt(r, 0, "no answer for 10 s (%ld sent, %ld answered)", l->sent, l->answered);
+        for (int i = 0; i < l->n; i++) {
+            if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            lc_client_t *c = &l->c[i];
+            ssize_t k = recv(c->fd, c->back + c->got, MSG_LEN - c->got, MSG_DONTWAIT);
+            if (k <= 0) {
+                l->errors++;
+                cr_assert_fail("client %d: connection %s after %ld answers", i,
+                               k == 0 ? "closed" : strerror(errno), l->answered);
+            }
+            c->got += (size_t)k;
+            if (c->got < MSG_LEN)
+                continue;
+            cr_assert_eq(memcmp(c->back, c->want, MSG_LEN), 0, "client %d: got \"%.24s\" for \"%s\"",
+                         i, c->back, c->want);
+            l->answered++;
+            c->waiting = false;
+            if (!stopping)
+                lc_send_next(l, c, i);
+        }
+    }
+    free(pf);
+}
+
+static void lc_load_close(lc_load_t *l) {
+    for (int i = 0; i < l->n; i++)
+        close(l->c[i].fd);
+    free(l->c);
+}
+
+/* ---- a worker killed, a worker crashing at start ---------------------------------------- */
+
+Test(lifecycle, killed_worker_is_replaced_and_reported, .timeout = 60) {
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 2, .crash_worker = -1};
+    th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
+    cr_assert(wait_lines(&s, "workerstart", 2, 5000));
+    lc_load_t l;
+    lc_load_open(&l, 4, s.port);
+    lc_load_run(&l, 100, 0, NULL, NULL);
+    int pids[8];
+    cr_assert_eq(worker_pids(&s, 0, pids, 8), 1);
+    cr_assert_eq(kill(pids[0], SIGKILL), 0);
+    uint64_t t0 = swirl_clock_ms();
+    cr_assert(wait_lines(&s, "workerstart 0 ", 2, 5000), "worker 0 was not replaced");
+    uint64_t took = swirl_clock_ms() - t0;
+    char want[64];
+    snprintf(want, sizeof(want), "workererror 0 %d 0 9", pids[0]);
+    cr_assert(wait_lines(&s, want, 1, 2000), "workerError did not report pid %d, signal 9",
+              pids[0]);
+    cr_log_info("worker 0 replaced %llu ms after kill -9", (unsigned long long)took);
+    /* the connections (held by the reactor) go on */
+    lc_load_run(&l, 300, 0, NULL, NULL);
+    cr_assert_eq(l.errors, 0);
+    lc_load_close(&l);
+    cr_assert_eq(th_stop(&s), 0);
+}
+
+Test(lifecycle, worker_crashing_at_start_is_restarted_with_backoff, .timeout = 60) {
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 2, .crash_worker = 1};
+    th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
+    usleep(3000 * 1000);
+    int starts = count_lines(&s, "workerstart 1 ");
+    /* back-off 0.1, 0.2, 0.4, 0.8, 1.6 s: about 5 starts in 3 s, not thousands */
+    cr_assert_geq(starts, 3, "worker 1 was not restarted (%d starts)", starts);
+    cr_assert_leq(starts, 8, "fork storm: %d starts of a crashing worker in 3 s", starts);
+    cr_assert_geq(count_lines(&s, "workererror 1 "), starts - 1);
+    /* the other worker serves meanwhile (dispatch by connection: try a few) */
+    int served = 0;
+    for (int i = 0; i < 8; i++) {
+        int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+        struct timeval tv = {0, 300000};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        th_send_all(fd, "ping", 4);
+        char b[4];
+        served += th_recv_upto(fd, b, 4) == 4;
+        close(fd);
+    }
+    cr_assert_gt(served, 0, "the healthy worker answered nothing");
+    cr_assert_eq(th_stop(&s), 0, "the master stays up and stops cleanly");
+}
+
+/* ---- reload and max_request under load ---------------------------------------------------- */
+
+static void send_usr1(void *arg) { kill(*(pid_t *)arg, SIGUSR1); }
+
+Test(lifecycle, reload_under_load_loses_nothing, .timeout = 120) {
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 3, .reactors = 2, .crash_worker = -1};
+    th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
+    cr_assert(wait_lines(&s, "workerstart", 3, 5000));
+    lc_load_t l;
+    lc_load_open(&l, 20, s.port);
+    /* ten SIGUSR1, one every 200 ms, while 20 clients keep sending */
+    lc_load_run(&l, 2100, 200, send_usr1, &s.pid);
+    lc_load_run(&l, 500, 0, NULL, NULL); /* the last reload finishes under load too */
+    cr_log_info("reload under load: %ld requests sent, %ld answered, %ld errors", l.sent,
+                l.answered, l.errors);
+    cr_assert_eq(l.answered, l.sent);
+    cr_assert_eq(l.errors, 0);
+    for (int id = 0; id < 3; id++) {
+        int pids[64];
+        int n = worker_pids(&s, id, pids, 64);
+        cr_assert_geq(n, 2, "worker %d was never replaced", id);
+        for (int k = 1; k < n; k++)
+            cr_assert_neq(pids[k], pids[0], "worker %d: same pid after reload", id);
+    }
+    cr_assert_eq(count_lines(&s, "workererror"), 0, "a reload is not an error");
+    cr_assert_geq(count_lines(&s, "workerexit"), 3, "workerExit runs on reload");
+    cr_assert_eq(count_lines(&s, "sendfail"), 0);
+    lc_load_close(&l);
+    cr_assert_eq(th_stop(&s), 0);
+}
+
+Test(lifecycle, max_request_rotates_workers_without_loss, .timeout = 120) {
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 2, .crash_worker = -1,
+                    .settings = {{"max_request", "100"}}};
+    th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
+    lc_load_t l;
+    lc_load_open(&l, 10, s.port);
+    while (l.sent < 1200)
+        lc_load_run(&l, 200, 0, NULL, NULL);
+    cr_assert_eq(l.answered, l.sent);
+    int starts = count_lines(&s, "workerstart");
+    cr_assert_geq(starts, 2 + 1200 / 100 - 2, "workers did not rotate: %d starts", starts);
+    cr_assert_eq(count_lines(&s, "workererror"), 0);
+    lc_load_close(&l);
+    cr_assert_eq(th_stop(&s), 0);
+}
+
+Test(lifecycle, reload_in_base_mode_replaces_workers, .timeout = 60) {
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_BASE, .workers = 2, .crash_worker = -1};
+    th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
+    cr_assert(wait_lines(&s, "workerstart", 2, 5000));
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    th_send_all(fd, "reload", 6);
+    char b[8];
+    th_recv_exact(fd, b, 8); /* the answer is written before the worker goes */
+    cr_assert_eq(memcmp(b, "reloaded", 8), 0);
+    cr_assert(th_closed_by_peer(fd), "BASE mode: the reloaded worker closes its connections");
+    close(fd);
+    cr_assert(wait_lines(&s, "workerstart", 4, 5000), "both workers replaced");
+    cr_assert(wait_lines(&s, "reload rc 0", 1, 1000));
+    /* and the new ones serve */
+    fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    th_send_all(fd, "hello", 5);
+    th_recv_exact(fd, b, 5);
+    close(fd);
+    cr_assert_eq(th_stop(&s), 0);
+}
+
+Test(lifecycle, stop_worker_restarts_one_and_bad_calls_are_errors, .timeout = 60) {
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 2, .crash_worker = -1};
+    th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
+    cr_assert(wait_lines(&s, "workerstart", 2, 5000));
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    th_send_all(fd, "stopme", 6);
+    char b[8];
+    th_recv_exact(fd, b, 8);
+    cr_assert(wait_lines(&s, "workerstart", 3, 5000), "a new worker started");
+    cr_assert(wait_lines(&s, "stop99 rc", 1, 1000));
+    char *log = th_read_log(&s);
+    cr_assert(strstr(log, "stopme") && strstr(log, " rc 0"), "%s", log);
+    cr_assert(strstr(log, "stop worker 99: expected 0..1"), "%s", log);
+    free(log);
+    th_send_all(fd, "still", 5); /* PROCESS mode: the connection outlives its worker */
+    th_recv_exact(fd, b, 5);
+    cr_assert_eq(memcmp(b, "still", 5), 0);
+    close(fd);
+    cr_assert_eq(th_stop(&s), 0);
+}
+
+Test(lifecycle, reload_without_manager_is_a_clear_error, .timeout = 30) {
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_BASE, .workers = 1, .crash_worker = -1};
+    th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    th_send_all(fd, "reload", 6);
+    char b[8];
+    th_recv_exact(fd, b, 8);
+    close(fd);
+    cr_assert(wait_lines(&s, "reload rc", 1, 2000));
+    char *log = th_read_log(&s);
+    cr_assert(strstr(log, "no manager process"), "%s", log);
+    free(log);
+    cr_assert_eq(th_stop(&s), 0);
+}
+
+/* ---- shutdown ---------------------------------------------------------------------------- */
+
+static void shutdown_in_flight(int mode) {
+    char pid_path[128];
+    tu_tmp_path(pid_path, sizeof(pid_path), "pid");
+    lc_cfg_t cfg = {.mode = mode, .workers = 4, .reactors = 2, .sleep_ms = 200, .crash_worker = -1,
+                    .settings = {{"pid_file", pid_path}, {"max_wait_time", "20"}}};
+    th_server_t s = th_start("127.0.0.1", 0, mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
+    /* the pid file names the master */
+    FILE *f = fopen(pid_path, "r");
+    cr_assert_not_null(f, "pid file %s missing", pid_path);
+    int pid = 0;
+    cr_assert_eq(fscanf(f, "%d", &pid), 1);
+    fclose(f);
+    cr_assert_eq(pid, s.pid);
+    /* 50 requests, each taking 200 ms in a worker */
+    enum { N = 50 };
+    int fds[N];
+    char msg[N][MSG_LEN + 1];
+    for (int i = 0; i < N; i++) {
+        fds[i] = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+        snprintf(msg[i], sizeof(msg[i]), "in flight %03d .........", i);
+        th_send_all(fds[i], msg[i], MSG_LEN);
+    }
+    usleep(100000); /* all read by the server */
+    cr_assert_eq(kill(s.pid, SIGTERM), 0);
+    int answered = 0;
+    for (int i = 0; i < N; i++) {
+        char back[MSG_LEN];
+        struct timeval tv = {25, 0};
+        setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        if (th_recv_upto(fds[i], back, MSG_LEN) == MSG_LEN && memcmp(back, msg[i], MSG_LEN) == 0)
+            answered++;
+        close(fds[i]);
+    }
+    cr_assert_eq(answered, N, "only %d of %d requests in flight were answered", answered, N);
+    int code = th_stop(&s);
+    cr_assert_eq(code, 0, "exit code after SIGTERM: %d", code);
+    struct stat st;
+    cr_assert_neq(stat(pid_path, &st), 0, "the pid file is removed at exit");
+}
+
+Test(lifecycle, sigterm_answers_requests_in_flight_process, .timeout = 90) {
+    shutdown_in_flight(SWIRL_MODE_PROCESS);
+}
+
+Test(lifecycle, sigterm_answers_requests_in_flight_base, .timeout = 90) {
+    shutdown_in_flight(SWIRL_MODE_BASE);
+}
+
+Test(lifecycle, kill9_of_the_master_leaves_no_process, .timeout = 30) {
+    /* orphans come to this process, which reaps them: a dead process must
+     * not linger as a zombie of the group (this machine's pid 1 may never
+     * reap), so "still in the group" means "still running" */
+    cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 3, .crash_worker = -1};
+    th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
+    cr_assert(wait_lines(&s, "workerstart", 3, 5000));
+    pid_t pgid = s.pid;
+    cr_assert_eq(kill(s.pid, SIGKILL), 0);
+    uint64_t t0 = swirl_clock_ms();
+    for (;;) {
+        while (waitpid(-1, NULL, WNOHANG) > 0) {
+        }
+        if (kill(-pgid, 0) != 0 || swirl_clock_ms() - t0 >= 1000)
+            break;
+        usleep(5000);
+    }
+    bool left = kill(-pgid, 0) == 0;
+    if (left)
+        kill(-pgid, SIGKILL);
+    cr_assert_not(left, "swirl processes still alive 1 s after kill -9 of the master");
+    cr_log_info("all gone %llu ms after kill -9", (unsigned long long)(swirl_clock_ms() - t0));
+    unlink(s.log);
+}
+
+/* ---- log reopening ------------------------------------------------------------------------ */
+
+static bool file_has(const char *path, const char *needle, int ms) {
+    for (int i = 0; i <= ms / 10; i++) {
+        FILE *f = fopen(path, "r");
+        if (f) {
+            char buf[8192];
+            size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+            fclose(f);
+            buf[n] = 0;
+            if (strstr(buf, needle))
+                return true;
+        }
+        usleep(10000);
+    }
+    return false;
+}
+
+Test(lifecycle, sigrtmin_reopens_the_log_file, .timeout = 30) {
+    char log_path[128], rotated[160];
+    tu_tmp_path(log_path, sizeof(log_path), "log");
+    snprintf(rotated, sizeof(rotated), "%s.1", log_path);
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 2, .crash_worker = -1,
+                    .settings = {{"log_file", log_path}}};
+    th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
+    cr_assert(wait_lines(&s, "workerstart", 2, 5000));
+    cr_assert_eq(rename(log_path, rotated), 0); /* what logrotate does */
+    cr_assert_eq(kill(s.pid, SIGRTMIN), 0);
+    struct stat st;
+    for (int i = 0; i < 200 && stat(log_path, &st) != 0; i++)
+        usleep(10000);
+    cr_assert_eq(stat(log_path, &st), 0, "the log file was not reopened");
+    usleep(100000); /* the manager too */
+    kill(s.pid, SIGUSR1);
+    cr_assert(file_has(log_path, "manager: reloading", 5000),
+              "the manager still writes to the rotated file");
+    cr_assert_eq(th_stop(&s), 0);
+    cr_assert(file_has(log_path, "shutting down", 1000), "the master writes to the new file");
+    unlink(log_path);
+    unlink(rotated);
+}

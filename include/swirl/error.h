@@ -26,7 +26,8 @@ extern "C" {
     XX(PROTO, -1009, "protocol error")                                                             \
     XX(NOTSUP, -1010, "operation not supported for this socket type")                              \
     XX(BADARG, -1011, "invalid argument")                                                          \
-    XX(STATE, -1012, "operation not allowed in the current state")
+    XX(STATE, -1012, "operation not allowed in the current state")                                 \
+    XX(QUEUEFULL, -1013, "queue full")
 
 typedef enum {
 #define SWIRL__ERR_ENUM(name, val, msg) SWIRL_E##name = (val),

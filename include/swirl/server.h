@@ -117,6 +117,9 @@ typedef enum {
     SWIRL_ON_BUFFER_EMPTY, /* worker: fd */
     SWIRL_ON_WORKER_EXIT,  /* worker: asked to stop (reload, max_request, shutdown); it still
                             * finishes its work, then workerStop runs: clear your timers here */
+    SWIRL_ON_TASK,         /* task worker: task_id, worker_id (the sender), data/len; call
+                            * swirl_server_finish to send a result */
+    SWIRL_ON_FINISH,       /* the worker that sent the task: task_id, data/len (the result) */
     SWIRL_ON__COUNT
 } swirl_event_type_t;
 
@@ -133,6 +136,7 @@ typedef struct swirl_event {
     int server_fd;            /* PACKET: the socket it came in on (for swirl_server_sendto) */
     pid_t pid;                /* WORKER_ERROR */
     int exit_code, signo;     /* WORKER_ERROR */
+    int64_t task_id;          /* TASK, FINISH */
 } swirl_event_t;
 
 typedef void (*swirl_server_cb)(swirl_server_t *srv, const swirl_event_t *ev, void *user);
@@ -248,9 +252,50 @@ typedef struct swirl_server_stats {
     int64_t request_count;        /* receive + packet events, all workers */
     int64_t worker_request_count; /* this worker's */
     int64_t dispatch_count;
+    int task_worker_num;
+    int tasking_num;              /* task workers running a task now */
+    int64_t task_queue_num;       /* tasks sent and not yet done, all task workers */
+    int64_t task_queue_bytes;     /* their data */
+    int64_t task_rejected_count;  /* task() refused: a queue was full */
 } swirl_server_stats_t;
 
 SWIRL_API int swirl_server_stats(swirl_server_t *srv, swirl_server_stats_t *out);
+
+/* Requests (receive/packet events; tasks for a task worker) handled by
+ * worker `worker_id` (task workers follow the workers), across its restarts. */
+SWIRL_API int64_t swirl_server_worker_requests(swirl_server_t *srv, int worker_id);
+
+/* ---- tasks (task_worker_num > 0; see src/server/task.c) ------------------------------- */
+
+/* Send `len` bytes to a task worker (`dst` 0..task_worker_num-1, or -1: the
+ * least busy). Returns the task id (> 0, unique in this worker); its result,
+ * if the task callback calls swirl_server_finish, comes to this worker's
+ * finish event. SWIRL_EQUEUEFULL at once when that task worker already has
+ * task_queue_max tasks waiting; SWIRL_ESTATE outside a worker or without
+ * task workers. The data is copied. */
+SWIRL_API int64_t swirl_server_task(swirl_server_t *srv, const void *data, size_t len, int dst);
+
+/* Send a task and block this worker until its result arrives (appended to
+ * `result`, which the caller owns) or `timeout` seconds pass (-ETIMEDOUT).
+ * Other events wait meanwhile and run after it returns. */
+SWIRL_API int swirl_server_taskwait(swirl_server_t *srv, const void *data, size_t len,
+                                    double timeout, int dst, swirl_buf_t *result);
+
+typedef struct swirl_task_data {
+    const void *data;
+    size_t len;
+    int dst; /* -1: any task worker */
+} swirl_task_data_t;
+
+/* Send `n` tasks at once and wait up to `timeout` seconds for all: result i
+ * goes to results[i] (caller-owned buffers), status[i] is 0, -ETIMEDOUT or
+ * the error that stopped that task. Returns how many completed. */
+SWIRL_API int swirl_server_taskwait_multi(swirl_server_t *srv, const swirl_task_data_t *tasks,
+                                          size_t n, double timeout, swirl_buf_t *results,
+                                          int *status);
+
+/* In a task callback: the task's result (at most once per task). */
+SWIRL_API int swirl_server_finish(swirl_server_t *srv, const void *data, size_t len);
 
 /* Deliver `len` bytes to worker `dst`'s pipeMessage event. */
 SWIRL_API int swirl_server_send_message(swirl_server_t *srv, const void *data, size_t len, int dst);

@@ -69,11 +69,14 @@ typedef struct swirl__shared {
     _Atomic int64_t dispatch_count;
     _Atomic int shutdown;            /* set once: everyone stops */
     _Atomic pid_t manager_pid;
+    _Atomic int64_t task_rejected;   /* task() refused: queue full */
     struct {
         _Atomic pid_t pid;
         _Atomic int busy;            /* inside a callback (dispatch_mode 3) */
         _Atomic int64_t requests;
-    } workers[SWIRL__MAX_WORKERS];
+        _Atomic int64_t tasks_queued; /* task workers: sent to it and not yet done */
+        _Atomic int64_t task_bytes;   /* their data */
+    } workers[SWIRL__MAX_WORKERS];   /* workers, then task workers */
 } swirl__shared_t;
 
 /* Messages between reactor threads and workers, packed into packets:
@@ -93,11 +96,16 @@ enum {
     SWIRL__MSG_BUFFER_EMPTY,
     SWIRL__MSG_SENDFILE,    /* w->r: payload = int64 offset, int64 length, path */
     SWIRL__MSG_CREDIT,      /* w->r: the connection's in_flight fell: read it again */
+    SWIRL__MSG_TASK,        /* w->task worker: session = task id, reactor_id = sender,
+                             * payload = data, or a temp file's path (F_TMPFILE) */
+    SWIRL__MSG_FINISH,      /* task worker->w (mailbox): session = task id, payload as TASK */
 };
 /* RESET: close with RST; EMIT: run the close callback (only the
  * connection's worker does); ACK: a worker acknowledges a close notice. */
 enum { SWIRL__F_BEGIN = 1, SWIRL__F_END = 2, SWIRL__F_RESET = 4, SWIRL__F_EMIT = 8,
-       SWIRL__F_ACK = 16 };
+       SWIRL__F_ACK = 16,
+       SWIRL__F_TMPFILE = 32, /* TASK/FINISH: the payload is the path of a temp file */
+       SWIRL__F_WAIT = 64 };  /* TASK/FINISH: sent by taskwait: the result is not an onFinish */
 
 typedef struct swirl__msg {
     uint32_t len;   /* payload bytes in this chunk */
@@ -243,6 +251,9 @@ struct swirl_server {
     int (*pipes)[SWIRL__MAX_WORKERS][2];
     /* every mode: one mailbox per worker, [0] anyone writes, [1] the worker reads */
     int (*mailbox)[2];
+    /* one task socket per task worker, [0] workers write, [1] it reads */
+    int (*taskbox)[2];
+    int task_worker_num;
     pid_t master_pid;
 
     /* this process */

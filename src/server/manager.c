@@ -5,7 +5,7 @@
  * master itself in BASE mode with several workers.
  *
  * Signals: SIGTERM (SIGINT too when it is the master) shut down; SIGUSR1
- * reloads every worker; SIGUSR2 would reload task workers (none yet);
+ * reloads every worker and task worker; SIGUSR2 the task workers only;
  * SIGRTMIN reopens the log file and is passed on to the workers. */
 #include <errno.h>
 #include <signal.h>
@@ -15,6 +15,7 @@
 
 #include "../core/internal.h"
 #include "internal.h"
+#include "worker.h"
 
 #define QUICK_DEATH_MS 1000 /* a worker dead sooner than this after start is failing */
 #define BACKOFF_MAX_MS 5000
@@ -30,9 +31,13 @@ typedef struct {
     bool stopping;
     /* reload: workers are replaced one at a time, in id order */
     bool reloading, reload_again;
+    bool reload_tasks_only, again_tasks_only;
     int reload_id;          /* the worker being replaced */
     int64_t reload_kill_timer;
 } manager_t;
+
+/* Workers, then task workers. */
+static int nprocs(const manager_t *m) { return m->srv->worker_num + m->srv->task_worker_num; }
 
 static void spawn(manager_t *m, int id) {
     pid_t pid = swirl__worker_spawn(m->srv, id);
@@ -47,7 +52,7 @@ static void spawn(manager_t *m, int id) {
 
 static void on_respawn(swirl_loop_t *loop, int64_t tid, void *user) {
     manager_t *m = user;
-    for (int id = 0; id < m->srv->worker_num; id++)
+    for (int id = 0; id < nprocs(m); id++)
         if (m->respawn_timer[id] == tid) {
             m->respawn_timer[id] = 0;
             if (!m->stopping && m->pids[id] == 0)
@@ -74,9 +79,11 @@ static void on_reload_overdue(swirl_loop_t *loop, int64_t tid, void *user) {
 /* Ask the next worker to stop; its exit (reap) starts its successor and
  * then the one after. */
 static void reload_next(manager_t *m) {
-    for (int id = m->reload_id + 1; id < m->srv->worker_num; id++) {
+    for (int id = m->reload_id + 1; id < nprocs(m); id++) {
         if (m->pids[id] <= 0)
             continue; /* being restarted anyway */
+        if (m->reload_tasks_only && id < m->srv->worker_num)
+            continue;
         m->reload_id = id;
         kill(m->pids[id], SIGTERM);
         int64_t ms = m->srv->settings.max_wait_time * 1000 + KILL_GRACE_MS;
@@ -86,23 +93,32 @@ static void reload_next(manager_t *m) {
     }
     m->reloading = false;
     m->reload_id = -1;
-    swirl_log_info("manager: reload done: %d workers replaced", m->srv->worker_num);
+    swirl_log_info("manager: reload done");
     if (m->reload_again) {
         m->reload_again = false;
         m->reloading = true;
+        m->reload_tasks_only = m->again_tasks_only;
         reload_next(m);
     }
 }
 
-static void start_reload(manager_t *m) {
+static void start_reload(manager_t *m, bool tasks_only) {
     if (m->stopping)
         return;
-    if (m->reloading) {
-        m->reload_again = true; /* once this round ends: the newest code for everyone */
+    if (tasks_only && m->srv->task_worker_num == 0) {
+        swirl_log_info("manager: SIGUSR2 reloads task workers; this server has none");
         return;
     }
-    swirl_log_info("manager: reloading %d workers, one at a time", m->srv->worker_num);
+    if (m->reloading) { /* once this round ends: the newest code for everyone */
+        m->again_tasks_only = m->reload_again ? m->again_tasks_only && tasks_only : tasks_only;
+        m->reload_again = true;
+        return;
+    }
+    swirl_log_info("manager: reloading %d %s, one at a time",
+                   tasks_only ? m->srv->task_worker_num : nprocs(m),
+                   tasks_only ? "task workers" : "workers");
     m->reloading = true;
+    m->reload_tasks_only = tasks_only;
     m->reload_id = -1;
     reload_next(m);
 }
@@ -114,7 +130,7 @@ static void reap(manager_t *m) {
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         int id = -1;
-        for (int i = 0; i < m->srv->worker_num; i++)
+        for (int i = 0; i < nprocs(m); i++)
             if (m->pids[i] == pid)
                 id = i;
         if (id < 0)
@@ -165,13 +181,11 @@ static void on_signal(swirl_loop_t *loop, int signo, void *user) {
     manager_t *m = user;
     if (signo == SIGCHLD) {
         reap(m);
-    } else if (signo == SIGUSR1) {
-        start_reload(m);
-    } else if (signo == SIGUSR2) {
-        swirl_log_info("manager: SIGUSR2 reloads task workers; this server has none");
+    } else if (signo == SIGUSR1 || signo == SIGUSR2) {
+        start_reload(m, signo == SIGUSR2);
     } else if (signo == SIGRTMIN) {
         swirl_log_reopen();
-        for (int i = 0; i < m->srv->worker_num; i++)
+        for (int i = 0; i < nprocs(m); i++)
             if (m->pids[i] > 0)
                 kill(m->pids[i], SIGRTMIN);
     } else if (signo == SIGINT && m->srv->mode == SWIRL_MODE_PROCESS) {
@@ -186,14 +200,14 @@ static void on_signal(swirl_loop_t *loop, int signo, void *user) {
 /* Every worker finishes its work (max_wait_time), then is killed. */
 static void stop_workers(manager_t *m) {
     m->stopping = true;
-    for (int i = 0; i < m->srv->worker_num; i++)
+    for (int i = 0; i < nprocs(m); i++)
         if (m->pids[i] > 0)
             kill(m->pids[i], SIGTERM);
     uint64_t deadline =
         swirl_clock_ms() + (uint64_t)m->srv->settings.max_wait_time * 1000u + KILL_GRACE_MS;
     for (;;) {
         int left = 0, status;
-        for (int i = 0; i < m->srv->worker_num; i++) {
+        for (int i = 0; i < nprocs(m); i++) {
             if (m->pids[i] > 0 && waitpid(m->pids[i], &status, WNOHANG) == m->pids[i])
                 m->pids[i] = 0;
             left += m->pids[i] > 0;
@@ -201,7 +215,7 @@ static void stop_workers(manager_t *m) {
         if (left == 0)
             return;
         if (swirl_clock_ms() > deadline) {
-            for (int i = 0; i < m->srv->worker_num; i++)
+            for (int i = 0; i < nprocs(m); i++)
                 if (m->pids[i] > 0) {
                     swirl_log_warning("manager: worker %d (pid %d) did not stop within "
                                       "max_wait_time (%llds); killing it",
@@ -232,7 +246,7 @@ int swirl__manager_run(swirl_server_t *srv) {
         swirl_signal_add(m.loop, sigs[i], on_signal, &m);
     swirl_event_t ev = {.type = SWIRL_ON_MANAGER_START};
     swirl__emit(srv, &ev);
-    for (int i = 0; i < srv->worker_num; i++)
+    for (int i = 0; i < srv->worker_num + srv->task_worker_num; i++)
         spawn(&m, i);
     if (srv->mode == SWIRL_MODE_BASE) {
         ev = (swirl_event_t){.type = SWIRL_ON_START};

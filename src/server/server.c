@@ -16,11 +16,12 @@
 
 #include "../core/internal.h"
 #include "internal.h"
+#include "worker.h"
 
 static const char *const event_names[SWIRL_ON__COUNT] = {
     "start",   "shutdown", "managerStart", "managerStop",   "workerStart",
     "workerStop", "workerError", "connect", "receive",    "packet",
-    "close",   "pipeMessage", "bufferFull", "bufferEmpty", "workerExit"};
+    "close",   "pipeMessage", "bufferFull", "bufferEmpty", "workerExit", "task", "finish"};
 
 static int add_port(swirl_server_t *srv, const char *host, int port, swirl_sock_type_t type,
                     swirl_port_t **out) {
@@ -165,7 +166,22 @@ static int resolve(swirl_server_t *srv) {
     if (dgrams && !srv->on[SWIRL_ON_PACKET].cb)
         return swirl__error(SWIRL_ESTATE, "start: a datagram server needs a packet callback "
                                           "(on \"packet\")");
+    srv->task_worker_num = (int)s->task_worker_num;
+    if (srv->task_worker_num > 0) {
+        if (!srv->on[SWIRL_ON_TASK].cb || !srv->on[SWIRL_ON_FINISH].cb)
+            return swirl__error(SWIRL_ESTATE, "start: task_worker_num %d needs task and finish "
+                                              "callbacks (on \"task\", on \"finish\")",
+                                srv->task_worker_num);
+        if (s->task_ipc_mode != 1)
+            return swirl__error(SWIRL_ESETTING, "task_ipc_mode %lld: message queues (2, 3) are "
+                                                "not built yet; use 1",
+                                (long long)s->task_ipc_mode);
+    }
     srv->worker_num = s->worker_num ? (int)s->worker_num : cpu_count();
+    if (srv->worker_num + srv->task_worker_num > SWIRL__MAX_WORKERS)
+        return swirl__error(SWIRL_ESETTING, "worker_num %d + task_worker_num %d: at most %d "
+                                            "processes in all",
+                            srv->worker_num, srv->task_worker_num, SWIRL__MAX_WORKERS);
     srv->reactor_num = s->reactor_num ? (int)s->reactor_num : cpu_count();
     if (srv->reactor_num > srv->worker_num)
         srv->reactor_num = srv->worker_num; /* a reactor without a worker to feed is waste */
@@ -260,6 +276,13 @@ static void close_pairs(swirl_server_t *srv) {
         swirl_free(srv->mailbox);
         srv->mailbox = NULL;
     }
+    if (srv->taskbox) {
+        for (int t = 0; t < srv->task_worker_num; t++)
+            for (int k = 0; k < 2; k++)
+                swirl_net_close(srv->taskbox[t][k]);
+        swirl_free(srv->taskbox);
+        srv->taskbox = NULL;
+    }
 }
 
 static int open_pairs(swirl_server_t *srv) {
@@ -271,6 +294,16 @@ static int open_pairs(swirl_server_t *srv) {
     for (int w = 0; w < srv->worker_num; w++)
         if (make_pair(srv->mailbox[w]) < 0)
             return swirl_last_error();
+    if (srv->task_worker_num > 0) {
+        srv->taskbox = swirl_calloc((size_t)srv->task_worker_num, sizeof(*srv->taskbox));
+        if (!srv->taskbox)
+            return swirl__error(-ENOMEM, "server: task sockets:");
+        for (int t = 0; t < srv->task_worker_num; t++)
+            srv->taskbox[t][0] = srv->taskbox[t][1] = -1;
+        for (int t = 0; t < srv->task_worker_num; t++)
+            if (make_pair(srv->taskbox[t]) < 0)
+                return swirl_last_error();
+    }
     if (srv->mode != SWIRL_MODE_PROCESS)
         return 0;
     srv->pipes = swirl_calloc((size_t)srv->reactor_num, sizeof(*srv->pipes));
@@ -365,7 +398,7 @@ int swirl_server_start(swirl_server_t *srv) {
         goto out;
     if (srv->mode == SWIRL_MODE_PROCESS) {
         rc = swirl__process_mode_run(srv);
-    } else if (srv->worker_num == 1) {
+    } else if (srv->worker_num == 1 && srv->task_worker_num == 0) {
         /* one worker, no manager: this process is the worker */
         swirl_event_t ev = {.type = SWIRL_ON_START};
         swirl__emit(srv, &ev);
@@ -381,6 +414,7 @@ int swirl_server_start(swirl_server_t *srv) {
         swirl__emit(srv, &ev);
     }
 out:
+    swirl__task_tmp_cleanup(srv);
     remove_pid_file(srv);
     close_pairs(srv);
     unmap_shared(srv);
@@ -529,7 +563,24 @@ int swirl_server_stats(swirl_server_t *srv, swirl_server_stats_t *out) {
         out->idle_worker_num += !atomic_load(&sh->workers[i].busy);
     if (srv->role == SWIRL__ROLE_WORKER)
         out->worker_request_count = atomic_load(&sh->workers[srv->worker_id].requests);
+    out->task_worker_num = srv->task_worker_num;
+    for (int t = 0; t < srv->task_worker_num; t++) {
+        int id = srv->worker_num + t;
+        out->tasking_num += atomic_load(&sh->workers[id].busy) != 0;
+        out->task_queue_num += atomic_load(&sh->workers[id].tasks_queued);
+        out->task_queue_bytes += atomic_load(&sh->workers[id].task_bytes);
+    }
+    out->task_rejected_count = atomic_load(&sh->task_rejected);
     return 0;
+}
+
+int64_t swirl_server_worker_requests(swirl_server_t *srv, int worker_id) {
+    if (!srv->shared)
+        return swirl__error(SWIRL_ESTATE, "worker requests: the server is not running");
+    if (worker_id < 0 || worker_id >= srv->worker_num + srv->task_worker_num)
+        return swirl__error(SWIRL_EBADARG, "worker requests: worker %d: expected 0..%d",
+                            worker_id, srv->worker_num + srv->task_worker_num - 1);
+    return atomic_load(&srv->shared->workers[worker_id].requests);
 }
 
 int swirl_server_sendto(swirl_server_t *srv, const swirl_addr_t *to, const void *data, size_t len,

@@ -65,6 +65,16 @@ enum {
        "pin reactor threads and workers to cores")                                                 \
     XX(enable_coroutine, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                             \
        "accepted for compatibility with Swoole (coroutines are a later stage)")                    \
+    XX(task_worker_num, INT, 0, 1024, "0", SERVER, ST_I64, 0, NULL,                               \
+       "task worker processes (need task and finish callbacks)")                                   \
+    XX(task_ipc_mode, INT, 1, 3, "1", SERVER, ST_I64, 0, NULL,                                     \
+       "1 unix socket to a chosen task worker; 2 and 3 (message queues) are not built yet")        \
+    XX(task_max_request, INT, 0, INT64_MAX, "0", SERVER, ST_I64, 0, NULL,                          \
+       "a task worker exits and is replaced after this many tasks (0 = never)")                    \
+    XX(task_queue_max, INT, 1, 1000000, "1024", SERVER, ST_I64, 0, NULL,                           \
+       "tasks waiting per task worker; past it task() fails at once (queue full)")                 \
+    XX(task_tmpdir, STRING, 1, 4000, "/tmp", SERVER, ST_PATH, 0, NULL,                             \
+       "directory for task data larger than one message (temp files, always removed)")             \
     XX(max_wait_time, INT, 0, 3600, "3", SERVER, ST_I64, 0, NULL,                                 \
        "seconds a stopping worker may take to finish its work (reload, shutdown) before it is "    \
        "killed")                                                                                   \

@@ -27,6 +27,11 @@ typedef struct swirl__server_settings {
     int64_t log_level;                /* 0..6 as swirl_log_level_t, default 2 (INFO); also
                                        * accepts names "debug" "info" "warning"... */
     char log_file[4096];              /* "" = stderr */
+    int64_t task_worker_num;          /* 0..1024, default 0 */
+    int64_t task_ipc_mode;            /* 1..3, default 1 (only 1 is built) */
+    int64_t task_max_request;         /* 0 = never */
+    int64_t task_queue_max;           /* per task worker, default 1024 */
+    char task_tmpdir[4001];           /* default /tmp */
     int64_t max_wait_time;            /* seconds 0..3600, default 3 */
     char pid_file[4096];              /* "" = none */
 } swirl__server_settings_t;

@@ -14,26 +14,10 @@
 
 #include "../core/internal.h"
 #include "internal.h"
+#include "worker.h"
 
 #define PACKETS_PER_WAKEUP 64
 
-typedef struct swirl__worker {
-    swirl_server_t *srv;
-    int id;
-    swirl_loop_t *loop;
-    bool base;
-    swirl__io_t io;          /* BASE mode: the connections this worker owns */
-    swirl__outq_t *to_reactor; /* PROCESS: one queue per reactor thread */
-    swirl__outq_t *to_worker;  /* one queue per mailbox */
-    swirl_buf_t *rx_reactor;   /* chunk reassembly per reactor socket */
-    swirl_buf_t *rx_worker;    /* per source worker */
-    bool flush_queued;
-    char *pkt;
-    int64_t requests;
-    bool stopping;         /* asked to stop: finishing its work */
-    uint64_t stop_deadline; /* swirl_clock_ms() by which it exits regardless */
-    int64_t stop_timer;
-} swirl__worker_t;
 
 static swirl__worker_t *self_of(swirl_server_t *srv) { return srv->worker; }
 
@@ -42,18 +26,31 @@ static swirl__worker_t *self_of(swirl_server_t *srv) { return srv->worker; }
 static void on_out_writable(swirl_loop_t *loop, int fd, int events, void *user);
 static bool reads_on(swirl__worker_t *w, int r);
 
+/* Outgoing queues come in three kinds: 0 to reactor threads, 1 to worker
+ * mailboxes, 2 to task workers. */
+enum { KINDS = 3 };
+
 static int out_fd(swirl__worker_t *w, int kind, int i) {
-    return kind == 0 ? w->srv->pipes[i][w->id][1] : w->srv->mailbox[i][0];
+    return kind == 0 ? w->srv->pipes[i][w->id][1]
+                     : (kind == 1 ? w->srv->mailbox[i][0] : w->srv->taskbox[i][0]);
+}
+
+static int out_count(const swirl__worker_t *w, int kind) {
+    return kind == 0 ? (w->base || w->task ? 0 : w->srv->reactor_num)
+                     : (kind == 1 ? w->srv->worker_num : w->srv->task_worker_num);
+}
+
+static swirl__outq_t *out_q(swirl__worker_t *w, int kind, int i) {
+    return kind == 0 ? &w->to_reactor[i] : (kind == 1 ? &w->to_worker[i] : &w->to_task[i]);
 }
 
 static void flush_all(swirl_loop_t *loop, void *user) {
     swirl__worker_t *w = user;
     w->flush_queued = false;
-    int nr = w->base ? 0 : w->srv->reactor_num;
-    for (int kind = 0; kind < 2; kind++) {
-        int n = kind == 0 ? nr : w->srv->worker_num;
+    for (int kind = 0; kind < KINDS; kind++) {
+        int n = out_count(w, kind);
         for (int i = 0; i < n; i++) {
-            swirl__outq_t *q = kind == 0 ? &w->to_reactor[i] : &w->to_worker[i];
+            swirl__outq_t *q = out_q(w, kind, i);
             if (swirl_buf_size(&q->buf) == 0 || q->want_write)
                 continue;
             int fd = out_fd(w, kind, i);
@@ -70,7 +67,8 @@ static void flush_all(swirl_loop_t *loop, void *user) {
                     swirl_loop_add(loop, fd, SWIRL_EV_WRITE, NULL, on_out_writable, w);
             } else if (rc < 0) {
                 swirl_log_error("worker %d: sending to %s %d: %s", w->id,
-                                kind == 0 ? "reactor" : "worker", i, swirl_strerror(rc));
+                                kind == 0 ? "reactor" : (kind == 1 ? "worker" : "task worker"),
+                                i, swirl_strerror(rc));
                 swirl_buf_clear(&q->buf);
                 q->open_at = SIZE_MAX;
             }
@@ -80,12 +78,12 @@ static void flush_all(swirl_loop_t *loop, void *user) {
 
 static void on_out_writable(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__worker_t *w = user;
-    for (int kind = 0; kind < 2; kind++) {
-        int n = kind == 0 ? (w->base ? 0 : w->srv->reactor_num) : w->srv->worker_num;
+    for (int kind = 0; kind < KINDS; kind++) {
+        int n = out_count(w, kind);
         for (int i = 0; i < n; i++) {
             if (out_fd(w, kind, i) != fd)
                 continue;
-            swirl__outq_t *q = kind == 0 ? &w->to_reactor[i] : &w->to_worker[i];
+            swirl__outq_t *q = out_q(w, kind, i);
             if (swirl__outq_flush(q, fd) == -EAGAIN)
                 return;
             q->want_write = false;
@@ -98,7 +96,7 @@ static void on_out_writable(swirl_loop_t *loop, int fd, int events, void *user) 
     }
 }
 
-static int enqueue(swirl__worker_t *w, swirl__outq_t *q, const swirl__msg_t *h, const void *a,
+int swirl__w_enqueue(swirl__worker_t *w, swirl__outq_t *q, const swirl__msg_t *h, const void *a,
                    size_t alen, const void *b, size_t blen) {
     int rc = swirl__outq_put(q, h, a, alen, b, blen);
     if (rc < 0)
@@ -116,14 +114,13 @@ static void set_busy(swirl__worker_t *w, int busy) {
     atomic_store_explicit(&w->srv->shared->workers[w->id].busy, busy, memory_order_relaxed);
 }
 
-static void emit(swirl__worker_t *w, swirl_event_t *ev) {
+void swirl__w_emit(swirl__worker_t *w, swirl_event_t *ev) {
     set_busy(w, 1);
     ev->worker_id = ev->type == SWIRL_ON_PIPE_MESSAGE ? ev->worker_id : w->id;
     swirl__emit(w->srv, ev);
     set_busy(w, 0);
 }
 
-static void begin_stop(swirl__worker_t *w, const char *why);
 
 static void count_request(swirl__worker_t *w) {
     w->requests++;
@@ -134,7 +131,7 @@ static void count_request(swirl__worker_t *w) {
         if (!w->stopping)
             swirl_log_info("worker %d: max_request %lld reached; exiting to be replaced", w->id,
                            (long long)max);
-        begin_stop(w, "max_request");
+        swirl__w_begin_stop(w, "max_request");
     }
 }
 
@@ -147,7 +144,7 @@ static void give_credit(swirl__worker_t *w, const swirl__msg_t *h, size_t len) {
     int64_t left = atomic_fetch_sub(&c->in_flight, (int64_t)len) - (int64_t)len;
     if (left <= w->srv->settings.socket_buffer_size / 4 && atomic_exchange(&c->throttled, 0)) {
         swirl__msg_t m = {.type = SWIRL__MSG_CREDIT, .session = h->session, .reactor_id = w->id};
-        enqueue(w, &w->to_reactor[h->reactor_id], &m, NULL, 0, NULL, 0);
+        swirl__w_enqueue(w, &w->to_reactor[h->reactor_id], &m, NULL, 0, NULL, 0);
     }
 }
 
@@ -156,13 +153,13 @@ static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, siz
     switch (h->type) {
     case SWIRL__MSG_CONNECT:
         ev.type = SWIRL_ON_CONNECT;
-        emit(w, &ev);
+        swirl__w_emit(w, &ev);
         break;
     case SWIRL__MSG_DATA:
         ev.type = SWIRL_ON_RECEIVE;
         ev.data = p;
         ev.len = len;
-        emit(w, &ev);
+        swirl__w_emit(w, &ev);
         count_request(w);
         give_credit(w, h, len);
         break;
@@ -173,12 +170,12 @@ static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, siz
         }
         if (h->flags & SWIRL__F_EMIT) {
             ev.type = SWIRL_ON_CLOSE;
-            emit(w, &ev);
+            swirl__w_emit(w, &ev);
         }
         if (h->flags & SWIRL__F_ACK) { /* the reactor waits for every worker's word */
             swirl__msg_t a = {.type = SWIRL__MSG_CLOSE, .flags = SWIRL__F_ACK,
                               .session = h->session, .reactor_id = w->id};
-            enqueue(w, &w->to_reactor[h->reactor_id], &a, NULL, 0, NULL, 0);
+            swirl__w_enqueue(w, &w->to_reactor[h->reactor_id], &a, NULL, 0, NULL, 0);
         }
         break;
     case SWIRL__MSG_PACKET: {
@@ -192,7 +189,7 @@ static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, siz
         ev.data = p + sizeof(from);
         ev.len = len - sizeof(from);
         ev.fd = 0;
-        emit(w, &ev);
+        swirl__w_emit(w, &ev);
         count_request(w);
         break;
     }
@@ -203,7 +200,7 @@ static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, siz
             break;
         }
         ev.type = h->type == SWIRL__MSG_BUFFER_FULL ? SWIRL_ON_BUFFER_FULL : SWIRL_ON_BUFFER_EMPTY;
-        emit(w, &ev);
+        swirl__w_emit(w, &ev);
         break;
     case SWIRL__MSG_PIPE:
         ev.type = SWIRL_ON_PIPE_MESSAGE;
@@ -211,7 +208,7 @@ static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, siz
         ev.fd = 0;
         ev.data = p;
         ev.len = len;
-        emit(w, &ev);
+        swirl__w_emit(w, &ev);
         break;
     case SWIRL__MSG_SENDFILE:
         if (len > 16) {
@@ -231,13 +228,17 @@ static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, siz
     case SWIRL__MSG_RESUME:
         swirl__io_pause(&w->io, h->session, h->type == SWIRL__MSG_PAUSE);
         break;
+    case SWIRL__MSG_TASK:
+    case SWIRL__MSG_FINISH:
+        swirl__task_handle(w, h, p, len);
+        break;
     default:
         break;
     }
 }
 
 /* Parse one packet; chunks are gathered in `rx` until the last arrives. */
-static void parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_buf_t *rx) {
+void swirl__w_parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_buf_t *rx) {
     size_t off = 0;
     while (off + sizeof(swirl__msg_t) <= n) {
         swirl__msg_t h;
@@ -284,7 +285,7 @@ static bool reads_on(swirl__worker_t *w, int r) {
 }
 
 static bool any_partial(const swirl__worker_t *w) {
-    int nr = w->base ? 0 : w->srv->reactor_num;
+    int nr = out_count(w, 0);
     for (int r = 0; r < nr; r++)
         if (swirl_buf_size(&w->rx_reactor[r]) > 0)
             return true;
@@ -311,7 +312,7 @@ static void read_packets(swirl__worker_t *w, int fd, swirl_buf_t *rx_one, bool m
             if (h.reactor_id >= 0 && h.reactor_id < w->srv->worker_num)
                 rx = &w->rx_worker[h.reactor_id];
         }
-        parse_packet(w, w->pkt, (size_t)n, rx);
+        swirl__w_parse_packet(w, w->pkt, (size_t)n, rx);
     }
 }
 
@@ -344,20 +345,20 @@ static void on_mailbox(swirl_loop_t *loop, int fd, int events, void *user) {
 static void base_connect(swirl__io_t *io, swirl__conn_t *c) {
     swirl_event_t ev = {.type = SWIRL_ON_CONNECT, .fd = atomic_load(&c->session),
                         .reactor_id = io->owner};
-    emit(io->user, &ev);
+    swirl__w_emit(io->user, &ev);
 }
 
 static void base_data(swirl__io_t *io, swirl__conn_t *c, const char *data, size_t len) {
     swirl_event_t ev = {.type = SWIRL_ON_RECEIVE, .fd = atomic_load(&c->session),
                         .reactor_id = io->owner, .data = data, .len = len};
-    emit(io->user, &ev);
+    swirl__w_emit(io->user, &ev);
     count_request(io->user);
 }
 
 static int base_close(swirl__io_t *io, swirl__conn_t *c) {
     swirl_event_t ev = {.type = SWIRL_ON_CLOSE, .fd = atomic_load(&c->session),
                         .reactor_id = io->owner};
-    emit(io->user, &ev);
+    swirl__w_emit(io->user, &ev);
     return 0; /* our replies were written synchronously: nothing to wait for */
 }
 
@@ -365,14 +366,14 @@ static void base_packet(swirl__io_t *io, swirl_port_t *port, const swirl_addr_t 
                         const char *data, size_t len) {
     swirl_event_t ev = {.type = SWIRL_ON_PACKET, .addr = from, .server_fd = port->fd,
                         .data = data, .len = len, .reactor_id = io->owner};
-    emit(io->user, &ev);
+    swirl__w_emit(io->user, &ev);
     count_request(io->user);
 }
 
 static void base_buffer(swirl__io_t *io, swirl__conn_t *c, bool full) {
     swirl_event_t ev = {.type = full ? SWIRL_ON_BUFFER_FULL : SWIRL_ON_BUFFER_EMPTY,
                         .fd = atomic_load(&c->session), .reactor_id = io->owner};
-    emit(io->user, &ev);
+    swirl__w_emit(io->user, &ev);
 }
 
 static const swirl__io_ops_t base_ops = {base_connect, base_data, base_close, base_packet,
@@ -381,14 +382,11 @@ static const swirl__io_ops_t base_ops = {base_connect, base_data, base_close, ba
 /* ---- life ------------------------------------------------------------------------------ */
 
 /* Bytes still queued to reactors or other workers. */
-static bool output_queued(const swirl__worker_t *w) {
-    int nr = w->base ? 0 : w->srv->reactor_num;
-    for (int i = 0; i < nr; i++)
-        if (swirl_buf_size(&w->to_reactor[i].buf) > 0)
-            return true;
-    for (int i = 0; i < w->srv->worker_num; i++)
-        if (swirl_buf_size(&w->to_worker[i].buf) > 0)
-            return true;
+static bool output_queued(swirl__worker_t *w) {
+    for (int kind = 0; kind < KINDS; kind++)
+        for (int i = 0; i < out_count(w, kind); i++)
+            if (swirl_buf_size(&out_q(w, kind, i)->buf) > 0)
+                return true;
     return false;
 }
 
@@ -399,6 +397,9 @@ static bool input_left(swirl__worker_t *w) {
     if (!draining_all(w))
         return false;
     char byte;
+    if (w->task) /* shutting down: every queued task runs */
+        return recv(w->srv->taskbox[w->id - w->srv->worker_num][1], &byte, 1,
+                    MSG_PEEK | MSG_DONTWAIT) > 0;
     int nr = w->base ? 0 : w->srv->reactor_num;
     for (int r = 0; r < nr; r++)
         if (recv(w->srv->pipes[r][w->id][1], &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0)
@@ -427,14 +428,14 @@ static void stop_check(swirl_loop_t *loop, int64_t id, void *user) {
 
 /* Stop gracefully: take no new work, finish what was begun, send what is
  * owed, then leave the loop (workerStop runs after it). */
-static void begin_stop(swirl__worker_t *w, const char *why) {
+void swirl__w_begin_stop(swirl__worker_t *w, const char *why) {
     if (w->stopping)
         return;
     w->stopping = true;
     w->stop_deadline = swirl_clock_ms() + (uint64_t)w->srv->settings.max_wait_time * 1000u;
     swirl_log_debug("worker %d: stopping (%s)", w->id, why);
     swirl_event_t ev = {.type = SWIRL_ON_WORKER_EXIT, .worker_id = w->id};
-    emit(w, &ev);
+    swirl__w_emit(w, &ev);
     if (w->base) { /* its connections go with it: replies first */
         swirl__io_quiesce(&w->io);
         swirl__io_close_all(&w->io);
@@ -460,7 +461,7 @@ static void on_stop_signal(swirl_loop_t *loop, int signo, void *user) {
         swirl_log_info("server: %s received, shutting down", strsignal(signo));
         atomic_store(&w->srv->shared->shutdown, 1);
     }
-    begin_stop(w, strsignal(signo));
+    swirl__w_begin_stop(w, strsignal(signo));
 }
 
 /* BASE mode with enable_reuse_port: worker 0 accepts on the master's
@@ -491,7 +492,11 @@ static void own_listeners(swirl_server_t *srv, int id) {
 }
 
 static void worker_free(swirl__worker_t *w) {
-    int nr = w->base ? 0 : w->srv->reactor_num;
+    int nr = out_count(w, 0);
+    for (int i = 0; w->to_task && i < w->srv->task_worker_num; i++)
+        swirl__outq_destroy(&w->to_task[i]);
+    swirl_free(w->to_task);
+    swirl_buf_destroy(&w->deferred);
     for (int i = 0; w->to_reactor && i < nr; i++) {
         swirl__outq_destroy(&w->to_reactor[i]);
         swirl_buf_destroy(&w->rx_reactor[i]);
@@ -508,7 +513,8 @@ static void worker_free(swirl__worker_t *w) {
 }
 
 int swirl__worker_run(swirl_server_t *srv, int id) {
-    swirl__worker_t w = {.srv = srv, .id = id, .base = srv->mode == SWIRL_MODE_BASE};
+    swirl__worker_t w = {.srv = srv, .id = id, .task = id >= srv->worker_num};
+    w.base = srv->mode == SWIRL_MODE_BASE && !w.task;
     int rc = swirl_loop_new(&w.loop);
     if (rc < 0)
         return rc;
@@ -518,14 +524,15 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
     srv->worker = &w;
     atomic_store(&srv->shared->workers[id].pid, getpid());
     if (getpid() != srv->master_pid)
-        swirl__set_title("worker", id);
-    int nr = w.base ? 0 : srv->reactor_num, nw = srv->worker_num;
+        swirl__set_title(w.task ? "task" : "worker", w.task ? id - srv->worker_num : id);
+    int nr = out_count(&w, 0), nw = srv->worker_num, nt = srv->task_worker_num;
     w.pkt = swirl_malloc(SWIRL__PACKET_MAX);
     w.to_reactor = swirl_calloc((size_t)(nr ? nr : 1), sizeof(swirl__outq_t));
     w.rx_reactor = swirl_calloc((size_t)(nr ? nr : 1), sizeof(swirl_buf_t));
     w.to_worker = swirl_calloc((size_t)nw, sizeof(swirl__outq_t));
     w.rx_worker = swirl_calloc((size_t)nw, sizeof(swirl_buf_t));
-    if (!w.pkt || !w.to_reactor || !w.rx_reactor || !w.to_worker || !w.rx_worker) {
+    w.to_task = swirl_calloc((size_t)(nt ? nt : 1), sizeof(swirl__outq_t));
+    if (!w.pkt || !w.to_reactor || !w.rx_reactor || !w.to_worker || !w.rx_worker || !w.to_task) {
         rc = -ENOMEM;
         goto out;
     }
@@ -533,12 +540,17 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
         swirl__outq_init(&w.to_reactor[i]);
     for (int i = 0; i < nw; i++)
         swirl__outq_init(&w.to_worker[i]);
+    for (int i = 0; i < nt; i++)
+        swirl__outq_init(&w.to_task[i]);
     for (int r = 0; r < nr; r++)
         if ((rc = swirl_loop_add(w.loop, srv->pipes[r][id][1], SWIRL_EV_READ, on_reactor_pipe,
                                  on_reactor_pipe, &w)) < 0)
             goto out;
-    if ((rc = swirl_loop_add(w.loop, srv->mailbox[id][1], SWIRL_EV_READ, on_mailbox, NULL, &w)) <
-        0)
+    if (w.task)
+        rc = swirl__task_worker_listen(&w);
+    else
+        rc = swirl_loop_add(w.loop, srv->mailbox[id][1], SWIRL_EV_READ, on_mailbox, NULL, &w);
+    if (rc < 0)
         goto out;
     if (w.base && srv->settings.enable_reuse_port && id > 0)
         own_listeners(srv, id);
@@ -584,9 +596,16 @@ void swirl__child_setup(pid_t parent) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
         _exit(1);
-    sigset_t none;
-    sigemptyset(&none);
-    pthread_sigmask(SIG_SETMASK, &none, NULL);
+    /* The control signals stay blocked until the child's loop watches them
+     * (then they come through its signalfd, none lost): a SIGTERM sent by a
+     * reload right after the fork must not kill the child before it has
+     * set up. Everything else is unblocked. */
+    sigset_t keep;
+    sigemptyset(&keep);
+    const int control[] = {SIGTERM, SIGINT, SIGUSR1, SIGUSR2, SIGRTMIN};
+    for (size_t i = 0; i < sizeof(control) / sizeof(control[0]); i++)
+        sigaddset(&keep, control[i]);
+    pthread_sigmask(SIG_SETMASK, &keep, NULL);
     signal(SIGPIPE, SIG_IGN);
 }
 
@@ -630,10 +649,10 @@ int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *data, size_t 
     int64_t pending = atomic_load(&c->out_pending);
     if (pending + (int64_t)len > srv->settings.socket_buffer_size) {
         swirl_event_t ev = {.type = SWIRL_ON_BUFFER_FULL, .fd = fd, .reactor_id = c->owner};
-        emit(w, &ev);
+        swirl__w_emit(w, &ev);
         /* ask the owner to say when it drains (it answers with bufferEmpty) */
         swirl__msg_t h = {.type = SWIRL__MSG_BUFFER_FULL, .session = fd, .reactor_id = w->id};
-        enqueue(w, w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner], &h, NULL, 0,
+        swirl__w_enqueue(w, w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner], &h, NULL, 0,
                 NULL, 0);
         return swirl__error(SWIRL_EBUFFULL,
                             "send to connection %lld: output buffer full (socket_buffer_size "
@@ -643,7 +662,7 @@ int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *data, size_t 
     atomic_fetch_add(&c->out_pending, (int64_t)len);
     swirl__msg_t h = {.type = SWIRL__MSG_SEND, .session = fd, .reactor_id = w->id};
     swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
-    return enqueue(w, q, &h, NULL, 0, data, len);
+    return swirl__w_enqueue(w, q, &h, NULL, 0, data, len);
 }
 
 static int simple(swirl_server_t *srv, int64_t fd, int type, int flags, const char *what) {
@@ -663,7 +682,7 @@ static int simple(swirl_server_t *srv, int64_t fd, int type, int flags, const ch
     swirl__msg_t h = {.type = (uint8_t)type, .flags = (uint8_t)flags, .session = fd,
                       .reactor_id = w->id};
     swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
-    return enqueue(w, q, &h, NULL, 0, NULL, 0);
+    return swirl__w_enqueue(w, q, &h, NULL, 0, NULL, 0);
 }
 
 int swirl_server_close(swirl_server_t *srv, int64_t fd, bool reset) {
@@ -698,7 +717,7 @@ int swirl_server_sendfile(swirl_server_t *srv, int64_t fd, const char *path, off
     int64_t range[2] = {(int64_t)offset, (int64_t)length};
     swirl__msg_t h = {.type = SWIRL__MSG_SENDFILE, .session = fd, .reactor_id = w->id};
     swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
-    return enqueue(w, q, &h, range, sizeof(range), path, strlen(path));
+    return swirl__w_enqueue(w, q, &h, range, sizeof(range), path, strlen(path));
 }
 
 int swirl_server_send_message(swirl_server_t *srv, const void *data, size_t len, int dst) {
@@ -712,7 +731,7 @@ int swirl_server_send_message(swirl_server_t *srv, const void *data, size_t len,
                             "worker (%d)",
                             dst, srv->worker_num - 1, w->id);
     swirl__msg_t h = {.type = SWIRL__MSG_PIPE, .reactor_id = w->id};
-    return enqueue(w, &w->to_worker[dst], &h, NULL, 0, data, len);
+    return swirl__w_enqueue(w, &w->to_worker[dst], &h, NULL, 0, data, len);
 }
 
 swirl_loop_t *swirl_server_loop(swirl_server_t *srv) { return srv->loop; }

@@ -911,10 +911,22 @@ static void configure_reuse(swirl_server_t *srv, void *arg) {
     swirl_server_set_text(srv, "worker_num", "3");
     swirl_server_set_text(srv, "enable_reuse_port", "true");
     swirl_server_on(srv, "receive", cb_receive, NULL);
+    swirl_server_on(srv, "workerStart", cb_worker_start, NULL);
 }
 
 Test(server_more, base_reuse_port_spreads_connections, .timeout = 30) {
     th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_BASE, SWIRL_SOCK_TCP, configure_reuse, NULL);
+    /* each worker opens its own socket before its workerStart: wait for all three */
+    for (int i = 0; i < 500; i++) {
+        char *log = th_read_log(&s);
+        int n = 0;
+        for (char *p = log; (p = strstr(p, "workerstart")); p++)
+            n++;
+        free(log);
+        if (n >= 3)
+            break;
+        usleep(10000);
+    }
     bool seen[3] = {false, false, false};
     for (int i = 0; i < 60; i++) {
         int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);

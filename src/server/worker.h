@@ -1,0 +1,51 @@
+/* src/server/worker.h — a worker process's state, shared by worker.c (the
+ * loop, messages, connection methods) and task.c (task workers and the
+ * task methods). Never installed. */
+#ifndef SWIRL_SERVER_WORKER_H
+#define SWIRL_SERVER_WORKER_H
+
+#include "internal.h"
+
+typedef struct swirl__worker {
+    swirl_server_t *srv;
+    int id;                    /* 0..worker_num-1; task workers follow */
+    swirl_loop_t *loop;
+    bool base;
+    bool task;                 /* a task worker */
+    swirl__io_t io;            /* BASE mode: the connections this worker owns */
+    swirl__outq_t *to_reactor; /* PROCESS: one queue per reactor thread */
+    swirl__outq_t *to_worker;  /* one queue per mailbox */
+    swirl__outq_t *to_task;    /* one queue per task worker */
+    swirl_buf_t *rx_reactor;   /* chunk reassembly per reactor socket */
+    swirl_buf_t *rx_worker;    /* per source worker */
+    bool flush_queued;
+    char *pkt;
+    int64_t requests;
+    bool stopping;          /* asked to stop: finishing its work */
+    uint64_t stop_deadline; /* swirl_clock_ms() by which it exits regardless */
+    int64_t stop_timer;
+    /* tasks */
+    int64_t task_seq;       /* ids of the tasks this worker sent */
+    swirl_buf_t deferred;   /* mailbox packets read while in taskwait: [u32 len][packet]... */
+    bool deferred_queued;
+    int64_t cur_task;       /* task worker: the task running (0: none) */
+    int cur_src;            /* its sender */
+    bool cur_wait;          /* sent by taskwait */
+    bool cur_finished;      /* finish() was called for it */
+} swirl__worker_t;
+
+void swirl__w_emit(swirl__worker_t *w, swirl_event_t *ev);
+int swirl__w_enqueue(swirl__worker_t *w, swirl__outq_t *q, const swirl__msg_t *h, const void *a,
+                     size_t alen, const void *b, size_t blen);
+void swirl__w_begin_stop(swirl__worker_t *w, const char *why);
+void swirl__w_parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_buf_t *rx);
+
+/* task.c */
+/* A TASK message (task worker) or a FINISH message (worker). */
+void swirl__task_handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len);
+/* Task worker: watch its task socket. */
+int swirl__task_worker_listen(swirl__worker_t *w);
+/* Master at exit: remove temp files of this server left by a killed task worker. */
+void swirl__task_tmp_cleanup(swirl_server_t *srv);
+
+#endif

@@ -1,0 +1,366 @@
+/* tests/integration/test_tasks.c — task workers over real processes: task
+ * and finish, big data through temp files, taskwait and its timeout,
+ * taskwait_multi, the bounded queue, reloading task workers only, and the
+ * errors for bad configurations. */
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "server_harness.h"
+
+static char tk_tmpdir[128];
+
+/* Client commands (one per message):
+ *   "task <text>"      -> task(); the finish event sends back "finish <id> <TEXT>"
+ *   "big <n>"          -> task() with n bytes; finish sends "bigok <n> <sum>"
+ *   "wait <ms> <to>"   -> taskwait (task sleeps ms, timeout to ms): "waited <res>" or "timeout"
+ *   "multi"            -> taskwait_multi of 3 tasks: "multi <r0>|<r1>|<r2>"
+ *   "flood <n>"        -> n task()s at once: "flood <ok> <full> <rejected in stats>"
+ * The task callback: "sleep <ms> ..." sleeps first; the result is the data
+ * upper-cased (big data: its length and byte sum). */
+
+static unsigned sum_bytes(const char *p, size_t n) {
+    unsigned s = 0;
+    for (size_t i = 0; i < n; i++)
+        s = s * 31 + (unsigned char)p[i];
+    return s;
+}
+
+static void tk_task(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    th_record("task %lld from %d len %zu in %d", (long long)ev->task_id, ev->worker_id, ev->len,
+              swirl_server_worker_id(srv));
+    int ms = 0;
+    if (sscanf(ev->data, "sleep %d", &ms) == 1 && ms > 0)
+        usleep((useconds_t)ms * 1000);
+    if (ev->len > 4096) { /* big: answer big too, so the result takes a temp file as well */
+        char *out = malloc(ev->len);
+        for (size_t i = 0; i < ev->len; i++)
+            out[i] = (char)(ev->data[i] ^ 0x55);
+        swirl_server_finish(srv, out, ev->len);
+        free(out);
+        return;
+    }
+    char out[512];
+    size_t n = ev->len < sizeof(out) ? ev->len : sizeof(out);
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)(ev->data[i] >= 'a' && ev->data[i] <= 'z' ? ev->data[i] - 32 : ev->data[i]);
+    swirl_server_finish(srv, out, n);
+    int again = swirl_server_finish(srv, out, n);
+    if (again != SWIRL_ESTATE)
+        th_record("second finish was not refused: %d", again);
+}
+
+/* The finish event has no connection: the client's fd travels in the data
+ * ("<fd> <text>"), and comes back upper-cased the same way. */
+static void tk_finish(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    th_record("finish %lld len %zu", (long long)ev->task_id, ev->len);
+    if (ev->len > 4096) { /* "big": the first 8 bytes (xor 0x55) are the fd */
+        char head[9];
+        for (int i = 0; i < 8; i++)
+            head[i] = (char)(ev->data[i] ^ 0x55);
+        head[8] = 0;
+        long long fd = atoll(head);
+        char *plain = malloc(ev->len);
+        for (size_t i = 0; i < ev->len; i++)
+            plain[i] = (char)(ev->data[i] ^ 0x55);
+        char out[96];
+        int n = snprintf(out, sizeof(out), "bigok %zu %u", ev->len,
+                         sum_bytes(plain + 8, ev->len - 8));
+        free(plain);
+        swirl_server_send(srv, fd, out, (size_t)n);
+        return;
+    }
+    long long fd = 0;
+    int skip = 0;
+    if (sscanf(ev->data, "%lld %n", &fd, &skip) < 1)
+        return;
+    char out[600];
+    int n = snprintf(out, sizeof(out), "finish %lld %.*s", (long long)ev->task_id,
+                     (int)ev->len - skip, ev->data + skip);
+    swirl_server_send(srv, fd, out, (size_t)n);
+}
+
+static void tk_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    char cmd[256];
+    snprintf(cmd, sizeof(cmd), "%.*s", (int)(ev->len < 255 ? ev->len : 255), ev->data);
+    char out[1024];
+    int n = 0, a = 0, b = 0;
+    if (strncmp(cmd, "task ", 5) == 0) {
+        char data[300];
+        int m = snprintf(data, sizeof(data), "%lld %s", (long long)ev->fd, cmd + 5);
+        int64_t id = swirl_server_task(srv, data, (size_t)m, -1);
+        if (id <= 0)
+            n = snprintf(out, sizeof(out), "error %s", swirl_last_error_msg());
+        else
+            return; /* the finish event answers */
+    } else if (sscanf(cmd, "big %d", &a) == 1) {
+        char *data = malloc((size_t)a);
+        snprintf(data, 9, "%08lld", (long long)ev->fd);
+        for (int i = 8; i < a; i++)
+            data[i] = (char)('a' + i % 26);
+        int64_t id = swirl_server_task(srv, data, (size_t)a, -1);
+        free(data);
+        if (id > 0)
+            return;
+        n = snprintf(out, sizeof(out), "error %s", swirl_last_error_msg());
+    } else if (sscanf(cmd, "wait %d %d", &a, &b) == 2) {
+        char data[64];
+        int m = snprintf(data, sizeof(data), "sleep %d please", a);
+        swirl_buf_t res = {0};
+        int rc = swirl_server_taskwait(srv, data, (size_t)m, b / 1000.0, -1, &res);
+        if (rc == 0)
+            n = snprintf(out, sizeof(out), "waited %.*s", (int)swirl_buf_size(&res),
+                         swirl_buf_bytes(&res));
+        else
+            n = snprintf(out, sizeof(out), "%s %s", rc == -ETIMEDOUT ? "timeout" : "error",
+                         swirl_last_error_msg());
+        swirl_buf_destroy(&res);
+    } else if (strcmp(cmd, "multi") == 0) {
+        swirl_task_data_t t[3] = {{"one", 3, -1}, {"two", 3, 0}, {"three", 5, 1}};
+        swirl_buf_t res[3] = {{0}, {0}, {0}};
+        int st[3];
+        int done = swirl_server_taskwait_multi(srv, t, 3, 5.0, res, st);
+        n = snprintf(out, sizeof(out), "multi %d %.*s|%.*s|%.*s", done,
+                     (int)swirl_buf_size(&res[0]), swirl_buf_bytes(&res[0]),
+                     (int)swirl_buf_size(&res[1]), swirl_buf_bytes(&res[1]),
+                     (int)swirl_buf_size(&res[2]), swirl_buf_bytes(&res[2]));
+        for (int i = 0; i < 3; i++)
+            swirl_buf_destroy(&res[i]);
+    } else if (sscanf(cmd, "flood %d", &a) == 1) {
+        int ok = 0, full = 0;
+        char msg[256] = "";
+        for (int i = 0; i < a; i++) {
+            char data[64];
+            int m = snprintf(data, sizeof(data), "sleep 300 %lld", (long long)ev->fd);
+            int64_t id = swirl_server_task(srv, data, (size_t)m, 0);
+            if (id > 0)
+                ok++;
+            else if (id == SWIRL_EQUEUEFULL) {
+                full++;
+                snprintf(msg, sizeof(msg), "%s", swirl_last_error_msg());
+            }
+        }
+        swirl_server_stats_t st;
+        swirl_server_stats(srv, &st);
+        n = snprintf(out, sizeof(out), "flood %d %d %lld queued %lld [%s]", ok, full,
+                     (long long)st.task_rejected_count, (long long)st.task_queue_num, msg);
+    } else {
+        n = snprintf(out, sizeof(out), "?");
+    }
+    swirl_server_send(srv, ev->fd, out, (size_t)n);
+}
+
+static void tk_worker_start(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    th_record("workerstart %d %d", ev->worker_id, (int)getpid());
+}
+
+typedef struct {
+    int workers, tasks;
+    const char *settings[6][2];
+} tk_cfg_t;
+
+static void tk_configure(swirl_server_t *srv, void *arg) {
+    tk_cfg_t *c = arg;
+    char n[16];
+    snprintf(n, sizeof(n), "%d", c->workers);
+    swirl_server_set_text(srv, "worker_num", n);
+    snprintf(n, sizeof(n), "%d", c->tasks);
+    swirl_server_set_text(srv, "task_worker_num", n);
+    swirl_server_set_text(srv, "task_tmpdir", tk_tmpdir);
+    for (int i = 0; i < 6 && c->settings[i][0]; i++)
+        if (swirl_server_set_text(srv, c->settings[i][0], c->settings[i][1]) < 0)
+            _exit(5);
+    swirl_server_on(srv, "receive", tk_receive, NULL);
+    swirl_server_on(srv, "task", tk_task, NULL);
+    swirl_server_on(srv, "finish", tk_finish, NULL);
+    swirl_server_on(srv, "workerStart", tk_worker_start, NULL);
+}
+
+static void tk_setup(void) {
+    tu_tmp_path(tk_tmpdir, sizeof(tk_tmpdir), "taskdir");
+    cr_assert_eq(mkdir(tk_tmpdir, 0700), 0);
+}
+
+/* Files left in the task temp dir. */
+static int tk_leftovers(void) {
+    DIR *d = opendir(tk_tmpdir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;)
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void tk_teardown(void) {
+    rmdir(tk_tmpdir);
+}
+
+static size_t ask(int fd, const char *cmd, char *out, size_t size) {
+    th_send_all(fd, cmd, strlen(cmd));
+    struct pollfd p = {fd, POLLIN, 0};
+    cr_assert_gt(poll(&p, 1, 10000), 0, "no answer to \"%s\"", cmd);
+    ssize_t n = recv(fd, out, size - 1, 0);
+    cr_assert_gt(n, 0, "\"%s\": connection closed", cmd);
+    out[n] = 0;
+    return (size_t)n;
+}
+
+Test(tasks, task_and_finish_round_trip, .init = tk_setup, .fini = tk_teardown, .timeout = 30) {
+    tk_cfg_t cfg = {.workers = 2, .tasks = 2};
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, tk_configure, &cfg);
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    char out[1024];
+    for (int i = 0; i < 20; i++) {
+        char cmd[64], want[64];
+        snprintf(cmd, sizeof(cmd), "task hello %d", i);
+        snprintf(want, sizeof(want), " HELLO %d", i);
+        ask(fd, cmd, out, sizeof(out));
+        cr_assert(strncmp(out, "finish ", 7) == 0 && strstr(out, want), "got \"%s\"", out);
+    }
+    close(fd);
+    char *log = th_read_log(&s);
+    cr_assert(strstr(log, " in 2\n") && strstr(log, " in 3\n"),
+              "both task workers (ids 2, 3) ran tasks:\n%s", log);
+    cr_assert_null(strstr(log, "second finish"), "%s", log);
+    free(log);
+    cr_assert_eq(th_stop(&s), 0);
+}
+
+Test(tasks, megabyte_data_both_ways_through_temp_files, .init = tk_setup, .fini = tk_teardown,
+     .timeout = 30) {
+    tk_cfg_t cfg = {.workers = 1, .tasks = 1};
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, tk_configure, &cfg);
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    char out[256];
+    int size = 1 << 20;
+    char cmd[32];
+    snprintf(cmd, sizeof(cmd), "big %d", size);
+    ask(fd, cmd, out, sizeof(out));
+    /* what the worker sent after the 8-byte session id, computed here */
+    char *data = malloc((size_t)size);
+    for (int i = 8; i < size; i++)
+        data[i] = (char)('a' + i % 26);
+    unsigned want_sum = sum_bytes(data + 8, (size_t)size - 8);
+    free(data);
+    unsigned got_sum;
+    size_t got_len;
+    cr_assert_eq(sscanf(out, "bigok %zu %u", &got_len, &got_sum), 2, "got \"%s\"", out);
+    cr_assert_eq(got_len, (size_t)size);
+    cr_assert_eq(got_sum, want_sum, "the data changed on the way");
+    char *log = th_read_log(&s);
+    cr_assert(strstr(log, "task 1 from 0 len 1048576"), "%s", log);
+    cr_assert(strstr(log, "finish 1 len 1048576"), "%s", log);
+    free(log);
+    close(fd);
+    cr_assert_eq(th_stop(&s), 0);
+    cr_assert_eq(tk_leftovers(), 0, "temp files left in %s", tk_tmpdir);
+}
+
+Test(tasks, taskwait_result_and_timeout, .init = tk_setup, .fini = tk_teardown, .timeout = 30) {
+    tk_cfg_t cfg = {.workers = 1, .tasks = 2};
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, tk_configure, &cfg);
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    char out[1024];
+    ask(fd, "wait 10 5000", out, sizeof(out));
+    cr_assert_str_eq(out, "waited SLEEP 10 PLEASE");
+    ask(fd, "wait 600 100", out, sizeof(out));
+    cr_assert(strncmp(out, "timeout ", 8) == 0 && strstr(out, "no result within 0.1 s"),
+              "got \"%s\"", out);
+    /* the late result is dropped, not delivered as a finish event; the worker goes on */
+    usleep(800000);
+    ask(fd, "multi", out, sizeof(out));
+    cr_assert_str_eq(out, "multi 3 ONE|TWO|THREE");
+    ask(fd, "task after", out, sizeof(out));
+    cr_assert(strstr(out, " AFTER"), "got \"%s\"", out);
+    close(fd);
+    char *log = th_read_log(&s);
+    int finishes = 0;
+    for (char *p = log; (p = strstr(p, "finish ")); p++)
+        finishes++;
+    cr_assert_eq(finishes, 1, "only the plain task() gets a finish event:\n%s", log);
+    free(log);
+    cr_assert_eq(th_stop(&s), 0);
+}
+
+Test(tasks, full_queue_fails_at_once_and_is_counted, .init = tk_setup, .fini = tk_teardown,
+     .timeout = 30) {
+    tk_cfg_t cfg = {.workers = 1, .tasks = 1, .settings = {{"task_queue_max", "2"}}};
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, tk_configure, &cfg);
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    char out[1024];
+    uint64_t t0 = swirl_clock_ms();
+    ask(fd, "flood 5", out, sizeof(out));
+    uint64_t took = swirl_clock_ms() - t0;
+    cr_assert(strncmp(out, "flood 2 3 3 queued 2 ", 21) == 0, "got \"%s\"", out);
+    cr_assert(strstr(out, "task worker 0 has 2 tasks queued (task_queue_max 2)"), "%s", out);
+    cr_log_info("5 task() calls, 3 refused, in %llu ms", (unsigned long long)took);
+    close(fd);
+    cr_assert_eq(th_stop(&s), 0);
+}
+
+Test(tasks, sigusr2_reloads_only_task_workers, .init = tk_setup, .fini = tk_teardown,
+     .timeout = 30) {
+    tk_cfg_t cfg = {.workers = 2, .tasks = 2};
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, tk_configure, &cfg);
+    for (int i = 0; i < 200; i++) {
+        char *log = th_read_log(&s);
+        int n = 0;
+        for (char *p = log; (p = strstr(p, "workerstart")); p++)
+            n++;
+        free(log);
+        if (n >= 4)
+            break;
+        usleep(10000);
+    }
+    cr_assert_eq(kill(s.pid, SIGUSR2), 0);
+    int starts[4] = {0};
+    for (int i = 0; i < 300; i++) {
+        char *log = th_read_log(&s);
+        memset(starts, 0, sizeof(starts));
+        for (char *p = log; (p = strstr(p, "workerstart ")); p++) {
+            int id = atoi(p + 12);
+            if (id >= 0 && id < 4)
+                starts[id]++;
+        }
+        free(log);
+        if (starts[2] >= 2 && starts[3] >= 2)
+            break;
+        usleep(10000);
+    }
+    cr_assert_eq(starts[0], 1, "worker 0 untouched");
+    cr_assert_eq(starts[1], 1, "worker 1 untouched");
+    cr_assert_eq(starts[2], 2, "task worker 0 replaced");
+    cr_assert_eq(starts[3], 2, "task worker 1 replaced");
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    char out[256];
+    ask(fd, "task still", out, sizeof(out));
+    cr_assert(strstr(out, " STILL"), "got \"%s\"", out);
+    close(fd);
+    cr_assert_eq(th_stop(&s), 0);
+}
+
+/* ---- bad configurations: refused at start, in this process, nothing forked ---------------- */
+
+static void nop(swirl_server_t *srv, const swirl_event_t *ev, void *user) {}
+
+Test(tasks, bad_configurations_are_clear_errors, .timeout = 10) {
+    swirl_server_t *srv;
+    cr_assert_eq(swirl_server_new(&srv, "127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP), 0);
+    swirl_server_on(srv, "receive", nop, NULL);
+    cr_assert_eq(swirl_server_set_text(srv, "task_worker_num", "2"), 0);
+    cr_assert_eq(swirl_server_start(srv), SWIRL_ESTATE);
+    cr_assert(strstr(swirl_last_error_msg(), "needs task and finish callbacks"), "%s",
+              swirl_last_error_msg());
+    swirl_server_on(srv, "task", nop, NULL);
+    swirl_server_on(srv, "finish", nop, NULL);
+    cr_assert_eq(swirl_server_set_text(srv, "task_ipc_mode", "2"), 0);
+    cr_assert_eq(swirl_server_start(srv), SWIRL_ESETTING);
+    cr_assert(strstr(swirl_last_error_msg(), "task_ipc_mode 2"), "%s", swirl_last_error_msg());
+    cr_assert_eq(swirl_server_set_text(srv, "task_ipc_mode", "4"), SWIRL_ESETTING);
+    cr_assert(strstr(swirl_last_error_msg(), "task_ipc_mode"), "%s", swirl_last_error_msg());
+    cr_assert_eq(swirl_server_set_text(srv, "task_worker_num", "-1"), SWIRL_ESETTING);
+    /* outside a worker, the task methods refuse */
+    cr_assert_eq(swirl_server_task(srv, "x", 1, -1), SWIRL_ESTATE);
+    cr_assert_eq(swirl_server_finish(srv, "x", 1), SWIRL_ESTATE);
+    swirl_server_free(srv);
+}

@@ -16,11 +16,51 @@ typedef struct {
     bool udp;
     int mode;
     const char *framing;
+    int task_workers;
 } echo_opts_t;
 
 static void on_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     /* with framing on, ev->data is one whole message, header or EOF included */
     int rc = swirl_server_send(srv, ev->fd, ev->data, ev->len);
+    if (rc < 0 && rc != SWIRL_ECLOSED)
+        swirl_log_warning("echo: %s", swirl_last_error_msg());
+}
+
+/* --task-workers: every message goes through a task that returns it. The
+ * task carries the session id (8 bytes) in front of the message. A reply
+ * that comes back after the client shut down its side finds the connection
+ * closed (the close is not held for tasks in flight). */
+static void on_receive_task(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    char *buf = malloc(8 + ev->len);
+    if (!buf) {
+        swirl_log_error("echo: out of memory; closing connection %lld", (long long)ev->fd);
+        swirl_server_close(srv, ev->fd, true);
+        return;
+    }
+    memcpy(buf, &ev->fd, 8);
+    memcpy(buf + 8, ev->data, ev->len);
+    /* one task worker per connection: its results come back in order */
+    const echo_opts_t *o = user;
+    int dst = (int)(ev->fd % o->task_workers);
+    if (swirl_server_task(srv, buf, 8 + ev->len, dst) < 0) {
+        /* never a silent loss: the client sees its connection closed */
+        swirl_log_warning("echo: %s; closing connection %lld", swirl_last_error_msg(),
+                          (long long)ev->fd);
+        swirl_server_close(srv, ev->fd, true);
+    }
+    free(buf);
+}
+
+static void on_task(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    swirl_server_finish(srv, ev->data, ev->len);
+}
+
+static void on_finish(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    int64_t fd;
+    if (ev->len < 8)
+        return;
+    memcpy(&fd, ev->data, 8);
+    int rc = swirl_server_send(srv, fd, ev->data + 8, ev->len - 8);
     if (rc < 0 && rc != SWIRL_ECLOSED)
         swirl_log_warning("echo: %s", swirl_last_error_msg());
 }
@@ -47,6 +87,8 @@ static void usage(FILE *out) {
     fprintf(out,
             "usage: swirl echo [--host H] [--port P] [--mode base|process] [--workers N]\n"
             "                  [--reactors N] [--framing none|eof|length] [--udp] [--unix PATH]\n"
+            "                  [--task-workers N] [--max-request N] [--max-wait-time S]\n"
+            "                  [--daemonize] [--pid-file F] [--log-file F]\n"
             "  --host H        address to listen on (IPv4 or IPv6; default 127.0.0.1)\n"
             "  --port P        port, 0..65535; 0 picks a free one (default 9501)\n"
             "  --mode M        process (default: reactor threads + worker processes) or base\n"
@@ -56,6 +98,14 @@ static void usage(FILE *out) {
             "                  length (4-byte big-endian length, then the body)\n"
             "  --udp           also echo datagrams on the same port (Unix: PATH.dgram)\n"
             "  --unix PATH     listen on a Unix stream socket instead of TCP\n"
+            "  --task-workers N  send every message through a task worker and back\n"
+            "  --max-request N   replace a worker after N messages\n"
+            "  --max-wait-time S seconds a stopping worker may finish its work (default 3)\n"
+            "  --daemonize       detach once listening (use with --pid-file, --log-file)\n"
+            "  --pid-file F      write the master's pid to F (removed at exit)\n"
+            "  --log-file F      append the log to F (SIGRTMIN reopens it)\n"
+            "Signals: SIGTERM/SIGINT stop gracefully, SIGUSR1 reloads workers, SIGUSR2 task\n"
+            "workers only, SIGRTMIN reopens the log file.\n"
             "Prints \"listening on ...\" once ready; SIGINT or SIGTERM stops it.\n");
 }
 
@@ -77,7 +127,17 @@ int swirl_cli_echo(int argc, char **argv) {
         {"mode", required_argument, NULL, 'm'},  {"workers", required_argument, NULL, 'w'},
         {"reactors", required_argument, NULL, 'r'}, {"framing", required_argument, NULL, 'f'},
         {"udp", no_argument, NULL, 'u'},         {"unix", required_argument, NULL, 'x'},
+        {"task-workers", required_argument, NULL, 'T'},
+        {"max-request", required_argument, NULL, 'M'},
+        {"max-wait-time", required_argument, NULL, 'W'},
+        {"daemonize", no_argument, NULL, 'D'},
+        {"pid-file", required_argument, NULL, 'P'},
+        {"log-file", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'H'},        {NULL, 0, NULL, 0}};
+    /* settings straight from options, applied (and checked) by the table */
+    const char *direct[6][2] = {{"task_worker_num", NULL}, {"max_request", NULL},
+                                {"max_wait_time", NULL},   {"daemonize", NULL},
+                                {"pid_file", NULL},        {"log_file", NULL}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -129,6 +189,24 @@ int swirl_cli_echo(int argc, char **argv) {
         case 'x':
             o.unix_path = optarg;
             break;
+        case 'T':
+            direct[0][1] = optarg;
+            break;
+        case 'M':
+            direct[1][1] = optarg;
+            break;
+        case 'W':
+            direct[2][1] = optarg;
+            break;
+        case 'D':
+            direct[3][1] = "true";
+            break;
+        case 'P':
+            direct[4][1] = optarg;
+            break;
+        case 'L':
+            direct[5][1] = optarg;
+            break;
         case 'H':
             usage(stdout);
             return 0;
@@ -157,6 +235,11 @@ int swirl_cli_echo(int argc, char **argv) {
     if ((workers && set(srv, "worker_num", workers) < 0) ||
         (reactors && set(srv, "reactor_num", reactors) < 0))
         goto out;
+    for (int i = 0; i < 6; i++)
+        if (direct[i][1] && set(srv, direct[i][0], direct[i][1]) < 0)
+            goto out;
+    o.task_workers = direct[0][1] ? atoi(direct[0][1]) : 0;
+    bool tasks = o.task_workers > 0;
     if (strcmp(o.framing, "eof") == 0) {
         if (set(srv, "open_eof_split", "true") < 0 || set(srv, "package_eof", "\\r\\n") < 0)
             goto out;
@@ -181,7 +264,11 @@ int swirl_cli_echo(int argc, char **argv) {
         }
         swirl_server_on(srv, "packet", on_packet, &o);
     }
-    swirl_server_on(srv, "receive", on_receive, &o);
+    swirl_server_on(srv, "receive", tasks ? on_receive_task : on_receive, &o);
+    if (tasks) {
+        swirl_server_on(srv, "task", on_task, &o);
+        swirl_server_on(srv, "finish", on_finish, &o);
+    }
     swirl_server_on(srv, "start", on_start, &o);
     exit_code = 1;
     if (swirl_server_start(srv) < 0) {

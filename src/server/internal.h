@@ -254,6 +254,10 @@ struct swirl_server {
     /* one task socket per task worker, [0] workers write, [1] it reads */
     int (*taskbox)[2];
     int task_worker_num;
+    /* the user and group workers switch to (settings user, group), checked at start */
+    bool set_uid, set_gid;
+    uid_t run_uid;
+    gid_t run_gid;
     pid_t master_pid;
 
     /* this process */

@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -151,6 +154,77 @@ static int cpu_count(void) {
     return n > 0 ? (int)n : 1;
 }
 
+/* user, group, chroot: checked before anything starts, so a typo is an
+ * error at the terminal rather than workers failing in a loop. */
+static int resolve_identity(swirl_server_t *srv) {
+    const swirl__server_settings_t *s = &srv->settings;
+    srv->set_uid = srv->set_gid = false;
+    if (s->user[0]) {
+        errno = 0;
+        struct passwd *pw = getpwnam(s->user);
+        if (!pw)
+            return swirl__error(SWIRL_ESETTING, "user \"%s\": %s", s->user,
+                                errno ? strerror(errno) : "no such user");
+        srv->set_uid = srv->set_gid = true;
+        srv->run_uid = pw->pw_uid;
+        srv->run_gid = pw->pw_gid;
+        if (geteuid() != 0 && pw->pw_uid != geteuid())
+            return swirl__error(SWIRL_ESETTING, "user \"%s\": switching to it needs root "
+                                                "(running as uid %d)",
+                                s->user, (int)geteuid());
+    }
+    if (s->group[0]) {
+        errno = 0;
+        struct group *gr = getgrnam(s->group);
+        if (!gr)
+            return swirl__error(SWIRL_ESETTING, "group \"%s\": %s", s->group,
+                                errno ? strerror(errno) : "no such group");
+        srv->set_gid = true;
+        srv->run_gid = gr->gr_gid;
+        if (geteuid() != 0 && gr->gr_gid != getegid())
+            return swirl__error(SWIRL_ESETTING, "group \"%s\": switching to it needs root",
+                                s->group);
+    }
+    if (s->chroot[0]) {
+        struct stat st;
+        if (stat(s->chroot, &st) != 0 || !S_ISDIR(st.st_mode))
+            return swirl__error(SWIRL_ESETTING, "chroot \"%s\": not a directory", s->chroot);
+        if (geteuid() != 0)
+            return swirl__error(SWIRL_ESETTING, "chroot \"%s\": needs root", s->chroot);
+    }
+    return 0;
+}
+
+/* Detach from the terminal: the caller's process exits 0 (as with Swoole's
+ * daemonize) and a grandchild in its own session carries on, its stdio on
+ * /dev/null. The working directory is kept, so relative paths in settings
+ * still mean what they meant. */
+static int daemonize(swirl_server_t *srv) {
+    if (!srv->settings.log_file[0])
+        swirl_log_warning("server: daemonize without log_file: the log goes to /dev/null");
+    fflush(stdout);
+    fflush(stderr);
+    for (int i = 0; i < 2; i++) {
+        pid_t pid = fork();
+        if (pid < 0)
+            return swirl__error(swirl__neg_errno(), "daemonize: fork:");
+        if (pid > 0)
+            _exit(0);
+        if (i == 0 && setsid() < 0)
+            return swirl__error(swirl__neg_errno(), "daemonize: setsid:");
+    }
+    int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (nul < 0)
+        return swirl__error(swirl__neg_errno(), "daemonize: /dev/null:");
+    dup2(nul, 0);
+    dup2(nul, 1);
+    if (!srv->settings.log_file[0])
+        dup2(nul, 2);
+    close(nul);
+    srv->master_pid = getpid();
+    return 0;
+}
+
 static int resolve(swirl_server_t *srv) {
     const swirl__server_settings_t *s = &srv->settings;
     bool streams = false, dgrams = false;
@@ -177,6 +251,9 @@ static int resolve(swirl_server_t *srv) {
                                                 "not built yet; use 1",
                                 (long long)s->task_ipc_mode);
     }
+    int rc = resolve_identity(srv);
+    if (rc < 0)
+        return rc;
     srv->worker_num = s->worker_num ? (int)s->worker_num : cpu_count();
     if (srv->worker_num + srv->task_worker_num > SWIRL__MAX_WORKERS)
         return swirl__error(SWIRL_ESETTING, "worker_num %d + task_worker_num %d: at most %d "
@@ -388,6 +465,8 @@ int swirl_server_start(swirl_server_t *srv) {
     struct sigaction ign = {.sa_handler = SIG_IGN};
     sigaction(SIGPIPE, &ign, NULL);
     if ((rc = bind_ports(srv)) < 0)
+        goto out;
+    if (srv->settings.daemonize && (rc = daemonize(srv)) < 0)
         goto out;
     if ((rc = write_pid_file(srv)) < 0)
         goto out;

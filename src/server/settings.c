@@ -80,6 +80,14 @@ enum {
        "killed")                                                                                   \
     XX(pid_file, STRING, 0, 4095, "none", SERVER, ST_PATH, F_COMPUTED, NULL,                                    \
        "file the master's pid is written to at start and removed from at exit (empty = none)")     \
+    XX(daemonize, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                                  \
+       "detach from the terminal once the ports are bound (stdio to /dev/null, log to log_file)")  \
+    XX(user, STRING, 0, 255, "unchanged", SERVER, ST_PATH, F_COMPUTED, NULL,                       \
+       "user the workers run as (the master keeps its own, to bind and reload)")                   \
+    XX(group, STRING, 0, 255, "user's group", SERVER, ST_PATH, F_COMPUTED, NULL,                   \
+       "group the workers run as")                                                                 \
+    XX(chroot, STRING, 0, 4095, "none", SERVER, ST_PATH, F_COMPUTED, NULL,                         \
+       "directory the workers are confined to (chroot) before they run user code")                 \
     XX(log_level, INT, 0, 6, "info", SERVER, ST_I64, F_LOGLEVEL, NULL,                             \
        "least severe level logged: debug, trace, info, notice, warning, error, none or 0..6")      \
     XX(log_file, STRING, 0, 4095, "stderr", SERVER, ST_PATH, F_COMPUTED, NULL,                     \

@@ -33,6 +33,9 @@ typedef struct swirl__server_settings {
     int64_t task_queue_max;           /* per task worker, default 1024 */
     char task_tmpdir[4001];           /* default /tmp */
     int64_t max_wait_time;            /* seconds 0..3600, default 3 */
+    bool daemonize;                   /* default false */
+    char user[256], group[256];       /* "" = unchanged */
+    char chroot[4096];                /* "" = none */
     char pid_file[4096];              /* "" = none */
 } swirl__server_settings_t;
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -512,6 +513,20 @@ static void worker_free(swirl__worker_t *w) {
     swirl_free(w->pkt);
 }
 
+/* chroot, group, user (in that order: each needs the privileges the next
+ * one gives up), before any user code runs in this worker. */
+static int drop_privileges(swirl_server_t *srv, int id) {
+    const swirl__server_settings_t *s = &srv->settings;
+    if (s->chroot[0] && (chroot(s->chroot) != 0 || chdir("/") != 0))
+        return swirl__error(swirl__neg_errno(), "worker %d: chroot \"%s\":", id, s->chroot);
+    if (srv->set_gid && getegid() != srv->run_gid &&
+        (setgroups(1, &srv->run_gid) != 0 || setgid(srv->run_gid) != 0))
+        return swirl__error(swirl__neg_errno(), "worker %d: group %d:", id, (int)srv->run_gid);
+    if (srv->set_uid && geteuid() != srv->run_uid && setuid(srv->run_uid) != 0)
+        return swirl__error(swirl__neg_errno(), "worker %d: user \"%s\":", id, s->user);
+    return 0;
+}
+
 int swirl__worker_run(swirl_server_t *srv, int id) {
     swirl__worker_t w = {.srv = srv, .id = id, .task = id >= srv->worker_num};
     w.base = srv->mode == SWIRL_MODE_BASE && !w.task;
@@ -563,6 +578,10 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
     swirl_signal_add(w.loop, SIGTERM, on_stop_signal, &w);
     swirl_signal_add(w.loop, SIGINT, on_stop_signal, &w);
     swirl_signal_add(w.loop, SIGRTMIN, on_reopen_signal, &w);
+    if ((rc = drop_privileges(srv, id)) < 0) {
+        swirl_log_error("%s", swirl_last_error_msg());
+        goto out_io;
+    }
 
     swirl_event_t ev = {.type = SWIRL_ON_WORKER_START, .worker_id = id};
     swirl__emit(srv, &ev);

@@ -113,12 +113,15 @@ __attribute__((unused)) static th_server_t th_start(const char *host, int port, 
     return s;
 }
 
-/* SIGTERM, wait (then SIGKILL), and make sure no process of the group is left. */
-__attribute__((unused)) static int th_stop(th_server_t *s) {
+/* Wait for the server to exit (SIGKILL after 10 s) — `signal` first if it
+ * is not 0 — and make sure no process of its group is left. Returns the
+ * exit code (128 + signal if killed). */
+__attribute__((unused)) static int th_finish(th_server_t *s, int signal) {
     int status = -1;
     if (s->pid <= 0)
         return -1;
-    kill(s->pid, SIGTERM);
+    if (signal)
+        kill(s->pid, signal);
     int code = -1;
     for (int i = 0; i < 1000; i++) {
         if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
@@ -142,6 +145,9 @@ __attribute__((unused)) static int th_stop(th_server_t *s) {
     cr_assert_not(leftovers, "server processes left behind after stop");
     return code;
 }
+
+/* SIGTERM, then as th_finish. */
+__attribute__((unused)) static int th_stop(th_server_t *s) { return th_finish(s, SIGTERM); }
 
 /* ---- blocking clients ---------------------------------------------------------------------- */
 

@@ -2,6 +2,7 @@
  * a worker killed or crashing at start, reload under load, max_request,
  * graceful shutdown with requests in flight, kill -9 of the master, the pid
  * file, log reopening, stop(worker_id). Real processes, real signals. */
+#include <pwd.h>
 #include <sys/stat.h>
 
 #include "server_harness.h"
@@ -427,7 +428,8 @@ static void shutdown_in_flight(int mode) {
     }
     cr_log_info("SIGTERM with %d requests sent: %d answered", N, answered);
     cr_assert_geq(answered, 4);
-    int code = th_stop(&s);
+    int code = th_finish(&s, 0); /* SIGTERM was sent: a second one could come after start
+                                  * returned, when the process is the caller's again */
     cr_assert_eq(code, 0, "exit code after SIGTERM: %d", code);
     struct stat st;
     cr_assert_neq(stat(pid_path, &st), 0, "the pid file is removed at exit");
@@ -507,4 +509,60 @@ Test(lifecycle, sigrtmin_reopens_the_log_file, .timeout = 30) {
     cr_assert(file_has(log_path, "shutting down", 1000), "the master writes to the new file");
     unlink(log_path);
     unlink(rotated);
+}
+
+/* ---- user, group, chroot ------------------------------------------------------------------ */
+
+static void whoami_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    char out[64];
+    int n = snprintf(out, sizeof(out), "uid %d gid %d", (int)getuid(), (int)getgid());
+    swirl_server_send(srv, ev->fd, out, (size_t)n);
+}
+
+static void whoami_configure(swirl_server_t *srv, void *arg) {
+    swirl_server_set_text(srv, "worker_num", "2");
+    swirl_server_set_text(srv, "user", (const char *)arg);
+    swirl_server_on(srv, "receive", whoami_receive, NULL);
+}
+
+Test(lifecycle, workers_run_as_the_configured_user, .timeout = 30) {
+    struct passwd *pw = getpwnam("nobody");
+    if (geteuid() != 0 || !pw) {
+        cr_skip_test("needs root and a \"nobody\" user to switch to");
+        return;
+    }
+    uid_t uid = pw->pw_uid;
+    gid_t gid = pw->pw_gid;
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, whoami_configure,
+                             "nobody");
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    th_send_all(fd, "who", 3);
+    char out[64] = {0};
+    cr_assert_gt(recv(fd, out, sizeof(out) - 1, 0), 0); /* one small reply */
+    char want[64];
+    snprintf(want, sizeof(want), "uid %d gid %d", (int)uid, (int)gid);
+    cr_assert_str_eq(out, want);
+    close(fd);
+    cr_assert_eq(th_stop(&s), 0, "the master (still root) stops everything");
+}
+
+Test(lifecycle, bad_user_group_chroot_are_clear_errors, .timeout = 10) {
+    swirl_server_t *srv;
+    cr_assert_eq(swirl_server_new(&srv, "127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP), 0);
+    swirl_server_on(srv, "receive", whoami_receive, NULL);
+    cr_assert_eq(swirl_server_set_text(srv, "user", "no-such-user-xyz"), 0);
+    cr_assert_eq(swirl_server_start(srv), SWIRL_ESETTING);
+    cr_assert(strstr(swirl_last_error_msg(), "user \"no-such-user-xyz\""), "%s",
+              swirl_last_error_msg());
+    cr_assert_eq(swirl_server_set_text(srv, "user", ""), 0);
+    cr_assert_eq(swirl_server_set_text(srv, "group", "no-such-group-xyz"), 0);
+    cr_assert_eq(swirl_server_start(srv), SWIRL_ESETTING);
+    cr_assert(strstr(swirl_last_error_msg(), "group \"no-such-group-xyz\""), "%s",
+              swirl_last_error_msg());
+    cr_assert_eq(swirl_server_set_text(srv, "group", ""), 0);
+    cr_assert_eq(swirl_server_set_text(srv, "chroot", "/no/such/dir"), 0);
+    cr_assert_eq(swirl_server_start(srv), SWIRL_ESETTING);
+    cr_assert(strstr(swirl_last_error_msg(), "chroot \"/no/such/dir\": not a directory"), "%s",
+              swirl_last_error_msg());
+    swirl_server_free(srv);
 }

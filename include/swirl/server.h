@@ -165,6 +165,16 @@ SWIRL_API int swirl_server_on(swirl_server_t *srv, const char *name, swirl_serve
 SWIRL_API int swirl_server_on_event(swirl_server_t *srv, swirl_event_type_t type,
                                     swirl_server_cb cb, void *user);
 
+/* A user process (Swoole's addProcess): after start, the manager forks a
+ * process that runs fn(srv, process_id, user) and starts it again whenever
+ * it exits (after a growing delay if it keeps exiting within a second). It
+ * dies with the manager and gets SIGTERM at shutdown (default action:
+ * exit; a process that handles SIGTERM itself is killed max_wait_time + 1 s
+ * later). Not restarted by reloads. Before start; returns the process id
+ * (0, 1, ...) or SWIRL_EBADARG / SWIRL_ESTATE. */
+typedef void (*swirl_process_fn)(swirl_server_t *srv, int process_id, void *user);
+SWIRL_API int swirl_server_add_process(swirl_server_t *srv, swirl_process_fn fn, void *user);
+
 /* Bind, fork, serve; blocks in the master until shutdown, then returns 0
  * (in every forked child it never returns: children _exit). Fails before
  * starting anything on a missing callback (receive for stream servers,

@@ -19,6 +19,7 @@
 
 #define SWIRL__MAX_REACTORS 64
 #define SWIRL__MAX_WORKERS 1024
+#define SWIRL__MAX_PROCESSES 64 /* user processes (swirl_server_add_process) */
 /* Largest packet on a reactor<->worker socket (SOCK_SEQPACKET). */
 #define SWIRL__PACKET_MAX (64 * 1024)
 
@@ -237,6 +238,11 @@ struct swirl_server {
         swirl_server_cb cb;
         void *user;
     } on[SWIRL_ON__COUNT];
+    struct {
+        swirl_process_fn fn;
+        void *user;
+    } procs[SWIRL__MAX_PROCESSES]; /* user processes, supervised by the manager */
+    int nprocs;
     bool started;
 
     /* resolved at start */

@@ -8,6 +8,7 @@
  * reloads every worker and task worker; SIGUSR2 the task workers only;
  * SIGRTMIN reopens the log file and is passed on to the workers. */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -24,10 +25,10 @@
 typedef struct {
     swirl_server_t *srv;
     swirl_loop_t *loop;
-    pid_t pids[SWIRL__MAX_WORKERS];
-    uint64_t started_ms[SWIRL__MAX_WORKERS];
-    int64_t backoff_ms[SWIRL__MAX_WORKERS];
-    int64_t respawn_timer[SWIRL__MAX_WORKERS]; /* a delayed restart, by timer id */
+    pid_t pids[SWIRL__MAX_WORKERS + SWIRL__MAX_PROCESSES];
+    uint64_t started_ms[SWIRL__MAX_WORKERS + SWIRL__MAX_PROCESSES];
+    int64_t backoff_ms[SWIRL__MAX_WORKERS + SWIRL__MAX_PROCESSES];
+    int64_t respawn_timer[SWIRL__MAX_WORKERS + SWIRL__MAX_PROCESSES]; /* a delayed restart, by timer id */
     bool stopping;
     /* reload: workers are replaced one at a time, in id order */
     bool reloading, reload_again;
@@ -36,11 +37,33 @@ typedef struct {
     int64_t reload_kill_timer;
 } manager_t;
 
-/* Workers, then task workers. */
+/* Workers, then task workers: what reloads replace. */
 static int nprocs(const manager_t *m) { return m->srv->worker_num + m->srv->task_worker_num; }
+/* ... then user processes: every child the manager keeps running. */
+static int nchildren(const manager_t *m) { return nprocs(m) + m->srv->nprocs; }
+
+/* A user process: its function, with signals at their defaults. */
+static pid_t spawn_user(swirl_server_t *srv, int k) {
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid < 0 ? swirl__neg_errno() : pid;
+    swirl__child_setup(parent);
+    sigset_t none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, NULL);
+    swirl_loop_forget(srv->loop);
+    srv->loop = NULL;
+    srv->role = SWIRL__ROLE_WORKER;
+    srv->worker_id = -1;
+    swirl__set_title("process", k);
+    srv->procs[k].fn(srv, k, srv->procs[k].user);
+    _exit(0);
+}
 
 static void spawn(manager_t *m, int id) {
-    pid_t pid = swirl__worker_spawn(m->srv, id);
+    pid_t pid = id >= nprocs(m) ? spawn_user(m->srv, id - nprocs(m))
+                                : swirl__worker_spawn(m->srv, id);
     if (pid < 0) {
         swirl_log_error("manager: fork of worker %d: %s", id, swirl_strerror(pid));
         m->pids[id] = 0;
@@ -52,7 +75,7 @@ static void spawn(manager_t *m, int id) {
 
 static void on_respawn(swirl_loop_t *loop, int64_t tid, void *user) {
     manager_t *m = user;
-    for (int id = 0; id < nprocs(m); id++)
+    for (int id = 0; id < nchildren(m); id++)
         if (m->respawn_timer[id] == tid) {
             m->respawn_timer[id] = 0;
             if (!m->stopping && m->pids[id] == 0)
@@ -130,7 +153,7 @@ static void reap(manager_t *m) {
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         int id = -1;
-        for (int i = 0; i < nprocs(m); i++)
+        for (int i = 0; i < nchildren(m); i++)
             if (m->pids[i] == pid)
                 id = i;
         if (id < 0)
@@ -142,7 +165,13 @@ static void reap(manager_t *m) {
         int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
         bool failed = code != 0 || sig != 0;
         bool reloaded = m->reloading && id == m->reload_id;
-        if (failed) {
+        bool user = id >= nprocs(m);
+        if (user) {
+            swirl_log_info("manager: user process %d (pid %d) exited (exit code %d, signal %d); "
+                           "restarting it",
+                           id - nprocs(m), (int)pid, code, sig);
+            failed = true; /* a user process is meant to run for ever: back off if it does not */
+        } else if (failed) {
             swirl_log_warning("manager: worker %d (pid %d) died (exit code %d, signal %d); "
                               "replacing it",
                               id, (int)pid, code, sig);
@@ -200,14 +229,14 @@ static void on_signal(swirl_loop_t *loop, int signo, void *user) {
 /* Every worker finishes its work (max_wait_time), then is killed. */
 static void stop_workers(manager_t *m) {
     m->stopping = true;
-    for (int i = 0; i < nprocs(m); i++)
+    for (int i = 0; i < nchildren(m); i++)
         if (m->pids[i] > 0)
             kill(m->pids[i], SIGTERM);
     uint64_t deadline =
         swirl_clock_ms() + (uint64_t)m->srv->settings.max_wait_time * 1000u + KILL_GRACE_MS;
     for (;;) {
         int left = 0, status;
-        for (int i = 0; i < nprocs(m); i++) {
+        for (int i = 0; i < nchildren(m); i++) {
             if (m->pids[i] > 0 && waitpid(m->pids[i], &status, WNOHANG) == m->pids[i])
                 m->pids[i] = 0;
             left += m->pids[i] > 0;
@@ -215,9 +244,9 @@ static void stop_workers(manager_t *m) {
         if (left == 0)
             return;
         if (swirl_clock_ms() > deadline) {
-            for (int i = 0; i < nprocs(m); i++)
+            for (int i = 0; i < nchildren(m); i++)
                 if (m->pids[i] > 0) {
-                    swirl_log_warning("manager: worker %d (pid %d) did not stop within "
+                    swirl_log_warning("manager: child %d (pid %d) did not stop within "
                                       "max_wait_time (%llds); killing it",
                                       i, (int)m->pids[i],
                                       (long long)m->srv->settings.max_wait_time);
@@ -246,7 +275,7 @@ int swirl__manager_run(swirl_server_t *srv) {
         swirl_signal_add(m.loop, sigs[i], on_signal, &m);
     swirl_event_t ev = {.type = SWIRL_ON_MANAGER_START};
     swirl__emit(srv, &ev);
-    for (int i = 0; i < srv->worker_num + srv->task_worker_num; i++)
+    for (int i = 0; i < nchildren(&m); i++)
         spawn(&m, i);
     if (srv->mode == SWIRL_MODE_BASE) {
         ev = (swirl_event_t){.type = SWIRL_ON_START};

@@ -477,7 +477,7 @@ int swirl_server_start(swirl_server_t *srv) {
         goto out;
     if (srv->mode == SWIRL_MODE_PROCESS) {
         rc = swirl__process_mode_run(srv);
-    } else if (srv->worker_num == 1 && srv->task_worker_num == 0) {
+    } else if (srv->worker_num == 1 && srv->task_worker_num == 0 && srv->nprocs == 0) {
         /* one worker, no manager: this process is the worker */
         swirl_event_t ev = {.type = SWIRL_ON_START};
         swirl__emit(srv, &ev);
@@ -510,6 +510,19 @@ int swirl_server_shutdown(swirl_server_t *srv) {
      * down gracefully on SIGTERM */
     return kill(srv->master_pid, SIGTERM) == 0 ? 0
                                                : swirl__error(swirl__neg_errno(), "shutdown: kill:");
+}
+
+int swirl_server_add_process(swirl_server_t *srv, swirl_process_fn fn, void *user) {
+    if (!fn)
+        return swirl__error(SWIRL_EBADARG, "add_process: no function");
+    if (srv->started)
+        return swirl__error(SWIRL_ESTATE, "add_process: the server is already started");
+    if (srv->nprocs >= SWIRL__MAX_PROCESSES)
+        return swirl__error(SWIRL_EBADARG, "add_process: at most %d user processes",
+                            SWIRL__MAX_PROCESSES);
+    srv->procs[srv->nprocs].fn = fn;
+    srv->procs[srv->nprocs].user = user;
+    return srv->nprocs++;
 }
 
 int swirl_server_reload(swirl_server_t *srv, bool task_workers_only) {

@@ -566,3 +566,60 @@ Test(lifecycle, bad_user_group_chroot_are_clear_errors, .timeout = 10) {
               swirl_last_error_msg());
     swirl_server_free(srv);
 }
+
+/* ---- user processes ------------------------------------------------------------------------ */
+
+static void proc_forever(swirl_server_t *srv, int id, void *user) {
+    th_record("proc %d %d", id, (int)getpid());
+    for (;;)
+        pause(); /* SIGTERM (default action) ends it */
+}
+
+static void proc_brief(swirl_server_t *srv, int id, void *user) {
+    th_record("brief %d %d", id, (int)getpid());
+}
+
+static void procs_configure(swirl_server_t *srv, void *arg) {
+    lc_cfg_t *c = arg;
+    lc_configure(srv, c);
+    if (swirl_server_add_process(srv, proc_forever, NULL) != 0 ||
+        swirl_server_add_process(srv, proc_brief, NULL) != 1)
+        _exit(7);
+}
+
+Test(lifecycle, user_processes_are_supervised, .timeout = 30) {
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 1, .crash_worker = -1};
+    th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, procs_configure, &cfg);
+    cr_assert(wait_lines(&s, "proc 0 ", 1, 5000), "the user process did not start");
+    char *log = th_read_log(&s);
+    int pid = 0;
+    sscanf(strstr(log, "proc 0 "), "proc 0 %d", &pid);
+    free(log);
+    cr_assert_gt(pid, 0);
+    cr_assert_eq(kill(pid, SIGKILL), 0);
+    cr_assert(wait_lines(&s, "proc 0 ", 2, 5000), "the killed user process was not restarted");
+    usleep(2000 * 1000);
+    int brief = count_lines(&s, "brief 1 ");
+    /* exits at once every time: restarted, with back-off (0.1, 0.2, 0.4, 0.8 s...) */
+    cr_assert_geq(brief, 2, "not restarted: %d runs", brief);
+    cr_assert_leq(brief, 8, "restart storm: %d runs in 2 s", brief);
+    /* the server serves meanwhile */
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    th_send_all(fd, "hello", 5);
+    char b[5];
+    th_recv_exact(fd, b, 5);
+    close(fd);
+    cr_assert_eq(th_stop(&s), 0, "stops, user processes included (none left behind)");
+}
+
+Test(lifecycle, add_process_bad_calls, .timeout = 10) {
+    swirl_server_t *srv;
+    cr_assert_eq(swirl_server_new(&srv, "127.0.0.1", 0, SWIRL_MODE_BASE, SWIRL_SOCK_TCP), 0);
+    cr_assert_eq(swirl_server_add_process(srv, NULL, NULL), SWIRL_EBADARG);
+    cr_assert(strstr(swirl_last_error_msg(), "add_process: no function"));
+    for (int i = 0; i < 64; i++)
+        cr_assert_eq(swirl_server_add_process(srv, proc_brief, NULL), i);
+    cr_assert_eq(swirl_server_add_process(srv, proc_brief, NULL), SWIRL_EBADARG);
+    cr_assert(strstr(swirl_last_error_msg(), "at most 64"), "%s", swirl_last_error_msg());
+    swirl_server_free(srv);
+}

@@ -247,8 +247,9 @@ typedef struct {
     int status; /* 1 waiting, 0 done, <0 error */
 } waited_t;
 
-/* Scan one mailbox packet for FINISH messages of the tasks waited for. */
-static int take_results(const char *pkt, size_t n, waited_t *wt, size_t nw) {
+/* Scan one mailbox packet for FINISH messages of the tasks waited for;
+ * each one taken is marked (type 0) so the loop skips it later. */
+static int take_results(char *pkt, size_t n, waited_t *wt, size_t nw) {
     int found = 0;
     size_t off = 0;
     while (off + sizeof(swirl__msg_t) <= n) {
@@ -267,11 +268,9 @@ static int take_results(const char *pkt, size_t n, waited_t *wt, size_t nw) {
                                                     : swirl_buf_append(wt[i].out, p, h.len);
                 wt[i].status = rc < 0 ? rc : 0;
                 found++;
-                /* the loop will see this message again (the packet is kept):
-                 * mark it handled */
                 swirl__msg_t done = h;
                 done.type = 0;
-                memcpy((char *)pkt + off - h.len - sizeof(h), &done, sizeof(done));
+                memcpy(pkt + off - h.len - sizeof(h), &done, sizeof(done));
             }
     }
     return found;

@@ -362,5 +362,12 @@ Test(tasks, bad_configurations_are_clear_errors, .timeout = 10) {
     /* outside a worker, the task methods refuse */
     cr_assert_eq(swirl_server_task(srv, "x", 1, -1), SWIRL_ESTATE);
     cr_assert_eq(swirl_server_finish(srv, "x", 1), SWIRL_ESTATE);
+    swirl_buf_t res = {0};
+    cr_assert_eq(swirl_server_taskwait(srv, "x", 1, 1.0, -1, &res), SWIRL_ESTATE);
+    /* and the process-control calls of a server that is not running */
+    cr_assert_eq(swirl_server_worker_requests(srv, 0), SWIRL_ESTATE);
+    cr_assert_eq(swirl_server_reload(srv, false), SWIRL_ESTATE);
+    cr_assert(strstr(swirl_last_error_msg(), "not running"), "%s", swirl_last_error_msg());
+    cr_assert_eq(swirl_server_stop_worker(srv, 0), SWIRL_ESTATE);
     swirl_server_free(srv);
 }

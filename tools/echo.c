@@ -121,7 +121,7 @@ static int set(swirl_server_t *srv, const char *key, const char *text) {
 int swirl_cli_echo(int argc, char **argv) {
     echo_opts_t o = {.host = "127.0.0.1", .port = 9501, .mode = SWIRL_MODE_PROCESS,
                      .framing = "none"};
-    const char *workers = NULL, *reactors = NULL, *port_text = "9501";
+    const char *workers = NULL, *reactors = NULL;
     static const struct option opts[] = {
         {"host", required_argument, NULL, 'h'},  {"port", required_argument, NULL, 'p'},
         {"mode", required_argument, NULL, 'm'},  {"workers", required_argument, NULL, 'w'},
@@ -154,7 +154,6 @@ int swirl_cli_echo(int argc, char **argv) {
                 return 2;
             }
             o.port = (int)v;
-            port_text = optarg;
             break;
         }
         case 'm':
@@ -215,7 +214,6 @@ int swirl_cli_echo(int argc, char **argv) {
             return 2;
         }
     }
-    (void)port_text;
     if (optind < argc) {
         fprintf(stderr, "swirl echo: unexpected argument \"%s\"\n", argv[optind]);
         usage(stderr);

@@ -232,4 +232,30 @@ __attribute__((unused)) static char *th_read_log(const th_server_t *s) {
     return buf;
 }
 
+/* How many lines of the event log start with `prefix`. */
+__attribute__((unused)) static int th_count_lines(const th_server_t *s, const char *prefix) {
+    char *log = th_read_log(s);
+    int n = 0;
+    size_t len = strlen(prefix);
+    for (char *p = log; p && *p;) {
+        if (strncmp(p, prefix, len) == 0)
+            n++;
+        char *nl = strchr(p, '\n');
+        p = nl ? nl + 1 : NULL;
+    }
+    free(log);
+    return n;
+}
+
+/* Wait up to `ms` for `count` lines starting with `prefix`. */
+__attribute__((unused)) static bool th_wait_lines(const th_server_t *s, const char *prefix,
+                                                  int count, int ms) {
+    for (int i = 0; i < ms / 10; i++) {
+        if (th_count_lines(s, prefix) >= count)
+            return true;
+        usleep(10000);
+    }
+    return th_count_lines(s, prefix) >= count;
+}
+
 #endif

@@ -11,72 +11,7 @@
 #include <swirl/swirl.h>
 #include <unistd.h>
 
-#include "testutil.h"
-
-typedef struct {
-    pid_t pid;
-    int out; /* child's stdout */
-    int err; /* child's stderr */
-} child_t;
-
-static child_t spawn(const char *bin, char *const argv[]) {
-    int o[2], e[2];
-    cr_assert_eq(pipe2(o, O_CLOEXEC), 0);
-    cr_assert_eq(pipe2(e, O_CLOEXEC), 0);
-    pid_t pid = fork();
-    if (pid == 0) { /* no Criterion calls in the child: it would report as a stranger */
-        dup2(o[1], 1);
-        dup2(e[1], 2);
-        execv(bin, argv);
-        _exit(127);
-    }
-    cr_assert_geq(pid, 0);
-    close(o[1]);
-    close(e[1]);
-    return (child_t){pid, o[0], e[0]};
-}
-
-/* Read from fd until `needle` shows up, EOF, or `timeout_ms` of silence. */
-static void read_until(int fd, char *buf, size_t size, const char *needle, int timeout_ms) {
-    size_t n = 0;
-    buf[0] = 0;
-    while (n < size - 1 && !(needle && strstr(buf, needle))) {
-        struct pollfd p = {fd, POLLIN, 0};
-        if (poll(&p, 1, timeout_ms) <= 0)
-            break;
-        ssize_t r = read(fd, buf + n, size - 1 - n);
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-        buf[n] = 0;
-    }
-}
-
-static int wait_exit(child_t *c, int timeout_ms) {
-    int status = 0;
-    for (int i = 0; i < timeout_ms / 10; i++) {
-        pid_t r = waitpid(c->pid, &status, WNOHANG);
-        if (r == c->pid) {
-            c->pid = -1;
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        }
-        usleep(10000);
-    }
-    kill(c->pid, SIGKILL);
-    waitpid(c->pid, &status, 0);
-    c->pid = -1;
-    return -1;
-}
-
-static void reap(child_t *c) {
-    if (c->pid > 0) {
-        kill(c->pid, SIGKILL);
-        waitpid(c->pid, NULL, 0);
-        c->pid = -1;
-    }
-    close(c->out);
-    close(c->err);
-}
+#include "cli_harness.h"
 
 static int start_reference(child_t *c) {
     char *argv[] = {"bench_reference_echo", "0", NULL};

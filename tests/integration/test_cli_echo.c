@@ -13,77 +13,12 @@
 #include <swirl/swirl.h>
 #include <unistd.h>
 
-#include "testutil.h"
-
-typedef struct {
-    pid_t pid;
-    int out; /* child's stdout */
-    int err; /* child's stderr */
-} child_t;
-
-static child_t spawn(char *const argv[]) {
-    int o[2], e[2];
-    cr_assert_eq(pipe2(o, O_CLOEXEC), 0);
-    cr_assert_eq(pipe2(e, O_CLOEXEC), 0);
-    pid_t pid = fork();
-    if (pid == 0) { /* no Criterion calls in the child: it would report as a stranger */
-        dup2(o[1], 1);
-        dup2(e[1], 2);
-        execv(SWIRL_BIN, argv);
-        _exit(127);
-    }
-    cr_assert_geq(pid, 0);
-    close(o[1]);
-    close(e[1]);
-    return (child_t){pid, o[0], e[0]};
-}
-
-/* Read from fd until `needle` shows up (or EOF / 5 s). */
-static void read_until(int fd, char *buf, size_t size, const char *needle) {
-    size_t n = 0;
-    buf[0] = 0;
-    while (n < size - 1 && !strstr(buf, needle)) {
-        struct pollfd p = {fd, POLLIN, 0};
-        if (poll(&p, 1, 5000) <= 0)
-            break;
-        ssize_t r = read(fd, buf + n, size - 1 - n);
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-        buf[n] = 0;
-    }
-}
-
-static int wait_exit(child_t *c) {
-    int status = 0;
-    for (int i = 0; i < 500; i++) { /* 5 s, then it is killed */
-        pid_t r = waitpid(c->pid, &status, WNOHANG);
-        if (r == c->pid) {
-            c->pid = -1;
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        }
-        usleep(10000);
-    }
-    kill(c->pid, SIGKILL);
-    waitpid(c->pid, &status, 0);
-    c->pid = -1;
-    return -1;
-}
-
-static void reap(child_t *c) {
-    if (c->pid > 0) {
-        kill(c->pid, SIGKILL);
-        waitpid(c->pid, NULL, 0);
-        c->pid = -1;
-    }
-    close(c->out);
-    close(c->err);
-}
+#include "cli_harness.h"
 
 static int start_echo_argv(child_t *c, char *const argv[]) {
-    *c = spawn(argv);
+    *c = spawn(SWIRL_BIN, argv);
     char line[256];
-    read_until(c->out, line, sizeof(line), "\n");
+    read_until(c->out, line, sizeof(line), "\n", 5000);
     char *p = strstr(line, "listening on 127.0.0.1:");
     cr_assert_not_null(p, "no listening line, got \"%s\"", line);
     return atoi(p + strlen("listening on 127.0.0.1:"));
@@ -136,7 +71,7 @@ Test(cli_echo, echoes_and_stops_cleanly_on_sigterm, .timeout = 30) {
     for (int i = 0; i < 20; i++)
         roundtrip(port, "again", 5);
     cr_assert_eq(kill(c.pid, SIGTERM), 0);
-    cr_assert_eq(wait_exit(&c), 0, "exit code after SIGTERM");
+    cr_assert_eq(wait_exit(&c, 5000), 0, "exit code after SIGTERM");
     reap(&c);
 }
 
@@ -146,17 +81,17 @@ Test(cli_echo, port_in_use_is_a_clear_error, .timeout = 30) {
     char portstr[16];
     snprintf(portstr, sizeof(portstr), "%d", port);
     char *argv[] = {"swirl", "echo", "--port", portstr, NULL};
-    child_t b = spawn(argv);
+    child_t b = spawn(SWIRL_BIN, argv);
     char err[512];
-    read_until(b.err, err, sizeof(err), "\n");
-    cr_assert_eq(wait_exit(&b), 1);
+    read_until(b.err, err, sizeof(err), "\n", 5000);
+    cr_assert_eq(wait_exit(&b, 5000), 1);
     char want[64];
     snprintf(want, sizeof(want), "127.0.0.1:%d", port);
     cr_assert(strstr(err, want), "message names the address: %s", err);
     cr_assert(strstr(err, "in use"), "message says why: %s", err);
     reap(&b);
     kill(a.pid, SIGINT);
-    cr_assert_eq(wait_exit(&a), 0, "SIGINT stops it cleanly too");
+    cr_assert_eq(wait_exit(&a, 5000), 0, "SIGINT stops it cleanly too");
     reap(&a);
 }
 
@@ -175,7 +110,7 @@ Test(cli_echo, task_workers_carry_every_message, .timeout = 60) {
     for (int i = 0; i < 120; i++) /* workers rotate (max_request 50) on the way */
         roundtrip(port, "again", 5);
     cr_assert_eq(kill(c.pid, SIGTERM), 0);
-    cr_assert_eq(wait_exit(&c), 0);
+    cr_assert_eq(wait_exit(&c, 5000), 0);
     reap(&c);
 }
 
@@ -213,8 +148,8 @@ Test(cli_echo, daemonize_pid_file_log_file_and_signals, .timeout = 60) {
     snprintf(port_text, sizeof(port_text), "%d", port);
     char *argv[] = {"swirl", "echo", "--port", port_text, "--workers", "2", "--daemonize",
                     "--pid-file", pid_path, "--log-file", log_path, NULL};
-    child_t c = spawn(argv);
-    cr_assert_eq(wait_exit(&c), 0, "the command returns once the daemon runs");
+    child_t c = spawn(SWIRL_BIN, argv);
+    cr_assert_eq(wait_exit(&c, 5000), 0, "the command returns once the daemon runs");
     reap(&c);
     pid_t pid = 0;
     for (int i = 0; i < 500 && !(pid = read_pid(pid_path)); i++)
@@ -249,10 +184,10 @@ Test(cli_echo, daemonize_pid_file_log_file_and_signals, .timeout = 60) {
 }
 
 static void expect_usage_error(char *const argv[], int code, const char *needle) {
-    child_t c = spawn(argv);
+    child_t c = spawn(SWIRL_BIN, argv);
     char err[1024];
-    read_until(c.err, err, sizeof(err), needle);
-    cr_assert_eq(wait_exit(&c), code);
+    read_until(c.err, err, sizeof(err), needle, 5000);
+    cr_assert_eq(wait_exit(&c, 5000), code);
     cr_assert(strstr(err, needle), "stderr lacks \"%s\": %s", needle, err);
     reap(&c);
 }
@@ -276,10 +211,10 @@ Test(cli_echo, bad_options_are_clear_errors, .timeout = 30) {
 }
 
 Test(cli_echo, version_prints_version_and_backend, .timeout = 10) {
-    child_t c = spawn((char *[]){"swirl", "version", NULL});
+    child_t c = spawn(SWIRL_BIN, (char *[]){"swirl", "version", NULL});
     char out[256];
-    read_until(c.out, out, sizeof(out), "\n");
-    cr_assert_eq(wait_exit(&c), 0);
+    read_until(c.out, out, sizeof(out), "\n", 5000);
+    cr_assert_eq(wait_exit(&c, 5000), 0);
     cr_assert(strstr(out, "swirl " SWIRL_VERSION_STRING), "%s", out);
     cr_assert(strstr(out, "epoll"), "%s", out);
     reap(&c);

@@ -85,21 +85,6 @@ static void lc_configure(swirl_server_t *srv, void *arg) {
 
 /* ---- reading the event log ------------------------------------------------------------- */
 
-/* How many lines start with `prefix`. */
-static int count_lines(const th_server_t *s, const char *prefix) {
-    char *log = th_read_log(s);
-    int n = 0;
-    size_t len = strlen(prefix);
-    for (char *p = log; p && *p;) {
-        if (strncmp(p, prefix, len) == 0)
-            n++;
-        char *nl = strchr(p, '\n');
-        p = nl ? nl + 1 : NULL;
-    }
-    free(log);
-    return n;
-}
-
 /* The pids that ran worker `id`, in order; returns how many (up to max). */
 static int worker_pids(const th_server_t *s, int id, int *pids, int max) {
     char *log = th_read_log(s);
@@ -113,16 +98,6 @@ static int worker_pids(const th_server_t *s, int id, int *pids, int max) {
     }
     free(log);
     return n;
-}
-
-/* Wait up to `ms` for `prefix` to appear `count` times. */
-static bool wait_lines(const th_server_t *s, const char *prefix, int count, int ms) {
-    for (int i = 0; i < ms / 10; i++) {
-        if (count_lines(s, prefix) >= count)
-            return true;
-        usleep(10000);
-    }
-    return count_lines(s, prefix) >= count;
 }
 
 /* ---- clients that keep requests going -------------------------------------------------- */
@@ -223,7 +198,7 @@ static void lc_load_close(lc_load_t *l) {
 Test(lifecycle, killed_worker_is_replaced_and_reported, .timeout = 60) {
     lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 2, .crash_worker = -1};
     th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
-    cr_assert(wait_lines(&s, "workerstart", 2, 5000));
+    cr_assert(th_wait_lines(&s, "workerstart", 2, 5000));
     lc_load_t l;
     lc_load_open(&l, 4, s.port);
     lc_load_run(&l, 100, 0, NULL, NULL);
@@ -231,11 +206,11 @@ Test(lifecycle, killed_worker_is_replaced_and_reported, .timeout = 60) {
     cr_assert_eq(worker_pids(&s, 0, pids, 8), 1);
     cr_assert_eq(kill(pids[0], SIGKILL), 0);
     uint64_t t0 = swirl_clock_ms();
-    cr_assert(wait_lines(&s, "workerstart 0 ", 2, 5000), "worker 0 was not replaced");
+    cr_assert(th_wait_lines(&s, "workerstart 0 ", 2, 5000), "worker 0 was not replaced");
     uint64_t took = swirl_clock_ms() - t0;
     char want[64];
     snprintf(want, sizeof(want), "workererror 0 %d 0 9", pids[0]);
-    cr_assert(wait_lines(&s, want, 1, 2000), "workerError did not report pid %d, signal 9",
+    cr_assert(th_wait_lines(&s, want, 1, 2000), "workerError did not report pid %d, signal 9",
               pids[0]);
     cr_log_info("worker 0 replaced %llu ms after kill -9", (unsigned long long)took);
     /* the connections (held by the reactor) go on */
@@ -249,11 +224,11 @@ Test(lifecycle, worker_crashing_at_start_is_restarted_with_backoff, .timeout = 6
     lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 2, .crash_worker = 1};
     th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
     usleep(3000 * 1000);
-    int starts = count_lines(&s, "workerstart 1 ");
+    int starts = th_count_lines(&s, "workerstart 1 ");
     /* back-off 0.1, 0.2, 0.4, 0.8, 1.6 s: about 5 starts in 3 s, not thousands */
     cr_assert_geq(starts, 3, "worker 1 was not restarted (%d starts)", starts);
     cr_assert_leq(starts, 8, "fork storm: %d starts of a crashing worker in 3 s", starts);
-    cr_assert_geq(count_lines(&s, "workererror 1 "), starts - 1);
+    cr_assert_geq(th_count_lines(&s, "workererror 1 "), starts - 1);
     /* the other worker serves meanwhile (dispatch by connection: try a few) */
     int served = 0;
     for (int i = 0; i < 8; i++) {
@@ -276,7 +251,7 @@ static void send_usr1(void *arg) { kill(*(pid_t *)arg, SIGUSR1); }
 Test(lifecycle, reload_under_load_loses_nothing, .timeout = 120) {
     lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 3, .reactors = 2, .crash_worker = -1};
     th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
-    cr_assert(wait_lines(&s, "workerstart", 3, 5000));
+    cr_assert(th_wait_lines(&s, "workerstart", 3, 5000));
     lc_load_t l;
     lc_load_open(&l, 20, s.port);
     /* ten SIGUSR1, one every 200 ms, while 20 clients keep sending */
@@ -293,9 +268,9 @@ Test(lifecycle, reload_under_load_loses_nothing, .timeout = 120) {
         for (int k = 1; k < n; k++)
             cr_assert_neq(pids[k], pids[0], "worker %d: same pid after reload", id);
     }
-    cr_assert_eq(count_lines(&s, "workererror"), 0, "a reload is not an error");
-    cr_assert_geq(count_lines(&s, "workerexit"), 3, "workerExit runs on reload");
-    cr_assert_eq(count_lines(&s, "sendfail"), 0);
+    cr_assert_eq(th_count_lines(&s, "workererror"), 0, "a reload is not an error");
+    cr_assert_geq(th_count_lines(&s, "workerexit"), 3, "workerExit runs on reload");
+    cr_assert_eq(th_count_lines(&s, "sendfail"), 0);
     lc_load_close(&l);
     cr_assert_eq(th_stop(&s), 0);
 }
@@ -309,9 +284,9 @@ Test(lifecycle, max_request_rotates_workers_without_loss, .timeout = 120) {
     while (l.sent < 1200)
         lc_load_run(&l, 200, 0, NULL, NULL);
     cr_assert_eq(l.answered, l.sent);
-    int starts = count_lines(&s, "workerstart");
+    int starts = th_count_lines(&s, "workerstart");
     cr_assert_geq(starts, 2 + 1200 / 100 - 2, "workers did not rotate: %d starts", starts);
-    cr_assert_eq(count_lines(&s, "workererror"), 0);
+    cr_assert_eq(th_count_lines(&s, "workererror"), 0);
     lc_load_close(&l);
     cr_assert_eq(th_stop(&s), 0);
 }
@@ -319,7 +294,7 @@ Test(lifecycle, max_request_rotates_workers_without_loss, .timeout = 120) {
 Test(lifecycle, reload_in_base_mode_replaces_workers, .timeout = 60) {
     lc_cfg_t cfg = {.mode = SWIRL_MODE_BASE, .workers = 2, .crash_worker = -1};
     th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
-    cr_assert(wait_lines(&s, "workerstart", 2, 5000));
+    cr_assert(th_wait_lines(&s, "workerstart", 2, 5000));
     int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
     th_send_all(fd, "reload", 6);
     char b[8];
@@ -327,8 +302,8 @@ Test(lifecycle, reload_in_base_mode_replaces_workers, .timeout = 60) {
     cr_assert_eq(memcmp(b, "reloaded", 8), 0);
     cr_assert(th_closed_by_peer(fd), "BASE mode: the reloaded worker closes its connections");
     close(fd);
-    cr_assert(wait_lines(&s, "workerstart", 4, 5000), "both workers replaced");
-    cr_assert(wait_lines(&s, "reload rc 0", 1, 1000));
+    cr_assert(th_wait_lines(&s, "workerstart", 4, 5000), "both workers replaced");
+    cr_assert(th_wait_lines(&s, "reload rc 0", 1, 1000));
     /* and the new ones serve */
     fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
     th_send_all(fd, "hello", 5);
@@ -340,13 +315,13 @@ Test(lifecycle, reload_in_base_mode_replaces_workers, .timeout = 60) {
 Test(lifecycle, stop_worker_restarts_one_and_bad_calls_are_errors, .timeout = 60) {
     lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 2, .crash_worker = -1};
     th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
-    cr_assert(wait_lines(&s, "workerstart", 2, 5000));
+    cr_assert(th_wait_lines(&s, "workerstart", 2, 5000));
     int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
     th_send_all(fd, "stopme", 6);
     char b[8];
     th_recv_exact(fd, b, 8);
-    cr_assert(wait_lines(&s, "workerstart", 3, 5000), "a new worker started");
-    cr_assert(wait_lines(&s, "stop99 rc", 1, 1000));
+    cr_assert(th_wait_lines(&s, "workerstart", 3, 5000), "a new worker started");
+    cr_assert(th_wait_lines(&s, "stop99 rc", 1, 1000));
     char *log = th_read_log(&s);
     cr_assert(strstr(log, "stopme") && strstr(log, " rc 0"), "%s", log);
     cr_assert(strstr(log, "stop worker 99: expected 0..1"), "%s", log);
@@ -366,7 +341,7 @@ Test(lifecycle, reload_without_manager_is_a_clear_error, .timeout = 30) {
     char b[8];
     th_recv_exact(fd, b, 8);
     close(fd);
-    cr_assert(wait_lines(&s, "reload rc", 1, 2000));
+    cr_assert(th_wait_lines(&s, "reload rc", 1, 2000));
     char *log = th_read_log(&s);
     cr_assert(strstr(log, "no manager process"), "%s", log);
     free(log);
@@ -399,7 +374,7 @@ static void shutdown_in_flight(int mode) {
     }
     /* every worker is busy with one; the rest wait in the server (or, on a
      * very slow machine, still in the kernel: those are not in flight) */
-    cr_assert(wait_lines(&s, "recv ", 4, 10000));
+    cr_assert(th_wait_lines(&s, "recv ", 4, 10000));
     usleep(100000);
     cr_assert_eq(kill(s.pid, SIGTERM), 0);
     int answered = 0;
@@ -450,7 +425,7 @@ Test(lifecycle, kill9_of_the_master_leaves_no_process, .timeout = 30) {
     cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
     lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 3, .crash_worker = -1};
     th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
-    cr_assert(wait_lines(&s, "workerstart", 3, 5000));
+    cr_assert(th_wait_lines(&s, "workerstart", 3, 5000));
     pid_t pgid = s.pid;
     cr_assert_eq(kill(s.pid, SIGKILL), 0);
     uint64_t t0 = swirl_clock_ms();
@@ -494,7 +469,7 @@ Test(lifecycle, sigrtmin_reopens_the_log_file, .timeout = 30) {
     lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 2, .crash_worker = -1,
                     .settings = {{"log_file", log_path}}};
     th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
-    cr_assert(wait_lines(&s, "workerstart", 2, 5000));
+    cr_assert(th_wait_lines(&s, "workerstart", 2, 5000));
     cr_assert_eq(rename(log_path, rotated), 0); /* what logrotate does */
     cr_assert_eq(kill(s.pid, SIGRTMIN), 0);
     struct stat st;
@@ -590,16 +565,16 @@ static void procs_configure(swirl_server_t *srv, void *arg) {
 Test(lifecycle, user_processes_are_supervised, .timeout = 30) {
     lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 1, .crash_worker = -1};
     th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, procs_configure, &cfg);
-    cr_assert(wait_lines(&s, "proc 0 ", 1, 5000), "the user process did not start");
+    cr_assert(th_wait_lines(&s, "proc 0 ", 1, 5000), "the user process did not start");
     char *log = th_read_log(&s);
     int pid = 0;
     sscanf(strstr(log, "proc 0 "), "proc 0 %d", &pid);
     free(log);
     cr_assert_gt(pid, 0);
     cr_assert_eq(kill(pid, SIGKILL), 0);
-    cr_assert(wait_lines(&s, "proc 0 ", 2, 5000), "the killed user process was not restarted");
+    cr_assert(th_wait_lines(&s, "proc 0 ", 2, 5000), "the killed user process was not restarted");
     usleep(2000 * 1000);
-    int brief = count_lines(&s, "brief 1 ");
+    int brief = th_count_lines(&s, "brief 1 ");
     /* exits at once every time: restarted, with back-off (0.1, 0.2, 0.4, 0.8 s...) */
     cr_assert_geq(brief, 2, "not restarted: %d runs", brief);
     cr_assert_leq(brief, 8, "restart storm: %d runs in 2 s", brief);

@@ -917,15 +917,10 @@ static void configure_reuse(swirl_server_t *srv, void *arg) {
 Test(server_more, base_reuse_port_spreads_connections, .timeout = 30) {
     th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_BASE, SWIRL_SOCK_TCP, configure_reuse, NULL);
     /* each worker opens its own socket before its workerStart: wait for all three */
-    for (int i = 0; i < 500; i++) {
-        char *log = th_read_log(&s);
-        int n = 0;
-        for (char *p = log; (p = strstr(p, "workerstart")); p++)
-            n++;
-        free(log);
-        if (n >= 3)
-            break;
-        usleep(10000);
+    for (int id = 0; id < 3; id++) {
+        char prefix[32];
+        snprintf(prefix, sizeof(prefix), "%d workerstart", id);
+        cr_assert(th_wait_lines(&s, prefix, 1, 5000), "worker %d did not start", id);
     }
     bool seen[3] = {false, false, false};
     for (int i = 0; i < 60; i++) {

@@ -302,30 +302,15 @@ Test(tasks, sigusr2_reloads_only_task_workers, .init = tk_setup, .fini = tk_tear
      .timeout = 30) {
     tk_cfg_t cfg = {.workers = 2, .tasks = 2};
     th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, tk_configure, &cfg);
-    for (int i = 0; i < 200; i++) {
-        char *log = th_read_log(&s);
-        int n = 0;
-        for (char *p = log; (p = strstr(p, "workerstart")); p++)
-            n++;
-        free(log);
-        if (n >= 4)
-            break;
-        usleep(10000);
-    }
+    cr_assert(th_wait_lines(&s, "workerstart", 4, 2000));
     cr_assert_eq(kill(s.pid, SIGUSR2), 0);
-    int starts[4] = {0};
-    for (int i = 0; i < 300; i++) {
-        char *log = th_read_log(&s);
-        memset(starts, 0, sizeof(starts));
-        for (char *p = log; (p = strstr(p, "workerstart ")); p++) {
-            int id = atoi(p + 12);
-            if (id >= 0 && id < 4)
-                starts[id]++;
-        }
-        free(log);
-        if (starts[2] >= 2 && starts[3] >= 2)
-            break;
-        usleep(10000);
+    cr_assert(th_wait_lines(&s, "workerstart 2 ", 2, 3000) &&
+              th_wait_lines(&s, "workerstart 3 ", 2, 3000));
+    int starts[4];
+    for (int id = 0; id < 4; id++) {
+        char prefix[32];
+        snprintf(prefix, sizeof(prefix), "workerstart %d ", id);
+        starts[id] = th_count_lines(&s, prefix);
     }
     cr_assert_eq(starts[0], 1, "worker 0 untouched");
     cr_assert_eq(starts[1], 1, "worker 1 untouched");

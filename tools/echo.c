@@ -17,6 +17,7 @@ typedef struct {
     int mode;
     const char *framing;
     int task_workers;
+    bool competing; /* task_ipc_mode 3 */
 } echo_opts_t;
 
 static void on_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
@@ -39,9 +40,11 @@ static void on_receive_task(swirl_server_t *srv, const swirl_event_t *ev, void *
     }
     memcpy(buf, &ev->fd, 8);
     memcpy(buf + 8, ev->data, ev->len);
-    /* one task worker per connection: its results come back in order */
+    /* one task worker per connection: its results come back in order
+     * (task_ipc_mode 3 cannot choose: the task workers compete, and the
+     * order holds only for a client that waits for each echo) */
     const echo_opts_t *o = user;
-    int dst = (int)(ev->fd % o->task_workers);
+    int dst = o->competing ? -1 : (int)(ev->fd % o->task_workers);
     if (swirl_server_task(srv, buf, 8 + ev->len, dst) < 0) {
         /* never a silent loss: the client sees its connection closed */
         swirl_log_warning("echo: %s; closing connection %lld", swirl_last_error_msg(),
@@ -87,7 +90,8 @@ static void usage(FILE *out) {
     fprintf(out,
             "usage: swirl echo [--host H] [--port P] [--mode base|process] [--workers N]\n"
             "                  [--reactors N] [--framing none|eof|length] [--udp] [--unix PATH]\n"
-            "                  [--task-workers N] [--max-request N] [--max-wait-time S]\n"
+            "                  [--task-workers N] [--task-ipc-mode 1|2|3] [--max-request N]\n"
+            "                  [--max-wait-time S]\n"
             "                  [--daemonize] [--pid-file F] [--log-file F]\n"
             "  --host H        address to listen on (IPv4 or IPv6; default 127.0.0.1)\n"
             "  --port P        port, 0..65535; 0 picks a free one (default 9501)\n"
@@ -99,6 +103,9 @@ static void usage(FILE *out) {
             "  --udp           also echo datagrams on the same port (Unix: PATH.dgram)\n"
             "  --unix PATH     listen on a Unix stream socket instead of TCP\n"
             "  --task-workers N  send every message through a task worker and back\n"
+            "  --task-ipc-mode M 1 sockets (default), 2 message queue, 3 message queue with\n"
+            "                    competing task workers (3 keeps a connection's order only\n"
+            "                    for a client that waits for each echo)\n"
             "  --max-request N   replace a worker after N messages\n"
             "  --max-wait-time S seconds a stopping worker may finish its work (default 3)\n"
             "  --daemonize       detach once listening (use with --pid-file, --log-file)\n"
@@ -128,6 +135,7 @@ int swirl_cli_echo(int argc, char **argv) {
         {"reactors", required_argument, NULL, 'r'}, {"framing", required_argument, NULL, 'f'},
         {"udp", no_argument, NULL, 'u'},         {"unix", required_argument, NULL, 'x'},
         {"task-workers", required_argument, NULL, 'T'},
+        {"task-ipc-mode", required_argument, NULL, 'I'},
         {"max-request", required_argument, NULL, 'M'},
         {"max-wait-time", required_argument, NULL, 'W'},
         {"daemonize", no_argument, NULL, 'D'},
@@ -135,9 +143,10 @@ int swirl_cli_echo(int argc, char **argv) {
         {"log-file", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'H'},        {NULL, 0, NULL, 0}};
     /* settings straight from options, applied (and checked) by the table */
-    const char *direct[6][2] = {{"task_worker_num", NULL}, {"max_request", NULL},
+    const char *direct[7][2] = {{"task_worker_num", NULL}, {"max_request", NULL},
                                 {"max_wait_time", NULL},   {"daemonize", NULL},
-                                {"pid_file", NULL},        {"log_file", NULL}};
+                                {"pid_file", NULL},        {"log_file", NULL},
+                                {"task_ipc_mode", NULL}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -191,6 +200,9 @@ int swirl_cli_echo(int argc, char **argv) {
         case 'T':
             direct[0][1] = optarg;
             break;
+        case 'I':
+            direct[6][1] = optarg;
+            break;
         case 'M':
             direct[1][1] = optarg;
             break;
@@ -233,10 +245,11 @@ int swirl_cli_echo(int argc, char **argv) {
     if ((workers && set(srv, "worker_num", workers) < 0) ||
         (reactors && set(srv, "reactor_num", reactors) < 0))
         goto out;
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 7; i++)
         if (direct[i][1] && set(srv, direct[i][0], direct[i][1]) < 0)
             goto out;
     o.task_workers = direct[0][1] ? atoi(direct[0][1]) : 0;
+    o.competing = direct[6][1] && strcmp(direct[6][1], "3") == 0;
     bool tasks = o.task_workers > 0;
     if (strcmp(o.framing, "eof") == 0) {
         if (set(srv, "open_eof_split", "true") < 0 || set(srv, "package_eof", "\\r\\n") < 0)

@@ -3,7 +3,8 @@
 # mode gets SIGUSR1 every 200 ms while `swirl bench tcp` keeps 32
 # connections busy. Prints requests, errors and how many workers were
 # replaced; fails if any request was lost or any connection broke. Also run
-# in the same way with task workers in the path (--task-workers 2).
+# in the same way with task workers in the path (--task-workers 2), over
+# sockets (task_ipc_mode 1) and over a message queue (task_ipc_mode 3).
 set -euo pipefail
 
 BUILD=${1:?usage: bench/reload/run.sh BUILD_DIR}
@@ -65,4 +66,6 @@ printf '%-28s %10s %8s %9s %16s\n' server requests errors SIGUSR1s "reloads fini
 status=0
 run "process, 2 workers" || status=1
 run "process, 2 workers + 2 tasks" --task-workers 2 || status=1
+run "  same, task_ipc_mode 3" --task-workers 2 --task-ipc-mode 3 || status=1
+ipcs -q | grep -q "^0x" && echo "bench/reload: note: message queues exist (ipcs -q)" || true
 exit $status

@@ -282,7 +282,9 @@ SWIRL_API int64_t swirl_server_worker_requests(swirl_server_t *srv, int worker_i
  * if the task callback calls swirl_server_finish, comes to this worker's
  * finish event. SWIRL_EQUEUEFULL at once when that task worker already has
  * task_queue_max tasks waiting; SWIRL_ESTATE outside a worker or without
- * task workers. The data is copied. */
+ * task workers; SWIRL_EBADARG for a `dst` out of range, or any `dst` but -1
+ * with task_ipc_mode 3 (the task workers compete for tasks). The data is
+ * copied. */
 SWIRL_API int64_t swirl_server_task(swirl_server_t *srv, const void *data, size_t len, int dst);
 
 /* Send a task and block this worker until its result arrives (appended to

@@ -260,6 +260,10 @@ struct swirl_server {
     /* one task socket per task worker, [0] workers write, [1] it reads */
     int (*taskbox)[2];
     int task_worker_num;
+    /* task_ipc_mode 2, 3: the System V message queue (-1: none) and the
+     * text bytes one message holds (the system's msgmax, at most a packet) */
+    int task_mq;
+    size_t task_mq_max;
     /* the user and group workers switch to (settings user, group), checked at start */
     bool set_uid, set_gid;
     uid_t run_uid;
@@ -281,8 +285,8 @@ const swirl__port_settings_t *swirl__port_settings(const swirl_port_t *port);
 /* Call the user's callback for an event, if any. */
 void swirl__emit(swirl_server_t *srv, swirl_event_t *ev);
 
-/* Name this process "swirl: <role>" or "swirl: <role> <id>" (id >= 0),
- * as ps and top show it (PR_SET_NAME: at most 15 bytes are kept). */
+/* Title this process "swirl: <role>" or "swirl: <role> <id>" (id >= 0),
+ * as ps and top show it (its command line, and its name cut to 15 bytes). */
 void swirl__set_title(const char *role, int id);
 
 /* master / manager / worker entry points */

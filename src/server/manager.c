@@ -227,17 +227,24 @@ static void on_signal(swirl_loop_t *loop, int signo, void *user) {
 }
 
 /* Every worker finishes its work (max_wait_time), then is killed. */
-static void stop_workers(manager_t *m) {
-    m->stopping = true;
+static bool is_task_worker(const manager_t *m, int id) {
+    return id >= m->srv->worker_num && id < nprocs(m);
+}
+
+/* SIGTERM to the children of one group (task workers or the others), then
+ * wait for them: max_wait_time, a grace second, then SIGKILL. */
+static void stop_group(manager_t *m, bool tasks) {
     for (int i = 0; i < nchildren(m); i++)
-        if (m->pids[i] > 0)
+        if (m->pids[i] > 0 && is_task_worker(m, i) == tasks)
             kill(m->pids[i], SIGTERM);
     uint64_t deadline =
         swirl_clock_ms() + (uint64_t)m->srv->settings.max_wait_time * 1000u + KILL_GRACE_MS;
     for (;;) {
         int left = 0, status;
         for (int i = 0; i < nchildren(m); i++) {
-            if (m->pids[i] > 0 && waitpid(m->pids[i], &status, WNOHANG) == m->pids[i])
+            if (m->pids[i] <= 0 || is_task_worker(m, i) != tasks)
+                continue;
+            if (waitpid(m->pids[i], &status, WNOHANG) == m->pids[i])
                 m->pids[i] = 0;
             left += m->pids[i] > 0;
         }
@@ -245,7 +252,7 @@ static void stop_workers(manager_t *m) {
             return;
         if (swirl_clock_ms() > deadline) {
             for (int i = 0; i < nchildren(m); i++)
-                if (m->pids[i] > 0) {
+                if (m->pids[i] > 0 && is_task_worker(m, i) == tasks) {
                     swirl_log_warning("manager: child %d (pid %d) did not stop within "
                                       "max_wait_time (%llds); killing it",
                                       i, (int)m->pids[i],
@@ -258,6 +265,14 @@ static void stop_workers(manager_t *m) {
         }
         usleep(2000);
     }
+}
+
+/* Shutdown: the workers (and user processes) first, then the task workers,
+ * so a task sent by a worker finishing its last requests still runs. */
+static void stop_workers(manager_t *m) {
+    m->stopping = true;
+    stop_group(m, false);
+    stop_group(m, true);
 }
 
 int swirl__manager_run(swirl_server_t *srv) {

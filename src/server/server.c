@@ -20,6 +20,7 @@
 #include "../core/internal.h"
 #include "internal.h"
 #include "worker.h"
+#include "../process/internal.h"
 
 static const char *const event_names[SWIRL_ON__COUNT] = {
     "start",   "shutdown", "managerStart", "managerStop",   "workerStart",
@@ -66,6 +67,7 @@ int swirl_server_new(swirl_server_t **out, const char *host, int port, int mode,
     if (!srv)
         return swirl__error(-ENOMEM, "server:");
     srv->mode = mode;
+    srv->task_mq = -1;
     srv->worker_id = -1;
     swirl__server_settings_init(&srv->settings);
     swirl__port_settings_init(&srv->port_defaults);
@@ -246,10 +248,17 @@ static int resolve(swirl_server_t *srv) {
             return swirl__error(SWIRL_ESTATE, "start: task_worker_num %d needs task and finish "
                                               "callbacks (on \"task\", on \"finish\")",
                                 srv->task_worker_num);
-        if (s->task_ipc_mode != 1)
-            return swirl__error(SWIRL_ESETTING, "task_ipc_mode %lld: message queues (2, 3) are "
-                                                "not built yet; use 1",
-                                (long long)s->task_ipc_mode);
+        if (s->task_ipc_mode != 1) {
+            size_t msgmax;
+            swirl__msgq_limits(&msgmax, NULL);
+            if (msgmax < sizeof(swirl__msg_t) + 4200)
+                return swirl__error(SWIRL_ESETTING, "task_ipc_mode %lld: this system's message "
+                                                    "size limit (kernel.msgmax %zu bytes) is too "
+                                                    "small; at least %zu is needed",
+                                    (long long)s->task_ipc_mode, msgmax,
+                                    sizeof(swirl__msg_t) + 4200);
+            srv->task_mq_max = msgmax < SWIRL__PACKET_MAX ? msgmax : SWIRL__PACKET_MAX;
+        }
     }
     int rc = resolve_identity(srv);
     if (rc < 0)
@@ -353,6 +362,10 @@ static void close_pairs(swirl_server_t *srv) {
         swirl_free(srv->mailbox);
         srv->mailbox = NULL;
     }
+    if (srv->task_mq >= 0) {
+        swirl__msgq_remove(srv->task_mq);
+        srv->task_mq = -1;
+    }
     if (srv->taskbox) {
         for (int t = 0; t < srv->task_worker_num; t++)
             for (int k = 0; k < 2; k++)
@@ -371,7 +384,11 @@ static int open_pairs(swirl_server_t *srv) {
     for (int w = 0; w < srv->worker_num; w++)
         if (make_pair(srv->mailbox[w]) < 0)
             return swirl_last_error();
-    if (srv->task_worker_num > 0) {
+    if (srv->task_worker_num > 0 && srv->settings.task_ipc_mode != 1) {
+        if (swirl__msgq_create(0, &srv->task_mq) < 0)
+            return swirl_last_error();
+        swirl_log_debug("server: task message queue %d (ipcs -q)", srv->task_mq);
+    } else if (srv->task_worker_num > 0) {
         srv->taskbox = swirl_calloc((size_t)srv->task_worker_num, sizeof(*srv->taskbox));
         if (!srv->taskbox)
             return swirl__error(-ENOMEM, "server: task sockets:");

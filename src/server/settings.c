@@ -68,7 +68,7 @@ enum {
     XX(task_worker_num, INT, 0, 1024, "0", SERVER, ST_I64, 0, NULL,                               \
        "task worker processes (need task and finish callbacks)")                                   \
     XX(task_ipc_mode, INT, 1, 3, "1", SERVER, ST_I64, 0, NULL,                                     \
-       "1 unix socket to a chosen task worker; 2 and 3 (message queues) are not built yet")        \
+       "1 unix sockets; 2 System V message queue; 3 message queue, task workers compete")         \
     XX(task_max_request, INT, 0, INT64_MAX, "0", SERVER, ST_I64, 0, NULL,                          \
        "a task worker exits and is replaced after this many tasks (0 = never)")                    \
     XX(task_queue_max, INT, 1, 1000000, "1024", SERVER, ST_I64, 0, NULL,                           \

@@ -28,7 +28,7 @@ typedef struct swirl__server_settings {
                                        * accepts names "debug" "info" "warning"... */
     char log_file[4096];              /* "" = stderr */
     int64_t task_worker_num;          /* 0..1024, default 0 */
-    int64_t task_ipc_mode;            /* 1..3, default 1 (only 1 is built) */
+    int64_t task_ipc_mode;            /* 1 sockets, 2 message queue, 3 competing; default 1 */
     int64_t task_max_request;         /* 0 = never */
     int64_t task_queue_max;           /* per task worker, default 1024 */
     char task_tmpdir[4001];           /* default /tmp */

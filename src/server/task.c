@@ -1,6 +1,7 @@
-/* src/server/task.c — task workers (task_ipc_mode 1): a worker hands data
- * to a task worker over that task worker's socket pair and gets the result
- * back in its mailbox, as an onFinish event (task) or as the return of a
+/* src/server/task.c — task workers: a worker hands data to a task worker
+ * over that task worker's socket pair (task_ipc_mode 1; modes 2 and 3 use
+ * a message queue instead, see task_mq.c) and gets the result back in its
+ * mailbox, as an onFinish event (task) or as the return of a
  * blocking call (taskwait, taskwait_multi).
  *
  * - A task is one message. Data that does not fit in one packet goes
@@ -96,18 +97,23 @@ void swirl__task_tmp_cleanup(swirl_server_t *srv) {
     closedir(d);
 }
 
-/* Queue one TASK or FINISH message, through a temp file if it is big. */
-static int put_payload(swirl__worker_t *w, swirl__outq_t *q, swirl__msg_t *h, const void *data,
-                       size_t len) {
-    if (len <= PAYLOAD_MAX)
-        return swirl__w_enqueue(w, q, h, NULL, 0, data, len);
+/* Queue one TASK or FINISH message, through a temp file if it is big:
+ * to `q`, or (type > 0) to the message queue with that type. */
+static int put_payload(swirl__worker_t *w, swirl__outq_t *q, long type, swirl__msg_t *h,
+                       const void *data, size_t len) {
+    size_t max = type > 0 ? w->srv->task_mq_max - sizeof(*h) : PAYLOAD_MAX;
     char path[4200];
-    int rc = tmp_write(w->srv, data, len, path, sizeof(path));
-    if (rc < 0)
-        return rc;
-    h->flags |= SWIRL__F_TMPFILE;
-    rc = swirl__w_enqueue(w, q, h, NULL, 0, path, strlen(path));
-    if (rc < 0)
+    if (len > max) {
+        int rc = tmp_write(w->srv, data, len, path, sizeof(path));
+        if (rc < 0)
+            return rc;
+        h->flags |= SWIRL__F_TMPFILE;
+        data = path;
+        len = strlen(path);
+    }
+    int rc = type > 0 ? swirl__task_mq_put(w, type, h, data, len)
+                      : swirl__w_enqueue(w, q, h, NULL, 0, data, len);
+    if (rc < 0 && (h->flags & SWIRL__F_TMPFILE))
         unlink(path);
     return rc;
 }
@@ -155,6 +161,11 @@ static int64_t send_task(swirl_server_t *srv, const void *data, size_t len, int 
                             dst, srv->task_worker_num - 1);
     if (!data && len > 0)
         return swirl__error(SWIRL_EBADARG, "task: no data");
+    bool mq = srv->task_mq >= 0;
+    if (dst >= 0 && srv->settings.task_ipc_mode == 3)
+        return swirl__error(SWIRL_EBADARG, "task: destination task worker %d: task_ipc_mode 3 "
+                                           "(competing) cannot choose one; pass -1",
+                            dst);
     int t = pick_task_worker(srv, dst);
     int id = srv->worker_num + t;
     int64_t queued = atomic_fetch_add(&srv->shared->workers[id].tasks_queued, 1);
@@ -167,8 +178,8 @@ static int64_t send_task(swirl_server_t *srv, const void *data, size_t len, int 
     }
     int64_t task_id = ++w->task_seq;
     swirl__msg_t h = {.type = SWIRL__MSG_TASK, .flags = wait ? SWIRL__F_WAIT : 0,
-                      .session = task_id, .reactor_id = w->id};
-    int rc = put_payload(w, &w->to_task[t], &h, data, len);
+                      .aux = (uint16_t)t, .session = task_id, .reactor_id = w->id};
+    int rc = put_payload(w, &w->to_task[t], mq ? swirl__task_mq_type(srv, t) : 0, &h, data, len);
     if (rc < 0) {
         atomic_fetch_sub(&srv->shared->workers[id].tasks_queued, 1);
         return rc;
@@ -187,6 +198,8 @@ int64_t swirl_server_task(swirl_server_t *srv, const void *data, size_t len, int
 /* Send what is queued for task worker `t` now, waiting for room until
  * `deadline` (swirl_clock_ms). */
 static int flush_now(swirl__worker_t *w, int t, uint64_t deadline) {
+    if (w->srv->task_mq >= 0)
+        return swirl__task_mq_flush(w, deadline) ? 0 : -ETIMEDOUT;
     swirl__outq_t *q = &w->to_task[t];
     int fd = w->srv->taskbox[t][0];
     for (;;) {
@@ -349,7 +362,7 @@ int swirl_server_finish(swirl_server_t *srv, const void *data, size_t len) {
     w->cur_finished = true;
     swirl__msg_t h = {.type = SWIRL__MSG_FINISH, .flags = w->cur_wait ? SWIRL__F_WAIT : 0,
                       .session = w->cur_task, .reactor_id = w->id};
-    return put_payload(w, &w->to_worker[w->cur_src], &h, data, len);
+    return put_payload(w, &w->to_worker[w->cur_src], 0, &h, data, len);
 }
 
 static void run_task(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len) {
@@ -379,8 +392,11 @@ static void run_task(swirl__worker_t *w, const swirl__msg_t *h, const char *p, s
     atomic_store(&srv->shared->workers[w->id].busy, 0);
     w->cur_task = 0;
     swirl_buf_destroy(&file);
-    atomic_fetch_sub(&srv->shared->workers[w->id].tasks_queued, 1);
-    atomic_fetch_sub(&srv->shared->workers[w->id].task_bytes, (int64_t)len);
+    /* given back to the slot it was counted in (its task worker, or in
+     * mode 3 the one the sender chose) */
+    int slot = srv->worker_num + (h->aux < srv->task_worker_num ? h->aux : 0);
+    atomic_fetch_sub(&srv->shared->workers[slot].tasks_queued, 1);
+    atomic_fetch_sub(&srv->shared->workers[slot].task_bytes, (int64_t)len);
     atomic_fetch_add(&srv->shared->workers[w->id].requests, 1);
     int64_t max = srv->settings.task_max_request;
     if (max > 0 && ++w->requests >= max) {
@@ -440,6 +456,28 @@ static void on_taskbox(swirl_loop_t *loop, int fd, int events, void *user) {
 }
 
 int swirl__task_worker_listen(swirl__worker_t *w) {
+    if (w->srv->task_mq >= 0)
+        return swirl__task_mq_listen(w);
     int t = w->id - w->srv->worker_num;
     return swirl_loop_add(w->loop, w->srv->taskbox[t][1], SWIRL_EV_READ, on_taskbox, NULL, w);
+}
+
+bool swirl__task_input_left(swirl__worker_t *w) {
+    if (w->srv->task_mq >= 0)
+        return swirl__task_mq_input_left(w);
+    if (!atomic_load(&w->srv->shared->shutdown))
+        return false; /* a reload: what is queued is the next task worker's */
+    char byte; /* shutting down: every queued task runs */
+    return recv(w->srv->taskbox[w->id - w->srv->worker_num][1], &byte, 1,
+                MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
+void swirl__task_worker_stopping(swirl__worker_t *w) {
+    if (w->srv->task_mq >= 0)
+        swirl__task_mq_stopping(w);
+}
+
+void swirl__task_worker_close(swirl__worker_t *w) {
+    if (w->srv->task_mq >= 0)
+        swirl__task_mq_close(w);
 }

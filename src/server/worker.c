@@ -16,6 +16,7 @@
 #include "../core/internal.h"
 #include "internal.h"
 #include "worker.h"
+#include "../process/internal.h"
 
 #define PACKETS_PER_WAKEUP 64
 
@@ -388,19 +389,18 @@ static bool output_queued(swirl__worker_t *w) {
         for (int i = 0; i < out_count(w, kind); i++)
             if (swirl_buf_size(&out_q(w, kind, i)->buf) > 0)
                 return true;
-    return false;
+    return swirl_buf_size(&w->mq_pending) > 0;
 }
 
 /* Is anything left to read where this worker must still read? */
 static bool input_left(swirl__worker_t *w) {
     if (any_partial(w))
         return true;
+    if (w->task)
+        return swirl__task_input_left(w);
     if (!draining_all(w))
         return false;
     char byte;
-    if (w->task) /* shutting down: every queued task runs */
-        return recv(w->srv->taskbox[w->id - w->srv->worker_num][1], &byte, 1,
-                    MSG_PEEK | MSG_DONTWAIT) > 0;
     int nr = w->base ? 0 : w->srv->reactor_num;
     for (int r = 0; r < nr; r++)
         if (recv(w->srv->pipes[r][w->id][1], &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0)
@@ -435,6 +435,8 @@ void swirl__w_begin_stop(swirl__worker_t *w, const char *why) {
     w->stopping = true;
     w->stop_deadline = swirl_clock_ms() + (uint64_t)w->srv->settings.max_wait_time * 1000u;
     swirl_log_debug("worker %d: stopping (%s)", w->id, why);
+    if (w->task)
+        swirl__task_worker_stopping(w);
     swirl_event_t ev = {.type = SWIRL_ON_WORKER_EXIT, .worker_id = w->id};
     swirl__w_emit(w, &ev);
     if (w->base) { /* its connections go with it: replies first */
@@ -498,6 +500,7 @@ static void worker_free(swirl__worker_t *w) {
         swirl__outq_destroy(&w->to_task[i]);
     swirl_free(w->to_task);
     swirl_buf_destroy(&w->deferred);
+    swirl_buf_destroy(&w->mq_pending);
     for (int i = 0; w->to_reactor && i < nr; i++) {
         swirl__outq_destroy(&w->to_reactor[i]);
         swirl_buf_destroy(&w->rx_reactor[i]);
@@ -528,7 +531,8 @@ static int drop_privileges(swirl_server_t *srv, int id) {
 }
 
 int swirl__worker_run(swirl_server_t *srv, int id) {
-    swirl__worker_t w = {.srv = srv, .id = id, .task = id >= srv->worker_num};
+    swirl__worker_t w = {.srv = srv, .id = id, .task = id >= srv->worker_num,
+                         .pump_fd = {-1, -1}};
     w.base = srv->mode == SWIRL_MODE_BASE && !w.task;
     int rc = swirl_loop_new(&w.loop);
     if (rc < 0)
@@ -539,7 +543,7 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
     srv->worker = &w;
     atomic_store(&srv->shared->workers[id].pid, getpid());
     if (getpid() != srv->master_pid)
-        swirl__set_title(w.task ? "task" : "worker", w.task ? id - srv->worker_num : id);
+        swirl__set_title(w.task ? "task worker" : "worker", w.task ? id - srv->worker_num : id);
     int nr = out_count(&w, 0), nw = srv->worker_num, nt = srv->task_worker_num;
     w.pkt = swirl_malloc(SWIRL__PACKET_MAX);
     w.to_reactor = swirl_calloc((size_t)(nr ? nr : 1), sizeof(swirl__outq_t));
@@ -594,6 +598,8 @@ out_io:
     if (w.base)
         swirl__io_destroy(&w.io);
 out:
+    if (w.task)
+        swirl__task_worker_close(&w);
     worker_free(&w);
     srv->worker = NULL;
     srv->loop = NULL;
@@ -607,7 +613,7 @@ void swirl__set_title(const char *role, int id) {
         snprintf(name, sizeof(name), "swirl: %s %d", role, id);
     else
         snprintf(name, sizeof(name), "swirl: %s", role);
-    prctl(PR_SET_NAME, name); /* the kernel keeps the first 15 bytes */
+    swirl__proctitle_set(name);
 }
 
 void swirl__child_setup(pid_t parent) {

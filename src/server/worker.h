@@ -4,6 +4,9 @@
 #ifndef SWIRL_SERVER_WORKER_H
 #define SWIRL_SERVER_WORKER_H
 
+#include <pthread.h>
+#include <stdatomic.h>
+
 #include "internal.h"
 
 typedef struct swirl__worker {
@@ -32,6 +35,15 @@ typedef struct swirl__worker {
     int cur_src;            /* its sender */
     bool cur_wait;          /* sent by taskwait */
     bool cur_finished;      /* finish() was called for it */
+    /* task_ipc_mode 2, 3 (task_mq.c) */
+    swirl_buf_t mq_pending; /* worker: tasks the full queue did not take yet:
+                             * [u32 n][long type][msg text], n = sizeof(long) + text */
+    int64_t mq_timer;       /* its retry timer */
+    int pump_fd[2];         /* task worker: [0] the loop's end, [1] the pump's */
+    pthread_t pump;
+    bool pump_on;
+    atomic_bool pump_quit;
+    char *pump_buf;
 } swirl__worker_t;
 
 void swirl__w_emit(swirl__worker_t *w, swirl_event_t *ev);
@@ -47,5 +59,22 @@ void swirl__task_handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p
 int swirl__task_worker_listen(swirl__worker_t *w);
 /* Master at exit: remove temp files of this server left by a killed task worker. */
 void swirl__task_tmp_cleanup(swirl_server_t *srv);
+/* A task worker: is a task left that it must still run before it exits? */
+bool swirl__task_input_left(swirl__worker_t *w);
+/* A task worker begins to stop / is done (release what listen set up). */
+void swirl__task_worker_stopping(swirl__worker_t *w);
+void swirl__task_worker_close(swirl__worker_t *w);
+
+/* task_mq.c: task_ipc_mode 2 and 3 */
+long swirl__task_mq_type(const swirl_server_t *srv, int t);
+/* Send one task message (never blocks; kept in order when the queue is full). */
+int swirl__task_mq_put(swirl__worker_t *w, long type, const swirl__msg_t *h, const void *data,
+                       size_t len);
+/* Send what is pending now, waiting for room until `deadline`; all sent? */
+bool swirl__task_mq_flush(swirl__worker_t *w, uint64_t deadline);
+int swirl__task_mq_listen(swirl__worker_t *w);
+void swirl__task_mq_stopping(swirl__worker_t *w);
+bool swirl__task_mq_input_left(swirl__worker_t *w);
+void swirl__task_mq_close(swirl__worker_t *w);
 
 #endif

@@ -1,7 +1,10 @@
-/* tests/integration/test_tasks.c — task workers over real processes: task
- * and finish, big data through temp files, taskwait and its timeout,
- * taskwait_multi, the bounded queue, reloading task workers only, and the
- * errors for bad configurations. */
+/* tests/integration/test_tasks.c — task workers over real processes, in
+ * each task_ipc_mode (1 sockets, 2 message queue, 3 message queue with
+ * competing task workers): task and finish, big data through temp files,
+ * taskwait and its timeout, taskwait_multi, the bounded queue, a burst
+ * past the kernel's queue size, reloading task workers only (no task
+ * lost), no message queue or temp file left, and the errors for bad
+ * configurations. */
 #include <dirent.h>
 #include <sys/stat.h>
 
@@ -15,8 +18,14 @@ static char tk_tmpdir[128];
  *   "wait <ms> <to>"   -> taskwait (task sleeps ms, timeout to ms): "waited <res>" or "timeout"
  *   "multi"            -> taskwait_multi of 3 tasks: "multi <r0>|<r1>|<r2>"
  *   "flood <n>"        -> n task()s at once: "flood <ok> <full> <rejected in stats>"
- * The task callback: "sleep <ms> ..." sleeps first; the result is the data
- * upper-cased (big data: its length and byte sum). */
+ *   "burst <n> <size> [ms]" -> n task()s of size bytes each (each sleeping ms):
+ *                        "burst <ok>", then n finishes
+ *   "to <dst>"         -> task() to task worker dst: a finish, or "error <message>"
+ * The task callback: "sleep <ms> ..." or "<fd> sleep <ms> ..." sleeps
+ * first; the result is the data upper-cased (big data: its length and byte
+ * sum). Task destinations are -1 in mode 3 (it cannot choose). */
+
+static int tk_mode = 1; /* task_ipc_mode of the running test */
 
 static unsigned sum_bytes(const char *p, size_t n) {
     unsigned s = 0;
@@ -29,7 +38,8 @@ static void tk_task(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     th_record("task %lld from %d len %zu in %d", (long long)ev->task_id, ev->worker_id, ev->len,
               swirl_server_worker_id(srv));
     int ms = 0;
-    if (sscanf(ev->data, "sleep %d", &ms) == 1 && ms > 0)
+    if ((sscanf(ev->data, "sleep %d", &ms) == 1 || sscanf(ev->data, "%*d sleep %d", &ms) == 1) &&
+        ms > 0)
         usleep((useconds_t)ms * 1000);
     if (ev->len > 4096) { /* big: answer big too, so the result takes a temp file as well */
         char *out = malloc(ev->len);
@@ -83,7 +93,7 @@ static void tk_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user)
     char cmd[256];
     snprintf(cmd, sizeof(cmd), "%.*s", (int)(ev->len < 255 ? ev->len : 255), ev->data);
     char out[1024];
-    int n = 0, a = 0, b = 0;
+    int n = 0, a = 0, b = 0, ms = 0;
     if (strncmp(cmd, "task ", 5) == 0) {
         char data[300];
         int m = snprintf(data, sizeof(data), "%lld %s", (long long)ev->fd, cmd + 5);
@@ -115,7 +125,8 @@ static void tk_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user)
                          swirl_last_error_msg());
         swirl_buf_destroy(&res);
     } else if (strcmp(cmd, "multi") == 0) {
-        swirl_task_data_t t[3] = {{"one", 3, -1}, {"two", 3, 0}, {"three", 5, 1}};
+        int d = tk_mode == 3 ? -1 : 0;
+        swirl_task_data_t t[3] = {{"one", 3, -1}, {"two", 3, d}, {"three", 5, d < 0 ? -1 : 1}};
         swirl_buf_t res[3] = {{0}, {0}, {0}};
         int st[3];
         int done = swirl_server_taskwait_multi(srv, t, 3, 5.0, res, st);
@@ -131,7 +142,7 @@ static void tk_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user)
         for (int i = 0; i < a; i++) {
             char data[64];
             int m = snprintf(data, sizeof(data), "sleep 300 %lld", (long long)ev->fd);
-            int64_t id = swirl_server_task(srv, data, (size_t)m, 0);
+            int64_t id = swirl_server_task(srv, data, (size_t)m, tk_mode == 3 ? -1 : 0);
             if (id > 0)
                 ok++;
             else if (id == SWIRL_EQUEUEFULL) {
@@ -143,6 +154,22 @@ static void tk_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user)
         swirl_server_stats(srv, &st);
         n = snprintf(out, sizeof(out), "flood %d %d %lld queued %lld [%s]", ok, full,
                      (long long)st.task_rejected_count, (long long)st.task_queue_num, msg);
+    } else if (sscanf(cmd, "to %d", &a) == 1) {
+        char data[64];
+        int m = snprintf(data, sizeof(data), "%lld to %d", (long long)ev->fd, a);
+        if (swirl_server_task(srv, data, (size_t)m, a) > 0)
+            return;
+        n = snprintf(out, sizeof(out), "error %s", swirl_last_error_msg());
+    } else if (sscanf(cmd, "burst %d %d %d", &a, &b, &ms) >= 2) {
+        char *data = malloc((size_t)b + 1);
+        int ok = 0;
+        for (int i = 0; i < a; i++) {
+            int m = snprintf(data, (size_t)b + 1, "%lld sleep %d b%d ", (long long)ev->fd, ms, i);
+            memset(data + m, 'x', (size_t)(b - m));
+            ok += swirl_server_task(srv, data, (size_t)b, -1) > 0;
+        }
+        free(data);
+        n = snprintf(out, sizeof(out), "burst %d ", ok);
     } else {
         n = snprintf(out, sizeof(out), "?");
     }
@@ -161,6 +188,8 @@ typedef struct {
 static void tk_configure(swirl_server_t *srv, void *arg) {
     tk_cfg_t *c = arg;
     char n[16];
+    snprintf(n, sizeof(n), "%d", tk_mode);
+    swirl_server_set_text(srv, "task_ipc_mode", n);
     snprintf(n, sizeof(n), "%d", c->workers);
     swirl_server_set_text(srv, "worker_num", n);
     snprintf(n, sizeof(n), "%d", c->tasks);
@@ -195,6 +224,64 @@ static void tk_teardown(void) {
     rmdir(tk_tmpdir);
 }
 
+/* Message queues (/proc/sysvipc/msg) last sent to or read from by one of
+ * `pids`. */
+static int tk_queues_of(const int *pids, int npids) {
+    FILE *f = fopen("/proc/sysvipc/msg", "re");
+    if (!f)
+        return 0;
+    char line[512];
+    int n = 0;
+    while (fgets(line, sizeof(line), f)) {
+        long key, id, perms, cbytes, qnum, lspid, lrpid;
+        if (sscanf(line, "%ld %ld %lo %ld %ld %ld %ld", &key, &id, &perms, &cbytes, &qnum, &lspid,
+                   &lrpid) != 7)
+            continue; /* the header */
+        for (int i = 0; i < npids; i++)
+            if (pids[i] == lspid || pids[i] == lrpid) {
+                n++;
+                break;
+            }
+    }
+    fclose(f);
+    return n;
+}
+
+/* Stop the server; in modes 2 and 3 its message queue existed while it ran
+ * and is gone after. */
+static void tk_stop(th_server_t *s) {
+    char *log = th_read_log(s);
+    int pids[64], n = 0;
+    for (char *p = log; (p = strstr(p, "workerstart ")) && n < 64; p++) {
+        int id, pid;
+        if (sscanf(p, "workerstart %d %d", &id, &pid) == 2)
+            pids[n++] = pid;
+    }
+    free(log);
+    if (tk_mode > 1)
+        cr_assert_eq(tk_queues_of(pids, n), 1, "the server's message queue is in use");
+    cr_assert_eq(th_stop(s), 0);
+    cr_assert_eq(tk_queues_of(pids, n), 0, "message queue left after the shutdown (ipcs -q)");
+    cr_assert_eq(tk_leftovers(), 0, "temp files left in %s", tk_tmpdir);
+}
+
+/* Each test runs in every task_ipc_mode. */
+#define TK_TEST(name, secs)                                                                       \
+    static void name(void);                                                                        \
+    Test(tasks, name##_mode1, .init = tk_setup, .fini = tk_teardown, .timeout = secs) {            \
+        tk_mode = 1;                                                                               \
+        name();                                                                                    \
+    }                                                                                              \
+    Test(tasks, name##_mode2, .init = tk_setup, .fini = tk_teardown, .timeout = secs) {            \
+        tk_mode = 2;                                                                               \
+        name();                                                                                    \
+    }                                                                                              \
+    Test(tasks, name##_mode3, .init = tk_setup, .fini = tk_teardown, .timeout = secs) {            \
+        tk_mode = 3;                                                                               \
+        name();                                                                                    \
+    }                                                                                              \
+    static void name(void)
+
 static size_t ask(int fd, const char *cmd, char *out, size_t size) {
     th_send_all(fd, cmd, strlen(cmd));
     struct pollfd p = {fd, POLLIN, 0};
@@ -205,9 +292,11 @@ static size_t ask(int fd, const char *cmd, char *out, size_t size) {
     return (size_t)n;
 }
 
-Test(tasks, task_and_finish_round_trip, .init = tk_setup, .fini = tk_teardown, .timeout = 30) {
+TK_TEST(task_and_finish_round_trip, 30) {
     tk_cfg_t cfg = {.workers = 2, .tasks = 2};
     th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, tk_configure, &cfg);
+    /* all up first: in mode 3 the task workers that are up take the tasks */
+    cr_assert(th_wait_lines(&s, "workerstart", 4, 3000));
     int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
     char out[1024];
     for (int i = 0; i < 20; i++) {
@@ -223,11 +312,10 @@ Test(tasks, task_and_finish_round_trip, .init = tk_setup, .fini = tk_teardown, .
               "both task workers (ids 2, 3) ran tasks:\n%s", log);
     cr_assert_null(strstr(log, "second finish"), "%s", log);
     free(log);
-    cr_assert_eq(th_stop(&s), 0);
+    tk_stop(&s);
 }
 
-Test(tasks, megabyte_data_both_ways_through_temp_files, .init = tk_setup, .fini = tk_teardown,
-     .timeout = 30) {
+TK_TEST(megabyte_data_both_ways_through_temp_files, 30) {
     tk_cfg_t cfg = {.workers = 1, .tasks = 1};
     th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, tk_configure, &cfg);
     int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
@@ -252,11 +340,10 @@ Test(tasks, megabyte_data_both_ways_through_temp_files, .init = tk_setup, .fini 
     cr_assert(strstr(log, "finish 1 len 1048576"), "%s", log);
     free(log);
     close(fd);
-    cr_assert_eq(th_stop(&s), 0);
-    cr_assert_eq(tk_leftovers(), 0, "temp files left in %s", tk_tmpdir);
+    tk_stop(&s);
 }
 
-Test(tasks, taskwait_result_and_timeout, .init = tk_setup, .fini = tk_teardown, .timeout = 30) {
+TK_TEST(taskwait_result_and_timeout, 30) {
     tk_cfg_t cfg = {.workers = 1, .tasks = 2};
     th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, tk_configure, &cfg);
     int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
@@ -279,11 +366,10 @@ Test(tasks, taskwait_result_and_timeout, .init = tk_setup, .fini = tk_teardown, 
         finishes++;
     cr_assert_eq(finishes, 1, "only the plain task() gets a finish event:\n%s", log);
     free(log);
-    cr_assert_eq(th_stop(&s), 0);
+    tk_stop(&s);
 }
 
-Test(tasks, full_queue_fails_at_once_and_is_counted, .init = tk_setup, .fini = tk_teardown,
-     .timeout = 30) {
+TK_TEST(full_queue_fails_at_once_and_is_counted, 30) {
     tk_cfg_t cfg = {.workers = 1, .tasks = 1, .settings = {{"task_queue_max", "2"}}};
     th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, tk_configure, &cfg);
     int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
@@ -295,11 +381,10 @@ Test(tasks, full_queue_fails_at_once_and_is_counted, .init = tk_setup, .fini = t
     cr_assert(strstr(out, "task worker 0 has 2 tasks queued (task_queue_max 2)"), "%s", out);
     cr_log_info("5 task() calls, 3 refused, in %llu ms", (unsigned long long)took);
     close(fd);
-    cr_assert_eq(th_stop(&s), 0);
+    tk_stop(&s);
 }
 
-Test(tasks, sigusr2_reloads_only_task_workers, .init = tk_setup, .fini = tk_teardown,
-     .timeout = 30) {
+TK_TEST(sigusr2_reloads_only_task_workers, 30) {
     tk_cfg_t cfg = {.workers = 2, .tasks = 2};
     th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, tk_configure, &cfg);
     cr_assert(th_wait_lines(&s, "workerstart", 4, 2000));
@@ -321,7 +406,164 @@ Test(tasks, sigusr2_reloads_only_task_workers, .init = tk_setup, .fini = tk_tear
     ask(fd, "task still", out, sizeof(out));
     cr_assert(strstr(out, " STILL"), "got \"%s\"", out);
     close(fd);
-    cr_assert_eq(th_stop(&s), 0);
+    tk_stop(&s);
+}
+
+/* Read from `fd` until `count` occurrences of `word` (10 s at most). */
+static int tk_read_count(int fd, const char *word, int count, char *buf, size_t size) {
+    size_t len = 0;
+    int seen = 0;
+    uint64_t end = swirl_clock_ms() + 10000;
+    while (seen < count && swirl_clock_ms() < end && len < size - 1) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 100) <= 0)
+            continue;
+        ssize_t n = recv(fd, buf + len, size - 1 - len, 0);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+        buf[len] = 0;
+        seen = 0;
+        for (char *q = buf; (q = strstr(q, word)); q++)
+            seen++;
+    }
+    buf[len] = 0;
+    return seen;
+}
+
+/* 40 tasks of 4000 bytes: far past the kernel's message queue (16 KiB by
+ * default) in modes 2 and 3, and past the socket buffer in mode 1; task()
+ * never blocks and every task runs. */
+TK_TEST(burst_past_the_queue_size_runs_every_task, 30) {
+    tk_cfg_t cfg = {.workers = 1, .tasks = 2};
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, tk_configure, &cfg);
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    th_send_all(fd, "burst 40 4000", 13);
+    static char buf[1 << 16];
+    int got = tk_read_count(fd, "finish ", 40, buf, sizeof(buf));
+    cr_assert(strstr(buf, "burst 40 "), "every task() accepted");
+    cr_assert_eq(got, 40, "40 results, got %d", got);
+    for (int i = 0; i < 40; i++) {
+        char want[16];
+        snprintf(want, sizeof(want), " B%d X", i);
+        cr_assert(strstr(buf, want), "task %d ran", i);
+    }
+    close(fd);
+    tk_stop(&s);
+}
+
+/* Tasks queued while the task workers are reloaded: the old ones finish
+ * the task they run, the new ones take the rest; none is lost. */
+TK_TEST(reload_with_tasks_queued_loses_none, 30) {
+    tk_cfg_t cfg = {.workers = 1, .tasks = 2};
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, tk_configure, &cfg);
+    cr_assert(th_wait_lines(&s, "workerstart", 3, 2000));
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    th_send_all(fd, "burst 30 200 40", 15);
+    usleep(100000);
+    cr_assert_eq(kill(s.pid, SIGUSR2), 0);
+    static char buf[1 << 16];
+    int got = tk_read_count(fd, "finish ", 30, buf, sizeof(buf));
+    cr_assert_eq(got, 30, "30 results, got %d:\n%s", got, buf);
+    cr_assert(th_wait_lines(&s, "workerstart 1 ", 2, 3000), "task worker 0 was replaced");
+    cr_assert(th_wait_lines(&s, "workerstart 2 ", 2, 3000), "task worker 1 was replaced");
+    char *log = th_read_log(&s);
+    cr_assert_eq(th_count_lines(&s, "workerstart"), 5, "%s", log);
+    free(log);
+    close(fd);
+    tk_stop(&s);
+}
+
+Test(tasks, mode2_sends_to_the_chosen_task_worker, .init = tk_setup, .fini = tk_teardown,
+     .timeout = 30) {
+    tk_mode = 2;
+    tk_cfg_t cfg = {.workers = 1, .tasks = 3};
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, tk_configure, &cfg);
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    char out[256];
+    for (int dst = 2; dst >= 0; dst--) {
+        char cmd[16];
+        snprintf(cmd, sizeof(cmd), "to %d", dst);
+        ask(fd, cmd, out, sizeof(out));
+        cr_assert(strstr(out, " TO "), "got \"%s\"", out);
+        char line[64];
+        snprintf(line, sizeof(line), "in %d\n", 1 + dst);
+        char *log = th_read_log(&s);
+        cr_assert(strstr(log, line), "task worker %d ran it:\n%s", dst, log);
+        free(log);
+    }
+    ask(fd, "to 3", out, sizeof(out));
+    cr_assert(strstr(out, "destination task worker 3"), "got \"%s\"", out);
+    close(fd);
+    tk_stop(&s);
+}
+
+Test(tasks, mode3_refuses_a_destination, .init = tk_setup, .fini = tk_teardown, .timeout = 30) {
+    tk_mode = 3;
+    tk_cfg_t cfg = {.workers = 1, .tasks = 2};
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, tk_configure, &cfg);
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    char out[256];
+    ask(fd, "to 1", out, sizeof(out));
+    cr_assert(strstr(out, "error task: destination task worker 1: task_ipc_mode 3 (competing)"),
+              "got \"%s\"", out);
+    ask(fd, "to -1", out, sizeof(out));
+    cr_assert(strstr(out, " TO -1"), "got \"%s\"", out);
+    close(fd);
+    tk_stop(&s);
+}
+
+/* The first string of /proc/<pid>/cmdline (what ps shows). */
+static void tk_cmdline(int pid, char *out, size_t size) {
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+    FILE *f = fopen(path, "re");
+    size_t n = f ? fread(out, 1, size - 1, f) : 0;
+    out[n] = 0;
+    if (f)
+        fclose(f);
+}
+
+static int tk_ppid(int pid) {
+    char path[64], line[512];
+    snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+    FILE *f = fopen(path, "re");
+    int ppid = -1;
+    if (f && fgets(line, sizeof(line), f)) {
+        char *p = strrchr(line, ')');
+        if (p)
+            sscanf(p + 2, "%*c %d", &ppid);
+    }
+    if (f)
+        fclose(f);
+    return ppid;
+}
+
+Test(tasks, process_titles_name_every_role, .init = tk_setup, .fini = tk_teardown, .timeout = 30) {
+    tk_mode = 1;
+    tk_cfg_t cfg = {.workers = 2, .tasks = 2};
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, tk_configure, &cfg);
+    cr_assert(th_wait_lines(&s, "workerstart", 4, 3000));
+    char *log = th_read_log(&s), title[256];
+    const char *want[4] = {"swirl: worker 0", "swirl: worker 1", "swirl: task worker 0",
+                           "swirl: task worker 1"};
+    int manager = -1;
+    for (int id = 0; id < 4; id++) {
+        char prefix[32];
+        int pid = 0;
+        snprintf(prefix, sizeof(prefix), "workerstart %d ", id);
+        char *line = strstr(log, prefix);
+        cr_assert(line && sscanf(line + strlen(prefix), "%d", &pid) == 1);
+        tk_cmdline(pid, title, sizeof(title));
+        cr_assert_str_eq(title, want[id]);
+        manager = tk_ppid(pid);
+    }
+    free(log);
+    tk_cmdline(manager, title, sizeof(title));
+    cr_assert_str_eq(title, "swirl: manager");
+    tk_cmdline(s.pid, title, sizeof(title));
+    cr_assert_str_eq(title, "swirl: master");
+    tk_stop(&s);
 }
 
 /* ---- bad configurations: refused at start, in this process, nothing forked ---------------- */
@@ -338,9 +580,6 @@ Test(tasks, bad_configurations_are_clear_errors, .timeout = 10) {
               swirl_last_error_msg());
     swirl_server_on(srv, "task", nop, NULL);
     swirl_server_on(srv, "finish", nop, NULL);
-    cr_assert_eq(swirl_server_set_text(srv, "task_ipc_mode", "2"), 0);
-    cr_assert_eq(swirl_server_start(srv), SWIRL_ESETTING);
-    cr_assert(strstr(swirl_last_error_msg(), "task_ipc_mode 2"), "%s", swirl_last_error_msg());
     cr_assert_eq(swirl_server_set_text(srv, "task_ipc_mode", "4"), SWIRL_ESETTING);
     cr_assert(strstr(swirl_last_error_msg(), "task_ipc_mode"), "%s", swirl_last_error_msg());
     cr_assert_eq(swirl_server_set_text(srv, "task_worker_num", "-1"), SWIRL_ESETTING);

@@ -1,0 +1,39 @@
+/* src/process/internal.h — process-level helpers shared by the server and
+ * (later) the public process module; never installed. */
+#ifndef SWIRL_PROCESS_INTERNAL_H
+#define SWIRL_PROCESS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* ---- System V message queues (msgq.c) ----
+ * A message is a `long` type (> 0) followed by its text; `msgq_max` bytes
+ * of text at most (the system's msgmax). Every call retries on EINTR and
+ * returns 0 / a count, or a negative errno with the last error set. */
+
+/* Create a queue: private (key 0: only processes forked afterwards share
+ * it) or under `key`; mode 0600. */
+int swirl__msgq_create(key_t key, int *id);
+/* Remove it (messages in it are lost). */
+int swirl__msgq_remove(int id);
+/* Messages and bytes in it now. */
+int swirl__msgq_stat(int id, size_t *messages, size_t *bytes);
+/* The system limits: text bytes per message (msgmax) and per queue (msgmnb). */
+void swirl__msgq_limits(size_t *msgmax, size_t *msgmnb);
+/* Send `msg` = {long type; char text[len]}. With `nowait`, -EAGAIN when
+ * the queue has no room for it now. */
+int swirl__msgq_send(int id, const void *msg, size_t len, bool nowait);
+/* Receive one message of `type` (0: any; < 0: lowest type <= -type) into
+ * `msg` with room for `cap` text bytes; its text length, -ENOMSG with
+ * `nowait` and nothing there, -EIDRM when the queue was removed. Blocking,
+ * it is a thread-cancellation point. */
+ssize_t swirl__msgq_recv(int id, void *msg, size_t cap, long type, bool nowait);
+
+/* ---- process titles (title.c) ----
+ * Show `title` as this process's command line in ps/top (over argv, with
+ * the environment moved out of the way the first time) and as its name
+ * (PR_SET_NAME, 15 bytes). Safe to call again after fork. */
+void swirl__proctitle_set(const char *title);
+
+#endif

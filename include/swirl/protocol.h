@@ -1,5 +1,6 @@
-/* swirl/protocol.h — stream framing: cutting a byte stream into messages,
- * EOF-delimited or length-prefixed. Shared by the server and the client. */
+/* swirl/protocol.h — stream framing (cutting a byte stream into messages,
+ * EOF-delimited or length-prefixed) and HTTP/1.1 request parsing. Shared by
+ * the server and the client. */
 #ifndef SWIRL_PROTOCOL_H
 #define SWIRL_PROTOCOL_H
 
@@ -71,6 +72,84 @@ SWIRL_API ssize_t swirl_framing_next(const swirl_framing_t *f, const void *data,
  * sender can frame messages the same way. Returns 0, or SWIRL_ETOOBIG if the
  * length does not fit the type. */
 SWIRL_API int swirl_framing_put_length(const swirl_framing_t *f, void *header, size_t body_len);
+
+/* ---- HTTP/1.1 requests (src/protocol/http_parser.c) ----------------------------------------
+ * Strict (see the file's comment for what is refused) and zero-copy: every
+ * pointer below points into the caller's buffer, valid while it is. */
+
+typedef struct swirl_http_header {
+    const char *name; /* as sent (compare case-insensitively) */
+    size_t name_len;
+    const char *value; /* leading and trailing whitespace removed */
+    size_t value_len;
+} swirl_http_header_t;
+
+typedef struct swirl_http_request {
+    const char *method, *target;
+    size_t method_len, target_len;
+    int minor;              /* HTTP/1.<minor>: 0 or 1 */
+    swirl_http_header_t *headers; /* the caller's array */
+    size_t nheaders, max_headers;
+    size_t head_len;        /* request line + headers + the empty line */
+    int64_t content_length; /* body bytes (0 when none); -1 with chunked */
+    bool chunked;           /* Transfer-Encoding: chunked */
+    bool keep_alive;        /* the connection stays open after this request */
+    bool upgrade;           /* Connection: upgrade + Upgrade, or CONNECT: the bytes after
+                             * the head belong to another protocol */
+    bool expect_continue;   /* Expect: 100-continue */
+    int host_count;         /* Host headers (HTTP/1.1 needs exactly one) */
+    /* on error: the status to answer (400, 413, 417, 431, 501, 505) and why */
+    int status;
+    const char *error;
+    /* internal */
+    bool conn_close, conn_keep_alive, conn_upgrade, has_upgrade, te_seen;
+} swirl_http_request_t;
+
+/* Find the end of a request head (the empty line) in buf[0..len): its
+ * length (> 0), or 0 when it is not there yet. `*scan_from` (0 for a new
+ * head) is where the search resumes next time, so bytes are not scanned
+ * twice. A bare-LF empty line counts as an end too (the parse refuses it). */
+SWIRL_API ssize_t swirl_http_head_end(const char *buf, size_t len, size_t *scan_from);
+
+/* Set up `r` to parse into `headers` (room for `max_headers`). */
+SWIRL_API void swirl_http_request_init(swirl_http_request_t *r, swirl_http_header_t *headers,
+                                       size_t max_headers);
+
+/* Parse a whole head (len = what swirl_http_head_end returned). 0, or
+ * SWIRL_EPROTO with r->status and r->error saying what is wrong. */
+SWIRL_API int swirl_http_parse_head(swirl_http_request_t *r, const char *buf, size_t len);
+
+/* Check the start of a head whose end has not come yet, so bad bytes are
+ * refused at once instead of waited on: 0 (fine so far) or SWIRL_EPROTO as
+ * swirl_http_parse_head. One pass over the bytes; call it once per read. */
+SWIRL_API int swirl_http_check_partial(swirl_http_request_t *r, const char *buf, size_t len);
+
+/* The first header named `name` (case-insensitive), or NULL. */
+SWIRL_API const swirl_http_header_t *swirl_http_find_header(const swirl_http_request_t *r,
+                                                            const char *name);
+
+/* An incremental chunked-body decoder. */
+typedef struct swirl_http_chunked {
+    int state;
+    int digits;
+    uint64_t left;   /* bytes left in the current chunk */
+    uint64_t total;  /* body bytes so far (chunk sizes announced) */
+    size_t ext, trailer;
+    bool ext_token;
+    const char *error; /* on SWIRL_EPROTO: why */
+} swirl_http_chunked_t;
+
+SWIRL_API void swirl_http_chunked_init(swirl_http_chunked_t *c);
+
+/* Decode in[0..len): the body bytes go to `out` (which may be `in` itself:
+ * data only moves toward the front), *out_len says how many. Returns the
+ * input bytes used (all of them unless the body ended: then the rest is
+ * the next request's), or SWIRL_EPROTO with c->error. */
+SWIRL_API ssize_t swirl_http_chunked_decode(swirl_http_chunked_t *c, const char *in, size_t len,
+                                            char *out, size_t *out_len);
+
+/* Has the last chunk (and its trailers) been read? */
+SWIRL_API bool swirl_http_chunked_done(const swirl_http_chunked_t *c);
 
 #ifdef __cplusplus
 }

@@ -3,7 +3,7 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 PREFIX     ?= /usr/local
-PORT       ?= 9501
+PORT       ?= 8080
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 # CI (CI=true) turns every warning into an error.
 WERROR     ?= $(if $(filter true 1 yes,$(CI)),ON,OFF)
@@ -33,12 +33,14 @@ asan: deps
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j 2
 
 run: build
-	@echo "swirl echo server on 127.0.0.1:$(PORT) — talk to it with:"
-	@echo "    printf hi | nc -q1 127.0.0.1 $(PORT)"
+	@echo "swirl serve on http://127.0.0.1:$(PORT)/ — try:"
+	@echo "    curl http://127.0.0.1:$(PORT)/hello"
+	@echo "    curl -d hi http://127.0.0.1:$(PORT)/echo"
 	@echo "Ctrl-C stops it."
-	$(BUILD)/swirl echo --host 127.0.0.1 --port $(PORT)
+	$(BUILD)/swirl serve --host 127.0.0.1 --port $(PORT)
 
 bench: build
+	@scripts/deps.sh bench
 	@bench/run.sh $(BUILD)
 
 install: build

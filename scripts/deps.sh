@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Install the Debian packages swirl needs to build and test. As root it runs
+# Install the Debian packages swirl needs to build and test (and, with the
+# argument `bench`, to run the benchmarks). As root it runs
 # apt-get; otherwise it prints the exact command and fails if anything is missing.
 set -euo pipefail
 
-packages=(build-essential cmake pkg-config libcriterion-dev netcat-openbsd)
+# build and test; `deps.sh bench` adds what the benchmarks run against
+packages=(build-essential cmake pkg-config libcriterion-dev netcat-openbsd curl)
+if [ "${1:-}" = bench ]; then
+    packages+=(wrk nginx-light)
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "deps: not a Debian system; make sure these are installed: ${packages[*]}" >&2

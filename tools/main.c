@@ -10,6 +10,7 @@ static void usage(FILE *out) {
                  "\n"
                  "commands:\n"
                  "  echo [options]               echo server (PROCESS or BASE mode, framing, UDP, Unix)\n"
+                 "  serve [options]              HTTP server: static files, /hello, /stats, /echo\n"
                  "  bench tcp [options]          echo load generator: round trips/s, latency\n"
                  "  version                      print the version\n"
                  "  help                         this text\n"
@@ -25,6 +26,8 @@ int main(int argc, char **argv) {
     const char *cmd = argv[1];
     if (strcmp(cmd, "echo") == 0)
         return swirl_cli_echo(argc - 1, argv + 1);
+    if (strcmp(cmd, "serve") == 0)
+        return swirl_cli_serve(argc - 1, argv + 1);
     if (strcmp(cmd, "bench") == 0)
         return swirl_cli_bench(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {

@@ -3,10 +3,16 @@
  * 64 KiB at a time and writes it straight back; what the kernel refuses is
  * kept and the connection is not read again until it has drained.
  *
- *     bench_reference_echo PORT     (0 picks a free port)
+ * With --http it is the yardstick for `swirl serve`'s /hello instead: it
+ * answers every request head (each CRLF CRLF, found across reads; bodies
+ * are not expected) with one canned "hello world" response, parsing
+ * nothing else.
+ *
+ *     bench_reference_echo [--http] PORT     (0 picks a free port)
  *
  * Plain libc, no swirl: it measures the floor, not our code. */
 #include <errno.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +33,11 @@ static int ep;
 static pending_t *pend; /* indexed by fd */
 static size_t npend;
 static char chunk[CHUNK];
+static bool http;                /* --http */
+static unsigned char match[65536]; /* per fd: bytes of "\r\n\r\n" matched at the end of the last read */
+static const char canned[] = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n"
+                             "\r\nhello world";
+static char replies[CHUNK / 4 * (sizeof(canned) - 1)];
 
 static void die(const char *what) {
     fprintf(stderr, "bench_reference_echo: %s: %s\n", what, strerror(errno));
@@ -84,7 +95,30 @@ static void on_read(int fd) {
         conn_close(fd);
         return;
     }
-    ssize_t w = send(fd, chunk, (size_t)n, MSG_NOSIGNAL);
+    const char *out = chunk;
+    if (http) { /* one canned response per request head */
+        if (fd >= (int)sizeof(match)) {
+            conn_close(fd);
+            return;
+        }
+        size_t heads = 0;
+        unsigned m = match[fd];
+        for (ssize_t i = 0; i < n; i++) {
+            char want = "\r\n\r\n"[m];
+            m = chunk[i] == want ? m + 1 : (chunk[i] == '\r' ? 1 : 0);
+            if (m == 4) {
+                memcpy(replies + heads * (sizeof(canned) - 1), canned, sizeof(canned) - 1);
+                heads++;
+                m = 0;
+            }
+        }
+        match[fd] = (unsigned char)m;
+        out = replies;
+        n = (ssize_t)(heads * (sizeof(canned) - 1));
+        if (n == 0)
+            return;
+    }
+    ssize_t w = send(fd, out, (size_t)n, MSG_NOSIGNAL);
     if (w < 0) {
         if (errno != EAGAIN) {
             conn_close(fd);
@@ -92,7 +126,7 @@ static void on_read(int fd) {
         }
         w = 0;
     }
-    if (w < n && keep(fd, chunk + w, (size_t)(n - w)) < 0)
+    if (w < n && keep(fd, out + w, (size_t)(n - w)) < 0)
         conn_close(fd);
 }
 
@@ -112,10 +146,13 @@ static void on_write(int fd) {
 }
 
 int main(int argc, char **argv) {
-    char *end;
-    long port = argc == 2 ? strtol(argv[1], &end, 10) : -1;
-    if (argc != 2 || *end || end == argv[1] || port < 0 || port > 65535) {
-        fprintf(stderr, "usage: bench_reference_echo PORT   (0..65535; 0 picks a free one)\n");
+    char *end = NULL;
+    http = argc == 3 && strcmp(argv[1], "--http") == 0;
+    const char *arg = argc == 2 ? argv[1] : (http ? argv[2] : "");
+    long port = strtol(arg, &end, 10);
+    if ((argc != 2 && !http) || *end || end == arg || port < 0 || port > 65535) {
+        fprintf(stderr, "usage: bench_reference_echo [--http] PORT   (0..65535; 0 picks a free "
+                        "one)\n");
         return 2;
     }
     int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

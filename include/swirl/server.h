@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <swirl/core.h>
 #include <swirl/error.h>
 #include <swirl/event.h>
 #include <swirl/net.h>

@@ -9,5 +9,6 @@
 #include <swirl/net.h>
 #include <swirl/protocol.h>
 #include <swirl/server.h>
+#include <swirl/http.h>
 
 #endif

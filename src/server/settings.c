@@ -92,6 +92,19 @@ enum {
        "least severe level logged: debug, trace, info, notice, warning, error, none or 0..6")      \
     XX(log_file, STRING, 0, 4095, "stderr", SERVER, ST_PATH, F_COMPUTED, NULL,                     \
        "file the log is appended to (empty = stderr)")                                             \
+    XX(http_max_request_line, INT, 64, GIB, "8K", SERVER, ST_I64, F_BYTES, NULL,                 \
+       "HTTP: longest request line; a longer one is answered 414")                                 \
+    XX(http_max_header_size, INT, 256, GIB, "16K", SERVER, ST_I64, F_BYTES, NULL,                \
+       "HTTP: largest request head (request line and headers); larger is answered 431")           \
+    XX(http_max_headers, INT, 1, 10000, "100", SERVER, ST_I64, 0, NULL,                            \
+       "HTTP: most header lines in a request; more is answered 431")                               \
+    XX(http_header_timeout, INT, 0, 3600, "10", SERVER, ST_I64, 0, NULL,                           \
+       "HTTP: seconds a client has to send a whole request head (then 408 and close; 0 = no "      \
+       "limit)")                                                                                   \
+    XX(enable_static_handler, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                       \
+       "HTTP: serve files under document_root before calling the request handler")                \
+    XX(document_root, STRING, 0, 4095, "none", SERVER, ST_PATH, F_COMPUTED, NULL,                  \
+       "HTTP: the directory static files are served from")                                         \
     XX(open_eof_check, BOOL, 0, 1, "false", PORT, ST_BOOL, 0, NULL,                                \
        "deliver data only up to and including package_eof")                                        \
     XX(open_eof_split, BOOL, 0, 1, "false", PORT, ST_BOOL, 0, NULL,                                \

@@ -37,6 +37,13 @@ typedef struct swirl__server_settings {
     char user[256], group[256];       /* "" = unchanged */
     char chroot[4096];                /* "" = none */
     char pid_file[4096];              /* "" = none */
+    /* HTTP (src/http/) */
+    int64_t http_max_request_line;    /* bytes; longer: 414. Default 8 KiB */
+    int64_t http_max_header_size;     /* bytes of the whole head; larger: 431. Default 16 KiB */
+    int64_t http_max_headers;         /* header lines; more: 431. Default 100 */
+    int64_t http_header_timeout;      /* seconds to send a whole head; then 408. 0 = off */
+    bool enable_static_handler;       /* serve files from document_root; default false */
+    char document_root[4096];         /* "" = none */
 } swirl__server_settings_t;
 
 /* Per-listener values; on the server they are every port's defaults. */

@@ -1,0 +1,129 @@
+/* swirl/http.h — an HTTP/1.1 server on top of swirl_server_t (BASE and
+ * PROCESS modes): requests parsed strictly (swirl/protocol.h), keep-alive,
+ * pipelining with responses in order, chunked bodies both ways,
+ * Expect: 100-continue, HEAD, size limits with 400/408/413/414/431, and
+ * static files from document_root.
+ *
+ * Ownership: a request and its response belong to the server. The request
+ * is valid during the request callback; the response until it is ended
+ * (swirl_http_resp_end / _sendfile / _redirect). A callback that returns
+ * without ending its response gets it ended for it (500 if nothing was
+ * sent) and a warning logged, unless it called swirl_http_resp_detach:
+ * then it must end it later, from the same worker, and the connection's
+ * next pipelined request waits for that. A write, end, sendfile or
+ * redirect that fails to send (connection gone, or the bytes refused by
+ * buffer_output_size / socket_buffer_size: the connection is then closed)
+ * also ends the response: do not use it after that error. */
+#ifndef SWIRL_HTTP_H
+#define SWIRL_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <swirl/server.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct swirl_http_server swirl_http_server_t;
+typedef struct swirl_http_req swirl_http_req_t;
+typedef struct swirl_http_resp swirl_http_resp_t;
+
+typedef void (*swirl_http_handler)(swirl_http_server_t *hs, swirl_http_req_t *req,
+                                   swirl_http_resp_t *resp, void *user);
+
+/* ---- the server ---------------------------------------------------------------------------- */
+
+/* An HTTP server on host:port (TCP, TCP6 for an IPv6 host, or a Unix
+ * socket path with port 0 and type SWIRL_SOCK_UNIX_STREAM via the base). */
+SWIRL_API int swirl_http_server_new(swirl_http_server_t **out, const char *host, int port,
+                                    int mode);
+SWIRL_API void swirl_http_server_free(swirl_http_server_t *hs);
+
+/* The underlying server: settings, extra listeners, worker events, tasks,
+ * stats. Its receive, connect and close callbacks are the HTTP server's:
+ * set "connect" and "close" with swirl_http_server_on instead. */
+SWIRL_API swirl_server_t *swirl_http_server_base(swirl_http_server_t *hs);
+
+/* The request handler (required before start). */
+SWIRL_API int swirl_http_server_on_request(swirl_http_server_t *hs, swirl_http_handler fn,
+                                           void *user);
+/* Other events, as swirl_server_on ("connect" and "close" are passed on
+ * after the HTTP server's own handling). */
+SWIRL_API int swirl_http_server_on(swirl_http_server_t *hs, const char *name, swirl_server_cb cb,
+                                   void *user);
+/* Settings (server and HTTP keys), as swirl_server_set_text. */
+SWIRL_API int swirl_http_server_set_text(swirl_http_server_t *hs, const char *key,
+                                         const char *text);
+/* Run until shutdown, as swirl_server_start. */
+SWIRL_API int swirl_http_server_start(swirl_http_server_t *hs);
+
+/* ---- requests ------------------------------------------------------------------------------- */
+
+/* Method, target (URI as sent), path (target before '?'), query string
+ * (after '?', "" if none), protocol ("HTTP/1.1"). Not NUL-terminated:
+ * *len receives the length (len may be NULL for the NUL-terminated copies
+ * path and query, which are). */
+SWIRL_API const char *swirl_http_req_method(const swirl_http_req_t *req, size_t *len);
+SWIRL_API const char *swirl_http_req_uri(const swirl_http_req_t *req, size_t *len);
+SWIRL_API const char *swirl_http_req_path(const swirl_http_req_t *req, size_t *len);
+SWIRL_API const char *swirl_http_req_query(const swirl_http_req_t *req, size_t *len);
+SWIRL_API const char *swirl_http_req_protocol(const swirl_http_req_t *req);
+/* The first header named `name` (any case), or NULL; *len its length. */
+SWIRL_API const char *swirl_http_req_header(const swirl_http_req_t *req, const char *name,
+                                            size_t *len);
+/* Header i (0..count-1) as sent: name and value, not NUL-terminated. */
+SWIRL_API size_t swirl_http_req_header_count(const swirl_http_req_t *req);
+SWIRL_API int swirl_http_req_header_at(const swirl_http_req_t *req, size_t i, const char **name,
+                                       size_t *name_len, const char **value, size_t *value_len);
+/* The body (decoded when chunked), and the whole raw head. */
+SWIRL_API const char *swirl_http_req_body(const swirl_http_req_t *req, size_t *len);
+SWIRL_API const char *swirl_http_req_raw_head(const swirl_http_req_t *req, size_t *len);
+/* The connection's session id (for swirl_server_* calls) and when the
+ * request was complete (seconds since the epoch). */
+SWIRL_API int64_t swirl_http_req_fd(const swirl_http_req_t *req);
+SWIRL_API double swirl_http_req_time(const swirl_http_req_t *req);
+
+/* ---- responses ------------------------------------------------------------------------------ */
+
+/* Status (100..999 with three digits; default 200) with its standard
+ * reason, or `reason` if not NULL. Before anything is sent. */
+SWIRL_API int swirl_http_resp_status(swirl_http_resp_t *resp, int code, const char *reason);
+/* Add a header line (names and values may not hold CR, LF or NUL). Setting
+ * Content-Length, Content-Type, Date, Server, Connection or
+ * Transfer-Encoding replaces swirl's own. */
+SWIRL_API int swirl_http_resp_header(swirl_http_resp_t *resp, const char *name,
+                                     const char *value);
+/* Send a chunk of the body now (Transfer-Encoding: chunked; to an HTTP/1.0
+ * client: no length, the connection closes at the end). */
+SWIRL_API int swirl_http_resp_write(swirl_http_resp_t *resp, const void *data, size_t len);
+/* Send the rest of the body (or all of it) and finish the response. */
+SWIRL_API int swirl_http_resp_end(swirl_http_resp_t *resp, const void *data, size_t len);
+/* Send `length` bytes of a file from `offset` (0: to its end) as the body,
+ * zero-copy, and finish. SWIRL_EBADARG naming the path if it cannot be
+ * read (nothing sent then: the caller may still answer otherwise). */
+SWIRL_API int swirl_http_resp_sendfile(swirl_http_resp_t *resp, const char *path, int64_t offset,
+                                       int64_t length);
+/* Location: url, status `code` (301, 302, 303, 307 or 308; 0 = 302), finish. */
+SWIRL_API int swirl_http_resp_redirect(swirl_http_resp_t *resp, const char *url, int code);
+/* Keep the response open after the callback returns (end it later). */
+SWIRL_API int swirl_http_resp_detach(swirl_http_resp_t *resp);
+/* Has it been ended (or its connection gone)? */
+SWIRL_API bool swirl_http_resp_finished(const swirl_http_resp_t *resp);
+
+/* Answer `req` from document_root, as the static handler does (for a
+ * handler that routes first and serves files after): true if it answered
+ * (the file, 304, 206/416, or 403 for a path that would leave the root),
+ * false if no file matches (then `resp` is untouched). Needs
+ * document_root. */
+SWIRL_API bool swirl_http_serve_static(swirl_http_server_t *hs, swirl_http_req_t *req,
+                                       swirl_http_resp_t *resp);
+
+/* The reason phrase of a status code ("Unknown" if none). */
+SWIRL_API const char *swirl_http_reason(int code);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,102 @@
+/* src/http/internal.h — the HTTP server's per-worker state, shared by
+ * server.c (connections, parsing, dispatch), response.c and static.c.
+ * Never installed. */
+#ifndef SWIRL_HTTP_INTERNAL_H
+#define SWIRL_HTTP_INTERNAL_H
+
+#include <swirl/http.h>
+#include <swirl/protocol.h>
+#include <time.h>
+
+#include "../server/internal.h"
+
+enum { P_HEAD, P_BODY, P_CHUNKED, P_BUSY, P_CLOSED };
+
+typedef struct http_conn {
+    struct http_conn *next; /* hash chain */
+    swirl_http_server_t *hs;
+    int64_t fd;
+    swirl_buf_t in;   /* bytes not yet handled; a request starts at its front */
+    size_t scan;      /* swirl_http_head_end's resume point */
+    int phase;        /* P_* */
+    size_t head_len;  /* the current request's head */
+    uint64_t body_left;
+    size_t raw_off;   /* chunked: next undecoded byte; decoded body at head_len.. */
+    size_t body_len;
+    swirl_http_chunked_t ck;
+    bool keep_alive;
+    bool continue_sent;
+    bool want_owned;               /* stopped at a chunked request outside the buffer */
+    bool paused;                   /* reading paused: too much held behind a pending response */
+    int64_t timer;                 /* head timeout (0: none) */
+    struct swirl_http_resp *resp;  /* the response being answered (P_BUSY) */
+} http_conn_t;
+
+struct swirl_http_req {
+    swirl_http_server_t *hs;
+    int64_t fd;
+    swirl_http_request_t p;
+    const char *head;
+    const char *body;
+    size_t body_len;
+    char *path, *query; /* NUL-terminated copies, made when asked for */
+    double time;
+};
+
+struct swirl_http_resp {
+    swirl_http_server_t *hs;
+    http_conn_t *c; /* NULL once the connection is gone */
+    int64_t fd;
+    int status;
+    char reason[64];
+    swirl_buf_t headers;  /* user lines: "Name: value\r\n"... */
+    unsigned user_set;    /* H_* set by the user */
+    bool head_sent, finished, detached, chunked;
+    bool head_only; /* a HEAD request: no body bytes */
+    bool in_dispatch; /* the request callback is running */
+    bool keep_alive;
+    bool http10;
+};
+
+enum { H_CONTENT_LENGTH = 1, H_CONTENT_TYPE = 2, H_DATE = 4, H_SERVER = 8, H_CONNECTION = 16,
+       H_TRANSFER_ENCODING = 32 };
+
+struct swirl_http_server {
+    swirl_server_t *srv;
+    swirl_http_handler handler;
+    void *user;
+    swirl_server_cb on_connect, on_close, on_worker_stop;
+    void *on_connect_user, *on_close_user, *on_worker_stop_user;
+    /* per worker (each process has its own copy after fork) */
+    http_conn_t **buckets;
+    size_t nbuckets, nconns;
+    swirl_http_header_t *hdrs; /* scratch for parsing, http_max_headers */
+    swirl_buf_t out;           /* scratch for building responses */
+    swirl_buf_t batch;         /* responses made in one parse pass, sent with one send */
+    int64_t batch_fd;          /* the connection batching (0: none) */
+    char date[40];             /* "Date: ...\r\n" for date_at */
+    char root_real[4096];      /* document_root with symlinks resolved ("" until needed) */
+    time_t date_at;
+};
+
+/* response.c */
+swirl_http_resp_t *swirl__http_resp_new(swirl_http_server_t *hs, http_conn_t *c,
+                                        const swirl_http_request_t *p);
+void swirl__http_resp_free(swirl_http_resp_t *resp);
+/* Send what the parse pass of batch_fd queued (before anything else goes
+ * to that connection). */
+int swirl__http_flush_batch(swirl_http_server_t *hs);
+/* Answer `status` with a short text body and close the connection. */
+void swirl__http_reject(swirl_http_server_t *hs, http_conn_t *c, int status, const char *why);
+/* The response of `c` finished: go on with the connection (`in_loop`: the
+ * parse loop is running and goes on by itself). */
+void swirl__http_done(swirl_http_server_t *hs, http_conn_t *c, bool keep_alive, bool in_loop);
+/* Stop handling `c` and close it once what is queued is sent. */
+void swirl__http_close_later(swirl_http_server_t *hs, http_conn_t *c);
+const char *swirl__http_date(swirl_http_server_t *hs);
+
+/* static.c: serve req from document_root if it names a file there; true if
+ * it answered. */
+bool swirl__http_static(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_http_resp_t *resp);
+
+#endif

@@ -1,0 +1,395 @@
+/* src/http/response.c — responses: status line and headers built once,
+ * sent with the first bytes of the body (one send for a whole small
+ * response); chunked when written in parts; HEAD gets the headers only.
+ * swirl adds Server, Date, Content-Type (text/html, as Swoole),
+ * Content-Length or Transfer-Encoding, and Connection, unless the user
+ * set them. Every response is HTTP/1.1 on the wire. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../core/internal.h"
+#include "internal.h"
+
+const char *swirl_http_reason(int code) {
+    switch (code) {
+    case 100: return "Continue";
+    case 101: return "Switching Protocols";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 411: return "Length Required";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
+    case 417: return "Expectation Failed";
+    case 426: return "Upgrade Required";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Unknown";
+    }
+}
+
+const char *swirl__http_date(swirl_http_server_t *hs) {
+    time_t now = time(NULL);
+    if (now != hs->date_at) {
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(hs->date, sizeof(hs->date), "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+        hs->date_at = now;
+    }
+    return hs->date;
+}
+
+swirl_http_resp_t *swirl__http_resp_new(swirl_http_server_t *hs, http_conn_t *c,
+                                        const swirl_http_request_t *p) {
+    swirl_http_resp_t *r = swirl_calloc(1, sizeof(*r));
+    if (!r)
+        return NULL;
+    r->hs = hs;
+    r->c = c;
+    r->fd = c->fd;
+    r->status = 200;
+    r->head_only = p->method_len == 4 && memcmp(p->method, "HEAD", 4) == 0;
+    /* no protocol switch here (WebSocket is a later stage): an upgrade or
+     * CONNECT request is answered as a plain one, then the connection
+     * closes, since what follows is not HTTP */
+    r->keep_alive = p->keep_alive && !p->upgrade;
+    r->http10 = p->minor == 0;
+    return r;
+}
+
+void swirl__http_resp_free(swirl_http_resp_t *resp) {
+    if (!resp)
+        return;
+    swirl_buf_destroy(&resp->headers);
+    swirl_free(resp);
+}
+
+static int usable(swirl_http_resp_t *resp, const char *what) {
+    if (!resp)
+        return swirl__error(SWIRL_EBADARG, "http response: %s: no response", what);
+    if (resp->finished)
+        return swirl__error(SWIRL_ESTATE, "http response: %s: the response has ended", what);
+    return 0;
+}
+
+int swirl_http_resp_status(swirl_http_resp_t *resp, int code, const char *reason) {
+    int rc = usable(resp, "status");
+    if (rc < 0)
+        return rc;
+    if (resp->head_sent)
+        return swirl__error(SWIRL_ESTATE, "http response: status %d: the headers are sent", code);
+    if (code < 100 || code > 999)
+        return swirl__error(SWIRL_EBADARG, "http response: status %d: expected 100..999", code);
+    if (reason && (strpbrk(reason, "\r\n") || strlen(reason) >= sizeof(resp->reason)))
+        return swirl__error(SWIRL_EBADARG, "http response: reason \"%.40s\": no CR or LF, at "
+                                           "most %zu bytes", reason, sizeof(resp->reason) - 1);
+    resp->status = code;
+    snprintf(resp->reason, sizeof(resp->reason), "%s", reason ? reason : "");
+    return 0;
+}
+
+static unsigned known_header(const char *name) {
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } known[] = {{"content-length", H_CONTENT_LENGTH}, {"content-type", H_CONTENT_TYPE},
+                 {"date", H_DATE}, {"server", H_SERVER}, {"connection", H_CONNECTION},
+                 {"transfer-encoding", H_TRANSFER_ENCODING}};
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (strcasecmp(name, known[i].name) == 0)
+            return known[i].bit;
+    return 0;
+}
+
+int swirl_http_resp_header(swirl_http_resp_t *resp, const char *name, const char *value) {
+    int rc = usable(resp, "header");
+    if (rc < 0)
+        return rc;
+    if (resp->head_sent)
+        return swirl__error(SWIRL_ESTATE, "http response: header \"%s\": the headers are sent",
+                            name ? name : "");
+    if (!name || !*name || !value)
+        return swirl__error(SWIRL_EBADARG, "http response: header: empty name or no value");
+    for (const char *p = name; *p; p++)
+        if (*p <= ' ' || *p == ':' || *p == 0x7f)
+            return swirl__error(SWIRL_EBADARG, "http response: header name \"%s\": no spaces, "
+                                               "colons or control characters", name);
+    if (strpbrk(value, "\r\n"))
+        return swirl__error(SWIRL_EBADARG, "http response: header \"%s\": the value holds CR or LF",
+                            name);
+    unsigned bit = known_header(name);
+    resp->user_set |= bit;
+    if (bit == H_CONNECTION && strcasestr(value, "close"))
+        resp->keep_alive = false;
+    if (bit == H_TRANSFER_ENCODING)
+        resp->chunked = true;
+    if (swirl_buf_append(&resp->headers, name, strlen(name)) < 0 ||
+        swirl_buf_append(&resp->headers, ": ", 2) < 0 ||
+        swirl_buf_append(&resp->headers, value, strlen(value)) < 0 ||
+        swirl_buf_append(&resp->headers, "\r\n", 2) < 0)
+        return swirl__error(-ENOMEM, "http response: header:");
+    return 0;
+}
+
+static bool no_body_status(int status) {
+    return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
+
+/* Build the head into hs->out. body_len >= 0: Content-Length; -1: chunked
+ * (HTTP/1.1) or until close (HTTP/1.0). */
+static int build_head(swirl_http_resp_t *resp, int64_t body_len) {
+    swirl_http_server_t *hs = resp->hs;
+    swirl_buf_t *o = &hs->out;
+    o->start = o->len = 0;
+    char line[160];
+    int n = snprintf(line, sizeof(line), "HTTP/1.1 %d %s\r\n", resp->status,
+                     resp->reason[0] ? resp->reason : swirl_http_reason(resp->status));
+    int rc = swirl_buf_append(o, line, (size_t)n);
+    if (!(resp->user_set & H_SERVER) && rc == 0)
+        rc = swirl_buf_append(o, "Server: swirl\r\n", 15);
+    if (!(resp->user_set & H_DATE) && rc == 0) {
+        const char *d = swirl__http_date(hs);
+        rc = swirl_buf_append(o, d, strlen(d));
+    }
+    if (!(resp->user_set & H_CONTENT_TYPE) && !no_body_status(resp->status) && rc == 0)
+        rc = swirl_buf_append(o, "Content-Type: text/html\r\n", 25);
+    if (body_len < 0 && resp->http10 && !resp->chunked)
+        resp->keep_alive = false; /* the end of the body is the end of the connection */
+    if (!(resp->user_set & (H_CONTENT_LENGTH | H_TRANSFER_ENCODING)) &&
+        !no_body_status(resp->status) && rc == 0) {
+        if (body_len >= 0) {
+            n = snprintf(line, sizeof(line), "Content-Length: %lld\r\n", (long long)body_len);
+            rc = swirl_buf_append(o, line, (size_t)n);
+        } else if (!resp->http10) {
+            resp->chunked = true;
+            rc = swirl_buf_append(o, "Transfer-Encoding: chunked\r\n", 28);
+        }
+    }
+    if (!(resp->user_set & H_CONNECTION) && rc == 0)
+        rc = resp->keep_alive ? swirl_buf_append(o, "Connection: keep-alive\r\n", 24)
+                              : swirl_buf_append(o, "Connection: close\r\n", 19);
+    if (rc == 0 && swirl_buf_size(&resp->headers) > 0)
+        rc = swirl_buf_append(o, swirl_buf_bytes(&resp->headers), swirl_buf_size(&resp->headers));
+    if (rc == 0)
+        rc = swirl_buf_append(o, "\r\n", 2);
+    resp->head_sent = true;
+    return rc < 0 ? swirl__error(-ENOMEM, "http response:") : 0;
+}
+
+/* Send hs->out; the connection may be gone (then ECLOSED). A send the
+ * server refuses (more than buffer_output_size at once, or the output
+ * buffer full past socket_buffer_size) leaves the response cut: the
+ * connection is closed, so the client is not left waiting, and the caller
+ * gets the error. */
+static int flush(swirl_http_resp_t *resp) {
+    swirl_buf_t *o = &resp->hs->out;
+    if (!resp->c) {
+        o->start = o->len = 0;
+        return swirl__error(SWIRL_ECLOSED, "http response: connection %lld is closed",
+                            (long long)resp->fd);
+    }
+    swirl_http_server_t *hs = resp->hs;
+    int rc = 0;
+    if (hs->batch_fd == resp->fd && resp->in_dispatch) { /* pipelined answers: one send */
+        rc = swirl_buf_append(&hs->batch, swirl_buf_bytes(o), swirl_buf_size(o)) < 0 ? -ENOMEM : 0;
+        if (rc == 0 && swirl_buf_size(&hs->batch) >= 64 * 1024)
+            rc = swirl__http_flush_batch(hs);
+    } else {
+        rc = swirl__http_flush_batch(hs);
+        if (rc == 0)
+            rc = swirl_server_send(hs->srv, resp->fd, swirl_buf_bytes(o), swirl_buf_size(o));
+    }
+    o->start = o->len = 0;
+    if (rc < 0 && rc != SWIRL_ECLOSED) {
+        swirl_log_warning("http: response to connection %lld cut, closing it: %s",
+                          (long long)resp->fd, swirl_last_error_msg());
+        resp->keep_alive = false;
+    }
+    return rc;
+}
+
+/* The response is complete. Inside the request callback, dispatch frees
+ * it when the callback returns; a detached one ended later is freed here. */
+static void finish(swirl_http_resp_t *resp) {
+    resp->finished = true;
+    if (resp->c)
+        swirl__http_done(resp->hs, resp->c, resp->keep_alive, resp->in_dispatch);
+    resp->c = NULL;
+    if (!resp->in_dispatch)
+        swirl__http_resp_free(resp);
+}
+
+static int append_chunk(swirl_buf_t *o, const void *data, size_t len) {
+    char size[24];
+    int n = snprintf(size, sizeof(size), "%zx\r\n", len);
+    if (swirl_buf_append(o, size, (size_t)n) < 0 || swirl_buf_append(o, data, len) < 0 ||
+        swirl_buf_append(o, "\r\n", 2) < 0)
+        return -ENOMEM;
+    return 0;
+}
+
+int swirl_http_resp_write(swirl_http_resp_t *resp, const void *data, size_t len) {
+    int rc = usable(resp, "write");
+    if (rc < 0)
+        return rc;
+    if (!data && len)
+        return swirl__error(SWIRL_EBADARG, "http response: write: no data");
+    if (!resp->head_sent && (rc = build_head(resp, -1)) < 0)
+        return rc;
+    if (len > 0 && !resp->head_only) {
+        rc = resp->chunked ? append_chunk(&resp->hs->out, data, len)
+                           : swirl_buf_append(&resp->hs->out, data, len);
+        if (rc < 0)
+            return swirl__error(-ENOMEM, "http response: write:");
+    }
+    rc = flush(resp);
+    if (rc < 0)
+        finish(resp); /* cut short: it is over (closed), as end would */
+    return rc;
+}
+
+int swirl_http_resp_end(swirl_http_resp_t *resp, const void *data, size_t len) {
+    int rc = usable(resp, "end");
+    if (rc < 0)
+        return rc;
+    if (!data && len)
+        return swirl__error(SWIRL_EBADARG, "http response: end: no data");
+    swirl_buf_t *o = &resp->hs->out;
+    if (!resp->head_sent) {
+        if ((rc = build_head(resp, (int64_t)len)) < 0)
+            return rc;
+        if (len > 0 && !resp->head_only && !no_body_status(resp->status))
+            rc = swirl_buf_append(o, data, len);
+    } else if (resp->chunked) {
+        if (len > 0 && !resp->head_only)
+            rc = append_chunk(o, data, len);
+        if (rc == 0 && !resp->head_only)
+            rc = swirl_buf_append(o, "0\r\n\r\n", 5);
+    } else if (len > 0 && !resp->head_only) {
+        rc = swirl_buf_append(o, data, len);
+    }
+    if (rc < 0)
+        return swirl__error(-ENOMEM, "http response: end:");
+    rc = flush(resp);
+    finish(resp);
+    return rc;
+}
+
+int swirl_http_resp_sendfile(swirl_http_resp_t *resp, const char *path, int64_t offset,
+                             int64_t length) {
+    int rc = usable(resp, "sendfile");
+    if (rc < 0)
+        return rc;
+    if (resp->head_sent)
+        return swirl__error(SWIRL_ESTATE, "http response: sendfile: part of the body is sent");
+    if (!path || offset < 0 || length < 0)
+        return swirl__error(SWIRL_EBADARG, "http response: sendfile: bad path, offset or length");
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || access(path, R_OK) != 0)
+        return swirl__error(SWIRL_EBADARG, "http response: sendfile \"%s\": not a readable file",
+                            path);
+    if (offset > st.st_size)
+        return swirl__error(SWIRL_EBADARG, "http response: sendfile \"%s\": offset %lld past its "
+                                           "size %lld", path, (long long)offset,
+                            (long long)st.st_size);
+    int64_t n = length ? length : st.st_size - offset;
+    if (offset + n > st.st_size)
+        n = st.st_size - offset;
+    if ((rc = build_head(resp, n)) < 0)
+        return rc;
+    rc = flush(resp);
+    if (rc == 0)
+        rc = swirl__http_flush_batch(resp->hs); /* the head, and what came before it */
+    if (rc == 0 && n > 0 && !resp->head_only &&
+        (rc = swirl_server_sendfile(resp->hs->srv, resp->fd, path, (off_t)offset, (size_t)n)) < 0)
+        resp->keep_alive = false; /* the head is out, the body is not: close */
+    finish(resp);
+    return rc;
+}
+
+int swirl_http_resp_redirect(swirl_http_resp_t *resp, const char *url, int code) {
+    int rc = usable(resp, "redirect");
+    if (rc < 0)
+        return rc;
+    if (!code)
+        code = 302;
+    if (code != 301 && code != 302 && code != 303 && code != 307 && code != 308)
+        return swirl__error(SWIRL_EBADARG, "http response: redirect: status %d: expected 301, "
+                                           "302, 303, 307 or 308", code);
+    if ((rc = swirl_http_resp_status(resp, code, NULL)) < 0 ||
+        (rc = swirl_http_resp_header(resp, "Location", url ? url : "")) < 0)
+        return rc;
+    return swirl_http_resp_end(resp, NULL, 0);
+}
+
+int swirl_http_resp_detach(swirl_http_resp_t *resp) {
+    int rc = usable(resp, "detach");
+    if (rc < 0)
+        return rc;
+    resp->detached = true;
+    return 0;
+}
+
+bool swirl_http_resp_finished(const swirl_http_resp_t *resp) {
+    return !resp || resp->finished || !resp->c;
+}
+
+int swirl__http_flush_batch(swirl_http_server_t *hs) {
+    if (swirl_buf_size(&hs->batch) == 0)
+        return 0;
+    int rc = swirl_server_send(hs->srv, hs->batch_fd, swirl_buf_bytes(&hs->batch),
+                               swirl_buf_size(&hs->batch));
+    hs->batch.start = hs->batch.len = 0;
+    return rc;
+}
+
+void swirl__http_reject(swirl_http_server_t *hs, http_conn_t *c, int status, const char *why) {
+    swirl__http_flush_batch(hs); /* answers to the requests before this one go first */
+    swirl_log_debug("http: connection %lld: %d %s", (long long)c->fd, status, why ? why : "");
+    char msg[512];
+    const char *reason = swirl_http_reason(status);
+    int body = snprintf(msg, sizeof(msg), "%d %s: %s\n", status, reason, why ? why : "");
+    if (body < 0 || (size_t)body >= sizeof(msg))
+        body = (int)sizeof(msg) - 1;
+    swirl_buf_t *o = &hs->out;
+    o->start = o->len = 0;
+    char head[256];
+    int n = snprintf(head, sizeof(head),
+                     "HTTP/1.1 %d %s\r\nServer: swirl\r\n%sContent-Type: text/plain\r\n"
+                     "Content-Length: %d\r\nConnection: close\r\n\r\n",
+                     status, reason, swirl__http_date(hs), body);
+    if (swirl_buf_append(o, head, (size_t)n) == 0 && swirl_buf_append(o, msg, (size_t)body) == 0)
+        swirl_server_send(hs->srv, c->fd, swirl_buf_bytes(o), swirl_buf_size(o));
+    o->start = o->len = 0;
+    swirl__http_close_later(hs, c);
+}

@@ -1,0 +1,568 @@
+/* src/http/server.c — the HTTP server: per-connection state in the worker
+ * that owns the connection, the parse loop, dispatch.
+ *
+ * A connection's requests are handled one at a time, in order: the next
+ * pipelined request is not looked at until the current response has ended,
+ * so responses always leave in request order. That needs every request of
+ * a connection to reach the same worker: dispatch_mode 1 and 3 are refused
+ * at start.
+ *
+ * Bytes are parsed where they arrive when the buffer of the connection is
+ * empty (the common case: one whole request per read, no copy); what is
+ * left is kept in the connection's buffer. Chunked bodies are decoded in
+ * place in that buffer. The head is searched for once per read
+ * (swirl_http_head_end resumes where it stopped) and bad bytes in an
+ * unfinished head are refused at once (swirl_http_check_partial).
+ *
+ * Limits: a head without its end past http_max_request_line bytes before
+ * the first LF is 414, past http_max_header_size 431; more than
+ * http_max_headers lines 431; a body (Content-Length, or chunked so far)
+ * past package_max_length 413 (before reading it, so Expect: 100-continue
+ * gets the 413 instead of a 100). A client has http_header_timeout seconds
+ * from connecting (or from its last response) to send a whole head: then
+ * 408 if it had started one, else a quiet close. An HTTP/1.1 request
+ * without exactly one Host is 400. Every refusal closes the connection
+ * after the answer and costs nothing else. An Upgrade or CONNECT request
+ * is answered as a plain request and the connection then closed (no
+ * protocol switch is offered yet). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../core/internal.h"
+#include "internal.h"
+
+/* ---- connections ------------------------------------------------------------------------------ */
+
+static size_t slot_of(const swirl_http_server_t *hs, int64_t fd) {
+    uint64_t h = (uint64_t)fd * UINT64_C(0x9E3779B97F4A7C15);
+    return (size_t)(h >> 32) & (hs->nbuckets - 1);
+}
+
+static http_conn_t *conn_find(swirl_http_server_t *hs, int64_t fd) {
+    if (!hs->buckets)
+        return NULL;
+    for (http_conn_t *c = hs->buckets[slot_of(hs, fd)]; c; c = c->next)
+        if (c->fd == fd)
+            return c;
+    return NULL;
+}
+
+static int grow(swirl_http_server_t *hs) {
+    size_t n = hs->nbuckets ? hs->nbuckets * 2 : 256;
+    http_conn_t **b = swirl_calloc(n, sizeof(*b));
+    if (!b)
+        return -ENOMEM;
+    for (size_t i = 0; i < hs->nbuckets; i++)
+        for (http_conn_t *c = hs->buckets[i], *next; c; c = next) {
+            next = c->next;
+            size_t k = (size_t)(((uint64_t)c->fd * UINT64_C(0x9E3779B97F4A7C15)) >> 32) & (n - 1);
+            c->next = b[k];
+            b[k] = c;
+        }
+    swirl_free(hs->buckets);
+    hs->buckets = b;
+    hs->nbuckets = n;
+    return 0;
+}
+
+static void on_head_timeout(swirl_loop_t *loop, int64_t id, void *user);
+
+static void arm_timer(swirl_http_server_t *hs, http_conn_t *c) {
+    int64_t secs = hs->srv->settings.http_header_timeout;
+    if (secs <= 0 || c->timer)
+        return;
+    int64_t t = swirl_timer_after(swirl_server_loop(hs->srv), secs * 1000, on_head_timeout, c);
+    c->timer = t > 0 ? t : 0;
+}
+
+static void disarm_timer(swirl_http_server_t *hs, http_conn_t *c) {
+    if (c->timer)
+        swirl_timer_clear(swirl_server_loop(hs->srv), c->timer);
+    c->timer = 0;
+}
+
+static http_conn_t *conn_add(swirl_http_server_t *hs, int64_t fd) {
+    if ((hs->nconns + 1) * 2 > hs->nbuckets && grow(hs) < 0)
+        return NULL;
+    http_conn_t *c = swirl_calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->hs = hs;
+    c->fd = fd;
+    size_t k = slot_of(hs, fd);
+    c->next = hs->buckets[k];
+    hs->buckets[k] = c;
+    hs->nconns++;
+    arm_timer(hs, c);
+    return c;
+}
+
+static void conn_remove(swirl_http_server_t *hs, int64_t fd) {
+    if (!hs->buckets)
+        return;
+    for (http_conn_t **pp = &hs->buckets[slot_of(hs, fd)]; *pp; pp = &(*pp)->next) {
+        http_conn_t *c = *pp;
+        if (c->fd != fd)
+            continue;
+        *pp = c->next;
+        hs->nconns--;
+        disarm_timer(hs, c);
+        if (c->resp)
+            c->resp->c = NULL; /* a detached response: its end finds the connection gone */
+        swirl_buf_destroy(&c->in);
+        swirl_free(c);
+        return;
+    }
+}
+
+static void on_head_timeout(swirl_loop_t *loop, int64_t id, void *user) {
+    http_conn_t *c = user;
+    c->timer = 0;
+    if (c->phase != P_HEAD)
+        return;
+    if (swirl_buf_size(&c->in) > 0)
+        swirl__http_reject(c->hs, c, 408, "no whole request head within http_header_timeout");
+    else
+        swirl_server_close(c->hs->srv, c->fd, false); /* idle keep-alive connection */
+}
+
+/* ---- dispatch --------------------------------------------------------------------------------- */
+
+static void dispatch(swirl_http_server_t *hs, http_conn_t *c, const char *head, const char *body,
+                     size_t body_len) {
+    swirl_http_req_t req = {.hs = hs, .fd = c->fd, .head = head, .body = body,
+                            .body_len = body_len, .time = swirl_time_now()};
+    swirl_http_request_init(&req.p, hs->hdrs, (size_t)hs->srv->settings.http_max_headers);
+    if (swirl_http_parse_head(&req.p, head, c->head_len) < 0) { /* parsed fine before: cannot be */
+        swirl__http_reject(hs, c, 500, "request head changed");
+        return;
+    }
+    swirl_http_resp_t *resp = swirl__http_resp_new(hs, c, &req.p);
+    if (!resp) {
+        swirl__http_reject(hs, c, 503, "out of memory");
+        return;
+    }
+    c->phase = P_BUSY;
+    c->resp = resp;
+    resp->in_dispatch = true;
+    bool served = hs->srv->settings.enable_static_handler && swirl__http_static(hs, &req, resp);
+    if (!served)
+        hs->handler(hs, &req, resp, hs->user);
+    free(req.path);
+    free(req.query);
+    if (!resp->finished && !resp->detached) {
+        swirl_log_warning("http: the request handler returned without ending the response to "
+                          "%.*s %.*s; ended for it%s",
+                          (int)req.p.method_len, req.p.method, (int)req.p.target_len,
+                          req.p.target, resp->head_sent ? "" : " with 500");
+        if (!resp->head_sent)
+            swirl_http_resp_status(resp, 500, NULL);
+        swirl_http_resp_end(resp, NULL, 0);
+    }
+    resp->in_dispatch = false;
+    if (resp->finished)
+        swirl__http_resp_free(resp);
+}
+
+/* ---- the parse loop --------------------------------------------------------------------------- */
+
+static size_t first_line_len(const char *p, size_t n) {
+    const char *nl = memchr(p, '\n', n);
+    return nl ? (size_t)(nl - p) : n;
+}
+
+#define GONE ((size_t)-1)
+
+/* Handle the requests in p[0..n) (a request starts at p). `owned`: p is
+ * the connection's buffer, which may be written (chunked bodies are decoded
+ * in place); otherwise a chunked request stops the loop so the caller
+ * copies the bytes first. Returns the bytes used, or GONE when the
+ * connection was closed by the handler (c is freed then). */
+static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n, bool owned) {
+    const swirl__server_settings_t *s = &hs->srv->settings;
+    size_t max_body = (size_t)swirl__port_settings(hs->srv->ports[0])->package_max_length;
+    size_t off = 0;
+    while (c->phase == P_HEAD || c->phase == P_BODY || c->phase == P_CHUNKED) {
+        char *q = p + off;
+        size_t m = n - off;
+        if (c->phase == P_HEAD) {
+            /* empty lines before a request are ignored (RFC 9112 §2.2) */
+            while (c->scan == 0 && m >= 2 && q[0] == '\r' && q[1] == '\n')
+                q += 2, m -= 2, off += 2;
+            if (m == 0 || (m == 1 && q[0] == '\r'))
+                break;
+            ssize_t e = swirl_http_head_end(q, m, &c->scan);
+            if (e == 0) {
+                if (first_line_len(q, m) > (size_t)s->http_max_request_line) {
+                    swirl__http_reject(hs, c, 414, "request line longer than http_max_request_line");
+                    break;
+                }
+                if (m > (size_t)s->http_max_header_size) {
+                    swirl__http_reject(hs, c, 431, "request head larger than http_max_header_size");
+                    break;
+                }
+                swirl_http_request_t r;
+                swirl_http_request_init(&r, hs->hdrs, (size_t)s->http_max_headers);
+                if (swirl_http_check_partial(&r, q, m) < 0)
+                    swirl__http_reject(hs, c, r.status, r.error);
+                break;
+            }
+            if (first_line_len(q, (size_t)e) > (size_t)s->http_max_request_line) {
+                swirl__http_reject(hs, c, 414, "request line longer than http_max_request_line");
+                break;
+            }
+            if ((size_t)e > (size_t)s->http_max_header_size) {
+                swirl__http_reject(hs, c, 431, "request head larger than http_max_header_size");
+                break;
+            }
+            swirl_http_request_t r;
+            swirl_http_request_init(&r, hs->hdrs, (size_t)s->http_max_headers);
+            if (swirl_http_parse_head(&r, q, (size_t)e) < 0) {
+                swirl__http_reject(hs, c, r.status, r.error);
+                break;
+            }
+            if (r.minor == 1 && r.host_count != 1) {
+                swirl__http_reject(hs, c, 400, "an HTTP/1.1 request needs one Host header");
+                break;
+            }
+            if (r.content_length > 0 && (uint64_t)r.content_length > max_body) {
+                swirl__http_reject(hs, c, 413, "body larger than package_max_length");
+                break;
+            }
+            if (r.chunked && !owned) {
+                c->want_owned = true; /* decoded in place: in the connection's buffer */
+                break;
+            }
+            c->head_len = (size_t)e;
+            c->keep_alive = r.keep_alive && !r.upgrade;
+            c->scan = 0;
+            c->continue_sent = false;
+            disarm_timer(hs, c);
+            if (r.chunked) {
+                swirl_http_chunked_init(&c->ck);
+                c->raw_off = (size_t)e;
+                c->body_len = 0;
+                c->phase = P_CHUNKED;
+            } else {
+                c->body_left = (uint64_t)r.content_length;
+                c->phase = P_BODY;
+            }
+            bool whole = !r.chunked && m - (size_t)e >= (size_t)r.content_length;
+            if (r.expect_continue && !whole && r.minor == 1) {
+                static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+                swirl_server_send(hs->srv, c->fd, cont, sizeof(cont) - 1);
+                c->continue_sent = true;
+            }
+        }
+        if (c->phase == P_BODY) {
+            size_t need = c->head_len + (size_t)c->body_left;
+            if (m < need)
+                break;
+            off += need;
+            int64_t fd = c->fd;
+            dispatch(hs, c, q, q + c->head_len, (size_t)c->body_left);
+            if (conn_find(hs, fd) != c)
+                return GONE; /* the handler closed it */
+        } else if (c->phase == P_CHUNKED) {
+            size_t out = 0;
+            ssize_t used = swirl_http_chunked_decode(&c->ck, q + c->raw_off, m - c->raw_off,
+                                                     q + c->head_len + c->body_len, &out);
+            if (used < 0) {
+                swirl__http_reject(hs, c, 400, c->ck.error);
+                break;
+            }
+            c->raw_off += (size_t)used;
+            c->body_len += out;
+            if (c->ck.total > max_body) {
+                swirl__http_reject(hs, c, 413, "chunked body larger than package_max_length");
+                break;
+            }
+            if (!swirl_http_chunked_done(&c->ck))
+                break;
+            off += c->raw_off;
+            int64_t fd = c->fd;
+            dispatch(hs, c, q, q + c->head_len, c->body_len);
+            if (conn_find(hs, fd) != c)
+                return GONE;
+        }
+    }
+    return off;
+}
+
+/* consume, with the responses it makes sent together at the end (a
+ * pipelining client gets them in one write). */
+static size_t consume_batched(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n,
+                              bool owned) {
+    int64_t fd = c->fd;
+    hs->batch_fd = fd;
+    size_t used = consume(hs, c, p, n, owned);
+    if (used == GONE) {
+        hs->batch.start = hs->batch.len = 0; /* closed by the handler: nothing to send to */
+    } else if (swirl__http_flush_batch(hs) < 0 && swirl_last_error() != SWIRL_ECLOSED) {
+        swirl_log_warning("http: responses to connection %lld cut, closing it: %s",
+                          (long long)fd, swirl_last_error_msg());
+        swirl__http_close_later(hs, c);
+    }
+    hs->batch_fd = 0;
+    return used;
+}
+
+/* Handle what is in the connection's buffer. */
+static void consume_buffered(swirl_http_server_t *hs, http_conn_t *c) {
+    c->want_owned = false;
+    size_t n = consume_batched(hs, c, swirl_buf_bytes(&c->in), swirl_buf_size(&c->in), true);
+    if (n != GONE)
+        swirl_buf_consume(&c->in, n);
+}
+
+/* Feed bytes that arrived for `c`. */
+static void feed(swirl_http_server_t *hs, http_conn_t *c, const char *data, size_t len) {
+    if (c->phase == P_CLOSED)
+        return; /* after a refusal or Connection: close: ignored */
+    if (swirl_buf_size(&c->in) == 0 && c->phase == P_HEAD) {
+        /* not written when not owned: the cast is for the owned case's sake */
+        size_t used = consume_batched(hs, c, (char *)data, len, false);
+        if (used == GONE || used == len || c->phase == P_CLOSED)
+            return;
+        data += used;
+        len -= used;
+        if (swirl_buf_append(&c->in, data, len) < 0) {
+            swirl__http_reject(hs, c, 503, "out of memory buffering the request");
+            return;
+        }
+        if (c->want_owned)
+            consume_buffered(hs, c);
+        return;
+    }
+    if (swirl_buf_append(&c->in, data, len) < 0) {
+        swirl__http_reject(hs, c, 503, "out of memory buffering the request");
+        return;
+    }
+    if (c->phase == P_BUSY) { /* a detached response is pending: hold, bounded */
+        const swirl__server_settings_t *s = &hs->srv->settings;
+        size_t cap = (size_t)s->http_max_header_size +
+                     (size_t)swirl__port_settings(hs->srv->ports[0])->package_max_length;
+        if (swirl_buf_size(&c->in) > cap && !c->paused) {
+            swirl_server_pause(hs->srv, c->fd);
+            c->paused = true;
+        }
+        return;
+    }
+    consume_buffered(hs, c);
+}
+
+/* ---- deferred work ------------------------------------------------------------------------------ */
+
+typedef struct {
+    swirl_http_server_t *hs;
+    int64_t fd;
+    bool close;
+} later_t;
+
+static void on_later(swirl_loop_t *loop, void *user) {
+    later_t *l = user;
+    swirl_http_server_t *hs = l->hs;
+    int64_t fd = l->fd;
+    bool close_it = l->close;
+    swirl_free(l);
+    if (close_it) {
+        swirl_server_close(hs->srv, fd, false);
+        return;
+    }
+    http_conn_t *c = conn_find(hs, fd);
+    if (!c || c->phase != P_HEAD)
+        return;
+    if (c->paused) {
+        swirl_server_resume(hs->srv, fd);
+        c->paused = false;
+    }
+    if (swirl_buf_size(&c->in) > 0)
+        consume_buffered(hs, c);
+}
+
+static void later(swirl_http_server_t *hs, int64_t fd, bool close_it) {
+    later_t *l = swirl_malloc(sizeof(*l));
+    if (!l) {
+        if (close_it)
+            swirl_server_close(hs->srv, fd, false);
+        return;
+    }
+    *l = (later_t){hs, fd, close_it};
+    if (swirl_loop_defer(swirl_server_loop(hs->srv), on_later, l) < 0) {
+        swirl_free(l);
+        if (close_it)
+            swirl_server_close(hs->srv, fd, false);
+    }
+}
+
+/* The response of `c` is complete: close, or wait for the next request
+ * (handling at once what a pipelining client already sent, unless we are
+ * inside the parse loop, which goes on by itself). */
+void swirl__http_done(swirl_http_server_t *hs, http_conn_t *c, bool keep_alive, bool in_loop) {
+    c->resp = NULL;
+    if (!keep_alive) {
+        c->phase = P_CLOSED;
+        later(hs, c->fd, true); /* after the bytes queued: the close keeps their order */
+        return;
+    }
+    c->phase = P_HEAD;
+    arm_timer(hs, c);
+    if (!in_loop && (swirl_buf_size(&c->in) > 0 || c->paused))
+        later(hs, c->fd, false);
+}
+
+void swirl__http_close_later(swirl_http_server_t *hs, http_conn_t *c) {
+    c->phase = P_CLOSED;
+    disarm_timer(hs, c);
+    later(hs, c->fd, true);
+}
+
+/* ---- server events ------------------------------------------------------------------------------ */
+
+static int worker_setup(swirl_http_server_t *hs) {
+    if (hs->hdrs)
+        return 0;
+    hs->hdrs = swirl_calloc((size_t)hs->srv->settings.http_max_headers, sizeof(*hs->hdrs));
+    return hs->hdrs ? 0 : -ENOMEM;
+}
+
+static void on_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    swirl_http_server_t *hs = user;
+    http_conn_t *c = conn_find(hs, ev->fd);
+    if (!c && (worker_setup(hs) < 0 || !(c = conn_add(hs, ev->fd)))) {
+        swirl_log_error("http: out of memory for connection %lld; closing it", (long long)ev->fd);
+        swirl_server_close(srv, ev->fd, true);
+        return;
+    }
+    feed(hs, c, ev->data, ev->len);
+}
+
+static void on_connect(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    swirl_http_server_t *hs = user;
+    if (!conn_find(hs, ev->fd) && (worker_setup(hs) < 0 || !conn_add(hs, ev->fd))) {
+        swirl_log_error("http: out of memory for connection %lld; closing it", (long long)ev->fd);
+        swirl_server_close(srv, ev->fd, true);
+        return;
+    }
+    if (hs->on_connect)
+        hs->on_connect(srv, ev, hs->on_connect_user);
+}
+
+static void on_close(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    swirl_http_server_t *hs = user;
+    conn_remove(hs, ev->fd);
+    if (hs->on_close)
+        hs->on_close(srv, ev, hs->on_close_user);
+}
+
+static void on_worker_stop(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    swirl_http_server_t *hs = user;
+    for (size_t i = 0; i < hs->nbuckets; i++)
+        while (hs->buckets[i])
+            conn_remove(hs, hs->buckets[i]->fd);
+    if (hs->on_worker_stop)
+        hs->on_worker_stop(srv, ev, hs->on_worker_stop_user);
+}
+
+/* ---- the public API ------------------------------------------------------------------------------ */
+
+int swirl_http_server_new(swirl_http_server_t **out, const char *host, int port, int mode) {
+    if (!out)
+        return swirl__error(SWIRL_EBADARG, "http server: no place for the result");
+    swirl_http_server_t *hs = swirl_calloc(1, sizeof(*hs));
+    if (!hs)
+        return swirl__error(-ENOMEM, "http server:");
+    bool v6 = host && strchr(host, ':');
+    int rc = swirl_server_new(&hs->srv, host, port, mode, v6 ? SWIRL_SOCK_TCP6 : SWIRL_SOCK_TCP);
+    if (rc < 0) {
+        swirl_free(hs);
+        return rc;
+    }
+    /* a head and a file (or answers sent apart) must not wait for Nagle */
+    swirl_server_set_text(hs->srv, "open_tcp_nodelay", "true");
+    swirl_server_on(hs->srv, "receive", on_receive, hs);
+    swirl_server_on(hs->srv, "connect", on_connect, hs);
+    swirl_server_on(hs->srv, "close", on_close, hs);
+    swirl_server_on(hs->srv, "workerStop", on_worker_stop, hs);
+    *out = hs;
+    return 0;
+}
+
+void swirl_http_server_free(swirl_http_server_t *hs) {
+    if (!hs)
+        return;
+    for (size_t i = 0; i < hs->nbuckets; i++)
+        while (hs->buckets[i])
+            conn_remove(hs, hs->buckets[i]->fd);
+    swirl_free(hs->buckets);
+    swirl_free(hs->hdrs);
+    swirl_buf_destroy(&hs->out);
+    swirl_buf_destroy(&hs->batch);
+    swirl_server_free(hs->srv);
+    swirl_free(hs);
+}
+
+swirl_server_t *swirl_http_server_base(swirl_http_server_t *hs) { return hs ? hs->srv : NULL; }
+
+int swirl_http_server_on_request(swirl_http_server_t *hs, swirl_http_handler fn, void *user) {
+    if (!hs || !fn)
+        return swirl__error(SWIRL_EBADARG, "http server: on request: no handler");
+    hs->handler = fn;
+    hs->user = user;
+    return 0;
+}
+
+int swirl_http_server_on(swirl_http_server_t *hs, const char *name, swirl_server_cb cb,
+                         void *user) {
+    if (!hs || !name)
+        return swirl__error(SWIRL_EBADARG, "http server: on: no event name");
+    if (strcasecmp(name, "request") == 0)
+        return swirl__error(SWIRL_EBADARG, "http server: on \"request\": use "
+                                           "swirl_http_server_on_request");
+    if (strcasecmp(name, "receive") == 0 || strcasecmp(name, "packet") == 0)
+        return swirl__error(SWIRL_EBADARG, "http server: on \"%s\": the HTTP server receives the "
+                                           "bytes itself", name);
+    if (strcasecmp(name, "connect") == 0) {
+        hs->on_connect = cb;
+        hs->on_connect_user = user;
+        return 0;
+    }
+    if (strcasecmp(name, "close") == 0) {
+        hs->on_close = cb;
+        hs->on_close_user = user;
+        return 0;
+    }
+    if (strcasecmp(name, "workerStop") == 0) {
+        hs->on_worker_stop = cb;
+        hs->on_worker_stop_user = user;
+        return 0;
+    }
+    return swirl_server_on(hs->srv, name, cb, user);
+}
+
+int swirl_http_server_set_text(swirl_http_server_t *hs, const char *key, const char *text) {
+    if (!hs)
+        return swirl__error(SWIRL_EBADARG, "http server: set: no server");
+    return swirl_server_set_text(hs->srv, key, text);
+}
+
+int swirl_http_server_start(swirl_http_server_t *hs) {
+    if (!hs)
+        return swirl__error(SWIRL_EBADARG, "http server: start: no server");
+    if (!hs->handler)
+        return swirl__error(SWIRL_ESTATE, "start: an HTTP server needs a request handler "
+                                          "(swirl_http_server_on_request)");
+    int64_t dm = hs->srv->settings.dispatch_mode;
+    if (hs->srv->mode == SWIRL_MODE_PROCESS && (dm == 1 || dm == 3))
+        return swirl__error(SWIRL_ESETTING, "dispatch_mode %lld: an HTTP server needs every "
+                                            "request of a connection in one worker (2, 4 or 5) "
+                                            "so pipelined responses stay in order",
+                            (long long)dm);
+    const char *root = hs->srv->settings.document_root;
+    if (hs->srv->settings.enable_static_handler && !root[0])
+        return swirl__error(SWIRL_ESETTING, "enable_static_handler: set document_root too");
+    return swirl_server_start(hs->srv);
+}

@@ -1,0 +1,463 @@
+/* tests/integration/test_http.c — `swirl serve` over real sockets, in
+ * BASE and PROCESS mode: the shared conformance cases (responses counted,
+ * refusals answered with an error status and never dispatched),
+ * keep-alive, pipelining, chunked uploads, Expect: 100-continue both ways,
+ * HEAD, 408/413/414/431, and slow clients that cannot stop a fast one.
+ * curl is used where it is the natural client. */
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+
+#include <swirl/swirl.h>
+
+#include "cli_harness.h"
+#include "jsonl.h"
+
+typedef struct {
+    child_t c;
+    int port;
+} serve_t;
+
+/* Start `swirl serve` with extra arguments (NULL-terminated). */
+static serve_t serve_start(const char *mode, const char *const *extra) {
+    char *argv[40] = {SWIRL_BIN, "serve", "--port", "0", "--mode", (char *)mode,
+                      "--workers", "1", "--reactors", "1"};
+    int n = 10;
+    for (int i = 0; extra && extra[i] && n < 38; i++)
+        argv[n++] = (char *)extra[i];
+    argv[n] = NULL;
+    serve_t s = {.c = spawn(SWIRL_BIN, argv)};
+    char buf[512];
+    read_until(s.c.out, buf, sizeof(buf), "/\n", 10000);
+    char *at = strstr(buf, "http://127.0.0.1:");
+    if (!at) {
+        char err[2048];
+        read_until(s.c.err, err, sizeof(err), NULL, 200);
+        reap(&s.c);
+        cr_assert_fail("swirl serve did not start: %s %s", buf, err);
+    }
+    s.port = atoi(at + strlen("http://127.0.0.1:"));
+    return s;
+}
+
+static void serve_stop(serve_t *s) {
+    kill(s->c.pid, SIGTERM);
+    cr_expect_eq(wait_exit(&s->c, 10000), 0, "swirl serve exits 0 on SIGTERM");
+    reap(&s->c);
+}
+
+static int dial(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    return fd;
+}
+
+static void send_all(int fd, const void *p, size_t n) {
+    const char *b = p;
+    while (n > 0) {
+        ssize_t w = send(fd, b, n, MSG_NOSIGNAL);
+        if (w <= 0)
+            return; /* the server may close early on bad input: fine */
+        b += w;
+        n -= (size_t)w;
+    }
+}
+
+/* Read until `want` responses are seen (counting status lines), the peer
+ * closes, or `quiet_ms` pass without bytes. Returns the byte count;
+ * *closed says whether the peer closed. */
+static size_t collect(int fd, char *buf, size_t size, int want, int quiet_ms, bool *closed) {
+    size_t n = 0;
+    *closed = false;
+    buf[0] = 0;
+    for (;;) {
+        int seen = 0;
+        for (char *p = buf; (p = strstr(p, "HTTP/1.1 ")); p++)
+            seen++;
+        if (want > 0 && seen >= want && !strstr(buf, "HTTP/1.1 100 "))
+            quiet_ms = 50; /* all there: only make sure nothing more comes */
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, quiet_ms) <= 0)
+            return n;
+        ssize_t r = recv(fd, buf + n, size - 1 - n, 0);
+        if (r <= 0) {
+            *closed = true;
+            return n;
+        }
+        n += (size_t)r;
+        buf[n] = 0;
+    }
+}
+
+static int count_responses(const char *buf, int *errors) {
+    int n = 0;
+    *errors = 0;
+    /* (no body served here holds "HTTP/1.1 ") */
+    for (const char *p = buf; (p = strstr(p, "HTTP/1.1 ")); p++) {
+        int code = atoi(p + 9);
+        if (code == 100)
+            continue;
+        n++;
+        *errors += code == 400 || code == 405 || code == 408 || code == 411 || code == 413 ||
+                   code == 414 || code == 417 || code == 431 || code == 501 || code == 505;
+    }
+    return n;
+}
+
+/* ---- the shared conformance cases over sockets -------------------------------------------- */
+
+static const char *const policy[] = {
+    /* refused on purpose (see tests/unit/protocol/test_http_parser.c) */
+    "SOURCE request with ICE", "OPTIONS request with RTSP", "ANNOUNCE request with RTSP",
+    "No HTTP version", "POST with `chunked` as last transfer-encoding",
+    "POST with `chunked` as last transfer-encoding (multiple headers)"};
+
+static void conformance(const char *mode) {
+    FILE *f = jl_open("http/llhttp_cases.jsonl");
+    if (!f)
+        cr_skip_test("../shared/conformance/http/llhttp_cases.jsonl not found (a clone without "
+                     "the shared data): the project's own cases still run");
+    serve_t s = serve_start(mode, NULL);
+    static char line[1 << 18], input[1 << 17], out[1 << 17];
+    int checked = 0, failed = 0;
+    while (fgets(line, sizeof(line), f)) {
+        char type[64], verdict[32], name[256];
+        if (jl_str(line, "type", type, sizeof(type)) < 0 || strcmp(type, "request") != 0)
+            continue;
+        jl_str(line, "verdict", verdict, sizeof(verdict));
+        jl_str(line, "name", name, sizeof(name));
+        if (strcmp(verdict, "SKIP") == 0)
+            continue;
+        bool refused_by_policy = false;
+        for (size_t i = 0; i < sizeof(policy) / sizeof(policy[0]); i++)
+            refused_by_policy |= strcmp(name, policy[i]) == 0;
+        size_t n = jl_base64(jl_find(line, "input_b64") + 1, input, sizeof(input));
+        long want = jl_num(line, "messages", 0);
+        bool no_host = jl_num(line, "no_host_http11", 0) == 1;
+        int fd = dial(s.port);
+        send_all(fd, input, n);
+        bool closed;
+        bool incomplete = strcmp(verdict, "INCOMPLETE") == 0;
+        collect(fd, out, sizeof(out), incomplete ? 0 : (int)(want ? want : 1),
+                incomplete ? 150 : 2000, &closed);
+        close(fd);
+        int errors, got = count_responses(out, &errors);
+        bool ok;
+        if (strcmp(verdict, "REJECT") == 0 || strcmp(verdict, "H2PREFACE") == 0 ||
+            refused_by_policy || no_host) {
+            /* an error status (or a close), and nothing dispatched before it that should not be */
+            ok = errors >= 1 || (got == 0 && closed);
+            if (!no_host && !refused_by_policy)
+                ok = ok && got - errors == 0;
+        } else if (incomplete) {
+            ok = got == want && errors == 0; /* waits: nothing answered for the cut message */
+        } else { /* ACCEPT, CLOSE, UPGRADE: n answers, no error */
+            ok = got == want && errors == 0;
+        }
+        if (!ok) {
+            failed++;
+            cr_log_error("%s mode, case \"%s\" (%s %ld%s): %d responses, %d errors, %s:\n%.300s",
+                         mode, name, verdict, want, no_host ? ", no Host" : "", got, errors,
+                         closed ? "closed" : "open", out);
+        }
+        checked++;
+    }
+    fclose(f);
+    cr_log_info("%s mode: %d llhttp request cases over sockets, %d failed", mode, checked, failed);
+    cr_assert_gt(checked, 100);
+    cr_assert_eq(failed, 0);
+    serve_stop(&s);
+}
+
+Test(http, conformance_cases_over_sockets_base, .timeout = 120) { conformance("base"); }
+Test(http, conformance_cases_over_sockets_process, .timeout = 120) { conformance("process"); }
+
+/* ---- behaviour ------------------------------------------------------------------------------- */
+
+static size_t exchange(int port, const char *req, size_t len, char *out, size_t size, int want,
+                       bool *closed) {
+    int fd = dial(port);
+    send_all(fd, req, len);
+    size_t n = collect(fd, out, size, want, 2000, closed);
+    close(fd);
+    return n;
+}
+
+static void pipelining_and_keepalive(const char *mode) {
+    serve_t s = serve_start(mode, NULL);
+    static char out[1 << 16];
+    bool closed;
+    const char req[] = "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n"
+                       "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nfirst"
+                       "HEAD /hello HTTP/1.1\r\nHost: a\r\n\r\n"
+                       "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                       "3\r\nsec\r\n3;x=y\r\nond\r\n0\r\nTrailer: t\r\n\r\n";
+    exchange(s.port, req, sizeof(req) - 1, out, sizeof(out), 4, &closed);
+    cr_assert_not(closed, "keep-alive: still open");
+    const char *a = strstr(out, "hello world"), *b = strstr(out, "\r\n\r\nfirst"),
+               *h = strstr(b ? b : out, "Content-Length: 11\r\n"),
+               *c = strstr(out, "\r\n\r\nsecond");
+    cr_assert(a && b && h && c && a < b && b < h && h < c, "four answers in order:\n%s", out);
+    int errors;
+    cr_assert_eq(count_responses(out, &errors), 4);
+    /* HEAD: the length of the body, no body: the next status line follows the head at once */
+    cr_assert(strstr(h, "\r\n\r\nHTTP/1.1 200 OK"), "HEAD has no body:\n%s", h);
+    /* HTTP/1.0: closed after; Connection: close: bytes after it ignored */
+    exchange(s.port, "GET /hello HTTP/1.0\r\n\r\n", 23, out, sizeof(out), 1, &closed);
+    cr_assert(closed && strstr(out, "Connection: close"), "%s", out);
+    const char two[] = "GET /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+                       "GET /stats HTTP/1.1\r\nHost: a\r\n\r\n";
+    exchange(s.port, two, sizeof(two) - 1, out, sizeof(out), 2, &closed);
+    cr_assert(closed && count_responses(out, &errors) == 1, "%s", out);
+    serve_stop(&s);
+}
+
+Test(http, pipelining_keepalive_head_chunked_base, .timeout = 60) { pipelining_and_keepalive("base"); }
+Test(http, pipelining_keepalive_head_chunked_process, .timeout = 60) {
+    pipelining_and_keepalive("process");
+}
+
+Test(http, limits_answer_413_414_431_and_100_continue, .timeout = 60) {
+    const char *extra[] = {"--set", "package_max_length=1000", "--set", "http_max_headers=20",
+                           NULL};
+    serve_t s = serve_start("process", extra);
+    static char out[1 << 16], req[1 << 16];
+    bool closed;
+    /* 414: a long request line */
+    int n = snprintf(req, sizeof(req), "GET /%09000d HTTP/1.1\r\nHost: a\r\n\r\n", 7);
+    exchange(s.port, req, (size_t)n, out, sizeof(out), 1, &closed);
+    cr_assert(strstr(out, "HTTP/1.1 414 ") && closed, "%s", out);
+    /* 431: too many headers; and a head too large */
+    n = snprintf(req, sizeof(req), "GET / HTTP/1.1\r\nHost: a\r\n");
+    for (int i = 0; i < 25; i++)
+        n += snprintf(req + n, sizeof(req) - (size_t)n, "X-%d: v\r\n", i);
+    n += snprintf(req + n, sizeof(req) - (size_t)n, "\r\n");
+    exchange(s.port, req, (size_t)n, out, sizeof(out), 1, &closed);
+    cr_assert(strstr(out, "HTTP/1.1 431 ") && closed, "%s", out);
+    n = snprintf(req, sizeof(req), "GET / HTTP/1.1\r\nHost: a\r\nX-Big: %020000d\r\n\r\n", 1);
+    exchange(s.port, req, (size_t)n, out, sizeof(out), 1, &closed);
+    cr_assert(strstr(out, "HTTP/1.1 431 ") && closed, "%s", out);
+    /* 413 before the body, even with Expect: 100-continue (no 100 sent) */
+    const char big[] = "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5000\r\n"
+                       "Expect: 100-continue\r\n\r\n";
+    exchange(s.port, big, sizeof(big) - 1, out, sizeof(out), 1, &closed);
+    cr_assert(strstr(out, "HTTP/1.1 413 ") && !strstr(out, "100 Continue") && closed, "%s", out);
+    /* a chunked body growing past the limit: 413 */
+    n = snprintf(req, sizeof(req), "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked"
+                                   "\r\n\r\n800\r\n%02048d\r\n", 0);
+    exchange(s.port, req, (size_t)n, out, sizeof(out), 1, &closed);
+    cr_assert(strstr(out, "HTTP/1.1 413 ") && closed, "%s", out);
+    /* 100-continue: the interim answer, then the body, then the response */
+    int fd = dial(s.port);
+    const char ask[] = "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n"
+                       "Expect: 100-continue\r\n\r\n";
+    send_all(fd, ask, sizeof(ask) - 1);
+    read_until(fd, out, sizeof(out), "\r\n\r\n", 2000);
+    cr_assert_str_eq(out, "HTTP/1.1 100 Continue\r\n\r\n");
+    send_all(fd, "body", 4);
+    read_until(fd, out, sizeof(out), "body", 2000);
+    cr_assert(strstr(out, "HTTP/1.1 200 OK") && strstr(out, "\r\n\r\nbody"), "%s", out);
+    close(fd);
+    serve_stop(&s);
+}
+
+Test(http, curl_reuses_connections_and_uploads_20mb_chunked, .timeout = 120) {
+    if (system("command -v curl >/dev/null 2>&1") != 0)
+        cr_skip_test("curl is not installed (scripts/deps.sh installs it)");
+    /* echoing 20 MB back in one end() needs the output limits raised too */
+    const char *extra[] = {"--set", "package_max_length=32M", "--set", "buffer_output_size=32M",
+                           "--set", "socket_buffer_size=64M", NULL};
+    serve_t s = serve_start("process", extra);
+    char cmd[1024], path[128], got[128];
+    snprintf(cmd, sizeof(cmd),
+             "curl -sv http://127.0.0.1:%d/hello http://127.0.0.1:%d/hello 2>&1 | "
+             "grep -c -i 're-using existing connection'", s.port, s.port);
+    FILE *p = popen(cmd, "r");
+    cr_assert(p && fgets(got, sizeof(got), p));
+    pclose(p);
+    cr_assert_eq(atoi(got), 1, "curl reused the connection for the second request");
+    tu_tmp_path(path, sizeof(path), "upload");
+    snprintf(cmd, sizeof(cmd),
+             "head -c 20971520 /dev/urandom > %s && curl -s -H 'Transfer-Encoding: chunked' "
+             "--data-binary @%s http://127.0.0.1:%d/echo | cmp - %s && echo same; rm -f %s",
+             path, path, s.port, path, path);
+    p = popen(cmd, "r");
+    cr_assert(p);
+    got[0] = 0;
+    if (!fgets(got, sizeof(got), p))
+        got[0] = 0;
+    pclose(p);
+    cr_assert_str_eq(got, "same\n", "20 MB chunked upload echoed back unchanged");
+    serve_stop(&s);
+}
+
+/* 300 clients sending one byte of a head every 100 ms hold no worker: a
+ * fast client is answered meanwhile; after http_header_timeout they get
+ * 408 and are closed. */
+Test(http, slow_clients_do_not_stop_fast_ones, .timeout = 60) {
+    const char *extra[] = {"--set", "http_header_timeout=2", NULL};
+    serve_t s = serve_start("process", extra);
+    enum { SLOW = 300 };
+    int fds[SLOW];
+    for (int i = 0; i < SLOW; i++)
+        fds[i] = dial(s.port);
+    const char head[] = "GET /hello HTTP/1.1\r\nHost: a\r\n";
+    static char out[4096];
+    uint64_t t0 = swirl_clock_ms();
+    int fast_ok = 0;
+    for (size_t k = 0; k < 10; k++) {
+        for (int i = 0; i < SLOW; i++)
+            send(fds[i], head + k, 1, MSG_NOSIGNAL);
+        bool closed;
+        exchange(s.port, "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n", 33, out, sizeof(out), 1,
+                 &closed);
+        fast_ok += strstr(out, "hello world") != NULL;
+        usleep(100000);
+    }
+    cr_assert_eq(fast_ok, 10, "the fast client was answered every time");
+    /* after the timeout: 408 and closed */
+    int timed_out = 0;
+    for (int i = 0; i < SLOW; i++) {
+        bool closed;
+        size_t n = collect(fds[i], out, sizeof(out), 0, 4000, &closed);
+        timed_out += n > 0 && strstr(out, "HTTP/1.1 408 ") && closed;
+        close(fds[i]);
+    }
+    cr_log_info("%d slow clients, 408 after %llu ms", SLOW,
+                (unsigned long long)(swirl_clock_ms() - t0));
+    cr_assert_eq(timed_out, SLOW);
+    serve_stop(&s);
+}
+
+Test(http, bad_settings_and_arguments_are_clear_errors, .timeout = 30) {
+    swirl_http_server_t *hs;
+    cr_assert_eq(swirl_http_server_new(&hs, "127.0.0.1", 0, SWIRL_MODE_PROCESS), 0);
+    cr_assert_eq(swirl_http_server_start(hs), SWIRL_ESTATE);
+    cr_assert(strstr(swirl_last_error_msg(), "request handler"), "%s", swirl_last_error_msg());
+    cr_assert_eq(swirl_http_server_set_text(hs, "http_max_headers", "0"), SWIRL_ESETTING);
+    cr_assert(strstr(swirl_last_error_msg(), "http_max_headers"), "%s", swirl_last_error_msg());
+    cr_assert_eq(swirl_http_server_on(hs, "receive", NULL, NULL), SWIRL_EBADARG);
+    cr_assert(strstr(swirl_last_error_msg(), "receive"), "%s", swirl_last_error_msg());
+    swirl_http_server_free(hs);
+    /* swirl serve: a bad --set names the key */
+    char *argv[] = {SWIRL_BIN, "serve", "--port", "0", "--set", "http_header_timeout=soon", NULL};
+    child_t c = spawn(SWIRL_BIN, argv);
+    char err[1024];
+    read_until(c.err, err, sizeof(err), NULL, 3000);
+    cr_assert_eq(wait_exit(&c, 5000), 2);
+    reap(&c);
+    cr_assert(strstr(err, "http_header_timeout"), "%s", err);
+}
+
+/* A response the server cannot take whole (3 MB in one end() with
+ * buffer_output_size 2M) is not left hanging: the connection is closed. */
+Test(http, response_too_big_for_the_output_limits_closes_the_connection, .timeout = 30) {
+    const char *extra[] = {"--set", "package_max_length=8M", NULL};
+    serve_t s = serve_start("base", extra);
+    size_t body = 3u << 20;
+    char *req = malloc(body + 256);
+    int n = snprintf(req, 256, "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: %zu\r\n\r\n",
+                     body);
+    memset(req + n, 'x', body);
+    int fd = dial(s.port);
+    send_all(fd, req, (size_t)n + body);
+    free(req);
+    static char out[1 << 16];
+    bool closed;
+    collect(fd, out, sizeof(out), 0, 5000, &closed);
+    close(fd);
+    cr_assert(closed, "closed, not left waiting");
+    cr_assert_null(strstr(out, "HTTP/1.1 200"), "no cut 200 answer");
+    serve_stop(&s);
+}
+
+/* ---- static files ---------------------------------------------------------------------------- */
+
+static char www[128], outside[160];
+
+static void make_site(void) {
+    tu_tmp_path(www, sizeof(www), "www");
+    snprintf(outside, sizeof(outside), "%s.secret", www);
+    char cmd[2048];
+    snprintf(cmd, sizeof(cmd),
+             "mkdir -p %s/sub && printf '<h1>index</h1>' > %s/index.html && "
+             "printf 'sub page' > %s/sub/index.html && head -c 16384 /dev/urandom > %s/data.bin && "
+             "printf 'body{}' > %s/style.css && printf secret > %s && ln -s %s %s/link.txt",
+             www, www, www, www, www, outside, outside, www);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static void remove_site(void) {
+    char cmd[512];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s %s", www, outside);
+    if (system(cmd) != 0)
+        cr_log_warn("could not remove %s", www);
+}
+
+/* One request; the status code, and the response in out. */
+static int get(int port, const char *target, const char *extra, char *out, size_t size) {
+    char req[1024];
+    int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: a\r\n%s\r\n", target,
+                     extra ? extra : "");
+    bool closed;
+    exchange(port, req, (size_t)n, out, size, 1, &closed);
+    return strncmp(out, "HTTP/1.1 ", 9) == 0 ? atoi(out + 9) : -1;
+}
+
+static const char *header_of(const char *out, const char *name, char *val, size_t size) {
+    const char *p = strcasestr(out, name);
+    if (!p)
+        return NULL;
+    p += strlen(name);
+    size_t n = strcspn(p, "\r");
+    snprintf(val, size, "%.*s", (int)n, p);
+    return val;
+}
+
+Test(http, static_files_types_ranges_304_and_no_escape, .init = make_site, .fini = remove_site,
+     .timeout = 60) {
+    const char *extra[] = {"--root", www, NULL};
+    serve_t s = serve_start("process", extra);
+    static char out[1 << 16];
+    char v[256];
+    cr_assert_eq(get(s.port, "/", NULL, out, sizeof(out)), 200);
+    cr_assert(strstr(out, "\r\n\r\n<h1>index</h1>") && strstr(out, "text/html"), "%s", out);
+    cr_assert_eq(get(s.port, "/sub/", NULL, out, sizeof(out)), 200);
+    cr_assert(strstr(out, "sub page"), "%s", out);
+    cr_assert_eq(get(s.port, "/style.css?v=1", NULL, out, sizeof(out)), 200);
+    cr_assert(strstr(out, "Content-Type: text/css"), "%s", out);
+    cr_assert_eq(get(s.port, "/data.bin", NULL, out, sizeof(out)), 200);
+    cr_assert_str_eq(header_of(out, "Content-Length: ", v, sizeof(v)), "16384");
+    char etag[64], modified[64];
+    cr_assert(header_of(out, "ETag: ", etag, sizeof(etag)));
+    cr_assert(header_of(out, "Last-Modified: ", modified, sizeof(modified)));
+    char cond[160];
+    snprintf(cond, sizeof(cond), "If-None-Match: %s\r\n", etag);
+    cr_assert_eq(get(s.port, "/data.bin", cond, out, sizeof(out)), 304);
+    snprintf(cond, sizeof(cond), "If-Modified-Since: %s\r\n", modified);
+    cr_assert_eq(get(s.port, "/data.bin", cond, out, sizeof(out)), 304);
+    cr_assert_eq(get(s.port, "/data.bin", "If-Modified-Since: Mon, 01 Jan 2001 00:00:00 GMT\r\n",
+                     out, sizeof(out)), 200);
+    cr_assert_eq(get(s.port, "/data.bin", "Range: bytes=10-19\r\n", out, sizeof(out)), 206);
+    cr_assert_str_eq(header_of(out, "Content-Range: ", v, sizeof(v)), "bytes 10-19/16384");
+    cr_assert_str_eq(header_of(out, "Content-Length: ", v, sizeof(v)), "10");
+    cr_assert_eq(get(s.port, "/data.bin", "Range: bytes=-100\r\n", out, sizeof(out)), 206);
+    cr_assert_str_eq(header_of(out, "Content-Range: ", v, sizeof(v)), "bytes 16284-16383/16384");
+    cr_assert_eq(get(s.port, "/data.bin", "Range: bytes=20000-\r\n", out, sizeof(out)), 416);
+    cr_assert_str_eq(header_of(out, "Content-Range: ", v, sizeof(v)), "bytes */16384");
+    /* nothing outside the root, however it is spelled */
+    const char *escapes[] = {"/../www.secret", "/%2e%2e/x", "/sub/%2E%2E/%2e%2e/x",
+                             "/..%2fx", "/sub/..%5c..%5cx", "/a%00b", "/link.txt", "/%zz"};
+    for (size_t i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++) {
+        int code = get(s.port, escapes[i], NULL, out, sizeof(out));
+        cr_assert(code == 403 || code == 404, "%s: %d", escapes[i], code);
+        cr_assert_null(strstr(out, "secret"), "%s served the secret", escapes[i]);
+    }
+    /* a file that is not there goes to the handler */
+    cr_assert_eq(get(s.port, "/hello", NULL, out, sizeof(out)), 200);
+    cr_assert_eq(get(s.port, "/nothing.html", NULL, out, sizeof(out)), 404);
+    serve_stop(&s);
+}

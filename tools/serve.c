@@ -1,0 +1,212 @@
+/* tools/serve.c — `swirl serve`: an HTTP server on swirl's HTTP module.
+ *
+ *   GET  /hello   -> "hello world" (text/plain)
+ *   GET  /stats   -> the server's stats as JSON
+ *   POST /echo    -> the request body back (same Content-Type)
+ *   anything else -> a file under --root (swirl_http_serve_static, after the
+ *                    routes), or the built-in demo page at / when there is
+ *                    no --root; else 404. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <swirl/swirl.h>
+
+#include "cli.h"
+
+static const char demo_page[] =
+    "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>swirl</title></head>\n"
+    "<body><h1>swirl serve</h1>\n"
+    "<p>This is swirl's built-in demo page. Try <a href=\"/hello\">/hello</a>, "
+    "<a href=\"/stats\">/stats</a>, or <code>curl -d hi http://HOST/echo</code>.</p>\n"
+    "<p>Serve a directory with <code>swirl serve --root DIR</code>.</p>\n</body></html>\n";
+
+typedef struct {
+    const char *host;
+    int port;
+    bool has_root;
+} serve_opts_t;
+
+static bool is(const char *p, size_t n, const char *lit) {
+    return n == strlen(lit) && memcmp(p, lit, n) == 0;
+}
+
+static void stats_json(swirl_http_server_t *hs, swirl_http_resp_t *resp) {
+    swirl_server_stats_t st;
+    swirl_server_stats(swirl_http_server_base(hs), &st);
+    char out[1024];
+    int n = snprintf(out, sizeof(out),
+                     "{\"start_time\":%lld,\"connection_num\":%lld,\"accept_count\":%lld,"
+                     "\"close_count\":%lld,\"request_count\":%lld,\"worker_num\":%d,"
+                     "\"idle_worker_num\":%d,\"worker_id\":%d}\n",
+                     (long long)st.start_time, (long long)st.connection_num,
+                     (long long)st.accept_count, (long long)st.close_count,
+                     (long long)st.request_count, st.worker_num, st.idle_worker_num,
+                     swirl_server_worker_id(swirl_http_server_base(hs)));
+    swirl_http_resp_header(resp, "Content-Type", "application/json");
+    swirl_http_resp_end(resp, out, (size_t)n);
+}
+
+static void on_request(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_http_resp_t *resp,
+                       void *user) {
+    const serve_opts_t *o = user;
+    size_t mlen, plen;
+    const char *m = swirl_http_req_method(req, &mlen);
+    const char *path = swirl_http_req_path(req, &plen);
+    bool get = is(m, mlen, "GET") || is(m, mlen, "HEAD");
+    if (!path) {
+        swirl_http_resp_status(resp, 500, NULL);
+        swirl_http_resp_end(resp, "out of memory\n", 14);
+    } else if (get && strcmp(path, "/hello") == 0) {
+        swirl_http_resp_header(resp, "Content-Type", "text/plain");
+        swirl_http_resp_end(resp, "hello world", 11);
+    } else if (get && strcmp(path, "/stats") == 0) {
+        stats_json(hs, resp);
+    } else if (strcmp(path, "/echo") == 0 && is(m, mlen, "POST")) {
+        size_t blen, tlen;
+        const char *body = swirl_http_req_body(req, &blen);
+        const char *type = swirl_http_req_header(req, "content-type", &tlen);
+        if (type) {
+            char t[256];
+            snprintf(t, sizeof(t), "%.*s", (int)(tlen < 255 ? tlen : 255), type);
+            swirl_http_resp_header(resp, "Content-Type", t);
+        } else {
+            swirl_http_resp_header(resp, "Content-Type", "application/octet-stream");
+        }
+        swirl_http_resp_end(resp, body, blen);
+    } else if (o->has_root && swirl_http_serve_static(hs, req, resp)) {
+        /* a file under --root (after the routes above, as nginx's exact locations) */
+    } else if (get && !o->has_root && strcmp(path, "/") == 0) {
+        swirl_http_resp_end(resp, demo_page, sizeof(demo_page) - 1);
+    } else {
+        swirl_http_resp_status(resp, 404, NULL);
+        swirl_http_resp_header(resp, "Content-Type", "text/plain");
+        swirl_http_resp_end(resp, "not found\n", 10);
+    }
+}
+
+static void on_start(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    const serve_opts_t *o = user;
+    printf("swirl serve: listening on http://%s%s%s:%d/\n", strchr(o->host, ':') ? "[" : "",
+           o->host, strchr(o->host, ':') ? "]" : "", swirl_server_port(srv));
+    fflush(stdout);
+}
+
+static void usage(FILE *out) {
+    fprintf(out,
+            "usage: swirl serve [--host H] [--port P] [--root DIR] [--mode base|process]\n"
+            "                   [--workers N] [--reactors N] [--set KEY=VALUE]...\n"
+            "  --host H      address to listen on (default 127.0.0.1)\n"
+            "  --port P      port, 0..65535; 0 picks a free one (default 8080)\n"
+            "  --root DIR    serve the files under DIR (default: a built-in demo page at /)\n"
+            "  --mode M      process (default) or base\n"
+            "  --workers N   worker processes (default: CPU count)\n"
+            "  --reactors N  reactor threads in process mode\n"
+            "  --set K=V     any server or HTTP setting (e.g. http_header_timeout=5)\n"
+            "Routes: GET /hello, GET /stats (JSON), POST /echo (the body back).\n"
+            "Prints \"listening on ...\" once ready; SIGINT or SIGTERM stops it gracefully.\n");
+}
+
+int swirl_cli_serve(int argc, char **argv) {
+    serve_opts_t o = {.host = "127.0.0.1", .port = 8080};
+    const char *root = NULL, *workers = NULL, *reactors = NULL;
+    const char *sets[32];
+    int nsets = 0, mode = SWIRL_MODE_PROCESS;
+    static const struct option opts[] = {
+        {"host", required_argument, NULL, 'h'},    {"port", required_argument, NULL, 'p'},
+        {"root", required_argument, NULL, 'r'},    {"mode", required_argument, NULL, 'm'},
+        {"workers", required_argument, NULL, 'w'}, {"reactors", required_argument, NULL, 'R'},
+        {"set", required_argument, NULL, 's'},     {"help", no_argument, NULL, 'H'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            o.host = optarg;
+            break;
+        case 'p': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 0 || v > 65535) {
+                fprintf(stderr, "swirl serve: --port: expected an integer 0..65535, got \"%s\"\n",
+                        optarg);
+                return 2;
+            }
+            o.port = (int)v;
+            break;
+        }
+        case 'r':
+            root = optarg;
+            break;
+        case 'm':
+            if (strcmp(optarg, "base") == 0)
+                mode = SWIRL_MODE_BASE;
+            else if (strcmp(optarg, "process") == 0)
+                mode = SWIRL_MODE_PROCESS;
+            else {
+                fprintf(stderr, "swirl serve: --mode: expected base or process, got \"%s\"\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        case 'w':
+            workers = optarg;
+            break;
+        case 'R':
+            reactors = optarg;
+            break;
+        case 's':
+            if (nsets == 32 || !strchr(optarg, '=')) {
+                fprintf(stderr, "swirl serve: --set \"%s\": expected KEY=VALUE (at most 32)\n",
+                        optarg);
+                return 2;
+            }
+            sets[nsets++] = optarg;
+            break;
+        case 'H':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "swirl serve: unexpected argument \"%s\"\n", argv[optind]);
+        return 2;
+    }
+    swirl_http_server_t *hs;
+    if (swirl_http_server_new(&hs, o.host, o.port, mode) < 0) {
+        fprintf(stderr, "swirl serve: %s\n", swirl_last_error_msg());
+        return 1;
+    }
+    int exit_code = 2;
+    if ((workers && swirl_http_server_set_text(hs, "worker_num", workers) < 0) ||
+        (reactors && swirl_http_server_set_text(hs, "reactor_num", reactors) < 0) ||
+        (root && swirl_http_server_set_text(hs, "document_root", root) < 0)) {
+        fprintf(stderr, "swirl serve: %s\n", swirl_last_error_msg());
+        goto out;
+    }
+    for (int i = 0; i < nsets; i++) {
+        char key[128];
+        const char *eq = strchr(sets[i], '=');
+        snprintf(key, sizeof(key), "%.*s", (int)(eq - sets[i]), sets[i]);
+        if (swirl_http_server_set_text(hs, key, eq + 1) < 0) {
+            fprintf(stderr, "swirl serve: --set %s: %s\n", sets[i], swirl_last_error_msg());
+            goto out;
+        }
+    }
+    o.has_root = root != NULL;
+    swirl_http_server_on_request(hs, on_request, &o);
+    swirl_http_server_on(hs, "start", on_start, &o);
+    exit_code = 1;
+    if (swirl_http_server_start(hs) < 0) {
+        fprintf(stderr, "swirl serve: %s\n", swirl_last_error_msg());
+        goto out;
+    }
+    exit_code = 0;
+out:
+    swirl_http_server_free(hs);
+    return exit_code;
+}

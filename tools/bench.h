@@ -60,21 +60,4 @@ static inline double bench_hist_quantile(const bench_hist_t *h, double q) {
     return bench_hist_value(BENCH_HIST_BUCKETS - 1);
 }
 
-/* Parse `text` as a decimal integer in min..max for option `opt` of command
- * `cmd`. Returns 0, or prints `cmd: opt: expected an integer min..max, got
- * "text"` to stderr and returns -1. */
-static inline int bench_parse_long(const char *cmd, const char *opt, const char *text, long min,
-                                   long max, long *out) {
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (end == text || *end || errno || v < min || v > max) {
-        fprintf(stderr, "%s: %s: expected an integer %ld..%ld, got \"%s\"\n", cmd, opt, min, max,
-                text);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 #endif

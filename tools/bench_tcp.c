@@ -424,20 +424,20 @@ static int parse(bench_t *b, int argc, char **argv) {
             b->host = optarg;
             break;
         case 'p':
-            if (bench_parse_long(CMD, "--port", optarg, 1, 65535, &v) < 0)
+            if (cli_parse_long(CMD, "--port", optarg, 1, 65535, &v) < 0)
                 return 2;
             b->port = (int)v;
             break;
         case 'c':
-            if (bench_parse_long(CMD, "-c", optarg, 1, MAX_CONNS, &b->nconns) < 0)
+            if (cli_parse_long(CMD, "-c", optarg, 1, MAX_CONNS, &b->nconns) < 0)
                 return 2;
             break;
         case 'd':
-            if (bench_parse_long(CMD, "-d", optarg, 1, MAX_SECONDS, &b->seconds) < 0)
+            if (cli_parse_long(CMD, "-d", optarg, 1, MAX_SECONDS, &b->seconds) < 0)
                 return 2;
             break;
         case 's':
-            if (bench_parse_long(CMD, "--size", optarg, 1, MAX_SIZE, &v) < 0)
+            if (cli_parse_long(CMD, "--size", optarg, 1, MAX_SIZE, &v) < 0)
                 return 2;
             b->size = (size_t)v;
             break;

@@ -155,26 +155,15 @@ int swirl_cli_echo(int argc, char **argv) {
             o.host = optarg;
             break;
         case 'p': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (end == optarg || *end || v < 0 || v > 65535) {
-                fprintf(stderr, "swirl echo: --port: expected an integer 0..65535, got \"%s\"\n",
-                        optarg);
+            long v;
+            if (cli_parse_long("swirl echo", "--port", optarg, 0, 65535, &v) < 0)
                 return 2;
-            }
             o.port = (int)v;
             break;
         }
         case 'm':
-            if (strcmp(optarg, "base") == 0)
-                o.mode = SWIRL_MODE_BASE;
-            else if (strcmp(optarg, "process") == 0)
-                o.mode = SWIRL_MODE_PROCESS;
-            else {
-                fprintf(stderr, "swirl echo: --mode: expected base or process, got \"%s\"\n",
-                        optarg);
+            if (cli_parse_mode("swirl echo", optarg, &o.mode) < 0)
                 return 2;
-            }
             break;
         case 'w':
             workers = optarg;

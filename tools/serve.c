@@ -126,13 +126,9 @@ int swirl_cli_serve(int argc, char **argv) {
             o.host = optarg;
             break;
         case 'p': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (end == optarg || *end || v < 0 || v > 65535) {
-                fprintf(stderr, "swirl serve: --port: expected an integer 0..65535, got \"%s\"\n",
-                        optarg);
+            long v;
+            if (cli_parse_long("swirl serve", "--port", optarg, 0, 65535, &v) < 0)
                 return 2;
-            }
             o.port = (int)v;
             break;
         }
@@ -140,15 +136,8 @@ int swirl_cli_serve(int argc, char **argv) {
             root = optarg;
             break;
         case 'm':
-            if (strcmp(optarg, "base") == 0)
-                mode = SWIRL_MODE_BASE;
-            else if (strcmp(optarg, "process") == 0)
-                mode = SWIRL_MODE_PROCESS;
-            else {
-                fprintf(stderr, "swirl serve: --mode: expected base or process, got \"%s\"\n",
-                        optarg);
+            if (cli_parse_mode("swirl serve", optarg, &mode) < 0)
                 return 2;
-            }
             break;
         case 'w':
             workers = optarg;

@@ -99,6 +99,36 @@ __attribute__((unused)) static size_t jl_base64(const char *in, char *out, size_
     return n;
 }
 
+/* One of llhttp's cases (llhttp_cases.jsonl). */
+typedef struct {
+    char name[256], verdict[32];
+    long messages;      /* complete messages expected */
+    bool no_host;       /* an HTTP/1.1 request without Host */
+    char input[1 << 17];
+    size_t len;
+} jl_case_t;
+
+/* Read the next strict request case that is not SKIP into *c (line is
+ * scratch space); false at the end of the file. */
+__attribute__((unused)) static bool jl_next_request_case(FILE *f, char *line, size_t size,
+                                                         jl_case_t *c) {
+    while (fgets(line, (int)size, f)) {
+        char type[64];
+        if (jl_str(line, "type", type, sizeof(type)) < 0 || strcmp(type, "request") != 0)
+            continue;
+        jl_str(line, "verdict", c->verdict, sizeof(c->verdict));
+        jl_str(line, "name", c->name, sizeof(c->name));
+        const char *b64 = jl_find(line, "input_b64");
+        if (strcmp(c->verdict, "SKIP") == 0 || !b64)
+            continue;
+        c->len = jl_base64(b64 + 1, c->input, sizeof(c->input));
+        c->messages = jl_num(line, "messages", 0);
+        c->no_host = jl_num(line, "no_host_http11", 0) == 1;
+        return true;
+    }
+    return false;
+}
+
 /* Open a conformance file under ../shared/conformance (next to the
  * checkout), or NULL: a user's clone does not have it. */
 __attribute__((unused)) static FILE *jl_open(const char *rel) {

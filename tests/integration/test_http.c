@@ -121,24 +121,18 @@ static void conformance(const char *mode) {
         cr_skip_test("../shared/conformance/http/llhttp_cases.jsonl not found (a clone without "
                      "the shared data): the project's own cases still run");
     serve_t s = serve_start(mode, NULL);
-    static char line[1 << 18], input[1 << 17], out[1 << 17];
+    static char line[1 << 18], out[1 << 17];
+    static jl_case_t c;
+    const char *name = c.name, *verdict = c.verdict;
     int checked = 0, failed = 0;
-    while (fgets(line, sizeof(line), f)) {
-        char type[64], verdict[32], name[256];
-        if (jl_str(line, "type", type, sizeof(type)) < 0 || strcmp(type, "request") != 0)
-            continue;
-        jl_str(line, "verdict", verdict, sizeof(verdict));
-        jl_str(line, "name", name, sizeof(name));
-        if (strcmp(verdict, "SKIP") == 0)
-            continue;
+    while (jl_next_request_case(f, line, sizeof(line), &c)) {
         bool refused_by_policy = false;
         for (size_t i = 0; i < sizeof(policy) / sizeof(policy[0]); i++)
             refused_by_policy |= strcmp(name, policy[i]) == 0;
-        size_t n = jl_base64(jl_find(line, "input_b64") + 1, input, sizeof(input));
-        long want = jl_num(line, "messages", 0);
-        bool no_host = jl_num(line, "no_host_http11", 0) == 1;
+        long want = c.messages;
+        bool no_host = c.no_host;
         int fd = dial(s.port);
-        send_all(fd, input, n);
+        send_all(fd, c.input, c.len);
         bool closed;
         bool incomplete = strcmp(verdict, "INCOMPLETE") == 0;
         collect(fd, out, sizeof(out), incomplete ? 0 : (int)(want ? want : 1),

@@ -212,19 +212,10 @@ Test(http_parser, llhttp_strict_request_cases) {
         cr_skip_test("../shared/conformance/http/llhttp_cases.jsonl not found (a clone without "
                      "the shared data): the project's own cases still run");
     int checked = 0, failed = 0;
-    while (fgets(line, sizeof(line), f)) {
-        char type[64], verdict[32], name[256], b64[1 << 16];
-        if (jl_str(line, "type", type, sizeof(type)) < 0 || strcmp(type, "request") != 0)
-            continue;
-        jl_str(line, "verdict", verdict, sizeof(verdict));
-        jl_str(line, "name", name, sizeof(name));
-        if (strcmp(verdict, "SKIP") == 0)
-            continue;
-        const char *p = jl_find(line, "input_b64");
-        cr_assert(p);
-        size_t n = jl_base64(p + 1, input, sizeof(input));
-        (void)b64;
-        long want_n = jl_num(line, "messages", 0);
+    static jl_case_t c;
+    const char *name = c.name, *verdict = c.verdict;
+    while (jl_next_request_case(f, line, sizeof(line), &c)) {
+        long want_n = c.messages;
         /* PRI * HTTP/2.0 (the HTTP/2 preface) is not a method we serve: refused */
         int want = strcmp(verdict, "ACCEPT") == 0       ? V_ACCEPT
                    : strcmp(verdict, "CLOSE") == 0      ? V_CLOSE
@@ -232,7 +223,7 @@ Test(http_parser, llhttp_strict_request_cases) {
                    : strcmp(verdict, "INCOMPLETE") == 0 ? V_INCOMPLETE
                                                         : V_REJECT;
         cur_name = name;
-        drv_t *d = drive(input, n);
+        drv_t *d = drive(c.input, c.len);
         bool ok = same(d->verdict) == same(want) && (want == V_REJECT || d->messages == want_n);
         const char *policy = NULL;
         for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++)

@@ -9,7 +9,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR     ?= $(if $(filter true 1 yes,$(CI)),ON,OFF)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build test asan run bench install format clean
+.PHONY: all deps build test asan run bench fuzz install format clean
 
 all: build
 
@@ -42,6 +42,15 @@ run: build
 bench: build
 	@scripts/deps.sh bench
 	@bench/run.sh $(BUILD)
+
+# libFuzzer on the HTTP parser for FUZZ_SECONDS (clang; not part of CI)
+FUZZ_SECONDS ?= 60
+fuzz:
+	mkdir -p $(BUILD)/fuzz/corpus
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
+		tests/fuzz/http_parser.c src/protocol/http_parser.c -o $(BUILD)/fuzz/http_parser
+	$(BUILD)/fuzz/http_parser -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		$(BUILD)/fuzz/corpus tests/fuzz/corpus/http_parser
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)

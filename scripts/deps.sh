@@ -4,8 +4,10 @@
 # apt-get; otherwise it prints the exact command and fails if anything is missing.
 set -euo pipefail
 
-# build and test; `deps.sh bench` adds what the benchmarks run against
-packages=(build-essential cmake pkg-config libcriterion-dev netcat-openbsd curl)
+# build and test (node-llhttp: llhttp's C, the oracle of one parser test);
+# `deps.sh bench` adds what the benchmarks run against
+packages=(build-essential cmake pkg-config libcriterion-dev zlib1g-dev netcat-openbsd curl
+          node-llhttp)
 if [ "${1:-}" = bench ]; then
     packages+=(wrk nginx-light)
 fi

@@ -80,6 +80,24 @@ SWIRL_API int swirl_http_req_header_at(const swirl_http_req_t *req, size_t i, co
 /* The body (decoded when chunked), and the whole raw head. */
 SWIRL_API const char *swirl_http_req_body(const swirl_http_req_t *req, size_t *len);
 SWIRL_API const char *swirl_http_req_raw_head(const swirl_http_req_t *req, size_t *len);
+/* Query string fields (GET), urlencoded body fields (POST; when
+ * http_parse_post is on and Content-Type is
+ * application/x-www-form-urlencoded) and cookies (COOKIE; when
+ * http_parse_cookie is on). Names and values are percent-decoded ('+' is a
+ * space), NUL-terminated, valid during the callback; at most 1000 fields
+ * of each kind are kept. */
+typedef enum { SWIRL_HTTP_GET = 0, SWIRL_HTTP_POST = 1, SWIRL_HTTP_COOKIE = 2 } swirl_http_param_kind_t;
+typedef struct swirl_http_param {
+    const char *name, *value;
+    size_t name_len, value_len;
+} swirl_http_param_t;
+/* The value of the first field called `name`, or NULL. */
+SWIRL_API const char *swirl_http_req_param(swirl_http_req_t *req, swirl_http_param_kind_t kind,
+                                           const char *name, size_t *len);
+/* All fields of a kind, in order (repeated names kept): their count. */
+SWIRL_API size_t swirl_http_req_params(swirl_http_req_t *req, swirl_http_param_kind_t kind,
+                                       const swirl_http_param_t **out);
+
 /* The connection's session id (for swirl_server_* calls) and when the
  * request was complete (seconds since the epoch). */
 SWIRL_API int64_t swirl_http_req_fd(const swirl_http_req_t *req);
@@ -95,6 +113,20 @@ SWIRL_API int swirl_http_resp_status(swirl_http_resp_t *resp, int code, const ch
  * Transfer-Encoding replaces swirl's own. */
 SWIRL_API int swirl_http_resp_header(swirl_http_resp_t *resp, const char *name,
                                      const char *value);
+/* A Set-Cookie header. `value` is percent-encoded unless `raw` (then it
+ * may not hold spaces, commas, semicolons, quotes, backslashes or
+ * control characters); `expires` is seconds since the epoch (0: a session
+ * cookie; Max-Age is added too); `samesite` is NULL/"" or Strict, Lax or
+ * None (None needs `secure`). Refused with SWIRL_EBADARG naming the bad
+ * part. */
+typedef struct swirl_http_cookie {
+    const char *name, *value;
+    int64_t expires;
+    const char *path, *domain, *samesite;
+    bool secure, httponly, raw;
+} swirl_http_cookie_t;
+SWIRL_API int swirl_http_resp_cookie(swirl_http_resp_t *resp, const swirl_http_cookie_t *cookie);
+
 /* Send a chunk of the body now (Transfer-Encoding: chunked; to an HTTP/1.0
  * client: no length, the connection closes at the end). */
 SWIRL_API int swirl_http_resp_write(swirl_http_resp_t *resp, const void *data, size_t len);

@@ -32,6 +32,12 @@ typedef struct http_conn {
     struct swirl_http_resp *resp;  /* the response being answered (P_BUSY) */
 } http_conn_t;
 
+typedef struct {
+    swirl_http_param_t *fields; /* one allocation with the strings */
+    size_t count;
+    bool parsed;
+} swirl_http_params_t;
+
 struct swirl_http_req {
     swirl_http_server_t *hs;
     int64_t fd;
@@ -41,6 +47,7 @@ struct swirl_http_req {
     size_t body_len;
     char *path, *query; /* NUL-terminated copies, made when asked for */
     double time;
+    swirl_http_params_t params[3]; /* by swirl_http_param_kind_t, parsed when asked for */
 };
 
 struct swirl_http_resp {
@@ -56,10 +63,12 @@ struct swirl_http_resp {
     bool in_dispatch; /* the request callback is running */
     bool keep_alive;
     bool http10;
+    bool gzip_ok;         /* the client accepts gzip */
+    char ctype[96];       /* the Content-Type the user set ("" = text/html) */
 };
 
 enum { H_CONTENT_LENGTH = 1, H_CONTENT_TYPE = 2, H_DATE = 4, H_SERVER = 8, H_CONNECTION = 16,
-       H_TRANSFER_ENCODING = 32 };
+       H_TRANSFER_ENCODING = 32, H_CONTENT_ENCODING = 64, H_VARY = 128 };
 
 struct swirl_http_server {
     swirl_server_t *srv;
@@ -73,11 +82,15 @@ struct swirl_http_server {
     swirl_http_header_t *hdrs; /* scratch for parsing, http_max_headers */
     swirl_buf_t out;           /* scratch for building responses */
     swirl_buf_t batch;         /* responses made in one parse pass, sent with one send */
+    swirl_buf_t gz;            /* scratch for compressed bodies */
     int64_t batch_fd;          /* the connection batching (0: none) */
     char date[40];             /* "Date: ...\r\n" for date_at */
     char root_real[4096];      /* document_root with symlinks resolved ("" until needed) */
     time_t date_at;
 };
+
+/* request.c: free what the request's accessors made */
+void swirl__http_req_release(swirl_http_req_t *req);
 
 /* response.c */
 swirl_http_resp_t *swirl__http_resp_new(swirl_http_server_t *hs, http_conn_t *c,

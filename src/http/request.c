@@ -104,3 +104,148 @@ const char *swirl_http_req_raw_head(const swirl_http_req_t *req, size_t *len) {
 int64_t swirl_http_req_fd(const swirl_http_req_t *req) { return req->fd; }
 
 double swirl_http_req_time(const swirl_http_req_t *req) { return req->time; }
+
+/* ---- query, urlencoded body and cookies ------------------------------------------------------ */
+
+#define PARAMS_MAX 1000 /* fields kept per kind, as PHP's max_input_vars */
+
+static int hexval(char c) {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* Percent-decode p[0..n) into out ('+' as space); a bad escape is kept as
+ * it is (as PHP's urldecode). Returns the length written. */
+static size_t url_decode(const char *p, size_t n, char *out) {
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        int hi, lo;
+        if (p[i] == '%' && i + 2 < n && (hi = hexval(p[i + 1])) >= 0 &&
+            (lo = hexval(p[i + 2])) >= 0) {
+            out[o++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            out[o++] = p[i] == '+' ? ' ' : p[i];
+        }
+    }
+    return o;
+}
+
+/* Split p[0..n) at `sep` into name=value fields, decoded, into *set (one
+ * allocation: the array, then the NUL-terminated strings). */
+static int split_fields(const char *p, size_t n, char sep, bool trim, swirl_http_params_t *set) {
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        count += p[i] == sep;
+    count = count + 1 > PARAMS_MAX ? PARAMS_MAX : count + 1;
+    /* decoded strings are never longer than the input; + 2 NULs a field */
+    size_t bytes = count * sizeof(swirl_http_param_t) + n + count * 2 + 1;
+    char *mem = swirl_malloc(bytes);
+    if (!mem)
+        return swirl__error(-ENOMEM, "http request: fields:");
+    swirl_http_param_t *f = (swirl_http_param_t *)(void *)mem;
+    char *str = mem + count * sizeof(swirl_http_param_t);
+    size_t k = 0;
+    for (size_t i = 0; i <= n && k < count;) {
+        const char *s = p + i;
+        const char *e = memchr(s, sep, n - i);
+        size_t len = e ? (size_t)(e - s) : n - i;
+        i += len + 1;
+        if (trim)
+            while (len > 0 && (*s == ' ' || *s == '\t'))
+                s++, len--;
+        if (len == 0)
+            continue;
+        const char *eq = memchr(s, '=', len);
+        size_t nl = eq ? (size_t)(eq - s) : len;
+        if (nl == 0)
+            continue; /* "=value": no name */
+        f[k].name = str;
+        f[k].name_len = url_decode(s, nl, str);
+        str += f[k].name_len;
+        *str++ = 0;
+        f[k].value = str;
+        f[k].value_len = eq ? url_decode(eq + 1, len - nl - 1, str) : 0;
+        str += f[k].value_len;
+        *str++ = 0;
+        k++;
+    }
+    set->fields = f;
+    set->count = k;
+    set->parsed = true;
+    return 0;
+}
+
+static swirl_http_params_t *params_of(swirl_http_req_t *req, swirl_http_param_kind_t kind) {
+    swirl_http_params_t *set = &req->params[kind];
+    if (set->parsed)
+        return set;
+    set->parsed = true; /* an empty set if parsing is off or fails */
+    const swirl__server_settings_t *s = &req->hs->srv->settings;
+    if (kind == SWIRL_HTTP_GET) {
+        const char *q = memchr(req->p.target, '?', req->p.target_len);
+        if (q)
+            split_fields(q + 1, req->p.target_len - (size_t)(q + 1 - req->p.target), '&', false,
+                         set);
+    } else if (kind == SWIRL_HTTP_POST) {
+        size_t tl;
+        const char *t = swirl_http_req_header(req, "content-type", &tl);
+        const char *form = "application/x-www-form-urlencoded";
+        if (s->http_parse_post && t && tl >= strlen(form) && strncasecmp(t, form, strlen(form)) == 0)
+            split_fields(req->body, req->body_len, '&', false, set);
+    } else if (kind == SWIRL_HTTP_COOKIE && s->http_parse_cookie) {
+        /* every Cookie header ("a=1; b=2"), joined with "; " */
+        size_t total = 0, n = 0;
+        for (size_t i = 0; i < req->p.nheaders; i++)
+            if (req->p.headers[i].name_len == 6 && strncasecmp(req->p.headers[i].name, "cookie", 6) == 0)
+                total += req->p.headers[i].value_len + 2;
+        char *all = total ? swirl_malloc(total) : NULL;
+        for (size_t i = 0; all && i < req->p.nheaders; i++) {
+            const swirl_http_header_t *h = &req->p.headers[i];
+            if (h->name_len != 6 || strncasecmp(h->name, "cookie", 6) != 0)
+                continue;
+            memcpy(all + n, h->value, h->value_len);
+            n += h->value_len;
+            all[n++] = ';';
+        }
+        if (all)
+            split_fields(all, n, ';', true, set);
+        swirl_free(all);
+    }
+    return set;
+}
+
+size_t swirl_http_req_params(swirl_http_req_t *req, swirl_http_param_kind_t kind,
+                             const swirl_http_param_t **out) {
+    if (!req || kind < SWIRL_HTTP_GET || kind > SWIRL_HTTP_COOKIE) {
+        if (out)
+            *out = NULL;
+        return 0;
+    }
+    swirl_http_params_t *set = params_of(req, kind);
+    if (out)
+        *out = set->fields;
+    return set->count;
+}
+
+const char *swirl_http_req_param(swirl_http_req_t *req, swirl_http_param_kind_t kind,
+                                 const char *name, size_t *len) {
+    const swirl_http_param_t *f;
+    size_t n = swirl_http_req_params(req, kind, &f), nl = name ? strlen(name) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (f[i].name_len == nl && memcmp(f[i].name, name, nl) == 0) {
+            if (len)
+                *len = f[i].value_len;
+            return f[i].value;
+        }
+    return NULL;
+}
+
+void swirl__http_req_release(swirl_http_req_t *req) {
+    free(req->path);
+    free(req->query);
+    for (int k = 0; k < 3; k++)
+        swirl_free(req->params[k].fields);
+}

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "../core/internal.h"
 #include "internal.h"
@@ -69,6 +70,38 @@ const char *swirl__http_date(swirl_http_server_t *hs) {
     return hs->date;
 }
 
+/* Does an Accept-Encoding value accept gzip ("gzip", "x-gzip" or "*",
+ * without q=0)? */
+static bool accepts_gzip(const char *v, size_t n) {
+    bool gzip = false, star = false, gzip_refused = false;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && (v[i] == ' ' || v[i] == ',' || v[i] == '\t'))
+            i++;
+        size_t s = i;
+        while (i < n && v[i] != ',' && v[i] != ';' && v[i] != ' ')
+            i++;
+        size_t tl = i - s;
+        bool zero = false;
+        while (i < n && v[i] != ',') { /* parameters: look for q=0 */
+            if ((v[i] == 'q' || v[i] == 'Q') && i + 1 < n && v[i + 1] == '=') {
+                double q = strtod(v + i + 2, NULL);
+                zero = q <= 0.0;
+            }
+            i++;
+        }
+        bool is_gzip = (tl == 4 && strncasecmp(v + s, "gzip", 4) == 0) ||
+                       (tl == 6 && strncasecmp(v + s, "x-gzip", 6) == 0);
+        if (is_gzip && zero)
+            gzip_refused = true;
+        else if (is_gzip)
+            gzip = true;
+        else if (tl == 1 && v[s] == '*' && !zero)
+            star = true;
+    }
+    return !gzip_refused && (gzip || star);
+}
+
 swirl_http_resp_t *swirl__http_resp_new(swirl_http_server_t *hs, http_conn_t *c,
                                         const swirl_http_request_t *p) {
     swirl_http_resp_t *r = swirl_calloc(1, sizeof(*r));
@@ -84,6 +117,8 @@ swirl_http_resp_t *swirl__http_resp_new(swirl_http_server_t *hs, http_conn_t *c,
      * closes, since what follows is not HTTP */
     r->keep_alive = p->keep_alive && !p->upgrade;
     r->http10 = p->minor == 0;
+    const swirl_http_header_t *ae = swirl_http_find_header(p, "accept-encoding");
+    r->gzip_ok = ae && accepts_gzip(ae->value, ae->value_len);
     return r;
 }
 
@@ -124,7 +159,8 @@ static unsigned known_header(const char *name) {
         unsigned bit;
     } known[] = {{"content-length", H_CONTENT_LENGTH}, {"content-type", H_CONTENT_TYPE},
                  {"date", H_DATE}, {"server", H_SERVER}, {"connection", H_CONNECTION},
-                 {"transfer-encoding", H_TRANSFER_ENCODING}};
+                 {"transfer-encoding", H_TRANSFER_ENCODING},
+                 {"content-encoding", H_CONTENT_ENCODING}, {"vary", H_VARY}};
     for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
         if (strcasecmp(name, known[i].name) == 0)
             return known[i].bit;
@@ -153,12 +189,93 @@ int swirl_http_resp_header(swirl_http_resp_t *resp, const char *name, const char
         resp->keep_alive = false;
     if (bit == H_TRANSFER_ENCODING)
         resp->chunked = true;
+    if (bit == H_CONTENT_TYPE)
+        snprintf(resp->ctype, sizeof(resp->ctype), "%s", value);
     if (swirl_buf_append(&resp->headers, name, strlen(name)) < 0 ||
         swirl_buf_append(&resp->headers, ": ", 2) < 0 ||
         swirl_buf_append(&resp->headers, value, strlen(value)) < 0 ||
         swirl_buf_append(&resp->headers, "\r\n", 2) < 0)
         return swirl__error(-ENOMEM, "http response: header:");
     return 0;
+}
+
+static bool cookie_safe_attr(const char *s) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < ' ' || *p == 0x7f)
+            return false;
+    return true;
+}
+
+static bool cookie_safe(const char *s, bool value) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= ' ' || *p == 0x7f || *p == ';' || *p == ',' ||
+            (value && (*p == '"' || *p == '\\')) || (!value && strchr("()<>@:\\\"/[]?={}", *p)))
+            return false;
+    return true;
+}
+
+int swirl_http_resp_cookie(swirl_http_resp_t *resp, const swirl_http_cookie_t *k) {
+    int rc = usable(resp, "cookie");
+    if (rc < 0)
+        return rc;
+    if (!k || !k->name || !*k->name || !cookie_safe(k->name, false))
+        return swirl__error(SWIRL_EBADARG, "http response: cookie name \"%s\": a token is "
+                                           "expected", k && k->name ? k->name : "");
+    const char *v = k->value ? k->value : "";
+    if (k->raw && !cookie_safe(v, true))
+        return swirl__error(SWIRL_EBADARG, "http response: cookie \"%s\": raw value with "
+                                           "characters a cookie cannot hold", k->name);
+    const char *ss = k->samesite && *k->samesite ? k->samesite : NULL;
+    if (ss && strcasecmp(ss, "Strict") && strcasecmp(ss, "Lax") && strcasecmp(ss, "None"))
+        return swirl__error(SWIRL_EBADARG, "http response: cookie \"%s\": samesite \"%s\": "
+                                           "expected Strict, Lax or None", k->name, ss);
+    if (ss && strcasecmp(ss, "None") == 0 && !k->secure)
+        return swirl__error(SWIRL_EBADARG, "http response: cookie \"%s\": SameSite=None needs "
+                                           "secure", k->name);
+    if ((k->path && (strpbrk(k->path, ";\r\n") || !cookie_safe_attr(k->path))) ||
+        (k->domain && (strpbrk(k->domain, ";\r\n") || !cookie_safe_attr(k->domain))))
+        return swirl__error(SWIRL_EBADARG, "http response: cookie \"%s\": path or domain with "
+                                           "';' or control characters", k->name);
+    swirl_buf_t b = {0};
+    char num[96];
+    rc = swirl_buf_append(&b, k->name, strlen(k->name)) < 0 || swirl_buf_append(&b, "=", 1) < 0;
+    for (const unsigned char *p = (const unsigned char *)v; rc == 0 && *p; p++) {
+        bool plain = k->raw || (*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') ||
+                     strchr("-._~", *p);
+        if (plain)
+            rc = swirl_buf_append(&b, p, 1) < 0;
+        else {
+            int n = snprintf(num, sizeof(num), "%%%02X", *p);
+            rc = swirl_buf_append(&b, num, (size_t)n) < 0;
+        }
+    }
+    if (rc == 0 && k->expires > 0) {
+        struct tm tm;
+        time_t t = (time_t)k->expires;
+        gmtime_r(&t, &tm);
+        size_t n = strftime(num, sizeof(num), "; expires=%a, %d %b %Y %H:%M:%S GMT", &tm);
+        int64_t age = k->expires - (int64_t)time(NULL);
+        n += (size_t)snprintf(num + n, sizeof(num) - n, "; Max-Age=%lld",
+                              (long long)(age > 0 ? age : 0));
+        rc = swirl_buf_append(&b, num, n) < 0;
+    }
+    const struct {
+        const char *key, *val;
+    } attrs[] = {{"; path=", k->path}, {"; domain=", k->domain}, {"; SameSite=", ss}};
+    for (size_t i = 0; rc == 0 && i < 3; i++)
+        if (attrs[i].val && *attrs[i].val)
+            rc = swirl_buf_append(&b, attrs[i].key, strlen(attrs[i].key)) < 0 ||
+                 swirl_buf_append(&b, attrs[i].val, strlen(attrs[i].val)) < 0;
+    if (rc == 0 && k->secure)
+        rc = swirl_buf_append(&b, "; secure", 8) < 0;
+    if (rc == 0 && k->httponly)
+        rc = swirl_buf_append(&b, "; HttpOnly", 10) < 0;
+    if (rc == 0)
+        rc = swirl_buf_append(&b, "", 1) < 0; /* NUL */
+    rc = rc ? swirl__error(-ENOMEM, "http response: cookie:")
+            : swirl_http_resp_header(resp, "Set-Cookie", swirl_buf_bytes(&b));
+    swirl_buf_destroy(&b);
+    return rc;
 }
 
 static bool no_body_status(int status) {
@@ -278,6 +395,57 @@ int swirl_http_resp_write(swirl_http_resp_t *resp, const void *data, size_t len)
     return rc;
 }
 
+static bool compressible(const char *type) {
+    if (!type[0] || strncasecmp(type, "text/", 5) == 0)
+        return true; /* "" is swirl's default, text/html */
+    static const char *const kinds[] = {"application/json", "application/javascript",
+                                        "application/xml", "image/svg+xml", "+json", "+xml"};
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (strcasestr(type, kinds[i]))
+            return true;
+    return false;
+}
+
+/* gzip a whole body when http_compression is on, the client accepts it,
+ * the type is compressible and the body is at least
+ * compression_min_length bytes (and the user did not encode it); then
+ * *data and *len point to the compressed bytes. 0, or an error. */
+static int compress_body(swirl_http_resp_t *resp, const void **data, size_t *len) {
+    swirl_http_server_t *hs = resp->hs;
+    const swirl__server_settings_t *s = &hs->srv->settings;
+    if (!s->http_compression || (resp->user_set & H_CONTENT_ENCODING) ||
+        no_body_status(resp->status) || resp->status == 206 || !compressible(resp->ctype) ||
+        *len < (size_t)s->compression_min_length)
+        return 0;
+    if (!(resp->user_set & H_VARY)) /* the answer depends on Accept-Encoding, for caches */
+        swirl_http_resp_header(resp, "Vary", "Accept-Encoding");
+    if (!resp->gzip_ok)
+        return 0;
+    z_stream z = {0};
+    if (deflateInit2(&z, (int)s->http_compression_level, Z_DEFLATED, 15 + 16, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK)
+        return swirl__error(-ENOMEM, "http response: gzip:");
+    size_t bound = deflateBound(&z, (uLong)*len);
+    hs->gz.start = hs->gz.len = 0;
+    if (swirl_buf_reserve(&hs->gz, bound) < 0) {
+        deflateEnd(&z);
+        return swirl__error(-ENOMEM, "http response: gzip of %zu bytes:", *len);
+    }
+    z.next_in = (Bytef *)(uintptr_t)*data;
+    z.avail_in = (uInt)*len;
+    z.next_out = (Bytef *)swirl_buf_bytes(&hs->gz);
+    z.avail_out = (uInt)bound;
+    int zr = deflate(&z, Z_FINISH);
+    size_t out = bound - z.avail_out;
+    deflateEnd(&z);
+    if (zr != Z_STREAM_END)
+        return swirl__error(SWIRL_EPROTO, "http response: gzip failed (%d)", zr);
+    swirl_http_resp_header(resp, "Content-Encoding", "gzip");
+    *data = swirl_buf_bytes(&hs->gz);
+    *len = out;
+    return 0;
+}
+
 int swirl_http_resp_end(swirl_http_resp_t *resp, const void *data, size_t len) {
     int rc = usable(resp, "end");
     if (rc < 0)
@@ -286,6 +454,8 @@ int swirl_http_resp_end(swirl_http_resp_t *resp, const void *data, size_t len) {
         return swirl__error(SWIRL_EBADARG, "http response: end: no data");
     swirl_buf_t *o = &resp->hs->out;
     if (!resp->head_sent) {
+        if (len > 0 && compress_body(resp, &data, &len) < 0)
+            return swirl_last_error();
         if ((rc = build_head(resp, (int64_t)len)) < 0)
             return rc;
         if (len > 0 && !resp->head_only && !no_body_status(resp->status))

@@ -151,8 +151,7 @@ static void dispatch(swirl_http_server_t *hs, http_conn_t *c, const char *head, 
     bool served = hs->srv->settings.enable_static_handler && swirl__http_static(hs, &req, resp);
     if (!served)
         hs->handler(hs, &req, resp, hs->user);
-    free(req.path);
-    free(req.query);
+    swirl__http_req_release(&req);
     if (!resp->finished && !resp->detached) {
         swirl_log_warning("http: the request handler returned without ending the response to "
                           "%.*s %.*s; ended for it%s",
@@ -501,6 +500,7 @@ void swirl_http_server_free(swirl_http_server_t *hs) {
     swirl_free(hs->hdrs);
     swirl_buf_destroy(&hs->out);
     swirl_buf_destroy(&hs->batch);
+    swirl_buf_destroy(&hs->gz);
     swirl_server_free(hs->srv);
     swirl_free(hs);
 }

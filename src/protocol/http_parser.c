@@ -62,6 +62,14 @@ static const char *const methods[] = {
     "REBIND", "UNBIND", "ACL", "REPORT", "MKACTIVITY", "CHECKOUT", "MERGE", "M-SEARCH", "NOTIFY",
     "SUBSCRIBE", "UNSUBSCRIBE", "PURGE", "MKCALENDAR", "LINK", "UNLINK", "SOURCE", "QUERY"};
 
+/* Could p[0..n) be the start of a known method? */
+static bool method_prefix(const char *p, size_t n) {
+    for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+        if (strlen(methods[i]) >= n && memcmp(methods[i], p, n) == 0)
+            return true;
+    return false;
+}
+
 static int find_method(const char *p, size_t n) {
     for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
         if (strlen(methods[i]) == n && memcmp(methods[i], p, n) == 0)
@@ -237,8 +245,13 @@ static int parse(swirl_http_request_t *r, const char *buf, size_t len, bool part
     const char *s = p;
     while (p < end && is((unsigned char)*p, C_TCHAR))
         p++;
-    if (p >= end)
+    if (p >= end) {
+        if (!method_prefix(s, (size_t)(p - s)))
+            return fail(r, 400, "unknown method");
         OUT_OF_BYTES("malformed method");
+    }
+    if (p == s && (*p == '\r' || *p == '\n'))
+        return fail(r, 400, "stray CR or LF before the request line");
     if (p == s || *p != ' ')
         return fail(r, 400, "malformed method");
     r->method = s;
@@ -290,8 +303,10 @@ static int parse(swirl_http_request_t *r, const char *buf, size_t len, bool part
             OUT_OF_BYTES("header line not ended");
         bool ws = *p == ' ' || *p == '\t';
         if (p == s)
-            return fail(r, 400, ws ? "obs-fold or whitespace before a header"
-                                   : "invalid character in a header name");
+            return fail(r, 400, ws          ? "obs-fold or whitespace before a header"
+                                : *p == ':'  ? "empty header name"
+                                : *p == '\n' ? "bare LF in the head"
+                                             : "invalid character in a header name");
         if (*p != ':')
             return fail(r, 400, ws ? "whitespace before a header's colon"
                                    : "invalid character in a header name");
@@ -489,13 +504,14 @@ ssize_t swirl_http_chunked_decode(swirl_http_chunked_t *c, const char *in, size_
             i++;
             break;
         case CK_TRAILER: /* CRLF ends the body; else a trailer field */
-            if (ch == '\r') {
+            if (ch == '\r')
                 c->state = CK_END_LF;
-            } else if (is(ch, C_TCHAR)) {
+            else if (is(ch, C_TCHAR))
                 c->state = CK_TRAILER_NAME;
-            } else {
-                return ck_fail(c, "invalid trailer");
-            }
+            else
+                return ck_fail(c, ch == '\n'  ? "bare LF in the trailers"
+                                  : ch == ':' ? "empty trailer name"
+                                              : "invalid trailer");
             if (++c->trailer > CK_TRAILER_MAX)
                 return ck_fail(c, "trailers too long");
             i++;

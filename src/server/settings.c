@@ -103,6 +103,16 @@ enum {
        "limit)")                                                                                   \
     XX(enable_static_handler, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                       \
        "HTTP: serve files under document_root before calling the request handler")                \
+    XX(http_parse_post, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                              \
+       "HTTP: parse application/x-www-form-urlencoded bodies into fields")                        \
+    XX(http_parse_cookie, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                            \
+       "HTTP: parse Cookie headers into fields")                                                   \
+    XX(http_compression, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                             \
+       "HTTP: gzip response bodies of compressible types when the client accepts gzip")           \
+    XX(http_compression_level, INT, 1, 9, "1", SERVER, ST_I64, 0, NULL,                            \
+       "HTTP: gzip level, 1 (fastest) to 9 (smallest)")                                            \
+    XX(compression_min_length, INT, 0, GIB, "20", SERVER, ST_I64, F_BYTES, NULL,                   \
+       "HTTP: bodies shorter than this are not compressed")                                        \
     XX(document_root, STRING, 0, 4095, "none", SERVER, ST_PATH, F_COMPUTED, NULL,                  \
        "HTTP: the directory static files are served from")                                         \
     XX(open_eof_check, BOOL, 0, 1, "false", PORT, ST_BOOL, 0, NULL,                                \

@@ -455,3 +455,153 @@ Test(http, static_files_types_ranges_304_and_no_escape, .init = make_site, .fini
     cr_assert_eq(get(s.port, "/nothing.html", NULL, out, sizeof(out)), 404);
     serve_stop(&s);
 }
+
+/* ---- the C API in a server of the test's own -------------------------------------------------- */
+
+static void own_handler(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_http_resp_t *resp,
+                        void *user);
+
+static void on_worker_start(swirl_server_t *srv, const swirl_event_t *ev, void *u) {
+    int *fd = u;
+    int port = swirl_server_port(srv);
+    if (*fd >= 0 && write(*fd, &port, sizeof(port)) == sizeof(port)) {
+        close(*fd);
+        *fd = -1;
+    }
+}
+
+/* Fork a server running own_handler in `mode`; its port. */
+static pid_t own_start(const char *mode, int *port) {
+    int p[2];
+    cr_assert_eq(pipe(p), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        swirl_http_server_t *hs;
+        if (swirl_http_server_new(&hs, "127.0.0.1", 0,
+                                  strcmp(mode, "base") ? SWIRL_MODE_PROCESS : SWIRL_MODE_BASE) < 0)
+            _exit(3);
+        swirl_http_server_set_text(hs, "worker_num", "1");
+        swirl_http_server_set_text(hs, "reactor_num", "1");
+        swirl_http_server_on_request(hs, own_handler, NULL);
+        static int pipe_fd;
+        pipe_fd = p[1];
+        /* the port, once bound: from the worker, ready to serve */
+        swirl_http_server_on(hs, "workerStart", on_worker_start, &pipe_fd);
+        int rc = swirl_http_server_start(hs);
+        swirl_http_server_free(hs);
+        _exit(rc < 0 ? 4 : 0);
+    }
+    close(p[1]);
+    struct pollfd pf = {p[0], POLLIN, 0};
+    cr_assert_gt(poll(&pf, 1, 10000), 0, "the server did not start");
+    cr_assert_eq(read(p[0], port, sizeof(*port)), (ssize_t)sizeof(*port));
+    close(p[0]);
+    return pid;
+}
+
+static void own_stop(pid_t pid) {
+    kill(pid, SIGTERM);
+    int status;
+    for (int i = 0; i < 1000 && waitpid(pid, &status, WNOHANG) != pid; i++)
+        usleep(10000);
+}
+
+static void on_later_end(swirl_loop_t *loop, int64_t id, void *user) {
+    swirl_http_resp_end(user, "late", 4);
+}
+
+static void own_handler(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_http_resp_t *resp,
+                        void *user) {
+    size_t n;
+    const char *path = swirl_http_req_path(req, &n);
+    char out[2048];
+    if (strcmp(path, "/params") == 0) {
+        int o = 0;
+        const swirl_http_param_kind_t kinds[] = {SWIRL_HTTP_GET, SWIRL_HTTP_POST, SWIRL_HTTP_COOKIE};
+        for (int k = 0; k < 3; k++) {
+            const swirl_http_param_t *f;
+            size_t c = swirl_http_req_params(req, kinds[k], &f);
+            o += snprintf(out + o, sizeof(out) - (size_t)o, "%s", k ? ";" : "");
+            for (size_t i = 0; i < c; i++)
+                o += snprintf(out + o, sizeof(out) - (size_t)o, "%s%s=%s", i ? "," : "", f[i].name,
+                              f[i].value);
+        }
+        const char *a = swirl_http_req_param(req, SWIRL_HTTP_GET, "a", NULL);
+        o += snprintf(out + o, sizeof(out) - (size_t)o, "|a=%s", a ? a : "(none)");
+        swirl_http_cookie_t ck = {.name = "sid", .value = "a b;c", .path = "/", .httponly = true,
+                                  .secure = true, .samesite = "Lax", .expires = 2000000000};
+        swirl_http_resp_cookie(resp, &ck);
+        swirl_http_cookie_t bad = {.name = "x", .value = "v", .samesite = "Sometimes"};
+        int rc = swirl_http_resp_cookie(resp, &bad);
+        o += snprintf(out + o, sizeof(out) - (size_t)o, "|bad=%d %s", rc, swirl_last_error_msg());
+        swirl_http_resp_end(resp, out, (size_t)o);
+    } else if (strcmp(path, "/big") == 0) {
+        memset(out, 'z', 1500);
+        swirl_http_resp_header(resp, "Content-Type", "text/plain");
+        swirl_http_resp_end(resp, out, 1500);
+    } else if (strcmp(path, "/chunks") == 0) {
+        swirl_http_resp_write(resp, "one,", 4);
+        swirl_http_resp_write(resp, "two,", 4);
+        swirl_http_resp_end(resp, "three", 5);
+    } else if (strcmp(path, "/later") == 0) {
+        swirl_http_resp_detach(resp);
+        swirl_timer_after(swirl_server_loop(swirl_http_server_base(hs)), 100, on_later_end, resp);
+    } else if (strcmp(path, "/forget") == 0) {
+        /* returns without ending: swirl ends it with 500 */
+    } else {
+        swirl_http_resp_status(resp, 404, NULL);
+        swirl_http_resp_end(resp, "nope", 4);
+    }
+}
+
+static void c_api(const char *mode) {
+    int port;
+    pid_t pid = own_start(mode, &port);
+    static char out[1 << 16];
+    bool closed;
+    const char req[] = "POST /params?a=1&b=x%20y&a=2&c HTTP/1.1\r\nHost: h\r\n"
+                       "Cookie: k1=v1; k2=v%3D2\r\nCookie: k3=3\r\n"
+                       "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 13\r\n\r\n"
+                       "p=1+2&q=%41%4";
+    exchange(port, req, sizeof(req) - 1, out, sizeof(out), 1, &closed);
+    cr_assert(strstr(out, "\r\n\r\na=1,b=x y,a=2,c=;p=1 2,q=A%4;k1=v1,k2=v=2,k3=3|a=1|bad=-"),
+              "%s", out);
+    cr_assert(strstr(out, "samesite \"Sometimes\""), "%s", out);
+    cr_assert(strstr(out, "Set-Cookie: sid=a%20b%3Bc; expires=Wed, 18 May 2033 03:33:20 GMT; "
+                          "Max-Age="), "%s", out);
+    cr_assert(strstr(out, "; path=/; SameSite=Lax; secure; HttpOnly\r\n"), "%s", out);
+    /* gzip when accepted, for compressible types past compression_min_length */
+    const char gz[] = "GET /big HTTP/1.1\r\nHost: h\r\nAccept-Encoding: br, gzip;q=0.8\r\n\r\n";
+    size_t n = exchange(port, gz, sizeof(gz) - 1, out, sizeof(out), 1, &closed);
+    cr_assert(strstr(out, "Content-Encoding: gzip\r\n") && strstr(out, "Vary: Accept-Encoding"),
+              "%s", out);
+    const char *body = strstr(out, "\r\n\r\n") + 4;
+    cr_assert((unsigned char)body[0] == 0x1f && (unsigned char)body[1] == 0x8b, "gzip magic");
+    cr_assert_lt((size_t)(out + n - body), 100, "1500 z's compress to little");
+    const char nogz[] = "GET /big HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip;q=0, *\r\n\r\n";
+    exchange(port, nogz, sizeof(nogz) - 1, out, sizeof(out), 1, &closed);
+    cr_assert(!strstr(out, "Content-Encoding") && strstr(out, "Content-Length: 1500"), "%s", out);
+    /* chunked writes */
+    exchange(port, "GET /chunks HTTP/1.1\r\nHost: h\r\n\r\n", 34, out, sizeof(out), 1, &closed);
+    cr_assert(strstr(out, "Transfer-Encoding: chunked\r\n") &&
+                  strstr(out, "\r\n\r\n4\r\none,\r\n4\r\ntwo,\r\n5\r\nthree\r\n0\r\n\r\n"),
+              "%s", out);
+    /* to HTTP/1.0: no chunks, the end is the close */
+    exchange(port, "GET /chunks HTTP/1.0\r\n\r\n", 24, out, sizeof(out), 1, &closed);
+    cr_assert(closed && strstr(out, "\r\n\r\none,two,three") && !strstr(out, "chunked"), "%s",
+              out);
+    /* detached and ended later, with a pipelined request behind it: in order */
+    const char two[] = "GET /later HTTP/1.1\r\nHost: h\r\n\r\nGET /nope HTTP/1.1\r\nHost: h\r\n\r\n";
+    exchange(port, two, sizeof(two) - 1, out, sizeof(out), 2, &closed);
+    const char *late = strstr(out, "late"), *nope = strstr(out, "nope");
+    cr_assert(late && nope && late < nope, "%s", out);
+    /* a handler that forgets to answer: 500 */
+    exchange(port, "GET /forget HTTP/1.1\r\nHost: h\r\n\r\n", 34, out, sizeof(out), 1, &closed);
+    cr_assert(strstr(out, "HTTP/1.1 500 "), "%s", out);
+    own_stop(pid);
+}
+
+Test(http, c_api_params_cookies_gzip_chunks_detach_base, .timeout = 60) { c_api("base"); }
+Test(http, c_api_params_cookies_gzip_chunks_detach_process, .timeout = 60) { c_api("process"); }

@@ -3,6 +3,10 @@
  *   GET  /hello   -> "hello world" (text/plain)
  *   GET  /stats   -> the server's stats as JSON
  *   POST /echo    -> the request body back (same Content-Type)
+ *   POST /upload  -> the form's fields and uploaded files, one per line:
+ *                    "field NAME=VALUE", "file FIELD NAME TYPE SIZE ERROR
+ *                    FNV1A64-OF-THE-TEMP-FILE" (multipart/form-data or
+ *                    urlencoded)
  *   anything else -> a file under --root (swirl_http_serve_static, after the
  *                    routes), or the built-in demo page at / when there is
  *                    no --root; else 404. */
@@ -47,6 +51,40 @@ static void stats_json(swirl_http_server_t *hs, swirl_http_resp_t *resp) {
     swirl_http_resp_end(resp, out, (size_t)n);
 }
 
+/* FNV-1a (64 bit) of a file's bytes, to show an upload landed whole. */
+static unsigned long long file_fnv(const char *path) {
+    unsigned long long h = 0xcbf29ce484222325ULL;
+    FILE *f = fopen(path, "rbe");
+    if (!f)
+        return 0;
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ (unsigned char)buf[i]) * 0x100000001b3ULL;
+    fclose(f);
+    return h;
+}
+
+static void upload_report(swirl_http_req_t *req, swirl_http_resp_t *resp) {
+    swirl_buf_t out = {0};
+    const swirl_http_param_t *f;
+    size_t n = swirl_http_req_params(req, SWIRL_HTTP_POST, &f);
+    for (size_t i = 0; i < n; i++)
+        swirl_buf_appendf(&out, "field %s=%s\n", f[i].name, f[i].value);
+    const swirl_http_file_t *files;
+    n = swirl_http_req_files(req, &files);
+    for (size_t i = 0; i < n; i++)
+        swirl_buf_appendf(&out, "file %s %s %s %llu %d %016llx\n", files[i].field,
+                          files[i].name[0] ? files[i].name : "-",
+                          files[i].type[0] ? files[i].type : "-",
+                          (unsigned long long)files[i].size, files[i].error,
+                          files[i].tmp_name[0] ? file_fnv(files[i].tmp_name) : 0ULL);
+    swirl_http_resp_header(resp, "Content-Type", "text/plain");
+    swirl_http_resp_end(resp, swirl_buf_bytes(&out), swirl_buf_size(&out));
+    swirl_buf_destroy(&out);
+}
+
 static void on_request(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_http_resp_t *resp,
                        void *user) {
     const serve_opts_t *o = user;
@@ -74,6 +112,8 @@ static void on_request(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_htt
             swirl_http_resp_header(resp, "Content-Type", "application/octet-stream");
         }
         swirl_http_resp_end(resp, body, blen);
+    } else if (strcmp(path, "/upload") == 0 && is(m, mlen, "POST")) {
+        upload_report(req, resp);
     } else if (o->has_root && swirl_http_serve_static(hs, req, resp)) {
         /* a file under --root (after the routes above, as nginx's exact locations) */
     } else if (get && !o->has_root && strcmp(path, "/") == 0) {

@@ -77,12 +77,14 @@ SWIRL_API const char *swirl_http_req_header(const swirl_http_req_t *req, const c
 SWIRL_API size_t swirl_http_req_header_count(const swirl_http_req_t *req);
 SWIRL_API int swirl_http_req_header_at(const swirl_http_req_t *req, size_t i, const char **name,
                                        size_t *name_len, const char **value, size_t *value_len);
-/* The body (decoded when chunked), and the whole raw head. */
+/* The body (decoded when chunked), and the whole raw head. A
+ * multipart/form-data body parsed into fields and files (http_parse_post
+ * on) is not kept: the body is NULL with length 0. */
 SWIRL_API const char *swirl_http_req_body(const swirl_http_req_t *req, size_t *len);
 SWIRL_API const char *swirl_http_req_raw_head(const swirl_http_req_t *req, size_t *len);
-/* Query string fields (GET), urlencoded body fields (POST; when
- * http_parse_post is on and Content-Type is
- * application/x-www-form-urlencoded) and cookies (COOKIE; when
+/* Query string fields (GET), body fields (POST; when http_parse_post is
+ * on and Content-Type is application/x-www-form-urlencoded or
+ * multipart/form-data) and cookies (COOKIE; when
  * http_parse_cookie is on). Names and values are percent-decoded ('+' is a
  * space), NUL-terminated, valid during the callback; at most 1000 fields
  * of each kind are kept. */
@@ -97,6 +99,35 @@ SWIRL_API const char *swirl_http_req_param(swirl_http_req_t *req, swirl_http_par
 /* All fields of a kind, in order (repeated names kept): their count. */
 SWIRL_API size_t swirl_http_req_params(swirl_http_req_t *req, swirl_http_param_kind_t kind,
                                        const swirl_http_param_t **out);
+
+/* Uploaded files of a multipart/form-data body (http_parse_post on). Each
+ * file part is streamed to a temp file in upload_tmp_dir while it arrives
+ * (never held in memory) and that file is removed when the request
+ * callback returns: rename it to keep it. The whole body counts against
+ * package_max_length; upload_max_filesize (0: no limit of its own) bounds
+ * each file. `error` takes PHP's UPLOAD_ERR_* values; when it is not 0 the
+ * bytes were dropped and tmp_name is "". A request has at most 100 file
+ * parts (more: 413) and 1000 fields (more are dropped). */
+enum {
+    SWIRL_UPLOAD_ERR_OK = 0,
+    SWIRL_UPLOAD_ERR_INI_SIZE = 1,   /* larger than upload_max_filesize */
+    SWIRL_UPLOAD_ERR_NO_FILE = 4,    /* filename="" (no file chosen) */
+    SWIRL_UPLOAD_ERR_NO_TMP_DIR = 6, /* no temp file could be made in upload_tmp_dir */
+    SWIRL_UPLOAD_ERR_CANT_WRITE = 7, /* writing the temp file failed (disk full...) */
+};
+typedef struct swirl_http_file {
+    const char *field;    /* the form field's name */
+    const char *name;     /* the client's file name, its last path component */
+    const char *type;     /* the part's Content-Type ("" when none) */
+    const char *tmp_name; /* the temp file ("" when error != 0) */
+    uint64_t size;        /* bytes written */
+    int error;            /* SWIRL_UPLOAD_ERR_* */
+} swirl_http_file_t;
+/* All uploaded files, in order: their count (valid during the callback). */
+SWIRL_API size_t swirl_http_req_files(const swirl_http_req_t *req, const swirl_http_file_t **out);
+/* The first file of field `field`, or NULL. */
+SWIRL_API const swirl_http_file_t *swirl_http_req_file(const swirl_http_req_t *req,
+                                                       const char *field);
 
 /* The connection's session id (for swirl_server_* calls) and when the
  * request was complete (seconds since the epoch). */

@@ -151,6 +151,62 @@ SWIRL_API ssize_t swirl_http_chunked_decode(swirl_http_chunked_t *c, const char 
 /* Has the last chunk (and its trailers) been read? */
 SWIRL_API bool swirl_http_chunked_done(const swirl_http_chunked_t *c);
 
+/* ---- multipart/form-data bodies (RFC 7578, RFC 2046 §5.1) -------------------------------- */
+
+/* A streaming multipart parser: bytes are fed as they arrive, in pieces of
+ * any size, and parts come out through callbacks without the body ever
+ * being held whole. Strict: the delimiter must be followed by CRLF (after
+ * optional spaces) or "--"; part headers are CRLF-terminated "Name: value"
+ * lines, at most SWIRL_MULTIPART_HEAD_MAX bytes of them, without folding;
+ * every part needs Content-Disposition: form-data with a name. A preamble
+ * before the first delimiter and an epilogue after the last are ignored. */
+typedef struct swirl_multipart swirl_multipart_t;
+
+#define SWIRL_MULTIPART_BOUNDARY_MAX 70 /* RFC 2046 */
+#define SWIRL_MULTIPART_HEAD_MAX 8192   /* bytes of one part's headers */
+
+/* One part, as its headers describe it. The strings are NUL-terminated,
+ * unquoted, and valid during the begin callback only. */
+typedef struct swirl_multipart_part {
+    const char *name;     /* Content-Disposition name */
+    size_t name_len;
+    const char *filename; /* Content-Disposition filename as sent; NULL: not a file */
+    size_t filename_len;
+    const char *type;     /* Content-Type ("" when none) */
+    size_t type_len;
+} swirl_multipart_part_t;
+
+/* The callbacks; one that returns a negative code stops the parse, and
+ * swirl_multipart_feed returns that code. */
+typedef struct swirl_multipart_cbs {
+    int (*begin)(void *user, const swirl_multipart_part_t *part);
+    int (*data)(void *user, const char *p, size_t n); /* the part's body, in pieces */
+    int (*end)(void *user);
+} swirl_multipart_cbs_t;
+
+/* Find the boundary parameter of a multipart/form-data Content-Type value
+ * (quoted or not). Returns 0 with *b pointing into `ctype`, SWIRL_EPROTO
+ * (with the reason as the last error) when it is not multipart/form-data,
+ * has no boundary, or the boundary is empty, longer than
+ * SWIRL_MULTIPART_BOUNDARY_MAX or has characters RFC 2046 does not allow. */
+SWIRL_API int swirl_multipart_boundary(const char *ctype, size_t len, const char **b,
+                                       size_t *blen);
+
+/* A parser for the boundary b[0..blen) (checked as above). `cbs` is copied. */
+SWIRL_API int swirl_multipart_new(swirl_multipart_t **out, const char *b, size_t blen,
+                                  const swirl_multipart_cbs_t *cbs, void *user);
+
+/* Parse the next n bytes. 0, SWIRL_EPROTO with the reason as the last
+ * error (the parser is then unusable), or a callback's code. Bytes after
+ * the closing delimiter are ignored. */
+SWIRL_API int swirl_multipart_feed(swirl_multipart_t *mp, const char *p, size_t n);
+
+/* Has the closing delimiter been read? (A body that ends before it is
+ * incomplete.) */
+SWIRL_API bool swirl_multipart_done(const swirl_multipart_t *mp);
+
+SWIRL_API void swirl_multipart_free(swirl_multipart_t *mp);
+
 #ifdef __cplusplus
 }
 #endif

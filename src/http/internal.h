@@ -10,7 +10,10 @@
 
 #include "../server/internal.h"
 
-enum { P_HEAD, P_BODY, P_CHUNKED, P_BUSY, P_CLOSED };
+/* P_STREAM: a multipart body being parsed as it arrives (upload.c) */
+enum { P_HEAD, P_BODY, P_CHUNKED, P_STREAM, P_BUSY, P_CLOSED };
+
+typedef struct http_upload http_upload_t;
 
 typedef struct http_conn {
     struct http_conn *next; /* hash chain */
@@ -29,6 +32,8 @@ typedef struct http_conn {
     bool want_owned;               /* stopped at a chunked request outside the buffer */
     bool paused;                   /* reading paused: too much held behind a pending response */
     int64_t timer;                 /* head timeout (0: none) */
+    http_upload_t *up;             /* P_STREAM: the body's parser and what it made */
+    bool stream_chunked;           /* P_STREAM: the body is chunked (ck decodes it) */
     struct swirl_http_resp *resp;  /* the response being answered (P_BUSY) */
 } http_conn_t;
 
@@ -48,6 +53,8 @@ struct swirl_http_req {
     char *path, *query; /* NUL-terminated copies, made when asked for */
     double time;
     swirl_http_params_t params[3]; /* by swirl_http_param_kind_t, parsed when asked for */
+    const swirl_http_file_t *files; /* multipart uploads (owned by the upload) */
+    size_t nfiles;
 };
 
 struct swirl_http_resp {
@@ -83,6 +90,7 @@ struct swirl_http_server {
     swirl_buf_t out;           /* scratch for building responses */
     swirl_buf_t batch;         /* responses made in one parse pass, sent with one send */
     swirl_buf_t gz;            /* scratch for compressed bodies */
+    swirl_buf_t scratch;       /* decoded chunks of a streamed body */
     int64_t batch_fd;          /* the connection batching (0: none) */
     char date[40];             /* "Date: ...\r\n" for date_at */
     char root_real[4096];      /* document_root with symlinks resolved ("" until needed) */
@@ -91,6 +99,19 @@ struct swirl_http_server {
 
 /* request.c: free what the request's accessors made */
 void swirl__http_req_release(swirl_http_req_t *req);
+
+/* upload.c: a multipart body parsed while it arrives. new: for the request
+ * r whose head is head[0..head_len) (copied); SWIRL_EPROTO with the reason
+ * for a bad Content-Type. feed: 0 or a negative code with the reason.
+ * attach: hand the fields and files to req (before the handler). free:
+ * removes the temp files. */
+int swirl__http_upload_new(http_upload_t **out, swirl_http_server_t *hs,
+                           const swirl_http_request_t *r, const char *head, size_t head_len);
+int swirl__http_upload_feed(http_upload_t *u, const char *p, size_t n);
+bool swirl__http_upload_complete(const http_upload_t *u);
+const char *swirl__http_upload_head(const http_upload_t *u);
+int swirl__http_upload_attach(http_upload_t *u, swirl_http_req_t *req);
+void swirl__http_upload_free(http_upload_t *u);
 
 /* response.c */
 swirl_http_resp_t *swirl__http_resp_new(swirl_http_server_t *hs, http_conn_t *c,

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "../core/internal.h"
 #include "internal.h"
@@ -112,6 +113,7 @@ static void conn_remove(swirl_http_server_t *hs, int64_t fd) {
         disarm_timer(hs, c);
         if (c->resp)
             c->resp->c = NULL; /* a detached response: its end finds the connection gone */
+        swirl__http_upload_free(c->up); /* an upload cut short: its temp files go */
         swirl_buf_destroy(&c->in);
         swirl_free(c);
         return;
@@ -131,13 +133,22 @@ static void on_head_timeout(swirl_loop_t *loop, int64_t id, void *user) {
 
 /* ---- dispatch --------------------------------------------------------------------------------- */
 
+/* Call the handler for the request whose head is head[0..c->head_len).
+ * `up`: a multipart body already parsed into fields and files (freed here,
+ * which removes its temp files, when the handler returns). */
 static void dispatch(swirl_http_server_t *hs, http_conn_t *c, const char *head, const char *body,
-                     size_t body_len) {
+                     size_t body_len, http_upload_t *up) {
     swirl_http_req_t req = {.hs = hs, .fd = c->fd, .head = head, .body = body,
                             .body_len = body_len, .time = swirl_time_now()};
     swirl_http_request_init(&req.p, hs->hdrs, (size_t)hs->srv->settings.http_max_headers);
     if (swirl_http_parse_head(&req.p, head, c->head_len) < 0) { /* parsed fine before: cannot be */
+        swirl__http_upload_free(up);
         swirl__http_reject(hs, c, 500, "request head changed");
+        return;
+    }
+    if (up && swirl__http_upload_attach(up, &req) < 0) {
+        swirl__http_upload_free(up);
+        swirl__http_reject(hs, c, 503, "out of memory for the request's fields");
         return;
     }
     swirl_http_resp_t *resp = swirl__http_resp_new(hs, c, &req.p);
@@ -152,6 +163,7 @@ static void dispatch(swirl_http_server_t *hs, http_conn_t *c, const char *head, 
     if (!served)
         hs->handler(hs, &req, resp, hs->user);
     swirl__http_req_release(&req);
+    swirl__http_upload_free(up);
     if (!resp->finished && !resp->detached) {
         swirl_log_warning("http: the request handler returned without ending the response to "
                           "%.*s %.*s; ended for it%s",
@@ -175,6 +187,60 @@ static size_t first_line_len(const char *p, size_t n) {
 
 #define GONE ((size_t)-1)
 
+/* Is r's body multipart/form-data that we parse (http_parse_post)? */
+static bool is_multipart(swirl_http_server_t *hs, const swirl_http_request_t *r) {
+    static const char mt[] = "multipart/form-data";
+    if (!hs->srv->settings.http_parse_post)
+        return false;
+    const swirl_http_header_t *h = swirl_http_find_header(r, "content-type");
+    return h && h->value_len >= sizeof(mt) - 1 && strncasecmp(h->value, mt, sizeof(mt) - 1) == 0;
+}
+
+/* P_STREAM: hand the body bytes in q[0..m) to the multipart parser;
+ * *off advances past what was used. 1: the body is complete; 0: more is
+ * needed; -1: refused (answered, closing). */
+static int stream_body(swirl_http_server_t *hs, http_conn_t *c, const char *q, size_t m,
+                       size_t max_body, size_t *off) {
+    const char *data = q;
+    size_t n, used;
+    if (!c->stream_chunked) {
+        n = used = m < c->body_left ? m : (size_t)c->body_left;
+        c->body_left -= n;
+    } else {
+        if (swirl_buf_reserve(&hs->scratch, m) < 0) {
+            swirl__http_reject(hs, c, 503, "out of memory decoding a chunked body");
+            return -1;
+        }
+        char *out = hs->scratch.data + hs->scratch.len; /* reserved, not committed */
+        ssize_t u = swirl_http_chunked_decode(&c->ck, q, m, out, &n);
+        if (u < 0) {
+            swirl__http_reject(hs, c, 400, c->ck.error);
+            return -1;
+        }
+        if (c->ck.total > max_body) {
+            swirl__http_reject(hs, c, 413, "chunked body larger than package_max_length");
+            return -1;
+        }
+        used = (size_t)u;
+        data = out;
+    }
+    *off += used;
+    if (n && swirl__http_upload_feed(c->up, data, n) < 0) {
+        int code = swirl_last_error() == SWIRL_ETOOBIG ? 413 : swirl_last_error() == -ENOMEM ? 503
+                                                                                          : 400;
+        swirl__http_reject(hs, c, code, swirl_last_error_msg());
+        return -1;
+    }
+    bool end = c->stream_chunked ? swirl_http_chunked_done(&c->ck) : c->body_left == 0;
+    if (!end)
+        return 0;
+    if (!swirl__http_upload_complete(c->up)) {
+        swirl__http_reject(hs, c, 400, "multipart body ended before its closing boundary");
+        return -1;
+    }
+    return 1;
+}
+
 /* Handle the requests in p[0..n) (a request starts at p). `owned`: p is
  * the connection's buffer, which may be written (chunked bodies are decoded
  * in place); otherwise a chunked request stops the loop so the caller
@@ -184,7 +250,8 @@ static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n
     const swirl__server_settings_t *s = &hs->srv->settings;
     size_t max_body = (size_t)swirl__port_settings(hs->srv->ports[0])->package_max_length;
     size_t off = 0;
-    while (c->phase == P_HEAD || c->phase == P_BODY || c->phase == P_CHUNKED) {
+    while (c->phase == P_HEAD || c->phase == P_BODY || c->phase == P_CHUNKED ||
+           c->phase == P_STREAM) {
         char *q = p + off;
         size_t m = n - off;
         if (c->phase == P_HEAD) {
@@ -231,16 +298,31 @@ static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n
                 swirl__http_reject(hs, c, 413, "body larger than package_max_length");
                 break;
             }
-            if (r.chunked && !owned) {
+            bool stream = (r.chunked || r.content_length > 0) && is_multipart(hs, &r);
+            if (r.chunked && !owned && !stream) {
                 c->want_owned = true; /* decoded in place: in the connection's buffer */
                 break;
+            }
+            if (stream) {
+                int rc = swirl__http_upload_new(&c->up, hs, &r, q, (size_t)e);
+                if (rc < 0) {
+                    swirl__http_reject(hs, c, rc == -ENOMEM ? 503 : 400, swirl_last_error_msg());
+                    break;
+                }
             }
             c->head_len = (size_t)e;
             c->keep_alive = r.keep_alive && !r.upgrade;
             c->scan = 0;
             c->continue_sent = false;
             disarm_timer(hs, c);
-            if (r.chunked) {
+            if (stream) {
+                /* the head is copied: the body is parsed and dropped as it comes */
+                c->stream_chunked = r.chunked;
+                if (r.chunked)
+                    swirl_http_chunked_init(&c->ck);
+                c->body_left = (uint64_t)r.content_length;
+                c->phase = P_STREAM;
+            } else if (r.chunked) {
                 swirl_http_chunked_init(&c->ck);
                 c->raw_off = (size_t)e;
                 c->body_len = 0;
@@ -255,14 +337,30 @@ static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n
                 swirl_server_send(hs->srv, c->fd, cont, sizeof(cont) - 1);
                 c->continue_sent = true;
             }
+            if (stream) {
+                off += (size_t)e;
+                continue;
+            }
         }
-        if (c->phase == P_BODY) {
+        if (c->phase == P_STREAM) {
+            int rc = stream_body(hs, c, q, m, max_body, &off);
+            if (rc < 0)
+                break; /* refused */
+            if (rc == 0)
+                break; /* wants more */
+            http_upload_t *up = c->up;
+            c->up = NULL;
+            int64_t fd = c->fd;
+            dispatch(hs, c, swirl__http_upload_head(up), NULL, 0, up);
+            if (conn_find(hs, fd) != c)
+                return GONE;
+        } else if (c->phase == P_BODY) {
             size_t need = c->head_len + (size_t)c->body_left;
             if (m < need)
                 break;
             off += need;
             int64_t fd = c->fd;
-            dispatch(hs, c, q, q + c->head_len, (size_t)c->body_left);
+            dispatch(hs, c, q, q + c->head_len, (size_t)c->body_left, NULL);
             if (conn_find(hs, fd) != c)
                 return GONE; /* the handler closed it */
         } else if (c->phase == P_CHUNKED) {
@@ -283,7 +381,7 @@ static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n
                 break;
             off += c->raw_off;
             int64_t fd = c->fd;
-            dispatch(hs, c, q, q + c->head_len, c->body_len);
+            dispatch(hs, c, q, q + c->head_len, c->body_len, NULL);
             if (conn_find(hs, fd) != c)
                 return GONE;
         }
@@ -321,7 +419,7 @@ static void consume_buffered(swirl_http_server_t *hs, http_conn_t *c) {
 static void feed(swirl_http_server_t *hs, http_conn_t *c, const char *data, size_t len) {
     if (c->phase == P_CLOSED)
         return; /* after a refusal or Connection: close: ignored */
-    if (swirl_buf_size(&c->in) == 0 && c->phase == P_HEAD) {
+    if (swirl_buf_size(&c->in) == 0 && (c->phase == P_HEAD || c->phase == P_STREAM)) {
         /* not written when not owned: the cast is for the owned case's sake */
         size_t used = consume_batched(hs, c, (char *)data, len, false);
         if (used == GONE || used == len || c->phase == P_CLOSED)
@@ -501,6 +599,7 @@ void swirl_http_server_free(swirl_http_server_t *hs) {
     swirl_buf_destroy(&hs->out);
     swirl_buf_destroy(&hs->batch);
     swirl_buf_destroy(&hs->gz);
+    swirl_buf_destroy(&hs->scratch);
     swirl_server_free(hs->srv);
     swirl_free(hs);
 }
@@ -564,5 +663,9 @@ int swirl_http_server_start(swirl_http_server_t *hs) {
     const char *root = hs->srv->settings.document_root;
     if (hs->srv->settings.enable_static_handler && !root[0])
         return swirl__error(SWIRL_ESETTING, "enable_static_handler: set document_root too");
+    const char *up = hs->srv->settings.upload_tmp_dir;
+    if (hs->srv->settings.http_parse_post && access(up, W_OK | X_OK) < 0)
+        return swirl__error(SWIRL_ESETTING, "upload_tmp_dir \"%s\": %s (multipart uploads are "
+                                            "written there)", up, strerror(errno));
     return swirl_server_start(hs->srv);
 }

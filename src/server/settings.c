@@ -104,7 +104,13 @@ enum {
     XX(enable_static_handler, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                       \
        "HTTP: serve files under document_root before calling the request handler")                \
     XX(http_parse_post, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                              \
-       "HTTP: parse application/x-www-form-urlencoded bodies into fields")                        \
+       "HTTP: parse urlencoded and multipart/form-data bodies into fields and files")                        \
+    XX(upload_tmp_dir, STRING, 1, 4000, "/tmp", SERVER, ST_PATH, 0, NULL,                          \
+       "HTTP: directory multipart uploads are streamed to (temp files, removed after the "        \
+       "request)")                                                                                 \
+    XX(upload_max_filesize, INT, 0, INT64_MAX, "0", SERVER, ST_I64, F_BYTES, NULL,                 \
+       "HTTP: largest uploaded file; a larger one is dropped with UPLOAD_ERR_INI_SIZE (0 = only "  \
+       "package_max_length bounds it)")                                                            \
     XX(http_parse_cookie, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                            \
        "HTTP: parse Cookie headers into fields")                                                   \
     XX(http_compression, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                             \

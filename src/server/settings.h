@@ -43,7 +43,9 @@ typedef struct swirl__server_settings {
     int64_t http_max_headers;         /* header lines; more: 431. Default 100 */
     int64_t http_header_timeout;      /* seconds to send a whole head; then 408. 0 = off */
     bool enable_static_handler;       /* serve files from document_root; default false */
-    bool http_parse_post;             /* urlencoded bodies into fields; default true */
+    bool http_parse_post;             /* urlencoded/multipart bodies into fields; default true */
+    char upload_tmp_dir[4001];        /* multipart file parts go here; default /tmp */
+    int64_t upload_max_filesize;      /* bytes per uploaded file; 0 = no own limit */
     bool http_parse_cookie;           /* Cookie headers into fields; default true */
     bool http_compression;            /* gzip when the client accepts it; default true */
     int64_t http_compression_level;   /* 1..9, default 1 */

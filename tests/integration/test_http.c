@@ -4,7 +4,9 @@
  * keep-alive, pipelining, chunked uploads, Expect: 100-continue both ways,
  * HEAD, 408/413/414/431, and slow clients that cannot stop a fast one.
  * curl is used where it is the natural client. */
+#include <dirent.h>
 #include <netinet/in.h>
+#include <sys/stat.h>
 #include <netinet/tcp.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -288,13 +290,212 @@ Test(http, curl_reuses_connections_and_uploads_20mb_chunked, .timeout = 120) {
     serve_stop(&s);
 }
 
-/* 300 clients sending one byte of a head every 100 ms hold no worker: a
+/* ---- multipart uploads ---------------------------------------------------------------------- */
+
+static unsigned long long fnv_file(const char *path) {
+    unsigned long long h = 0xcbf29ce484222325ULL;
+    FILE *f = fopen(path, "rb");
+    cr_assert(f, "%s", path);
+    int c;
+    while ((c = getc(f)) != EOF)
+        h = (h ^ (unsigned char)c) * 0x100000001b3ULL;
+    fclose(f);
+    return h;
+}
+
+static void run_out(const char *cmd, char *out, size_t size) {
+    FILE *p = popen(cmd, "r");
+    cr_assert(p, "%s", cmd);
+    size_t n = fread(out, 1, size - 1, p);
+    out[n] = 0;
+    pclose(p);
+}
+
+/* Entries in dir other than . and .. */
+static int dir_entries(const char *dir) {
+    DIR *d = opendir(dir);
+    cr_assert(d, "%s", dir);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+/* Wait up to 3 s for dir to be empty. */
+static bool dir_empties(const char *dir) {
+    for (int i = 0; i < 300; i++) {
+        if (dir_entries(dir) == 0)
+            return true;
+        usleep(10000);
+    }
+    return false;
+}
+
+static char updir[128], upfile[2][160];
+
+static void make_uploads(void) {
+    char base[100];
+    tu_tmp_path(base, sizeof(base), "up");
+    snprintf(updir, sizeof(updir), "%s-tmp", base);
+    cr_assert_eq(mkdir(updir, 0700), 0);
+    snprintf(upfile[0], sizeof(upfile[0]), "%s-big.bin", base);
+    snprintf(upfile[1], sizeof(upfile[1]), "%s-small.txt", base);
+    char cmd[512];
+    snprintf(cmd, sizeof(cmd), "head -c 3000000 /dev/urandom > %s && head -c 10000 /dev/urandom "
+             "> %s", upfile[0], upfile[1]);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static void remove_uploads(void) {
+    char cmd[512];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s %s %s", updir, upfile[0], upfile[1]);
+    if (system(cmd) != 0)
+        cr_log_warn("could not remove the upload files");
+}
+
+/* Two files and a field with curl -F (plain and chunked): streamed to
+ * upload_tmp_dir, sizes and bytes right, temp files gone after; a file
+ * over upload_max_filesize reported as UPLOAD_ERR_INI_SIZE. */
+Test(http, multipart_uploads_stream_to_disk_and_are_removed, .init = make_uploads,
+     .fini = remove_uploads, .timeout = 60) {
+    if (system("command -v curl >/dev/null 2>&1") != 0)
+        cr_skip_test("curl is not installed (scripts/deps.sh installs it)");
+    char tmpset[200];
+    snprintf(tmpset, sizeof(tmpset), "upload_tmp_dir=%s", updir);
+    const char *extra[] = {"--set", "package_max_length=8M", "--set", tmpset, NULL};
+    serve_t s = serve_start("process", extra);
+    char cmd[1024], out[4096], want[1024];
+    unsigned long long h0 = fnv_file(upfile[0]), h1 = fnv_file(upfile[1]);
+    snprintf(want, sizeof(want),
+             "field title=two files\nfield note=a&b=c\n"
+             "file a big.bin application/x-test 3000000 0 %016llx\n"
+             "file b small.txt text/plain 10000 0 %016llx\n", h0, h1);
+    for (int chunked = 0; chunked <= 1; chunked++) {
+        snprintf(cmd, sizeof(cmd),
+                 "curl -s %s -F 'title=two files' -F 'note=a&b=c' "
+                 "-F 'a=@%s;filename=big.bin;type=application/x-test' "
+                 "-F 'b=@%s;filename=small.txt;type=text/plain' http://127.0.0.1:%d/upload",
+                 chunked ? "-H 'Transfer-Encoding: chunked'" : "", upfile[0], upfile[1], s.port);
+        run_out(cmd, out, sizeof(out));
+        cr_assert_str_eq(out, want, "%s upload", chunked ? "chunked" : "plain");
+        cr_assert_eq(dir_entries(updir), 0, "temp files removed after the request");
+    }
+    serve_stop(&s);
+
+    /* a per-file limit: the big file is dropped with error 1, the rest kept */
+    const char *limited[] = {"--set", "package_max_length=8M", "--set", tmpset,
+                             "--set", "upload_max_filesize=1M", NULL};
+    s = serve_start("base", limited);
+    snprintf(cmd, sizeof(cmd),
+             "curl -s -F 'a=@%s;filename=big.bin' -F 'b=@%s;filename=small.txt;type=text/plain' "
+             "-F 'c=@/dev/null;filename=' http://127.0.0.1:%d/upload",
+             upfile[0], upfile[1], s.port);
+    run_out(cmd, out, sizeof(out));
+    snprintf(want, sizeof(want),
+             "file a big.bin application/octet-stream 0 1 0000000000000000\n"
+             "file b small.txt text/plain 10000 0 %016llx\n"
+             "file c - application/octet-stream 0 4 0000000000000000\n", h1);
+    cr_assert_str_eq(out, want);
+    cr_assert_eq(dir_entries(updir), 0);
+    serve_stop(&s);
+}
+
+/* Bad multipart bodies cost only their connection; an upload cut off
+ * leaves no temp file; a missing upload_tmp_dir stops the start. */
+Test(http, bad_multipart_bodies_and_cut_uploads, .init = make_uploads, .fini = remove_uploads,
+     .timeout = 60) {
+    char tmpset[200];
+    snprintf(tmpset, sizeof(tmpset), "upload_tmp_dir=%s", updir);
+    const char *extra[] = {"--set", tmpset, NULL};
+    serve_t s = serve_start("process", extra);
+    static char out[1 << 16];
+    static const struct {
+        const char *ctype, *body;
+        int status;
+        const char *why;
+    } bad[] = {
+        {"multipart/form-data", "--b\r\n", 400, "no boundary"},
+        {"multipart/form-data; boundary=a{b", "--a{b\r\n", 400, "0x7b"},
+        {"multipart/form-data; boundary=b",
+         "--b\r\nContent-Disposition: form-data; name=x\r\n\r\nvalue", 400,
+         "ended before its closing boundary"},
+        {"multipart/form-data; boundary=b", "--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--",
+         400, "without Content-Disposition"},
+        {"multipart/form-data; boundary=b", "--b junk\r\n", 400, "after a boundary"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char req[1024];
+        int n = snprintf(req, sizeof(req),
+                         "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Type: %s\r\n"
+                         "Content-Length: %zu\r\n\r\n%s",
+                         bad[i].ctype, strlen(bad[i].body), bad[i].body);
+        bool closed;
+        exchange(s.port, req, (size_t)n, out, sizeof(out), 1, &closed);
+        char status[32];
+        snprintf(status, sizeof(status), "HTTP/1.1 %d ", bad[i].status);
+        cr_assert(strstr(out, status) && strstr(out, bad[i].why) && closed,
+                  "case %zu: want %d naming \"%s\", got: %s", i, bad[i].status, bad[i].why, out);
+    }
+    /* 101 files: 413 */
+    swirl_buf_t big = {0};
+    for (int i = 0; i < 101; i++)
+        swirl_buf_appendf(&big, "--b\r\nContent-Disposition: form-data; name=f%d; filename=x\r\n"
+                                "\r\nx\r\n", i);
+    swirl_buf_appendf(&big, "--b--\r\n");
+    char head[256];
+    int hn = snprintf(head, sizeof(head),
+                      "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Type: multipart/form-data; "
+                      "boundary=b\r\nContent-Length: %zu\r\n\r\n", swirl_buf_size(&big));
+    int fd = dial(s.port);
+    send_all(fd, head, (size_t)hn);
+    send_all(fd, swirl_buf_bytes(&big), swirl_buf_size(&big));
+    bool closed;
+    collect(fd, out, sizeof(out), 1, 3000, &closed);
+    close(fd);
+    swirl_buf_destroy(&big);
+    cr_assert(strstr(out, "HTTP/1.1 413 ") && strstr(out, "more than 100 files"), "%s", out);
+    cr_assert(dir_empties(updir), "the files of a refused body are removed");
+
+    /* a connection lost in the middle of a file: its temp file goes */
+    static const char part[] = "--b\r\nContent-Disposition: form-data; name=f; filename=x\r\n\r\n";
+    hn = snprintf(head, sizeof(head),
+                  "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Type: multipart/form-data; "
+                  "boundary=b\r\nContent-Length: 1000000\r\n\r\n%s", part);
+    fd = dial(s.port);
+    send_all(fd, head, (size_t)hn);
+    static char junk[200000];
+    memset(junk, 'z', sizeof(junk));
+    send_all(fd, junk, sizeof(junk));
+    bool seen = false;
+    for (int i = 0; i < 300 && !seen; i++, usleep(10000))
+        seen = dir_entries(updir) == 1;
+    cr_assert(seen, "the file part is being written to upload_tmp_dir");
+    close(fd);
+    cr_assert(dir_empties(updir), "the temp file of a cut upload is removed");
+    /* and the server still answers */
+    exchange(s.port, "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n", 33, out, sizeof(out), 1, &closed);
+    cr_assert(strstr(out, "hello world"));
+    serve_stop(&s);
+
+    /* no such upload_tmp_dir: a clear error at start */
+    const char *argv[] = {SWIRL_BIN, "serve", "--port", "0", "--set",
+                          "upload_tmp_dir=/nonexistent/swirl-up", NULL};
+    child_t c = spawn(SWIRL_BIN, (char *const *)argv);
+    cr_assert_neq(wait_exit(&c, 10000), 0);
+    char err[2048];
+    read_until(c.err, err, sizeof(err), NULL, 200);
+    reap(&c);
+    cr_assert(strstr(err, "upload_tmp_dir \"/nonexistent/swirl-up\""), "%s", err);
+}
+
+/* 500 clients sending one byte of a head every 100 ms hold no worker: a
  * fast client is answered meanwhile; after http_header_timeout they get
  * 408 and are closed. */
 Test(http, slow_clients_do_not_stop_fast_ones, .timeout = 60) {
     const char *extra[] = {"--set", "http_header_timeout=2", NULL};
     serve_t s = serve_start("process", extra);
-    enum { SLOW = 300 };
+    enum { SLOW = 500 };
     int fds[SLOW];
     for (int i = 0; i < SLOW; i++)
         fds[i] = dial(s.port);

@@ -4,10 +4,11 @@
 # apt-get; otherwise it prints the exact command and fails if anything is missing.
 set -euo pipefail
 
-# build and test (node-llhttp: llhttp's C, the oracle of one parser test);
+# build and test (node-llhttp: llhttp's C, the oracle of one parser test; python3: its
+# http.client drives one test);
 # `deps.sh bench` adds what the benchmarks run against
 packages=(build-essential cmake pkg-config libcriterion-dev zlib1g-dev netcat-openbsd curl
-          node-llhttp)
+          node-llhttp python3)
 if [ "${1:-}" = bench ]; then
     packages+=(wrk nginx-light)
 fi

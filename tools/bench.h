@@ -1,6 +1,8 @@
 /* tools/bench.h — what the `swirl bench` kinds share: a fixed-size latency
- * histogram and option parsing whose errors name the option and the value.
- * Header-only (static inline) so each kind stays one file. */
+ * histogram, and the closed-loop load engine (bench.c) that connects,
+ * sends each connection's round, reads, reconnects after failures, ticks
+ * a line a second and prints the report. A kind (bench_tcp.c,
+ * bench_http.c) says what a round sends and when the answer is whole. */
 #ifndef SWIRL_BENCH_H
 #define SWIRL_BENCH_H
 
@@ -59,5 +61,86 @@ static inline double bench_hist_quantile(const bench_hist_t *h, double q) {
     }
     return bench_hist_value(BENCH_HIST_BUCKETS - 1);
 }
+
+/* ---- the engine (bench.c) ------------------------------------------------------------------ */
+
+#include <stdbool.h>
+#include <sys/uio.h>
+#include <swirl/swirl.h>
+
+#define BENCH_MAX_CONNS 100000
+#define BENCH_MAX_SECONDS 3600
+#define BENCH_READ_CHUNK (64 * 1024)
+
+typedef struct bench bench_t;
+typedef struct bench_conn bench_conn_t;
+
+typedef struct bench_kind {
+    const char *cmd;  /* "swirl bench tcp": starts every message */
+    size_t conn_size; /* the kind's connection struct, which starts with a bench_conn_t */
+    /* The connection is open (again): set up the next round and set c->len
+     * to the bytes it sends (the engine then sends them). */
+    void (*round)(bench_conn_t *c);
+    /* This round's bytes from offset `off` (< c->len), in at most 2 iovecs
+     * (their count). Never copied by the engine. */
+    int (*iov)(bench_conn_t *c, size_t off, struct iovec iov[2]);
+    /* n bytes came back: 0 more are due; > 0 the round is complete and
+     * that many requests were answered; < 0 the kind called bench_fail. */
+    long (*data)(bench_conn_t *c, const unsigned char *p, size_t n);
+    /* The server closed the connection: as data; 0 means it was not
+     * expected (counted as an error). NULL: never expected. */
+    long (*eof)(bench_conn_t *c);
+    /* Free what the kind keeps in a connection, at the end (NULL: nothing). */
+    void (*cleanup)(bench_conn_t *c);
+} bench_kind_t;
+
+struct bench_conn {
+    bench_t *b;
+    int id;
+    int fd;
+    int state;
+    bool want_write;     /* EV_WRITE armed: the kernel refused part of the round */
+    bool reconnect;      /* close and connect again after this round (no keep-alive) */
+    uint32_t round;      /* rounds started on this connection, over its reconnects */
+    size_t len, sent;    /* this round's bytes, and how many went out */
+    uint64_t t0_ns;      /* when this round began */
+    int64_t retry_timer; /* pending reconnect, 0 if none */
+};
+
+struct bench {
+    const bench_kind_t *kind;
+    void *user;       /* the kind's settings */
+    const char *host; /* or the Unix path */
+    int port;
+    swirl_sock_type_t type;
+    long nconns, seconds;
+    char target[SWIRL_ADDR_STRLEN];
+
+    swirl_loop_t *loop;
+    unsigned char *conns; /* nconns * kind->conn_size */
+    unsigned char *scratch; /* BENCH_READ_CHUNK bytes: one thread, one read at a time */
+    bool stopping;
+    int64_t tick_timer, end_timer;
+    int ticks;
+    uint64_t rounds, requests, last_requests, errors, error_lines;
+    uint64_t t_start_ns, t_end_ns;
+    bench_hist_t hist; /* round latency in ns */
+};
+
+/* Count an error and say what it was (the first few). bench_fail also
+ * closes the connection and connects it again shortly. */
+void bench_error(bench_conn_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void bench_fail(bench_conn_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Check the target (b->host, b->port, b->type) and the fd limit for
+ * b->nconns; 0, or the error printed and 2 (bad options). */
+int bench_prepare(bench_t *b);
+
+/* Run b (kind, user, target, nconns, seconds set): connect, load, report
+ * on stdout. The process exit code: 0 no error, 1 errors or a failure. */
+int bench_run(bench_t *b);
+
+int swirl_bench_tcp(int argc, char **argv);
+int swirl_bench_http(int argc, char **argv);
 
 #endif

@@ -29,6 +29,7 @@ typedef struct http_conn {
     swirl_http_chunked_t ck;
     bool keep_alive;
     bool continue_sent;
+    bool body_unsent;              /* refused before a 100 Continue: no body is coming */
     bool want_owned;               /* stopped at a chunked request outside the buffer */
     bool paused;                   /* reading paused: too much held behind a pending response */
     int64_t timer;                 /* head timeout (0: none) */
@@ -125,6 +126,9 @@ void swirl__http_reject(swirl_http_server_t *hs, http_conn_t *c, int status, con
 /* The response of `c` finished: go on with the connection (`in_loop`: the
  * parse loop is running and goes on by itself). */
 void swirl__http_done(swirl_http_server_t *hs, http_conn_t *c, bool keep_alive, bool in_loop);
+/* Stop handling `c`, drop what it still sends, close it after a while
+ * (after a refusal of a body the client is still sending). */
+void swirl__http_linger(swirl_http_server_t *hs, http_conn_t *c);
 /* Stop handling `c` and close it once what is queued is sent. */
 void swirl__http_close_later(swirl_http_server_t *hs, http_conn_t *c);
 const char *swirl__http_date(swirl_http_server_t *hs);

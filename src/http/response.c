@@ -561,5 +561,8 @@ void swirl__http_reject(swirl_http_server_t *hs, http_conn_t *c, int status, con
     if (swirl_buf_append(o, head, (size_t)n) == 0 && swirl_buf_append(o, msg, (size_t)body) == 0)
         swirl_server_send(hs->srv, c->fd, swirl_buf_bytes(o), swirl_buf_size(o));
     o->start = o->len = 0;
-    swirl__http_close_later(hs, c);
+    if (status == 413 && !c->body_unsent)
+        swirl__http_linger(hs, c); /* the client may be sending the body still */
+    else
+        swirl__http_close_later(hs, c);
 }

@@ -295,6 +295,7 @@ static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n
                 break;
             }
             if (r.content_length > 0 && (uint64_t)r.content_length > max_body) {
+                c->body_unsent = r.expect_continue && r.minor == 1;
                 swirl__http_reject(hs, c, 413, "body larger than package_max_length");
                 break;
             }
@@ -511,8 +512,34 @@ void swirl__http_done(swirl_http_server_t *hs, http_conn_t *c, bool keep_alive, 
         later(hs, c->fd, false);
 }
 
+static void on_linger_end(swirl_loop_t *loop, int64_t id, void *user) {
+    http_conn_t *c = user;
+    c->timer = 0;
+    swirl_server_close(c->hs->srv, c->fd, false);
+}
+
+/* After a 413 the client is most likely still sending the body it was
+ * refused: closing at once would make its kernel answer our close with a
+ * reset that can destroy the 413 before it is read. So the connection
+ * stays open for HTTP_LINGER_MS (or until the client closes), its bytes
+ * read and dropped (P_CLOSED ignores them), as nginx's lingering close. */
+#define HTTP_LINGER_MS 5000
+void swirl__http_linger(swirl_http_server_t *hs, http_conn_t *c) {
+    c->phase = P_CLOSED;
+    swirl__http_upload_free(c->up); /* a refused upload's files go at once */
+    c->up = NULL;
+    disarm_timer(hs, c);
+    int64_t t = swirl_timer_after(swirl_server_loop(hs->srv), HTTP_LINGER_MS, on_linger_end, c);
+    if (t > 0)
+        c->timer = t;
+    else
+        later(hs, c->fd, true);
+}
+
 void swirl__http_close_later(swirl_http_server_t *hs, http_conn_t *c) {
     c->phase = P_CLOSED;
+    swirl__http_upload_free(c->up);
+    c->up = NULL;
     disarm_timer(hs, c);
     later(hs, c->fd, true);
 }

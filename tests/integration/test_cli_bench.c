@@ -1,6 +1,9 @@
 /* tests/integration/test_cli_bench.c — `swirl bench tcp` against the
  * reference echo server: real round trips with and without length framing,
- * errors counted when nothing listens, and its answers to bad options. */
+ * errors counted when nothing listens, and its answers to bad options;
+ * `swirl bench http` against `swirl serve`, the reference's canned HTTP
+ * answer and a Python server that answers chunked, with 1xx and with
+ * Connection: close. */
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -38,9 +41,9 @@ typedef struct {
     char err[4096];
 } result_t;
 
-/* Run `swirl bench tcp` with `args` (NULL-terminated) and collect it all. */
-static void bench(result_t *r, char *const args[]) {
-    char *argv[32] = {"swirl", "bench", "tcp"};
+/* Run `swirl bench KIND` with `args` (NULL-terminated) and collect it all. */
+static void bench_kind(result_t *r, const char *kind, char *const args[]) {
+    char *argv[32] = {"swirl", "bench", (char *)kind};
     int n = 3;
     for (; args[n - 3]; n++)
         argv[n] = args[n - 3];
@@ -51,6 +54,8 @@ static void bench(result_t *r, char *const args[]) {
     read_until(c.err, r->err, sizeof(r->err), NULL, 100);
     reap(&c);
 }
+
+static void bench(result_t *r, char *const args[]) { bench_kind(r, "tcp", args); }
 
 static void expect_clean_run(const result_t *r, int conns) {
     cr_assert_eq(r->code, 0, "exit %d\nstdout:\n%s\nstderr:\n%s", r->code, r->out, r->err);
@@ -132,4 +137,139 @@ Test(cli_bench, bad_options_are_clear_errors, .timeout = 30) {
     expect_usage_error((char *[]){"swirl", "bench", "tcp", "--bogus", NULL}, "usage");
     expect_usage_error((char *[]){"swirl", "bench", NULL}, "usage: swirl bench");
     expect_usage_error((char *[]){"swirl", "bench", "udp", NULL}, "unknown kind \"udp\"");
+}
+
+/* ---- swirl bench http ---------------------------------------------------------------------- */
+
+static int start_serve(child_t *c) {
+    char *argv[] = {"swirl", "serve", "--port", "0", "--workers", "1", NULL};
+    *c = spawn(SWIRL_BIN, argv);
+    char line[256];
+    read_until(c->out, line, sizeof(line), "/\n", 10000);
+    char *p = strstr(line, "http://127.0.0.1:");
+    cr_assert_not_null(p, "swirl serve did not start: \"%s\"", line);
+    return atoi(p + strlen("http://127.0.0.1:"));
+}
+
+static void stop(child_t *c) {
+    kill(c->pid, SIGTERM);
+    wait_exit(c, 10000);
+    reap(c);
+}
+
+Test(cli_bench, http_keepalive_pipelined_and_not, .timeout = 60) {
+    child_t srv;
+    int port = start_serve(&srv);
+    char url[128], nf[128];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/hello", port);
+    snprintf(nf, sizeof(nf), "http://localhost:%d/no-such-page", port);
+    result_t r;
+    bench_kind(&r, "http", (char *[]){url, "-c", "4", "-d", "1", NULL});
+    expect_clean_run(&r, 4);
+    cr_assert_eq(field(r.out, "requests_per_sec"), field(r.out, "round_trips_per_sec"), "%s",
+                 r.out);
+    bench_kind(&r, "http", (char *[]){url, "-c", "2", "-d", "1", "--pipeline", "16", NULL});
+    expect_clean_run(&r, 2);
+    double ratio = field(r.out, "requests_per_sec") / field(r.out, "round_trips_per_sec");
+    cr_assert(ratio > 15.9 && ratio < 16.1, "16 requests a round: %s", r.out);
+    bench_kind(&r, "http", (char *[]){url, "-c", "2", "-d", "1", "--keepalive", "off", "-H",
+                                      "Accept: text/plain", NULL});
+    expect_clean_run(&r, 2);
+    /* a 404 is an error, counted, and the exit code says so */
+    bench_kind(&r, "http", (char *[]){nf, "-c", "1", "-d", "1", NULL});
+    cr_assert_eq(r.code, 1, "exit %d: %s", r.code, r.err);
+    cr_assert_gt(field(r.out, "errors"), 0, "%s", r.out);
+    cr_assert(strstr(r.err, "status 404"), "%s", r.err);
+    stop(&srv);
+}
+
+Test(cli_bench, http_against_the_reference_canned_answer, .timeout = 60) {
+    char *argv[] = {"bench_reference_echo", "--http", "0", NULL};
+    child_t srv = spawn(REFERENCE_BIN, argv);
+    char line[256];
+    read_until(srv.out, line, sizeof(line), "\n", 5000);
+    char *p = strstr(line, "listening on 127.0.0.1:");
+    cr_assert_not_null(p, "%s", line);
+    char url[128];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/hello", atoi(p + 23));
+    result_t r;
+    bench_kind(&r, "http", (char *[]){url, "-c", "8", "-d", "1", "--pipeline", "4", NULL});
+    expect_clean_run(&r, 8);
+    reap(&srv);
+}
+
+/* Chunked bodies with extensions and trailers, a 100 before a response,
+ * and Connection: close every fifth response (the round ends there and
+ * the connection is made again): all read right, no error. */
+static const char chunky_py[] =
+    "import socket, threading\n"
+    "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+    "s.bind(('127.0.0.1', 0)); s.listen(64)\n"
+    "print('port', s.getsockname()[1], flush=True)\n"
+    "def serve(c):\n"
+    "    buf = b''; n = 0\n"
+    "    while True:\n"
+    "        d = c.recv(65536)\n"
+    "        if not d: break\n"
+    "        buf += d\n"
+    "        while b'\\r\\n\\r\\n' in buf:\n"
+    "            head, buf = buf.split(b'\\r\\n\\r\\n', 1); n += 1\n"
+    "            out = b'HTTP/1.1 100 Continue\\r\\n\\r\\n' if n % 3 == 0 else b''\n"
+    "            if n % 5 == 0:\n"
+    "                c.sendall(out + b'HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\n'\n"
+    "                          b'Connection: close\\r\\n\\r\\nok'); c.close(); return\n"
+    "            c.sendall(out + b'HTTP/1.1 200 OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n'\n"
+    "                      b'5;x=y\\r\\nhello\\r\\n6\\r\\n world\\r\\n0\\r\\nT: 1\\r\\n\\r\\n')\n"
+    "    c.close()\n"
+    "while True:\n"
+    "    c, _ = s.accept()\n"
+    "    threading.Thread(target=serve, args=(c,), daemon=True).start()\n";
+
+Test(cli_bench, http_chunked_1xx_and_server_close, .timeout = 60) {
+    if (system("command -v python3 >/dev/null 2>&1") != 0)
+        cr_skip_test("python3 is not installed (scripts/deps.sh installs it)");
+    child_t srv = spawn("/usr/bin/env", (char *[]){"env", "python3", "-c", (char *)chunky_py,
+                                                   NULL});
+    char line[256];
+    read_until(srv.out, line, sizeof(line), "\n", 10000);
+    char *p = strstr(line, "port ");
+    cr_assert_not_null(p, "%s", line);
+    char url[128];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/", atoi(p + 5));
+    result_t r;
+    bench_kind(&r, "http", (char *[]){url, "-c", "2", "-d", "1", NULL});
+    expect_clean_run(&r, 2);
+    bench_kind(&r, "http", (char *[]){url, "-c", "2", "-d", "1", "--pipeline", "3", NULL});
+    expect_clean_run(&r, 2);
+    stop(&srv);
+}
+
+Test(cli_bench, http_bad_options_are_clear_errors, .timeout = 30) {
+    expect_usage_error((char *[]){"swirl", "bench", "http", NULL}, "which URL?");
+    expect_usage_error((char *[]){"swirl", "bench", "http", "ftp://x/", NULL},
+                       "expected a URL starting with http://");
+    expect_usage_error((char *[]){"swirl", "bench", "http", "https://127.0.0.1/", NULL},
+                       "https is not supported yet");
+    expect_usage_error((char *[]){"swirl", "bench", "http", "http://127.0.0.1:0/", NULL},
+                       "URL port: expected an integer 1..65535, got \"0\"");
+    expect_usage_error((char *[]){"swirl", "bench", "http", "http://[::1/", NULL},
+                       "bad [IPv6] host");
+    expect_usage_error((char *[]){"swirl", "bench", "http", "http://no-such-host.invalid/", NULL},
+                       "cannot resolve \"no-such-host.invalid\"");
+    expect_usage_error((char *[]){"swirl", "bench", "http", "http://127.0.0.1/a b", NULL},
+                       "the path has a space");
+    expect_usage_error((char *[]){"swirl", "bench", "http", "http://127.0.0.1/", "--pipeline",
+                                  "0", NULL},
+                       "--pipeline: expected an integer 1..1024, got \"0\"");
+    expect_usage_error((char *[]){"swirl", "bench", "http", "http://127.0.0.1/", "--keepalive",
+                                  "maybe", NULL},
+                       "--keepalive: expected on or off, got \"maybe\"");
+    expect_usage_error((char *[]){"swirl", "bench", "http", "http://127.0.0.1/", "--keepalive",
+                                  "off", "--pipeline", "2", NULL},
+                       "--pipeline 2 needs --keepalive on");
+    expect_usage_error((char *[]){"swirl", "bench", "http", "http://127.0.0.1/", "-H", "nocolon",
+                                  NULL},
+                       "-H: expected 'Name: value'");
+    expect_usage_error((char *[]){"swirl", "bench", "http", "http://a/", "http://b/", NULL},
+                       "one URL, please");
 }

@@ -32,7 +32,8 @@ typedef struct http_conn {
     bool body_unsent;              /* refused before a 100 Continue: no body is coming */
     bool want_owned;               /* stopped at a chunked request outside the buffer */
     bool paused;                   /* reading paused: too much held behind a pending response */
-    int64_t timer;                 /* head timeout (0: none) */
+    int64_t timer;                 /* head timeout, or linger (0: none) */
+    uint64_t head_since;           /* loop ms when the wait for the current head began */
     http_upload_t *up;             /* P_STREAM: the body's parser and what it made */
     bool stream_chunked;           /* P_STREAM: the body is chunked (ck decodes it) */
     struct swirl_http_resp *resp;  /* the response being answered (P_BUSY) */
@@ -94,6 +95,8 @@ struct swirl_http_server {
     swirl_buf_t scratch;       /* decoded chunks of a streamed body */
     int64_t batch_fd;          /* the connection batching (0: none) */
     char date[40];             /* "Date: ...\r\n" for date_at */
+    size_t date_len;
+    struct swirl_http_resp *spare; /* a finished response kept for reuse */
     char root_real[4096];      /* document_root with symlinks resolved ("" until needed) */
     time_t date_at;
 };

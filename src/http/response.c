@@ -64,7 +64,8 @@ const char *swirl__http_date(swirl_http_server_t *hs) {
     if (now != hs->date_at) {
         struct tm tm;
         gmtime_r(&now, &tm);
-        strftime(hs->date, sizeof(hs->date), "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+        hs->date_len = strftime(hs->date, sizeof(hs->date), "Date: %a, %d %b %Y %H:%M:%S GMT\r\n",
+                                &tm);
         hs->date_at = now;
     }
     return hs->date;
@@ -104,9 +105,18 @@ static bool accepts_gzip(const char *v, size_t n) {
 
 swirl_http_resp_t *swirl__http_resp_new(swirl_http_server_t *hs, http_conn_t *c,
                                         const swirl_http_request_t *p) {
-    swirl_http_resp_t *r = swirl_calloc(1, sizeof(*r));
-    if (!r)
+    /* one response object is kept for reuse (with its header buffer's
+     * memory): the common case allocates nothing */
+    swirl_http_resp_t *r = hs->spare;
+    if (r) {
+        hs->spare = NULL;
+        swirl_buf_t keep = r->headers;
+        keep.start = keep.len = 0;
+        memset(r, 0, sizeof(*r));
+        r->headers = keep;
+    } else if (!(r = swirl_calloc(1, sizeof(*r)))) {
         return NULL;
+    }
     r->hs = hs;
     r->c = c;
     r->fd = c->fd;
@@ -125,6 +135,11 @@ swirl_http_resp_t *swirl__http_resp_new(swirl_http_server_t *hs, http_conn_t *c,
 void swirl__http_resp_free(swirl_http_resp_t *resp) {
     if (!resp)
         return;
+    swirl_http_server_t *hs = resp->hs;
+    if (!hs->spare && resp->headers.cap <= 4096) {
+        hs->spare = resp;
+        return;
+    }
     swirl_buf_destroy(&resp->headers);
     swirl_free(resp);
 }
@@ -149,7 +164,9 @@ int swirl_http_resp_status(swirl_http_resp_t *resp, int code, const char *reason
         return swirl__error(SWIRL_EBADARG, "http response: reason \"%.40s\": no CR or LF, at "
                                            "most %zu bytes", reason, sizeof(resp->reason) - 1);
     resp->status = code;
-    snprintf(resp->reason, sizeof(resp->reason), "%s", reason ? reason : "");
+    size_t rl = reason ? strlen(reason) : 0; /* < sizeof(reason): checked above */
+    memcpy(resp->reason, reason ? reason : "", rl);
+    resp->reason[rl] = 0;
     return 0;
 }
 
@@ -161,8 +178,9 @@ static unsigned known_header(const char *name) {
                  {"date", H_DATE}, {"server", H_SERVER}, {"connection", H_CONNECTION},
                  {"transfer-encoding", H_TRANSFER_ENCODING},
                  {"content-encoding", H_CONTENT_ENCODING}, {"vary", H_VARY}};
+    size_t n = strlen(name);
     for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-        if (strcasecmp(name, known[i].name) == 0)
+        if (strlen(known[i].name) == n && strcasecmp(name, known[i].name) == 0)
             return known[i].bit;
     return 0;
 }
@@ -189,13 +207,22 @@ int swirl_http_resp_header(swirl_http_resp_t *resp, const char *name, const char
         resp->keep_alive = false;
     if (bit == H_TRANSFER_ENCODING)
         resp->chunked = true;
-    if (bit == H_CONTENT_TYPE)
-        snprintf(resp->ctype, sizeof(resp->ctype), "%s", value);
-    if (swirl_buf_append(&resp->headers, name, strlen(name)) < 0 ||
-        swirl_buf_append(&resp->headers, ": ", 2) < 0 ||
-        swirl_buf_append(&resp->headers, value, strlen(value)) < 0 ||
-        swirl_buf_append(&resp->headers, "\r\n", 2) < 0)
+    size_t nl = strlen(name), vl = strlen(value);
+    if (bit == H_CONTENT_TYPE) {
+        size_t k = vl < sizeof(resp->ctype) - 1 ? vl : sizeof(resp->ctype) - 1;
+        memcpy(resp->ctype, value, k);
+        resp->ctype[k] = 0;
+    }
+    /* one reservation, then plain copies */
+    swirl_buf_t *h = &resp->headers;
+    if (swirl_buf_reserve(h, nl + vl + 4) < 0)
         return swirl__error(-ENOMEM, "http response: header:");
+    char *o = h->data + h->len;
+    memcpy(o, name, nl);
+    memcpy(o + nl, ": ", 2);
+    memcpy(o + nl + 2, value, vl);
+    memcpy(o + nl + 2 + vl, "\r\n", 2);
+    swirl_buf_commit(h, nl + vl + 4);
     return 0;
 }
 
@@ -284,43 +311,78 @@ static bool no_body_status(int status) {
 
 /* Build the head into hs->out. body_len >= 0: Content-Length; -1: chunked
  * (HTTP/1.1) or until close (HTTP/1.0). */
+/* Decimal digits of v into buf (at least 20 bytes); returns their count. */
+static size_t u64_digits(uint64_t v, char *buf) {
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        buf[i] = tmp[n - 1 - i];
+    return n;
+}
+
+/* Build the head into hs->out, with plain copies (no printf: this runs
+ * once per response). body_len >= 0: Content-Length; -1: chunked
+ * (HTTP/1.1) or until close (HTTP/1.0). */
 static int build_head(swirl_http_resp_t *resp, int64_t body_len) {
     swirl_http_server_t *hs = resp->hs;
     swirl_buf_t *o = &hs->out;
     o->start = o->len = 0;
-    char line[160];
-    int n = snprintf(line, sizeof(line), "HTTP/1.1 %d %s\r\n", resp->status,
-                     resp->reason[0] ? resp->reason : swirl_http_reason(resp->status));
-    int rc = swirl_buf_append(o, line, (size_t)n);
-    if (!(resp->user_set & H_SERVER) && rc == 0)
-        rc = swirl_buf_append(o, "Server: swirl\r\n", 15);
-    if (!(resp->user_set & H_DATE) && rc == 0) {
-        const char *d = swirl__http_date(hs);
-        rc = swirl_buf_append(o, d, strlen(d));
+    const char *reason = resp->reason[0] ? resp->reason : swirl_http_reason(resp->status);
+    const char *date = swirl__http_date(hs);
+    size_t rl = strlen(reason), dl = hs->date_len, ul = swirl_buf_size(&resp->headers);
+    /* every fixed part below fits in 200 bytes */
+    if (swirl_buf_reserve(o, 200 + rl + dl + ul) < 0)
+        return swirl__error(-ENOMEM, "http response:");
+    char *p = o->data;
+#define PUT(s, n) (memcpy(p, (s), (n)), p += (n))
+#define LIT(s) PUT(s, sizeof(s) - 1)
+    if (resp->status == 200 && !resp->reason[0]) {
+        LIT("HTTP/1.1 200 OK\r\n");
+    } else {
+        LIT("HTTP/1.1 ");
+        *p++ = (char)('0' + resp->status / 100);
+        *p++ = (char)('0' + resp->status / 10 % 10);
+        *p++ = (char)('0' + resp->status % 10);
+        *p++ = ' ';
+        PUT(reason, rl);
+        LIT("\r\n");
     }
-    if (!(resp->user_set & H_CONTENT_TYPE) && !no_body_status(resp->status) && rc == 0)
-        rc = swirl_buf_append(o, "Content-Type: text/html\r\n", 25);
+    if (!(resp->user_set & H_SERVER))
+        LIT("Server: swirl\r\n");
+    if (!(resp->user_set & H_DATE))
+        PUT(date, dl);
+    if (!(resp->user_set & H_CONTENT_TYPE) && !no_body_status(resp->status))
+        LIT("Content-Type: text/html\r\n");
     if (body_len < 0 && resp->http10 && !resp->chunked)
         resp->keep_alive = false; /* the end of the body is the end of the connection */
     if (!(resp->user_set & (H_CONTENT_LENGTH | H_TRANSFER_ENCODING)) &&
-        !no_body_status(resp->status) && rc == 0) {
+        !no_body_status(resp->status)) {
         if (body_len >= 0) {
-            n = snprintf(line, sizeof(line), "Content-Length: %lld\r\n", (long long)body_len);
-            rc = swirl_buf_append(o, line, (size_t)n);
+            LIT("Content-Length: ");
+            p += u64_digits((uint64_t)body_len, p);
+            LIT("\r\n");
         } else if (!resp->http10) {
             resp->chunked = true;
-            rc = swirl_buf_append(o, "Transfer-Encoding: chunked\r\n", 28);
+            LIT("Transfer-Encoding: chunked\r\n");
         }
     }
-    if (!(resp->user_set & H_CONNECTION) && rc == 0)
-        rc = resp->keep_alive ? swirl_buf_append(o, "Connection: keep-alive\r\n", 24)
-                              : swirl_buf_append(o, "Connection: close\r\n", 19);
-    if (rc == 0 && swirl_buf_size(&resp->headers) > 0)
-        rc = swirl_buf_append(o, swirl_buf_bytes(&resp->headers), swirl_buf_size(&resp->headers));
-    if (rc == 0)
-        rc = swirl_buf_append(o, "\r\n", 2);
+    if (!(resp->user_set & H_CONNECTION)) {
+        if (resp->keep_alive)
+            LIT("Connection: keep-alive\r\n");
+        else
+            LIT("Connection: close\r\n");
+    }
+    PUT(swirl_buf_bytes(&resp->headers), ul);
+    LIT("\r\n");
+#undef LIT
+#undef PUT
+    swirl_buf_commit(o, (size_t)(p - o->data));
     resp->head_sent = true;
-    return rc < 0 ? swirl__error(-ENOMEM, "http response:") : 0;
+    return 0;
 }
 
 /* Send hs->out; the connection may be gone (then ECLOSED). A send the

@@ -71,9 +71,16 @@ static int grow(swirl_http_server_t *hs) {
 
 static void on_head_timeout(swirl_loop_t *loop, int64_t id, void *user);
 
+/* The head timeout is lazy: a connection starting to wait for a head only
+ * notes the time; its one timer is armed when none is pending, and when
+ * it fires early (the connection answered requests meanwhile) it is armed
+ * again for what is left. So a keep-alive request costs no timer work. */
 static void arm_timer(swirl_http_server_t *hs, http_conn_t *c) {
     int64_t secs = hs->srv->settings.http_header_timeout;
-    if (secs <= 0 || c->timer)
+    if (secs <= 0)
+        return;
+    c->head_since = swirl_loop_now(swirl_server_loop(hs->srv));
+    if (c->timer)
         return;
     int64_t t = swirl_timer_after(swirl_server_loop(hs->srv), secs * 1000, on_head_timeout, c);
     c->timer = t > 0 ? t : 0;
@@ -124,7 +131,14 @@ static void on_head_timeout(swirl_loop_t *loop, int64_t id, void *user) {
     http_conn_t *c = user;
     c->timer = 0;
     if (c->phase != P_HEAD)
+        return; /* armed again when it waits for a head next */
+    uint64_t limit = (uint64_t)c->hs->srv->settings.http_header_timeout * 1000;
+    uint64_t waited = swirl_loop_now(loop) - c->head_since;
+    if (waited < limit) { /* a later wait: the rest of its time */
+        int64_t t = swirl_timer_after(loop, (int64_t)(limit - waited), on_head_timeout, c);
+        c->timer = t > 0 ? t : 0;
         return;
+    }
     if (swirl_buf_size(&c->in) > 0)
         swirl__http_reject(c->hs, c, 408, "no whole request head within http_header_timeout");
     else
@@ -135,13 +149,21 @@ static void on_head_timeout(swirl_loop_t *loop, int64_t id, void *user) {
 
 /* Call the handler for the request whose head is head[0..c->head_len).
  * `up`: a multipart body already parsed into fields and files (freed here,
- * which removes its temp files, when the handler returns). */
+ * which removes its temp files, when the handler returns). `parsed`: the
+ * head as parsed in this pass (its fields point into `head`), or NULL to
+ * parse it again (it was parsed in an earlier read and may have moved). */
 static void dispatch(swirl_http_server_t *hs, http_conn_t *c, const char *head, const char *body,
-                     size_t body_len, http_upload_t *up) {
+                     size_t body_len, http_upload_t *up, const swirl_http_request_t *parsed) {
     swirl_http_req_t req = {.hs = hs, .fd = c->fd, .head = head, .body = body,
                             .body_len = body_len, .time = swirl_time_now()};
-    swirl_http_request_init(&req.p, hs->hdrs, (size_t)hs->srv->settings.http_max_headers);
-    if (swirl_http_parse_head(&req.p, head, c->head_len) < 0) { /* parsed fine before: cannot be */
+    if (parsed) {
+        req.p = *parsed;
+    } else {
+        swirl_http_request_init(&req.p, hs->hdrs, (size_t)hs->srv->settings.http_max_headers);
+        if (swirl_http_parse_head(&req.p, head, c->head_len) < 0)
+            req.p.status = -1; /* parsed fine before: cannot be */
+    }
+    if (req.p.status < 0) {
         swirl__http_upload_free(up);
         swirl__http_reject(hs, c, 500, "request head changed");
         return;
@@ -254,6 +276,8 @@ static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n
            c->phase == P_STREAM) {
         char *q = p + off;
         size_t m = n - off;
+        swirl_http_request_t head;
+        bool have_head = false;
         if (c->phase == P_HEAD) {
             /* empty lines before a request are ignored (RFC 9112 §2.2) */
             while (c->scan == 0 && m >= 2 && q[0] == '\r' && q[1] == '\n')
@@ -290,6 +314,8 @@ static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n
                 swirl__http_reject(hs, c, r.status, r.error);
                 break;
             }
+            head = r; /* the head is at q: valid if the body is here too */
+            have_head = true;
             if (r.minor == 1 && r.host_count != 1) {
                 swirl__http_reject(hs, c, 400, "an HTTP/1.1 request needs one Host header");
                 break;
@@ -315,7 +341,7 @@ static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n
             c->keep_alive = r.keep_alive && !r.upgrade;
             c->scan = 0;
             c->continue_sent = false;
-            disarm_timer(hs, c);
+            /* the head timer stays: it finds the connection busy, or waiting anew */
             if (stream) {
                 /* the head is copied: the body is parsed and dropped as it comes */
                 c->stream_chunked = r.chunked;
@@ -352,7 +378,7 @@ static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n
             http_upload_t *up = c->up;
             c->up = NULL;
             int64_t fd = c->fd;
-            dispatch(hs, c, swirl__http_upload_head(up), NULL, 0, up);
+            dispatch(hs, c, swirl__http_upload_head(up), NULL, 0, up, NULL);
             if (conn_find(hs, fd) != c)
                 return GONE;
         } else if (c->phase == P_BODY) {
@@ -361,7 +387,8 @@ static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n
                 break;
             off += need;
             int64_t fd = c->fd;
-            dispatch(hs, c, q, q + c->head_len, (size_t)c->body_left, NULL);
+            dispatch(hs, c, q, q + c->head_len, (size_t)c->body_left, NULL,
+                     have_head ? &head : NULL);
             if (conn_find(hs, fd) != c)
                 return GONE; /* the handler closed it */
         } else if (c->phase == P_CHUNKED) {
@@ -382,7 +409,7 @@ static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n
                 break;
             off += c->raw_off;
             int64_t fd = c->fd;
-            dispatch(hs, c, q, q + c->head_len, c->body_len, NULL);
+            dispatch(hs, c, q, q + c->head_len, c->body_len, NULL, NULL);
             if (conn_find(hs, fd) != c)
                 return GONE;
         }
@@ -582,11 +609,20 @@ static void on_close(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
         hs->on_close(srv, ev, hs->on_close_user);
 }
 
+static void release_spare(swirl_http_server_t *hs) {
+    if (hs->spare) {
+        swirl_buf_destroy(&hs->spare->headers);
+        swirl_free(hs->spare);
+        hs->spare = NULL;
+    }
+}
+
 static void on_worker_stop(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     swirl_http_server_t *hs = user;
     for (size_t i = 0; i < hs->nbuckets; i++)
         while (hs->buckets[i])
             conn_remove(hs, hs->buckets[i]->fd);
+    release_spare(hs);
     if (hs->on_worker_stop)
         hs->on_worker_stop(srv, ev, hs->on_worker_stop_user);
 }
@@ -627,6 +663,7 @@ void swirl_http_server_free(swirl_http_server_t *hs) {
     swirl_buf_destroy(&hs->batch);
     swirl_buf_destroy(&hs->gz);
     swirl_buf_destroy(&hs->scratch);
+    release_spare(hs);
     swirl_server_free(hs->srv);
     swirl_free(hs);
 }

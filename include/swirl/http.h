@@ -129,6 +129,10 @@ SWIRL_API size_t swirl_http_req_files(const swirl_http_req_t *req, const swirl_h
 SWIRL_API const swirl_http_file_t *swirl_http_req_file(const swirl_http_req_t *req,
                                                        const char *field);
 
+/* The client's address ("127.0.0.1", "::1") and port; NULL (port 0) when
+ * the connection is gone. Looked up once per request. */
+SWIRL_API const char *swirl_http_req_remote_ip(swirl_http_req_t *req);
+SWIRL_API int swirl_http_req_remote_port(swirl_http_req_t *req);
 /* The connection's session id (for swirl_server_* calls) and when the
  * request was complete (seconds since the epoch). */
 SWIRL_API int64_t swirl_http_req_fd(const swirl_http_req_t *req);

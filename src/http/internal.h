@@ -57,6 +57,9 @@ struct swirl_http_req {
     swirl_http_params_t params[3]; /* by swirl_http_param_kind_t, parsed when asked for */
     const swirl_http_file_t *files; /* multipart uploads (owned by the upload) */
     size_t nfiles;
+    int remote; /* 0 not looked up, 1 known, -1 gone */
+    int remote_port;
+    char remote_ip[64];
 };
 
 struct swirl_http_resp {
@@ -98,6 +101,8 @@ struct swirl_http_server {
     size_t date_len;
     struct swirl_http_resp *spare; /* a finished response kept for reuse */
     char root_real[4096];      /* document_root with symlinks resolved ("" until needed) */
+    int root_fd;               /* document_root opened (O_PATH) in this process; -1 none */
+    pid_t root_pid;            /* the process root_fd belongs to */
     time_t date_at;
 };
 
@@ -135,6 +140,12 @@ void swirl__http_linger(swirl_http_server_t *hs, http_conn_t *c);
 /* Stop handling `c` and close it once what is queued is sent. */
 void swirl__http_close_later(swirl_http_server_t *hs, http_conn_t *c);
 const char *swirl__http_date(swirl_http_server_t *hs);
+
+/* response.c: the head with Content-Length n, then n bytes of the open
+ * `file` from offset (taken: closed on every path; `path` names it, and
+ * is opened again when another process sends it). */
+int swirl__http_resp_sendfile_fd(swirl_http_resp_t *resp, int file, const char *path,
+                                 int64_t offset, int64_t n);
 
 /* static.c: serve req from document_root if it names a file there; true if
  * it answered. */

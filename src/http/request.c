@@ -103,6 +103,34 @@ const char *swirl_http_req_raw_head(const swirl_http_req_t *req, size_t *len) {
 
 int64_t swirl_http_req_fd(const swirl_http_req_t *req) { return req->fd; }
 
+static void lookup_remote(swirl_http_req_t *req) {
+    if (req->remote)
+        return;
+    swirl_conn_info_t info;
+    if (swirl_server_connection_info(req->hs->srv, req->fd, &info) < 0) {
+        req->remote = -1;
+        return;
+    }
+    memcpy(req->remote_ip, info.remote_ip, sizeof(req->remote_ip));
+    req->remote_ip[sizeof(req->remote_ip) - 1] = 0;
+    req->remote_port = info.remote_port;
+    req->remote = 1;
+}
+
+const char *swirl_http_req_remote_ip(swirl_http_req_t *req) {
+    if (!req)
+        return NULL;
+    lookup_remote(req);
+    return req->remote > 0 ? req->remote_ip : NULL;
+}
+
+int swirl_http_req_remote_port(swirl_http_req_t *req) {
+    if (!req)
+        return 0;
+    lookup_remote(req);
+    return req->remote > 0 ? req->remote_port : 0;
+}
+
 double swirl_http_req_time(const swirl_http_req_t *req) { return req->time; }
 
 /* ---- query, urlencoded body and cookies ------------------------------------------------------ */

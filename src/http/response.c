@@ -569,6 +569,26 @@ int swirl_http_resp_sendfile(swirl_http_resp_t *resp, const char *path, int64_t 
     return rc;
 }
 
+int swirl__http_resp_sendfile_fd(swirl_http_resp_t *resp, int file, const char *path,
+                                 int64_t offset, int64_t n) {
+    int rc = build_head(resp, n);
+    if (rc == 0)
+        rc = flush(resp);
+    if (rc == 0)
+        rc = swirl__http_flush_batch(resp->hs);
+    if (rc == 0 && n > 0 && !resp->head_only) {
+        rc = swirl__server_sendfile_fd(resp->hs->srv, resp->fd, file, path, (off_t)offset,
+                                       (size_t)n);
+        file = -1; /* taken */
+        if (rc < 0)
+            resp->keep_alive = false; /* the head is out, the body is not: close */
+    }
+    if (file >= 0)
+        close(file);
+    finish(resp);
+    return rc;
+}
+
 int swirl_http_resp_redirect(swirl_http_resp_t *resp, const char *url, int code) {
     int rc = usable(resp, "redirect");
     if (rc < 0)

@@ -664,6 +664,8 @@ void swirl_http_server_free(swirl_http_server_t *hs) {
     swirl_buf_destroy(&hs->gz);
     swirl_buf_destroy(&hs->scratch);
     release_spare(hs);
+    if (hs->root_pid == getpid())
+        close(hs->root_fd);
     swirl_server_free(hs->srv);
     swirl_free(hs);
 }

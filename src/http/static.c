@@ -3,8 +3,12 @@
  *
  * - GET and HEAD only; a path that names no file goes to the handler.
  * - The path is percent-decoded; a decoded NUL, a backslash or a ".."
- *   segment is refused with 403 (logged at info), as is any file whose real
- *   path (symlinks resolved) is not under the real document_root.
+ *   segment is refused with 403 (logged at info), as is any file reached
+ *   through a symlink that leads out of document_root: the file is opened
+ *   with openat2(RESOLVE_BENEATH) on the root directory, so the kernel
+ *   does the check and the open in one syscall (on kernels without
+ *   openat2: realpath, then a prefix check). The open fd is what is sent
+ *   in BASE mode; in PROCESS mode the reactor opens the path again.
  * - A directory serves its index.html.
  * - Content-Type by extension; ETag ("mtime-size") and Last-Modified, with
  *   304 for a matching If-None-Match or an If-Modified-Since not older
@@ -17,8 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../core/internal.h"
 #include "internal.h"
@@ -153,6 +161,105 @@ static bool header_is(const swirl_http_req_t *req, const char *name, const char 
     return v && n == strlen(value) && memcmp(v, value, n) == 0;
 }
 
+enum { NOT_THERE = -1, ESCAPES = -2 };
+
+/* document_root, opened once per process (workers are forked after start). */
+static int root_dir(swirl_http_server_t *hs) {
+    pid_t me = getpid();
+    if (hs->root_pid == me)
+        return hs->root_fd;
+    const char *root = hs->srv->settings.document_root;
+    int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        swirl_log_warning("http: static: document_root \"%s\": %s", root, strerror(errno));
+        return -1;
+    }
+    hs->root_fd = fd;
+    hs->root_pid = me;
+    return fd;
+}
+
+/* openat2 with RESOLVE_BENEATH: the kernel resolves `rel` under dirfd and
+ * refuses (EXDEV) any way out of it: "..", an absolute symlink, a symlink
+ * pointing outside. One syscall instead of stat + realpath + stat. */
+static int open_beneath(int dirfd, const char *rel) {
+#ifdef SYS_openat2
+    struct open_how how = {.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
+                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+    return (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+#else
+    (void)dirfd;
+    (void)rel;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/* Without openat2 (kernels before 5.6): resolve with realpath and check
+ * the result is under the real root, then open it. */
+static int resolve_by_realpath(swirl_http_server_t *hs, char *full, size_t size) {
+    char real[PATH_MAX];
+    struct stat st;
+    if (stat(full, &st) != 0)
+        return NOT_THERE;
+    if (S_ISDIR(st.st_mode)) {
+        size_t n = strlen(full);
+        snprintf(full + n, size - n, "%sindex.html", full[n - 1] == '/' ? "" : "/");
+    }
+    if (!realpath(full, real))
+        return NOT_THERE;
+    size_t rl = strlen(hs->root_real);
+    if (strncmp(real, hs->root_real, rl) != 0 || (real[rl] != '/' && real[rl] != 0))
+        return ESCAPES;
+    int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    return fd < 0 ? NOT_THERE : fd;
+}
+
+/* Open the file `rel` (decoded, no "..") names under document_root, or
+ * its index.html when it is a directory: an fd with *st filled (a regular
+ * file), NOT_THERE or ESCAPES. `full` gets its path (for Content-Type,
+ * messages, and the process that sends it in PROCESS mode). */
+static int resolve(swirl_http_server_t *hs, const char *rel, char *full, size_t size,
+                   struct stat *st) {
+    const char *root = hs->srv->settings.document_root;
+    if (!hs->root_real[0] && !realpath(root, hs->root_real)) {
+        swirl_log_warning("http: static: document_root \"%s\": %s", root, strerror(errno));
+        return NOT_THERE;
+    }
+    snprintf(full, size, "%s%s", hs->root_real, rel);
+    int rfd = root_dir(hs);
+    if (rfd < 0)
+        return NOT_THERE;
+    const char *r = rel;
+    while (*r == '/')
+        r++;
+    int fd = open_beneath(rfd, *r ? r : ".");
+    if (fd < 0 && errno == ENOSYS)
+        fd = resolve_by_realpath(hs, full, size);
+    else if (fd < 0)
+        return errno == EXDEV ? ESCAPES : NOT_THERE;
+    if (fd < 0)
+        return fd;
+    if (fstat(fd, st) == 0 && S_ISDIR(st->st_mode)) {
+        int idx = open_beneath(fd, "index.html");
+        close(fd);
+        if (idx < 0)
+            return errno == EXDEV ? ESCAPES : NOT_THERE;
+        size_t n = strlen(full);
+        snprintf(full + n, size - n, "%sindex.html", n && full[n - 1] == '/' ? "" : "/");
+        fd = idx;
+        if (fstat(fd, st) != 0) {
+            close(fd);
+            return NOT_THERE;
+        }
+    }
+    if (!S_ISREG(st->st_mode)) {
+        close(fd);
+        return NOT_THERE;
+    }
+    return fd;
+}
+
 bool swirl__http_static(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_http_resp_t *resp) {
     size_t mlen;
     const char *m = swirl_http_req_method(req, &mlen);
@@ -163,7 +270,7 @@ bool swirl__http_static(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_ht
     size_t tlen = req->p.target_len;
     const char *q = memchr(target, '?', tlen);
     size_t plen = q ? (size_t)(q - target) : tlen;
-    char rel[PATH_MAX], full[PATH_MAX * 2], real[PATH_MAX];
+    char rel[PATH_MAX], full[PATH_MAX * 2];
     if (!decode_path(target, plen, rel, sizeof(rel))) {
         if (plen > 0 && target[0] == '/')
             refuse(resp, 403, "bad escape, NUL or backslash in the path", target, plen);
@@ -173,28 +280,14 @@ bool swirl__http_static(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_ht
         refuse(resp, 403, "\"..\" in the path", target, plen);
         return true;
     }
-    const char *root = hs->srv->settings.document_root;
-    if (!hs->root_real[0] && !realpath(root, hs->root_real)) {
-        swirl_log_warning("http: static: document_root \"%s\": %s", root, strerror(errno));
-        return false;
-    }
-    snprintf(full, sizeof(full), "%s%s", hs->root_real, rel);
     struct stat st;
-    if (stat(full, &st) != 0)
-        return false; /* no such file (one syscall): the handler's to answer */
-    if (S_ISDIR(st.st_mode)) {
-        size_t n = strlen(full);
-        snprintf(full + n, sizeof(full) - n, "%sindex.html", full[n - 1] == '/' ? "" : "/");
-    }
-    if (!realpath(full, real))
-        return false;
-    size_t rl = strlen(hs->root_real);
-    if (strncmp(real, hs->root_real, rl) != 0 || (real[rl] != '/' && real[rl] != 0)) {
+    int file = resolve(hs, rel, full, sizeof(full), &st);
+    if (file == NOT_THERE)
+        return false; /* no such file: the handler's to answer */
+    if (file == ESCAPES) {
         refuse(resp, 403, "outside document_root (symlink)", target, plen);
         return true;
     }
-    if (stat(real, &st) != 0 || !S_ISREG(st.st_mode))
-        return false;
     char etag[64], modified[64];
     snprintf(etag, sizeof(etag), "\"%llx-%llx\"", (unsigned long long)st.st_mtime,
              (unsigned long long)st.st_size);
@@ -218,16 +311,18 @@ bool swirl__http_static(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_ht
         }
     }
     if (not_modified) {
+        close(file);
         swirl_http_resp_status(resp, 304, NULL);
         swirl_http_resp_end(resp, NULL, 0);
         return true;
     }
-    swirl_http_resp_header(resp, "Content-Type", type_of(real));
+    swirl_http_resp_header(resp, "Content-Type", type_of(full));
     int64_t from = 0, len = st.st_size;
     const char *range = swirl_http_req_header(req, "range", &n);
     int r = range ? parse_range(range, n, st.st_size, &from, &len) : 0;
     char cr[96];
     if (r < 0) {
+        close(file);
         snprintf(cr, sizeof(cr), "bytes */%lld", (long long)st.st_size);
         swirl_http_resp_header(resp, "Content-Range", cr);
         swirl_http_resp_status(resp, 416, NULL);
@@ -241,10 +336,12 @@ bool swirl__http_static(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_ht
         swirl_http_resp_status(resp, 206, NULL);
     }
     if (len == 0) { /* an empty file: sendfile has nothing to send */
+        close(file);
         swirl_http_resp_end(resp, NULL, 0);
         return true;
     }
-    if (swirl_http_resp_sendfile(resp, real, from, len) < 0 && !swirl_http_resp_finished(resp))
+    if (swirl__http_resp_sendfile_fd(resp, file, full, from, len) < 0 &&
+        !swirl_http_resp_finished(resp))
         refuse(resp, 500, swirl_last_error_msg(), target, plen);
     return true;
 }

@@ -635,13 +635,20 @@ void swirl__io_watch_drain(swirl__io_t *io, int64_t session) {
 
 int swirl__io_sendfile(swirl__io_t *io, int64_t session, const char *path, off_t offset,
                        size_t length) {
-    swirl__conn_t *c = owned(io, session);
-    if (!c || local_of(io, c->fd)->closing)
-        return swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: closed",
-                            (long long)session);
     int file = open(path, O_RDONLY | O_CLOEXEC);
     if (file < 0)
         return swirl__error(swirl__neg_errno(), "sendfile \"%s\":", path);
+    return swirl__io_sendfile_fd(io, session, file, offset, length, path);
+}
+
+int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, off_t offset,
+                          size_t length, const char *path) {
+    swirl__conn_t *c = owned(io, session);
+    if (!c || local_of(io, c->fd)->closing) {
+        close(file);
+        return swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: closed",
+                            (long long)session);
+    }
     struct stat st;
     if (fstat(file, &st) != 0 || !S_ISREG(st.st_mode) || offset < 0 || offset > st.st_size) {
         close(file);

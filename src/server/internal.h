@@ -214,6 +214,15 @@ int swirl__io_pause(swirl__io_t *io, int64_t session, bool pause);
  * on `session`, sent zero-copy after what was sent before it. */
 int swirl__io_sendfile(swirl__io_t *io, int64_t session, const char *path, off_t offset,
                        size_t length);
+/* As swirl__io_sendfile from an open file, which it takes (closed on
+ * every path); `path` only names it in errors. */
+int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, off_t offset,
+                          size_t length, const char *path);
+/* swirl_server_sendfile from an open file, which it takes: sent from that
+ * fd when this worker owns the connection (BASE mode), else closed and
+ * `path` opened again by the owner. */
+int swirl__server_sendfile_fd(swirl_server_t *srv, int64_t fd, int file, const char *path,
+                              off_t offset, size_t length);
 /* Report bufferEmpty for `session` once its output drains (now if it has). */
 void swirl__io_watch_drain(swirl__io_t *io, int64_t session);
 /* Re-evaluate whether to read a connection (after a worker's MSG_CREDIT). */

@@ -767,6 +767,11 @@ static void own_handler(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_ht
     } else if (strcmp(path, "/later") == 0) {
         swirl_http_resp_detach(resp);
         swirl_timer_after(swirl_server_loop(swirl_http_server_base(hs)), 100, on_later_end, resp);
+    } else if (strcmp(path, "/peer") == 0) {
+        const char *ip = swirl_http_req_remote_ip(req);
+        int o = snprintf(out, sizeof(out), "peer %s %d", ip ? ip : "(none)",
+                         swirl_http_req_remote_port(req));
+        swirl_http_resp_end(resp, out, (size_t)o);
     } else if (strcmp(path, "/forget") == 0) {
         /* returns without ending: swirl ends it with 500 */
     } else {
@@ -816,6 +821,17 @@ static void c_api(const char *mode) {
     exchange(port, two, sizeof(two) - 1, out, sizeof(out), 2, &closed);
     const char *late = strstr(out, "late"), *nope = strstr(out, "nope");
     cr_assert(late && nope && late < nope, "%s", out);
+    /* the client's address and port */
+    int fd = dial(port);
+    struct sockaddr_in me;
+    socklen_t ml = sizeof(me);
+    getsockname(fd, (struct sockaddr *)&me, &ml);
+    send_all(fd, "GET /peer HTTP/1.1\r\nHost: h\r\n\r\n", 32);
+    collect(fd, out, sizeof(out), 1, 2000, &closed);
+    close(fd);
+    char want[64];
+    snprintf(want, sizeof(want), "peer 127.0.0.1 %d", ntohs(me.sin_port));
+    cr_assert(strstr(out, want), "want \"%s\": %s", want, out);
     /* a handler that forgets to answer: 500 */
     exchange(port, "GET /forget HTTP/1.1\r\nHost: h\r\n\r\n", 34, out, sizeof(out), 1, &closed);
     cr_assert(strstr(out, "HTTP/1.1 500 "), "%s", out);

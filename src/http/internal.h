@@ -101,8 +101,7 @@ struct swirl_http_server {
     size_t date_len;
     struct swirl_http_resp *spare; /* a finished response kept for reuse */
     char root_real[4096];      /* document_root with symlinks resolved ("" until needed) */
-    int root_fd;               /* document_root opened (O_PATH) in this process; -1 none */
-    pid_t root_pid;            /* the process root_fd belongs to */
+    int root_fd;               /* document_root opened (O_PATH) in this worker; -1 not yet */
     time_t date_at;
 };
 
@@ -142,10 +141,10 @@ void swirl__http_close_later(swirl_http_server_t *hs, http_conn_t *c);
 const char *swirl__http_date(swirl_http_server_t *hs);
 
 /* response.c: the head with Content-Length n, then n bytes of the open
- * `file` from offset (taken: closed on every path; `path` names it, and
+ * regular `file` of `size` bytes from offset (taken: closed on every path; `path` names it, and
  * is opened again when another process sends it). */
-int swirl__http_resp_sendfile_fd(swirl_http_resp_t *resp, int file, const char *path,
-                                 int64_t offset, int64_t n);
+int swirl__http_resp_sendfile_fd(swirl_http_resp_t *resp, int file, int64_t size,
+                                 const char *path, int64_t offset, int64_t n);
 
 /* static.c: serve req from document_root if it names a file there; true if
  * it answered. */

@@ -569,19 +569,28 @@ int swirl_http_resp_sendfile(swirl_http_resp_t *resp, const char *path, int64_t 
     return rc;
 }
 
-int swirl__http_resp_sendfile_fd(swirl_http_resp_t *resp, int file, const char *path,
-                                 int64_t offset, int64_t n) {
+int swirl__http_resp_sendfile_fd(swirl_http_resp_t *resp, int file, int64_t size,
+                                 const char *path, int64_t offset, int64_t n) {
+    swirl_http_server_t *hs = resp->hs;
     int rc = build_head(resp, n);
-    if (rc == 0)
-        rc = flush(resp);
-    if (rc == 0)
-        rc = swirl__http_flush_batch(resp->hs);
-    if (rc == 0 && n > 0 && !resp->head_only) {
-        rc = swirl__server_sendfile_fd(resp->hs->srv, resp->fd, file, path, (off_t)offset,
-                                       (size_t)n);
-        file = -1; /* taken */
-        if (rc < 0)
-            resp->keep_alive = false; /* the head is out, the body is not: close */
+    if (rc == 0 && (n == 0 || resp->head_only || !resp->c)) {
+        rc = flush(resp); /* no body: the head alone */
+    } else if (rc == 0) {
+        /* the answers batched before go first; then the head travels with
+         * the file (in one segment, when this worker sends it) */
+        rc = swirl__http_flush_batch(hs);
+        if (rc == 0) {
+            rc = swirl__server_sendfile_fd(hs->srv, resp->fd, file, size, path, (off_t)offset,
+                                           (size_t)n, swirl_buf_bytes(&hs->out),
+                                           swirl_buf_size(&hs->out));
+            file = -1; /* taken */
+        }
+        hs->out.start = hs->out.len = 0;
+        if (rc < 0 && rc != SWIRL_ECLOSED) {
+            swirl_log_warning("http: response to connection %lld cut, closing it: %s",
+                              (long long)resp->fd, swirl_last_error_msg());
+            resp->keep_alive = false;
+        }
     }
     if (file >= 0)
         close(file);

@@ -635,6 +635,7 @@ int swirl_http_server_new(swirl_http_server_t **out, const char *host, int port,
     swirl_http_server_t *hs = swirl_calloc(1, sizeof(*hs));
     if (!hs)
         return swirl__error(-ENOMEM, "http server:");
+    hs->root_fd = -1;
     bool v6 = host && strchr(host, ':');
     int rc = swirl_server_new(&hs->srv, host, port, mode, v6 ? SWIRL_SOCK_TCP6 : SWIRL_SOCK_TCP);
     if (rc < 0) {
@@ -664,7 +665,7 @@ void swirl_http_server_free(swirl_http_server_t *hs) {
     swirl_buf_destroy(&hs->gz);
     swirl_buf_destroy(&hs->scratch);
     release_spare(hs);
-    if (hs->root_pid == getpid())
+    if (hs->root_fd >= 0)
         close(hs->root_fd);
     swirl_server_free(hs->srv);
     swirl_free(hs);

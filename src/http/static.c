@@ -163,10 +163,11 @@ static bool header_is(const swirl_http_req_t *req, const char *name, const char 
 
 enum { NOT_THERE = -1, ESCAPES = -2 };
 
-/* document_root, opened once per process (workers are forked after start). */
+/* document_root, opened once per process: the first request a worker
+ * serves opens it (workers are forked before any request, so each opens
+ * its own; the master never serves). */
 static int root_dir(swirl_http_server_t *hs) {
-    pid_t me = getpid();
-    if (hs->root_pid == me)
+    if (hs->root_fd >= 0)
         return hs->root_fd;
     const char *root = hs->srv->settings.document_root;
     int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -175,7 +176,6 @@ static int root_dir(swirl_http_server_t *hs) {
         return -1;
     }
     hs->root_fd = fd;
-    hs->root_pid = me;
     return fd;
 }
 
@@ -340,7 +340,7 @@ bool swirl__http_static(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_ht
         swirl_http_resp_end(resp, NULL, 0);
         return true;
     }
-    if (swirl__http_resp_sendfile_fd(resp, file, full, from, len) < 0 &&
+    if (swirl__http_resp_sendfile_fd(resp, file, st.st_size, full, from, len) < 0 &&
         !swirl_http_resp_finished(resp))
         refuse(resp, 500, swirl_last_error_msg(), target, plen);
     return true;

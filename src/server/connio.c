@@ -7,6 +7,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -122,14 +123,32 @@ static bool owed(swirl__io_t *io, int fd) {
 /* Send queued files while the kernel takes them; when the last is done,
  * hand the bytes queued behind them to the loop. Returns 0, -EAGAIN (wait
  * for writability) or an error (the connection is broken). */
+/* sendfile(2) without swirl_net_sendfile's SIGPIPE masking (two syscalls):
+ * every server process ignores SIGPIPE (server.c, worker.c). */
+static ssize_t raw_sendfile(int out, int in, off_t *offset, size_t count) {
+    ssize_t n;
+    while ((n = sendfile(out, in, offset, count)) < 0 && errno == EINTR)
+        ;
+    return n < 0 ? -errno : n;
+}
+
 static int pump(swirl__io_t *io, int fd) {
     swirl__local_t *l = local_of(io, fd);
     while (l->files) {
         if (swirl_loop_pending(io->loop, fd) > 0)
             return -EAGAIN; /* bytes queued before the file go first */
         swirl__file_t *f = l->files;
+        while (f->head_off < f->head_len) { /* the head, held back for the file's bytes */
+            ssize_t w = send(fd, (const char *)(f + 1) + f->head_off, f->head_len - f->head_off,
+                             MSG_NOSIGNAL | MSG_DONTWAIT | (f->left ? MSG_MORE : 0));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0)
+                return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+            f->head_off += (size_t)w;
+        }
         size_t chunk = f->left < (1u << 20) ? f->left : (1u << 20);
-        ssize_t n = chunk ? swirl_net_sendfile(fd, f->fd, &f->offset, chunk) : 0;
+        ssize_t n = chunk ? raw_sendfile(fd, f->fd, &f->offset, chunk) : 0;
         if (n == -EAGAIN)
             return -EAGAIN;
         if (n < 0)
@@ -638,11 +657,12 @@ int swirl__io_sendfile(swirl__io_t *io, int64_t session, const char *path, off_t
     int file = open(path, O_RDONLY | O_CLOEXEC);
     if (file < 0)
         return swirl__error(swirl__neg_errno(), "sendfile \"%s\":", path);
-    return swirl__io_sendfile_fd(io, session, file, offset, length, path);
+    return swirl__io_sendfile_fd(io, session, file, -1, offset, length, path, NULL, 0);
 }
 
-int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, off_t offset,
-                          size_t length, const char *path) {
+int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, int64_t size,
+                          off_t offset, size_t length, const char *path, const void *head,
+                          size_t head_len) {
     swirl__conn_t *c = owned(io, session);
     if (!c || local_of(io, c->fd)->closing) {
         close(file);
@@ -650,19 +670,27 @@ int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, off_t offs
                             (long long)session);
     }
     struct stat st;
-    if (fstat(file, &st) != 0 || !S_ISREG(st.st_mode) || offset < 0 || offset > st.st_size) {
+    if (size < 0) { /* not known to be a regular file yet */
+        if (fstat(file, &st) != 0 || !S_ISREG(st.st_mode))
+            size = -1;
+        else
+            size = st.st_size;
+    }
+    if (size < 0 || offset < 0 || offset > size) {
         close(file);
         return swirl__error(SWIRL_EBADARG,
                             "sendfile \"%s\": not a regular file, or offset %lld past its end",
                             path, (long long)offset);
     }
-    size_t avail = (size_t)(st.st_size - offset);
-    swirl__file_t *f = swirl_malloc(sizeof(*f));
+    size_t avail = (size_t)(size - offset);
+    swirl__file_t *f = swirl_malloc(sizeof(*f) + head_len);
     if (!f) {
         close(file);
         return swirl__error(-ENOMEM, "sendfile:");
     }
-    *f = (swirl__file_t){NULL, file, offset, length && length < avail ? length : avail};
+    *f = (swirl__file_t){NULL, file, offset, length && length < avail ? length : avail, head_len, 0};
+    if (head_len)
+        memcpy(f + 1, head, head_len);
     swirl__local_t *l = local_of(io, c->fd);
     swirl__file_t **tail = &l->files;
     while (*tail)

@@ -141,6 +141,7 @@ typedef struct swirl__file {
     int fd;
     off_t offset;
     size_t left;
+    size_t head_len, head_off; /* bytes sent before the file (after the struct) */
 } swirl__file_t;
 
 /* Per-connection local state of the owner (not shared): input buffer,
@@ -215,14 +216,19 @@ int swirl__io_pause(swirl__io_t *io, int64_t session, bool pause);
 int swirl__io_sendfile(swirl__io_t *io, int64_t session, const char *path, off_t offset,
                        size_t length);
 /* As swirl__io_sendfile from an open file, which it takes (closed on
- * every path); `path` only names it in errors. */
-int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, off_t offset,
-                          size_t length, const char *path);
-/* swirl_server_sendfile from an open file, which it takes: sent from that
- * fd when this worker owns the connection (BASE mode), else closed and
- * `path` opened again by the owner. */
-int swirl__server_sendfile_fd(swirl_server_t *srv, int64_t fd, int file, const char *path,
-                              off_t offset, size_t length);
+ * every path); `size`: its size when the caller knows it is a regular
+ * file (else -1: checked here); `path` only names it in errors. `head`
+ * (may be NULL): bytes sent just before the file with MSG_MORE, so a
+ * short head and the file's first bytes leave in one segment. */
+int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, int64_t size,
+                          off_t offset, size_t length, const char *path, const void *head,
+                          size_t head_len);
+/* swirl_server_sendfile from an open file, which it takes, after `head`:
+ * sent from that fd when this worker owns the connection (BASE mode), else
+ * the head is sent, the file closed and `path` opened again by the owner. */
+int swirl__server_sendfile_fd(swirl_server_t *srv, int64_t fd, int file, int64_t size,
+                              const char *path, off_t offset, size_t length, const void *head,
+                              size_t head_len);
 /* Report bufferEmpty for `session` once its output drains (now if it has). */
 void swirl__io_watch_drain(swirl__io_t *io, int64_t session);
 /* Re-evaluate whether to read a connection (after a worker's MSG_CREDIT). */

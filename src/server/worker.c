@@ -745,15 +745,18 @@ int swirl_server_sendfile(swirl_server_t *srv, int64_t fd, const char *path, off
     return swirl__w_enqueue(w, q, &h, range, sizeof(range), path, strlen(path));
 }
 
-int swirl__server_sendfile_fd(swirl_server_t *srv, int64_t fd, int file, const char *path,
-                              off_t offset, size_t length) {
+int swirl__server_sendfile_fd(swirl_server_t *srv, int64_t fd, int file, int64_t size,
+                              const char *path, off_t offset, size_t length, const void *head,
+                              size_t head_len) {
     if (srv->role == SWIRL__ROLE_WORKER && self_of(srv)->base) {
         swirl__conn_t *c = swirl__conn_get(srv, fd);
         if (c && c->owner == self_of(srv)->id)
-            return swirl__io_sendfile_fd(&self_of(srv)->io, fd, file, offset, length, path);
+            return swirl__io_sendfile_fd(&self_of(srv)->io, fd, file, size, offset, length, path,
+                                         head, head_len);
     }
     close(file);
-    return swirl_server_sendfile(srv, fd, path, offset, length);
+    int rc = head_len ? swirl_server_send(srv, fd, head, head_len) : 0;
+    return rc < 0 ? rc : swirl_server_sendfile(srv, fd, path, offset, length);
 }
 
 int swirl_server_send_message(swirl_server_t *srv, const void *data, size_t len, int dst) {

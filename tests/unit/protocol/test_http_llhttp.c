@@ -9,6 +9,8 @@
  * /usr/share/llhttp) and is compiled into this test binary only. Without
  * it the test skips, saying so. */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
 #include <string.h>
 #include <swirl/protocol.h>
 
@@ -280,6 +282,41 @@ Test(http_llhttp, agree_on_the_conformance_cases_and_their_mutations, .timeout =
     cr_log_info("llhttp as oracle: %d cases, %d mutants, %d refusals by policy, %d disagreements",
                 cases, mutants, policy_hits, failed);
     cr_assert_gt(cases, 100);
+    cr_assert_eq(failed, 0, "%d disagreements with llhttp (see the log)", failed);
+}
+
+/* The libFuzzer seed corpus (tests/fuzz/corpus/http_parser), each file
+ * and 200 mutations of it. It is the project's own: this runs in every
+ * clone. */
+Test(http_llhttp, agree_on_the_fuzz_corpus_and_its_mutations, .timeout = 120) {
+    const char *dir = SWIRL_SOURCE_DIR "/tests/fuzz/corpus/http_parser";
+    DIR *d = opendir(dir);
+    cr_assert(d, "%s", dir);
+    static char in[1 << 16], out[(1 << 16) + 64];
+    int files = 0, mutants = 0, failed = 0, policy_hits = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[1024];
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        FILE *f = fopen(path, "rb");
+        cr_assert(f, "%s", path);
+        size_t n = fread(in, 1, sizeof(in) - 64, f);
+        fclose(f);
+        files++;
+        failed += !agree(e->d_name, in, n, &policy_hits);
+        for (int m = 0; m < 200; m++) {
+            size_t k = mutate(in, n, out);
+            char label[320];
+            snprintf(label, sizeof(label), "%s, mutant %d", e->d_name, m);
+            mutants++;
+            failed += !agree(label, out, k, &policy_hits);
+        }
+    }
+    closedir(d);
+    cr_log_info("llhttp as oracle on the fuzz corpus: %d files, %d mutants, %d refusals by "
+                "policy, %d disagreements", files, mutants, policy_hits, failed);
+    cr_assert_gt(files, 0);
     cr_assert_eq(failed, 0, "%d disagreements with llhttp (see the log)", failed);
 }
 

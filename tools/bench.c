@@ -319,6 +319,12 @@ static int ensure_fds(const char *cmd, long nconns) {
     return 0;
 }
 
+int bench_parse_common(bench_t *b, int opt, const char *text) {
+    if (opt == 'c')
+        return cli_parse_long(b->kind->cmd, "-c", text, 1, BENCH_MAX_CONNS, &b->nconns);
+    return cli_parse_long(b->kind->cmd, "-d", text, 1, BENCH_MAX_SECONDS, &b->seconds);
+}
+
 int bench_prepare(bench_t *b) {
     swirl_addr_t addr;
     if (swirl_addr_parse(&addr, b->type, b->host, b->port) < 0) {

@@ -132,6 +132,10 @@ struct bench {
 void bench_error(bench_conn_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void bench_fail(bench_conn_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Options every kind takes: -c (connections) and -d (seconds), into b
+ * (b->kind set). 0, or the error printed and -1. */
+int bench_parse_common(bench_t *b, int opt, const char *text);
+
 /* Check the target (b->host, b->port, b->type) and the fd limit for
  * b->nconns; 0, or the error printed and 2 (bad options). */
 int bench_prepare(bench_t *b);

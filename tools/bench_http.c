@@ -355,11 +355,8 @@ static int parse(bench_t *b, http_t *h, int argc, char **argv) {
     while ((ch = getopt_long(argc, argv, "c:d:H:", opts, NULL)) != -1) {
         switch (ch) {
         case 'c':
-            if (cli_parse_long(CMD, "-c", optarg, 1, BENCH_MAX_CONNS, &b->nconns) < 0)
-                return 2;
-            break;
         case 'd':
-            if (cli_parse_long(CMD, "-d", optarg, 1, BENCH_MAX_SECONDS, &b->seconds) < 0)
+            if (bench_parse_common(b, ch, optarg) < 0)
                 return 2;
             break;
         case 'P':
@@ -367,14 +364,8 @@ static int parse(bench_t *b, http_t *h, int argc, char **argv) {
                 return 2;
             break;
         case 'k':
-            if (strcmp(optarg, "on") == 0) {
-                h->keepalive = true;
-            } else if (strcmp(optarg, "off") == 0) {
-                h->keepalive = false;
-            } else {
-                fprintf(stderr, CMD ": --keepalive: expected on or off, got \"%s\"\n", optarg);
+            if (cli_parse_either(CMD, "--keepalive", optarg, "on", "off", &h->keepalive) < 0)
                 return 2;
-            }
             break;
         case 'H': {
             const char *colon = strchr(optarg, ':');

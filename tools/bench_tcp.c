@@ -154,11 +154,8 @@ static int parse(bench_t *b, tcp_t *t, int argc, char **argv) {
             b->port = (int)v;
             break;
         case 'c':
-            if (cli_parse_long(CMD, "-c", optarg, 1, BENCH_MAX_CONNS, &b->nconns) < 0)
-                return 2;
-            break;
         case 'd':
-            if (cli_parse_long(CMD, "-d", optarg, 1, BENCH_MAX_SECONDS, &b->seconds) < 0)
+            if (bench_parse_common(b, ch, optarg) < 0)
                 return 2;
             break;
         case 's':
@@ -166,16 +163,13 @@ static int parse(bench_t *b, tcp_t *t, int argc, char **argv) {
                 return 2;
             t->size = (size_t)v;
             break;
-        case 'f':
-            if (strcmp(optarg, "none") == 0) {
-                t->framing = false;
-            } else if (strcmp(optarg, "length") == 0) {
-                t->framing = true;
-            } else {
-                fprintf(stderr, CMD ": --framing: expected none or length, got \"%s\"\n", optarg);
+        case 'f': {
+            bool none;
+            if (cli_parse_either(CMD, "--framing", optarg, "none", "length", &none) < 0)
                 return 2;
-            }
+            t->framing = !none;
             break;
+        }
         case 'u':
             unix_path = optarg;
             break;

@@ -12,6 +12,7 @@ int swirl_cli_serve(int argc, char **argv);
 int swirl_cli_bench(int argc, char **argv);
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,18 @@ static inline int cli_parse_long(const char *cmd, const char *opt, const char *t
     }
     *out = v;
     return 0;
+}
+
+/* Parse a two-way option value: `one` gives true, `other` false. Returns
+ * 0, or prints `cmd: opt: expected ONE or OTHER, got "text"` and returns -1. */
+static inline int cli_parse_either(const char *cmd, const char *opt, const char *text,
+                                   const char *one, const char *other, bool *out) {
+    if (strcmp(text, one) == 0 || strcmp(text, other) == 0) {
+        *out = strcmp(text, one) == 0;
+        return 0;
+    }
+    fprintf(stderr, "%s: %s: expected %s or %s, got \"%s\"\n", cmd, opt, one, other, text);
+    return -1;
 }
 
 /* Parse a --mode value: "base" or "process". Returns 0, or prints the

@@ -36,6 +36,7 @@ run: build
 	@echo "swirl serve on http://127.0.0.1:$(PORT)/ — try:"
 	@echo "    curl http://127.0.0.1:$(PORT)/hello"
 	@echo "    curl -d hi http://127.0.0.1:$(PORT)/echo"
+	@echo "    open http://127.0.0.1:$(PORT)/chat.html in two browser tabs (WebSocket chat)"
 	@echo "Ctrl-C stops it."
 	$(BUILD)/swirl serve --host 127.0.0.1 --port $(PORT)
 

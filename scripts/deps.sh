@@ -7,7 +7,7 @@ set -euo pipefail
 # build and test (node-llhttp: llhttp's C, the oracle of one parser test; python3: its
 # http.client drives one test);
 # `deps.sh bench` adds what the benchmarks run against
-packages=(build-essential cmake pkg-config libcriterion-dev zlib1g-dev netcat-openbsd curl
+packages=(build-essential cmake pkg-config libcriterion-dev zlib1g-dev libssl-dev netcat-openbsd curl
           node-llhttp python3)
 if [ "${1:-}" = bench ]; then
     packages+=(wrk nginx-light)

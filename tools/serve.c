@@ -7,6 +7,10 @@
  *                    "field NAME=VALUE", "file FIELD NAME TYPE SIZE ERROR
  *                    FNV1A64-OF-THE-TEMP-FILE" (multipart/form-data or
  *                    urlencoded)
+ *   GET  /ws      -> WebSocket echo (every message back, text or binary)
+ *   GET  /chat    -> WebSocket chat room: every message goes to every member
+ *                    (members are bound to uid 1, so any worker finds them)
+ *   GET  /chat.html -> the chat page (plain HTML and JavaScript)
  *   anything else -> a file under --root (swirl_http_serve_static, after the
  *                    routes), or the built-in demo page at / when there is
  *                    no --root; else 404. */
@@ -22,13 +26,38 @@ static const char demo_page[] =
     "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>swirl</title></head>\n"
     "<body><h1>swirl serve</h1>\n"
     "<p>This is swirl's built-in demo page. Try <a href=\"/hello\">/hello</a>, "
-    "<a href=\"/stats\">/stats</a>, or <code>curl -d hi http://HOST/echo</code>.</p>\n"
+    "<a href=\"/stats\">/stats</a>, the <a href=\"/chat.html\">chat room</a> (WebSocket), "
+    "or <code>curl -d hi http://HOST/echo</code>.</p>\n"
     "<p>Serve a directory with <code>swirl serve --root DIR</code>.</p>\n</body></html>\n";
+
+static const char chat_page[] =
+    "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>swirl chat</title>\n"
+    "<style>body{font:16px sans-serif;max-width:40em;margin:2em auto}#log{border:1px solid #ccc;"
+    "height:20em;overflow-y:auto;padding:.5em}#log p{margin:.2em 0}</style></head>\n"
+    "<body><h1>swirl chat</h1>\n<p id=\"state\">connecting...</p>\n<div id=\"log\"></div>\n"
+    "<form id=\"f\"><input id=\"msg\" autocomplete=\"off\" size=\"40\" placeholder=\"say "
+    "something\"> <button>send</button></form>\n"
+    "<script>\n"
+    "const log = document.getElementById('log'), state = document.getElementById('state');\n"
+    "const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + "
+    "location.host + '/chat');\n"
+    "function show(text) { const p = document.createElement('p'); p.textContent = text; "
+    "log.appendChild(p); log.scrollTop = log.scrollHeight; }\n"
+    "ws.onopen = () => { state.textContent = 'connected'; };\n"
+    "ws.onclose = (e) => { state.textContent = 'closed (' + e.code + ')'; };\n"
+    "ws.onmessage = (e) => show(e.data);\n"
+    "document.getElementById('f').onsubmit = (e) => { e.preventDefault();\n"
+    "  const m = document.getElementById('msg'); if (m.value && ws.readyState === 1) "
+    "ws.send(m.value); m.value = ''; };\n"
+    "</script></body></html>\n";
+
+#define CHAT_UID 1 /* /chat members are bound to this uid */
 
 typedef struct {
     const char *host;
     int port;
     bool has_root;
+    swirl_ws_server_t *ws;
 } serve_opts_t;
 
 static bool is(const char *p, size_t n, const char *lit) {
@@ -114,6 +143,9 @@ static void on_request(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_htt
         swirl_http_resp_end(resp, body, blen);
     } else if (strcmp(path, "/upload") == 0 && is(m, mlen, "POST")) {
         upload_report(req, resp);
+    } else if (get && strcmp(path, "/chat.html") == 0) {
+        swirl_http_resp_header(resp, "Content-Type", "text/html; charset=utf-8");
+        swirl_http_resp_end(resp, chat_page, sizeof(chat_page) - 1);
     } else if (o->has_root && swirl_http_serve_static(hs, req, resp)) {
         /* a file under --root (after the routes above, as nginx's exact locations) */
     } else if (get && !o->has_root && strcmp(path, "/") == 0) {
@@ -123,6 +155,50 @@ static void on_request(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_htt
         swirl_http_resp_header(resp, "Content-Type", "text/plain");
         swirl_http_resp_end(resp, "not found\n", 10);
     }
+}
+
+/* Upgrades: /ws and /chat; /chat members are bound to CHAT_UID. */
+static void on_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_resp_t *resp,
+                         void *user) {
+    (void)user;
+    const char *path = swirl_http_req_path(req, NULL);
+    bool chat = path && strcmp(path, "/chat") == 0;
+    if (!chat && !(path && strcmp(path, "/ws") == 0)) {
+        swirl_http_resp_status(resp, 404, NULL);
+        swirl_http_resp_header(resp, "Content-Type", "text/plain");
+        swirl_http_resp_end(resp, "no WebSocket here: try /ws or /chat\n", 36);
+        return;
+    }
+    if (swirl_ws_handshake(ws, req, resp, NULL) == 0 && chat)
+        swirl_server_bind(swirl_ws_server_base(ws), swirl_http_req_fd(req), CHAT_UID);
+}
+
+/* Every established /chat member, across workers (the connection table
+ * is shared). */
+static void broadcast(swirl_ws_server_t *ws, const swirl_ws_frame_t *f) {
+    swirl_server_t *srv = swirl_ws_server_base(ws);
+    int64_t fds[256], from = 0;
+    int n;
+    while ((n = swirl_server_connection_list(srv, from, fds, 256)) > 0) {
+        for (int i = 0; i < n; i++) {
+            swirl_conn_info_t info;
+            if (swirl_server_connection_info(srv, fds[i], &info) == 0 && info.uid == CHAT_UID &&
+                info.websocket_status == SWIRL_WS_STATUS_ACTIVE)
+                swirl_ws_push(ws, fds[i], f->data, f->len, f->opcode, true);
+        }
+        from = fds[n - 1];
+    }
+}
+
+static void on_message(swirl_ws_server_t *ws, const swirl_ws_frame_t *f, void *user) {
+    (void)user;
+    swirl_conn_info_t info;
+    if (swirl_server_connection_info(swirl_ws_server_base(ws), f->fd, &info) == 0 &&
+        info.uid == CHAT_UID)
+        broadcast(ws, f);
+    else if (swirl_ws_push(ws, f->fd, f->data, f->len, f->opcode, true) < 0)
+        swirl_log_warning("swirl serve: /ws echo to %lld: %s", (long long)f->fd,
+                          swirl_last_error_msg());
 }
 
 static void on_start(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
@@ -205,11 +281,13 @@ int swirl_cli_serve(int argc, char **argv) {
         fprintf(stderr, "swirl serve: unexpected argument \"%s\"\n", argv[optind]);
         return 2;
     }
-    swirl_http_server_t *hs;
-    if (swirl_http_server_new(&hs, o.host, o.port, mode) < 0) {
+    swirl_ws_server_t *ws;
+    if (swirl_ws_server_new(&ws, o.host, o.port, mode) < 0) {
         fprintf(stderr, "swirl serve: %s\n", swirl_last_error_msg());
         return 1;
     }
+    swirl_http_server_t *hs = swirl_ws_server_http(ws);
+    o.ws = ws;
     int exit_code = 2;
     if ((workers && swirl_http_server_set_text(hs, "worker_num", workers) < 0) ||
         (reactors && swirl_http_server_set_text(hs, "reactor_num", reactors) < 0) ||
@@ -229,13 +307,15 @@ int swirl_cli_serve(int argc, char **argv) {
     o.has_root = root != NULL;
     swirl_http_server_on_request(hs, on_request, &o);
     swirl_http_server_on(hs, "start", on_start, &o);
+    swirl_ws_on_handshake(ws, on_handshake, &o);
+    swirl_ws_on_message(ws, on_message, &o);
     exit_code = 1;
-    if (swirl_http_server_start(hs) < 0) {
+    if (swirl_ws_server_start(ws) < 0) {
         fprintf(stderr, "swirl serve: %s\n", swirl_last_error_msg());
         goto out;
     }
     exit_code = 0;
 out:
-    swirl_http_server_free(hs);
+    swirl_ws_server_free(ws);
     return exit_code;
 }

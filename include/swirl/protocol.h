@@ -1,6 +1,6 @@
 /* swirl/protocol.h — stream framing (cutting a byte stream into messages,
- * EOF-delimited or length-prefixed) and HTTP/1.1 request parsing. Shared by
- * the server and the client. */
+ * EOF-delimited or length-prefixed), HTTP/1.1 request parsing, multipart
+ * bodies and WebSocket frames. Shared by the server and the client. */
 #ifndef SWIRL_PROTOCOL_H
 #define SWIRL_PROTOCOL_H
 
@@ -206,6 +206,85 @@ SWIRL_API int swirl_multipart_feed(swirl_multipart_t *mp, const char *p, size_t 
 SWIRL_API bool swirl_multipart_done(const swirl_multipart_t *mp);
 
 SWIRL_API void swirl_multipart_free(swirl_multipart_t *mp);
+
+/* ---- WebSocket frames (RFC 6455) ------------------------------------------------------------ */
+
+enum {
+    SWIRL_WS_CONTINUATION = 0,
+    SWIRL_WS_TEXT = 1,
+    SWIRL_WS_BINARY = 2,
+    SWIRL_WS_CLOSE = 8,
+    SWIRL_WS_PING = 9,
+    SWIRL_WS_PONG = 10,
+};
+
+/* Close codes swirl sends (RFC 6455 §7.4.1). */
+enum {
+    SWIRL_WS_CLOSE_NORMAL = 1000,
+    SWIRL_WS_CLOSE_GOING_AWAY = 1001,
+    SWIRL_WS_CLOSE_PROTOCOL = 1002,
+    SWIRL_WS_CLOSE_BAD_DATA = 1007, /* text that is not UTF-8 */
+    SWIRL_WS_CLOSE_POLICY = 1008,
+    SWIRL_WS_CLOSE_TOO_BIG = 1009,
+    SWIRL_WS_CLOSE_SERVER_ERROR = 1011,
+};
+
+#define SWIRL_WS_HEADER_MAX 14  /* 2 + 8 (64-bit length) + 4 (mask) */
+#define SWIRL_WS_CONTROL_MAX 125
+
+typedef struct swirl_ws_header {
+    bool fin;
+    uint8_t rsv;      /* RSV1..RSV3 as 0x4, 0x2, 0x1 */
+    uint8_t opcode;
+    bool masked;
+    uint8_t mask[4];
+    uint64_t len;     /* payload bytes */
+    size_t size;      /* header bytes (2..14) */
+} swirl_ws_header_t;
+
+/* Parse a frame header at p[0..n). Returns its size (2..14) with *h filled,
+ * 0 when more bytes are needed, or SWIRL_EPROTO with the reason as the
+ * last error for: an RSV bit outside `rsv_allowed`, a reserved opcode
+ * (3-7, 11-15), a fragmented control frame, a control payload over 125
+ * bytes, a 64-bit length with its top bit set. (Masking and size limits
+ * are the caller's policy.) */
+SWIRL_API int swirl_ws_header_parse(const void *p, size_t n, uint8_t rsv_allowed,
+                                    swirl_ws_header_t *h);
+
+/* Write a frame header into out (SWIRL_WS_HEADER_MAX bytes) using the
+ * shortest length form; `mask` NULL for an unmasked (server) frame.
+ * Returns its size. */
+SWIRL_API size_t swirl_ws_header_write(void *out, bool fin, int opcode, uint64_t len,
+                                       const uint8_t *mask);
+
+/* XOR p[0..n) with the mask, as payload bytes starting at payload offset
+ * `offset` (so a payload can be unmasked in pieces). In place; src and
+ * dst may be the same (swirl_ws_unmask_copy writes to dst). */
+SWIRL_API void swirl_ws_unmask(void *p, size_t n, const uint8_t mask[4], uint64_t offset);
+SWIRL_API void swirl_ws_unmask_copy(void *dst, const void *src, size_t n, const uint8_t mask[4],
+                                    uint64_t offset);
+
+/* Sec-WebSocket-Accept for the client's Sec-WebSocket-Key key[0..len):
+ * the key must be base64 of 16 bytes (24 characters). Writes 28
+ * characters and a NUL into out. 0, or SWIRL_EPROTO naming the fault. */
+SWIRL_API int swirl_ws_accept_key(const char *key, size_t len, char out[29]);
+
+/* May a peer send this close code? (1000-1003, 1007-1011, 3000-4999; not
+ * 1004-1006, 1015 or unassigned ones.) */
+SWIRL_API bool swirl_ws_close_code_valid(int code);
+
+/* An incremental UTF-8 validator: text may be split anywhere, also inside
+ * a code point. Overlong forms, surrogates and code points past U+10FFFF
+ * are invalid. Zeroed state is the start. */
+typedef struct swirl_utf8 {
+    uint8_t need;   /* continuation bytes still due */
+    uint8_t lo, hi; /* allowed range of the next one */
+} swirl_utf8_t;
+
+/* Feed p[0..n): false as soon as an invalid byte is seen. */
+SWIRL_API bool swirl_utf8_feed(swirl_utf8_t *u, const void *p, size_t n);
+/* At a message's end: true when no code point is left unfinished. */
+SWIRL_API bool swirl_utf8_complete(const swirl_utf8_t *u);
 
 #ifdef __cplusplus
 }

@@ -243,6 +243,7 @@ typedef struct swirl_conn_info {
     double last_time;    /* last data received */
     uint32_t uid;
     swirl_sock_type_t sock_type;
+    int websocket_status; /* 0 not WebSocket; 1 connection, 2 handshake, 3 active, 4 closing */
 } swirl_conn_info_t;
 
 /* Fill *out for connection `fd`. 0 or SWIRL_ECLOSED. */

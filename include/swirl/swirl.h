@@ -10,5 +10,6 @@
 #include <swirl/protocol.h>
 #include <swirl/server.h>
 #include <swirl/http.h>
+#include <swirl/websocket.h>
 
 #endif

@@ -11,7 +11,8 @@
 #include "../server/internal.h"
 
 /* P_STREAM: a multipart body being parsed as it arrives (upload.c) */
-enum { P_HEAD, P_BODY, P_CHUNKED, P_STREAM, P_BUSY, P_CLOSED };
+/* P_UPGRADED: the connection speaks another protocol now (WebSocket) */
+enum { P_HEAD, P_BODY, P_CHUNKED, P_STREAM, P_BUSY, P_CLOSED, P_UPGRADED };
 
 typedef struct http_upload http_upload_t;
 
@@ -35,6 +36,7 @@ typedef struct http_conn {
     int64_t timer;                 /* head timeout, or linger (0: none) */
     uint64_t head_since;           /* loop ms when the wait for the current head began */
     http_upload_t *up;             /* P_STREAM: the body's parser and what it made */
+    void *up_state;                /* P_UPGRADED: the protocol's state for this connection */
     bool stream_chunked;           /* P_STREAM: the body is chunked (ck decodes it) */
     struct swirl_http_resp *resp;  /* the response being answered (P_BUSY) */
 } http_conn_t;
@@ -82,11 +84,26 @@ struct swirl_http_resp {
 enum { H_CONTENT_LENGTH = 1, H_CONTENT_TYPE = 2, H_DATE = 4, H_SERVER = 8, H_CONNECTION = 16,
        H_TRANSFER_ENCODING = 32, H_CONTENT_ENCODING = 64, H_VARY = 128 };
 
+/* A protocol that takes connections over after an Upgrade request
+ * (src/websocket/ sets it). */
+typedef struct swirl__http_upgrade {
+    /* A request with Connection: upgrade and Upgrade: answer it with resp.
+     * True when it took the connection (swirl__http_switch, then the 101
+     * ended); false to go on as a plain request. */
+    bool (*request)(void *user, swirl_http_req_t *req, swirl_http_resp_t *resp);
+    /* Bytes for a switched connection; *state is what switch stored. */
+    void (*data)(void *user, int64_t fd, void **state, const char *p, size_t n);
+    /* A switched connection is gone (closed, or the worker stops): free *state. */
+    void (*gone)(void *user, int64_t fd, void **state);
+    void *user;
+} swirl__http_upgrade_t;
+
 struct swirl_http_server {
     swirl_server_t *srv;
     swirl_http_handler handler;
     void *user;
     swirl_server_cb on_connect, on_close, on_worker_stop;
+    swirl__http_upgrade_t upgrade; /* request NULL: none */
     void *on_connect_user, *on_close_user, *on_worker_stop_user;
     /* per worker (each process has its own copy after fork) */
     http_conn_t **buckets;
@@ -145,6 +162,15 @@ const char *swirl__http_date(swirl_http_server_t *hs);
  * is opened again when another process sends it). */
 int swirl__http_resp_sendfile_fd(swirl_http_resp_t *resp, int file, int64_t size,
                                  const char *path, int64_t offset, int64_t n);
+
+/* Switch the connection of resp (in the upgrade request hook) to the
+ * upgraded protocol with `state`; end the 101 after. Returns -1 when the
+ * connection is gone. */
+int swirl__http_switch(swirl_http_resp_t *resp, void *state);
+
+/* The upgraded protocol's state of connection fd in this worker, or NULL
+ * (gone, not upgraded, or owned by another worker). */
+void *swirl__http_upgraded_state(swirl_http_server_t *hs, int64_t fd);
 
 /* static.c: serve req from document_root if it names a file there; true if
  * it answered. */

@@ -70,6 +70,7 @@ static int grow(swirl_http_server_t *hs) {
 }
 
 static void on_head_timeout(swirl_loop_t *loop, int64_t id, void *user);
+static void upgraded_rest(swirl_http_server_t *hs, http_conn_t *c);
 
 /* The head timeout is lazy: a connection starting to wait for a head only
  * notes the time; its one timer is armed when none is pending, and when
@@ -121,6 +122,8 @@ static void conn_remove(swirl_http_server_t *hs, int64_t fd) {
         if (c->resp)
             c->resp->c = NULL; /* a detached response: its end finds the connection gone */
         swirl__http_upload_free(c->up); /* an upload cut short: its temp files go */
+        if (c->up_state && hs->upgrade.gone)
+            hs->upgrade.gone(hs->upgrade.user, fd, &c->up_state);
         swirl_buf_destroy(&c->in);
         swirl_free(c);
         return;
@@ -181,7 +184,10 @@ static void dispatch(swirl_http_server_t *hs, http_conn_t *c, const char *head, 
     c->phase = P_BUSY;
     c->resp = resp;
     resp->in_dispatch = true;
-    bool served = hs->srv->settings.enable_static_handler && swirl__http_static(hs, &req, resp);
+    bool served = req.p.upgrade && hs->upgrade.request &&
+                  hs->upgrade.request(hs->upgrade.user, &req, resp);
+    if (!served)
+        served = hs->srv->settings.enable_static_handler && swirl__http_static(hs, &req, resp);
     if (!served)
         hs->handler(hs, &req, resp, hs->user);
     swirl__http_req_release(&req);
@@ -439,14 +445,21 @@ static size_t consume_batched(swirl_http_server_t *hs, http_conn_t *c, char *p, 
 static void consume_buffered(swirl_http_server_t *hs, http_conn_t *c) {
     c->want_owned = false;
     size_t n = consume_batched(hs, c, swirl_buf_bytes(&c->in), swirl_buf_size(&c->in), true);
-    if (n != GONE)
-        swirl_buf_consume(&c->in, n);
+    if (n == GONE)
+        return;
+    swirl_buf_consume(&c->in, n);
+    if (c->phase == P_UPGRADED)
+        upgraded_rest(hs, c);
 }
 
 /* Feed bytes that arrived for `c`. */
 static void feed(swirl_http_server_t *hs, http_conn_t *c, const char *data, size_t len) {
     if (c->phase == P_CLOSED)
         return; /* after a refusal or Connection: close: ignored */
+    if (c->phase == P_UPGRADED) {
+        hs->upgrade.data(hs->upgrade.user, c->fd, &c->up_state, data, len);
+        return;
+    }
     if (swirl_buf_size(&c->in) == 0 && (c->phase == P_HEAD || c->phase == P_STREAM)) {
         /* not written when not owned: the cast is for the owned case's sake */
         size_t used = consume_batched(hs, c, (char *)data, len, false);
@@ -454,6 +467,10 @@ static void feed(swirl_http_server_t *hs, http_conn_t *c, const char *data, size
             return;
         data += used;
         len -= used;
+        if (c->phase == P_UPGRADED) { /* frames right behind the handshake */
+            hs->upgrade.data(hs->upgrade.user, c->fd, &c->up_state, data, len);
+            return;
+        }
         if (swirl_buf_append(&c->in, data, len) < 0) {
             swirl__http_reject(hs, c, 503, "out of memory buffering the request");
             return;
@@ -528,6 +545,10 @@ static void later(swirl_http_server_t *hs, int64_t fd, bool close_it) {
  * inside the parse loop, which goes on by itself). */
 void swirl__http_done(swirl_http_server_t *hs, http_conn_t *c, bool keep_alive, bool in_loop) {
     c->resp = NULL;
+    if (c->phase == P_UPGRADED) { /* the 101 is out: the other protocol has it now */
+        disarm_timer(hs, c);
+        return;
+    }
     if (!keep_alive) {
         c->phase = P_CLOSED;
         later(hs, c->fd, true); /* after the bytes queued: the close keeps their order */
@@ -561,6 +582,32 @@ void swirl__http_linger(swirl_http_server_t *hs, http_conn_t *c) {
         c->timer = t;
     else
         later(hs, c->fd, true);
+}
+
+void *swirl__http_upgraded_state(swirl_http_server_t *hs, int64_t fd) {
+    http_conn_t *c = conn_find(hs, fd);
+    return c && c->phase == P_UPGRADED ? c->up_state : NULL;
+}
+
+int swirl__http_switch(swirl_http_resp_t *resp, void *state) {
+    http_conn_t *c = resp->c;
+    if (!c)
+        return -1;
+    c->phase = P_UPGRADED;
+    c->up_state = state;
+    return 0;
+}
+
+/* Hand what a switched connection has buffered to its protocol. */
+static void upgraded_rest(swirl_http_server_t *hs, http_conn_t *c) {
+    size_t n = swirl_buf_size(&c->in);
+    if (n == 0)
+        return;
+    /* moved out first: the protocol may close the connection (freeing c) */
+    swirl_buf_t rest = c->in;
+    swirl_buf_init(&c->in);
+    hs->upgrade.data(hs->upgrade.user, c->fd, &c->up_state, swirl_buf_bytes(&rest), n);
+    swirl_buf_destroy(&rest);
 }
 
 void swirl__http_close_later(swirl_http_server_t *hs, http_conn_t *c) {

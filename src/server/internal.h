@@ -57,6 +57,7 @@ typedef struct swirl__conn {
      * quarter while `throttled` is set tells the reactor (MSG_CREDIT). */
     _Atomic int64_t in_flight;
     _Atomic int throttled;
+    _Atomic int ws_status; /* websocket_status (0 not WebSocket; set by src/websocket/) */
 } swirl__conn_t;
 
 /* Counters in shared memory. */

@@ -111,6 +111,14 @@ enum {
     XX(upload_max_filesize, INT, 0, INT64_MAX, "0", SERVER, ST_I64, F_BYTES, NULL,                 \
        "HTTP: largest uploaded file; a larger one is dropped with UPLOAD_ERR_INI_SIZE (0 = only "  \
        "package_max_length bounds it)")                                                            \
+    XX(open_websocket_close_frame, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                 \
+       "WebSocket: deliver close frames to the message callback instead of answering them")       \
+    XX(open_websocket_ping_frame, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                  \
+       "WebSocket: deliver ping frames to the message callback instead of answering them")        \
+    XX(open_websocket_pong_frame, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                  \
+       "WebSocket: deliver pong frames to the message callback instead of dropping them")         \
+    XX(websocket_compression, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                      \
+       "WebSocket: permessage-deflate (not built yet: true is refused at start)")                 \
     XX(http_parse_cookie, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                            \
        "HTTP: parse Cookie headers into fields")                                                   \
     XX(http_compression, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                             \

@@ -1,0 +1,567 @@
+/* src/websocket/server.c — the WebSocket server: the handshake as an
+ * upgrade of the HTTP server's connection, then frames parsed as they
+ * arrive in the worker that owns the connection.
+ *
+ * A frame's payload is unmasked straight into the message being built, a
+ * piece at a time, so a message is copied once whatever its fragments, and
+ * text is checked for UTF-8 as its bytes arrive (a bad byte fails the
+ * connection before the rest comes). Control frames (at most 125 bytes)
+ * are gathered apart and may come between fragments.
+ *
+ * websocket_status lives in the shared connection table, so any worker
+ * can push to any connection and knows whether it is established. When a
+ * close frame was sent (status CLOSING) a close from the client ends the
+ * connection; otherwise the client's close is answered with its code and
+ * the connection ends. Failing a connection sends a close frame with the
+ * code and the reason, then closes. Nothing is sent after a close. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../core/internal.h"
+#include "../http/internal.h"
+#include <swirl/websocket.h>
+
+#define CLOSE_WAIT_MS 5000 /* after our close frame, how long the client has to answer */
+
+struct swirl_ws_server {
+    swirl_http_server_t *hs;
+    swirl_ws_open_cb on_open;
+    void *open_user;
+    swirl_ws_message_cb on_message;
+    void *message_user;
+    swirl_ws_handshake_cb on_handshake;
+    void *handshake_user;
+    swirl_buf_t out; /* frames built by push (per process) */
+};
+
+typedef struct ws_conn {
+    swirl_ws_server_t *ws;
+    int64_t fd;
+    uint8_t hdr[SWIRL_WS_HEADER_MAX];
+    size_t hdr_len;             /* header bytes gathered */
+    bool in_frame;              /* reading a payload */
+    swirl_ws_header_t h;        /* its header */
+    uint64_t got;               /* payload bytes read */
+    uint8_t ctrl[SWIRL_WS_CONTROL_MAX];
+    swirl_buf_t msg;            /* the data message being built */
+    int msg_opcode;             /* its opcode; 0 when none is open */
+    swirl_utf8_t utf8;          /* its text so far */
+    bool done;                  /* failed or closed: the rest is ignored */
+    int64_t close_timer;
+} ws_conn_t;
+
+/* ---- status in shared memory -------------------------------------------------------------- */
+
+static void set_status(swirl_ws_server_t *ws, int64_t fd, int st) {
+    swirl__conn_t *c = swirl__conn_get(ws->hs->srv, fd);
+    if (c)
+        atomic_store(&c->ws_status, st);
+}
+
+int swirl_ws_status(swirl_ws_server_t *ws, int64_t fd) {
+    if (!ws)
+        return swirl__error(SWIRL_EBADARG, "websocket: status: no server");
+    swirl__conn_t *c = swirl__conn_get(ws->hs->srv, fd);
+    if (!c)
+        return swirl__error(SWIRL_ECLOSED, "websocket: connection %lld is gone", (long long)fd);
+    return atomic_load(&c->ws_status);
+}
+
+bool swirl_ws_exist(swirl_ws_server_t *ws, int64_t fd) {
+    return ws && swirl__conn_get(ws->hs->srv, fd) != NULL;
+}
+
+bool swirl_ws_is_established(swirl_ws_server_t *ws, int64_t fd) {
+    return ws && swirl_ws_status(ws, fd) == SWIRL_WS_STATUS_ACTIVE;
+}
+
+/* ---- sending ------------------------------------------------------------------------------ */
+
+/* One frame, header and payload in one send. */
+static int send_frame(swirl_ws_server_t *ws, int64_t fd, int opcode, bool fin, const void *p,
+                      size_t n) {
+    swirl_buf_t *o = &ws->out;
+    o->start = o->len = 0;
+    if (swirl_buf_reserve(o, SWIRL_WS_HEADER_MAX + n) < 0)
+        return swirl__error(-ENOMEM, "websocket: frame of %zu bytes:", n);
+    size_t hl = swirl_ws_header_write(o->data, fin, opcode, n, NULL);
+    if (n)
+        memcpy(o->data + hl, p, n);
+    swirl_buf_commit(o, hl + n);
+    int rc = swirl_server_send(ws->hs->srv, fd, o->data, hl + n);
+    o->start = o->len = 0;
+    if (o->cap > (1u << 20)) /* a big message: do not keep its memory */
+        swirl_buf_destroy(o);
+    return rc;
+}
+
+static int send_close(swirl_ws_server_t *ws, int64_t fd, int code, const char *reason,
+                      size_t rlen) {
+    uint8_t p[SWIRL_WS_CONTROL_MAX];
+    size_t n = 0;
+    if (code) {
+        if (rlen > SWIRL_WS_CONTROL_MAX - 2)
+            rlen = SWIRL_WS_CONTROL_MAX - 2;
+        p[0] = (uint8_t)(code >> 8);
+        p[1] = (uint8_t)code;
+        if (rlen)
+            memcpy(p + 2, reason, rlen);
+        n = 2 + rlen;
+    }
+    return send_frame(ws, fd, SWIRL_WS_CLOSE, true, p, n);
+}
+
+int swirl_ws_push(swirl_ws_server_t *ws, int64_t fd, const void *data, size_t len, int opcode,
+                  bool finish) {
+    if (!ws || (!data && len))
+        return swirl__error(SWIRL_EBADARG, "websocket: push: no server or no data");
+    bool control = opcode == SWIRL_WS_CLOSE || opcode == SWIRL_WS_PING || opcode == SWIRL_WS_PONG;
+    if (!control && opcode != SWIRL_WS_TEXT && opcode != SWIRL_WS_BINARY &&
+        opcode != SWIRL_WS_CONTINUATION)
+        return swirl__error(SWIRL_EBADARG, "websocket: push: opcode %d is not a frame type",
+                            opcode);
+    if (control && (len > SWIRL_WS_CONTROL_MAX || !finish))
+        return swirl__error(SWIRL_EBADARG, "websocket: push: a control frame (opcode %d) has at "
+                                           "most 125 bytes and is never fragmented", opcode);
+    int st = swirl_ws_status(ws, fd);
+    if (st < 0)
+        return st;
+    if (st != SWIRL_WS_STATUS_ACTIVE)
+        return swirl__error(SWIRL_ESTATE, "websocket: push to connection %lld: not an "
+                                          "established WebSocket (status %d)", (long long)fd, st);
+    return send_frame(ws, fd, opcode, finish, data, len);
+}
+
+/* ---- the connection's end ------------------------------------------------------------------- */
+
+static ws_conn_t *state_of(swirl_ws_server_t *ws, int64_t fd) {
+    return swirl__http_upgraded_state(ws->hs, fd);
+}
+
+static void on_close_wait(swirl_loop_t *loop, int64_t id, void *user) {
+    ws_conn_t *c = user;
+    c->close_timer = 0;
+    swirl_server_close(c->ws->hs->srv, c->fd, false);
+}
+
+/* Fail the connection: a close frame naming why, then close. */
+static void fail(ws_conn_t *c, int code, const char *why) {
+    swirl_ws_server_t *ws = c->ws;
+    swirl_log_debug("websocket: connection %lld: %d %s", (long long)c->fd, code, why);
+    c->done = true;
+    set_status(ws, c->fd, SWIRL_WS_STATUS_CLOSING);
+    send_close(ws, c->fd, code, why, strlen(why));
+    swirl_server_close(ws->hs->srv, c->fd, false); /* after the close frame */
+}
+
+int swirl_ws_disconnect(swirl_ws_server_t *ws, int64_t fd, int code, const char *reason) {
+    if (!ws)
+        return swirl__error(SWIRL_EBADARG, "websocket: disconnect: no server");
+    if (code == 0)
+        code = SWIRL_WS_CLOSE_NORMAL;
+    if (!swirl_ws_close_code_valid(code))
+        return swirl__error(SWIRL_EBADARG, "websocket: disconnect: close code %d is not one to "
+                                           "send (1000-1003, 1007-1011, 3000-4999)", code);
+    size_t rl = reason ? strlen(reason) : 0;
+    if (rl > SWIRL_WS_CONTROL_MAX - 2)
+        return swirl__error(SWIRL_EBADARG, "websocket: disconnect: reason of %zu bytes (at most "
+                                           "123)", rl);
+    int st = swirl_ws_status(ws, fd);
+    if (st < 0)
+        return st;
+    if (st != SWIRL_WS_STATUS_ACTIVE)
+        return swirl__error(SWIRL_ESTATE, "websocket: disconnect %lld: not an established "
+                                          "WebSocket (status %d)", (long long)fd, st);
+    set_status(ws, fd, SWIRL_WS_STATUS_CLOSING);
+    int rc = send_close(ws, fd, code, reason, rl);
+    ws_conn_t *c = state_of(ws, fd); /* NULL in another worker: the client's answer ends it */
+    if (c && !c->close_timer) {
+        int64_t t = swirl_timer_after(swirl_server_loop(ws->hs->srv), CLOSE_WAIT_MS,
+                                      on_close_wait, c);
+        c->close_timer = t > 0 ? t : 0;
+    }
+    return rc;
+}
+
+/* ---- frames in ------------------------------------------------------------------------------ */
+
+/* Call the message callback; false when the connection went meanwhile. */
+static bool deliver(ws_conn_t *c, swirl_ws_frame_t *f) {
+    swirl_ws_server_t *ws = c->ws;
+    int64_t fd = c->fd;
+    f->fd = fd;
+    f->finish = true;
+    ws->on_message(ws, f, ws->message_user);
+    return state_of(ws, fd) == c;
+}
+
+static bool on_control(ws_conn_t *c) {
+    swirl_ws_server_t *ws = c->ws;
+    const swirl__server_settings_t *s = &ws->hs->srv->settings;
+    size_t n = (size_t)c->h.len;
+    swirl_ws_frame_t f = {.data = (const char *)c->ctrl, .len = n, .opcode = c->h.opcode};
+    switch (c->h.opcode) {
+    case SWIRL_WS_PING:
+        if (s->open_websocket_ping_frame)
+            return deliver(c, &f);
+        send_frame(ws, c->fd, SWIRL_WS_PONG, true, c->ctrl, n);
+        return true;
+    case SWIRL_WS_PONG:
+        return s->open_websocket_pong_frame ? deliver(c, &f) : true;
+    default: /* CLOSE */
+        break;
+    }
+    int code = 1005; /* "no code" (never sent) */
+    if (n == 1) {
+        fail(c, SWIRL_WS_CLOSE_PROTOCOL, "close frame with a 1-byte payload");
+        return false;
+    }
+    if (n >= 2) {
+        code = c->ctrl[0] << 8 | c->ctrl[1];
+        if (!swirl_ws_close_code_valid(code)) {
+            char why[64];
+            snprintf(why, sizeof(why), "close code %d is not one a peer may send", code);
+            fail(c, SWIRL_WS_CLOSE_PROTOCOL, why);
+            return false;
+        }
+        swirl_utf8_t u = {0};
+        if (!swirl_utf8_feed(&u, c->ctrl + 2, n - 2) || !swirl_utf8_complete(&u)) {
+            fail(c, SWIRL_WS_CLOSE_BAD_DATA, "close reason is not UTF-8");
+            return false;
+        }
+    }
+    if (s->open_websocket_close_frame) {
+        f.code = code;
+        f.reason = n >= 2 ? (const char *)c->ctrl + 2 : "";
+        f.reason_len = n >= 2 ? n - 2 : 0;
+        return deliver(c, &f);
+    }
+    int st = swirl_ws_status(ws, c->fd);
+    c->done = true;
+    if (st == SWIRL_WS_STATUS_ACTIVE) { /* the client began it: answer with its code */
+        set_status(ws, c->fd, SWIRL_WS_STATUS_CLOSING);
+        send_close(ws, c->fd, n >= 2 ? code : 0, NULL, 0);
+    }
+    swirl_server_close(ws->hs->srv, c->fd, false);
+    return false;
+}
+
+/* The frame in c->h is complete. False when the connection ended. */
+static bool frame_end(ws_conn_t *c) {
+    c->in_frame = false;
+    if (c->h.opcode & 0x8)
+        return on_control(c);
+    if (!c->h.fin)
+        return true;
+    if (c->msg_opcode == SWIRL_WS_TEXT && !swirl_utf8_complete(&c->utf8)) {
+        fail(c, SWIRL_WS_CLOSE_BAD_DATA, "text message ends inside a UTF-8 sequence");
+        return false;
+    }
+    swirl_ws_frame_t f = {.data = swirl_buf_bytes(&c->msg), .len = swirl_buf_size(&c->msg),
+                          .opcode = c->msg_opcode};
+    if (!f.data)
+        f.data = "";
+    c->msg_opcode = 0;
+    bool alive = deliver(c, &f);
+    if (alive) {
+        if (c->msg.cap > (1u << 20))
+            swirl_buf_destroy(&c->msg);
+        else
+            swirl_buf_clear(&c->msg);
+    }
+    return alive;
+}
+
+/* A header is complete: check it against the connection's state. */
+static bool frame_begin(ws_conn_t *c) {
+    swirl_ws_header_t *h = &c->h;
+    size_t max = (size_t)swirl__port_settings(c->ws->hs->srv->ports[0])->package_max_length;
+    if (!h->masked) {
+        fail(c, SWIRL_WS_CLOSE_PROTOCOL, "client frame not masked");
+        return false;
+    }
+    if (!(h->opcode & 0x8)) {
+        if (h->opcode == SWIRL_WS_CONTINUATION && c->msg_opcode == 0) {
+            fail(c, SWIRL_WS_CLOSE_PROTOCOL, "continuation frame with no message to continue");
+            return false;
+        }
+        if (h->opcode != SWIRL_WS_CONTINUATION && c->msg_opcode != 0) {
+            fail(c, SWIRL_WS_CLOSE_PROTOCOL, "new message inside a fragmented one");
+            return false;
+        }
+        if (h->opcode != SWIRL_WS_CONTINUATION) {
+            c->msg_opcode = h->opcode;
+            c->utf8 = (swirl_utf8_t){0};
+            swirl_buf_clear(&c->msg);
+        }
+        if (h->len > max || swirl_buf_size(&c->msg) + h->len > max) {
+            char why[96];
+            snprintf(why, sizeof(why), "message larger than package_max_length (%zu bytes)", max);
+            fail(c, SWIRL_WS_CLOSE_TOO_BIG, why);
+            return false;
+        }
+    }
+    c->in_frame = true;
+    c->got = 0;
+    return true;
+}
+
+static void on_data(void *user, int64_t fd, void **state, const char *p, size_t n) {
+    ws_conn_t *c = *state;
+    (void)user;
+    (void)fd;
+    while (n > 0 && !c->done) {
+        if (!c->in_frame) {
+            size_t take = SWIRL_WS_HEADER_MAX - c->hdr_len;
+            if (take > n)
+                take = n;
+            memcpy(c->hdr + c->hdr_len, p, take);
+            int rc = swirl_ws_header_parse(c->hdr, c->hdr_len + take, 0, &c->h);
+            if (rc < 0) {
+                fail(c, SWIRL_WS_CLOSE_PROTOCOL, swirl_last_error_msg() + strlen("websocket: "));
+                return;
+            }
+            if (rc == 0) {
+                c->hdr_len += take;
+                return; /* all of p was header bytes */
+            }
+            size_t used = (size_t)rc - c->hdr_len;
+            p += used;
+            n -= used;
+            c->hdr_len = 0;
+            if (!frame_begin(c))
+                return;
+            if (c->h.len == 0 && !frame_end(c))
+                return;
+            continue;
+        }
+        uint64_t left = c->h.len - c->got;
+        size_t take = n < left ? n : (size_t)left;
+        if (c->h.opcode & 0x8) {
+            swirl_ws_unmask_copy(c->ctrl + c->got, p, take, c->h.mask, c->got);
+        } else {
+            if (swirl_buf_reserve(&c->msg, take) < 0) { /* as bytes come: no promise is paid */
+                fail(c, SWIRL_WS_CLOSE_SERVER_ERROR, "out of memory for the message");
+                return;
+            }
+            char *dst = c->msg.data + c->msg.len;
+            swirl_ws_unmask_copy(dst, p, take, c->h.mask, c->got);
+            swirl_buf_commit(&c->msg, take);
+            if (c->msg_opcode == SWIRL_WS_TEXT && !swirl_utf8_feed(&c->utf8, dst, take)) {
+                fail(c, SWIRL_WS_CLOSE_BAD_DATA, "text message is not UTF-8");
+                return;
+            }
+        }
+        c->got += take;
+        p += take;
+        n -= take;
+        if (c->got == c->h.len && !frame_end(c))
+            return;
+    }
+}
+
+static void on_gone(void *user, int64_t fd, void **state) {
+    ws_conn_t *c = *state;
+    (void)user;
+    (void)fd;
+    if (c->close_timer)
+        swirl_timer_clear(swirl_server_loop(c->ws->hs->srv), c->close_timer);
+    swirl_buf_destroy(&c->msg);
+    swirl_free(c);
+    *state = NULL;
+}
+
+/* ---- the handshake -------------------------------------------------------------------------- */
+
+static bool has_token(const char *v, size_t n, const char *token) {
+    size_t tl = strlen(token);
+    for (size_t i = 0; i < n;) {
+        while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
+            i++;
+        size_t s = i;
+        while (i < n && v[i] != ',')
+            i++;
+        size_t e = i;
+        while (e > s && (v[e - 1] == ' ' || v[e - 1] == '\t'))
+            e--;
+        if (e - s == tl && strncasecmp(v + s, token, tl) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int refuse(swirl_http_resp_t *resp, int status, const char *why) {
+    swirl_http_resp_status(resp, status, NULL);
+    swirl_http_resp_header(resp, "Content-Type", "text/plain");
+    if (status == 426)
+        swirl_http_resp_header(resp, "Sec-WebSocket-Version", "13");
+    char body[256];
+    int n = snprintf(body, sizeof(body), "%d: %s\n", status, why);
+    swirl_http_resp_end(resp, body, (size_t)n);
+    return swirl__error(SWIRL_EPROTO, "websocket handshake: %s", why);
+}
+
+int swirl_ws_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_resp_t *resp,
+                       const char *protocols) {
+    if (!ws || !req || !resp)
+        return swirl__error(SWIRL_EBADARG, "websocket: handshake: missing argument");
+    size_t n;
+    const char *m = swirl_http_req_method(req, &n);
+    if (n != 3 || memcmp(m, "GET", 3) != 0)
+        return refuse(resp, 400, "a WebSocket handshake is a GET request");
+    if (req->p.minor != 1)
+        return refuse(resp, 400, "a WebSocket handshake needs HTTP/1.1");
+    const char *up = swirl_http_req_header(req, "upgrade", &n);
+    if (!up || !has_token(up, n, "websocket"))
+        return refuse(resp, 400, "Upgrade is not websocket");
+    const char *ver = swirl_http_req_header(req, "sec-websocket-version", &n);
+    if (!ver || n != 2 || memcmp(ver, "13", 2) != 0)
+        return refuse(resp, 426, ver ? "Sec-WebSocket-Version is not 13"
+                                     : "no Sec-WebSocket-Version (13 is spoken here)");
+    const char *key = swirl_http_req_header(req, "sec-websocket-key", &n);
+    char accept[29];
+    if (!key)
+        return refuse(resp, 400, "no Sec-WebSocket-Key");
+    if (swirl_ws_accept_key(key, n, accept) < 0)
+        return refuse(resp, 400, swirl_last_error_msg() + strlen("websocket: "));
+    /* the first of the server's protocols the client offers */
+    char chosen[128] = "";
+    const char *offer = swirl_http_req_header(req, "sec-websocket-protocol", &n);
+    for (const char *p = protocols; offer && p && *p && !chosen[0];) {
+        const char *e = strchr(p, ',');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        while (l && *p == ' ')
+            p++, l--;
+        while (l && p[l - 1] == ' ')
+            l--;
+        char tok[128];
+        if (l && l < sizeof(tok)) {
+            memcpy(tok, p, l);
+            tok[l] = 0;
+            if (has_token(offer, n, tok))
+                memcpy(chosen, tok, l + 1);
+        }
+        p = e ? e + 1 : p + strlen(p);
+    }
+    ws_conn_t *c = swirl_calloc(1, sizeof(*c));
+    if (!c)
+        return refuse(resp, 503, "out of memory");
+    c->ws = ws;
+    c->fd = swirl_http_req_fd(req);
+    if (swirl__http_switch(resp, c) < 0) {
+        swirl_free(c);
+        return swirl__error(SWIRL_ECLOSED, "websocket: handshake: the connection is gone");
+    }
+    swirl_http_resp_status(resp, 101, NULL);
+    swirl_http_resp_header(resp, "Upgrade", "websocket");
+    swirl_http_resp_header(resp, "Connection", "Upgrade");
+    swirl_http_resp_header(resp, "Sec-WebSocket-Accept", accept);
+    if (chosen[0])
+        swirl_http_resp_header(resp, "Sec-WebSocket-Protocol", chosen);
+    set_status(ws, c->fd, SWIRL_WS_STATUS_ACTIVE);
+    int rc = swirl_http_resp_end(resp, NULL, 0);
+    /* the 101 first: then whatever open sends */
+    if (rc == 0)
+        rc = swirl__http_flush_batch(ws->hs);
+    return rc;
+}
+
+static bool on_upgrade(void *user, swirl_http_req_t *req, swirl_http_resp_t *resp) {
+    swirl_ws_server_t *ws = user;
+    size_t n;
+    const char *up = swirl_http_req_header(req, "upgrade", &n);
+    if (!up || !has_token(up, n, "websocket"))
+        return false; /* not ours: a plain request */
+    int64_t fd = swirl_http_req_fd(req);
+    set_status(ws, fd, SWIRL_WS_STATUS_HANDSHAKE);
+    if (ws->on_handshake) {
+        ws->on_handshake(ws, req, resp, ws->handshake_user);
+        return true;
+    }
+    if (swirl_ws_handshake(ws, req, resp, NULL) == 0 && ws->on_open)
+        ws->on_open(ws, req, ws->open_user);
+    return true;
+}
+
+/* ---- the server ----------------------------------------------------------------------------- */
+
+static void upgrade_required(swirl_http_server_t *hs, swirl_http_req_t *req,
+                             swirl_http_resp_t *resp, void *user) {
+    (void)hs;
+    (void)req;
+    (void)user;
+    swirl_http_resp_status(resp, 426, NULL);
+    swirl_http_resp_header(resp, "Upgrade", "websocket");
+    swirl_http_resp_header(resp, "Content-Type", "text/plain");
+    static const char body[] = "426: this server speaks WebSocket only\n";
+    swirl_http_resp_end(resp, body, sizeof(body) - 1);
+}
+
+int swirl_ws_server_new(swirl_ws_server_t **out, const char *host, int port, int mode) {
+    if (!out)
+        return swirl__error(SWIRL_EBADARG, "websocket server: no place for the result");
+    swirl_ws_server_t *ws = swirl_calloc(1, sizeof(*ws));
+    if (!ws)
+        return swirl__error(-ENOMEM, "websocket server:");
+    int rc = swirl_http_server_new(&ws->hs, host, port, mode);
+    if (rc < 0) {
+        swirl_free(ws);
+        return rc;
+    }
+    swirl_http_server_on_request(ws->hs, upgrade_required, NULL);
+    ws->hs->upgrade = (swirl__http_upgrade_t){on_upgrade, on_data, on_gone, ws};
+    *out = ws;
+    return 0;
+}
+
+void swirl_ws_server_free(swirl_ws_server_t *ws) {
+    if (!ws)
+        return;
+    swirl_http_server_free(ws->hs);
+    swirl_buf_destroy(&ws->out);
+    swirl_free(ws);
+}
+
+swirl_http_server_t *swirl_ws_server_http(swirl_ws_server_t *ws) { return ws ? ws->hs : NULL; }
+
+swirl_server_t *swirl_ws_server_base(swirl_ws_server_t *ws) {
+    return ws ? swirl_http_server_base(ws->hs) : NULL;
+}
+
+int swirl_ws_on_open(swirl_ws_server_t *ws, swirl_ws_open_cb cb, void *user) {
+    if (!ws)
+        return swirl__error(SWIRL_EBADARG, "websocket server: on open: no server");
+    ws->on_open = cb;
+    ws->open_user = user;
+    return 0;
+}
+
+int swirl_ws_on_message(swirl_ws_server_t *ws, swirl_ws_message_cb cb, void *user) {
+    if (!ws || !cb)
+        return swirl__error(SWIRL_EBADARG, "websocket server: on message: no callback");
+    ws->on_message = cb;
+    ws->message_user = user;
+    return 0;
+}
+
+int swirl_ws_on_handshake(swirl_ws_server_t *ws, swirl_ws_handshake_cb cb, void *user) {
+    if (!ws)
+        return swirl__error(SWIRL_EBADARG, "websocket server: on handshake: no server");
+    ws->on_handshake = cb;
+    ws->handshake_user = user;
+    return 0;
+}
+
+int swirl_ws_server_start(swirl_ws_server_t *ws) {
+    if (!ws)
+        return swirl__error(SWIRL_EBADARG, "websocket server: start: no server");
+    if (!ws->on_message)
+        return swirl__error(SWIRL_ESTATE, "start: a WebSocket server needs a message callback "
+                                          "(swirl_ws_on_message)");
+    if (ws->hs->srv->settings.websocket_compression)
+        return swirl__error(SWIRL_ESETTING, "websocket_compression: permessage-deflate is not "
+                                            "built yet; set it to false");
+    return swirl_http_server_start(ws->hs);
+}

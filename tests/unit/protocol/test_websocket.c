@@ -1,0 +1,169 @@
+/* tests/unit/protocol/test_websocket.c — WebSocket frame headers (every
+ * length form, both ways, fed short), refusals with reasons, masking in
+ * pieces, the RFC 6455 accept-key example and bad keys, close codes, and
+ * the UTF-8 validator on valid text split anywhere and on every kind of
+ * bad sequence; headers parsed against an unmapped guard page. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <swirl/protocol.h>
+
+#include "testutil.h"
+
+Test(websocket, header_round_trip_in_every_length_form) {
+    static const uint64_t lens[] = {0, 1, 125, 126, 127, 65535, 65536, 1u << 24, 1ull << 40};
+    static const uint8_t mask[4] = {0x37, 0xfa, 0x21, 0x3d};
+    for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
+        for (int m = 0; m <= 1; m++) {
+            uint8_t buf[SWIRL_WS_HEADER_MAX];
+            size_t n = swirl_ws_header_write(buf, i % 2, SWIRL_WS_BINARY, lens[i], m ? mask : NULL);
+            size_t want = (lens[i] < 126 ? 2 : lens[i] <= 0xffff ? 4 : 10) + (m ? 4 : 0);
+            cr_assert_eq(n, want, "len %llu: %zu header bytes", (unsigned long long)lens[i], n);
+            swirl_ws_header_t h;
+            for (size_t k = 0; k < n; k++) /* short: more bytes needed */
+                cr_assert_eq(swirl_ws_header_parse(buf, k, 0, &h), 0);
+            void *g = tu_guarded(buf, n);
+            cr_assert_eq(swirl_ws_header_parse(g, n, 0, &h), (int)n);
+            tu_guarded_free(g, n);
+            cr_assert_eq(h.len, lens[i]);
+            cr_assert_eq(h.fin, (bool)(i % 2));
+            cr_assert_eq(h.opcode, SWIRL_WS_BINARY);
+            cr_assert_eq(h.masked, (bool)m);
+            if (m)
+                cr_assert_eq(memcmp(h.mask, mask, 4), 0);
+        }
+}
+
+Test(websocket, bad_headers_are_refused_with_a_reason) {
+    static const struct {
+        uint8_t b[10];
+        size_t n;
+        const char *why;
+    } bad[] = {
+        {{0xc1, 0x80}, 2, "reserved bits 0x4"},   /* RSV1 on text */
+        {{0x91, 0x80}, 2, "reserved bits 0x1"},   /* RSV3 */
+        {{0x83, 0x80}, 2, "reserved opcode 3"},
+        {{0x87, 0x80}, 2, "reserved opcode 7"},
+        {{0x8b, 0x80}, 2, "reserved opcode 11"},
+        {{0x8f, 0x80}, 2, "reserved opcode 15"},
+        {{0x09, 0x80}, 2, "fragmented control frame"},
+        {{0x89, 0xfe, 0x00, 0x7e}, 4, "over 125 bytes"},
+        {{0x88, 0xfe, 0x00, 0x7e}, 4, "over 125 bytes"},
+        {{0x82, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 1}, 10, "top bit"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        swirl_ws_header_t h;
+        cr_assert_eq(swirl_ws_header_parse(bad[i].b, bad[i].n, 0, &h), SWIRL_EPROTO, "case %zu",
+                     i);
+        cr_assert(strstr(swirl_last_error_msg(), bad[i].why), "case %zu: \"%s\" lacks \"%s\"", i,
+                  swirl_last_error_msg(), bad[i].why);
+    }
+    /* an RSV bit an extension allows is fine */
+    swirl_ws_header_t h;
+    const uint8_t rsv1[] = {0xc1, 0x00};
+    cr_assert_eq(swirl_ws_header_parse(rsv1, 2, 0x4, &h), 2);
+    cr_assert_eq(h.rsv, 0x4);
+}
+
+Test(websocket, unmask_in_any_pieces) {
+    const uint8_t mask[4] = {1, 2, 3, 0xff};
+    uint8_t plain[1000], masked[1000], out[1000];
+    for (size_t i = 0; i < sizeof(plain); i++)
+        plain[i] = (uint8_t)(i * 7 + 3);
+    swirl_ws_unmask_copy(masked, plain, sizeof(plain), mask, 0);
+    for (size_t i = 0; i < sizeof(plain); i++)
+        cr_assert_eq(masked[i], plain[i] ^ mask[i % 4]);
+    for (size_t step = 1; step < 20; step++) {
+        memcpy(out, masked, sizeof(out));
+        for (size_t off = 0; off < sizeof(out); off += step) {
+            size_t k = off + step > sizeof(out) ? sizeof(out) - off : step;
+            swirl_ws_unmask(out + off, k, mask, off);
+        }
+        cr_assert_eq(memcmp(out, plain, sizeof(out)), 0, "pieces of %zu", step);
+    }
+}
+
+Test(websocket, accept_key) {
+    char out[29];
+    /* RFC 6455 §1.3 */
+    cr_assert_eq(swirl_ws_accept_key("dGhlIHNhbXBsZSBub25jZQ==", 24, out), 0);
+    cr_assert_str_eq(out, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    static const struct {
+        const char *key, *why;
+    } bad[] = {
+        {"", "not 16 bytes"},
+        {"dGhlIHNhbXBsZSBub25jZQ=", "not 16 bytes"},
+        {"dGhlIHNhbXBsZSBub25jZQ==x", "not 16 bytes"},
+        {"dGhlIHNhbXBsZSBub25jZ===", "0x3d"},
+        {"dGhlIHNhbXBsZSBub25j*Q==", "0x2a"},
+        {"dGhlIHNhbXBsZSBub25jZR==", "not canonical"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        cr_assert_eq(swirl_ws_accept_key(bad[i].key, strlen(bad[i].key), out), SWIRL_EPROTO,
+                     "%s accepted", bad[i].key);
+        cr_assert(strstr(swirl_last_error_msg(), bad[i].why), "%s: %s", bad[i].key,
+                  swirl_last_error_msg());
+    }
+}
+
+Test(websocket, close_codes) {
+    static const int ok[] = {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 4999};
+    static const int no[] = {0, 999, 1004, 1005, 1006, 1012, 1015, 1016, 2999, 5000, 65535};
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+        cr_assert(swirl_ws_close_code_valid(ok[i]), "%d", ok[i]);
+    for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+        cr_assert_not(swirl_ws_close_code_valid(no[i]), "%d", no[i]);
+}
+
+static bool utf8_whole(const char *s, size_t n) {
+    swirl_utf8_t u = {0};
+    return swirl_utf8_feed(&u, s, n) && swirl_utf8_complete(&u);
+}
+
+Test(websocket, utf8_valid_split_anywhere) {
+    static const char text[] = "ascii, \xc3\xa9t\xc3\xa9, \xe2\x82\xac, \xf0\x9f\x98\x80, "
+                               "\xef\xbf\xbf \xf4\x8f\xbf\xbf \xed\x9f\xbf \xee\x80\x80 end";
+    size_t n = sizeof(text) - 1;
+    cr_assert(utf8_whole(text, n));
+    for (size_t cut = 0; cut <= n; cut++)
+        for (size_t cut2 = cut; cut2 <= n; cut2 += 3) {
+            swirl_utf8_t u = {0};
+            cr_assert(swirl_utf8_feed(&u, text, cut));
+            cr_assert(swirl_utf8_feed(&u, text + cut, cut2 - cut));
+            cr_assert(swirl_utf8_feed(&u, text + cut2, n - cut2));
+            cr_assert(swirl_utf8_complete(&u), "cut %zu %zu", cut, cut2);
+        }
+}
+
+Test(websocket, utf8_invalid_sequences_fail_as_soon_as_seen) {
+    static const struct {
+        const char *s;
+        size_t n, fail_at; /* the byte that makes it invalid */
+    } bad[] = {
+        {"\x80", 1, 0},                 /* a lone continuation */
+        {"\xc0\x80", 2, 0},             /* overlong NUL */
+        {"\xc1\xbf", 2, 0},             /* overlong */
+        {"\xe0\x80\xaf", 3, 1},         /* overlong 3-byte */
+        {"\xed\xa0\x80", 3, 1},         /* surrogate D800 */
+        {"\xed\xbf\xbf", 3, 1},         /* surrogate DFFF */
+        {"\xf0\x8f\xbf\xbf", 4, 1},     /* overlong 4-byte */
+        {"\xf4\x90\x80\x80", 4, 1},     /* past U+10FFFF */
+        {"\xf5\x80\x80\x80", 4, 0},     /* F5 */
+        {"\xff", 1, 0},
+        {"a\xc3(", 3, 2},               /* a continuation missing */
+        {"\xe2\x82(", 3, 2},
+        {"ok ok ok ok \xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80" "edited", 32, 24},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        cr_assert_not(utf8_whole(bad[i].s, bad[i].n), "case %zu accepted", i);
+        /* bytes before the bad one are fine; the bad one fails at once */
+        swirl_utf8_t u = {0};
+        cr_assert(swirl_utf8_feed(&u, bad[i].s, bad[i].fail_at), "case %zu: early fail", i);
+        cr_assert_not(swirl_utf8_feed(&u, bad[i].s + bad[i].fail_at, 1), "case %zu: not at %zu",
+                      i, bad[i].fail_at);
+    }
+    /* a code point cut at the end is incomplete, not invalid */
+    swirl_utf8_t u = {0};
+    cr_assert(swirl_utf8_feed(&u, "\xf0\x9f\x98", 3));
+    cr_assert_not(swirl_utf8_complete(&u));
+}

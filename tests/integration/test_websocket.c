@@ -1,0 +1,714 @@
+/* tests/integration/test_websocket.c — the WebSocket server over real
+ * sockets, driven by a raw client written here that builds every frame by
+ * hand. It reproduces the categories of ../shared/conformance/websocket.md
+ * (1 framing, 2 ping/pong, 3 reserved bits, 4 opcodes, 5 fragmentation,
+ * 6 UTF-8, 7 close, 9 limits up to 16 MiB, 10 large outgoing messages)
+ * against an echo server in BASE and PROCESS mode, and checks the C API:
+ * open, the handshake callback and subprotocols, push/disconnect/status,
+ * control frames delivered on request, bad handshakes. */
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <swirl/swirl.h>
+
+/* ---- the server under test ------------------------------------------------------------------ */
+
+typedef struct {
+    const char *mode;
+    bool handshake_cb;  /* own handshake: /deny refused, subprotocols offered */
+    bool control_frames; /* open_websocket_close_frame and _ping_frame */
+    const char *max;    /* package_max_length */
+} variant_t;
+
+static void t_open(swirl_ws_server_t *ws, swirl_http_req_t *req, void *u) {
+    (void)u;
+    const char *path = swirl_http_req_path(req, NULL);
+    if (path && strcmp(path, "/welcome") == 0)
+        swirl_ws_push(ws, swirl_http_req_fd(req), "welcome", 7, SWIRL_WS_TEXT, true);
+}
+
+static void t_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_resp_t *resp,
+                        void *u) {
+    (void)u;
+    const char *path = swirl_http_req_path(req, NULL);
+    if (path && strcmp(path, "/deny") == 0) {
+        swirl_http_resp_status(resp, 403, NULL);
+        swirl_http_resp_end(resp, "no", 2);
+        return;
+    }
+    swirl_ws_handshake(ws, req, resp, "chat, superchat");
+}
+
+static void t_message(swirl_ws_server_t *ws, const swirl_ws_frame_t *f, void *u) {
+    (void)u;
+    char out[512];
+    if (f->opcode == SWIRL_WS_CLOSE) { /* delivered: answer it ourselves */
+        int n = snprintf(out, sizeof(out), "got close %d %.*s", f->code, (int)f->reason_len,
+                         f->reason);
+        swirl_ws_push(ws, f->fd, out, (size_t)n, SWIRL_WS_TEXT, true);
+        swirl_ws_disconnect(ws, f->fd, 4000, "as you wish");
+        return;
+    }
+    if (f->opcode == SWIRL_WS_PING) {
+        int n = snprintf(out, sizeof(out), "got ping %.*s", (int)f->len, f->data);
+        swirl_ws_push(ws, f->fd, out, (size_t)n, SWIRL_WS_TEXT, true);
+        return;
+    }
+    if (f->len > 4 && memcmp(f->data, "cmd:", 4) == 0) {
+        int code = 0;
+        char reason[200] = "";
+        if (sscanf(f->data, "cmd:close:%d:%199[^\n]", &code, reason) >= 1) {
+            swirl_ws_disconnect(ws, f->fd, code, reason);
+        } else if (f->len == 10 && memcmp(f->data, "cmd:status", 10) == 0) {
+            int n = snprintf(out, sizeof(out), "status %d est %d exist %d gone %d/%d",
+                             swirl_ws_status(ws, f->fd), swirl_ws_is_established(ws, f->fd),
+                             swirl_ws_exist(ws, f->fd), swirl_ws_exist(ws, 123456789),
+                             swirl_ws_status(ws, 123456789));
+            swirl_ws_push(ws, f->fd, out, (size_t)n, SWIRL_WS_TEXT, true);
+        } else if (f->len == 11 && memcmp(f->data, "cmd:pushbad", 11) == 0) {
+            char big[200] = {0};
+            int a = swirl_ws_push(ws, f->fd, "x", 1, 5, true);
+            int b = swirl_ws_push(ws, f->fd, big, 126, SWIRL_WS_PING, true);
+            int c = swirl_ws_push(ws, 123456789, "x", 1, SWIRL_WS_TEXT, true);
+            int d = swirl_ws_disconnect(ws, f->fd, 1005, NULL);
+            int n = snprintf(out, sizeof(out), "%d %d %d %d", a == SWIRL_EBADARG,
+                             b == SWIRL_EBADARG, c == SWIRL_ECLOSED, d == SWIRL_EBADARG);
+            swirl_ws_push(ws, f->fd, out, (size_t)n, SWIRL_WS_TEXT, true);
+        }
+        return;
+    }
+    swirl_ws_push(ws, f->fd, f->data, f->len, f->opcode, true); /* echo */
+}
+
+static void t_request(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_http_resp_t *resp,
+                      void *u) {
+    (void)hs;
+    (void)req;
+    (void)u;
+    swirl_http_resp_end(resp, "plain http", 10);
+}
+
+static void on_worker_start(swirl_server_t *srv, const swirl_event_t *ev, void *u) {
+    (void)ev;
+    int *fd = u;
+    int port = swirl_server_port(srv);
+    if (*fd >= 0 && write(*fd, &port, sizeof(port)) == sizeof(port)) {
+        close(*fd);
+        *fd = -1;
+    }
+}
+
+static pid_t server_pid;
+
+static int start(variant_t v) {
+    int p[2];
+    cr_assert_eq(pipe(p), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        swirl_ws_server_t *ws;
+        if (swirl_ws_server_new(&ws, "127.0.0.1", 0,
+                                strcmp(v.mode, "base") ? SWIRL_MODE_PROCESS : SWIRL_MODE_BASE) < 0)
+            _exit(3);
+        swirl_http_server_t *hs = swirl_ws_server_http(ws);
+        swirl_http_server_set_text(hs, "worker_num", "1");
+        swirl_http_server_set_text(hs, "reactor_num", "1");
+        swirl_http_server_set_text(hs, "log_level", "warning");
+        swirl_http_server_set_text(hs, "package_max_length", v.max ? v.max : "20M");
+        swirl_http_server_set_text(hs, "buffer_output_size", "40M");
+        swirl_http_server_set_text(hs, "socket_buffer_size", "80M");
+        if (v.control_frames) {
+            swirl_http_server_set_text(hs, "open_websocket_close_frame", "true");
+            swirl_http_server_set_text(hs, "open_websocket_ping_frame", "true");
+        }
+        if (v.handshake_cb)
+            swirl_ws_on_handshake(ws, t_handshake, NULL);
+        else
+            swirl_http_server_on_request(hs, t_request, NULL);
+        swirl_ws_on_open(ws, t_open, NULL);
+        swirl_ws_on_message(ws, t_message, NULL);
+        static int pipe_fd;
+        pipe_fd = p[1];
+        swirl_http_server_on(hs, "workerStart", on_worker_start, &pipe_fd);
+        int rc = swirl_ws_server_start(ws);
+        swirl_ws_server_free(ws);
+        _exit(rc < 0 ? 4 : 0);
+    }
+    close(p[1]);
+    struct pollfd pf = {p[0], POLLIN, 0};
+    cr_assert_gt(poll(&pf, 1, 10000), 0, "the server did not start");
+    int port;
+    cr_assert_eq(read(p[0], &port, sizeof(port)), (ssize_t)sizeof(port));
+    close(p[0]);
+    server_pid = pid;
+    return port;
+}
+
+static void stop(void) {
+    if (server_pid <= 0)
+        return;
+    kill(server_pid, SIGTERM);
+    int status;
+    for (int i = 0; i < 1000 && waitpid(server_pid, &status, WNOHANG) != server_pid; i++)
+        usleep(10000);
+    server_pid = 0;
+}
+
+/* ---- the raw client --------------------------------------------------------------------------- */
+
+static int dial(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return fd;
+}
+
+static void put(int fd, const void *p, size_t n) {
+    const char *b = p;
+    while (n > 0) {
+        ssize_t w = send(fd, b, n, MSG_NOSIGNAL);
+        if (w <= 0)
+            return; /* the server may have closed on purpose */
+        b += w;
+        n -= (size_t)w;
+    }
+}
+
+/* Read until `needle` or silence; returns bytes (NUL-terminated). */
+static size_t read_head(int fd, char *buf, size_t size) {
+    size_t n = 0;
+    buf[0] = 0;
+    while (n + 1 < size && !strstr(buf, "\r\n\r\n")) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 5000) <= 0)
+            break;
+        ssize_t r = recv(fd, buf + n, 1, 0); /* byte by byte: no frame bytes taken */
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+        buf[n] = 0;
+    }
+    return n;
+}
+
+static const char key_hdr[] = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+
+/* Open a WebSocket on path; the fd (101 checked). */
+static int ws_open(int port, const char *path, const char *extra) {
+    int fd = dial(port);
+    char req[1024], head[2048];
+    int n = snprintf(req, sizeof(req),
+                     "GET %s HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "%sSec-WebSocket-Version: 13\r\n%s\r\n",
+                     path, key_hdr, extra ? extra : "");
+    put(fd, req, (size_t)n);
+    read_head(fd, head, sizeof(head));
+    cr_assert(strstr(head, "HTTP/1.1 101 ") &&
+                  strstr(head, "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"),
+              "%s", head);
+    return fd;
+}
+
+/* Send one frame, masked unless `unmasked`, written `chop` bytes at a time
+ * (0: at once). */
+static void frame_out(int fd, bool fin, int rsv, int opcode, const void *p, size_t n,
+                      size_t chop, bool unmasked) {
+    static const uint8_t mask[4] = {0x12, 0x34, 0x56, 0x78};
+    uint8_t *buf = malloc(n + SWIRL_WS_HEADER_MAX);
+    cr_assert(buf);
+    size_t h = swirl_ws_header_write(buf, fin, opcode, n, unmasked ? NULL : mask);
+    buf[0] |= (uint8_t)(rsv << 4);
+    memcpy(buf + h, p, n);
+    if (!unmasked)
+        swirl_ws_unmask(buf + h, n, mask, 0);
+    if (!chop) {
+        put(fd, buf, h + n);
+    } else {
+        for (size_t off = 0; off < h + n; off += chop) {
+            put(fd, buf + off, off + chop > h + n ? h + n - off : chop);
+            usleep(200);
+        }
+    }
+    free(buf);
+}
+
+static void msg_out(int fd, int opcode, const void *p, size_t n) {
+    frame_out(fd, true, 0, opcode, p, n, 0, false);
+}
+
+static bool fill(int fd, uint8_t *p, size_t n, int timeout_ms) {
+    size_t got = 0;
+    while (got < n) {
+        struct pollfd pf = {fd, POLLIN, 0};
+        if (poll(&pf, 1, timeout_ms) <= 0)
+            return false;
+        ssize_t r = recv(fd, p + got, n - got, 0);
+        if (r <= 0)
+            return false;
+        got += (size_t)r;
+    }
+    return true;
+}
+
+typedef struct {
+    int opcode;
+    bool fin;
+    uint8_t *data;
+    size_t len;
+    bool eof; /* no frame: the connection closed (or silence) */
+} in_frame_t;
+
+/* Read one server frame (checked: unmasked, no RSV). */
+static in_frame_t frame_in(int fd, int timeout_ms) {
+    in_frame_t f = {0};
+    uint8_t h[SWIRL_WS_HEADER_MAX];
+    if (!fill(fd, h, 2, timeout_ms)) {
+        f.eof = true;
+        return f;
+    }
+    size_t need = 2 + ((h[1] & 0x7f) == 126 ? 2 : (h[1] & 0x7f) == 127 ? 8 : 0);
+    cr_assert(fill(fd, h + 2, need - 2, timeout_ms));
+    swirl_ws_header_t hd;
+    cr_assert_eq(swirl_ws_header_parse(h, need, 0, &hd), (int)need, "a valid server frame");
+    cr_assert_not(hd.masked, "server frames are never masked");
+    f.opcode = hd.opcode;
+    f.fin = hd.fin;
+    f.len = (size_t)hd.len;
+    f.data = malloc(f.len + 1);
+    cr_assert(f.data);
+    cr_assert(fill(fd, f.data, f.len, timeout_ms), "the payload of %zu bytes", f.len);
+    f.data[f.len] = 0;
+    return f;
+}
+
+static void expect_echo(int fd, int opcode, const void *p, size_t n) {
+    in_frame_t f = frame_in(fd, 10000);
+    cr_assert_not(f.eof, "an answer to %zu bytes", n);
+    cr_assert_eq(f.opcode, opcode);
+    cr_assert(f.fin);
+    cr_assert_eq(f.len, n);
+    cr_assert_eq(memcmp(f.data, p, n), 0, "echo of %zu bytes", n);
+    free(f.data);
+}
+
+/* The server closes: a close frame with `code` (0: an empty one), then
+ * the end of the connection. */
+static void expect_close(int fd, int code, const char *label) {
+    in_frame_t f = frame_in(fd, 5000);
+    cr_assert_not(f.eof, "%s: a close frame", label);
+    cr_assert_eq(f.opcode, SWIRL_WS_CLOSE, "%s: opcode %d", label, f.opcode);
+    if (code) {
+        cr_assert_geq(f.len, 2, "%s", label);
+        cr_assert_eq(f.data[0] << 8 | f.data[1], code, "%s: code %d", label,
+                     f.data[0] << 8 | f.data[1]);
+    } else {
+        cr_assert_eq(f.len, 0, "%s", label);
+    }
+    free(f.data);
+    uint8_t b;
+    struct pollfd pf = {fd, POLLIN, 0};
+    cr_assert_gt(poll(&pf, 1, 5000), 0, "%s: closed after", label);
+    cr_assert_leq(recv(fd, &b, 1, 0), 0, "%s: nothing after the close frame", label);
+}
+
+/* ---- conformance categories ------------------------------------------------------------------- */
+
+static void framing(int port) { /* 1 */
+    static const size_t sizes[] = {0, 1, 125, 126, 127, 128, 65535, 65536};
+    int fd = ws_open(port, "/", NULL);
+    char *buf = malloc(65536);
+    cr_assert(buf);
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        memset(buf, 'a' + (int)i, sizes[i]);
+        msg_out(fd, SWIRL_WS_TEXT, buf, sizes[i]);
+        expect_echo(fd, SWIRL_WS_TEXT, buf, sizes[i]);
+        for (size_t k = 0; k < sizes[i]; k++)
+            buf[k] = (char)(k * 31);
+        msg_out(fd, SWIRL_WS_BINARY, buf, sizes[i]);
+        expect_echo(fd, SWIRL_WS_BINARY, buf, sizes[i]);
+    }
+    /* chopped into small pieces */
+    memset(buf, 'z', 300);
+    frame_out(fd, true, 0, SWIRL_WS_TEXT, buf, 300, 7, false);
+    expect_echo(fd, SWIRL_WS_TEXT, buf, 300);
+    frame_out(fd, true, 0, SWIRL_WS_BINARY, buf, 65536, 4096, false);
+    expect_echo(fd, SWIRL_WS_BINARY, buf, 65536);
+    free(buf);
+    close(fd);
+}
+
+static void ping_pong(int port) { /* 2 */
+    int fd = ws_open(port, "/", NULL);
+    char p[126];
+    memset(p, 'p', sizeof(p));
+    msg_out(fd, SWIRL_WS_PING, "", 0);
+    expect_echo(fd, SWIRL_WS_PONG, "", 0);
+    msg_out(fd, SWIRL_WS_PING, p, 125);
+    expect_echo(fd, SWIRL_WS_PONG, p, 125);
+    msg_out(fd, SWIRL_WS_PONG, "unasked", 7); /* ignored */
+    for (int i = 0; i < 10; i++)
+        frame_out(fd, true, 0, SWIRL_WS_PING, "ten", 3, 1, false);
+    for (int i = 0; i < 10; i++)
+        expect_echo(fd, SWIRL_WS_PONG, "ten", 3);
+    msg_out(fd, SWIRL_WS_TEXT, "after", 5);
+    expect_echo(fd, SWIRL_WS_TEXT, "after", 5);
+    close(fd);
+    /* a 126-byte ping fails the connection */
+    fd = ws_open(port, "/", NULL);
+    msg_out(fd, SWIRL_WS_PING, p, 126);
+    expect_close(fd, 1002, "126-byte ping");
+    close(fd);
+}
+
+static void reserved_bits_and_opcodes(int port) { /* 3, 4 */
+    static const int ops[] = {SWIRL_WS_TEXT, SWIRL_WS_BINARY, SWIRL_WS_PING, SWIRL_WS_CLOSE};
+    for (int rsv = 1; rsv <= 7; rsv++) {
+        int fd = ws_open(port, "/", NULL);
+        frame_out(fd, true, rsv, ops[rsv % 4], "x", rsv % 4 == 3 ? 0 : 1, 0, false);
+        char label[64];
+        snprintf(label, sizeof(label), "RSV %d", rsv);
+        expect_close(fd, 1002, label);
+        close(fd);
+    }
+    static const int reserved[] = {3, 4, 5, 6, 7, 11, 12, 13, 14, 15};
+    for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+        int fd = ws_open(port, "/", NULL);
+        msg_out(fd, SWIRL_WS_TEXT, "ok", 2);
+        expect_echo(fd, SWIRL_WS_TEXT, "ok", 2);
+        msg_out(fd, reserved[i], "x", 1);
+        char label[64];
+        snprintf(label, sizeof(label), "opcode %d", reserved[i]);
+        expect_close(fd, 1002, label);
+        close(fd);
+    }
+}
+
+static void fragmentation(int port) { /* 5 */
+    int fd = ws_open(port, "/", NULL);
+    frame_out(fd, false, 0, SWIRL_WS_TEXT, "frag", 4, 0, false);
+    frame_out(fd, true, 0, SWIRL_WS_PING, "mid", 3, 0, false); /* control between fragments */
+    frame_out(fd, false, 0, SWIRL_WS_CONTINUATION, "ment", 4, 1, false);
+    frame_out(fd, true, 0, SWIRL_WS_CONTINUATION, "ed", 2, 0, false);
+    expect_echo(fd, SWIRL_WS_PONG, "mid", 3);
+    expect_echo(fd, SWIRL_WS_TEXT, "fragmented", 10);
+    /* empty fragments */
+    frame_out(fd, false, 0, SWIRL_WS_BINARY, "", 0, 0, false);
+    frame_out(fd, false, 0, SWIRL_WS_CONTINUATION, "", 0, 0, false);
+    frame_out(fd, true, 0, SWIRL_WS_CONTINUATION, "", 0, 0, false);
+    expect_echo(fd, SWIRL_WS_BINARY, "", 0);
+    close(fd);
+    static const struct {
+        bool fin1;
+        int op1;
+        bool fin2;
+        int op2;
+        const char *label;
+    } bad[] = {
+        {true, SWIRL_WS_CONTINUATION, true, 0, "continuation with nothing to continue"},
+        {false, SWIRL_WS_TEXT, true, SWIRL_WS_TEXT, "a new message inside a fragmented one"},
+        {false, SWIRL_WS_PING, true, 0, "a fragmented ping"},
+        {false, SWIRL_WS_PONG, true, 0, "a fragmented pong"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        fd = ws_open(port, "/", NULL);
+        frame_out(fd, bad[i].fin1, 0, bad[i].op1, "a", 1, 0, false);
+        if (bad[i].op2)
+            frame_out(fd, bad[i].fin2, 0, bad[i].op2, "b", 1, 0, false);
+        expect_close(fd, 1002, bad[i].label);
+        close(fd);
+    }
+}
+
+static void utf8(int port) { /* 6 */
+    static const char text[] = "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5 \xf0\x9f\x98\x80";
+    size_t n = sizeof(text) - 1;
+    int fd = ws_open(port, "/", NULL);
+    for (size_t cut = 1; cut < n; cut++) { /* split across two frames, anywhere */
+        frame_out(fd, false, 0, SWIRL_WS_TEXT, text, cut, 0, false);
+        frame_out(fd, true, 0, SWIRL_WS_CONTINUATION, text + cut, n - cut, 0, false);
+        expect_echo(fd, SWIRL_WS_TEXT, text, n);
+    }
+    close(fd);
+    static const char *const bad[] = {"\xc0\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xff",
+                                      "ok\xce", "\xe0\x80\xaf"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        fd = ws_open(port, "/", NULL);
+        msg_out(fd, SWIRL_WS_TEXT, bad[i], strlen(bad[i]));
+        char label[64];
+        snprintf(label, sizeof(label), "bad UTF-8 %zu", i);
+        expect_close(fd, 1007, label);
+        close(fd);
+    }
+    /* fail fast: a bad byte at the start of a 1 MB text frame of which only
+     * the first 64 KB are sent: the close comes before the rest */
+    fd = ws_open(port, "/", NULL);
+    size_t big = 1 << 20;
+    uint8_t head[SWIRL_WS_HEADER_MAX];
+    static const uint8_t mask[4] = {0, 0, 0, 0};
+    size_t h = swirl_ws_header_write(head, true, SWIRL_WS_TEXT, big, mask);
+    put(fd, head, h);
+    char *part = calloc(1, 65536);
+    cr_assert(part);
+    memset(part, 'a', 65536);
+    part[10] = (char)0xff;
+    put(fd, part, 65536);
+    free(part);
+    expect_close(fd, 1007, "fail fast");
+    close(fd);
+}
+
+static void close_paths(int port) { /* 7 */
+    int fd = ws_open(port, "/", NULL);
+    msg_out(fd, SWIRL_WS_CLOSE, "\x03\xe8", 2);
+    expect_close(fd, 1000, "close 1000 echoed");
+    close(fd);
+    fd = ws_open(port, "/", NULL);
+    msg_out(fd, SWIRL_WS_CLOSE, "", 0);
+    expect_close(fd, 0, "empty close echoed");
+    close(fd);
+    char p[125];
+    memset(p, 'r', sizeof(p));
+    p[0] = 0x0f;
+    p[1] = (char)0xa0; /* 4000 */
+    fd = ws_open(port, "/", NULL);
+    msg_out(fd, SWIRL_WS_CLOSE, p, 125);
+    expect_close(fd, 4000, "125-byte close");
+    close(fd);
+    fd = ws_open(port, "/", NULL);
+    msg_out(fd, SWIRL_WS_CLOSE, "\x03", 1);
+    expect_close(fd, 1002, "1-byte close payload");
+    close(fd);
+    static const int bad_codes[] = {0, 999, 1004, 1005, 1006, 1016, 1100, 2000, 2999, 5000, 65535};
+    for (size_t i = 0; i < sizeof(bad_codes) / sizeof(bad_codes[0]); i++) {
+        fd = ws_open(port, "/", NULL);
+        char c[2] = {(char)(bad_codes[i] >> 8), (char)bad_codes[i]};
+        msg_out(fd, SWIRL_WS_CLOSE, c, 2);
+        char label[64];
+        snprintf(label, sizeof(label), "close code %d", bad_codes[i]);
+        expect_close(fd, 1002, label);
+        close(fd);
+    }
+    fd = ws_open(port, "/", NULL);
+    msg_out(fd, SWIRL_WS_CLOSE, "\x03\xe8\xff", 3);
+    expect_close(fd, 1007, "close reason not UTF-8");
+    close(fd);
+    /* nothing is answered after the close */
+    fd = ws_open(port, "/", NULL);
+    msg_out(fd, SWIRL_WS_CLOSE, "\x03\xe8", 2);
+    msg_out(fd, SWIRL_WS_TEXT, "late", 4);
+    expect_close(fd, 1000, "text after close");
+    close(fd);
+}
+
+static void limits(int port) { /* 9, 10, and masking, 1009 */
+    int fd = ws_open(port, "/", NULL);
+    size_t sizes[] = {1 << 16, 1 << 20, 16 << 20};
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = sizes[i];
+        char *buf = malloc(n);
+        cr_assert(buf);
+        for (size_t k = 0; k < n; k++)
+            buf[k] = (char)(k * 13 + i);
+        /* in 64 KB fragments, each written in 4 KB pieces */
+        for (size_t off = 0; off < n; off += 65536) {
+            size_t k = n - off < 65536 ? n - off : 65536;
+            frame_out(fd, off + k == n, 0, off ? SWIRL_WS_CONTINUATION : SWIRL_WS_BINARY,
+                      buf + off, k, 0, false);
+        }
+        expect_echo(fd, SWIRL_WS_BINARY, buf, n);
+        free(buf);
+    }
+    close(fd);
+    fd = ws_open(port, "/", NULL);
+    frame_out(fd, true, 0, SWIRL_WS_TEXT, "naked", 5, 0, true);
+    expect_close(fd, 1002, "unmasked client frame");
+    close(fd);
+}
+
+static void too_big(int port) {
+    int fd = ws_open(port, "/", NULL);
+    char *buf = calloc(1, 70000);
+    cr_assert(buf);
+    frame_out(fd, true, 0, SWIRL_WS_BINARY, buf, 70000, 0, false);
+    expect_close(fd, 1009, "message over package_max_length");
+    close(fd);
+    /* fragments adding up past it */
+    fd = ws_open(port, "/", NULL);
+    frame_out(fd, false, 0, SWIRL_WS_BINARY, buf, 40000, 0, false);
+    frame_out(fd, true, 0, SWIRL_WS_CONTINUATION, buf, 40000, 0, false);
+    expect_close(fd, 1009, "fragments over package_max_length");
+    close(fd);
+    free(buf);
+}
+
+static void conformance(const char *mode) {
+    int port = start((variant_t){.mode = mode});
+    framing(port);
+    ping_pong(port);
+    reserved_bits_and_opcodes(port);
+    fragmentation(port);
+    utf8(port);
+    close_paths(port);
+    limits(port);
+    stop();
+    port = start((variant_t){.mode = mode, .max = "64K"});
+    too_big(port);
+    stop();
+}
+
+Test(websocket, conformance_categories_base, .timeout = 180, .fini = stop) {
+    conformance("base");
+}
+Test(websocket, conformance_categories_process, .timeout = 180, .fini = stop) {
+    conformance("process");
+}
+
+/* ---- the API ------------------------------------------------------------------------------------ */
+
+static void api(const char *mode) {
+    int port = start((variant_t){.mode = mode});
+    /* open pushes a welcome */
+    int fd = ws_open(port, "/welcome", NULL);
+    expect_echo(fd, SWIRL_WS_TEXT, "welcome", 7);
+    msg_out(fd, SWIRL_WS_TEXT, "cmd:status", 10);
+    in_frame_t f = frame_in(fd, 5000);
+    cr_assert_str_eq((char *)f.data, "status 3 est 1 exist 1 gone 0/-1007");
+    free(f.data);
+    msg_out(fd, SWIRL_WS_TEXT, "cmd:pushbad", 11);
+    f = frame_in(fd, 5000);
+    cr_assert_str_eq((char *)f.data, "1 1 1 1", "bad pushes refused with their codes");
+    free(f.data);
+    /* disconnect from the server: close with code and reason, answered, closed */
+    msg_out(fd, SWIRL_WS_TEXT, "cmd:close:4001:bye now", 22);
+    f = frame_in(fd, 5000);
+    cr_assert_eq(f.opcode, SWIRL_WS_CLOSE);
+    cr_assert_eq(f.len, 9);
+    cr_assert_eq(f.data[0] << 8 | f.data[1], 4001);
+    cr_assert_eq(memcmp(f.data + 2, "bye now", 7), 0);
+    free(f.data);
+    msg_out(fd, SWIRL_WS_CLOSE, "\x0f\xa1", 2);
+    uint8_t b;
+    struct pollfd pf = {fd, POLLIN, 0};
+    cr_assert_gt(poll(&pf, 1, 3000), 0);
+    cr_assert_leq(recv(fd, &b, 1, 0), 0, "closed after the client's answer, nothing more sent");
+    close(fd);
+    /* a plain request still gets the HTTP handler */
+    fd = dial(port);
+    put(fd, "GET /x HTTP/1.1\r\nHost: t\r\n\r\n", 28);
+    char head[2048];
+    read_head(fd, head, sizeof(head));
+    cr_assert(strstr(head, "HTTP/1.1 200 "), "%s", head);
+    close(fd);
+    /* bad handshakes: no upgrade, the reason said */
+    static const struct {
+        const char *req, *status, *why;
+    } bad[] = {
+        {"GET / HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+         "426 ", "Sec-WebSocket-Version: 13"},
+        {"GET / HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Version: 13\r\n\r\n",
+         "400 ", "no Sec-WebSocket-Key"},
+        {"GET / HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short==\r\n\r\n",
+         "400 ", "not 16 bytes"},
+        {"POST / HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+         "Content-Length: 0\r\n\r\n",
+         "400 ", "GET"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        fd = dial(port);
+        put(fd, bad[i].req, strlen(bad[i].req));
+        char out[4096] = "";
+        size_t n = 0;
+        for (;;) {
+            pf = (struct pollfd){fd, POLLIN, 0};
+            if (poll(&pf, 1, 3000) <= 0)
+                break;
+            ssize_t r = recv(fd, out + n, sizeof(out) - 1 - n, 0);
+            if (r <= 0)
+                break;
+            n += (size_t)r;
+            out[n] = 0;
+        }
+        cr_assert(strstr(out, bad[i].status) && strstr(out, bad[i].why) && !strstr(out, " 101 "),
+                  "case %zu: %s", i, out);
+        close(fd);
+    }
+    stop();
+
+    /* the handshake callback: refusal, subprotocols, no open */
+    port = start((variant_t){.mode = mode, .handshake_cb = true});
+    static const char deny[] =
+        "GET /deny HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+    fd = dial(port);
+    put(fd, deny, sizeof(deny) - 1);
+    read_head(fd, head, sizeof(head));
+    cr_assert(strstr(head, "HTTP/1.1 403 "), "%s", head);
+    close(fd);
+    static const char sub[] =
+        "GET /welcome HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        "Sec-WebSocket-Protocol: other, superchat\r\n\r\n";
+    int ws = dial(port);
+    put(ws, sub, sizeof(sub) - 1);
+    read_head(ws, head, sizeof(head));
+    cr_assert(strstr(head, "HTTP/1.1 101 ") && strstr(head, "Sec-WebSocket-Protocol: superchat"),
+              "%s", head);
+    msg_out(ws, SWIRL_WS_TEXT, "hi", 2);
+    expect_echo(ws, SWIRL_WS_TEXT, "hi", 2); /* no welcome first: open is not called */
+    close(ws);
+    stop();
+
+    /* control frames delivered to message on request */
+    port = start((variant_t){.mode = mode, .control_frames = true});
+    fd = ws_open(port, "/", NULL);
+    msg_out(fd, SWIRL_WS_PING, "pp", 2);
+    f = frame_in(fd, 5000);
+    cr_assert_str_eq((char *)f.data, "got ping pp", "the ping went to message, no pong");
+    free(f.data);
+    msg_out(fd, SWIRL_WS_CLOSE, "\x03\xe9going", 7);
+    f = frame_in(fd, 5000);
+    cr_assert_str_eq((char *)f.data, "got close 1001 going");
+    free(f.data);
+    f = frame_in(fd, 5000);
+    cr_assert_eq(f.opcode, SWIRL_WS_CLOSE);
+    cr_assert_eq(f.data[0] << 8 | f.data[1], 4000);
+    free(f.data);
+    close(fd);
+    stop();
+}
+
+Test(websocket, api_base, .timeout = 120, .fini = stop) { api("base"); }
+Test(websocket, api_process, .timeout = 120, .fini = stop) { api("process"); }
+
+Test(websocket, bad_settings_and_no_message_callback, .timeout = 30) {
+    swirl_ws_server_t *ws;
+    cr_assert_eq(swirl_ws_server_new(&ws, "127.0.0.1", 0, SWIRL_MODE_BASE), 0);
+    cr_assert_eq(swirl_ws_server_start(ws), SWIRL_ESTATE);
+    cr_assert(strstr(swirl_last_error_msg(), "swirl_ws_on_message"), "%s",
+              swirl_last_error_msg());
+    swirl_ws_on_message(ws, t_message, NULL);
+    swirl_http_server_set_text(swirl_ws_server_http(ws), "websocket_compression", "true");
+    cr_assert_eq(swirl_ws_server_start(ws), SWIRL_ESETTING);
+    cr_assert(strstr(swirl_last_error_msg(), "websocket_compression"), "%s",
+              swirl_last_error_msg());
+    cr_assert_eq(swirl_ws_on_message(ws, NULL, NULL), SWIRL_EBADARG);
+    swirl_ws_server_free(ws);
+}

@@ -44,14 +44,20 @@ bench: build
 	@scripts/deps.sh bench
 	@bench/run.sh $(BUILD)
 
-# libFuzzer on the HTTP parser for FUZZ_SECONDS (clang; not part of CI)
+# libFuzzer on the HTTP parser and the WebSocket frame reader, FUZZ_SECONDS
+# each (clang; not part of CI)
 FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc
 fuzz:
-	mkdir -p $(BUILD)/fuzz/corpus
-	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
-		tests/fuzz/http_parser.c src/protocol/http_parser.c -o $(BUILD)/fuzz/http_parser
+	mkdir -p $(BUILD)/fuzz/corpus/http_parser $(BUILD)/fuzz/corpus/websocket_frame
+	clang $(FUZZ_FLAGS) tests/fuzz/http_parser.c src/protocol/http_parser.c \
+		-o $(BUILD)/fuzz/http_parser
+	clang $(FUZZ_FLAGS) tests/fuzz/websocket_frame.c src/protocol/websocket.c src/core/error.c \
+		-lcrypto -o $(BUILD)/fuzz/websocket_frame
 	$(BUILD)/fuzz/http_parser -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-		$(BUILD)/fuzz/corpus tests/fuzz/corpus/http_parser
+		$(BUILD)/fuzz/corpus/http_parser tests/fuzz/corpus/http_parser
+	$(BUILD)/fuzz/websocket_frame -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		$(BUILD)/fuzz/corpus/websocket_frame tests/fuzz/corpus/websocket_frame
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)

@@ -11,6 +11,9 @@ packages=(build-essential cmake pkg-config libcriterion-dev zlib1g-dev libssl-de
           node-llhttp python3 python3-websockets)
 if [ "${1:-}" = bench ]; then
     packages+=(wrk nginx-light)
+    # bench/ws runs Node's ws (from the npm registry) as its reference
+    command -v node >/dev/null 2>&1 || packages+=(nodejs)
+    command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -119,6 +119,7 @@ static void round_start(bench_conn_t *c) {
     c->round++;
     c->sent = 0;
     c->len = 0;
+    c->answered = 1;
     c->reconnect = false;
     c->t0_ns = swirl_clock_ns();
     c->b->kind->round(c);
@@ -127,11 +128,13 @@ static void round_start(bench_conn_t *c) {
 
 /* The round is complete with `answered` requests: the next one, on this
  * connection or a new one. */
-static void round_done(bench_conn_t *c, long answered) {
+static void round_done(bench_conn_t *c) {
     bench_t *b = c->b;
-    bench_hist_record(&b->hist, swirl_clock_ns() - c->t0_ns);
-    b->rounds++;
-    b->requests += (uint64_t)answered;
+    if (c->answered > 0) { /* a set-up round (a handshake) is not timed */
+        bench_hist_record(&b->hist, swirl_clock_ns() - c->t0_ns);
+        b->rounds++;
+        b->requests += (uint64_t)c->answered;
+    }
     if (c->reconnect) {
         conn_drop(c);
         conn_connect(c);
@@ -156,7 +159,7 @@ static void on_readable(swirl_loop_t *loop, int fd, int events, void *user) {
                 bench_fail(c, "server closed the connection in round %" PRIu32, c->round);
             else if (done > 0) {
                 c->reconnect = true; /* the server's close ended the round */
-                round_done(c, done);
+                round_done(c);
             }
             return;
         }
@@ -168,7 +171,7 @@ static void on_readable(swirl_loop_t *loop, int fd, int events, void *user) {
         if (done < 0)
             return; /* failed by the kind */
         if (done > 0) {
-            round_done(c, done);
+            round_done(c);
             return; /* the next answer cannot be here yet */
         }
     }
@@ -370,6 +373,7 @@ static void bench_usage(FILE *out) {
                  "kinds:\n"
                  "  tcp    echo round trips over TCP or a Unix socket (against `swirl echo`)\n"
                  "  http   HTTP/1.1 requests to a URL (keep-alive or not, pipelined or not)\n"
+                 "  ws     WebSocket echo round trips (messages checked)\n"
                  "\n"
                  "`swirl bench <kind> --help` describes a kind's options.\n");
 }
@@ -384,6 +388,8 @@ int swirl_cli_bench(int argc, char **argv) {
         return swirl_bench_tcp(argc - 1, argv + 1);
     if (strcmp(kind, "http") == 0)
         return swirl_bench_http(argc - 1, argv + 1);
+    if (strcmp(kind, "ws") == 0)
+        return swirl_bench_ws(argc - 1, argv + 1);
     if (strcmp(kind, "help") == 0 || strcmp(kind, "--help") == 0 || strcmp(kind, "-h") == 0) {
         bench_usage(stdout);
         return 0;

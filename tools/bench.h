@@ -84,11 +84,13 @@ typedef struct bench_kind {
     /* This round's bytes from offset `off` (< c->len), in at most 2 iovecs
      * (their count). Never copied by the engine. */
     int (*iov)(bench_conn_t *c, size_t off, struct iovec iov[2]);
-    /* n bytes came back: 0 more are due; > 0 the round is complete and
-     * that many requests were answered; < 0 the kind called bench_fail. */
+    /* n bytes came back: 0 more are due; > 0 the round is complete (it
+     * answered c->answered requests: 1 unless the kind says otherwise, 0
+     * for a round that only sets up, which is not timed); < 0 the kind
+     * called bench_fail. */
     long (*data)(bench_conn_t *c, const unsigned char *p, size_t n);
-    /* The server closed the connection: as data; 0 means it was not
-     * expected (counted as an error). NULL: never expected. */
+    /* The server closed the connection: as data (> 0: complete); 0 means
+     * it was not expected (counted as an error). NULL: never expected. */
     long (*eof)(bench_conn_t *c);
     /* Free what the kind keeps in a connection, at the end (NULL: nothing). */
     void (*cleanup)(bench_conn_t *c);
@@ -103,6 +105,7 @@ struct bench_conn {
     bool reconnect;      /* close and connect again after this round (no keep-alive) */
     uint32_t round;      /* rounds started on this connection, over its reconnects */
     size_t len, sent;    /* this round's bytes, and how many went out */
+    long answered;       /* requests this round answered (set by the kind; default 1) */
     uint64_t t0_ns;      /* when this round began */
     int64_t retry_timer; /* pending reconnect, 0 if none */
 };
@@ -146,5 +149,6 @@ int bench_run(bench_t *b);
 
 int swirl_bench_tcp(int argc, char **argv);
 int swirl_bench_http(int argc, char **argv);
+int swirl_bench_ws(int argc, char **argv);
 
 #endif

@@ -145,9 +145,10 @@ static long response_done(http_conn_t *c, size_t rest) {
     const http_t *h = bc->b->user;
     c->answered++;
     c->state = H_HEAD;
+    bc->answered = c->answered;
     if (c->close_after) {
         bc->reconnect = true; /* the server closes: the rest of the round is not answered */
-        return c->answered;
+        return 1;
     }
     if (c->answered < h->pipeline)
         return 0;
@@ -155,7 +156,7 @@ static long response_done(http_conn_t *c, size_t rest) {
         bench_fail(bc, "round %" PRIu32 ": %zu bytes after the last response", bc->round, rest);
         return -1;
     }
-    return c->answered;
+    return 1;
 }
 
 static long http_data(bench_conn_t *bc, const unsigned char *data, size_t n) {
@@ -247,7 +248,8 @@ static long http_eof(bench_conn_t *bc) {
     if (c->state != H_UNTIL_CLOSE)
         return 0;
     c->state = H_HEAD;
-    return c->answered + 1;
+    bc->answered = c->answered + 1;
+    return 1;
 }
 
 static void http_cleanup(bench_conn_t *bc) { swirl_buf_destroy(&((http_conn_t *)bc)->head); }

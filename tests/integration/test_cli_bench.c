@@ -273,3 +273,36 @@ Test(cli_bench, http_bad_options_are_clear_errors, .timeout = 30) {
     expect_usage_error((char *[]){"swirl", "bench", "http", "http://a/", "http://b/", NULL},
                        "one URL, please");
 }
+
+/* ---- swirl bench ws ------------------------------------------------------------------------- */
+
+Test(cli_bench, ws_echo_round_trips_checked, .timeout = 60) {
+    child_t srv;
+    int port = start_serve(&srv);
+    char url[128], bad[128];
+    snprintf(url, sizeof(url), "ws://127.0.0.1:%d/ws", port);
+    snprintf(bad, sizeof(bad), "ws://127.0.0.1:%d/nowhere", port);
+    result_t r;
+    bench_kind(&r, "ws", (char *[]){url, "-c", "4", "-d", "1", NULL});
+    expect_clean_run(&r, 4);
+    bench_kind(&r, "ws", (char *[]){url, "-c", "2", "-d", "1", "--size", "200000", NULL});
+    expect_clean_run(&r, 2);
+    bench_kind(&r, "ws", (char *[]){url, "-c", "1", "-d", "1", "--size", "0", NULL});
+    expect_clean_run(&r, 1);
+    /* a refused handshake is an error, said */
+    bench_kind(&r, "ws", (char *[]){bad, "-c", "1", "-d", "1", NULL});
+    cr_assert_eq(r.code, 1, "exit %d: %s", r.code, r.err);
+    cr_assert(strstr(r.err, "handshake refused: \"HTTP/1.1 404"), "%s", r.err);
+    stop(&srv);
+}
+
+Test(cli_bench, ws_bad_options_are_clear_errors, .timeout = 30) {
+    expect_usage_error((char *[]){"swirl", "bench", "ws", NULL}, "which URL?");
+    expect_usage_error((char *[]){"swirl", "bench", "ws", "http://127.0.0.1/", NULL},
+                       "expected a URL starting with ws://");
+    expect_usage_error((char *[]){"swirl", "bench", "ws", "wss://127.0.0.1/", NULL},
+                       "wss is not supported yet");
+    expect_usage_error((char *[]){"swirl", "bench", "ws", "ws://127.0.0.1/", "--size", "-1",
+                                  NULL},
+                       "--size: expected an integer 0..16777216, got \"-1\"");
+}

@@ -64,10 +64,12 @@ static void t_message(swirl_ws_server_t *ws, const swirl_ws_frame_t *f, void *u)
         swirl_ws_push(ws, f->fd, out, (size_t)n, SWIRL_WS_TEXT, true);
         return;
     }
-    if (f->len > 4 && memcmp(f->data, "cmd:", 4) == 0) {
+    if (f->len > 4 && f->len < 256 && memcmp(f->data, "cmd:", 4) == 0) {
         int code = 0;
-        char reason[200] = "";
-        if (sscanf(f->data, "cmd:close:%d:%199[^\n]", &code, reason) >= 1) {
+        char reason[200] = "", cmd[256];
+        memcpy(cmd, f->data, f->len); /* the message is not NUL-terminated */
+        cmd[f->len] = 0;
+        if (sscanf(cmd, "cmd:close:%d:%199[^\n]", &code, reason) >= 1) {
             swirl_ws_disconnect(ws, f->fd, code, reason);
         } else if (f->len == 10 && memcmp(f->data, "cmd:status", 10) == 0) {
             int n = snprintf(out, sizeof(out), "status %d est %d exist %d gone %d/%d",

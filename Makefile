@@ -47,7 +47,7 @@ bench: build
 # libFuzzer on the HTTP parser and the WebSocket frame reader, FUZZ_SECONDS
 # each (clang; not part of CI)
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc
+FUZZ_FLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc
 fuzz:
 	mkdir -p $(BUILD)/fuzz/corpus/http_parser $(BUILD)/fuzz/corpus/websocket_frame
 	clang $(FUZZ_FLAGS) tests/fuzz/http_parser.c src/protocol/http_parser.c \

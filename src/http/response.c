@@ -376,7 +376,8 @@ static int build_head(swirl_http_resp_t *resp, int64_t body_len) {
         else
             LIT("Connection: close\r\n");
     }
-    PUT(swirl_buf_bytes(&resp->headers), ul);
+    if (ul) /* (no buffer at all when there are none) */
+        PUT(swirl_buf_bytes(&resp->headers), ul);
     LIT("\r\n");
 #undef LIT
 #undef PUT

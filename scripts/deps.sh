@@ -5,10 +5,11 @@
 set -euo pipefail
 
 # build and test (node-llhttp: llhttp's C, the oracle of one parser test; python3: its
-# http.client drives one test; python3-websockets: the strict WebSocket peer of another);
+# http.client drives one test; python3-websockets: the strict WebSocket peer of another;
+# chromium: the chat page's browser test);
 # `deps.sh bench` adds what the benchmarks run against
 packages=(build-essential cmake pkg-config libcriterion-dev zlib1g-dev libssl-dev netcat-openbsd curl
-          node-llhttp python3 python3-websockets)
+          node-llhttp python3 python3-websockets chromium)
 if [ "${1:-}" = bench ]; then
     packages+=(wrk nginx-light)
     # bench/ws runs Node's ws (from the npm registry) as its reference

@@ -6,6 +6,7 @@
 set -euo pipefail
 SWIRL=${1:?usage: test_chat_browser.sh SWIRL_BIN BUILD_DIR}
 BUILD=${2:?usage: test_chat_browser.sh SWIRL_BIN BUILD_DIR}
+BUILD=$(cd "$BUILD" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 if [[ ! -x /usr/bin/chromium ]]; then
     echo "skipped: /usr/bin/chromium is not installed (scripts/deps.sh installs Debian's chromium)"

@@ -196,9 +196,12 @@ static void on_message(swirl_ws_server_t *ws, const swirl_ws_frame_t *f, void *u
     if (swirl_server_connection_info(swirl_ws_server_base(ws), f->fd, &info) == 0 &&
         info.uid == CHAT_UID)
         broadcast(ws, f);
-    else if (swirl_ws_push(ws, f->fd, f->data, f->len, f->opcode, true) < 0)
-        swirl_log_warning("swirl serve: /ws echo to %lld: %s", (long long)f->fd,
+    else if (swirl_ws_push(ws, f->fd, f->data, f->len, f->opcode, true) < 0) {
+        /* (too big for buffer_output_size, say): end it, do not leave it waiting */
+        swirl_log_warning("swirl serve: /ws echo to %lld: %s; closing it", (long long)f->fd,
                           swirl_last_error_msg());
+        swirl_ws_disconnect(ws, f->fd, SWIRL_WS_CLOSE_SERVER_ERROR, "the echo could not be sent");
+    }
 }
 
 static void on_start(swirl_server_t *srv, const swirl_event_t *ev, void *user) {

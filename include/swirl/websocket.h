@@ -17,9 +17,14 @@
  * RSV bits and reserved opcodes fail the connection (1002), control frames
  * are at most 125 bytes and never fragmented (1002), text is UTF-8, checked
  * as it arrives, also across fragments (1007), a message larger than
- * package_max_length closes with 1009. A ping is answered with a pong
- * carrying its payload; a close is answered with the same code and the
- * connection closed. */
+ * package_max_length closes with 1009 (after inflating, for a compressed
+ * one). A ping is answered with a pong carrying its payload; a close is
+ * answered with the same code and the connection closed.
+ *
+ * With websocket_compression on, permessage-deflate (RFC 7692) is agreed
+ * when the client offers it: messages from the client may be compressed,
+ * and whole messages pushed from compression_min_length bytes on are
+ * compressed, each on its own (server_no_context_takeover). */
 #ifndef SWIRL_WEBSOCKET_H
 #define SWIRL_WEBSOCKET_H
 
@@ -80,9 +85,8 @@ SWIRL_API int swirl_ws_on_message(swirl_ws_server_t *ws, swirl_ws_message_cb cb,
 SWIRL_API int swirl_ws_on_handshake(swirl_ws_server_t *ws, swirl_ws_handshake_cb cb, void *user);
 
 /* Run: blocks as swirl_server_start. SWIRL_ESTATE without a message
- * callback; SWIRL_ESETTING for websocket_compression (permessage-deflate
- * is not built yet). Without an HTTP request handler, plain requests get
- * 426 Upgrade Required. */
+ * callback. Without an HTTP request handler, plain requests get 426
+ * Upgrade Required. */
 SWIRL_API int swirl_ws_server_start(swirl_ws_server_t *ws);
 
 /* The standard handshake for req into resp: GET, HTTP/1.1, Upgrade:

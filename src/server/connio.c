@@ -359,6 +359,7 @@ static void adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_
     c->port_index = port->index;
     atomic_store(&c->uid, 0);
     atomic_store(&c->ws_status, 0);
+    atomic_store(&c->ws_deflate_bits, 0);
     c->peer = *peer;
     c->connect_time = swirl_time_now();
     atomic_store(&c->last_ms, (int64_t)swirl_loop_now(io->loop));

@@ -58,6 +58,7 @@ typedef struct swirl__conn {
     _Atomic int64_t in_flight;
     _Atomic int throttled;
     _Atomic int ws_status; /* websocket_status (0 not WebSocket; set by src/websocket/) */
+    _Atomic int ws_deflate_bits; /* permessage-deflate agreed: our window bits; 0 none */
 } swirl__conn_t;
 
 /* Counters in shared memory. */

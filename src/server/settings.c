@@ -118,7 +118,8 @@ enum {
     XX(open_websocket_pong_frame, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                  \
        "WebSocket: deliver pong frames to the message callback instead of dropping them")         \
     XX(websocket_compression, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                      \
-       "WebSocket: permessage-deflate (not built yet: true is refused at start)")                 \
+       "WebSocket: permessage-deflate when the client offers it (messages from "              \
+       "compression_min_length bytes on are compressed, at http_compression_level)")                 \
     XX(http_parse_cookie, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                            \
        "HTTP: parse Cookie headers into fields")                                                   \
     XX(http_compression, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                             \

@@ -21,6 +21,7 @@
 
 #include "../core/internal.h"
 #include "../http/internal.h"
+#include "internal.h"
 #include <swirl/websocket.h>
 
 #define CLOSE_WAIT_MS 5000 /* after our close frame, how long the client has to answer */
@@ -34,6 +35,11 @@ struct swirl_ws_server {
     swirl_ws_handshake_cb on_handshake;
     void *handshake_user;
     swirl_buf_t out; /* frames built by push (per process) */
+    /* permessage-deflate, per process: one stream for every message sent
+     * (server_no_context_takeover), and scratch for unmasked input */
+    z_stream deflater;
+    int deflater_bits;
+    swirl_buf_t zout, scratch;
 };
 
 typedef struct ws_conn {
@@ -50,6 +56,10 @@ typedef struct ws_conn {
     swirl_utf8_t utf8;          /* its text so far */
     bool done;                  /* failed or closed: the rest is ignored */
     int64_t close_timer;
+    bool deflate;               /* permessage-deflate agreed */
+    bool client_no_context;     /* ... and the client resets its context every message */
+    bool compressed;            /* the message being read is compressed (RSV1) */
+    z_stream inflater;          /* kept across messages (client context takeover) */
 } ws_conn_t;
 
 /* ---- status in shared memory -------------------------------------------------------------- */
@@ -79,14 +89,16 @@ bool swirl_ws_is_established(swirl_ws_server_t *ws, int64_t fd) {
 
 /* ---- sending ------------------------------------------------------------------------------ */
 
-/* One frame, header and payload in one send. */
-static int send_frame(swirl_ws_server_t *ws, int64_t fd, int opcode, bool fin, const void *p,
-                      size_t n) {
+/* One frame, header and payload in one send; `rsv1`: a compressed message. */
+static int send_frame_rsv(swirl_ws_server_t *ws, int64_t fd, int opcode, bool fin, bool rsv1,
+                          const void *p, size_t n) {
     swirl_buf_t *o = &ws->out;
     o->start = o->len = 0;
     if (swirl_buf_reserve(o, SWIRL_WS_HEADER_MAX + n) < 0)
         return swirl__error(-ENOMEM, "websocket: frame of %zu bytes:", n);
     size_t hl = swirl_ws_header_write(o->data, fin, opcode, n, NULL);
+    if (rsv1)
+        o->data[0] |= 0x40;
     if (n)
         memcpy(o->data + hl, p, n);
     swirl_buf_commit(o, hl + n);
@@ -95,6 +107,11 @@ static int send_frame(swirl_ws_server_t *ws, int64_t fd, int opcode, bool fin, c
     if (o->cap > (1u << 20)) /* a big message: do not keep its memory */
         swirl_buf_destroy(o);
     return rc;
+}
+
+static int send_frame(swirl_ws_server_t *ws, int64_t fd, int opcode, bool fin, const void *p,
+                      size_t n) {
+    return send_frame_rsv(ws, fd, opcode, fin, false, p, n);
 }
 
 static int send_close(swirl_ws_server_t *ws, int64_t fd, int code, const char *reason,
@@ -131,6 +148,24 @@ int swirl_ws_push(swirl_ws_server_t *ws, int64_t fd, const void *data, size_t le
     if (st != SWIRL_WS_STATUS_ACTIVE)
         return swirl__error(SWIRL_ESTATE, "websocket: push to connection %lld: not an "
                                           "established WebSocket (status %d)", (long long)fd, st);
+    /* a whole data message to a connection that agreed to permessage-deflate
+     * is compressed on its own (so any worker can do it), unless short */
+    swirl__conn_t *sc = swirl__conn_get(ws->hs->srv, fd);
+    int bits = sc ? atomic_load(&sc->ws_deflate_bits) : 0;
+    const swirl__server_settings_t *s = &ws->hs->srv->settings;
+    if (bits && finish && !control && opcode != SWIRL_WS_CONTINUATION &&
+        len >= (size_t)s->compression_min_length) {
+        swirl_buf_clear(&ws->zout);
+        int rc = swirl__ws_compress(&ws->deflater, &ws->deflater_bits, bits,
+                                    (int)s->http_compression_level, data, len, &ws->zout);
+        if (rc < 0)
+            return rc;
+        rc = send_frame_rsv(ws, fd, opcode, true, true, swirl_buf_bytes(&ws->zout),
+                            swirl_buf_size(&ws->zout));
+        if (ws->zout.cap > (1u << 20))
+            swirl_buf_destroy(&ws->zout);
+        return rc;
+    }
     return send_frame(ws, fd, opcode, finish, data, len);
 }
 
@@ -248,6 +283,18 @@ static bool on_control(ws_conn_t *c) {
     return false;
 }
 
+/* Inflating failed with rc: fail the connection with the matching code. */
+static void inflate_failed(ws_conn_t *c, int rc) {
+    const char *why = swirl_last_error_msg();
+    if (strncmp(why, "websocket: ", 11) == 0)
+        why += 11;
+    fail(c, rc == SWIRL_ETOOBIG    ? SWIRL_WS_CLOSE_TOO_BIG
+            : rc == SWIRL_EBADARG  ? SWIRL_WS_CLOSE_BAD_DATA
+            : rc == -ENOMEM        ? SWIRL_WS_CLOSE_SERVER_ERROR
+                                   : SWIRL_WS_CLOSE_PROTOCOL,
+         why);
+}
+
 /* The frame in c->h is complete. False when the connection ended. */
 static bool frame_end(ws_conn_t *c) {
     c->in_frame = false;
@@ -255,6 +302,18 @@ static bool frame_end(ws_conn_t *c) {
         return on_control(c);
     if (!c->h.fin)
         return true;
+    if (c->compressed) {
+        size_t max =
+            (size_t)swirl__port_settings(c->ws->hs->srv->ports[0])->package_max_length;
+        int rc = swirl__ws_inflate_end_message(&c->inflater, &c->msg, max,
+                                               c->msg_opcode == SWIRL_WS_TEXT ? &c->utf8 : NULL,
+                                               c->client_no_context);
+        if (rc < 0) {
+            inflate_failed(c, rc);
+            return false;
+        }
+        c->compressed = false;
+    }
     if (c->msg_opcode == SWIRL_WS_TEXT && !swirl_utf8_complete(&c->utf8)) {
         fail(c, SWIRL_WS_CLOSE_BAD_DATA, "text message ends inside a UTF-8 sequence");
         return false;
@@ -282,6 +341,10 @@ static bool frame_begin(ws_conn_t *c) {
         fail(c, SWIRL_WS_CLOSE_PROTOCOL, "client frame not masked");
         return false;
     }
+    if ((h->rsv & 0x4) && (h->opcode & 0x8 || h->opcode == SWIRL_WS_CONTINUATION)) {
+        fail(c, SWIRL_WS_CLOSE_PROTOCOL, "RSV1 on a control frame or a continuation");
+        return false;
+    }
     if (!(h->opcode & 0x8)) {
         if (h->opcode == SWIRL_WS_CONTINUATION && c->msg_opcode == 0) {
             fail(c, SWIRL_WS_CLOSE_PROTOCOL, "continuation frame with no message to continue");
@@ -294,9 +357,11 @@ static bool frame_begin(ws_conn_t *c) {
         if (h->opcode != SWIRL_WS_CONTINUATION) {
             c->msg_opcode = h->opcode;
             c->utf8 = (swirl_utf8_t){0};
+            c->compressed = h->rsv & 0x4;
             swirl_buf_clear(&c->msg);
         }
-        if (h->len > max || swirl_buf_size(&c->msg) + h->len > max) {
+        /* (a compressed message's inflated size is checked as it inflates) */
+        if (h->len > max || (!c->compressed && swirl_buf_size(&c->msg) + h->len > max)) {
             char why[96];
             snprintf(why, sizeof(why), "message larger than package_max_length (%zu bytes)", max);
             fail(c, SWIRL_WS_CLOSE_TOO_BIG, why);
@@ -318,7 +383,8 @@ static void on_data(void *user, int64_t fd, void **state, const char *p, size_t 
             if (take > n)
                 take = n;
             memcpy(c->hdr + c->hdr_len, p, take);
-            int rc = swirl_ws_header_parse(c->hdr, c->hdr_len + take, 0, &c->h);
+            int rc = swirl_ws_header_parse(c->hdr, c->hdr_len + take, c->deflate ? 0x4 : 0,
+                                           &c->h);
             if (rc < 0) {
                 fail(c, SWIRL_WS_CLOSE_PROTOCOL, swirl_last_error_msg() + strlen("websocket: "));
                 return;
@@ -341,6 +407,21 @@ static void on_data(void *user, int64_t fd, void **state, const char *p, size_t 
         size_t take = n < left ? n : (size_t)left;
         if (c->h.opcode & 0x8) {
             swirl_ws_unmask_copy(c->ctrl + c->got, p, take, c->h.mask, c->got);
+        } else if (c->compressed) {
+            swirl_ws_server_t *ws = c->ws;
+            size_t max = (size_t)swirl__port_settings(ws->hs->srv->ports[0])->package_max_length;
+            swirl_buf_clear(&ws->scratch);
+            if (swirl_buf_reserve(&ws->scratch, take) < 0) {
+                fail(c, SWIRL_WS_CLOSE_SERVER_ERROR, "out of memory for the message");
+                return;
+            }
+            swirl_ws_unmask_copy(ws->scratch.data, p, take, c->h.mask, c->got);
+            int rc = swirl__ws_inflate(&c->inflater, ws->scratch.data, take, &c->msg, max,
+                                       c->msg_opcode == SWIRL_WS_TEXT ? &c->utf8 : NULL);
+            if (rc < 0) {
+                inflate_failed(c, rc);
+                return;
+            }
         } else {
             if (swirl_buf_reserve(&c->msg, take) < 0) { /* as bytes come: no promise is paid */
                 fail(c, SWIRL_WS_CLOSE_SERVER_ERROR, "out of memory for the message");
@@ -368,6 +449,8 @@ static void on_gone(void *user, int64_t fd, void **state) {
     (void)fd;
     if (c->close_timer)
         swirl_timer_clear(swirl_server_loop(c->ws->hs->srv), c->close_timer);
+    if (c->deflate)
+        inflateEnd(&c->inflater);
     swirl_buf_destroy(&c->msg);
     swirl_free(c);
     *state = NULL;
@@ -450,7 +533,22 @@ int swirl_ws_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_
         return refuse(resp, 503, "out of memory");
     c->ws = ws;
     c->fd = swirl_http_req_fd(req);
+    /* permessage-deflate, when on and offered */
+    char ext[160] = "";
+    swirl__ws_deflate_t agreed = {0};
+    const char *offers = swirl_http_req_header(req, "sec-websocket-extensions", &n);
+    if (ws->hs->srv->settings.websocket_compression && offers &&
+        swirl__ws_deflate_negotiate(offers, n, &agreed, ext, sizeof(ext))) {
+        if (inflateInit2(&c->inflater, -15) != Z_OK) {
+            swirl_free(c);
+            return refuse(resp, 503, "out of memory");
+        }
+        c->deflate = true;
+        c->client_no_context = agreed.client_no_context;
+    }
     if (swirl__http_switch(resp, c) < 0) {
+        if (c->deflate)
+            inflateEnd(&c->inflater);
         swirl_free(c);
         return swirl__error(SWIRL_ECLOSED, "websocket: handshake: the connection is gone");
     }
@@ -460,6 +558,11 @@ int swirl_ws_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_
     swirl_http_resp_header(resp, "Sec-WebSocket-Accept", accept);
     if (chosen[0])
         swirl_http_resp_header(resp, "Sec-WebSocket-Protocol", chosen);
+    if (c->deflate)
+        swirl_http_resp_header(resp, "Sec-WebSocket-Extensions", ext);
+    swirl__conn_t *sc = swirl__conn_get(ws->hs->srv, c->fd);
+    if (sc)
+        atomic_store(&sc->ws_deflate_bits, c->deflate ? agreed.server_bits : 0);
     set_status(ws, c->fd, SWIRL_WS_STATUS_ACTIVE);
     int rc = swirl_http_resp_end(resp, NULL, 0);
     /* the 101 first: then whatever open sends */
@@ -521,6 +624,10 @@ void swirl_ws_server_free(swirl_ws_server_t *ws) {
         return;
     swirl_http_server_free(ws->hs);
     swirl_buf_destroy(&ws->out);
+    swirl_buf_destroy(&ws->zout);
+    swirl_buf_destroy(&ws->scratch);
+    if (ws->deflater_bits)
+        deflateEnd(&ws->deflater);
     swirl_free(ws);
 }
 
@@ -560,8 +667,5 @@ int swirl_ws_server_start(swirl_ws_server_t *ws) {
     if (!ws->on_message)
         return swirl__error(SWIRL_ESTATE, "start: a WebSocket server needs a message callback "
                                           "(swirl_ws_on_message)");
-    if (ws->hs->srv->settings.websocket_compression)
-        return swirl__error(SWIRL_ESETTING, "websocket_compression: permessage-deflate is not "
-                                            "built yet; set it to false");
     return swirl_http_server_start(ws->hs);
 }

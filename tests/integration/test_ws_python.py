@@ -159,6 +159,49 @@ async def raw(ws, frame):
     ws.transport.write(frame)
 
 
+class DeflateTest(unittest.TestCase):
+    """permessage-deflate (websocket_compression on): websockets offers it by
+    default; every message goes compressed both ways."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Serve("--set", "websocket_compression=true", "--set", "package_max_length=4M",
+                        "--set", "buffer_output_size=8M", "--set", "socket_buffer_size=16M")
+
+    @classmethod
+    def tearDownClass(cls):
+        assert cls.srv.stop() == 0
+
+    def test_compressed_echo(self):
+        async def go():
+            async with websockets.connect(self.srv.url + "/ws", max_size=None) as ws:
+                names = [e.name for e in ws.extensions]
+                self.assertEqual(names, ["permessage-deflate"])
+                for n in (0, 10, 100, 70000, MB, 3 * MB):
+                    text = ("swirl " * (n // 6 + 1))[:n]
+                    await ws.send(text)
+                    self.assertEqual(await ws.recv(), text, "text of %d bytes" % n)
+                    data = os.urandom(n)  # incompressible: still right
+                    await ws.send(data)
+                    self.assertEqual(await ws.recv(), data, "binary of %d bytes" % n)
+                await ws.send(["frag", "mented " * 100])
+                self.assertEqual(await ws.recv(), "frag" + "mented " * 100)
+        run(go())
+
+    def test_compressed_chat(self):
+        async def go():
+            a = await websockets.connect(self.srv.url + "/chat")
+            b = await websockets.connect(self.srv.url + "/chat", compression=None)
+            await asyncio.sleep(0.1)
+            await a.send("to everyone, compressed or not " * 10)
+            for m in (a, b):
+                self.assertEqual(await asyncio.wait_for(m.recv(), 10),
+                                 "to everyone, compressed or not " * 10)
+            await a.close()
+            await b.close()
+        run(go())
+
+
 class StrictPeerTest(unittest.TestCase):
     """The rules the raw client in test_websocket.c holds swirl to, checked
     against `websockets`' own server: a strict, independent peer."""

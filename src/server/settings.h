@@ -49,6 +49,7 @@ typedef struct swirl__server_settings {
     bool open_websocket_ping_frame;   /* ping frames to the message callback; default false */
     bool open_websocket_pong_frame;   /* pong frames to the message callback; default false */
     bool websocket_compression;       /* permessage-deflate when offered; default false */
+    int64_t websocket_ping_interval;  /* seconds; 0 = no pings */
     int64_t upload_max_filesize;      /* bytes per uploaded file; 0 = no own limit */
     bool http_parse_cookie;           /* Cookie headers into fields; default true */
     bool http_compression;            /* gzip when the client accepts it; default true */

@@ -40,11 +40,16 @@ struct swirl_ws_server {
     z_stream deflater;
     int deflater_bits;
     swirl_buf_t zout, scratch;
+    /* this process's connections, for the ping timer */
+    struct ws_conn *conns;
+    int64_t ping_timer;
 };
 
 typedef struct ws_conn {
     swirl_ws_server_t *ws;
+    struct ws_conn *prev, *next; /* ws->conns */
     int64_t fd;
+    uint64_t last_rx;           /* loop ms of the last bytes from the client */
     uint8_t hdr[SWIRL_WS_HEADER_MAX];
     size_t hdr_len;             /* header bytes gathered */
     bool in_frame;              /* reading a payload */
@@ -377,6 +382,7 @@ static void on_data(void *user, int64_t fd, void **state, const char *p, size_t 
     ws_conn_t *c = *state;
     (void)user;
     (void)fd;
+    c->last_rx = swirl_loop_now(swirl_server_loop(c->ws->hs->srv));
     while (n > 0 && !c->done) {
         if (!c->in_frame) {
             size_t take = SWIRL_WS_HEADER_MAX - c->hdr_len;
@@ -451,9 +457,45 @@ static void on_gone(void *user, int64_t fd, void **state) {
         swirl_timer_clear(swirl_server_loop(c->ws->hs->srv), c->close_timer);
     if (c->deflate)
         inflateEnd(&c->inflater);
+    if (c->prev)
+        c->prev->next = c->next;
+    else if (c->ws->conns == c)
+        c->ws->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
     swirl_buf_destroy(&c->msg);
     swirl_free(c);
     *state = NULL;
+}
+
+/* ---- pings on an interval ------------------------------------------------------------------- */
+
+/* websocket_ping_interval: every connection of this process silent for an
+ * interval gets a ping; a live peer's pong is traffic, so
+ * heartbeat_idle_time closes only peers that stopped answering. */
+static void on_ping_tick(swirl_loop_t *loop, int64_t id, void *user) {
+    swirl_ws_server_t *ws = user;
+    (void)id;
+    uint64_t now = swirl_loop_now(loop);
+    uint64_t every = (uint64_t)ws->hs->srv->settings.websocket_ping_interval * 1000;
+    for (ws_conn_t *c = ws->conns; c; c = c->next)
+        if (!c->done && now - c->last_rx >= every &&
+            swirl_ws_status(ws, c->fd) == SWIRL_WS_STATUS_ACTIVE)
+            send_frame(ws, c->fd, SWIRL_WS_PING, true, "swirl", 5);
+}
+
+static void track(swirl_ws_server_t *ws, ws_conn_t *c) {
+    swirl_loop_t *loop = swirl_server_loop(ws->hs->srv);
+    c->last_rx = swirl_loop_now(loop);
+    c->next = ws->conns;
+    if (ws->conns)
+        ws->conns->prev = c;
+    ws->conns = c;
+    int64_t secs = ws->hs->srv->settings.websocket_ping_interval;
+    if (secs > 0 && !ws->ping_timer) { /* once per process, at its first WebSocket */
+        int64_t t = swirl_timer_tick(loop, secs * 1000, on_ping_tick, ws);
+        ws->ping_timer = t > 0 ? t : 0;
+    }
 }
 
 /* ---- the handshake -------------------------------------------------------------------------- */
@@ -564,6 +606,7 @@ int swirl_ws_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_
     if (sc)
         atomic_store(&sc->ws_deflate_bits, c->deflate ? agreed.server_bits : 0);
     set_status(ws, c->fd, SWIRL_WS_STATUS_ACTIVE);
+    track(ws, c);
     int rc = swirl_http_resp_end(resp, NULL, 0);
     /* the 101 first: then whatever open sends */
     if (rc == 0)

@@ -27,6 +27,7 @@
 typedef struct {
     const char *mode;
     bool deflate;       /* websocket_compression */
+    bool pings;         /* websocket_ping_interval 1, heartbeat_idle_time 3 */
     bool handshake_cb;  /* own handshake: /deny refused, subprotocols offered */
     bool control_frames; /* open_websocket_close_frame and _ping_frame */
     const char *max;    /* package_max_length */
@@ -134,6 +135,11 @@ static int start(variant_t v) {
         swirl_http_server_set_text(hs, "socket_buffer_size", "80M");
         if (v.deflate)
             swirl_http_server_set_text(hs, "websocket_compression", "true");
+        if (v.pings) {
+            swirl_http_server_set_text(hs, "websocket_ping_interval", "1");
+            swirl_http_server_set_text(hs, "heartbeat_check_interval", "1");
+            swirl_http_server_set_text(hs, "heartbeat_idle_time", "3");
+        }
         if (v.control_frames) {
             swirl_http_server_set_text(hs, "open_websocket_close_frame", "true");
             swirl_http_server_set_text(hs, "open_websocket_ping_frame", "true");
@@ -875,4 +881,55 @@ static void deflate_cases(const char *mode) {
 Test(websocket, permessage_deflate_base, .timeout = 120, .fini = stop) { deflate_cases("base"); }
 Test(websocket, permessage_deflate_process, .timeout = 120, .fini = stop) {
     deflate_cases("process");
+}
+
+/* ---- pings on an interval ----------------------------------------------------------------------- */
+
+/* A silent client is pinged every second; one that answers with pongs
+ * stays, one that does not is closed by the heartbeat (idle 3 s). */
+static void pings(const char *mode) {
+    int port = start((variant_t){.mode = mode, .pings = true});
+    int live = ws_open(port, "/", NULL), dead = ws_open(port, "/", NULL);
+    uint64_t t0 = swirl_clock_ms();
+    int pings_seen = 0;
+    while (swirl_clock_ms() - t0 < 5000) { /* answer every ping on `live` */
+        in_frame_t f = frame_in(live, 200);
+        if (f.eof)
+            continue;
+        cr_assert_eq(f.opcode, SWIRL_WS_PING);
+        cr_assert_eq(f.len, 5);
+        pings_seen++;
+        msg_out(live, SWIRL_WS_PONG, f.data, f.len);
+        free(f.data);
+    }
+    cr_assert_geq(pings_seen, 3, "about one ping a second: %d in 5 s", pings_seen);
+    msg_out(live, SWIRL_WS_TEXT, "still here", 10);
+    in_frame_t f;
+    do { /* a ping may come first */
+        f = frame_in(live, 3000);
+        cr_assert_not(f.eof, "the answering client is still connected");
+        if (f.opcode == SWIRL_WS_PING)
+            free(f.data);
+    } while (f.opcode == SWIRL_WS_PING);
+    cr_assert(f.len == 10 && memcmp(f.data, "still here", 10) == 0);
+    free(f.data);
+    /* the silent one got pings, answered none, and is gone */
+    bool closed = false;
+    for (int i = 0; i < 50 && !closed; i++) {
+        uint8_t b[256];
+        struct pollfd pf = {dead, POLLIN, 0};
+        if (poll(&pf, 1, 100) > 0)
+            closed = recv(dead, b, sizeof(b), 0) <= 0;
+    }
+    cr_assert(closed, "the client that never answered was closed by the heartbeat");
+    close(live);
+    close(dead);
+    stop();
+}
+
+Test(websocket, pings_keep_live_peers_and_find_dead_ones_base, .timeout = 60, .fini = stop) {
+    pings("base");
+}
+Test(websocket, pings_keep_live_peers_and_find_dead_ones_process, .timeout = 60, .fini = stop) {
+    pings("process");
 }

@@ -448,6 +448,56 @@ static void fragmentation(int port) { /* 5 */
     }
 }
 
+/* Category 6 in breadth: Markus Kuhn's UTF-8 stress cases (boundaries,
+ * noncharacters, 5- and 6-byte forms, lone and truncated sequences,
+ * impossible bytes, overlong forms, surrogates). Valid text is echoed,
+ * also when every byte is its own fragment; invalid text is 1007. */
+static void utf8_sequences(int port) {
+    static const char *const valid[] = {
+        "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5", "\x00", "\x7f", "\xc2\x80",
+        "\xdf\xbf", "\xe0\xa0\x80", "\xef\xbf\xbf", "\xf0\x90\x80\x80",
+        "\xf4\x8f\xbf\xbf", "\xed\x9f\xbf", "\xee\x80\x80", "\xef\xbf\xbd",
+        "\xef\xbf\xbe", "\xef\xbb\xbf", "\xf4\x8f\xbf\xbe", "\xe2\x82\xac\xf0\x9f\x98\x80"};
+    static const size_t valid_len[] = {11, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 3, 3, 3, 4, 7};
+    static const char *const invalid[] = {
+        "\xf8\x88\x80\x80\x80", "\xfc\x84\x80\x80\x80\x80", "\xf4\x90\x80\x80", "\x80",
+        "\xbf", "\x80\xbf", "\x80\xbf\x80", "\xc0 ", "\xe0 ", "\xf0 ", "\xf8 ", "\xfc ",
+        "\xc0", "\xe0\x80", "\xf0\x80\x80", "\xdf", "\xef\xbf", "\xf7\xbf\xbf", "\xfe",
+        "\xff", "\xfe\xfe\xff\xff", "\xc0\xaf", "\xe0\x80\xaf", "\xf0\x80\x80\xaf",
+        "\xc1\xbf", "\xe0\x9f\xbf", "\xf0\x8f\xbf\xbf", "\xc0\x80", "\xe0\x80\x80",
+        "\xf0\x80\x80\x80", "\xed\xa0\x80", "\xed\xad\xbf", "\xed\xae\x80",
+        "\xed\xaf\xbf", "\xed\xb0\x80", "\xed\xbe\x80", "\xed\xbf\xbf",
+        "\xed\xa0\x80\xed\xb0\x80", "\xed\xaf\xbf\xed\xbf\xbf", "ok\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80"};
+    int fd = ws_open(port, "/", NULL);
+    for (size_t i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
+        size_t n = valid_len[i];
+        msg_out(fd, SWIRL_WS_TEXT, valid[i], n);
+        expect_echo(fd, SWIRL_WS_TEXT, valid[i], n);
+        for (size_t k = 0; k < n; k++) /* a fragment per byte */
+            frame_out(fd, k + 1 == n, 0, k ? SWIRL_WS_CONTINUATION : SWIRL_WS_TEXT, valid[i] + k,
+                      1, 0, false);
+        expect_echo(fd, SWIRL_WS_TEXT, valid[i], n);
+    }
+    close(fd);
+    for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+        size_t n = strlen(invalid[i]);
+        for (int per_byte = 0; per_byte <= 1; per_byte++) {
+            fd = ws_open(port, "/", NULL);
+            if (!per_byte)
+                msg_out(fd, SWIRL_WS_TEXT, invalid[i], n);
+            else
+                for (size_t k = 0; k < n; k++)
+                    frame_out(fd, k + 1 == n, 0, k ? SWIRL_WS_CONTINUATION : SWIRL_WS_TEXT,
+                              invalid[i] + k, 1, 0, false);
+            char label[64];
+            snprintf(label, sizeof(label), "invalid UTF-8 case %zu%s", i,
+                     per_byte ? " (a fragment per byte)" : "");
+            expect_close(fd, 1007, label);
+            close(fd);
+        }
+    }
+}
+
 /* Whether the peer fails text on the first bad byte, before the frame
  * ends (swirl does; websockets checks whole frames). */
 static bool fail_fast = true;
@@ -472,6 +522,7 @@ static void utf8(int port) { /* 6 */
         expect_close(fd, 1007, label);
         close(fd);
     }
+    utf8_sequences(port);
     if (!fail_fast)
         return;
     /* fail fast: a bad byte at the start of a 1 MB text frame of which only
@@ -560,6 +611,52 @@ static void limits(int port) { /* 9, 10, and masking, 1009 */
     close(fd);
 }
 
+/* Category 9 in breadth: messages of 64 KiB to 16 MiB in one frame; a 4
+ * MiB message in fragments of 64 B to 4 MiB; a 1 MiB message written in
+ * chops of 64 B to 2 KiB; 1 000 messages of 0 B to 4 KiB in a row. Text and
+ * binary each. */
+static void limits_matrix(int port) {
+    int fd = ws_open(port, "/", NULL);
+    size_t top = 16u << 20;
+    char *buf = malloc(top);
+    cr_assert(buf);
+    for (size_t k = 0; k < top; k++)
+        buf[k] = (char)('a' + k % 26);
+    static const int ops[] = {SWIRL_WS_TEXT, SWIRL_WS_BINARY};
+    for (int o = 0; o < 2; o++) {
+        for (size_t n = 64u << 10; n <= top; n *= 4) { /* 9.1, 9.2: 64K 256K 1M 4M 16M */
+            msg_out(fd, ops[o], buf, n);
+            expect_echo(fd, ops[o], buf, n);
+        }
+        for (size_t frag = 64; frag <= (4u << 20); frag *= 4) { /* 9.3, 9.4 */
+            size_t n = 4u << 20;
+            for (size_t off = 0; off < n; off += frag)
+                frame_out(fd, off + frag >= n, 0, off ? SWIRL_WS_CONTINUATION : ops[o], buf + off,
+                          n - off < frag ? n - off : frag, 0, false);
+            expect_echo(fd, ops[o], buf, n);
+        }
+        for (size_t chop = 64; chop <= 2048; chop *= 2) { /* 9.5, 9.6 */
+            size_t n = 1u << 20;
+            uint8_t *f = malloc(n + SWIRL_WS_HEADER_MAX);
+            static const uint8_t mask[4] = {9, 8, 7, 6};
+            size_t h = swirl_ws_header_write(f, true, ops[o], n, mask);
+            swirl_ws_unmask_copy(f + h, buf, n, mask, 0);
+            for (size_t off = 0; off < h + n; off += chop)
+                put(fd, f + off, off + chop > h + n ? h + n - off : chop);
+            free(f);
+            expect_echo(fd, ops[o], buf, n);
+        }
+        for (size_t n = 0; n <= 4096; n = n ? n * 4 : 16) { /* 9.7, 9.8: 0 16 64 256 1K 4K */
+            for (int i = 0; i < 1000; i++)
+                msg_out(fd, ops[o], buf, n);
+            for (int i = 0; i < 1000; i++)
+                expect_echo(fd, ops[o], buf, n);
+        }
+    }
+    free(buf);
+    close(fd);
+}
+
 static void too_big(int port) {
     int fd = ws_open(port, "/", NULL);
     char *buf = calloc(1, 70000);
@@ -585,6 +682,7 @@ static void conformance(const char *mode) {
     utf8(port);
     close_paths(port);
     limits(port);
+    limits_matrix(port);
     stop();
     port = start((variant_t){.mode = mode, .max = "64K"});
     too_big(port);
@@ -956,7 +1054,9 @@ static const char peer_py[] =
     "async def main():\n"
     "    async with websockets.serve(echo, '127.0.0.1', 0, max_size=20 * 2**20,\n"
     "                                compression=None, ping_interval=None) as s:\n"
-    "        print('port', s.sockets[0].getsockname()[1], flush=True)\n"
+    "        import sys\n"
+    "        sys.stdout.write('port %d\\n' % s.sockets[0].getsockname()[1])\n"
+    "        sys.stdout.flush()\n"
     "        await asyncio.Future()\n"
     "asyncio.run(main())\n";
 
@@ -976,9 +1076,15 @@ Test(websocket, raw_client_agrees_with_python_websockets_server, .timeout = 180)
     }
     close(p[1]);
     char line[64] = "";
-    struct pollfd pf = {p[0], POLLIN, 0};
-    cr_assert_gt(poll(&pf, 1, 10000), 0, "the Python server did not start");
-    cr_assert_gt(read(p[0], line, sizeof(line) - 1), 0);
+    size_t got = 0;
+    while (got < sizeof(line) - 1 && !strchr(line, '\n')) { /* the whole line, however written */
+        struct pollfd pf = {p[0], POLLIN, 0};
+        cr_assert_gt(poll(&pf, 1, 10000), 0, "the Python server did not start");
+        ssize_t r = read(p[0], line + got, sizeof(line) - 1 - got);
+        cr_assert_gt(r, 0, "the Python server did not start");
+        got += (size_t)r;
+        line[got] = 0;
+    }
     close(p[0]);
     int port = atoi(line + 5);
     cr_assert_gt(port, 0, "%s", line);

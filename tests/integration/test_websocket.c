@@ -982,6 +982,101 @@ static void deflate_cases(const char *mode) {
     stop();
 }
 
+/* Categories 12 and 13 in breadth: every combination of the offer's
+ * parameters (client_no_context_takeover; server_max_window_bits none, 9,
+ * 12, 15; client_max_window_bits none, bare, 9, 15), each carrying text and
+ * binary messages of 64 B to 64 KiB compressed by a client that keeps (or,
+ * when it said so, drops) its context; every echo is inflated with the
+ * window the answer promised, so a server that used a larger one fails. */
+static void deflate_matrix(const char *mode) {
+    int port = start((variant_t){.mode = mode, .deflate = true});
+    static const char *const server_bits[] = {"", "; server_max_window_bits=9",
+                                              "; server_max_window_bits=12",
+                                              "; server_max_window_bits=15"};
+    static const int server_wbits[] = {15, 9, 12, 15};
+    static const char *const client_bits[] = {"", "; client_max_window_bits",
+                                              "; client_max_window_bits=9",
+                                              "; client_max_window_bits=15"};
+    static const int client_wbits[] = {15, 15, 9, 15};
+    static char msg[65536];
+    /* printable noise repeated every 8 KiB: only a window over 8 KiB finds
+     * the repeats, so a server that ignored server_max_window_bits fails */
+    uint32_t x = 12345;
+    for (size_t i = 0; i < sizeof(msg); i++) {
+        x = x * 1103515245u + 12345u;
+        msg[i] = i < 8192 ? (char)(33 + (x >> 16) % 94) : msg[i - 8192];
+    }
+    static uint8_t out[1 << 18], back[1 << 18];
+    int combos = 0;
+    for (int nc = 0; nc <= 1; nc++)
+        for (int sb = 0; sb < 4; sb++)
+            for (int cb = 0; cb < 4; cb++) {
+                char ext[256], head[2048];
+                snprintf(ext, sizeof(ext), "Sec-WebSocket-Extensions: permessage-deflate%s%s%s\r\n",
+                         nc ? "; client_no_context_takeover" : "", server_bits[sb],
+                         client_bits[cb]);
+                int fd = ws_open_deflate(port, ext, head, sizeof(head));
+                cr_assert(strstr(head, "Sec-WebSocket-Extensions: permessage-deflate; "
+                                       "server_no_context_takeover"), "%s -> %s", ext, head);
+                cr_assert_eq(!!strstr(head, "client_no_context_takeover"), nc, "%s", head);
+                if (server_wbits[sb] != 15) {
+                    char want[64];
+                    snprintf(want, sizeof(want), "server_max_window_bits=%d", server_wbits[sb]);
+                    cr_assert(strstr(head, want), "%s -> %s", ext, head);
+                }
+                z_stream z = {0};
+                cr_assert_eq(deflateInit2(&z, 6, Z_DEFLATED, -client_wbits[cb], 8,
+                                          Z_DEFAULT_STRATEGY), Z_OK);
+                for (size_t n = 64; n <= sizeof(msg); n *= 4) /* (from compression_min_length on) */
+                    for (int op = SWIRL_WS_TEXT; op <= SWIRL_WS_BINARY; op++) {
+                        if (nc)
+                            deflateReset(&z);
+                        size_t k = squeeze(&z, msg, n, out, sizeof(out));
+                        frame_out(fd, true, 0x4, op, out, k, 0, false);
+                        in_frame_t f = frame_in(fd, 5000);
+                        cr_assert(!f.eof && f.opcode == op && f.rsv1, "%s: %zu bytes", ext, n);
+                        /* inflate with the promised window */
+                        z_stream u = {0};
+                        cr_assert_eq(inflateInit2(&u, -server_wbits[sb]), Z_OK);
+                        uint8_t *in = malloc(f.len + 4);
+                        memcpy(in, f.data, f.len);
+                        memcpy(in + f.len, "\x00\x00\xff\xff", 4);
+                        u.next_in = in;
+                        u.avail_in = (uInt)(f.len + 4);
+                        /* out in 64-byte steps: zlib then holds only its window of what came
+                         * before, so a distance past the promise is an error */
+                        size_t made = 0;
+                        int rc = Z_OK;
+                        while (rc == Z_OK && made < sizeof(back) - 64) {
+                            u.next_out = back + made;
+                            u.avail_out = 64;
+                            rc = inflate(&u, Z_SYNC_FLUSH);
+                            made += 64 - u.avail_out;
+                            if (u.avail_in == 0 && u.avail_out > 0)
+                                break;
+                        }
+                        cr_assert(rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR,
+                                  "%s: the echo of %zu bytes inflates within %d window bits (%d)",
+                                  ext, n, server_wbits[sb], rc);
+                        cr_assert_eq(made, n);
+                        cr_assert_eq(memcmp(back, msg, n), 0);
+                        inflateEnd(&u);
+                        free(in);
+                        free(f.data);
+                    }
+                deflateEnd(&z);
+                close(fd);
+                combos++;
+            }
+    cr_log_info("permessage-deflate: %d offer combinations, 12 messages each", combos);
+    cr_assert_eq(combos, 32);
+    stop();
+}
+
+Test(websocket, permessage_deflate_parameter_matrix, .timeout = 180, .fini = stop) {
+    deflate_matrix("process");
+}
+
 Test(websocket, permessage_deflate_base, .timeout = 120, .fini = stop) { deflate_cases("base"); }
 Test(websocket, permessage_deflate_process, .timeout = 120, .fini = stop) {
     deflate_cases("process");

@@ -362,6 +362,8 @@ static void framing(int port) { /* 1 */
     expect_echo(fd, SWIRL_WS_TEXT, buf, 300);
     frame_out(fd, true, 0, SWIRL_WS_BINARY, buf, 65536, 4096, false);
     expect_echo(fd, SWIRL_WS_BINARY, buf, 65536);
+    frame_out(fd, true, 0, SWIRL_WS_BINARY, buf, 65536, 997, false); /* odd chops */
+    expect_echo(fd, SWIRL_WS_BINARY, buf, 65536);
     free(buf);
     close(fd);
 }
@@ -374,7 +376,14 @@ static void ping_pong(int port) { /* 2 */
     expect_echo(fd, SWIRL_WS_PONG, "", 0);
     msg_out(fd, SWIRL_WS_PING, p, 125);
     expect_echo(fd, SWIRL_WS_PONG, p, 125);
+    msg_out(fd, SWIRL_WS_PING, "\x00\xff\xfe\xfd\xfc\xfb\x00\xff", 8); /* binary payload */
+    expect_echo(fd, SWIRL_WS_PONG, "\x00\xff\xfe\xfd\xfc\xfb\x00\xff", 8);
+    frame_out(fd, true, 0, SWIRL_WS_PING, p, 125, 1, false); /* 125 bytes, a byte a write */
+    expect_echo(fd, SWIRL_WS_PONG, p, 125);
+    msg_out(fd, SWIRL_WS_PONG, "", 0);        /* unsolicited, empty: ignored */
     msg_out(fd, SWIRL_WS_PONG, "unasked", 7); /* ignored */
+    msg_out(fd, SWIRL_WS_PING, "after pong", 10);
+    expect_echo(fd, SWIRL_WS_PONG, "after pong", 10);
     for (int i = 0; i < 10; i++)
         frame_out(fd, true, 0, SWIRL_WS_PING, "ten", 3, 1, false);
     for (int i = 0; i < 10; i++)
@@ -564,6 +573,25 @@ static void close_paths(int port) { /* 7 */
     msg_out(fd, SWIRL_WS_CLOSE, "\x03", 1);
     expect_close(fd, 1002, "1-byte close payload");
     close(fd);
+    char p126[126];
+    memset(p126, 'r', sizeof(p126));
+    p126[0] = 0x03;
+    p126[1] = (char)0xe8;
+    fd = ws_open(port, "/", NULL);
+    msg_out(fd, SWIRL_WS_CLOSE, p126, 126);
+    expect_close(fd, 1002, "126-byte close payload");
+    close(fd);
+    static const int good_codes[] = {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011,
+                                     3000, 3999, 4000, 4999};
+    for (size_t i = 0; i < sizeof(good_codes) / sizeof(good_codes[0]); i++) {
+        fd = ws_open(port, "/", NULL);
+        char c[2] = {(char)(good_codes[i] >> 8), (char)good_codes[i]};
+        msg_out(fd, SWIRL_WS_CLOSE, c, 2);
+        char label[64];
+        snprintf(label, sizeof(label), "close code %d echoed", good_codes[i]);
+        expect_close(fd, good_codes[i], label);
+        close(fd);
+    }
     static const int bad_codes[] = {0, 999, 1004, 1005, 1006, 1016, 1100, 2000, 2999, 5000, 65535};
     for (size_t i = 0; i < sizeof(bad_codes) / sizeof(bad_codes[0]); i++) {
         fd = ws_open(port, "/", NULL);

@@ -10,11 +10,13 @@
  * after a short pause, so a restarting server is measured, not hammered. */
 #include <errno.h>
 #include <inttypes.h>
+#include <netdb.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
@@ -326,6 +328,70 @@ int bench_parse_common(bench_t *b, int opt, const char *text) {
     if (opt == 'c')
         return cli_parse_long(b->kind->cmd, "-c", text, 1, BENCH_MAX_CONNS, &b->nconns);
     return cli_parse_long(b->kind->cmd, "-d", text, 1, BENCH_MAX_SECONDS, &b->seconds);
+}
+
+int bench_parse_url(const char *cmd, const char *url, const char *scheme, const char *tls_scheme,
+                    int default_port, bench_url_t *u) {
+    size_t tl = strlen(tls_scheme), sl = strlen(scheme);
+    if (strncasecmp(url, tls_scheme, tl) == 0 && strncmp(url + tl, "://", 3) == 0) {
+        fprintf(stderr, "%s: %s: %s is not supported yet (TLS comes with the client)\n", cmd, url,
+                tls_scheme);
+        return -1;
+    }
+    if (strncasecmp(url, scheme, sl) != 0) {
+        fprintf(stderr, "%s: %s: expected a URL starting with %s\n", cmd, url, scheme);
+        return -1;
+    }
+    const char *p = url + sl, *slash = strchr(p, '/');
+    size_t auth = slash ? (size_t)(slash - p) : strlen(p);
+    if (auth == 0 || auth >= sizeof(u->host)) {
+        fprintf(stderr, "%s: %s: no host, or a host too long\n", cmd, url);
+        return -1;
+    }
+    memcpy(u->host, p, auth);
+    u->host[auth] = 0;
+    snprintf(u->path, sizeof(u->path), "%s", slash ? slash : "/");
+    for (const char *q = u->path; *q; q++)
+        if ((unsigned char)*q <= ' ' || *q == 0x7f) {
+            fprintf(stderr, "%s: %s: the path has a space or a control byte (percent-encode "
+                            "it)\n", cmd, url);
+            return -1;
+        }
+    char name[256];
+    const char *port = NULL;
+    if (u->host[0] == '[') {
+        const char *close = strchr(u->host, ']');
+        if (!close || (close[1] && close[1] != ':')) {
+            fprintf(stderr, "%s: %s: bad [IPv6] host\n", cmd, url);
+            return -1;
+        }
+        snprintf(name, sizeof(name), "%.*s", (int)(close - u->host - 1), u->host + 1);
+        port = close[1] ? close + 2 : NULL;
+    } else {
+        const char *colon = strchr(u->host, ':');
+        snprintf(name, sizeof(name), "%.*s", (int)(colon ? (size_t)(colon - u->host) : auth),
+                 u->host);
+        port = colon ? colon + 1 : NULL;
+    }
+    long v = default_port;
+    if (port && cli_parse_long(cmd, "URL port", port, 1, 65535, &v) < 0)
+        return -1;
+    u->port = (int)v;
+    /* a name is resolved once, here (blocking is fine before the run) */
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+    int rc = getaddrinfo(name, NULL, &hints, &res);
+    if (rc != 0 || !res) {
+        fprintf(stderr, "%s: %s: cannot resolve \"%s\": %s\n", cmd, url, name, gai_strerror(rc));
+        return -1;
+    }
+    rc = getnameinfo(res->ai_addr, res->ai_addrlen, u->addr, sizeof(u->addr), NULL, 0,
+                     NI_NUMERICHOST);
+    freeaddrinfo(res);
+    if (rc != 0) {
+        fprintf(stderr, "%s: %s: \"%s\": %s\n", cmd, url, name, gai_strerror(rc));
+        return -1;
+    }
+    return 0;
 }
 
 int bench_prepare(bench_t *b) {

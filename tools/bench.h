@@ -139,6 +139,22 @@ void bench_fail(bench_conn_t *c, const char *fmt, ...) __attribute__((format(pri
  * (b->kind set). 0, or the error printed and -1. */
 int bench_parse_common(bench_t *b, int opt, const char *text);
 
+/* A URL's parts: host as written (for a Host header), its numeric
+ * address (resolved once, here), port and path. */
+typedef struct {
+    char host[256];
+    char addr[256];
+    int port;
+    char path[2048];
+} bench_url_t;
+
+/* Split "SCHEME//host[:port][/path]" (scheme like "http://"; host a name,
+ * an address or [IPv6]) and resolve the host. A URL in `tls_scheme` is
+ * refused as not supported yet. 0, or the error printed (naming the URL
+ * and what is wrong) and -1. */
+int bench_parse_url(const char *cmd, const char *url, const char *scheme, const char *tls_scheme,
+                    int default_port, bench_url_t *out);
+
 /* Check the target (b->host, b->port, b->type) and the fd limit for
  * b->nconns; 0, or the error printed and 2 (bad options). */
 int bench_prepare(bench_t *b);

@@ -9,7 +9,6 @@
  * requests it answered count) and the connection is made again. */
 #include <getopt.h>
 #include <inttypes.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +24,7 @@
 #define MAX_HEADERS_OPT 32
 
 typedef struct {
-    char host[256]; /* as in the URL, for the Host header */
-    char addr[256]; /* numeric, to connect to */
-    int port;
-    char path[2048];
+    bench_url_t url;
     long pipeline;
     bool keepalive;
     const char *headers[MAX_HEADERS_OPT];
@@ -277,70 +273,6 @@ static void usage(FILE *out) {
             BENCH_MAX_CONNS, BENCH_MAX_SECONDS, MAX_PIPELINE, MAX_HEADERS_OPT);
 }
 
-/* Split "http://host[:port][/path]" into h. */
-static int parse_url(http_t *h, const char *url) {
-    static const char scheme[] = "http://";
-    if (strncasecmp(url, "https://", 8) == 0) {
-        fprintf(stderr, CMD ": %s: https is not supported yet (TLS comes with the client)\n", url);
-        return -1;
-    }
-    if (strncasecmp(url, scheme, sizeof(scheme) - 1) != 0) {
-        fprintf(stderr, CMD ": %s: expected a URL starting with http://\n", url);
-        return -1;
-    }
-    const char *p = url + sizeof(scheme) - 1;
-    const char *slash = strchr(p, '/');
-    size_t auth = slash ? (size_t)(slash - p) : strlen(p);
-    if (auth == 0 || auth >= sizeof(h->host)) {
-        fprintf(stderr, CMD ": %s: no host, or a host too long\n", url);
-        return -1;
-    }
-    memcpy(h->host, p, auth);
-    h->host[auth] = 0;
-    snprintf(h->path, sizeof(h->path), "%s", slash ? slash : "/");
-    for (const char *q = h->path; *q; q++)
-        if ((unsigned char)*q <= ' ' || *q == 0x7f) {
-            fprintf(stderr, CMD ": %s: the path has a space or a control byte (percent-encode "
-                            "it)\n", url);
-            return -1;
-        }
-    /* host, [v6] or host:port */
-    char name[256];
-    const char *port = NULL;
-    if (h->host[0] == '[') {
-        const char *close = strchr(h->host, ']');
-        if (!close || (close[1] && close[1] != ':')) {
-            fprintf(stderr, CMD ": %s: bad [IPv6] host\n", url);
-            return -1;
-        }
-        snprintf(name, sizeof(name), "%.*s", (int)(close - h->host - 1), h->host + 1);
-        port = close[1] ? close + 2 : NULL;
-    } else {
-        const char *colon = strchr(h->host, ':');
-        snprintf(name, sizeof(name), "%.*s", (int)(colon ? (size_t)(colon - h->host) : auth),
-                 h->host);
-        port = colon ? colon + 1 : NULL;
-    }
-    long v = 80;
-    if (port && cli_parse_long(CMD, "URL port", port, 1, 65535, &v) < 0)
-        return -1;
-    h->port = (int)v;
-    /* a name is resolved once, here (blocking is fine before the run) */
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
-    int rc = getaddrinfo(name, NULL, &hints, &res);
-    if (rc != 0 || !res) {
-        fprintf(stderr, CMD ": %s: cannot resolve \"%s\": %s\n", url, name, gai_strerror(rc));
-        return -1;
-    }
-    rc = getnameinfo(res->ai_addr, res->ai_addrlen, h->addr, sizeof(h->addr), NULL, 0,
-                     NI_NUMERICHOST);
-    freeaddrinfo(res);
-    if (rc != 0) {
-        fprintf(stderr, CMD ": %s: \"%s\": %s\n", url, name, gai_strerror(rc));
-        return -1;
-    }
-    return 0;
-}
 
 static int parse(bench_t *b, http_t *h, int argc, char **argv) {
     static const struct option opts[] = {{"connections", required_argument, NULL, 'c'},
@@ -398,11 +330,11 @@ static int parse(bench_t *b, http_t *h, int argc, char **argv) {
         usage(stderr);
         return 2;
     }
-    if (parse_url(h, argv[optind]) < 0)
+    if (bench_parse_url(CMD, argv[optind], "http://", "https", 80, &h->url) < 0)
         return 2;
-    b->host = h->addr;
-    b->port = h->port;
-    b->type = strchr(h->addr, ':') ? SWIRL_SOCK_TCP6 : SWIRL_SOCK_TCP;
+    b->host = h->url.addr;
+    b->port = h->url.port;
+    b->type = strchr(h->url.addr, ':') ? SWIRL_SOCK_TCP6 : SWIRL_SOCK_TCP;
     int rc = bench_prepare(b);
     return rc ? rc : -1;
 }
@@ -410,7 +342,8 @@ static int parse(bench_t *b, http_t *h, int argc, char **argv) {
 /* The request, --pipeline times over. */
 static int build_request(http_t *h) {
     swirl_buf_t one = {0}, all = {0};
-    int rc = swirl_buf_appendf(&one, "GET %s HTTP/1.1\r\nHost: %s\r\n", h->path, h->host);
+    int rc = swirl_buf_appendf(&one, "GET %s HTTP/1.1\r\nHost: %s\r\n", h->url.path,
+                               h->url.host);
     for (int i = 0; i < h->nheaders && rc == 0; i++)
         rc = swirl_buf_appendf(&one, "%s\r\n", h->headers[i]);
     if (rc == 0)

@@ -6,7 +6,6 @@
  * stale echo does not pass. */
 #include <getopt.h>
 #include <inttypes.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +21,7 @@
 #define ACCEPT "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
 
 typedef struct {
-    char host[256], addr[256], path[2048];
-    int port;
+    bench_url_t url;
     size_t size;
     char *handshake;
     size_t handshake_len;
@@ -185,54 +183,6 @@ static void usage(FILE *out) {
             BENCH_MAX_CONNS, BENCH_MAX_SECONDS, MAX_SIZE);
 }
 
-static int parse_url(ws_t *w, const char *url) {
-    static const char scheme[] = "ws://";
-    if (strncasecmp(url, "wss://", 6) == 0) {
-        fprintf(stderr, CMD ": %s: wss is not supported yet (TLS comes with the client)\n", url);
-        return -1;
-    }
-    if (strncasecmp(url, scheme, sizeof(scheme) - 1) != 0) {
-        fprintf(stderr, CMD ": %s: expected a URL starting with ws://\n", url);
-        return -1;
-    }
-    const char *p = url + sizeof(scheme) - 1, *slash = strchr(p, '/');
-    size_t auth = slash ? (size_t)(slash - p) : strlen(p);
-    if (auth == 0 || auth >= sizeof(w->host)) {
-        fprintf(stderr, CMD ": %s: no host, or a host too long\n", url);
-        return -1;
-    }
-    memcpy(w->host, p, auth);
-    w->host[auth] = 0;
-    snprintf(w->path, sizeof(w->path), "%s", slash ? slash : "/");
-    char name[256];
-    const char *colon = strrchr(w->host, ':');
-    if (w->host[0] == '[') {
-        const char *close = strchr(w->host, ']');
-        if (!close) {
-            fprintf(stderr, CMD ": %s: bad [IPv6] host\n", url);
-            return -1;
-        }
-        snprintf(name, sizeof(name), "%.*s", (int)(close - w->host - 1), w->host + 1);
-        colon = close[1] == ':' ? close + 1 : NULL;
-    } else {
-        snprintf(name, sizeof(name), "%.*s", (int)(colon ? (size_t)(colon - w->host) : auth),
-                 w->host);
-    }
-    long v = 80;
-    if (colon && cli_parse_long(CMD, "URL port", colon + 1, 1, 65535, &v) < 0)
-        return -1;
-    w->port = (int)v;
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
-    int rc = getaddrinfo(name, NULL, &hints, &res);
-    if (rc != 0 || !res) {
-        fprintf(stderr, CMD ": %s: cannot resolve \"%s\": %s\n", url, name, gai_strerror(rc));
-        return -1;
-    }
-    rc = getnameinfo(res->ai_addr, res->ai_addrlen, w->addr, sizeof(w->addr), NULL, 0,
-                     NI_NUMERICHOST);
-    freeaddrinfo(res);
-    return rc == 0 ? 0 : -1;
-}
 
 static int parse(bench_t *b, ws_t *w, int argc, char **argv) {
     static const struct option opts[] = {{"connections", required_argument, NULL, 'c'},
@@ -270,11 +220,11 @@ static int parse(bench_t *b, ws_t *w, int argc, char **argv) {
         usage(stderr);
         return 2;
     }
-    if (parse_url(w, argv[optind]) < 0)
+    if (bench_parse_url(CMD, argv[optind], "ws://", "wss", 80, &w->url) < 0)
         return 2;
-    b->host = w->addr;
-    b->port = w->port;
-    b->type = strchr(w->addr, ':') ? SWIRL_SOCK_TCP6 : SWIRL_SOCK_TCP;
+    b->host = w->url.addr;
+    b->port = w->url.port;
+    b->type = strchr(w->url.addr, ':') ? SWIRL_SOCK_TCP6 : SWIRL_SOCK_TCP;
     int rc = bench_prepare(b);
     return rc ? rc : -1;
 }
@@ -284,7 +234,7 @@ static int build(ws_t *w) {
     if (swirl_buf_appendf(&hs, "GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\n"
                                "Connection: Upgrade\r\nSec-WebSocket-Key: " KEY "\r\n"
                                "Sec-WebSocket-Version: 13\r\n\r\n",
-                          w->path, w->host) < 0)
+                          w->url.path, w->url.host) < 0)
         return -1;
     w->handshake = hs.data;
     w->handshake_len = swirl_buf_size(&hs);

@@ -1,0 +1,346 @@
+/* tests/integration/ws_harness.h — what the WebSocket tests share: the
+ * server under test (a forked swirl_ws_server in a chosen variant:
+ * BASE/PROCESS, compression, pings, handshake callback, delivered control
+ * frames) and a raw client that builds every frame by hand and checks
+ * every frame the server sends (unmasked, valid header). */
+#ifndef SWIRL_TEST_WS_HARNESS_H
+#define SWIRL_TEST_WS_HARNESS_H
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <swirl/swirl.h>
+#include <zlib.h>
+
+#define WSH static __attribute__((unused))
+
+/* ---- the server under test ------------------------------------------------------------------ */
+
+typedef struct {
+    const char *mode;
+    bool deflate;       /* websocket_compression */
+    bool pings;         /* websocket_ping_interval 1, heartbeat_idle_time 3 */
+    bool handshake_cb;  /* own handshake: /deny refused, subprotocols offered */
+    bool control_frames; /* open_websocket_close_frame and _ping_frame */
+    const char *max;    /* package_max_length */
+} variant_t;
+
+WSH void t_open(swirl_ws_server_t *ws, swirl_http_req_t *req, void *u) {
+    (void)u;
+    const char *path = swirl_http_req_path(req, NULL);
+    if (path && strcmp(path, "/welcome") == 0)
+        swirl_ws_push(ws, swirl_http_req_fd(req), "welcome", 7, SWIRL_WS_TEXT, true);
+}
+
+WSH void t_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_resp_t *resp,
+                        void *u) {
+    (void)u;
+    const char *path = swirl_http_req_path(req, NULL);
+    if (path && strcmp(path, "/deny") == 0) {
+        swirl_http_resp_status(resp, 403, NULL);
+        swirl_http_resp_end(resp, "no", 2);
+        return;
+    }
+    swirl_ws_handshake(ws, req, resp, "chat, superchat");
+}
+
+WSH void t_message(swirl_ws_server_t *ws, const swirl_ws_frame_t *f, void *u) {
+    (void)u;
+    char out[512];
+    if (f->opcode == SWIRL_WS_CLOSE) { /* delivered: answer it ourselves */
+        int n = snprintf(out, sizeof(out), "got close %d %.*s", f->code, (int)f->reason_len,
+                         f->reason);
+        swirl_ws_push(ws, f->fd, out, (size_t)n, SWIRL_WS_TEXT, true);
+        swirl_ws_disconnect(ws, f->fd, 4000, "as you wish");
+        return;
+    }
+    if (f->opcode == SWIRL_WS_PING) {
+        int n = snprintf(out, sizeof(out), "got ping %.*s", (int)f->len, f->data);
+        swirl_ws_push(ws, f->fd, out, (size_t)n, SWIRL_WS_TEXT, true);
+        return;
+    }
+    if (f->len > 4 && f->len < 256 && memcmp(f->data, "cmd:", 4) == 0) {
+        int code = 0;
+        char reason[200] = "", cmd[256];
+        memcpy(cmd, f->data, f->len); /* the message is not NUL-terminated */
+        cmd[f->len] = 0;
+        if (sscanf(cmd, "cmd:close:%d:%199[^\n]", &code, reason) >= 1) {
+            swirl_ws_disconnect(ws, f->fd, code, reason);
+        } else if (f->len == 10 && memcmp(f->data, "cmd:status", 10) == 0) {
+            int n = snprintf(out, sizeof(out), "status %d est %d exist %d gone %d/%d",
+                             swirl_ws_status(ws, f->fd), swirl_ws_is_established(ws, f->fd),
+                             swirl_ws_exist(ws, f->fd), swirl_ws_exist(ws, 123456789),
+                             swirl_ws_status(ws, 123456789));
+            swirl_ws_push(ws, f->fd, out, (size_t)n, SWIRL_WS_TEXT, true);
+        } else if (f->len == 11 && memcmp(f->data, "cmd:pushbad", 11) == 0) {
+            char big[200] = {0};
+            int a = swirl_ws_push(ws, f->fd, "x", 1, 5, true);
+            int b = swirl_ws_push(ws, f->fd, big, 126, SWIRL_WS_PING, true);
+            int c = swirl_ws_push(ws, 123456789, "x", 1, SWIRL_WS_TEXT, true);
+            int d = swirl_ws_disconnect(ws, f->fd, 1005, NULL);
+            int n = snprintf(out, sizeof(out), "%d %d %d %d", a == SWIRL_EBADARG,
+                             b == SWIRL_EBADARG, c == SWIRL_ECLOSED, d == SWIRL_EBADARG);
+            swirl_ws_push(ws, f->fd, out, (size_t)n, SWIRL_WS_TEXT, true);
+        }
+        return;
+    }
+    swirl_ws_push(ws, f->fd, f->data, f->len, f->opcode, true); /* echo */
+}
+
+WSH void t_request(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_http_resp_t *resp,
+                      void *u) {
+    (void)hs;
+    (void)req;
+    (void)u;
+    swirl_http_resp_end(resp, "plain http", 10);
+}
+
+WSH void on_worker_start(swirl_server_t *srv, const swirl_event_t *ev, void *u) {
+    (void)ev;
+    int *fd = u;
+    int port = swirl_server_port(srv);
+    if (*fd >= 0 && write(*fd, &port, sizeof(port)) == sizeof(port)) {
+        close(*fd);
+        *fd = -1;
+    }
+}
+
+static pid_t server_pid __attribute__((unused));
+
+WSH int start(variant_t v) {
+    int p[2];
+    cr_assert_eq(pipe(p), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        swirl_ws_server_t *ws;
+        if (swirl_ws_server_new(&ws, "127.0.0.1", 0,
+                                strcmp(v.mode, "base") ? SWIRL_MODE_PROCESS : SWIRL_MODE_BASE) < 0)
+            _exit(3);
+        swirl_http_server_t *hs = swirl_ws_server_http(ws);
+        swirl_http_server_set_text(hs, "worker_num", "1");
+        swirl_http_server_set_text(hs, "reactor_num", "1");
+        swirl_http_server_set_text(hs, "log_level", "warning");
+        swirl_http_server_set_text(hs, "package_max_length", v.max ? v.max : "20M");
+        swirl_http_server_set_text(hs, "buffer_output_size", "40M");
+        swirl_http_server_set_text(hs, "socket_buffer_size", "80M");
+        if (v.deflate)
+            swirl_http_server_set_text(hs, "websocket_compression", "true");
+        if (v.pings) {
+            swirl_http_server_set_text(hs, "websocket_ping_interval", "1");
+            swirl_http_server_set_text(hs, "heartbeat_check_interval", "1");
+            swirl_http_server_set_text(hs, "heartbeat_idle_time", "3");
+        }
+        if (v.control_frames) {
+            swirl_http_server_set_text(hs, "open_websocket_close_frame", "true");
+            swirl_http_server_set_text(hs, "open_websocket_ping_frame", "true");
+        }
+        if (v.handshake_cb)
+            swirl_ws_on_handshake(ws, t_handshake, NULL);
+        else
+            swirl_http_server_on_request(hs, t_request, NULL);
+        swirl_ws_on_open(ws, t_open, NULL);
+        swirl_ws_on_message(ws, t_message, NULL);
+        static int pipe_fd;
+        pipe_fd = p[1];
+        swirl_http_server_on(hs, "workerStart", on_worker_start, &pipe_fd);
+        int rc = swirl_ws_server_start(ws);
+        swirl_ws_server_free(ws);
+        _exit(rc < 0 ? 4 : 0);
+    }
+    close(p[1]);
+    struct pollfd pf = {p[0], POLLIN, 0};
+    cr_assert_gt(poll(&pf, 1, 10000), 0, "the server did not start");
+    int port;
+    cr_assert_eq(read(p[0], &port, sizeof(port)), (ssize_t)sizeof(port));
+    close(p[0]);
+    server_pid = pid;
+    return port;
+}
+
+WSH void stop(void) {
+    if (server_pid <= 0)
+        return;
+    kill(server_pid, SIGTERM);
+    int status;
+    for (int i = 0; i < 1000 && waitpid(server_pid, &status, WNOHANG) != server_pid; i++)
+        usleep(10000);
+    server_pid = 0;
+}
+
+/* ---- the raw client --------------------------------------------------------------------------- */
+
+WSH int dial(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return fd;
+}
+
+WSH void put(int fd, const void *p, size_t n) {
+    const char *b = p;
+    while (n > 0) {
+        ssize_t w = send(fd, b, n, MSG_NOSIGNAL);
+        if (w <= 0)
+            return; /* the server may have closed on purpose */
+        b += w;
+        n -= (size_t)w;
+    }
+}
+
+/* Read until `needle` or silence; returns bytes (NUL-terminated). */
+WSH size_t read_head(int fd, char *buf, size_t size) {
+    size_t n = 0;
+    buf[0] = 0;
+    while (n + 1 < size && !strstr(buf, "\r\n\r\n")) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 5000) <= 0)
+            break;
+        ssize_t r = recv(fd, buf + n, 1, 0); /* byte by byte: no frame bytes taken */
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+        buf[n] = 0;
+    }
+    return n;
+}
+
+static const char key_hdr[] = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+
+/* Open a WebSocket on path; the fd (101 checked). */
+WSH int ws_open(int port, const char *path, const char *extra) {
+    int fd = dial(port);
+    char req[1024], head[2048];
+    int n = snprintf(req, sizeof(req),
+                     "GET %s HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "%sSec-WebSocket-Version: 13\r\n%s\r\n",
+                     path, key_hdr, extra ? extra : "");
+    put(fd, req, (size_t)n);
+    read_head(fd, head, sizeof(head));
+    cr_assert(strstr(head, "HTTP/1.1 101 ") &&
+                  strstr(head, "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"),
+              "%s", head);
+    return fd;
+}
+
+/* Send one frame, masked unless `unmasked`, written `chop` bytes at a time
+ * (0: at once). */
+WSH void frame_out(int fd, bool fin, int rsv, int opcode, const void *p, size_t n,
+                      size_t chop, bool unmasked) {
+    static const uint8_t mask[4] = {0x12, 0x34, 0x56, 0x78};
+    uint8_t *buf = malloc(n + SWIRL_WS_HEADER_MAX);
+    cr_assert(buf);
+    size_t h = swirl_ws_header_write(buf, fin, opcode, n, unmasked ? NULL : mask);
+    buf[0] |= (uint8_t)(rsv << 4);
+    memcpy(buf + h, p, n);
+    if (!unmasked)
+        swirl_ws_unmask(buf + h, n, mask, 0);
+    if (!chop) {
+        put(fd, buf, h + n);
+    } else {
+        for (size_t off = 0; off < h + n; off += chop) {
+            put(fd, buf + off, off + chop > h + n ? h + n - off : chop);
+            usleep(200);
+        }
+    }
+    free(buf);
+}
+
+WSH void msg_out(int fd, int opcode, const void *p, size_t n) {
+    frame_out(fd, true, 0, opcode, p, n, 0, false);
+}
+
+WSH bool fill(int fd, uint8_t *p, size_t n, int timeout_ms) {
+    size_t got = 0;
+    while (got < n) {
+        struct pollfd pf = {fd, POLLIN, 0};
+        if (poll(&pf, 1, timeout_ms) <= 0)
+            return false;
+        ssize_t r = recv(fd, p + got, n - got, 0);
+        if (r <= 0)
+            return false;
+        got += (size_t)r;
+    }
+    return true;
+}
+
+typedef struct {
+    int opcode;
+    bool fin;
+    bool rsv1; /* compressed (permessage-deflate) */
+    uint8_t *data;
+    size_t len;
+    bool eof; /* no frame: the connection closed (or silence) */
+} in_frame_t;
+
+/* Read one server frame (checked: unmasked, no RSV). */
+WSH in_frame_t frame_in(int fd, int timeout_ms) {
+    in_frame_t f = {0};
+    uint8_t h[SWIRL_WS_HEADER_MAX];
+    if (!fill(fd, h, 2, timeout_ms)) {
+        f.eof = true;
+        return f;
+    }
+    size_t need = 2 + ((h[1] & 0x7f) == 126 ? 2 : (h[1] & 0x7f) == 127 ? 8 : 0);
+    cr_assert(fill(fd, h + 2, need - 2, timeout_ms));
+    swirl_ws_header_t hd;
+    cr_assert_eq(swirl_ws_header_parse(h, need, 0x4, &hd), (int)need, "a valid server frame");
+    cr_assert_not(hd.masked, "server frames are never masked");
+    f.rsv1 = hd.rsv & 0x4;
+    f.opcode = hd.opcode;
+    f.fin = hd.fin;
+    f.len = (size_t)hd.len;
+    f.data = malloc(f.len + 1);
+    cr_assert(f.data);
+    cr_assert(fill(fd, f.data, f.len, timeout_ms), "the payload of %zu bytes", f.len);
+    f.data[f.len] = 0;
+    return f;
+}
+
+WSH void expect_echo(int fd, int opcode, const void *p, size_t n) {
+    in_frame_t f = frame_in(fd, 10000);
+    cr_assert_not(f.eof, "an answer to %zu bytes", n);
+    cr_assert_not(f.rsv1, "not compressed: no extension was agreed");
+    cr_assert_eq(f.opcode, opcode);
+    cr_assert(f.fin);
+    cr_assert_eq(f.len, n);
+    cr_assert_eq(memcmp(f.data, p, n), 0, "echo of %zu bytes", n);
+    free(f.data);
+}
+
+/* The server closes: a close frame with `code` (0: an empty one), then
+ * the end of the connection. */
+WSH void expect_close(int fd, int code, const char *label) {
+    in_frame_t f = frame_in(fd, 5000);
+    cr_assert_not(f.eof, "%s: a close frame", label);
+    cr_assert_eq(f.opcode, SWIRL_WS_CLOSE, "%s: opcode %d", label, f.opcode);
+    if (code) {
+        cr_assert_geq(f.len, 2, "%s", label);
+        cr_assert_eq(f.data[0] << 8 | f.data[1], code, "%s: code %d", label,
+                     f.data[0] << 8 | f.data[1]);
+    } else {
+        cr_assert_eq(f.len, 0, "%s", label);
+    }
+    free(f.data);
+    uint8_t b;
+    struct pollfd pf = {fd, POLLIN, 0};
+    cr_assert_gt(poll(&pf, 1, 5000), 0, "%s: closed after", label);
+    cr_assert_leq(recv(fd, &b, 1, 0), 0, "%s: nothing after the close frame", label);
+}
+
+
+#endif

@@ -122,9 +122,9 @@ swirl_http_resp_t *swirl__http_resp_new(swirl_http_server_t *hs, http_conn_t *c,
     r->fd = c->fd;
     r->status = 200;
     r->head_only = p->method_len == 4 && memcmp(p->method, "HEAD", 4) == 0;
-    /* no protocol switch here (WebSocket is a later stage): an upgrade or
-     * CONNECT request is answered as a plain one, then the connection
-     * closes, since what follows is not HTTP */
+    /* an upgrade or CONNECT request that no upgrade hook took (see
+     * swirl__http_upgrade_t) is answered as a plain one, then the
+     * connection closes, since what follows is not HTTP */
     r->keep_alive = p->keep_alive && !p->upgrade;
     r->http10 = p->minor == 0;
     const swirl_http_header_t *ae = swirl_http_find_header(p, "accept-encoding");

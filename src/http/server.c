@@ -22,9 +22,11 @@
  * from connecting (or from its last response) to send a whole head: then
  * 408 if it had started one, else a quiet close. An HTTP/1.1 request
  * without exactly one Host is 400. Every refusal closes the connection
- * after the answer and costs nothing else. An Upgrade or CONNECT request
- * is answered as a plain request and the connection then closed (no
- * protocol switch is offered yet). */
+ * after the answer and costs nothing else. An Upgrade request goes to
+ * the upgrade hook (swirl__http_upgrade_t, set by the WebSocket server);
+ * when the hook switches the connection (P_UPGRADED), every later byte
+ * is the other protocol's. Any other Upgrade or CONNECT request is
+ * answered as a plain request and the connection then closed. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

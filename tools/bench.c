@@ -9,6 +9,7 @@
  * connection is counted, reported (the first few) and connected again
  * after a short pause, so a restarting server is measured, not hammered. */
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <netdb.h>
 #include <signal.h>
@@ -392,6 +393,25 @@ int bench_parse_url(const char *cmd, const char *url, const char *scheme, const 
         return -1;
     }
     return 0;
+}
+
+int bench_take_url(bench_t *b, int argc, char **argv, const char *scheme, const char *tls_scheme,
+                   bench_url_t *url) {
+    const char *cmd = b->kind->cmd;
+    if (optind != argc - 1) {
+        if (optind < argc)
+            fprintf(stderr, "%s: one URL, please (extra \"%s\")\n", cmd, argv[argc - 1]);
+        else
+            fprintf(stderr, "%s: which URL?\n", cmd);
+        return 2;
+    }
+    if (bench_parse_url(cmd, argv[optind], scheme, tls_scheme, 80, url) < 0)
+        return 2;
+    b->host = url->addr;
+    b->port = url->port;
+    b->type = strchr(url->addr, ':') ? SWIRL_SOCK_TCP6 : SWIRL_SOCK_TCP;
+    int rc = bench_prepare(b);
+    return rc ? rc : -1;
 }
 
 int bench_prepare(bench_t *b) {

@@ -155,6 +155,12 @@ typedef struct {
 int bench_parse_url(const char *cmd, const char *url, const char *scheme, const char *tls_scheme,
                     int default_port, bench_url_t *out);
 
+/* After getopt: the one URL left in argv, parsed (bench_parse_url, port 80
+ * by default) into *url and made the target of b, which is then prepared
+ * (bench_prepare). -1 to go on, or 2 with the error printed. */
+int bench_take_url(bench_t *b, int argc, char **argv, const char *scheme, const char *tls_scheme,
+                   bench_url_t *url);
+
 /* Check the target (b->host, b->port, b->type) and the fd limit for
  * b->nconns; 0, or the error printed and 2 (bad options). */
 int bench_prepare(bench_t *b);

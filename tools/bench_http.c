@@ -323,20 +323,10 @@ static int parse(bench_t *b, http_t *h, int argc, char **argv) {
             return 2;
         }
     }
-    if (optind != argc - 1) {
-        fprintf(stderr, optind < argc ? CMD ": one URL, please (extra \"%s\")\n"
-                                      : CMD ": which URL?%s\n",
-                optind < argc ? argv[argc - 1] : "");
+    int rc = bench_take_url(b, argc, argv, "http://", "https", &h->url);
+    if (rc == 2 && optind != argc - 1)
         usage(stderr);
-        return 2;
-    }
-    if (bench_parse_url(CMD, argv[optind], "http://", "https", 80, &h->url) < 0)
-        return 2;
-    b->host = h->url.addr;
-    b->port = h->url.port;
-    b->type = strchr(h->url.addr, ':') ? SWIRL_SOCK_TCP6 : SWIRL_SOCK_TCP;
-    int rc = bench_prepare(b);
-    return rc ? rc : -1;
+    return rc;
 }
 
 /* The request, --pipeline times over. */

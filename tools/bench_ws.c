@@ -215,18 +215,10 @@ static int parse(bench_t *b, ws_t *w, int argc, char **argv) {
             return 2;
         }
     }
-    if (optind != argc - 1) {
-        fprintf(stderr, CMD ": %s\n", optind < argc ? "one URL, please" : "which URL?");
+    int rc = bench_take_url(b, argc, argv, "ws://", "wss", &w->url);
+    if (rc == 2 && optind != argc - 1)
         usage(stderr);
-        return 2;
-    }
-    if (bench_parse_url(CMD, argv[optind], "ws://", "wss", 80, &w->url) < 0)
-        return 2;
-    b->host = w->url.addr;
-    b->port = w->url.port;
-    b->type = strchr(w->url.addr, ':') ? SWIRL_SOCK_TCP6 : SWIRL_SOCK_TCP;
-    int rc = bench_prepare(b);
-    return rc ? rc : -1;
+    return rc;
 }
 
 static int build(ws_t *w) {

@@ -417,6 +417,25 @@ Test(http, multipart_uploads_stream_to_disk_and_are_removed, .init = make_upload
     cr_assert_str_eq(out, want);
     cr_assert_eq(dir_entries(updir), 0);
     serve_stop(&s);
+    /* http_parse_post off: a multipart body is an ordinary body, kept whole
+     * (the handler sees the raw bytes, no fields, no files, nothing on disk) */
+    const char *raw[] = {"--set", tmpset, "--set", "http_parse_post=false", NULL};
+    s = serve_start("process", raw);
+    snprintf(cmd, sizeof(cmd),
+             "curl -s -F 'note=raw' -F 'b=@%s;filename=small.txt' http://127.0.0.1:%d/upload; "
+             "curl -s -F 'note=raw' -F 'b=@%s;filename=small.txt' http://127.0.0.1:%d/echo "
+             "| cmp -s - /dev/null || echo echoed",
+             upfile[1], s.port, upfile[1], s.port);
+    run_out(cmd, out, sizeof(out));
+    cr_assert_str_eq(out, "echoed\n", "no fields or files were made; the body came back");
+    snprintf(cmd, sizeof(cmd),
+             "curl -s -F 'b=@%s;filename=small.txt' http://127.0.0.1:%d/echo | "
+             "grep -c 'Content-Disposition: form-data; name=\"b\"; filename=\"small.txt\"'",
+             upfile[1], s.port);
+    run_out(cmd, out, sizeof(out));
+    cr_assert_str_eq(out, "1\n", "the raw multipart body, as sent");
+    cr_assert_eq(dir_entries(updir), 0);
+    serve_stop(&s);
 }
 
 /* Bad multipart bodies cost only their connection; an upload cut off

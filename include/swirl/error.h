@@ -27,7 +27,9 @@ extern "C" {
     XX(NOTSUP, -1010, "operation not supported for this socket type")                              \
     XX(BADARG, -1011, "invalid argument")                                                          \
     XX(STATE, -1012, "operation not allowed in the current state")                                 \
-    XX(QUEUEFULL, -1013, "queue full")
+    XX(QUEUEFULL, -1013, "queue full")                                                             \
+    XX(FULL, -1014, "no room left (table or channel full)")                                        \
+    XX(NOTFOUND, -1015, "no such key")
 
 typedef enum {
 #define SWIRL__ERR_ENUM(name, val, msg) SWIRL_E##name = (val),

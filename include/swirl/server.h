@@ -173,8 +173,9 @@ SWIRL_API int swirl_server_on_event(swirl_server_t *srv, swirl_event_type_t type
  * exit; a process that handles SIGTERM itself is killed max_wait_time + 1 s
  * later). Not restarted by reloads. Before start; returns the process id
  * (0, 1, ...) or SWIRL_EBADARG / SWIRL_ESTATE. */
-typedef void (*swirl_process_fn)(swirl_server_t *srv, int process_id, void *user);
-SWIRL_API int swirl_server_add_process(swirl_server_t *srv, swirl_process_fn fn, void *user);
+typedef void (*swirl_server_process_fn)(swirl_server_t *srv, int process_id, void *user);
+SWIRL_API int swirl_server_add_process(swirl_server_t *srv, swirl_server_process_fn fn,
+                                       void *user);
 
 /* Bind, fork, serve; blocks in the master until shutdown, then returns 0
  * (in every forked child it never returns: children _exit). Fails before

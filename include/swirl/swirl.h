@@ -7,6 +7,7 @@
 #include <swirl/core.h>
 #include <swirl/event.h>
 #include <swirl/net.h>
+#include <swirl/process.h>
 #include <swirl/protocol.h>
 #include <swirl/server.h>
 #include <swirl/http.h>

@@ -38,6 +38,7 @@ typedef struct swirl__defer {
 
 struct swirl_loop {
     const swirl__backend_ops_t *ops;
+    swirl_loop_t *reg_prev, *reg_next; /* this process's loops (loop.c) */
     void *backend;
     swirl__ready_t ready[SWIRL__READY_MAX];
 
@@ -76,6 +77,10 @@ struct swirl_loop {
 int swirl__loop_add_internal(swirl_loop_t *loop, int fd, swirl_io_cb on_read, void *user);
 /* Remove it again. */
 void swirl__loop_del_internal(swirl_loop_t *loop, int fd);
+
+/* In a child just forked: release every loop the parent had, as
+ * swirl_loop_forget does (used by swirl_process_start). */
+void swirl__loops_forget_inherited(void);
 
 /* timer.c */
 /* Nanoseconds until the first timer is due (0 if overdue), or -1 if none. */

@@ -3,12 +3,58 @@
  * Timers live in timer.c and signals in signal.c. */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 #include <swirl/net.h>
 
 #include "../core/internal.h"
 #include "internal.h"
+
+/* Per-process singleton: every loop of this process, so that a child made
+ * by swirl_process_start can release the ones it inherited (their epoll
+ * sets are shared with the parent). Loops are made in several threads
+ * (reactors), hence the lock; pthread_atfork holds it across fork so the
+ * child never sees the list half-changed. */
+static struct {
+    pthread_mutex_t lock;
+    pthread_once_t once;
+    swirl_loop_t *head;
+} process_loops = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_ONCE_INIT, NULL};
+
+static void registry_lock(void) { pthread_mutex_lock(&process_loops.lock); }
+static void registry_unlock(void) { pthread_mutex_unlock(&process_loops.lock); }
+static void registry_setup(void) {
+    pthread_atfork(registry_lock, registry_unlock, registry_unlock);
+}
+
+static void registry_add(swirl_loop_t *loop) {
+    pthread_once(&process_loops.once, registry_setup);
+    registry_lock();
+    loop->reg_prev = NULL;
+    loop->reg_next = process_loops.head;
+    if (process_loops.head)
+        process_loops.head->reg_prev = loop;
+    process_loops.head = loop;
+    registry_unlock();
+}
+
+static void registry_del(swirl_loop_t *loop) {
+    registry_lock();
+    if (loop->reg_prev)
+        loop->reg_prev->reg_next = loop->reg_next;
+    else if (process_loops.head == loop)
+        process_loops.head = loop->reg_next;
+    if (loop->reg_next)
+        loop->reg_next->reg_prev = loop->reg_prev;
+    loop->reg_prev = loop->reg_next = NULL;
+    registry_unlock();
+}
+
+void swirl__loops_forget_inherited(void) {
+    while (process_loops.head)
+        swirl_loop_forget(process_loops.head);
+}
 
 int swirl_loop_new(swirl_loop_t **out) {
     if (!out)
@@ -27,6 +73,7 @@ int swirl_loop_new(swirl_loop_t **out) {
         return swirl__error(rc, "event loop: %s backend:", swirl__backend_epoll.name);
     }
     loop->now_ns = swirl_clock_ns();
+    registry_add(loop);
     *out = loop;
     return 0;
 }
@@ -34,6 +81,7 @@ int swirl_loop_new(swirl_loop_t **out) {
 void swirl_loop_free(swirl_loop_t *loop) {
     if (!loop)
         return;
+    registry_del(loop);
     swirl__signals_free(loop);
     swirl__timers_free(loop);
     for (swirl__defer_t *d = loop->defer_head, *next; d; d = next) {
@@ -50,6 +98,7 @@ void swirl_loop_free(swirl_loop_t *loop) {
 void swirl_loop_forget(swirl_loop_t *loop) {
     if (!loop)
         return;
+    registry_del(loop);
     if (loop->sigfd >= 0)
         close(loop->sigfd); /* the signals stay blocked: the child sets its own mask */
     swirl__timers_free(loop);

@@ -1,13 +1,36 @@
-/* src/process/internal.h — process-level helpers shared by the server and
- * (later) the public process module; never installed. */
+/* src/process/internal.h — the process object, and process-level helpers
+ * shared with the server; never installed. */
 #ifndef SWIRL_PROCESS_INTERNAL_H
 #define SWIRL_PROCESS_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <swirl/process.h>
 
-/* ---- System V message queues (msgq.c) ----
+struct swirl_process {
+    swirl_process_t *prev, *next; /* the live objects of this process (process.c) */
+    swirl_process_cb fn;
+    void *user;
+    int id; /* order of creation in this process: the ORIENT queue's message type is id + 1 */
+    int pipe_type;
+    bool redirect;
+    bool started;
+    bool in_child; /* this copy of the object is the child's */
+    int pdeathsig;
+    pid_t pid;
+    int fds[2]; /* [0] the parent's end, [1] the child's, -1 when closed */
+    int fd;     /* this side's end */
+    /* watched by a loop */
+    swirl_loop_t *loop;
+    swirl_process_read_cb on_read;
+    void *watch_user;
+    /* System V queue */
+    int msgq; /* -1: none */
+    int msgq_mode;
+};
+
+/* ---- System V message queues (msgqueue.c) ----
  * A message is a `long` type (> 0) followed by its text; `msgq_max` bytes
  * of text at most (the system's msgmax). Every call retries on EINTR and
  * returns 0 / a count, or a negative errno with the last error set. */

@@ -256,7 +256,7 @@ struct swirl_server {
         void *user;
     } on[SWIRL_ON__COUNT];
     struct {
-        swirl_process_fn fn;
+        swirl_server_process_fn fn;
         void *user;
     } procs[SWIRL__MAX_PROCESSES]; /* user processes, supervised by the manager */
     int nprocs;

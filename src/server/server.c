@@ -529,7 +529,7 @@ int swirl_server_shutdown(swirl_server_t *srv) {
                                                : swirl__error(swirl__neg_errno(), "shutdown: kill:");
 }
 
-int swirl_server_add_process(swirl_server_t *srv, swirl_process_fn fn, void *user) {
+int swirl_server_add_process(swirl_server_t *srv, swirl_server_process_fn fn, void *user) {
     if (!fn)
         return swirl__error(SWIRL_EBADARG, "add_process: no function");
     if (srv->started)

@@ -1,0 +1,422 @@
+/* src/process/pool.c — a process pool: N workers taking messages from one
+ * shared queue (a unix SOCK_SEQPACKET pair, or a System V message queue),
+ * supervised by the process that started them.
+ *
+ * The master runs a loop that watches SIGCHLD, SIGTERM and SIGINT through
+ * signalfd: a worker that exits is replaced (after a delay doubling from
+ * 100 ms to 5 s while workers keep dying within a second of starting), and
+ * a shutdown sends SIGTERM to every worker, again every 100 ms (a SIGTERM
+ * that lands between a worker's flag check and its blocking receive would
+ * otherwise be missed), then SIGKILL after 3 s.
+ *
+ * A worker handles SIGTERM by setting a flag, which its receive loop
+ * checks: the message in hand is finished, on_worker_stop runs, the worker
+ * exits 0. The flag is a per-process singleton (`pool_worker_stop`), as a
+ * signal handler needs. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/msg.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <swirl/core.h>
+#include <swirl/process.h>
+
+#include "../core/internal.h"
+#include "../event/internal.h"
+#include "internal.h"
+
+#define POOL_MAX_WORKERS 1024
+#define POOL_SOCK_MAX_MSG (64 * 1024)
+#define QUICK_DEATH_MS 1000
+#define BACKOFF_FIRST_MS 100
+#define BACKOFF_MAX_MS 5000
+#define STOP_RESEND_MS 100
+#define STOP_KILL_MS 3000
+
+static volatile sig_atomic_t pool_worker_stop;
+
+struct swirl_process_pool {
+    int worker_num;
+    int ipc;
+    key_t key;
+    int msgq;       /* SWIRL_IPC_MSGQUEUE */
+    int sock[2];    /* SWIRL_IPC_UNIXSOCK: both ends, every process reads [1], writes [0] */
+    size_t msg_max; /* largest message */
+    swirl_pool_worker_cb on_worker_start, on_worker_stop;
+    swirl_pool_message_cb on_message;
+    swirl_pool_start_cb on_start;
+    void *user;
+    bool started;
+    pid_t master_pid;
+    int worker_id; /* in a worker; -1 in the master */
+    /* the master's supervision */
+    swirl_loop_t *loop;
+    bool stopping;
+    int alive;
+    uint64_t stop_began_ms;
+    int64_t stop_timer;
+    pid_t *pids;
+    uint64_t *started_ms;
+    int64_t *backoff_ms;
+    int64_t *respawn_timer;
+};
+
+int swirl_process_pool_new(swirl_process_pool_t **out, int worker_num, int ipc_type,
+                           key_t msgqueue_key) {
+    if (!out)
+        return SWIRL_EBADARG;
+    if (worker_num < 1 || worker_num > POOL_MAX_WORKERS)
+        return swirl__error(SWIRL_EBADARG, "pool: worker_num %d: expected 1..%d", worker_num,
+                            POOL_MAX_WORKERS);
+    if (ipc_type < SWIRL_IPC_NONE || ipc_type > SWIRL_IPC_MSGQUEUE)
+        return swirl__error(SWIRL_EBADARG,
+                            "pool: ipc_type %d: expected 0 (none), 1 (unix socket) or 2 "
+                            "(message queue)",
+                            ipc_type);
+    swirl_process_pool_t *p = swirl_calloc(1, sizeof(*p));
+    if (!p)
+        return swirl__error(-ENOMEM, "pool:");
+    int rc = -ENOMEM;
+    p->pids = swirl_calloc((size_t)worker_num, sizeof(*p->pids));
+    p->started_ms = swirl_calloc((size_t)worker_num, sizeof(*p->started_ms));
+    p->backoff_ms = swirl_calloc((size_t)worker_num, sizeof(*p->backoff_ms));
+    p->respawn_timer = swirl_calloc((size_t)worker_num, sizeof(*p->respawn_timer));
+    if (!p->pids || !p->started_ms || !p->backoff_ms || !p->respawn_timer)
+        goto fail;
+    p->worker_num = worker_num;
+    p->ipc = ipc_type;
+    p->key = msgqueue_key;
+    p->msgq = -1;
+    p->sock[0] = p->sock[1] = -1;
+    p->worker_id = -1;
+    if (ipc_type == SWIRL_IPC_UNIXSOCK) {
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p->sock) != 0) {
+            rc = swirl__neg_errno();
+            goto fail;
+        }
+        p->msg_max = POOL_SOCK_MAX_MSG;
+    } else if (ipc_type == SWIRL_IPC_MSGQUEUE) {
+        rc = swirl__msgq_create(msgqueue_key, &p->msgq);
+        if (rc < 0)
+            goto fail;
+        swirl__msgq_limits(&p->msg_max, NULL);
+    }
+    *out = p;
+    return 0;
+
+fail:
+    swirl_process_pool_free(p);
+    return swirl__error(rc, "pool:");
+}
+
+void swirl_process_pool_free(swirl_process_pool_t *p) {
+    if (!p)
+        return;
+    for (int i = 0; i < 2; i++)
+        if (p->sock[i] >= 0)
+            close(p->sock[i]);
+    /* a private queue dies with its pool; a keyed one is for whoever feeds it */
+    if (p->msgq >= 0 && p->key == 0 && p->worker_id < 0)
+        swirl__msgq_remove(p->msgq);
+    swirl_free(p->pids);
+    swirl_free(p->started_ms);
+    swirl_free(p->backoff_ms);
+    swirl_free(p->respawn_timer);
+    swirl_free(p);
+}
+
+void swirl_process_pool_on_worker_start(swirl_process_pool_t *p, swirl_pool_worker_cb cb) {
+    p->on_worker_start = cb;
+}
+void swirl_process_pool_on_worker_stop(swirl_process_pool_t *p, swirl_pool_worker_cb cb) {
+    p->on_worker_stop = cb;
+}
+void swirl_process_pool_on_message(swirl_process_pool_t *p, swirl_pool_message_cb cb) {
+    p->on_message = cb;
+}
+void swirl_process_pool_on_start(swirl_process_pool_t *p, swirl_pool_start_cb cb) {
+    p->on_start = cb;
+}
+void swirl_process_pool_set_user(swirl_process_pool_t *p, void *user) { p->user = user; }
+
+swirl_loop_t *swirl_process_pool_loop(swirl_process_pool_t *p) { return p->loop; }
+
+pid_t swirl_process_pool_worker_pid(const swirl_process_pool_t *p, int worker_id) {
+    if (worker_id < 0 || worker_id >= p->worker_num)
+        return 0;
+    return p->pids[worker_id];
+}
+
+int swirl_process_pool_push(swirl_process_pool_t *p, const void *data, size_t len) {
+    if (p->ipc == SWIRL_IPC_NONE)
+        return swirl__error(SWIRL_ESTATE, "pool: push: this pool has no queue");
+    if (len == 0 || len > p->msg_max)
+        return swirl__error(len ? SWIRL_ETOOBIG : SWIRL_EBADARG,
+                            "pool: push: a message of %zu bytes (1..%zu)", len, p->msg_max);
+    if (p->ipc == SWIRL_IPC_UNIXSOCK) {
+        for (;;) {
+            ssize_t n = send(p->sock[0], data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (n >= 0)
+                return 0;
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN)
+                return -EAGAIN;
+            return swirl__error(swirl__neg_errno(), "pool: push of %zu bytes:", len);
+        }
+    }
+    struct {
+        long type;
+        char text[8192];
+    } small;
+    long *msg = (long *)(void *)&small;
+    if (len > sizeof(small.text)) {
+        msg = swirl_malloc(sizeof(long) + len);
+        if (!msg)
+            return swirl__error(-ENOMEM, "pool: push:");
+    }
+    msg[0] = 1;
+    memcpy(msg + 1, data, len);
+    int rc = swirl__msgq_send(p->msgq, msg, len, true);
+    if (msg != (long *)(void *)&small)
+        swirl_free(msg);
+    return rc;
+}
+
+void swirl_process_pool_shutdown(swirl_process_pool_t *p) {
+    if (p->worker_id >= 0 || getpid() != p->master_pid) {
+        if (p->master_pid > 0)
+            kill(p->master_pid, SIGTERM);
+        return;
+    }
+    if (!p->stopping) {
+        p->stopping = true;
+        p->stop_began_ms = swirl_clock_ms();
+        for (int i = 0; i < p->worker_num; i++) {
+            if (p->respawn_timer[i]) {
+                swirl_timer_clear(p->loop, p->respawn_timer[i]);
+                p->respawn_timer[i] = 0;
+            }
+            if (p->pids[i] > 0)
+                kill(p->pids[i], SIGTERM);
+        }
+        if (p->alive == 0 && p->loop)
+            swirl_loop_stop(p->loop);
+    }
+}
+
+/* ---- a worker ------------------------------------------------------------------------------ */
+
+static void on_sigterm(int signo) {
+    (void)signo;
+    pool_worker_stop = 1;
+}
+
+static void worker_run(swirl_process_pool_t *p, int id) __attribute__((noreturn));
+static void worker_run(swirl_process_pool_t *p, int id) {
+    p->worker_id = id;
+    p->loop = NULL;
+    pool_worker_stop = 0;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_sigterm; /* no SA_RESTART: a blocking receive returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGINT, SIG_IGN); /* Ctrl-C reaches the master, which stops the workers */
+    signal(SIGPIPE, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, NULL);
+
+    if (p->on_worker_start)
+        p->on_worker_start(p, id, p->user);
+    if (p->ipc != SWIRL_IPC_NONE) {
+        size_t cap = p->msg_max;
+        long *msg = swirl_malloc(sizeof(long) + cap);
+        if (!msg) {
+            swirl_log_error("pool: worker %d: no memory for a %zu-byte message buffer", id, cap);
+            _exit(1);
+        }
+        while (!pool_worker_stop) {
+            ssize_t n;
+            if (p->ipc == SWIRL_IPC_UNIXSOCK)
+                n = recv(p->sock[1], msg + 1, cap, 0);
+            else
+                n = msgrcv(p->msgq, msg, cap, 0, MSG_NOERROR);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                if (errno == EIDRM || errno == EINVAL) /* the queue was removed */
+                    break;
+                swirl_log_error("pool: worker %d: receive: %s", id, strerror(errno));
+                break;
+            }
+            if (n == 0 && p->ipc == SWIRL_IPC_UNIXSOCK)
+                break; /* unreachable while the master holds the pair, but be safe */
+            p->on_message(p, id, msg + 1, (size_t)n, p->user);
+        }
+        swirl_free(msg);
+    }
+    if (p->on_worker_stop)
+        p->on_worker_stop(p, id, p->user);
+    fflush(NULL);
+    _exit(0);
+}
+
+/* ---- the master ---------------------------------------------------------------------------- */
+
+static void spawn(swirl_process_pool_t *p, int id) {
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != p->master_pid)
+            _exit(1);
+        swirl__loops_forget_inherited();
+        worker_run(p, id);
+    }
+    if (pid < 0) {
+        swirl_log_error("pool: fork of worker %d: %s", id, strerror(errno));
+        p->pids[id] = 0;
+        return;
+    }
+    p->pids[id] = pid;
+    p->started_ms[id] = swirl_clock_ms();
+    p->alive++;
+}
+
+static void on_respawn(swirl_loop_t *loop, int64_t tid, void *user) {
+    swirl_process_pool_t *p = user;
+    for (int id = 0; id < p->worker_num; id++)
+        if (p->respawn_timer[id] == tid) {
+            p->respawn_timer[id] = 0;
+            if (!p->stopping && p->pids[id] == 0)
+                spawn(p, id);
+        }
+}
+
+static void reap(swirl_process_pool_t *p) {
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0 || (pid < 0 && errno == EINTR)) {
+        if (pid < 0)
+            continue;
+        int id = -1;
+        for (int i = 0; i < p->worker_num; i++)
+            if (p->pids[i] == pid)
+                id = i;
+        if (id < 0)
+            continue; /* some other child of the master's */
+        p->pids[id] = 0;
+        p->alive--;
+        if (p->stopping)
+            continue;
+        if (WIFSIGNALED(status))
+            swirl_log_warning("pool: worker %d (pid %ld) killed by signal %d", id, (long)pid,
+                              WTERMSIG(status));
+        else if (WEXITSTATUS(status) != 0)
+            swirl_log_warning("pool: worker %d (pid %ld) exited with %d", id, (long)pid,
+                              WEXITSTATUS(status));
+        uint64_t lived = swirl_clock_ms() - p->started_ms[id];
+        if (lived >= QUICK_DEATH_MS) {
+            p->backoff_ms[id] = 0;
+            spawn(p, id);
+            continue;
+        }
+        p->backoff_ms[id] = p->backoff_ms[id] ? p->backoff_ms[id] * 2 : BACKOFF_FIRST_MS;
+        if (p->backoff_ms[id] > BACKOFF_MAX_MS)
+            p->backoff_ms[id] = BACKOFF_MAX_MS;
+        int64_t t = swirl_timer_after(p->loop, p->backoff_ms[id], on_respawn, p);
+        if (t > 0)
+            p->respawn_timer[id] = t;
+        else
+            spawn(p, id);
+    }
+    if (p->stopping && p->alive == 0)
+        swirl_loop_stop(p->loop);
+}
+
+static void on_stop_tick(swirl_loop_t *loop, int64_t tid, void *user) {
+    swirl_process_pool_t *p = user;
+    bool late = swirl_clock_ms() - p->stop_began_ms >= STOP_KILL_MS;
+    for (int i = 0; i < p->worker_num; i++)
+        if (p->pids[i] > 0) {
+            if (late)
+                swirl_log_warning("pool: worker %d (pid %ld) did not stop in %d ms: killed", i,
+                                  (long)p->pids[i], STOP_KILL_MS);
+            kill(p->pids[i], late ? SIGKILL : SIGTERM);
+        }
+}
+
+static void on_signal(swirl_loop_t *loop, int signo, void *user) {
+    swirl_process_pool_t *p = user;
+    if (signo == SIGCHLD) {
+        reap(p);
+        return;
+    }
+    swirl_process_pool_shutdown(p);
+}
+
+/* Messages nobody took: said in the log, so that none is lost silently. */
+static void count_left(swirl_process_pool_t *p) {
+    size_t left = 0;
+    if (p->ipc == SWIRL_IPC_MSGQUEUE) {
+        swirl__msgq_stat(p->msgq, &left, NULL);
+        if (left && p->key != 0) {
+            swirl_log_info("pool: %zu messages stay in message queue key %ld for the next run",
+                           left, (long)p->key);
+            return;
+        }
+    } else if (p->ipc == SWIRL_IPC_UNIXSOCK) {
+        char c;
+        while (recv(p->sock[1], &c, 1, MSG_DONTWAIT | MSG_TRUNC) >= 0)
+            left++;
+    }
+    if (left)
+        swirl_log_warning("pool: %zu messages were still queued at shutdown and were not handled",
+                          left);
+}
+
+int swirl_process_pool_start(swirl_process_pool_t *p) {
+    if (p->started)
+        return swirl__error(SWIRL_ESTATE, "pool: already started");
+    if (p->ipc != SWIRL_IPC_NONE && !p->on_message)
+        return swirl__error(SWIRL_EBADARG, "pool: a pool with a queue needs on_message");
+    if (p->ipc == SWIRL_IPC_NONE && !p->on_worker_start)
+        return swirl__error(SWIRL_EBADARG, "pool: a pool without a queue needs on_worker_start");
+    int rc = swirl_loop_new(&p->loop);
+    if (rc < 0)
+        return rc;
+    p->started = true;
+    p->master_pid = getpid();
+    /* watched before the first fork, so no early death is missed */
+    const int sigs[] = {SIGCHLD, SIGTERM, SIGINT};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        rc = swirl_signal_add(p->loop, sigs[i], on_signal, p);
+        if (rc < 0) {
+            swirl_loop_free(p->loop);
+            p->loop = NULL;
+            return rc;
+        }
+    }
+    for (int id = 0; id < p->worker_num; id++)
+        spawn(p, id);
+    if (p->on_start)
+        p->on_start(p, p->user);
+    p->stop_timer = 0;
+    while (!(p->stopping && p->alive == 0)) {
+        if (p->stopping && !p->stop_timer)
+            p->stop_timer = swirl_timer_tick(p->loop, STOP_RESEND_MS, on_stop_tick, p);
+        rc = swirl_loop_run_once(p->loop, -1);
+        if (rc < 0)
+            break;
+    }
+    count_left(p);
+    swirl_loop_free(p->loop); /* unblocks SIGCHLD, SIGTERM, SIGINT again */
+    p->loop = NULL;
+    return rc < 0 ? rc : 0;
+}

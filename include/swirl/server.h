@@ -15,6 +15,7 @@
 #include <swirl/error.h>
 #include <swirl/event.h>
 #include <swirl/net.h>
+#include <swirl/process.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -102,8 +103,8 @@ SWIRL_API int swirl_port_set(swirl_port_t *port, const char *key, swirl_value_t 
 /* ---- events ------------------------------------------------------------------------------ */
 
 typedef enum {
-    SWIRL_ON_START = 0,    /* master: the server is up (listening, workers forked) */
-    SWIRL_ON_SHUTDOWN,     /* master: about to exit */
+    SWIRL_ON_START = 0, /* master: the server is up (listening, workers forked) */
+    SWIRL_ON_SHUTDOWN,  /* master: about to exit */
     SWIRL_ON_MANAGER_START,
     SWIRL_ON_MANAGER_STOP,
     SWIRL_ON_WORKER_START, /* worker: worker_id */
@@ -128,9 +129,9 @@ typedef enum {
  * during the callback. */
 typedef struct swirl_event {
     swirl_event_type_t type;
-    int64_t fd;         /* session id */
-    int reactor_id;     /* reactor thread (PROCESS) or worker (BASE) that owns the connection */
-    int worker_id;      /* this worker, or the sender for PIPE_MESSAGE */
+    int64_t fd;     /* session id */
+    int reactor_id; /* reactor thread (PROCESS) or worker (BASE) that owns the connection */
+    int worker_id;  /* this worker, or the sender for PIPE_MESSAGE */
     const char *data;
     size_t len;
     const swirl_addr_t *addr; /* PACKET: the peer */
@@ -174,8 +175,18 @@ SWIRL_API int swirl_server_on_event(swirl_server_t *srv, swirl_event_type_t type
  * later). Not restarted by reloads. Before start; returns the process id
  * (0, 1, ...) or SWIRL_EBADARG / SWIRL_ESTATE. */
 typedef void (*swirl_server_process_fn)(swirl_server_t *srv, int process_id, void *user);
-SWIRL_API int swirl_server_add_process(swirl_server_t *srv, swirl_server_process_fn fn,
-                                       void *user);
+SWIRL_API int swirl_server_add_process(swirl_server_t *srv, swirl_server_process_fn fn, void *user);
+
+/* The same with a process object (Swoole's addProcess(Swoole\Process)):
+ * the manager runs the object's function as its child side, with stdio
+ * redirected if the object asks for it, and restarts it the same way. Both
+ * ends of the object's pipe stay open in every process of the server, so
+ * workers write to the user process with swirl_process_write(proc, ...)
+ * (blocking unless watched in the worker's loop) and it reads them with
+ * swirl_process_read; the same pipe serves every restart. The object must
+ * not be started, and must outlive the server. Returns the process id or
+ * SWIRL_EBADARG / SWIRL_ESTATE. */
+SWIRL_API int swirl_server_add_process_object(swirl_server_t *srv, swirl_process_t *proc);
 
 /* Bind, fork, serve; blocks in the master until shutdown, then returns 0
  * (in every forked child it never returns: children _exit). Fails before
@@ -217,8 +228,8 @@ SWIRL_API pid_t swirl_server_manager_pid(const swirl_server_t *srv);
  * buffer_output_size. */
 SWIRL_API int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *data, size_t len);
 /* Send a file's bytes [offset, offset+length) (length 0: to the end). */
-SWIRL_API int swirl_server_sendfile(swirl_server_t *srv, int64_t fd, const char *path,
-                                    off_t offset, size_t length);
+SWIRL_API int swirl_server_sendfile(swirl_server_t *srv, int64_t fd, const char *path, off_t offset,
+                                    size_t length);
 /* Send a datagram from the server's datagram socket `server_fd` (from the
  * PACKET event; -1 picks the first datagram listener of the address family). */
 SWIRL_API int swirl_server_sendto(swirl_server_t *srv, const swirl_addr_t *to, const void *data,
@@ -266,10 +277,10 @@ typedef struct swirl_server_stats {
     int64_t worker_request_count; /* this worker's */
     int64_t dispatch_count;
     int task_worker_num;
-    int tasking_num;              /* task workers running a task now */
-    int64_t task_queue_num;       /* tasks sent and not yet done, all task workers */
-    int64_t task_queue_bytes;     /* their data */
-    int64_t task_rejected_count;  /* task() refused: a queue was full */
+    int tasking_num;             /* task workers running a task now */
+    int64_t task_queue_num;      /* tasks sent and not yet done, all task workers */
+    int64_t task_queue_bytes;    /* their data */
+    int64_t task_rejected_count; /* task() refused: a queue was full */
 } swirl_server_stats_t;
 
 SWIRL_API int swirl_server_stats(swirl_server_t *srv, swirl_server_stats_t *out);

@@ -30,6 +30,14 @@ struct swirl_process {
     int msgq_mode;
 };
 
+/* In a child just forked from `parent`: become `p`'s child side (pdeathsig,
+ * signal mask, the parent's loops released, stdio redirected). Siblings'
+ * pipe ends are closed unless `keep_siblings` (a server's user process
+ * keeps them: workers and user processes talk through them). */
+void swirl__process_enter_child(swirl_process_t *p, pid_t parent, bool keep_siblings);
+/* Run the child's function, flush stdio and _exit(0). */
+void swirl__process_run_child(swirl_process_t *p) __attribute__((noreturn));
+
 /* ---- System V message queues (msgqueue.c) ----
  * A message is a `long` type (> 0) followed by its text; `msgq_max` bytes
  * of text at most (the system's msgmax). Every call retries on EINTR and

@@ -99,7 +99,7 @@ int swirl_process_set_pdeathsig(swirl_process_t *p, int signo) {
 }
 
 /* In the new child: drop what belongs to the parent. */
-static void child_setup(swirl_process_t *p, pid_t parent) {
+void swirl__process_enter_child(swirl_process_t *p, pid_t parent, bool keep_siblings) {
     if (p->pdeathsig) {
         prctl(PR_SET_PDEATHSIG, p->pdeathsig);
         if (getppid() != parent) /* the parent died before prctl */
@@ -110,7 +110,7 @@ static void child_setup(swirl_process_t *p, pid_t parent) {
     pthread_sigmask(SIG_SETMASK, &none, NULL);
     signal(SIGPIPE, SIG_DFL);
     swirl__loops_forget_inherited();
-    for (swirl_process_t *o = process_objects.head; o; o = o->next) {
+    for (swirl_process_t *o = process_objects.head; o && !keep_siblings; o = o->next) {
         if (o == p)
             continue;
         /* a sibling's pipe belongs to the parent and that sibling only */
@@ -123,6 +123,7 @@ static void child_setup(swirl_process_t *p, pid_t parent) {
     close_fd(&p->fds[0]);
     p->fd = p->fds[1];
     p->pid = getpid();
+    p->started = true;
     p->in_child = true;
     if (p->redirect && p->fd >= 0) {
         /* dup2 clears close-on-exec: the program exec'd talks on 0 and 1 */
@@ -132,6 +133,12 @@ static void child_setup(swirl_process_t *p, pid_t parent) {
         }
         setvbuf(stdout, NULL, _IOLBF, 0);
     }
+}
+
+void swirl__process_run_child(swirl_process_t *p) {
+    p->fn(p, p->user);
+    fflush(NULL);
+    _exit(0);
 }
 
 pid_t swirl_process_start(swirl_process_t *p) {
@@ -144,10 +151,8 @@ pid_t swirl_process_start(swirl_process_t *p) {
         return swirl__error(swirl__neg_errno(), "process: fork:");
     p->started = true;
     if (pid == 0) {
-        child_setup(p, parent);
-        p->fn(p, p->user);
-        fflush(NULL);
-        _exit(0);
+        swirl__process_enter_child(p, parent, false);
+        swirl__process_run_child(p);
     }
     p->pid = pid;
     close_fd(&p->fds[1]); /* the child's end */

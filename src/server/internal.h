@@ -258,6 +258,7 @@ struct swirl_server {
     struct {
         swirl_server_process_fn fn;
         void *user;
+        swirl_process_t *proc; /* or a process object (add_process_object) */
     } procs[SWIRL__MAX_PROCESSES]; /* user processes, supervised by the manager */
     int nprocs;
     bool started;

@@ -15,12 +15,13 @@
 #include <unistd.h>
 
 #include "../core/internal.h"
+#include "../process/internal.h"
 #include "internal.h"
 #include "worker.h"
 
 #define QUICK_DEATH_MS 1000 /* a worker dead sooner than this after start is failing */
 #define BACKOFF_MAX_MS 5000
-#define KILL_GRACE_MS 1000  /* past max_wait_time, before SIGKILL */
+#define KILL_GRACE_MS 1000 /* past max_wait_time, before SIGKILL */
 
 typedef struct {
     swirl_server_t *srv;
@@ -28,12 +29,13 @@ typedef struct {
     pid_t pids[SWIRL__MAX_WORKERS + SWIRL__MAX_PROCESSES];
     uint64_t started_ms[SWIRL__MAX_WORKERS + SWIRL__MAX_PROCESSES];
     int64_t backoff_ms[SWIRL__MAX_WORKERS + SWIRL__MAX_PROCESSES];
-    int64_t respawn_timer[SWIRL__MAX_WORKERS + SWIRL__MAX_PROCESSES]; /* a delayed restart, by timer id */
+    int64_t respawn_timer[SWIRL__MAX_WORKERS +
+                          SWIRL__MAX_PROCESSES]; /* a delayed restart, by timer id */
     bool stopping;
     /* reload: workers are replaced one at a time, in id order */
     bool reloading, reload_again;
     bool reload_tasks_only, again_tasks_only;
-    int reload_id;          /* the worker being replaced */
+    int reload_id; /* the worker being replaced */
     int64_t reload_kill_timer;
 } manager_t;
 
@@ -57,13 +59,20 @@ static pid_t spawn_user(swirl_server_t *srv, int k) {
     srv->role = SWIRL__ROLE_WORKER;
     srv->worker_id = -1;
     swirl__set_title("process", k);
+    if (srv->procs[k].proc) {
+        /* a process object: its child side, its function; both pipe ends
+         * stay open in the manager, so the next copy after a restart talks
+         * on the same pipe */
+        swirl__process_enter_child(srv->procs[k].proc, parent, true);
+        swirl__process_run_child(srv->procs[k].proc);
+    }
     srv->procs[k].fn(srv, k, srv->procs[k].user);
     _exit(0);
 }
 
 static void spawn(manager_t *m, int id) {
-    pid_t pid = id >= nprocs(m) ? spawn_user(m->srv, id - nprocs(m))
-                                : swirl__worker_spawn(m->srv, id);
+    pid_t pid =
+        id >= nprocs(m) ? spawn_user(m->srv, id - nprocs(m)) : swirl__worker_spawn(m->srv, id);
     if (pid < 0) {
         swirl_log_error("manager: fork of worker %d: %s", id, swirl_strerror(pid));
         m->pids[id] = 0;
@@ -175,8 +184,11 @@ static void reap(manager_t *m) {
             swirl_log_warning("manager: worker %d (pid %d) died (exit code %d, signal %d); "
                               "replacing it",
                               id, (int)pid, code, sig);
-            swirl_event_t ev = {.type = SWIRL_ON_WORKER_ERROR, .worker_id = id, .pid = pid,
-                                .exit_code = code, .signo = sig};
+            swirl_event_t ev = {.type = SWIRL_ON_WORKER_ERROR,
+                                .worker_id = id,
+                                .pid = pid,
+                                .exit_code = code,
+                                .signo = sig};
             swirl__emit(m->srv, &ev);
         }
         /* a worker that fails right after starting gets a growing delay, so
@@ -186,8 +198,8 @@ static void reap(manager_t *m) {
         m->backoff_ms[id] = quick ? (m->backoff_ms[id] ? m->backoff_ms[id] * 2 : 100) : 0;
         if (m->backoff_ms[id] > BACKOFF_MAX_MS)
             m->backoff_ms[id] = BACKOFF_MAX_MS;
-        int64_t t = m->backoff_ms[id] ? swirl_timer_after(m->loop, m->backoff_ms[id], on_respawn, m)
-                                      : 0;
+        int64_t t =
+            m->backoff_ms[id] ? swirl_timer_after(m->loop, m->backoff_ms[id], on_respawn, m) : 0;
         if (t > 0) {
             swirl_log_info("manager: restarting worker %d in %lld ms", id,
                            (long long)m->backoff_ms[id]);

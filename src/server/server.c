@@ -23,9 +23,9 @@
 #include "../process/internal.h"
 
 static const char *const event_names[SWIRL_ON__COUNT] = {
-    "start",   "shutdown", "managerStart", "managerStop",   "workerStart",
-    "workerStop", "workerError", "connect", "receive",    "packet",
-    "close",   "pipeMessage", "bufferFull", "bufferEmpty", "workerExit", "task", "finish"};
+    "start",       "shutdown",    "managerStart", "managerStop", "workerStart", "workerStop",
+    "workerError", "connect",     "receive",      "packet",      "close",       "pipeMessage",
+    "bufferFull",  "bufferEmpty", "workerExit",   "task",        "finish"};
 
 static int add_port(swirl_server_t *srv, const char *host, int port, swirl_sock_type_t type,
                     swirl_port_t **out) {
@@ -60,9 +60,9 @@ int swirl_server_new(swirl_server_t **out, const char *host, int port, int mode,
     if (!out)
         return swirl__error(SWIRL_EBADARG, "server: out is NULL");
     if (mode != SWIRL_MODE_BASE && mode != SWIRL_MODE_PROCESS)
-        return swirl__error(SWIRL_EBADARG,
-                            "server mode %d: expected SWIRL_MODE_BASE (1) or SWIRL_MODE_PROCESS (2)",
-                            mode);
+        return swirl__error(
+            SWIRL_EBADARG, "server mode %d: expected SWIRL_MODE_BASE (1) or SWIRL_MODE_PROCESS (2)",
+            mode);
     swirl_server_t *srv = swirl_calloc(1, sizeof(*srv));
     if (!srv)
         return swirl__error(-ENOMEM, "server:");
@@ -171,8 +171,9 @@ static int resolve_identity(swirl_server_t *srv) {
         srv->run_uid = pw->pw_uid;
         srv->run_gid = pw->pw_gid;
         if (geteuid() != 0 && pw->pw_uid != geteuid())
-            return swirl__error(SWIRL_ESETTING, "user \"%s\": switching to it needs root "
-                                                "(running as uid %d)",
+            return swirl__error(SWIRL_ESETTING,
+                                "user \"%s\": switching to it needs root "
+                                "(running as uid %d)",
                                 s->user, (int)geteuid());
     }
     if (s->group[0]) {
@@ -245,16 +246,18 @@ static int resolve(swirl_server_t *srv) {
     srv->task_worker_num = (int)s->task_worker_num;
     if (srv->task_worker_num > 0) {
         if (!srv->on[SWIRL_ON_TASK].cb || !srv->on[SWIRL_ON_FINISH].cb)
-            return swirl__error(SWIRL_ESTATE, "start: task_worker_num %d needs task and finish "
-                                              "callbacks (on \"task\", on \"finish\")",
+            return swirl__error(SWIRL_ESTATE,
+                                "start: task_worker_num %d needs task and finish "
+                                "callbacks (on \"task\", on \"finish\")",
                                 srv->task_worker_num);
         if (s->task_ipc_mode != 1) {
             size_t msgmax;
             swirl__msgq_limits(&msgmax, NULL);
             if (msgmax < sizeof(swirl__msg_t) + 4200)
-                return swirl__error(SWIRL_ESETTING, "task_ipc_mode %lld: this system's message "
-                                                    "size limit (kernel.msgmax %zu bytes) is too "
-                                                    "small; at least %zu is needed",
+                return swirl__error(SWIRL_ESETTING,
+                                    "task_ipc_mode %lld: this system's message "
+                                    "size limit (kernel.msgmax %zu bytes) is too "
+                                    "small; at least %zu is needed",
                                     (long long)s->task_ipc_mode, msgmax,
                                     sizeof(swirl__msg_t) + 4200);
             srv->task_mq_max = msgmax < SWIRL__PACKET_MAX ? msgmax : SWIRL__PACKET_MAX;
@@ -265,8 +268,9 @@ static int resolve(swirl_server_t *srv) {
         return rc;
     srv->worker_num = s->worker_num ? (int)s->worker_num : cpu_count();
     if (srv->worker_num + srv->task_worker_num > SWIRL__MAX_WORKERS)
-        return swirl__error(SWIRL_ESETTING, "worker_num %d + task_worker_num %d: at most %d "
-                                            "processes in all",
+        return swirl__error(SWIRL_ESETTING,
+                            "worker_num %d + task_worker_num %d: at most %d "
+                            "processes in all",
                             srv->worker_num, srv->task_worker_num, SWIRL__MAX_WORKERS);
     srv->reactor_num = s->reactor_num ? (int)s->reactor_num : cpu_count();
     if (srv->reactor_num > srv->worker_num)
@@ -329,8 +333,8 @@ static void close_ports(swirl_server_t *srv) {
             continue;
         swirl_net_close(p->fd);
         p->fd = -1;
-        if ((p->type == SWIRL_SOCK_UNIX_STREAM || p->type == SWIRL_SOCK_UNIX_DGRAM) &&
-            p->host[0] && p->host[0] != '@' && srv->role == SWIRL__ROLE_MASTER)
+        if ((p->type == SWIRL_SOCK_UNIX_STREAM || p->type == SWIRL_SOCK_UNIX_DGRAM) && p->host[0] &&
+            p->host[0] != '@' && srv->role == SWIRL__ROLE_MASTER)
             unlink(p->host);
     }
 }
@@ -420,8 +424,8 @@ static int map_shared(swirl_server_t *srv) {
     void *p = mmap(NULL, srv->conns_bytes, PROT_READ | PROT_WRITE,
                    MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
-        return swirl__error(swirl__neg_errno(), "server: shared memory of %zu bytes:",
-                            srv->conns_bytes);
+        return swirl__error(swirl__neg_errno(),
+                            "server: shared memory of %zu bytes:", srv->conns_bytes);
     srv->shared = p;
     srv->conns = (swirl__conn_t *)((char *)p + sizeof(swirl__shared_t));
     srv->shared->start_time = swirl_time_now();
@@ -525,8 +529,9 @@ int swirl_server_shutdown(swirl_server_t *srv) {
     /* the master (in BASE mode with several workers: the manager, which is
      * the process that started; with one: the worker) shuts everything
      * down gracefully on SIGTERM */
-    return kill(srv->master_pid, SIGTERM) == 0 ? 0
-                                               : swirl__error(swirl__neg_errno(), "shutdown: kill:");
+    return kill(srv->master_pid, SIGTERM) == 0
+               ? 0
+               : swirl__error(swirl__neg_errno(), "shutdown: kill:");
 }
 
 int swirl_server_add_process(swirl_server_t *srv, swirl_server_process_fn fn, void *user) {
@@ -539,6 +544,23 @@ int swirl_server_add_process(swirl_server_t *srv, swirl_server_process_fn fn, vo
                             SWIRL__MAX_PROCESSES);
     srv->procs[srv->nprocs].fn = fn;
     srv->procs[srv->nprocs].user = user;
+    srv->procs[srv->nprocs].proc = NULL;
+    return srv->nprocs++;
+}
+
+int swirl_server_add_process_object(swirl_server_t *srv, swirl_process_t *proc) {
+    if (!proc)
+        return swirl__error(SWIRL_EBADARG, "add_process: no process object");
+    if (proc->started)
+        return swirl__error(SWIRL_ESTATE, "add_process: the process object was already started");
+    if (srv->started)
+        return swirl__error(SWIRL_ESTATE, "add_process: the server is already started");
+    if (srv->nprocs >= SWIRL__MAX_PROCESSES)
+        return swirl__error(SWIRL_EBADARG, "add_process: at most %d user processes",
+                            SWIRL__MAX_PROCESSES);
+    srv->procs[srv->nprocs].fn = NULL;
+    srv->procs[srv->nprocs].user = NULL;
+    srv->procs[srv->nprocs].proc = proc;
     return srv->nprocs++;
 }
 
@@ -561,8 +583,7 @@ int swirl_server_stop_worker(swirl_server_t *srv, int worker_id) {
         return swirl__error(SWIRL_EBADARG, "stop worker %d: expected 0..%d", worker_id,
                             srv->worker_num - 1);
     if (atomic_load(&srv->shared->manager_pid) <= 0)
-        return swirl__error(SWIRL_ESTATE, "stop worker %d: no manager to start another",
-                            worker_id);
+        return swirl__error(SWIRL_ESTATE, "stop worker %d: no manager to start another", worker_id);
     pid_t pid = atomic_load(&srv->shared->workers[worker_id].pid);
     if (pid <= 0 || kill(pid, SIGTERM) < 0)
         return swirl__error(SWIRL_ESTATE, "stop worker %d: not running", worker_id);
@@ -581,7 +602,9 @@ pid_t swirl_server_manager_pid(const swirl_server_t *srv) {
 
 /* ---- queries from shared memory ------------------------------------------------------------ */
 
-bool swirl_server_exist(swirl_server_t *srv, int64_t fd) { return swirl__conn_get(srv, fd) != NULL; }
+bool swirl_server_exist(swirl_server_t *srv, int64_t fd) {
+    return swirl__conn_get(srv, fd) != NULL;
+}
 
 int swirl_server_bind(swirl_server_t *srv, int64_t fd, uint32_t uid) {
     swirl__conn_t *c = swirl__conn_get(srv, fd);
@@ -607,8 +630,8 @@ int swirl_server_connection_info(swirl_server_t *srv, int64_t fd, swirl_conn_inf
     out->remote_port = swirl_addr_port(&c->peer);
     out->connect_time = c->connect_time;
     /* last_ms is monotonic (cheap to keep): convert to wall time */
-    out->last_time = swirl_time_now() -
-                     (double)((int64_t)swirl_clock_ms() - atomic_load(&c->last_ms)) / 1000.0;
+    out->last_time =
+        swirl_time_now() - (double)((int64_t)swirl_clock_ms() - atomic_load(&c->last_ms)) / 1000.0;
     out->uid = atomic_load(&c->uid);
     out->websocket_status = atomic_load(&c->ws_status);
     /* the slot may have been reused while we read it: only a stable read counts */
@@ -688,8 +711,8 @@ int64_t swirl_server_worker_requests(swirl_server_t *srv, int worker_id) {
     if (!srv->shared)
         return swirl__error(SWIRL_ESTATE, "worker requests: the server is not running");
     if (worker_id < 0 || worker_id >= srv->worker_num + srv->task_worker_num)
-        return swirl__error(SWIRL_EBADARG, "worker requests: worker %d: expected 0..%d",
-                            worker_id, srv->worker_num + srv->task_worker_num - 1);
+        return swirl__error(SWIRL_EBADARG, "worker requests: worker %d: expected 0..%d", worker_id,
+                            srv->worker_num + srv->task_worker_num - 1);
     return atomic_load(&srv->shared->workers[worker_id].requests);
 }
 
@@ -701,8 +724,8 @@ int swirl_server_sendto(swirl_server_t *srv, const swirl_addr_t *to, const void 
     if (fd < 0) {
         for (int i = 0; i < srv->nports && fd < 0; i++) {
             swirl_port_t *p = srv->ports[i];
-            int fam = p->type == SWIRL_SOCK_UDP ? AF_INET
-                      : p->type == SWIRL_SOCK_UDP6 ? AF_INET6
+            int fam = p->type == SWIRL_SOCK_UDP          ? AF_INET
+                      : p->type == SWIRL_SOCK_UDP6       ? AF_INET6
                       : p->type == SWIRL_SOCK_UNIX_DGRAM ? AF_UNIX
                                                          : -1;
             if (fam == to->u.sa.sa_family)

@@ -16,8 +16,8 @@ typedef struct {
     int workers;
     int reactors;
     const char *settings[8][2];
-    int sleep_ms;      /* receive handler sleeps this long first */
-    int crash_worker;  /* this worker id exits 3 at every start (-1: none) */
+    int sleep_ms;     /* receive handler sleeps this long first */
+    int crash_worker; /* this worker id exits 3 at every start (-1: none) */
 } lc_cfg_t;
 
 static void lc_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
@@ -176,8 +176,8 @@ static void lc_load_run(lc_load_t *l, int ms, int every_ms, void (*each)(void *)
             c->got += (size_t)k;
             if (c->got < MSG_LEN)
                 continue;
-            cr_assert_eq(memcmp(c->back, c->want, MSG_LEN), 0, "client %d: got \"%.24s\" for \"%s\"",
-                         i, c->back, c->want);
+            cr_assert_eq(memcmp(c->back, c->want, MSG_LEN), 0,
+                         "client %d: got \"%.24s\" for \"%s\"", i, c->back, c->want);
             l->answered++;
             c->waiting = false;
             if (!stopping)
@@ -276,7 +276,9 @@ Test(lifecycle, reload_under_load_loses_nothing, .timeout = 120) {
 }
 
 Test(lifecycle, max_request_rotates_workers_without_loss, .timeout = 120) {
-    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 2, .crash_worker = -1,
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS,
+                    .workers = 2,
+                    .crash_worker = -1,
                     .settings = {{"max_request", "100"}}};
     th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
     lc_load_t l;
@@ -353,7 +355,11 @@ Test(lifecycle, reload_without_manager_is_a_clear_error, .timeout = 30) {
 static void shutdown_in_flight(int mode) {
     char pid_path[128];
     tu_tmp_path(pid_path, sizeof(pid_path), "pid");
-    lc_cfg_t cfg = {.mode = mode, .workers = 4, .reactors = 2, .sleep_ms = 200, .crash_worker = -1,
+    lc_cfg_t cfg = {.mode = mode,
+                    .workers = 4,
+                    .reactors = 2,
+                    .sleep_ms = 200,
+                    .crash_worker = -1,
                     .settings = {{"pid_file", pid_path}, {"max_wait_time", "20"}}};
     th_server_t s = th_start("127.0.0.1", 0, mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
     /* the pid file names the master */
@@ -388,8 +394,8 @@ static void shutdown_in_flight(int mode) {
         ok[i] = got == MSG_LEN && memcmp(back, msg[i], MSG_LEN) == 0;
         answered += ok[i];
         if (!ok[i]) /* not answered: then closed deliberately, never left hanging */
-            cr_assert(got == 0 && errno != EAGAIN && errno != EWOULDBLOCK, "request %d: %zu bytes, then %s", i, got,
-                      strerror(errno));
+            cr_assert(got == 0 && errno != EAGAIN && errno != EWOULDBLOCK,
+                      "request %d: %zu bytes, then %s", i, got, strerror(errno));
         close(fds[i]);
     }
     /* every request a worker started was answered */
@@ -466,7 +472,9 @@ Test(lifecycle, sigrtmin_reopens_the_log_file, .timeout = 30) {
     char log_path[128], rotated[160];
     tu_tmp_path(log_path, sizeof(log_path), "log");
     snprintf(rotated, sizeof(rotated), "%s.1", log_path);
-    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 2, .crash_worker = -1,
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS,
+                    .workers = 2,
+                    .crash_worker = -1,
                     .settings = {{"log_file", log_path}}};
     th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
     cr_assert(th_wait_lines(&s, "workerstart", 2, 5000));
@@ -508,8 +516,8 @@ Test(lifecycle, workers_run_as_the_configured_user, .timeout = 30) {
     }
     uid_t uid = pw->pw_uid;
     gid_t gid = pw->pw_gid;
-    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, whoami_configure,
-                             "nobody");
+    th_server_t s =
+        th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, whoami_configure, "nobody");
     int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
     th_send_all(fd, "who", 3);
     char out[64] = {0};
@@ -585,6 +593,73 @@ Test(lifecycle, user_processes_are_supervised, .timeout = 30) {
     th_recv_exact(fd, b, 5);
     close(fd);
     cr_assert_eq(th_stop(&s), 0, "stops, user processes included (none left behind)");
+}
+
+/* A process object as a user process: workers write to it through its pipe. */
+static swirl_process_t *relay_proc;
+
+static void relay_main(swirl_process_t *p, void *user) {
+    th_record("relay up %d", (int)getpid());
+    char buf[256];
+    ssize_t n;
+    while ((n = swirl_process_read(p, buf, sizeof(buf) - 1)) > 0) {
+        buf[n] = 0;
+        th_record("relay got %s", buf);
+    }
+}
+
+static void relay_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    swirl_process_write(relay_proc, ev->data, ev->len);
+    swirl_server_send(srv, ev->fd, "ok", 2);
+}
+
+static void relay_configure(swirl_server_t *srv, void *arg) {
+    swirl_server_set_text(srv, "worker_num", "2");
+    swirl_server_on(srv, "receive", relay_receive, NULL);
+    if (swirl_process_new(&relay_proc, relay_main, NULL, false, SWIRL_PIPE_DGRAM) != 0 ||
+        swirl_server_add_process_object(srv, relay_proc) != 0)
+        _exit(7);
+}
+
+static void relay_say(int port, const char *msg) {
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", port);
+    th_send_all(fd, msg, strlen(msg));
+    char b[2];
+    th_recv_exact(fd, b, 2);
+    close(fd);
+}
+
+Test(lifecycle, a_process_object_as_user_process_hears_the_workers, .timeout = 30) {
+    th_server_t s =
+        th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, relay_configure, NULL);
+    cr_assert(th_wait_lines(&s, "relay up ", 1, 5000), "the user process did not start");
+    relay_say(s.port, "first");
+    cr_assert(th_wait_lines(&s, "relay got first", 1, 5000), "a worker's write did not arrive");
+    char *log = th_read_log(&s);
+    int pid = 0;
+    sscanf(strstr(log, "relay up "), "relay up %d", &pid);
+    free(log);
+    cr_assert_gt(pid, 0);
+    cr_assert_eq(kill(pid, SIGKILL), 0);
+    cr_assert(th_wait_lines(&s, "relay up ", 2, 5000), "not restarted");
+    relay_say(s.port, "second");
+    cr_assert(th_wait_lines(&s, "relay got second", 1, 5000), "the pipe died with the process");
+    cr_assert_eq(th_stop(&s), 0);
+}
+
+Test(lifecycle, add_process_object_bad_calls, .timeout = 10) {
+    swirl_server_t *srv;
+    cr_assert_eq(swirl_server_new(&srv, "127.0.0.1", 0, SWIRL_MODE_BASE, SWIRL_SOCK_TCP), 0);
+    cr_assert_eq(swirl_server_add_process_object(srv, NULL), SWIRL_EBADARG);
+    swirl_process_t *p;
+    cr_assert_eq(swirl_process_new(&p, relay_main, NULL, false, SWIRL_PIPE_NONE), 0);
+    pid_t pid = swirl_process_start(p);
+    cr_assert_gt(pid, 0);
+    cr_assert_eq(swirl_server_add_process_object(srv, p), SWIRL_ESTATE);
+    cr_assert(strstr(swirl_last_error_msg(), "already started"));
+    cr_assert_eq(waitpid(pid, NULL, 0), pid);
+    swirl_process_free(p);
+    swirl_server_free(srv);
 }
 
 Test(lifecycle, add_process_bad_calls, .timeout = 10) {

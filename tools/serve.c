@@ -57,6 +57,7 @@ typedef struct {
     const char *host;
     int port;
     bool has_root;
+    bool tls;
     swirl_ws_server_t *ws;
 } serve_opts_t;
 
@@ -68,14 +69,14 @@ static void stats_json(swirl_http_server_t *hs, swirl_http_resp_t *resp) {
     swirl_server_stats_t st;
     swirl_server_stats(swirl_http_server_base(hs), &st);
     char out[1024];
-    int n = snprintf(out, sizeof(out),
-                     "{\"start_time\":%lld,\"connection_num\":%lld,\"accept_count\":%lld,"
-                     "\"close_count\":%lld,\"request_count\":%lld,\"worker_num\":%d,"
-                     "\"idle_worker_num\":%d,\"worker_id\":%d}\n",
-                     (long long)st.start_time, (long long)st.connection_num,
-                     (long long)st.accept_count, (long long)st.close_count,
-                     (long long)st.request_count, st.worker_num, st.idle_worker_num,
-                     swirl_server_worker_id(swirl_http_server_base(hs)));
+    int n =
+        snprintf(out, sizeof(out),
+                 "{\"start_time\":%lld,\"connection_num\":%lld,\"accept_count\":%lld,"
+                 "\"close_count\":%lld,\"request_count\":%lld,\"worker_num\":%d,"
+                 "\"idle_worker_num\":%d,\"worker_id\":%d}\n",
+                 (long long)st.start_time, (long long)st.connection_num, (long long)st.accept_count,
+                 (long long)st.close_count, (long long)st.request_count, st.worker_num,
+                 st.idle_worker_num, swirl_server_worker_id(swirl_http_server_base(hs)));
     swirl_http_resp_header(resp, "Content-Type", "application/json");
     swirl_http_resp_end(resp, out, (size_t)n);
 }
@@ -106,8 +107,8 @@ static void upload_report(swirl_http_req_t *req, swirl_http_resp_t *resp) {
     for (size_t i = 0; i < n; i++)
         swirl_buf_appendf(&out, "file %s %s %s %llu %d %016llx\n", files[i].field,
                           files[i].name[0] ? files[i].name : "-",
-                          files[i].type[0] ? files[i].type : "-",
-                          (unsigned long long)files[i].size, files[i].error,
+                          files[i].type[0] ? files[i].type : "-", (unsigned long long)files[i].size,
+                          files[i].error,
                           files[i].tmp_name[0] ? file_fnv(files[i].tmp_name) : 0ULL);
     swirl_http_resp_header(resp, "Content-Type", "text/plain");
     swirl_http_resp_end(resp, swirl_buf_bytes(&out), swirl_buf_size(&out));
@@ -206,21 +207,25 @@ static void on_message(swirl_ws_server_t *ws, const swirl_ws_frame_t *f, void *u
 
 static void on_start(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     const serve_opts_t *o = user;
-    printf("swirl serve: listening on http://%s%s%s:%d/\n", strchr(o->host, ':') ? "[" : "",
-           o->host, strchr(o->host, ':') ? "]" : "", swirl_server_port(srv));
+    printf("swirl serve: listening on %s://%s%s%s:%d/\n", o->tls ? "https" : "http",
+           strchr(o->host, ':') ? "[" : "", o->host, strchr(o->host, ':') ? "]" : "",
+           swirl_server_port(srv));
     fflush(stdout);
 }
 
 static void usage(FILE *out) {
     fprintf(out,
             "usage: swirl serve [--host H] [--port P] [--root DIR] [--mode base|process]\n"
-            "                   [--workers N] [--reactors N] [--set KEY=VALUE]...\n"
+            "                   [--workers N] [--reactors N] [--cert F --key F]\n"
+            "                   [--set KEY=VALUE]...\n"
             "  --host H      address to listen on (default 127.0.0.1)\n"
             "  --port P      port, 0..65535; 0 picks a free one (default 8080)\n"
             "  --root DIR    serve the files under DIR (default: a built-in demo page at /)\n"
             "  --mode M      process (default) or base\n"
             "  --workers N   worker processes (default: CPU count)\n"
             "  --reactors N  reactor threads in process mode\n"
+            "  --cert F      serve HTTPS and WSS with this certificate (PEM, chain allowed)\n"
+            "  --key F       ... and this private key (PEM; default: in the --cert file)\n"
             "  --set K=V     any server or HTTP setting (e.g. http_header_timeout=5)\n"
             "Routes: GET /hello, GET /stats (JSON), POST /echo (the body back).\n"
             "Prints \"listening on ...\" once ready; SIGINT or SIGTERM stops it gracefully.\n");
@@ -228,15 +233,20 @@ static void usage(FILE *out) {
 
 int swirl_cli_serve(int argc, char **argv) {
     serve_opts_t o = {.host = "127.0.0.1", .port = 8080};
-    const char *root = NULL, *workers = NULL, *reactors = NULL;
+    const char *root = NULL, *workers = NULL, *reactors = NULL, *cert = NULL, *keyfile = NULL;
     const char *sets[32];
     int nsets = 0, mode = SWIRL_MODE_PROCESS;
-    static const struct option opts[] = {
-        {"host", required_argument, NULL, 'h'},    {"port", required_argument, NULL, 'p'},
-        {"root", required_argument, NULL, 'r'},    {"mode", required_argument, NULL, 'm'},
-        {"workers", required_argument, NULL, 'w'}, {"reactors", required_argument, NULL, 'R'},
-        {"set", required_argument, NULL, 's'},     {"help", no_argument, NULL, 'H'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"host", required_argument, NULL, 'h'},
+                                         {"port", required_argument, NULL, 'p'},
+                                         {"root", required_argument, NULL, 'r'},
+                                         {"mode", required_argument, NULL, 'm'},
+                                         {"workers", required_argument, NULL, 'w'},
+                                         {"reactors", required_argument, NULL, 'R'},
+                                         {"set", required_argument, NULL, 's'},
+                                         {"help", no_argument, NULL, 'H'},
+                                         {"cert", required_argument, NULL, 'c'},
+                                         {"key", required_argument, NULL, 'k'},
+                                         {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -264,6 +274,12 @@ int swirl_cli_serve(int argc, char **argv) {
         case 'R':
             reactors = optarg;
             break;
+        case 'c':
+            cert = optarg;
+            break;
+        case 'k':
+            keyfile = optarg;
+            break;
         case 's':
             if (nsets == 32 || !strchr(optarg, '=')) {
                 fprintf(stderr, "swirl serve: --set \"%s\": expected KEY=VALUE (at most 32)\n",
@@ -284,8 +300,13 @@ int swirl_cli_serve(int argc, char **argv) {
         fprintf(stderr, "swirl serve: unexpected argument \"%s\"\n", argv[optind]);
         return 2;
     }
+    if (keyfile && !cert) {
+        fprintf(stderr, "swirl serve: --key needs --cert\n");
+        return 2;
+    }
+    o.tls = cert != NULL;
     swirl_ws_server_t *ws;
-    if (swirl_ws_server_new(&ws, o.host, o.port, mode) < 0) {
+    if (swirl_ws_server_new(&ws, o.host, o.port, mode | (cert ? SWIRL_SOCK_SSL : 0)) < 0) {
         fprintf(stderr, "swirl serve: %s\n", swirl_last_error_msg());
         return 1;
     }
@@ -294,7 +315,9 @@ int swirl_cli_serve(int argc, char **argv) {
     int exit_code = 2;
     if ((workers && swirl_http_server_set_text(hs, "worker_num", workers) < 0) ||
         (reactors && swirl_http_server_set_text(hs, "reactor_num", reactors) < 0) ||
-        (root && swirl_http_server_set_text(hs, "document_root", root) < 0)) {
+        (root && swirl_http_server_set_text(hs, "document_root", root) < 0) ||
+        (cert && swirl_http_server_set_text(hs, "ssl_cert_file", cert) < 0) ||
+        (keyfile && swirl_http_server_set_text(hs, "ssl_key_file", keyfile) < 0)) {
         fprintf(stderr, "swirl serve: %s\n", swirl_last_error_msg());
         goto out;
     }

@@ -36,7 +36,9 @@ typedef void (*swirl_http_handler)(swirl_http_server_t *hs, swirl_http_req_t *re
 /* ---- the server ---------------------------------------------------------------------------- */
 
 /* An HTTP server on host:port (TCP, TCP6 for an IPv6 host, or a Unix
- * socket path with port 0 and type SWIRL_SOCK_UNIX_STREAM via the base). */
+ * socket path with port 0 and type SWIRL_SOCK_UNIX_STREAM via the base).
+ * `mode` is SWIRL_MODE_BASE or SWIRL_MODE_PROCESS, optionally
+ * | SWIRL_SOCK_SSL for HTTPS (then set ssl_cert_file and ssl_key_file). */
 SWIRL_API int swirl_http_server_new(swirl_http_server_t **out, const char *host, int port,
                                     int mode);
 SWIRL_API void swirl_http_server_free(swirl_http_server_t *hs);
@@ -88,7 +90,11 @@ SWIRL_API const char *swirl_http_req_raw_head(const swirl_http_req_t *req, size_
  * http_parse_cookie is on). Names and values are percent-decoded ('+' is a
  * space), NUL-terminated, valid during the callback; at most 1000 fields
  * of each kind are kept. */
-typedef enum { SWIRL_HTTP_GET = 0, SWIRL_HTTP_POST = 1, SWIRL_HTTP_COOKIE = 2 } swirl_http_param_kind_t;
+typedef enum {
+    SWIRL_HTTP_GET = 0,
+    SWIRL_HTTP_POST = 1,
+    SWIRL_HTTP_COOKIE = 2
+} swirl_http_param_kind_t;
 typedef struct swirl_http_param {
     const char *name, *value;
     size_t name_len, value_len;
@@ -146,8 +152,7 @@ SWIRL_API int swirl_http_resp_status(swirl_http_resp_t *resp, int code, const ch
 /* Add a header line (names and values may not hold CR, LF or NUL). Setting
  * Content-Length, Content-Type, Date, Server, Connection or
  * Transfer-Encoding replaces swirl's own. */
-SWIRL_API int swirl_http_resp_header(swirl_http_resp_t *resp, const char *name,
-                                     const char *value);
+SWIRL_API int swirl_http_resp_header(swirl_http_resp_t *resp, const char *name, const char *value);
 /* A Set-Cookie header. `value` is percent-encoded unless `raw` (then it
  * may not hold spaces, commas, semicolons, quotes, backslashes or
  * control characters); `expires` is seconds since the epoch (0: a session

@@ -26,6 +26,10 @@ typedef enum {
     SWIRL_SOCK_UNIX_DGRAM = 6,
 } swirl_sock_type_t;
 
+/* OR'ed into a stream type: TLS on that listener (Swoole's SWOOLE_SSL).
+ * The ssl_* settings give its certificate and options. */
+#define SWIRL_SOCK_SSL 512
+
 /* True for the stream kinds (TCP, TCP6, UNIX_STREAM). */
 SWIRL_API bool swirl_sock_is_stream(swirl_sock_type_t type);
 /* "tcp", "udp6", "unix_stream", ... or NULL for an invalid type. */

@@ -87,7 +87,7 @@ typedef struct swirl_http_header {
 typedef struct swirl_http_request {
     const char *method, *target;
     size_t method_len, target_len;
-    int minor;              /* HTTP/1.<minor>: 0 or 1 */
+    int minor;                    /* HTTP/1.<minor>: 0 or 1 */
     swirl_http_header_t *headers; /* the caller's array */
     size_t nheaders, max_headers;
     size_t head_len;        /* request line + headers + the empty line */
@@ -132,8 +132,8 @@ SWIRL_API const swirl_http_header_t *swirl_http_find_header(const swirl_http_req
 typedef struct swirl_http_chunked {
     int state;
     int digits;
-    uint64_t left;   /* bytes left in the current chunk */
-    uint64_t total;  /* body bytes so far (chunk sizes announced) */
+    uint64_t left;  /* bytes left in the current chunk */
+    uint64_t total; /* body bytes so far (chunk sizes announced) */
     size_t ext, trailer;
     bool ext_token;
     const char *error; /* on SWIRL_EPROTO: why */
@@ -168,11 +168,11 @@ typedef struct swirl_multipart swirl_multipart_t;
 /* One part, as its headers describe it. The strings are NUL-terminated,
  * unquoted, and valid during the begin callback only. */
 typedef struct swirl_multipart_part {
-    const char *name;     /* Content-Disposition name */
+    const char *name; /* Content-Disposition name */
     size_t name_len;
     const char *filename; /* Content-Disposition filename as sent; NULL: not a file */
     size_t filename_len;
-    const char *type;     /* Content-Type ("" when none) */
+    const char *type; /* Content-Type ("" when none) */
     size_t type_len;
 } swirl_multipart_part_t;
 
@@ -189,8 +189,7 @@ typedef struct swirl_multipart_cbs {
  * (with the reason as the last error) when it is not multipart/form-data,
  * has no boundary, or the boundary is empty, longer than
  * SWIRL_MULTIPART_BOUNDARY_MAX or has characters RFC 2046 does not allow. */
-SWIRL_API int swirl_multipart_boundary(const char *ctype, size_t len, const char **b,
-                                       size_t *blen);
+SWIRL_API int swirl_multipart_boundary(const char *ctype, size_t len, const char **b, size_t *blen);
 
 /* A parser for the boundary b[0..blen) (checked as above). `cbs` is copied. */
 SWIRL_API int swirl_multipart_new(swirl_multipart_t **out, const char *b, size_t blen,
@@ -229,17 +228,17 @@ enum {
     SWIRL_WS_CLOSE_SERVER_ERROR = 1011,
 };
 
-#define SWIRL_WS_HEADER_MAX 14  /* 2 + 8 (64-bit length) + 4 (mask) */
+#define SWIRL_WS_HEADER_MAX 14 /* 2 + 8 (64-bit length) + 4 (mask) */
 #define SWIRL_WS_CONTROL_MAX 125
 
 typedef struct swirl_ws_header {
     bool fin;
-    uint8_t rsv;      /* RSV1..RSV3 as 0x4, 0x2, 0x1 */
+    uint8_t rsv; /* RSV1..RSV3 as 0x4, 0x2, 0x1 */
     uint8_t opcode;
     bool masked;
     uint8_t mask[4];
-    uint64_t len;     /* payload bytes */
-    size_t size;      /* header bytes (2..14) */
+    uint64_t len; /* payload bytes */
+    size_t size;  /* header bytes (2..14) */
 } swirl_ws_header_t;
 
 /* Parse a frame header at p[0..n). Returns its size (2..14) with *h filled,

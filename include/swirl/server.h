@@ -270,7 +270,8 @@ typedef struct swirl_server_stats {
     int64_t connection_num;
     int64_t accept_count;
     int64_t close_count;
-    int64_t rejected_count; /* closed at once: over max_conn */
+    int64_t rejected_count;   /* closed at once: over max_conn */
+    int64_t tls_failed_count; /* TLS handshakes that failed or timed out (SSL listeners) */
     int worker_num;
     int idle_worker_num;
     int64_t request_count;        /* receive + packet events, all workers */

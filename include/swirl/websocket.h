@@ -55,9 +55,9 @@ typedef struct swirl_ws_frame {
     int64_t fd;
     const char *data;
     size_t len;
-    int opcode;   /* SWIRL_WS_TEXT, _BINARY, or _CLOSE/_PING/_PONG when asked for */
-    bool finish;  /* always true: messages are reassembled */
-    int code;     /* a close frame: its code (1005 when it had none) */
+    int opcode;         /* SWIRL_WS_TEXT, _BINARY, or _CLOSE/_PING/_PONG when asked for */
+    bool finish;        /* always true: messages are reassembled */
+    int code;           /* a close frame: its code (1005 when it had none) */
     const char *reason; /* a close frame: its reason (data + 2), reason_len bytes */
     size_t reason_len;
 } swirl_ws_frame_t;
@@ -70,7 +70,8 @@ typedef void (*swirl_ws_message_cb)(swirl_ws_server_t *ws, const swirl_ws_frame_
 typedef void (*swirl_ws_handshake_cb)(swirl_ws_server_t *ws, swirl_http_req_t *req,
                                       swirl_http_resp_t *resp, void *user);
 
-/* A WebSocket server on host:port in `mode` (as swirl_http_server_new).
+/* A WebSocket server on host:port in `mode` (as swirl_http_server_new;
+ * | SWIRL_SOCK_SSL for WSS).
  * 0 or a negative code (nothing made). */
 SWIRL_API int swirl_ws_server_new(swirl_ws_server_t **out, const char *host, int port, int mode);
 /* Free it (after start returned, or if it was never started). */
@@ -108,8 +109,7 @@ SWIRL_API int swirl_ws_push(swirl_ws_server_t *ws, int64_t fd, const void *data,
 /* Start the close handshake: a close frame with code (1000 when 0) and
  * reason (at most 123 bytes); the connection closes when the client
  * answers, or after 5 s. */
-SWIRL_API int swirl_ws_disconnect(swirl_ws_server_t *ws, int64_t fd, int code,
-                                  const char *reason);
+SWIRL_API int swirl_ws_disconnect(swirl_ws_server_t *ws, int64_t fd, int code, const char *reason);
 /* The connection exists / is an established WebSocket. */
 SWIRL_API bool swirl_ws_exist(swirl_ws_server_t *ws, int64_t fd);
 SWIRL_API bool swirl_ws_is_established(swirl_ws_server_t *ws, int64_t fd);

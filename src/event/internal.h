@@ -13,8 +13,14 @@
 
 #define SWIRL__READY_MAX 256
 
+/* Writes an fd's bytes instead of write(2) (TLS: SSL_write). Returns the
+ * count taken, -EAGAIN, or a negative errno. */
+typedef ssize_t (*swirl__writer_fn)(void *ctx, int fd, const void *data, size_t len);
+
 /* Per-fd state, in a table indexed by fd (fds are small and dense). */
 typedef struct swirl__fd {
+    swirl__writer_fn writer; /* NULL: write(2) */
+    void *writer_ctx;
     swirl_io_cb on_read;
     swirl_io_cb on_write;
     void *user;
@@ -77,6 +83,10 @@ struct swirl_loop {
 int swirl__loop_add_internal(swirl_loop_t *loop, int fd, swirl_io_cb on_read, void *user);
 /* Remove it again. */
 void swirl__loop_del_internal(swirl_loop_t *loop, int fd);
+
+/* Route a registered fd's writes (swirl_loop_write and its buffered
+ * flushes) through `writer`; NULL restores write(2). SWIRL_ENOTREG. */
+int swirl__loop_set_writer(swirl_loop_t *loop, int fd, swirl__writer_fn writer, void *ctx);
 
 /* In a child just forked: release every loop the parent had, as
  * swirl_loop_forget does (used by swirl_process_start). */

@@ -277,7 +277,8 @@ ssize_t swirl_loop_write(swirl_loop_t *loop, int fd, const void *data, size_t le
                             fd, len, pending, e->write_limit);
     size_t done = 0;
     if (pending == 0) {
-        ssize_t n = swirl_net_write(fd, data, len);
+        ssize_t n =
+            e->writer ? e->writer(e->writer_ctx, fd, data, len) : swirl_net_write(fd, data, len);
         if (n < 0 && n != -EAGAIN) {
             e->error = (int)n;
             return swirl__error((int)n, "loop write fd %d:", fd);
@@ -303,6 +304,15 @@ ssize_t swirl_loop_write(swirl_loop_t *loop, int fd, const void *data, size_t le
     return (ssize_t)len;
 }
 
+int swirl__loop_set_writer(swirl_loop_t *loop, int fd, swirl__writer_fn writer, void *ctx) {
+    swirl__fd_t *e = fd_get(loop, fd);
+    if (!e || e->internal)
+        return swirl__error(SWIRL_ENOTREG, "loop writer fd %d: not registered", fd);
+    e->writer = writer;
+    e->writer_ctx = ctx;
+    return 0;
+}
+
 int swirl_loop_set_write_limit(swirl_loop_t *loop, int fd, size_t limit) {
     swirl__fd_t *e = fd_get(loop, fd);
     if (!e || e->internal)
@@ -326,7 +336,10 @@ int swirl_loop_fd_error(const swirl_loop_t *loop, int fd) {
 static int flush(swirl_loop_t *loop, int fd) {
     swirl__fd_t *e = &loop->fds[fd];
     while (swirl_buf_size(&e->wbuf) > 0) {
-        ssize_t n = swirl_net_write(fd, swirl_buf_bytes(&e->wbuf), swirl_buf_size(&e->wbuf));
+        ssize_t n =
+            e->writer
+                ? e->writer(e->writer_ctx, fd, swirl_buf_bytes(&e->wbuf), swirl_buf_size(&e->wbuf))
+                : swirl_net_write(fd, swirl_buf_bytes(&e->wbuf), swirl_buf_size(&e->wbuf));
         if (n == -EAGAIN)
             break;
         if (n < 0) {

@@ -686,7 +686,9 @@ int swirl_http_server_new(swirl_http_server_t **out, const char *host, int port,
         return swirl__error(-ENOMEM, "http server:");
     hs->root_fd = -1;
     bool v6 = host && strchr(host, ':');
-    int rc = swirl_server_new(&hs->srv, host, port, mode, v6 ? SWIRL_SOCK_TCP6 : SWIRL_SOCK_TCP);
+    int ssl = mode & SWIRL_SOCK_SSL; /* HTTPS */
+    int rc = swirl_server_new(&hs->srv, host, port, mode & ~SWIRL_SOCK_SSL,
+                              (v6 ? SWIRL_SOCK_TCP6 : SWIRL_SOCK_TCP) | ssl);
     if (rc < 0) {
         swirl_free(hs);
         return rc;

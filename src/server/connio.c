@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../core/internal.h"
+#include "../event/internal.h"
 #include "internal.h"
 
 #define READ_SIZE (64 * 1024)
@@ -22,7 +23,6 @@ typedef struct {
     swirl__io_t *io;
     swirl_port_t *port;
 } binding_t;
-
 
 swirl__conn_t *swirl__conn_slot(swirl_server_t *srv, int owner, int fd) {
     return &srv->conns[(size_t)owner * (size_t)srv->fd_cap + (size_t)fd];
@@ -39,6 +39,7 @@ swirl__conn_t *swirl__conn_get(swirl_server_t *srv, int64_t session) {
 static swirl__local_t *local_of(swirl__io_t *io, int fd) { return &io->local[fd]; }
 
 static bool owed(swirl__io_t *io, int fd);
+static swirl__conn_t *owned(swirl__io_t *io, int64_t session);
 
 static swirl__conn_t *conn_of(swirl__io_t *io, int fd) {
     return swirl__conn_slot(io->srv, io->owner, fd);
@@ -52,7 +53,11 @@ static void conn_free(swirl__io_t *io, int fd) {
         return;
     if (l->ack_timer > 0)
         swirl_timer_clear(io->loop, l->ack_timer);
+    if (l->hs_timer > 0)
+        swirl_timer_clear(io->loop, l->hs_timer);
     swirl_loop_del(io->loop, fd);
+    if (l->ssl)
+        swirl__tls_free(l->ssl);
     close(fd);
     swirl_buf_destroy(&l->in);
     swirl_buf_destroy(&l->after);
@@ -132,8 +137,58 @@ static ssize_t raw_sendfile(int out, int in, off_t *offset, size_t count) {
     return n < 0 ? -errno : n;
 }
 
+/* TLS has no sendfile: the file is read in pieces into the loop's write
+ * buffer (through SSL_write), keeping at most TLS_FILE_AHEAD bytes
+ * queued ahead of the socket. */
+#define TLS_FILE_AHEAD (256 * 1024)
+
+static int pump_tls(swirl__io_t *io, int fd) {
+    swirl__local_t *l = local_of(io, fd);
+    char chunk[16384];
+    while (l->files) {
+        swirl__file_t *f = l->files;
+        if (f->head_off < f->head_len) {
+            ssize_t w = swirl_loop_write(io->loop, fd, (const char *)(f + 1) + f->head_off,
+                                         f->head_len - f->head_off);
+            if (w < 0)
+                return (int)w;
+            f->head_off = f->head_len;
+        }
+        while (f->left > 0) {
+            if (swirl_loop_pending(io->loop, fd) >= TLS_FILE_AHEAD)
+                return -EAGAIN;
+            size_t want = f->left < sizeof(chunk) ? f->left : sizeof(chunk);
+            ssize_t n = pread(f->fd, chunk, want, f->offset);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) { /* the file shrank under us (or broke): stop here */
+                f->left = 0;
+                break;
+            }
+            ssize_t w = swirl_loop_write(io->loop, fd, chunk, (size_t)n);
+            if (w < 0)
+                return (int)w;
+            f->offset += n;
+            f->left -= (size_t)n;
+        }
+        l->files = f->next;
+        close(f->fd);
+        swirl_free(f);
+    }
+    if (swirl_buf_size(&l->after) > 0) {
+        ssize_t n =
+            swirl_loop_write(io->loop, fd, swirl_buf_bytes(&l->after), swirl_buf_size(&l->after));
+        if (n < 0)
+            return (int)n;
+        swirl_buf_clear(&l->after);
+    }
+    return 0;
+}
+
 static int pump(swirl__io_t *io, int fd) {
     swirl__local_t *l = local_of(io, fd);
+    if (l->ssl)
+        return pump_tls(io, fd);
     while (l->files) {
         if (swirl_loop_pending(io->loop, fd) > 0)
             return -EAGAIN; /* bytes queued before the file go first */
@@ -162,8 +217,8 @@ static int pump(swirl__io_t *io, int fd) {
         swirl_free(f);
     }
     if (swirl_buf_size(&l->after) > 0) {
-        ssize_t n = swirl_loop_write(io->loop, fd, swirl_buf_bytes(&l->after),
-                                     swirl_buf_size(&l->after));
+        ssize_t n =
+            swirl_loop_write(io->loop, fd, swirl_buf_bytes(&l->after), swirl_buf_size(&l->after));
         if (n < 0)
             return (int)n;
         swirl_buf_clear(&l->after);
@@ -171,12 +226,23 @@ static int pump(swirl__io_t *io, int fd) {
     return 0;
 }
 
+static void tls_step(swirl__io_t *io, int fd);
+static void tls_fail(swirl__io_t *io, int fd, const char *why);
+static void tls_schedule_reread(swirl__io_t *io, int fd);
+
 static void on_conn_write(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__io_t *io = user;
     swirl__conn_t *c = conn_of(io, fd);
     swirl__local_t *l = local_of(io, fd);
     if (events & SWIRL_EV_ERROR) {
-        conn_teardown(io, fd);
+        if (l->handshaking)
+            tls_fail(io, fd, "connection error during the handshake");
+        else
+            conn_teardown(io, fd);
+        return;
+    }
+    if (l->handshaking) {
+        tls_step(io, fd);
         return;
     }
     int rc = pump(io, fd);
@@ -233,12 +299,20 @@ static bool throttle(swirl__io_t *io, int fd) {
  * owed. */
 static void set_interest(swirl__io_t *io, int fd) {
     swirl__local_t *l = local_of(io, fd);
+    if (l->handshaking) {
+        swirl_loop_set(io->loop, fd, l->hs_want ? l->hs_want : SWIRL_EV_READ, on_conn_read,
+                       on_conn_write);
+        return;
+    }
     bool throttled = throttle(io, fd);
-    int ev = (l->paused || throttled || l->closing || l->peer_eof || io->draining) ? 0
-                                                                                  : SWIRL_EV_READ;
+    int ev =
+        (l->paused || throttled || l->closing || l->peer_eof || io->draining) ? 0 : SWIRL_EV_READ;
     if (owed(io, fd))
         ev |= SWIRL_EV_WRITE;
     swirl_loop_set(io->loop, fd, ev, on_conn_read, on_conn_write);
+    /* bytes OpenSSL already decrypted make no epoll event: read them now */
+    if ((ev & SWIRL_EV_READ) && l->ssl && !l->reread && SSL_has_pending(l->ssl))
+        tls_schedule_reread(io, fd);
 }
 
 /* Hand one message to the owner. A close requested by its callback waits
@@ -258,12 +332,39 @@ static bool deliver(swirl__io_t *io, int fd, const char *data, size_t len) {
     return true;
 }
 
+/* Read decrypted bytes into io->rbuf: as many as OpenSSL has, up to
+ * READ_SIZE. What is left inside OpenSSL (or an end seen after some data)
+ * is read by a scheduled call, as no epoll event will come for it. */
+static ssize_t tls_read(swirl__io_t *io, int fd) {
+    swirl__local_t *l = local_of(io, fd);
+    size_t got = 0;
+    while (got < READ_SIZE) {
+        ssize_t n = swirl__tls_read(l->ssl, io->rbuf + got, READ_SIZE - got);
+        if (n > 0) {
+            got += (size_t)n;
+            continue;
+        }
+        if (got == 0)
+            return n;
+        if (n != -EAGAIN)
+            tls_schedule_reread(io, fd); /* the end or the error, next time */
+        return (ssize_t)got;
+    }
+    if (SSL_has_pending(l->ssl))
+        tls_schedule_reread(io, fd);
+    return (ssize_t)got;
+}
+
 static void on_conn_read(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__io_t *io = user;
     swirl__conn_t *c = conn_of(io, fd);
     swirl__local_t *l = local_of(io, fd);
     swirl_port_t *port = io->srv->ports[c->port_index];
-    ssize_t n = swirl_net_read(fd, io->rbuf, READ_SIZE);
+    if (l->handshaking) {
+        tls_step(io, fd);
+        return;
+    }
+    ssize_t n = l->ssl ? tls_read(io, fd) : swirl_net_read(fd, io->rbuf, READ_SIZE);
     if (n == -EAGAIN)
         return;
     if (n == 0) {
@@ -337,6 +438,110 @@ static void reject(swirl__io_t *io, int fd, const char *why) {
     close(fd);
 }
 
+/* ---- TLS ------------------------------------------------------------------------------------
+ * On an SSL listener a connection first completes its handshake; only then
+ * does the owner hear of it (connect event). A handshake that fails, is
+ * cut, or takes longer than TLS_HANDSHAKE_MS costs that connection alone:
+ * counted (tls_failed_count), one debug line, closed. */
+#define TLS_HANDSHAKE_MS 10000
+
+static void on_hs_timeout(swirl_loop_t *loop, int64_t id, void *user) {
+    swirl__io_t *io = user;
+    for (int fd = 0; fd < io->local_cap; fd++)
+        if (io->local[fd].hs_timer == id) {
+            io->local[fd].hs_timer = 0;
+            tls_fail(io, fd, "handshake not done within 10 s");
+            return;
+        }
+}
+
+static void tls_fail(swirl__io_t *io, int fd, const char *why) {
+    swirl__conn_t *c = conn_of(io, fd);
+    swirl__local_t *l = local_of(io, fd);
+    atomic_fetch_add(&io->srv->shared->tls_failed_count, 1);
+    if (swirl_log_get_level() <= SWIRL_LOG_DEBUG) {
+        char peer[SWIRL_ADDR_STRLEN];
+        swirl_addr_format(&c->peer, peer, sizeof(peer));
+        swirl_log_debug("server: TLS handshake with %s failed: %s; closed", peer, why);
+    }
+    l->notified = true; /* the owner never heard of it */
+    conn_free(io, fd);
+}
+
+static void tls_step(swirl__io_t *io, int fd) {
+    swirl__local_t *l = local_of(io, fd);
+    char why[200];
+    int r = swirl__tls_handshake(l->ssl, why, sizeof(why));
+    if (r < 0) {
+        tls_fail(io, fd, why);
+        return;
+    }
+    if (r > 0) {
+        l->hs_want = (uint8_t)r;
+        set_interest(io, fd);
+        return;
+    }
+    l->handshaking = false;
+    if (l->hs_timer > 0)
+        swirl_timer_clear(io->loop, l->hs_timer);
+    l->hs_timer = 0;
+    swirl__conn_t *c = conn_of(io, fd);
+    int64_t session = atomic_load(&c->session);
+    io->ops->on_connect(io, c);
+    if (atomic_load(&c->session) == session && !local_of(io, fd)->tearing)
+        set_interest(io, fd);
+}
+
+static void tls_begin(swirl__io_t *io, swirl_port_t *port, int fd) {
+    swirl__local_t *l = local_of(io, fd);
+    SSL_CTX *ctx = atomic_load(&port->tls_ctx);
+    l->ssl = ctx ? swirl__tls_accept_new(ctx, fd) : NULL;
+    if (!l->ssl) {
+        tls_fail(io, fd, "no memory for the TLS state");
+        return;
+    }
+    swirl__loop_set_writer(io->loop, fd, swirl__tls_write, l->ssl);
+    l->handshaking = true;
+    int64_t t = swirl_timer_after(io->loop, TLS_HANDSHAKE_MS, on_hs_timeout, io);
+    l->hs_timer = t > 0 ? t : 0;
+    tls_step(io, fd); /* the ClientHello may be here already */
+}
+
+typedef struct {
+    swirl__io_t *io;
+    int64_t session;
+} reread_t;
+
+static void on_reread(swirl_loop_t *loop, void *user) {
+    reread_t *r = user;
+    swirl__io_t *io = r->io;
+    swirl__conn_t *c = owned(io, r->session);
+    swirl_free(r);
+    if (!c)
+        return;
+    swirl__local_t *l = local_of(io, c->fd);
+    l->reread = false;
+    if (l->paused || l->throttled || l->closing || l->peer_eof || l->tearing || io->draining)
+        return; /* set_interest schedules it again when reading resumes */
+    on_conn_read(loop, c->fd, SWIRL_EV_READ, io);
+}
+
+static void tls_schedule_reread(swirl__io_t *io, int fd) {
+    swirl__local_t *l = local_of(io, fd);
+    if (l->reread)
+        return;
+    reread_t *r = swirl_malloc(sizeof(*r));
+    if (!r)
+        return; /* the next epoll event for this socket reads it */
+    r->io = io;
+    r->session = atomic_load(&conn_of(io, fd)->session);
+    if (swirl_loop_defer(io->loop, on_reread, r) < 0) {
+        swirl_free(r);
+        return;
+    }
+    l->reread = true;
+}
+
 static void adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_t *peer) {
     swirl_server_t *srv = io->srv;
     if (atomic_load(&srv->shared->connection_num) >= srv->max_conn) {
@@ -378,6 +583,10 @@ static void adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_
     atomic_store_explicit(&c->session, session, memory_order_release);
     atomic_fetch_add(&srv->shared->connection_num, 1);
     atomic_fetch_add(&srv->shared->accept_count, 1);
+    if (port->ssl) {
+        tls_begin(io, port, fd);
+        return;
+    }
     io->ops->on_connect(io, c);
 }
 
@@ -450,8 +659,8 @@ int swirl__io_init(swirl__io_t *io, swirl_server_t *srv, swirl_loop_t *loop, int
         return -ENOMEM;
     }
     if (srv->settings.heartbeat_check_interval > 0) {
-        io->heartbeat_timer = swirl_timer_tick(loop, srv->settings.heartbeat_check_interval * 1000,
-                                               on_heartbeat, io);
+        io->heartbeat_timer =
+            swirl_timer_tick(loop, srv->settings.heartbeat_check_interval * 1000, on_heartbeat, io);
         if (io->heartbeat_timer < 0) {
             swirl_free(io->rbuf);
             swirl_net_close(io->reserve_fd);
@@ -662,9 +871,8 @@ int swirl__io_sendfile(swirl__io_t *io, int64_t session, const char *path, off_t
     return swirl__io_sendfile_fd(io, session, file, -1, offset, length, path, NULL, 0);
 }
 
-int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, int64_t size,
-                          off_t offset, size_t length, const char *path, const void *head,
-                          size_t head_len) {
+int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, int64_t size, off_t offset,
+                          size_t length, const char *path, const void *head, size_t head_len) {
     swirl__conn_t *c = owned(io, session);
     if (!c || local_of(io, c->fd)->closing) {
         close(file);
@@ -690,7 +898,8 @@ int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, int64_t si
         close(file);
         return swirl__error(-ENOMEM, "sendfile:");
     }
-    *f = (swirl__file_t){NULL, file, offset, length && length < avail ? length : avail, head_len, 0};
+    *f =
+        (swirl__file_t){NULL, file, offset, length && length < avail ? length : avail, head_len, 0};
     if (head_len)
         memcpy(f + 1, head, head_len);
     swirl__local_t *l = local_of(io, c->fd);

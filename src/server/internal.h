@@ -15,6 +15,7 @@
 #include <swirl/protocol.h>
 #include <swirl/server.h>
 
+#include "../net/tls.h"
 #include "settings.h"
 
 #define SWIRL__MAX_REACTORS 64
@@ -29,13 +30,19 @@ struct swirl_port {
     char host[256];
     int port;
     swirl_sock_type_t type;
-    swirl__port_settings_t own;   /* keys set on the port itself (own.set_mask) */
-    swirl__port_settings_t eff;   /* at start: the server's values overlaid with own */
-    int fd;                       /* listening (or datagram) socket, after bind */
+    swirl__port_settings_t own; /* keys set on the port itself (own.set_mask) */
+    swirl__port_settings_t eff; /* at start: the server's values overlaid with own */
+    int fd;                     /* listening (or datagram) socket, after bind */
     int bound_port;
-    swirl_framing_t framing;      /* built from the effective settings at start */
+    swirl_framing_t framing; /* built from the effective settings at start */
     int effective_backlog;
     bool nodelay;
+    /* TLS (created with SWIRL_SOCK_SSL): the context new connections use,
+     * swapped by a reload; the one before stays alive one more reload, as
+     * a reactor thread may be between reading the pointer and SSL_new */
+    bool ssl;
+    SSL_CTX *_Atomic tls_ctx;
+    SSL_CTX *tls_ctx_old;
 };
 
 /* One connection, in shared memory. The owner (reactor thread or BASE
@@ -43,13 +50,13 @@ struct swirl_port {
 typedef struct swirl__conn {
     _Atomic int64_t session;
     int fd;
-    int owner;       /* reactor id (PROCESS) or worker id (BASE) */
+    int owner; /* reactor id (PROCESS) or worker id (BASE) */
     int port_index;
     _Atomic uint32_t uid;
-    uint32_t gen;    /* reuse count of this slot: makes session ids unique */
+    uint32_t gen; /* reuse count of this slot: makes session ids unique */
     swirl_addr_t peer;
     double connect_time;
-    _Atomic int64_t last_ms; /* CLOCK_MONOTONIC ms of the last data received (loop time) */
+    _Atomic int64_t last_ms;     /* CLOCK_MONOTONIC ms of the last data received (loop time) */
     _Atomic int64_t out_pending; /* bytes buffered for the peer */
     /* PROCESS: received bytes handed to workers and not yet processed; the
      * reactor stops reading while these plus the output exceed half of
@@ -57,7 +64,7 @@ typedef struct swirl__conn {
      * quarter while `throttled` is set tells the reactor (MSG_CREDIT). */
     _Atomic int64_t in_flight;
     _Atomic int throttled;
-    _Atomic int ws_status; /* websocket_status (0 not WebSocket; set by src/websocket/) */
+    _Atomic int ws_status;       /* websocket_status (0 not WebSocket; set by src/websocket/) */
     _Atomic int ws_deflate_bits; /* permessage-deflate agreed: our window bits; 0 none */
 } swirl__conn_t;
 
@@ -68,18 +75,19 @@ typedef struct swirl__shared {
     _Atomic int64_t accept_count;
     _Atomic int64_t close_count;
     _Atomic int64_t rejected_count;
+    _Atomic int64_t tls_failed_count; /* TLS handshakes that failed or timed out */
     _Atomic int64_t request_count;
     _Atomic int64_t dispatch_count;
-    _Atomic int shutdown;            /* set once: everyone stops */
+    _Atomic int shutdown; /* set once: everyone stops */
     _Atomic pid_t manager_pid;
-    _Atomic int64_t task_rejected;   /* task() refused: queue full */
+    _Atomic int64_t task_rejected; /* task() refused: queue full */
     struct {
         _Atomic pid_t pid;
-        _Atomic int busy;            /* inside a callback (dispatch_mode 3) */
+        _Atomic int busy; /* inside a callback (dispatch_mode 3) */
         _Atomic int64_t requests;
         _Atomic int64_t tasks_queued; /* task workers: sent to it and not yet done */
         _Atomic int64_t task_bytes;   /* their data */
-    } workers[SWIRL__MAX_WORKERS];   /* workers, then task workers */
+    } workers[SWIRL__MAX_WORKERS];    /* workers, then task workers */
 } swirl__shared_t;
 
 /* Messages between reactor threads and workers, packed into packets:
@@ -97,32 +105,37 @@ enum {
     SWIRL__MSG_PIPE,        /* w->r->w: aux = destination, reactor forwards; session = source */
     SWIRL__MSG_BUFFER_FULL, /* r->w */
     SWIRL__MSG_BUFFER_EMPTY,
-    SWIRL__MSG_SENDFILE,    /* w->r: payload = int64 offset, int64 length, path */
-    SWIRL__MSG_CREDIT,      /* w->r: the connection's in_flight fell: read it again */
-    SWIRL__MSG_TASK,        /* w->task worker: session = task id, reactor_id = sender,
-                             * payload = data, or a temp file's path (F_TMPFILE) */
-    SWIRL__MSG_FINISH,      /* task worker->w (mailbox): session = task id, payload as TASK */
+    SWIRL__MSG_SENDFILE, /* w->r: payload = int64 offset, int64 length, path */
+    SWIRL__MSG_CREDIT,   /* w->r: the connection's in_flight fell: read it again */
+    SWIRL__MSG_TASK,     /* w->task worker: session = task id, reactor_id = sender,
+                          * payload = data, or a temp file's path (F_TMPFILE) */
+    SWIRL__MSG_FINISH,   /* task worker->w (mailbox): session = task id, payload as TASK */
 };
 /* RESET: close with RST; EMIT: run the close callback (only the
  * connection's worker does); ACK: a worker acknowledges a close notice. */
-enum { SWIRL__F_BEGIN = 1, SWIRL__F_END = 2, SWIRL__F_RESET = 4, SWIRL__F_EMIT = 8,
-       SWIRL__F_ACK = 16,
-       SWIRL__F_TMPFILE = 32, /* TASK/FINISH: the payload is the path of a temp file */
-       SWIRL__F_WAIT = 64 };  /* TASK/FINISH: sent by taskwait: the result is not an onFinish */
+enum {
+    SWIRL__F_BEGIN = 1,
+    SWIRL__F_END = 2,
+    SWIRL__F_RESET = 4,
+    SWIRL__F_EMIT = 8,
+    SWIRL__F_ACK = 16,
+    SWIRL__F_TMPFILE = 32, /* TASK/FINISH: the payload is the path of a temp file */
+    SWIRL__F_WAIT = 64
+}; /* TASK/FINISH: sent by taskwait: the result is not an onFinish */
 
 typedef struct swirl__msg {
-    uint32_t len;   /* payload bytes in this chunk */
+    uint32_t len; /* payload bytes in this chunk */
     uint8_t type;
     uint8_t flags;
-    uint16_t aux;   /* port index, destination worker, ... */
+    uint16_t aux; /* port index, destination worker, ... */
     int32_t reactor_id;
     int64_t session;
 } swirl__msg_t;
 
 /* An outgoing queue of packets for one socket (one writer thread). */
 typedef struct swirl__outq {
-    swirl_buf_t buf;     /* [u32 packet length][packet] ... */
-    size_t open_at;      /* offset of the open packet's length word, or SIZE_MAX */
+    swirl_buf_t buf; /* [u32 packet length][packet] ... */
+    size_t open_at;  /* offset of the open packet's length word, or SIZE_MAX */
     bool flush_queued;
     bool want_write;
 } swirl__outq_t;
@@ -164,6 +177,12 @@ typedef struct swirl__local {
     int acks_pending; /* PROCESS: workers yet to acknowledge the close */
     int64_t ack_timer;
     int full_worker;
+    /* TLS */
+    SSL *ssl;
+    bool handshaking;
+    bool reread;     /* decrypted bytes wait inside OpenSSL: a read is scheduled */
+    uint8_t hs_want; /* SWIRL_EV_* the handshake waits for */
+    int64_t hs_timer;
 } swirl__local_t;
 
 typedef struct swirl__io swirl__io_t;
@@ -192,10 +211,10 @@ struct swirl__io {
     int local_cap;
     int reserve_fd;
     int64_t heartbeat_timer;
-    char *rbuf;            /* read buffer */
-    void *user;            /* the reactor or worker */
-    void *bindings;        /* one per listener: what its callbacks get */
-    bool draining;         /* stopping: no accepts, no reads; replies still go out */
+    char *rbuf;     /* read buffer */
+    void *user;     /* the reactor or worker */
+    void *bindings; /* one per listener: what its callbacks get */
+    bool draining;  /* stopping: no accepts, no reads; replies still go out */
 };
 
 int swirl__io_init(swirl__io_t *io, swirl_server_t *srv, swirl_loop_t *loop, int owner,
@@ -222,9 +241,8 @@ int swirl__io_sendfile(swirl__io_t *io, int64_t session, const char *path, off_t
  * file (else -1: checked here); `path` only names it in errors. `head`
  * (may be NULL): bytes sent just before the file with MSG_MORE, so a
  * short head and the file's first bytes leave in one segment. */
-int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, int64_t size,
-                          off_t offset, size_t length, const char *path, const void *head,
-                          size_t head_len);
+int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, int64_t size, off_t offset,
+                          size_t length, const char *path, const void *head, size_t head_len);
 /* swirl_server_sendfile from an open file, which it takes, after `head`:
  * sent from that fd when this worker owns the connection (BASE mode), else
  * the head is sent, the file closed and `path` opened again by the owner. */
@@ -249,6 +267,7 @@ struct swirl_server {
     int mode;
     swirl_port_t **ports;
     int nports;
+    unsigned char tls_ticket_keys[SWIRL__TLS_TICKET_KEYS_LEN]; /* one set for all processes */
     swirl__server_settings_t settings;
     swirl__port_settings_t port_defaults;
     struct {
@@ -258,7 +277,7 @@ struct swirl_server {
     struct {
         swirl_server_process_fn fn;
         void *user;
-        swirl_process_t *proc; /* or a process object (add_process_object) */
+        swirl_process_t *proc;     /* or a process object (add_process_object) */
     } procs[SWIRL__MAX_PROCESSES]; /* user processes, supervised by the manager */
     int nprocs;
     bool started;
@@ -266,8 +285,8 @@ struct swirl_server {
     /* resolved at start */
     int worker_num, reactor_num;
     int64_t max_conn;
-    int fd_cap;        /* slots per owner */
-    int owners;        /* reactor_num (PROCESS) or worker_num (BASE) */
+    int fd_cap;           /* slots per owner */
+    int owners;           /* reactor_num (PROCESS) or worker_num (BASE) */
     swirl__conn_t *conns; /* owners * fd_cap slots, shared */
     size_t conns_bytes;
     swirl__shared_t *shared;
@@ -289,10 +308,10 @@ struct swirl_server {
     pid_t master_pid;
 
     /* this process */
-    int role;          /* SWIRL__ROLE_* */
+    int role; /* SWIRL__ROLE_* */
     int worker_id;
     swirl_loop_t *loop;
-    void *worker;      /* swirl__worker_t in a worker */
+    void *worker; /* swirl__worker_t in a worker */
 };
 
 enum { SWIRL__ROLE_MASTER = 1, SWIRL__ROLE_MANAGER, SWIRL__ROLE_WORKER };
@@ -309,12 +328,23 @@ void swirl__set_title(const char *role, int id);
 
 /* master / manager / worker entry points */
 int swirl__process_mode_run(swirl_server_t *srv); /* master of PROCESS mode */
-int swirl__manager_run(swirl_server_t *srv);      /* fork workers, supervise; returns in the manager only on shutdown */
+int swirl__manager_run(
+    swirl_server_t *srv); /* fork workers, supervise; returns in the manager only on shutdown */
 /* Run worker `worker_id` in this process until it stops; 0 or an error. */
 int swirl__worker_run(swirl_server_t *srv, int worker_id);
 /* Fork one worker; returns its pid (in the parent). */
 pid_t swirl__worker_spawn(swirl_server_t *srv, int worker_id);
 /* Set the per-child defaults: die with the parent, default signals. */
 void swirl__child_setup(pid_t parent);
+
+/* ---- TLS listeners (tls.c) ---- */
+/* Build every SSL listener's context (at start, in the master). 0 or
+ * SWIRL_ESETTING naming the file or value. */
+int swirl__server_tls_setup(swirl_server_t *srv);
+/* Load the certificates again (reload): new connections use the new
+ * contexts; a listener whose files fail keeps its old one (logged). */
+void swirl__server_tls_reload(swirl_server_t *srv);
+/* Free the contexts (at stop, or when start fails). */
+void swirl__server_tls_free(swirl_server_t *srv);
 
 #endif

@@ -223,6 +223,9 @@ static void on_signal(swirl_loop_t *loop, int signo, void *user) {
     if (signo == SIGCHLD) {
         reap(m);
     } else if (signo == SIGUSR1 || signo == SIGUSR2) {
+        /* BASE: the workers forked from here take the certificates loaded now */
+        if (signo == SIGUSR1 && m->srv->mode == SWIRL_MODE_BASE)
+            swirl__server_tls_reload(m->srv);
         start_reload(m, signo == SIGUSR2);
     } else if (signo == SIGRTMIN) {
         swirl_log_reopen();

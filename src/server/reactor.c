@@ -361,6 +361,8 @@ static void on_master_signal(swirl_loop_t *loop, int signo, void *user) {
     swirl_server_t *srv = user;
     pid_t manager = atomic_load(&srv->shared->manager_pid);
     if (signo == SIGUSR1 || signo == SIGUSR2) { /* reloads are the manager's */
+        if (signo == SIGUSR1) /* ... but the reactors here hold the TLS contexts */
+            swirl__server_tls_reload(srv);
         if (manager > 0)
             kill(manager, signo);
         return;

@@ -29,6 +29,13 @@ static const char *const event_names[SWIRL_ON__COUNT] = {
 
 static int add_port(swirl_server_t *srv, const char *host, int port, swirl_sock_type_t type,
                     swirl_port_t **out) {
+    bool ssl = ((int)type & SWIRL_SOCK_SSL) != 0;
+    type = (swirl_sock_type_t)((int)type & ~SWIRL_SOCK_SSL);
+    if (ssl && !swirl_sock_is_stream(type))
+        return swirl__error(SWIRL_EBADARG,
+                            "listen %s:%d: SSL needs a stream socket (TCP, TCP6 or "
+                            "UNIX_STREAM), not %s (DTLS is not supported)",
+                            host, port, swirl_sock_type_name(type));
     swirl_addr_t probe;
     int rc = swirl_addr_parse(&probe, type, host, port); /* validates host, port and type */
     if (rc < 0)
@@ -47,6 +54,7 @@ static int add_port(swirl_server_t *srv, const char *host, int port, swirl_sock_
     snprintf(p->host, sizeof(p->host), "%s", host);
     p->port = port;
     p->type = type;
+    p->ssl = ssl;
     p->fd = -1;
     swirl__port_settings_init(&p->own);
     srv->ports[srv->nports++] = p;
@@ -83,6 +91,7 @@ int swirl_server_new(swirl_server_t **out, const char *host, int port, int mode,
 void swirl_server_free(swirl_server_t *srv) {
     if (!srv)
         return;
+    swirl__server_tls_free(srv);
     for (int i = 0; i < srv->nports; i++)
         swirl_free(srv->ports[i]);
     swirl_free(srv->ports);
@@ -309,6 +318,10 @@ static int bind_ports(swirl_server_t *srv) {
             swirl_framing_set_eof(&p->framing, ps->package_eof, ps->package_eof_len,
                                   ps->open_eof_split);
         p->nodelay = ps->open_tcp_nodelay;
+        if (!p->ssl && (p->own.set_mask & swirl__settings_ssl_mask()))
+            swirl_log_warning("listener %s:%d: ssl_* settings given but the listener was not "
+                              "created with SWIRL_SOCK_SSL: it speaks plain text",
+                              p->host, p->port);
         swirl_listen_opts_t o;
         swirl_listen_opts_init(&o);
         o.backlog = (int)ps->backlog;
@@ -487,6 +500,8 @@ int swirl_server_start(swirl_server_t *srv) {
     sigaction(SIGPIPE, &ign, NULL);
     if ((rc = bind_ports(srv)) < 0)
         goto out;
+    if ((rc = swirl__server_tls_setup(srv)) < 0)
+        goto out;
     if (srv->settings.daemonize && (rc = daemonize(srv)) < 0)
         goto out;
     if ((rc = write_pid_file(srv)) < 0)
@@ -519,6 +534,7 @@ out:
     close_pairs(srv);
     unmap_shared(srv);
     close_ports(srv);
+    swirl__server_tls_free(srv);
     srv->started = false;
     return rc;
 }
@@ -689,6 +705,7 @@ int swirl_server_stats(swirl_server_t *srv, swirl_server_stats_t *out) {
     out->accept_count = atomic_load(&sh->accept_count);
     out->close_count = atomic_load(&sh->close_count);
     out->rejected_count = atomic_load(&sh->rejected_count);
+    out->tls_failed_count = atomic_load(&sh->tls_failed_count);
     out->request_count = atomic_load(&sh->request_count);
     out->dispatch_count = atomic_load(&sh->dispatch_count);
     out->worker_num = srv->worker_num;

@@ -65,22 +65,22 @@ enum {
        "pin reactor threads and workers to cores")                                                 \
     XX(enable_coroutine, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                             \
        "accepted for compatibility with Swoole (coroutines are a later stage)")                    \
-    XX(task_worker_num, INT, 0, 1024, "0", SERVER, ST_I64, 0, NULL,                               \
+    XX(task_worker_num, INT, 0, 1024, "0", SERVER, ST_I64, 0, NULL,                                \
        "task worker processes (need task and finish callbacks)")                                   \
     XX(task_ipc_mode, INT, 1, 3, "1", SERVER, ST_I64, 0, NULL,                                     \
-       "1 unix sockets; 2 System V message queue; 3 message queue, task workers compete")         \
+       "1 unix sockets; 2 System V message queue; 3 message queue, task workers compete")          \
     XX(task_max_request, INT, 0, INT64_MAX, "0", SERVER, ST_I64, 0, NULL,                          \
        "a task worker exits and is replaced after this many tasks (0 = never)")                    \
     XX(task_queue_max, INT, 1, 1000000, "1024", SERVER, ST_I64, 0, NULL,                           \
        "tasks waiting per task worker; past it task() fails at once (queue full)")                 \
     XX(task_tmpdir, STRING, 1, 4000, "/tmp", SERVER, ST_PATH, 0, NULL,                             \
        "directory for task data larger than one message (temp files, always removed)")             \
-    XX(max_wait_time, INT, 0, 3600, "3", SERVER, ST_I64, 0, NULL,                                 \
+    XX(max_wait_time, INT, 0, 3600, "3", SERVER, ST_I64, 0, NULL,                                  \
        "seconds a stopping worker may take to finish its work (reload, shutdown) before it is "    \
        "killed")                                                                                   \
-    XX(pid_file, STRING, 0, 4095, "none", SERVER, ST_PATH, F_COMPUTED, NULL,                                    \
+    XX(pid_file, STRING, 0, 4095, "none", SERVER, ST_PATH, F_COMPUTED, NULL,                       \
        "file the master's pid is written to at start and removed from at exit (empty = none)")     \
-    XX(daemonize, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                                  \
+    XX(daemonize, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                                   \
        "detach from the terminal once the ports are bound (stdio to /dev/null, log to log_file)")  \
     XX(user, STRING, 0, 255, "unchanged", SERVER, ST_PATH, F_COMPUTED, NULL,                       \
        "user the workers run as (the master keeps its own, to bind and reload)")                   \
@@ -92,41 +92,41 @@ enum {
        "least severe level logged: debug, trace, info, notice, warning, error, none or 0..6")      \
     XX(log_file, STRING, 0, 4095, "stderr", SERVER, ST_PATH, F_COMPUTED, NULL,                     \
        "file the log is appended to (empty = stderr)")                                             \
-    XX(http_max_request_line, INT, 64, GIB, "8K", SERVER, ST_I64, F_BYTES, NULL,                 \
+    XX(http_max_request_line, INT, 64, GIB, "8K", SERVER, ST_I64, F_BYTES, NULL,                   \
        "HTTP: longest request line; a longer one is answered 414")                                 \
-    XX(http_max_header_size, INT, 256, GIB, "16K", SERVER, ST_I64, F_BYTES, NULL,                \
-       "HTTP: largest request head (request line and headers); larger is answered 431")           \
+    XX(http_max_header_size, INT, 256, GIB, "16K", SERVER, ST_I64, F_BYTES, NULL,                  \
+       "HTTP: largest request head (request line and headers); larger is answered 431")            \
     XX(http_max_headers, INT, 1, 10000, "100", SERVER, ST_I64, 0, NULL,                            \
        "HTTP: most header lines in a request; more is answered 431")                               \
     XX(http_header_timeout, INT, 0, 3600, "10", SERVER, ST_I64, 0, NULL,                           \
        "HTTP: seconds a client has to send a whole request head (then 408 and close; 0 = no "      \
        "limit)")                                                                                   \
     XX(enable_static_handler, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                       \
-       "HTTP: serve files under document_root before calling the request handler")                \
+       "HTTP: serve files under document_root before calling the request handler")                 \
     XX(http_parse_post, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                              \
-       "HTTP: parse urlencoded and multipart/form-data bodies into fields and files")                        \
+       "HTTP: parse urlencoded and multipart/form-data bodies into fields and files")              \
     XX(upload_tmp_dir, STRING, 1, 4000, "/tmp", SERVER, ST_PATH, 0, NULL,                          \
-       "HTTP: directory multipart uploads are streamed to (temp files, removed after the "        \
+       "HTTP: directory multipart uploads are streamed to (temp files, removed after the "         \
        "request)")                                                                                 \
     XX(upload_max_filesize, INT, 0, INT64_MAX, "0", SERVER, ST_I64, F_BYTES, NULL,                 \
        "HTTP: largest uploaded file; a larger one is dropped with UPLOAD_ERR_INI_SIZE (0 = only "  \
        "package_max_length bounds it)")                                                            \
-    XX(open_websocket_close_frame, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                 \
-       "WebSocket: deliver close frames to the message callback instead of answering them")       \
-    XX(open_websocket_ping_frame, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                  \
-       "WebSocket: deliver ping frames to the message callback instead of answering them")        \
-    XX(open_websocket_pong_frame, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                  \
-       "WebSocket: deliver pong frames to the message callback instead of dropping them")         \
-    XX(websocket_ping_interval, INT, 0, 86400, "0", SERVER, ST_I64, 0, NULL,                        \
-       "WebSocket: seconds of silence after which a connection is pinged (0 = never); with "     \
-       "heartbeat_idle_time, peers that stop answering are closed")                              \
-    XX(websocket_compression, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                      \
-       "WebSocket: permessage-deflate when the client offers it (messages from "              \
-       "compression_min_length bytes on are compressed, at http_compression_level)")                 \
+    XX(open_websocket_close_frame, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                  \
+       "WebSocket: deliver close frames to the message callback instead of answering them")        \
+    XX(open_websocket_ping_frame, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                   \
+       "WebSocket: deliver ping frames to the message callback instead of answering them")         \
+    XX(open_websocket_pong_frame, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                   \
+       "WebSocket: deliver pong frames to the message callback instead of dropping them")          \
+    XX(websocket_ping_interval, INT, 0, 86400, "0", SERVER, ST_I64, 0, NULL,                       \
+       "WebSocket: seconds of silence after which a connection is pinged (0 = never); with "       \
+       "heartbeat_idle_time, peers that stop answering are closed")                                \
+    XX(websocket_compression, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                       \
+       "WebSocket: permessage-deflate when the client offers it (messages from "                   \
+       "compression_min_length bytes on are compressed, at http_compression_level)")               \
     XX(http_parse_cookie, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                            \
        "HTTP: parse Cookie headers into fields")                                                   \
     XX(http_compression, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                             \
-       "HTTP: gzip response bodies of compressible types when the client accepts gzip")           \
+       "HTTP: gzip response bodies of compressible types when the client accepts gzip")            \
     XX(http_compression_level, INT, 1, 9, "1", SERVER, ST_I64, 0, NULL,                            \
        "HTTP: gzip level, 1 (fastest) to 9 (smallest)")                                            \
     XX(compression_min_length, INT, 0, GIB, "20", SERVER, ST_I64, F_BYTES, NULL,                   \
@@ -154,7 +154,19 @@ enum {
     XX(tcp_defer_accept, INT, 0, 3600, "0", PORT, ST_I64, 0, NULL,                                 \
        "TCP_DEFER_ACCEPT seconds: accept only once data arrives (0 = off)")                        \
     XX(tcp_fastopen, BOOL, 0, 1, "false", PORT, ST_BOOL, 0, NULL, "enable TCP Fast Open")          \
-    XX(backlog, INT, 1, 65535, "512", PORT, ST_I64, 0, NULL, "listen backlog")
+    XX(backlog, INT, 1, 65535, "512", PORT, ST_I64, 0, NULL, "listen backlog")                     \
+    XX(ssl_cert_file, STRING, 0, 4095, "none", PORT, ST_PATH, F_COMPUTED, NULL,                    \
+       "certificate of an SSL listener (PEM; the chain may follow it)")                            \
+    XX(ssl_key_file, STRING, 0, 4095, "in ssl_cert_file", PORT, ST_PATH, F_COMPUTED, NULL,         \
+       "private key of an SSL listener (PEM)")                                                     \
+    XX(ssl_ciphers, STRING, 0, 1023, "OpenSSL's", PORT, ST_PATH, F_COMPUTED, NULL,                 \
+       "OpenSSL cipher list for TLS 1.2 and below")                                                \
+    XX(ssl_protocols, STRING, 1, 63, "TLSv1.2 TLSv1.3", PORT, ST_PATH, 0, NULL,                    \
+       "TLS versions accepted: any of TLSv1 TLSv1.1 TLSv1.2 TLSv1.3")                              \
+    XX(ssl_verify_peer, BOOL, 0, 1, "false", PORT, ST_BOOL, 0, NULL,                               \
+       "require a client certificate signed by ssl_client_cert_file")                              \
+    XX(ssl_client_cert_file, STRING, 0, 4095, "none", PORT, ST_PATH, F_COMPUTED, NULL,             \
+       "CA certificate(s) that sign client certificates (PEM)")
 
 /* What the public swirl_setting_info_t does not say: where the value lives. */
 typedef struct entry {
@@ -761,6 +773,14 @@ static void init_scope(void *server, void *port, unsigned scope) {
 void swirl__server_settings_init(swirl__server_settings_t *s) {
     memset(s, 0, sizeof(*s));
     init_scope(s, NULL, SWIRL_SETTING_SERVER);
+}
+
+uint64_t swirl__settings_ssl_mask(void) {
+    uint64_t mask = 0;
+    for (size_t i = 0; i < NSETTINGS; i++)
+        if (strncmp(infos[i].name, "ssl_", 4) == 0)
+            mask |= UINT64_C(1) << i;
+    return mask;
 }
 
 void swirl__port_settings_init(swirl__port_settings_t *p) {

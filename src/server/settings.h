@@ -38,24 +38,24 @@ typedef struct swirl__server_settings {
     char chroot[4096];                /* "" = none */
     char pid_file[4096];              /* "" = none */
     /* HTTP (src/http/) */
-    int64_t http_max_request_line;    /* bytes; longer: 414. Default 8 KiB */
-    int64_t http_max_header_size;     /* bytes of the whole head; larger: 431. Default 16 KiB */
-    int64_t http_max_headers;         /* header lines; more: 431. Default 100 */
-    int64_t http_header_timeout;      /* seconds to send a whole head; then 408. 0 = off */
-    bool enable_static_handler;       /* serve files from document_root; default false */
-    bool http_parse_post;             /* urlencoded/multipart bodies into fields; default true */
-    char upload_tmp_dir[4001];        /* multipart file parts go here; default /tmp */
-    bool open_websocket_close_frame;  /* close frames to the message callback; default false */
-    bool open_websocket_ping_frame;   /* ping frames to the message callback; default false */
-    bool open_websocket_pong_frame;   /* pong frames to the message callback; default false */
-    bool websocket_compression;       /* permessage-deflate when offered; default false */
-    int64_t websocket_ping_interval;  /* seconds; 0 = no pings */
-    int64_t upload_max_filesize;      /* bytes per uploaded file; 0 = no own limit */
-    bool http_parse_cookie;           /* Cookie headers into fields; default true */
-    bool http_compression;            /* gzip when the client accepts it; default true */
-    int64_t http_compression_level;   /* 1..9, default 1 */
-    int64_t compression_min_length;   /* bytes; smaller bodies are sent as they are; default 20 */
-    char document_root[4096];         /* "" = none */
+    int64_t http_max_request_line;   /* bytes; longer: 414. Default 8 KiB */
+    int64_t http_max_header_size;    /* bytes of the whole head; larger: 431. Default 16 KiB */
+    int64_t http_max_headers;        /* header lines; more: 431. Default 100 */
+    int64_t http_header_timeout;     /* seconds to send a whole head; then 408. 0 = off */
+    bool enable_static_handler;      /* serve files from document_root; default false */
+    bool http_parse_post;            /* urlencoded/multipart bodies into fields; default true */
+    char upload_tmp_dir[4001];       /* multipart file parts go here; default /tmp */
+    bool open_websocket_close_frame; /* close frames to the message callback; default false */
+    bool open_websocket_ping_frame;  /* ping frames to the message callback; default false */
+    bool open_websocket_pong_frame;  /* pong frames to the message callback; default false */
+    bool websocket_compression;      /* permessage-deflate when offered; default false */
+    int64_t websocket_ping_interval; /* seconds; 0 = no pings */
+    int64_t upload_max_filesize;     /* bytes per uploaded file; 0 = no own limit */
+    bool http_parse_cookie;          /* Cookie headers into fields; default true */
+    bool http_compression;           /* gzip when the client accepts it; default true */
+    int64_t http_compression_level;  /* 1..9, default 1 */
+    int64_t compression_min_length;  /* bytes; smaller bodies are sent as they are; default 20 */
+    char document_root[4096];        /* "" = none */
 } swirl__server_settings_t;
 
 /* Per-listener values; on the server they are every port's defaults. */
@@ -72,7 +72,14 @@ typedef struct swirl__port_settings {
     int64_t tcp_defer_accept;      /* seconds 0..3600, default 0 */
     bool tcp_fastopen;             /* default false */
     int64_t backlog;               /* 1..65535, default 512 */
-    uint64_t set_mask;             /* bit i: table key i was set on this struct */
+    /* TLS (listeners created with SWIRL_SOCK_SSL) */
+    char ssl_cert_file[4096];
+    char ssl_key_file[4096]; /* "" = the key is in ssl_cert_file */
+    char ssl_ciphers[1024];  /* "" = OpenSSL's */
+    char ssl_protocols[64];  /* default "TLSv1.2 TLSv1.3" */
+    bool ssl_verify_peer;
+    char ssl_client_cert_file[4096];
+    uint64_t set_mask; /* bit i: table key i was set on this struct */
 } swirl__port_settings_t;
 
 /* Fill *s with the table's defaults (computed ones left 0 = "not set"). */
@@ -100,5 +107,8 @@ int swirl__settings_apply(swirl__server_settings_t *server, swirl__port_settings
  * \\ \0 \xHH decoded for package_eof). Returns 0 or SWIRL_ESETTING. */
 int swirl__settings_apply_text(swirl__server_settings_t *server, swirl__port_settings_t *port,
                                const char *key, const char *text);
+
+/* The set_mask bits of the ssl_* keys. */
+uint64_t swirl__settings_ssl_mask(void);
 
 #endif

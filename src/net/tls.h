@@ -1,0 +1,51 @@
+/* src/net/tls.h — TLS over non-blocking sockets with OpenSSL, the server's
+ * side: contexts built from the ssl_* settings, and one SSL per connection
+ * driven by the owner's loop. Never installed. */
+#ifndef SWIRL_NET_TLS_H
+#define SWIRL_NET_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <openssl/ssl.h>
+
+#define SWIRL__TLS_TICKET_KEYS_LEN 80
+
+typedef struct swirl__tls_conf {
+    const char *cert_file;      /* PEM, may hold the chain */
+    const char *key_file;       /* PEM; "" = in cert_file */
+    const char *ciphers;        /* OpenSSL cipher list for TLS <= 1.2; "" = OpenSSL's */
+    const char *protocols;      /* "TLSv1.2 TLSv1.3" (any of TLSv1 TLSv1.1 TLSv1.2 TLSv1.3) */
+    const char *client_ca_file; /* CA that signs client certificates ("" = none) */
+    bool verify_peer;           /* require and verify a client certificate */
+    /* session ticket keys shared by every process of the server, so a
+     * ticket from one worker resumes on another; NULL = OpenSSL's own */
+    const unsigned char *ticket_keys;
+} swirl__tls_conf_t;
+
+/* Build a server context. Returns 0 and *out, or SWIRL_ESETTING with a
+ * message naming the file or value and OpenSSL's reason. */
+int swirl__tls_server_ctx(SSL_CTX **out, const swirl__tls_conf_t *conf);
+
+/* Parse ssl_protocols into a version range. 0 or SWIRL_ESETTING naming it. */
+int swirl__tls_parse_protocols(const char *text, int *min_version, int *max_version);
+
+/* A server-side SSL on `fd` (accept state). NULL on no memory. */
+SSL *swirl__tls_accept_new(SSL_CTX *ctx, int fd);
+
+/* Advance the handshake. 0: done; SWIRL_EV_READ or SWIRL_EV_WRITE (> 0):
+ * wait for that; negative: failed, with the reason in `why` (size `n`):
+ * "plain HTTP on a TLS port", OpenSSL's text, or "peer closed". */
+int swirl__tls_handshake(SSL *ssl, char *why, size_t n);
+
+/* Read decrypted bytes: count, 0 at the peer's end, -EAGAIN, or -EPROTO /
+ * -errno when the connection is broken. */
+ssize_t swirl__tls_read(SSL *ssl, void *buf, size_t cap);
+
+/* The loop writer (swirl__writer_fn) for a TLS connection; ctx is the SSL. */
+ssize_t swirl__tls_write(void *ctx, int fd, const void *data, size_t len);
+
+/* Send close_notify if it can go now (never waits) and free the SSL. */
+void swirl__tls_free(SSL *ssl);
+
+#endif

@@ -16,8 +16,11 @@ import http.client
 import os
 import re
 import resource
+import shutil
+import ssl
 import subprocess
 import sys
+import tempfile
 import unittest
 
 try:
@@ -37,12 +40,12 @@ class Serve:
             [SWIRL, "serve", "--port", "0", "--workers", "2", *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        m = re.search(r"https?://127\.0\.0\.1:(\d+)/", line)
         if not m:
             self.proc.kill()
             raise RuntimeError("swirl serve did not start: %r" % line)
         self.port = int(m.group(1))
-        self.url = "ws://127.0.0.1:%d" % self.port
+        self.url = ("wss://localhost:%d" if "https" in line else "ws://127.0.0.1:%d") % self.port
 
     def stop(self):
         self.proc.terminate()
@@ -157,6 +160,59 @@ class WebSocketTest(unittest.TestCase):
 async def raw(ws, frame):
     """Bytes the library would refuse to build, straight onto the socket."""
     ws.transport.write(frame)
+
+
+class WssTest(unittest.TestCase):
+    """WSS: `swirl serve --cert --key` with a certificate made here by
+    `openssl req`; websockets verifies it (CA = that certificate, host name
+    localhost), echo and chat go through TLS, compression too."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not shutil.which("openssl"):
+            raise unittest.SkipTest("openssl is not installed")
+        cls.dir = tempfile.mkdtemp(prefix="swirl-wss-")
+        cls.crt = os.path.join(cls.dir, "c.crt")
+        key = os.path.join(cls.dir, "c.key")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                        "-out", cls.crt, "-subj", "/CN=localhost", "-addext",
+                        "subjectAltName=DNS:localhost", "-days", "2"],
+                       check=True, capture_output=True)
+        cls.srv = Serve("--cert", cls.crt, "--key", key, "--set", "websocket_compression=true",
+                        "--set", "package_max_length=4M", "--set", "buffer_output_size=8M",
+                        "--set", "socket_buffer_size=16M")
+        cls.ctx = ssl.create_default_context(cafile=cls.crt)
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.srv.stop()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+        assert code == 0
+
+    def test_wss_echo_and_chat(self):
+        async def go():
+            async with websockets.connect(self.srv.url + "/ws", ssl=self.ctx,
+                                          max_size=None) as ws:
+                for n in (0, 1, 125, 126, 65535, 65536, 3 * MB):
+                    msg = os.urandom(n)
+                    await ws.send(msg)
+                    self.assertEqual(await ws.recv(), msg)
+                await ws.send("text over TLS")
+                self.assertEqual(await ws.recv(), "text over TLS")
+            a = await websockets.connect(self.srv.url + "/chat", ssl=self.ctx)
+            b = await websockets.connect(self.srv.url + "/chat", ssl=self.ctx)
+            await asyncio.sleep(0.2)
+            await a.send("hi from a")
+            self.assertIn("hi from a", await asyncio.wait_for(b.recv(), 10))
+            await a.close()
+            await b.close()
+        run(go())
+
+    def test_an_unverified_certificate_is_refused_by_the_client(self):
+        async def go():
+            with self.assertRaises(ssl.SSLCertVerificationError):
+                await websockets.connect(self.srv.url + "/ws", ssl=ssl.create_default_context())
+        run(go())
 
 
 class DeflateTest(unittest.TestCase):

@@ -8,6 +8,7 @@
 #include <swirl/event.h>
 #include <swirl/net.h>
 #include <swirl/protocol.h>
+#include <swirl/memory.h>
 #include <swirl/server.h>
 #include <swirl/http.h>
 #include <swirl/websocket.h>

@@ -42,8 +42,8 @@ extern "C" {
  * columns' bytes (int: its size, float: 8, string of n: 4 + n + 1; each
  * aligned to its natural size) rounded up to 8; buckets is the smallest power
  * of two >= rows and stripes = min(buckets, 1024). About row_size + 8 bytes
- * per row. Exactly `rows` keys fit whatever they hash to; the next insert
- * fails with SWIRL_EFULL and changes nothing.
+ * per row, plus the stripes' 40 KiB at most (40 bytes a row below 1024 rows). Exactly `rows` keys
+ * fit whatever they hash to; the next insert fails with SWIRL_EFULL and changes nothing.
  *
  * Locking: each key hashes to a bucket, and each bucket to one of `stripes`
  * robust process-shared mutexes; every read and write of a row holds its

@@ -18,7 +18,10 @@
 #include "internal.h"
 
 #define TABLE_MAGIC 0x7377726c5461626cULL /* "swrlTabl" */
-#define STRIPES_MAX 1024u
+/* Row-lock stripes at most (a power of two); overridable to measure. */
+#ifndef SWIRL_TABLE_STRIPES_MAX
+#define SWIRL_TABLE_STRIPES_MAX 1024u
+#endif
 
 /* Fixed part of every row: 72 bytes, then the column data (8-aligned). */
 struct row_hdr {
@@ -123,7 +126,7 @@ int swirl_table_new(swirl_table_t **out, size_t rows) {
     t->nbuckets = 1;
     while (t->nbuckets < t->rows)
         t->nbuckets <<= 1;
-    t->nstripes = t->nbuckets < STRIPES_MAX ? t->nbuckets : STRIPES_MAX;
+    t->nstripes = t->nbuckets < SWIRL_TABLE_STRIPES_MAX ? t->nbuckets : SWIRL_TABLE_STRIPES_MAX;
     layout(t);
     *out = t;
     return 0;

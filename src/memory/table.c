@@ -824,7 +824,8 @@ int swirl_table_next(swirl_table_t *t, size_t *cursor, swirl_table_row_t *row) {
             return 1;
         }
     }
-    *cursor = used;
+    if (*cursor < used)
+        *cursor = used;
     return 0;
 }
 

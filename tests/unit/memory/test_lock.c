@@ -189,11 +189,14 @@ Test(lock, filelock_readers_share_writer_excludes, .timeout = 30) {
 
 /* Other types: the read calls are the exclusive ones. */
 Test(lock, read_side_of_a_mutex_is_exclusive, .timeout = 30) {
+    TU_FD_BEGIN();
     swirl_lock_t *l = make_lock(SWIRL_LOCK_MUTEX);
     cr_assert_eq(swirl_lock_lock_read(l), 0);
     mt_reap_ok(mt_fork(blocked_reader_child, l));
     cr_assert_eq(swirl_lock_unlock(l), 0);
     drop_lock(l);
+    mt_no_children();
+    TU_FD_END();
 }
 
 /* ---- a holder killed --------------------------------------------------------------------- */

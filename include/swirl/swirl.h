@@ -9,6 +9,7 @@
 #include <swirl/net.h>
 #include <swirl/process.h>
 #include <swirl/protocol.h>
+#include <swirl/memory.h>
 #include <swirl/server.h>
 #include <swirl/http.h>
 #include <swirl/websocket.h>

@@ -85,8 +85,8 @@ start_server() {
 # "listening on [http://]127.0.0.1:PORT"; fail if it died or took over 5 s.
 wait_port() {
     for _ in $(seq 100); do
-        if grep -Eq 'listening on (http://)?127\.0\.0\.1:[0-9]' "$1"; then
-            sed -En 's,.*listening on (http://)?127\.0\.0\.1:([0-9]*).*,\2,p' "$1" | head -n1
+        if grep -Eq 'listening on (https?://)?127\.0\.0\.1:[0-9]' "$1"; then
+            sed -En 's,.*listening on (https?://)?127\.0\.0\.1:([0-9]*).*,\2,p' "$1" | head -n1
             return 0
         fi
         kill -0 "$SERVER_PID" 2>/dev/null || break

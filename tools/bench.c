@@ -20,6 +20,8 @@
 #include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "bench.h"
 #include "cli.h"
@@ -37,6 +39,15 @@ static bench_conn_t *conn_at(bench_t *b, long i) {
 static void conn_connect(bench_conn_t *c);
 
 static void conn_drop(bench_conn_t *c) {
+    if (c->ssl) {
+        /* no close_notify (the close is the end), but marked as shut down:
+         * OpenSSL would otherwise take the session as broken and never
+         * resume it */
+        SSL_set_shutdown(c->ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+        SSL_free(c->ssl);
+        c->ssl = NULL;
+    }
+    c->tls_ready = false;
     if (c->fd >= 0) {
         swirl_loop_del(c->b->loop, c->fd);
         swirl_net_close(c->fd);
@@ -95,7 +106,36 @@ static int arm_write(bench_conn_t *c, bool on) {
 
 /* Offer the rest of this round's bytes to the kernel; what it refuses is
  * sent when the socket becomes writable. */
+static void conn_send_tls(bench_conn_t *c) {
+    while (c->sent < c->len) {
+        struct iovec iov[2];
+        c->b->kind->iov(c, c->sent, iov);
+        size_t w = 0;
+        ERR_clear_error();
+        if (SSL_write_ex(c->ssl, iov[0].iov_base, iov[0].iov_len, &w) != 1) {
+            int err = SSL_get_error(c->ssl, 0);
+            if (err == SSL_ERROR_WANT_WRITE || err == SSL_ERROR_WANT_READ) {
+                if (arm_write(c, err == SSL_ERROR_WANT_WRITE) < 0)
+                    bench_fail(c, "arming for write: %s", swirl_last_error_msg());
+                return;
+            }
+            bench_fail(c, "TLS write (round %" PRIu32 "): %s", c->round,
+                       ERR_reason_error_string(ERR_peek_last_error())
+                           ? ERR_reason_error_string(ERR_peek_last_error())
+                           : strerror(errno));
+            return;
+        }
+        c->sent += w;
+    }
+    if (arm_write(c, false) < 0)
+        bench_fail(c, "disarming write: %s", swirl_last_error_msg());
+}
+
 static void conn_send(bench_conn_t *c) {
+    if (c->ssl) {
+        conn_send_tls(c);
+        return;
+    }
     while (c->sent < c->len) {
         struct iovec iov[2];
         int n = c->b->kind->iov(c, c->sent, iov);
@@ -148,11 +188,41 @@ static void round_done(bench_conn_t *c) {
 
 /* ---- receiving -------------------------------------------------------------------------- */
 
+static void tls_handshake(bench_conn_t *c);
+
+/* Decrypted bytes: a count, 0 at the end, -EAGAIN, or -EPROTO. */
+static ssize_t tls_read(bench_conn_t *c) {
+    size_t got = 0;
+    ERR_clear_error();
+    if (SSL_read_ex(c->ssl, c->b->scratch, BENCH_READ_CHUNK, &got) == 1)
+        return (ssize_t)got;
+    switch (SSL_get_error(c->ssl, 0)) {
+    case SSL_ERROR_WANT_READ:
+        return -EAGAIN;
+    case SSL_ERROR_WANT_WRITE:
+        arm_write(c, true);
+        return -EAGAIN;
+    case SSL_ERROR_ZERO_RETURN:
+        return 0;
+    case SSL_ERROR_SYSCALL:
+        if (!ERR_peek_last_error())
+            return errno && errno != EAGAIN ? -errno : 0;
+        /* fall through */
+    default:
+        return -EPROTO;
+    }
+}
+
 static void on_readable(swirl_loop_t *loop, int fd, int events, void *user) {
     bench_conn_t *c = user;
     bench_t *b = c->b;
-    for (int reads = 0; reads < READS_PER_WAKEUP; reads++) {
-        ssize_t n = swirl_net_read(fd, b->scratch, BENCH_READ_CHUNK);
+    if (c->ssl && !c->tls_ready) {
+        tls_handshake(c);
+        return;
+    }
+    /* under TLS, read until OpenSSL is empty: bytes it holds make no event */
+    for (int reads = 0; reads < READS_PER_WAKEUP || (c->ssl && SSL_has_pending(c->ssl)); reads++) {
+        ssize_t n = c->ssl ? tls_read(c) : swirl_net_read(fd, b->scratch, BENCH_READ_CHUNK);
         if (n == -EAGAIN)
             return;
         long done;
@@ -194,7 +264,47 @@ static void conn_open(bench_conn_t *c, bool registered) {
     }
     c->state = CONN_OPEN;
     c->want_write = false;
+    if (b->tls) {
+        c->ssl = SSL_new(b->tls_ctx);
+        if (!c->ssl || SSL_set_fd(c->ssl, c->fd) != 1) {
+            bench_fail(c, "TLS: no memory for a connection");
+            return;
+        }
+        SSL_set_connect_state(c->ssl);
+        if (b->tls_session)
+            SSL_set_session(c->ssl, b->tls_session);
+        tls_handshake(c);
+        return;
+    }
     round_start(c);
+}
+
+static void tls_handshake(bench_conn_t *c) {
+    bench_t *b = c->b;
+    ERR_clear_error();
+    int r = SSL_do_handshake(c->ssl);
+    if (r == 1) {
+        c->tls_ready = true;
+        b->tls_handshakes++;
+        if (SSL_session_reused(c->ssl))
+            b->tls_resumed++;
+        if (arm_write(c, false) < 0) {
+            bench_fail(c, "disarming write: %s", swirl_last_error_msg());
+            return;
+        }
+        round_start(c);
+        return;
+    }
+    int err = SSL_get_error(c->ssl, r);
+    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+        if (arm_write(c, err == SSL_ERROR_WANT_WRITE) < 0)
+            bench_fail(c, "arming for write: %s", swirl_last_error_msg());
+        return;
+    }
+    unsigned long e = ERR_peek_last_error();
+    bench_fail(c, "TLS handshake with %s: %s", b->target,
+               e ? ERR_reason_error_string(e) : "connection closed");
+    ERR_clear_error();
 }
 
 static void on_writable(swirl_loop_t *loop, int fd, int events, void *user) {
@@ -205,6 +315,10 @@ static void on_writable(swirl_loop_t *loop, int fd, int events, void *user) {
             bench_fail(c, "connect %s: %s", c->b->target, swirl_strerror(rc));
         else
             conn_open(c, true);
+        return;
+    }
+    if (c->ssl && !c->tls_ready) {
+        tls_handshake(c);
         return;
     }
     conn_send(c);
@@ -301,6 +415,9 @@ static void report(const bench_t *b) {
     printf("latency_p99_us: %.1f\n", bench_hist_quantile(&b->hist, 0.99) / 1000.0);
     printf("errors: %" PRIu64 "\n", b->errors);
     printf("connections: %ld\n", b->nconns);
+    if (b->tls)
+        printf("tls_handshakes: %" PRIu64 "\ntls_resumed: %" PRIu64 "\n", b->tls_handshakes,
+               b->tls_resumed);
     printf("duration_s: %.2f\n", secs);
     fflush(stdout);
 }
@@ -326,6 +443,10 @@ static int ensure_fds(const char *cmd, long nconns) {
 }
 
 int bench_parse_common(bench_t *b, int opt, const char *text) {
+    if (opt == 'T') {
+        b->tls = true;
+        return 0;
+    }
     if (opt == 'c')
         return cli_parse_long(b->kind->cmd, "-c", text, 1, BENCH_MAX_CONNS, &b->nconns);
     return cli_parse_long(b->kind->cmd, "-d", text, 1, BENCH_MAX_SECONDS, &b->seconds);
@@ -334,16 +455,15 @@ int bench_parse_common(bench_t *b, int opt, const char *text) {
 int bench_parse_url(const char *cmd, const char *url, const char *scheme, const char *tls_scheme,
                     int default_port, bench_url_t *u) {
     size_t tl = strlen(tls_scheme), sl = strlen(scheme);
-    if (strncasecmp(url, tls_scheme, tl) == 0 && strncmp(url + tl, "://", 3) == 0) {
-        fprintf(stderr, "%s: %s: %s is not supported yet (TLS comes with the client)\n", cmd, url,
+    u->tls = strncasecmp(url, tls_scheme, tl) == 0 && strncmp(url + tl, "://", 3) == 0;
+    if (u->tls)
+        default_port = 443;
+    else if (strncasecmp(url, scheme, sl) != 0) {
+        fprintf(stderr, "%s: %s: expected a URL starting with %s or %s\n", cmd, url, scheme,
                 tls_scheme);
         return -1;
     }
-    if (strncasecmp(url, scheme, sl) != 0) {
-        fprintf(stderr, "%s: %s: expected a URL starting with %s\n", cmd, url, scheme);
-        return -1;
-    }
-    const char *p = url + sl, *slash = strchr(p, '/');
+    const char *p = url + (u->tls ? tl + 3 : sl), *slash = strchr(p, '/');
     size_t auth = slash ? (size_t)(slash - p) : strlen(p);
     if (auth == 0 || auth >= sizeof(u->host)) {
         fprintf(stderr, "%s: %s: no host, or a host too long\n", cmd, url);
@@ -354,8 +474,10 @@ int bench_parse_url(const char *cmd, const char *url, const char *scheme, const 
     snprintf(u->path, sizeof(u->path), "%s", slash ? slash : "/");
     for (const char *q = u->path; *q; q++)
         if ((unsigned char)*q <= ' ' || *q == 0x7f) {
-            fprintf(stderr, "%s: %s: the path has a space or a control byte (percent-encode "
-                            "it)\n", cmd, url);
+            fprintf(stderr,
+                    "%s: %s: the path has a space or a control byte (percent-encode "
+                    "it)\n",
+                    cmd, url);
             return -1;
         }
     char name[256];
@@ -407,6 +529,7 @@ int bench_take_url(bench_t *b, int argc, char **argv, const char *scheme, const 
     }
     if (bench_parse_url(cmd, argv[optind], scheme, tls_scheme, 80, url) < 0)
         return 2;
+    b->tls |= url->tls;
     b->host = url->addr;
     b->port = url->port;
     b->type = strchr(url->addr, ':') ? SWIRL_SOCK_TCP6 : SWIRL_SOCK_TCP;
@@ -424,6 +547,35 @@ int bench_prepare(bench_t *b) {
     return ensure_fds(b->kind->cmd, b->nconns) < 0 ? 2 : 0;
 }
 
+/* Keep the newest session the server hands out (TLS 1.3 tickets come
+ * after the handshake): the next connection resumes it. */
+static int on_new_session(SSL *ssl, SSL_SESSION *sess) {
+    bench_t *b = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl));
+    if (b->tls_session)
+        SSL_SESSION_free(b->tls_session);
+    b->tls_session = sess;
+    return 1; /* we keep the reference */
+}
+
+static int tls_setup(bench_t *b) {
+    b->tls_ctx = SSL_CTX_new(TLS_client_method());
+    if (!b->tls_ctx) {
+        fprintf(stderr, "%s: TLS: cannot make a context\n", b->kind->cmd);
+        return -1;
+    }
+    SSL_CTX_set_app_data(b->tls_ctx, b);
+    SSL_CTX_set_verify(b->tls_ctx, SSL_VERIFY_NONE, NULL);
+    SSL_CTX_set_mode(b->tls_ctx,
+                     SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_CTX_set_session_cache_mode(b->tls_ctx,
+                                   SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_sess_set_new_cb(b->tls_ctx, on_new_session);
+    static const unsigned char alpn[] = "\x08http/1.1";
+    if (strcmp(b->kind->cmd, "swirl bench tcp") != 0)
+        SSL_CTX_set_alpn_protos(b->tls_ctx, alpn, sizeof(alpn) - 1);
+    return 0;
+}
+
 int bench_run(bench_t *b) {
     int code = 1;
     b->scratch = swirl_malloc(BENCH_READ_CHUNK);
@@ -438,6 +590,8 @@ int bench_run(bench_t *b) {
         c->id = (int)i;
         c->fd = -1;
     }
+    if (b->tls && tls_setup(b) < 0)
+        goto out;
     if (loop_run(b) != 0)
         goto out;
     report(b);
@@ -448,6 +602,11 @@ out:
     swirl_free(b->conns);
     swirl_free(b->scratch);
     b->conns = b->scratch = NULL;
+    if (b->tls_session)
+        SSL_SESSION_free(b->tls_session);
+    SSL_CTX_free(b->tls_ctx);
+    b->tls_session = NULL;
+    b->tls_ctx = NULL;
     return code;
 }
 

@@ -108,6 +108,8 @@ struct bench_conn {
     long answered;       /* requests this round answered (set by the kind; default 1) */
     uint64_t t0_ns;      /* when this round began */
     int64_t retry_timer; /* pending reconnect, 0 if none */
+    struct ssl_st *ssl;  /* TLS (b->tls), NULL otherwise */
+    bool tls_ready;      /* handshake done */
 };
 
 struct bench {
@@ -120,7 +122,7 @@ struct bench {
     char target[SWIRL_ADDR_STRLEN];
 
     swirl_loop_t *loop;
-    unsigned char *conns; /* nconns * kind->conn_size */
+    unsigned char *conns;   /* nconns * kind->conn_size */
     unsigned char *scratch; /* BENCH_READ_CHUNK bytes: one thread, one read at a time */
     bool stopping;
     int64_t tick_timer, end_timer;
@@ -128,6 +130,12 @@ struct bench {
     uint64_t rounds, requests, last_requests, errors, error_lines;
     uint64_t t_start_ns, t_end_ns;
     bench_hist_t hist; /* round latency in ns */
+    /* TLS (--tls, https://, wss://): certificates are not verified (this
+     * measures; it does not authenticate); sessions are resumed */
+    bool tls;
+    struct ssl_ctx_st *tls_ctx;
+    struct ssl_session_st *tls_session; /* the latest the server gave: resumed next */
+    uint64_t tls_handshakes, tls_resumed;
 };
 
 /* Count an error and say what it was (the first few). bench_fail also
@@ -135,8 +143,8 @@ struct bench {
 void bench_error(bench_conn_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void bench_fail(bench_conn_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Options every kind takes: -c (connections) and -d (seconds), into b
- * (b->kind set). 0, or the error printed and -1. */
+/* Options every kind takes: -c (connections), -d (seconds) and 'T'
+ * (--tls), into b (b->kind set). 0, or the error printed and -1. */
 int bench_parse_common(bench_t *b, int opt, const char *text);
 
 /* A URL's parts: host as written (for a Host header), its numeric
@@ -146,12 +154,13 @@ typedef struct {
     char addr[256];
     int port;
     char path[2048];
+    bool tls; /* the URL was in tls_scheme */
 } bench_url_t;
 
 /* Split "SCHEME//host[:port][/path]" (scheme like "http://"; host a name,
- * an address or [IPv6]) and resolve the host. A URL in `tls_scheme` is
- * refused as not supported yet. 0, or the error printed (naming the URL
- * and what is wrong) and -1. */
+ * an address or [IPv6]) and resolve the host. A URL in `tls_scheme`
+ * ("https://") sets out->tls and defaults to port 443. 0, or the error
+ * printed (naming the URL and what is wrong) and -1. */
 int bench_parse_url(const char *cmd, const char *url, const char *scheme, const char *tls_scheme,
                     int default_port, bench_url_t *out);
 

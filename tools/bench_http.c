@@ -39,8 +39,8 @@ enum { H_HEAD, H_BODY, H_CHUNKED, H_UNTIL_CLOSE };
 typedef struct {
     bench_conn_t base;
     int state;
-    long answered;   /* responses complete in this round */
-    uint64_t left;   /* H_BODY: body bytes still due */
+    long answered;    /* responses complete in this round */
+    uint64_t left;    /* H_BODY: body bytes still due */
     bool close_after; /* the current response said Connection: close */
     swirl_http_chunked_t ck;
     swirl_buf_t head; /* a head that spans reads */
@@ -107,8 +107,8 @@ static int parse_head(http_conn_t *c, const char *p, size_t n) {
             char *end;
             unsigned long long x = strtoull(v, &end, 10);
             if (vl == 0 || end != v + vl || (have_len && x != len)) {
-                bench_fail(bc, "round %" PRIu32 ": bad Content-Length \"%.*s\"", bc->round,
-                           (int)vl, v);
+                bench_fail(bc, "round %" PRIu32 ": bad Content-Length \"%.*s\"", bc->round, (int)vl,
+                           v);
                 return -1;
             }
             have_len = true;
@@ -219,8 +219,7 @@ static long http_data(bench_conn_t *bc, const unsigned char *data, size_t n) {
             size_t k = n < BENCH_READ_CHUNK ? n : BENCH_READ_CHUNK;
             ssize_t used = swirl_http_chunked_decode(&c->ck, p, k, h->discard, &out);
             if (used < 0) {
-                bench_fail(bc, "round %" PRIu32 ": bad chunked body: %s", bc->round,
-                           c->ck.error);
+                bench_fail(bc, "round %" PRIu32 ": bad chunked body: %s", bc->round, c->ck.error);
                 return -1;
             }
             p += used;
@@ -250,16 +249,19 @@ static long http_eof(bench_conn_t *bc) {
 
 static void http_cleanup(bench_conn_t *bc) { swirl_buf_destroy(&((http_conn_t *)bc)->head); }
 
-static const bench_kind_t http_kind = {CMD, sizeof(http_conn_t), http_round, http_iov,
-                                       http_data, http_eof, http_cleanup};
+static const bench_kind_t http_kind = {
+    CMD, sizeof(http_conn_t), http_round, http_iov, http_data, http_eof, http_cleanup};
 
 /* ---- options ---------------------------------------------------------------------------- */
 
 static void usage(FILE *out) {
     fprintf(out,
             "usage: swirl bench http URL [-c CONNS] [-d SECONDS] [--pipeline N]\n"
-            "                        [--keepalive on|off] [-H 'Name: value']...\n"
-            "  URL                     http://host[:port][/path] (host: an address or a name)\n"
+            "                        [--keepalive on|off] [-H 'Name: value']... [--tls]\n"
+            "  URL                     http://host[:port][/path] (host: an address or a name),\n"
+            "                          or https://... for TLS\n"
+            "  --tls                   TLS also with an http:// URL (certificates are not\n"
+            "                          verified; sessions are resumed on reconnects)\n"
             "  -c, --connections N     concurrent connections, 1..%d (default 64)\n"
             "  -d, --duration S        seconds to run, 1..%d (default 5)\n"
             "  --pipeline N            requests sent together per round, 1..%d (default 1)\n"
@@ -273,10 +275,10 @@ static void usage(FILE *out) {
             BENCH_MAX_CONNS, BENCH_MAX_SECONDS, MAX_PIPELINE, MAX_HEADERS_OPT);
 }
 
-
 static int parse(bench_t *b, http_t *h, int argc, char **argv) {
     static const struct option opts[] = {{"connections", required_argument, NULL, 'c'},
                                          {"duration", required_argument, NULL, 'd'},
+                                         {"tls", no_argument, NULL, 'T'},
                                          {"pipeline", required_argument, NULL, 'P'},
                                          {"keepalive", required_argument, NULL, 'k'},
                                          {"header", required_argument, NULL, 'H'},
@@ -290,6 +292,7 @@ static int parse(bench_t *b, http_t *h, int argc, char **argv) {
         switch (ch) {
         case 'c':
         case 'd':
+        case 'T':
             if (bench_parse_common(b, ch, optarg) < 0)
                 return 2;
             break;
@@ -332,8 +335,7 @@ static int parse(bench_t *b, http_t *h, int argc, char **argv) {
 /* The request, --pipeline times over. */
 static int build_request(http_t *h) {
     swirl_buf_t one = {0}, all = {0};
-    int rc = swirl_buf_appendf(&one, "GET %s HTTP/1.1\r\nHost: %s\r\n", h->url.path,
-                               h->url.host);
+    int rc = swirl_buf_appendf(&one, "GET %s HTTP/1.1\r\nHost: %s\r\n", h->url.path, h->url.host);
     for (int i = 0; i < h->nheaders && rc == 0; i++)
         rc = swirl_buf_appendf(&one, "%s\r\n", h->headers[i]);
     if (rc == 0)

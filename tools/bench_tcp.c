@@ -20,9 +20,9 @@
 #define PATTERN_SPAN 65521u
 
 typedef struct {
-    size_t size;    /* body bytes */
-    bool framing;   /* 4-byte big-endian length before the body */
-    size_t msg_len; /* what goes out (and must come back) per round */
+    size_t size;            /* body bytes */
+    bool framing;           /* 4-byte big-endian length before the body */
+    size_t msg_len;         /* what goes out (and must come back) per round */
     unsigned char *pattern; /* size + PATTERN_SPAN bytes */
 } tcp_t;
 
@@ -95,16 +95,18 @@ static long tcp_data(bench_conn_t *bc, const unsigned char *p, size_t n) {
     unsigned char want = 0;
     size_t bad = check(c, t, p, n, &want);
     if (bad != (size_t)-1) {
-        bench_fail(bc, "round %" PRIu32 ": mismatch at byte %zu of %zu (expected 0x%02x, got "
-                       "0x%02x)", bc->round, bad, t->msg_len, want, p[bad - c->got]);
+        bench_fail(bc,
+                   "round %" PRIu32 ": mismatch at byte %zu of %zu (expected 0x%02x, got "
+                   "0x%02x)",
+                   bc->round, bad, t->msg_len, want, p[bad - c->got]);
         return -1;
     }
     c->got += n;
     return c->got == t->msg_len ? 1 : 0;
 }
 
-static const bench_kind_t tcp_kind = {CMD, sizeof(tcp_conn_t), tcp_round, tcp_iov, tcp_data,
-                                      NULL, NULL};
+static const bench_kind_t tcp_kind = {CMD, sizeof(tcp_conn_t), tcp_round, tcp_iov, tcp_data, NULL,
+                                      NULL};
 
 /* ---- options ---------------------------------------------------------------------------- */
 
@@ -112,9 +114,11 @@ static void usage(FILE *out) {
     fprintf(out,
             "usage: swirl bench tcp [--host H] [--port P] [-c CONNS] [-d SECONDS]\n"
             "                       [--size BYTES] [--framing none|length] [--unix PATH]\n"
+            "                       [--tls]\n"
             "  --host H                echo server address (IPv4 or IPv6; default 127.0.0.1)\n"
             "  --port P                its port, 1..65535 (default 9501)\n"
             "  --unix PATH             connect to a Unix stream socket instead\n"
+            "  --tls                   speak TLS (certificates not verified, sessions resumed)\n"
             "  -c, --connections N     concurrent connections, 1..%d (default 64)\n"
             "  -d, --duration S        seconds to run, 1..%d (default 5)\n"
             "  --size BYTES            message body, 1..%ld (default 64)\n"
@@ -132,6 +136,7 @@ static int parse(bench_t *b, tcp_t *t, int argc, char **argv) {
                                          {"port", required_argument, NULL, 'p'},
                                          {"connections", required_argument, NULL, 'c'},
                                          {"duration", required_argument, NULL, 'd'},
+                                         {"tls", no_argument, NULL, 'T'},
                                          {"size", required_argument, NULL, 's'},
                                          {"framing", required_argument, NULL, 'f'},
                                          {"unix", required_argument, NULL, 'u'},
@@ -155,6 +160,7 @@ static int parse(bench_t *b, tcp_t *t, int argc, char **argv) {
             break;
         case 'c':
         case 'd':
+        case 'T':
             if (bench_parse_common(b, ch, optarg) < 0)
                 return 2;
             break;
@@ -216,8 +222,12 @@ int swirl_bench_tcp(int argc, char **argv) {
         fprintf(stderr, CMD ": out of memory\n");
         return 1;
     }
-    *b = (bench_t){.kind = &tcp_kind, .user = &t, .host = "127.0.0.1", .port = 9501,
-                   .nconns = 64, .seconds = 5};
+    *b = (bench_t){.kind = &tcp_kind,
+                   .user = &t,
+                   .host = "127.0.0.1",
+                   .port = 9501,
+                   .nconns = 64,
+                   .seconds = 5};
     int code = parse(b, &t, argc, argv);
     if (code >= 0)
         goto out;

@@ -25,20 +25,20 @@ typedef struct {
     size_t size;
     char *handshake;
     size_t handshake_len;
-    uint8_t *plain[2];  /* the two payloads */
-    uint8_t *frame[2];  /* each as a masked frame: header + masked payload */
+    uint8_t *plain[2]; /* the two payloads */
+    uint8_t *frame[2]; /* each as a masked frame: header + masked payload */
     size_t frame_len[2], header_len;
 } ws_t;
 
 typedef struct {
     bench_conn_t base;
-    bool open;          /* the handshake is done */
-    int which;          /* the payload of this round */
+    bool open; /* the handshake is done */
+    int which; /* the payload of this round */
     uint8_t hdr[SWIRL_WS_HEADER_MAX];
     size_t hdr_len;
     bool in_payload;
-    uint64_t len, got;  /* the echo's payload */
-    swirl_buf_t head;   /* the 101's head */
+    uint64_t len, got; /* the echo's payload */
+    swirl_buf_t head;  /* the 101's head */
 } ws_conn_t;
 
 static void ws_round(bench_conn_t *bc) {
@@ -82,9 +82,9 @@ static long handshake_data(ws_conn_t *c, const char *p, size_t n) {
         return 0;
     }
     if (len < 12 || memcmp(all, "HTTP/1.1 101", 12) != 0) {
-        bench_fail(bc, "handshake refused: \"%.*s\"", (int)(memchr(all, '\r', len)
-                                                               ? (const char *)memchr(all, '\r', len) - all
-                                                               : 40), all);
+        bench_fail(bc, "handshake refused: \"%.*s\"",
+                   (int)(memchr(all, '\r', len) ? (const char *)memchr(all, '\r', len) - all : 40),
+                   all);
         return -1;
     }
     if ((size_t)(end + 4 - all) != len) {
@@ -123,8 +123,9 @@ static long ws_data(bench_conn_t *bc, const unsigned char *p, size_t n) {
                 return 0;
             }
             if (h.masked || !h.fin || h.opcode != SWIRL_WS_BINARY || h.len != w->size) {
-                bench_fail(bc, "round %" PRIu32 ": echo frame: opcode %d, fin %d, masked %d, "
-                               "%llu bytes (expected a final binary frame of %zu)",
+                bench_fail(bc,
+                           "round %" PRIu32 ": echo frame: opcode %d, fin %d, masked %d, "
+                           "%llu bytes (expected a final binary frame of %zu)",
                            bc->round, h.opcode, h.fin, h.masked, (unsigned long long)h.len,
                            w->size);
                 return -1;
@@ -164,15 +165,16 @@ static long ws_eof(bench_conn_t *bc) {
     return 0;
 }
 
-static const bench_kind_t ws_kind = {CMD, sizeof(ws_conn_t), ws_round, ws_iov, ws_data, ws_eof,
-                                     ws_cleanup};
+static const bench_kind_t ws_kind = {CMD,    sizeof(ws_conn_t), ws_round, ws_iov, ws_data,
+                                     ws_eof, ws_cleanup};
 
 /* ---- options ---------------------------------------------------------------------------- */
 
 static void usage(FILE *out) {
     fprintf(out,
-            "usage: swirl bench ws URL [-c CONNS] [-d SECONDS] [--size BYTES]\n"
-            "  URL                     ws://host[:port][/path] (an echo endpoint)\n"
+            "usage: swirl bench ws URL [-c CONNS] [-d SECONDS] [--size BYTES] [--tls]\n"
+            "  URL                     ws://host[:port][/path] (an echo endpoint), or wss://\n"
+            "  --tls                   TLS also with a ws:// URL (certificates not verified)\n"
             "  -c, --connections N     concurrent connections, 1..%d (default 64)\n"
             "  -d, --duration S        seconds to run, 1..%d (default 5)\n"
             "  --size BYTES            message size, 0..%ld (default 64)\n"
@@ -183,10 +185,10 @@ static void usage(FILE *out) {
             BENCH_MAX_CONNS, BENCH_MAX_SECONDS, MAX_SIZE);
 }
 
-
 static int parse(bench_t *b, ws_t *w, int argc, char **argv) {
     static const struct option opts[] = {{"connections", required_argument, NULL, 'c'},
                                          {"duration", required_argument, NULL, 'd'},
+                                         {"tls", no_argument, NULL, 'T'},
                                          {"size", required_argument, NULL, 's'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
@@ -199,6 +201,7 @@ static int parse(bench_t *b, ws_t *w, int argc, char **argv) {
         switch (ch) {
         case 'c':
         case 'd':
+        case 'T':
             if (bench_parse_common(b, ch, optarg) < 0)
                 return 2;
             break;
@@ -223,9 +226,10 @@ static int parse(bench_t *b, ws_t *w, int argc, char **argv) {
 
 static int build(ws_t *w) {
     swirl_buf_t hs = {0};
-    if (swirl_buf_appendf(&hs, "GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\n"
-                               "Connection: Upgrade\r\nSec-WebSocket-Key: " KEY "\r\n"
-                               "Sec-WebSocket-Version: 13\r\n\r\n",
+    if (swirl_buf_appendf(&hs,
+                          "GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\n"
+                          "Connection: Upgrade\r\nSec-WebSocket-Key: " KEY "\r\n"
+                          "Sec-WebSocket-Version: 13\r\n\r\n",
                           w->url.path, w->url.host) < 0)
         return -1;
     w->handshake = hs.data;

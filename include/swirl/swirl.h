@@ -12,5 +12,6 @@
 #include <swirl/server.h>
 #include <swirl/http.h>
 #include <swirl/websocket.h>
+#include <swirl/client.h>
 
 #endif

@@ -100,9 +100,12 @@ SWIRL_API int swirl_client_set_text(swirl_client_t *c, const char *key, const ch
  * keep-alive client first takes a live pooled connection for its key.
  *
  * Async client: returns 0 at once and reports through the callbacks
- * (connect, or error with the code); returns a negative code (and calls no
- * callback) only for bad arguments, a missing loop/callback, or when no
- * socket could be opened. SWIRL_ESTATE if already connected or connecting. */
+ * (connect, or error with the code: refused, timeout, unresolvable name,
+ * TLS); returns a negative code (and calls no callback) only for bad input
+ * (port, Unix path), a missing loop/callbacks, or when the loop refuses the
+ * socket or a timer. Host names are still resolved with a blocking
+ * getaddrinfo (TODO: swirl_dns_lookup). SWIRL_ESTATE if already connected
+ * or connecting. */
 SWIRL_API int swirl_client_connect(swirl_client_t *c, const char *host, int port, double timeout);
 
 /* Send `len` bytes. Blocking: all of them (returns len) within

@@ -13,5 +13,6 @@
 #include <swirl/server.h>
 #include <swirl/http.h>
 #include <swirl/websocket.h>
+#include <swirl/client.h>
 
 #endif

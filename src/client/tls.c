@@ -1,0 +1,301 @@
+/* src/client/tls.c — the client side of TLS with OpenSSL: the context from
+ * the ssl_* settings (system CA store by default, peer verification on,
+ * hostname check with SSL_set1_host), a non-blocking handshake step, and
+ * reads and writes through a socket BIO that never raises SIGPIPE. */
+#include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "client/internal.h"
+
+/* ---- a socket BIO using send(MSG_NOSIGNAL) ----------------------------------------------
+ * OpenSSL's own socket BIO writes with write(2), which kills the process
+ * with SIGPIPE when the peer has gone; a library must not do that. */
+
+static BIO_METHOD *bio_method; /* per-process singleton, made once */
+static pthread_once_t bio_once = PTHREAD_ONCE_INIT;
+
+static int bio_write(BIO *b, const char *data, int len) {
+    int fd = (int)(intptr_t)BIO_get_data(b);
+    BIO_clear_retry_flags(b);
+    for (;;) {
+        ssize_t n = send(fd, data, (size_t)len, MSG_NOSIGNAL);
+        if (n >= 0)
+            return (int)n;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN)
+            BIO_set_retry_write(b);
+        return -1;
+    }
+}
+
+static int bio_read(BIO *b, char *data, int len) {
+    int fd = (int)(intptr_t)BIO_get_data(b);
+    BIO_clear_retry_flags(b);
+    for (;;) {
+        ssize_t n = recv(fd, data, (size_t)len, 0);
+        if (n >= 0)
+            return (int)n;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN)
+            BIO_set_retry_read(b);
+        return -1;
+    }
+}
+
+static long bio_ctrl(BIO *b, int cmd, long num, void *ptr) {
+    switch (cmd) {
+    case BIO_CTRL_FLUSH:
+        return 1;
+    case BIO_C_GET_FD:
+        if (ptr)
+            *(int *)ptr = (int)(intptr_t)BIO_get_data(b);
+        return (long)(intptr_t)BIO_get_data(b);
+    default:
+        return 0;
+    }
+}
+
+static int bio_create(BIO *b) {
+    BIO_set_init(b, 1);
+    return 1;
+}
+
+static void bio_method_make(void) {
+    BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "swirl socket");
+    if (m && (!BIO_meth_set_write(m, bio_write) || !BIO_meth_set_read(m, bio_read) ||
+              !BIO_meth_set_ctrl(m, bio_ctrl) || !BIO_meth_set_create(m, bio_create))) {
+        BIO_meth_free(m);
+        m = NULL;
+    }
+    bio_method = m;
+}
+
+/* ---- errors ------------------------------------------------------------------------------ */
+
+/* OpenSSL's reason for the last failure, or `fallback`. Clears the queue. */
+static const char *ssl_reason(char *buf, size_t size, const char *fallback) {
+    unsigned long e = ERR_peek_last_error();
+    if (!e) {
+        snprintf(buf, size, "%s", fallback);
+    } else {
+        ERR_error_string_n(e, buf, size);
+    }
+    ERR_clear_error();
+    return buf;
+}
+
+/* ---- context ----------------------------------------------------------------------------- */
+
+/* ssl_allow_self_signed: a certificate that signs itself is taken as is. */
+static int verify_allow_self_signed(int ok, X509_STORE_CTX *store) {
+    int err = X509_STORE_CTX_get_error(store);
+    if (!ok && (err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+                err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN)) {
+        X509_STORE_CTX_set_error(store, X509_V_OK);
+        return 1;
+    }
+    return ok;
+}
+
+static int make_ctx(swirl_client_t *c) {
+    const client_settings_t *s = &c->set;
+    char why[256];
+    ERR_clear_error();
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    if (!ctx)
+        return swirl__client_fail(c, -ENOMEM, "TLS context: %s",
+                                  ssl_reason(why, sizeof(why), "out of memory"));
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    /* A peer that closes without close_notify is an EOF, not an error. */
+    SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+    /* Async writes keep their bytes in `out`, which may move between tries. */
+    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    int rc = 0;
+    if (s->ssl_verify_peer) {
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER,
+                           s->ssl_allow_self_signed ? verify_allow_self_signed : NULL);
+        if (s->ssl_cafile || s->ssl_capath) {
+            if (!SSL_CTX_load_verify_locations(ctx, s->ssl_cafile, s->ssl_capath)) {
+                rc = swirl__client_fail(c, SWIRL_ESETTING, "ssl_cafile/ssl_capath %s%s%s: %s",
+                                        s->ssl_cafile ? s->ssl_cafile : "",
+                                        s->ssl_cafile && s->ssl_capath ? " " : "",
+                                        s->ssl_capath ? s->ssl_capath : "",
+                                        ssl_reason(why, sizeof(why), "cannot load"));
+                goto fail;
+            }
+        } else if (!SSL_CTX_set_default_verify_paths(ctx)) {
+            rc = swirl__client_fail(c, SWIRL_EPROTO, "TLS: cannot load the system CA store: %s",
+                                    ssl_reason(why, sizeof(why), "unknown"));
+            goto fail;
+        }
+    } else {
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+    }
+    if (s->ssl_cert_file || s->ssl_key_file) {
+        if (!s->ssl_cert_file || !s->ssl_key_file) {
+            rc = swirl__client_fail(c, SWIRL_ESETTING,
+                                    "%s: a client certificate needs both ssl_cert_file and "
+                                    "ssl_key_file",
+                                    s->ssl_cert_file ? "ssl_key_file" : "ssl_cert_file");
+            goto fail;
+        }
+        if (SSL_CTX_use_certificate_chain_file(ctx, s->ssl_cert_file) != 1) {
+            rc = swirl__client_fail(c, SWIRL_ESETTING, "ssl_cert_file %s: %s", s->ssl_cert_file,
+                                    ssl_reason(why, sizeof(why), "cannot load"));
+            goto fail;
+        }
+        if (SSL_CTX_use_PrivateKey_file(ctx, s->ssl_key_file, SSL_FILETYPE_PEM) != 1 ||
+            SSL_CTX_check_private_key(ctx) != 1) {
+            rc = swirl__client_fail(c, SWIRL_ESETTING, "ssl_key_file %s: %s", s->ssl_key_file,
+                                    ssl_reason(why, sizeof(why), "does not match the certificate"));
+            goto fail;
+        }
+    }
+    c->ctx = ctx;
+    return 0;
+
+fail:
+    SSL_CTX_free(ctx);
+    return rc;
+}
+
+void swirl__client_tls_free_ctx(swirl_client_t *c) {
+    SSL_CTX_free(c->ctx);
+    c->ctx = NULL;
+}
+
+static bool is_ip_literal(const char *host) {
+    unsigned char tmp[16];
+    return inet_pton(AF_INET, host, tmp) == 1 || inet_pton(AF_INET6, host, tmp) == 1;
+}
+
+int swirl__client_tls_setup(swirl_client_t *c, const char *host) {
+    char why[256];
+    int rc;
+    if (!c->ctx && (rc = make_ctx(c)) < 0)
+        return rc;
+    pthread_once(&bio_once, bio_method_make);
+    if (!bio_method)
+        return swirl__client_fail(c, -ENOMEM, "TLS to %s: no BIO method", c->peer_name);
+    SSL *tls = SSL_new(c->ctx);
+    BIO *bio = tls ? BIO_new(bio_method) : NULL;
+    if (!bio) {
+        SSL_free(tls);
+        return swirl__client_fail(c, -ENOMEM, "TLS to %s: %s", c->peer_name,
+                                  ssl_reason(why, sizeof(why), "out of memory"));
+    }
+    BIO_set_data(bio, (void *)(intptr_t)c->fd);
+    SSL_set_bio(tls, bio, bio);
+    /* The name: ssl_host_name, else the host given to connect (not a Unix path). */
+    const char *name = c->set.ssl_host_name;
+    if (!name && c->type != SWIRL_SOCK_UNIX_STREAM)
+        name = host;
+    if (name) {
+        bool ip = is_ip_literal(name);
+        if (!ip && !SSL_set_tlsext_host_name(tls, name))
+            goto fail_name;
+        if (c->set.ssl_verify_peer) {
+            int ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(tls), name)
+                        : SSL_set1_host(tls, name);
+            if (!ok)
+                goto fail_name;
+        }
+    }
+    c->tls = tls;
+    return 0;
+
+fail_name:
+    SSL_free(tls);
+    return swirl__client_fail(c, SWIRL_ESETTING, "ssl_host_name \"%.100s\": %s", name,
+                              ssl_reason(why, sizeof(why), "not a usable name"));
+}
+
+/* ---- I/O --------------------------------------------------------------------------------- */
+
+/* Map an SSL_* failure: -EAGAIN with *want, 0 for a clean EOF (reads), or
+ * an error code with the client's message. */
+static int tls_error(swirl_client_t *c, int ret, int *want, const char *op) {
+    int e = SSL_get_error(c->tls, ret);
+    char why[256];
+    switch (e) {
+    case SSL_ERROR_WANT_READ:
+        *want = SWIRL_EV_READ;
+        return -EAGAIN;
+    case SSL_ERROR_WANT_WRITE:
+        *want = SWIRL_EV_WRITE;
+        return -EAGAIN;
+    case SSL_ERROR_ZERO_RETURN:
+        return 0;
+    case SSL_ERROR_SYSCALL:
+        if (errno != 0 && errno != EAGAIN) {
+            int code = swirl__neg_errno();
+            ERR_clear_error();
+            return swirl__client_fail(c, code, "TLS %s %s:", op, c->peer_name);
+        }
+        ERR_clear_error();
+        return strcmp(op, "read from") == 0
+                   ? 0
+                   : swirl__client_fail(c, -ECONNRESET, "TLS %s %s: connection closed by peer", op,
+                                        c->peer_name);
+    default: {
+        long vr = SSL_get_verify_result(c->tls);
+        if (vr != X509_V_OK) {
+            ERR_clear_error();
+            return swirl__client_fail(c, SWIRL_EPROTO, "TLS %s %s: certificate verify failed: %s",
+                                      op, c->peer_name, X509_verify_cert_error_string(vr));
+        }
+        return swirl__client_fail(c, SWIRL_EPROTO, "TLS %s %s: %s", op, c->peer_name,
+                                  ssl_reason(why, sizeof(why), "protocol error"));
+    }
+    }
+}
+
+int swirl__client_tls_handshake(swirl_client_t *c, int *want) {
+    ERR_clear_error();
+    errno = 0;
+    int ret = SSL_connect(c->tls);
+    if (ret == 1)
+        return 0;
+    int rc = tls_error(c, ret, want, "handshake with");
+    if (rc == 0) /* the peer closed during the handshake */
+        rc = swirl__client_fail(c, -ECONNRESET, "TLS handshake with %s: connection closed by peer",
+                                c->peer_name);
+    return rc;
+}
+
+ssize_t swirl__client_tls_read(swirl_client_t *c, void *buf, size_t len, int *want) {
+    size_t n = 0;
+    ERR_clear_error();
+    errno = 0;
+    int ret = SSL_read_ex(c->tls, buf, len, &n);
+    if (ret == 1)
+        return (ssize_t)n;
+    return tls_error(c, ret, want, "read from");
+}
+
+ssize_t swirl__client_tls_write(swirl_client_t *c, const void *buf, size_t len, int *want) {
+    size_t n = 0;
+    ERR_clear_error();
+    errno = 0;
+    int ret = SSL_write_ex(c->tls, buf, len, &n);
+    if (ret == 1)
+        return (ssize_t)n;
+    int rc = tls_error(c, ret, want, "write to");
+    return rc == 0 ? swirl__client_fail(c, -EPIPE, "TLS write to %s: closed", c->peer_name) : rc;
+}
+
+void swirl__client_tls_shutdown(SSL *tls) {
+    if (!tls)
+        return;
+    ERR_clear_error();
+    if (SSL_is_init_finished(tls))
+        SSL_shutdown(tls); /* non-blocking: one try at close_notify */
+    ERR_clear_error();
+    SSL_free(tls);
+}

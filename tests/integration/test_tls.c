@@ -465,3 +465,41 @@ Test(tls, swirl_serve_https_with_curl, .timeout = 60) {
     reap(&c);
     cleanup_dir();
 }
+
+/* ---- swirl's own client against swirl's TLS server ---------------------------------------- */
+
+Test(tls, swirl_client_verifies_and_talks_to_a_swirl_tls_server, .timeout = 60) {
+    setup_dir();
+    cfg_t cfg = {.workers = 2};
+    th_server_t s = start_tls(SWIRL_MODE_PROCESS, &cfg);
+    swirl_client_t *c;
+    cr_assert_eq(swirl_client_new(&c, SWIRL_SOCK_TCP | SWIRL_SOCK_SSL, false, NULL), 0);
+    cr_assert_eq(swirl_client_set_text(c, "ssl_cafile", path_of("server.crt")), 0);
+    cr_assert_eq(swirl_client_set_text(c, "ssl_host_name", "localhost"), 0);
+    /* length framing on the client: the echo of one framed message comes back whole */
+    cr_assert_eq(swirl_client_set_bool(c, "open_length_check", true), 0);
+    cr_assert_eq(swirl_client_set_text(c, "package_length_type", "N"), 0);
+    cr_assert_eq(swirl_client_set_int(c, "package_body_offset", 4), 0);
+    cr_assert_eq(swirl_client_set_int(c, "package_max_length", 1 << 20), 0);
+    cr_assert_eq(swirl_client_connect(c, "127.0.0.1", s.port, 5.0), 0, "%s",
+                 swirl_last_error_msg());
+    size_t body = 300000;
+    unsigned char *msg = malloc(body + 4), *back = malloc(body + 4);
+    msg[0] = 0, msg[1] = (unsigned char)(body >> 16), msg[2] = (unsigned char)(body >> 8),
+    msg[3] = (unsigned char)body;
+    for (size_t i = 0; i < body; i++)
+        msg[4 + i] = (unsigned char)(i * 13);
+    cr_assert_eq(swirl_client_send(c, msg, body + 4), (ssize_t)(body + 4));
+    cr_assert_eq(swirl_client_recv(c, back, body + 4, 0), (ssize_t)(body + 4));
+    cr_assert(memcmp(back, msg, body + 4) == 0);
+    free(msg);
+    free(back);
+    swirl_client_free(c);
+    /* verified against the system store instead: a self-signed certificate is refused */
+    cr_assert_eq(swirl_client_new(&c, SWIRL_SOCK_TCP | SWIRL_SOCK_SSL, false, NULL), 0);
+    cr_assert_lt(swirl_client_connect(c, "localhost", s.port, 5.0), 0);
+    cr_assert(strstr(swirl_last_error_msg(), "certificate"), "%s", swirl_last_error_msg());
+    swirl_client_free(c);
+    cr_assert_eq(th_stop(&s), 0);
+    cleanup_dir();
+}

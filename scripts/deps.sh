@@ -6,12 +6,14 @@ set -euo pipefail
 
 # build and test (node-llhttp: llhttp's C, the oracle of one parser test; python3: its
 # http.client drives one test; python3-websockets: the strict WebSocket peer of another;
-# chromium: the chat page's browser test);
+# chromium: the chat page's browser test; openssl: test certificates; redis-server and
+# nginx-light: real servers the client tests talk to, started by the tests themselves);
 # `deps.sh bench` adds what the benchmarks run against
 packages=(build-essential cmake pkg-config libcriterion-dev zlib1g-dev libssl-dev netcat-openbsd curl
-          node-llhttp python3 python3-websockets chromium)
+          node-llhttp python3 python3-websockets chromium openssl ca-certificates redis-server
+          nginx-light)
 if [ "${1:-}" = bench ]; then
-    packages+=(wrk nginx-light)
+    packages+=(wrk)
     # bench/ws runs Node's ws (from the npm registry) as its reference
     command -v node >/dev/null 2>&1 || packages+=(nodejs)
     command -v npm >/dev/null 2>&1 || packages+=(npm)
@@ -34,6 +36,16 @@ cmd="apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
 if [ "$(id -u)" -eq 0 ]; then
     echo "deps: installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
+    # redis-server and nginx are only run by the tests, on ports of their
+    # own: keep their packages from starting system services (on port 80,
+    # 6379) while installing
+    policy=
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        policy=/usr/sbin/policy-rc.d
+        printf '#!/bin/sh\nexit 101\n' >"$policy"
+        chmod 755 "$policy"
+        trap 'rm -f "$policy"' EXIT
+    fi
     apt-get update -q
     apt-get install -y -q --no-install-recommends "${missing[@]}"
 else

@@ -141,15 +141,19 @@ Test(cli_bench, bad_options_are_clear_errors, .timeout = 30) {
 
 /* ---- swirl bench http ---------------------------------------------------------------------- */
 
-static int start_serve(child_t *c) {
-    char *argv[] = {"swirl", "serve", "--port", "0", "--workers", "1", NULL};
+static int start_serve_with(child_t *c, const char *cert) {
+    char *argv[] = {"swirl",      "serve", "--port", "0", "--workers", "1", cert ? "--cert" : NULL,
+                    (char *)cert, NULL};
     *c = spawn(SWIRL_BIN, argv);
     char line[256];
     read_until(c->out, line, sizeof(line), "/\n", 10000);
-    char *p = strstr(line, "http://127.0.0.1:");
+    const char *scheme = cert ? "https://127.0.0.1:" : "http://127.0.0.1:";
+    char *p = strstr(line, scheme);
     cr_assert_not_null(p, "swirl serve did not start: \"%s\"", line);
-    return atoi(p + strlen("http://127.0.0.1:"));
+    return atoi(p + strlen(scheme));
 }
+
+static int start_serve(child_t *c) { return start_serve_with(c, NULL); }
 
 static void stop(child_t *c) {
     kill(c->pid, SIGTERM);
@@ -172,14 +176,57 @@ Test(cli_bench, http_keepalive_pipelined_and_not, .timeout = 60) {
     expect_clean_run(&r, 2);
     double ratio = field(r.out, "requests_per_sec") / field(r.out, "round_trips_per_sec");
     cr_assert(ratio > 15.9 && ratio < 16.1, "16 requests a round: %s", r.out);
-    bench_kind(&r, "http", (char *[]){url, "-c", "2", "-d", "1", "--keepalive", "off", "-H",
-                                      "Accept: text/plain", NULL});
+    bench_kind(&r, "http",
+               (char *[]){url, "-c", "2", "-d", "1", "--keepalive", "off", "-H",
+                          "Accept: text/plain", NULL});
     expect_clean_run(&r, 2);
     /* a 404 is an error, counted, and the exit code says so */
     bench_kind(&r, "http", (char *[]){nf, "-c", "1", "-d", "1", NULL});
     cr_assert_eq(r.code, 1, "exit %d: %s", r.code, r.err);
     cr_assert_gt(field(r.out, "errors"), 0, "%s", r.out);
     cr_assert(strstr(r.err, "status 404"), "%s", r.err);
+    stop(&srv);
+}
+
+/* TLS: https:// and wss:// against `swirl serve --cert` (certificate and
+ * key in one file made by openssl), sessions resumed when connections are
+ * not kept; https:// against a plain port fails the handshake, said. */
+Test(cli_bench, tls_https_and_wss_against_swirl_serve, .timeout = 90) {
+    if (access("/usr/bin/openssl", X_OK) != 0)
+        cr_skip_test("openssl is not installed");
+    char pem[128], cmd[1536];
+    snprintf(pem, sizeof(pem), "/tmp/swirl-test-bench-%d.pem", (int)getpid());
+    snprintf(cmd, sizeof(cmd),
+             "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s.key -out %s.crt -subj "
+             "/CN=localhost -days 2 2>/dev/null && cat %s.crt %s.key > %s && rm %s.crt %s.key",
+             pem, pem, pem, pem, pem, pem, pem);
+    cr_assert_eq(system(cmd), 0);
+    child_t srv;
+    int port = start_serve_with(&srv, pem);
+    char url[128];
+    snprintf(url, sizeof(url), "https://127.0.0.1:%d/hello", port);
+    result_t r;
+    bench_kind(&r, "http", (char *[]){url, "-c", "4", "-d", "1", NULL});
+    expect_clean_run(&r, 4);
+    cr_assert_eq(field(r.out, "tls_handshakes"), 4, "%s", r.out);
+    bench_kind(&r, "http", (char *[]){url, "-c", "2", "-d", "1", "--keepalive", "off", NULL});
+    expect_clean_run(&r, 2);
+    double hs = field(r.out, "tls_handshakes"), resumed = field(r.out, "tls_resumed");
+    cr_assert(hs > 10 && resumed > hs / 2, "sessions resumed: %s", r.out);
+    snprintf(url, sizeof(url), "wss://127.0.0.1:%d/ws", port);
+    bench_kind(&r, "ws", (char *[]){url, "-c", "2", "-d", "1", "--size", "100000", NULL});
+    expect_clean_run(&r, 2);
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/hello", port);
+    bench_kind(&r, "http", (char *[]){url, "-c", "1", "-d", "1", "--tls", NULL});
+    expect_clean_run(&r, 1);
+    stop(&srv);
+    unlink(pem);
+    /* TLS to a plain port: the handshake fails, and the error says so */
+    port = start_serve(&srv);
+    snprintf(url, sizeof(url), "https://127.0.0.1:%d/hello", port);
+    bench_kind(&r, "http", (char *[]){url, "-c", "1", "-d", "1", NULL});
+    cr_assert_eq(r.code, 1, "exit %d: %s", r.code, r.err);
+    cr_assert(strstr(r.err, "TLS handshake"), "%s", r.err);
     stop(&srv);
 }
 
@@ -228,8 +275,8 @@ static const char chunky_py[] =
 Test(cli_bench, http_chunked_1xx_and_server_close, .timeout = 60) {
     if (system("command -v python3 >/dev/null 2>&1") != 0)
         cr_skip_test("python3 is not installed (scripts/deps.sh installs it)");
-    child_t srv = spawn("/usr/bin/env", (char *[]){"env", "python3", "-c", (char *)chunky_py,
-                                                   NULL});
+    child_t srv =
+        spawn("/usr/bin/env", (char *[]){"env", "python3", "-c", (char *)chunky_py, NULL});
     char line[256];
     read_until(srv.out, line, sizeof(line), "\n", 10000);
     char *p = strstr(line, "port ");
@@ -248,8 +295,8 @@ Test(cli_bench, http_bad_options_are_clear_errors, .timeout = 30) {
     expect_usage_error((char *[]){"swirl", "bench", "http", NULL}, "which URL?");
     expect_usage_error((char *[]){"swirl", "bench", "http", "ftp://x/", NULL},
                        "expected a URL starting with http://");
-    expect_usage_error((char *[]){"swirl", "bench", "http", "https://127.0.0.1/", NULL},
-                       "https is not supported yet");
+    expect_usage_error((char *[]){"swirl", "bench", "http", "https://127.0.0.1:0/", NULL},
+                       "URL port: expected an integer 1..65535, got \"0\"");
     expect_usage_error((char *[]){"swirl", "bench", "http", "http://127.0.0.1:0/", NULL},
                        "URL port: expected an integer 1..65535, got \"0\"");
     expect_usage_error((char *[]){"swirl", "bench", "http", "http://[::1/", NULL},
@@ -258,18 +305,18 @@ Test(cli_bench, http_bad_options_are_clear_errors, .timeout = 30) {
                        "cannot resolve \"no-such-host.invalid\"");
     expect_usage_error((char *[]){"swirl", "bench", "http", "http://127.0.0.1/a b", NULL},
                        "the path has a space");
-    expect_usage_error((char *[]){"swirl", "bench", "http", "http://127.0.0.1/", "--pipeline",
-                                  "0", NULL},
-                       "--pipeline: expected an integer 1..1024, got \"0\"");
-    expect_usage_error((char *[]){"swirl", "bench", "http", "http://127.0.0.1/", "--keepalive",
-                                  "maybe", NULL},
-                       "--keepalive: expected on or off, got \"maybe\"");
+    expect_usage_error(
+        (char *[]){"swirl", "bench", "http", "http://127.0.0.1/", "--pipeline", "0", NULL},
+        "--pipeline: expected an integer 1..1024, got \"0\"");
+    expect_usage_error(
+        (char *[]){"swirl", "bench", "http", "http://127.0.0.1/", "--keepalive", "maybe", NULL},
+        "--keepalive: expected on or off, got \"maybe\"");
     expect_usage_error((char *[]){"swirl", "bench", "http", "http://127.0.0.1/", "--keepalive",
                                   "off", "--pipeline", "2", NULL},
                        "--pipeline 2 needs --keepalive on");
-    expect_usage_error((char *[]){"swirl", "bench", "http", "http://127.0.0.1/", "-H", "nocolon",
-                                  NULL},
-                       "-H: expected 'Name: value'");
+    expect_usage_error(
+        (char *[]){"swirl", "bench", "http", "http://127.0.0.1/", "-H", "nocolon", NULL},
+        "-H: expected 'Name: value'");
     expect_usage_error((char *[]){"swirl", "bench", "http", "http://a/", "http://b/", NULL},
                        "one URL, please");
 }
@@ -300,9 +347,7 @@ Test(cli_bench, ws_bad_options_are_clear_errors, .timeout = 30) {
     expect_usage_error((char *[]){"swirl", "bench", "ws", NULL}, "which URL?");
     expect_usage_error((char *[]){"swirl", "bench", "ws", "http://127.0.0.1/", NULL},
                        "expected a URL starting with ws://");
-    expect_usage_error((char *[]){"swirl", "bench", "ws", "wss://127.0.0.1/", NULL},
-                       "wss is not supported yet");
-    expect_usage_error((char *[]){"swirl", "bench", "ws", "ws://127.0.0.1/", "--size", "-1",
-                                  NULL},
+    expect_usage_error((char *[]){"swirl", "bench", "ws", "wss://[::1/", NULL}, "bad [IPv6] host");
+    expect_usage_error((char *[]){"swirl", "bench", "ws", "ws://127.0.0.1/", "--size", "-1", NULL},
                        "--size: expected an integer 0..16777216, got \"-1\"");
 }

@@ -98,6 +98,48 @@ SWIRL_API int swirl_async_write_file(swirl_loop_t *loop, const char *path, const
                                      size_t len, int64_t offset, int flags, swirl_async_write_cb cb,
                                      void *user);
 
+/* ---- DNS ------------------------------------------------------------------------------- */
+
+/* Most addresses one lookup reports. */
+#define SWIRL_DNS_MAX_ADDRS 16
+/* The per-process cache of successful lookups: entries and lifetime. */
+#define SWIRL_DNS_CACHE_SIZE 128
+#define SWIRL_DNS_CACHE_TTL_MS 60000
+
+/* A lookup finished. status is the number of addresses n (>= 1) and
+ * addrs[0..n) holds them (port 0, IPv4 and/or IPv6 as asked, in the
+ * resolver's order, no duplicates), or status is negative (addrs NULL,
+ * n 0): -ETIMEDOUT (the lookup's timeout passed), SWIRL_ENOTFOUND (no such
+ * host, or no address of the family asked), -EAGAIN (temporary resolver
+ * failure), -EIO (resolver failure), -ENOMEM. The last-error message names
+ * the host and carries the resolver's own text (gai_strerror). addrs is
+ * valid only during the callback. */
+typedef void (*swirl_dns_cb)(swirl_loop_t *loop, int status, const swirl_addr_t *addrs, size_t n,
+                             void *user);
+
+/* Resolve `host` (a name or a numeric IPv4/IPv6 address) to addresses of
+ * `family`: AF_UNSPEC (both), AF_INET or AF_INET6.
+ *
+ * A numeric address and a name found in the cache are answered without the
+ * pool, from a deferred call of this iteration; other names go through
+ * getaddrinfo on a pool thread, and their successful answers are cached for
+ * SWIRL_DNS_CACHE_TTL_MS (at most SWIRL_DNS_CACHE_SIZE names per process;
+ * the oldest goes first). Failures are not cached.
+ *
+ * timeout_ms > 0 bounds the wait: at the deadline cb gets -ETIMEDOUT and
+ * the loop no longer waits for the lookup; its late answer is dropped
+ * (though still cached). 0 means no limit beyond the resolver's own.
+ *
+ * Returns 0 (cb runs later, once) or a negative code without calling cb:
+ * SWIRL_EBADARG (NULL or empty host, a name longer than 253 bytes, a bad
+ * family, negative timeout, NULL cb, a numeric address of the other
+ * family), SWIRL_ESTATE, -ENOMEM. */
+SWIRL_API int swirl_dns_lookup(swirl_loop_t *loop, const char *host, int family, int64_t timeout_ms,
+                               swirl_dns_cb cb, void *user);
+
+/* Empty this process's DNS cache. */
+SWIRL_API void swirl_dns_cache_clear(void);
+
 #ifdef __cplusplus
 }
 #endif

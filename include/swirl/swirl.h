@@ -8,6 +8,7 @@
 #include <swirl/event.h>
 #include <swirl/net.h>
 #include <swirl/process.h>
+#include <swirl/async.h>
 #include <swirl/protocol.h>
 #include <swirl/memory.h>
 #include <swirl/server.h>

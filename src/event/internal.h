@@ -51,6 +51,14 @@ struct swirl_loop {
     swirl__fd_t *fds;
     int fds_cap;
     size_t user_fds; /* registered fds that keep the loop alive */
+    /* Work another layer runs for this loop elsewhere (async jobs on the
+     * thread pool): keeps the loop alive like a user fd. */
+    size_t pending_work;
+    /* State another layer hangs on the loop (the async module's completion
+     * eventfd), released through `ext_free` when the loop is freed or, with
+     * forget = true, forgotten in a child (no epoll_ctl then). */
+    void *ext;
+    void (*ext_free)(swirl_loop_t *loop, bool forget);
     uint32_t next_gen;
 
     uint64_t now_ns; /* cached monotonic time, refreshed each iteration */

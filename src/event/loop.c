@@ -82,6 +82,8 @@ void swirl_loop_free(swirl_loop_t *loop) {
     if (!loop)
         return;
     registry_del(loop);
+    if (loop->ext_free)
+        loop->ext_free(loop, false);
     swirl__signals_free(loop);
     swirl__timers_free(loop);
     for (swirl__defer_t *d = loop->defer_head, *next; d; d = next) {
@@ -99,6 +101,8 @@ void swirl_loop_forget(swirl_loop_t *loop) {
     if (!loop)
         return;
     registry_del(loop);
+    if (loop->ext_free)
+        loop->ext_free(loop, true);
     if (loop->sigfd >= 0)
         close(loop->sigfd); /* the signals stay blocked: the child sets its own mask */
     swirl__timers_free(loop);
@@ -412,7 +416,8 @@ int swirl_loop_defer(swirl_loop_t *loop, swirl_defer_cb cb, void *user) {
 }
 
 static bool alive(const swirl_loop_t *loop) {
-    return loop->user_fds > 0 || loop->heap_len > 0 || loop->defer_head || loop->nsignals > 0;
+    return loop->user_fds > 0 || loop->pending_work > 0 || loop->heap_len > 0 || loop->defer_head ||
+           loop->nsignals > 0;
 }
 
 int swirl_loop_run_once(swirl_loop_t *loop, int timeout_ms) {

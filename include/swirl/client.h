@@ -101,9 +101,9 @@ SWIRL_API int swirl_client_set_text(swirl_client_t *c, const char *key, const ch
  * (connect, or error with the code: refused, timeout, unresolvable name,
  * TLS); returns a negative code (and calls no callback) only for bad input
  * (port, Unix path), a missing loop/callbacks, or when the loop refuses the
- * socket or a timer. Host names are still resolved with a blocking
- * getaddrinfo (TODO: swirl_dns_lookup). SWIRL_ESTATE if already connected
- * or connecting. */
+ * socket or a timer. Host names are resolved without blocking the loop
+ * (swirl_dns_lookup); the timeout covers the lookup too. SWIRL_ESTATE if
+ * already connected or connecting. */
 SWIRL_API int swirl_client_connect(swirl_client_t *c, const char *host, int port, double timeout);
 
 /* Send `len` bytes. Blocking: all of them (returns len) within

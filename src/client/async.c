@@ -3,8 +3,11 @@
  * receives delivered one message per callback, sends buffered by the loop
  * (or, over TLS, by the client until SSL_write takes them), and closes that
  * are safe from inside any of the client's callbacks. */
+#include <arpa/inet.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+#include <swirl/async.h>
 
 #include "client/internal.h"
 
@@ -58,8 +61,20 @@ static void clear_timers(swirl_client_t *c) {
     c->timer = c->notify = 0;
 }
 
+/* A name being resolved for an async connect. The lookup cannot be
+ * cancelled, so the client forgets it (c = NULL) if it closes or is freed
+ * first; the callback then only frees this. */
+struct client_lookup {
+    swirl_client_t *c;
+    int port;
+};
+
 void swirl__client_async_release(swirl_client_t *c) {
     clear_timers(c);
+    if (c->lookup) {
+        c->lookup->c = NULL;
+        c->lookup = NULL;
+    }
     if (c->loop && c->fd >= 0 && swirl_loop_has(c->loop, c->fd))
         swirl_loop_del(c->loop, c->fd);
 }
@@ -206,6 +221,38 @@ static int start_connect(swirl_client_t *c, const swirl_addr_t *addrs, size_t n)
     return 0;
 }
 
+static void on_resolved(swirl_loop_t *loop, int status, const swirl_addr_t *found, size_t n,
+                        void *user) {
+    struct client_lookup *l = user;
+    swirl_client_t *c = l->c;
+    int port = l->port;
+    swirl_free(l);
+    if (!c)
+        return; /* closed or freed meanwhile */
+    c->lookup = NULL;
+    if (c->state != CS_CONNECTING)
+        return;
+    if (status < 0) {
+        char why[300];
+        snprintf(why, sizeof(why), "%s", swirl_last_error_msg());
+        fail_connect(c, swirl__client_fail(c, SWIRL_EBADADDR, "connect to %s: cannot resolve: %s",
+                                           c->peer_name, why));
+        return;
+    }
+    swirl_addr_t addrs[8];
+    size_t k = n < 8 ? n : 8;
+    for (size_t i = 0; i < k; i++) {
+        addrs[i] = found[i];
+        if (addrs[i].u.sa.sa_family == AF_INET)
+            addrs[i].u.in.sin_port = htons((uint16_t)port);
+        else
+            addrs[i].u.in6.sin6_port = htons((uint16_t)port);
+    }
+    int rc = start_connect(c, addrs, k);
+    if (rc < 0)
+        fail_connect(c, rc);
+}
+
 int swirl__client_async_connect(swirl_client_t *c, const char *host, int port, double timeout) {
     if (!c->loop)
         return swirl__client_fail(c, SWIRL_EBADARG,
@@ -231,13 +278,29 @@ int swirl__client_async_connect(swirl_client_t *c, const char *host, int port, d
     c->state = CS_CONNECTING;
     if (rc == 0)
         return start_connect(c, addrs, 1);
-    /* A host name. It is resolved with a BLOCKING getaddrinfo here.
-     * TODO(async DNS): once swirl_dns_lookup(loop, host, family, timeout_ms,
-     * cb, user) lands, call it here instead and, from its callback, run
-     * start_connect(c, addrs, n) (status < 0: fail_connect(c, status)). */
-    if ((rc = swirl__client_resolve(c, host, port, addrs, 8, &n)) < 0)
-        return notify_later(c, rc); /* as the async lookup will: through on_error */
-    return start_connect(c, addrs, n);
+    (void)n;
+    /* A host name: resolved without blocking (swirl_dns_lookup, cached per
+     * process); the connect goes on from the callback. The connect timeout
+     * above covers the lookup too. */
+    struct client_lookup *l = swirl_malloc(sizeof(*l));
+    if (!l) {
+        clear_timers(c);
+        c->state = CS_IDLE;
+        return swirl__client_fail(c, -ENOMEM, "connect to %s:", c->peer_name);
+    }
+    l->c = c;
+    l->port = port;
+    bool v6 = c->type == SWIRL_SOCK_TCP6 || c->type == SWIRL_SOCK_UDP6;
+    rc = swirl_dns_lookup(c->loop, host, v6 ? AF_INET6 : AF_INET, 0, on_resolved, l);
+    if (rc < 0) {
+        swirl_free(l);
+        return notify_later(c, swirl__client_fail(c, rc,
+                                                  "connect to %s: cannot resolve host "
+                                                  "\"%.200s\": %s",
+                                                  c->peer_name, host, swirl_strerror(rc)));
+    }
+    c->lookup = l;
+    return 0;
 }
 
 /* ---- connected I/O ----------------------------------------------------------------------- */

@@ -198,8 +198,8 @@ int swirl__client_resolve(swirl_client_t *c, const char *host, int port, swirl_a
     }
     if (rc != SWIRL_EBADADDR || is_unix(c->type) || !host[0])
         return swirl__client_keep_error(c, rc);
-    /* A name: getaddrinfo blocks. The async client calls this too, as a
-     * stopgap (TODO(async DNS) in async.c). */
+    /* A name: getaddrinfo blocks, which a blocking client may do (the
+     * async client resolves with swirl_dns_lookup). */
     struct addrinfo hints = {.ai_family = is_v6(c->type) ? AF_INET6 : AF_INET,
                              .ai_socktype = c->stream ? SOCK_STREAM : SOCK_DGRAM};
     struct addrinfo *res = NULL;

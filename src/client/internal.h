@@ -64,7 +64,8 @@ struct swirl_client {
     int64_t timer;  /* connect timeout, or 0 */
     int64_t notify; /* a 0 ms timer reporting an immediate connect failure, or 0 */
     int pending_err;
-    int depth; /* callbacks of this client on the stack */
+    struct client_lookup *lookup; /* a DNS lookup in flight (async connect), or NULL */
+    int depth;                    /* callbacks of this client on the stack */
     bool free_pending;
     swirl_buf_t out; /* async TLS: bytes SSL_write has not taken yet */
 };

@@ -546,6 +546,28 @@ Test(client_async, connect_receive_close, .timeout = 30) {
     cr_assert_eq(swirl_client_connect(d, path, 0, 2), 0);
     run_loop(loop);
     cr_assert_str_eq(b.log, "connect,recv:hello,recv:world,close,");
+
+    /* a host name: resolved in the loop (swirl_dns_lookup), then connected */
+    swirl_client_t *n;
+    cr_assert_eq(swirl_client_new(&n, SWIRL_SOCK_TCP, true, NULL), 0);
+    async_t e = {0};
+    cr_assert_eq(swirl_client_set_callbacks(n, loop, &a_cbs, &e), 0);
+    set_text(n, "open_eof_split", "1");
+    cr_assert_eq(swirl_client_connect(n, "localhost", s.port, 2), 0);
+    cr_assert_str_eq(e.log, "", "nothing is reported from inside connect");
+    run_loop(loop);
+    cr_assert_str_eq(e.log, "connect,recv:hello,recv:world,close,");
+    swirl_client_free(n);
+    /* freed while its name is being resolved: no callback, nothing left */
+    swirl_dns_cache_clear();
+    cr_assert_eq(swirl_client_new(&n, SWIRL_SOCK_TCP, true, NULL), 0);
+    async_t f = {0};
+    cr_assert_eq(swirl_client_set_callbacks(n, loop, &a_cbs, &f), 0);
+    cr_assert_eq(swirl_client_connect(n, "localhost", s.port, 2), 0);
+    swirl_client_free(n);
+    run_loop(loop);
+    cr_assert_str_eq(f.log, "");
+
     swirl_client_free(c);
     swirl_loop_free(loop);
     th_stop(&s);

@@ -1,0 +1,2 @@
+#include "php_swirl.h"
+void swirl_process_minit(void) {}

@@ -103,6 +103,12 @@ static PHP_MINFO_FUNCTION(swirl) {
     php_info_print_table_row(2, "Version", swirl_version_string());
     php_info_print_table_row(2, "Swoole API", "Swoole\\* classes and swoole_* names");
     php_info_print_table_row(2, "Built", __DATE__ " " __TIME__);
+#ifdef ZTS
+    php_info_print_table_row(2, "Thread safety", "enabled (ZTS)");
+#else
+    php_info_print_table_row(2, "Thread safety", "disabled (NTS)");
+#endif
+    php_info_print_table_row(2, "Compiler", "gcc " __VERSION__);
     php_info_print_table_row(2, "Core", "libswirl compiled in (-fPIC, static)");
     php_info_print_table_row(2, "Libraries", "zlib, OpenSSL (libssl, libcrypto)");
     php_info_print_table_row(2, "Classes", "Table, Lock, Atomic, Atomic\\Long, Process, Exception");

@@ -1,0 +1,55 @@
+<?php
+
+/** @generate-class-entries */
+
+namespace Swoole {
+    /**
+     * A lock shared by the processes forked after it was made. Alias: swoole_lock.
+     * @not-serializable
+     */
+    class Lock
+    {
+        /**
+         * @var int
+         * @cvalue SWIRL_LOCK_MUTEX
+         */
+        public const MUTEX = UNKNOWN;
+        /**
+         * @var int
+         * @cvalue SWIRL_LOCK_RWLOCK
+         */
+        public const RWLOCK = UNKNOWN;
+        /**
+         * @var int
+         * @cvalue SWIRL_LOCK_SPINLOCK
+         */
+        public const SPINLOCK = UNKNOWN;
+        /**
+         * @var int
+         * @cvalue SWIRL_LOCK_FILELOCK
+         */
+        public const FILELOCK = UNKNOWN;
+        /**
+         * @var int
+         * @cvalue SWIRL_LOCK_SEM
+         */
+        public const SEM = UNKNOWN;
+
+        /** $type: SWOOLE_MUTEX (3), SWOOLE_RWLOCK, SWOOLE_SPINLOCK, SWOOLE_SEM, or SWOOLE_FILELOCK with $filename. */
+        public function __construct(int $type = 3, string $filename = "") {}
+
+        public function lock(): bool {}
+
+        public function trylock(): bool {}
+
+        public function unlock(): bool {}
+
+        /** Take the lock within $timeout seconds (< 0: wait for ever); false on time-out. */
+        public function lockwait(float $timeout = 1.0): bool {}
+
+        /** The shared side of an rwlock or file lock; lock() on the other types. */
+        public function lock_read(): bool {}
+
+        public function trylock_read(): bool {}
+    }
+}

@@ -1,0 +1,139 @@
+<?php
+
+/**
+ * swirl: Swoole's documented API on libswirl. Functions and constants.
+ * IDE stubs as well as the source of the generated arginfo.
+ *
+ * @generate-class-entries
+ */
+
+namespace {
+
+/**
+ * @var string
+ * @cvalue SWIRL_VERSION_STRING
+ */
+const SWOOLE_VERSION = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_VERSION_MAJOR * 10000 + SWIRL_VERSION_MINOR * 100 + SWIRL_VERSION_PATCH
+ */
+const SWOOLE_VERSION_ID = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_VERSION_MAJOR
+ */
+const SWOOLE_MAJOR_VERSION = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_VERSION_MINOR
+ */
+const SWOOLE_MINOR_VERSION = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_VERSION_PATCH
+ */
+const SWOOLE_RELEASE_VERSION = UNKNOWN;
+/**
+ * @var string
+ * @cvalue SWIRL_VERSION_STRING
+ */
+const SWIRL_VERSION = UNKNOWN;
+/**
+ * @var int
+ * @cvalue swirl_cpu_num()
+ */
+const SWOOLE_CPU_NUM = UNKNOWN;
+
+/* Lock types (Swoole\Lock) */
+/**
+ * @var int
+ * @cvalue SWIRL_LOCK_RWLOCK
+ */
+const SWOOLE_RWLOCK = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_LOCK_FILELOCK
+ */
+const SWOOLE_FILELOCK = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_LOCK_MUTEX
+ */
+const SWOOLE_MUTEX = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_LOCK_SEM
+ */
+const SWOOLE_SEM = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_LOCK_SPINLOCK
+ */
+const SWOOLE_SPINLOCK = UNKNOWN;
+
+/* How work reaches a pool's workers, and a server's task_ipc_mode */
+/**
+ * @var int
+ * @cvalue SWIRL_IPC_NONE
+ */
+const SWOOLE_IPC_NONE = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_IPC_UNIXSOCK
+ */
+const SWOOLE_IPC_UNIXSOCK = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_IPC_UNIXSOCK
+ */
+const SWOOLE_IPC_UNSOCK = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_IPC_MSGQUEUE
+ */
+const SWOOLE_IPC_MSGQUEUE = UNKNOWN;
+/** @var int */
+const SWOOLE_IPC_PREEMPTIVE = 3;
+/** @var int */
+const SWOOLE_IPC_SOCKET = 3;
+
+/* Message queue modes (Swoole\Process::useQueue) */
+/**
+ * @var int
+ * @cvalue SWIRL_MSGQUEUE_ORIENT
+ */
+const SWOOLE_MSGQUEUE_ORIENT = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_MSGQUEUE_BALANCE
+ */
+const SWOOLE_MSGQUEUE_BALANCE = UNKNOWN;
+
+/** The version of swirl, e.g. "0.1.0". */
+function swoole_version(): string {}
+
+/** The number of CPUs configured on this machine. */
+function swoole_cpu_num(): int {}
+
+/** The code of the last failed swirl call in this process (errno values as
+ * they are, swirl's own codes from 1001 on); 0 when none has failed. */
+function swoole_errno(): int {}
+
+/** The same code as swoole_errno(). */
+function swoole_last_error(): int {}
+
+/** The message for a code from swoole_errno(), swoole_last_error() or errno. */
+function swoole_strerror(int $errno, int $error_type = 0): string {}
+
+/** Shows $process_name in ps and top as this process's title. */
+function swoole_set_process_name(string $process_name): bool {}
+
+/** The message of the last failed swirl call, naming the culprit ("" if none). */
+function swirl_last_error_msg(): string {}
+}
+
+namespace Swoole {
+    /** Thrown where Swoole throws (a lock or table that cannot be made). */
+    class Exception extends \Exception {}
+}

@@ -1,0 +1,83 @@
+/* This is a generated file, edit the .stub.php file instead.
+ * Stub hash: 5544dc6cab9fb1faaa49b2fda039d1d2742150ae */
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_version, 0, 0, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_cpu_num, 0, 0, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_swoole_errno arginfo_swoole_cpu_num
+
+#define arginfo_swoole_last_error arginfo_swoole_cpu_num
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_strerror, 0, 1, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, errno, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, error_type, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_set_process_name, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, process_name, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_swirl_last_error_msg arginfo_swoole_version
+
+
+ZEND_FUNCTION(swoole_version);
+ZEND_FUNCTION(swoole_cpu_num);
+ZEND_FUNCTION(swoole_errno);
+ZEND_FUNCTION(swoole_last_error);
+ZEND_FUNCTION(swoole_strerror);
+ZEND_FUNCTION(swoole_set_process_name);
+ZEND_FUNCTION(swirl_last_error_msg);
+
+
+static const zend_function_entry ext_functions[] = {
+	ZEND_FE(swoole_version, arginfo_swoole_version)
+	ZEND_FE(swoole_cpu_num, arginfo_swoole_cpu_num)
+	ZEND_FE(swoole_errno, arginfo_swoole_errno)
+	ZEND_FE(swoole_last_error, arginfo_swoole_last_error)
+	ZEND_FE(swoole_strerror, arginfo_swoole_strerror)
+	ZEND_FE(swoole_set_process_name, arginfo_swoole_set_process_name)
+	ZEND_FE(swirl_last_error_msg, arginfo_swirl_last_error_msg)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Swoole_Exception_methods[] = {
+	ZEND_FE_END
+};
+
+static void register_swirl_symbols(int module_number)
+{
+	REGISTER_STRING_CONSTANT("SWOOLE_VERSION", SWIRL_VERSION_STRING, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("SWOOLE_VERSION_ID", SWIRL_VERSION_MAJOR * 10000 + SWIRL_VERSION_MINOR * 100 + SWIRL_VERSION_PATCH, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("SWOOLE_MAJOR_VERSION", SWIRL_VERSION_MAJOR, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("SWOOLE_MINOR_VERSION", SWIRL_VERSION_MINOR, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("SWOOLE_RELEASE_VERSION", SWIRL_VERSION_PATCH, CONST_PERSISTENT);
+	REGISTER_STRING_CONSTANT("SWIRL_VERSION", SWIRL_VERSION_STRING, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("SWOOLE_CPU_NUM", swirl_cpu_num(), CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("SWOOLE_RWLOCK", SWIRL_LOCK_RWLOCK, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("SWOOLE_FILELOCK", SWIRL_LOCK_FILELOCK, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("SWOOLE_MUTEX", SWIRL_LOCK_MUTEX, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("SWOOLE_SEM", SWIRL_LOCK_SEM, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("SWOOLE_SPINLOCK", SWIRL_LOCK_SPINLOCK, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("SWOOLE_IPC_NONE", SWIRL_IPC_NONE, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("SWOOLE_IPC_UNIXSOCK", SWIRL_IPC_UNIXSOCK, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("SWOOLE_IPC_UNSOCK", SWIRL_IPC_UNIXSOCK, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("SWOOLE_IPC_MSGQUEUE", SWIRL_IPC_MSGQUEUE, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("SWOOLE_IPC_PREEMPTIVE", 3, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("SWOOLE_IPC_SOCKET", 3, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("SWOOLE_MSGQUEUE_ORIENT", SWIRL_MSGQUEUE_ORIENT, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("SWOOLE_MSGQUEUE_BALANCE", SWIRL_MSGQUEUE_BALANCE, CONST_PERSISTENT);
+}
+
+static zend_class_entry *register_class_Swoole_Exception(zend_class_entry *class_entry_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Swoole", "Exception", class_Swoole_Exception_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Exception);
+
+	return class_entry;
+}

@@ -1,0 +1,136 @@
+/* swirl.c — the module: its entry, MINIT/MINFO, the swoole_* functions and
+ * constants, Swoole\Exception, and the error helpers every class uses. */
+#include "php_swirl.h"
+
+#include <ext/standard/info.h>
+#include <zend_exceptions.h>
+#include <stdlib.h>
+
+#include "stubs/swirl_arginfo.h"
+
+zend_class_entry *swirl_ce_exception;
+
+const char *swirl_php_error_msg(int code) {
+    const char *msg = swirl_last_error_msg();
+    if (swirl_last_error() == code && msg && *msg) {
+        return msg;
+    }
+    return swirl_strerror(code);
+}
+
+void swirl_php_throw(int code) {
+    zend_throw_exception(swirl_ce_exception, swirl_php_error_msg(code), code < 0 ? -code : code);
+}
+
+void swirl_php_alias(const char *name, zend_class_entry *ce) {
+    zend_register_class_alias_ex(name, strlen(name), ce, true);
+}
+
+/* Codes go to PHP positive, as Swoole's are: errno values as they are and
+ * swirl's own as 1001..; swoole_strerror() takes either sign. */
+PHP_FUNCTION(swoole_version) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    RETURN_STRING(swirl_version_string());
+}
+
+PHP_FUNCTION(swoole_cpu_num) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    RETURN_LONG(swirl_cpu_num());
+}
+
+PHP_FUNCTION(swoole_errno) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    RETURN_LONG(abs(swirl_last_error()));
+}
+
+PHP_FUNCTION(swoole_last_error) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    RETURN_LONG(abs(swirl_last_error()));
+}
+
+PHP_FUNCTION(swoole_strerror) {
+    zend_long code, type = 0;
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_LONG(code)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(type)
+    ZEND_PARSE_PARAMETERS_END();
+    if (code == 0) {
+        RETURN_STRING("Success");
+    }
+    if (code > INT_MAX || code < -INT_MAX) {
+        RETURN_STRING("unknown error");
+    }
+    RETURN_STRING(swirl_strerror(code > 0 ? -(int)code : (int)code));
+}
+
+PHP_FUNCTION(swoole_set_process_name) {
+    zend_string *name;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_STR(name)
+    ZEND_PARSE_PARAMETERS_END();
+    if (ZSTR_LEN(name) != strlen(ZSTR_VAL(name))) {
+        zend_argument_value_error(1, "must not contain any null bytes");
+        RETURN_THROWS();
+    }
+    int rc = swirl_process_set_name(ZSTR_VAL(name));
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+PHP_FUNCTION(swirl_last_error_msg) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    RETURN_STRING(swirl_last_error_msg());
+}
+
+static PHP_MINIT_FUNCTION(swirl) {
+    register_swirl_symbols(module_number);
+    swirl_ce_exception = register_class_Swoole_Exception(zend_ce_exception);
+    swirl_php_alias("swoole_exception", swirl_ce_exception);
+    swirl_table_minit();
+    swirl_lock_minit();
+    swirl_atomic_minit();
+    swirl_process_minit();
+    return SUCCESS;
+}
+
+static PHP_MINFO_FUNCTION(swirl) {
+    php_info_print_table_start();
+    php_info_print_table_header(2, "swirl support", "enabled");
+    php_info_print_table_row(2, "Version", swirl_version_string());
+    php_info_print_table_row(2, "Swoole API", "Swoole\\* classes and swoole_* names");
+    php_info_print_table_row(2, "Built", __DATE__ " " __TIME__);
+#ifdef ZTS
+    php_info_print_table_row(2, "Thread safety", "enabled (ZTS)");
+#else
+    php_info_print_table_row(2, "Thread safety", "disabled (NTS)");
+#endif
+    php_info_print_table_row(2, "Compiler", "gcc " __VERSION__);
+    php_info_print_table_row(2, "Core", "libswirl compiled in (-fPIC, static)");
+    php_info_print_table_row(2, "Libraries", "zlib, OpenSSL (libssl, libcrypto)");
+    php_info_print_table_row(2, "Classes", "Table, Lock, Atomic, Atomic\\Long, Process, Exception");
+    char cpus[16];
+    snprintf(cpus, sizeof cpus, "%d", swirl_cpu_num());
+    php_info_print_table_row(2, "CPUs", cpus);
+    php_info_print_table_end();
+}
+
+zend_module_entry swirl_module_entry = {
+    STANDARD_MODULE_HEADER,
+    "swirl",
+    ext_functions,
+    PHP_MINIT(swirl),
+    NULL,
+    NULL,
+    NULL,
+    PHP_MINFO(swirl),
+    PHP_SWIRL_VERSION,
+    STANDARD_MODULE_PROPERTIES,
+};
+
+#ifdef COMPILE_DL_SWIRL
+ZEND_GET_MODULE(swirl)
+#endif

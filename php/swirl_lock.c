@@ -1,0 +1,129 @@
+/* swirl_lock.c — Swoole\Lock (swoole_lock) on swirl_lock_t: mutex, rwlock,
+ * spinlock, semaphore and file lock, shared with the processes forked after
+ * the lock was made. */
+#include "php_swirl.h"
+
+#include <zend_exceptions.h>
+
+#include "stubs/lock_arginfo.h"
+
+typedef struct {
+    swirl_lock_t *lock;
+    zend_object std;
+} lock_obj;
+
+static zend_class_entry *lock_ce;
+static zend_object_handlers lock_handlers;
+
+static inline lock_obj *lock_from(zend_object *o) {
+    return (lock_obj *)((char *)o - XtOffsetOf(lock_obj, std));
+}
+
+static zend_object *lock_create_object(zend_class_entry *ce) {
+    lock_obj *o = zend_object_alloc(sizeof(lock_obj), ce);
+    zend_object_std_init(&o->std, ce);
+    object_properties_init(&o->std, ce);
+    o->std.handlers = &lock_handlers;
+    return &o->std;
+}
+
+static void lock_free_object(zend_object *obj) {
+    lock_obj *o = lock_from(obj);
+    swirl_lock_free(o->lock);
+    zend_object_std_dtor(obj);
+}
+
+static swirl_lock_t *this_lock(zval *this_) {
+    lock_obj *o = lock_from(Z_OBJ_P(this_));
+    if (!o->lock) {
+        zend_throw_error(NULL, "Swoole\\Lock is not constructed");
+    }
+    return o->lock;
+}
+
+PHP_METHOD(Swoole_Lock, __construct) {
+    zend_long type = SWIRL_LOCK_MUTEX;
+    zend_string *path = NULL;
+    ZEND_PARSE_PARAMETERS_START(0, 2)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(type)
+        Z_PARAM_STR(path)
+    ZEND_PARSE_PARAMETERS_END();
+    lock_obj *o = lock_from(Z_OBJ_P(ZEND_THIS));
+    if (o->lock) {
+        zend_throw_error(NULL, "Swoole\\Lock is already constructed");
+        RETURN_THROWS();
+    }
+    /* Swoole throws Swoole\Exception for an unknown type and a file lock without a file. */
+    if (type < SWIRL_LOCK_RWLOCK || type > SWIRL_LOCK_SPINLOCK) {
+        zend_throw_exception_ex(swirl_ce_exception, SWIRL_EBADARG < 0 ? -SWIRL_EBADARG : 0,
+                                "lock type[" ZEND_LONG_FMT "] is not supported", type);
+        RETURN_THROWS();
+    }
+    if (type == SWIRL_LOCK_FILELOCK && (!path || ZSTR_LEN(path) == 0)) {
+        zend_throw_exception(swirl_ce_exception, "filelock requires file name of the lock",
+                             -SWIRL_EBADARG);
+        RETURN_THROWS();
+    }
+    if (path && ZSTR_LEN(path) != strlen(ZSTR_VAL(path))) {
+        zend_argument_value_error(2, "must not contain any null bytes");
+        RETURN_THROWS();
+    }
+    int rc = swirl_lock_new(&o->lock, (int)type, path && ZSTR_LEN(path) ? ZSTR_VAL(path) : NULL);
+    if (rc < 0) {
+        swirl_php_throw(rc);
+        RETURN_THROWS();
+    }
+}
+
+/* The lock calls return 0 or a code; -EBUSY / -ETIMEDOUT are the lock being
+ * held, not an error worth a warning. */
+static void lock_result(int rc, zval *return_value) {
+    if (rc == 0) {
+        RETURN_TRUE;
+    }
+    if (rc != -EBUSY && rc != -ETIMEDOUT) {
+        swirl_php_warn(rc);
+    }
+    RETURN_FALSE;
+}
+
+#define LOCK_METHOD(name, call)                                                                    \
+    PHP_METHOD(Swoole_Lock, name) {                                                                \
+        ZEND_PARSE_PARAMETERS_NONE();                                                              \
+        swirl_lock_t *l = this_lock(ZEND_THIS);                                                    \
+        if (!l) {                                                                                  \
+            RETURN_THROWS();                                                                       \
+        }                                                                                          \
+        lock_result(call(l), return_value);                                                        \
+    }
+
+LOCK_METHOD(lock, swirl_lock_lock)
+LOCK_METHOD(trylock, swirl_lock_trylock)
+LOCK_METHOD(unlock, swirl_lock_unlock)
+LOCK_METHOD(lock_read, swirl_lock_lock_read)
+LOCK_METHOD(trylock_read, swirl_lock_trylock_read)
+
+PHP_METHOD(Swoole_Lock, lockwait) {
+    double timeout = 1.0;
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_DOUBLE(timeout)
+    ZEND_PARSE_PARAMETERS_END();
+    swirl_lock_t *l = this_lock(ZEND_THIS);
+    if (!l) {
+        RETURN_THROWS();
+    }
+    int ms = timeout < 0 ? -1 : timeout * 1000 >= INT_MAX ? INT_MAX : (int)(timeout * 1000);
+    lock_result(swirl_lock_lockwait(l, ms), return_value);
+}
+
+void swirl_lock_minit(void) {
+    lock_ce = register_class_Swoole_Lock();
+    lock_ce->create_object = lock_create_object;
+    memcpy(&lock_handlers, zend_get_std_object_handlers(), sizeof lock_handlers);
+    lock_handlers.offset = XtOffsetOf(lock_obj, std);
+    lock_handlers.free_obj = lock_free_object;
+    lock_handlers.clone_obj = NULL;
+    swirl_php_alias("swoole_lock", lock_ce);
+}

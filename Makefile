@@ -9,7 +9,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR     ?= $(if $(filter true 1 yes,$(CI)),ON,OFF)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build test asan run bench fuzz install format clean
+.PHONY: all deps build test asan run bench fuzz install format clean php php-test
 
 all: build
 
@@ -25,6 +25,18 @@ build: deps $(BUILD)/CMakeCache.txt
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j 2
+	$(MAKE) php-test
+
+# The PHP extension, built the PHP way (phpize, configure, make) inside php/:
+# php/modules/swirl.so. Its .phpt suite runs with PHP's run-tests.php.
+php: deps
+	cd php && { test -f Makefile || { phpize && ./configure; }; } && $(MAKE) -j $(JOBS)
+
+php-test: php
+	cd php && NO_INTERACTION=1 TEST_PHP_ARGS="-q --show-diff --no-color" $(MAKE) test > phpt.log 2>&1; rc=$$?; \
+	cat phpt.log; \
+	echo "php: $$(tr '\r' '\n' < phpt.log | grep -c '^PASS ') passed, $$(tr '\r' '\n' < phpt.log | grep -c '^FAIL ') failed"; \
+	exit $$rc
 
 asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSWIRL_SANITIZE=ON -DSWIRL_WERROR=$(WERROR) $(CMAKE_ARGS)
@@ -67,3 +79,4 @@ format:
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
+	if [ -f php/Makefile ]; then $(MAKE) -C php distclean; cd php && phpize --clean; fi

@@ -7,11 +7,12 @@ set -euo pipefail
 # build and test (node-llhttp: llhttp's C, the oracle of one parser test; python3: its
 # http.client drives one test; python3-websockets: the strict WebSocket peer of another;
 # chromium: the chat page's browser test; openssl: test certificates; redis-server and
-# nginx-light: real servers the client tests talk to, started by the tests themselves);
+# nginx-light: real servers the client tests talk to, started by the tests themselves;
+# php8.2-cli and php8.2-dev: the PHP extension, built with phpize and tested with run-tests.php);
 # `deps.sh bench` adds what the benchmarks run against
 packages=(build-essential cmake pkg-config libcriterion-dev zlib1g-dev libssl-dev netcat-openbsd curl
           node-llhttp python3 python3-websockets chromium openssl ca-certificates redis-server
-          nginx-light)
+          nginx-light php8.2-cli php8.2-dev)
 if [ "${1:-}" = bench ]; then
     packages+=(wrk)
     # bench/ws runs Node's ws (from the npm registry) as its reference

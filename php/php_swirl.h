@@ -25,6 +25,18 @@ void swirl_lock_minit(void);
 void swirl_atomic_minit(void);
 void swirl_process_minit(void);
 
+/* The loop of this process (swirl_loop.c): inside a server's worker the
+ * server's (swirl_php_set_loop, called by the Server code when a worker
+ * starts; NULL when it stops), otherwise the module's own, made on first
+ * use; NULL with a warning if it cannot be made. A forked child starts
+ * with none. */
+swirl_loop_t *swirl_php_loop(void);
+/* The same without making one: NULL if none exists yet. */
+swirl_loop_t *swirl_php_loop_if_any(void);
+void swirl_php_set_loop(swirl_loop_t *loop);
+/* Free the module's own loop (at module shutdown). */
+void swirl_php_loop_free(void);
+
 /* The message for a failed call that returned `code`: swirl's last error
  * message when it is about that code, else swirl_strerror(code). */
 const char *swirl_php_error_msg(int code);

@@ -730,6 +730,9 @@ Test(server_more, pause_resume_orders_reads, .timeout = 30) {
         th_server_t s = th_start("127.0.0.1", 0, mode, SWIRL_SOCK_TCP, configure_misc, NULL);
         int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
         th_send_all(fd, "pause", 5);
+        /* in PROCESS mode the worker's pause reaches the reactor a moment
+         * after the worker logged it: send once it surely has */
+        cr_assert(th_wait_lines(&s, "paused ", 1, 5000), "mode %d: not paused", mode);
         usleep(50000);
         th_send_all(fd, "later", 5);
         char back[8];

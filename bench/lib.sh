@@ -25,7 +25,7 @@ TICKS=$(getconf CLK_TCK)
 # Every process in the tree under $1 (itself included), one pid a line,
 # from the ppid field of /proc/*/stat.
 tree_pids() {
-    cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$1" '
+    { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v root="$1" '
         { # comm (field 2) may hold spaces and parentheses: split after the last ")"
           q = 0
           for (i = length($0); i > 0; i--) if (substr($0, i, 1) == ")") { q = i; break }
@@ -42,7 +42,7 @@ tree_pids() {
 # CPU seconds used so far by the tree under $1: utime+stime of every
 # process (all its threads), plus cutime+cstime of children it reaped.
 tree_cpu() {
-    cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$1" -v hz="$TICKS" '
+    { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v root="$1" -v hz="$TICKS" '
         { q = 0
           for (i = length($0); i > 0; i--) if (substr($0, i, 1) == ")") { q = i; break }
           split(substr($0, q + 2), f, " ")

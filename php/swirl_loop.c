@@ -36,6 +36,8 @@ swirl_loop_t *swirl_php_loop(void) {
     return php_loop.own;
 }
 
+bool swirl_php_loop_is_external(void) { return php_loop.current != NULL; }
+
 swirl_loop_t *swirl_php_loop_if_any(void) {
     return php_loop.current ? php_loop.current : php_loop.own;
 }

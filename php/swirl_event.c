@@ -57,7 +57,7 @@ static struct {
     HashTable fds, timers, signals;
     entry *defers;          /* deferred calls not run yet (malloc'd, see defer_cb) */
     bool shutdown_registered;
-    bool aborted;           /* a callback threw: do not run the loop at shutdown */
+    bool aborted;           /* a callback called exit(): do not run the loop at shutdown */
     bool running;           /* inside Event::wait */
 } ev;
 
@@ -193,7 +193,11 @@ static void call(zval *cb, uint32_t argc, zval *argv) {
     call_user_function(NULL, NULL, cb, &rv, argc, argv);
     zval_ptr_dtor(&rv);
     if (EG(exception)) {
-        ev.aborted = true;
+        /* exit() in a callback ends the script: the loop is not run again at
+         * its end. An uncaught exception ends it as a fatal error. */
+        if (zend_is_unwind_exit(EG(exception))) {
+            ev.aborted = true;
+        }
         if (ev.loop) {
             swirl_loop_stop(ev.loop);
         }

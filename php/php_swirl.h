@@ -24,6 +24,7 @@ void swirl_table_minit(void);
 void swirl_lock_minit(void);
 void swirl_atomic_minit(void);
 void swirl_process_minit(void);
+void swirl_event_minit(int module_number); /* Event, Timer, swoole_event_*, swoole_timer_* */
 
 /* The loop of this process (swirl_loop.c): inside a server's worker the
  * server's (swirl_php_set_loop, called by the Server code when a worker
@@ -49,5 +50,12 @@ void swirl_php_throw(int code);
 
 /* Register `name` (a snake_case Swoole name) as another name of `ce`. */
 void swirl_php_alias(const char *name, zend_class_entry *ce);
+
+/* Event/Timer helpers (swirl_event.c): the swirl_process_t of a
+ * Swoole\Process object, or NULL if `z` is not one (swirl_process.c); true
+ * when swirl_php_loop() is a loop set from outside (a server worker's),
+ * which its owner runs (swirl_loop.c). */
+swirl_process_t *swirl_php_process_of(zval *z);
+bool swirl_php_loop_is_external(void);
 
 #endif

@@ -25,16 +25,22 @@ static void after_fork_in_child(void) {
 
 static void setup(void) { pthread_atfork(NULL, NULL, after_fork_in_child); }
 
+/* setup() must run after the core's first swirl_loop_new: fork's child
+ * handlers run in the order they were registered, and the core's handler
+ * releases the lock of its loop list, which swirl_loop_forget takes; ours
+ * registered first would wait for it forever in the child. */
 swirl_loop_t *swirl_php_loop(void) {
-    pthread_once(&php_loop.once, setup);
     if (php_loop.current)
         return php_loop.current;
     if (!php_loop.own && swirl_loop_new(&php_loop.own) < 0) {
         swirl_php_warn(swirl_last_error());
         return NULL;
     }
+    pthread_once(&php_loop.once, setup);
     return php_loop.own;
 }
+
+bool swirl_php_loop_is_external(void) { return php_loop.current != NULL; }
 
 swirl_loop_t *swirl_php_loop_if_any(void) {
     return php_loop.current ? php_loop.current : php_loop.own;

@@ -454,6 +454,13 @@ PHP_METHOD(Swoole_Process, setaffinity) {
     RETURN_TRUE;
 }
 
+swirl_process_t *swirl_php_process_of(zval *z) {
+    if (Z_TYPE_P(z) != IS_OBJECT || !instanceof_function(Z_OBJCE_P(z), process_ce)) {
+        return NULL;
+    }
+    return process_from(Z_OBJ_P(z))->proc;
+}
+
 void swirl_process_minit(void) {
     process_ce = register_class_Swoole_Process();
     process_ce->create_object = process_create_object;

@@ -71,6 +71,12 @@ namespace Swoole {
 
         public static function daemon(bool $nochdir = false, bool $noclose = false): bool {}
 
+        /** Run $callback($signo) in the event loop when $signo arrives; null stops watching it. A watched signal keeps the loop running. */
+        public static function signal(int $signo, ?callable $callback = null): bool {}
+
+        /** Deliver SIGALRM (type 0), SIGVTALRM (1) or SIGPROF (2) every $usec microseconds; $usec <= 0 stops it. */
+        public static function alarm(int $usec, int $type = 0): bool {}
+
         /** Run only on the CPUs listed (ids from 0). */
         public static function setaffinity(array $cpu_settings): bool {}
     }

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 82fe68c1d8b8ff3f37e0c331d27c9d67ceda8255 */
+ * Stub hash: 77abb85f2a4d638e6d40b4b0967796be2d7f61e1 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Swoole_Process___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, callback, IS_CALLABLE, 0)
@@ -67,6 +67,16 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Process_daemon, 0, 
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, noclose, _IS_BOOL, 0, "false")
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Process_signal, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, signo, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, callback, IS_CALLABLE, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Process_alarm, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, usec, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, type, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Process_setaffinity, 0, 1, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, cpu_settings, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
@@ -88,6 +98,8 @@ ZEND_METHOD(Swoole_Process, exit);
 ZEND_METHOD(Swoole_Process, kill);
 ZEND_METHOD(Swoole_Process, wait);
 ZEND_METHOD(Swoole_Process, daemon);
+ZEND_METHOD(Swoole_Process, signal);
+ZEND_METHOD(Swoole_Process, alarm);
 ZEND_METHOD(Swoole_Process, setaffinity);
 
 
@@ -108,6 +120,8 @@ static const zend_function_entry class_Swoole_Process_methods[] = {
 	ZEND_ME(Swoole_Process, kill, arginfo_class_Swoole_Process_kill, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Swoole_Process, wait, arginfo_class_Swoole_Process_wait, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Swoole_Process, daemon, arginfo_class_Swoole_Process_daemon, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Swoole_Process, signal, arginfo_class_Swoole_Process_signal, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Swoole_Process, alarm, arginfo_class_Swoole_Process_alarm, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Swoole_Process, setaffinity, arginfo_class_Swoole_Process_setaffinity, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_FE_END
 };

@@ -1,0 +1,26 @@
+--TEST--
+Swoole\Event: an exception thrown in a callback stops the loop and reaches the caller of wait(); uncaught, PHP reports it and the loop is not run again
+--EXTENSIONS--
+swirl
+--FILE--
+<?php
+swoole_timer_after(10, function () { throw new RuntimeException("from a timer"); });
+$t = swoole_timer_tick(5, function () { echo "tick\n"; });
+try {
+    Swoole\Event::wait();
+} catch (RuntimeException $e) {
+    echo "caught: ", $e->getMessage(), "\n";
+}
+Swoole\Timer::clear($t);
+var_dump(Swoole\Timer::list());
+swoole_event_defer(function () { throw new LogicException("uncaught from defer"); });
+swoole_timer_after(10, function () { echo "never runs\n"; });
+?>
+--EXPECTF--
+tick
+caught: from a timer
+array(0) {
+}
+
+Fatal error: Uncaught LogicException: uncaught from defer in %s:%d
+%A

@@ -25,6 +25,8 @@ void swirl_lock_minit(void);
 void swirl_atomic_minit(void);
 void swirl_process_minit(void);
 void swirl_event_minit(int module_number); /* Event, Timer, swoole_event_*, swoole_timer_* */
+/* Swoole\Server and the server constants (swirl_server.c). */
+void swirl_server_minit(int module_number);
 
 /* The loop of this process (swirl_loop.c): inside a server's worker the
  * server's (swirl_php_set_loop, called by the Server code when a worker

@@ -1,0 +1,907 @@
+/* swirl_server.c — Swoole\Server (swoole_server) on swirl_server_t.
+ *
+ * The PHP callables given to on() are kept in the object, one per event,
+ * and one C callback (dispatch) calls them with Swoole's arguments. The C
+ * core runs every event in a process's main thread (master, manager,
+ * worker, task worker), never on a reactor thread, so PHP is only ever
+ * entered from the thread that runs the script.
+ *
+ * Task and pipe-message data are PHP values: a string travels as it is, any
+ * other value serialized (php_var_serialize), with one leading byte saying
+ * which (TASK_RAW / TASK_SERIALIZED).
+ *
+ * A callback that throws, exits or dies with a fatal error ends its process
+ * as in Swoole: PHP reports the error, what was echoed is flushed, and the
+ * process _exits (255, or exit()'s status); the manager replaces a worker
+ * that ends so. Forked children never run PHP's request shutdown (which
+ * would free the server of the master). */
+#include "php_swirl.h"
+
+#include <SAPI.h>
+#include <ext/standard/php_var.h>
+#include <main/php_output.h>
+#include <zend_exceptions.h>
+#include <zend_smart_str.h>
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "stubs/server_arginfo.h"
+
+enum { TASK_RAW = 0, TASK_SERIALIZED = 1 };
+
+typedef struct {
+    swirl_server_t *srv;
+    zval cb[SWIRL_ON__COUNT]; /* UNDEF when not set */
+    bool started;
+    bool in_task;       /* inside a task callback */
+    bool task_finished; /* finish() was called for the current task */
+    zend_object std;
+} server_obj;
+
+static zend_class_entry *server_ce;
+static zend_object_handlers server_handlers;
+
+/* Event names as Swoole spells them, in swirl_event_type_t order. */
+static const char *const event_names[SWIRL_ON__COUNT] = {
+    "start",       "shutdown",  "managerStart", "managerStop", "workerStart", "workerStop",
+    "workerError", "connect",   "receive",      "packet",      "close",       "pipeMessage",
+    "bufferFull",  "bufferEmpty", "workerExit", "task",        "finish",
+};
+
+static inline server_obj *server_from(zend_object *o) {
+    return (server_obj *)((char *)o - XtOffsetOf(server_obj, std));
+}
+
+static zend_object *server_create_object(zend_class_entry *ce) {
+    server_obj *o = zend_object_alloc(sizeof(server_obj), ce);
+    for (int i = 0; i < SWIRL_ON__COUNT; i++)
+        ZVAL_UNDEF(&o->cb[i]);
+    zend_object_std_init(&o->std, ce);
+    object_properties_init(&o->std, ce);
+    o->std.handlers = &server_handlers;
+    return &o->std;
+}
+
+static void server_free_object(zend_object *obj) {
+    server_obj *o = server_from(obj);
+    for (int i = 0; i < SWIRL_ON__COUNT; i++)
+        zval_ptr_dtor(&o->cb[i]);
+    if (o->srv)
+        swirl_server_free(o->srv);
+    o->srv = NULL;
+    zend_object_std_dtor(obj);
+}
+
+/* The callables are part of the object for the cycle collector (a closure
+ * that uses $server). */
+static HashTable *server_get_gc(zend_object *obj, zval **table, int *n) {
+    server_obj *o = server_from(obj);
+    zend_get_gc_buffer *buf = zend_get_gc_buffer_create();
+    for (int i = 0; i < SWIRL_ON__COUNT; i++)
+        zend_get_gc_buffer_add_zval(buf, &o->cb[i]);
+    zend_get_gc_buffer_use(buf, table, n);
+    return zend_std_get_properties(obj);
+}
+
+static swirl_server_t *this_server(zval *this_) {
+    server_obj *o = server_from(Z_OBJ_P(this_));
+    if (!o->srv)
+        zend_throw_error(NULL, "Swoole\\Server is not constructed");
+    return o->srv;
+}
+
+#define SERVER_THIS(var)                                                                           \
+    swirl_server_t *var = this_server(ZEND_THIS);                                                  \
+    if (!var) {                                                                                    \
+        RETURN_THROWS();                                                                           \
+    }
+
+#define UPDATE_LONG(obj, name, v) zend_update_property_long(server_ce, obj, name, sizeof(name) - 1, v)
+
+/* ---- PHP values over task and message pipes ----------------------------------------------- */
+
+static zend_string *pack_value(zval *v) {
+    if (Z_TYPE_P(v) == IS_STRING) {
+        zend_string *s = zend_string_alloc(Z_STRLEN_P(v) + 1, 0);
+        ZSTR_VAL(s)[0] = TASK_RAW;
+        memcpy(ZSTR_VAL(s) + 1, Z_STRVAL_P(v), Z_STRLEN_P(v));
+        ZSTR_VAL(s)[ZSTR_LEN(s)] = '\0';
+        return s;
+    }
+    smart_str buf = {0};
+    smart_str_appendc(&buf, TASK_SERIALIZED);
+    php_serialize_data_t var_hash;
+    PHP_VAR_SERIALIZE_INIT(var_hash);
+    php_var_serialize(&buf, v, &var_hash);
+    PHP_VAR_SERIALIZE_DESTROY(var_hash);
+    if (EG(exception)) {
+        smart_str_free(&buf);
+        return NULL;
+    }
+    return smart_str_extract(&buf);
+}
+
+static void unpack_value(const char *data, size_t len, zval *out) {
+    if (len > 0 && data[0] == TASK_SERIALIZED) {
+        const unsigned char *p = (const unsigned char *)data + 1;
+        php_unserialize_data_t var_hash;
+        PHP_VAR_UNSERIALIZE_INIT(var_hash);
+        if (!php_var_unserialize(out, &p, (const unsigned char *)data + len, &var_hash)) {
+            zval_ptr_dtor(out);
+            ZVAL_FALSE(out);
+            if (!EG(exception))
+                php_error_docref(NULL, E_WARNING, "task data could not be unserialized");
+        }
+        PHP_VAR_UNSERIALIZE_DESTROY(var_hash);
+    } else if (len > 0 && data[0] == TASK_RAW) {
+        ZVAL_STRINGL(out, data + 1, len - 1);
+    } else {
+        ZVAL_STRINGL(out, data, len); /* not from PHP: as it came */
+    }
+}
+
+/* ---- events ------------------------------------------------------------------------------- */
+
+/* Send what PHP still holds of this process's output, then end it. */
+static ZEND_NORETURN void leave_process(int status) {
+    zend_try {
+        php_output_end_all();
+    }
+    zend_end_try();
+    sapi_flush();
+    fflush(stdout);
+    fflush(stderr);
+    _exit(status);
+}
+
+static void update_worker_props(server_obj *o, int worker_id) {
+    zend_object *obj = &o->std;
+    swirl_server_stats_t st;
+    bool task = false;
+    if (worker_id >= 0 && swirl_server_stats(o->srv, &st) == 0)
+        task = worker_id >= st.worker_num;
+    UPDATE_LONG(obj, "worker_id", worker_id);
+    UPDATE_LONG(obj, "worker_pid", getpid());
+    zend_update_property_bool(server_ce, obj, "taskworker", sizeof("taskworker") - 1, task);
+    UPDATE_LONG(obj, "master_pid", swirl_server_master_pid(o->srv));
+    UPDATE_LONG(obj, "manager_pid", swirl_server_manager_pid(o->srv));
+    int port = swirl_server_port(o->srv);
+    if (port > 0)
+        UPDATE_LONG(obj, "port", port);
+}
+
+static void finish_value(server_obj *o, zval *v);
+
+/* Call the callable of event `type` with args[0] = the server. */
+static void call_php(server_obj *o, swirl_event_type_t type, zval *args, uint32_t n) {
+    zval retval;
+    ZVAL_UNDEF(&retval);
+    ZVAL_OBJ(&args[0], &o->std);
+    bool bailed = false;
+    zend_try {
+        call_user_function(NULL, NULL, &o->cb[type], &retval, n, args);
+        if (!EG(exception) && type == SWIRL_ON_TASK && Z_TYPE(retval) != IS_UNDEF &&
+            Z_TYPE(retval) != IS_NULL && !o->task_finished)
+            finish_value(o, &retval);
+    }
+    zend_catch {
+        bailed = true;
+    }
+    zend_end_try();
+    zval_ptr_dtor(&retval);
+    if (bailed)
+        leave_process(EG(exit_status) ? EG(exit_status) : 255); /* a fatal error, reported */
+    if (EG(exception)) {
+        if (zend_is_unwind_exit(EG(exception))) {
+            zend_clear_exception();
+            leave_process(EG(exit_status));
+        }
+        /* "PHP Fatal error: Uncaught ...", as Swoole: the process ends */
+        zend_exception_error(EG(exception), E_ERROR);
+        leave_process(255);
+    }
+}
+
+static void dispatch(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    server_obj *o = user;
+    zend_object *obj = &o->std;
+    zval args[5];
+    uint32_t n = 1;
+    bool have = Z_TYPE(o->cb[ev->type]) != IS_UNDEF;
+
+    switch (ev->type) {
+    case SWIRL_ON_START:
+    case SWIRL_ON_MANAGER_START:
+    case SWIRL_ON_SHUTDOWN:
+    case SWIRL_ON_MANAGER_STOP:
+        update_worker_props(o, -1);
+        break;
+    case SWIRL_ON_WORKER_START:
+        /* timers and events PHP code adds here belong to this worker's loop */
+        swirl_php_set_loop(swirl_server_loop(srv));
+        update_worker_props(o, ev->worker_id);
+        break;
+    default:
+        break;
+    }
+
+    if (have) {
+        switch (ev->type) {
+        case SWIRL_ON_WORKER_START:
+        case SWIRL_ON_WORKER_STOP:
+        case SWIRL_ON_WORKER_EXIT:
+            ZVAL_LONG(&args[1], ev->worker_id);
+            n = 2;
+            break;
+        case SWIRL_ON_WORKER_ERROR:
+            ZVAL_LONG(&args[1], ev->worker_id);
+            ZVAL_LONG(&args[2], ev->pid);
+            ZVAL_LONG(&args[3], ev->exit_code);
+            ZVAL_LONG(&args[4], ev->signo);
+            n = 5;
+            break;
+        case SWIRL_ON_CONNECT:
+        case SWIRL_ON_CLOSE:
+            ZVAL_LONG(&args[1], ev->fd);
+            ZVAL_LONG(&args[2], ev->reactor_id);
+            n = 3;
+            break;
+        case SWIRL_ON_BUFFER_FULL:
+        case SWIRL_ON_BUFFER_EMPTY:
+            ZVAL_LONG(&args[1], ev->fd);
+            n = 2;
+            break;
+        case SWIRL_ON_RECEIVE:
+            ZVAL_LONG(&args[1], ev->fd);
+            ZVAL_LONG(&args[2], ev->reactor_id);
+            ZVAL_STRINGL(&args[3], ev->data ? ev->data : "", ev->len);
+            n = 4;
+            break;
+        case SWIRL_ON_PACKET: {
+            ZVAL_STRINGL(&args[1], ev->data ? ev->data : "", ev->len);
+            array_init(&args[2]);
+            char host[256] = "";
+            if (ev->addr)
+                swirl_addr_host(ev->addr, host, sizeof host);
+            add_assoc_long(&args[2], "server_socket", ev->server_fd);
+            add_assoc_long(&args[2], "server_port", swirl_server_port(srv));
+            add_assoc_string(&args[2], "address", host);
+            add_assoc_long(&args[2], "port", ev->addr ? swirl_addr_port(ev->addr) : 0);
+            n = 3;
+            break;
+        }
+        case SWIRL_ON_PIPE_MESSAGE:
+            ZVAL_LONG(&args[1], ev->worker_id);
+            unpack_value(ev->data, ev->len, &args[2]);
+            n = 3;
+            break;
+        case SWIRL_ON_TASK:
+            ZVAL_LONG(&args[1], ev->task_id);
+            ZVAL_LONG(&args[2], ev->worker_id);
+            unpack_value(ev->data, ev->len, &args[3]);
+            n = 4;
+            o->in_task = true;
+            o->task_finished = false;
+            break;
+        case SWIRL_ON_FINISH:
+            ZVAL_LONG(&args[1], ev->task_id);
+            unpack_value(ev->data, ev->len, &args[2]);
+            n = 3;
+            break;
+        default:
+            break;
+        }
+        if (EG(exception)) { /* an unserialize that threw */
+            zend_exception_error(EG(exception), E_ERROR);
+            leave_process(255);
+        }
+        call_php(o, ev->type, args, n);
+        o->in_task = false;
+        for (uint32_t i = 1; i < n; i++)
+            zval_ptr_dtor(&args[i]);
+    }
+
+    if (ev->type == SWIRL_ON_WORKER_STOP) {
+        swirl_php_set_loop(NULL);
+        /* a forked worker _exits: send what PHP buffered (not in the one process
+         * of a single-worker BASE server, whose script goes on after start) */
+        if (getpid() != swirl_server_master_pid(srv))
+            php_output_end_all();
+        sapi_flush();
+        fflush(stdout);
+        UPDATE_LONG(obj, "worker_id", -1);
+    }
+}
+
+/* ---- methods ------------------------------------------------------------------------------ */
+
+PHP_METHOD(Swoole_Server, __construct) {
+    zend_string *host = NULL;
+    zend_long port = 0, mode = SWIRL_MODE_PROCESS, type = SWIRL_SOCK_TCP;
+    ZEND_PARSE_PARAMETERS_START(0, 4)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_STR(host)
+        Z_PARAM_LONG(port)
+        Z_PARAM_LONG(mode)
+        Z_PARAM_LONG(type)
+    ZEND_PARSE_PARAMETERS_END();
+    server_obj *o = server_from(Z_OBJ_P(ZEND_THIS));
+    if (o->srv) {
+        zend_throw_error(NULL, "Swoole\\Server is already constructed");
+        RETURN_THROWS();
+    }
+    const char *h = host ? ZSTR_VAL(host) : "0.0.0.0";
+    if (host && ZSTR_LEN(host) != strlen(h)) {
+        zend_argument_value_error(1, "must not contain any null bytes");
+        RETURN_THROWS();
+    }
+    if (port < 0 || port > 65535) {
+        zend_argument_value_error(2, "must be between 0 and 65535");
+        RETURN_THROWS();
+    }
+    if (mode != SWIRL_MODE_BASE && mode != SWIRL_MODE_PROCESS) {
+        zend_argument_value_error(3, "must be SWOOLE_BASE or SWOOLE_PROCESS");
+        RETURN_THROWS();
+    }
+    if (type < 0 || type > INT_MAX) {
+        zend_argument_value_error(4, "must be a SWOOLE_SOCK_* type");
+        RETURN_THROWS();
+    }
+    int rc = swirl_server_new(&o->srv, h, (int)port, (int)mode, (swirl_sock_type_t)type);
+    if (rc < 0) {
+        o->srv = NULL;
+        swirl_php_throw(rc);
+        RETURN_THROWS();
+    }
+    zend_object *obj = Z_OBJ_P(ZEND_THIS);
+    zend_update_property_string(server_ce, obj, "host", sizeof("host") - 1, h);
+    UPDATE_LONG(obj, "port", port);
+    UPDATE_LONG(obj, "mode", mode);
+    UPDATE_LONG(obj, "type", type);
+}
+
+PHP_METHOD(Swoole_Server, set) {
+    HashTable *settings;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_ARRAY_HT(settings)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    zend_object *obj = Z_OBJ_P(ZEND_THIS);
+    zval rv, merged;
+    zval *cur = zend_read_property(server_ce, obj, "setting", sizeof("setting") - 1, 1, &rv);
+    if (Z_TYPE_P(cur) == IS_ARRAY)
+        ZVAL_ARR(&merged, zend_array_dup(Z_ARR_P(cur)));
+    else
+        array_init(&merged);
+
+    bool ok = true;
+    zend_string *key;
+    zend_ulong idx;
+    zval *val;
+    ZEND_HASH_FOREACH_KEY_VAL(settings, idx, key, val) {
+        if (!key) {
+            php_error_docref(NULL, E_WARNING, "setting " ZEND_ULONG_FMT ": a setting's key must be its name", idx);
+            ok = false;
+            continue;
+        }
+        ZVAL_DEREF(val);
+        swirl_value_t v;
+        switch (Z_TYPE_P(val)) {
+        case IS_TRUE:
+        case IS_FALSE:
+            v = swirl_value_bool(Z_TYPE_P(val) == IS_TRUE);
+            break;
+        case IS_LONG:
+            v = swirl_value_int(Z_LVAL_P(val));
+            break;
+        case IS_DOUBLE:
+            v = swirl_value_float(Z_DVAL_P(val));
+            break;
+        case IS_STRING:
+            v.type = SWIRL_VALUE_STRING;
+            v.u.s = Z_STRVAL_P(val);
+            v.len = Z_STRLEN_P(val);
+            break;
+        default:
+            php_error_docref(NULL, E_WARNING, "setting `%s`: %s is not a valid value",
+                             ZSTR_VAL(key), zend_zval_type_name(val));
+            ok = false;
+            continue;
+        }
+        int rc = ZSTR_LEN(key) != strlen(ZSTR_VAL(key))
+                     ? SWIRL_EBADARG
+                     : swirl_server_set(srv, ZSTR_VAL(key), v);
+        if (rc < 0) {
+            const char *msg = swirl_php_error_msg(rc);
+            if (strstr(msg, ZSTR_VAL(key)))
+                php_error_docref(NULL, E_WARNING, "%s", msg);
+            else
+                php_error_docref(NULL, E_WARNING, "setting `%s`: %s", ZSTR_VAL(key), msg);
+            ok = false;
+            continue;
+        }
+        Z_TRY_ADDREF_P(val);
+        zend_symtable_update(Z_ARR(merged), key, val);
+    }
+    ZEND_HASH_FOREACH_END();
+    zend_update_property(server_ce, obj, "setting", sizeof("setting") - 1, &merged);
+    zval_ptr_dtor(&merged);
+    RETURN_BOOL(ok);
+}
+
+/* The event called `name` (case-insensitive, with or without "on"), or -1. */
+static int event_type(const char *name, size_t len) {
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < SWIRL_ON__COUNT; i++)
+            if (strlen(event_names[i]) == len && strncasecmp(event_names[i], name, len) == 0)
+                return i;
+        if (len > 2 && strncasecmp(name, "on", 2) == 0) {
+            name += 2;
+            len -= 2;
+        } else {
+            break;
+        }
+    }
+    return -1;
+}
+
+PHP_METHOD(Swoole_Server, on) {
+    zend_string *name;
+    zend_fcall_info fci;
+    zend_fcall_info_cache fcc;
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+        Z_PARAM_STR(name)
+        Z_PARAM_FUNC(fci, fcc)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    server_obj *o = server_from(Z_OBJ_P(ZEND_THIS));
+    int type = event_type(ZSTR_VAL(name), ZSTR_LEN(name));
+    int rc = type < 0 ? swirl_server_on(srv, ZSTR_VAL(name), dispatch, o)
+                      : swirl_server_on_event(srv, type, dispatch, o);
+    if (type < 0 && rc == 0) {
+        rc = SWIRL_EBADARG; /* known to C but not here: cannot happen */
+    }
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    zval_ptr_dtor(&o->cb[type]);
+    ZVAL_COPY(&o->cb[type], &fci.function_name);
+    RETURN_TRUE;
+}
+
+PHP_METHOD(Swoole_Server, start) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    SERVER_THIS(srv);
+    server_obj *o = server_from(Z_OBJ_P(ZEND_THIS));
+    if (o->started) {
+        php_error_docref(NULL, E_WARNING, "the server has already been started");
+        RETURN_FALSE;
+    }
+    /* workerStart sets this process's loop, workerStop clears it */
+    if (Z_TYPE(o->cb[SWIRL_ON_WORKER_START]) == IS_UNDEF)
+        swirl_server_on_event(srv, SWIRL_ON_WORKER_START, dispatch, o);
+    if (Z_TYPE(o->cb[SWIRL_ON_WORKER_STOP]) == IS_UNDEF)
+        swirl_server_on_event(srv, SWIRL_ON_WORKER_STOP, dispatch, o);
+    if (Z_TYPE(o->cb[SWIRL_ON_START]) == IS_UNDEF)
+        swirl_server_on_event(srv, SWIRL_ON_START, dispatch, o);
+    /* what PHP wrote but has not flushed would be written by every child */
+    sapi_flush();
+    fflush(stdout);
+    o->started = true;
+    GC_ADDREF(&o->std); /* the callbacks' `user` while it runs */
+    UPDATE_LONG(Z_OBJ_P(ZEND_THIS), "master_pid", getpid());
+    int rc = swirl_server_start(srv);
+    swirl_php_set_loop(NULL);
+    OBJ_RELEASE(&o->std);
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+PHP_METHOD(Swoole_Server, shutdown) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    SERVER_THIS(srv);
+    int rc = swirl_server_shutdown(srv);
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+PHP_METHOD(Swoole_Server, reload) {
+    bool task_only = false;
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_BOOL(task_only)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    int rc = swirl_server_reload(srv, task_only);
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+PHP_METHOD(Swoole_Server, stop) {
+    zend_long id = -1;
+    bool wait_reactor = false;
+    ZEND_PARSE_PARAMETERS_START(0, 2)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(id)
+        Z_PARAM_BOOL(wait_reactor)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    if (id < 0)
+        id = swirl_server_worker_id(srv);
+    int rc = id < 0 || id > INT_MAX ? SWIRL_EBADARG : swirl_server_stop_worker(srv, (int)id);
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+/* A failed send-like call: false, and a warning unless the connection is
+ * simply gone (Swoole is quiet then too; swoole_last_error() tells). */
+#define SEND_RESULT(rc)                                                                            \
+    do {                                                                                           \
+        if ((rc) < 0) {                                                                            \
+            if ((rc) != SWIRL_ECLOSED)                                                             \
+                swirl_php_warn(rc);                                                                \
+            RETURN_FALSE;                                                                          \
+        }                                                                                          \
+        RETURN_TRUE;                                                                               \
+    } while (0)
+
+PHP_METHOD(Swoole_Server, send) {
+    zend_string *sfd = NULL, *data;
+    zend_long lfd = 0, server_socket = -1;
+    ZEND_PARSE_PARAMETERS_START(2, 3)
+        Z_PARAM_STR_OR_LONG(sfd, lfd)
+        Z_PARAM_STR(data)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(server_socket)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    if (sfd) {
+        /* a Unix datagram peer's path */
+        swirl_addr_t to;
+        int rc = swirl_addr_parse(&to, SWIRL_SOCK_UNIX_DGRAM, ZSTR_VAL(sfd), 0);
+        if (rc == 0)
+            rc = swirl_server_sendto(srv, &to, ZSTR_VAL(data), ZSTR_LEN(data), (int)server_socket);
+        SEND_RESULT(rc);
+    }
+    int rc = swirl_server_send(srv, lfd, ZSTR_VAL(data), ZSTR_LEN(data));
+    SEND_RESULT(rc);
+}
+
+PHP_METHOD(Swoole_Server, sendto) {
+    zend_string *ip, *data;
+    zend_long port, server_socket = -1;
+    ZEND_PARSE_PARAMETERS_START(3, 4)
+        Z_PARAM_STR(ip)
+        Z_PARAM_LONG(port)
+        Z_PARAM_STR(data)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(server_socket)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    if (port < 0 || port > 65535) {
+        zend_argument_value_error(2, "must be between 0 and 65535");
+        RETURN_THROWS();
+    }
+    swirl_addr_t to;
+    swirl_sock_type_t t = strchr(ZSTR_VAL(ip), ':') ? SWIRL_SOCK_UDP6
+                          : ZSTR_VAL(ip)[0] == '/' ? SWIRL_SOCK_UNIX_DGRAM
+                                                   : SWIRL_SOCK_UDP;
+    int rc = swirl_addr_parse(&to, t, ZSTR_VAL(ip), (int)port);
+    if (rc == 0)
+        rc = swirl_server_sendto(srv, &to, ZSTR_VAL(data), ZSTR_LEN(data), (int)server_socket);
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+PHP_METHOD(Swoole_Server, sendfile) {
+    zend_long fd, offset = 0, length = 0;
+    zend_string *path;
+    ZEND_PARSE_PARAMETERS_START(2, 4)
+        Z_PARAM_LONG(fd)
+        Z_PARAM_PATH_STR(path)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(offset)
+        Z_PARAM_LONG(length)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    if (offset < 0 || length < 0) {
+        zend_value_error("offset and length must not be negative");
+        RETURN_THROWS();
+    }
+    int rc = swirl_server_sendfile(srv, fd, ZSTR_VAL(path), (off_t)offset, (size_t)length);
+    SEND_RESULT(rc);
+}
+
+PHP_METHOD(Swoole_Server, close) {
+    zend_long fd;
+    bool reset = false;
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_LONG(fd)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_BOOL(reset)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    int rc = swirl_server_close(srv, fd, reset);
+    SEND_RESULT(rc);
+}
+
+PHP_METHOD(Swoole_Server, exist) {
+    zend_long fd;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_LONG(fd)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    RETURN_BOOL(swirl_server_exist(srv, fd));
+}
+
+PHP_METHOD(Swoole_Server, pause) {
+    zend_long fd;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_LONG(fd)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    int rc = swirl_server_pause(srv, fd);
+    SEND_RESULT(rc);
+}
+
+PHP_METHOD(Swoole_Server, resume) {
+    zend_long fd;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_LONG(fd)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    int rc = swirl_server_resume(srv, fd);
+    SEND_RESULT(rc);
+}
+
+PHP_METHOD(Swoole_Server, bind) {
+    zend_long fd, uid;
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+        Z_PARAM_LONG(fd)
+        Z_PARAM_LONG(uid)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    if (uid < 0 || uid > UINT32_MAX) {
+        zend_argument_value_error(2, "must be between 0 and %u", UINT32_MAX);
+        RETURN_THROWS();
+    }
+    int rc = swirl_server_bind(srv, fd, (uint32_t)uid);
+    SEND_RESULT(rc);
+}
+
+PHP_METHOD(Swoole_Server, getClientInfo) {
+    zend_long fd, reactor_id = -1;
+    bool ignore = false;
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+        Z_PARAM_LONG(fd)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(reactor_id)
+        Z_PARAM_BOOL(ignore)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    swirl_conn_info_t ci;
+    if (swirl_server_connection_info(srv, fd, &ci) < 0)
+        RETURN_FALSE;
+    array_init(return_value);
+    add_assoc_long(return_value, "server_port", ci.server_port);
+    add_assoc_long(return_value, "server_fd", ci.server_fd);
+    add_assoc_long(return_value, "socket_type", ci.sock_type);
+    add_assoc_long(return_value, "remote_port", ci.remote_port);
+    add_assoc_string(return_value, "remote_ip", ci.remote_ip);
+    add_assoc_long(return_value, "reactor_id", ci.reactor_id);
+    add_assoc_long(return_value, "connect_time", (zend_long)ci.connect_time);
+    add_assoc_long(return_value, "last_time", (zend_long)ci.last_time);
+    add_assoc_double(return_value, "last_recv_time", ci.last_time);
+    add_assoc_long(return_value, "close_errno", 0);
+    if (ci.uid)
+        add_assoc_long(return_value, "uid", ci.uid);
+    if (ci.websocket_status)
+        add_assoc_long(return_value, "websocket_status", ci.websocket_status);
+}
+
+PHP_METHOD(Swoole_Server, getClientList) {
+    zend_long start = 0, count = 10;
+    ZEND_PARSE_PARAMETERS_START(0, 2)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(start)
+        Z_PARAM_LONG(count)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    if (count < 1 || count > 100) {
+        zend_argument_value_error(2, "must be between 1 and 100");
+        RETURN_THROWS();
+    }
+    int64_t ids[100];
+    int n = swirl_server_connection_list(srv, start, ids, (int)count);
+    if (n <= 0)
+        RETURN_FALSE; /* as Swoole: none */
+    array_init(return_value);
+    for (int i = 0; i < n; i++)
+        add_next_index_long(return_value, ids[i]);
+}
+
+PHP_METHOD(Swoole_Server, stats) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    SERVER_THIS(srv);
+    swirl_server_stats_t st;
+    memset(&st, 0, sizeof st);
+    array_init(return_value);
+    if (swirl_server_stats(srv, &st) < 0)
+        return;
+    zval *rv = return_value;
+    add_assoc_long(rv, "start_time", (zend_long)st.start_time);
+    add_assoc_long(rv, "connection_num", st.connection_num);
+    add_assoc_long(rv, "abort_count", st.rejected_count);
+    add_assoc_long(rv, "accept_count", st.accept_count);
+    add_assoc_long(rv, "close_count", st.close_count);
+    add_assoc_long(rv, "worker_num", st.worker_num);
+    add_assoc_long(rv, "task_worker_num", st.task_worker_num);
+    add_assoc_long(rv, "idle_worker_num", st.idle_worker_num);
+    add_assoc_long(rv, "tasking_num", st.tasking_num);
+    add_assoc_long(rv, "request_count", st.request_count);
+    add_assoc_long(rv, "dispatch_count", st.dispatch_count);
+    add_assoc_long(rv, "worker_request_count", st.worker_request_count);
+    add_assoc_long(rv, "task_queue_num", st.task_queue_num);
+    add_assoc_long(rv, "task_queue_bytes", st.task_queue_bytes);
+    add_assoc_long(rv, "task_rejected_count", st.task_rejected_count);
+    add_assoc_long(rv, "tls_failed_count", st.tls_failed_count);
+}
+
+PHP_METHOD(Swoole_Server, task) {
+    zval *data;
+    zend_long dst = -1;
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_ZVAL(data)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(dst)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    zend_string *packed = pack_value(data);
+    if (!packed)
+        RETURN_THROWS();
+    int64_t id = swirl_server_task(srv, ZSTR_VAL(packed), ZSTR_LEN(packed),
+                                   dst < -1 || dst > INT_MAX ? INT_MAX : (int)dst);
+    zend_string_release(packed);
+    if (id < 0) {
+        swirl_php_warn((int)id);
+        RETURN_FALSE;
+    }
+    RETURN_LONG(id);
+}
+
+PHP_METHOD(Swoole_Server, taskwait) {
+    zval *data;
+    double timeout = 0.5;
+    zend_long dst = -1;
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+        Z_PARAM_ZVAL(data)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_DOUBLE(timeout)
+        Z_PARAM_LONG(dst)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    zend_string *packed = pack_value(data);
+    if (!packed)
+        RETURN_THROWS();
+    swirl_buf_t result;
+    swirl_buf_init(&result);
+    int rc = swirl_server_taskwait(srv, ZSTR_VAL(packed), ZSTR_LEN(packed), timeout,
+                                   dst < -1 || dst > INT_MAX ? INT_MAX : (int)dst, &result);
+    zend_string_release(packed);
+    if (rc < 0) {
+        swirl_buf_destroy(&result);
+        if (rc != -ETIMEDOUT)
+            swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    unpack_value(result.data + result.start, result.len - result.start, return_value);
+    swirl_buf_destroy(&result);
+}
+
+static void finish_value(server_obj *o, zval *v) {
+    zend_string *packed = pack_value(v);
+    if (!packed)
+        return;
+    int rc = swirl_server_finish(o->srv, ZSTR_VAL(packed), ZSTR_LEN(packed));
+    zend_string_release(packed);
+    if (rc < 0)
+        swirl_php_warn(rc);
+    else
+        o->task_finished = true;
+}
+
+PHP_METHOD(Swoole_Server, finish) {
+    zval *data;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_ZVAL(data)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    server_obj *o = server_from(Z_OBJ_P(ZEND_THIS));
+    bool before = o->task_finished;
+    finish_value(o, data);
+    RETURN_BOOL(!before && o->task_finished);
+}
+
+PHP_METHOD(Swoole_Server, sendMessage) {
+    zval *msg;
+    zend_long dst;
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+        Z_PARAM_ZVAL(msg)
+        Z_PARAM_LONG(dst)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    zend_string *packed = pack_value(msg);
+    if (!packed)
+        RETURN_THROWS();
+    int rc = swirl_server_send_message(srv, ZSTR_VAL(packed), ZSTR_LEN(packed),
+                                       dst < 0 || dst > INT_MAX ? -1 : (int)dst);
+    zend_string_release(packed);
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+PHP_METHOD(Swoole_Server, getLastError) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    RETURN_LONG(abs(swirl_last_error()));
+}
+
+PHP_METHOD(Swoole_Server, getMasterPid) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    SERVER_THIS(srv);
+    RETURN_LONG(swirl_server_master_pid(srv));
+}
+
+PHP_METHOD(Swoole_Server, getManagerPid) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    SERVER_THIS(srv);
+    RETURN_LONG(swirl_server_manager_pid(srv));
+}
+
+PHP_METHOD(Swoole_Server, getWorkerId) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    SERVER_THIS(srv);
+    int id = swirl_server_worker_id(srv);
+    if (id < 0)
+        RETURN_FALSE;
+    RETURN_LONG(id);
+}
+
+PHP_METHOD(Swoole_Server, getWorkerPid) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    SERVER_THIS(srv);
+    if (swirl_server_worker_id(srv) < 0)
+        RETURN_FALSE;
+    RETURN_LONG(getpid());
+}
+
+void swirl_server_minit(int module_number) {
+    register_server_symbols(module_number);
+    server_ce = register_class_Swoole_Server();
+    server_ce->create_object = server_create_object;
+    memcpy(&server_handlers, zend_get_std_object_handlers(), sizeof server_handlers);
+    server_handlers.offset = XtOffsetOf(server_obj, std);
+    server_handlers.free_obj = server_free_object;
+    server_handlers.get_gc = server_get_gc;
+    server_handlers.clone_obj = NULL;
+    swirl_php_alias("swoole_server", server_ce);
+}

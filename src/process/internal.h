@@ -55,6 +55,8 @@ void swirl__msgq_limits(size_t *msgmax, size_t *msgmnb);
 /* Send `msg` = {long type; char text[len]}. With `nowait`, -EAGAIN when
  * the queue has no room for it now. */
 int swirl__msgq_send(int id, const void *msg, size_t len, bool nowait);
+/* Send `len` bytes as one message of `type` (copied behind the type). */
+int swirl__msgq_send_bytes(int id, long type, const void *data, size_t len, bool nowait);
 /* Receive one message of `type` (0: any; < 0: lowest type <= -type) into
  * `msg` with room for `cap` text bytes; its text length, -ENOMSG with
  * `nowait` and nothing there, -EIDRM when the queue was removed. Blocking,

@@ -74,6 +74,25 @@ ssize_t swirl__msgq_recv(int id, void *msg, size_t cap, long type, bool nowait) 
     }
 }
 
+int swirl__msgq_send_bytes(int id, long type, const void *data, size_t len, bool nowait) {
+    struct {
+        long type;
+        char text[8192];
+    } small;
+    long *msg = (long *)(void *)&small;
+    if (len > sizeof(small.text)) {
+        msg = swirl_malloc(sizeof(long) + len);
+        if (!msg)
+            return swirl__error(-ENOMEM, "message queue %d: %zu bytes:", id, len);
+    }
+    msg[0] = type;
+    memcpy(msg + 1, data, len);
+    int rc = swirl__msgq_send(id, msg, len, nowait);
+    if (msg != (long *)(void *)&small)
+        swirl_free(msg);
+    return rc;
+}
+
 /* ---- a process object's queue -------------------------------------------------------------- */
 
 int swirl_process_use_queue(swirl_process_t *p, key_t key, int mode) {
@@ -107,21 +126,8 @@ int swirl_process_push(swirl_process_t *p, const void *data, size_t len) {
         return swirl__error(len ? SWIRL_ETOOBIG : SWIRL_EBADARG,
                             "process: push: a message of %zu bytes (1..%zu, the system's msgmax)",
                             len, msgmax);
-    struct {
-        long type;
-        char text[8192];
-    } small;
-    long *msg = (long *)(void *)&small;
-    if (len > sizeof(small.text)) {
-        msg = swirl_malloc(sizeof(long) + len);
-        if (!msg)
-            return swirl__error(-ENOMEM, "process: push:");
-    }
-    msg[0] = push_type(p);
-    memcpy(msg + 1, data, len);
-    int rc = swirl__msgq_send(p->msgq, msg, len, p->msgq_mode & SWIRL_PROCESS_IPC_NOWAIT);
-    if (msg != (long *)(void *)&small)
-        swirl_free(msg);
+    int rc = swirl__msgq_send_bytes(p->msgq, push_type(p), data, len,
+                                    p->msgq_mode & SWIRL_PROCESS_IPC_NOWAIT);
     if (rc == -EAGAIN)
         return swirl__error(-EAGAIN, "process: push: the queue is full");
     return rc;

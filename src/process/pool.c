@@ -169,22 +169,7 @@ int swirl_process_pool_push(swirl_process_pool_t *p, const void *data, size_t le
             return swirl__error(swirl__neg_errno(), "pool: push of %zu bytes:", len);
         }
     }
-    struct {
-        long type;
-        char text[8192];
-    } small;
-    long *msg = (long *)(void *)&small;
-    if (len > sizeof(small.text)) {
-        msg = swirl_malloc(sizeof(long) + len);
-        if (!msg)
-            return swirl__error(-ENOMEM, "pool: push:");
-    }
-    msg[0] = 1;
-    memcpy(msg + 1, data, len);
-    int rc = swirl__msgq_send(p->msgq, msg, len, true);
-    if (msg != (long *)(void *)&small)
-        swirl_free(msg);
-    return rc;
+    return swirl__msgq_send_bytes(p->msgq, 1, data, len, true);
 }
 
 void swirl_process_pool_shutdown(swirl_process_pool_t *p) {

@@ -137,6 +137,19 @@ static ssize_t raw_sendfile(int out, int in, off_t *offset, size_t count) {
     return n < 0 ? -errno : n;
 }
 
+/* The files are out: hand the bytes queued behind them to the loop. */
+static int queue_after(swirl__io_t *io, int fd) {
+    swirl__local_t *l = local_of(io, fd);
+    if (swirl_buf_size(&l->after) > 0) {
+        ssize_t n =
+            swirl_loop_write(io->loop, fd, swirl_buf_bytes(&l->after), swirl_buf_size(&l->after));
+        if (n < 0)
+            return (int)n;
+        swirl_buf_clear(&l->after);
+    }
+    return 0;
+}
+
 /* TLS has no sendfile: the file is read in pieces into the loop's write
  * buffer (through SSL_write), keeping at most TLS_FILE_AHEAD bytes
  * queued ahead of the socket. */
@@ -175,14 +188,7 @@ static int pump_tls(swirl__io_t *io, int fd) {
         close(f->fd);
         swirl_free(f);
     }
-    if (swirl_buf_size(&l->after) > 0) {
-        ssize_t n =
-            swirl_loop_write(io->loop, fd, swirl_buf_bytes(&l->after), swirl_buf_size(&l->after));
-        if (n < 0)
-            return (int)n;
-        swirl_buf_clear(&l->after);
-    }
-    return 0;
+    return queue_after(io, fd);
 }
 
 static int pump(swirl__io_t *io, int fd) {
@@ -216,14 +222,7 @@ static int pump(swirl__io_t *io, int fd) {
         close(f->fd);
         swirl_free(f);
     }
-    if (swirl_buf_size(&l->after) > 0) {
-        ssize_t n =
-            swirl_loop_write(io->loop, fd, swirl_buf_bytes(&l->after), swirl_buf_size(&l->after));
-        if (n < 0)
-            return (int)n;
-        swirl_buf_clear(&l->after);
-    }
-    return 0;
+    return queue_after(io, fd);
 }
 
 static void tls_step(swirl__io_t *io, int fd);

@@ -33,6 +33,26 @@ static inline int tu_fd_count(void) {
     cr_assert_eq(tu_fd_count(), tu_fds_before_, "fd leak: %d open before, %d after",               \
                  tu_fds_before_, tu_fd_count())
 
+/* System V message queues whose last message was sent by `pid` (the lspid
+ * column of /proc/sysvipc/msg): a test's own queues, whatever their key. */
+static inline int tu_queues_sent_by(pid_t pid) {
+    FILE *f = fopen("/proc/sysvipc/msg", "re");
+    if (!f)
+        return -1;
+    char line[512];
+    int n = 0;
+    if (fgets(line, sizeof(line), f))
+        while (fgets(line, sizeof(line), f)) {
+            long key, id, perms, cbytes, qnum, lspid;
+            if (sscanf(line, "%ld %ld %lo %ld %ld %ld", &key, &id, &perms, &cbytes, &qnum,
+                       &lspid) == 6 &&
+                lspid == (long)pid)
+                n++;
+        }
+    fclose(f);
+    return n;
+}
+
 /* A unique temp path under /tmp (caller unlinks). */
 static inline void tu_tmp_path(char *buf, size_t size, const char *tag) {
     static int seq;

@@ -36,24 +36,6 @@ static shared_t *shared_new(void) {
     return s;
 }
 
-/* System V queues whose last message was sent by `pid` (lspid column). */
-static int queues_sent_by(pid_t pid) {
-    FILE *f = fopen("/proc/sysvipc/msg", "re");
-    cr_assert_not_null(f);
-    char line[512];
-    int n = 0;
-    if (fgets(line, sizeof(line), f))
-        while (fgets(line, sizeof(line), f)) {
-            long key, id, perms, cbytes, qnum, lspid;
-            if (sscanf(line, "%ld %ld %lo %ld %ld %ld", &key, &id, &perms, &cbytes, &qnum,
-                       &lspid) == 6 &&
-                lspid == (long)pid)
-                n++;
-        }
-    fclose(f);
-    return n;
-}
-
 static void assert_no_children(void) {
     cr_assert_eq(waitpid(-1, NULL, WNOHANG), -1, "a worker is left");
     cr_assert_eq(errno, ECHILD);
@@ -121,9 +103,9 @@ static void run_exactly_once(int ipc) {
     cr_assert_eq(atomic_load(&s->stops), NWORKERS, "every worker ran its stop callback");
     cr_assert_null(swirl_process_pool_loop(pool));
     if (ipc == SWIRL_IPC_MSGQUEUE)
-        cr_assert_eq(queues_sent_by(getpid()), 1);
+        cr_assert_eq(tu_queues_sent_by(getpid()), 1);
     swirl_process_pool_free(pool);
-    cr_assert_eq(queues_sent_by(getpid()), 0, "the private queue went with the pool");
+    cr_assert_eq(tu_queues_sent_by(getpid()), 0, "the private queue went with the pool");
     assert_no_children();
     munmap(s, sizeof(*s));
     TU_FD_END();

@@ -39,24 +39,6 @@ static bool queue_exists(key_t key) {
     return found;
 }
 
-/* Queues whose last message was sent by `pid` (lspid column). */
-static int queues_sent_by(pid_t pid) {
-    FILE *f = fopen("/proc/sysvipc/msg", "re");
-    cr_assert_not_null(f);
-    char line[512];
-    int n = 0;
-    if (fgets(line, sizeof(line), f))
-        while (fgets(line, sizeof(line), f)) {
-            long key, id, perms, cbytes, qnum, lspid;
-            if (sscanf(line, "%ld %ld %lo %ld %ld %ld", &key, &id, &perms, &cbytes, &qnum,
-                       &lspid) == 6 &&
-                lspid == (long)pid)
-                n++;
-        }
-    fclose(f);
-    return n;
-}
-
 static swirl_process_status_t wait_for(pid_t pid) {
     swirl_process_status_t st = {0};
     int status;
@@ -476,9 +458,9 @@ Test(process, queue_messages_pushed_before_start_are_popped_by_the_child, .timeo
     cr_assert_eq(wait_for(pid).code, 0);
     cr_assert_eq(swirl_process_stat_queue(p, &msgs, &bytes), 0);
     cr_assert_eq(msgs, 0);
-    cr_assert_eq(queues_sent_by(getpid()), 1);
+    cr_assert_eq(tu_queues_sent_by(getpid()), 1);
     cr_assert_eq(swirl_process_free_queue(p), 0);
-    cr_assert_eq(queues_sent_by(getpid()), 0, "the private queue is gone");
+    cr_assert_eq(tu_queues_sent_by(getpid()), 0, "the private queue is gone");
     swirl_process_free(p);
     TU_FD_END();
 }

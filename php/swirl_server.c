@@ -1298,7 +1298,7 @@ PHP_METHOD(Swoole_Server, addProcess) {
     SERVER_THIS(srv);
     swirl_process_t *p = swirl_php_process_of(proc);
     if (!p) {
-        zend_argument_type_error(1, "must be a constructed Swoole\\Process");
+        zend_argument_type_error(1, "must be of type Swoole\\Process, %s given", zend_zval_type_name(proc));
         RETURN_THROWS();
     }
     int rc = swirl_server_add_process_object(srv, p);

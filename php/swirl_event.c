@@ -721,6 +721,25 @@ static void do_timer_exists(INTERNAL_FUNCTION_PARAMETERS) {
     RETURN_BOOL(find_timer(id) != NULL);
 }
 
+/* For Swoole\Server::tick/after/defer/clearTimer (swirl_server.c): the same
+ * as the Timer/Event functions, on this process's loop. */
+void swirl_php_timer_add(INTERNAL_FUNCTION_PARAMETERS, bool tick) {
+    add_timer(INTERNAL_FUNCTION_PARAM_PASSTHRU, tick);
+}
+void swirl_php_timer_clear(INTERNAL_FUNCTION_PARAMETERS) {
+    do_timer_clear(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+}
+void swirl_php_defer(INTERNAL_FUNCTION_PARAMETERS) { do_defer(INTERNAL_FUNCTION_PARAM_PASSTHRU); }
+
+/* The loop of this process is about to become `next`: what PHP registered
+ * in another loop (a server process's, still alive now) is removed from it
+ * and released, so nothing refers to that loop once it is freed. */
+void swirl_php_event_loop_change(swirl_loop_t *next) {
+    if (ev.pid == getpid() && ev.loop != next) {
+        registry_clear(true);
+    }
+}
+
 PHP_FUNCTION(swoole_event_add) { do_add(INTERNAL_FUNCTION_PARAM_PASSTHRU); }
 PHP_FUNCTION(swoole_event_set) { do_set(INTERNAL_FUNCTION_PARAM_PASSTHRU); }
 PHP_FUNCTION(swoole_event_del) { do_del(INTERNAL_FUNCTION_PARAM_PASSTHRU); }

@@ -48,6 +48,8 @@ swirl_loop_t *swirl_php_loop_if_any(void) {
 
 void swirl_php_set_loop(swirl_loop_t *loop) {
     pthread_once(&php_loop.once, setup);
+    if (loop != swirl_php_loop_if_any())
+        swirl_php_event_loop_change(loop);
     php_loop.current = loop;
 }
 

@@ -23,6 +23,7 @@
 
 typedef struct {
     swirl_process_t *proc;
+    bool server_child; /* run by a server's manager (Server::addProcess) */
     zend_object std;
 } process_obj;
 
@@ -97,6 +98,31 @@ static void child_main(swirl_process_t *proc, void *user) {
             zend_exception_error(EG(exception), E_ERROR); /* "Uncaught ...", status 255 */
             EG(exit_status) = 255;
         }
+    }
+    if (process_from(obj)->server_child) {
+        /* a server's user process: run what the callable left in the loop
+         * (as Swoole), then _exit; PHP's shutdown would free the master's
+         * server */
+        zval fn, rv2;
+        ZVAL_STRING(&fn, "swoole_event_wait");
+        ZVAL_UNDEF(&rv2);
+        int status = EG(exit_status);
+        zend_try {
+            if (!EG(exception) && call_user_function(NULL, NULL, &fn, &rv2, 0, NULL) == SUCCESS)
+                zval_ptr_dtor(&rv2);
+            php_output_end_all();
+        }
+        zend_end_try();
+        zval_ptr_dtor(&fn);
+        if (EG(exception) && !zend_is_unwind_exit(EG(exception))) {
+            zend_exception_error(EG(exception), E_ERROR);
+            status = 255;
+        } else if (EG(exit_status)) {
+            status = EG(exit_status);
+        }
+        sapi_flush();
+        fflush(NULL);
+        _exit(status);
     }
     zend_bailout();
 }
@@ -452,6 +478,15 @@ PHP_METHOD(Swoole_Process, setaffinity) {
         RETURN_FALSE;
     }
     RETURN_TRUE;
+}
+
+/* Server::addProcess: the object's child side runs under the server's
+ * manager. False if `z` is not a constructed Swoole\Process. */
+bool swirl_php_process_mark_server(zval *z) {
+    if (!swirl_php_process_of(z))
+        return false;
+    process_from(Z_OBJ_P(z))->server_child = true;
+    return true;
 }
 
 swirl_process_t *swirl_php_process_of(zval *z) {

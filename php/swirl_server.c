@@ -33,6 +33,11 @@ enum { TASK_RAW = 0, TASK_SERIALIZED = 1 };
 typedef struct {
     swirl_server_t *srv;
     zval cb[SWIRL_ON__COUNT]; /* UNDEF when not set */
+    zval procs;               /* array: the Process objects of addProcess, kept alive */
+    HashTable finish_cbs;     /* task id -> the finish callable given to task() */
+    HashTable fd_port;        /* fd -> its listener's socket, while port callbacks route */
+    int port_cbs;             /* callbacks set on extra ports */
+    int event;                /* the event being dispatched, or -1 */
     bool started;
     bool in_task;       /* inside a task callback */
     bool task_finished; /* finish() was called for the current task */
@@ -41,6 +46,23 @@ typedef struct {
 
 static zend_class_entry *server_ce;
 static zend_object_handlers server_handlers;
+
+/* Swoole\Server\Port: one listener. `port` is NULL for the main listener,
+ * whose set() and on() are the server's. */
+enum { PCB_CONNECT, PCB_RECEIVE, PCB_CLOSE, PCB_PACKET, PCB__COUNT };
+typedef struct {
+    swirl_port_t *port;
+    zend_object *server; /* a reference */
+    zval cb[PCB__COUNT];
+    zend_object std;
+} port_obj;
+
+static zend_class_entry *port_ce;
+static zend_object_handlers port_handlers;
+
+static inline port_obj *port_from(zend_object *o) {
+    return (port_obj *)((char *)o - XtOffsetOf(port_obj, std));
+}
 
 /* Event names as Swoole spells them, in swirl_event_type_t order. */
 static const char *const event_names[SWIRL_ON__COUNT] = {
@@ -57,6 +79,10 @@ static zend_object *server_create_object(zend_class_entry *ce) {
     server_obj *o = zend_object_alloc(sizeof(server_obj), ce);
     for (int i = 0; i < SWIRL_ON__COUNT; i++)
         ZVAL_UNDEF(&o->cb[i]);
+    array_init(&o->procs);
+    o->event = -1;
+    zend_hash_init(&o->finish_cbs, 8, NULL, ZVAL_PTR_DTOR, 0);
+    zend_hash_init(&o->fd_port, 8, NULL, NULL, 0);
     zend_object_std_init(&o->std, ce);
     object_properties_init(&o->std, ce);
     o->std.handlers = &server_handlers;
@@ -67,10 +93,13 @@ static void server_free_object(zend_object *obj) {
     server_obj *o = server_from(obj);
     for (int i = 0; i < SWIRL_ON__COUNT; i++)
         zval_ptr_dtor(&o->cb[i]);
+    zend_hash_destroy(&o->finish_cbs);
+    zend_hash_destroy(&o->fd_port);
     if (o->srv)
         swirl_server_free(o->srv);
     o->srv = NULL;
     zend_object_std_dtor(obj);
+    zval_ptr_dtor(&o->procs); /* after the server: its user processes referred to them */
 }
 
 /* The callables are part of the object for the cycle collector (a closure
@@ -80,6 +109,12 @@ static HashTable *server_get_gc(zend_object *obj, zval **table, int *n) {
     zend_get_gc_buffer *buf = zend_get_gc_buffer_create();
     for (int i = 0; i < SWIRL_ON__COUNT; i++)
         zend_get_gc_buffer_add_zval(buf, &o->cb[i]);
+    zend_get_gc_buffer_add_zval(buf, &o->procs);
+    zval *z;
+    ZEND_HASH_FOREACH_VAL(&o->finish_cbs, z) {
+        zend_get_gc_buffer_add_zval(buf, z);
+    }
+    ZEND_HASH_FOREACH_END();
     zend_get_gc_buffer_use(buf, table, n);
     return zend_std_get_properties(obj);
 }
@@ -169,18 +204,78 @@ static void update_worker_props(server_obj *o, int worker_id) {
     int port = swirl_server_port(o->srv);
     if (port > 0)
         UPDATE_LONG(obj, "port", port);
+    zval rv, *ports = zend_read_property(server_ce, obj, "ports", sizeof("ports") - 1, 1, &rv), *z;
+    if (Z_TYPE_P(ports) == IS_ARRAY) {
+        ZEND_HASH_FOREACH_VAL(Z_ARR_P(ports), z) {
+            if (Z_TYPE_P(z) != IS_OBJECT || Z_OBJCE_P(z) != port_ce)
+                continue;
+            port_obj *p = port_from(Z_OBJ_P(z));
+            int bound = p->port ? swirl_port_bound_port(p->port) : port;
+            if (bound > 0)
+                zend_update_property_long(port_ce, Z_OBJ_P(z), "port", sizeof("port") - 1, bound);
+        }
+        ZEND_HASH_FOREACH_END();
+    }
+}
+
+/* The callback of an extra port for this connection (or datagram) event, or
+ * NULL: the server's. The listener of a connection is remembered from its
+ * first event to its close. */
+static zval *port_callback(server_obj *o, const swirl_event_t *ev) {
+    int which;
+    switch (ev->type) {
+    case SWIRL_ON_CONNECT: which = PCB_CONNECT; break;
+    case SWIRL_ON_RECEIVE: which = PCB_RECEIVE; break;
+    case SWIRL_ON_CLOSE: which = PCB_CLOSE; break;
+    case SWIRL_ON_PACKET: which = PCB_PACKET; break;
+    default: return NULL;
+    }
+    if (!o->port_cbs)
+        return NULL;
+    zend_long sfd = -1;
+    if (ev->type == SWIRL_ON_PACKET) {
+        sfd = ev->server_fd;
+    } else {
+        zval *known = zend_hash_index_find(&o->fd_port, (zend_ulong)ev->fd);
+        swirl_conn_info_t ci;
+        if (known)
+            sfd = Z_LVAL_P(known);
+        else if (swirl_server_connection_info(o->srv, ev->fd, &ci) == 0)
+            sfd = ci.server_fd;
+        if (ev->type == SWIRL_ON_CLOSE) {
+            zend_hash_index_del(&o->fd_port, (zend_ulong)ev->fd);
+        } else if (!known && sfd >= 0) {
+            zval v;
+            ZVAL_LONG(&v, sfd);
+            zend_hash_index_add_new(&o->fd_port, (zend_ulong)ev->fd, &v);
+        }
+    }
+    if (sfd < 0)
+        return NULL;
+    zval rv, *ports = zend_read_property(server_ce, &o->std, "ports", sizeof("ports") - 1, 1, &rv), *z;
+    if (Z_TYPE_P(ports) != IS_ARRAY)
+        return NULL;
+    ZEND_HASH_FOREACH_VAL(Z_ARR_P(ports), z) {
+        if (Z_TYPE_P(z) != IS_OBJECT || Z_OBJCE_P(z) != port_ce)
+            continue;
+        port_obj *p = port_from(Z_OBJ_P(z));
+        if (p->port && swirl_port_fd(p->port) == sfd)
+            return Z_TYPE(p->cb[which]) == IS_UNDEF ? NULL : &p->cb[which];
+    }
+    ZEND_HASH_FOREACH_END();
+    return NULL;
 }
 
 static void finish_value(server_obj *o, zval *v);
 
-/* Call the callable of event `type` with args[0] = the server. */
-static void call_php(server_obj *o, swirl_event_type_t type, zval *args, uint32_t n) {
+/* Call `cb` for event `type` with args[0] = the server. */
+static void call_php(server_obj *o, swirl_event_type_t type, zval *cb, zval *args, uint32_t n) {
     zval retval;
     ZVAL_UNDEF(&retval);
     ZVAL_OBJ(&args[0], &o->std);
     bool bailed = false;
     zend_try {
-        call_user_function(NULL, NULL, &o->cb[type], &retval, n, args);
+        call_user_function(NULL, NULL, cb, &retval, n, args);
         if (!EG(exception) && type == SWIRL_ON_TASK && Z_TYPE(retval) != IS_UNDEF &&
             Z_TYPE(retval) != IS_NULL && !o->task_finished)
             finish_value(o, &retval);
@@ -208,11 +303,23 @@ static void dispatch(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     zend_object *obj = &o->std;
     zval args[5];
     uint32_t n = 1;
-    bool have = Z_TYPE(o->cb[ev->type]) != IS_UNDEF;
+    zval *cb = port_callback(o, ev);
+    zval *task_cb = NULL;
+    if (!cb)
+        cb = &o->cb[ev->type];
+    if (ev->type == SWIRL_ON_FINISH &&
+        (task_cb = zend_hash_index_find(&o->finish_cbs, (zend_ulong)ev->task_id)))
+        cb = task_cb; /* task($data, $dst, $finish) */
+    bool have = Z_TYPE_P(cb) != IS_UNDEF;
 
     switch (ev->type) {
     case SWIRL_ON_START:
     case SWIRL_ON_MANAGER_START:
+        /* timers of the master's and manager's callbacks go in their loop */
+        if (swirl_server_loop(srv))
+            swirl_php_set_loop(swirl_server_loop(srv));
+        update_worker_props(o, -1);
+        break;
     case SWIRL_ON_SHUTDOWN:
     case SWIRL_ON_MANAGER_STOP:
         update_worker_props(o, -1);
@@ -296,11 +403,24 @@ static void dispatch(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
             zend_exception_error(EG(exception), E_ERROR);
             leave_process(255);
         }
-        call_php(o, ev->type, args, n);
+        zval keep;
+        ZVAL_COPY(&keep, cb); /* the callable may drop itself */
+        int outer = o->event;
+        o->event = ev->type;
+        call_php(o, ev->type, &keep, args, n);
+        o->event = outer;
+        zval_ptr_dtor(&keep);
         o->in_task = false;
         for (uint32_t i = 1; i < n; i++)
             zval_ptr_dtor(&args[i]);
     }
+    if (task_cb)
+        zend_hash_index_del(&o->finish_cbs, (zend_ulong)ev->task_id);
+
+    /* the loop of the master or the manager is about to go: what PHP left in
+     * it is released (and the worker's, below) */
+    if (ev->type == SWIRL_ON_SHUTDOWN || ev->type == SWIRL_ON_MANAGER_STOP)
+        swirl_php_set_loop(NULL);
 
     if (ev->type == SWIRL_ON_WORKER_STOP) {
         swirl_php_set_loop(NULL);
@@ -312,6 +432,64 @@ static void dispatch(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
         fflush(stdout);
         UPDATE_LONG(obj, "worker_id", -1);
     }
+}
+
+/* ---- ports -------------------------------------------------------------------------------- */
+
+static zend_object *port_create_object(zend_class_entry *ce) {
+    port_obj *p = zend_object_alloc(sizeof(port_obj), ce);
+    for (int i = 0; i < PCB__COUNT; i++)
+        ZVAL_UNDEF(&p->cb[i]);
+    zend_object_std_init(&p->std, ce);
+    object_properties_init(&p->std, ce);
+    p->std.handlers = &port_handlers;
+    return &p->std;
+}
+
+static void port_free_object(zend_object *obj) {
+    port_obj *p = port_from(obj);
+    for (int i = 0; i < PCB__COUNT; i++)
+        zval_ptr_dtor(&p->cb[i]);
+    if (p->server)
+        OBJ_RELEASE(p->server);
+    p->server = NULL;
+    zend_object_std_dtor(obj);
+}
+
+static HashTable *port_get_gc(zend_object *obj, zval **table, int *n) {
+    port_obj *p = port_from(obj);
+    zend_get_gc_buffer *buf = zend_get_gc_buffer_create();
+    for (int i = 0; i < PCB__COUNT; i++)
+        zend_get_gc_buffer_add_zval(buf, &p->cb[i]);
+    if (p->server)
+        zend_get_gc_buffer_add_obj(buf, p->server);
+    zend_get_gc_buffer_use(buf, table, n);
+    return zend_std_get_properties(obj);
+}
+
+/* A Port object for `port` (NULL: the main listener), appended to the
+ * server's `ports`; returns it (borrowed). */
+static zend_object *add_port(server_obj *o, swirl_port_t *port, const char *host, zend_long num,
+                             zend_long type) {
+    zend_object *obj = port_create_object(port_ce);
+    port_obj *p = port_from(obj);
+    p->port = port;
+    p->server = &o->std;
+    GC_ADDREF(&o->std);
+    zend_update_property_string(port_ce, obj, "host", sizeof("host") - 1, host);
+    zend_update_property_long(port_ce, obj, "port", sizeof("port") - 1, num);
+    zend_update_property_long(port_ce, obj, "type", sizeof("type") - 1, type);
+    zval rv, *ports = zend_read_property(server_ce, &o->std, "ports", sizeof("ports") - 1, 1, &rv);
+    zval arr, item;
+    if (Z_TYPE_P(ports) == IS_ARRAY)
+        ZVAL_ARR(&arr, zend_array_dup(Z_ARR_P(ports)));
+    else
+        array_init(&arr);
+    ZVAL_OBJ(&item, obj);
+    add_next_index_zval(&arr, &item); /* the array owns the new object */
+    zend_update_property(server_ce, &o->std, "ports", sizeof("ports") - 1, &arr);
+    zval_ptr_dtor(&arr);
+    return obj;
 }
 
 /* ---- methods ------------------------------------------------------------------------------ */
@@ -359,17 +537,17 @@ PHP_METHOD(Swoole_Server, __construct) {
     UPDATE_LONG(obj, "port", port);
     UPDATE_LONG(obj, "mode", mode);
     UPDATE_LONG(obj, "type", type);
+    add_port(o, NULL, h, port, type);
 }
 
-PHP_METHOD(Swoole_Server, set) {
-    HashTable *settings;
-    ZEND_PARSE_PARAMETERS_START(1, 1)
-        Z_PARAM_ARRAY_HT(settings)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    zend_object *obj = Z_OBJ_P(ZEND_THIS);
+/* Apply `settings` to the server, or to `port` (an extra listener), or
+ * with `port_only` to the server but only its per-port keys (the main
+ * Port's set()); merge what was accepted into the `setting` property of
+ * `obj`. False if any key failed (each with a warning naming it). */
+static bool apply_settings(zend_object *obj, zend_class_entry *ce, swirl_server_t *srv,
+                           swirl_port_t *port, bool port_only, HashTable *settings) {
     zval rv, merged;
-    zval *cur = zend_read_property(server_ce, obj, "setting", sizeof("setting") - 1, 1, &rv);
+    zval *cur = zend_read_property(ce, obj, "setting", sizeof("setting") - 1, 1, &rv);
     if (Z_TYPE_P(cur) == IS_ARRAY)
         ZVAL_ARR(&merged, zend_array_dup(Z_ARR_P(cur)));
     else
@@ -409,9 +587,19 @@ PHP_METHOD(Swoole_Server, set) {
             ok = false;
             continue;
         }
-        int rc = ZSTR_LEN(key) != strlen(ZSTR_VAL(key))
-                     ? SWIRL_EBADARG
-                     : swirl_server_set(srv, ZSTR_VAL(key), v);
+        int rc;
+        const swirl_setting_info_t *info = swirl_setting_find(ZSTR_VAL(key));
+        if (ZSTR_LEN(key) != strlen(ZSTR_VAL(key))) {
+            rc = SWIRL_EBADARG;
+        } else if (port_only && info && !(info->scope & SWIRL_SETTING_PORT)) {
+            php_error_docref(NULL, E_WARNING,
+                             "setting `%s`: a server-wide setting, not accepted by a port "
+                             "(set it with Swoole\\Server::set)", ZSTR_VAL(key));
+            ok = false;
+            continue;
+        } else {
+            rc = port ? swirl_port_set(port, ZSTR_VAL(key), v) : swirl_server_set(srv, ZSTR_VAL(key), v);
+        }
         if (rc < 0) {
             const char *msg = swirl_php_error_msg(rc);
             if (strstr(msg, ZSTR_VAL(key)))
@@ -425,9 +613,18 @@ PHP_METHOD(Swoole_Server, set) {
         zend_symtable_update(Z_ARR(merged), key, val);
     }
     ZEND_HASH_FOREACH_END();
-    zend_update_property(server_ce, obj, "setting", sizeof("setting") - 1, &merged);
+    zend_update_property(ce, obj, "setting", sizeof("setting") - 1, &merged);
     zval_ptr_dtor(&merged);
-    RETURN_BOOL(ok);
+    return ok;
+}
+
+PHP_METHOD(Swoole_Server, set) {
+    HashTable *settings;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_ARRAY_HT(settings)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    RETURN_BOOL(apply_settings(Z_OBJ_P(ZEND_THIS), server_ce, srv, NULL, false, settings));
 }
 
 /* The event called `name` (case-insensitive, with or without "on"), or -1. */
@@ -486,6 +683,32 @@ PHP_METHOD(Swoole_Server, start) {
         swirl_server_on_event(srv, SWIRL_ON_WORKER_STOP, dispatch, o);
     if (Z_TYPE(o->cb[SWIRL_ON_START]) == IS_UNDEF)
         swirl_server_on_event(srv, SWIRL_ON_START, dispatch, o);
+    /* the loops of the master and the manager: taken at their start, let go at their end */
+    static const swirl_event_type_t always[] = {SWIRL_ON_MANAGER_START, SWIRL_ON_MANAGER_STOP,
+                                                SWIRL_ON_SHUTDOWN};
+    for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
+        if (Z_TYPE(o->cb[always[i]]) == IS_UNDEF)
+            swirl_server_on_event(srv, always[i], dispatch, o);
+    if (o->port_cbs) {
+        /* connections of extra ports with their own callbacks: the port of
+         * each connection is remembered from connect to close */
+        static const swirl_event_type_t routed[] = {SWIRL_ON_CONNECT, SWIRL_ON_RECEIVE,
+                                                    SWIRL_ON_CLOSE, SWIRL_ON_PACKET};
+        zval rv, *ports = zend_read_property(server_ce, &o->std, "ports", sizeof("ports") - 1, 1, &rv), *z;
+        for (size_t i = 0; i < sizeof routed / sizeof routed[0]; i++) {
+            bool need = i == PCB_CONNECT || i == PCB_CLOSE;
+            if (Z_TYPE_P(ports) == IS_ARRAY) {
+                ZEND_HASH_FOREACH_VAL(Z_ARR_P(ports), z) {
+                    if (Z_TYPE_P(z) == IS_OBJECT && Z_OBJCE_P(z) == port_ce &&
+                        Z_TYPE(port_from(Z_OBJ_P(z))->cb[i]) != IS_UNDEF)
+                        need = true;
+                }
+                ZEND_HASH_FOREACH_END();
+            }
+            if (need && Z_TYPE(o->cb[routed[i]]) == IS_UNDEF)
+                swirl_server_on_event(srv, routed[i], dispatch, o);
+        }
+    }
     /* what PHP wrote but has not flushed would be written by every child */
     sapi_flush();
     fflush(stdout);
@@ -767,10 +990,13 @@ PHP_METHOD(Swoole_Server, stats) {
 PHP_METHOD(Swoole_Server, task) {
     zval *data;
     zend_long dst = -1;
-    ZEND_PARSE_PARAMETERS_START(1, 2)
+    zend_fcall_info fci = empty_fcall_info;
+    zend_fcall_info_cache fcc = empty_fcall_info_cache;
+    ZEND_PARSE_PARAMETERS_START(1, 3)
         Z_PARAM_ZVAL(data)
         Z_PARAM_OPTIONAL
         Z_PARAM_LONG(dst)
+        Z_PARAM_FUNC_OR_NULL(fci, fcc)
     ZEND_PARSE_PARAMETERS_END();
     SERVER_THIS(srv);
     zend_string *packed = pack_value(data);
@@ -782,6 +1008,11 @@ PHP_METHOD(Swoole_Server, task) {
     if (id < 0) {
         swirl_php_warn((int)id);
         RETURN_FALSE;
+    }
+    if (ZEND_FCI_INITIALIZED(fci)) {
+        server_obj *o = server_from(Z_OBJ_P(ZEND_THIS));
+        Z_TRY_ADDREF(fci.function_name);
+        zend_hash_index_update(&o->finish_cbs, (zend_ulong)id, &fci.function_name);
     }
     RETURN_LONG(id);
 }
@@ -894,6 +1125,328 @@ PHP_METHOD(Swoole_Server, getWorkerPid) {
     RETURN_LONG(getpid());
 }
 
+PHP_METHOD(Swoole_Server, sendwait) {
+    zend_long fd;
+    zend_string *data;
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+        Z_PARAM_LONG(fd)
+        Z_PARAM_STR(data)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    int rc = swirl_server_send(srv, fd, ZSTR_VAL(data), ZSTR_LEN(data));
+    SEND_RESULT(rc);
+}
+
+PHP_METHOD(Swoole_Server, taskWaitMulti) {
+    HashTable *tasks;
+    double timeout = 0.5;
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_ARRAY_HT(tasks)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_DOUBLE(timeout)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    uint32_t n = zend_hash_num_elements(tasks);
+    if (n == 0) {
+        zend_argument_value_error(1, "must not be empty");
+        RETURN_THROWS();
+    }
+    if (n > 1024) {
+        zend_argument_value_error(1, "must hold at most 1024 tasks");
+        RETURN_THROWS();
+    }
+    zend_string **packed = ecalloc(n, sizeof *packed);
+    swirl_task_data_t *td = ecalloc(n, sizeof *td);
+    swirl_buf_t *results = ecalloc(n, sizeof *results);
+    int *status = ecalloc(n, sizeof *status);
+    uint32_t i = 0;
+    zval *v;
+    bool failed = false;
+    ZEND_HASH_FOREACH_VAL(tasks, v) {
+        ZVAL_DEREF(v);
+        if (!(packed[i] = pack_value(v))) {
+            failed = true;
+            break;
+        }
+        td[i].data = ZSTR_VAL(packed[i]);
+        td[i].len = ZSTR_LEN(packed[i]);
+        td[i].dst = -1;
+        swirl_buf_init(&results[i]);
+        i++;
+    }
+    ZEND_HASH_FOREACH_END();
+    int rc = 0;
+    if (!failed) {
+        rc = swirl_server_taskwait_multi(srv, td, n, timeout, results, status);
+        if (rc < 0) {
+            swirl_php_warn(rc);
+            RETVAL_FALSE;
+        } else {
+            array_init(return_value);
+            zend_string *key;
+            zend_ulong idx;
+            uint32_t k = 0;
+            ZEND_HASH_FOREACH_KEY(tasks, idx, key) {
+                if (status[k] == 0) {
+                    zval r;
+                    unpack_value(results[k].data + results[k].start, results[k].len - results[k].start, &r);
+                    if (key)
+                        zend_hash_update(Z_ARR_P(return_value), key, &r);
+                    else
+                        zend_hash_index_update(Z_ARR_P(return_value), idx, &r);
+                }
+                k++;
+            }
+            ZEND_HASH_FOREACH_END();
+        }
+    }
+    for (uint32_t k = 0; k < i; k++) {
+        zend_string_release(packed[k]);
+        swirl_buf_destroy(&results[k]);
+    }
+    efree(packed);
+    efree(td);
+    efree(results);
+    efree(status);
+    if (failed)
+        RETURN_THROWS();
+}
+
+/* This process's server loop, made the loop of Swoole\Timer too; NULL with
+ * a warning naming the context when there is none. */
+static bool server_loop_ready(zval *this_) {
+    server_obj *o = server_from(Z_OBJ_P(this_));
+    if (!o->srv) {
+        zend_throw_error(NULL, "Swoole\\Server is not constructed");
+        return false;
+    }
+    swirl_loop_t *loop = swirl_server_loop(o->srv);
+    if (!loop) {
+        const char *where = !o->started ? "before start(): use Swoole\\Timer, or a server callback"
+                            : o->event == SWIRL_ON_START
+                                ? "the start callback of a BASE server with one worker and no "
+                                  "manager: use workerStart"
+                            : swirl_server_master_pid(o->srv) != getpid() &&
+                                      swirl_server_manager_pid(o->srv) != getpid() &&
+                                      swirl_server_worker_id(o->srv) < 0
+                                ? "in a user process (addProcess): use Swoole\\Timer there"
+                                : "after the server stopped";
+        php_error_docref(NULL, E_WARNING, "the server has no event loop in this process (%s)", where);
+        return false;
+    }
+    if (swirl_php_loop_if_any() != loop)
+        swirl_php_set_loop(loop);
+    return true;
+}
+
+PHP_METHOD(Swoole_Server, tick) {
+    if (!server_loop_ready(ZEND_THIS))
+        RETURN_FALSE;
+    swirl_php_timer_add(INTERNAL_FUNCTION_PARAM_PASSTHRU, true);
+}
+
+PHP_METHOD(Swoole_Server, after) {
+    if (!server_loop_ready(ZEND_THIS))
+        RETURN_FALSE;
+    swirl_php_timer_add(INTERNAL_FUNCTION_PARAM_PASSTHRU, false);
+}
+
+PHP_METHOD(Swoole_Server, defer) {
+    if (!server_loop_ready(ZEND_THIS))
+        RETURN_FALSE;
+    swirl_php_defer(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+}
+
+PHP_METHOD(Swoole_Server, clearTimer) {
+    swirl_php_timer_clear(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+}
+
+PHP_METHOD(Swoole_Server, listen) {
+    zend_string *host;
+    zend_long port, type = SWIRL_SOCK_TCP;
+    ZEND_PARSE_PARAMETERS_START(2, 3)
+        Z_PARAM_STR(host)
+        Z_PARAM_LONG(port)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(type)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    if (port < 0 || port > 65535) {
+        zend_argument_value_error(2, "must be between 0 and 65535");
+        RETURN_THROWS();
+    }
+    if (ZSTR_LEN(host) != strlen(ZSTR_VAL(host)) || type < 0 || type > INT_MAX) {
+        zend_argument_value_error(ZSTR_LEN(host) != strlen(ZSTR_VAL(host)) ? 1 : 3,
+                                  "is not valid");
+        RETURN_THROWS();
+    }
+    swirl_port_t *p = NULL;
+    int rc = swirl_server_listen(srv, ZSTR_VAL(host), (int)port, (swirl_sock_type_t)type, &p);
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    zend_object *obj = add_port(server_from(Z_OBJ_P(ZEND_THIS)), p, ZSTR_VAL(host), port, type);
+    RETURN_OBJ_COPY(obj);
+}
+
+PHP_METHOD(Swoole_Server, addProcess) {
+    zval *proc;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_OBJECT(proc)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    swirl_process_t *p = swirl_php_process_of(proc);
+    if (!p) {
+        zend_argument_type_error(1, "must be of type Swoole\\Process, %s given", zend_zval_type_name(proc));
+        RETURN_THROWS();
+    }
+    int rc = swirl_server_add_process_object(srv, p);
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    swirl_php_process_mark_server(proc);
+    server_obj *o = server_from(Z_OBJ_P(ZEND_THIS));
+    Z_ADDREF_P(proc);
+    add_next_index_zval(&o->procs, proc);
+    RETURN_LONG(rc);
+}
+
+/* Every open connection's fd (none outside a running server). */
+static void all_connections(swirl_server_t *srv, zval *out) {
+    array_init(out);
+    swirl_server_stats_t st;
+    if (!srv || swirl_server_stats(srv, &st) < 0)
+        return;
+    int cap = (int)st.connection_num + 256;
+    int64_t *ids = safe_emalloc((size_t)cap, sizeof *ids, 0);
+    int n = swirl_server_connection_list(srv, 0, ids, cap);
+    for (int i = 0; i < n; i++)
+        add_next_index_long(out, ids[i]);
+    efree(ids);
+}
+
+PHP_METHOD(Swoole_Server, heartbeat) {
+    bool close_them = true;
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_BOOL(close_them)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    zval rv, *set = zend_read_property(server_ce, Z_OBJ_P(ZEND_THIS), "setting", sizeof("setting") - 1, 1, &rv);
+    double idle = 0;
+    zval *z;
+    if (Z_TYPE_P(set) == IS_ARRAY) {
+        if ((z = zend_hash_str_find(Z_ARR_P(set), "heartbeat_idle_time", sizeof("heartbeat_idle_time") - 1)))
+            idle = zval_get_double(z);
+        else if ((z = zend_hash_str_find(Z_ARR_P(set), "heartbeat_check_interval", sizeof("heartbeat_check_interval") - 1)))
+            idle = 2 * zval_get_double(z);
+    }
+    if (idle <= 0) {
+        php_error_docref(NULL, E_WARNING, "heartbeat_idle_time (or heartbeat_check_interval) is not set");
+        RETURN_FALSE;
+    }
+    zval all;
+    all_connections(srv, &all);
+    array_init(return_value);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    double now = ts.tv_sec + ts.tv_nsec / 1e9;
+    ZEND_HASH_FOREACH_VAL(Z_ARR(all), z) {
+        swirl_conn_info_t ci;
+        if (swirl_server_connection_info(srv, Z_LVAL_P(z), &ci) < 0)
+            continue;
+        double last = ci.last_time > 0 ? ci.last_time : ci.connect_time;
+        if (now - last > idle) {
+            add_next_index_long(return_value, Z_LVAL_P(z));
+            if (close_them)
+                swirl_server_close(srv, Z_LVAL_P(z), false);
+        }
+    }
+    ZEND_HASH_FOREACH_END();
+    zval_ptr_dtor(&all);
+}
+
+/* $server->connections: built when read. */
+static zval *server_read_property(zend_object *obj, zend_string *name, int type, void **cache_slot,
+                                  zval *rv) {
+    if (zend_string_equals_literal(name, "connections")) {
+        all_connections(server_from(obj)->srv, rv);
+        return rv;
+    }
+    return zend_std_read_property(obj, name, type, cache_slot, rv);
+}
+
+static int server_has_property(zend_object *obj, zend_string *name, int check, void **cache_slot) {
+    if (zend_string_equals_literal(name, "connections"))
+        return 1;
+    return zend_std_has_property(obj, name, check, cache_slot);
+}
+
+PHP_METHOD(Swoole_Server_Port, __construct) {
+    ZEND_PARSE_PARAMETERS_NONE();
+}
+
+#define PORT_THIS(var)                                                                             \
+    port_obj *var = port_from(Z_OBJ_P(ZEND_THIS));                                                 \
+    if (!var->server) {                                                                            \
+        zend_throw_error(NULL, "Swoole\\Server\\Port is not a server's port");                  \
+        RETURN_THROWS();                                                                           \
+    }
+
+PHP_METHOD(Swoole_Server_Port, set) {
+    HashTable *settings;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_ARRAY_HT(settings)
+    ZEND_PARSE_PARAMETERS_END();
+    PORT_THIS(p);
+    server_obj *o = server_from(p->server);
+    RETURN_BOOL(apply_settings(Z_OBJ_P(ZEND_THIS), port_ce, o->srv, p->port, !p->port, settings));
+}
+
+PHP_METHOD(Swoole_Server_Port, on) {
+    zend_string *name;
+    zend_fcall_info fci;
+    zend_fcall_info_cache fcc;
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+        Z_PARAM_STR(name)
+        Z_PARAM_FUNC(fci, fcc)
+    ZEND_PARSE_PARAMETERS_END();
+    PORT_THIS(p);
+    server_obj *o = server_from(p->server);
+    int type = event_type(ZSTR_VAL(name), ZSTR_LEN(name));
+    int which = type == SWIRL_ON_CONNECT   ? PCB_CONNECT
+                : type == SWIRL_ON_RECEIVE ? PCB_RECEIVE
+                : type == SWIRL_ON_CLOSE   ? PCB_CLOSE
+                : type == SWIRL_ON_PACKET  ? PCB_PACKET
+                                           : -1;
+    if (which < 0) {
+        php_error_docref(NULL, E_WARNING,
+                         "a port has no event `%s` (connect, receive, close or packet)", ZSTR_VAL(name));
+        RETURN_FALSE;
+    }
+    if (o->started) {
+        php_error_docref(NULL, E_WARNING, "the server has already been started");
+        RETURN_FALSE;
+    }
+    if (!p->port) { /* the main listener: the server's own callback */
+        int rc = swirl_server_on_event(o->srv, type, dispatch, o);
+        if (rc < 0) {
+            swirl_php_warn(rc);
+            RETURN_FALSE;
+        }
+        zval_ptr_dtor(&o->cb[type]);
+        ZVAL_COPY(&o->cb[type], &fci.function_name);
+        RETURN_TRUE;
+    }
+    if (Z_TYPE(p->cb[which]) == IS_UNDEF)
+        o->port_cbs++;
+    zval_ptr_dtor(&p->cb[which]);
+    ZVAL_COPY(&p->cb[which], &fci.function_name);
+    RETURN_TRUE;
+}
+
 void swirl_server_minit(int module_number) {
     register_server_symbols(module_number);
     server_ce = register_class_Swoole_Server();
@@ -903,5 +1456,16 @@ void swirl_server_minit(int module_number) {
     server_handlers.free_obj = server_free_object;
     server_handlers.get_gc = server_get_gc;
     server_handlers.clone_obj = NULL;
+    server_handlers.read_property = server_read_property;
+    server_handlers.has_property = server_has_property;
     swirl_php_alias("swoole_server", server_ce);
+
+    port_ce = register_class_Swoole_Server_Port();
+    port_ce->create_object = port_create_object;
+    memcpy(&port_handlers, zend_get_std_object_handlers(), sizeof port_handlers);
+    port_handlers.offset = XtOffsetOf(port_obj, std);
+    port_handlers.free_obj = port_free_object;
+    port_handlers.get_gc = port_get_gc;
+    port_handlers.clone_obj = NULL;
+    swirl_php_alias("swoole_server_port", port_ce);
 }

@@ -159,6 +159,13 @@ SWIRL_API void swirl_server_free(swirl_server_t *srv);
 SWIRL_API int swirl_server_listen(swirl_server_t *srv, const char *host, int port,
                                   swirl_sock_type_t sock_type, swirl_port_t **out);
 
+/* A port's listening (or datagram) socket and the port it is bound to, once
+ * the server has started (in its children too); -1 and the port given
+ * before. A connection's swirl_conn_info_t.server_fd (and a packet event's
+ * server_fd) names its port. */
+SWIRL_API int swirl_port_fd(const swirl_port_t *port);
+SWIRL_API int swirl_port_bound_port(const swirl_port_t *port);
+
 /* Register `cb` for the event called `name` (case-insensitive, with or
  * without "on": "receive", "onReceive", "workerStart"). Returns 0 or
  * SWIRL_EBADARG naming the unknown event. */

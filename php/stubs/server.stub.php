@@ -84,6 +84,10 @@ namespace Swoole {
         public int $port = 0;
         public int $type = 0;
         public int $mode = 0;
+        /** Swoole\Server\Port objects: the main listener first, then each listen()/addListener(). */
+        public array $ports = [];
+        /* $connections (read-only, not declared): an array of the open
+         * connections' fds, built when read: foreach ($server->connections as $fd), count(). */
 
         public function __construct(string $host = "0.0.0.0", int $port = 0, int $mode = SWOOLE_PROCESS, int $sock_type = SWOOLE_SOCK_TCP) {}
 
@@ -134,7 +138,37 @@ namespace Swoole {
         public function stats(): array {}
 
         /** Send any serializable value to a task worker: the task id, or false. */
-        public function task(mixed $data, int $taskWorkerIndex = -1): int|false {}
+        /** Send any serializable value to a task worker: the task id, or false. $finishCallback, if given, runs instead of onFinish for this task. */
+        public function task(mixed $data, int $taskWorkerIndex = -1, ?callable $finishCallback = null): int|false {}
+
+        /** Send every task of $tasks (any serializable values) and wait up to $timeout s: their results, by the same keys; a task that did not complete is left out. */
+        public function taskWaitMulti(array $tasks, float $timeout = 0.5): array|false {}
+
+        /** A repeating timer on this process's loop (worker, task worker, or the master/manager in their callbacks). */
+        public function tick(int $ms, callable $callback, mixed ...$params): int|false {}
+
+        /** A one-shot timer on this process's loop. */
+        public function after(int $ms, callable $callback, mixed ...$params): int|false {}
+
+        /** Run $callback at the end of this loop iteration. */
+        public function defer(callable $callback): bool {}
+
+        public function clearTimer(int $timer_id): bool {}
+
+        /** Another listener; its Port has its own set() and on(). False on a bad address. */
+        public function listen(string $host, int $port, int $sock_type = SWOOLE_SOCK_TCP): Swoole\Server\Port|false {}
+
+        /** @alias Swoole\Server::listen */
+        public function addListener(string $host, int $port, int $sock_type = SWOOLE_SOCK_TCP): Swoole\Server\Port|false {}
+
+        /** A user process started (and restarted) by the manager; its id, or false. */
+        public function addProcess(Swoole\Process $process): int|false {}
+
+        /** The fds of connections idle longer than heartbeat_idle_time (closed unless $ifCloseConnection is false). */
+        public function heartbeat(bool $ifCloseConnection = true): array|false {}
+
+        /** As send(): swirl queues the data in the connection's output buffer in both modes (no blocking write). */
+        public function sendwait(int $fd, string $send_data): bool {}
 
         /** Send a task and wait for its result (false on timeout or error). */
         public function taskwait(mixed $data, float $timeout = 0.5, int $taskWorkerIndex = -1): mixed {}
@@ -154,5 +188,30 @@ namespace Swoole {
         public function getWorkerId(): int|false {}
 
         public function getWorkerPid(): int|false {}
+    }
+}
+
+namespace Swoole\Server {
+    /**
+     * A listener of a Swoole\Server (from listen()/addListener(), or
+     * $server->ports[0] for the main one), with its own framing settings
+     * and connect/receive/close/packet callbacks. Alias: swoole_server_port.
+     * @not-serializable
+     */
+    final class Port
+    {
+        public string $host = "";
+        /** The port given, or after start the one bound (for port 0). */
+        public int $port = 0;
+        public int $type = 0;
+        public array $setting = [];
+
+        private function __construct() {}
+
+        /** Per-port settings (framing, TLS, socket options); a server-wide key is a warning naming it. */
+        public function set(array $settings): bool {}
+
+        /** connect, receive, close or packet for this port's connections (instead of the server's). */
+        public function on(string $event_name, callable $callback): bool {}
     }
 }

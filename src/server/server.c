@@ -610,6 +610,12 @@ int swirl_server_port(const swirl_server_t *srv) {
     return srv->nports > 0 ? srv->ports[0]->bound_port : 0;
 }
 
+int swirl_port_fd(const swirl_port_t *port) { return port->fd; }
+
+int swirl_port_bound_port(const swirl_port_t *port) {
+    return port->bound_port > 0 ? port->bound_port : port->port;
+}
+
 pid_t swirl_server_master_pid(const swirl_server_t *srv) { return srv->master_pid; }
 
 pid_t swirl_server_manager_pid(const swirl_server_t *srv) {

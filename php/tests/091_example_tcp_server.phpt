@@ -21,13 +21,14 @@ $reply = stream_get_contents($c); /* the server closes after its reply */
 usleep(300000);
 echo "reply: $reply\n";
 Swoole\Process::kill($pid, SIGTERM);
-echo "exit ", wait_child($pid), "\n";
+$rc = wait_child($pid);
+echo "exit $rc\n";
 ?>
 --EXPECTF--
 listening on 127.0.0.1:%d
-bool(true)
 Client:Connect.
 Client: Close.
+bool(true)
 Client:Connect.
 Client: Close.
 reply: Swoole: hello

@@ -19,9 +19,11 @@ namespace Swoole\Process {
          * $worker_num: 1..1024. $ipc_type: SWOOLE_IPC_NONE (each worker runs its
          * workerStart callback and exits; it is then started again),
          * SWOOLE_IPC_MSGQUEUE (a System V message queue: $msgqueue_key 0 makes a
-         * private one; another key is a queue other programs can push to) or
-         * SWOOLE_IPC_UNIXSOCK. Coroutines are not supported ($enable_coroutine
-         * must be false).
+         * private one; another key is a queue other programs can push to, e.g.
+         * with Swoole\Process::useQueue($key) and push) or SWOOLE_IPC_UNIXSOCK
+         * (accepted, but nothing in the PHP API writes to it yet: Swoole's
+         * getProcess()->write() is missing). Coroutines are not supported
+         * ($enable_coroutine must be false).
          */
         public function __construct(int $worker_num, int $ipc_type = SWOOLE_IPC_NONE, int $msgqueue_key = 0, bool $enable_coroutine = false) {}
 

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: b7ef160a1f06616d50cbca15dbb8edd44f5dd4fe */
+ * Stub hash: d60a55ccf7b4ba19dd32dad16dedb33e24383892 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Swoole_Process_Pool___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, worker_num, IS_LONG, 0)

@@ -2,6 +2,8 @@
 examples/php/reactor_multi.php: seed 003 §3.2 WorkerMulit, SO_REUSEPORT workers serving with Swoole\Event::add on PHP stream sockets
 --EXTENSIONS--
 pcntl
+--INI--
+pcre.jit=0
 --FILE--
 <?php
 require __DIR__ . '/examples.inc';

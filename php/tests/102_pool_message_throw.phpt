@@ -1,0 +1,42 @@
+--TEST--
+Swoole\Process\Pool: start callback in the master feeds a keyed queue; a message callback that throws ends only that worker, which is replaced, and the next messages are handled; shutdown() from a worker
+--EXTENSIONS--
+pcntl
+--FILE--
+<?php
+$key = 0x5b000000 | (getmypid() & 0xffffff);
+$pool = new Swoole\Process\Pool(1, SWOOLE_IPC_MSGQUEUE, $key);
+$pool->on('start', function ($pool) use ($key) {
+    echo "start in the master: ", var_export($pool->master_pid === getmypid(), true), "\n";
+    $q = new Swoole\Process(function () {}, false, false);
+    $q->useQueue($key);
+    foreach (['one', 'throw', 'two', 'stop'] as $m) $q->push($m);
+});
+$pool->on('workerStart', function ($pool, $id) { echo "workerStart $id\n"; });
+$pool->on('message', function ($pool, $data) {
+    echo "message $data\n";
+    if ($data === 'throw') throw new LogicException("bad message");
+    if ($data === 'stop') $pool->shutdown();
+});
+$pool->on('workerStop', function ($pool, $id) { echo "workerStop $id\n"; });
+var_dump($pool->start());
+$q = new Swoole\Process(function () {}, false, false);
+$q->useQueue($key);
+var_dump($q->statQueue()['queue_num']);
+$q->freeQueue();
+?>
+--EXPECTF--
+start in the master: true
+workerStart 0
+message one
+message throw
+
+Fatal error: Uncaught LogicException: bad message in %s:%d
+Stack trace:
+%A
+workerStart 0
+message two
+message stop
+workerStop 0
+bool(true)
+int(0)

@@ -5,8 +5,12 @@
  * connection at a time. The seed's class and start script as they are.
  * Completed: the helper function debug() from seed 003 §5, the address
  * tcp://127.0.0.1:PORT with PORT from argv (default 9000) instead of
- * tcp://0.0.0.0:9000, no autoloader (all in this file). As in the seed, the
- * master waits for one worker to end, then ends too. */
+ * tcp://0.0.0.0:9000, no autoloader (all in this file); and one line for
+ * PHP 8 (marked): the listening socket is non-blocking, so the workers that
+ * lose the race for a connection get false from stream_socket_accept, and
+ * fread(false) is a TypeError in PHP 8 (a warning, silenced by @, in PHP 7)
+ * that would end the worker: such a worker goes back to accept. As in the
+ * seed, the master waits for one worker to end, then ends too. */
 namespace {
 function debug($data, $flag = false)
 {
@@ -109,6 +113,7 @@ class Worker
 
             // 监听的过程是阻塞的
             $client = @stream_socket_accept($this->socket);
+            if ($client === false) continue;   // PHP 8 (see the top)
 
 
             if (is_callable($this->onConnect)) {

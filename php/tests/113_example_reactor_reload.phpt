@@ -11,9 +11,14 @@ $outfile = tempnam(sys_get_temp_dir(), 'swirl-out');
 $proc = proc_open('exec ' . example_cmd('reactor_reload.php', [$port]), [0 => ['file', '/dev/null', 'r'], 1 => ['file', $outfile, 'w'], 2 => ['file', $outfile, 'a']],
                   $pipes, null, ['WORKER_PID_FILE' => $pidfile]);
 $master = proc_get_status($proc)['pid'];
+register_shutdown_function(function () use ($master, $pidfile) { /* even if the test fails */
+    foreach (array_merge(children_of($master), pids($pidfile)) as $p) @Swoole\Process::kill($p, SIGKILL);
+    @Swoole\Process::kill($master, SIGKILL);
+});
 
 function pids(string $f): array {
     clearstatcache();
+    if (!is_file($f)) return [];
     return array_map('intval', array_filter(explode('|', file_get_contents($f))));
 }
 function request(int $port): string {
@@ -26,7 +31,7 @@ function request(int $port): string {
     return $r;
 }
 function alive(array $pids): int {
-    return count(array_filter($pids, fn($p) => Swoole\Process::kill($p, 0)));
+    return count(array_filter($pids, fn($p) => @Swoole\Process::kill($p, 0)));
 }
 var_dump(wait_port($port));
 for ($i = 0; $i < 100 && count(pids($pidfile)) < 4; $i++) usleep(20000);
@@ -39,17 +44,21 @@ echo "$ok/8 answered\n";
 Swoole\Process::kill($master, SIGUSR1);
 for ($i = 0; $i < 100 && (count(pids($pidfile)) < 8 || alive($old) > 0); $i++) usleep(20000);
 $new = array_slice(pids($pidfile), 4);
+wait_port($port); /* the new workers listen (one more connection) */
 echo "after SIGUSR1: ", count($new), " new workers, alive ", alive($new), ", old alive ", alive($old), "\n";
 $ok = 0;
 for ($i = 0; $i < 8; $i++) $ok += str_ends_with(request($port), "hello world client \n");
 echo "$ok/8 answered\n";
 
-/* the seed's stop(): SIGKILL to the workers, which the master reaps; then the master */
-foreach ($new as $p) Swoole\Process::kill($p, SIGKILL);
-for ($i = 0; $i < 100 && alive($new) > 0; $i++) usleep(20000);
+/* the seed's stop(): SIGKILL to the workers, which the master reaps; then
+ * the master (every worker it has, whatever happened above) */
+$all = array_unique(array_merge($old, $new, children_of($master)));
+foreach ($all as $p) @Swoole\Process::kill($p, SIGKILL);
+for ($i = 0; $i < 100 && alive($all) > 0; $i++) usleep(20000);
 Swoole\Process::kill($master, SIGKILL);
 proc_close($proc);
-echo "left alive: ", alive(array_merge($old, $new, [$master])), "\n";
+for ($i = 0; $i < 100 && alive(array_merge($all, [$master])) > 0; $i++) usleep(20000);
+echo "left alive: ", alive(array_merge($all, [$master])), "\n";
 $out = file_get_contents($outfile);
 echo strtok($out, "\n"), "\n";
 echo "connections seen by the workers: ", substr_count($out, "有一个连接进来了"), "\n";
@@ -64,4 +73,4 @@ after SIGUSR1: 4 new workers, alive 4, old alive 0
 8/8 answered
 left alive: 0
 ==== >>>> : start 开始 访问：tcp://127.0.0.1:%d 
-connections seen by the workers: 17
+connections seen by the workers: 18

@@ -11,6 +11,10 @@ $port = free_port();
 $outfile = tempnam(sys_get_temp_dir(), 'swirl-out');
 $proc = proc_open('exec ' . example_cmd('reactor_multi.php', [$port]), [0 => ['file', '/dev/null', 'r'], 1 => ['file', $outfile, 'w'], 2 => ['file', $outfile, 'a']], $pipes);
 $master = proc_get_status($proc)['pid'];
+register_shutdown_function(function () use ($master) { /* even if the test fails */
+    foreach (children_of($master) as $p) @Swoole\Process::kill($p, SIGKILL);
+    @Swoole\Process::kill($master, SIGKILL);
+});
 var_dump(wait_port($port));
 usleep(200000);
 $workers = children_of($master);

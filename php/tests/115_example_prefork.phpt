@@ -11,6 +11,12 @@ $port = free_port();
 $outfile = tempnam(sys_get_temp_dir(), 'swirl-out');
 $proc = proc_open('exec ' . example_cmd('prefork.php', [$port]), [0 => ['file', '/dev/null', 'r'], 1 => ['file', $outfile, 'w'], 2 => ['file', $outfile, 'a']], $pipes);
 $master = proc_get_status($proc)['pid'];
+register_shutdown_function(function () use ($master, $outfile) { /* even if the test fails */
+    preg_match_all('/==== >>>> : (\d+) /', (string)@file_get_contents($outfile), $m);
+    foreach (array_merge(children_of($master), array_map('intval', $m[1])) as $p) @Swoole\Process::kill($p, SIGKILL);
+    @Swoole\Process::kill($master, SIGKILL);
+    @unlink($outfile);
+});
 var_dump(wait_port($port));
 usleep(200000);
 $workers = children_of($master);
@@ -38,7 +44,6 @@ $out = file_get_contents($outfile);
 preg_match_all('/==== >>>> : (\d+) /', $out, $m);
 echo "pids logged are the workers': ", var_export(!array_diff(array_map('intval', $m[1]), $workers), true), ", requests done: ", substr_count($out, "完成工作"), "\n";
 echo "connections: ", substr_count($out, "有一个连接进来了"), "\n";
-unlink($outfile);
 ?>
 --EXPECT--
 bool(true)

@@ -6,8 +6,9 @@ pcntl
 <?php
 $key = 0x5b000000 | (getmypid() & 0xffffff);
 $pool = new Swoole\Process\Pool(1, SWOOLE_IPC_MSGQUEUE, $key);
-$pool->on('start', function ($pool) use ($key) {
-    echo "start in the master: ", var_export($pool->master_pid === getmypid(), true), "\n";
+$in_master = null;
+$pool->on('start', function ($pool) use ($key, &$in_master) {
+    $in_master = $pool->master_pid === getmypid(); /* said after start(): the worker prints concurrently */
     $q = new Swoole\Process(function () {}, false, false);
     $q->useQueue($key);
     foreach (['one', 'throw', 'two', 'stop'] as $m) $q->push($m);
@@ -20,13 +21,13 @@ $pool->on('message', function ($pool, $data) {
 });
 $pool->on('workerStop', function ($pool, $id) { echo "workerStop $id\n"; });
 var_dump($pool->start());
+echo "start ran in the master: ", var_export($in_master, true), "\n";
 $q = new Swoole\Process(function () {}, false, false);
 $q->useQueue($key);
 var_dump($q->statQueue()['queue_num']);
 $q->freeQueue();
 ?>
 --EXPECTF--
-start in the master: true
 workerStart 0
 message one
 message throw
@@ -39,4 +40,5 @@ message two
 message stop
 workerStop 0
 bool(true)
+start ran in the master: true
 int(0)

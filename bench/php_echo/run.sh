@@ -81,5 +81,5 @@ for label in "${LABELS[@]}"; do
 done
 php_eff=$(median "${EFF_S[$PHP_LABEL]:-}")
 awk -v p="$php_eff" -v c="$c_eff" 'BEGIN { if (p > 0 && c > 0)
-    printf "\nPHP/C, round trips per server CPU-second: %.2f (the binding costs %.0f%% more CPU per round trip)\n", p / c, (c / p - 1) * 100 }'
+    printf "\nPHP/C, round trips per server CPU-second: %.2f (server CPU per round trip, PHP/C: %.2f)\n", p / c, c / p }'
 exit $FAILED

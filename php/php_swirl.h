@@ -24,6 +24,7 @@ void swirl_table_minit(void);
 void swirl_lock_minit(void);
 void swirl_atomic_minit(void);
 void swirl_process_minit(void);
+void swirl_pool_minit(void); /* Swoole\Process\Pool (swirl_pool.c) */
 void swirl_event_minit(int module_number); /* Event, Timer, swoole_event_*, swoole_timer_* */
 /* Swoole\Server and the server constants (swirl_server.c). */
 void swirl_server_minit(int module_number);

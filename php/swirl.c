@@ -94,6 +94,7 @@ static PHP_MINIT_FUNCTION(swirl) {
     swirl_lock_minit();
     swirl_atomic_minit();
     swirl_process_minit();
+    swirl_pool_minit();
     swirl_event_minit(module_number);
     swirl_server_minit(module_number);
     return SUCCESS;

@@ -9,7 +9,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR     ?= $(if $(filter true 1 yes,$(CI)),ON,OFF)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build test asan run bench fuzz install format clean php php-test
+.PHONY: all deps build test asan run bench fuzz install format clean php php-test php-memcheck
 
 all: build
 
@@ -55,6 +55,17 @@ run: build
 bench: build
 	@scripts/deps.sh bench
 	@bench/run.sh $(BUILD)
+
+# The .phpt suite under valgrind (USE_ZEND_ALLOC=0; PCRE's JIT off, its SIMD
+# over-reads are valgrind false positives). Timing-sensitive tests may fail
+# under valgrind's slowness; the verdict is valgrind's own: any php/tests/*.mem
+# file. Not part of CI (slow). PHP_MEMCHECK_TESTS=... picks tests.
+php-memcheck: php
+	rm -f php/tests/*.mem
+	-cd php && NO_INTERACTION=1 USE_ZEND_ALLOC=0 TEST_PHP_ARGS="-q -m -d pcre.jit=0" \
+		$(MAKE) test $(if $(PHP_MEMCHECK_TESTS),TESTS="$(PHP_MEMCHECK_TESTS)")
+	@if ls php/tests/*.mem >/dev/null 2>&1; then cat php/tests/*.mem; \
+		echo "php-memcheck: valgrind reported errors"; exit 1; else echo "php-memcheck: no valgrind error"; fi
 
 # libFuzzer on the HTTP parser and the WebSocket frame reader, FUZZ_SECONDS
 # each (clang; not part of CI)

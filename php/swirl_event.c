@@ -20,8 +20,14 @@
  * before PHP destroys the script's objects. A callback that throws (or calls
  * exit()) stops the loop; the exception reaches the caller of wait() (or PHP
  * reports it) and the loop is not run again at shutdown. */
+/* ext-sockets' Socket object layout (header only: no symbol of sockets.so
+ * is used, see is_socket_object) */
+#ifndef HAVE_SOCKETS
+#define HAVE_SOCKETS 1
+#endif
 #include "php_swirl.h"
 
+#include <ext/sockets/php_sockets.h>
 #include <ext/standard/basic_functions.h>
 #include <main/php_streams.h>
 #include <zend_exceptions.h>
@@ -206,8 +212,19 @@ static void call(zval *cb, uint32_t argc, zval *argv) {
 
 /* ---- fds ---------------------------------------------------------------------------------- */
 
-/* The fd behind what was given to swoole_event_add: an int, a stream, a
- * Swoole\Process (its pipe). -1 with a TypeError/ValueError thrown. */
+/* ext-sockets' Socket, if that extension is loaded: looked up by name at
+ * run time, so swirl.so does not need sockets.so to load. */
+static bool is_socket_object(zval *z, int *fd) {
+    zend_class_entry *ce = zend_hash_str_find_ptr(CG(class_table), "socket", sizeof("socket") - 1);
+    if (!ce || Z_OBJCE_P(z) != ce)
+        return false;
+    *fd = Z_SOCKET_P(z)->bsd_socket;
+    return true;
+}
+
+/* The fd behind what was given to swoole_event_add: an int, a stream, an
+ * ext-sockets Socket, a Swoole\Process (its pipe). -1 with a
+ * TypeError/ValueError thrown. */
 static int to_fd(zval *z, swirl_process_t **proc) {
     *proc = NULL;
     switch (Z_TYPE_P(z)) {
@@ -234,6 +251,14 @@ static int to_fd(zval *z, swirl_process_t **proc) {
         return (int)fd;
     }
     case IS_OBJECT: {
+        int sfd;
+        if (is_socket_object(z, &sfd)) {
+            if (sfd < 0) {
+                zend_argument_value_error(1, "is a Socket that has already been closed");
+                return -1;
+            }
+            return sfd;
+        }
         swirl_process_t *p = swirl_php_process_of(z);
         if (p) {
             int fd = swirl_process_fd(p);
@@ -244,12 +269,12 @@ static int to_fd(zval *z, swirl_process_t **proc) {
             *proc = p;
             return fd;
         }
-        zend_argument_type_error(1, "must be a file descriptor, a stream or a Swoole\\Process, %s given",
+        zend_argument_type_error(1, "must be a file descriptor, a stream, a Socket or a Swoole\\Process, %s given",
                                  ZSTR_VAL(Z_OBJCE_P(z)->name));
         return -1;
     }
     default:
-        zend_argument_type_error(1, "must be a file descriptor, a stream or a Swoole\\Process, %s given",
+        zend_argument_type_error(1, "must be a file descriptor, a stream, a Socket or a Swoole\\Process, %s given",
                                  zend_zval_type_name(z));
         return -1;
     }

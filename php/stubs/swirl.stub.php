@@ -74,6 +74,48 @@ const SWOOLE_SPINLOCK = UNKNOWN;
 
 /* How work reaches a pool's workers, and a server's task_ipc_mode */
 /**
+ * Log level for the log_level setting (Swoole's value).
+ * @var int
+ * @cvalue SWIRL_LOG_DEBUG
+ */
+const SWOOLE_LOG_DEBUG = UNKNOWN;
+/**
+ * Log level for the log_level setting (Swoole's value).
+ * @var int
+ * @cvalue SWIRL_LOG_TRACE
+ */
+const SWOOLE_LOG_TRACE = UNKNOWN;
+/**
+ * Log level for the log_level setting (Swoole's value).
+ * @var int
+ * @cvalue SWIRL_LOG_INFO
+ */
+const SWOOLE_LOG_INFO = UNKNOWN;
+/**
+ * Log level for the log_level setting (Swoole's value).
+ * @var int
+ * @cvalue SWIRL_LOG_NOTICE
+ */
+const SWOOLE_LOG_NOTICE = UNKNOWN;
+/**
+ * Log level for the log_level setting (Swoole's value).
+ * @var int
+ * @cvalue SWIRL_LOG_WARNING
+ */
+const SWOOLE_LOG_WARNING = UNKNOWN;
+/**
+ * Log level for the log_level setting (Swoole's value).
+ * @var int
+ * @cvalue SWIRL_LOG_ERROR
+ */
+const SWOOLE_LOG_ERROR = UNKNOWN;
+/**
+ * Log level for the log_level setting (Swoole's value).
+ * @var int
+ * @cvalue SWIRL_LOG_NONE
+ */
+const SWOOLE_LOG_NONE = UNKNOWN;
+/**
  * @var int
  * @cvalue SWIRL_IPC_NONE
  */

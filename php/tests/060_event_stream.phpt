@@ -90,11 +90,11 @@ bool(false)
 loop ended
 int(%d)
 string(7) "via int"
-TypeError: swoole_event_add(): Argument #1 ($fd) must be a file descriptor, a stream or a Swoole\Process, float given
-TypeError: swoole_event_add(): Argument #1 ($fd) must be a file descriptor, a stream or a Swoole\Process, string given
-TypeError: swoole_event_add(): Argument #1 ($fd) must be a file descriptor, a stream or a Swoole\Process, stdClass given
+TypeError: swoole_event_add(): Argument #1 ($fd) must be a file descriptor, a stream, a Socket or a Swoole\Process, float given
+TypeError: swoole_event_add(): Argument #1 ($fd) must be a file descriptor, a stream, a Socket or a Swoole\Process, string given
+TypeError: swoole_event_add(): Argument #1 ($fd) must be a file descriptor, a stream, a Socket or a Swoole\Process, stdClass given
 ValueError: swoole_event_add(): Argument #1 ($fd) must be a valid file descriptor, -1 given
-TypeError: swoole_event_add(): Argument #1 ($fd) must be a file descriptor, a stream or a Swoole\Process, array given
+TypeError: swoole_event_add(): Argument #1 ($fd) must be a file descriptor, a stream, a Socket or a Swoole\Process, array given
 swoole_event_add(): Argument #2 ($read_callback) must be a valid callback or null, function "no_such_function" not found or invalid function name
 
 Warning: swoole_event_add(): both read and write callbacks are empty in %s on line %d

@@ -1,10 +1,11 @@
 /* swirl_server.c — Swoole\Server (swoole_server) on swirl_server_t.
  *
  * The PHP callables given to on() are kept in the object, one per event,
- * and one C callback (dispatch) calls them with Swoole's arguments. The C
- * core runs every event in a process's main thread (master, manager,
- * worker, task worker), never on a reactor thread, so PHP is only ever
- * entered from the thread that runs the script.
+ * and one C callback (swirl_php_server_dispatch) calls them with Swoole's
+ * arguments. The C core runs every event in a process's main thread
+ * (master, manager, worker, task worker), never on a reactor thread, so PHP
+ * is only ever entered from the thread that runs the script. The methods
+ * acting on a running server are in swirl_server_methods.c.
  *
  * Task and pipe-message data are PHP values: a string travels as it is, any
  * other value serialized (php_var_serialize), with one leading byte saying
@@ -15,7 +16,7 @@
  * process _exits (255, or exit()'s status); the manager replaces a worker
  * that ends so. Forked children never run PHP's request shutdown (which
  * would free the server of the master). */
-#include "php_swirl.h"
+#include "swirl_server.h"
 
 #include <SAPI.h>
 #include <ext/standard/php_var.h>
@@ -28,52 +29,16 @@
 
 #include "stubs/server_arginfo.h"
 
-enum { TASK_RAW = 0, TASK_SERIALIZED = 1 };
-
-typedef struct {
-    swirl_server_t *srv;
-    zval cb[SWIRL_ON__COUNT]; /* UNDEF when not set */
-    zval procs;               /* array: the Process objects of addProcess, kept alive */
-    HashTable finish_cbs;     /* task id -> the finish callable given to task() */
-    HashTable fd_port;        /* fd -> its listener's socket, while port callbacks route */
-    int port_cbs;             /* callbacks set on extra ports */
-    int event;                /* the event being dispatched, or -1 */
-    bool started;
-    bool in_task;       /* inside a task callback */
-    bool task_finished; /* finish() was called for the current task */
-    zend_object std;
-} server_obj;
-
-static zend_class_entry *server_ce;
+zend_class_entry *swirl_php_server_ce;
+zend_class_entry *swirl_php_port_ce;
 static zend_object_handlers server_handlers;
-
-/* Swoole\Server\Port: one listener. `port` is NULL for the main listener,
- * whose set() and on() are the server's. */
-enum { PCB_CONNECT, PCB_RECEIVE, PCB_CLOSE, PCB_PACKET, PCB__COUNT };
-typedef struct {
-    swirl_port_t *port;
-    zend_object *server; /* a reference */
-    zval cb[PCB__COUNT];
-    zend_object std;
-} port_obj;
-
-static zend_class_entry *port_ce;
 static zend_object_handlers port_handlers;
 
-static inline port_obj *port_from(zend_object *o) {
-    return (port_obj *)((char *)o - XtOffsetOf(port_obj, std));
-}
-
-/* Event names as Swoole spells them, in swirl_event_type_t order. */
 static const char *const event_names[SWIRL_ON__COUNT] = {
-    "start",       "shutdown",  "managerStart", "managerStop", "workerStart", "workerStop",
-    "workerError", "connect",   "receive",      "packet",      "close",       "pipeMessage",
-    "bufferFull",  "bufferEmpty", "workerExit", "task",        "finish",
+    "start",       "shutdown",    "managerStart", "managerStop", "workerStart", "workerStop",
+    "workerError", "connect",     "receive",      "packet",      "close",       "pipeMessage",
+    "bufferFull",  "bufferEmpty", "workerExit",   "task",        "finish",
 };
-
-static inline server_obj *server_from(zend_object *o) {
-    return (server_obj *)((char *)o - XtOffsetOf(server_obj, std));
-}
 
 static zend_object *server_create_object(zend_class_entry *ce) {
     server_obj *o = zend_object_alloc(sizeof(server_obj), ce);
@@ -111,32 +76,22 @@ static HashTable *server_get_gc(zend_object *obj, zval **table, int *n) {
         zend_get_gc_buffer_add_zval(buf, &o->cb[i]);
     zend_get_gc_buffer_add_zval(buf, &o->procs);
     zval *z;
-    ZEND_HASH_FOREACH_VAL(&o->finish_cbs, z) {
-        zend_get_gc_buffer_add_zval(buf, z);
-    }
+    ZEND_HASH_FOREACH_VAL(&o->finish_cbs, z) { zend_get_gc_buffer_add_zval(buf, z); }
     ZEND_HASH_FOREACH_END();
     zend_get_gc_buffer_use(buf, table, n);
     return zend_std_get_properties(obj);
 }
 
-static swirl_server_t *this_server(zval *this_) {
+swirl_server_t *swirl_php_this_server(zval *this_) {
     server_obj *o = server_from(Z_OBJ_P(this_));
     if (!o->srv)
         zend_throw_error(NULL, "Swoole\\Server is not constructed");
     return o->srv;
 }
 
-#define SERVER_THIS(var)                                                                           \
-    swirl_server_t *var = this_server(ZEND_THIS);                                                  \
-    if (!var) {                                                                                    \
-        RETURN_THROWS();                                                                           \
-    }
-
-#define UPDATE_LONG(obj, name, v) zend_update_property_long(server_ce, obj, name, sizeof(name) - 1, v)
-
 /* ---- PHP values over task and message pipes ----------------------------------------------- */
 
-static zend_string *pack_value(zval *v) {
+zend_string *swirl_php_pack_value(zval *v) {
     if (Z_TYPE_P(v) == IS_STRING) {
         zend_string *s = zend_string_alloc(Z_STRLEN_P(v) + 1, 0);
         ZSTR_VAL(s)[0] = TASK_RAW;
@@ -157,7 +112,7 @@ static zend_string *pack_value(zval *v) {
     return smart_str_extract(&buf);
 }
 
-static void unpack_value(const char *data, size_t len, zval *out) {
+void swirl_php_unpack_value(const char *data, size_t len, zval *out) {
     if (len > 0 && data[0] == TASK_SERIALIZED) {
         const unsigned char *p = (const unsigned char *)data + 1;
         php_unserialize_data_t var_hash;
@@ -180,9 +135,7 @@ static void unpack_value(const char *data, size_t len, zval *out) {
 
 /* Send what PHP still holds of this process's output, then end it. */
 static ZEND_NORETURN void leave_process(int status) {
-    zend_try {
-        php_output_end_all();
-    }
+    zend_try { php_output_end_all(); }
     zend_end_try();
     sapi_flush();
     fflush(stdout);
@@ -198,21 +151,25 @@ static void update_worker_props(server_obj *o, int worker_id) {
         task = worker_id >= st.worker_num;
     UPDATE_LONG(obj, "worker_id", worker_id);
     UPDATE_LONG(obj, "worker_pid", getpid());
-    zend_update_property_bool(server_ce, obj, "taskworker", sizeof("taskworker") - 1, task);
+    zend_update_property_bool(swirl_php_server_ce, obj, "taskworker", sizeof("taskworker") - 1,
+                              task);
     UPDATE_LONG(obj, "master_pid", swirl_server_master_pid(o->srv));
     UPDATE_LONG(obj, "manager_pid", swirl_server_manager_pid(o->srv));
     int port = swirl_server_port(o->srv);
     if (port > 0)
         UPDATE_LONG(obj, "port", port);
-    zval rv, *ports = zend_read_property(server_ce, obj, "ports", sizeof("ports") - 1, 1, &rv), *z;
+    zval rv,
+        *ports = zend_read_property(swirl_php_server_ce, obj, "ports", sizeof("ports") - 1, 1, &rv),
+        *z;
     if (Z_TYPE_P(ports) == IS_ARRAY) {
         ZEND_HASH_FOREACH_VAL(Z_ARR_P(ports), z) {
-            if (Z_TYPE_P(z) != IS_OBJECT || Z_OBJCE_P(z) != port_ce)
+            if (Z_TYPE_P(z) != IS_OBJECT || Z_OBJCE_P(z) != swirl_php_port_ce)
                 continue;
             port_obj *p = port_from(Z_OBJ_P(z));
             int bound = p->port ? swirl_port_bound_port(p->port) : port;
             if (bound > 0)
-                zend_update_property_long(port_ce, Z_OBJ_P(z), "port", sizeof("port") - 1, bound);
+                zend_update_property_long(swirl_php_port_ce, Z_OBJ_P(z), "port", sizeof("port") - 1,
+                                          bound);
         }
         ZEND_HASH_FOREACH_END();
     }
@@ -224,11 +181,20 @@ static void update_worker_props(server_obj *o, int worker_id) {
 static zval *port_callback(server_obj *o, const swirl_event_t *ev) {
     int which;
     switch (ev->type) {
-    case SWIRL_ON_CONNECT: which = PCB_CONNECT; break;
-    case SWIRL_ON_RECEIVE: which = PCB_RECEIVE; break;
-    case SWIRL_ON_CLOSE: which = PCB_CLOSE; break;
-    case SWIRL_ON_PACKET: which = PCB_PACKET; break;
-    default: return NULL;
+    case SWIRL_ON_CONNECT:
+        which = PCB_CONNECT;
+        break;
+    case SWIRL_ON_RECEIVE:
+        which = PCB_RECEIVE;
+        break;
+    case SWIRL_ON_CLOSE:
+        which = PCB_CLOSE;
+        break;
+    case SWIRL_ON_PACKET:
+        which = PCB_PACKET;
+        break;
+    default:
+        return NULL;
     }
     if (!o->port_cbs)
         return NULL;
@@ -252,11 +218,14 @@ static zval *port_callback(server_obj *o, const swirl_event_t *ev) {
     }
     if (sfd < 0)
         return NULL;
-    zval rv, *ports = zend_read_property(server_ce, &o->std, "ports", sizeof("ports") - 1, 1, &rv), *z;
+    zval rv,
+        *ports =
+            zend_read_property(swirl_php_server_ce, &o->std, "ports", sizeof("ports") - 1, 1, &rv),
+        *z;
     if (Z_TYPE_P(ports) != IS_ARRAY)
         return NULL;
     ZEND_HASH_FOREACH_VAL(Z_ARR_P(ports), z) {
-        if (Z_TYPE_P(z) != IS_OBJECT || Z_OBJCE_P(z) != port_ce)
+        if (Z_TYPE_P(z) != IS_OBJECT || Z_OBJCE_P(z) != swirl_php_port_ce)
             continue;
         port_obj *p = port_from(Z_OBJ_P(z));
         if (p->port && swirl_port_fd(p->port) == sfd)
@@ -265,8 +234,6 @@ static zval *port_callback(server_obj *o, const swirl_event_t *ev) {
     ZEND_HASH_FOREACH_END();
     return NULL;
 }
-
-static void finish_value(server_obj *o, zval *v);
 
 /* Call `cb` for event `type` with args[0] = the server. */
 static void call_php(server_obj *o, swirl_event_type_t type, zval *cb, zval *args, uint32_t n) {
@@ -278,11 +245,9 @@ static void call_php(server_obj *o, swirl_event_type_t type, zval *cb, zval *arg
         call_user_function(NULL, NULL, cb, &retval, n, args);
         if (!EG(exception) && type == SWIRL_ON_TASK && Z_TYPE(retval) != IS_UNDEF &&
             Z_TYPE(retval) != IS_NULL && !o->task_finished)
-            finish_value(o, &retval);
+            swirl_php_finish_value(o, &retval);
     }
-    zend_catch {
-        bailed = true;
-    }
+    zend_catch { bailed = true; }
     zend_end_try();
     zval_ptr_dtor(&retval);
     if (bailed)
@@ -298,7 +263,7 @@ static void call_php(server_obj *o, swirl_event_type_t type, zval *cb, zval *arg
     }
 }
 
-static void dispatch(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+void swirl_php_server_dispatch(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     server_obj *o = user;
     zend_object *obj = &o->std;
     zval args[5];
@@ -380,20 +345,20 @@ static void dispatch(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
         }
         case SWIRL_ON_PIPE_MESSAGE:
             ZVAL_LONG(&args[1], ev->worker_id);
-            unpack_value(ev->data, ev->len, &args[2]);
+            swirl_php_unpack_value(ev->data, ev->len, &args[2]);
             n = 3;
             break;
         case SWIRL_ON_TASK:
             ZVAL_LONG(&args[1], ev->task_id);
             ZVAL_LONG(&args[2], ev->worker_id);
-            unpack_value(ev->data, ev->len, &args[3]);
+            swirl_php_unpack_value(ev->data, ev->len, &args[3]);
             n = 4;
             o->in_task = true;
             o->task_finished = false;
             break;
         case SWIRL_ON_FINISH:
             ZVAL_LONG(&args[1], ev->task_id);
-            unpack_value(ev->data, ev->len, &args[2]);
+            swirl_php_unpack_value(ev->data, ev->len, &args[2]);
             n = 3;
             break;
         default:
@@ -469,17 +434,18 @@ static HashTable *port_get_gc(zend_object *obj, zval **table, int *n) {
 
 /* A Port object for `port` (NULL: the main listener), appended to the
  * server's `ports`; returns it (borrowed). */
-static zend_object *add_port(server_obj *o, swirl_port_t *port, const char *host, zend_long num,
-                             zend_long type) {
-    zend_object *obj = port_create_object(port_ce);
+zend_object *swirl_php_add_port(server_obj *o, swirl_port_t *port, const char *host, zend_long num,
+                                zend_long type) {
+    zend_object *obj = port_create_object(swirl_php_port_ce);
     port_obj *p = port_from(obj);
     p->port = port;
     p->server = &o->std;
     GC_ADDREF(&o->std);
-    zend_update_property_string(port_ce, obj, "host", sizeof("host") - 1, host);
-    zend_update_property_long(port_ce, obj, "port", sizeof("port") - 1, num);
-    zend_update_property_long(port_ce, obj, "type", sizeof("type") - 1, type);
-    zval rv, *ports = zend_read_property(server_ce, &o->std, "ports", sizeof("ports") - 1, 1, &rv);
+    zend_update_property_string(swirl_php_port_ce, obj, "host", sizeof("host") - 1, host);
+    zend_update_property_long(swirl_php_port_ce, obj, "port", sizeof("port") - 1, num);
+    zend_update_property_long(swirl_php_port_ce, obj, "type", sizeof("type") - 1, type);
+    zval rv, *ports = zend_read_property(swirl_php_server_ce, &o->std, "ports", sizeof("ports") - 1,
+                                         1, &rv);
     zval arr, item;
     if (Z_TYPE_P(ports) == IS_ARRAY)
         ZVAL_ARR(&arr, zend_array_dup(Z_ARR_P(ports)));
@@ -487,7 +453,7 @@ static zend_object *add_port(server_obj *o, swirl_port_t *port, const char *host
         array_init(&arr);
     ZVAL_OBJ(&item, obj);
     add_next_index_zval(&arr, &item); /* the array owns the new object */
-    zend_update_property(server_ce, &o->std, "ports", sizeof("ports") - 1, &arr);
+    zend_update_property(swirl_php_server_ce, &o->std, "ports", sizeof("ports") - 1, &arr);
     zval_ptr_dtor(&arr);
     return obj;
 }
@@ -498,11 +464,11 @@ PHP_METHOD(Swoole_Server, __construct) {
     zend_string *host = NULL;
     zend_long port = 0, mode = SWIRL_MODE_PROCESS, type = SWIRL_SOCK_TCP;
     ZEND_PARSE_PARAMETERS_START(0, 4)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_STR(host)
-        Z_PARAM_LONG(port)
-        Z_PARAM_LONG(mode)
-        Z_PARAM_LONG(type)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_STR(host)
+    Z_PARAM_LONG(port)
+    Z_PARAM_LONG(mode)
+    Z_PARAM_LONG(type)
     ZEND_PARSE_PARAMETERS_END();
     server_obj *o = server_from(Z_OBJ_P(ZEND_THIS));
     if (o->srv) {
@@ -533,19 +499,19 @@ PHP_METHOD(Swoole_Server, __construct) {
         RETURN_THROWS();
     }
     zend_object *obj = Z_OBJ_P(ZEND_THIS);
-    zend_update_property_string(server_ce, obj, "host", sizeof("host") - 1, h);
+    zend_update_property_string(swirl_php_server_ce, obj, "host", sizeof("host") - 1, h);
     UPDATE_LONG(obj, "port", port);
     UPDATE_LONG(obj, "mode", mode);
     UPDATE_LONG(obj, "type", type);
-    add_port(o, NULL, h, port, type);
+    swirl_php_add_port(o, NULL, h, port, type);
 }
 
 /* Apply `settings` to the server, or to `port` (an extra listener), or
  * with `port_only` to the server but only its per-port keys (the main
  * Port's set()); merge what was accepted into the `setting` property of
  * `obj`. False if any key failed (each with a warning naming it). */
-static bool apply_settings(zend_object *obj, zend_class_entry *ce, swirl_server_t *srv,
-                           swirl_port_t *port, bool port_only, HashTable *settings) {
+bool swirl_php_apply_settings(zend_object *obj, zend_class_entry *ce, swirl_server_t *srv,
+                              swirl_port_t *port, bool port_only, HashTable *settings) {
     zval rv, merged;
     zval *cur = zend_read_property(ce, obj, "setting", sizeof("setting") - 1, 1, &rv);
     if (Z_TYPE_P(cur) == IS_ARRAY)
@@ -559,7 +525,8 @@ static bool apply_settings(zend_object *obj, zend_class_entry *ce, swirl_server_
     zval *val;
     ZEND_HASH_FOREACH_KEY_VAL(settings, idx, key, val) {
         if (!key) {
-            php_error_docref(NULL, E_WARNING, "setting " ZEND_ULONG_FMT ": a setting's key must be its name", idx);
+            php_error_docref(NULL, E_WARNING,
+                             "setting " ZEND_ULONG_FMT ": a setting's key must be its name", idx);
             ok = false;
             continue;
         }
@@ -594,11 +561,13 @@ static bool apply_settings(zend_object *obj, zend_class_entry *ce, swirl_server_
         } else if (port_only && info && !(info->scope & SWIRL_SETTING_PORT)) {
             php_error_docref(NULL, E_WARNING,
                              "setting `%s`: a server-wide setting, not accepted by a port "
-                             "(set it with Swoole\\Server::set)", ZSTR_VAL(key));
+                             "(set it with Swoole\\Server::set)",
+                             ZSTR_VAL(key));
             ok = false;
             continue;
         } else {
-            rc = port ? swirl_port_set(port, ZSTR_VAL(key), v) : swirl_server_set(srv, ZSTR_VAL(key), v);
+            rc = port ? swirl_port_set(port, ZSTR_VAL(key), v)
+                      : swirl_server_set(srv, ZSTR_VAL(key), v);
         }
         if (rc < 0) {
             const char *msg = swirl_php_error_msg(rc);
@@ -621,14 +590,15 @@ static bool apply_settings(zend_object *obj, zend_class_entry *ce, swirl_server_
 PHP_METHOD(Swoole_Server, set) {
     HashTable *settings;
     ZEND_PARSE_PARAMETERS_START(1, 1)
-        Z_PARAM_ARRAY_HT(settings)
+    Z_PARAM_ARRAY_HT(settings)
     ZEND_PARSE_PARAMETERS_END();
     SERVER_THIS(srv);
-    RETURN_BOOL(apply_settings(Z_OBJ_P(ZEND_THIS), server_ce, srv, NULL, false, settings));
+    RETURN_BOOL(swirl_php_apply_settings(Z_OBJ_P(ZEND_THIS), swirl_php_server_ce, srv, NULL, false,
+                                         settings));
 }
 
 /* The event called `name` (case-insensitive, with or without "on"), or -1. */
-static int event_type(const char *name, size_t len) {
+int swirl_php_server_event_type(const char *name, size_t len) {
     for (int pass = 0; pass < 2; pass++) {
         for (int i = 0; i < SWIRL_ON__COUNT; i++)
             if (strlen(event_names[i]) == len && strncasecmp(event_names[i], name, len) == 0)
@@ -648,14 +618,14 @@ PHP_METHOD(Swoole_Server, on) {
     zend_fcall_info fci;
     zend_fcall_info_cache fcc;
     ZEND_PARSE_PARAMETERS_START(2, 2)
-        Z_PARAM_STR(name)
-        Z_PARAM_FUNC(fci, fcc)
+    Z_PARAM_STR(name)
+    Z_PARAM_FUNC(fci, fcc)
     ZEND_PARSE_PARAMETERS_END();
     SERVER_THIS(srv);
     server_obj *o = server_from(Z_OBJ_P(ZEND_THIS));
-    int type = event_type(ZSTR_VAL(name), ZSTR_LEN(name));
-    int rc = type < 0 ? swirl_server_on(srv, ZSTR_VAL(name), dispatch, o)
-                      : swirl_server_on_event(srv, type, dispatch, o);
+    int type = swirl_php_server_event_type(ZSTR_VAL(name), ZSTR_LEN(name));
+    int rc = type < 0 ? swirl_server_on(srv, ZSTR_VAL(name), swirl_php_server_dispatch, o)
+                      : swirl_server_on_event(srv, type, swirl_php_server_dispatch, o);
     if (type < 0 && rc == 0) {
         rc = SWIRL_EBADARG; /* known to C but not here: cannot happen */
     }
@@ -678,35 +648,38 @@ PHP_METHOD(Swoole_Server, start) {
     }
     /* workerStart sets this process's loop, workerStop clears it */
     if (Z_TYPE(o->cb[SWIRL_ON_WORKER_START]) == IS_UNDEF)
-        swirl_server_on_event(srv, SWIRL_ON_WORKER_START, dispatch, o);
+        swirl_server_on_event(srv, SWIRL_ON_WORKER_START, swirl_php_server_dispatch, o);
     if (Z_TYPE(o->cb[SWIRL_ON_WORKER_STOP]) == IS_UNDEF)
-        swirl_server_on_event(srv, SWIRL_ON_WORKER_STOP, dispatch, o);
+        swirl_server_on_event(srv, SWIRL_ON_WORKER_STOP, swirl_php_server_dispatch, o);
     if (Z_TYPE(o->cb[SWIRL_ON_START]) == IS_UNDEF)
-        swirl_server_on_event(srv, SWIRL_ON_START, dispatch, o);
+        swirl_server_on_event(srv, SWIRL_ON_START, swirl_php_server_dispatch, o);
     /* the loops of the master and the manager: taken at their start, let go at their end */
     static const swirl_event_type_t always[] = {SWIRL_ON_MANAGER_START, SWIRL_ON_MANAGER_STOP,
                                                 SWIRL_ON_SHUTDOWN};
     for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
         if (Z_TYPE(o->cb[always[i]]) == IS_UNDEF)
-            swirl_server_on_event(srv, always[i], dispatch, o);
+            swirl_server_on_event(srv, always[i], swirl_php_server_dispatch, o);
     if (o->port_cbs) {
         /* connections of extra ports with their own callbacks: the port of
          * each connection is remembered from connect to close */
         static const swirl_event_type_t routed[] = {SWIRL_ON_CONNECT, SWIRL_ON_RECEIVE,
                                                     SWIRL_ON_CLOSE, SWIRL_ON_PACKET};
-        zval rv, *ports = zend_read_property(server_ce, &o->std, "ports", sizeof("ports") - 1, 1, &rv), *z;
+        zval rv,
+            *ports = zend_read_property(swirl_php_server_ce, &o->std, "ports", sizeof("ports") - 1,
+                                        1, &rv),
+            *z;
         for (size_t i = 0; i < sizeof routed / sizeof routed[0]; i++) {
             bool need = i == PCB_CONNECT || i == PCB_CLOSE;
             if (Z_TYPE_P(ports) == IS_ARRAY) {
                 ZEND_HASH_FOREACH_VAL(Z_ARR_P(ports), z) {
-                    if (Z_TYPE_P(z) == IS_OBJECT && Z_OBJCE_P(z) == port_ce &&
+                    if (Z_TYPE_P(z) == IS_OBJECT && Z_OBJCE_P(z) == swirl_php_port_ce &&
                         Z_TYPE(port_from(Z_OBJ_P(z))->cb[i]) != IS_UNDEF)
                         need = true;
                 }
                 ZEND_HASH_FOREACH_END();
             }
             if (need && Z_TYPE(o->cb[routed[i]]) == IS_UNDEF)
-                swirl_server_on_event(srv, routed[i], dispatch, o);
+                swirl_server_on_event(srv, routed[i], swirl_php_server_dispatch, o);
         }
     }
     /* what PHP wrote but has not flushed would be written by every child */
@@ -739,8 +712,8 @@ PHP_METHOD(Swoole_Server, shutdown) {
 PHP_METHOD(Swoole_Server, reload) {
     bool task_only = false;
     ZEND_PARSE_PARAMETERS_START(0, 1)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_BOOL(task_only)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_BOOL(task_only)
     ZEND_PARSE_PARAMETERS_END();
     SERVER_THIS(srv);
     int rc = swirl_server_reload(srv, task_only);
@@ -755,9 +728,9 @@ PHP_METHOD(Swoole_Server, stop) {
     zend_long id = -1;
     bool wait_reactor = false;
     ZEND_PARSE_PARAMETERS_START(0, 2)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(id)
-        Z_PARAM_BOOL(wait_reactor)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(id)
+    Z_PARAM_BOOL(wait_reactor)
     ZEND_PARSE_PARAMETERS_END();
     SERVER_THIS(srv);
     if (id < 0)
@@ -772,607 +745,11 @@ PHP_METHOD(Swoole_Server, stop) {
 
 /* A failed send-like call: false, and a warning unless the connection is
  * simply gone (Swoole is quiet then too; swoole_last_error() tells). */
-#define SEND_RESULT(rc)                                                                            \
-    do {                                                                                           \
-        if ((rc) < 0) {                                                                            \
-            if ((rc) != SWIRL_ECLOSED)                                                             \
-                swirl_php_warn(rc);                                                                \
-            RETURN_FALSE;                                                                          \
-        }                                                                                          \
-        RETURN_TRUE;                                                                               \
-    } while (0)
 
-PHP_METHOD(Swoole_Server, send) {
-    zend_string *sfd = NULL, *data;
-    zend_long lfd = 0, server_socket = -1;
-    ZEND_PARSE_PARAMETERS_START(2, 3)
-        Z_PARAM_STR_OR_LONG(sfd, lfd)
-        Z_PARAM_STR(data)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(server_socket)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    if (sfd) {
-        /* a Unix datagram peer's path */
-        swirl_addr_t to;
-        int rc = swirl_addr_parse(&to, SWIRL_SOCK_UNIX_DGRAM, ZSTR_VAL(sfd), 0);
-        if (rc == 0)
-            rc = swirl_server_sendto(srv, &to, ZSTR_VAL(data), ZSTR_LEN(data), (int)server_socket);
-        SEND_RESULT(rc);
-    }
-    int rc = swirl_server_send(srv, lfd, ZSTR_VAL(data), ZSTR_LEN(data));
-    SEND_RESULT(rc);
-}
-
-PHP_METHOD(Swoole_Server, sendto) {
-    zend_string *ip, *data;
-    zend_long port, server_socket = -1;
-    ZEND_PARSE_PARAMETERS_START(3, 4)
-        Z_PARAM_STR(ip)
-        Z_PARAM_LONG(port)
-        Z_PARAM_STR(data)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(server_socket)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    if (port < 0 || port > 65535) {
-        zend_argument_value_error(2, "must be between 0 and 65535");
-        RETURN_THROWS();
-    }
-    swirl_addr_t to;
-    swirl_sock_type_t t = strchr(ZSTR_VAL(ip), ':') ? SWIRL_SOCK_UDP6
-                          : ZSTR_VAL(ip)[0] == '/' ? SWIRL_SOCK_UNIX_DGRAM
-                                                   : SWIRL_SOCK_UDP;
-    int rc = swirl_addr_parse(&to, t, ZSTR_VAL(ip), (int)port);
-    if (rc == 0)
-        rc = swirl_server_sendto(srv, &to, ZSTR_VAL(data), ZSTR_LEN(data), (int)server_socket);
-    if (rc < 0) {
-        swirl_php_warn(rc);
-        RETURN_FALSE;
-    }
-    RETURN_TRUE;
-}
-
-PHP_METHOD(Swoole_Server, sendfile) {
-    zend_long fd, offset = 0, length = 0;
-    zend_string *path;
-    ZEND_PARSE_PARAMETERS_START(2, 4)
-        Z_PARAM_LONG(fd)
-        Z_PARAM_PATH_STR(path)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(offset)
-        Z_PARAM_LONG(length)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    if (offset < 0 || length < 0) {
-        zend_value_error("offset and length must not be negative");
-        RETURN_THROWS();
-    }
-    int rc = swirl_server_sendfile(srv, fd, ZSTR_VAL(path), (off_t)offset, (size_t)length);
-    SEND_RESULT(rc);
-}
-
-PHP_METHOD(Swoole_Server, close) {
-    zend_long fd;
-    bool reset = false;
-    ZEND_PARSE_PARAMETERS_START(1, 2)
-        Z_PARAM_LONG(fd)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_BOOL(reset)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    int rc = swirl_server_close(srv, fd, reset);
-    SEND_RESULT(rc);
-}
-
-PHP_METHOD(Swoole_Server, exist) {
-    zend_long fd;
-    ZEND_PARSE_PARAMETERS_START(1, 1)
-        Z_PARAM_LONG(fd)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    RETURN_BOOL(swirl_server_exist(srv, fd));
-}
-
-PHP_METHOD(Swoole_Server, pause) {
-    zend_long fd;
-    ZEND_PARSE_PARAMETERS_START(1, 1)
-        Z_PARAM_LONG(fd)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    int rc = swirl_server_pause(srv, fd);
-    SEND_RESULT(rc);
-}
-
-PHP_METHOD(Swoole_Server, resume) {
-    zend_long fd;
-    ZEND_PARSE_PARAMETERS_START(1, 1)
-        Z_PARAM_LONG(fd)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    int rc = swirl_server_resume(srv, fd);
-    SEND_RESULT(rc);
-}
-
-PHP_METHOD(Swoole_Server, bind) {
-    zend_long fd, uid;
-    ZEND_PARSE_PARAMETERS_START(2, 2)
-        Z_PARAM_LONG(fd)
-        Z_PARAM_LONG(uid)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    if (uid < 0 || uid > UINT32_MAX) {
-        zend_argument_value_error(2, "must be between 0 and %u", UINT32_MAX);
-        RETURN_THROWS();
-    }
-    int rc = swirl_server_bind(srv, fd, (uint32_t)uid);
-    SEND_RESULT(rc);
-}
-
-PHP_METHOD(Swoole_Server, getClientInfo) {
-    zend_long fd, reactor_id = -1;
-    bool ignore = false;
-    ZEND_PARSE_PARAMETERS_START(1, 3)
-        Z_PARAM_LONG(fd)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(reactor_id)
-        Z_PARAM_BOOL(ignore)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    swirl_conn_info_t ci;
-    if (swirl_server_connection_info(srv, fd, &ci) < 0)
-        RETURN_FALSE;
-    array_init(return_value);
-    add_assoc_long(return_value, "server_port", ci.server_port);
-    add_assoc_long(return_value, "server_fd", ci.server_fd);
-    add_assoc_long(return_value, "socket_type", ci.sock_type);
-    add_assoc_long(return_value, "remote_port", ci.remote_port);
-    add_assoc_string(return_value, "remote_ip", ci.remote_ip);
-    add_assoc_long(return_value, "reactor_id", ci.reactor_id);
-    add_assoc_long(return_value, "connect_time", (zend_long)ci.connect_time);
-    add_assoc_long(return_value, "last_time", (zend_long)ci.last_time);
-    add_assoc_double(return_value, "last_recv_time", ci.last_time);
-    add_assoc_long(return_value, "close_errno", 0);
-    if (ci.uid)
-        add_assoc_long(return_value, "uid", ci.uid);
-    if (ci.websocket_status)
-        add_assoc_long(return_value, "websocket_status", ci.websocket_status);
-}
-
-PHP_METHOD(Swoole_Server, getClientList) {
-    zend_long start = 0, count = 10;
-    ZEND_PARSE_PARAMETERS_START(0, 2)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(start)
-        Z_PARAM_LONG(count)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    if (count < 1 || count > 100) {
-        zend_argument_value_error(2, "must be between 1 and 100");
-        RETURN_THROWS();
-    }
-    int64_t ids[100];
-    int n = swirl_server_connection_list(srv, start, ids, (int)count);
-    if (n <= 0)
-        RETURN_FALSE; /* as Swoole: none */
-    array_init(return_value);
-    for (int i = 0; i < n; i++)
-        add_next_index_long(return_value, ids[i]);
-}
-
-PHP_METHOD(Swoole_Server, stats) {
-    ZEND_PARSE_PARAMETERS_NONE();
-    SERVER_THIS(srv);
-    swirl_server_stats_t st;
-    memset(&st, 0, sizeof st);
-    array_init(return_value);
-    if (swirl_server_stats(srv, &st) < 0)
-        return;
-    zval *rv = return_value;
-    add_assoc_long(rv, "start_time", (zend_long)st.start_time);
-    add_assoc_long(rv, "connection_num", st.connection_num);
-    add_assoc_long(rv, "abort_count", st.rejected_count);
-    add_assoc_long(rv, "accept_count", st.accept_count);
-    add_assoc_long(rv, "close_count", st.close_count);
-    add_assoc_long(rv, "worker_num", st.worker_num);
-    add_assoc_long(rv, "task_worker_num", st.task_worker_num);
-    add_assoc_long(rv, "idle_worker_num", st.idle_worker_num);
-    add_assoc_long(rv, "tasking_num", st.tasking_num);
-    add_assoc_long(rv, "request_count", st.request_count);
-    add_assoc_long(rv, "dispatch_count", st.dispatch_count);
-    add_assoc_long(rv, "worker_request_count", st.worker_request_count);
-    add_assoc_long(rv, "task_queue_num", st.task_queue_num);
-    add_assoc_long(rv, "task_queue_bytes", st.task_queue_bytes);
-    add_assoc_long(rv, "task_rejected_count", st.task_rejected_count);
-    add_assoc_long(rv, "tls_failed_count", st.tls_failed_count);
-}
-
-PHP_METHOD(Swoole_Server, task) {
-    zval *data;
-    zend_long dst = -1;
-    zend_fcall_info fci = empty_fcall_info;
-    zend_fcall_info_cache fcc = empty_fcall_info_cache;
-    ZEND_PARSE_PARAMETERS_START(1, 3)
-        Z_PARAM_ZVAL(data)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(dst)
-        Z_PARAM_FUNC_OR_NULL(fci, fcc)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    zend_string *packed = pack_value(data);
-    if (!packed)
-        RETURN_THROWS();
-    int64_t id = swirl_server_task(srv, ZSTR_VAL(packed), ZSTR_LEN(packed),
-                                   dst < -1 || dst > INT_MAX ? INT_MAX : (int)dst);
-    zend_string_release(packed);
-    if (id < 0) {
-        swirl_php_warn((int)id);
-        RETURN_FALSE;
-    }
-    if (ZEND_FCI_INITIALIZED(fci)) {
-        server_obj *o = server_from(Z_OBJ_P(ZEND_THIS));
-        Z_TRY_ADDREF(fci.function_name);
-        zend_hash_index_update(&o->finish_cbs, (zend_ulong)id, &fci.function_name);
-    }
-    RETURN_LONG(id);
-}
-
-PHP_METHOD(Swoole_Server, taskwait) {
-    zval *data;
-    double timeout = 0.5;
-    zend_long dst = -1;
-    ZEND_PARSE_PARAMETERS_START(1, 3)
-        Z_PARAM_ZVAL(data)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_DOUBLE(timeout)
-        Z_PARAM_LONG(dst)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    zend_string *packed = pack_value(data);
-    if (!packed)
-        RETURN_THROWS();
-    swirl_buf_t result;
-    swirl_buf_init(&result);
-    int rc = swirl_server_taskwait(srv, ZSTR_VAL(packed), ZSTR_LEN(packed), timeout,
-                                   dst < -1 || dst > INT_MAX ? INT_MAX : (int)dst, &result);
-    zend_string_release(packed);
-    if (rc < 0) {
-        swirl_buf_destroy(&result);
-        if (rc != -ETIMEDOUT)
-            swirl_php_warn(rc);
-        RETURN_FALSE;
-    }
-    unpack_value(result.data + result.start, result.len - result.start, return_value);
-    swirl_buf_destroy(&result);
-}
-
-static void finish_value(server_obj *o, zval *v) {
-    zend_string *packed = pack_value(v);
-    if (!packed)
-        return;
-    int rc = swirl_server_finish(o->srv, ZSTR_VAL(packed), ZSTR_LEN(packed));
-    zend_string_release(packed);
-    if (rc < 0)
-        swirl_php_warn(rc);
-    else
-        o->task_finished = true;
-}
-
-PHP_METHOD(Swoole_Server, finish) {
-    zval *data;
-    ZEND_PARSE_PARAMETERS_START(1, 1)
-        Z_PARAM_ZVAL(data)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    server_obj *o = server_from(Z_OBJ_P(ZEND_THIS));
-    bool before = o->task_finished;
-    finish_value(o, data);
-    RETURN_BOOL(!before && o->task_finished);
-}
-
-PHP_METHOD(Swoole_Server, sendMessage) {
-    zval *msg;
-    zend_long dst;
-    ZEND_PARSE_PARAMETERS_START(2, 2)
-        Z_PARAM_ZVAL(msg)
-        Z_PARAM_LONG(dst)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    zend_string *packed = pack_value(msg);
-    if (!packed)
-        RETURN_THROWS();
-    int rc = swirl_server_send_message(srv, ZSTR_VAL(packed), ZSTR_LEN(packed),
-                                       dst < 0 || dst > INT_MAX ? -1 : (int)dst);
-    zend_string_release(packed);
-    if (rc < 0) {
-        swirl_php_warn(rc);
-        RETURN_FALSE;
-    }
-    RETURN_TRUE;
-}
-
-PHP_METHOD(Swoole_Server, getLastError) {
-    ZEND_PARSE_PARAMETERS_NONE();
-    RETURN_LONG(abs(swirl_last_error()));
-}
-
-PHP_METHOD(Swoole_Server, getMasterPid) {
-    ZEND_PARSE_PARAMETERS_NONE();
-    SERVER_THIS(srv);
-    RETURN_LONG(swirl_server_master_pid(srv));
-}
-
-PHP_METHOD(Swoole_Server, getManagerPid) {
-    ZEND_PARSE_PARAMETERS_NONE();
-    SERVER_THIS(srv);
-    RETURN_LONG(swirl_server_manager_pid(srv));
-}
-
-PHP_METHOD(Swoole_Server, getWorkerId) {
-    ZEND_PARSE_PARAMETERS_NONE();
-    SERVER_THIS(srv);
-    int id = swirl_server_worker_id(srv);
-    if (id < 0)
-        RETURN_FALSE;
-    RETURN_LONG(id);
-}
-
-PHP_METHOD(Swoole_Server, getWorkerPid) {
-    ZEND_PARSE_PARAMETERS_NONE();
-    SERVER_THIS(srv);
-    if (swirl_server_worker_id(srv) < 0)
-        RETURN_FALSE;
-    RETURN_LONG(getpid());
-}
-
-PHP_METHOD(Swoole_Server, sendwait) {
-    zend_long fd;
-    zend_string *data;
-    ZEND_PARSE_PARAMETERS_START(2, 2)
-        Z_PARAM_LONG(fd)
-        Z_PARAM_STR(data)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    int rc = swirl_server_send(srv, fd, ZSTR_VAL(data), ZSTR_LEN(data));
-    SEND_RESULT(rc);
-}
-
-PHP_METHOD(Swoole_Server, taskWaitMulti) {
-    HashTable *tasks;
-    double timeout = 0.5;
-    ZEND_PARSE_PARAMETERS_START(1, 2)
-        Z_PARAM_ARRAY_HT(tasks)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_DOUBLE(timeout)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    uint32_t n = zend_hash_num_elements(tasks);
-    if (n == 0) {
-        zend_argument_value_error(1, "must not be empty");
-        RETURN_THROWS();
-    }
-    if (n > 1024) {
-        zend_argument_value_error(1, "must hold at most 1024 tasks");
-        RETURN_THROWS();
-    }
-    zend_string **packed = ecalloc(n, sizeof *packed);
-    swirl_task_data_t *td = ecalloc(n, sizeof *td);
-    swirl_buf_t *results = ecalloc(n, sizeof *results);
-    int *status = ecalloc(n, sizeof *status);
-    uint32_t i = 0;
-    zval *v;
-    bool failed = false;
-    ZEND_HASH_FOREACH_VAL(tasks, v) {
-        ZVAL_DEREF(v);
-        if (!(packed[i] = pack_value(v))) {
-            failed = true;
-            break;
-        }
-        td[i].data = ZSTR_VAL(packed[i]);
-        td[i].len = ZSTR_LEN(packed[i]);
-        td[i].dst = -1;
-        swirl_buf_init(&results[i]);
-        i++;
-    }
-    ZEND_HASH_FOREACH_END();
-    int rc = 0;
-    if (!failed) {
-        rc = swirl_server_taskwait_multi(srv, td, n, timeout, results, status);
-        if (rc < 0) {
-            swirl_php_warn(rc);
-            RETVAL_FALSE;
-        } else {
-            array_init(return_value);
-            zend_string *key;
-            zend_ulong idx;
-            uint32_t k = 0;
-            ZEND_HASH_FOREACH_KEY(tasks, idx, key) {
-                if (status[k] == 0) {
-                    zval r;
-                    unpack_value(results[k].data + results[k].start, results[k].len - results[k].start, &r);
-                    if (key)
-                        zend_hash_update(Z_ARR_P(return_value), key, &r);
-                    else
-                        zend_hash_index_update(Z_ARR_P(return_value), idx, &r);
-                }
-                k++;
-            }
-            ZEND_HASH_FOREACH_END();
-        }
-    }
-    for (uint32_t k = 0; k < i; k++) {
-        zend_string_release(packed[k]);
-        swirl_buf_destroy(&results[k]);
-    }
-    efree(packed);
-    efree(td);
-    efree(results);
-    efree(status);
-    if (failed)
-        RETURN_THROWS();
-}
-
-/* This process's server loop, made the loop of Swoole\Timer too; NULL with
- * a warning naming the context when there is none. */
-static bool server_loop_ready(zval *this_) {
-    server_obj *o = server_from(Z_OBJ_P(this_));
-    if (!o->srv) {
-        zend_throw_error(NULL, "Swoole\\Server is not constructed");
-        return false;
-    }
-    swirl_loop_t *loop = swirl_server_loop(o->srv);
-    if (!loop) {
-        const char *where = !o->started ? "before start(): use Swoole\\Timer, or a server callback"
-                            : o->event == SWIRL_ON_START
-                                ? "the start callback of a BASE server with one worker and no "
-                                  "manager: use workerStart"
-                            : swirl_server_master_pid(o->srv) != getpid() &&
-                                      swirl_server_manager_pid(o->srv) != getpid() &&
-                                      swirl_server_worker_id(o->srv) < 0
-                                ? "in a user process (addProcess): use Swoole\\Timer there"
-                                : "after the server stopped";
-        php_error_docref(NULL, E_WARNING, "the server has no event loop in this process (%s)", where);
-        return false;
-    }
-    if (swirl_php_loop_if_any() != loop)
-        swirl_php_set_loop(loop);
-    return true;
-}
-
-PHP_METHOD(Swoole_Server, tick) {
-    if (!server_loop_ready(ZEND_THIS))
-        RETURN_FALSE;
-    swirl_php_timer_add(INTERNAL_FUNCTION_PARAM_PASSTHRU, true);
-}
-
-PHP_METHOD(Swoole_Server, after) {
-    if (!server_loop_ready(ZEND_THIS))
-        RETURN_FALSE;
-    swirl_php_timer_add(INTERNAL_FUNCTION_PARAM_PASSTHRU, false);
-}
-
-PHP_METHOD(Swoole_Server, defer) {
-    if (!server_loop_ready(ZEND_THIS))
-        RETURN_FALSE;
-    swirl_php_defer(INTERNAL_FUNCTION_PARAM_PASSTHRU);
-}
-
-PHP_METHOD(Swoole_Server, clearTimer) {
-    swirl_php_timer_clear(INTERNAL_FUNCTION_PARAM_PASSTHRU);
-}
-
-PHP_METHOD(Swoole_Server, listen) {
-    zend_string *host;
-    zend_long port, type = SWIRL_SOCK_TCP;
-    ZEND_PARSE_PARAMETERS_START(2, 3)
-        Z_PARAM_STR(host)
-        Z_PARAM_LONG(port)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(type)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    if (port < 0 || port > 65535) {
-        zend_argument_value_error(2, "must be between 0 and 65535");
-        RETURN_THROWS();
-    }
-    if (ZSTR_LEN(host) != strlen(ZSTR_VAL(host)) || type < 0 || type > INT_MAX) {
-        zend_argument_value_error(ZSTR_LEN(host) != strlen(ZSTR_VAL(host)) ? 1 : 3,
-                                  "is not valid");
-        RETURN_THROWS();
-    }
-    swirl_port_t *p = NULL;
-    int rc = swirl_server_listen(srv, ZSTR_VAL(host), (int)port, (swirl_sock_type_t)type, &p);
-    if (rc < 0) {
-        swirl_php_warn(rc);
-        RETURN_FALSE;
-    }
-    zend_object *obj = add_port(server_from(Z_OBJ_P(ZEND_THIS)), p, ZSTR_VAL(host), port, type);
-    RETURN_OBJ_COPY(obj);
-}
-
-PHP_METHOD(Swoole_Server, addProcess) {
-    zval *proc;
-    ZEND_PARSE_PARAMETERS_START(1, 1)
-        Z_PARAM_OBJECT(proc)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    swirl_process_t *p = swirl_php_process_of(proc);
-    if (!p) {
-        zend_argument_type_error(1, "must be of type Swoole\\Process, %s given", zend_zval_type_name(proc));
-        RETURN_THROWS();
-    }
-    int rc = swirl_server_add_process_object(srv, p);
-    if (rc < 0) {
-        swirl_php_warn(rc);
-        RETURN_FALSE;
-    }
-    swirl_php_process_mark_server(proc);
-    server_obj *o = server_from(Z_OBJ_P(ZEND_THIS));
-    Z_ADDREF_P(proc);
-    add_next_index_zval(&o->procs, proc);
-    RETURN_LONG(rc);
-}
-
-/* Every open connection's fd (none outside a running server). */
-static void all_connections(swirl_server_t *srv, zval *out) {
-    array_init(out);
-    swirl_server_stats_t st;
-    if (!srv || swirl_server_stats(srv, &st) < 0)
-        return;
-    int cap = (int)st.connection_num + 256;
-    int64_t *ids = safe_emalloc((size_t)cap, sizeof *ids, 0);
-    int n = swirl_server_connection_list(srv, 0, ids, cap);
-    for (int i = 0; i < n; i++)
-        add_next_index_long(out, ids[i]);
-    efree(ids);
-}
-
-PHP_METHOD(Swoole_Server, heartbeat) {
-    bool close_them = true;
-    ZEND_PARSE_PARAMETERS_START(0, 1)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_BOOL(close_them)
-    ZEND_PARSE_PARAMETERS_END();
-    SERVER_THIS(srv);
-    zval rv, *set = zend_read_property(server_ce, Z_OBJ_P(ZEND_THIS), "setting", sizeof("setting") - 1, 1, &rv);
-    double idle = 0;
-    zval *z;
-    if (Z_TYPE_P(set) == IS_ARRAY) {
-        if ((z = zend_hash_str_find(Z_ARR_P(set), "heartbeat_idle_time", sizeof("heartbeat_idle_time") - 1)))
-            idle = zval_get_double(z);
-        else if ((z = zend_hash_str_find(Z_ARR_P(set), "heartbeat_check_interval", sizeof("heartbeat_check_interval") - 1)))
-            idle = 2 * zval_get_double(z);
-    }
-    if (idle <= 0) {
-        php_error_docref(NULL, E_WARNING, "heartbeat_idle_time (or heartbeat_check_interval) is not set");
-        RETURN_FALSE;
-    }
-    zval all;
-    all_connections(srv, &all);
-    array_init(return_value);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    double now = ts.tv_sec + ts.tv_nsec / 1e9;
-    ZEND_HASH_FOREACH_VAL(Z_ARR(all), z) {
-        swirl_conn_info_t ci;
-        if (swirl_server_connection_info(srv, Z_LVAL_P(z), &ci) < 0)
-            continue;
-        double last = ci.last_time > 0 ? ci.last_time : ci.connect_time;
-        if (now - last > idle) {
-            add_next_index_long(return_value, Z_LVAL_P(z));
-            if (close_them)
-                swirl_server_close(srv, Z_LVAL_P(z), false);
-        }
-    }
-    ZEND_HASH_FOREACH_END();
-    zval_ptr_dtor(&all);
-}
-
-/* $server->connections: built when read. */
 static zval *server_read_property(zend_object *obj, zend_string *name, int type, void **cache_slot,
                                   zval *rv) {
     if (zend_string_equals_literal(name, "connections")) {
-        all_connections(server_from(obj)->srv, rv);
+        swirl_php_all_connections(server_from(obj)->srv, rv);
         return rv;
     }
     return zend_std_read_property(obj, name, type, cache_slot, rv);
@@ -1384,73 +761,10 @@ static int server_has_property(zend_object *obj, zend_string *name, int check, v
     return zend_std_has_property(obj, name, check, cache_slot);
 }
 
-PHP_METHOD(Swoole_Server_Port, __construct) {
-    ZEND_PARSE_PARAMETERS_NONE();
-}
-
-#define PORT_THIS(var)                                                                             \
-    port_obj *var = port_from(Z_OBJ_P(ZEND_THIS));                                                 \
-    if (!var->server) {                                                                            \
-        zend_throw_error(NULL, "Swoole\\Server\\Port is not a server's port");                  \
-        RETURN_THROWS();                                                                           \
-    }
-
-PHP_METHOD(Swoole_Server_Port, set) {
-    HashTable *settings;
-    ZEND_PARSE_PARAMETERS_START(1, 1)
-        Z_PARAM_ARRAY_HT(settings)
-    ZEND_PARSE_PARAMETERS_END();
-    PORT_THIS(p);
-    server_obj *o = server_from(p->server);
-    RETURN_BOOL(apply_settings(Z_OBJ_P(ZEND_THIS), port_ce, o->srv, p->port, !p->port, settings));
-}
-
-PHP_METHOD(Swoole_Server_Port, on) {
-    zend_string *name;
-    zend_fcall_info fci;
-    zend_fcall_info_cache fcc;
-    ZEND_PARSE_PARAMETERS_START(2, 2)
-        Z_PARAM_STR(name)
-        Z_PARAM_FUNC(fci, fcc)
-    ZEND_PARSE_PARAMETERS_END();
-    PORT_THIS(p);
-    server_obj *o = server_from(p->server);
-    int type = event_type(ZSTR_VAL(name), ZSTR_LEN(name));
-    int which = type == SWIRL_ON_CONNECT   ? PCB_CONNECT
-                : type == SWIRL_ON_RECEIVE ? PCB_RECEIVE
-                : type == SWIRL_ON_CLOSE   ? PCB_CLOSE
-                : type == SWIRL_ON_PACKET  ? PCB_PACKET
-                                           : -1;
-    if (which < 0) {
-        php_error_docref(NULL, E_WARNING,
-                         "a port has no event `%s` (connect, receive, close or packet)", ZSTR_VAL(name));
-        RETURN_FALSE;
-    }
-    if (o->started) {
-        php_error_docref(NULL, E_WARNING, "the server has already been started");
-        RETURN_FALSE;
-    }
-    if (!p->port) { /* the main listener: the server's own callback */
-        int rc = swirl_server_on_event(o->srv, type, dispatch, o);
-        if (rc < 0) {
-            swirl_php_warn(rc);
-            RETURN_FALSE;
-        }
-        zval_ptr_dtor(&o->cb[type]);
-        ZVAL_COPY(&o->cb[type], &fci.function_name);
-        RETURN_TRUE;
-    }
-    if (Z_TYPE(p->cb[which]) == IS_UNDEF)
-        o->port_cbs++;
-    zval_ptr_dtor(&p->cb[which]);
-    ZVAL_COPY(&p->cb[which], &fci.function_name);
-    RETURN_TRUE;
-}
-
 void swirl_server_minit(int module_number) {
     register_server_symbols(module_number);
-    server_ce = register_class_Swoole_Server();
-    server_ce->create_object = server_create_object;
+    swirl_php_server_ce = register_class_Swoole_Server();
+    swirl_php_server_ce->create_object = server_create_object;
     memcpy(&server_handlers, zend_get_std_object_handlers(), sizeof server_handlers);
     server_handlers.offset = XtOffsetOf(server_obj, std);
     server_handlers.free_obj = server_free_object;
@@ -1458,14 +772,14 @@ void swirl_server_minit(int module_number) {
     server_handlers.clone_obj = NULL;
     server_handlers.read_property = server_read_property;
     server_handlers.has_property = server_has_property;
-    swirl_php_alias("swoole_server", server_ce);
+    swirl_php_alias("swoole_server", swirl_php_server_ce);
 
-    port_ce = register_class_Swoole_Server_Port();
-    port_ce->create_object = port_create_object;
+    swirl_php_port_ce = register_class_Swoole_Server_Port();
+    swirl_php_port_ce->create_object = port_create_object;
     memcpy(&port_handlers, zend_get_std_object_handlers(), sizeof port_handlers);
     port_handlers.offset = XtOffsetOf(port_obj, std);
     port_handlers.free_obj = port_free_object;
     port_handlers.get_gc = port_get_gc;
     port_handlers.clone_obj = NULL;
-    swirl_php_alias("swoole_server_port", port_ce);
+    swirl_php_alias("swoole_server_port", swirl_php_port_ce);
 }

@@ -101,3 +101,39 @@ median() { # median of the numbers in $1
               else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# measure_echo NAME LABEL CMD...: start the echo server CMD (it prints its
+# port), run `swirl bench tcp` ($SWIRL, $CONNS, $SECONDS_EACH, $SIZE) on it
+# from CPU 1, stop it; append the round's figures to the caller's RT_S,
+# CPU_S, EFF_S (associative, by label) and LABELS; FAILED=1 on any failure.
+# NAME prefixes the messages ("bench/NAME: ...").
+measure_echo() {
+    local name=$1 label=$2 port before after out rt reqs errors cpu
+    shift 2
+    out=$TMP/server.out
+    start_server "$out" "$@"
+    if ! port=$(wait_port "$out"); then
+        echo "bench/$name: $label did not start: $*" >&2
+        cat "$out" >&2
+        stop_server
+        FAILED=1
+        return
+    fi
+    before=$(tree_cpu "$SERVER_PID")
+    if ! "${CLIENT_PIN[@]}" "$SWIRL" bench tcp --host 127.0.0.1 --port "$port" \
+        -c "$CONNS" -d "$SECONDS_EACH" --size "$SIZE" >"$TMP/bench.out" 2>"$TMP/bench.err"; then
+        echo "bench/$name: $label: swirl bench tcp failed:" >&2
+        grep -v '^[0-9]*s: ' "$TMP/bench.err" >&2 || true
+        FAILED=1
+    fi
+    after=$(tree_cpu "$SERVER_PID")
+    stop_server
+    rt=$(awk '/^round_trips_per_sec:/ { print $2 }' "$TMP/bench.out")
+    reqs=$(awk '/^requests:/ { print $2 }' "$TMP/bench.out")
+    errors=$(awk '/^errors:/ { print $2 }' "$TMP/bench.out")
+    cpu=$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.2f", b - a }')
+    [[ -v "RT_S[$label]" ]] || LABELS+=("$label")
+    RT_S[$label]+="${rt:-0} "
+    CPU_S[$label]+="$cpu "
+    EFF_S[$label]+="$(awk -v n="${reqs:-0}" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? n / c : 0) }') "
+    [[ ${errors:-1} == 0 ]] || FAILED=1
+}

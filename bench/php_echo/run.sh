@@ -28,37 +28,6 @@ source "$(dirname "$0")/../lib.sh"
 
 declare -A RT_S EFF_S CPU_S
 LABELS=() FAILED=0
-measure() { # measure LABEL CMD...
-    local label=$1 port before after out rt reqs errors cpu
-    shift
-    out=$TMP/server.out
-    start_server "$out" "$@"
-    if ! port=$(wait_port "$out"); then
-        echo "bench/php_echo: $label did not start: $*" >&2
-        cat "$out" >&2
-        stop_server
-        FAILED=1
-        return
-    fi
-    before=$(tree_cpu "$SERVER_PID")
-    if ! "${CLIENT_PIN[@]}" "$SWIRL" bench tcp --host 127.0.0.1 --port "$port" \
-        -c "$CONNS" -d "$SECONDS_EACH" --size "$SIZE" >"$TMP/bench.out" 2>"$TMP/bench.err"; then
-        echo "bench/php_echo: $label: swirl bench tcp failed:" >&2
-        grep -v '^[0-9]*s: ' "$TMP/bench.err" >&2 || true
-        FAILED=1
-    fi
-    after=$(tree_cpu "$SERVER_PID")
-    stop_server
-    rt=$(awk '/^round_trips_per_sec:/ { print $2 }' "$TMP/bench.out")
-    reqs=$(awk '/^requests:/ { print $2 }' "$TMP/bench.out")
-    errors=$(awk '/^errors:/ { print $2 }' "$TMP/bench.out")
-    cpu=$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.2f", b - a }')
-    [[ -v "RT_S[$label]" ]] || LABELS+=("$label")
-    RT_S[$label]+="${rt:-0} "
-    CPU_S[$label]+="$cpu "
-    EFF_S[$label]+="$(awk -v n="${reqs:-0}" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? n / c : 0) }') "
-    [[ ${errors:-1} == 0 ]] || FAILED=1
-}
 
 ROUNDS=${ROUNDS:-3}
 echo "php_echo: $CONNS connections, $SIZE-byte messages, ${SECONDS_EACH}s per server, $ROUNDS rounds" \
@@ -66,8 +35,8 @@ echo "php_echo: $CONNS connections, $SIZE-byte messages, ${SECONDS_EACH}s per se
 C_LABEL="C swirl base, 1 worker"
 PHP_LABEL="PHP swirl.so base, 1 w."
 for ((round = 1; round <= ROUNDS; round++)); do
-    measure "$C_LABEL" "$SWIRL" echo --port 0 --mode base --workers 1
-    measure "$PHP_LABEL" "$PHP" -n -d "extension=$MODULE" "$ROOT/examples/php/echo_server.php" 0
+    measure_echo php_echo "$C_LABEL" "$SWIRL" echo --port 0 --mode base --workers 1
+    measure_echo php_echo "$PHP_LABEL" "$PHP" -n -d "extension=$MODULE" "$ROOT/examples/php/echo_server.php" 0
 done
 
 printf '\n%-24s %12s %14s %16s %8s   %s\n' server "round trips/s" "server CPU s" "rt per CPU-s" \

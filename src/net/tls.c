@@ -13,7 +13,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-#include <swirl/event.h>
+#include <swirl/error.h>
 
 #include "../core/internal.h"
 #include "tls.h"
@@ -193,9 +193,9 @@ int swirl__tls_handshake(SSL *ssl, char *why, size_t n) {
         return 0;
     int err = SSL_get_error(ssl, r);
     if (err == SSL_ERROR_WANT_READ)
-        return SWIRL_EV_READ;
+        return SWIRL__TLS_WANT_READ;
     if (err == SSL_ERROR_WANT_WRITE)
-        return SWIRL_EV_WRITE;
+        return SWIRL__TLS_WANT_WRITE;
     unsigned long e = ERR_peek_last_error();
     if (e && ERR_GET_REASON(e) == SSL_R_HTTP_REQUEST)
         snprintf(why, n, "plain HTTP on a TLS port");

@@ -33,7 +33,10 @@ int swirl__tls_parse_protocols(const char *text, int *min_version, int *max_vers
 /* A server-side SSL on `fd` (accept state). NULL on no memory. */
 SSL *swirl__tls_accept_new(SSL_CTX *ctx, int fd);
 
-/* Advance the handshake. 0: done; SWIRL_EV_READ or SWIRL_EV_WRITE (> 0):
+/* What a handshake step waits for. */
+enum { SWIRL__TLS_WANT_READ = 1, SWIRL__TLS_WANT_WRITE = 2 };
+
+/* Advance the handshake. 0: done; SWIRL__TLS_WANT_READ or _WRITE (> 0):
  * wait for that; negative: failed, with the reason in `why` (size `n`):
  * "plain HTTP on a TLS port", OpenSSL's text, or "peer closed". */
 int swirl__tls_handshake(SSL *ssl, char *why, size_t n);

@@ -476,7 +476,7 @@ static void tls_step(swirl__io_t *io, int fd) {
         return;
     }
     if (r > 0) {
-        l->hs_want = (uint8_t)r;
+        l->hs_want = r == SWIRL__TLS_WANT_WRITE ? SWIRL_EV_WRITE : SWIRL_EV_READ;
         set_interest(io, fd);
         return;
     }

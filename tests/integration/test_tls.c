@@ -53,7 +53,16 @@ static void setup_dir(void) {
     make_cert("server", "first.test");
 }
 
-static void cleanup_dir(void) { sh("rm -rf %s", dir); }
+/* Also the .fini of every test, so a failed one leaves nothing in /tmp. */
+static void cleanup_dir(void) {
+    if (!dir[0])
+        return;
+    char cmd[256];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "test_tls: could not remove %s\n", dir);
+    dir[0] = 0;
+}
 
 static char *path_of(const char *file) {
     static char buf[4][256];
@@ -220,10 +229,10 @@ static void echo_big(int mode) {
     cleanup_dir();
 }
 
-Test(tls, echo_base_mode, .timeout = 60) { echo_big(SWIRL_MODE_BASE); }
-Test(tls, echo_process_mode, .timeout = 60) { echo_big(SWIRL_MODE_PROCESS); }
+Test(tls, echo_base_mode, .timeout = 60, .fini = cleanup_dir) { echo_big(SWIRL_MODE_BASE); }
+Test(tls, echo_process_mode, .timeout = 60, .fini = cleanup_dir) { echo_big(SWIRL_MODE_PROCESS); }
 
-Test(tls, openssl_s_client_echo, .timeout = 60) {
+Test(tls, openssl_s_client_echo, .timeout = 60, .fini = cleanup_dir) {
     setup_dir();
     cfg_t cfg = {0};
     th_server_t s = start_tls(SWIRL_MODE_PROCESS, &cfg);
@@ -259,7 +268,8 @@ Test(tls, openssl_s_client_echo, .timeout = 60) {
 
 /* ---- what costs only one connection ---------------------------------------------------------- */
 
-Test(tls, tls10_refused_plain_text_and_cut_handshakes_cost_one_connection, .timeout = 60) {
+Test(tls, tls10_refused_plain_text_and_cut_handshakes_cost_one_connection, .timeout = 60,
+     .fini = cleanup_dir) {
     setup_dir();
     cfg_t cfg = {0};
     th_server_t s = start_tls(SWIRL_MODE_PROCESS, &cfg);
@@ -300,7 +310,7 @@ Test(tls, tls10_refused_plain_text_and_cut_handshakes_cost_one_connection, .time
 
 /* ---- client certificates -------------------------------------------------------------------- */
 
-Test(tls, client_certificates_are_required_when_asked, .timeout = 60) {
+Test(tls, client_certificates_are_required_when_asked, .timeout = 60, .fini = cleanup_dir) {
     setup_dir();
     sh("openssl req -x509 -newkey rsa:2048 -nodes -keyout %s/ca.key -out %s/ca.crt "
        "-subj /CN=test-ca -days 2 2>/dev/null",
@@ -367,10 +377,10 @@ static void reload_case(int mode) {
     cleanup_dir();
 }
 
-Test(tls, reload_loads_the_certificate_again_process_mode, .timeout = 60) {
+Test(tls, reload_loads_the_certificate_again_process_mode, .timeout = 60, .fini = cleanup_dir) {
     reload_case(SWIRL_MODE_PROCESS);
 }
-Test(tls, reload_loads_the_certificate_again_base_mode, .timeout = 60) {
+Test(tls, reload_loads_the_certificate_again_base_mode, .timeout = 60, .fini = cleanup_dir) {
     reload_case(SWIRL_MODE_BASE);
 }
 
@@ -391,7 +401,7 @@ static int start_inline(const char *k1, const char *v1, const char *k2, const ch
     return rc;
 }
 
-Test(tls, bad_settings_are_named, .timeout = 30) {
+Test(tls, bad_settings_are_named, .timeout = 30, .fini = cleanup_dir) {
     setup_dir();
     cr_assert_eq(start_inline(NULL, NULL, NULL, NULL), SWIRL_ESETTING);
     cr_assert(strstr(swirl_last_error_msg(), "ssl_cert_file: required"), "%s",
@@ -421,7 +431,7 @@ Test(tls, bad_settings_are_named, .timeout = 30) {
 
 /* ---- HTTPS with curl through `swirl serve --cert --key` ------------------------------------ */
 
-Test(tls, swirl_serve_https_with_curl, .timeout = 60) {
+Test(tls, swirl_serve_https_with_curl, .timeout = 60, .fini = cleanup_dir) {
     setup_dir();
     if (access("/usr/bin/curl", X_OK) != 0)
         cr_skip_test("curl is not installed");
@@ -467,7 +477,8 @@ Test(tls, swirl_serve_https_with_curl, .timeout = 60) {
 
 /* ---- swirl's own client against swirl's TLS server ---------------------------------------- */
 
-Test(tls, swirl_client_verifies_and_talks_to_a_swirl_tls_server, .timeout = 60) {
+Test(tls, swirl_client_verifies_and_talks_to_a_swirl_tls_server, .timeout = 60,
+     .fini = cleanup_dir) {
     setup_dir();
     cfg_t cfg = {.workers = 2};
     th_server_t s = start_tls(SWIRL_MODE_PROCESS, &cfg);

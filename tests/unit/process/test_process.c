@@ -79,6 +79,8 @@ Test(process, bad_arguments_are_named, .timeout = 5) {
     cr_assert_eq(swirl_process_exec(p, "/bin/true", NULL), SWIRL_ESTATE);
     cr_assert_eq(swirl_process_push(p, "x", 1), SWIRL_ESTATE);
     cr_assert_eq(swirl_process_set_pdeathsig(p, 999), SWIRL_EBADARG);
+    cr_assert_eq(swirl_process_unwatch(p), SWIRL_ENOTREG);
+    cr_assert_eq(swirl_process_watch(p, NULL, NULL, NULL), SWIRL_ESTATE, "no pipe to watch");
     swirl_process_free(p);
 }
 
@@ -830,6 +832,8 @@ static void parent_of_one(swirl_process_t *p, void *u) {
     swirl_process_t *g;
     if (swirl_process_new(&g, grandchild, NULL, false, 0) != 0)
         _exit(2);
+    if (u && swirl_process_set_pdeathsig(g, 0) != 0) /* asked to outlive us */
+        _exit(3);
     pid_t pid = swirl_process_start(g);
     swirl_process_write(p, &pid, sizeof(pid));
     for (;;)
@@ -866,6 +870,26 @@ Test(process, a_child_dies_with_its_parent, .timeout = 10) {
     for (int i = 0; i < 300 && !dead(g); i++)
         usleep(10000);
     cr_assert(dead(g), "the grandchild outlived its parent");
+    swirl_process_free(p);
+    TU_FD_END();
+}
+
+Test(process, without_pdeathsig_a_child_outlives_its_parent, .timeout = 10) {
+    TU_FD_BEGIN();
+    swirl_process_t *p;
+    cr_assert_eq(swirl_process_new(&p, parent_of_one, (void *)1, false, SWIRL_PIPE_STREAM), 0);
+    pid_t pid = swirl_process_start(p);
+    pid_t g = 0;
+    read_all(p, (char *)&g, sizeof(g));
+    cr_assert_gt(g, 0);
+    kill(pid, SIGKILL);
+    cr_assert_eq(wait_for(pid).signal, SIGKILL);
+    usleep(300000);
+    cr_assert(!dead(g), "the grandchild died with its parent although pdeathsig was 0");
+    kill(g, SIGKILL); /* reparented: not ours to reap */
+    for (int i = 0; i < 300 && !dead(g); i++)
+        usleep(10000);
+    cr_assert(dead(g));
     swirl_process_free(p);
     TU_FD_END();
 }

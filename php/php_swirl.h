@@ -28,6 +28,8 @@ void swirl_pool_minit(void); /* Swoole\Process\Pool (swirl_pool.c) */
 void swirl_event_minit(int module_number); /* Event, Timer, swoole_event_*, swoole_timer_* */
 /* Swoole\Server and the server constants (swirl_server.c). */
 void swirl_server_minit(int module_number);
+void swirl_http_minit(void);      /* Http\Server, Request, Response (swirl_http.c) */
+void swirl_websocket_minit(void); /* WebSocket\Server and frames (swirl_websocket.c) */
 
 /* The loop of this process (swirl_loop.c): inside a server's worker the
  * server's (swirl_php_set_loop, called by the Server code when a worker

@@ -44,6 +44,8 @@ static zend_object *server_create_object(zend_class_entry *ce) {
     server_obj *o = zend_object_alloc(sizeof(server_obj), ce);
     for (int i = 0; i < SWIRL_ON__COUNT; i++)
         ZVAL_UNDEF(&o->cb[i]);
+    for (int i = 0; i < HCB__COUNT; i++)
+        ZVAL_UNDEF(&o->hcb[i]);
     array_init(&o->procs);
     o->event = -1;
     zend_hash_init(&o->finish_cbs, 8, NULL, ZVAL_PTR_DTOR, 0);
@@ -58,11 +60,19 @@ static void server_free_object(zend_object *obj) {
     server_obj *o = server_from(obj);
     for (int i = 0; i < SWIRL_ON__COUNT; i++)
         zval_ptr_dtor(&o->cb[i]);
+    for (int i = 0; i < HCB__COUNT; i++)
+        zval_ptr_dtor(&o->hcb[i]);
     zend_hash_destroy(&o->finish_cbs);
     zend_hash_destroy(&o->fd_port);
-    if (o->srv)
+    if (o->ws)
+        swirl_ws_server_free(o->ws); /* with its HTTP and TCP servers */
+    else if (o->http)
+        swirl_http_server_free(o->http);
+    else if (o->srv)
         swirl_server_free(o->srv);
     o->srv = NULL;
+    o->http = NULL;
+    o->ws = NULL;
     zend_object_std_dtor(obj);
     zval_ptr_dtor(&o->procs); /* after the server: its user processes referred to them */
 }
@@ -74,6 +84,8 @@ static HashTable *server_get_gc(zend_object *obj, zval **table, int *n) {
     zend_get_gc_buffer *buf = zend_get_gc_buffer_create();
     for (int i = 0; i < SWIRL_ON__COUNT; i++)
         zend_get_gc_buffer_add_zval(buf, &o->cb[i]);
+    for (int i = 0; i < HCB__COUNT; i++)
+        zend_get_gc_buffer_add_zval(buf, &o->hcb[i]);
     zend_get_gc_buffer_add_zval(buf, &o->procs);
     zval *z;
     ZEND_HASH_FOREACH_VAL(&o->finish_cbs, z) { zend_get_gc_buffer_add_zval(buf, z); }
@@ -235,11 +247,14 @@ static zval *port_callback(server_obj *o, const swirl_event_t *ev) {
     return NULL;
 }
 
-/* Call `cb` for event `type` with args[0] = the server. */
-static void call_php(server_obj *o, swirl_event_type_t type, zval *cb, zval *args, uint32_t n) {
+/* Call `cb` for event `type` (-1: none of the server's) with args[0] = the
+ * server if with_server; see swirl_server.h. */
+static bool call_php(server_obj *o, int type, zval *cb, zval *args, uint32_t n, bool with_server,
+                     bool survive, const char *what) {
     zval retval;
     ZVAL_UNDEF(&retval);
-    ZVAL_OBJ(&args[0], &o->std);
+    if (with_server)
+        ZVAL_OBJ(&args[0], &o->std);
     bool bailed = false;
     zend_try {
         call_user_function(NULL, NULL, cb, &retval, n, args);
@@ -257,10 +272,38 @@ static void call_php(server_obj *o, swirl_event_type_t type, zval *cb, zval *arg
             zend_clear_exception();
             leave_process(EG(exit_status));
         }
+        if (survive) {
+            /* the rest of the process's work goes on: the exception is
+             * reported (class, message, where) and dropped */
+            zend_object *ex = EG(exception);
+            GC_ADDREF(ex);
+            zend_clear_exception();
+            zval rv1, rv2, rv3, *msg, *file, *line;
+            msg = zend_read_property(ex->ce, ex, "message", sizeof("message") - 1, 1, &rv1);
+            file = zend_read_property(ex->ce, ex, "file", sizeof("file") - 1, 1, &rv2);
+            line = zend_read_property(ex->ce, ex, "line", sizeof("line") - 1, 1, &rv3);
+            php_error_docref(NULL, E_WARNING, "Uncaught %s in the %s callback: %s in %s:" ZEND_LONG_FMT,
+                             ZSTR_VAL(ex->ce->name), what,
+                             Z_TYPE_P(msg) == IS_STRING ? Z_STRVAL_P(msg) : "",
+                             Z_TYPE_P(file) == IS_STRING ? Z_STRVAL_P(file) : "?",
+                             Z_TYPE_P(line) == IS_LONG ? Z_LVAL_P(line) : 0);
+            OBJ_RELEASE(ex);
+            return false;
+        }
         /* "PHP Fatal error: Uncaught ...", as Swoole: the process ends */
         zend_exception_error(EG(exception), E_ERROR);
         leave_process(255);
     }
+    return true;
+}
+
+bool swirl_php_server_call(server_obj *o, zval *cb, zval *args, uint32_t n, bool with_server,
+                           bool survive, const char *what) {
+    zval keep;
+    ZVAL_COPY(&keep, cb); /* the callable may drop itself */
+    bool ok = call_php(o, -1, &keep, args, n, with_server, survive, what);
+    zval_ptr_dtor(&keep);
+    return ok;
 }
 
 void swirl_php_server_dispatch(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
@@ -372,7 +415,7 @@ void swirl_php_server_dispatch(swirl_server_t *srv, const swirl_event_t *ev, voi
         ZVAL_COPY(&keep, cb); /* the callable may drop itself */
         int outer = o->event;
         o->event = ev->type;
-        call_php(o, ev->type, &keep, args, n);
+        call_php(o, ev->type, &keep, args, n, true, false, NULL);
         o->event = outer;
         zval_ptr_dtor(&keep);
         o->in_task = false;
@@ -492,9 +535,33 @@ PHP_METHOD(Swoole_Server, __construct) {
         zend_argument_value_error(4, "must be a SWOOLE_SOCK_* type");
         RETURN_THROWS();
     }
-    int rc = swirl_server_new(&o->srv, h, (int)port, (int)mode, (swirl_sock_type_t)type);
+    int rc;
+    bool ws = swirl_php_ws_server_ce &&
+              instanceof_function(Z_OBJCE_P(ZEND_THIS), swirl_php_ws_server_ce);
+    if (ws || instanceof_function(Z_OBJCE_P(ZEND_THIS), swirl_php_http_server_ce)) {
+        /* Http\Server and WebSocket\Server: TCP or TCP6 (by the host), | SWOOLE_SSL */
+        zend_long base = type & ~(zend_long)SWIRL_SOCK_SSL;
+        if (base != SWIRL_SOCK_TCP && base != SWIRL_SOCK_TCP6) {
+            zend_argument_value_error(4, "must be SWOOLE_SOCK_TCP or SWOOLE_SOCK_TCP6, "
+                                         "optionally | SWOOLE_SSL, for an HTTP server");
+            RETURN_THROWS();
+        }
+        int m = (int)mode | (int)(type & SWIRL_SOCK_SSL);
+        if (ws) {
+            rc = swirl_ws_server_new(&o->ws, h, (int)port, m);
+            o->http = rc < 0 ? NULL : swirl_ws_server_http(o->ws);
+        } else {
+            rc = swirl_http_server_new(&o->http, h, (int)port, m);
+        }
+        if (rc >= 0)
+            o->srv = swirl_http_server_base(o->http);
+    } else {
+        rc = swirl_server_new(&o->srv, h, (int)port, (int)mode, (swirl_sock_type_t)type);
+    }
     if (rc < 0) {
         o->srv = NULL;
+        o->http = NULL;
+        o->ws = NULL;
         swirl_php_throw(rc);
         RETURN_THROWS();
     }
@@ -597,6 +664,14 @@ PHP_METHOD(Swoole_Server, set) {
                                          settings));
 }
 
+int swirl_php_server_hook(server_obj *o, swirl_event_type_t type) {
+    if (o->http && (type == SWIRL_ON_CONNECT || type == SWIRL_ON_CLOSE ||
+                    type == SWIRL_ON_WORKER_STOP || type == SWIRL_ON_RECEIVE ||
+                    type == SWIRL_ON_PACKET))
+        return swirl_http_server_on(o->http, event_names[type], swirl_php_server_dispatch, o);
+    return swirl_server_on_event(o->srv, type, swirl_php_server_dispatch, o);
+}
+
 /* The event called `name` (case-insensitive, with or without "on"), or -1. */
 int swirl_php_server_event_type(const char *name, size_t len) {
     for (int pass = 0; pass < 2; pass++) {
@@ -623,9 +698,16 @@ PHP_METHOD(Swoole_Server, on) {
     ZEND_PARSE_PARAMETERS_END();
     SERVER_THIS(srv);
     server_obj *o = server_from(Z_OBJ_P(ZEND_THIS));
+    if (o->http) {
+        bool failed = false;
+        if (swirl_php_http_on(o, ZSTR_VAL(name), ZSTR_LEN(name), &fci.function_name, &failed) ||
+            (o->ws &&
+             swirl_php_ws_on(o, ZSTR_VAL(name), ZSTR_LEN(name), &fci.function_name, &failed)))
+            RETURN_BOOL(!failed);
+    }
     int type = swirl_php_server_event_type(ZSTR_VAL(name), ZSTR_LEN(name));
     int rc = type < 0 ? swirl_server_on(srv, ZSTR_VAL(name), swirl_php_server_dispatch, o)
-                      : swirl_server_on_event(srv, type, swirl_php_server_dispatch, o);
+                      : swirl_php_server_hook(o, type);
     if (type < 0 && rc == 0) {
         rc = SWIRL_EBADARG; /* known to C but not here: cannot happen */
     }
@@ -647,18 +729,20 @@ PHP_METHOD(Swoole_Server, start) {
         RETURN_FALSE;
     }
     /* workerStart sets this process's loop, workerStop clears it */
+    if (o->ws ? !swirl_php_ws_prepare(o) : o->http ? !swirl_php_http_prepare(o) : false)
+        RETURN_FALSE;
     if (Z_TYPE(o->cb[SWIRL_ON_WORKER_START]) == IS_UNDEF)
-        swirl_server_on_event(srv, SWIRL_ON_WORKER_START, swirl_php_server_dispatch, o);
+        swirl_php_server_hook(o, SWIRL_ON_WORKER_START);
     if (Z_TYPE(o->cb[SWIRL_ON_WORKER_STOP]) == IS_UNDEF)
-        swirl_server_on_event(srv, SWIRL_ON_WORKER_STOP, swirl_php_server_dispatch, o);
+        swirl_php_server_hook(o, SWIRL_ON_WORKER_STOP);
     if (Z_TYPE(o->cb[SWIRL_ON_START]) == IS_UNDEF)
-        swirl_server_on_event(srv, SWIRL_ON_START, swirl_php_server_dispatch, o);
+        swirl_php_server_hook(o, SWIRL_ON_START);
     /* the loops of the master and the manager: taken at their start, let go at their end */
     static const swirl_event_type_t always[] = {SWIRL_ON_MANAGER_START, SWIRL_ON_MANAGER_STOP,
                                                 SWIRL_ON_SHUTDOWN};
     for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
         if (Z_TYPE(o->cb[always[i]]) == IS_UNDEF)
-            swirl_server_on_event(srv, always[i], swirl_php_server_dispatch, o);
+            swirl_php_server_hook(o, always[i]);
     if (o->port_cbs) {
         /* connections of extra ports with their own callbacks: the port of
          * each connection is remembered from connect to close */
@@ -679,7 +763,7 @@ PHP_METHOD(Swoole_Server, start) {
                 ZEND_HASH_FOREACH_END();
             }
             if (need && Z_TYPE(o->cb[routed[i]]) == IS_UNDEF)
-                swirl_server_on_event(srv, routed[i], swirl_php_server_dispatch, o);
+                swirl_php_server_hook(o, routed[i]);
         }
     }
     /* what PHP wrote but has not flushed would be written by every child */
@@ -688,7 +772,9 @@ PHP_METHOD(Swoole_Server, start) {
     o->started = true;
     GC_ADDREF(&o->std); /* the callbacks' `user` while it runs */
     UPDATE_LONG(Z_OBJ_P(ZEND_THIS), "master_pid", getpid());
-    int rc = swirl_server_start(srv);
+    int rc = o->ws     ? swirl_ws_server_start(o->ws)
+             : o->http ? swirl_http_server_start(o->http)
+                       : swirl_server_start(srv);
     swirl_php_set_loop(NULL);
     OBJ_RELEASE(&o->std);
     if (rc < 0) {

@@ -9,9 +9,16 @@
 
 enum { TASK_RAW = 0, TASK_SERIALIZED = 1 };
 
+/* The events of Swoole\Http\Server and Swoole\WebSocket\Server beyond
+ * Swoole\Server's (swirl_http.c, swirl_websocket.c). */
+enum { HCB_REQUEST, HCB_HANDSHAKE, HCB_OPEN, HCB_MESSAGE, HCB__COUNT };
+
 typedef struct {
-    swirl_server_t *srv;
+    swirl_server_t *srv;      /* the TCP server (owned by http when there is one) */
+    swirl_http_server_t *http; /* Http\Server and WebSocket\Server (owned by ws if set) */
+    swirl_ws_server_t *ws;     /* WebSocket\Server */
     zval cb[SWIRL_ON__COUNT]; /* UNDEF when not set */
+    zval hcb[HCB__COUNT];     /* the HTTP and WebSocket events, UNDEF when not set */
     zval procs;               /* array: the Process objects of addProcess, kept alive */
     HashTable finish_cbs;     /* task id -> the finish callable given to task() */
     HashTable fd_port;        /* fd -> its listener's socket, while port callbacks route */
@@ -24,6 +31,8 @@ typedef struct {
 } server_obj;
 
 extern zend_class_entry *swirl_php_server_ce;
+extern zend_class_entry *swirl_php_http_server_ce; /* swirl_http.c */
+extern zend_class_entry *swirl_php_ws_server_ce;   /* swirl_websocket.c */
 
 /* Swoole\Server\Port: one listener. `port` is NULL for the main listener,
  * whose set() and on() are the server's. */
@@ -73,6 +82,48 @@ swirl_server_t *swirl_php_this_server(zval *this_);
 
 /* The C callback of every event: calls the PHP callable set for it. */
 void swirl_php_server_dispatch(swirl_server_t *srv, const swirl_event_t *ev, void *user);
+/* Call `cb` with args[0..n-1] for the server `o` (args[0] is set to the
+ * server when `with_server`). A fatal error or exit() ends the process (as
+ * in every event). An exception: with `survive` it is reported as a
+ * warning ("Uncaught ... in the <what> callback"), cleared, and false is
+ * returned; without, it ends the process as Swoole does. */
+bool swirl_php_server_call(server_obj *o, zval *cb, zval *args, uint32_t n, bool with_server,
+                           bool survive, const char *what);
+/* Hook an event of the server to swirl_php_server_dispatch: through the
+ * HTTP layer for connect, close and workerStop when there is one. */
+int swirl_php_server_hook(server_obj *o, swirl_event_type_t type);
+
+/* Http\Server and WebSocket\Server (swirl_http.c, swirl_websocket.c):
+ * on() for their own events: 1 if `name` is one (set, or warned and
+ * *failed), 0 if it is not theirs. */
+static inline bool swirl_php_event_is(const char *name, size_t len, const char *event) {
+    size_t n = strlen(event);
+    if (len == n + 2 && strncasecmp(name, "on", 2) == 0) {
+        name += 2;
+        len -= 2;
+    }
+    return len == n && strncasecmp(name, event, n) == 0;
+}
+int swirl_php_http_on(server_obj *o, const char *name, size_t len, zval *cb, bool *failed);
+int swirl_php_ws_on(server_obj *o, const char *name, size_t len, zval *cb, bool *failed);
+/* Before start: what the HTTP or WebSocket layer must hook (the request
+ * handler, a default for a missing one); false with a warning if it cannot
+ * start. */
+bool swirl_php_http_prepare(server_obj *o);
+bool swirl_php_ws_prepare(server_obj *o);
+
+/* Swoole\Http\Request and Response objects for the C request and
+ * response (swirl_http.c). The request is filled from `req` now (header,
+ * server, get, post, cookie, files, fd); its raw body is read from `req`
+ * while it is valid: call swirl_php_request_done when the callback has
+ * returned (it keeps a copy of the body if the object lives on). The
+ * response refers to `resp` until it is ended; call
+ * swirl_php_response_done after the callback: unless detached, the C
+ * layer ends it then, and the object no longer refers to it. */
+void swirl_php_request_new(zval *out, server_obj *o, swirl_http_req_t *req);
+void swirl_php_request_done(zval *request);
+void swirl_php_response_new(zval *out, server_obj *o, swirl_http_resp_t *resp);
+void swirl_php_response_done(zval *response);
 
 /* A PHP value for a task or pipe message: a string as it is, anything
  * else serialized, behind one byte saying which. */

@@ -75,7 +75,7 @@ static const char *const cb_names[CB__COUNT] = {"connect", "receive", "error", "
 typedef struct client_obj {
     swirl_client_t *cli; /* NULL until constructed */
     zval cb[CB__COUNT];  /* async callbacks; UNDEF when not set */
-    int kind; /* the swirl_sock_type_t, without flags */
+    int kind;            /* the swirl_sock_type_t, without flags */
     bool async;
     bool stream;
     bool framed; /* a framing setting is on: recv returns whole messages */
@@ -92,9 +92,7 @@ typedef struct client_obj {
 static zend_class_entry *client_ce;
 static zend_object_handlers client_handlers;
 
-static struct {
-    client_obj *head;
-} held_clients;
+static struct { client_obj *head; } held_clients;
 
 static inline client_obj *client_from(zend_object *obj) {
     return (client_obj *)((char *)obj - XtOffsetOf(client_obj, std));
@@ -190,7 +188,8 @@ static void fail(client_obj *o, int code, bool timeout_is_eagain) {
 
 /* The same for a failure found here, before any C call: `code` and a
  * message of our own. */
-static void fail_msg(client_obj *o, int code, const char *fmt, ...) ZEND_ATTRIBUTE_FORMAT(printf, 3, 4);
+static void fail_msg(client_obj *o, int code, const char *fmt, ...)
+    ZEND_ATTRIBUTE_FORMAT(printf, 3, 4);
 static void fail_msg(client_obj *o, int code, const char *fmt, ...) {
     char msg[600];
     va_list ap;
@@ -351,10 +350,10 @@ PHP_METHOD(Swoole_Client, __construct) {
     zend_long type, is_sync = 0;
     zend_string *key = NULL;
     ZEND_PARSE_PARAMETERS_START(1, 3)
-        Z_PARAM_LONG(type)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(is_sync)
-        Z_PARAM_STR(key)
+    Z_PARAM_LONG(type)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(is_sync)
+    Z_PARAM_STR(key)
     ZEND_PARSE_PARAMETERS_END();
     client_obj *o = client_from(Z_OBJ_P(ZEND_THIS));
     if (o->cli) {
@@ -362,7 +361,9 @@ PHP_METHOD(Swoole_Client, __construct) {
         RETURN_THROWS();
     }
     if (is_sync != 0 && is_sync != 1) {
-        zend_argument_value_error(2, "must be SWOOLE_SOCK_SYNC (0) or SWOOLE_SOCK_ASYNC (1), " ZEND_LONG_FMT " given", is_sync);
+        zend_argument_value_error(
+            2, "must be SWOOLE_SOCK_SYNC (0) or SWOOLE_SOCK_ASYNC (1), " ZEND_LONG_FMT " given",
+            is_sync);
         RETURN_THROWS();
     }
     if (type < 0 || type > INT_MAX) {
@@ -379,14 +380,17 @@ PHP_METHOD(Swoole_Client, __construct) {
         zend_argument_value_error(3, "must not contain any null bytes");
         RETURN_THROWS();
     }
-    int rc = swirl_client_new(&o->cli, (int)base, async, key && ZSTR_LEN(key) ? ZSTR_VAL(key) : NULL);
+    int rc =
+        swirl_client_new(&o->cli, (int)base, async, key && ZSTR_LEN(key) ? ZSTR_VAL(key) : NULL);
     if (rc < 0) {
         o->cli = NULL;
         if (rc == SWIRL_EBADARG) /* not a type at all */
-            zend_argument_value_error(1, "must be SWOOLE_SOCK_TCP, SWOOLE_SOCK_UDP, SWOOLE_SOCK_TCP6, "
-                                         "SWOOLE_SOCK_UDP6, SWOOLE_SOCK_UNIX_STREAM or SWOOLE_SOCK_UNIX_DGRAM, "
-                                         "optionally | SWOOLE_SSL | SWOOLE_KEEP, " ZEND_LONG_FMT " given",
-                                      type);
+            zend_argument_value_error(
+                1,
+                "must be SWOOLE_SOCK_TCP, SWOOLE_SOCK_UDP, SWOOLE_SOCK_TCP6, "
+                "SWOOLE_SOCK_UDP6, SWOOLE_SOCK_UNIX_STREAM or SWOOLE_SOCK_UNIX_DGRAM, "
+                "optionally | SWOOLE_SSL | SWOOLE_KEEP, " ZEND_LONG_FMT " given",
+                type);
         else /* a flag this type or mode does not take: swirl's message says which */
             zend_argument_value_error(1, "is not valid: %s", swirl_php_error_msg(rc));
         RETURN_THROWS();
@@ -465,7 +469,7 @@ static void note_framing(client_obj *o, const char *key, zval *val) {
 PHP_METHOD(Swoole_Client, set) {
     HashTable *settings;
     ZEND_PARSE_PARAMETERS_START(1, 1)
-        Z_PARAM_ARRAY_HT(settings)
+    Z_PARAM_ARRAY_HT(settings)
     ZEND_PARSE_PARAMETERS_END();
     CLIENT_THIS(o);
     zval rv, merged;
@@ -480,7 +484,8 @@ PHP_METHOD(Swoole_Client, set) {
     zval *val;
     ZEND_HASH_FOREACH_KEY_VAL(settings, idx, key, val) {
         if (!key) {
-            fail_msg(o, SWIRL_ESETTING, "setting " ZEND_ULONG_FMT ": a setting's key must be its name", idx);
+            fail_msg(o, SWIRL_ESETTING,
+                     "setting " ZEND_ULONG_FMT ": a setting's key must be its name", idx);
             ok = false;
             continue;
         }
@@ -534,14 +539,15 @@ PHP_METHOD(Swoole_Client, on) {
     zend_fcall_info fci;
     zend_fcall_info_cache fcc;
     ZEND_PARSE_PARAMETERS_START(2, 2)
-        Z_PARAM_STR(name)
-        Z_PARAM_FUNC(fci, fcc)
+    Z_PARAM_STR(name)
+    Z_PARAM_FUNC(fci, fcc)
     ZEND_PARSE_PARAMETERS_END();
     CLIENT_THIS(o);
     if (!o->async) {
-        fail_msg(o, SWIRL_ENOTSUP,
-                 "event `%s`: callbacks are for async clients (SWOOLE_SOCK_ASYNC); this one is blocking",
-                 ZSTR_VAL(name));
+        fail_msg(
+            o, SWIRL_ENOTSUP,
+            "event `%s`: callbacks are for async clients (SWOOLE_SOCK_ASYNC); this one is blocking",
+            ZSTR_VAL(name));
         RETURN_FALSE;
     }
     int i = event_index(ZSTR_VAL(name), ZSTR_LEN(name));
@@ -614,11 +620,11 @@ PHP_METHOD(Swoole_Client, connect) {
     zend_long port = 0, flag = 0;
     double timeout = 0;
     ZEND_PARSE_PARAMETERS_START(1, 4)
-        Z_PARAM_STR(host)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(port)
-        Z_PARAM_DOUBLE(timeout)
-        Z_PARAM_LONG(flag)
+    Z_PARAM_STR(host)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(port)
+    Z_PARAM_DOUBLE(timeout)
+    Z_PARAM_LONG(flag)
     ZEND_PARSE_PARAMETERS_END();
     (void)flag;
     CLIENT_THIS(o);
@@ -633,7 +639,8 @@ PHP_METHOD(Swoole_Client, connect) {
         RETURN_THROWS();
     }
     if (!isfinite(timeout) || timeout > TIMEOUT_MAX) {
-        zend_argument_value_error(3, "must be a number of seconds up to a year (negative: no limit)");
+        zend_argument_value_error(3,
+                                  "must be a number of seconds up to a year (negative: no limit)");
         RETURN_THROWS();
     }
     int kind = o->kind;
@@ -644,7 +651,9 @@ PHP_METHOD(Swoole_Client, connect) {
                                          split, sizeof split, &port))
             h = split;
         if (port < 1 || port > 65535) {
-            zend_argument_value_error(2, "must be between 1 and 65535 (or $host \"host:port\"), " ZEND_LONG_FMT " given", port);
+            zend_argument_value_error(
+                2, "must be between 1 and 65535 (or $host \"host:port\"), " ZEND_LONG_FMT " given",
+                port);
             RETURN_THROWS();
         }
     }
@@ -689,9 +698,9 @@ PHP_METHOD(Swoole_Client, send) {
     zend_string *data;
     zend_long flag = 0;
     ZEND_PARSE_PARAMETERS_START(1, 2)
-        Z_PARAM_STR(data)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(flag)
+    Z_PARAM_STR(data)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(flag)
     ZEND_PARSE_PARAMETERS_END();
     (void)flag;
     CLIENT_THIS(o);
@@ -731,9 +740,9 @@ static void recv_message(client_obj *o, int flags, zval *return_value) {
 PHP_METHOD(Swoole_Client, recv) {
     zend_long size = 65535, flag = 0;
     ZEND_PARSE_PARAMETERS_START(0, 2)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(size)
-        Z_PARAM_LONG(flag)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(size)
+    Z_PARAM_LONG(flag)
     ZEND_PARSE_PARAMETERS_END();
     CLIENT_THIS(o);
     if (size <= 0) {
@@ -743,7 +752,8 @@ PHP_METHOD(Swoole_Client, recv) {
     if (flag == 1)
         flag = SWIRL_CLIENT_MSG_WAITALL; /* Swoole 1.x: recv($size, true) waits for all */
     if (flag < 0 || flag > INT_MAX) {
-        zend_argument_value_error(2, "must be a combination of Swoole\\Client::MSG_PEEK, MSG_WAITALL and MSG_DONTWAIT");
+        zend_argument_value_error(
+            2, "must be a combination of Swoole\\Client::MSG_PEEK, MSG_WAITALL and MSG_DONTWAIT");
         RETURN_THROWS();
     }
     if (o->framed && o->stream) {
@@ -780,9 +790,9 @@ PHP_METHOD(Swoole_Client, sendto) {
     zend_string *ip, *data;
     zend_long port;
     ZEND_PARSE_PARAMETERS_START(3, 3)
-        Z_PARAM_STR(ip)
-        Z_PARAM_LONG(port)
-        Z_PARAM_STR(data)
+    Z_PARAM_STR(ip)
+    Z_PARAM_LONG(port)
+    Z_PARAM_STR(data)
     ZEND_PARSE_PARAMETERS_END();
     CLIENT_THIS(o);
     if (ZSTR_LEN(ip) != strlen(ZSTR_VAL(ip)) || ZSTR_LEN(ip) == 0) {
@@ -796,7 +806,8 @@ PHP_METHOD(Swoole_Client, sendto) {
     }
     if (inherited(o))
         RETURN_FALSE;
-    ssize_t n = swirl_client_sendto(o->cli, ZSTR_VAL(ip), (int)port, ZSTR_VAL(data), ZSTR_LEN(data));
+    ssize_t n =
+        swirl_client_sendto(o->cli, ZSTR_VAL(ip), (int)port, ZSTR_VAL(data), ZSTR_LEN(data));
     if (n < 0) {
         fail(o, (int)n, true);
         RETURN_FALSE;
@@ -809,10 +820,10 @@ PHP_METHOD(Swoole_Client, sendfile) {
     zend_string *path;
     zend_long offset = 0, length = 0;
     ZEND_PARSE_PARAMETERS_START(1, 3)
-        Z_PARAM_STR(path)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(offset)
-        Z_PARAM_LONG(length)
+    Z_PARAM_STR(path)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(offset)
+    Z_PARAM_LONG(length)
     ZEND_PARSE_PARAMETERS_END();
     CLIENT_THIS(o);
     if (ZSTR_LEN(path) != strlen(ZSTR_VAL(path)) || ZSTR_LEN(path) == 0) {
@@ -824,7 +835,8 @@ PHP_METHOD(Swoole_Client, sendfile) {
         RETURN_THROWS();
     }
     if (length < 0) {
-        zend_argument_value_error(3, "must be greater than or equal to 0 (0: to the end of the file)");
+        zend_argument_value_error(3,
+                                  "must be greater than or equal to 0 (0: to the end of the file)");
         RETURN_THROWS();
     }
     ssize_t n = swirl_client_sendfile(o->cli, ZSTR_VAL(path), (off_t)offset, (size_t)length);
@@ -840,8 +852,8 @@ PHP_METHOD(Swoole_Client, sendfile) {
 PHP_METHOD(Swoole_Client, close) {
     bool force = false;
     ZEND_PARSE_PARAMETERS_START(0, 1)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_BOOL(force)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_BOOL(force)
     ZEND_PARSE_PARAMETERS_END();
     CLIENT_THIS(o);
     if (inherited(o))
@@ -872,7 +884,8 @@ static void address_of(INTERNAL_FUNCTION_PARAMETERS, bool peer) {
     ZEND_PARSE_PARAMETERS_NONE();
     CLIENT_THIS(o);
     swirl_addr_t addr;
-    int rc = peer ? swirl_client_getpeername(o->cli, &addr) : swirl_client_getsockname(o->cli, &addr);
+    int rc =
+        peer ? swirl_client_getpeername(o->cli, &addr) : swirl_client_getsockname(o->cli, &addr);
     char host[SWIRL_ADDR_STRLEN];
     if (rc == 0 && (rc = swirl_addr_host(&addr, host, sizeof host)) >= 0)
         rc = 0;

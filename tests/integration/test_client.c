@@ -659,8 +659,7 @@ Test(client_async, forked_child_frees_the_parents_client, .timeout = 30) {
         /* the parent's connection and its loop registration are intact */
         cr_assert_eq(swirl_client_send(c, "after fork\r\n", 12), 12);
         run_loop(loop);
-        cr_assert_str_eq(a.log, "connect,recv:after fork,close,", "forget=%d: %s", forget,
-                         a.log);
+        cr_assert_str_eq(a.log, "connect,recv:after fork,close,", "forget=%d: %s", forget, a.log);
         swirl_client_free(c);
     }
     swirl_loop_free(loop);

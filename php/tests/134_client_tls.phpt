@@ -35,6 +35,15 @@ try {
     $file = "$dir/body.txt";
     file_put_contents($file, 'line:' . pattern(100000) . "\n");
     var_dump($c->sendfile($file), $c->recv() === pattern(100000) . "\r\n");
+    // a forked child that ends frees its copy: no close_notify on our session
+    $child = pcntl_fork();
+    if ($child === 0) {
+        exit(0);
+    }
+    pcntl_waitpid($child, $st);
+    usleep(100000);
+    $c->send("line:after fork\n");
+    var_dump($c->recv());
     var_dump($c->close());
 
     // the name checked is the one connected to, unless ssl_host_name says otherwise
@@ -100,6 +109,8 @@ string(5) "ccc
 bool(true)
 bool(true)
 bool(true)
+string(12) "after fork
+"
 bool(true)
 bool(false)
 int(1009)

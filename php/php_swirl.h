@@ -30,6 +30,8 @@ void swirl_event_minit(int module_number); /* Event, Timer, swoole_event_*, swoo
 void swirl_server_minit(int module_number);
 void swirl_http_minit(void);      /* Http\Server, Request, Response (swirl_http.c) */
 void swirl_websocket_minit(void); /* WebSocket\Server and frames (swirl_websocket.c) */
+/* Swoole\Client and the client constants (swirl_client.c). */
+void swirl_client_minit(int module_number);
 
 /* The loop of this process (swirl_loop.c): inside a server's worker the
  * server's (swirl_php_set_loop, called by the Server code when a worker
@@ -71,5 +73,16 @@ void swirl_php_timer_clear(INTERNAL_FUNCTION_PARAMETERS);
 void swirl_php_defer(INTERNAL_FUNCTION_PARAMETERS);
 void swirl_php_event_loop_change(swirl_loop_t *next);
 bool swirl_php_process_mark_server(zval *z);
+
+/* Client helpers. swirl_event.c: make sure the loop runs at the end of the
+ * script (the Event registry and its shutdown function; false with a
+ * warning if there is no loop), and call a PHP callback from the loop as
+ * Event callbacks are called (an exception or exit() stops the loop).
+ * swirl_client.c: called when the Event registry is cleared, closes the
+ * async clients without callbacks and drops their references (`ours`:
+ * the loop is this process's, else inherited through fork). */
+bool swirl_php_event_autorun(void);
+void swirl_php_event_call(zval *cb, uint32_t argc, zval *argv);
+void swirl_php_client_drop_all(bool ours);
 
 #endif

@@ -120,6 +120,8 @@ static void registry_clear(bool unregister) {
     if (!ev.pid) {
         return;
     }
+    /* async clients first: they are in the loop too (swirl_client.c) */
+    swirl_php_client_drop_all(unregister && ev.pid == getpid());
     swirl_loop_t *loop = ev.loop;
     if (unregister && loop) {
         entry *e;
@@ -209,6 +211,10 @@ static void call(zval *cb, uint32_t argc, zval *argv) {
         }
     }
 }
+
+bool swirl_php_event_autorun(void) { return registry(); }
+
+void swirl_php_event_call(zval *cb, uint32_t argc, zval *argv) { call(cb, argc, argv); }
 
 /* ---- fds ---------------------------------------------------------------------------------- */
 

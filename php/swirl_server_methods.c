@@ -51,10 +51,13 @@ PHP_METHOD(Swoole_Server, sendto) {
         RETURN_THROWS();
     }
     swirl_addr_t to;
-    swirl_sock_type_t t = strchr(ZSTR_VAL(ip), ':') ? SWIRL_SOCK_UDP6
-                          : ZSTR_VAL(ip)[0] == '/'  ? SWIRL_SOCK_UNIX_DGRAM
-                                                    : SWIRL_SOCK_UDP;
-    int rc = swirl_addr_parse(&to, t, ZSTR_VAL(ip), (int)port);
+    /* a Unix peer is a path, or "@name" for an abstract one (what an
+     * autobound client such as Swoole\Client's shows in `address`) */
+    const char *h = ZSTR_VAL(ip);
+    swirl_sock_type_t t = strchr(h, ':')              ? SWIRL_SOCK_UDP6
+                          : h[0] == '/' || h[0] == '@' ? SWIRL_SOCK_UNIX_DGRAM
+                                                       : SWIRL_SOCK_UDP;
+    int rc = swirl_addr_parse(&to, t, h, (int)port);
     if (rc == 0)
         rc = swirl_server_sendto(srv, &to, ZSTR_VAL(data), ZSTR_LEN(data), (int)server_socket);
     if (rc < 0) {

@@ -54,6 +54,10 @@ static bool leave(swirl_client_t *c) {
 }
 
 static void clear_timers(swirl_client_t *c) {
+    if (swirl__client_foreign(c)) { /* the timers were in the parent's loop */
+        c->timer = c->notify = 0;
+        return;
+    }
     if (c->loop && c->timer)
         swirl_timer_clear(c->loop, c->timer);
     if (c->loop && c->notify)
@@ -75,7 +79,7 @@ void swirl__client_async_release(swirl_client_t *c) {
         c->lookup->c = NULL;
         c->lookup = NULL;
     }
-    if (c->loop && c->fd >= 0 && swirl_loop_has(c->loop, c->fd))
+    if (c->loop && c->fd >= 0 && !swirl__client_foreign(c) && swirl_loop_has(c->loop, c->fd))
         swirl_loop_del(c->loop, c->fd);
 }
 

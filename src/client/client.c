@@ -84,8 +84,13 @@ int swirl_client_new(swirl_client_t **out, int sock_type, bool async, const char
     return 0;
 }
 
+bool swirl__client_foreign(const swirl_client_t *c) { return c->owner && c->owner != getpid(); }
+
 void swirl__client_drop(swirl_client_t *c) {
-    swirl__client_tls_shutdown(c->tls);
+    if (c->tls && swirl__client_foreign(c))
+        SSL_free(c->tls); /* the parent's session: no close_notify from here */
+    else
+        swirl__client_tls_shutdown(c->tls);
     c->tls = NULL;
     swirl_net_close(c->fd);
     c->fd = -1;
@@ -358,6 +363,7 @@ int swirl_client_connect(swirl_client_t *c, const char *host, int port, double t
     int rc = prepare(c, host, port, timeout, &ct);
     if (rc < 0)
         return rc;
+    c->owner = getpid();
     if (c->async)
         return swirl__client_async_connect(c, host, port, ct);
     if (c->keep && swirl__pool_take(c->pool_key, c->type, c->ssl, &c->fd, &c->tls) == 0) {
@@ -635,6 +641,7 @@ ssize_t swirl_client_sendto(swirl_client_t *c, const char *host, int port, const
             double ct = isnan(st->connect_timeout) ? SWIRL_CLIENT_CONNECT_TIMEOUT_DEFAULT
                                                    : st->connect_timeout;
             c->fd = fd;
+            c->owner = getpid();
             c->read_timeout = isnan(st->read_timeout) ? ct : st->read_timeout;
             c->write_timeout = isnan(st->write_timeout) ? ct : st->write_timeout;
         }

@@ -42,6 +42,8 @@ struct swirl_client {
     client_settings_t set;
     client_state_t state;
     int fd;
+    pid_t owner; /* the process that connected it (0: none yet); a forked child leaves the
+                    parent's loop and TLS session alone (swirl__client_foreign) */
     swirl_framing_t framing;                 /* built at connect */
     swirl_buf_t in;                          /* received, not yet delivered */
     size_t scan_from;                        /* framing resume point in `in` */
@@ -91,6 +93,11 @@ int swirl__client_open(swirl_client_t *c, const swirl_addr_t *addr, int *fd_out)
 /* Read from the connection (TLS or plain) into `in`: >0 bytes, 0 EOF,
  * -EAGAIN (*want says SWIRL_EV_READ or _WRITE), or a negative code. */
 ssize_t swirl__client_read_some(swirl_client_t *c, size_t max, int *want);
+/* True in a process other than the one that opened the connection (a child
+ * after fork): the loop the client is registered in was the parent's (its
+ * memory gone, its epoll set shared) and so is the TLS session, so neither
+ * is touched; the child only closes its copy of the socket. */
+bool swirl__client_foreign(const swirl_client_t *c);
 /* Drop the connection: TLS shutdown attempt, close the fd, clear buffers. */
 void swirl__client_drop(swirl_client_t *c);
 /* Release the memory of a client no callback is running for. */

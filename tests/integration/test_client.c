@@ -614,6 +614,59 @@ Test(client_async, error_callback_on_refused_and_timeout, .timeout = 30) {
     TU_FD_END();
 }
 
+/* A forked child that frees a client its parent connected in the parent's
+ * loop must leave that loop alone: the child's copy of the loop shares the
+ * parent's epoll set (or, when the child released it with swirl_loop_forget
+ * as it should, is gone). Before the client knew its owner, the child's
+ * free removed the socket from the shared epoll set and the parent never
+ * heard from it again. */
+static void fk_receive(swirl_client_t *c, const char *data, size_t len, void *user) {
+    a_log(user, "recv:%.*s,", (int)(len - 2), data);
+    swirl_client_close(c, false);
+}
+
+static void fk_connect(swirl_client_t *c, void *user) { a_log(user, "connect,"); }
+
+static const swirl_client_callbacks_t fk_cbs = {fk_connect, fk_receive, a_error, a_close};
+
+Test(client_async, forked_child_frees_the_parents_client, .timeout = 30) {
+    TU_FD_BEGIN();
+    srv_cfg_t cfg = {.settings = {{"open_eof_split", "true"}}};
+    th_server_t s = start_echo(SWIRL_SOCK_TCP, "127.0.0.1", &cfg);
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    for (int forget = 0; forget < 2; forget++) {
+        swirl_client_t *c;
+        cr_assert_eq(swirl_client_new(&c, SWIRL_SOCK_TCP, true, NULL), 0);
+        async_t a = {0};
+        cr_assert_eq(swirl_client_set_callbacks(c, loop, &fk_cbs, &a), 0);
+        set_text(c, "open_eof_split", "1");
+        cr_assert_eq(swirl_client_connect(c, "127.0.0.1", s.port, 2), 0);
+        for (int i = 0; i < 100 && !swirl_client_is_connected(c); i++)
+            swirl_loop_run_once(loop, 20);
+        cr_assert_str_eq(a.log, "connect,");
+        pid_t pid = fork();
+        cr_assert_geq(pid, 0);
+        if (pid == 0) {
+            if (forget)
+                swirl_loop_forget(loop);
+            swirl_client_free(c); /* no callback, no loop call: only its socket closed */
+            _exit(a.closes == 0 && a.errors == 0 ? 0 : 3);
+        }
+        int st;
+        cr_assert_eq(waitpid(pid, &st, 0), pid);
+        cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %d", st);
+        /* the parent's connection and its loop registration are intact */
+        cr_assert_eq(swirl_client_send(c, "after fork\r\n", 12), 12);
+        run_loop(loop);
+        cr_assert_str_eq(a.log, "connect,recv:after fork,close,", "forget=%d: %s", forget, a.log);
+        swirl_client_free(c);
+    }
+    swirl_loop_free(loop);
+    th_stop(&s);
+    TU_FD_END();
+}
+
 /* A TLS client to a server that accepts and then says nothing: the
  * handshake times out, blocking (-ETIMEDOUT) and in the loop (error callback). */
 Test(client_errors, tls_handshake_timeout, .timeout = 30) {

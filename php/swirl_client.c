@@ -1,0 +1,914 @@
+/* swirl_client.c — Swoole\Client (swoole_client) on swirl_client_t: the
+ * blocking client and the event-loop client of seed 002 §3.
+ *
+ * Decisions (also in stubs/client.stub.php):
+ * - A failing call returns false, warns with swirl's message (which names
+ *   the host, port, path or key at fault) and sets $errCode (positive: an
+ *   errno value, or swirl's own code from 1001 on) and $errMsg. Success
+ *   leaves them alone, as Swoole.
+ * - recv() on a blocking client: with framing on (open_eof_check,
+ *   open_eof_split, open_length_check) one whole message whatever $size, as
+ *   Swoole; without, what has arrived up to $size (MSG_WAITALL, or 1 as
+ *   Swoole 1.x's `true`: exactly $size). It returns "" when the peer has
+ *   closed the connection (not a failure: errCode is left alone, the client
+ *   stays connected until close()), and false on a timeout. A wait that
+ *   times out in recv, send or sendfile sets errCode EAGAIN (11), which is
+ *   what Swoole's socket timeouts (SO_RCVTIMEO) give and what Swoole
+ *   scripts test for; the C layer's code is ETIMEDOUT and errMsg says
+ *   "timed out after N s". A connect that times out sets ETIMEDOUT (110).
+ * - connect(): $timeout when given, else the 'connect_timeout'/'timeout'
+ *   setting, else 0.5 s; it is also the default read and write timeout.
+ *   "host:port" in $host with $port 0 is accepted (the seed's
+ *   connect("192.168.1.100:8080")). $flag is accepted and ignored.
+ * - Bad arguments (an unknown socket type or mode, a port out of range, a
+ *   NUL byte in a host or path, recv size <= 0, negative offsets, a
+ *   non-finite timeout) throw ValueError naming the argument; a call that
+ *   needs a connection on an unconnected client warns and returns false.
+ * - TLS: the C layer verifies the server's certificate by default
+ *   (ssl_verify_peer true); Swoole's default is not to. Kept: a script that
+ *   talks to a self-signed server says so ('ssl_verify_peer' => false, or
+ *   'ssl_allow_self_signed', or 'ssl_cafile').
+ *
+ * Async clients (SWOOLE_SOCK_ASYNC) run on swirl_php_loop(): the module's
+ * loop, run by swoole_event_wait() or at the end of the script (the Event
+ * registry's shutdown function, swirl_event.c), or a server worker's loop.
+ * connect() needs the connect, receive, error and close callbacks for a
+ * stream client, receive for a datagram one: a fatal error otherwise, as
+ * Swoole. While a connection is under way or open the object holds a
+ * reference on itself (`held`), so a script may drop its variable and the
+ * callbacks still run; the reference goes when the connection ends (the
+ * error callback of a failed connect, the close callback of an established
+ * one, or close()). When the Event registry is cleared (the loop is left
+ * for good: script end, swoole_event_exit(), a server worker stopping, a
+ * forked child) every held client is closed without callbacks and let go.
+ * The callables are shown to the cycle collector (get_gc).
+ *
+ * State: one per-process list of held async clients (`held_clients`). */
+#include "php_swirl.h"
+
+#include <zend_exceptions.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stubs/client_arginfo.h"
+
+/* Swoole 1.x's flag forms of the mode, OR-ed into the socket type. */
+#define CLIENT_FLAG_ASYNC 1024
+#define CLIENT_FLAG_SYNC 2048
+
+/* Without framing recv() allocates at most this much per call (it may
+ * return fewer bytes than asked, as recv(2) does); MSG_WAITALL allocates
+ * the whole $size. */
+#define RECV_CHUNK_MAX (1024 * 1024)
+
+/* Timeouts above a year are refused (the C layer's limit for settings). */
+#define TIMEOUT_MAX (86400.0 * 365)
+
+enum { CB_CONNECT, CB_RECEIVE, CB_ERROR, CB_CLOSE, CB__COUNT };
+static const char *const cb_names[CB__COUNT] = {"connect", "receive", "error", "close"};
+
+typedef struct client_obj {
+    swirl_client_t *cli; /* NULL until constructed */
+    zval cb[CB__COUNT];  /* async callbacks; UNDEF when not set */
+    int kind;            /* the swirl_sock_type_t, without flags */
+    bool async;
+    bool stream;
+    bool framed; /* a framing setting is on: recv returns whole messages */
+    bool eof_check, eof_split, length_check;
+    bool held;        /* holds a reference on itself (async, connection under way or open) */
+    bool established; /* async: the connect callback ran for this connection */
+    bool quiet;       /* being dropped: the C callbacks call no PHP */
+    pid_t loop_pid;   /* async: the process whose loop the client was connected in */
+    unsigned gen;     /* async: counts connect() calls, see release_if_same */
+    struct client_obj *prev, *next; /* in held_clients while held */
+    zend_object std;
+} client_obj;
+
+static zend_class_entry *client_ce;
+static zend_object_handlers client_handlers;
+
+static struct { client_obj *head; } held_clients;
+
+static inline client_obj *client_from(zend_object *obj) {
+    return (client_obj *)((char *)obj - XtOffsetOf(client_obj, std));
+}
+
+/* ---- the object ---------------------------------------------------------------------------- */
+
+static zend_object *client_create_object(zend_class_entry *ce) {
+    client_obj *o = zend_object_alloc(sizeof(client_obj), ce);
+    for (int i = 0; i < CB__COUNT; i++)
+        ZVAL_UNDEF(&o->cb[i]);
+    zend_object_std_init(&o->std, ce);
+    object_properties_init(&o->std, ce);
+    o->std.handlers = &client_handlers;
+    return &o->std;
+}
+
+static void unlink_held(client_obj *o) {
+    if (o->prev)
+        o->prev->next = o->next;
+    else if (held_clients.head == o)
+        held_clients.head = o->next;
+    if (o->next)
+        o->next->prev = o->prev;
+    o->prev = o->next = NULL;
+}
+
+/* Freeing the object closes the client: a keep-alive connection goes back
+ * to the pool, an async one leaves the loop without callbacks. PHP's
+ * shutdown frees objects whatever their count, held ones included. */
+static void client_free_object(zend_object *obj) {
+    client_obj *o = client_from(obj);
+    if (o->held) {
+        unlink_held(o);
+        o->held = false;
+    }
+    o->quiet = true;
+    swirl_client_free(o->cli);
+    o->cli = NULL;
+    for (int i = 0; i < CB__COUNT; i++)
+        zval_ptr_dtor(&o->cb[i]);
+    zend_object_std_dtor(obj);
+}
+
+/* The callables are part of the object for the cycle collector (a closure
+ * that uses $client). A held client's own reference keeps it out of reach
+ * of the collector while its connection lives. */
+static HashTable *client_get_gc(zend_object *obj, zval **table, int *n) {
+    client_obj *o = client_from(obj);
+    zend_get_gc_buffer *buf = zend_get_gc_buffer_create();
+    for (int i = 0; i < CB__COUNT; i++)
+        zend_get_gc_buffer_add_zval(buf, &o->cb[i]);
+    zend_get_gc_buffer_use(buf, table, n);
+    return zend_std_get_properties(obj);
+}
+
+static void update_long(client_obj *o, const char *name, zend_long v) {
+    zend_update_property_long(client_ce, &o->std, name, strlen(name), v);
+}
+
+/* $sock follows the C client's socket. */
+static void sync_sock(client_obj *o) {
+    update_long(o, "sock", o->cli ? swirl_client_fd(o->cli) : -1);
+}
+
+/* Record a failure: errCode (positive; -ETIMEDOUT shown as EAGAIN when
+ * `timeout_is_eagain`) and errMsg. The message of a call that just failed
+ * is this thread's last error (every failing swirl call sets it, the C
+ * client's own as well); `from_client` takes the C client's record
+ * instead, for failures reported later by the loop. Returns the message
+ * (a copy in `msg`). */
+static const char *record_error(client_obj *o, int code, bool timeout_is_eagain, bool from_client,
+                                char *msg, size_t size) {
+    const char *m = NULL;
+    if (from_client && swirl_client_errcode(o->cli) == code && *swirl_client_errmsg(o->cli))
+        m = swirl_client_errmsg(o->cli);
+    else
+        m = swirl_php_error_msg(code);
+    snprintf(msg, size, "%s", m);
+    int shown = code == -ETIMEDOUT && timeout_is_eagain ? EAGAIN : abs(code);
+    update_long(o, "errCode", shown);
+    zend_update_property_string(client_ce, &o->std, "errMsg", sizeof("errMsg") - 1, msg);
+    sync_sock(o);
+    return msg;
+}
+
+/* A failed call: errCode, errMsg and a warning with the message. */
+static void fail(client_obj *o, int code, bool timeout_is_eagain) {
+    char msg[600];
+    record_error(o, code, timeout_is_eagain, false, msg, sizeof msg);
+    php_error_docref(NULL, E_WARNING, "%s", msg);
+}
+
+/* The same for a failure found here, before any C call: `code` and a
+ * message of our own. */
+static void fail_msg(client_obj *o, int code, const char *fmt, ...)
+    ZEND_ATTRIBUTE_FORMAT(printf, 3, 4);
+static void fail_msg(client_obj *o, int code, const char *fmt, ...) {
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    update_long(o, "errCode", abs(code));
+    zend_update_property_string(client_ce, &o->std, "errMsg", sizeof("errMsg") - 1, msg);
+    php_error_docref(NULL, E_WARNING, "%s", msg);
+}
+
+/* The object of $this, or NULL with an Error thrown (not constructed). */
+static client_obj *this_client(zval *this_) {
+    client_obj *o = client_from(Z_OBJ_P(this_));
+    if (!o->cli) {
+        zend_throw_error(NULL, "Swoole\\Client is not constructed");
+        return NULL;
+    }
+    return o;
+}
+
+#define CLIENT_THIS(var)                                                                           \
+    client_obj *var = this_client(ZEND_THIS);                                                      \
+    if (!var) {                                                                                    \
+        RETURN_THROWS();                                                                           \
+    }
+
+/* An async client connected in another process (inherited through fork):
+ * its loop is not this process's, so it cannot be used here. */
+static bool foreign(const client_obj *o) {
+    return o->async && o->loop_pid && o->loop_pid != getpid();
+}
+
+static bool inherited(client_obj *o) {
+    if (foreign(o)) {
+        fail_msg(o, SWIRL_ESTATE,
+                 "this async client was connected in process %d: a forked child cannot use it",
+                 (int)o->loop_pid);
+        return true;
+    }
+    return false;
+}
+
+/* ---- holding async clients ---------------------------------------------------------------- */
+
+static void hold(client_obj *o) {
+    if (o->held)
+        return;
+    GC_ADDREF(&o->std);
+    o->held = true;
+    o->prev = NULL;
+    o->next = held_clients.head;
+    if (held_clients.head)
+        held_clients.head->prev = o;
+    held_clients.head = o;
+}
+
+/* Let go of the object's own reference; `o` may be freed by this. */
+static void release(client_obj *o) {
+    if (!o->held)
+        return;
+    unlink_held(o);
+    o->held = false;
+    OBJ_RELEASE(&o->std);
+}
+
+/* Called by swirl_event.c when it clears its registry: the loop is being
+ * left for good (`ours`: this process's loop, still alive) or was
+ * inherited through fork (not ours: the C client, whose loop belongs to the
+ * parent, only closes its socket when freed). Every held client is closed
+ * without callbacks and let go. */
+void swirl_php_client_drop_all(bool ours) {
+    while (held_clients.head) {
+        client_obj *o = held_clients.head;
+        GC_ADDREF(&o->std); /* alive until we are done with it */
+        o->quiet = true;
+        if (ours && o->loop_pid == getpid())
+            swirl_client_close(o->cli, true); /* -ESTATE when only connecting: closed anyway */
+        release(o);
+        o->quiet = false;
+        sync_sock(o);
+        OBJ_RELEASE(&o->std);
+    }
+}
+
+/* ---- the C callbacks of async clients -----------------------------------------------------
+ * Each keeps the object alive for its duration (a callback may drop the
+ * last variable, close the client or release it), calls the PHP callable
+ * through the Event module (an exception stops the loop and reaches
+ * whoever runs it), and touches `o` no more after its final OBJ_RELEASE. */
+
+static void call_php(client_obj *o, int which, zval *data) {
+    if (o->quiet || Z_ISUNDEF(o->cb[which]))
+        return;
+    zval args[2], cb;
+    uint32_t n = 1;
+    ZVAL_OBJ_COPY(&args[0], &o->std);
+    if (data) {
+        ZVAL_COPY_VALUE(&args[1], data);
+        n = 2;
+    }
+    ZVAL_COPY(&cb, &o->cb[which]); /* the callable may replace itself */
+    swirl_php_event_call(&cb, n, args);
+    zval_ptr_dtor(&cb);
+    zval_ptr_dtor(&args[0]);
+}
+
+static void on_connect_cb(swirl_client_t *c, void *user) {
+    client_obj *o = user;
+    GC_ADDREF(&o->std);
+    o->established = true;
+    sync_sock(o);
+    call_php(o, CB_CONNECT, NULL);
+    OBJ_RELEASE(&o->std);
+}
+
+static void on_receive_cb(swirl_client_t *c, const char *data, size_t len, void *user) {
+    client_obj *o = user;
+    GC_ADDREF(&o->std);
+    zval z;
+    ZVAL_STRINGL(&z, data, len);
+    call_php(o, CB_RECEIVE, &z);
+    zval_ptr_dtor(&z);
+    OBJ_RELEASE(&o->std);
+}
+
+/* A failed connect (nothing follows: the hold ends here unless the
+ * callback connected again) or a broken connection (the close callback
+ * follows and ends the hold). */
+static void on_error_cb(swirl_client_t *c, void *user, int status) {
+    client_obj *o = user;
+    GC_ADDREF(&o->std);
+    char msg[600];
+    record_error(o, status, false, true, msg, sizeof msg);
+    bool failed_connect = !o->established;
+    unsigned gen = o->gen;
+    call_php(o, CB_ERROR, NULL);
+    if (failed_connect && o->gen == gen)
+        release(o);
+    OBJ_RELEASE(&o->std);
+}
+
+static void on_close_cb(swirl_client_t *c, void *user) {
+    client_obj *o = user;
+    GC_ADDREF(&o->std);
+    o->established = false;
+    sync_sock(o);
+    unsigned gen = o->gen;
+    call_php(o, CB_CLOSE, NULL);
+    if (o->gen == gen)
+        release(o);
+    OBJ_RELEASE(&o->std);
+}
+
+/* ---- construction and settings ------------------------------------------------------------ */
+
+PHP_METHOD(Swoole_Client, __construct) {
+    zend_long type, is_sync = 0;
+    zend_string *key = NULL;
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+    Z_PARAM_LONG(type)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(is_sync)
+    Z_PARAM_STR(key)
+    ZEND_PARSE_PARAMETERS_END();
+    client_obj *o = client_from(Z_OBJ_P(ZEND_THIS));
+    if (o->cli) {
+        zend_throw_error(NULL, "Swoole\\Client is already constructed");
+        RETURN_THROWS();
+    }
+    if (is_sync != 0 && is_sync != 1) {
+        zend_argument_value_error(
+            2, "must be SWOOLE_SOCK_SYNC (0) or SWOOLE_SOCK_ASYNC (1), " ZEND_LONG_FMT " given",
+            is_sync);
+        RETURN_THROWS();
+    }
+    if (type < 0 || type > INT_MAX) {
+        zend_argument_value_error(1, "must be a SWOOLE_SOCK_* type, " ZEND_LONG_FMT " given", type);
+        RETURN_THROWS();
+    }
+    if ((type & CLIENT_FLAG_ASYNC) && (type & CLIENT_FLAG_SYNC)) {
+        zend_argument_value_error(1, "must not have both SWOOLE_ASYNC and SWOOLE_SYNC");
+        RETURN_THROWS();
+    }
+    bool async = is_sync == 1 || (type & CLIENT_FLAG_ASYNC);
+    zend_long base = type & ~(zend_long)(CLIENT_FLAG_ASYNC | CLIENT_FLAG_SYNC);
+    if (key && ZSTR_LEN(key) != strlen(ZSTR_VAL(key))) {
+        zend_argument_value_error(3, "must not contain any null bytes");
+        RETURN_THROWS();
+    }
+    int rc =
+        swirl_client_new(&o->cli, (int)base, async, key && ZSTR_LEN(key) ? ZSTR_VAL(key) : NULL);
+    if (rc < 0) {
+        o->cli = NULL;
+        if (rc == SWIRL_EBADARG) /* not a type at all */
+            zend_argument_value_error(
+                1,
+                "must be SWOOLE_SOCK_TCP, SWOOLE_SOCK_UDP, SWOOLE_SOCK_TCP6, "
+                "SWOOLE_SOCK_UDP6, SWOOLE_SOCK_UNIX_STREAM or SWOOLE_SOCK_UNIX_DGRAM, "
+                "optionally | SWOOLE_SSL | SWOOLE_KEEP, " ZEND_LONG_FMT " given",
+                type);
+        else /* a flag this type or mode does not take: swirl's message says which */
+            zend_argument_value_error(1, "is not valid: %s", swirl_php_error_msg(rc));
+        RETURN_THROWS();
+    }
+    o->async = async;
+    o->kind = (int)(base & ~(zend_long)(SWIRL_SOCK_SSL | SWIRL_CLIENT_KEEP));
+    o->stream = swirl_sock_is_stream((swirl_sock_type_t)o->kind);
+    update_long(o, "type", type);
+}
+
+/* Apply one setting from a PHP value (see the stub for the keys). 0, or
+ * the C layer's negative code; SWIRL_ESETTING with `why` set for a value
+ * no setter takes. */
+static int apply_setting(client_obj *o, const char *key, zval *val, const char **why) {
+    *why = NULL;
+    switch (Z_TYPE_P(val)) {
+    case IS_TRUE:
+    case IS_FALSE:
+        return swirl_client_set_bool(o->cli, key, Z_TYPE_P(val) == IS_TRUE);
+    case IS_LONG:
+        return swirl_client_set_int(o->cli, key, Z_LVAL_P(val));
+    case IS_DOUBLE:
+        return swirl_client_set_float(o->cli, key, Z_DVAL_P(val));
+    case IS_STRING: {
+        /* Text for swirl_client_set_text, which decodes C escapes in
+         * package_eof: that one's bytes go through escaped (a backslash as
+         * \\, NUL as \0) so they arrive exactly as given. Elsewhere a NUL
+         * byte cannot be part of the value. */
+        const char *s = Z_STRVAL_P(val);
+        size_t len = Z_STRLEN_P(val);
+        if (strcmp(key, "package_eof") != 0) {
+            if (strlen(s) != len) {
+                *why = "a string with a NUL byte";
+                return SWIRL_ESETTING;
+            }
+            return swirl_client_set_text(o->cli, key, s);
+        }
+        char *text = safe_emalloc(len, 2, 1), *p = text;
+        for (size_t i = 0; i < len; i++) {
+            if (s[i] == '\\') {
+                *p++ = '\\';
+                *p++ = '\\';
+            } else if (s[i] == '\0') {
+                *p++ = '\\';
+                *p++ = '0';
+            } else {
+                *p++ = s[i];
+            }
+        }
+        *p = '\0';
+        int rc = swirl_client_set_text(o->cli, key, text);
+        efree(text);
+        return rc;
+    }
+    default:
+        *why = zend_zval_type_name(val);
+        return SWIRL_ESETTING;
+    }
+}
+
+/* Keep track of the framing keys: recv() reads whole messages when one is on. */
+static void note_framing(client_obj *o, const char *key, zval *val) {
+    bool on = zend_is_true(val);
+    if (Z_TYPE_P(val) == IS_STRING) /* as swirl_client_set_text read it: true/on/yes/1 */
+        on = !strcasecmp(Z_STRVAL_P(val), "true") || !strcasecmp(Z_STRVAL_P(val), "on") ||
+             !strcasecmp(Z_STRVAL_P(val), "yes") || !strcmp(Z_STRVAL_P(val), "1");
+    if (strcmp(key, "open_eof_check") == 0)
+        o->eof_check = on;
+    else if (strcmp(key, "open_eof_split") == 0)
+        o->eof_split = on;
+    else if (strcmp(key, "open_length_check") == 0)
+        o->length_check = on;
+    o->framed = o->eof_check || o->eof_split || o->length_check;
+}
+
+PHP_METHOD(Swoole_Client, set) {
+    HashTable *settings;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+    Z_PARAM_ARRAY_HT(settings)
+    ZEND_PARSE_PARAMETERS_END();
+    CLIENT_THIS(o);
+    zval rv, merged;
+    zval *cur = zend_read_property(client_ce, &o->std, "setting", sizeof("setting") - 1, 1, &rv);
+    if (Z_TYPE_P(cur) == IS_ARRAY)
+        ZVAL_ARR(&merged, zend_array_dup(Z_ARR_P(cur)));
+    else
+        array_init(&merged);
+    bool ok = true;
+    zend_string *key;
+    zend_ulong idx;
+    zval *val;
+    ZEND_HASH_FOREACH_KEY_VAL(settings, idx, key, val) {
+        if (!key) {
+            fail_msg(o, SWIRL_ESETTING,
+                     "setting " ZEND_ULONG_FMT ": a setting's key must be its name", idx);
+            ok = false;
+            continue;
+        }
+        if (ZSTR_LEN(key) != strlen(ZSTR_VAL(key))) {
+            fail_msg(o, SWIRL_ESETTING, "setting `%s`: a key with a NUL byte", ZSTR_VAL(key));
+            ok = false;
+            continue;
+        }
+        ZVAL_DEREF(val);
+        const char *why;
+        int rc = apply_setting(o, ZSTR_VAL(key), val, &why);
+        if (rc < 0) {
+            if (why) {
+                fail_msg(o, rc, "setting `%s`: %s is not a valid value", ZSTR_VAL(key), why);
+            } else {
+                char msg[600];
+                record_error(o, rc, false, false, msg, sizeof msg);
+                if (strstr(msg, ZSTR_VAL(key)))
+                    php_error_docref(NULL, E_WARNING, "%s", msg);
+                else
+                    php_error_docref(NULL, E_WARNING, "setting `%s`: %s", ZSTR_VAL(key), msg);
+            }
+            ok = false;
+            continue;
+        }
+        note_framing(o, ZSTR_VAL(key), val);
+        Z_TRY_ADDREF_P(val);
+        zend_symtable_update(Z_ARR(merged), key, val);
+    }
+    ZEND_HASH_FOREACH_END();
+    zend_update_property(client_ce, &o->std, "setting", sizeof("setting") - 1, &merged);
+    zval_ptr_dtor(&merged);
+    RETURN_BOOL(ok);
+}
+
+/* The event called `name` (case-insensitive, "on" prefix allowed), or -1. */
+static int event_index(const char *name, size_t len) {
+    if (len > 2 && strncasecmp(name, "on", 2) == 0) {
+        for (int i = 0; i < CB__COUNT; i++)
+            if (strlen(cb_names[i]) == len - 2 && strncasecmp(cb_names[i], name + 2, len - 2) == 0)
+                return i;
+    }
+    for (int i = 0; i < CB__COUNT; i++)
+        if (strlen(cb_names[i]) == len && strncasecmp(cb_names[i], name, len) == 0)
+            return i;
+    return -1;
+}
+
+PHP_METHOD(Swoole_Client, on) {
+    zend_string *name;
+    zend_fcall_info fci;
+    zend_fcall_info_cache fcc;
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+    Z_PARAM_STR(name)
+    Z_PARAM_FUNC(fci, fcc)
+    ZEND_PARSE_PARAMETERS_END();
+    CLIENT_THIS(o);
+    if (!o->async) {
+        fail_msg(
+            o, SWIRL_ENOTSUP,
+            "event `%s`: callbacks are for async clients (SWOOLE_SOCK_ASYNC); this one is blocking",
+            ZSTR_VAL(name));
+        RETURN_FALSE;
+    }
+    int i = event_index(ZSTR_VAL(name), ZSTR_LEN(name));
+    if (i < 0) {
+        fail_msg(o, SWIRL_EBADARG, "unknown event `%s`: expected connect, receive, error or close",
+                 ZSTR_VAL(name));
+        RETURN_FALSE;
+    }
+    zval_ptr_dtor(&o->cb[i]);
+    ZVAL_COPY(&o->cb[i], &fci.function_name);
+    RETURN_TRUE;
+}
+
+/* ---- connecting --------------------------------------------------------------------------- */
+
+/* "host:port" in `h` (port 0 given): the host and the port, for IP types.
+ * IPv6 needs the bracketed form ("[::1]:8080"). False if `h` is not one. */
+static bool split_host_port(const char *h, bool v6, char *host, size_t size, zend_long *port) {
+    const char *colon = strrchr(h, ':');
+    if (!colon || !colon[1] || strlen(colon + 1) > 5)
+        return false;
+    for (const char *p = colon + 1; *p; p++)
+        if (*p < '0' || *p > '9')
+            return false;
+    const char *start = h, *end = colon;
+    if (h[0] == '[') {
+        if (colon == h || colon[-1] != ']')
+            return false;
+        start = h + 1;
+        end = colon - 1;
+    } else if (v6 || memchr(h, ':', (size_t)(colon - h))) {
+        return false; /* a bare IPv6 address, not host:port */
+    }
+    size_t n = (size_t)(end - start);
+    if (n == 0 || n >= size)
+        return false;
+    memcpy(host, start, n);
+    host[n] = '\0';
+    *port = strtol(colon + 1, NULL, 10);
+    return true;
+}
+
+static bool is_unix_kind(int kind) {
+    return kind == SWIRL_SOCK_UNIX_STREAM || kind == SWIRL_SOCK_UNIX_DGRAM;
+}
+
+/* Check the async callbacks before connect, as Swoole: a fatal error
+ * naming every missing one. */
+static bool callbacks_ready(client_obj *o) {
+    char missing[80] = "";
+    for (int i = 0; i < CB__COUNT; i++) {
+        bool need = o->stream || i == CB_RECEIVE;
+        if (need && Z_ISUNDEF(o->cb[i])) {
+            size_t at = strlen(missing);
+            snprintf(missing + at, sizeof missing - at, "%s'on%c%s'", at ? ", " : "",
+                     cb_names[i][0] - 'a' + 'A', cb_names[i] + 1);
+        }
+    }
+    if (!missing[0])
+        return true;
+    php_error_docref(NULL, E_ERROR,
+                     "no %s callback function: an async %s client needs %s (set with on())",
+                     missing, o->stream ? "stream" : "datagram",
+                     o->stream ? "connect, receive, error and close" : "a receive callback");
+    return false;
+}
+
+PHP_METHOD(Swoole_Client, connect) {
+    zend_string *host;
+    zend_long port = 0, flag = 0;
+    double timeout = 0;
+    ZEND_PARSE_PARAMETERS_START(1, 4)
+    Z_PARAM_STR(host)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(port)
+    Z_PARAM_DOUBLE(timeout)
+    Z_PARAM_LONG(flag)
+    ZEND_PARSE_PARAMETERS_END();
+    (void)flag;
+    CLIENT_THIS(o);
+    if (ZEND_NUM_ARGS() < 3)
+        timeout = 0; /* not given: connect_timeout / timeout setting, else 0.5 */
+    if (ZSTR_LEN(host) != strlen(ZSTR_VAL(host))) {
+        zend_argument_value_error(1, "must not contain any null bytes");
+        RETURN_THROWS();
+    }
+    if (ZSTR_LEN(host) == 0) {
+        zend_argument_value_error(1, "must not be empty");
+        RETURN_THROWS();
+    }
+    if (!isfinite(timeout) || timeout > TIMEOUT_MAX) {
+        zend_argument_value_error(3,
+                                  "must be a number of seconds up to a year (negative: no limit)");
+        RETURN_THROWS();
+    }
+    int kind = o->kind;
+    const char *h = ZSTR_VAL(host);
+    char split[256];
+    if (!is_unix_kind(kind)) {
+        if (port == 0 && split_host_port(h, kind == SWIRL_SOCK_TCP6 || kind == SWIRL_SOCK_UDP6,
+                                         split, sizeof split, &port))
+            h = split;
+        if (port < 1 || port > 65535) {
+            zend_argument_value_error(
+                2, "must be between 1 and 65535 (or $host \"host:port\"), " ZEND_LONG_FMT " given",
+                port);
+            RETURN_THROWS();
+        }
+    }
+    if (inherited(o))
+        RETURN_FALSE;
+    if (o->async) {
+        if (!callbacks_ready(o))
+            RETURN_FALSE;
+        swirl_loop_t *loop = swirl_php_loop();
+        if (!loop || !swirl_php_event_autorun())
+            RETURN_FALSE;
+        swirl_client_callbacks_t cbs = {.on_connect = on_connect_cb,
+                                        .on_receive = on_receive_cb,
+                                        .on_error = on_error_cb,
+                                        .on_close = on_close_cb};
+        int rc = swirl_client_set_callbacks(o->cli, loop, &cbs, o);
+        if (rc < 0) {
+            fail(o, rc, false);
+            RETURN_FALSE;
+        }
+    }
+    int rc = swirl_client_connect(o->cli, h, (int)port, timeout);
+    if (rc < 0) {
+        fail(o, rc, false); /* the state of an earlier connection is left as it was */
+        RETURN_FALSE;
+    }
+    if (o->async) {
+        /* The C client never calls back from inside connect: what it
+         * reports comes from the loop, after this. */
+        o->gen++;
+        o->established = false;
+        o->loop_pid = getpid();
+        hold(o);
+    }
+    sync_sock(o);
+    RETURN_TRUE;
+}
+
+/* ---- sending and receiving ---------------------------------------------------------------- */
+
+PHP_METHOD(Swoole_Client, send) {
+    zend_string *data;
+    zend_long flag = 0;
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+    Z_PARAM_STR(data)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(flag)
+    ZEND_PARSE_PARAMETERS_END();
+    (void)flag;
+    CLIENT_THIS(o);
+    if (inherited(o))
+        RETURN_FALSE;
+    if (ZSTR_LEN(data) == 0) {
+        fail_msg(o, SWIRL_EBADARG, "send: the data to send is empty");
+        RETURN_FALSE;
+    }
+    ssize_t n = swirl_client_send(o->cli, ZSTR_VAL(data), ZSTR_LEN(data));
+    if (n < 0) {
+        fail(o, (int)n, true);
+        RETURN_FALSE;
+    }
+    RETURN_LONG((zend_long)n);
+}
+
+/* One whole message (framing on, stream types): any size up to
+ * package_max_length. */
+static void recv_message(client_obj *o, int flags, zval *return_value) {
+    swirl_buf_t buf;
+    swirl_buf_init(&buf);
+    ssize_t n = swirl_client_recv_buf(o->cli, &buf, flags);
+    if (n < 0) {
+        swirl_buf_destroy(&buf);
+        fail(o, (int)n, true);
+        RETURN_FALSE;
+    }
+    if (n == 0) {
+        swirl_buf_destroy(&buf);
+        RETURN_EMPTY_STRING(); /* the peer closed the connection */
+    }
+    RETVAL_STRINGL(swirl_buf_bytes(&buf), swirl_buf_size(&buf));
+    swirl_buf_destroy(&buf);
+}
+
+PHP_METHOD(Swoole_Client, recv) {
+    zend_long size = 65535, flag = 0;
+    ZEND_PARSE_PARAMETERS_START(0, 2)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(size)
+    Z_PARAM_LONG(flag)
+    ZEND_PARSE_PARAMETERS_END();
+    CLIENT_THIS(o);
+    if (size <= 0) {
+        zend_argument_value_error(1, "must be greater than 0, " ZEND_LONG_FMT " given", size);
+        RETURN_THROWS();
+    }
+    if (flag == 1)
+        flag = SWIRL_CLIENT_MSG_WAITALL; /* Swoole 1.x: recv($size, true) waits for all */
+    if (flag < 0 || flag > INT_MAX) {
+        zend_argument_value_error(
+            2, "must be a combination of Swoole\\Client::MSG_PEEK, MSG_WAITALL and MSG_DONTWAIT");
+        RETURN_THROWS();
+    }
+    if (o->framed && o->stream) {
+        recv_message(o, (int)flag, return_value);
+        sync_sock(o);
+        return;
+    }
+    if ((size_t)size > ZSTR_MAX_LEN) {
+        zend_argument_value_error(1, "is too large");
+        RETURN_THROWS();
+    }
+    size_t want = (size_t)size;
+    if (!(flag & SWIRL_CLIENT_MSG_WAITALL) && want > RECV_CHUNK_MAX)
+        want = RECV_CHUNK_MAX;
+    zend_string *s = zend_string_alloc(want, 0);
+    ssize_t n = swirl_client_recv(o->cli, ZSTR_VAL(s), want, (int)flag);
+    if (n < 0) {
+        zend_string_efree(s);
+        fail(o, (int)n, true);
+        RETURN_FALSE;
+    }
+    if (n == 0) {
+        zend_string_efree(s);
+        sync_sock(o);
+        RETURN_EMPTY_STRING();
+    }
+    if ((size_t)n < want)
+        s = zend_string_truncate(s, (size_t)n, 0);
+    ZSTR_VAL(s)[n] = '\0';
+    RETURN_NEW_STR(s);
+}
+
+PHP_METHOD(Swoole_Client, sendto) {
+    zend_string *ip, *data;
+    zend_long port;
+    ZEND_PARSE_PARAMETERS_START(3, 3)
+    Z_PARAM_STR(ip)
+    Z_PARAM_LONG(port)
+    Z_PARAM_STR(data)
+    ZEND_PARSE_PARAMETERS_END();
+    CLIENT_THIS(o);
+    if (ZSTR_LEN(ip) != strlen(ZSTR_VAL(ip)) || ZSTR_LEN(ip) == 0) {
+        zend_argument_value_error(1, "must be a non-empty address without null bytes");
+        RETURN_THROWS();
+    }
+    int kind = o->kind;
+    if (!is_unix_kind(kind) && (port < 1 || port > 65535)) {
+        zend_argument_value_error(2, "must be between 1 and 65535, " ZEND_LONG_FMT " given", port);
+        RETURN_THROWS();
+    }
+    if (inherited(o))
+        RETURN_FALSE;
+    ssize_t n =
+        swirl_client_sendto(o->cli, ZSTR_VAL(ip), (int)port, ZSTR_VAL(data), ZSTR_LEN(data));
+    if (n < 0) {
+        fail(o, (int)n, true);
+        RETURN_FALSE;
+    }
+    sync_sock(o);
+    RETURN_TRUE;
+}
+
+PHP_METHOD(Swoole_Client, sendfile) {
+    zend_string *path;
+    zend_long offset = 0, length = 0;
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+    Z_PARAM_STR(path)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(offset)
+    Z_PARAM_LONG(length)
+    ZEND_PARSE_PARAMETERS_END();
+    CLIENT_THIS(o);
+    if (ZSTR_LEN(path) != strlen(ZSTR_VAL(path)) || ZSTR_LEN(path) == 0) {
+        zend_argument_value_error(1, "must be a non-empty path without null bytes");
+        RETURN_THROWS();
+    }
+    if (offset < 0) {
+        zend_argument_value_error(2, "must be greater than or equal to 0");
+        RETURN_THROWS();
+    }
+    if (length < 0) {
+        zend_argument_value_error(3,
+                                  "must be greater than or equal to 0 (0: to the end of the file)");
+        RETURN_THROWS();
+    }
+    ssize_t n = swirl_client_sendfile(o->cli, ZSTR_VAL(path), (off_t)offset, (size_t)length);
+    if (n < 0) {
+        fail(o, (int)n, true);
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+/* ---- closing and state -------------------------------------------------------------------- */
+
+PHP_METHOD(Swoole_Client, close) {
+    bool force = false;
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_BOOL(force)
+    ZEND_PARSE_PARAMETERS_END();
+    CLIENT_THIS(o);
+    if (inherited(o))
+        RETURN_FALSE;
+    unsigned gen = o->gen;
+    int rc = swirl_client_close(o->cli, force);
+    /* An async close runs the close callback (which let go of the hold);
+     * one still connecting has none: let go here, unless a callback
+     * connected again. $this keeps the object alive meanwhile. */
+    if (o->async && o->gen == gen)
+        release(o);
+    o->established = false;
+    sync_sock(o);
+    if (rc < 0) {
+        fail(o, rc, false);
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+PHP_METHOD(Swoole_Client, isConnected) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    CLIENT_THIS(o);
+    RETURN_BOOL(swirl_client_is_connected(o->cli) && !foreign(o));
+}
+
+static void address_of(INTERNAL_FUNCTION_PARAMETERS, bool peer) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    CLIENT_THIS(o);
+    swirl_addr_t addr;
+    int rc =
+        peer ? swirl_client_getpeername(o->cli, &addr) : swirl_client_getsockname(o->cli, &addr);
+    char host[SWIRL_ADDR_STRLEN];
+    if (rc == 0 && (rc = swirl_addr_host(&addr, host, sizeof host)) >= 0)
+        rc = 0;
+    if (rc < 0) {
+        fail(o, rc, false);
+        RETURN_FALSE;
+    }
+    array_init(return_value);
+    add_assoc_string(return_value, "host", host);
+    add_assoc_long(return_value, "port", swirl_addr_port(&addr));
+}
+
+PHP_METHOD(Swoole_Client, getsockname) { address_of(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
+PHP_METHOD(Swoole_Client, getpeername) { address_of(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
+
+void swirl_client_minit(int module_number) {
+    register_client_symbols(module_number);
+    client_ce = register_class_Swoole_Client();
+    client_ce->create_object = client_create_object;
+    memcpy(&client_handlers, zend_get_std_object_handlers(), sizeof client_handlers);
+    client_handlers.offset = XtOffsetOf(client_obj, std);
+    client_handlers.free_obj = client_free_object;
+    client_handlers.get_gc = client_get_gc;
+    client_handlers.clone_obj = NULL;
+    swirl_php_alias("swoole_client", client_ce);
+}

@@ -315,6 +315,15 @@ static int prepare(swirl_client_t *c, const char *host, int port, double timeout
                                   host ? host : "(null)", c->peer_name);
     if (!host || !host[0])
         return swirl__client_fail(c, SWIRL_EBADADDR, "connect: no host given");
+    /* a year at most (as the timeout settings): beyond, milliseconds
+     * overflow; a negative or infinite timeout means no limit */
+    if (isnan(timeout) || (timeout > 86400.0 * 365 && !isinf(timeout)))
+        return swirl__client_fail(c, SWIRL_EBADARG,
+                                  "connect to %.200s: timeout %g s: expected at most a year, or "
+                                  "a negative value for none",
+                                  host, timeout);
+    if (isinf(timeout))
+        timeout = -1;
     if (c->fd >= 0) { /* an unconnected datagram socket from sendto */
         swirl_net_close(c->fd);
         c->fd = -1;

@@ -343,6 +343,11 @@ Test(client_errors, bad_input, .timeout = 10) {
     char buf[8];
     cr_assert_eq(swirl_client_recv(c, buf, sizeof(buf), 0), SWIRL_ESTATE);
     cr_assert(strstr(swirl_last_error_msg(), "not connected"), "%s", swirl_last_error_msg());
+    /* connect timeouts: NaN and more than a year refused, naming the value */
+    cr_assert_eq(swirl_client_connect(c, "127.0.0.1", 9, NAN), SWIRL_EBADARG);
+    cr_assert(strstr(swirl_last_error_msg(), "timeout nan s"), "%s", swirl_last_error_msg());
+    cr_assert_eq(swirl_client_connect(c, "127.0.0.1", 9, 1e300), SWIRL_EBADARG);
+    cr_assert(strstr(swirl_last_error_msg(), "timeout 1e+300 s"), "%s", swirl_last_error_msg());
     cr_assert_eq(swirl_client_send(c, "x", 1), SWIRL_ESTATE);
     cr_assert_eq(swirl_client_recv(c, buf, sizeof(buf), 0x40000000), SWIRL_EBADARG);
     cr_assert_eq(swirl_client_connect(c, "127.0.0.1", 70000, 1), SWIRL_EBADPORT);

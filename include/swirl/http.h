@@ -13,7 +13,11 @@
  * next pipelined request waits for that. A write, end, sendfile or
  * redirect that fails to send (connection gone, or the bytes refused by
  * buffer_output_size / socket_buffer_size: the connection is then closed)
- * also ends the response: do not use it after that error. */
+ * also ends the response: do not use it after that error. The rule for
+ * every response call: SWIRL_EBADARG and SWIRL_ESTATE are refusals that
+ * change nothing (the response is still the caller's); after any other
+ * error from write, end, sendfile or redirect the response has ended (cut
+ * short, its connection closing). */
 #ifndef SWIRL_HTTP_H
 #define SWIRL_HTTP_H
 

@@ -496,6 +496,19 @@ static void finish(swirl_http_resp_t *resp) {
         swirl__http_resp_free(resp);
 }
 
+/* A failure past the checks (out of memory): the response cannot be
+ * finished properly, so it ends here and its connection closes; `rc` is
+ * returned. Refusals (SWIRL_EBADARG, SWIRL_ESTATE) never come here: after
+ * one, the response is still the caller's. */
+static int cut(swirl_http_resp_t *resp, int rc) {
+    swirl_log_warning("http: response to connection %lld cut, closing it: %s", (long long)resp->fd,
+                      swirl_last_error_msg());
+    resp->hs->out.start = resp->hs->out.len = 0;
+    resp->keep_alive = false;
+    finish(resp);
+    return rc;
+}
+
 static int append_chunk(swirl_buf_t *o, const void *data, size_t len) {
     char size[24];
     int n = snprintf(size, sizeof(size), "%zx\r\n", len);
@@ -512,12 +525,12 @@ int swirl_http_resp_write(swirl_http_resp_t *resp, const void *data, size_t len)
     if (!data && len)
         return swirl__error(SWIRL_EBADARG, "http response: write: no data");
     if (!resp->head_sent && (rc = build_head(resp, -1)) < 0)
-        return rc;
+        return cut(resp, rc);
     if (len > 0 && !resp->head_only) {
         rc = resp->chunked ? append_chunk(&resp->hs->out, data, len)
                            : swirl_buf_append(&resp->hs->out, data, len);
         if (rc < 0)
-            return swirl__error(-ENOMEM, "http response: write:");
+            return cut(resp, swirl__error(-ENOMEM, "http response: write:"));
     }
     rc = flush(resp);
     if (rc < 0)
@@ -588,9 +601,10 @@ int swirl_http_resp_end(swirl_http_resp_t *resp, const void *data, size_t len) {
     swirl_buf_t *o = &resp->hs->out;
     if (!resp->head_sent) {
         if (len > 0 && compress_body(resp, &data, &len) < 0)
-            return swirl_last_error();
+            swirl_log_warning("http: response to connection %lld sent uncompressed: %s",
+                              (long long)resp->fd, swirl_last_error_msg());
         if ((rc = build_head(resp, (int64_t)len)) < 0)
-            return rc;
+            return cut(resp, rc);
         if (len > 0 && !resp->head_only && !no_body_status(resp->status))
             rc = swirl_buf_append(o, data, len);
     } else if (resp->chunked) {
@@ -602,7 +616,7 @@ int swirl_http_resp_end(swirl_http_resp_t *resp, const void *data, size_t len) {
         rc = swirl_buf_append(o, data, len);
     }
     if (rc < 0)
-        return swirl__error(-ENOMEM, "http response: end:");
+        return cut(resp, swirl__error(-ENOMEM, "http response: end:"));
     rc = flush(resp);
     finish(resp);
     return rc;
@@ -629,7 +643,7 @@ int swirl_http_resp_sendfile(swirl_http_resp_t *resp, const char *path, int64_t 
     if (offset + n > st.st_size)
         n = st.st_size - offset;
     if ((rc = build_head(resp, n)) < 0)
-        return rc;
+        return cut(resp, rc);
     rc = flush(resp);
     if (rc == 0)
         rc = swirl__http_flush_batch(resp->hs); /* the head, and what came before it */
@@ -678,9 +692,11 @@ int swirl_http_resp_redirect(swirl_http_resp_t *resp, const char *url, int code)
     if (code != 301 && code != 302 && code != 303 && code != 307 && code != 308)
         return swirl__error(SWIRL_EBADARG, "http response: redirect: status %d: expected 301, "
                                            "302, 303, 307 or 308", code);
-    if ((rc = swirl_http_resp_status(resp, code, NULL)) < 0 ||
-        (rc = swirl_http_resp_header(resp, "Location", url ? url : "")) < 0)
-        return rc;
+    if ((rc = swirl_http_header_check("Location", url ? url : "")) < 0 ||
+        (rc = swirl_http_resp_status(resp, code, NULL)) < 0)
+        return rc; /* nothing changed */
+    if ((rc = swirl_http_resp_header_set(resp, "Location", url ? url : "")) < 0)
+        return cut(resp, rc); /* checked: only memory can fail */
     return swirl_http_resp_end(resp, NULL, 0);
 }
 

@@ -110,6 +110,9 @@ int swirl_php_ws_on(server_obj *o, const char *name, size_t len, zval *cb, bool 
  * handler, a default for a missing one); false with a warning if it cannot
  * start. */
 bool swirl_php_http_prepare(server_obj *o);
+/* A worker of an HTTP server stops (after the C layer dropped its
+ * connections): release the responses still detached. */
+void swirl_php_http_worker_stop(void);
 bool swirl_php_ws_prepare(server_obj *o);
 
 /* Swoole\Http\Request and Response objects for the C request and

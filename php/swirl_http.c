@@ -464,6 +464,7 @@ void swirl_php_http_worker_stop(void) {
 typedef struct {
     int64_t fd;      /* the connection */
     uint64_t serial; /* of its live response (0: none) */
+    bool gone;       /* its client left before the end: later calls are quiet */
     zend_object std;
 } response_obj;
 
@@ -507,7 +508,7 @@ static live_t *live_of(response_obj *r, const char *what, bool quiet) {
     live_t *e = r->serial ? live_find(r->fd) : NULL;
     if (!e || e->serial != r->serial) {
         r->serial = 0;
-        if (!quiet)
+        if (!quiet && !r->gone)
             php_error_docref(NULL, E_WARNING,
                              "%s() after the end of the response to connection " ZEND_LONG_FMT
                              " (end(), sendfile() or redirect() was called, or its request "
@@ -521,6 +522,7 @@ static live_t *live_of(response_obj *r, const char *what, bool quiet) {
         swirl_http_resp_end(e->resp, NULL, 0);
         live_del(r->fd);
         r->serial = 0;
+        r->gone = true;
         return NULL;
     }
     return e;
@@ -541,6 +543,7 @@ static bool after_call(response_obj *r, int rc, bool ends) {
     if (rc >= 0 ? ends : rc != SWIRL_EBADARG && rc != SWIRL_ESTATE) {
         live_del(r->fd);
         r->serial = 0;
+        r->gone = rc == SWIRL_ECLOSED;
     }
     if (rc < 0 && rc != SWIRL_ECLOSED)
         swirl_php_warn(rc);

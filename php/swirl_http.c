@@ -416,6 +416,7 @@ typedef struct {
     swirl_http_resp_t *resp;
     uint64_t serial;
     bool detached;
+    bool closing; /* Server::close() was called for its connection */
 } live_t;
 
 static HashTable *live;      /* connection id -> live_t *, this process's; NULL when empty */
@@ -429,7 +430,7 @@ static live_t *live_add(int64_t fd, swirl_http_resp_t *resp) {
         zend_hash_init(live, 16, NULL, live_dtor, 0);
     }
     live_t *e = emalloc(sizeof *e);
-    *e = (live_t){resp, ++live_serial, false};
+    *e = (live_t){resp, ++live_serial, false, false};
     zend_hash_index_update_ptr(live, (zend_ulong)fd, e);
     return e;
 }
@@ -441,6 +442,12 @@ static live_t *live_find(int64_t fd) {
 static void live_del(int64_t fd) {
     if (live)
         zend_hash_index_del(live, (zend_ulong)fd);
+}
+
+void swirl_php_http_closing(int64_t fd) {
+    live_t *e = live_find(fd);
+    if (e)
+        e->closing = true;
 }
 
 void swirl_php_http_worker_stop(void) {
@@ -886,12 +893,13 @@ static void on_request(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_htt
     swirl_php_response_new(&args[1], o, resp);
     bool ok = swirl_php_server_call(o, &o->hcb[HCB_REQUEST], args, 2, false, true, "request");
     live_t *e = live_find(swirl_http_resp_fd(resp));
-    bool detached = e && e->detached && e->resp == resp;
-    if (!detached && !swirl_http_resp_finished(resp)) {
+    bool mine = e && e->resp == resp;
+    if (!(mine && e->detached) && !swirl_http_resp_finished(resp)) {
         /* not ended: 500 if nothing was sent (status is refused once the
-         * head is out), else the body ends where it is */
+         * head is out), else the body ends where it is; no warning when
+         * the script closed the connection itself */
         bool fresh = swirl_http_resp_status(resp, 500, NULL) == 0;
-        if (ok) {
+        if (ok && !(mine && e->closing)) {
             size_t ml = 0, ul = 0;
             const char *m = swirl_http_req_method(req, &ml), *u = swirl_http_req_uri(req, &ul);
             php_error_docref(NULL, E_WARNING,

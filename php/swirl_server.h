@@ -113,6 +113,9 @@ bool swirl_php_http_prepare(server_obj *o);
 /* A worker of an HTTP server stops (after the C layer dropped its
  * connections): release the responses still detached. */
 void swirl_php_http_worker_stop(void);
+/* Server::close($fd) of an HTTP connection: its open response, if any,
+ * is ended quietly after its callback (the client is being dropped). */
+void swirl_php_http_closing(int64_t fd);
 bool swirl_php_ws_prepare(server_obj *o);
 
 /* Swoole\Http\Request and Response objects for the C request and

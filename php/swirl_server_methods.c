@@ -93,6 +93,8 @@ PHP_METHOD(Swoole_Server, close) {
     ZEND_PARSE_PARAMETERS_END();
     SERVER_THIS(srv);
     int rc = swirl_server_close(srv, fd, reset);
+    if (rc == 0 && server_from(Z_OBJ_P(ZEND_THIS))->http)
+        swirl_php_http_closing(fd); /* its response needs no end now */
     SEND_RESULT(rc);
 }
 

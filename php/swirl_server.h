@@ -120,12 +120,14 @@ bool swirl_php_ws_prepare(server_obj *o);
 
 /* Swoole\Http\Request and Response objects for the C request and
  * response (swirl_http.c). The request is filled from `req` now (header,
- * server, get, post, cookie, files, fd); its raw body is read from `req`
- * while it is valid: call swirl_php_request_done when the callback has
- * returned (it keeps a copy of the body if the object lives on). The
- * response refers to `resp` until it is ended; call
- * swirl_php_response_done after the callback: unless detached, the C
- * layer ends it then, and the object no longer refers to it. */
+ * server, get, post, cookie, files, fd; upload temp files are made known
+ * to move_uploaded_file); its raw body is read from `req` while it is
+ * valid: call swirl_php_request_done when the callback has returned (it
+ * keeps a copy of the body if the object lives on, and forgets the
+ * uploads). The response refers to `resp` (through this worker's table of
+ * open responses) until it is ended; call swirl_php_response_done after
+ * the callback: unless detached, the C layer ends it then, and the object
+ * no longer refers to it. */
 void swirl_php_request_new(zval *out, server_obj *o, swirl_http_req_t *req);
 void swirl_php_request_done(zval *request);
 void swirl_php_response_new(zval *out, server_obj *o, swirl_http_resp_t *resp);

@@ -856,9 +856,14 @@ PHP_METHOD(Swoole_Http_Response, create) {
     Z_PARAM_OPTIONAL
     Z_PARAM_LONG(fd)
     ZEND_PARSE_PARAMETERS_END();
-    /* create($fd) or, as Swoole also takes it, create($server, $fd) */
+    /* create($fd) (a numeric string too: a fd that came back from a task)
+     * or, as Swoole also takes it, create($server, $fd) */
+    zend_long n;
     if (Z_TYPE_P(first) == IS_LONG)
         fd = Z_LVAL_P(first);
+    else if (Z_TYPE_P(first) == IS_STRING &&
+             is_numeric_string(Z_STRVAL_P(first), Z_STRLEN_P(first), &n, NULL, false) == IS_LONG)
+        fd = n;
     else if (Z_TYPE_P(first) != IS_OBJECT ||
              !instanceof_function(Z_OBJCE_P(first), swirl_php_server_ce)) {
         zend_argument_type_error(1, "must be a connection id (int) or a Swoole\\Server, %s given",

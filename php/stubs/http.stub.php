@@ -172,10 +172,11 @@ namespace Swoole\Http {
 
         /**
          * A Response for the open response of connection $fd in this
-         * worker (detached, or in its callback): create($fd) or
-         * create($server, $fd). False with a warning when this process has
-         * none (another worker's or a task worker's cannot be answered).
+         * worker (detached, or in its callback): create($fd) ($fd may be a
+         * numeric string) or create($server, $fd). False with a warning
+         * when this process has none (another worker's or a task worker's
+         * cannot be answered).
          */
-        public static function create(object|int $server, int $fd = -1): Response|false {}
+        public static function create(object|int|string $server, int $fd = -1): Response|false {}
     }
 }

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: b170b5c584c06f62a8d2136abc0eec2fce296761 */
+ * Stub hash: 83c5d7c9d85db5e619c3d9125519dc0cbf320fd6 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Swoole_Http_Request_rawContent, 0, 0, MAY_BE_STRING|MAY_BE_FALSE)
 ZEND_END_ARG_INFO()
@@ -72,7 +72,7 @@ ZEND_END_ARG_INFO()
 #define arginfo_class_Swoole_Http_Response_detach arginfo_class_Swoole_Http_Response_isWritable
 
 ZEND_BEGIN_ARG_WITH_RETURN_OBJ_TYPE_MASK_EX(arginfo_class_Swoole_Http_Response_create, 0, 1, Swoole\\Http\\Response, MAY_BE_FALSE)
-	ZEND_ARG_TYPE_MASK(0, server, MAY_BE_OBJECT|MAY_BE_LONG, NULL)
+	ZEND_ARG_TYPE_MASK(0, server, MAY_BE_OBJECT|MAY_BE_LONG|MAY_BE_STRING, NULL)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, fd, IS_LONG, 0, "-1")
 ZEND_END_ARG_INFO()
 

@@ -70,7 +70,7 @@ foreach ([SWOOLE_BASE, SWOOLE_PROCESS] as $mode) {
             return $fd;
         });
         $s->on('finish', function ($s, $id, $fd) {
-            Swoole\Http\Response::create($fd)->end("from finish");
+            Swoole\Http\Response::create((string)$fd)->end("from finish");
         });
     });
     $c = client($port);

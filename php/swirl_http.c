@@ -262,7 +262,8 @@ void swirl_php_request_new(zval *out, server_obj *o, swirl_http_req_t *req) {
         size_t nl, vl;
         if (swirl_http_req_header_at(req, i, &name, &nl, &value, &vl) < 0)
             continue;
-        zend_string *key = zend_string_tolower(zend_string_init(name, nl, 0));
+        zend_string *key = zend_string_alloc(nl, 0); /* the name lower-cased */
+        zend_str_tolower_copy(ZSTR_VAL(key), name, nl);
         zval v;
         ZVAL_STRINGL(&v, value, vl);
         zend_symtable_update(Z_ARR(h), key, &v);

@@ -5,19 +5,62 @@
  * (server_obj.http, made by Server::__construct for this class and its
  * subclasses); its "request" callback gets a Request and a Response.
  *
- * A Request is filled when the callback starts (header, server, get, post,
- * cookie, files, fd). Its body is read from the C request while that is
- * valid; if the object outlives the callback it keeps a copy.
+ * Decisions:
  *
- * A Response refers to the C response until it is ended. After the
- * callback, a response neither ended nor detached is ended by the C layer
- * (500 if nothing was written); the object then refers to nothing, and a
- * later call on it is a warning, never a crash. A callback that throws gets
- * the exception reported as a warning, its response ended with 500 if it
- * was not, and the worker goes on with its other requests. */
+ * - Request fields are filled when the callback starts. get and a
+ *   urlencoded post go through PHP's own parse_str machinery
+ *   (sapi_module.treat_data, PARSE_STRING), so names follow $_GET's rules
+ *   (a[]=1&a[]=2, a[x]=1, dots and spaces to '_', max_input_vars,
+ *   arg_separator.input). Cookies follow $_COOKIE's: split at ';', names not
+ *   decoded, values raw-url-decoded ('+' stays), the first of a name wins.
+ *   Multipart fields are the C layer's, registered with
+ *   php_register_variable_safe. files has $_FILES's shape (name, full_path,
+ *   type, tmp_name, error, size; f[] and f[x] transposed as PHP does).
+ *   Each of get/post/cookie/files is null when empty, as in Swoole. The
+ *   C layer decides what is parsed (http_parse_post, http_parse_cookie).
+ *   Superglobals ($_GET, $_POST, ...) are not filled.
+ * - Upload temp files are listed in SG(rfc1867_uploaded_files) during the
+ *   callback, so is_uploaded_file() and move_uploaded_file() accept them;
+ *   the C layer removes what is still there when the callback returns.
+ * - rawContent() is "" for a request without a body, false when the body
+ *   was not kept (a multipart body parsed into post and files).
+ * - A Response does not own its C response. Every C response this worker
+ *   knows (in its request callback, or detached and not yet ended) is in
+ *   one table by connection id with a serial number; an object holds the
+ *   connection id and the serial, and finds its C response through the
+ *   table on each call. So ending a response through one object leaves
+ *   the others (Response::create) harmlessly unwritable, and no object
+ *   can reach a freed C response. The table is emptied (and the detached
+ *   responses left open released) when the worker stops.
+ * - Response::create($fd) takes up a response of this worker: one detached
+ *   (typically ended later from a timer, or from the finish callback of a
+ *   task), or one in its callback. The C layer cannot answer a connection
+ *   from another process, so create() in another worker or a task worker
+ *   warns and returns false.
+ * - header() replaces an earlier header of the same name (Swoole keeps
+ *   them by name); a value null removes it; an array sends one line each.
+ *   With $format the name is written Like-This.
+ * - gzip($level) sets this response's own compression level (the C
+ *   layer's swirl_http_resp_compress): the body given to end() is gzipped
+ *   when the client accepts gzip, the type is compressible and it is at
+ *   least compression_min_length bytes; write() chunks and sendfile() are
+ *   sent as they are.
+ * - A callback that returns without ending or detaching its response gets
+ *   a PHP warning naming the request, and the response is ended for it:
+ *   500 when nothing was sent, else cut where it was. A callback that
+ *   throws gets the exception reported as a warning and its response
+ *   ended the same way; the worker goes on with its other requests.
+ * - A call on an ended response (end twice, write after end) is a warning
+ *   and false, never a crash. A call on a response whose client has gone
+ *   returns false quietly, as Server::send to a closed connection. */
 #include "swirl_server.h"
 
+#include <SAPI.h>
+#include <ext/standard/url.h>
+#include <main/php_variables.h>
 #include <zend_exceptions.h>
+
+#include <ctype.h>
 
 #include "stubs/http_arginfo.h"
 
@@ -27,12 +70,43 @@ static zend_class_entry *response_ce;
 static zend_object_handlers request_handlers;
 static zend_object_handlers response_handlers;
 
+/* The slot of declared property `name` of `obj` (an array property: made
+ * an array, and separated, ready to be changed in place). */
+static zval *array_prop(zend_object *obj, const char *name) {
+    zend_property_info *pi =
+        zend_hash_str_find_ptr(&obj->ce->properties_info, name, strlen(name));
+    zval *slot = OBJ_PROP(obj, pi->offset);
+    ZVAL_DEREF(slot);
+    if (Z_TYPE_P(slot) != IS_ARRAY) {
+        zval_ptr_dtor(slot);
+        array_init(slot);
+    }
+    SEPARATE_ARRAY(slot);
+    return slot;
+}
+
+static void set_prop(zend_class_entry *ce, zend_object *obj, const char *name, zval *v) {
+    zend_update_property(ce, obj, name, strlen(name), v);
+    zval_ptr_dtor(v);
+}
+
+/* Does a string argument hold a NUL byte (the C layer reads C strings)?
+ * Then a warning naming it. */
+static bool has_nul(const zend_string *s, const char *what) {
+    if (s && memchr(ZSTR_VAL(s), '\0', ZSTR_LEN(s))) {
+        php_error_docref(NULL, E_WARNING, "%s holds a NUL byte", what);
+        return true;
+    }
+    return false;
+}
+
 /* ---- Request ------------------------------------------------------------------------------ */
 
 typedef struct {
     swirl_http_req_t *req; /* during the callback, else NULL */
-    zend_string *body;     /* the body kept after the callback (NULL: none) */
+    zend_string *body;     /* the body kept after the callback (NULL: none kept) */
     zend_string *data;     /* the raw request kept after the callback */
+    bool uploads;          /* its temp files are in SG(rfc1867_uploaded_files) */
     zend_object std;
 } request_obj;
 
@@ -57,30 +131,128 @@ static void request_free(zend_object *obj) {
     zend_object_std_dtor(obj);
 }
 
-static void set_prop(zend_class_entry *ce, zend_object *obj, const char *name, zval *v) {
-    zend_update_property(ce, obj, name, strlen(name), v);
-    zval_ptr_dtor(v);
+/* "a=1&b[]=2" into `out` as parse_str() (and so $_GET) would. */
+static void parse_query(const char *s, size_t n, zval *out) {
+    array_init(out);
+    /* treat_data takes the copy and frees it */
+    (sapi_module.treat_data ? sapi_module.treat_data : php_default_treat_data)(
+        PARSE_STRING, estrndup(s, n), out);
 }
 
-/* The fields of one kind as a PHP array (names through PHP's own rules, so
- * a[]=1&a[]=2 is an array as in $_GET), or NULL when there are none. */
-static void params_array(swirl_http_req_t *req, swirl_http_param_kind_t kind, zval *out) {
-    const swirl_http_param_t *p;
-    size_t n = swirl_http_req_params(req, kind, &p);
-    array_init_size(out, (uint32_t)n);
+/* The name a plain variable gets in PHP (leading spaces dropped, ' ' and
+ * '.' made '_'), into buf; false if it has a '[' (an array name). */
+static bool plain_name(const char *var, char *buf, size_t size) {
+    while (*var == ' ')
+        var++;
+    size_t i = 0;
+    for (; var[i] && i + 1 < size; i++) {
+        if (var[i] == '[')
+            return false;
+        buf[i] = var[i] == ' ' || var[i] == '.' ? '_' : var[i];
+    }
+    buf[i] = '\0';
+    return true;
+}
+
+/* One Cookie header's value into `out`, as PHP fills $_COOKIE. */
+static void parse_cookie_header(const char *s, size_t n, zval *out) {
+    char *buf = estrndup(s, n), *save = NULL;
+    char name[256];
+    for (char *var = strtok_r(buf, ";", &save); var; var = strtok_r(NULL, ";", &save)) {
+        while (isspace((unsigned char)*var))
+            var++;
+        char *val = strchr(var, '=');
+        if (var == val || !*var)
+            continue;
+        size_t vl = 0;
+        if (val) {
+            *val++ = '\0';
+            vl = php_raw_url_decode(val, strlen(val));
+        } else {
+            val = "";
+        }
+        /* a later cookie of the same name (a less specific path) does not
+         * replace the first */
+        if (plain_name(var, name, sizeof name) && name[0] &&
+            zend_symtable_str_exists(Z_ARR_P(out), name, strlen(name)))
+            continue;
+        php_register_variable_safe(var, val, vl, out);
+    }
+    efree(buf);
+}
+
+/* PHP's rule for an upload's field name: brackets balanced, and a ']'
+ * followed by nothing or '['; other names are not registered. */
+static bool upload_name_ok(const char *s) {
+    long depth = 0;
+    for (; *s; s++) {
+        if (*s == '[') {
+            depth++;
+        } else if (*s == ']') {
+            depth--;
+            if (s[1] && s[1] != '[')
+                return false;
+        }
+        if (depth < 0)
+            return false;
+    }
+    return depth == 0;
+}
+
+/* One key of an upload into files, as rfc1867 does: "f[key]", or for
+ * f[...] "f[key][...]". */
+static void register_upload_key(const char *field, const char *key, zval *v, zval *files) {
+    const char *open = strchr(field, '[');
+    size_t fl = strlen(field);
+    char *name;
+    if (open && field[fl - 1] == ']')
+        spprintf(&name, 0, "%.*s[%s][%.*s]", (int)(open - field), field, key,
+                 (int)(fl - (size_t)(open - field) - 2), open + 1);
+    else
+        spprintf(&name, 0, "%s[%s]", field, key);
+    php_register_variable_ex(name, v, files); /* takes v */
+    efree(name);
+}
+
+/* The request's uploads as $_FILES; each temp file is also made known to
+ * is_uploaded_file() and move_uploaded_file(). */
+static void files_array(size_t n, const swirl_http_file_t *f, zval *out) {
+    array_init(out);
+    if (!SG(rfc1867_uploaded_files)) {
+        ALLOC_HASHTABLE(SG(rfc1867_uploaded_files));
+        zend_hash_init(SG(rfc1867_uploaded_files), 8, NULL, ZVAL_PTR_DTOR, 0);
+    }
     for (size_t i = 0; i < n; i++) {
+        if (!upload_name_ok(f[i].field))
+            continue;
         zval v;
-        ZVAL_STRINGL(&v, p[i].value, p[i].value_len);
-        zend_symtable_str_update(Z_ARR_P(out), p[i].name, p[i].name_len, &v);
+        ZVAL_STRING(&v, f[i].name);
+        register_upload_key(f[i].field, "name", &v, out);
+        ZVAL_STRING(&v, f[i].full_path);
+        register_upload_key(f[i].field, "full_path", &v, out);
+        ZVAL_STRING(&v, f[i].type);
+        register_upload_key(f[i].field, "type", &v, out);
+        ZVAL_STRING(&v, f[i].tmp_name);
+        if (f[i].tmp_name[0]) {
+            zval known;
+            ZVAL_STR_COPY(&known, Z_STR(v));
+            zend_hash_update(SG(rfc1867_uploaded_files), Z_STR(v), &known);
+        }
+        register_upload_key(f[i].field, "tmp_name", &v, out);
+        ZVAL_LONG(&v, f[i].error);
+        register_upload_key(f[i].field, "error", &v, out);
+        ZVAL_LONG(&v, (zend_long)f[i].size);
+        register_upload_key(f[i].field, "size", &v, out);
     }
 }
 
 void swirl_php_request_new(zval *out, server_obj *o, swirl_http_req_t *req) {
     object_init_ex(out, request_ce);
     zend_object *obj = Z_OBJ_P(out);
-    request_from(obj)->req = req;
-    zend_update_property_long(request_ce, obj, "fd", sizeof("fd") - 1,
-                              (zend_long)swirl_http_req_fd(req));
+    request_obj *r = request_from(obj);
+    r->req = req;
+    int64_t fd = swirl_http_req_fd(req);
+    zend_update_property_long(request_ce, obj, "fd", sizeof("fd") - 1, (zend_long)fd);
 
     zval h;
     size_t n = swirl_http_req_header_count(req);
@@ -90,7 +262,8 @@ void swirl_php_request_new(zval *out, server_obj *o, swirl_http_req_t *req) {
         size_t nl, vl;
         if (swirl_http_req_header_at(req, i, &name, &nl, &value, &vl) < 0)
             continue;
-        zend_string *key = zend_string_tolower(zend_string_init(name, nl, 0));
+        zend_string *key = zend_string_alloc(nl, 0); /* the name lower-cased */
+        zend_str_tolower_copy(ZSTR_VAL(key), name, nl);
         zval v;
         ZVAL_STRINGL(&v, value, vl);
         zend_symtable_update(Z_ARR(h), key, &v);
@@ -99,39 +272,66 @@ void swirl_php_request_new(zval *out, server_obj *o, swirl_http_req_t *req) {
     set_prop(request_ce, obj, "header", &h);
 
     zval s;
-    array_init(&s);
+    array_init_size(&s, 12);
     size_t len;
     const char *m = swirl_http_req_method(req, &len);
     add_assoc_stringl(&s, "request_method", m, len);
-    const char *uri = swirl_http_req_path(req, NULL);
-    add_assoc_string(&s, "request_uri", uri);
-    add_assoc_string(&s, "path_info", uri);
-    const char *q = swirl_http_req_query(req, NULL);
-    if (q && q[0])
-        add_assoc_string(&s, "query_string", q);
+    const char *uri = swirl_http_req_path(req, &len);
+    add_assoc_stringl(&s, "request_uri", uri ? uri : "", uri ? len : 0);
+    add_assoc_stringl(&s, "path_info", uri ? uri : "", uri ? len : 0);
+    const char *q = swirl_http_req_query(req, &len);
+    if (q && len)
+        add_assoc_stringl(&s, "query_string", q, len);
     double t = swirl_http_req_time(req);
     add_assoc_long(&s, "request_time", (zend_long)t);
     add_assoc_double(&s, "request_time_float", t);
     add_assoc_string(&s, "server_protocol", swirl_http_req_protocol(req));
-    add_assoc_long(&s, "server_port", swirl_server_port(o->srv));
-    const char *ip = swirl_http_req_remote_ip(req);
-    add_assoc_long(&s, "remote_port", swirl_http_req_remote_port(req));
-    add_assoc_string(&s, "remote_addr", ip ? ip : "");
+    swirl_conn_info_t ci; /* the listener's port (an extra port's too) and the peer */
+    bool known = swirl_server_connection_info(o->srv, fd, &ci) == 0;
+    add_assoc_long(&s, "server_port", known ? ci.server_port : swirl_server_port(o->srv));
+    add_assoc_long(&s, "remote_port", known ? ci.remote_port : 0);
+    add_assoc_string(&s, "remote_addr", known ? ci.remote_ip : "");
     add_assoc_long(&s, "master_time", (zend_long)t);
     set_prop(request_ce, obj, "server", &s);
 
     zval a;
-    if (swirl_http_req_params(req, SWIRL_HTTP_GET, &(const swirl_http_param_t *){0}) > 0) {
-        params_array(req, SWIRL_HTTP_GET, &a);
-        set_prop(request_ce, obj, "get", &a);
+    if (q && len) {
+        parse_query(q, len, &a);
+        if (zend_hash_num_elements(Z_ARR(a)))
+            set_prop(request_ce, obj, "get", &a);
+        else
+            zval_ptr_dtor(&a);
     }
-    if (swirl_http_req_params(req, SWIRL_HTTP_POST, &(const swirl_http_param_t *){0}) > 0) {
-        params_array(req, SWIRL_HTTP_POST, &a);
+    const swirl_http_param_t *p;
+    size_t np = swirl_http_req_params(req, SWIRL_HTTP_POST, &p);
+    if (np > 0) {
+        const char *b = swirl_http_req_body(req, &len);
+        if (b) { /* urlencoded: the body is there */
+            parse_query(b, len, &a);
+        } else { /* multipart: the C layer's fields */
+            array_init(&a);
+            for (size_t i = 0; i < np; i++)
+                php_register_variable_safe(p[i].name, p[i].value, p[i].value_len, &a);
+        }
         set_prop(request_ce, obj, "post", &a);
     }
-    if (swirl_http_req_params(req, SWIRL_HTTP_COOKIE, &(const swirl_http_param_t *){0}) > 0) {
-        params_array(req, SWIRL_HTTP_COOKIE, &a);
+    if (swirl_http_req_params(req, SWIRL_HTTP_COOKIE, NULL) > 0) { /* http_parse_cookie on */
+        array_init(&a);
+        for (size_t i = 0; i < n; i++) {
+            const char *name, *value;
+            size_t nl, vl;
+            if (swirl_http_req_header_at(req, i, &name, &nl, &value, &vl) == 0 && nl == 6 &&
+                strncasecmp(name, "cookie", 6) == 0)
+                parse_cookie_header(value, vl, &a);
+        }
         set_prop(request_ce, obj, "cookie", &a);
+    }
+    const swirl_http_file_t *f;
+    size_t nf = swirl_http_req_files(req, &f);
+    if (nf > 0) {
+        files_array(nf, f, &a);
+        r->uploads = true;
+        set_prop(request_ce, obj, "files", &a);
     }
 }
 
@@ -139,6 +339,15 @@ void swirl_php_request_done(zval *request) {
     request_obj *r = request_from(Z_OBJ_P(request));
     if (!r->req)
         return;
+    if (r->uploads && SG(rfc1867_uploaded_files)) {
+        /* the C layer removes the temp files now: they are no longer uploads */
+        const swirl_http_file_t *f;
+        size_t nf = swirl_http_req_files(r->req, &f);
+        for (size_t i = 0; i < nf; i++)
+            if (f[i].tmp_name[0])
+                zend_hash_str_del(SG(rfc1867_uploaded_files), f[i].tmp_name,
+                                  strlen(f[i].tmp_name));
+    }
     if (GC_REFCOUNT(&r->std) > 1) { /* it lives on: keep what its methods read */
         size_t len = 0, hl = 0;
         const char *b = swirl_http_req_body(r->req, &len);
@@ -201,11 +410,69 @@ PHP_METHOD(Swoole_Http_Request, getMethod) {
     RETURN_COPY(m);
 }
 
+/* ---- the responses this worker knows ------------------------------------------------------- */
+
+/* A C response in its request callback, or detached and not yet ended. */
+typedef struct {
+    swirl_http_resp_t *resp;
+    uint64_t serial;
+    bool detached;
+    bool closing; /* Server::close() was called for its connection */
+} live_t;
+
+static HashTable *live;      /* connection id -> live_t *, this process's; NULL when empty */
+static uint64_t live_serial; /* the last serial given */
+
+static void live_dtor(zval *z) { efree(Z_PTR_P(z)); }
+
+static live_t *live_add(int64_t fd, swirl_http_resp_t *resp) {
+    if (!live) {
+        ALLOC_HASHTABLE(live);
+        zend_hash_init(live, 16, NULL, live_dtor, 0);
+    }
+    live_t *e = emalloc(sizeof *e);
+    *e = (live_t){resp, ++live_serial, false, false};
+    zend_hash_index_update_ptr(live, (zend_ulong)fd, e);
+    return e;
+}
+
+static live_t *live_find(int64_t fd) {
+    return live ? zend_hash_index_find_ptr(live, (zend_ulong)fd) : NULL;
+}
+
+static void live_del(int64_t fd) {
+    if (live)
+        zend_hash_index_del(live, (zend_ulong)fd);
+}
+
+void swirl_php_http_closing(int64_t fd) {
+    live_t *e = live_find(fd);
+    if (e)
+        e->closing = true;
+}
+
+void swirl_php_http_worker_stop(void) {
+    if (!live)
+        return;
+    /* the connections are gone: a detached response left open is ended to
+     * release it (its end finds the connection closed) */
+    live_t *e;
+    ZEND_HASH_FOREACH_PTR(live, e) {
+        if (e->detached)
+            swirl_http_resp_end(e->resp, NULL, 0);
+    }
+    ZEND_HASH_FOREACH_END();
+    zend_hash_destroy(live);
+    FREE_HASHTABLE(live);
+    live = NULL;
+}
+
 /* ---- Response ----------------------------------------------------------------------------- */
 
 typedef struct {
-    swirl_http_resp_t *resp; /* until ended (or, not detached, the callback's end) */
-    bool detached;
+    int64_t fd;      /* the connection */
+    uint64_t serial; /* of its live response (0: none) */
+    bool gone;       /* its client left before the end: later calls are quiet */
     zend_object std;
 } response_obj;
 
@@ -221,33 +488,75 @@ static zend_object *response_create(zend_class_entry *ce) {
     return &r->std;
 }
 
+static void response_init(zval *out, const live_t *e, int64_t fd) {
+    object_init_ex(out, response_ce);
+    response_obj *r = response_from(Z_OBJ_P(out));
+    r->fd = fd;
+    r->serial = e->serial;
+    zend_update_property_long(response_ce, Z_OBJ_P(out), "fd", sizeof("fd") - 1, (zend_long)fd);
+}
+
 void swirl_php_response_new(zval *out, server_obj *o, swirl_http_resp_t *resp) {
     (void)o;
-    object_init_ex(out, response_ce);
-    response_from(Z_OBJ_P(out))->resp = resp;
+    int64_t fd = swirl_http_resp_fd(resp);
+    response_init(out, live_add(fd, resp), fd);
 }
 
 void swirl_php_response_done(zval *response) {
     response_obj *r = response_from(Z_OBJ_P(response));
-    if (!r->detached)
-        r->resp = NULL;
+    live_t *e = live_find(r->fd);
+    if (e && e->serial == r->serial && !e->detached)
+        live_del(r->fd); /* the C layer ends it now, if it has not ended */
 }
 
-/* The C response of $this, or NULL with a warning: ended or never given. */
-static swirl_http_resp_t *this_resp(zval *this_, const char *what) {
-    response_obj *r = response_from(Z_OBJ_P(this_));
-    if (r->resp && swirl_http_resp_finished(r->resp))
-        r->resp = NULL;
-    if (!r->resp)
-        php_error_docref(NULL, E_WARNING,
-                         "%s: the response is no longer writable (it has been ended, or its "
-                         "request callback has returned)",
-                         what);
-    return r->resp;
+/* The live entry of `r`, or NULL: ended (then a warning naming `what`,
+ * unless quiet), or its client gone (no warning; a detached response is
+ * released then). */
+static live_t *live_of(response_obj *r, const char *what, bool quiet) {
+    live_t *e = r->serial ? live_find(r->fd) : NULL;
+    if (!e || e->serial != r->serial) {
+        r->serial = 0;
+        if (!quiet && !r->gone)
+            php_error_docref(NULL, E_WARNING,
+                             "%s() after the end of the response to connection " ZEND_LONG_FMT
+                             " (end(), sendfile() or redirect() was called, or its request "
+                             "callback returned without detach())",
+                             what, (zend_long)r->fd);
+        return NULL;
+    }
+    if (swirl_http_resp_finished(e->resp)) {
+        /* the client closed: ending it releases it (its end finds no
+         * connection; inside its callback the C layer frees it after) */
+        swirl_http_resp_end(e->resp, NULL, 0);
+        live_del(r->fd);
+        r->serial = 0;
+        r->gone = true;
+        return NULL;
+    }
+    return e;
 }
 
-/* After a call that ends the response (or failed: then it is ended too). */
-static void ended(zval *this_) { response_from(Z_OBJ_P(this_))->resp = NULL; }
+#define THIS_RESP(var, what)                                                                       \
+    response_obj *self_ = response_from(Z_OBJ_P(ZEND_THIS));                                       \
+    live_t *var = live_of(self_, what, false);                                                     \
+    if (!var) {                                                                                    \
+        RETURN_FALSE;                                                                              \
+    }
+
+/* After a C call that may end the response: a refusal (EBADARG, ESTATE)
+ * leaves it as it was; success of an ending call or any other failure
+ * means it has ended (see swirl/http.h). The warning, unless the client
+ * simply left. */
+static bool after_call(response_obj *r, int rc, bool ends) {
+    if (rc >= 0 ? ends : rc != SWIRL_EBADARG && rc != SWIRL_ESTATE) {
+        live_del(r->fd);
+        r->serial = 0;
+        r->gone = rc == SWIRL_ECLOSED;
+    }
+    if (rc < 0 && rc != SWIRL_ECLOSED)
+        swirl_php_warn(rc);
+    return rc >= 0;
+}
 
 PHP_METHOD(Swoole_Http_Response, status) {
     zend_long code;
@@ -257,22 +566,48 @@ PHP_METHOD(Swoole_Http_Response, status) {
     Z_PARAM_OPTIONAL
     Z_PARAM_STR(reason)
     ZEND_PARSE_PARAMETERS_END();
-    swirl_http_resp_t *resp = this_resp(ZEND_THIS, "status");
-    if (!resp)
-        RETURN_FALSE;
-    int rc = code < 100 || code > 999
-                 ? SWIRL_EBADARG
-                 : swirl_http_resp_status(resp, (int)code,
-                                          reason && ZSTR_LEN(reason) ? ZSTR_VAL(reason) : NULL);
-    if (rc < 0) {
-        if (code < 100 || code > 999)
-            php_error_docref(NULL, E_WARNING, "status " ZEND_LONG_FMT ": not an HTTP status code",
-                             code);
-        else
-            swirl_php_warn(rc);
+    THIS_RESP(e, "status");
+    if (code < 100 || code > 999) {
+        php_error_docref(NULL, E_WARNING,
+                         "status code " ZEND_LONG_FMT ": not an HTTP status code (100..999)", code);
         RETURN_FALSE;
     }
-    RETURN_TRUE;
+    if (has_nul(reason, "the reason phrase"))
+        RETURN_FALSE;
+    int rc = swirl_http_resp_status(e->resp, (int)code,
+                                    reason && ZSTR_LEN(reason) ? ZSTR_VAL(reason) : NULL);
+    RETURN_BOOL(after_call(self_, rc, false));
+}
+
+/* `name` written Like-This: a letter first or after '-' upper case, the
+ * others lower case. */
+static zend_string *header_name_format(const zend_string *name) {
+    zend_string *s = zend_string_init(ZSTR_VAL(name), ZSTR_LEN(name), 0);
+    bool start = true;
+    for (size_t i = 0; i < ZSTR_LEN(s); i++) {
+        char c = ZSTR_VAL(s)[i];
+        ZSTR_VAL(s)[i] = (char)(start ? toupper((unsigned char)c) : tolower((unsigned char)c));
+        start = c == '-';
+    }
+    return s;
+}
+
+/* A header value given to header(): a string (scalars converted), or NULL
+ * with a warning. */
+static zend_string *header_value(zval *v, const char *name) {
+    ZVAL_DEREF(v);
+    if (Z_TYPE_P(v) == IS_ARRAY || Z_TYPE_P(v) == IS_OBJECT || Z_TYPE_P(v) == IS_NULL) {
+        php_error_docref(NULL, E_WARNING, "header \"%s\": a value must be a string, not %s", name,
+                         zend_zval_type_name(v));
+        return NULL;
+    }
+    zend_string *s = zval_get_string(v);
+    if (memchr(ZSTR_VAL(s), '\0', ZSTR_LEN(s))) {
+        php_error_docref(NULL, E_WARNING, "header \"%s\": the value holds a NUL byte", name);
+        zend_string_release(s);
+        return NULL;
+    }
+    return s;
 }
 
 PHP_METHOD(Swoole_Http_Response, header) {
@@ -285,20 +620,146 @@ PHP_METHOD(Swoole_Http_Response, header) {
     Z_PARAM_OPTIONAL
     Z_PARAM_BOOL(format)
     ZEND_PARSE_PARAMETERS_END();
-    (void)format;
-    swirl_http_resp_t *resp = this_resp(ZEND_THIS, "header");
-    if (!resp)
-        RETURN_FALSE;
-    zend_string *v = zval_try_get_string(value);
-    if (!v)
-        RETURN_THROWS();
-    int rc = swirl_http_resp_header(resp, ZSTR_VAL(key), ZSTR_VAL(v));
-    zend_string_release(v);
-    if (rc < 0) {
-        swirl_php_warn(rc);
+    THIS_RESP(e, "header");
+    if (!ZSTR_LEN(key)) {
+        php_error_docref(NULL, E_WARNING, "the header name is empty");
         RETURN_FALSE;
     }
+    if (has_nul(key, "the header name"))
+        RETURN_FALSE;
+    zend_string *name = format ? header_name_format(key) : zend_string_copy(key);
+    const char *n = ZSTR_VAL(name);
+    ZVAL_DEREF(value);
+    int rc = 0;
+    zval keep;
+    ZVAL_UNDEF(&keep);
+    if (Z_TYPE_P(value) == IS_NULL) { /* remove it */
+        rc = swirl_http_resp_header_set(e->resp, n, NULL);
+    } else if (Z_TYPE_P(value) == IS_ARRAY) { /* one line each */
+        array_init(&keep);
+        zval *item;
+        bool first = true;
+        ZEND_HASH_FOREACH_VAL(Z_ARR_P(value), item) {
+            zend_string *v = header_value(item, n);
+            if (!v) {
+                rc = SWIRL_EBADARG;
+                break;
+            }
+            rc = first ? swirl_http_resp_header_set(e->resp, n, ZSTR_VAL(v))
+                       : swirl_http_resp_header(e->resp, n, ZSTR_VAL(v));
+            first = false;
+            if (rc < 0) {
+                zend_string_release(v);
+                swirl_php_warn(rc);
+                break;
+            }
+            add_next_index_str(&keep, v);
+        }
+        ZEND_HASH_FOREACH_END();
+        if (first && rc == 0) /* an empty array: none */
+            rc = swirl_http_resp_header_set(e->resp, n, NULL);
+        if (rc < 0) {
+            zval_ptr_dtor(&keep);
+            zend_string_release(name);
+            RETURN_FALSE;
+        }
+    } else {
+        zend_string *v = header_value(value, n);
+        if (!v) {
+            zend_string_release(name);
+            RETURN_FALSE;
+        }
+        rc = swirl_http_resp_header_set(e->resp, n, ZSTR_VAL(v));
+        ZVAL_STR(&keep, v);
+    }
+    if (!after_call(self_, rc, false)) {
+        zval_ptr_dtor(&keep);
+        zend_string_release(name);
+        RETURN_FALSE;
+    }
+    zval *headers = array_prop(Z_OBJ_P(ZEND_THIS), "header");
+    if (Z_TYPE(keep) == IS_UNDEF)
+        zend_symtable_del(Z_ARR_P(headers), name);
+    else
+        zend_symtable_update(Z_ARR_P(headers), name, &keep);
+    zend_string_release(name);
     RETURN_TRUE;
+}
+
+/* cookie() and rawcookie(): Swoole's arguments into the C layer's cookie. */
+static void set_cookie(INTERNAL_FUNCTION_PARAMETERS, bool raw) {
+    zend_string *name, *value = NULL, *path = NULL, *domain = NULL, *samesite = NULL,
+                       *priority = NULL;
+    zend_long expires = 0;
+    bool secure = false, httponly = false;
+    ZEND_PARSE_PARAMETERS_START(1, 9)
+    Z_PARAM_STR(name)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_STR(value)
+    Z_PARAM_LONG(expires)
+    Z_PARAM_STR(path)
+    Z_PARAM_STR(domain)
+    Z_PARAM_BOOL(secure)
+    Z_PARAM_BOOL(httponly)
+    Z_PARAM_STR(samesite)
+    Z_PARAM_STR(priority)
+    ZEND_PARSE_PARAMETERS_END();
+    const char *what = raw ? "rawcookie" : "cookie";
+    THIS_RESP(e, what);
+    const zend_string *parts[] = {name, value, path, domain, samesite, priority};
+    static const char *const part_names[] = {"name", "value", "path", "domain", "samesite",
+                                             "priority"};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (parts[i] && memchr(ZSTR_VAL(parts[i]), '\0', ZSTR_LEN(parts[i]))) {
+            php_error_docref(NULL, E_WARNING, "%s \"%s\": the %s holds a NUL byte", what,
+                             ZSTR_VAL(name), part_names[i]);
+            RETURN_FALSE;
+        }
+    }
+    if (expires < 0) {
+        php_error_docref(NULL, E_WARNING, "%s \"%s\": expires " ZEND_LONG_FMT " is before 1970",
+                         what, ZSTR_VAL(name), expires);
+        RETURN_FALSE;
+    }
+    bool gone = !value || !ZSTR_LEN(value); /* "" deletes the cookie, as setcookie() does */
+    swirl_http_cookie_t k = {
+        .name = ZSTR_VAL(name),
+        .value = gone ? "deleted" : ZSTR_VAL(value),
+        .expires = gone ? 1 : expires,
+        .path = path ? ZSTR_VAL(path) : "/",
+        .domain = domain ? ZSTR_VAL(domain) : NULL,
+        .samesite = samesite ? ZSTR_VAL(samesite) : NULL,
+        .priority = priority ? ZSTR_VAL(priority) : NULL,
+        .secure = secure,
+        .httponly = httponly,
+        .raw = raw,
+    };
+    if (!after_call(self_, swirl_http_resp_cookie(e->resp, &k), false))
+        RETURN_FALSE;
+    zval *cookies = array_prop(Z_OBJ_P(ZEND_THIS), "cookie");
+    zval v;
+    ZVAL_STR(&v, value ? zend_string_copy(value) : ZSTR_EMPTY_ALLOC());
+    zend_symtable_update(Z_ARR_P(cookies), name, &v);
+    RETURN_TRUE;
+}
+
+PHP_METHOD(Swoole_Http_Response, cookie) { set_cookie(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
+
+PHP_METHOD(Swoole_Http_Response, rawcookie) { set_cookie(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
+
+PHP_METHOD(Swoole_Http_Response, gzip) {
+    zend_long level = 1;
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(level)
+    ZEND_PARSE_PARAMETERS_END();
+    THIS_RESP(e, "gzip");
+    if (level < 1 || level > 9) {
+        php_error_docref(NULL, E_WARNING, "gzip level " ZEND_LONG_FMT " out of range (1..9)",
+                         level);
+        RETURN_FALSE;
+    }
+    RETURN_BOOL(after_call(self_, swirl_http_resp_compress(e->resp, (int)level), false));
 }
 
 PHP_METHOD(Swoole_Http_Response, write) {
@@ -306,17 +767,13 @@ PHP_METHOD(Swoole_Http_Response, write) {
     ZEND_PARSE_PARAMETERS_START(1, 1)
     Z_PARAM_STR(data)
     ZEND_PARSE_PARAMETERS_END();
-    swirl_http_resp_t *resp = this_resp(ZEND_THIS, "write");
-    if (!resp)
-        RETURN_FALSE;
-    int rc = swirl_http_resp_write(resp, ZSTR_VAL(data), ZSTR_LEN(data));
-    if (rc < 0) {
-        ended(ZEND_THIS);
-        if (rc != SWIRL_ECLOSED)
-            swirl_php_warn(rc);
+    THIS_RESP(e, "write");
+    if (!ZSTR_LEN(data)) {
+        php_error_docref(NULL, E_WARNING, "the data to write is empty (end() finishes a response)");
         RETURN_FALSE;
     }
-    RETURN_TRUE;
+    int rc = swirl_http_resp_write(e->resp, ZSTR_VAL(data), ZSTR_LEN(data));
+    RETURN_BOOL(after_call(self_, rc, false));
 }
 
 PHP_METHOD(Swoole_Http_Response, end) {
@@ -325,23 +782,110 @@ PHP_METHOD(Swoole_Http_Response, end) {
     Z_PARAM_OPTIONAL
     Z_PARAM_STR_OR_NULL(data)
     ZEND_PARSE_PARAMETERS_END();
-    swirl_http_resp_t *resp = this_resp(ZEND_THIS, "end");
-    if (!resp)
-        RETURN_FALSE;
-    int rc = swirl_http_resp_end(resp, data ? ZSTR_VAL(data) : "", data ? ZSTR_LEN(data) : 0);
-    ended(ZEND_THIS);
-    if (rc < 0) {
-        if (rc != SWIRL_ECLOSED)
-            swirl_php_warn(rc);
+    THIS_RESP(e, "end");
+    int rc = swirl_http_resp_end(e->resp, data ? ZSTR_VAL(data) : "", data ? ZSTR_LEN(data) : 0);
+    RETURN_BOOL(after_call(self_, rc, true));
+}
+
+PHP_METHOD(Swoole_Http_Response, sendfile) {
+    zend_string *path;
+    zend_long offset = 0, length = 0;
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+    Z_PARAM_STR(path)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(offset)
+    Z_PARAM_LONG(length)
+    ZEND_PARSE_PARAMETERS_END();
+    THIS_RESP(e, "sendfile");
+    if (!ZSTR_LEN(path)) {
+        php_error_docref(NULL, E_WARNING, "the file name is empty");
         RETURN_FALSE;
     }
-    RETURN_TRUE;
+    if (has_nul(path, "the file name"))
+        RETURN_FALSE;
+    if (offset < 0 || length < 0) {
+        php_error_docref(NULL, E_WARNING,
+                         "file \"%s\": offset " ZEND_LONG_FMT " and length " ZEND_LONG_FMT
+                         " must not be negative",
+                         ZSTR_VAL(path), offset, length);
+        RETURN_FALSE;
+    }
+    int rc = swirl_http_resp_sendfile(e->resp, ZSTR_VAL(path), offset, length);
+    RETURN_BOOL(after_call(self_, rc, true));
+}
+
+PHP_METHOD(Swoole_Http_Response, redirect) {
+    zend_string *url;
+    zend_long code = 302;
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+    Z_PARAM_STR(url)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(code)
+    ZEND_PARSE_PARAMETERS_END();
+    THIS_RESP(e, "redirect");
+    if (has_nul(url, "the URL"))
+        RETURN_FALSE;
+    if (code < 0 || code > 999) { /* the C layer names the others */
+        php_error_docref(NULL, E_WARNING,
+                         "redirect status " ZEND_LONG_FMT ": expected 301, 302, 303, 307 or 308",
+                         code);
+        RETURN_FALSE;
+    }
+    int rc = swirl_http_resp_redirect(e->resp, ZSTR_VAL(url), (int)code);
+    RETURN_BOOL(after_call(self_, rc, true));
 }
 
 PHP_METHOD(Swoole_Http_Response, isWritable) {
     ZEND_PARSE_PARAMETERS_NONE();
-    response_obj *r = response_from(Z_OBJ_P(ZEND_THIS));
-    RETURN_BOOL(r->resp && !swirl_http_resp_finished(r->resp));
+    RETURN_BOOL(live_of(response_from(Z_OBJ_P(ZEND_THIS)), "isWritable", true) != NULL);
+}
+
+PHP_METHOD(Swoole_Http_Response, detach) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    THIS_RESP(e, "detach");
+    int rc = swirl_http_resp_detach(e->resp);
+    if (rc == 0)
+        e->detached = true;
+    RETURN_BOOL(after_call(self_, rc, false));
+}
+
+PHP_METHOD(Swoole_Http_Response, create) {
+    zval *first;
+    zend_long fd = -1;
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+    Z_PARAM_ZVAL(first)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(fd)
+    ZEND_PARSE_PARAMETERS_END();
+    /* create($fd) (a numeric string too: a fd that came back from a task)
+     * or, as Swoole also takes it, create($server, $fd) */
+    zend_long n;
+    if (Z_TYPE_P(first) == IS_LONG)
+        fd = Z_LVAL_P(first);
+    else if (Z_TYPE_P(first) == IS_STRING &&
+             is_numeric_string(Z_STRVAL_P(first), Z_STRLEN_P(first), &n, NULL, false) == IS_LONG)
+        fd = n;
+    else if (Z_TYPE_P(first) != IS_OBJECT ||
+             !instanceof_function(Z_OBJCE_P(first), swirl_php_server_ce)) {
+        zend_argument_type_error(1, "must be a connection id (int) or a Swoole\\Server, %s given",
+                                 zend_zval_type_name(first));
+        RETURN_THROWS();
+    }
+    live_t *e = fd > 0 ? live_find((int64_t)fd) : NULL;
+    if (e && swirl_http_resp_finished(e->resp)) { /* its client left */
+        swirl_http_resp_end(e->resp, NULL, 0);
+        live_del((int64_t)fd);
+        e = NULL;
+    }
+    if (!e) {
+        php_error_docref(NULL, E_WARNING,
+                         "no response to connection " ZEND_LONG_FMT " is open in this "
+                         "process (only a response detached in this worker, or one in its "
+                         "request callback, can be taken up)",
+                         fd);
+        RETURN_FALSE;
+    }
+    response_init(return_value, e, (int64_t)fd);
 }
 
 /* ---- the server's events ------------------------------------------------------------------- */
@@ -353,9 +897,23 @@ static void on_request(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_htt
     zval args[2];
     swirl_php_request_new(&args[0], o, req);
     swirl_php_response_new(&args[1], o, resp);
-    if (!swirl_php_server_call(o, &o->hcb[HCB_REQUEST], args, 2, false, true, "request") &&
-        !swirl_http_resp_finished(resp) && !response_from(Z_OBJ(args[1]))->detached) {
-        swirl_http_resp_status(resp, 500, NULL); /* refused once a write was sent: then cut */
+    bool ok = swirl_php_server_call(o, &o->hcb[HCB_REQUEST], args, 2, false, true, "request");
+    live_t *e = live_find(swirl_http_resp_fd(resp));
+    bool mine = e && e->resp == resp;
+    if (!(mine && e->detached) && !swirl_http_resp_finished(resp)) {
+        /* not ended: 500 if nothing was sent (status is refused once the
+         * head is out), else the body ends where it is; no warning when
+         * the script closed the connection itself */
+        bool fresh = swirl_http_resp_status(resp, 500, NULL) == 0;
+        if (ok && !(mine && e->closing)) {
+            size_t ml = 0, ul = 0;
+            const char *m = swirl_http_req_method(req, &ml), *u = swirl_http_req_uri(req, &ul);
+            php_error_docref(NULL, E_WARNING,
+                             "the request callback returned without ending the response to "
+                             "%.*s %.*s (call end() or detach()): %s",
+                             (int)ml, m, (int)ul, u,
+                             fresh ? "ended with status 500" : "its body ended where it was");
+        }
         swirl_http_resp_end(resp, "", 0);
     }
     swirl_php_request_done(&args[0]);

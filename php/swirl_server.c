@@ -431,6 +431,8 @@ void swirl_php_server_dispatch(swirl_server_t *srv, const swirl_event_t *ev, voi
         swirl_php_set_loop(NULL);
 
     if (ev->type == SWIRL_ON_WORKER_STOP) {
+        if (o->http)
+            swirl_php_http_worker_stop();
         swirl_php_set_loop(NULL);
         /* a forked worker _exits: send what PHP buffered (not in the one process
          * of a single-worker BASE server, whose script goes on after start) */

@@ -110,16 +110,24 @@ int swirl_php_ws_on(server_obj *o, const char *name, size_t len, zval *cb, bool 
  * handler, a default for a missing one); false with a warning if it cannot
  * start. */
 bool swirl_php_http_prepare(server_obj *o);
+/* A worker of an HTTP server stops (after the C layer dropped its
+ * connections): release the responses still detached. */
+void swirl_php_http_worker_stop(void);
+/* Server::close($fd) of an HTTP connection: its open response, if any,
+ * is ended quietly after its callback (the client is being dropped). */
+void swirl_php_http_closing(int64_t fd);
 bool swirl_php_ws_prepare(server_obj *o);
 
 /* Swoole\Http\Request and Response objects for the C request and
  * response (swirl_http.c). The request is filled from `req` now (header,
- * server, get, post, cookie, files, fd); its raw body is read from `req`
- * while it is valid: call swirl_php_request_done when the callback has
- * returned (it keeps a copy of the body if the object lives on). The
- * response refers to `resp` until it is ended; call
- * swirl_php_response_done after the callback: unless detached, the C
- * layer ends it then, and the object no longer refers to it. */
+ * server, get, post, cookie, files, fd; upload temp files are made known
+ * to move_uploaded_file); its raw body is read from `req` while it is
+ * valid: call swirl_php_request_done when the callback has returned (it
+ * keeps a copy of the body if the object lives on, and forgets the
+ * uploads). The response refers to `resp` (through this worker's table of
+ * open responses) until it is ended; call swirl_php_response_done after
+ * the callback: unless detached, the C layer ends it then, and the object
+ * no longer refers to it. */
 void swirl_php_request_new(zval *out, server_obj *o, swirl_http_req_t *req);
 void swirl_php_request_done(zval *request);
 void swirl_php_response_new(zval *out, server_obj *o, swirl_http_resp_t *resp);

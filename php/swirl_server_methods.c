@@ -96,6 +96,8 @@ PHP_METHOD(Swoole_Server, close) {
     ZEND_PARSE_PARAMETERS_END();
     SERVER_THIS(srv);
     int rc = swirl_server_close(srv, fd, reset);
+    if (rc == 0 && server_from(Z_OBJ_P(ZEND_THIS))->http)
+        swirl_php_http_closing(fd); /* its response needs no end now */
     SEND_RESULT(rc);
 }
 
@@ -654,8 +656,17 @@ PHP_METHOD(Swoole_Server_Port, on) {
         php_error_docref(NULL, E_WARNING, "the server has already been started");
         RETURN_FALSE;
     }
+    if (o->http && (which == PCB_RECEIVE || which == PCB_PACKET)) {
+        /* the HTTP layer reads every connection of every port itself */
+        php_error_docref(NULL, E_WARNING,
+                         "a port of an HTTP server cannot have a `%s` callback: every port "
+                         "of a Swoole\\Http\\Server speaks HTTP and its bytes go to the request "
+                         "callback (use a Swoole\\Server for a port of another protocol)",
+                         ZSTR_VAL(name));
+        RETURN_FALSE;
+    }
     if (!p->port) { /* the main listener: the server's own callback */
-        int rc = swirl_server_on_event(o->srv, type, swirl_php_server_dispatch, o);
+        int rc = swirl_php_server_hook(o, type);
         if (rc < 0) {
             swirl_php_warn(rc);
             RETURN_FALSE;

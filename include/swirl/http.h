@@ -13,7 +13,11 @@
  * next pipelined request waits for that. A write, end, sendfile or
  * redirect that fails to send (connection gone, or the bytes refused by
  * buffer_output_size / socket_buffer_size: the connection is then closed)
- * also ends the response: do not use it after that error. */
+ * also ends the response: do not use it after that error. The rule for
+ * every response call: SWIRL_EBADARG and SWIRL_ESTATE are refusals that
+ * change nothing (the response is still the caller's); after any other
+ * error from write, end, sendfile or redirect the response has ended (cut
+ * short, its connection closing). */
 #ifndef SWIRL_HTTP_H
 #define SWIRL_HTTP_H
 
@@ -124,6 +128,7 @@ enum {
 typedef struct swirl_http_file {
     const char *field;    /* the form field's name */
     const char *name;     /* the client's file name, its last path component */
+    const char *full_path; /* the client's file name as sent (a folder upload's relative path) */
     const char *type;     /* the part's Content-Type ("" when none) */
     const char *tmp_name; /* the temp file ("" when error != 0) */
     uint64_t size;        /* bytes written */
@@ -153,17 +158,28 @@ SWIRL_API int swirl_http_resp_status(swirl_http_resp_t *resp, int code, const ch
  * Content-Length, Content-Type, Date, Server, Connection or
  * Transfer-Encoding replaces swirl's own. */
 SWIRL_API int swirl_http_resp_header(swirl_http_resp_t *resp, const char *name, const char *value);
+/* Replace every header line called `name` (any case) that was added
+ * before by one line with `value`; with `value` NULL, remove them (swirl's
+ * own header of that name comes back). A refused value removes nothing. */
+SWIRL_API int swirl_http_resp_header_set(swirl_http_resp_t *resp, const char *name,
+                                         const char *value);
+/* Would swirl_http_resp_header take this name and value? 0, or
+ * SWIRL_EBADARG naming what is wrong (an empty name; a name with spaces,
+ * colons or control characters; a value with CR or LF). */
+SWIRL_API int swirl_http_header_check(const char *name, const char *value);
 /* A Set-Cookie header. `value` is percent-encoded unless `raw` (then it
  * may not hold spaces, commas, semicolons, quotes, backslashes or
  * control characters); `expires` is seconds since the epoch (0: a session
  * cookie; Max-Age is added too); `samesite` is NULL/"" or Strict, Lax or
- * None (None needs `secure`). Refused with SWIRL_EBADARG naming the bad
+ * None (None needs `secure`); `priority` is NULL/"" or Low, Medium or High
+ * (Chrome's Priority attribute). Refused with SWIRL_EBADARG naming the bad
  * part. */
 typedef struct swirl_http_cookie {
     const char *name, *value;
     int64_t expires;
     const char *path, *domain, *samesite;
     bool secure, httponly, raw;
+    const char *priority;
 } swirl_http_cookie_t;
 SWIRL_API int swirl_http_resp_cookie(swirl_http_resp_t *resp, const swirl_http_cookie_t *cookie);
 
@@ -179,6 +195,14 @@ SWIRL_API int swirl_http_resp_sendfile(swirl_http_resp_t *resp, const char *path
                                        int64_t length);
 /* Location: url, status `code` (301, 302, 303, 307 or 308; 0 = 302), finish. */
 SWIRL_API int swirl_http_resp_redirect(swirl_http_resp_t *resp, const char *url, int code);
+/* Compression of this response's body (given whole to end) instead of
+ * the http_compression setting: 1..9 gzip at that level, 0 none. The
+ * other conditions stay: the client accepts gzip, a compressible
+ * Content-Type, at least compression_min_length bytes. Before anything is
+ * sent; SWIRL_EBADARG for another level. */
+SWIRL_API int swirl_http_resp_compress(swirl_http_resp_t *resp, int level);
+/* The connection's session id (as swirl_http_req_fd of its request). */
+SWIRL_API int64_t swirl_http_resp_fd(const swirl_http_resp_t *resp);
 /* Keep the response open after the callback returns (end it later). */
 SWIRL_API int swirl_http_resp_detach(swirl_http_resp_t *resp);
 /* Has it been ended (or its connection gone)? */

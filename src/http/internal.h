@@ -76,8 +76,10 @@ struct swirl_http_resp {
     bool head_only; /* a HEAD request: no body bytes */
     bool in_dispatch; /* the request callback is running */
     bool keep_alive;
+    bool keep_alive_asked; /* what the request asked for (keep_alive before user headers) */
     bool http10;
     bool gzip_ok;         /* the client accepts gzip */
+    int8_t compress;      /* swirl_http_resp_compress: -1 the settings', 0 off, 1..9 a level */
     char ctype[96];       /* the Content-Type the user set ("" = text/html) */
 };
 

@@ -125,7 +125,8 @@ swirl_http_resp_t *swirl__http_resp_new(swirl_http_server_t *hs, http_conn_t *c,
     /* an upgrade or CONNECT request that no upgrade hook took (see
      * swirl__http_upgrade_t) is answered as a plain one, then the
      * connection closes, since what follows is not HTTP */
-    r->keep_alive = p->keep_alive && !p->upgrade;
+    r->keep_alive = r->keep_alive_asked = p->keep_alive && !p->upgrade;
+    r->compress = -1;
     r->http10 = p->minor == 0;
     const swirl_http_header_t *ae = swirl_http_find_header(p, "accept-encoding");
     r->gzip_ok = ae && accepts_gzip(ae->value, ae->value_len);
@@ -170,7 +171,8 @@ int swirl_http_resp_status(swirl_http_resp_t *resp, int code, const char *reason
     return 0;
 }
 
-static unsigned known_header(const char *name) {
+/* The H_* bit of a header name (n bytes, any case), or 0. */
+static unsigned known_header(const char *name, size_t n) {
     static const struct {
         const char *name;
         unsigned bit;
@@ -178,20 +180,39 @@ static unsigned known_header(const char *name) {
                  {"date", H_DATE}, {"server", H_SERVER}, {"connection", H_CONNECTION},
                  {"transfer-encoding", H_TRANSFER_ENCODING},
                  {"content-encoding", H_CONTENT_ENCODING}, {"vary", H_VARY}};
-    size_t n = strlen(name);
     for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-        if (strlen(known[i].name) == n && strcasecmp(name, known[i].name) == 0)
+        if (strlen(known[i].name) == n && strncasecmp(name, known[i].name, n) == 0)
             return known[i].bit;
     return 0;
 }
 
-int swirl_http_resp_header(swirl_http_resp_t *resp, const char *name, const char *value) {
-    int rc = usable(resp, "header");
-    if (rc < 0)
-        return rc;
-    if (resp->head_sent)
-        return swirl__error(SWIRL_ESTATE, "http response: header \"%s\": the headers are sent",
-                            name ? name : "");
+/* Does value[0..n) hold "close" in any case? */
+static bool says_close(const char *value, size_t n) {
+    for (size_t i = 0; i + 5 <= n; i++)
+        if (strncasecmp(value + i, "close", 5) == 0)
+            return true;
+    return false;
+}
+
+/* What a user header line implies besides itself: a header swirl no longer
+ * adds, Connection: close, the user's own Transfer-Encoding, the
+ * Content-Type that compression looks at. */
+static void note_header(swirl_http_resp_t *resp, const char *name, size_t nl, const char *value,
+                        size_t vl) {
+    unsigned bit = known_header(name, nl);
+    resp->user_set |= bit;
+    if (bit == H_CONNECTION && says_close(value, vl))
+        resp->keep_alive = false;
+    if (bit == H_TRANSFER_ENCODING)
+        resp->chunked = true;
+    if (bit == H_CONTENT_TYPE) {
+        size_t k = vl < sizeof(resp->ctype) - 1 ? vl : sizeof(resp->ctype) - 1;
+        memcpy(resp->ctype, value, k);
+        resp->ctype[k] = 0;
+    }
+}
+
+int swirl_http_header_check(const char *name, const char *value) {
     if (!name || !*name || !value)
         return swirl__error(SWIRL_EBADARG, "http response: header: empty name or no value");
     for (const char *p = name; *p; p++)
@@ -201,22 +222,30 @@ int swirl_http_resp_header(swirl_http_resp_t *resp, const char *name, const char
     if (strpbrk(value, "\r\n"))
         return swirl__error(SWIRL_EBADARG, "http response: header \"%s\": the value holds CR or LF",
                             name);
-    unsigned bit = known_header(name);
-    resp->user_set |= bit;
-    if (bit == H_CONNECTION && strcasestr(value, "close"))
-        resp->keep_alive = false;
-    if (bit == H_TRANSFER_ENCODING)
-        resp->chunked = true;
+    return 0;
+}
+
+/* Before the head is built: 0, or the error of `what` on a finished or sent response. */
+static int head_open(swirl_http_resp_t *resp, const char *what, const char *name) {
+    int rc = usable(resp, what);
+    if (rc < 0)
+        return rc;
+    if (resp->head_sent)
+        return swirl__error(SWIRL_ESTATE, "http response: %s%s%s%s: the headers are sent", what,
+                            name ? " \"" : "", name ? name : "", name ? "\"" : "");
+    return 0;
+}
+
+int swirl_http_resp_header(swirl_http_resp_t *resp, const char *name, const char *value) {
+    int rc = head_open(resp, "header", name);
+    if (rc < 0 || (rc = swirl_http_header_check(name, value)) < 0)
+        return rc;
     size_t nl = strlen(name), vl = strlen(value);
-    if (bit == H_CONTENT_TYPE) {
-        size_t k = vl < sizeof(resp->ctype) - 1 ? vl : sizeof(resp->ctype) - 1;
-        memcpy(resp->ctype, value, k);
-        resp->ctype[k] = 0;
-    }
     /* one reservation, then plain copies */
     swirl_buf_t *h = &resp->headers;
     if (swirl_buf_reserve(h, nl + vl + 4) < 0)
         return swirl__error(-ENOMEM, "http response: header:");
+    note_header(resp, name, nl, value, vl);
     char *o = h->data + h->len;
     memcpy(o, name, nl);
     memcpy(o + nl, ": ", 2);
@@ -224,6 +253,39 @@ int swirl_http_resp_header(swirl_http_resp_t *resp, const char *name, const char
     memcpy(o + nl + 2 + vl, "\r\n", 2);
     swirl_buf_commit(h, nl + vl + 4);
     return 0;
+}
+
+int swirl_http_resp_header_set(swirl_http_resp_t *resp, const char *name, const char *value) {
+    int rc = head_open(resp, "header", name);
+    if (rc < 0)
+        return rc;
+    /* checked before anything is removed: a refused value leaves the old lines */
+    if (!name || !*name)
+        return swirl__error(SWIRL_EBADARG, "http response: header: empty name");
+    if (value && (rc = swirl_http_header_check(name, value)) < 0)
+        return rc;
+    /* drop the lines called `name` in place, and replay what the others
+     * imply; each line is "Name: value\r\n", as swirl_http_resp_header wrote it */
+    swirl_buf_t *h = &resp->headers;
+    char *p = swirl_buf_bytes(h), *end = p + swirl_buf_size(h), *w = p;
+    size_t want = strlen(name);
+    resp->user_set = 0;
+    resp->ctype[0] = 0;
+    resp->chunked = false;
+    resp->keep_alive = resp->keep_alive_asked;
+    while (p < end) {
+        char *eol = (char *)memchr(p, '\n', (size_t)(end - p)) + 1;
+        size_t len = (size_t)(eol - p);
+        size_t nl = (size_t)((char *)memchr(p, ':', len) - p);
+        if (nl != want || strncasecmp(p, name, nl) != 0) {
+            note_header(resp, p, nl, p + nl + 2, len - nl - 4);
+            memmove(w, p, len);
+            w += len;
+        }
+        p = eol;
+    }
+    h->len = (size_t)(w - h->data);
+    return value ? swirl_http_resp_header(resp, name, value) : 0;
 }
 
 static bool cookie_safe_attr(const char *s) {
@@ -256,6 +318,10 @@ int swirl_http_resp_cookie(swirl_http_resp_t *resp, const swirl_http_cookie_t *k
     if (ss && strcasecmp(ss, "Strict") && strcasecmp(ss, "Lax") && strcasecmp(ss, "None"))
         return swirl__error(SWIRL_EBADARG, "http response: cookie \"%s\": samesite \"%s\": "
                                            "expected Strict, Lax or None", k->name, ss);
+    const char *pr = k->priority && *k->priority ? k->priority : NULL;
+    if (pr && strcasecmp(pr, "Low") && strcasecmp(pr, "Medium") && strcasecmp(pr, "High"))
+        return swirl__error(SWIRL_EBADARG, "http response: cookie \"%s\": priority \"%s\": "
+                                           "expected Low, Medium or High", k->name, pr);
     if (ss && strcasecmp(ss, "None") == 0 && !k->secure)
         return swirl__error(SWIRL_EBADARG, "http response: cookie \"%s\": SameSite=None needs "
                                            "secure", k->name);
@@ -288,8 +354,9 @@ int swirl_http_resp_cookie(swirl_http_resp_t *resp, const swirl_http_cookie_t *k
     }
     const struct {
         const char *key, *val;
-    } attrs[] = {{"; path=", k->path}, {"; domain=", k->domain}, {"; SameSite=", ss}};
-    for (size_t i = 0; rc == 0 && i < 3; i++)
+    } attrs[] = {{"; path=", k->path}, {"; domain=", k->domain}, {"; SameSite=", ss},
+                 {"; Priority=", pr}};
+    for (size_t i = 0; rc == 0 && i < sizeof(attrs) / sizeof(attrs[0]); i++)
         if (attrs[i].val && *attrs[i].val)
             rc = swirl_buf_append(&b, attrs[i].key, strlen(attrs[i].key)) < 0 ||
                  swirl_buf_append(&b, attrs[i].val, strlen(attrs[i].val)) < 0;
@@ -429,6 +496,19 @@ static void finish(swirl_http_resp_t *resp) {
         swirl__http_resp_free(resp);
 }
 
+/* A failure past the checks (out of memory): the response cannot be
+ * finished properly, so it ends here and its connection closes; `rc` is
+ * returned. Refusals (SWIRL_EBADARG, SWIRL_ESTATE) never come here: after
+ * one, the response is still the caller's. */
+static int cut(swirl_http_resp_t *resp, int rc) {
+    swirl_log_warning("http: response to connection %lld cut, closing it: %s", (long long)resp->fd,
+                      swirl_last_error_msg());
+    resp->hs->out.start = resp->hs->out.len = 0;
+    resp->keep_alive = false;
+    finish(resp);
+    return rc;
+}
+
 static int append_chunk(swirl_buf_t *o, const void *data, size_t len) {
     char size[24];
     int n = snprintf(size, sizeof(size), "%zx\r\n", len);
@@ -445,12 +525,12 @@ int swirl_http_resp_write(swirl_http_resp_t *resp, const void *data, size_t len)
     if (!data && len)
         return swirl__error(SWIRL_EBADARG, "http response: write: no data");
     if (!resp->head_sent && (rc = build_head(resp, -1)) < 0)
-        return rc;
+        return cut(resp, rc);
     if (len > 0 && !resp->head_only) {
         rc = resp->chunked ? append_chunk(&resp->hs->out, data, len)
                            : swirl_buf_append(&resp->hs->out, data, len);
         if (rc < 0)
-            return swirl__error(-ENOMEM, "http response: write:");
+            return cut(resp, swirl__error(-ENOMEM, "http response: write:"));
     }
     rc = flush(resp);
     if (rc < 0)
@@ -469,14 +549,17 @@ static bool compressible(const char *type) {
     return false;
 }
 
-/* gzip a whole body when http_compression is on, the client accepts it,
- * the type is compressible and the body is at least
- * compression_min_length bytes (and the user did not encode it); then
- * *data and *len point to the compressed bytes. 0, or an error. */
+/* gzip a whole body when compression is on for it (http_compression, or
+ * swirl_http_resp_compress), the client accepts it, the type is
+ * compressible and the body is at least compression_min_length bytes (and
+ * the user did not encode it); then *data and *len point to the compressed
+ * bytes. 0, or an error. */
 static int compress_body(swirl_http_resp_t *resp, const void **data, size_t *len) {
     swirl_http_server_t *hs = resp->hs;
     const swirl__server_settings_t *s = &hs->srv->settings;
-    if (!s->http_compression || (resp->user_set & H_CONTENT_ENCODING) ||
+    int level = resp->compress < 0 ? (s->http_compression ? (int)s->http_compression_level : 0)
+                                   : resp->compress;
+    if (!level || (resp->user_set & H_CONTENT_ENCODING) ||
         no_body_status(resp->status) || resp->status == 206 || !compressible(resp->ctype) ||
         *len < (size_t)s->compression_min_length)
         return 0;
@@ -485,7 +568,7 @@ static int compress_body(swirl_http_resp_t *resp, const void **data, size_t *len
     if (!resp->gzip_ok)
         return 0;
     z_stream z = {0};
-    if (deflateInit2(&z, (int)s->http_compression_level, Z_DEFLATED, 15 + 16, 8,
+    if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8,
                      Z_DEFAULT_STRATEGY) != Z_OK)
         return swirl__error(-ENOMEM, "http response: gzip:");
     size_t bound = deflateBound(&z, (uLong)*len);
@@ -518,9 +601,10 @@ int swirl_http_resp_end(swirl_http_resp_t *resp, const void *data, size_t len) {
     swirl_buf_t *o = &resp->hs->out;
     if (!resp->head_sent) {
         if (len > 0 && compress_body(resp, &data, &len) < 0)
-            return swirl_last_error();
+            swirl_log_warning("http: response to connection %lld sent uncompressed: %s",
+                              (long long)resp->fd, swirl_last_error_msg());
         if ((rc = build_head(resp, (int64_t)len)) < 0)
-            return rc;
+            return cut(resp, rc);
         if (len > 0 && !resp->head_only && !no_body_status(resp->status))
             rc = swirl_buf_append(o, data, len);
     } else if (resp->chunked) {
@@ -532,7 +616,7 @@ int swirl_http_resp_end(swirl_http_resp_t *resp, const void *data, size_t len) {
         rc = swirl_buf_append(o, data, len);
     }
     if (rc < 0)
-        return swirl__error(-ENOMEM, "http response: end:");
+        return cut(resp, swirl__error(-ENOMEM, "http response: end:"));
     rc = flush(resp);
     finish(resp);
     return rc;
@@ -559,7 +643,7 @@ int swirl_http_resp_sendfile(swirl_http_resp_t *resp, const char *path, int64_t 
     if (offset + n > st.st_size)
         n = st.st_size - offset;
     if ((rc = build_head(resp, n)) < 0)
-        return rc;
+        return cut(resp, rc);
     rc = flush(resp);
     if (rc == 0)
         rc = swirl__http_flush_batch(resp->hs); /* the head, and what came before it */
@@ -608,11 +692,26 @@ int swirl_http_resp_redirect(swirl_http_resp_t *resp, const char *url, int code)
     if (code != 301 && code != 302 && code != 303 && code != 307 && code != 308)
         return swirl__error(SWIRL_EBADARG, "http response: redirect: status %d: expected 301, "
                                            "302, 303, 307 or 308", code);
-    if ((rc = swirl_http_resp_status(resp, code, NULL)) < 0 ||
-        (rc = swirl_http_resp_header(resp, "Location", url ? url : "")) < 0)
-        return rc;
+    if ((rc = swirl_http_header_check("Location", url ? url : "")) < 0 ||
+        (rc = swirl_http_resp_status(resp, code, NULL)) < 0)
+        return rc; /* nothing changed */
+    if ((rc = swirl_http_resp_header_set(resp, "Location", url ? url : "")) < 0)
+        return cut(resp, rc); /* checked: only memory can fail */
     return swirl_http_resp_end(resp, NULL, 0);
 }
+
+int swirl_http_resp_compress(swirl_http_resp_t *resp, int level) {
+    int rc = head_open(resp, "compress", NULL);
+    if (rc < 0)
+        return rc;
+    if (level < 0 || level > 9)
+        return swirl__error(SWIRL_EBADARG, "http response: compression level %d: expected 0 (off) "
+                                           "or 1..9", level);
+    resp->compress = (int8_t)level;
+    return 0;
+}
+
+int64_t swirl_http_resp_fd(const swirl_http_resp_t *resp) { return resp ? resp->fd : 0; }
 
 int swirl_http_resp_detach(swirl_http_resp_t *resp) {
     int rc = usable(resp, "detach");

@@ -29,7 +29,7 @@ typedef struct {
 } field_rec_t;
 
 typedef struct {
-    size_t field, filename, type, tmp; /* offsets of NUL-terminated strings */
+    size_t field, filename, full, type, tmp; /* offsets of NUL-terminated strings */
     uint64_t size;
     int error;
 } file_rec_t;
@@ -141,7 +141,9 @@ static int on_begin(void *user, const swirl_multipart_part_t *part) {
         }
     }
     if (put_str(u, part->name, part->name_len, &f->field) < 0 ||
-        put_str(u, fn, fl, &f->filename) < 0 || put_str(u, part->type, part->type_len, &f->type) < 0 ||
+        put_str(u, fn, fl, &f->filename) < 0 ||
+        put_str(u, part->filename, part->filename_len, &f->full) < 0 ||
+        put_str(u, part->type, part->type_len, &f->type) < 0 ||
         put_str(u, tmp, strlen(tmp), &f->tmp) < 0) {
         if (tmp[0]) {
             close_file(u);
@@ -267,6 +269,7 @@ int swirl__http_upload_attach(http_upload_t *u, swirl_http_req_t *req) {
         for (size_t i = 0; i < u->nfiles; i++) {
             const file_rec_t *f = &u->files[i];
             u->out[i] = (swirl_http_file_t){.field = str + f->field, .name = str + f->filename,
+                                            .full_path = str + f->full,
                                             .type = str + f->type, .tmp_name = str + f->tmp,
                                             .size = f->size, .error = f->error};
         }

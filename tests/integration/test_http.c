@@ -708,6 +708,9 @@ static void on_worker_start(swirl_server_t *srv, const swirl_event_t *ev, void *
     }
 }
 
+/* Settings own_start applies ("key", "value", ..., NULL), or NULL. */
+static const char *const *own_settings;
+
 /* Fork a server running own_handler in `mode`; its port. */
 static pid_t own_start(const char *mode, int *port) {
     int p[2];
@@ -722,6 +725,9 @@ static pid_t own_start(const char *mode, int *port) {
             _exit(3);
         swirl_http_server_set_text(hs, "worker_num", "1");
         swirl_http_server_set_text(hs, "reactor_num", "1");
+        for (int i = 0; own_settings && own_settings[i]; i += 2)
+            if (swirl_http_server_set_text(hs, own_settings[i], own_settings[i + 1]) < 0)
+                _exit(5);
         swirl_http_server_on_request(hs, own_handler, NULL);
         static int pipe_fd;
         pipe_fd = p[1];
@@ -791,6 +797,49 @@ static void own_handler(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_ht
         int o = snprintf(out, sizeof(out), "peer %s %d", ip ? ip : "(none)",
                          swirl_http_req_remote_port(req));
         swirl_http_resp_end(resp, out, (size_t)o);
+    } else if (strcmp(path, "/replace") == 0) {
+        /* header_set replaces earlier lines of a name, or removes them
+         * (swirl's own header comes back); a refused value keeps the old */
+        swirl_http_resp_header(resp, "X-A", "1");
+        swirl_http_resp_header(resp, "x-a", "2");
+        swirl_http_resp_header(resp, "X-B", "keep");
+        swirl_http_resp_header(resp, "Content-Type", "text/plain");
+        swirl_http_resp_header(resp, "Connection", "close");
+        int set = swirl_http_resp_header_set(resp, "X-A", "3");
+        int del_ct = swirl_http_resp_header_set(resp, "content-type", NULL);
+        int del_conn = swirl_http_resp_header_set(resp, "Connection", NULL);
+        int bad = swirl_http_resp_header_set(resp, "X-B", "two\r\nlines");
+        int o = snprintf(out, sizeof(out), "set=%d del=%d,%d bad=%d %s", set, del_ct, del_conn,
+                         bad, swirl_last_error_msg());
+        o += snprintf(out + o, sizeof(out) - (size_t)o, "|check=%d,%d",
+                      swirl_http_header_check("X-C", "fine"), swirl_http_header_check("X C", "v"));
+        swirl_http_resp_end(resp, out, (size_t)o);
+    } else if (strncmp(path, "/gz", 3) == 0) {
+        /* a level of this response's own: /gz0 none, /gz9, /gz10 refused */
+        int rc = swirl_http_resp_compress(resp, atoi(path + 3));
+        if (rc < 0) {
+            int o = snprintf(out, sizeof(out), "refused: %s", swirl_last_error_msg());
+            swirl_http_resp_end(resp, out, (size_t)o);
+            return;
+        }
+        memset(out, 'z', 1500);
+        swirl_http_resp_header(resp, "Content-Type", "text/plain");
+        swirl_http_resp_end(resp, out, 1500);
+    } else if (strcmp(path, "/priority") == 0) {
+        swirl_http_cookie_t ck = {.name = "p", .value = "1", .priority = "High"};
+        swirl_http_resp_cookie(resp, &ck);
+        swirl_http_cookie_t bad = {.name = "q", .value = "1", .priority = "Urgent"};
+        int rc = swirl_http_resp_cookie(resp, &bad);
+        int o = snprintf(out, sizeof(out), "bad=%d %s", rc, swirl_last_error_msg());
+        swirl_http_resp_end(resp, out, (size_t)o);
+    } else if (strcmp(path, "/files") == 0) {
+        const swirl_http_file_t *f;
+        size_t c = swirl_http_req_files(req, &f);
+        int o = 0;
+        for (size_t i = 0; i < c; i++)
+            o += snprintf(out + o, sizeof(out) - (size_t)o, "%s name=%s full=%s size=%llu\n",
+                          f[i].field, f[i].name, f[i].full_path, (unsigned long long)f[i].size);
+        swirl_http_resp_end(resp, out, (size_t)o);
     } else if (strcmp(path, "/forget") == 0) {
         /* returns without ending: swirl ends it with 500 */
     } else {
@@ -857,5 +906,74 @@ static void c_api(const char *mode) {
     own_stop(pid);
 }
 
+/* Header replacement, a compression level of one response's own, the
+ * Priority cookie attribute, an upload's full_path. */
+static void c_api_more(const char *mode) {
+    int port;
+    pid_t pid = own_start(mode, &port);
+    static char out[1 << 16];
+    bool closed;
+    const char rep[] = "GET /replace HTTP/1.1\r\nHost: h\r\n\r\n";
+    exchange(port, rep, sizeof(rep) - 1, out, sizeof(out), 1, &closed);
+    cr_assert(strstr(out, "\r\nX-A: 3\r\n") && !strstr(out, "X-A: 1") && !strstr(out, "x-a: 2"),
+              "%s", out);
+    cr_assert(strstr(out, "\r\nX-B: keep\r\n") && strstr(out, "Content-Type: text/html\r\n") &&
+                  !strstr(out, "text/plain") && strstr(out, "Connection: keep-alive\r\n") &&
+                  !closed,
+              "%s", out);
+    cr_assert(strstr(out, "set=0 del=0,0 bad=-") && strstr(out, "CR or LF|check=0,-"), "%s", out);
+    const char gz0[] = "GET /gz0 HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\n\r\n";
+    exchange(port, gz0, sizeof(gz0) - 1, out, sizeof(out), 1, &closed);
+    cr_assert(!strstr(out, "Content-Encoding") && strstr(out, "Content-Length: 1500"), "%s", out);
+    const char gz9[] = "GET /gz9 HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\n\r\n";
+    exchange(port, gz9, sizeof(gz9) - 1, out, sizeof(out), 1, &closed);
+    cr_assert(strstr(out, "Content-Encoding: gzip\r\n"), "%s", out);
+    const char gz10[] = "GET /gz10 HTTP/1.1\r\nHost: h\r\n\r\n";
+    exchange(port, gz10, sizeof(gz10) - 1, out, sizeof(out), 1, &closed);
+    cr_assert(strstr(out, "refused: http response: compression level 10"), "%s", out);
+    const char pri[] = "GET /priority HTTP/1.1\r\nHost: h\r\n\r\n";
+    exchange(port, pri, sizeof(pri) - 1, out, sizeof(out), 1, &closed);
+    cr_assert(strstr(out, "Set-Cookie: p=1; Priority=High\r\n") &&
+                  strstr(out, "priority \"Urgent\": expected Low, Medium or High"),
+              "%s", out);
+    const char body[] = "--XX\r\nContent-Disposition: form-data; name=\"f\"; "
+                        "filename=\"dir/sub/a.txt\"\r\n\r\nhello\r\n--XX--\r\n";
+    char up[512];
+    int n = snprintf(up, sizeof(up), "POST /files HTTP/1.1\r\nHost: h\r\nContent-Type: "
+                     "multipart/form-data; boundary=XX\r\nContent-Length: %zu\r\n\r\n%s",
+                     sizeof(body) - 1, body);
+    exchange(port, up, (size_t)n, out, sizeof(out), 1, &closed);
+    cr_assert(strstr(out, "f name=a.txt full=dir/sub/a.txt size=5\n"), "%s", out);
+    own_stop(pid);
+}
+
+/* With http_compression off, a response's own level still compresses. */
+static void c_api_compress_off(const char *mode) {
+    static const char *const off[] = {"http_compression", "false", NULL};
+    own_settings = off;
+    int port;
+    pid_t pid = own_start(mode, &port);
+    own_settings = NULL;
+    static char out[1 << 16];
+    bool closed;
+    const char big[] = "GET /big HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\n\r\n";
+    exchange(port, big, sizeof(big) - 1, out, sizeof(out), 1, &closed);
+    cr_assert(!strstr(out, "Content-Encoding") && strstr(out, "Content-Length: 1500"), "%s", out);
+    const char gz9[] = "GET /gz9 HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\n\r\n";
+    size_t n = exchange(port, gz9, sizeof(gz9) - 1, out, sizeof(out), 1, &closed);
+    cr_assert(strstr(out, "Content-Encoding: gzip\r\n"), "%s", out);
+    const char *b = strstr(out, "\r\n\r\n") + 4;
+    cr_assert((unsigned char)b[0] == 0x1f && (unsigned char)b[1] == 0x8b && out + n - b < 100,
+              "gzip of 1500 z's");
+    own_stop(pid);
+}
+
+Test(http, c_api_replace_compress_priority_full_path_base, .timeout = 60) { c_api_more("base"); }
+Test(http, c_api_replace_compress_priority_full_path_process, .timeout = 60) {
+    c_api_more("process");
+}
+Test(http, c_api_compress_level_with_http_compression_off, .timeout = 60) {
+    c_api_compress_off("base");
+}
 Test(http, c_api_params_cookies_gzip_chunks_detach_base, .timeout = 60) { c_api("base"); }
 Test(http, c_api_params_cookies_gzip_chunks_detach_process, .timeout = 60) { c_api("process"); }

@@ -98,7 +98,7 @@ static PHP_MINIT_FUNCTION(swirl) {
     swirl_event_minit(module_number);
     swirl_server_minit(module_number);
     swirl_http_minit();
-    swirl_websocket_minit();
+    swirl_websocket_minit(module_number);
     return SUCCESS;
 }
 

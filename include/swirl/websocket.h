@@ -10,7 +10,11 @@
  * - open (swirl_ws_on_open): the handshake succeeded.
  * - message (swirl_ws_on_message, required): a whole message (fragments
  *   reassembled), or a control frame the user asked for
- *   (open_websocket_close_frame / _ping_frame / _pong_frame).
+ *   (open_websocket_close_frame / _ping_frame / _pong_frame). A ping
+ *   delivered is not answered by the server. A close delivered may be
+ *   answered by the callback with swirl_ws_disconnect (its code and
+ *   reason); otherwise it is answered after the callback with the
+ *   client's code. Either way the connection then ends.
  * - close: the server's "close" event (swirl_http_server_on(..., "close")),
  *   for every connection.
  *

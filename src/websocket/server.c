@@ -68,6 +68,7 @@ typedef struct ws_conn {
     swirl_utf8_t utf8;          /* its text so far */
     bool done;                  /* failed or closed: the rest is ignored */
     bool pending;               /* switched for a handshake callback that has not answered */
+    bool peer_closed;           /* the client's close was delivered to the message callback */
     int64_t close_timer;
     bool deflate;               /* permessage-deflate agreed */
     bool client_no_context;     /* ... and the client resets its context every message */
@@ -225,7 +226,10 @@ int swirl_ws_disconnect(swirl_ws_server_t *ws, int64_t fd, int code, const char 
     set_status(ws, fd, SWIRL_WS_STATUS_CLOSING);
     int rc = send_close(ws, fd, code, reason, rl);
     ws_conn_t *c = state_of(ws, fd); /* NULL in another worker: the client's answer ends it */
-    if (c && !c->close_timer) {
+    if (c && c->peer_closed) { /* this answers the client's close: nothing more to wait for */
+        c->done = true;
+        swirl_server_close(ws->hs->srv, fd, false);
+    } else if (c && !c->close_timer) {
         int64_t t = swirl_timer_after(swirl_server_loop(ws->hs->srv), CLOSE_WAIT_MS,
                                       on_close_wait, c);
         c->close_timer = t > 0 ? t : 0;
@@ -284,7 +288,11 @@ static bool on_control(ws_conn_t *c) {
         f.code = code;
         f.reason = n >= 2 ? (const char *)c->ctrl + 2 : "";
         f.reason_len = n >= 2 ? n - 2 : 0;
-        return deliver(c, &f);
+        /* the callback may answer (swirl_ws_disconnect, which then ends the
+         * connection at once); if it does not, it is answered below */
+        c->peer_closed = true;
+        if (!deliver(c, &f))
+            return false;
     }
     int st = swirl_ws_status(ws, c->fd);
     c->done = true;

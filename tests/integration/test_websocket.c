@@ -121,6 +121,26 @@ static void api(const char *mode) {
     cr_assert_eq(f.opcode, SWIRL_WS_CLOSE);
     cr_assert_eq(f.data[0] << 8 | f.data[1], 4000);
     free(f.data);
+    /* the callback's answer ended it: no wait for another close */
+    pf = (struct pollfd){fd, POLLIN, 0};
+    cr_assert_gt(poll(&pf, 1, 2000), 0, "closed at once after answering the client's close");
+    cr_assert_leq(recv(fd, &b, 1, 0), 0);
+    close(fd);
+    /* a delivered close the callback leaves alone: answered with its code */
+    fd = ws_open(port, "/", NULL);
+    msg_out(fd, SWIRL_WS_CLOSE, "\x0f\xa2quiet", 7);
+    f = frame_in(fd, 5000);
+    cr_assert_str_eq((char *)f.data, "got close 4002 quiet", "%s", f.data);
+    free(f.data);
+    pf = (struct pollfd){fd, POLLIN, 0};
+    cr_assert_gt(poll(&pf, 1, 2000), 0);
+    f = frame_in(fd, 2000);
+    cr_assert_eq(f.opcode, SWIRL_WS_CLOSE);
+    cr_assert_eq(f.data[0] << 8 | f.data[1], 4002);
+    free(f.data);
+    pf = (struct pollfd){fd, POLLIN, 0};
+    cr_assert_gt(poll(&pf, 1, 2000), 0, "closed after the server's answer");
+    cr_assert_leq(recv(fd, &b, 1, 0), 0);
     close(fd);
     stop();
 }

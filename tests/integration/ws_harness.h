@@ -82,6 +82,8 @@ WSH void t_message(swirl_ws_server_t *ws, const swirl_ws_frame_t *f, void *u) {
         int n = snprintf(out, sizeof(out), "got close %d %.*s", f->code, (int)f->reason_len,
                          f->reason);
         swirl_ws_push(ws, f->fd, out, (size_t)n, SWIRL_WS_TEXT, true);
+        if (f->reason_len == 5 && memcmp(f->reason, "quiet", 5) == 0)
+            return; /* left to the server to answer */
         swirl_ws_disconnect(ws, f->fd, 4000, "as you wish");
         return;
     }

@@ -19,8 +19,9 @@
  *   handshake callback open is never called, as in Swoole.
  * - open ($server, $request), message ($server, $frame): a Frame, or a
  *   CloseFrame for a close frame delivered by open_websocket_close_frame;
- *   such a close is answered after the callback (the client's code, or
- *   1000) unless the callback did (disconnect(), close()).
+ *   the C layer answers such a close after the callback (the client's
+ *   code) unless the callback did (disconnect()), then ends the
+ *   connection.
  * - close and request are Server's and Http\Server's (a plain request on
  *   the WebSocket port goes to the request callback; without one it gets
  *   426 from the C layer).
@@ -264,18 +265,14 @@ static void on_open(swirl_ws_server_t *ws, swirl_http_req_t *req, void *user) {
 }
 
 static void on_message(swirl_ws_server_t *ws, const swirl_ws_frame_t *f, void *user) {
+    (void)ws;
     server_obj *o = user;
     zval args[2];
     frame_new(&args[1], f->fd, f->data, f->len, f->opcode, f->finish, 0);
     bool ok = swirl_php_server_call(o, &o->hcb[HCB_MESSAGE], args, 2, true, true, "message");
     zval_ptr_dtor(&args[1]);
-    if (!ok) {
+    if (!ok)
         server_error(o, f->fd);
-    } else if (f->opcode == SWIRL_WS_CLOSE &&
-               swirl_ws_status(ws, f->fd) == SWIRL_WS_STATUS_ACTIVE) {
-        /* a delivered close the callback left unanswered: answered here */
-        swirl_ws_disconnect(ws, f->fd, swirl_ws_close_code_valid(f->code) ? f->code : 0, "");
-    }
 }
 
 static void on_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_resp_t *resp,

@@ -8,7 +8,7 @@ pcntl
 require __DIR__ . '/websocket.inc';
 
 function ws_server(int $mode, array $settings): array {
-    return server_run(function () use ($mode, $settings) {
+    return ws_server_run(function () use ($mode, $settings) {
         $s = new Swoole\WebSocket\Server('127.0.0.1', 0, $mode);
         $s->set($settings + ['worker_num' => 1, 'log_level' => 5]);
         $s->on('message', function ($s, $f) {
@@ -57,7 +57,7 @@ foreach ($bad as $what => $bytes) {
     $f = ws_recv($c);
     echo "$what: ", $f ? "close {$f['code']}" : "(end)", " ended=", var_export(ws_ended($c), true), "\n";
 }
-echo "stopped: ", server_stop($pid), "\n";
+echo "stopped: ", ws_server_stop($pid), "\n";
 echo log_take();
 
 echo "-- open_websocket_ping_frame, _pong_frame, _close_frame (PROCESS)\n";
@@ -75,7 +75,7 @@ echo "unanswered by the callback: ", ws_text($c), ", ended=", var_export(ws_ende
 $c = ws_connect($port);
 ws_send($c, pack('n', 1000) . 'answer me', WEBSOCKET_OPCODE_CLOSE);
 echo "answered by the callback: ", ws_text($c), ", ended=", var_export(ws_ended($c), true), "\n";
-echo "stopped: ", server_stop($pid), "\n";
+echo "stopped: ", ws_server_stop($pid), "\n";
 echo log_take();
 ?>
 --EXPECT--

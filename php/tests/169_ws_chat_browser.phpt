@@ -5,6 +5,9 @@ pcntl
 --SKIPIF--
 <?php
 require __DIR__ . '/chat_browser.inc';
+if (getenv('ZEND_DONT_UNLOAD_MODULES')) { /* set by run-tests -m */
+    die("skip under valgrind: --trace-children would run Chromium under it too, which valgrind cannot");
+}
 if ($why = chat_browser_missing()) {
     die("skip $why");
 }

@@ -98,7 +98,7 @@ static PHP_MINIT_FUNCTION(swirl) {
     swirl_event_minit(module_number);
     swirl_server_minit(module_number);
     swirl_http_minit();
-    swirl_websocket_minit();
+    swirl_websocket_minit(module_number);
     swirl_client_minit(module_number);
     return SUCCESS;
 }
@@ -117,7 +117,7 @@ static PHP_MINFO_FUNCTION(swirl) {
     php_info_print_table_row(2, "Compiler", "gcc " __VERSION__);
     php_info_print_table_row(2, "Core", "libswirl compiled in (-fPIC, static)");
     php_info_print_table_row(2, "Libraries", "zlib, OpenSSL (libssl, libcrypto)");
-    php_info_print_table_row(2, "Classes", "Server, Client, Event, Timer, Table, Lock, Atomic, Atomic\\Long, Process, Exception");
+    php_info_print_table_row(2, "Classes", "Server, Http\\Server, WebSocket\\Server, Client, Event, Timer, Table, Lock, Atomic, Atomic\\Long, Process, Process\\Pool, Exception");
     char cpus[16];
     snprintf(cpus, sizeof cpus, "%d", swirl_cpu_num());
     php_info_print_table_row(2, "CPUs", cpus);

@@ -4,12 +4,17 @@
  *
  * Events, all in the worker that owns the connection:
  * - handshake (optional, swirl_ws_on_handshake): the user answers the
- *   upgrade request; swirl_ws_handshake() does the standard answer. When
- *   it is set, open is not called.
+ *   upgrade request; swirl_ws_handshake() does the standard answer, or
+ *   the callback writes its own 101 (see swirl_ws_handshake_cb). When it
+ *   is set, open is not called.
  * - open (swirl_ws_on_open): the handshake succeeded.
  * - message (swirl_ws_on_message, required): a whole message (fragments
  *   reassembled), or a control frame the user asked for
- *   (open_websocket_close_frame / _ping_frame / _pong_frame).
+ *   (open_websocket_close_frame / _ping_frame / _pong_frame). A ping
+ *   delivered is not answered by the server. A close delivered may be
+ *   answered by the callback with swirl_ws_disconnect (its code and
+ *   reason); otherwise it is answered after the callback with the
+ *   client's code. Either way the connection then ends.
  * - close: the server's "close" event (swirl_http_server_on(..., "close")),
  *   for every connection.
  *
@@ -65,8 +70,17 @@ typedef struct swirl_ws_frame {
 typedef void (*swirl_ws_open_cb)(swirl_ws_server_t *ws, swirl_http_req_t *req, void *user);
 typedef void (*swirl_ws_message_cb)(swirl_ws_server_t *ws, const swirl_ws_frame_t *frame,
                                     void *user);
-/* Answer the upgrade request with resp: swirl_ws_handshake() for the
- * standard answer (after the user's own checks), or any refusal. */
+/* Answer the upgrade request with resp, before returning: either
+ * swirl_ws_handshake() for the standard answer (after the user's own
+ * checks), or the callback's own 101 (swirl_http_resp_status 101, the
+ * Upgrade, Connection and Sec-WebSocket-Accept headers, then
+ * swirl_http_resp_end), or any refusal. A 101 ended with the
+ * Sec-WebSocket-Accept that matches the request's key establishes the
+ * connection when the callback returns (no extension is agreed then: a
+ * push from the callback itself is refused until it has returned). Any
+ * other answer ends the connection after it is sent: a refusal, a 101
+ * with a wrong or missing accept key (logged), a response left open (500,
+ * logged) or detached (logged: it cannot be waited for). */
 typedef void (*swirl_ws_handshake_cb)(swirl_ws_server_t *ws, swirl_http_req_t *req,
                                       swirl_http_resp_t *resp, void *user);
 

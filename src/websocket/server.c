@@ -13,7 +13,14 @@
  * close frame was sent (status CLOSING) a close from the client ends the
  * connection; otherwise the client's close is answered with its code and
  * the connection ends. Failing a connection sends a close frame with the
- * code and the reason, then closes. Nothing is sent after a close. */
+ * code and the reason, then closes. Nothing is sent after a close.
+ *
+ * A handshake callback may answer with swirl_ws_handshake, or write its
+ * own 101 (status, Upgrade, Connection, Sec-WebSocket-Accept), as Swoole's
+ * PHP users do. For the second, the connection is switched to this
+ * protocol before the callback (pending), so that ending a 101 does not
+ * make the HTTP layer close it; when the callback returns, its answer
+ * decides (user_handshake). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +67,8 @@ typedef struct ws_conn {
     int msg_opcode;             /* its opcode; 0 when none is open */
     swirl_utf8_t utf8;          /* its text so far */
     bool done;                  /* failed or closed: the rest is ignored */
+    bool pending;               /* switched for a handshake callback that has not answered */
+    bool peer_closed;           /* the client's close was delivered to the message callback */
     int64_t close_timer;
     bool deflate;               /* permessage-deflate agreed */
     bool client_no_context;     /* ... and the client resets its context every message */
@@ -217,7 +226,10 @@ int swirl_ws_disconnect(swirl_ws_server_t *ws, int64_t fd, int code, const char 
     set_status(ws, fd, SWIRL_WS_STATUS_CLOSING);
     int rc = send_close(ws, fd, code, reason, rl);
     ws_conn_t *c = state_of(ws, fd); /* NULL in another worker: the client's answer ends it */
-    if (c && !c->close_timer) {
+    if (c && c->peer_closed) { /* this answers the client's close: nothing more to wait for */
+        c->done = true;
+        swirl_server_close(ws->hs->srv, fd, false);
+    } else if (c && !c->close_timer) {
         int64_t t = swirl_timer_after(swirl_server_loop(ws->hs->srv), CLOSE_WAIT_MS,
                                       on_close_wait, c);
         c->close_timer = t > 0 ? t : 0;
@@ -276,7 +288,11 @@ static bool on_control(ws_conn_t *c) {
         f.code = code;
         f.reason = n >= 2 ? (const char *)c->ctrl + 2 : "";
         f.reason_len = n >= 2 ? n - 2 : 0;
-        return deliver(c, &f);
+        /* the callback may answer (swirl_ws_disconnect, which then ends the
+         * connection at once); if it does not, it is answered below */
+        c->peer_closed = true;
+        if (!deliver(c, &f))
+            return false;
     }
     int st = swirl_ws_status(ws, c->fd);
     c->done = true;
@@ -383,6 +399,12 @@ static void on_data(void *user, int64_t fd, void **state, const char *p, size_t 
     (void)user;
     (void)fd;
     c->last_rx = swirl_loop_now(swirl_server_loop(c->ws->hs->srv));
+    if (c->pending) { /* frames before the handshake was answered (RFC 6455 §4.1) */
+        c->done = true;
+        c->pending = false;
+        swirl_server_close(c->ws->hs->srv, c->fd, false);
+        return;
+    }
     while (n > 0 && !c->done) {
         if (!c->in_frame) {
             size_t take = SWIRL_WS_HEADER_MAX - c->hdr_len;
@@ -498,6 +520,27 @@ static void track(swirl_ws_server_t *ws, ws_conn_t *c) {
     }
 }
 
+static ws_conn_t *conn_new(swirl_ws_server_t *ws, int64_t fd) {
+    ws_conn_t *c = swirl_calloc(1, sizeof(*c));
+    if (c) {
+        c->ws = ws;
+        c->fd = fd;
+    }
+    return c;
+}
+
+/* The 101 is given: frames flow from now on (permessage-deflate with a
+ * window of `deflate_bits`, 0 when not agreed). */
+static void establish(ws_conn_t *c, int deflate_bits) {
+    swirl_ws_server_t *ws = c->ws;
+    swirl__conn_t *sc = swirl__conn_get(ws->hs->srv, c->fd);
+    if (sc)
+        atomic_store(&sc->ws_deflate_bits, deflate_bits);
+    c->pending = false;
+    set_status(ws, c->fd, SWIRL_WS_STATUS_ACTIVE);
+    track(ws, c);
+}
+
 /* ---- the handshake -------------------------------------------------------------------------- */
 
 static bool has_token(const char *v, size_t n, const char *token) {
@@ -570,11 +613,12 @@ int swirl_ws_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_
         }
         p = e ? e + 1 : p + strlen(p);
     }
-    ws_conn_t *c = swirl_calloc(1, sizeof(*c));
-    if (!c)
+    /* inside a handshake callback the connection is switched already */
+    int64_t fd = swirl_http_req_fd(req);
+    ws_conn_t *c = state_of(ws, fd);
+    bool fresh = !c || !c->pending;
+    if (fresh && !(c = conn_new(ws, fd)))
         return refuse(resp, 503, "out of memory");
-    c->ws = ws;
-    c->fd = swirl_http_req_fd(req);
     /* permessage-deflate, when on and offered */
     char ext[160] = "";
     swirl__ws_deflate_t agreed = {0};
@@ -582,13 +626,14 @@ int swirl_ws_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_
     if (ws->hs->srv->settings.websocket_compression && offers &&
         swirl__ws_deflate_negotiate(offers, n, &agreed, ext, sizeof(ext))) {
         if (inflateInit2(&c->inflater, -15) != Z_OK) {
-            swirl_free(c);
+            if (fresh)
+                swirl_free(c);
             return refuse(resp, 503, "out of memory");
         }
         c->deflate = true;
         c->client_no_context = agreed.client_no_context;
     }
-    if (swirl__http_switch(resp, c) < 0) {
+    if (fresh && swirl__http_switch(resp, c) < 0) {
         if (c->deflate)
             inflateEnd(&c->inflater);
         swirl_free(c);
@@ -602,16 +647,91 @@ int swirl_ws_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_
         swirl_http_resp_header(resp, "Sec-WebSocket-Protocol", chosen);
     if (c->deflate)
         swirl_http_resp_header(resp, "Sec-WebSocket-Extensions", ext);
-    swirl__conn_t *sc = swirl__conn_get(ws->hs->srv, c->fd);
-    if (sc)
-        atomic_store(&sc->ws_deflate_bits, c->deflate ? agreed.server_bits : 0);
-    set_status(ws, c->fd, SWIRL_WS_STATUS_ACTIVE);
-    track(ws, c);
+    establish(c, c->deflate ? agreed.server_bits : 0);
     int rc = swirl_http_resp_end(resp, NULL, 0);
     /* the 101 first: then whatever open sends */
     if (rc == 0)
         rc = swirl__http_flush_batch(ws->hs);
     return rc;
+}
+
+/* Is there a "Sec-WebSocket-Accept: <want>" line among the user's headers
+ * of resp? */
+static bool accept_sent(const swirl_http_resp_t *resp, const char *want) {
+    static const char name[] = "sec-websocket-accept:";
+    const char *p = swirl_buf_bytes(&resp->headers), *end = p + swirl_buf_size(&resp->headers);
+    size_t wl = strlen(want);
+    while (p && p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = eol ? eol : end;
+        size_t n = (size_t)(line_end - p);
+        if (n > 0 && p[n - 1] == '\r')
+            n--;
+        if (n >= sizeof(name) - 1 && strncasecmp(p, name, sizeof(name) - 1) == 0) {
+            const char *v = p + sizeof(name) - 1, *ve = p + n;
+            while (v < ve && (*v == ' ' || *v == '\t'))
+                v++;
+            if ((size_t)(ve - v) == wl && memcmp(v, want, wl) == 0)
+                return true;
+        }
+        p = eol ? eol + 1 : end;
+    }
+    return false;
+}
+
+/* The handshake callback answers the upgrade request. The connection is
+ * switched first (pending), so that a 101 the callback writes itself does
+ * not end it. When the callback returns: swirl_ws_handshake inside it has
+ * settled everything; a 101 it ended with the right Sec-WebSocket-Accept
+ * establishes the connection (no permessage-deflate: the callback agreed
+ * to none); anything else (a refusal, a wrong or missing accept key, a
+ * response left open) ends the connection after what was sent. The answer
+ * must be given in the callback: a detached response cannot be watched
+ * for its end. */
+static void user_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req,
+                           swirl_http_resp_t *resp) {
+    int64_t fd = swirl_http_req_fd(req);
+    ws_conn_t *c = conn_new(ws, fd);
+    if (!c) {
+        refuse(resp, 503, "out of memory");
+        return;
+    }
+    c->pending = true;
+    if (swirl__http_switch(resp, c) < 0) {
+        swirl_free(c);
+        return; /* gone: nobody to answer */
+    }
+    ws->on_handshake(ws, req, resp, ws->handshake_user);
+    if (state_of(ws, fd) != c || !c->pending)
+        return; /* gone meanwhile, or swirl_ws_handshake answered */
+    const char *why = NULL;
+    size_t kl;
+    const char *key = swirl_http_req_header(req, "sec-websocket-key", &kl);
+    char want[29];
+    if (!resp->finished) {
+        why = resp->detached ? "its response was detached (answer within the callback)"
+                             : "it returned without answering (refused with 500)";
+        if (!resp->detached) {
+            if (!resp->head_sent)
+                swirl_http_resp_status(resp, 500, NULL);
+            swirl_http_resp_end(resp, NULL, 0);
+        }
+    } else if (resp->status == 101 &&
+               (!key || swirl_ws_accept_key(key, kl, want) < 0 || !accept_sent(resp, want))) {
+        why = "its 101 has no Sec-WebSocket-Accept matching the request's key";
+    } else if (resp->status == 101) {
+        establish(c, 0);
+        swirl__http_flush_batch(ws->hs); /* the 101 before anything pushed */
+        return;
+    }
+    if (why)
+        swirl_log_warning("websocket: handshake callback for connection %lld: %s; closing it",
+                          (long long)fd, why);
+    /* a refusal (or a broken 101): what was sent goes out, then the end */
+    c->done = true;
+    c->pending = false;
+    swirl__http_flush_batch(ws->hs);
+    swirl_server_close(ws->hs->srv, fd, false);
 }
 
 static bool on_upgrade(void *user, swirl_http_req_t *req, swirl_http_resp_t *resp) {
@@ -623,7 +743,7 @@ static bool on_upgrade(void *user, swirl_http_req_t *req, swirl_http_resp_t *res
     int64_t fd = swirl_http_req_fd(req);
     set_status(ws, fd, SWIRL_WS_STATUS_HANDSHAKE);
     if (ws->on_handshake) {
-        ws->on_handshake(ws, req, resp, ws->handshake_user);
+        user_handshake(ws, req, resp);
         return true;
     }
     if (swirl_ws_handshake(ws, req, resp, NULL) == 0 && ws->on_open)

@@ -121,8 +121,98 @@ static void api(const char *mode) {
     cr_assert_eq(f.opcode, SWIRL_WS_CLOSE);
     cr_assert_eq(f.data[0] << 8 | f.data[1], 4000);
     free(f.data);
+    /* the callback's answer ended it: no wait for another close */
+    pf = (struct pollfd){fd, POLLIN, 0};
+    cr_assert_gt(poll(&pf, 1, 2000), 0, "closed at once after answering the client's close");
+    cr_assert_leq(recv(fd, &b, 1, 0), 0);
+    close(fd);
+    /* a delivered close the callback leaves alone: answered with its code */
+    fd = ws_open(port, "/", NULL);
+    msg_out(fd, SWIRL_WS_CLOSE, "\x0f\xa2quiet", 7);
+    f = frame_in(fd, 5000);
+    cr_assert_str_eq((char *)f.data, "got close 4002 quiet", "%s", f.data);
+    free(f.data);
+    pf = (struct pollfd){fd, POLLIN, 0};
+    cr_assert_gt(poll(&pf, 1, 2000), 0);
+    f = frame_in(fd, 2000);
+    cr_assert_eq(f.opcode, SWIRL_WS_CLOSE);
+    cr_assert_eq(f.data[0] << 8 | f.data[1], 4002);
+    free(f.data);
+    pf = (struct pollfd){fd, POLLIN, 0};
+    cr_assert_gt(poll(&pf, 1, 2000), 0, "closed after the server's answer");
+    cr_assert_leq(recv(fd, &b, 1, 0), 0);
     close(fd);
     stop();
+}
+
+/* A handshake callback that writes its own 101 (status, headers, end) gets
+ * an established connection when its accept key is right; a wrong key or
+ * no answer at all ends the connection after what was sent. */
+static void own_101(const char *mode) {
+    int port = start((variant_t){.mode = mode, .handshake_cb = true});
+    char req[512], head[2048];
+    static const char fmt[] =
+        "GET %s HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+    int fd = dial(port);
+    int n = snprintf(req, sizeof(req), fmt, "/own");
+    put(fd, req, (size_t)n);
+    read_head(fd, head, sizeof(head));
+    cr_assert(strstr(head, "HTTP/1.1 101 ") &&
+                  strstr(head, "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n") &&
+                  strstr(head, "X-Early-Push-Refused: yes"),
+              "%s", head);
+    msg_out(fd, SWIRL_WS_TEXT, "hello", 5);
+    expect_echo(fd, SWIRL_WS_TEXT, "hello", 5);
+    msg_out(fd, SWIRL_WS_TEXT, "cmd:status", 10);
+    in_frame_t f = frame_in(fd, 5000);
+    cr_assert_str_eq((char *)f.data, "status 3 est 1 exist 1 gone 0/-1007");
+    free(f.data);
+    msg_out(fd, SWIRL_WS_CLOSE, "\x03\xe8", 2);
+    expect_close(fd, 1000, "own 101: the client's close answered");
+    close(fd);
+    /* the request and a frame in one write: the frame waits for the 101 */
+    fd = dial(port);
+    n = snprintf(req, sizeof(req), fmt, "/own");
+    static const uint8_t mask[4] = {1, 2, 3, 4};
+    uint8_t fr[16];
+    size_t h = swirl_ws_header_write(fr, true, SWIRL_WS_TEXT, 2, mask);
+    memcpy(fr + h, "yo", 2);
+    swirl_ws_unmask(fr + h, 2, mask, 0);
+    memcpy(req + n, fr, h + 2);
+    put(fd, req, (size_t)n + h + 2);
+    read_head(fd, head, sizeof(head));
+    cr_assert(strstr(head, "HTTP/1.1 101 "), "%s", head);
+    expect_echo(fd, SWIRL_WS_TEXT, "yo", 2);
+    close(fd);
+    /* a wrong accept key, no answer: the answer, then the end */
+    static const struct {
+        const char *path, *status;
+    } bad[] = {{"/own-wrong", "HTTP/1.1 101 "}, {"/own-none", "HTTP/1.1 500 "}};
+    for (size_t i = 0; i < 2; i++) {
+        fd = dial(port);
+        n = snprintf(req, sizeof(req), fmt, bad[i].path);
+        put(fd, req, (size_t)n);
+        read_head(fd, head, sizeof(head));
+        cr_assert(strstr(head, bad[i].status), "%s: %s", bad[i].path, head);
+        uint8_t b[64];
+        struct pollfd pf = {fd, POLLIN, 0};
+        ssize_t r = 1;
+        while (r > 0) { /* a body (500) may come first, then the end */
+            cr_assert_gt(poll(&pf, 1, 5000), 0, "%s: closed", bad[i].path);
+            r = recv(fd, b, sizeof(b), 0);
+        }
+        cr_assert_leq(r, 0, "%s: closed by the server", bad[i].path);
+        close(fd);
+    }
+    stop();
+}
+
+Test(websocket, handshake_callback_own_101_base, .timeout = 60, .fini = stop) {
+    own_101("base");
+}
+Test(websocket, handshake_callback_own_101_process, .timeout = 60, .fini = stop) {
+    own_101("process");
 }
 
 Test(websocket, api_base, .timeout = 120, .fini = stop) { api("base"); }

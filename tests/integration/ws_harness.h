@@ -51,6 +51,27 @@ WSH void t_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_re
         swirl_http_resp_end(resp, "no", 2);
         return;
     }
+    /* the callback's own 101, as a PHP user writes it: /own with the right
+     * accept key, /own-wrong with another one; /own-none answers nothing */
+    if (path && strncmp(path, "/own", 4) == 0) {
+        if (strcmp(path, "/own-none") == 0)
+            return;
+        size_t kl;
+        const char *key = swirl_http_req_header(req, "sec-websocket-key", &kl);
+        char accept[29] = "AAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+        if (strcmp(path, "/own") == 0)
+            cr_assert_eq(swirl_ws_accept_key(key, kl, accept), 0);
+        swirl_http_resp_status(resp, 101, NULL);
+        swirl_http_resp_header(resp, "Upgrade", "websocket");
+        swirl_http_resp_header(resp, "Connection", "Upgrade");
+        swirl_http_resp_header(resp, "Sec-WebSocket-Accept", accept);
+        /* not yet a WebSocket while the callback runs */
+        bool early = swirl_ws_push(ws, swirl_http_req_fd(req), "x", 1, SWIRL_WS_TEXT, true) ==
+                     SWIRL_ESTATE;
+        swirl_http_resp_header(resp, "X-Early-Push-Refused", early ? "yes" : "no");
+        swirl_http_resp_end(resp, NULL, 0);
+        return;
+    }
     swirl_ws_handshake(ws, req, resp, "chat, superchat");
 }
 
@@ -61,6 +82,8 @@ WSH void t_message(swirl_ws_server_t *ws, const swirl_ws_frame_t *f, void *u) {
         int n = snprintf(out, sizeof(out), "got close %d %.*s", f->code, (int)f->reason_len,
                          f->reason);
         swirl_ws_push(ws, f->fd, out, (size_t)n, SWIRL_WS_TEXT, true);
+        if (f->reason_len == 5 && memcmp(f->reason, "quiet", 5) == 0)
+            return; /* left to the server to answer */
         swirl_ws_disconnect(ws, f->fd, 4000, "as you wish");
         return;
     }

@@ -57,7 +57,7 @@ run: build
 	@echo "Ctrl-C stops it."
 	$(BUILD)/swirl serve --host 127.0.0.1 --port $(PORT)
 
-bench: build
+bench: build php
 	@scripts/deps.sh bench
 	@bench/run.sh $(BUILD)
 

@@ -1,6 +1,6 @@
 # bench/lib.sh — what every benchmark script shares: pinning, the CPU
 # time of a server's whole process tree from /proc, starting and stopping a
-# server, waiting for its port, medians. Sourced after TMP is set.
+# server, waiting for its port, a free port, an nginx config, medians. Sourced after TMP is set.
 
 SERVER_PID=
 # shellcheck disable=SC2317 # called from the trap
@@ -93,6 +93,36 @@ wait_port() {
         sleep 0.05
     done
     return 1
+}
+
+free_port() { # a TCP port free on 127.0.0.1 now
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# nginx_conf SERVER-LINES...: $TMP/nginx.conf for Debian's nginx run in the
+# foreground (1 worker, access log off, every temp path and the pid under
+# TMP), with one server block made of the lines given (listen, locations).
+nginx_conf() {
+    {
+        cat <<EOF
+worker_processes 1;
+daemon off;
+pid $TMP/nginx.pid;
+error_log $TMP/nginx.error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    sendfile on;
+    client_body_temp_path $TMP/ngx-body;
+    proxy_temp_path $TMP/ngx-proxy;
+    fastcgi_temp_path $TMP/ngx-fcgi;
+    uwsgi_temp_path $TMP/ngx-uwsgi;
+    scgi_temp_path $TMP/ngx-scgi;
+    server {
+EOF
+        printf '        %s\n' "$@"
+        printf '    }\n}\n'
+    } >"$TMP/nginx.conf"
 }
 
 median() { # median of the numbers in $1

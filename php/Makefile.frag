@@ -7,7 +7,7 @@ SWIRL_CORE_CFLAGS = -std=gnu11 -D_GNU_SOURCE -fPIC -fvisibility=hidden -pthread 
 
 libswirl/%.o: $(SWIRL_ROOT)/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_CLEAN) $(SWIRL_CORE_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS_CLEAN) $(SWIRL_CORE_CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
 
 libswirl/libswirl.a: $(SWIRL_CORE_OBJS)
 	rm -f $@

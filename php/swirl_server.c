@@ -255,7 +255,7 @@ static bool call_php(server_obj *o, int type, zval *cb, zval *args, uint32_t n, 
     ZVAL_UNDEF(&retval);
     if (with_server)
         ZVAL_OBJ(&args[0], &o->std);
-    bool bailed = false;
+    volatile bool bailed = false; /* set after a longjmp: kept in memory */
     zend_try {
         call_user_function(NULL, NULL, cb, &retval, n, args);
         if (!EG(exception) && type == SWIRL_ON_TASK && Z_TYPE(retval) != IS_UNDEF &&

@@ -46,33 +46,11 @@ end
 request = function() return req end
 EOF
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# nginx: started in the foreground from its own config in TMP
-nginx_conf() { # nginx_conf PORT
-    cat >"$TMP/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx.error.log;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    sendfile on;
-    client_body_temp_path $TMP/ngx-body;
-    proxy_temp_path $TMP/ngx-proxy;
-    fastcgi_temp_path $TMP/ngx-fcgi;
-    uwsgi_temp_path $TMP/ngx-uwsgi;
-    scgi_temp_path $TMP/ngx-scgi;
-    server {
-        listen 127.0.0.1:$1;
-        location = /hello { default_type text/plain; return 200 "hello world"; }
-        location / { root $ROOT; }
-    }
-}
-EOF
+# nginx: 1 worker, /hello canned, the rest files under ROOT
+nginx_http() { # nginx_http PORT
+    nginx_conf "listen 127.0.0.1:$1;" \
+        'location = /hello { default_type text/plain; return 200 "hello world"; }' \
+        "location / { root $ROOT; }"
 }
 
 declare -A RPS_S EFF_S
@@ -85,7 +63,7 @@ measure() {
     local out=$TMP/server.out
     if [[ $1 == nginx ]]; then
         port=$(free_port)
-        nginx_conf "$port"
+        nginx_http "$port"
         start_server "$out" "$NGINX" -c "$TMP/nginx.conf" -p "$TMP"
         for _ in $(seq 100); do
             curl -s -o /dev/null "http://127.0.0.1:$port/hello" && break

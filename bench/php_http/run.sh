@@ -32,31 +32,9 @@ TMP=$(mktemp -d /tmp/swirl-bench-php-http.XXXXXX)
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# nginx from its own config in TMP, in the foreground
-nginx_conf() { # nginx_conf PORT
-    cat >"$TMP/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx.error.log;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $TMP/ngx-body;
-    proxy_temp_path $TMP/ngx-proxy;
-    fastcgi_temp_path $TMP/ngx-fcgi;
-    uwsgi_temp_path $TMP/ngx-uwsgi;
-    scgi_temp_path $TMP/ngx-scgi;
-    server {
-        listen 127.0.0.1:$1;
-        location = /hello { default_type text/plain; return 200 "hello world"; }
-    }
-}
-EOF
+nginx_hello() { # nginx_hello PORT
+    nginx_conf "listen 127.0.0.1:$1;" \
+        'location = /hello { default_type text/plain; return 200 "hello world"; }'
 }
 
 declare -A RPS_S EFF_S
@@ -69,7 +47,7 @@ measure() {
     shift
     if [[ $1 == nginx ]]; then
         port=$(free_port)
-        nginx_conf "$port"
+        nginx_hello "$port"
         start_server "$out" "$NGINX" -c "$TMP/nginx.conf" -p "$TMP"
         for _ in $(seq 100); do
             curl -s -o /dev/null "http://127.0.0.1:$port/hello" && break

@@ -33,34 +33,10 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" -out "$TMP/cert
     -subj /CN=localhost -addext subjectAltName=DNS:localhost -days 2 2>/dev/null
 chmod 755 "$TMP" && chmod 644 "$TMP"/*.pem # nginx's worker may run as nobody
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-nginx_conf() { # nginx_conf PORT TLS(0|1)
+nginx_hello() { # nginx_hello PORT TLS(0|1)
     local listen="listen 127.0.0.1:$1;"
-    [[ $2 == 1 ]] && listen="listen 127.0.0.1:$1 ssl;
-        ssl_certificate $TMP/cert.pem; ssl_certificate_key $TMP/key.pem;
-        ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache shared:SSL:10m; ssl_session_tickets on;"
-    cat >"$TMP/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx.error.log;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $TMP/ngx-body;
-    proxy_temp_path $TMP/ngx-proxy;
-    fastcgi_temp_path $TMP/ngx-fcgi;
-    uwsgi_temp_path $TMP/ngx-uwsgi;
-    scgi_temp_path $TMP/ngx-scgi;
-    server {
-        $listen
-        location = /hello { default_type text/plain; return 200 "hello world"; }
-    }
-}
-EOF
+    [[ $2 == 1 ]] && listen="listen 127.0.0.1:$1 ssl; ssl_certificate $TMP/cert.pem; ssl_certificate_key $TMP/key.pem; ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache shared:SSL:10m; ssl_session_tickets on;"
+    nginx_conf "$listen" 'location = /hello { default_type text/plain; return 200 "hello world"; }'
 }
 
 declare -A RPS_S EFF_S
@@ -71,7 +47,7 @@ measure() { # measure LOAD LABEL swirl|nginx
     [[ $load == https* ]] && tls=1 scheme=https
     if [[ $who == nginx ]]; then
         port=$(free_port)
-        nginx_conf "$port" "$tls"
+        nginx_hello "$port" "$tls"
         start_server "$out" "$NGINX" -c "$TMP/nginx.conf" -p "$TMP"
         for _ in $(seq 100); do
             curl -sk -o /dev/null "$scheme://127.0.0.1:$port/hello" && break

@@ -242,7 +242,9 @@ SWIRL_API int swirl_server_sendfile(swirl_server_t *srv, int64_t fd, const char 
 SWIRL_API int swirl_server_sendto(swirl_server_t *srv, const swirl_addr_t *to, const void *data,
                                   size_t len, int server_fd);
 /* Close a connection once what was sent to it is written (reset: at once,
- * with RST). The close event follows. */
+ * with RST). The close event follows; as after a client's close, the
+ * connection is still known there (swirl_server_connection_info) and its
+ * socket is closed once the close callback has run, in both modes. */
 SWIRL_API int swirl_server_close(swirl_server_t *srv, int64_t fd, bool reset);
 /* True if connection `fd` is open. */
 SWIRL_API bool swirl_server_exist(swirl_server_t *srv, int64_t fd);

@@ -119,6 +119,26 @@ static void conn_peer_closed(swirl__io_t *io, int fd) {
         conn_free(io, fd);
 }
 
+/* A close asked for on this side (not a reset, nothing owed): as for a
+ * peer's EOF, the slot and the socket stay until every owner has heard of
+ * it, so the close callback still finds the connection (connection_info,
+ * as Swoole's onClose does) and its fd number cannot be reused meanwhile;
+ * nothing is read any more. Then the socket is closed. */
+static void conn_close_here(swirl__io_t *io, int fd) {
+    swirl__local_t *l = local_of(io, fd);
+    l->closing = true;
+    if (conn_notify(io, fd) == 0) {
+        conn_free(io, fd);
+        return;
+    }
+    l = local_of(io, fd);
+    set_interest(io, fd); /* closing: no events, out of the poll set */
+    int64_t t = swirl_timer_after(io->loop, SWIRL__ACK_WAIT_MS, on_ack_timeout, io);
+    l->ack_timer = t > 0 ? t : 0;
+    if (t < 0)
+        conn_free(io, fd);
+}
+
 /* Anything still owed to the peer: buffered bytes, files, bytes behind files. */
 static bool owed(swirl__io_t *io, int fd) {
     swirl__local_t *l = local_of(io, fd);
@@ -260,6 +280,10 @@ static void on_conn_write(swirl_loop_t *loop, int fd, int events, void *user) {
         l->full = false;
         io->ops->on_buffer(io, c, false);
     }
+    if (l->closing && !l->notified) { /* the last byte is out: close */
+        conn_close_here(io, fd);
+        return;
+    }
     if ((l->closing || l->peer_eof) && l->acks_pending == 0) {
         conn_teardown(io, fd);
         return;
@@ -325,7 +349,7 @@ static bool deliver(swirl__io_t *io, int fd, const char *data, size_t len) {
     l = local_of(io, fd);
     l->in_deliver = false;
     if (l->closing && !owed(io, fd)) {
-        conn_teardown(io, fd);
+        conn_close_here(io, fd);
         return false;
     }
     return true;
@@ -800,8 +824,11 @@ int swirl__io_close(swirl__io_t *io, int64_t session, bool reset) {
         local_of(io, fd)->closing = true; /* after the last byte is written */
         set_interest(io, fd);
         return 0;
+    } else if (!local_of(io, fd)->notified) {
+        conn_close_here(io, fd);
+        return 0;
     }
-    conn_teardown(io, fd);
+    conn_teardown(io, fd); /* a reset, or already told (peer EOF): at once */
     return 0;
 }
 

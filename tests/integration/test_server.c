@@ -579,6 +579,54 @@ Test(server_workers, connection_info_exist_close, .timeout = 30) {
     }
 }
 
+/* The close callback still finds the connection (Swoole's onClose may call
+ * connection_info): when the server closed it, and when the client did. */
+static void cb_close_info(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    swirl_conn_info_t ci;
+    if (swirl_server_connection_info(srv, ev->fd, &ci) == 0)
+        th_record("closeinfo %lld port=%d remote=%s", (long long)ev->fd, ci.server_port,
+                  ci.remote_ip);
+    else
+        th_record("closeinfo %lld none", (long long)ev->fd);
+}
+
+static void configure_close_info(swirl_server_t *srv, void *arg) {
+    configure(srv, arg);
+    swirl_server_on(srv, "close", cb_close_info, NULL);
+}
+
+Test(server_workers, connection_info_in_close_callback, .timeout = 30) {
+    for (int mode = 1; mode <= 2; mode++) {
+        cfg_t cfg = {.workers = 2};
+        th_server_t s =
+            th_start("127.0.0.1", 0, mode, SWIRL_SOCK_TCP, configure_close_info, &cfg);
+        char want[64];
+        snprintf(want, sizeof(want), "port=%d remote=127.0.0.1", s.port);
+        /* the server closes: "quit" answers "bye" and closes */
+        int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+        th_send_all(fd, "quit", 4);
+        char back[8] = {0};
+        th_recv_exact(fd, back, 3);
+        cr_assert(th_closed_by_peer(fd), "mode %d: quit closes the connection", mode);
+        close(fd);
+        cr_assert(th_wait_lines(&s, "closeinfo", 1, 5000), "mode %d: no close callback", mode);
+        /* the client closes */
+        fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+        th_send_all(fd, "x", 1);
+        th_recv_exact(fd, back, 1);
+        close(fd);
+        cr_assert(th_wait_lines(&s, "closeinfo", 2, 5000), "mode %d: no second close", mode);
+        char *log = th_read_log(&s);
+        int found = 0;
+        for (char *l = strstr(log, "closeinfo"); l; l = strstr(l + 1, "closeinfo"))
+            found += strncmp(strchr(l, ' ') + 1 + strcspn(strchr(l, ' ') + 1, " ") + 1, want,
+                             strlen(want)) == 0;
+        cr_assert_eq(found, 2, "mode %d: connection_info in both close callbacks: %s", mode, log);
+        free(log);
+        th_stop(&s);
+    }
+}
+
 /* Direct children of this process (from /proc). */
 static int child_count(void) {
     char path[64], buf[4096];

@@ -48,7 +48,7 @@ typedef struct swirl_ws_server swirl_ws_server_t;
 /* websocket_status of a connection (swirl_conn_info_t, swirl_ws_status),
  * Swoole's values. */
 enum {
-    SWIRL_WS_STATUS_CONNECTION = 1, /* an HTTP connection, no upgrade yet */
+    SWIRL_WS_STATUS_CONNECTION = 1, /* connected, no upgrade asked for yet */
     SWIRL_WS_STATUS_HANDSHAKE = 2,  /* upgrade requested, not answered yet */
     SWIRL_WS_STATUS_ACTIVE = 3,     /* frames flow */
     SWIRL_WS_STATUS_CLOSING = 4,    /* a close frame was sent or received */
@@ -127,8 +127,9 @@ SWIRL_API int swirl_ws_disconnect(swirl_ws_server_t *ws, int64_t fd, int code, c
 /* The connection exists / is an established WebSocket. */
 SWIRL_API bool swirl_ws_exist(swirl_ws_server_t *ws, int64_t fd);
 SWIRL_API bool swirl_ws_is_established(swirl_ws_server_t *ws, int64_t fd);
-/* Its websocket_status (SWIRL_WS_STATUS_*), 0 for a connection that never
- * asked to upgrade, SWIRL_ECLOSED when it is gone. */
+/* Its websocket_status (SWIRL_WS_STATUS_*): CONNECTION from its connect
+ * event until it asks to upgrade (plain HTTP requests keep it there; 0
+ * before the connect event has run), SWIRL_ECLOSED when it is gone. */
 SWIRL_API int swirl_ws_status(swirl_ws_server_t *ws, int64_t fd);
 
 #ifdef __cplusplus

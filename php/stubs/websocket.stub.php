@@ -107,13 +107,12 @@ const SWOOLE_WEBSOCKET_OPCODE_PING = UNKNOWN;
  */
 const SWOOLE_WEBSOCKET_OPCODE_PONG = UNKNOWN;
 
-/* websocket_status of connection_info()/getClientInfo(): absent for a
- * connection that never asked to upgrade; HANDSHAKE while the upgrade
- * request is answered (in the handshake callback); ACTIVE (= FRAME, the
- * seed's name) once it is a WebSocket; CLOSING once a close frame was sent
- * or received. CONNECTION (1) is Swoole's value for a connection waiting
- * for its handshake: swirl goes from none straight to HANDSHAKE when the
- * upgrade request is complete, so it is never reported. */
+/* websocket_status of connection_info()/getClientInfo(): CONNECTION (1)
+ * from the connection's connect event until it asks to upgrade (plain
+ * HTTP requests leave it there); HANDSHAKE while the upgrade request is
+ * answered (in the handshake callback); ACTIVE (= FRAME, the seed's name)
+ * once it is a WebSocket; CLOSING once a close frame was sent or
+ * received. */
 /**
  * @var int
  * @cvalue SWIRL_WS_STATUS_CONNECTION

@@ -9,7 +9,7 @@ require __DIR__ . '/ws_scenario.inc';
 ws_scenario(SWOOLE_BASE);
 ?>
 --EXPECT--
-plain: 200 {"uri":"\/plain","has_status":false}
+plain: 200 {"uri":"\/plain","status":1}
 welcome /chat
 {"status":3,"est":true,"exist":true,"gone_exist":false,"gone_est":false,"finish":true,"flags":1,"class":"Swoole\\WebSocket\\Frame"}
 op=10 p1
@@ -39,5 +39,5 @@ disconnect true status=4 est=false push=false
 open /2 get=null
 open /3 get=null
 open /chat get={"room":"1"}
-warning: Swoole\WebSocket\Server::push(): websocket: push to connection N: not an established WebSocket (status 0)
+warning: Swoole\WebSocket\Server::push(): websocket: push to connection N: not an established WebSocket (status 1)
 warning: Swoole\WebSocket\Server::push(): websocket: push to connection N: not an established WebSocket (status 4)

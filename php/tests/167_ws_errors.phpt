@@ -144,12 +144,12 @@ warning: Swoole\WebSocket\Server::push(): push to connection %d: opcode 99 is no
 warning: Swoole\WebSocket\Server::push(): push to connection %d: a control frame (opcode 9) has at most 125 bytes, not 126
 warning: Swoole\WebSocket\Server::push(): push to connection %d: a control frame (opcode 9) is never fragmented
 warning: Swoole\WebSocket\Server::push(): push to connection %d: a close payload is empty or starts with a 2-byte code, not 1 byte
-warning: Swoole\WebSocket\Server::push(): websocket: push to connection %d: not an established WebSocket (status 0)
+warning: Swoole\WebSocket\Server::push(): websocket: push to connection %d: not an established WebSocket (status 1)
 warning: Swoole\WebSocket\Server::disconnect(): close code 1005 is not one to send (1000-1003, 1007-1011, 3000-4999)
 warning: Swoole\WebSocket\Server::disconnect(): close code 999 is not one to send (1000-1003, 1007-1011, 3000-4999)
 warning: Swoole\WebSocket\Server::disconnect(): close code 70000 is not one to send (1000-1003, 1007-1011, 3000-4999)
 warning: Swoole\WebSocket\Server::disconnect(): the close reason has 124 bytes: at most 123
 warning: Swoole\WebSocket\Server::disconnect(): the close reason must be UTF-8 text without NUL bytes
-warning: Swoole\WebSocket\Server::disconnect(): websocket: disconnect %d: not an established WebSocket (status 0)
+warning: Swoole\WebSocket\Server::disconnect(): websocket: disconnect %d: not an established WebSocket (status 1)
 warning: Swoole\Server::start(): Uncaught LogicException in the open callback: open failed in %s167_ws_errors.php:%d
 warning: Swoole\Server::start(): Uncaught RuntimeException in the message callback: message failed in %s167_ws_errors.php:%d

@@ -98,6 +98,8 @@ typedef struct swirl__http_upgrade {
     /* A switched connection is gone (closed, or the worker stops): free *state. */
     void (*gone)(void *user, int64_t fd, void **state);
     void *user;
+    /* A new connection (its connect event, in its worker); may be NULL. */
+    void (*opened)(void *user, int64_t fd);
 } swirl__http_upgrade_t;
 
 struct swirl_http_server {

@@ -647,6 +647,8 @@ static void on_connect(swirl_server_t *srv, const swirl_event_t *ev, void *user)
         swirl_server_close(srv, ev->fd, true);
         return;
     }
+    if (hs->upgrade.opened)
+        hs->upgrade.opened(hs->upgrade.user, ev->fd);
     if (hs->on_connect)
         hs->on_connect(srv, ev, hs->on_connect_user);
 }

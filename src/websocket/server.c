@@ -471,6 +471,10 @@ static void on_data(void *user, int64_t fd, void **state, const char *p, size_t 
     }
 }
 
+/* Every connection of a WebSocket server waits for its handshake
+ * (WEBSOCKET_STATUS_CONNECTION, seed 002 §8.4) until it asks to upgrade. */
+static void on_opened(void *user, int64_t fd) { set_status(user, fd, SWIRL_WS_STATUS_CONNECTION); }
+
 static void on_gone(void *user, int64_t fd, void **state) {
     ws_conn_t *c = *state;
     (void)user;
@@ -777,7 +781,7 @@ int swirl_ws_server_new(swirl_ws_server_t **out, const char *host, int port, int
         return rc;
     }
     swirl_http_server_on_request(ws->hs, upgrade_required, NULL);
-    ws->hs->upgrade = (swirl__http_upgrade_t){on_upgrade, on_data, on_gone, ws};
+    ws->hs->upgrade = (swirl__http_upgrade_t){on_upgrade, on_data, on_gone, ws, on_opened};
     *out = ws;
     return 0;
 }

@@ -118,7 +118,7 @@ enum {
     XX(open_websocket_pong_frame, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                   \
        "WebSocket: deliver pong frames to the message callback instead of dropping them")          \
     XX(websocket_ping_interval, INT, 0, 86400, "0", SERVER, ST_I64, 0, NULL,                       \
-       "WebSocket: seconds of silence after which a connection is pinged (0 = never); with "       \
+       "WebSocket: seconds between pings to connections that went silent (0 = never); with "       \
        "heartbeat_idle_time, peers that stop answering are closed")                                \
     XX(websocket_compression, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                       \
        "WebSocket: permessage-deflate when the client offers it (messages from "                   \

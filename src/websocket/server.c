@@ -496,16 +496,18 @@ static void on_gone(void *user, int64_t fd, void **state) {
 
 /* ---- pings on an interval ------------------------------------------------------------------- */
 
-/* websocket_ping_interval: every connection of this process silent for an
- * interval gets a ping; a live peer's pong is traffic, so
- * heartbeat_idle_time closes only peers that stopped answering. */
+/* websocket_ping_interval: at each tick of the interval, every connection
+ * of this process silent since about the last tick gets a ping; a live
+ * peer's pong is traffic, so heartbeat_idle_time closes only peers that
+ * stopped answering. "Silent" is half an interval: the pong to the last
+ * ping arrives just after that tick, and must not skip the next one. */
 static void on_ping_tick(swirl_loop_t *loop, int64_t id, void *user) {
     swirl_ws_server_t *ws = user;
     (void)id;
     uint64_t now = swirl_loop_now(loop);
     uint64_t every = (uint64_t)ws->hs->srv->settings.websocket_ping_interval * 1000;
     for (ws_conn_t *c = ws->conns; c; c = c->next)
-        if (!c->done && now - c->last_rx >= every &&
+        if (!c->done && now - c->last_rx >= every / 2 &&
             swirl_ws_status(ws, c->fd) == SWIRL_WS_STATUS_ACTIVE)
             send_frame(ws, c->fd, SWIRL_WS_PING, true, "swirl", 5);
 }

@@ -383,6 +383,13 @@ static void close_pairs(swirl_server_t *srv) {
         swirl__msgq_remove(srv->task_mq);
         srv->task_mq = -1;
     }
+    if (srv->handoff) {
+        for (int w = 0; w < srv->worker_num; w++)
+            for (int k = 0; k < 2; k++)
+                swirl_net_close(srv->handoff[w][k]);
+        swirl_free(srv->handoff);
+        srv->handoff = NULL;
+    }
     if (srv->taskbox) {
         for (int t = 0; t < srv->task_worker_num; t++)
             for (int k = 0; k < 2; k++)
@@ -401,6 +408,16 @@ static int open_pairs(swirl_server_t *srv) {
     for (int w = 0; w < srv->worker_num; w++)
         if (make_pair(srv->mailbox[w]) < 0)
             return swirl_last_error();
+    if (srv->mode == SWIRL_MODE_BASE && srv->worker_num > 1) { /* reloads hand connections on */
+        srv->handoff = swirl_calloc((size_t)srv->worker_num, sizeof(*srv->handoff));
+        if (!srv->handoff)
+            return swirl__error(-ENOMEM, "server: hand-off sockets:");
+        for (int w = 0; w < srv->worker_num; w++)
+            srv->handoff[w][0] = srv->handoff[w][1] = -1;
+        for (int w = 0; w < srv->worker_num; w++)
+            if (make_pair(srv->handoff[w]) < 0)
+                return swirl_last_error();
+    }
     if (srv->task_worker_num > 0 && srv->settings.task_ipc_mode != 1) {
         if (swirl__msgq_create(0, &srv->task_mq) < 0)
             return swirl_last_error();

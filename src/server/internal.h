@@ -321,6 +321,12 @@ struct swirl_server {
      * < 0 never (another protocol now). NULL: each read is a message. */
     int (*handoff_check)(void *user, int64_t fd, swirl_buf_t *bytes);
     void *handoff_user;
+    /* BASE with enable_reuse_port and a manager: the SO_REUSEPORT socket of
+     * each worker but 0 on each TCP port ([worker * nports + port], -1:
+     * none, the port's own socket is shared). The master makes and keeps
+     * them, so connections the kernel queues on one while its worker is
+     * replaced wait for the successor instead of being reset. */
+    int *reuse_fds;
     /* one task socket per task worker, [0] workers write, [1] it reads */
     int (*taskbox)[2];
     int task_worker_num;

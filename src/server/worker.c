@@ -491,30 +491,16 @@ static void on_stop_signal(swirl_loop_t *loop, int signo, void *user) {
     swirl__w_begin_stop(w, strsignal(signo));
 }
 
-/* BASE mode with enable_reuse_port: worker 0 accepts on the master's
- * socket (the manager keeps it open across restarts), every other worker on
- * its own SO_REUSEPORT socket, so the kernel spreads connections evenly
- * instead of waking every worker for each. */
+/* BASE mode with enable_reuse_port: worker 0 accepts on the port's socket,
+ * every other worker on the SO_REUSEPORT socket the master made for its id
+ * (server.c), which outlives it. */
 static void own_listeners(swirl_server_t *srv, int id) {
-    for (int i = 0; i < srv->nports; i++) {
-        swirl_port_t *p = srv->ports[i];
-        if (p->type != SWIRL_SOCK_TCP && p->type != SWIRL_SOCK_TCP6)
+    for (int i = 0; srv->reuse_fds && i < srv->nports; i++) {
+        int fd = srv->reuse_fds[id * srv->nports + i];
+        if (fd < 0)
             continue;
-        const swirl__port_settings_t *ps = swirl__port_settings(p);
-        swirl_listen_opts_t o;
-        swirl_listen_opts_init(&o);
-        o.backlog = (int)ps->backlog;
-        o.reuse_port = true;
-        o.tcp_nodelay = ps->open_tcp_nodelay;
-        o.defer_accept = (int)ps->tcp_defer_accept;
-        int fd;
-        if (swirl_net_listen(p->type, p->host, p->bound_port, &o, &fd) < 0) {
-            swirl_log_warning("worker %d: %s; sharing the master's socket", id,
-                              swirl_last_error_msg());
-            continue;
-        }
-        close(p->fd); /* this process's copy of the shared socket */
-        p->fd = fd;
+        close(srv->ports[i]->fd); /* this process's copy of the shared socket */
+        srv->ports[i]->fd = fd;
     }
 }
 

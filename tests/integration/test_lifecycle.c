@@ -141,6 +141,7 @@ static void lc_load_open(lc_load_t *l, int n, int port) {
     l->c = calloc((size_t)n, sizeof(lc_client_t));
     l->n = n;
     l->sent = l->answered = l->errors = 0;
+    l->split = false;
     for (int i = 0; i < n; i++) {
         l->c[i].fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", port);
         lc_send_next(l, &l->c[i], i);
@@ -370,6 +371,50 @@ Test(lifecycle, reload_in_base_mode_keeps_connections_under_load, .timeout = 120
 
 Test(lifecycle, reload_in_base_mode_keeps_framed_connections_under_load, .timeout = 120) {
     reload_base_under_load(true);
+}
+
+/* BASE mode with enable_reuse_port: each worker but 0 accepts on its own
+ * SO_REUSEPORT socket, to which the kernel keeps sending new connections
+ * while the worker stops. Those sockets belong to the master, so a
+ * connection queued on one while its worker is replaced waits for the
+ * successor instead of being reset. Clients connect, ask once and close,
+ * again and again, across reloads. */
+Test(lifecycle, reload_with_reuse_port_resets_no_new_connection, .timeout = 120) {
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_BASE,
+                    .workers = 2,
+                    .crash_worker = -1,
+                    .settings = {{"enable_reuse_port", "true"}}};
+    th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
+    cr_assert(th_wait_lines(&s, "workerstart", 2, 5000));
+    enum { N = 16 };
+    uint64_t end = swirl_clock_ms() + 2100, next = swirl_clock_ms() + 300;
+    long done = 0;
+    while (swirl_clock_ms() < end) {
+        if (swirl_clock_ms() >= next) {
+            kill(s.pid, SIGUSR1);
+            next = swirl_clock_ms() + 300;
+        }
+        int fds[N];
+        for (int i = 0; i < N; i++)
+            fds[i] = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+        for (int i = 0; i < N; i++) {
+            char msg[16], back[16];
+            int n = snprintf(msg, sizeof(msg), "n%ld\n", done + i);
+            th_send_all(fds[i], msg, (size_t)n);
+            size_t got = th_recv_upto(fds[i], back, (size_t)n);
+            cr_assert_eq(got, (size_t)n, "connection %ld: %zu of %d bytes back (%s)", done + i, got,
+                         n, errno ? strerror(errno) : "closed");
+            cr_assert_eq(memcmp(back, msg, (size_t)n), 0);
+            close(fds[i]);
+        }
+        done += N;
+    }
+    cr_log_info("reuse_port reload: %ld connections answered", done);
+    for (int id = 0; id < 2; id++) {
+        int pids[64];
+        cr_assert_geq(worker_pids(&s, id, pids, 64), 2, "worker %d was never replaced", id);
+    }
+    cr_assert_eq(th_stop(&s), 0);
 }
 
 Test(lifecycle, stop_worker_restarts_one_and_bad_calls_are_errors, .timeout = 60) {

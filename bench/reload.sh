@@ -73,7 +73,7 @@ run() {
     sleep 1 # the last reload finishes
     stop_server
     if [[ $label == nginx* ]]; then
-        done_=$(grep -c "reconfiguring" "$log" || true)
+        done_=$(grep -c ": reconfiguring$" "$log" || true) # one such line per SIGHUP done
     else
         done_=$(grep -c "reload done" "$log" || true)
     fi

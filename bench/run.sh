@@ -15,4 +15,10 @@ for script in "$HERE"/*/run.sh; do
     fi
     echo
 done
+# reloads under HTTP load beside nginx (bench/reload.sh; bench/reload/run.sh is the echo one)
+echo "== reload.sh"
+if ! bash "$HERE/reload.sh" "$BUILD"; then
+    echo "== reload.sh: FAILED" >&2
+    status=1
+fi
 exit $status

@@ -660,6 +660,25 @@ static void on_close(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
         hs->on_close(srv, ev, hs->on_close_user);
 }
 
+/* A BASE worker stopping for a reload hands its connections to its
+ * successor (src/server/connio.c): one moves only between requests (or
+ * with a request whose head, or head and part of its body, is all it
+ * holds), and what it holds goes along, to be parsed again there. A
+ * response under way, a body being decoded or streamed: not yet. A
+ * connection switched to another protocol never moves. */
+static int handoff_check(void *user, int64_t fd, swirl_buf_t *bytes) {
+    swirl_http_server_t *hs = user;
+    http_conn_t *c = conn_find(hs, fd);
+    if (!c)
+        return 1;
+    if (c->phase == P_UPGRADED)
+        return -1;
+    if ((c->phase != P_HEAD && c->phase != P_BODY) || c->resp || c->paused || c->up ||
+        hs->batch_fd == fd)
+        return 0;
+    return swirl_buf_append(bytes, swirl_buf_bytes(&c->in), swirl_buf_size(&c->in)) < 0 ? 0 : 1;
+}
+
 static void release_spare(swirl_http_server_t *hs) {
     if (hs->spare) {
         swirl_buf_destroy(&hs->spare->headers);
@@ -701,6 +720,8 @@ int swirl_http_server_new(swirl_http_server_t **out, const char *host, int port,
     swirl_server_on(hs->srv, "connect", on_connect, hs);
     swirl_server_on(hs->srv, "close", on_close, hs);
     swirl_server_on(hs->srv, "workerStop", on_worker_stop, hs);
+    hs->srv->handoff_check = handoff_check;
+    hs->srv->handoff_user = hs;
     *out = hs;
     return 0;
 }

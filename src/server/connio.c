@@ -45,8 +45,9 @@ static swirl__conn_t *conn_of(swirl__io_t *io, int fd) {
     return swirl__conn_slot(io->srv, io->owner, fd);
 }
 
-/* Free a connection's slot and descriptor. */
-static void conn_free(swirl__io_t *io, int fd) {
+/* Free a connection's slot and descriptor (`closed`: counted as a close;
+ * not when it moved to another worker). */
+static void conn_release(swirl__io_t *io, int fd, bool closed) {
     swirl__conn_t *c = conn_of(io, fd);
     swirl__local_t *l = local_of(io, fd);
     if (atomic_load(&c->session) == 0)
@@ -70,8 +71,11 @@ static void conn_free(swirl__io_t *io, int fd) {
     atomic_store(&c->out_pending, 0);
     atomic_store_explicit(&c->session, 0, memory_order_release);
     atomic_fetch_sub(&io->srv->shared->connection_num, 1);
-    atomic_fetch_add(&io->srv->shared->close_count, 1);
+    if (closed)
+        atomic_fetch_add(&io->srv->shared->close_count, 1);
 }
+
+static void conn_free(swirl__io_t *io, int fd) { conn_release(io, fd, true); }
 
 /* Tell the owner the connection closes (once). Returns the number of
  * acknowledgements still awaited. */
@@ -378,11 +382,11 @@ static ssize_t tls_read(swirl__io_t *io, int fd) {
     return (ssize_t)got;
 }
 
+static void take_input(swirl__io_t *io, int fd, const char *data, size_t n);
+
 static void on_conn_read(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__io_t *io = user;
-    swirl__conn_t *c = conn_of(io, fd);
     swirl__local_t *l = local_of(io, fd);
-    swirl_port_t *port = io->srv->ports[c->port_index];
     if (l->handshaking) {
         tls_step(io, fd);
         return;
@@ -398,15 +402,22 @@ static void on_conn_read(swirl_loop_t *loop, int fd, int events, void *user) {
         conn_teardown(io, fd);
         return;
     }
-    atomic_store(&c->last_ms, (int64_t)swirl_loop_now(loop)); /* cached: no clock call */
+    take_input(io, fd, io->rbuf, (size_t)n);
+}
+
+/* Bytes read from `fd` (or handed over with it): frame and deliver them. */
+static void take_input(swirl__io_t *io, int fd, const char *data, size_t n) {
+    swirl__conn_t *c = conn_of(io, fd);
+    swirl__local_t *l = local_of(io, fd);
+    swirl_port_t *port = io->srv->ports[c->port_index];
+    atomic_store(&c->last_ms, (int64_t)swirl_loop_now(io->loop)); /* cached: no clock call */
     int64_t session = atomic_load(&c->session);
     if (port->framing.kind == SWIRL_FRAMING_NONE) {
-        if (deliver(io, fd, io->rbuf, (size_t)n) && throttle(io, fd))
+        if (deliver(io, fd, data, n) && throttle(io, fd))
             set_interest(io, fd);
         return;
     }
-    l = local_of(io, fd);
-    if (swirl_buf_append(&l->in, io->rbuf, (size_t)n) < 0) {
+    if (swirl_buf_append(&l->in, data, n) < 0) {
         swirl_log_error("server: connection %lld: out of memory buffering input; closing",
                         (long long)session);
         conn_teardown(io, fd);
@@ -565,15 +576,18 @@ static void tls_schedule_reread(swirl__io_t *io, int fd) {
     l->reread = true;
 }
 
-static void adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_t *peer) {
+/* Take a new connection: accepted, or `moved` from the worker this one
+ * replaces (NULL if not). Returns whether it is still open. */
+static bool adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_t *peer,
+                  const swirl__handoff_t *moved) {
     swirl_server_t *srv = io->srv;
     if (atomic_load(&srv->shared->connection_num) >= srv->max_conn) {
         reject(io, fd, "max_conn reached");
-        return;
+        return false;
     }
     if (fd >= srv->fd_cap || grow_local(io, fd) < 0) {
         reject(io, fd, "descriptor beyond the connection table");
-        return;
+        return false;
     }
     if (port->nodelay)
         swirl_net_set_nodelay(fd, true);
@@ -589,7 +603,7 @@ static void adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_
     atomic_store(&c->ws_status, 0);
     atomic_store(&c->ws_deflate_bits, 0);
     c->peer = *peer;
-    c->connect_time = swirl_time_now();
+    c->connect_time = moved ? moved->connect_time : swirl_time_now();
     atomic_store(&c->last_ms, (int64_t)swirl_loop_now(io->loop));
     atomic_store(&c->out_pending, 0);
     atomic_store(&c->in_flight, 0);
@@ -597,7 +611,7 @@ static void adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_
     memset(local_of(io, fd), 0, sizeof(swirl__local_t));
     if (swirl_loop_add(io->loop, fd, SWIRL_EV_READ, on_conn_read, on_conn_write, io) < 0) {
         reject(io, fd, swirl_last_error_msg());
-        return;
+        return false;
     }
     size_t limit = (size_t)srv->settings.socket_buffer_size;
     if (srv->mode == SWIRL_MODE_PROCESS) /* workers check ahead, approximately: leave slack */
@@ -605,12 +619,14 @@ static void adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_
     swirl_loop_set_write_limit(io->loop, fd, limit);
     atomic_store_explicit(&c->session, session, memory_order_release);
     atomic_fetch_add(&srv->shared->connection_num, 1);
-    atomic_fetch_add(&srv->shared->accept_count, 1);
+    if (!moved)
+        atomic_fetch_add(&srv->shared->accept_count, 1);
     if (port->ssl) {
         tls_begin(io, port, fd);
-        return;
+        return true;
     }
     io->ops->on_connect(io, c);
+    return atomic_load(&c->session) == session;
 }
 
 static void on_accept(swirl_loop_t *loop, int lfd, int events, void *user) {
@@ -634,7 +650,7 @@ static void on_accept(swirl_loop_t *loop, int lfd, int events, void *user) {
                               swirl_strerror(rc));
             return;
         }
-        adopt(b->io, b->port, fd, &peer);
+        adopt(b->io, b->port, fd, &peer, NULL);
     }
 }
 
@@ -714,13 +730,17 @@ int swirl__io_listen(swirl__io_t *io) {
     return 0;
 }
 
+static void stop_accepting(swirl__io_t *io) {
+    for (int i = 0; io->bindings && i < io->srv->nports; i++)
+        if (swirl_loop_has(io->loop, io->srv->ports[i]->fd))
+            swirl_loop_del(io->loop, io->srv->ports[i]->fd);
+}
+
 void swirl__io_quiesce(swirl__io_t *io) {
     if (io->draining)
         return;
     io->draining = true;
-    for (int i = 0; io->bindings && i < io->srv->nports; i++)
-        if (swirl_loop_has(io->loop, io->srv->ports[i]->fd))
-            swirl_loop_del(io->loop, io->srv->ports[i]->fd);
+    stop_accepting(io);
     for (int fd = 0; fd < io->local_cap && fd < io->srv->fd_cap; fd++)
         if (atomic_load(&conn_of(io, fd)->session) != 0 && !local_of(io, fd)->tearing)
             set_interest(io, fd);
@@ -733,6 +753,203 @@ void swirl__io_close_all(swirl__io_t *io) {
         if (session != 0 && !l->closing && !l->tearing && !l->notified)
             swirl__io_close(io, session, false);
     }
+}
+
+/* ---- hand-off (BASE reload) -----------------------------------------------------------------
+ * A stopping worker's connections go to its successor over a socket pair
+ * of the master's (srv->handoff[id]): packets of [swirl__msg_t][swirl__handoff_t]
+ * [bytes] per connection, their fds in SCM_RIGHTS, in the same order. The
+ * kernel holds a descriptor in flight while nobody has it open, so the
+ * peer's socket never closes and what it sends meanwhile waits in its
+ * receive buffer for the successor. */
+#define HANDOFF_FDS 64 /* connections per packet (the kernel takes up to 253) */
+
+/* May the connection on `fd` move now? 1 yes (its unhandled bytes
+ * appended to `bytes`), 0 not yet, < 0 never. */
+static int movable(swirl__io_t *io, int fd, swirl_buf_t *bytes) {
+    swirl__conn_t *c = conn_of(io, fd);
+    swirl__local_t *l = local_of(io, fd);
+    /* ws_status past 1 (CONNECTION, what every connection of a WebSocket
+     * server has until it asks to upgrade): a handshake or frames */
+    if (l->ssl || l->handshaking || atomic_load(&c->ws_status) > 1)
+        return -1; /* its state lives in this process */
+    if (owed(io, fd) || l->paused || l->in_deliver)
+        return 0;
+    swirl_server_t *srv = io->srv;
+    int ok = srv->handoff_check
+                 ? srv->handoff_check(srv->handoff_user, atomic_load(&c->session), bytes)
+                 : 1;
+    if (ok == 1 && swirl_buf_append(bytes, swirl_buf_bytes(&l->in), swirl_buf_size(&l->in)) < 0)
+        return 0;
+    return ok;
+}
+
+/* Send one packet with its descriptors; 0 or -errno. */
+static int send_with_fds(int sock, const swirl_buf_t *pkt, const int *fds, int n) {
+    union {
+        char b[CMSG_SPACE(sizeof(int) * HANDOFF_FDS)];
+        struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof(ctl));
+    struct iovec iov = {swirl_buf_bytes(pkt), swirl_buf_size(pkt)};
+    struct msghdr mh = {.msg_iov = &iov,
+                        .msg_iovlen = 1,
+                        .msg_control = ctl.b,
+                        .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n)};
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
+    memcpy(CMSG_DATA(cm), fds, sizeof(int) * (size_t)n);
+    ssize_t r;
+    while ((r = sendmsg(sock, &mh, MSG_DONTWAIT | MSG_NOSIGNAL)) < 0 && errno == EINTR)
+        ;
+    return r < 0 ? -errno : 0;
+}
+
+/* The connections of the packet are gone from here: the owner hears of a
+ * close (the session ends; the successor makes a new one), the slot and
+ * this process's descriptor are freed. If the packet could not go, they
+ * are closed instead (after their output, as before hand-off existed). */
+static void handoff_flush(swirl__io_t *io, int sock, swirl_buf_t *pkt, int *fds, int *n) {
+    if (*n == 0)
+        return;
+    int rc = send_with_fds(sock, pkt, fds, *n);
+    if (rc < 0)
+        swirl_log_warning("server: handing %d connections to the next worker: %s; closing them", *n,
+                          swirl_strerror(rc));
+    else
+        swirl_log_debug("server: %d connections handed to the next worker", *n);
+    for (int i = 0; i < *n; i++) {
+        int fd = fds[i];
+        if (rc < 0) {
+            swirl__io_close(io, atomic_load(&conn_of(io, fd)->session), false);
+            continue;
+        }
+        local_of(io, fd)->closing = true; /* nothing more goes out from here */
+        conn_notify(io, fd);
+        conn_release(io, fd, false);
+    }
+    *n = 0;
+    swirl_buf_clear(pkt);
+}
+
+void swirl__io_handoff(swirl__io_t *io, int sock) {
+    stop_accepting(io);
+    swirl_buf_t pkt, bytes;
+    swirl_buf_init(&pkt);
+    swirl_buf_init(&bytes);
+    int fds[HANDOFF_FDS], n = 0;
+    for (int fd = 0; fd < io->local_cap && fd < io->srv->fd_cap; fd++) {
+        swirl__conn_t *c = conn_of(io, fd);
+        int64_t session = atomic_load(&c->session);
+        swirl__local_t *l = local_of(io, fd);
+        if (session == 0 || l->closing || l->tearing || l->notified || l->peer_eof)
+            continue; /* on its way out already */
+        swirl_buf_clear(&bytes);
+        int ok = movable(io, fd, &bytes);
+        if (ok < 0) {
+            swirl__io_close(io, session, false);
+            continue;
+        }
+        if (ok == 0)
+            continue; /* a request in hand: next time */
+        swirl__msg_t h = {.type = SWIRL__MSG_HANDOFF,
+                          .flags = SWIRL__F_BEGIN | SWIRL__F_END,
+                          .aux = (uint16_t)c->port_index,
+                          .session = session,
+                          .len = (uint32_t)(sizeof(swirl__handoff_t) + swirl_buf_size(&bytes))};
+        size_t need = sizeof(h) + h.len;
+        if (need > SWIRL__PACKET_MAX) {
+            swirl_log_warning("server: connection %lld holds %zu bytes of a message, too many to "
+                              "hand to the next worker; closing it",
+                              (long long)session, swirl_buf_size(&bytes));
+            swirl__io_close(io, session, false);
+            continue;
+        }
+        if (n == HANDOFF_FDS || swirl_buf_size(&pkt) + need > SWIRL__PACKET_MAX)
+            handoff_flush(io, sock, &pkt, fds, &n);
+        swirl__handoff_t ho = {.peer = c->peer, .connect_time = c->connect_time};
+        if (swirl_buf_append(&pkt, &h, sizeof(h)) < 0 ||
+            swirl_buf_append(&pkt, &ho, sizeof(ho)) < 0 ||
+            swirl_buf_append(&pkt, swirl_buf_bytes(&bytes), swirl_buf_size(&bytes)) < 0) {
+            handoff_flush(io, sock, &pkt, fds, &n); /* this one waits for the next time */
+            break;
+        }
+        fds[n++] = fd;
+    }
+    handoff_flush(io, sock, &pkt, fds, &n);
+    swirl_buf_destroy(&pkt);
+    swirl_buf_destroy(&bytes);
+}
+
+/* One packet of handed-over connections: adopt each with its bytes. */
+static void take_packet(swirl__io_t *io, const char *pkt, size_t len, const int *fds, int nfds) {
+    int next = 0;
+    size_t off = 0;
+    while (off + sizeof(swirl__msg_t) <= len) {
+        swirl__msg_t h;
+        memcpy(&h, pkt + off, sizeof(h));
+        off += sizeof(h);
+        if (h.len > len - off)
+            break; /* malformed: cannot happen between our own processes */
+        const char *p = pkt + off;
+        off += h.len;
+        if (h.type != SWIRL__MSG_HANDOFF || h.len < sizeof(swirl__handoff_t) || next >= nfds)
+            continue;
+        int fd = fds[next++];
+        swirl__handoff_t ho;
+        memcpy(&ho, p, sizeof(ho));
+        if (h.aux >= io->srv->nports) {
+            close(fd);
+            continue;
+        }
+        if (!adopt(io, io->srv->ports[h.aux], fd, &ho.peer, &ho))
+            continue;
+        size_t rest = h.len - sizeof(ho);
+        if (rest > 0)
+            take_input(io, fd, p + sizeof(ho), rest);
+    }
+    for (; next < nfds; next++)
+        close(fds[next]); /* none is left: still, close what came */
+}
+
+void swirl__io_take_handoffs(swirl__io_t *io, int sock) {
+    char *pkt = swirl_malloc(SWIRL__PACKET_MAX);
+    if (!pkt) {
+        swirl_log_error("server: out of memory taking connections from the last worker; "
+                        "trying again");
+        return;
+    }
+    for (int i = 0; i < 16; i++) {
+        union {
+            char b[CMSG_SPACE(sizeof(int) * HANDOFF_FDS)];
+            struct cmsghdr align;
+        } ctl;
+        struct iovec iov = {pkt, SWIRL__PACKET_MAX};
+        struct msghdr mh = {.msg_iov = &iov,
+                            .msg_iovlen = 1,
+                            .msg_control = ctl.b,
+                            .msg_controllen = sizeof(ctl.b)};
+        ssize_t n = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        int fds[HANDOFF_FDS], nfds = 0;
+        for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+            if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+                continue;
+            size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (size_t j = 0; j < k && nfds < HANDOFF_FDS; j++)
+                memcpy(&fds[nfds++], CMSG_DATA(cm) + j * sizeof(int), sizeof(int));
+        }
+        if (mh.msg_flags & MSG_CTRUNC)
+            swirl_log_error("server: connections handed over were cut short (%d came)", nfds);
+        swirl_log_debug("server: %d connections taken from the last worker", nfds);
+        take_packet(io, pkt, (size_t)n, fds, nfds);
+    }
+    swirl_free(pkt);
 }
 
 int swirl__io_count(swirl__io_t *io) {

@@ -110,7 +110,16 @@ enum {
     SWIRL__MSG_TASK,     /* w->task worker: session = task id, reactor_id = sender,
                           * payload = data, or a temp file's path (F_TMPFILE) */
     SWIRL__MSG_FINISH,   /* task worker->w (mailbox): session = task id, payload as TASK */
+    SWIRL__MSG_HANDOFF,  /* BASE w->its successor: a connection, its fd in SCM_RIGHTS; aux =
+                          * port index, payload = swirl__handoff_t + the bytes read and
+                          * not yet handled */
 };
+
+/* What travels with a connection handed to the next worker. */
+typedef struct swirl__handoff {
+    swirl_addr_t peer;
+    double connect_time;
+} swirl__handoff_t;
 /* RESET: close with RST; EMIT: run the close callback (only the
  * connection's worker does); ACK: a worker acknowledges a close notice. */
 enum {
@@ -227,6 +236,15 @@ void swirl__io_destroy(swirl__io_t *io);
 void swirl__io_quiesce(swirl__io_t *io);
 /* Close every connection once its output is written (the owner is told). */
 void swirl__io_close_all(swirl__io_t *io);
+/* Stopping for a reload (BASE): accept nothing more, read on, and hand
+ * each connection at a message boundary (nothing owed, no request in hand)
+ * to the successor over `sock` with SCM_RIGHTS, with the bytes read and
+ * not yet handled; close those that cannot move (TLS, WebSocket) once
+ * their output is written. Called again until none is left. */
+void swirl__io_handoff(swirl__io_t *io, int sock);
+/* Take the connections handed over on `sock` (the predecessor's): each as
+ * if accepted now, then its bytes as if read now. */
+void swirl__io_take_handoffs(swirl__io_t *io, int sock);
 /* Connections this owner holds. */
 int swirl__io_count(swirl__io_t *io);
 int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t len);
@@ -294,6 +312,21 @@ struct swirl_server {
     int (*pipes)[SWIRL__MAX_WORKERS][2];
     /* every mode: one mailbox per worker, [0] anyone writes, [1] the worker reads */
     int (*mailbox)[2];
+    /* BASE with a manager: one per worker, [0] the stopping worker hands its
+     * connections in, [1] its successor takes them */
+    int (*handoff)[2];
+    /* May connection `fd` move to another worker now (BASE reload)? Set by
+     * the layer that parses its bytes (src/http/): 1 yes, the bytes it
+     * holds unhandled appended to `bytes`; 0 not yet (a request in hand);
+     * < 0 never (another protocol now). NULL: each read is a message. */
+    int (*handoff_check)(void *user, int64_t fd, swirl_buf_t *bytes);
+    void *handoff_user;
+    /* BASE with enable_reuse_port and a manager: the SO_REUSEPORT socket of
+     * each worker but 0 on each TCP port ([worker * nports + port], -1:
+     * none, the port's own socket is shared). The master makes and keeps
+     * them, so connections the kernel queues on one while its worker is
+     * replaced wait for the successor instead of being reset. */
+    int *reuse_fds;
     /* one task socket per task worker, [0] workers write, [1] it reads */
     int (*taskbox)[2];
     int task_worker_num;

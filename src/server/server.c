@@ -339,7 +339,50 @@ static int bind_ports(swirl_server_t *srv) {
     return 0;
 }
 
+/* BASE with enable_reuse_port: worker 0 accepts on the port's socket,
+ * every other worker on its own SO_REUSEPORT socket (made here, in the
+ * master), so the kernel spreads connections evenly instead of waking
+ * every worker for each. One that cannot be made is logged and its worker
+ * shares the port's socket. */
+static int open_reuse_ports(swirl_server_t *srv) {
+    if (srv->mode != SWIRL_MODE_BASE || !srv->settings.enable_reuse_port || srv->worker_num < 2)
+        return 0;
+    size_t n = (size_t)srv->worker_num * (size_t)srv->nports;
+    srv->reuse_fds = swirl_malloc(n * sizeof(int));
+    if (!srv->reuse_fds)
+        return swirl__error(-ENOMEM, "server: reuse_port sockets:");
+    for (size_t k = 0; k < n; k++)
+        srv->reuse_fds[k] = -1;
+    for (int w = 1; w < srv->worker_num; w++)
+        for (int i = 0; i < srv->nports; i++) {
+            swirl_port_t *p = srv->ports[i];
+            if (p->type != SWIRL_SOCK_TCP && p->type != SWIRL_SOCK_TCP6)
+                continue;
+            const swirl__port_settings_t *ps = &p->eff;
+            swirl_listen_opts_t o;
+            swirl_listen_opts_init(&o);
+            o.backlog = (int)ps->backlog;
+            o.reuse_port = true;
+            o.tcp_nodelay = ps->open_tcp_nodelay;
+            o.defer_accept = (int)ps->tcp_defer_accept;
+            o.fastopen = ps->tcp_fastopen ? 128 : 0;
+            int *fd = &srv->reuse_fds[w * srv->nports + i];
+            if (swirl_net_listen(p->type, p->host, p->bound_port, &o, fd) < 0) {
+                *fd = -1;
+                swirl_log_warning("worker %d: %s; sharing the master's socket", w,
+                                  swirl_last_error_msg());
+            }
+        }
+    return 0;
+}
+
 static void close_ports(swirl_server_t *srv) {
+    if (srv->reuse_fds) {
+        for (int k = 0; k < srv->worker_num * srv->nports; k++)
+            swirl_net_close(srv->reuse_fds[k]);
+        swirl_free(srv->reuse_fds);
+        srv->reuse_fds = NULL;
+    }
     for (int i = 0; i < srv->nports; i++) {
         swirl_port_t *p = srv->ports[i];
         if (p->fd < 0)
@@ -383,6 +426,13 @@ static void close_pairs(swirl_server_t *srv) {
         swirl__msgq_remove(srv->task_mq);
         srv->task_mq = -1;
     }
+    if (srv->handoff) {
+        for (int w = 0; w < srv->worker_num; w++)
+            for (int k = 0; k < 2; k++)
+                swirl_net_close(srv->handoff[w][k]);
+        swirl_free(srv->handoff);
+        srv->handoff = NULL;
+    }
     if (srv->taskbox) {
         for (int t = 0; t < srv->task_worker_num; t++)
             for (int k = 0; k < 2; k++)
@@ -401,6 +451,16 @@ static int open_pairs(swirl_server_t *srv) {
     for (int w = 0; w < srv->worker_num; w++)
         if (make_pair(srv->mailbox[w]) < 0)
             return swirl_last_error();
+    if (srv->mode == SWIRL_MODE_BASE && srv->worker_num > 1) { /* reloads hand connections on */
+        srv->handoff = swirl_calloc((size_t)srv->worker_num, sizeof(*srv->handoff));
+        if (!srv->handoff)
+            return swirl__error(-ENOMEM, "server: hand-off sockets:");
+        for (int w = 0; w < srv->worker_num; w++)
+            srv->handoff[w][0] = srv->handoff[w][1] = -1;
+        for (int w = 0; w < srv->worker_num; w++)
+            if (make_pair(srv->handoff[w]) < 0)
+                return swirl_last_error();
+    }
     if (srv->task_worker_num > 0 && srv->settings.task_ipc_mode != 1) {
         if (swirl__msgq_create(0, &srv->task_mq) < 0)
             return swirl_last_error();
@@ -509,7 +569,7 @@ int swirl_server_start(swirl_server_t *srv) {
     swirl__set_title("master", -1);
     if ((rc = map_shared(srv)) < 0)
         goto out;
-    if ((rc = open_pairs(srv)) < 0)
+    if ((rc = open_pairs(srv)) < 0 || (rc = open_reuse_ports(srv)) < 0)
         goto out;
     if (srv->mode == SWIRL_MODE_PROCESS) {
         rc = swirl__process_mode_run(srv);

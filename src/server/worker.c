@@ -344,6 +344,12 @@ static void on_mailbox(swirl_loop_t *loop, int fd, int events, void *user) {
 
 /* ---- BASE mode: this worker's own connections ---------------------------------------------- */
 
+/* The connections of the worker this one replaces (a reload). */
+static void on_handoff(swirl_loop_t *loop, int fd, int events, void *user) {
+    swirl__worker_t *w = user;
+    swirl__io_take_handoffs(&w->io, fd);
+}
+
 static void base_connect(swirl__io_t *io, swirl__conn_t *c) {
     swirl_event_t ev = {.type = SWIRL_ON_CONNECT, .fd = atomic_load(&c->session),
                         .reactor_id = io->owner};
@@ -408,9 +414,28 @@ static bool input_left(swirl__worker_t *w) {
     return recv(w->srv->mailbox[w->id][1], &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
 }
 
+/* A BASE worker stopping for a reload (or max_request, or stop(id)) hands
+ * its connections to its successor; stopping for the shutdown, it closes
+ * them once their replies are written. */
+static bool hands_off(const swirl__worker_t *w) {
+    return w->base && w->srv->handoff && !draining_all(w);
+}
+
+static void base_stop_step(swirl__worker_t *w) {
+    if (!w->base)
+        return;
+    if (hands_off(w)) {
+        swirl__io_handoff(&w->io, w->srv->handoff[w->id][0]);
+    } else if (!w->io.draining) { /* replies first */
+        swirl__io_quiesce(&w->io);
+        swirl__io_close_all(&w->io);
+    }
+}
+
 /* While stopping: exit once the work is done, or at max_wait_time. */
 static void stop_check(swirl_loop_t *loop, int64_t id, void *user) {
     swirl__worker_t *w = user;
+    base_stop_step(w); /* connections that were busy may move now */
     bool conns = w->base && swirl__io_count(&w->io) > 0;
     bool in = input_left(w), out = output_queued(w);
     if (!conns && !in && !out) {
@@ -439,10 +464,9 @@ void swirl__w_begin_stop(swirl__worker_t *w, const char *why) {
         swirl__task_worker_stopping(w);
     swirl_event_t ev = {.type = SWIRL_ON_WORKER_EXIT, .worker_id = w->id};
     swirl__w_emit(w, &ev);
-    if (w->base) { /* its connections go with it: replies first */
-        swirl__io_quiesce(&w->io);
-        swirl__io_close_all(&w->io);
-    }
+    if (w->base && w->srv->handoff && swirl_loop_has(w->loop, w->srv->handoff[w->id][1]))
+        swirl_loop_del(w->loop, w->srv->handoff[w->id][1]); /* what is left is the next one's */
+    base_stop_step(w);
     int64_t t = swirl_timer_tick(w->loop, 10, stop_check, w);
     w->stop_timer = t > 0 ? t : 0;
     if (t < 0)
@@ -467,30 +491,16 @@ static void on_stop_signal(swirl_loop_t *loop, int signo, void *user) {
     swirl__w_begin_stop(w, strsignal(signo));
 }
 
-/* BASE mode with enable_reuse_port: worker 0 accepts on the master's
- * socket (the manager keeps it open across restarts), every other worker on
- * its own SO_REUSEPORT socket, so the kernel spreads connections evenly
- * instead of waking every worker for each. */
+/* BASE mode with enable_reuse_port: worker 0 accepts on the port's socket,
+ * every other worker on the SO_REUSEPORT socket the master made for its id
+ * (server.c), which outlives it. */
 static void own_listeners(swirl_server_t *srv, int id) {
-    for (int i = 0; i < srv->nports; i++) {
-        swirl_port_t *p = srv->ports[i];
-        if (p->type != SWIRL_SOCK_TCP && p->type != SWIRL_SOCK_TCP6)
+    for (int i = 0; srv->reuse_fds && i < srv->nports; i++) {
+        int fd = srv->reuse_fds[id * srv->nports + i];
+        if (fd < 0)
             continue;
-        const swirl__port_settings_t *ps = swirl__port_settings(p);
-        swirl_listen_opts_t o;
-        swirl_listen_opts_init(&o);
-        o.backlog = (int)ps->backlog;
-        o.reuse_port = true;
-        o.tcp_nodelay = ps->open_tcp_nodelay;
-        o.defer_accept = (int)ps->tcp_defer_accept;
-        int fd;
-        if (swirl_net_listen(p->type, p->host, p->bound_port, &o, &fd) < 0) {
-            swirl_log_warning("worker %d: %s; sharing the master's socket", id,
-                              swirl_last_error_msg());
-            continue;
-        }
-        close(p->fd); /* this process's copy of the shared socket */
-        p->fd = fd;
+        close(srv->ports[i]->fd); /* this process's copy of the shared socket */
+        srv->ports[i]->fd = fd;
     }
 }
 
@@ -577,6 +587,9 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
         if ((rc = swirl__io_init(&w.io, srv, w.loop, id, &base_ops, &w)) < 0)
             goto out;
         if ((rc = swirl__io_listen(&w.io)) < 0)
+            goto out_io;
+        if (srv->handoff && (rc = swirl_loop_add(w.loop, srv->handoff[id][1], SWIRL_EV_READ,
+                                                 on_handoff, NULL, &w)) < 0)
             goto out_io;
     }
     swirl_signal_add(w.loop, SIGTERM, on_stop_signal, &w);

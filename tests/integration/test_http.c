@@ -5,6 +5,7 @@
  * HEAD, 408/413/414/431, and slow clients that cannot stop a fast one.
  * curl is used where it is the natural client. */
 #include <dirent.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <sys/stat.h>
 #include <netinet/tcp.h>
@@ -562,6 +563,148 @@ Test(http, slow_clients_do_not_stop_fast_ones, .timeout = 60) {
                 (unsigned long long)(swirl_clock_ms() - t0));
     cr_assert_eq(timed_out, SLOW);
     serve_stop(&s);
+}
+
+/* ---- reload in BASE mode under keep-alive load ------------------------------------------- */
+
+/* One keep-alive client: requests of four kinds in turn (a whole GET, a
+ * GET whose head comes in two sends a round apart, two pipelined GETs, a
+ * POST whose body comes in two sends), each answered before the next. */
+typedef struct {
+    int fd;
+    char in[8192];
+    size_t got;
+    int owed;         /* responses still to come */
+    const char *rest; /* the second send, for the next round */
+    size_t rest_len;
+    long seq, asked, answered;
+    bool post; /* the pending answer is the POST's echo */
+} ka_client_t;
+
+#define KA_GET "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n"
+#define KA_POST "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 20\r\n\r\n0123456789abcdefghij"
+
+static void ka_send_next(ka_client_t *c) {
+    static const char get[] = KA_GET, post[] = KA_POST, two[] = KA_GET KA_GET;
+    size_t glen = sizeof(get) - 1, plen = sizeof(post) - 1;
+    int kind = (int)(c->seq++ % 4);
+    c->post = kind == 3;
+    c->owed = kind == 2 ? 2 : 1;
+    c->asked += c->owed;
+    c->rest = NULL;
+    if (kind == 0) {
+        send_all(c->fd, get, glen);
+    } else if (kind == 1) {
+        send_all(c->fd, get, 12);
+        c->rest = get + 12, c->rest_len = glen - 12;
+    } else if (kind == 2) {
+        send_all(c->fd, two, 2 * glen);
+    } else {
+        send_all(c->fd, post, plen - 12);
+        c->rest = post + plen - 12, c->rest_len = 12;
+    }
+}
+
+/* Take the whole responses in c->in; false if one is not what was asked. */
+static bool ka_take(ka_client_t *c, char *why, size_t why_len) {
+    for (;;) {
+        c->in[c->got] = 0;
+        char *end = strstr(c->in, "\r\n\r\n");
+        if (!end)
+            return true;
+        size_t head = (size_t)(end + 4 - c->in);
+        char *cl = strcasestr(c->in, "Content-Length: ");
+        size_t body = cl && cl < end ? (size_t)atol(cl + 16) : 0;
+        if (c->got < head + body)
+            return true;
+        const char *want = c->post ? "0123456789abcdefghij" : "hello world";
+        if (strncmp(c->in, "HTTP/1.1 200 ", 13) != 0 || body != strlen(want) ||
+            memcmp(c->in + head, want, body) != 0 || strcasestr(c->in, "Connection: close")) {
+            snprintf(why, why_len, "unexpected response: %.*s", (int)(head + body), c->in);
+            return false;
+        }
+        memmove(c->in, c->in + head + body, c->got - head - body);
+        c->got -= head + body;
+        c->answered++;
+        c->owed--;
+    }
+}
+
+Test(http, reload_in_base_mode_keeps_keepalive_connections, .timeout = 120) {
+    char log[128];
+    tu_tmp_path(log, sizeof(log), "reload-log");
+    char set_log[160];
+    snprintf(set_log, sizeof(set_log), "log_file=%s", log);
+    const char *extra[] = {"--workers", "2", "--set", set_log, NULL};
+    serve_t s = serve_start("base", extra);
+    enum { N = 64 };
+    static ka_client_t cl[N];
+    struct pollfd pf[N];
+    memset(cl, 0, sizeof(cl));
+    for (int i = 0; i < N; i++) {
+        cl[i].fd = dial(s.port);
+        ka_send_next(&cl[i]);
+    }
+    /* SIGUSR1 every 300 ms for 2.1 s, then the answers still owed */
+    uint64_t end = swirl_clock_ms() + 2100, next = swirl_clock_ms() + 300;
+    int reloads = 0;
+    long asked = 0, answered = 0;
+    for (;;) {
+        uint64_t now = swirl_clock_ms();
+        bool stopping = now >= end;
+        if (!stopping && now >= next) {
+            kill(s.c.pid, SIGUSR1);
+            reloads++;
+            next = now + 300;
+        }
+        bool all_done = true, halves = false;
+        for (int i = 0; i < N; i++) {
+            if (cl[i].rest) {
+                send_all(cl[i].fd, cl[i].rest, cl[i].rest_len);
+                cl[i].rest = NULL;
+                halves = true;
+            }
+            all_done &= cl[i].owed == 0;
+            pf[i] = (struct pollfd){cl[i].fd, POLLIN, 0};
+        }
+        if (stopping && all_done)
+            break;
+        int r = poll(pf, N, 10000);
+        cr_assert(r > 0 || halves, "no answer for 10 s");
+        for (int i = 0; i < N; i++) {
+            ka_client_t *c = &cl[i];
+            if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            ssize_t k = recv(c->fd, c->in + c->got, sizeof(c->in) - 1 - c->got, MSG_DONTWAIT);
+            if (k < 0 && errno == EAGAIN)
+                continue;
+            cr_assert_gt(k, 0, "client %d: connection %s with %d responses owed, after %ld", i,
+                         k == 0 ? "closed" : strerror(errno), c->owed, c->answered);
+            c->got += (size_t)k;
+            char why[512];
+            cr_assert(ka_take(c, why, sizeof(why)), "client %d: %s", i, why);
+            if (c->owed == 0 && !stopping)
+                ka_send_next(c);
+        }
+    }
+    for (int i = 0; i < N; i++) {
+        asked += cl[i].asked;
+        answered += cl[i].answered;
+        close(cl[i].fd);
+    }
+    cr_log_info("BASE reload under keep-alive load: %d SIGUSR1, %ld requests answered", reloads,
+                answered);
+    cr_assert_eq(answered, asked, "every request answered");
+    serve_stop(&s);
+    FILE *f = fopen(log, "re");
+    cr_assert(f, "no log file %s", log);
+    char line[1024];
+    int done = 0;
+    while (fgets(line, sizeof(line), f))
+        done += strstr(line, "reload done") != NULL;
+    fclose(f);
+    unlink(log);
+    cr_assert_geq(done, 2, "the workers were replaced (%d reloads done)", done);
 }
 
 Test(http, bad_settings_and_arguments_are_clear_errors, .timeout = 30) {

@@ -10,7 +10,9 @@
  * Bytes are parsed where they arrive when the buffer of the connection is
  * empty (the common case: one whole request per read, no copy); what is
  * left is kept in the connection's buffer. Chunked bodies are decoded in
- * place in that buffer. The head is searched for once per read
+ * place in that buffer, and the framing behind the decoded bytes is cut
+ * off after each read, so it holds the head, the body so far and nothing
+ * else. The head is searched for once per read
  * (swirl_http_head_end resumes where it stopped) and bad bytes in an
  * unfinished head are refused at once (swirl_http_check_partial).
  *
@@ -244,7 +246,7 @@ static int stream_body(swirl_http_server_t *hs, http_conn_t *c, const char *q, s
         char *out = hs->scratch.data + hs->scratch.len; /* reserved, not committed */
         ssize_t u = swirl_http_chunked_decode(&c->ck, q, m, out, &n);
         if (u < 0) {
-            swirl__http_reject(hs, c, 400, c->ck.error);
+            swirl__http_reject(hs, c, u == SWIRL_ETOOBIG ? 413 : 400, c->ck.error);
             return -1;
         }
         if (c->ck.total > max_body) {
@@ -404,7 +406,7 @@ static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n
             ssize_t used = swirl_http_chunked_decode(&c->ck, q + c->raw_off, m - c->raw_off,
                                                      q + c->head_len + c->body_len, &out);
             if (used < 0) {
-                swirl__http_reject(hs, c, 400, c->ck.error);
+                swirl__http_reject(hs, c, used == SWIRL_ETOOBIG ? 413 : 400, c->ck.error);
                 break;
             }
             c->raw_off += (size_t)used;
@@ -413,8 +415,14 @@ static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n
                 swirl__http_reject(hs, c, 413, "chunked body larger than package_max_length");
                 break;
             }
-            if (!swirl_http_chunked_done(&c->ck))
+            if (!swirl_http_chunked_done(&c->ck)) {
+                /* all was used: drop the framing behind the decoded body, so
+                 * the buffer holds the head and the body, never the raw bytes
+                 * (p is the connection's buffer: P_CHUNKED is always owned) */
+                c->in.len = c->in.start + off + c->head_len + c->body_len;
+                c->raw_off = c->head_len + c->body_len;
                 break;
+            }
             off += c->raw_off;
             int64_t fd = c->fd;
             dispatch(hs, c, q, q + c->head_len, c->body_len, NULL, NULL);

@@ -80,6 +80,8 @@ struct swirl_http_resp {
     bool http10;
     bool gzip_ok;         /* the client accepts gzip */
     int8_t compress;      /* swirl_http_resp_compress: -1 the settings', 0 off, 1..9 a level */
+    int64_t length;       /* the Content-Length the user set, or -1 */
+    uint64_t sent;        /* body bytes given so far (checked against length) */
     char ctype[96];       /* the Content-Type the user set ("" = text/html) */
 };
 

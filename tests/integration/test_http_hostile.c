@@ -2,7 +2,10 @@
  * client and a careless handler, over real sockets, in a server of the
  * test's own (forked), BASE and PROCESS mode:
  * - a chunked body of tiny chunks with long extensions keeps the worker's
- *   memory bounded (its VmHWM from /proc) and is refused. */
+ *   memory bounded (its VmHWM from /proc) and is refused;
+ * - what the response API puts on the wire is always framed as its head
+ *   says: no body after 1xx/204/304, never past a Content-Length the
+ *   handler set, a close when the body ends short; read raw, byte for byte. */
 #include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -346,3 +349,91 @@ Test(http_hostile, tiny_chunks_with_short_extensions_accepted_process, .timeout 
     tiny_chunks_accepted("process");
 }
 
+/* ---- the response API: framed as its head says ----------------------------------------------- */
+
+/* Send `req` (pipelined requests), read until the server is quiet or
+ * closes. */
+static size_t wire(int port, const char *req, char *out, size_t size, bool *closed) {
+    int fd = dial(port);
+    send_all(fd, req, strlen(req));
+    size_t n = read_all(fd, out, size, 1500, closed);
+    close(fd);
+    return n;
+}
+
+/* The length of the head at p (through its empty line), or 0. */
+static size_t head_len(const char *p) {
+    const char *e = strstr(p, "\r\n\r\n");
+    return e ? (size_t)(e + 4 - p) : 0;
+}
+
+#define GET(t) "GET " t " HTTP/1.1\r\nHost: h\r\n\r\n"
+
+static void response_framing(const char *mode) {
+    int port;
+    pid_t srv = start(mode, NULL, &port);
+    static char out[1 << 16];
+    bool closed;
+    /* after a 204 or 304 head, the next bytes are the next response */
+    const char *nobody[] = {GET("/204write") GET("/last"), GET("/304write") GET("/last"),
+                            GET("/204te") GET("/last")};
+    for (size_t i = 0; i < sizeof(nobody) / sizeof(nobody[0]); i++) {
+        wire(port, nobody[i], out, sizeof(out), &closed);
+        size_t h = head_len(out);
+        cr_assert(h, "%s", out);
+        cr_expect(strncmp(out, "HTTP/1.1 204 ", 13) == 0 || strncmp(out, "HTTP/1.1 304 ", 13) == 0,
+                  "%s", out);
+        cr_expect(!memmem(out, h, "Content-Length", 14) && !memmem(out, h, "Transfer-Enc", 12) &&
+                      !strstr(out, "evil"),
+                  "%s", out);
+        cr_expect(strncmp(out + h, "HTTP/1.1 200 OK\r\n", 17) == 0, "after the head: %s", out + h);
+        cr_expect(strstr(out + h, "\r\n\r\nrc=-1012 http response: ") &&
+                      strstr(out + h, "response has no body"),
+                  "%s", out + h);
+    }
+    /* a Content-Length of the handler's: bytes past it refused */
+    size_t n = wire(port, GET("/cl") GET("/last"), out, sizeof(out), &closed);
+    size_t h = head_len(out);
+    cr_assert(h && strstr(out, "Content-Length: 5\r\n") && !strstr(out, "chunked"), "%s", out);
+    cr_expect(strncmp(out + h, "helloHTTP/1.1 200 OK\r\n", 22) == 0, "%s", out);
+    cr_expect(strstr(out + h, "rc=-1012 http response: write: 1 bytes would pass the "
+                              "Content-Length 5 (5 sent)"),
+              "%s", out + h);
+    cr_expect(!closed);
+    n = wire(port, GET("/cllong") GET("/last"), out, sizeof(out), &closed);
+    h = head_len(out);
+    cr_expect(strncmp(out + h, "abHTTP/1.1 200 OK\r\n", 19) == 0, "%s", out);
+    cr_expect(strstr(out + h, "rc=-1012 http response: end: 6 bytes would pass the "
+                              "Content-Length 2 (0 sent)"),
+              "%s", out + h);
+    /* short: what there is, then the close (the request behind is not answered) */
+    n = wire(port, GET("/clshort") GET("/last"), out, sizeof(out), &closed);
+    h = head_len(out);
+    cr_expect(closed && n == h + 3 && strcmp(out + h, "abc") == 0, "%s", out);
+    cr_expect(strstr(out, "Content-Length: 10\r\n") && strstr(out, "Connection: close\r\n"), "%s",
+              out);
+    /* never compressed away from its length */
+    const char gz[] = "GET /clgz HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\n\r\n" GET("/pid");
+    n = wire(port, gz, out, sizeof(out), &closed);
+    h = head_len(out);
+    cr_expect(!strstr(out, "Content-Encoding") && strspn(out + h, "z") == 400 &&
+                  strncmp(out + h + 400, "HTTP/1.1 200 OK\r\n", 17) == 0,
+              "%s", out);
+    /* framing headers the server could not keep true */
+    wire(port, GET("/clbad"), out, sizeof(out), &closed);
+    cr_expect(strstr(out, "\r\n\r\n-1011 -1011 0 -1011 -1011 -1011 0"), "%s", out);
+    /* HEAD: the body's length, no body; the next response right after */
+    n = wire(port, "HEAD /head HTTP/1.1\r\nHost: h\r\n\r\n" GET("/pid"), out, sizeof(out), &closed);
+    h = head_len(out);
+    cr_expect(strstr(out, "Content-Length: 6\r\n") &&
+                  strncmp(out + h, "HTTP/1.1 200 OK\r\n", 17) == 0,
+              "%s", out);
+    stop(srv);
+}
+
+Test(http_hostile, response_framed_as_its_head_says_base, .timeout = 60) {
+    response_framing("base");
+}
+Test(http_hostile, response_framed_as_its_head_says_process, .timeout = 60) {
+    response_framing("process");
+}

@@ -173,10 +173,12 @@ SWIRL_API int swirl_http_header_check(const char *name, const char *value);
 /* A Set-Cookie header. `value` is percent-encoded unless `raw` (then it
  * may not hold spaces, commas, semicolons, quotes, backslashes or
  * control characters); `expires` is seconds since the epoch (0: a session
- * cookie; Max-Age is added too); `samesite` is NULL/"" or Strict, Lax or
- * None (None needs `secure`); `priority` is NULL/"" or Low, Medium or High
+ * cookie; Max-Age is added too; past SWIRL_HTTP_COOKIE_EXPIRES_MAX, the
+ * end of year 9999, refused as PHP's setcookie does); `samesite` is
+ * NULL/"" or Strict, Lax or None (None needs `secure`); `priority` is NULL/"" or Low, Medium or High
  * (Chrome's Priority attribute). Refused with SWIRL_EBADARG naming the bad
  * part. */
+#define SWIRL_HTTP_COOKIE_EXPIRES_MAX INT64_C(253402300799) /* 9999-12-31 23:59:59 UTC */
 typedef struct swirl_http_cookie {
     const char *name, *value;
     int64_t expires;

@@ -63,9 +63,11 @@ const char *swirl__http_date(swirl_http_server_t *hs) {
     time_t now = time(NULL);
     if (now != hs->date_at) {
         struct tm tm;
-        gmtime_r(&now, &tm);
-        hs->date_len = strftime(hs->date, sizeof(hs->date), "Date: %a, %d %b %Y %H:%M:%S GMT\r\n",
-                                &tm);
+        /* a clock gmtime cannot read: no Date header rather than garbage */
+        hs->date_len = gmtime_r(&now, &tm) ? strftime(hs->date, sizeof(hs->date),
+                                                      "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm)
+                                           : 0;
+        hs->date[hs->date_len] = 0;
         hs->date_at = now;
     }
     return hs->date;
@@ -357,6 +359,13 @@ int swirl_http_resp_cookie(swirl_http_resp_t *resp, const swirl_http_cookie_t *k
     if (ss && strcasecmp(ss, "None") == 0 && !k->secure)
         return swirl__error(SWIRL_EBADARG, "http response: cookie \"%s\": SameSite=None needs "
                                            "secure", k->name);
+    /* an expiry must print as a 4-digit year (PHP's setcookie refuses past
+     * 9999 too): gmtime_r fails, or strftime prints a longer year, beyond */
+    struct tm tm;
+    time_t t = (time_t)k->expires;
+    if (k->expires > 0 && (k->expires > SWIRL_HTTP_COOKIE_EXPIRES_MAX || !gmtime_r(&t, &tm)))
+        return swirl__error(SWIRL_EBADARG, "http response: cookie \"%s\": expires %lld is past "
+                                           "year 9999", k->name, (long long)k->expires);
     if ((k->path && (strpbrk(k->path, ";\r\n") || !cookie_safe_attr(k->path))) ||
         (k->domain && (strpbrk(k->domain, ";\r\n") || !cookie_safe_attr(k->domain))))
         return swirl__error(SWIRL_EBADARG, "http response: cookie \"%s\": path or domain with "
@@ -374,10 +383,7 @@ int swirl_http_resp_cookie(swirl_http_resp_t *resp, const swirl_http_cookie_t *k
             rc = swirl_buf_append(&b, num, (size_t)n) < 0;
         }
     }
-    if (rc == 0 && k->expires > 0) {
-        struct tm tm;
-        time_t t = (time_t)k->expires;
-        gmtime_r(&t, &tm);
+    if (rc == 0 && k->expires > 0) { /* tm: made above */
         size_t n = strftime(num, sizeof(num), "; expires=%a, %d %b %Y %H:%M:%S GMT", &tm);
         int64_t age = k->expires - (int64_t)time(NULL);
         n += (size_t)snprintf(num + n, sizeof(num) - n, "; Max-Age=%lld",

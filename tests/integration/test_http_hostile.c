@@ -5,7 +5,8 @@
  *   memory bounded (its VmHWM from /proc) and is refused;
  * - what the response API puts on the wire is always framed as its head
  *   says: no body after 1xx/204/304, never past a Content-Length the
- *   handler set, a close when the body ends short; read raw, byte for byte. */
+ *   handler set, a close when the body ends short; read raw, byte for byte;
+ * - a cookie expiring past year 9999 is refused. */
 #include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -436,4 +437,21 @@ Test(http_hostile, response_framed_as_its_head_says_base, .timeout = 60) {
 }
 Test(http_hostile, response_framed_as_its_head_says_process, .timeout = 60) {
     response_framing("process");
+}
+
+/* An expiry past year 9999 (PHP_INT_MAX included) is refused, naming it;
+ * the end of 9999 is the last one taken. */
+Test(http_hostile, cookie_expiring_past_year_9999_refused, .timeout = 60) {
+    int port;
+    pid_t srv = start("base", NULL, &port);
+    static char out[1 << 16];
+    bool closed;
+    wire(port, GET("/cookie"), out, sizeof(out), &closed);
+    cr_expect(strstr(out, "\r\n\r\n-1011 -1011 0|http response: cookie \"a\": expires "
+                          "9223372036854775807 is past year 9999"),
+              "%s", out);
+    cr_expect(strstr(out, "Set-Cookie: last=1; expires=Fri, 31 Dec 9999 23:59:59 GMT; Max-Age=") &&
+                  !strstr(out, "Set-Cookie: a="),
+              "%s", out);
+    stop(srv);
 }

@@ -676,6 +676,16 @@ static void release_spare(swirl_http_server_t *hs) {
     }
 }
 
+/* A worker starting (first, or again after one was killed mid-upload)
+ * removes the upload temp files its server's dead workers left. */
+static void on_worker_start(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    swirl_http_server_t *hs = user;
+    if (srv->settings.http_parse_post)
+        swirl__http_upload_sweep(hs, swirl_server_master_pid(srv));
+    if (hs->on_worker_start)
+        hs->on_worker_start(srv, ev, hs->on_worker_start_user);
+}
+
 static void on_worker_stop(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     swirl_http_server_t *hs = user;
     for (size_t i = 0; i < hs->nbuckets; i++)
@@ -708,6 +718,7 @@ int swirl_http_server_new(swirl_http_server_t **out, const char *host, int port,
     swirl_server_on(hs->srv, "receive", on_receive, hs);
     swirl_server_on(hs->srv, "connect", on_connect, hs);
     swirl_server_on(hs->srv, "close", on_close, hs);
+    swirl_server_on(hs->srv, "workerStart", on_worker_start, hs);
     swirl_server_on(hs->srv, "workerStop", on_worker_stop, hs);
     *out = hs;
     return 0;
@@ -762,6 +773,11 @@ int swirl_http_server_on(swirl_http_server_t *hs, const char *name, swirl_server
         hs->on_close_user = user;
         return 0;
     }
+    if (strcasecmp(name, "workerStart") == 0) {
+        hs->on_worker_start = cb;
+        hs->on_worker_start_user = user;
+        return 0;
+    }
     if (strcasecmp(name, "workerStop") == 0) {
         hs->on_worker_stop = cb;
         hs->on_worker_stop_user = user;
@@ -795,5 +811,7 @@ int swirl_http_server_start(swirl_http_server_t *hs) {
     if (hs->srv->settings.http_parse_post && access(up, W_OK | X_OK) < 0)
         return swirl__error(SWIRL_ESETTING, "upload_tmp_dir \"%s\": %s (multipart uploads are "
                                             "written there)", up, strerror(errno));
+    if (hs->srv->settings.http_parse_post) /* what servers gone (or this one's workers) left */
+        swirl__http_upload_sweep(hs, getpid());
     return swirl_server_start(hs->srv);
 }

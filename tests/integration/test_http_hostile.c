@@ -6,7 +6,10 @@
  * - what the response API puts on the wire is always framed as its head
  *   says: no body after 1xx/204/304, never past a Content-Length the
  *   handler set, a close when the body ends short; read raw, byte for byte;
- * - a cookie expiring past year 9999 is refused. */
+ * - a cookie expiring past year 9999 is refused;
+ * - the upload temp files of a worker killed mid-upload are removed when
+ *   its successor starts, those of a server gone when a server starts, and
+ *   a live writer's files are never touched. */
 #include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -454,4 +457,114 @@ Test(http_hostile, cookie_expiring_past_year_9999_refused, .timeout = 60) {
                   !strstr(out, "Set-Cookie: a="),
               "%s", out);
     stop(srv);
+}
+
+/* ---- upload temp files of a killed worker ---------------------------------------------------- */
+
+static char updir[128];
+
+static void make_dir(void) {
+    snprintf(updir, sizeof(updir), "/tmp/swirl-hostile-up-XXXXXX");
+    cr_assert(mkdtemp(updir));
+}
+
+static void remove_dir(void) {
+    DIR *d = opendir(updir);
+    if (d) {
+        for (struct dirent *e; (e = readdir(d)) != NULL;)
+            if (e->d_name[0] != '.')
+                unlinkat(dirfd(d), e->d_name, 0);
+        closedir(d);
+    }
+    rmdir(updir);
+}
+
+static bool exists(const char *name) {
+    char p[512];
+    snprintf(p, sizeof(p), "%s/%s", updir, name);
+    return access(p, F_OK) == 0;
+}
+
+static void touch(const char *name) {
+    char p[512];
+    snprintf(p, sizeof(p), "%s/%s", updir, name);
+    int fd = open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+    cr_assert_geq(fd, 0);
+    close(fd);
+}
+
+/* A "swirl-upload-" file in updir not in skip[0..nskip); into name. */
+static bool find_upload(char *name, size_t size, char skip[][96], int nskip) {
+    DIR *d = opendir(updir);
+    bool found = false;
+    for (struct dirent *e; d && !found && (e = readdir(d)) != NULL;) {
+        if (strncmp(e->d_name, "swirl-upload-", 13) != 0)
+            continue;
+        found = true;
+        for (int i = 0; i < nskip; i++)
+            found = found && strcmp(e->d_name, skip[i]) != 0;
+        if (found)
+            snprintf(name, size, "%s", e->d_name);
+    }
+    if (d)
+        closedir(d);
+    return found;
+}
+
+/* A pid that is gone (a child that exited, reaped). */
+static pid_t dead_pid(void) {
+    pid_t p = fork();
+    if (p == 0)
+        _exit(0);
+    waitpid(p, NULL, 0);
+    return p;
+}
+
+Test(http_hostile, upload_files_of_a_killed_worker_are_swept, .init = make_dir, .fini = remove_dir,
+     .timeout = 120) {
+    /* before the start: an orphan of a server gone, and a file of a live
+     * writer (this test) of another server (this test too) */
+    char fakes[2][96];
+    pid_t gone = dead_pid();
+    snprintf(fakes[0], sizeof(fakes[0]), "swirl-upload-%d-%d-orphan", (int)gone, (int)gone);
+    snprintf(fakes[1], sizeof(fakes[1]), "swirl-upload-%d-%d-live", (int)getpid(), (int)getpid());
+    touch(fakes[0]);
+    touch(fakes[1]);
+    const char *const settings[] = {"upload_tmp_dir", updir, NULL};
+    int port;
+    pid_t srv = start("process", settings, &port);
+    pid_t w = worker_pid(port);
+    cr_assert_gt(w, 0);
+    /* a file part, cut in the middle */
+    int fd = dial(port);
+    const char part[] = "--XX\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.bin\"\r\n"
+                        "\r\nsome bytes of the file";
+    char req[512];
+    int n = snprintf(req, sizeof(req),
+                     "POST /files HTTP/1.1\r\nHost: h\r\nContent-Type: "
+                     "multipart/form-data; boundary=XX\r\nContent-Length: 1000000\r\n\r\n%s",
+                     part);
+    cr_assert(send_all(fd, req, (size_t)n));
+    char name[256];
+    int i;
+    for (i = 0; i < 1000 && !find_upload(name, sizeof(name), fakes, 2); i++)
+        usleep(10000);
+    cr_assert(i < 1000, "no upload temp file appeared in %s", updir);
+    cr_assert_eq(kill(w, SIGKILL), 0);
+    pid_t w2 = -1;
+    for (i = 0; i < 1000 && ((w2 = worker_pid(port)) <= 0 || w2 == w); i++)
+        usleep(10000);
+    cr_assert(w2 > 0 && w2 != w, "no new worker after the kill");
+    close(fd);
+    for (i = 0; i < 1000 && exists(name); i++)
+        usleep(10000);
+    cr_expect(!exists(name), "%s/%s of the killed worker %d is still there", updir, name, (int)w);
+    char mine[64];
+    snprintf(mine, sizeof(mine), "-%d-", (int)w);
+    cr_expect(strstr(name, mine), "the name %s carries its writer's pid %d", name, (int)w);
+    /* the server start removed the orphan of the server gone, not the live file */
+    cr_expect(!exists(fakes[0]), "%s: an orphan of a server gone", fakes[0]);
+    cr_expect(exists(fakes[1]), "%s: a live writer's file", fakes[1]);
+    stop(srv);
+    cr_expect(exists(fakes[1]), "%s: a live writer's file", fakes[1]);
 }

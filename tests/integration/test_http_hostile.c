@@ -520,8 +520,10 @@ static pid_t dead_pid(void) {
     return p;
 }
 
-Test(http_hostile, upload_files_of_a_killed_worker_are_swept, .init = make_dir, .fini = remove_dir,
-     .timeout = 120) {
+/* In PROCESS mode with 1 worker; in BASE mode with 2 (a manager that
+ * replaces the one killed), the writer known from the file's name. */
+static void upload_swept(const char *mode) {
+    bool base = strcmp(mode, "base") == 0;
     /* before the start: an orphan of a server gone, and a file of a live
      * writer (this test) of another server (this test too) */
     char fakes[2][96];
@@ -530,11 +532,11 @@ Test(http_hostile, upload_files_of_a_killed_worker_are_swept, .init = make_dir, 
     snprintf(fakes[1], sizeof(fakes[1]), "swirl-upload-%d-%d-live", (int)getpid(), (int)getpid());
     touch(fakes[0]);
     touch(fakes[1]);
-    const char *const settings[] = {"upload_tmp_dir", updir, NULL};
+    const char *const settings[] = {"upload_tmp_dir", updir, "worker_num", base ? "2" : "1", NULL};
     int port;
-    pid_t srv = start("process", settings, &port);
-    pid_t w = worker_pid(port);
-    cr_assert_gt(w, 0);
+    pid_t srv = start(mode, settings, &port);
+    pid_t w = base ? 0 : worker_pid(port);
+    cr_assert(base || w > 0);
     /* a file part, cut in the middle */
     int fd = dial(port);
     const char part[] = "--XX\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.bin\"\r\n"
@@ -550,11 +552,18 @@ Test(http_hostile, upload_files_of_a_killed_worker_are_swept, .init = make_dir, 
     for (i = 0; i < 1000 && !find_upload(name, sizeof(name), fakes, 2); i++)
         usleep(10000);
     cr_assert(i < 1000, "no upload temp file appeared in %s", updir);
+    if (base) { /* swirl-upload-<master>-<writer>-XXXXXX */
+        const char *at = strchr(name + 13, '-');
+        w = at ? (pid_t)atoi(at + 1) : 0;
+        cr_assert_gt(w, 0, "no writer pid in %s", name);
+    }
     cr_assert_eq(kill(w, SIGKILL), 0);
-    pid_t w2 = -1;
-    for (i = 0; i < 1000 && ((w2 = worker_pid(port)) <= 0 || w2 == w); i++)
-        usleep(10000);
-    cr_assert(w2 > 0 && w2 != w, "no new worker after the kill");
+    if (!base) {
+        pid_t w2 = -1;
+        for (i = 0; i < 1000 && ((w2 = worker_pid(port)) <= 0 || w2 == w); i++)
+            usleep(10000);
+        cr_assert(w2 > 0 && w2 != w, "no new worker after the kill");
+    }
     close(fd);
     for (i = 0; i < 1000 && exists(name); i++)
         usleep(10000);
@@ -567,4 +576,13 @@ Test(http_hostile, upload_files_of_a_killed_worker_are_swept, .init = make_dir, 
     cr_expect(exists(fakes[1]), "%s: a live writer's file", fakes[1]);
     stop(srv);
     cr_expect(exists(fakes[1]), "%s: a live writer's file", fakes[1]);
+}
+
+Test(http_hostile, upload_files_of_a_killed_worker_are_swept_process, .init = make_dir,
+     .fini = remove_dir, .timeout = 120) {
+    upload_swept("process");
+}
+Test(http_hostile, upload_files_of_a_killed_worker_are_swept_base, .init = make_dir,
+     .fini = remove_dir, .timeout = 120) {
+    upload_swept("base");
 }

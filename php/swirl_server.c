@@ -668,8 +668,8 @@ PHP_METHOD(Swoole_Server, set) {
 
 int swirl_php_server_hook(server_obj *o, swirl_event_type_t type) {
     if (o->http && (type == SWIRL_ON_CONNECT || type == SWIRL_ON_CLOSE ||
-                    type == SWIRL_ON_WORKER_STOP || type == SWIRL_ON_RECEIVE ||
-                    type == SWIRL_ON_PACKET))
+                    type == SWIRL_ON_WORKER_START || type == SWIRL_ON_WORKER_STOP ||
+                    type == SWIRL_ON_RECEIVE || type == SWIRL_ON_PACKET))
         return swirl_http_server_on(o->http, event_names[type], swirl_php_server_dispatch, o);
     return swirl_server_on_event(o->srv, type, swirl_php_server_dispatch, o);
 }

@@ -156,7 +156,10 @@ SWIRL_API double swirl_http_req_time(const swirl_http_req_t *req);
 SWIRL_API int swirl_http_resp_status(swirl_http_resp_t *resp, int code, const char *reason);
 /* Add a header line (names and values may not hold CR, LF or NUL). Setting
  * Content-Length, Content-Type, Date, Server, Connection or
- * Transfer-Encoding replaces swirl's own. */
+ * Transfer-Encoding replaces swirl's own. The headers that frame the body
+ * are refused (SWIRL_EBADARG) unless swirl can keep them true: one
+ * Content-Length of 1 to 18 digits, a Transfer-Encoding of "chunked"
+ * only, never both (replace one with swirl_http_resp_header_set). */
 SWIRL_API int swirl_http_resp_header(swirl_http_resp_t *resp, const char *name, const char *value);
 /* Replace every header line called `name` (any case) that was added
  * before by one line with `value`; with `value` NULL, remove them (swirl's
@@ -170,10 +173,12 @@ SWIRL_API int swirl_http_header_check(const char *name, const char *value);
 /* A Set-Cookie header. `value` is percent-encoded unless `raw` (then it
  * may not hold spaces, commas, semicolons, quotes, backslashes or
  * control characters); `expires` is seconds since the epoch (0: a session
- * cookie; Max-Age is added too); `samesite` is NULL/"" or Strict, Lax or
- * None (None needs `secure`); `priority` is NULL/"" or Low, Medium or High
+ * cookie; Max-Age is added too; past SWIRL_HTTP_COOKIE_EXPIRES_MAX, the
+ * end of year 9999, refused as PHP's setcookie does); `samesite` is
+ * NULL/"" or Strict, Lax or None (None needs `secure`); `priority` is NULL/"" or Low, Medium or High
  * (Chrome's Priority attribute). Refused with SWIRL_EBADARG naming the bad
  * part. */
+#define SWIRL_HTTP_COOKIE_EXPIRES_MAX INT64_C(253402300799) /* 9999-12-31 23:59:59 UTC */
 typedef struct swirl_http_cookie {
     const char *name, *value;
     int64_t expires;
@@ -183,6 +188,16 @@ typedef struct swirl_http_cookie {
 } swirl_http_cookie_t;
 SWIRL_API int swirl_http_resp_cookie(swirl_http_resp_t *resp, const swirl_http_cookie_t *cookie);
 
+/* The body: what goes on the wire is always framed as the head says.
+ * - A status without a body (1xx, 204, 304) refuses body bytes from
+ *   write, end and sendfile with SWIRL_ESTATE (nothing sent: the response
+ *   is still the caller's).
+ * - With a Content-Length the user set, bytes past it are refused the same
+ *   way; a body that ends short of it is sent and the connection closed
+ *   (with a warning), so the client sees it cut. Such a body is never
+ *   compressed.
+ * - A HEAD request's response takes a body and sends only the head (with
+ *   the length the body gives, as GET would), as HTTP says. */
 /* Send a chunk of the body now (Transfer-Encoding: chunked; to an HTTP/1.0
  * client: no length, the connection closes at the end). */
 SWIRL_API int swirl_http_resp_write(swirl_http_resp_t *resp, const void *data, size_t len);

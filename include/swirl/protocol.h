@@ -132,11 +132,12 @@ SWIRL_API const swirl_http_header_t *swirl_http_find_header(const swirl_http_req
 typedef struct swirl_http_chunked {
     int state;
     int digits;
-    uint64_t left;  /* bytes left in the current chunk */
-    uint64_t total; /* body bytes so far (chunk sizes announced) */
+    uint64_t left;    /* bytes left in the current chunk */
+    uint64_t total;   /* body bytes so far (chunk sizes announced) */
+    uint64_t framing; /* bytes that are not body: size lines, extensions, CRLFs, trailers */
     size_t ext, trailer;
     bool ext_token;
-    const char *error; /* on SWIRL_EPROTO: why */
+    const char *error; /* on an error: why */
 } swirl_http_chunked_t;
 
 SWIRL_API void swirl_http_chunked_init(swirl_http_chunked_t *c);
@@ -144,7 +145,9 @@ SWIRL_API void swirl_http_chunked_init(swirl_http_chunked_t *c);
 /* Decode in[0..len): the body bytes go to `out` (which may be `in` itself:
  * data only moves toward the front), *out_len says how many. Returns the
  * input bytes used (all of them unless the body ended: then the rest is
- * the next request's), or SWIRL_EPROTO with c->error. */
+ * the next request's), or an error with c->error: SWIRL_EPROTO for bad
+ * syntax, SWIRL_ETOOBIG past a limit (4 KiB of extensions per chunk, 8 KiB
+ * of trailers, framing over 64 KiB + 16 times the body). */
 SWIRL_API ssize_t swirl_http_chunked_decode(swirl_http_chunked_t *c, const char *in, size_t len,
                                             char *out, size_t *out_len);
 

@@ -107,8 +107,11 @@ void swirl_logv(int level, const char *fmt, va_list ap) {
     struct timespec ts;
     struct tm tm;
     clock_gettime(CLOCK_REALTIME, &ts);
-    localtime_r(&ts.tv_sec, &tm);
-    int n = (int)strftime(line, sizeof(line), "%Y-%m-%d %H:%M:%S", &tm);
+    int n = localtime_r(&ts.tv_sec, &tm)
+                ? (int)strftime(line, sizeof(line), "%Y-%m-%d %H:%M:%S", &tm)
+                : 0;
+    if (n == 0) /* a clock localtime cannot read: the seconds as they are */
+        n = snprintf(line, sizeof(line), "@%lld", (long long)ts.tv_sec);
     n += snprintf(line + n, sizeof(line) - (size_t)n, ".%03ld [%d] %s ", ts.tv_nsec / 1000000,
                   (int)getpid(), level_names[level]);
     int m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);

@@ -80,6 +80,8 @@ struct swirl_http_resp {
     bool http10;
     bool gzip_ok;         /* the client accepts gzip */
     int8_t compress;      /* swirl_http_resp_compress: -1 the settings', 0 off, 1..9 a level */
+    int64_t length;       /* the Content-Length the user set, or -1 */
+    uint64_t sent;        /* body bytes given so far (checked against length) */
     char ctype[96];       /* the Content-Type the user set ("" = text/html) */
 };
 
@@ -106,9 +108,9 @@ struct swirl_http_server {
     swirl_server_t *srv;
     swirl_http_handler handler;
     void *user;
-    swirl_server_cb on_connect, on_close, on_worker_stop;
+    swirl_server_cb on_connect, on_close, on_worker_start, on_worker_stop;
     swirl__http_upgrade_t upgrade; /* request NULL: none */
-    void *on_connect_user, *on_close_user, *on_worker_stop_user;
+    void *on_connect_user, *on_close_user, *on_worker_start_user, *on_worker_stop_user;
     /* per worker (each process has its own copy after fork) */
     http_conn_t **buckets;
     size_t nbuckets, nconns;
@@ -141,6 +143,10 @@ bool swirl__http_upload_complete(const http_upload_t *u);
 const char *swirl__http_upload_head(const http_upload_t *u);
 int swirl__http_upload_attach(http_upload_t *u, swirl_http_req_t *req);
 void swirl__http_upload_free(http_upload_t *u);
+/* Remove the upload temp files in upload_tmp_dir left by a writer that is
+ * gone, of the server whose master is `master` or of one that is gone;
+ * returns how many. */
+int swirl__http_upload_sweep(swirl_http_server_t *hs, pid_t master);
 
 /* response.c */
 swirl_http_resp_t *swirl__http_resp_new(swirl_http_server_t *hs, http_conn_t *c,

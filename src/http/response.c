@@ -63,9 +63,11 @@ const char *swirl__http_date(swirl_http_server_t *hs) {
     time_t now = time(NULL);
     if (now != hs->date_at) {
         struct tm tm;
-        gmtime_r(&now, &tm);
-        hs->date_len = strftime(hs->date, sizeof(hs->date), "Date: %a, %d %b %Y %H:%M:%S GMT\r\n",
-                                &tm);
+        /* a clock gmtime cannot read: no Date header rather than garbage */
+        hs->date_len = gmtime_r(&now, &tm) ? strftime(hs->date, sizeof(hs->date),
+                                                      "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm)
+                                           : 0;
+        hs->date[hs->date_len] = 0;
         hs->date_at = now;
     }
     return hs->date;
@@ -127,6 +129,7 @@ swirl_http_resp_t *swirl__http_resp_new(swirl_http_server_t *hs, http_conn_t *c,
      * connection closes, since what follows is not HTTP */
     r->keep_alive = r->keep_alive_asked = p->keep_alive && !p->upgrade;
     r->compress = -1;
+    r->length = -1;
     r->http10 = p->minor == 0;
     const swirl_http_header_t *ae = swirl_http_find_header(p, "accept-encoding");
     r->gzip_ok = ae && accepts_gzip(ae->value, ae->value_len);
@@ -205,6 +208,11 @@ static void note_header(swirl_http_resp_t *resp, const char *name, size_t nl, co
         resp->keep_alive = false;
     if (bit == H_TRANSFER_ENCODING)
         resp->chunked = true;
+    if (bit == H_CONTENT_LENGTH) { /* digits only: checked by frame_header */
+        resp->length = 0;
+        for (size_t i = 0; i < vl; i++)
+            resp->length = resp->length * 10 + (value[i] - '0');
+    }
     if (bit == H_CONTENT_TYPE) {
         size_t k = vl < sizeof(resp->ctype) - 1 ? vl : sizeof(resp->ctype) - 1;
         memcpy(resp->ctype, value, k);
@@ -236,11 +244,34 @@ static int head_open(swirl_http_resp_t *resp, const char *what, const char *name
     return 0;
 }
 
+/* The headers that frame the body, which swirl must be able to keep
+ * true: one Content-Length of at most 18 digits, a Transfer-Encoding of
+ * "chunked" only (swirl writes the chunks), never both. `replaced`: the
+ * H_* bit whose lines are about to go (header_set). */
+static int frame_header(const swirl_http_resp_t *resp, const char *name, size_t nl,
+                        const char *value, size_t vl, unsigned replaced) {
+    unsigned bit = known_header(name, nl);
+    if (bit != H_CONTENT_LENGTH && bit != H_TRANSFER_ENCODING)
+        return 0;
+    if (resp->user_set & (H_CONTENT_LENGTH | H_TRANSFER_ENCODING) & ~replaced)
+        return swirl__error(SWIRL_EBADARG, "http response: header \"%s\": a Content-Length or "
+                                           "Transfer-Encoding is set already (replace it)", name);
+    if (bit == H_TRANSFER_ENCODING && strcasecmp(value, "chunked") != 0)
+        return swirl__error(SWIRL_EBADARG, "http response: header \"%s: %.40s\": only chunked is "
+                                           "written", name, value);
+    if (bit == H_CONTENT_LENGTH && (vl == 0 || vl > 18 || strspn(value, "0123456789") != vl))
+        return swirl__error(SWIRL_EBADARG, "http response: header \"%s: %.40s\": 1 to 18 digits "
+                                           "expected", name, value);
+    return 0;
+}
+
 int swirl_http_resp_header(swirl_http_resp_t *resp, const char *name, const char *value) {
     int rc = head_open(resp, "header", name);
     if (rc < 0 || (rc = swirl_http_header_check(name, value)) < 0)
         return rc;
     size_t nl = strlen(name), vl = strlen(value);
+    if ((rc = frame_header(resp, name, nl, value, vl, 0)) < 0)
+        return rc;
     /* one reservation, then plain copies */
     swirl_buf_t *h = &resp->headers;
     if (swirl_buf_reserve(h, nl + vl + 4) < 0)
@@ -262,7 +293,9 @@ int swirl_http_resp_header_set(swirl_http_resp_t *resp, const char *name, const 
     /* checked before anything is removed: a refused value leaves the old lines */
     if (!name || !*name)
         return swirl__error(SWIRL_EBADARG, "http response: header: empty name");
-    if (value && (rc = swirl_http_header_check(name, value)) < 0)
+    if (value && ((rc = swirl_http_header_check(name, value)) < 0 ||
+                  (rc = frame_header(resp, name, strlen(name), value, strlen(value),
+                                     known_header(name, strlen(name)))) < 0))
         return rc;
     /* drop the lines called `name` in place, and replay what the others
      * imply; each line is "Name: value\r\n", as swirl_http_resp_header wrote it */
@@ -272,6 +305,7 @@ int swirl_http_resp_header_set(swirl_http_resp_t *resp, const char *name, const 
     resp->user_set = 0;
     resp->ctype[0] = 0;
     resp->chunked = false;
+    resp->length = -1;
     resp->keep_alive = resp->keep_alive_asked;
     while (p < end) {
         char *eol = (char *)memchr(p, '\n', (size_t)(end - p)) + 1;
@@ -325,6 +359,13 @@ int swirl_http_resp_cookie(swirl_http_resp_t *resp, const swirl_http_cookie_t *k
     if (ss && strcasecmp(ss, "None") == 0 && !k->secure)
         return swirl__error(SWIRL_EBADARG, "http response: cookie \"%s\": SameSite=None needs "
                                            "secure", k->name);
+    /* an expiry must print as a 4-digit year (PHP's setcookie refuses past
+     * 9999 too): gmtime_r fails, or strftime prints a longer year, beyond */
+    struct tm tm;
+    time_t t = (time_t)k->expires;
+    if (k->expires > 0 && (k->expires > SWIRL_HTTP_COOKIE_EXPIRES_MAX || !gmtime_r(&t, &tm)))
+        return swirl__error(SWIRL_EBADARG, "http response: cookie \"%s\": expires %lld is past "
+                                           "year 9999", k->name, (long long)k->expires);
     if ((k->path && (strpbrk(k->path, ";\r\n") || !cookie_safe_attr(k->path))) ||
         (k->domain && (strpbrk(k->domain, ";\r\n") || !cookie_safe_attr(k->domain))))
         return swirl__error(SWIRL_EBADARG, "http response: cookie \"%s\": path or domain with "
@@ -342,10 +383,7 @@ int swirl_http_resp_cookie(swirl_http_resp_t *resp, const swirl_http_cookie_t *k
             rc = swirl_buf_append(&b, num, (size_t)n) < 0;
         }
     }
-    if (rc == 0 && k->expires > 0) {
-        struct tm tm;
-        time_t t = (time_t)k->expires;
-        gmtime_r(&t, &tm);
+    if (rc == 0 && k->expires > 0) { /* tm: made above */
         size_t n = strftime(num, sizeof(num), "; expires=%a, %d %b %Y %H:%M:%S GMT", &tm);
         int64_t age = k->expires - (int64_t)time(NULL);
         n += (size_t)snprintf(num + n, sizeof(num) - n, "; Max-Age=%lld",
@@ -443,8 +481,21 @@ static int build_head(swirl_http_resp_t *resp, int64_t body_len) {
         else
             LIT("Connection: close\r\n");
     }
-    if (ul) /* (no buffer at all when there are none) */
+    if (ul && (resp->status < 200 || resp->status == 204) &&
+        (resp->user_set & (H_CONTENT_LENGTH | H_TRANSFER_ENCODING))) {
+        /* 1xx and 204 never carry a length or a coding (RFC 9110 §8.6,
+         * RFC 9112 §6.1): the user's are left out */
+        const char *q = swirl_buf_bytes(&resp->headers), *end = q + ul;
+        while (q < end) {
+            const char *eol = (const char *)memchr(q, '\n', (size_t)(end - q)) + 1;
+            size_t nl = (size_t)((const char *)memchr(q, ':', (size_t)(eol - q)) - q);
+            if (!(known_header(q, nl) & (H_CONTENT_LENGTH | H_TRANSFER_ENCODING)))
+                PUT(q, (size_t)(eol - q));
+            q = eol;
+        }
+    } else if (ul) { /* (no buffer at all when there are none) */
         PUT(swirl_buf_bytes(&resp->headers), ul);
+    }
     LIT("\r\n");
 #undef LIT
 #undef PUT
@@ -509,6 +560,37 @@ static int cut(swirl_http_resp_t *resp, int rc) {
     return rc;
 }
 
+/* May `len` more body bytes go out? 0, or SWIRL_ESTATE naming why not
+ * (a status without a body; past the Content-Length the user set). A
+ * HEAD request's body is taken and never sent. */
+static int body_fits(swirl_http_resp_t *resp, const char *what, uint64_t len) {
+    if (len == 0 || resp->head_only)
+        return 0;
+    if (no_body_status(resp->status))
+        return swirl__error(SWIRL_ESTATE, "http response: %s: a %d response has no body (%llu "
+                                          "bytes refused)", what, resp->status,
+                            (unsigned long long)len);
+    if (resp->length >= 0 && len > (uint64_t)resp->length - resp->sent)
+        return swirl__error(SWIRL_ESTATE, "http response: %s: %llu bytes would pass the "
+                                          "Content-Length %lld (%llu sent)", what,
+                            (unsigned long long)len, (long long)resp->length,
+                            (unsigned long long)resp->sent);
+    return 0;
+}
+
+/* The body ends after `len` more bytes: short of the user's Content-Length,
+ * the connection closes after it so the client sees it cut. */
+static void body_ends(swirl_http_resp_t *resp, uint64_t len) {
+    if (resp->length < 0 || resp->head_only || no_body_status(resp->status) ||
+        resp->sent + len >= (uint64_t)resp->length)
+        return;
+    swirl_log_warning("http: response to connection %lld ends %llu bytes short of its "
+                      "Content-Length %lld; closing the connection", (long long)resp->fd,
+                      (unsigned long long)((uint64_t)resp->length - resp->sent - len),
+                      (long long)resp->length);
+    resp->keep_alive = false;
+}
+
 static int append_chunk(swirl_buf_t *o, const void *data, size_t len) {
     char size[24];
     int n = snprintf(size, sizeof(size), "%zx\r\n", len);
@@ -524,6 +606,8 @@ int swirl_http_resp_write(swirl_http_resp_t *resp, const void *data, size_t len)
         return rc;
     if (!data && len)
         return swirl__error(SWIRL_EBADARG, "http response: write: no data");
+    if ((rc = body_fits(resp, "write", len)) < 0)
+        return rc;
     if (!resp->head_sent && (rc = build_head(resp, -1)) < 0)
         return cut(resp, rc);
     if (len > 0 && !resp->head_only) {
@@ -531,6 +615,7 @@ int swirl_http_resp_write(swirl_http_resp_t *resp, const void *data, size_t len)
                            : swirl_buf_append(&resp->hs->out, data, len);
         if (rc < 0)
             return cut(resp, swirl__error(-ENOMEM, "http response: write:"));
+        resp->sent += len;
     }
     rc = flush(resp);
     if (rc < 0)
@@ -559,7 +644,7 @@ static int compress_body(swirl_http_resp_t *resp, const void **data, size_t *len
     const swirl__server_settings_t *s = &hs->srv->settings;
     int level = resp->compress < 0 ? (s->http_compression ? (int)s->http_compression_level : 0)
                                    : resp->compress;
-    if (!level || (resp->user_set & H_CONTENT_ENCODING) ||
+    if (!level || (resp->user_set & (H_CONTENT_ENCODING | H_CONTENT_LENGTH)) ||
         no_body_status(resp->status) || resp->status == 206 || !compressible(resp->ctype) ||
         *len < (size_t)s->compression_min_length)
         return 0;
@@ -598,6 +683,9 @@ int swirl_http_resp_end(swirl_http_resp_t *resp, const void *data, size_t len) {
         return rc;
     if (!data && len)
         return swirl__error(SWIRL_EBADARG, "http response: end: no data");
+    if ((rc = body_fits(resp, "end", len)) < 0)
+        return rc;
+    body_ends(resp, len);
     swirl_buf_t *o = &resp->hs->out;
     if (!resp->head_sent) {
         if (len > 0 && compress_body(resp, &data, &len) < 0)
@@ -607,7 +695,7 @@ int swirl_http_resp_end(swirl_http_resp_t *resp, const void *data, size_t len) {
             return cut(resp, rc);
         if (len > 0 && !resp->head_only && !no_body_status(resp->status))
             rc = swirl_buf_append(o, data, len);
-    } else if (resp->chunked) {
+    } else if (resp->chunked && !no_body_status(resp->status)) {
         if (len > 0 && !resp->head_only)
             rc = append_chunk(o, data, len);
         if (rc == 0 && !resp->head_only)
@@ -642,6 +730,9 @@ int swirl_http_resp_sendfile(swirl_http_resp_t *resp, const char *path, int64_t 
     int64_t n = length ? length : st.st_size - offset;
     if (offset + n > st.st_size)
         n = st.st_size - offset;
+    if ((rc = body_fits(resp, "sendfile", (uint64_t)n)) < 0)
+        return rc;
+    body_ends(resp, (uint64_t)n);
     if ((rc = build_head(resp, n)) < 0)
         return cut(resp, rc);
     rc = flush(resp);

@@ -10,7 +10,9 @@
  * Bytes are parsed where they arrive when the buffer of the connection is
  * empty (the common case: one whole request per read, no copy); what is
  * left is kept in the connection's buffer. Chunked bodies are decoded in
- * place in that buffer. The head is searched for once per read
+ * place in that buffer, and the framing behind the decoded bytes is cut
+ * off after each read, so it holds the head, the body so far and nothing
+ * else. The head is searched for once per read
  * (swirl_http_head_end resumes where it stopped) and bad bytes in an
  * unfinished head are refused at once (swirl_http_check_partial).
  *
@@ -244,7 +246,7 @@ static int stream_body(swirl_http_server_t *hs, http_conn_t *c, const char *q, s
         char *out = hs->scratch.data + hs->scratch.len; /* reserved, not committed */
         ssize_t u = swirl_http_chunked_decode(&c->ck, q, m, out, &n);
         if (u < 0) {
-            swirl__http_reject(hs, c, 400, c->ck.error);
+            swirl__http_reject(hs, c, u == SWIRL_ETOOBIG ? 413 : 400, c->ck.error);
             return -1;
         }
         if (c->ck.total > max_body) {
@@ -404,7 +406,7 @@ static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n
             ssize_t used = swirl_http_chunked_decode(&c->ck, q + c->raw_off, m - c->raw_off,
                                                      q + c->head_len + c->body_len, &out);
             if (used < 0) {
-                swirl__http_reject(hs, c, 400, c->ck.error);
+                swirl__http_reject(hs, c, used == SWIRL_ETOOBIG ? 413 : 400, c->ck.error);
                 break;
             }
             c->raw_off += (size_t)used;
@@ -413,8 +415,14 @@ static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n
                 swirl__http_reject(hs, c, 413, "chunked body larger than package_max_length");
                 break;
             }
-            if (!swirl_http_chunked_done(&c->ck))
+            if (!swirl_http_chunked_done(&c->ck)) {
+                /* all was used: drop the framing behind the decoded body, so
+                 * the buffer holds the head and the body, never the raw bytes
+                 * (p is the connection's buffer: P_CHUNKED is always owned) */
+                c->in.len = c->in.start + off + c->head_len + c->body_len;
+                c->raw_off = c->head_len + c->body_len;
                 break;
+            }
             off += c->raw_off;
             int64_t fd = c->fd;
             dispatch(hs, c, q, q + c->head_len, c->body_len, NULL, NULL);
@@ -687,6 +695,16 @@ static void release_spare(swirl_http_server_t *hs) {
     }
 }
 
+/* A worker starting (first, or again after one was killed mid-upload)
+ * removes the upload temp files its server's dead workers left. */
+static void on_worker_start(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    swirl_http_server_t *hs = user;
+    if (srv->settings.http_parse_post)
+        swirl__http_upload_sweep(hs, swirl_server_master_pid(srv));
+    if (hs->on_worker_start)
+        hs->on_worker_start(srv, ev, hs->on_worker_start_user);
+}
+
 static void on_worker_stop(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     swirl_http_server_t *hs = user;
     for (size_t i = 0; i < hs->nbuckets; i++)
@@ -719,6 +737,7 @@ int swirl_http_server_new(swirl_http_server_t **out, const char *host, int port,
     swirl_server_on(hs->srv, "receive", on_receive, hs);
     swirl_server_on(hs->srv, "connect", on_connect, hs);
     swirl_server_on(hs->srv, "close", on_close, hs);
+    swirl_server_on(hs->srv, "workerStart", on_worker_start, hs);
     swirl_server_on(hs->srv, "workerStop", on_worker_stop, hs);
     hs->srv->handoff_check = handoff_check;
     hs->srv->handoff_user = hs;
@@ -775,6 +794,11 @@ int swirl_http_server_on(swirl_http_server_t *hs, const char *name, swirl_server
         hs->on_close_user = user;
         return 0;
     }
+    if (strcasecmp(name, "workerStart") == 0) {
+        hs->on_worker_start = cb;
+        hs->on_worker_start_user = user;
+        return 0;
+    }
     if (strcasecmp(name, "workerStop") == 0) {
         hs->on_worker_stop = cb;
         hs->on_worker_stop_user = user;
@@ -808,5 +832,7 @@ int swirl_http_server_start(swirl_http_server_t *hs) {
     if (hs->srv->settings.http_parse_post && access(up, W_OK | X_OK) < 0)
         return swirl__error(SWIRL_ESETTING, "upload_tmp_dir \"%s\": %s (multipart uploads are "
                                             "written there)", up, strerror(errno));
+    if (hs->srv->settings.http_parse_post) /* what servers gone (or this one's workers) left */
+        swirl__http_upload_sweep(hs, getpid());
     return swirl_server_start(hs->srv);
 }

@@ -107,10 +107,11 @@ static void refuse(swirl_http_resp_t *resp, int status, const char *why, const c
     swirl_http_resp_end(resp, body, (size_t)n);
 }
 
+/* "" when gmtime cannot read t (the header is then left out) */
 static void http_time(time_t t, char *out, size_t size) {
     struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, size, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    if (!gmtime_r(&t, &tm) || !strftime(out, size, "%a, %d %b %Y %H:%M:%S GMT", &tm))
+        out[0] = 0;
 }
 
 /* Parse "bytes=a-b", "bytes=a-", "bytes=-n" against `size`: 1 with the
@@ -293,7 +294,8 @@ bool swirl__http_static(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_ht
              (unsigned long long)st.st_size);
     http_time(st.st_mtime, modified, sizeof(modified));
     swirl_http_resp_header(resp, "ETag", etag);
-    swirl_http_resp_header(resp, "Last-Modified", modified);
+    if (modified[0])
+        swirl_http_resp_header(resp, "Last-Modified", modified);
     swirl_http_resp_header(resp, "Accept-Ranges", "bytes");
     size_t n;
     const char *inm = swirl_http_req_header(req, "if-none-match", &n);

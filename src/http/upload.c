@@ -11,9 +11,18 @@
  * gives SWIRL_UPLOAD_ERR_NO_TMP_DIR / SWIRL_UPLOAD_ERR_CANT_WRITE (logged).
  * In each case the request is still dispatched. The temp files are removed
  * when the request handler returns (or the connection is lost before);
- * a handler that wants to keep one renames it first. */
+ * a handler that wants to keep one renames it first.
+ *
+ * A temp file is named swirl-upload-<master pid>-<writer pid>-XXXXXX, so
+ * the files of a worker killed mid-upload can be told apart: each worker
+ * start (a respawn after a crash included) and each server start sweeps
+ * the files whose writer is gone and whose server is this one or gone too.
+ * A live writer's file is never touched, so servers may share a directory
+ * (within one PID namespace). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,7 +137,8 @@ static int on_begin(void *user, const swirl_multipart_part_t *part) {
         f->error = SWIRL_UPLOAD_ERR_NO_FILE; /* the browser's "no file chosen" */
         u->cur_skip = true;
     } else {
-        snprintf(tmp, sizeof(tmp), "%s/swirl-upload-XXXXXX", s->upload_tmp_dir);
+        snprintf(tmp, sizeof(tmp), "%s/swirl-upload-%d-%d-XXXXXX", s->upload_tmp_dir,
+                 (int)swirl_server_master_pid(u->hs->srv), (int)getpid());
         int fd = mkostemp(tmp, O_CLOEXEC);
         if (fd < 0) {
             swirl_log_warning("http: upload of \"%.*s\": no temp file in upload_tmp_dir \"%s\": "
@@ -301,6 +311,50 @@ void swirl__http_upload_free(http_upload_t *u) {
     swirl_free(u->out);
     swirl_free(u->head);
     swirl_free(u);
+}
+
+/* Is process `pid` gone (kill says so; EPERM means it lives)? */
+static bool gone(long pid) {
+    return pid > 0 && pid <= INT32_MAX && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+/* "<digits>-" at *p: the number, *p past the '-'; -1 if not there. */
+static long pid_field(const char **p) {
+    char *end;
+    if (**p < '1' || **p > '9')
+        return -1;
+    long v = strtol(*p, &end, 10);
+    if (*end != '-')
+        return -1;
+    *p = end + 1;
+    return v;
+}
+
+int swirl__http_upload_sweep(swirl_http_server_t *hs, pid_t master) {
+    const char *dir = hs->srv->settings.upload_tmp_dir;
+    DIR *d = opendir(dir); /* (opened close-on-exec by the C library) */
+    if (!d)
+        return 0;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        const char *p = e->d_name;
+        if (strncmp(p, "swirl-upload-", 13) != 0)
+            continue;
+        p += 13;
+        long m = pid_field(&p), w = pid_field(&p);
+        if (m < 0 || w < 0 || !gone(w) || (m != master && !gone(m)))
+            continue;
+        if (unlinkat(dirfd(d), e->d_name, 0) == 0)
+            n++;
+        else if (errno != ENOENT)
+            swirl_log_warning("http: removing orphan upload file %s/%s: %s", dir, e->d_name,
+                              strerror(errno));
+    }
+    closedir(d);
+    if (n)
+        swirl_log_info("http: removed %d upload temp file%s left in \"%s\" by processes gone", n,
+                       n == 1 ? "" : "s", dir);
+    return n;
 }
 
 size_t swirl_http_req_files(const swirl_http_req_t *req, const swirl_http_file_t **out) {

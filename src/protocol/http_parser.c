@@ -376,6 +376,11 @@ enum { CK_SIZE, CK_SIZE_MORE, CK_EXT, CK_EXT_VALUE, CK_EXT_QUOTED, CK_EXT_ESCAPE
 
 #define CK_EXT_MAX 4096      /* chunk-extension bytes per chunk */
 #define CK_TRAILER_MAX 8192  /* trailer bytes in all */
+/* framing (size lines, extensions, CRLFs, trailers) at most this plus
+ * CK_FRAMING_RATIO times the body's size: a body of tiny chunks with long
+ * extensions costs parsing time, never more than a bounded share of it */
+#define CK_FRAMING_BASE (64 * 1024)
+#define CK_FRAMING_RATIO 16
 
 void swirl_http_chunked_init(swirl_http_chunked_t *c) { memset(c, 0, sizeof(*c)); }
 
@@ -384,12 +389,20 @@ static ssize_t ck_fail(swirl_http_chunked_t *c, const char *why) {
     return SWIRL_EPROTO;
 }
 
+/* a limit on size, not on syntax: SWIRL_ETOOBIG */
+static ssize_t ck_too_big(swirl_http_chunked_t *c, const char *why) {
+    c->error = why;
+    return SWIRL_ETOOBIG;
+}
+
 ssize_t swirl_http_chunked_decode(swirl_http_chunked_t *c, const char *in, size_t len, char *out,
                                   size_t *out_len) {
     ensure_classes();
     size_t i = 0, o = 0;
     while (i < len && c->state != CK_DONE) {
         unsigned char ch = (unsigned char)in[i];
+        if (c->state != CK_DATA)
+            c->framing++; /* every state but CK_DATA takes one byte */
         switch (c->state) {
         case CK_SIZE: /* at least one hex digit */
         case CK_SIZE_MORE:
@@ -415,7 +428,7 @@ ssize_t swirl_http_chunked_decode(swirl_http_chunked_t *c, const char *in, size_
         case CK_EXT: /* chunk-ext-name (token, at least one char) */
         case CK_EXT_AFTER:
             if (++c->ext > CK_EXT_MAX)
-                return ck_fail(c, "chunk extension too long");
+                return ck_too_big(c, "chunk extension too long");
             if (is(ch, C_TCHAR))
                 c->state = CK_EXT_AFTER;
             else if (c->state == CK_EXT)
@@ -432,7 +445,7 @@ ssize_t swirl_http_chunked_decode(swirl_http_chunked_t *c, const char *in, size_
             break;
         case CK_EXT_VALUE: /* token or quoted-string, then ; or CR */
             if (++c->ext > CK_EXT_MAX)
-                return ck_fail(c, "chunk extension too long");
+                return ck_too_big(c, "chunk extension too long");
             if (ch == '"' && !c->ext_token)
                 c->state = CK_EXT_QUOTED;
             else if (is(ch, C_TCHAR))
@@ -447,7 +460,7 @@ ssize_t swirl_http_chunked_decode(swirl_http_chunked_t *c, const char *in, size_
             break;
         case CK_EXT_QUOTED:
             if (++c->ext > CK_EXT_MAX)
-                return ck_fail(c, "chunk extension too long");
+                return ck_too_big(c, "chunk extension too long");
             if (ch == '"')
                 c->state = CK_EXT_CLOSED; /* then ; or CR */
             else if (ch == '\\')
@@ -476,6 +489,10 @@ ssize_t swirl_http_chunked_decode(swirl_http_chunked_t *c, const char *in, size_
                 return ck_fail(c, "chunk size line not ended by CRLF");
             i++;
             c->total += c->left;
+            if (c->framing > CK_FRAMING_BASE &&
+                (c->framing - CK_FRAMING_BASE) / CK_FRAMING_RATIO > c->total) /* no overflow */
+                return ck_too_big(c, "chunk framing out of proportion to the body (tiny chunks "
+                                     "or long extensions)");
             c->digits = 0;
             c->state = c->left == 0 ? CK_TRAILER : CK_DATA;
             break;
@@ -513,12 +530,12 @@ ssize_t swirl_http_chunked_decode(swirl_http_chunked_t *c, const char *in, size_
                                   : ch == ':' ? "empty trailer name"
                                               : "invalid trailer");
             if (++c->trailer > CK_TRAILER_MAX)
-                return ck_fail(c, "trailers too long");
+                return ck_too_big(c, "trailers too long");
             i++;
             break;
         case CK_TRAILER_NAME:
             if (++c->trailer > CK_TRAILER_MAX)
-                return ck_fail(c, "trailers too long");
+                return ck_too_big(c, "trailers too long");
             if (ch == ':')
                 c->state = CK_TRAILER_VALUE;
             else if (!is(ch, C_TCHAR))
@@ -527,7 +544,7 @@ ssize_t swirl_http_chunked_decode(swirl_http_chunked_t *c, const char *in, size_
             break;
         case CK_TRAILER_VALUE:
             if (++c->trailer > CK_TRAILER_MAX)
-                return ck_fail(c, "trailers too long");
+                return ck_too_big(c, "trailers too long");
             if (ch == '\r')
                 c->state = CK_TRAILER_LF;
             else if (!is(ch, C_VCHAR))

@@ -191,14 +191,19 @@ static bool registry(void) {
 /* ---- calling PHP ------------------------------------------------------------------------ */
 
 /* Call cb(args...). On an exception (or exit()) stop the loop: the
- * exception goes up to whoever runs the loop. */
+ * exception goes up to whoever runs the loop. The callable is held for the
+ * call: one that replaces or removes itself (Event::set, Event::del,
+ * Timer::clear, Process::signal) would otherwise free the running closure
+ * or its $this. */
 static void call(zval *cb, uint32_t argc, zval *argv) {
     if (EG(exception)) {
         return; /* an earlier callback of this iteration threw */
     }
-    zval rv;
+    zval rv, fn;
     ZVAL_UNDEF(&rv);
-    call_user_function(NULL, NULL, cb, &rv, argc, argv);
+    ZVAL_COPY(&fn, cb);
+    call_user_function(NULL, NULL, &fn, &rv, argc, argv);
+    zval_ptr_dtor(&fn);
     zval_ptr_dtor(&rv);
     if (EG(exception)) {
         /* exit() in a callback ends the script: the loop is not run again at

@@ -114,6 +114,19 @@ static void drop_all(HashTable *ht) {
 
 static void defer_cb(swirl_loop_t *loop, void *user);
 
+/* Take fd entry e out of the loop: a Swoole\Process added is unwatched (it
+ * holds the loop otherwise), any other fd removed. */
+static void fd_unregister(entry *e) {
+    if (e->is_process) {
+        swirl_process_t *proc = swirl_php_process_of(&e->target);
+        if (proc && swirl_process_fd(proc) >= 0) {
+            swirl_process_unwatch(proc);
+        }
+    } else {
+        swirl_loop_del(ev.loop, (int)e->key);
+    }
+}
+
 /* Forget every registration. With `unregister`, also remove them from the
  * loop (false in a forked child, where the loop is already gone). */
 static void registry_clear(bool unregister) {
@@ -126,7 +139,7 @@ static void registry_clear(bool unregister) {
     if (unregister && loop) {
         entry *e;
         ZEND_HASH_FOREACH_PTR(&ev.fds, e) {
-            swirl_loop_del(loop, (int)e->key);
+            fd_unregister(e);
         }
         ZEND_HASH_FOREACH_END();
         ZEND_HASH_FOREACH_PTR(&ev.timers, e) {
@@ -494,14 +507,7 @@ static void do_del(INTERNAL_FUNCTION_PARAMETERS) {
         }
         RETURN_FALSE;
     }
-    if (e->is_process) {
-        swirl_process_t *proc = swirl_php_process_of(&e->target);
-        if (proc) {
-            swirl_process_unwatch(proc);
-        }
-    } else {
-        swirl_loop_del(ev.loop, fd);
-    }
+    fd_unregister(e);
     entry_drop(&ev.fds, e);
     RETURN_TRUE;
 }

@@ -304,6 +304,23 @@ static int to_fd(zval *z, swirl_process_t **proc) {
     }
 }
 
+/* What was added has been closed since (fclose() of the stream,
+ * socket_close(), Process::close()): its fd is no longer its own. */
+static bool target_closed(zval *z) {
+    int sfd;
+    switch (Z_TYPE_P(z)) {
+    case IS_RESOURCE:
+        return Z_RES_P(z)->ptr == NULL || Z_RES_P(z)->type < 0;
+    case IS_OBJECT:
+        if (is_socket_object(z, &sfd)) {
+            return sfd < 0;
+        }
+        return swirl_php_process_of(z) && swirl_process_fd(swirl_php_process_of(z)) < 0;
+    default:
+        return false;
+    }
+}
+
 static void fd_dispatch(int fd, bool write) {
     zval *zp = zend_hash_index_find(&ev.fds, (zend_ulong)fd);
     if (!zp) {
@@ -321,6 +338,12 @@ static void fd_dispatch(int fd, bool write) {
     ZVAL_COPY(&arg, &e->target);
     e->running++;
     call(cb, 1, &arg);
+    /* closed by its callback: it leaves the loop (the kernel already
+     * dropped the fd from the epoll set; nothing would ever wake it) */
+    if (!e->dead && target_closed(&e->target)) {
+        fd_unregister(e);
+        entry_drop(&ev.fds, e);
+    }
     e->running--;
     zval_ptr_dtor(&arg);
     if (e->dead && !e->running) {
@@ -428,6 +451,27 @@ static void do_add(INTERNAL_FUNCTION_PARAMETERS) {
 /* The registered entry for the fd of `target`, or NULL (with a warning
  * unless quiet). */
 static entry *find_fd(zval *target, int *fdp, bool quiet) {
+    if (target_closed(target) &&
+        (Z_TYPE_P(target) == IS_RESOURCE || Z_TYPE_P(target) == IS_OBJECT) && registry()) {
+        /* closed since it was added: found by identity, not by its fd */
+        entry *e;
+        ZEND_HASH_FOREACH_PTR(&ev.fds, e) {
+            if (Z_TYPE(e->target) == Z_TYPE_P(target) &&
+                (Z_TYPE_P(target) == IS_RESOURCE ? Z_RES(e->target) == Z_RES_P(target)
+                                                 : Z_OBJ(e->target) == Z_OBJ_P(target))) {
+                *fdp = (int)e->key;
+                return e;
+            }
+        }
+        ZEND_HASH_FOREACH_END();
+        *fdp = -1;
+        if (!quiet) {
+            php_error_docref(NULL, E_WARNING, "%s was closed and is not in the event loop",
+                             Z_TYPE_P(target) == IS_RESOURCE ? "the stream"
+                                                             : ZSTR_VAL(Z_OBJCE_P(target)->name));
+        }
+        return NULL;
+    }
     swirl_process_t *proc;
     int fd = to_fd(target, &proc);
     *fdp = fd;

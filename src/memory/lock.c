@@ -194,10 +194,6 @@ static int mutex_lock(struct pid_mutex *m, bool try, const struct timespec *dead
         if (__atomic_compare_exchange_n(&m->owner, &o, me, false, __ATOMIC_SEQ_CST,
                                         __ATOMIC_SEQ_CST))
             return 0;
-        if (try)
-            return -EBUSY;
-        if (deadline && past(deadline))
-            return -ETIMEDOUT;
         if (swirl__pid_dead((pid_t)o)) {
             if (__atomic_compare_exchange_n(&m->owner, &o, me, false, __ATOMIC_SEQ_CST,
                                             __ATOMIC_SEQ_CST)) {
@@ -208,6 +204,10 @@ static int mutex_lock(struct pid_mutex *m, bool try, const struct timespec *dead
             }
             continue;
         }
+        if (try)
+            return -EBUSY;
+        if (deadline && past(deadline))
+            return -ETIMEDOUT;
         struct timespec until;
         swirl__deadline(&until, MUTEX_CHECK_MS);
         if (deadline && before(deadline, &until))

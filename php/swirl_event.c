@@ -406,7 +406,14 @@ static void do_add(INTERNAL_FUNCTION_PARAMETERS) {
     if (!registry()) {
         RETURN_FALSE;
     }
-    if (zend_hash_index_exists(&ev.fds, (zend_ulong)fd)) {
+    entry *old = zend_hash_index_find_ptr(&ev.fds, (zend_ulong)fd);
+    if (old && target_closed(&old->target)) {
+        /* the fd number of a stream closed since: it is a new file now */
+        fd_unregister(old);
+        entry_drop(&ev.fds, old);
+        old = NULL;
+    }
+    if (old) {
         php_error_docref(NULL, E_WARNING, "fd %d: already added to the event loop (use swoole_event_set)", fd);
         RETURN_FALSE;
     }

@@ -30,6 +30,22 @@ Swoole\Event::wait();
 echo "wait returned\n";
 var_dump(Swoole\Event::del($a));
 
+// closed in its callback, its fd number taken by a new stream added there
+[$a, $b] = stream_socket_pair(STREAM_PF_UNIX, STREAM_SOCK_STREAM, STREAM_IPPROTO_IP);
+Swoole\Event::add($a, function ($fd) use (&$c, &$d) {
+    fread($fd, 100);
+    fclose($fd);
+    [$c, $d] = stream_socket_pair(STREAM_PF_UNIX, STREAM_SOCK_STREAM, STREAM_IPPROTO_IP);
+    var_dump(Swoole\Event::add($c, function ($c) {
+        echo "new stream: ", fread($c, 100), "\n";
+        Swoole\Event::del($c);
+    }) !== false);
+    fwrite($d, "four");
+});
+fwrite($b, "x");
+Swoole\Event::wait();
+echo "wait returned\n";
+
 // a process closed in its callback
 $p = new Swoole\Process(function ($p) { $p->write("three"); sleep(5); }, false, 1);
 $p->start();
@@ -52,5 +68,8 @@ wait returned
 
 Warning: Swoole\Event::del(): the stream was closed and is not in the event loop in %s on line %d
 bool(false)
+bool(true)
+new stream: four
+wait returned
 read: three
 wait returned

@@ -55,6 +55,11 @@ const char *swirl_php_error_msg(int code);
 /* Throw Swoole\Exception with the failed call's message and its code. */
 void swirl_php_throw(int code);
 
+/* A timeout in seconds given by a script, in milliseconds: -1 for a
+ * negative or NaN one (what that means is the caller's), INT_MAX at most
+ * (+INF included). Never an undefined float to integer conversion. */
+int swirl_php_timeout_ms(double seconds);
+
 /* Register `name` (a snake_case Swoole name) as another name of `ce`. */
 void swirl_php_alias(const char *name, zend_class_entry *ce);
 

@@ -22,6 +22,13 @@ void swirl_php_throw(int code) {
     zend_throw_exception(swirl_ce_exception, swirl_php_error_msg(code), code < 0 ? -code : code);
 }
 
+int swirl_php_timeout_ms(double seconds) {
+    if (!(seconds >= 0)) {
+        return -1;
+    }
+    return seconds * 1000 >= INT_MAX ? INT_MAX : (int)(seconds * 1000);
+}
+
 void swirl_php_alias(const char *name, zend_class_entry *ce) {
     zend_register_class_alias_ex(name, strlen(name), ce, true);
 }

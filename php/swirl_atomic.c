@@ -5,6 +5,8 @@
 
 #include <zend_exceptions.h>
 
+#include <math.h>
+
 #include "stubs/atomic_arginfo.h"
 
 typedef struct {
@@ -50,13 +52,9 @@ static void *this_atomic(zval *this_) {
     return o->a;
 }
 
-/* Seconds as Swoole gives them to milliseconds for swirl (< 0: no limit). */
-static int timeout_ms(double t) {
-    if (t < 0) {
-        return -1;
-    }
-    return t * 1000 >= INT_MAX ? INT_MAX : (int)(t * 1000);
-}
+/* Seconds as Swoole gives them to milliseconds for swirl: a negative one
+ * is no limit (Swoole's -1), NaN none at all. */
+static int timeout_ms(double t) { return isnan(t) ? 0 : swirl_php_timeout_ms(t); }
 
 /* wait's result: true when woken, false on time-out or a value that is
  * neither 0 nor 1 (swoole_errno() tells which). */

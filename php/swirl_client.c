@@ -765,24 +765,37 @@ PHP_METHOD(Swoole_Client, recv) {
         zend_argument_value_error(1, "is too large");
         RETURN_THROWS();
     }
-    size_t want = (size_t)size;
-    if (!(flag & SWIRL_CLIENT_MSG_WAITALL) && want > RECV_CHUNK_MAX)
-        want = RECV_CHUNK_MAX;
-    zend_string *s = zend_string_alloc(want, 0);
-    ssize_t n = swirl_client_recv(o->cli, ZSTR_VAL(s), want, (int)flag);
-    if (n < 0) {
-        zend_string_efree(s);
-        fail(o, (int)n, true);
-        RETURN_FALSE;
+    /* The string grows with what arrives, a chunk at a time: a size asked
+     * for is not allocated up front (MSG_WAITALL of 1 << 40 bytes). A peek
+     * cannot be taken in chunks: it sees at most one. */
+    size_t total = (size_t)size, got = 0;
+    if (!(flag & SWIRL_CLIENT_MSG_WAITALL) || (flag & SWIRL_CLIENT_MSG_PEEK))
+        total = MIN(total, RECV_CHUNK_MAX);
+    zend_string *s = zend_string_alloc(MIN(total, RECV_CHUNK_MAX), 0);
+    while (got < total) {
+        size_t want = MIN(total - got, RECV_CHUNK_MAX);
+        if (ZSTR_LEN(s) < got + want)
+            s = zend_string_extend(s, MIN(total, MAX(got + want, 2 * ZSTR_LEN(s))), 0);
+        ssize_t n = swirl_client_recv(o->cli, ZSTR_VAL(s) + got, want, (int)flag);
+        if (n < 0 && got == 0) {
+            zend_string_efree(s);
+            fail(o, (int)n, true);
+            RETURN_FALSE;
+        }
+        if (n <= 0)
+            break; /* end of stream, or an error after some bytes: those are returned */
+        got += (size_t)n;
+        if ((size_t)n < want)
+            break;
     }
-    if (n == 0) {
+    if (got == 0) {
         zend_string_efree(s);
         sync_sock(o);
         RETURN_EMPTY_STRING();
     }
-    if ((size_t)n < want)
-        s = zend_string_truncate(s, (size_t)n, 0);
-    ZSTR_VAL(s)[n] = '\0';
+    if (got < ZSTR_LEN(s))
+        s = zend_string_truncate(s, got, 0);
+    ZSTR_VAL(s)[got] = '\0';
     RETURN_NEW_STR(s);
 }
 

@@ -114,6 +114,19 @@ static void drop_all(HashTable *ht) {
 
 static void defer_cb(swirl_loop_t *loop, void *user);
 
+/* Take fd entry e out of the loop: a Swoole\Process added is unwatched (it
+ * holds the loop otherwise), any other fd removed. */
+static void fd_unregister(entry *e) {
+    if (e->is_process) {
+        swirl_process_t *proc = swirl_php_process_of(&e->target);
+        if (proc && swirl_process_fd(proc) >= 0) {
+            swirl_process_unwatch(proc);
+        }
+    } else {
+        swirl_loop_del(ev.loop, (int)e->key);
+    }
+}
+
 /* Forget every registration. With `unregister`, also remove them from the
  * loop (false in a forked child, where the loop is already gone). */
 static void registry_clear(bool unregister) {
@@ -126,7 +139,7 @@ static void registry_clear(bool unregister) {
     if (unregister && loop) {
         entry *e;
         ZEND_HASH_FOREACH_PTR(&ev.fds, e) {
-            swirl_loop_del(loop, (int)e->key);
+            fd_unregister(e);
         }
         ZEND_HASH_FOREACH_END();
         ZEND_HASH_FOREACH_PTR(&ev.timers, e) {
@@ -191,14 +204,19 @@ static bool registry(void) {
 /* ---- calling PHP ------------------------------------------------------------------------ */
 
 /* Call cb(args...). On an exception (or exit()) stop the loop: the
- * exception goes up to whoever runs the loop. */
+ * exception goes up to whoever runs the loop. The callable is held for the
+ * call: one that replaces or removes itself (Event::set, Event::del,
+ * Timer::clear, Process::signal) would otherwise free the running closure
+ * or its $this. */
 static void call(zval *cb, uint32_t argc, zval *argv) {
     if (EG(exception)) {
         return; /* an earlier callback of this iteration threw */
     }
-    zval rv;
+    zval rv, fn;
     ZVAL_UNDEF(&rv);
-    call_user_function(NULL, NULL, cb, &rv, argc, argv);
+    ZVAL_COPY(&fn, cb);
+    call_user_function(NULL, NULL, &fn, &rv, argc, argv);
+    zval_ptr_dtor(&fn);
     zval_ptr_dtor(&rv);
     if (EG(exception)) {
         /* exit() in a callback ends the script: the loop is not run again at
@@ -286,6 +304,23 @@ static int to_fd(zval *z, swirl_process_t **proc) {
     }
 }
 
+/* What was added has been closed since (fclose() of the stream,
+ * socket_close(), Process::close()): its fd is no longer its own. */
+static bool target_closed(zval *z) {
+    int sfd;
+    switch (Z_TYPE_P(z)) {
+    case IS_RESOURCE:
+        return Z_RES_P(z)->ptr == NULL || Z_RES_P(z)->type < 0;
+    case IS_OBJECT:
+        if (is_socket_object(z, &sfd)) {
+            return sfd < 0;
+        }
+        return swirl_php_process_of(z) && swirl_process_fd(swirl_php_process_of(z)) < 0;
+    default:
+        return false;
+    }
+}
+
 static void fd_dispatch(int fd, bool write) {
     zval *zp = zend_hash_index_find(&ev.fds, (zend_ulong)fd);
     if (!zp) {
@@ -303,6 +338,12 @@ static void fd_dispatch(int fd, bool write) {
     ZVAL_COPY(&arg, &e->target);
     e->running++;
     call(cb, 1, &arg);
+    /* closed by its callback: it leaves the loop (the kernel already
+     * dropped the fd from the epoll set; nothing would ever wake it) */
+    if (!e->dead && target_closed(&e->target)) {
+        fd_unregister(e);
+        entry_drop(&ev.fds, e);
+    }
     e->running--;
     zval_ptr_dtor(&arg);
     if (e->dead && !e->running) {
@@ -365,7 +406,14 @@ static void do_add(INTERNAL_FUNCTION_PARAMETERS) {
     if (!registry()) {
         RETURN_FALSE;
     }
-    if (zend_hash_index_exists(&ev.fds, (zend_ulong)fd)) {
+    entry *old = zend_hash_index_find_ptr(&ev.fds, (zend_ulong)fd);
+    if (old && target_closed(&old->target)) {
+        /* the fd number of a stream closed since: it is a new file now */
+        fd_unregister(old);
+        entry_drop(&ev.fds, old);
+        old = NULL;
+    }
+    if (old) {
         php_error_docref(NULL, E_WARNING, "fd %d: already added to the event loop (use swoole_event_set)", fd);
         RETURN_FALSE;
     }
@@ -410,6 +458,27 @@ static void do_add(INTERNAL_FUNCTION_PARAMETERS) {
 /* The registered entry for the fd of `target`, or NULL (with a warning
  * unless quiet). */
 static entry *find_fd(zval *target, int *fdp, bool quiet) {
+    if (target_closed(target) &&
+        (Z_TYPE_P(target) == IS_RESOURCE || Z_TYPE_P(target) == IS_OBJECT) && registry()) {
+        /* closed since it was added: found by identity, not by its fd */
+        entry *e;
+        ZEND_HASH_FOREACH_PTR(&ev.fds, e) {
+            if (Z_TYPE(e->target) == Z_TYPE_P(target) &&
+                (Z_TYPE_P(target) == IS_RESOURCE ? Z_RES(e->target) == Z_RES_P(target)
+                                                 : Z_OBJ(e->target) == Z_OBJ_P(target))) {
+                *fdp = (int)e->key;
+                return e;
+            }
+        }
+        ZEND_HASH_FOREACH_END();
+        *fdp = -1;
+        if (!quiet) {
+            php_error_docref(NULL, E_WARNING, "%s was closed and is not in the event loop",
+                             Z_TYPE_P(target) == IS_RESOURCE ? "the stream"
+                                                             : ZSTR_VAL(Z_OBJCE_P(target)->name));
+        }
+        return NULL;
+    }
     swirl_process_t *proc;
     int fd = to_fd(target, &proc);
     *fdp = fd;
@@ -489,14 +558,7 @@ static void do_del(INTERNAL_FUNCTION_PARAMETERS) {
         }
         RETURN_FALSE;
     }
-    if (e->is_process) {
-        swirl_process_t *proc = swirl_php_process_of(&e->target);
-        if (proc) {
-            swirl_process_unwatch(proc);
-        }
-    } else {
-        swirl_loop_del(ev.loop, fd);
-    }
+    fd_unregister(e);
     entry_drop(&ev.fds, e);
     RETURN_TRUE;
 }

@@ -114,8 +114,10 @@ PHP_METHOD(Swoole_Lock, lockwait) {
     if (!l) {
         RETURN_THROWS();
     }
-    int ms = timeout < 0 ? -1 : timeout * 1000 >= INT_MAX ? INT_MAX : (int)(timeout * 1000);
-    lock_result(swirl_lock_lockwait(l, ms), return_value);
+    /* As Swoole: a negative (or NaN) timeout is one that has already
+     * passed: the lock is taken only if it is free. */
+    int ms = swirl_php_timeout_ms(timeout);
+    lock_result(swirl_lock_lockwait(l, ms < 0 ? 0 : ms), return_value);
 }
 
 void swirl_lock_minit(void) {

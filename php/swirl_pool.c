@@ -92,8 +92,11 @@ static void call_event(pool_obj *o, int ev, zval *extra, bool in_worker) {
         n = 2;
     }
     ZVAL_UNDEF(&retval);
-    if (call_user_function(NULL, NULL, &o->cb[ev], &retval, n, args) == SUCCESS)
+    zval fn;
+    ZVAL_COPY(&fn, &o->cb[ev]); /* held for the call: on() may replace it meanwhile */
+    if (call_user_function(NULL, NULL, &fn, &retval, n, args) == SUCCESS)
         zval_ptr_dtor(&retval);
+    zval_ptr_dtor(&fn);
     if (EG(exception) && in_worker)
         worker_leave();
 }

@@ -83,14 +83,17 @@ static void child_main(swirl_process_t *proc, void *user) {
     php_output_discard_all();
     update_props(obj);
 
-    zval rv, arg, *cb;
-    cb = zend_read_property(process_ce, obj, "callback", sizeof("callback") - 1, 1, &rv);
+    /* The callable is held for the call: the callback may overwrite
+     * $process->callback, which would free it (and its $this) under it. */
+    zval rv, arg, cb;
+    ZVAL_COPY(&cb, zend_read_property(process_ce, obj, "callback", sizeof("callback") - 1, 1, &rv));
     ZVAL_OBJ(&arg, obj);
     zval retval;
     ZVAL_UNDEF(&retval);
-    if (call_user_function(NULL, NULL, cb, &retval, 1, &arg) == SUCCESS) {
+    if (call_user_function(NULL, NULL, &cb, &retval, 1, &arg) == SUCCESS) {
         zval_ptr_dtor(&retval);
     }
+    zval_ptr_dtor(&cb);
     if (EG(exception)) {
         if (zend_is_unwind_exit(EG(exception))) {
             zend_clear_exception(); /* exit() in the callback: EG(exit_status) is set */

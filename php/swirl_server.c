@@ -251,13 +251,14 @@ static zval *port_callback(server_obj *o, const swirl_event_t *ev) {
  * server if with_server; see swirl_server.h. */
 static bool call_php(server_obj *o, int type, zval *cb, zval *args, uint32_t n, bool with_server,
                      bool survive, const char *what) {
-    zval retval;
+    zval retval, fn;
     ZVAL_UNDEF(&retval);
     if (with_server)
         ZVAL_OBJ(&args[0], &o->std);
+    ZVAL_COPY(&fn, cb);           /* held for the call: on() may replace it meanwhile */
     volatile bool bailed = false; /* set after a longjmp: kept in memory */
     zend_try {
-        call_user_function(NULL, NULL, cb, &retval, n, args);
+        call_user_function(NULL, NULL, &fn, &retval, n, args);
         if (!EG(exception) && type == SWIRL_ON_TASK && Z_TYPE(retval) != IS_UNDEF &&
             Z_TYPE(retval) != IS_NULL && !o->task_finished)
             swirl_php_finish_value(o, &retval);
@@ -265,6 +266,7 @@ static bool call_php(server_obj *o, int type, zval *cb, zval *args, uint32_t n, 
     zend_catch { bailed = true; }
     zend_end_try();
     zval_ptr_dtor(&retval);
+    zval_ptr_dtor(&fn);
     if (bailed)
         leave_process(EG(exit_status) ? EG(exit_status) : 255); /* a fatal error, reported */
     if (EG(exception)) {

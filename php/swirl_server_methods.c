@@ -253,6 +253,10 @@ PHP_METHOD(Swoole_Server, task) {
     RETURN_LONG(id);
 }
 
+/* The longest taskwait: a year (a longer or infinite one would not fit the
+ * C layer's millisecond deadline). */
+#define TASKWAIT_MAX_SECONDS (86400.0 * 365)
+
 PHP_METHOD(Swoole_Server, taskwait) {
     zval *data;
     double timeout = 0.5;
@@ -264,6 +268,8 @@ PHP_METHOD(Swoole_Server, taskwait) {
     Z_PARAM_LONG(dst)
     ZEND_PARSE_PARAMETERS_END();
     SERVER_THIS(srv);
+    if (timeout > TASKWAIT_MAX_SECONDS)
+        timeout = TASKWAIT_MAX_SECONDS; /* INF: as long as it may (NaN is refused below) */
     zend_string *packed = swirl_php_pack_value(data);
     if (!packed)
         RETURN_THROWS();
@@ -382,6 +388,8 @@ PHP_METHOD(Swoole_Server, taskWaitMulti) {
     Z_PARAM_DOUBLE(timeout)
     ZEND_PARSE_PARAMETERS_END();
     SERVER_THIS(srv);
+    if (timeout > TASKWAIT_MAX_SECONDS)
+        timeout = TASKWAIT_MAX_SECONDS;
     uint32_t n = zend_hash_num_elements(tasks);
     if (n == 0) {
         zend_argument_value_error(1, "must not be empty");
@@ -583,7 +591,7 @@ PHP_METHOD(Swoole_Server, heartbeat) {
                                          sizeof("heartbeat_check_interval") - 1)))
             idle = 2 * zval_get_double(z);
     }
-    if (idle <= 0) {
+    if (!(idle > 0)) { /* NaN too */
         php_error_docref(NULL, E_WARNING,
                          "heartbeat_idle_time (or heartbeat_check_interval) is not set");
         RETURN_FALSE;

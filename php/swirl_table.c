@@ -341,6 +341,14 @@ static void table_incr(INTERNAL_FUNCTION_PARAMETERS, bool up) {
     swirl_table_column_info(o->t, col, NULL, &type, NULL);
     int rc;
     if (type == SWIRL_TABLE_INT) {
+        if (by && Z_TYPE_P(by) == IS_DOUBLE &&
+            (!zend_finite(Z_DVAL_P(by)) || !ZEND_DOUBLE_FITS_LONG(Z_DVAL_P(by)))) {
+            zend_string *s = zend_double_to_str(Z_DVAL_P(by));
+            php_error_docref(NULL, E_WARNING, "column %s is an int column: cannot %s %s",
+                             ZSTR_VAL(column), up ? "add" : "subtract", ZSTR_VAL(s));
+            zend_string_release(s);
+            RETURN_FALSE;
+        }
         int64_t n = by ? (Z_TYPE_P(by) == IS_LONG ? Z_LVAL_P(by) : (int64_t)Z_DVAL_P(by)) : 1, out = 0;
         rc = (up ? swirl_table_incr : swirl_table_decr)(o->t, ZSTR_VAL(key), ZSTR_LEN(key),
                                                        ZSTR_VAL(column), n, &out);

@@ -246,23 +246,26 @@ SWIRL_API int swirl_table_row_string(const swirl_table_row_t *row, int col, cons
  * lock takes none but holds an fd (O_CLOEXEC) in each process.
  *
  * A process killed while holding it:
- * - MUTEX (robust): the next locker gets it; what it guarded may be half updated.
- * - SPINLOCK: it records its owner's pid; a waiter that has spun a while
- *   checks whether that process is gone (or a zombie) and takes the lock
- *   over. If the pid has been reused by then, the lock stays held.
+ * - MUTEX: it records its owner's pid; a waiter (asleep on a futex, it
+ *   checks every 100 ms) sees that process gone (or a zombie) and takes
+ *   the lock over; what it guarded may be half updated.
+ * - SPINLOCK: likewise, checked by a waiter that has spun a while.
+ *   For both, if the pid has been reused by then, the lock stays held.
  * - FILELOCK: the kernel releases it (fcntl record lock).
  * - RWLOCK and SEM: no owner is recorded, so nothing can tell the lock is
  *   orphaned: it stays held for good and lock() blocks for ever. Use
  *   lockwait() with a timeout where a holder can die.
  *
  * The locks are not recursive: locking twice from one process deadlocks
- * (or, for the robust mutex, fails with -EDEADLK). */
+ * (or, for the rwlock, fails with -EDEADLK). The mutex and the spinlock
+ * may be unlocked by any process, not only their holder (Swoole hands a
+ * mutex between processes so). */
 typedef struct swirl_lock swirl_lock_t;
 
 enum {
     SWIRL_LOCK_RWLOCK = 1,   /* pthread rwlock, writers preferred */
     SWIRL_LOCK_FILELOCK = 2, /* fcntl() record lock on a file */
-    SWIRL_LOCK_MUTEX = 3,    /* robust pthread mutex */
+    SWIRL_LOCK_MUTEX = 3,    /* futex of the owner's pid */
     SWIRL_LOCK_SEM = 4,      /* POSIX semaphore of value 1 */
     SWIRL_LOCK_SPINLOCK = 5, /* busy-waiting, with a yield after a while */
 };
@@ -291,8 +294,8 @@ SWIRL_API int swirl_lock_trylock(swirl_lock_t *lock);
  * -ETIMEDOUT. The file lock polls (every millisecond or so) since fcntl
  * has no timed wait. */
 SWIRL_API int swirl_lock_lockwait(swirl_lock_t *lock, int timeout_ms);
-/* Release it (whichever side is held). 0, or -EPERM when this process
- * does not hold a mutex. */
+/* Release it (whichever side is held). 0, or -EPERM when a mutex,
+ * spinlock or semaphore is not held (by any process). */
 SWIRL_API int swirl_lock_unlock(swirl_lock_t *lock);
 /* Shared (read) side for RWLOCK and FILELOCK: any number of readers, no
  * writer. On the other types these are lock and trylock. */

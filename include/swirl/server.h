@@ -191,8 +191,8 @@ SWIRL_API int swirl_server_add_process(swirl_server_t *srv, swirl_server_process
  * workers write to the user process with swirl_process_write(proc, ...)
  * (blocking unless watched in the worker's loop) and it reads them with
  * swirl_process_read; the same pipe serves every restart. The object must
- * not be started, and must outlive the server. Returns the process id or
- * SWIRL_EBADARG / SWIRL_ESTATE. */
+ * not be started, not be added twice, and must outlive the server. Returns
+ * the process id or SWIRL_EBADARG / SWIRL_ESTATE. */
 SWIRL_API int swirl_server_add_process_object(swirl_server_t *srv, swirl_process_t *proc);
 
 /* Bind, fork, serve; blocks in the master until shutdown, then returns 0

@@ -204,6 +204,11 @@ int swirl_loop_add(swirl_loop_t *loop, int fd, int events, swirl_io_cb on_read,
     if (fd_get(loop, fd))
         return swirl__error(SWIRL_EEXISTS, "loop add fd %d: already registered", fd);
     int rc = fd_add(loop, fd, events, on_read, on_write, user, false);
+    if (rc == -EPERM)
+        return swirl__error(rc,
+                            "loop add fd %d: epoll cannot watch it (a regular file or /dev/null is "
+                            "always ready: read or write it directly):",
+                            fd);
     if (rc < 0)
         return swirl__error(rc, "loop add fd %d:", fd);
     return 0;

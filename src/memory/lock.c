@@ -1,6 +1,12 @@
 /* src/memory/lock.c — Swoole\Lock: mutex, rwlock, spinlock, semaphore and
  * file lock, shared by the processes forked after creation. The state of
- * all but the file lock lives in one shared page. */
+ * all but the file lock lives in one shared page.
+ *
+ * The mutex and the spinlock record their holder's pid, and any process may
+ * unlock them: Swoole hands a mutex from one process to another that way
+ * (a pthread mutex refuses an unlock by another process, robust or not, and
+ * its waiter then sleeps for ever). A waiter that finds the holder dead
+ * takes the lock over. */
 #include <fcntl.h>
 #include <sched.h>
 #include <semaphore.h>
@@ -12,8 +18,16 @@
 #include "core/internal.h"
 #include "internal.h"
 
+/* The mutex: a futex word holding the holder's pid (0: free), and how many
+ * processes sleep on it, so an unlock without sleepers makes no system
+ * call. */
+struct pid_mutex {
+    uint32_t owner;
+    uint32_t sleepers;
+};
+
 union lock_state {
-    pthread_mutex_t mutex;
+    struct pid_mutex mutex;
     pthread_rwlock_t rw;
     sem_t sem;
     uint32_t spin_owner; /* pid of the holder, 0 when free */
@@ -88,16 +102,13 @@ int swirl_lock_new(swirl_lock_t **out, int type, const char *path) {
         goto fail_map;
     l->shared = mem;
     switch (type) {
-    case SWIRL_LOCK_MUTEX:
-        rc = swirl__mutex_init(&l->shared->mutex);
-        break;
     case SWIRL_LOCK_RWLOCK:
         rc = init_rwlock(&l->shared->rw);
         break;
     case SWIRL_LOCK_SEM:
         rc = sem_init(&l->shared->sem, 1, 1) < 0 ? swirl__neg_errno() : 0;
         break;
-    default: /* spinlock: the zeroed page is a free lock */
+    default: /* mutex, spinlock: the zeroed page is a free lock */
         break;
     }
     if (rc < 0) {
@@ -126,15 +137,6 @@ void swirl_lock_free(swirl_lock_t *l) {
 int swirl_lock_type(const swirl_lock_t *l) { return l ? l->type : SWIRL_EBADARG; }
 
 /* ---- each kind --------------------------------------------------------------------------- */
-
-static int mutex_result(int rc) {
-    if (rc == 1) {
-        swirl_log_warning("lock: a process died holding the mutex; recovered (what it guarded "
-                          "may hold a partial update)");
-        return 0;
-    }
-    return rc;
-}
 
 static inline void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -175,6 +177,59 @@ static int spin_lock(uint32_t *owner, bool try, const struct timespec *deadline)
         }
         sched_yield();
     }
+}
+
+/* How long a sleeping waiter goes between checks that the mutex's holder
+ * still lives: a dead holder wakes nobody. */
+#define MUTEX_CHECK_MS 100
+
+static bool before(const struct timespec *a, const struct timespec *b) {
+    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+static int mutex_lock(struct pid_mutex *m, bool try, const struct timespec *deadline) {
+    uint32_t me = (uint32_t)getpid();
+    for (;;) {
+        uint32_t o = 0;
+        if (__atomic_compare_exchange_n(&m->owner, &o, me, false, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST))
+            return 0;
+        if (swirl__pid_dead((pid_t)o)) {
+            if (__atomic_compare_exchange_n(&m->owner, &o, me, false, __ATOMIC_SEQ_CST,
+                                            __ATOMIC_SEQ_CST)) {
+                swirl_log_warning("lock: mutex holder %u died; lock taken over (what it guarded "
+                                  "may hold a partial update)",
+                                  o);
+                return 0;
+            }
+            continue;
+        }
+        if (try)
+            return -EBUSY;
+        if (deadline && past(deadline))
+            return -ETIMEDOUT;
+        struct timespec until;
+        swirl__deadline(&until, MUTEX_CHECK_MS);
+        if (deadline && before(deadline, &until))
+            until = *deadline;
+        /* Counted before the futex compares the word: an unlock either sees
+         * this sleeper or changes the word first (both sequentially
+         * consistent), so no wakeup is lost. */
+        __atomic_add_fetch(&m->sleepers, 1, __ATOMIC_SEQ_CST);
+        int rc = swirl__futex_wait(&m->owner, o, &until);
+        __atomic_sub_fetch(&m->sleepers, 1, __ATOMIC_SEQ_CST);
+        if (rc < 0 && rc != -EAGAIN && rc != -ETIMEDOUT && rc != -EINTR)
+            return rc;
+    }
+}
+
+/* Any process may release it; -EPERM if it is free. */
+static int mutex_unlock(struct pid_mutex *m) {
+    if (__atomic_exchange_n(&m->owner, 0, __ATOMIC_SEQ_CST) == 0)
+        return -EPERM;
+    if (__atomic_load_n(&m->sleepers, __ATOMIC_SEQ_CST) > 0)
+        swirl__futex_wake(&m->owner, 1);
+    return 0;
 }
 
 static int file_lock(int fd, short type, bool wait) {
@@ -229,7 +284,7 @@ int swirl_lock_lock(swirl_lock_t *l) {
         return rc;
     switch (l->type) {
     case SWIRL_LOCK_MUTEX:
-        rc = mutex_result(swirl__mutex_lock(&l->shared->mutex, NULL));
+        rc = mutex_lock(&l->shared->mutex, false, NULL);
         break;
     case SWIRL_LOCK_RWLOCK:
         rc = -pthread_rwlock_wrlock(&l->shared->rw);
@@ -255,7 +310,7 @@ int swirl_lock_trylock(swirl_lock_t *l) {
         return rc;
     switch (l->type) {
     case SWIRL_LOCK_MUTEX:
-        rc = mutex_result(swirl__mutex_trylock(&l->shared->mutex));
+        rc = mutex_lock(&l->shared->mutex, true, NULL);
         break;
     case SWIRL_LOCK_RWLOCK:
         rc = -pthread_rwlock_trywrlock(&l->shared->rw);
@@ -282,7 +337,7 @@ int swirl_lock_lockwait(swirl_lock_t *l, int timeout_ms) {
     swirl__deadline(&deadline, timeout_ms);
     switch (l->type) {
     case SWIRL_LOCK_MUTEX:
-        rc = mutex_result(swirl__mutex_lock(&l->shared->mutex, &deadline));
+        rc = mutex_lock(&l->shared->mutex, false, &deadline);
         break;
     case SWIRL_LOCK_RWLOCK:
         rc = -pthread_rwlock_clockwrlock(&l->shared->rw, CLOCK_MONOTONIC, &deadline);
@@ -308,7 +363,7 @@ int swirl_lock_unlock(swirl_lock_t *l) {
         return rc;
     switch (l->type) {
     case SWIRL_LOCK_MUTEX:
-        rc = swirl__mutex_unlock(&l->shared->mutex);
+        rc = mutex_unlock(&l->shared->mutex);
         break;
     case SWIRL_LOCK_RWLOCK:
         rc = -pthread_rwlock_unlock(&l->shared->rw);
@@ -325,13 +380,10 @@ int swirl_lock_unlock(swirl_lock_t *l) {
     case SWIRL_LOCK_FILELOCK:
         rc = file_lock(l->fd, F_UNLCK, false);
         break;
-    default: {
-        uint32_t me = (uint32_t)getpid();
-        uint32_t o = me;
-        if (!__atomic_compare_exchange_n(&l->shared->spin_owner, &o, 0, false, __ATOMIC_RELEASE,
-                                         __ATOMIC_RELAXED))
-            rc = -EPERM; /* free, or held by another process */
-    }
+    default:
+        /* as the mutex: whoever holds it, any process may release it */
+        if (__atomic_exchange_n(&l->shared->spin_owner, 0, __ATOMIC_RELEASE) == 0)
+            rc = -EPERM;
     }
     return result(l, "unlock", rc);
 }

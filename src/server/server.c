@@ -31,15 +31,16 @@ static int add_port(swirl_server_t *srv, const char *host, int port, swirl_sock_
                     swirl_port_t **out) {
     bool ssl = ((int)type & SWIRL_SOCK_SSL) != 0;
     type = (swirl_sock_type_t)((int)type & ~SWIRL_SOCK_SSL);
+    swirl_addr_t probe;
+    int rc = swirl_addr_parse(&probe, type, host, port); /* validates host, port and type */
+    if (rc < 0)
+        return rc;
+    /* after the type is known to have a name (an unknown one had none) */
     if (ssl && !swirl_sock_is_stream(type))
         return swirl__error(SWIRL_EBADARG,
                             "listen %s:%d: SSL needs a stream socket (TCP, TCP6 or "
                             "UNIX_STREAM), not %s (DTLS is not supported)",
                             host, port, swirl_sock_type_name(type));
-    swirl_addr_t probe;
-    int rc = swirl_addr_parse(&probe, type, host, port); /* validates host, port and type */
-    if (rc < 0)
-        return rc;
     if (strlen(host) >= sizeof(((swirl_port_t *)0)->host))
         return swirl__error(SWIRL_EBADADDR, "host \"%.32s...\": too long", host);
     swirl_port_t **ports = swirl_realloc(srv->ports, (size_t)(srv->nports + 1) * sizeof(*ports));
@@ -631,6 +632,12 @@ int swirl_server_add_process_object(swirl_server_t *srv, swirl_process_t *proc) 
         return swirl__error(SWIRL_ESTATE, "add_process: the process object was already started");
     if (srv->started)
         return swirl__error(SWIRL_ESTATE, "add_process: the server is already started");
+    for (int i = 0; i < srv->nprocs; i++)
+        if (srv->procs[i].proc == proc)
+            return swirl__error(SWIRL_ESTATE,
+                                "add_process: the process object was already added (user process "
+                                "%d): one object runs one process",
+                                i);
     if (srv->nprocs >= SWIRL__MAX_PROCESSES)
         return swirl__error(SWIRL_EBADARG, "add_process: at most %d user processes",
                             SWIRL__MAX_PROCESSES);

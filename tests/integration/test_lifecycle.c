@@ -762,7 +762,23 @@ Test(lifecycle, add_process_object_bad_calls, .timeout = 10) {
     cr_assert(strstr(swirl_last_error_msg(), "already started"));
     cr_assert_eq(waitpid(pid, NULL, 0), pid);
     swirl_process_free(p);
+    /* one object runs one process: added twice is refused */
+    cr_assert_eq(swirl_process_new(&p, relay_main, NULL, false, SWIRL_PIPE_NONE), 0);
+    cr_assert_eq(swirl_server_add_process_object(srv, p), 0);
+    cr_assert_eq(swirl_server_add_process_object(srv, p), SWIRL_ESTATE);
+    cr_assert(strstr(swirl_last_error_msg(), "already added (user process 0)"), "%s",
+              swirl_last_error_msg());
     swirl_server_free(srv);
+    swirl_process_free(p);
+}
+
+Test(lifecycle, unknown_socket_type_with_ssl_is_named, .timeout = 10) {
+    swirl_server_t *srv = NULL;
+    cr_assert_eq(swirl_server_new(&srv, "127.0.0.1", 0, SWIRL_MODE_BASE,
+                                  (swirl_sock_type_t)(99 | SWIRL_SOCK_SSL)),
+                 SWIRL_EBADARG);
+    cr_assert(strstr(swirl_last_error_msg(), "socket type 99"), "%s", swirl_last_error_msg());
+    cr_assert_null(srv);
 }
 
 Test(lifecycle, add_process_bad_calls, .timeout = 10) {

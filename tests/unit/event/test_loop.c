@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <swirl/swirl.h>
 #include <unistd.h>
@@ -89,12 +91,19 @@ Test(loop, bad_registrations_are_clear_errors, .timeout = 5) {
     cr_assert_eq(swirl_loop_del(loop, sv[1]), SWIRL_ENOTREG);
     cr_assert_eq(swirl_loop_write(loop, sv[1], "x", 1), SWIRL_ENOTREG);
     cr_assert_eq(swirl_loop_set_write_limit(loop, sv[1], 10), SWIRL_ENOTREG);
-    /* A regular file cannot be polled: the backend's error comes back. */
-    int file = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-    cr_assert_geq(file, 0);
-    cr_assert_eq(swirl_loop_add(loop, file, SWIRL_EV_READ, never, NULL, NULL), -EPERM);
-    cr_assert_not(swirl_loop_has(loop, file));
-    close(file);
+    /* A regular file or /dev/null cannot be polled: the backend's error
+     * comes back, naming the fd and why. */
+    const char *unpollable[] = {"/proc/self/stat", "/dev/null"};
+    for (int i = 0; i < 2; i++) {
+        int file = open(unpollable[i], O_RDONLY | O_CLOEXEC);
+        cr_assert_geq(file, 0);
+        cr_assert_eq(swirl_loop_add(loop, file, SWIRL_EV_READ, never, NULL, NULL), -EPERM);
+        char want[32];
+        snprintf(want, sizeof(want), "fd %d: epoll cannot watch", file);
+        cr_assert(strstr(swirl_last_error_msg(), want), "%s", swirl_last_error_msg());
+        cr_assert_not(swirl_loop_has(loop, file));
+        close(file);
+    }
     cr_assert_eq(swirl_loop_del(loop, sv[0]), 0);
     cr_assert_eq(swirl_loop_run(loop), 0); /* nothing left: returns */
     swirl_loop_free(loop);
@@ -454,6 +463,45 @@ Test(loop, many_fds_grow_the_table, .timeout = 10) {
         close(fds[i][1]);
     }
     cr_assert_eq(swirl_loop_run(loop), 0);
+    swirl_loop_free(loop);
+    TU_FD_END();
+}
+
+static void on_usr1(swirl_loop_t *loop, int signo, void *user) { (void)loop, (void)signo, (void)user; }
+static void stop_loop(swirl_loop_t *loop, int64_t id, void *user) {
+    (void)id, (void)user;
+    swirl_loop_stop(loop);
+}
+
+static double cpu_seconds(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* /dev/null refused (as Swoole's Event::add(STDIN) with STDIN from
+ * /dev/null) in a loop that watches a signal: the loop sleeps, it does not
+ * spin. A CPU bound, not a duration: 0.5 s of waiting costs far less than
+ * half of it in CPU time. */
+Test(loop, a_refused_fd_leaves_no_busy_loop, .timeout = 10) {
+    TU_FD_BEGIN();
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    cr_assert_eq(swirl_signal_add(loop, SIGUSR1, on_usr1, NULL), 0);
+    int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    cr_assert_geq(devnull, 0);
+    cr_assert_eq(swirl_loop_add(loop, devnull, SWIRL_EV_READ, never, NULL, NULL), -EPERM);
+    cr_assert_eq(swirl_loop_add(loop, devnull, SWIRL_EV_WRITE, NULL, never, NULL), -EPERM);
+    cr_assert_gt(swirl_timer_after(loop, 500, stop_loop, NULL), 0);
+    double before = cpu_seconds();
+    uint64_t start = swirl_clock_ms();
+    cr_assert_eq(swirl_loop_run(loop), 0);
+    double cpu = cpu_seconds() - before, wall = (swirl_clock_ms() - start) / 1e3;
+    cr_assert_gt(wall, 0.4, "the loop returned early: %.3f s", wall);
+    cr_assert_lt(cpu, wall / 2, "%.3f s of CPU over %.3f s: the loop spins", cpu, wall);
+    cr_assert_eq(swirl_signal_del(loop, SIGUSR1), 0);
+    close(devnull);
     swirl_loop_free(loop);
     TU_FD_END();
 }

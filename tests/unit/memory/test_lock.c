@@ -254,6 +254,48 @@ Test(lock, rwlock_holder_killed_stays_held, .timeout = 30) {
     cr_assert_eq(killed_holder(SWIRL_LOCK_RWLOCK, 100), -ETIMEDOUT);
 }
 
+/* ---- handed between processes ------------------------------------------------------------ */
+
+/* Swoole lets one process unlock a mutex another locked: the waiter must
+ * wake. */
+static int wait_for_handoff(void *arg) {
+    struct probe *p = arg;
+    if (write(p->to_parent, "W", 1) != 1)
+        return 1;
+    int rc = swirl_lock_lockwait(p->lock, 10000);
+    if (rc != 0)
+        return 2;
+    return swirl_lock_unlock(p->lock) == 0 ? 0 : 3;
+}
+
+static int unlock_child(void *arg) { return swirl_lock_unlock(arg) == 0 ? 0 : 1; }
+
+static void handoff(int type) {
+    TU_FD_BEGIN();
+    swirl_lock_t *l = make_lock(type);
+    int up[2];
+    cr_assert_eq(pipe2(up, O_CLOEXEC), 0);
+    cr_assert_eq(swirl_lock_lock(l), 0);
+    struct probe p = {l, up[1], -1};
+    pid_t waiter = mt_fork(wait_for_handoff, &p);
+    char c;
+    cr_assert_eq(read(up[0], &c, 1), 1);
+    usleep(50000); /* most likely asleep in the lock by now; either way it must get it */
+    mt_reap_ok(mt_fork(unlock_child, l)); /* neither the holder nor the waiter */
+    mt_reap_ok(waiter);
+    cr_assert_eq(swirl_lock_trylock(l), 0, "free again after the waiter's unlock");
+    cr_assert_eq(swirl_lock_unlock(l), 0);
+    close(up[0]);
+    close(up[1]);
+    drop_lock(l);
+    mt_no_children();
+    TU_FD_END();
+}
+
+Test(lock, mutex_unlocked_by_another_process, .timeout = 60) { handoff(SWIRL_LOCK_MUTEX); }
+Test(lock, spinlock_unlocked_by_another_process, .timeout = 60) { handoff(SWIRL_LOCK_SPINLOCK); }
+Test(lock, sem_unlocked_by_another_process, .timeout = 60) { handoff(SWIRL_LOCK_SEM); }
+
 /* ---- errors ------------------------------------------------------------------------------ */
 
 Test(lock, errors, .timeout = 30) {

@@ -47,6 +47,22 @@ static void handler(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_http_r
         }
         return;
     }
+    if (n > 8 && memcmp(path, "/sendto/", 8) == 0) { /* send_path to another connection */
+        char id[32];
+        snprintf(id, sizeof(id), "%.*s", (int)(n - 8), path + 8);
+        int rc = swirl_server_sendfile(swirl_http_server_base(hs), atoll(id), send_path, 0, 0);
+        swirl_http_resp_status(resp, rc < 0 ? 500 : 200, NULL);
+        swirl_http_resp_end(resp, rc < 0 ? "failed" : "queued", 6);
+        return;
+    }
+    if (n == 7 && memcmp(path, "/whoami", 7) == 0) { /* "<worker> <connection>" */
+        char who[64];
+        int len = snprintf(who, sizeof(who), "%d %lld",
+                           swirl_server_worker_id(swirl_http_server_base(hs)),
+                           (long long)swirl_http_resp_fd(resp));
+        swirl_http_resp_end(resp, who, (size_t)len);
+        return;
+    }
     if (n == 9 && memcmp(path, "/raw-fifo", 9) == 0) {
         int rc = swirl_server_sendfile(swirl_http_server_base(hs), swirl_http_resp_fd(resp),
                                        fifo_path, 0, 0);
@@ -393,6 +409,83 @@ Test(static_files, handed_over_files_are_closed_when_clients_go_away, .timeout =
         after = fd_count(pid);
     }
     cr_expect_leq(after, before, "the master holds %d fds, %d before the resets", after, before);
+    stop(pid);
+    rm_rf(dir);
+}
+
+/* ---- BASE mode: a file for another worker's connection ------------------------------------ */
+
+/* One keep-alive request on fd; the body (Content-Length bodies only). */
+static void ask(int fd, const char *target, char *body, size_t size) {
+    char req[256], out[2048];
+    int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: a\r\n\r\n", target);
+    cr_assert_eq(send(fd, req, (size_t)n, MSG_NOSIGNAL), n);
+    size_t got = 0;
+    const char *end = NULL;
+    while (!end ||
+           got < (size_t)(end + 4 - out) + (size_t)atoi(strcasestr(out, "content-length:") + 15)) {
+        struct pollfd p = {fd, POLLIN, 0};
+        cr_assert_gt(poll(&p, 1, 10000), 0, "no answer to %s", target);
+        ssize_t r = recv(fd, out + got, sizeof(out) - 1 - got, 0);
+        cr_assert_gt(r, 0, "closed while asking %s", target);
+        got += (size_t)r;
+        out[got] = 0;
+        end = strcasestr(out, "content-length:") ? strstr(out, "\r\n\r\n") : NULL;
+    }
+    snprintf(body, size, "%s", end + 4);
+}
+
+/* Worker Y sends a file to a connection worker X owns: the fd Y opened
+ * goes to X through X's mailbox, and X sends it. */
+Test(static_files, base_mode_sendfile_to_another_workers_connection, .timeout = 60) {
+    char dir[128];
+    tu_tmp_path(dir, sizeof(dir), "cross");
+    cr_assert_eq(mkdir(dir, 0755), 0);
+    snprintf(send_path, sizeof(send_path), "%s/payload.txt", dir);
+    put_file(send_path, "PAYLOAD-FROM-THE-OTHER-WORKER");
+    const char *settings[] = {"document_root",     dir,    "worker_num", "2",
+                              "enable_reuse_port", "true", NULL};
+    int port;
+    pid_t pid = start("base", settings, &port);
+    char body[256];
+    int a = dial(port), wa = -1;
+    long long ida = 0;
+    ask(a, "/whoami", body, sizeof(body));
+    cr_assert_eq(sscanf(body, "%d %lld", &wa, &ida), 2, "%s", body);
+    int b = -1;
+    for (int i = 0; i < 64 && b < 0; i++) { /* a connection the other worker owns */
+        int c = dial(port), wc = -1;
+        long long idc;
+        ask(c, "/whoami", body, sizeof(body));
+        cr_assert_eq(sscanf(body, "%d %lld", &wc, &idc), 2, "%s", body);
+        if (wc != wa)
+            b = c;
+        else
+            close(c);
+    }
+    if (b < 0) {
+        stop(pid);
+        rm_rf(dir);
+        cr_skip_test("64 connections all went to worker %d: nothing to test", wa);
+        return;
+    }
+    char target[64];
+    snprintf(target, sizeof(target), "/sendto/%lld", ida);
+    ask(b, target, body, sizeof(body));
+    cr_assert_str_eq(body, "queued");
+    /* the file's bytes arrive, raw, on the first connection */
+    char got[64] = {0};
+    size_t want = strlen("PAYLOAD-FROM-THE-OTHER-WORKER"), have = 0;
+    while (have < want) {
+        struct pollfd p = {a, POLLIN, 0};
+        cr_assert_gt(poll(&p, 1, 10000), 0, "the file never came (%zu bytes)", have);
+        ssize_t r = recv(a, got + have, want - have, 0);
+        cr_assert_gt(r, 0);
+        have += (size_t)r;
+    }
+    cr_expect_str_eq(got, "PAYLOAD-FROM-THE-OTHER-WORKER");
+    close(a);
+    close(b);
     stop(pid);
     rm_rf(dir);
 }

@@ -679,7 +679,8 @@ ssize_t swirl_client_sendfile(swirl_client_t *c, const char *path, off_t offset,
         return swirl__client_fail(c, SWIRL_ESTATE, "sendfile: the client is not connected");
     if (!path)
         return swirl__client_fail(c, SWIRL_EBADARG, "sendfile: NULL path");
-    int in = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO or device must not hold the open; its type is checked next */
+    int in = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (in < 0)
         return swirl__client_fail(c, swirl__neg_errno(), "sendfile %.200s:", path);
     struct stat st;
@@ -687,6 +688,10 @@ ssize_t swirl_client_sendfile(swirl_client_t *c, const char *path, off_t offset,
     char *chunk = NULL;
     if (fstat(in, &st) != 0) {
         rc = swirl__client_fail(c, swirl__neg_errno(), "sendfile %.200s: fstat:", path);
+        goto done;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        rc = swirl__client_fail(c, SWIRL_EBADARG, "sendfile %.200s: not a regular file", path);
         goto done;
     }
     if (offset < 0 || offset > st.st_size ||

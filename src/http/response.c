@@ -719,28 +719,42 @@ int swirl_http_resp_sendfile(swirl_http_resp_t *resp, const char *path, int64_t 
         return swirl__error(SWIRL_ESTATE, "http response: sendfile: part of the body is sent");
     if (!path || offset < 0 || length < 0)
         return swirl__error(SWIRL_EBADARG, "http response: sendfile: bad path, offset or length");
+    /* opened once, here: the fd is what is sent (PROCESS mode: handed to the reactor) */
     struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || access(path, R_OK) != 0)
+    int file = swirl__file_open(path, &st);
+    if (file < 0)
         return swirl__error(SWIRL_EBADARG, "http response: sendfile \"%s\": not a readable file",
                             path);
-    if (offset > st.st_size)
+    if (offset > st.st_size) {
+        close(file);
         return swirl__error(SWIRL_EBADARG, "http response: sendfile \"%s\": offset %lld past its "
                                            "size %lld", path, (long long)offset,
                             (long long)st.st_size);
+    }
     int64_t n = length ? length : st.st_size - offset;
     if (offset + n > st.st_size)
         n = st.st_size - offset;
-    if ((rc = body_fits(resp, "sendfile", (uint64_t)n)) < 0)
+    if ((rc = body_fits(resp, "sendfile", (uint64_t)n)) < 0) {
+        close(file);
         return rc;
+    }
     body_ends(resp, (uint64_t)n);
-    if ((rc = build_head(resp, n)) < 0)
+    if ((rc = build_head(resp, n)) < 0) {
+        close(file);
         return cut(resp, rc);
+    }
     rc = flush(resp);
     if (rc == 0)
         rc = swirl__http_flush_batch(resp->hs); /* the head, and what came before it */
-    if (rc == 0 && n > 0 && !resp->head_only &&
-        (rc = swirl_server_sendfile(resp->hs->srv, resp->fd, path, (off_t)offset, (size_t)n)) < 0)
-        resp->keep_alive = false; /* the head is out, the body is not: close */
+    if (rc == 0 && n > 0 && !resp->head_only) {
+        rc = swirl__server_sendfile_fd(resp->hs->srv, resp->fd, file, st.st_size, path,
+                                       (off_t)offset, (size_t)n, NULL, 0);
+        file = -1; /* taken */
+        if (rc < 0)
+            resp->keep_alive = false; /* the head is out, the body is not: close */
+    }
+    if (file >= 0)
+        close(file);
     finish(resp);
     return rc;
 }

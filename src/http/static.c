@@ -7,8 +7,11 @@
  *   through a symlink that leads out of document_root: the file is opened
  *   with openat2(RESOLVE_BENEATH) on the root directory, so the kernel
  *   does the check and the open in one syscall (on kernels without
- *   openat2: realpath, then a prefix check). The open fd is what is sent
- *   in BASE mode; in PROCESS mode the reactor opens the path again.
+ *   openat2: realpath, then a prefix check). The file is opened once,
+ *   non-blocking, and its type checked on the fd: a FIFO, socket or device
+ *   gets 403 (it would block or never end), without waiting on it. The fd
+ *   is what is sent: by this worker in BASE mode, handed to the reactor
+ *   with SCM_RIGHTS in PROCESS mode (never the path).
  * - A directory serves its index.html.
  * - Content-Type by extension; ETag ("mtime-size") and Last-Modified, with
  *   304 for a matching If-None-Match or an If-Modified-Since not older
@@ -162,7 +165,7 @@ static bool header_is(const swirl_http_req_t *req, const char *name, const char 
     return v && n == strlen(value) && memcmp(v, value, n) == 0;
 }
 
-enum { NOT_THERE = -1, ESCAPES = -2 };
+enum { NOT_THERE = -1, ESCAPES = -2, SPECIAL = -3 };
 
 /* document_root, opened once per process: the first request a worker
  * serves opens it (workers are forked before any request, so each opens
@@ -185,7 +188,7 @@ static int root_dir(swirl_http_server_t *hs) {
  * pointing outside. One syscall instead of stat + realpath + stat. */
 static int open_beneath(int dirfd, const char *rel) {
 #ifdef SYS_openat2
-    struct open_how how = {.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
+    struct open_how how = {.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
                            .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
     return (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
 #else
@@ -212,14 +215,20 @@ static int resolve_by_realpath(swirl_http_server_t *hs, char *full, size_t size)
     size_t rl = strlen(hs->root_real);
     if (strncmp(real, hs->root_real, rl) != 0 || (real[rl] != '/' && real[rl] != 0))
         return ESCAPES;
-    int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    return fd < 0 ? NOT_THERE : fd;
+    int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    return fd >= 0 ? fd : errno == ENXIO ? SPECIAL : NOT_THERE; /* ENXIO: a socket */
+}
+
+/* Why openat2 failed: a way out of the root, a socket or a device without
+ * a driver (ENXIO: there, but not a file), or nothing there. */
+static int open_failed(int err) {
+    return err == EXDEV ? ESCAPES : err == ENXIO ? SPECIAL : NOT_THERE;
 }
 
 /* Open the file `rel` (decoded, no "..") names under document_root, or
  * its index.html when it is a directory: an fd with *st filled (a regular
- * file), NOT_THERE or ESCAPES. `full` gets its path (for Content-Type,
- * messages, and the process that sends it in PROCESS mode). */
+ * file), NOT_THERE, ESCAPES or SPECIAL (not a regular file nor directory). `full` gets its path
+ * (for Content-Type, messages, and the process that sends it in PROCESS mode). */
 static int resolve(swirl_http_server_t *hs, const char *rel, char *full, size_t size,
                    struct stat *st) {
     const char *root = hs->srv->settings.document_root;
@@ -238,14 +247,14 @@ static int resolve(swirl_http_server_t *hs, const char *rel, char *full, size_t 
     if (fd < 0 && errno == ENOSYS)
         fd = resolve_by_realpath(hs, full, size);
     else if (fd < 0)
-        return errno == EXDEV ? ESCAPES : NOT_THERE;
+        return open_failed(errno);
     if (fd < 0)
         return fd;
     if (fstat(fd, st) == 0 && S_ISDIR(st->st_mode)) {
         int idx = open_beneath(fd, "index.html");
         close(fd);
         if (idx < 0)
-            return errno == EXDEV ? ESCAPES : NOT_THERE;
+            return open_failed(errno);
         size_t n = strlen(full);
         snprintf(full + n, size - n, "%sindex.html", n && full[n - 1] == '/' ? "" : "/");
         fd = idx;
@@ -256,7 +265,7 @@ static int resolve(swirl_http_server_t *hs, const char *rel, char *full, size_t 
     }
     if (!S_ISREG(st->st_mode)) {
         close(fd);
-        return NOT_THERE;
+        return S_ISDIR(st->st_mode) ? NOT_THERE : SPECIAL;
     }
     return fd;
 }
@@ -285,8 +294,11 @@ bool swirl__http_static(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_ht
     int file = resolve(hs, rel, full, sizeof(full), &st);
     if (file == NOT_THERE)
         return false; /* no such file: the handler's to answer */
-    if (file == ESCAPES) {
-        refuse(resp, 403, "outside document_root (symlink)", target, plen);
+    if (file == ESCAPES || file == SPECIAL) {
+        refuse(resp, 403,
+               file == ESCAPES ? "outside document_root (symlink)"
+                               : "not a regular file (FIFO, socket or device)",
+               target, plen);
         return true;
     }
     char etag[64], modified[64];

@@ -1106,12 +1106,38 @@ void swirl__io_watch_drain(swirl__io_t *io, int64_t session) {
     io->ops->on_buffer(io, c, false); /* already drained */
 }
 
-int swirl__io_sendfile(swirl__io_t *io, int64_t session, const char *path, off_t offset,
-                       size_t length) {
-    int file = open(path, O_RDONLY | O_CLOEXEC);
+int swirl__file_open(const char *path, struct stat *st) {
+    /* O_NONBLOCK: opening a FIFO or a device must not wait (for a writer, a
+     * carrier, ...); the type is checked before anything reads it */
+    int file = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (file < 0)
         return swirl__error(swirl__neg_errno(), "sendfile \"%s\":", path);
-    return swirl__io_sendfile_fd(io, session, file, -1, offset, length, path, NULL, 0);
+    if (fstat(file, st) != 0 || !S_ISREG(st->st_mode)) {
+        close(file);
+        return swirl__error(SWIRL_EBADARG, "sendfile \"%s\": not a regular file", path);
+    }
+    return file;
+}
+
+int swirl__io_sendfile_msg(swirl__io_t *io, const swirl__msg_t *h, const char *p, int file) {
+    int64_t range[2];
+    if (h->len < sizeof(range)) {
+        if (file >= 0)
+            close(file);
+        return swirl__error(SWIRL_EBADARG, "sendfile to connection %lld: bad message",
+                            (long long)h->session);
+    }
+    memcpy(range, p, sizeof(range));
+    char path[4096];
+    snprintf(path, sizeof(path), "%.*s", (int)(h->len - sizeof(range)), p + sizeof(range));
+    int rc = file < 0 ? swirl__error(SWIRL_EBADARG, "sendfile \"%s\": the file was lost on its way",
+                                     path)
+                      : swirl__io_sendfile_fd(io, h->session, file, -1, (off_t)range[0],
+                                              (size_t)range[1], path, NULL, 0);
+    /* what was sent before promised these bytes: a stream without them is cut */
+    if (rc < 0 && rc != SWIRL_ECLOSED)
+        swirl__io_close(io, h->session, true);
+    return rc;
 }
 
 int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, int64_t size, off_t offset,

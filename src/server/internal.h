@@ -11,6 +11,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/stat.h>
 #include <swirl/core.h>
 #include <swirl/protocol.h>
 #include <swirl/server.h>
@@ -21,8 +22,10 @@
 #define SWIRL__MAX_REACTORS 64
 #define SWIRL__MAX_WORKERS 1024
 #define SWIRL__MAX_PROCESSES 64 /* user processes (swirl_server_add_process) */
-/* Largest packet on a reactor<->worker socket (SOCK_SEQPACKET). */
+/* Largest packet on a reactor<->worker socket (SOCK_SEQPACKET), and the
+ * most fds one packet carries. */
 #define SWIRL__PACKET_MAX (64 * 1024)
+#define SWIRL__PACKET_FDS 16
 
 struct swirl_port {
     swirl_server_t *srv;
@@ -105,7 +108,8 @@ enum {
     SWIRL__MSG_PIPE,        /* w->r->w: aux = destination, reactor forwards; session = source */
     SWIRL__MSG_BUFFER_FULL, /* r->w */
     SWIRL__MSG_BUFFER_EMPTY,
-    SWIRL__MSG_SENDFILE, /* w->r: payload = int64 offset, int64 length, path */
+    SWIRL__MSG_SENDFILE, /* w->r (w->w in BASE): the open file (F_FD); payload = int64
+                          * offset, int64 length, the path (for messages only) */
     SWIRL__MSG_CREDIT,   /* w->r: the connection's in_flight fell: read it again */
     SWIRL__MSG_TASK,     /* w->task worker: session = task id, reactor_id = sender,
                           * payload = data, or a temp file's path (F_TMPFILE) */
@@ -129,8 +133,9 @@ enum {
     SWIRL__F_EMIT = 8,
     SWIRL__F_ACK = 16,
     SWIRL__F_TMPFILE = 32, /* TASK/FINISH: the payload is the path of a temp file */
-    SWIRL__F_WAIT = 64
-}; /* TASK/FINISH: sent by taskwait: the result is not an onFinish */
+    SWIRL__F_WAIT = 64,    /* TASK/FINISH: sent by taskwait: the result is not an onFinish */
+    SWIRL__F_FD = 128      /* the message carries an fd (SCM_RIGHTS, in its packet's order) */
+};
 
 typedef struct swirl__msg {
     uint32_t len; /* payload bytes in this chunk */
@@ -145,18 +150,34 @@ typedef struct swirl__msg {
 typedef struct swirl__outq {
     swirl_buf_t buf; /* [u32 packet length][packet] ... */
     size_t open_at;  /* offset of the open packet's length word, or SIZE_MAX */
+    int *fds;        /* fds the queued packets carry, in order (owned until sent) */
+    size_t nfds, fds_cap;
     bool flush_queued;
     bool want_write;
 } swirl__outq_t;
 
 void swirl__outq_init(swirl__outq_t *q);
+/* Drop what is queued (closing the fds it carries) / and free it. */
+void swirl__outq_clear(swirl__outq_t *q);
 void swirl__outq_destroy(swirl__outq_t *q);
 /* Append one message (split into chunks if needed). 0 or -ENOMEM. */
 int swirl__outq_put(swirl__outq_t *q, const swirl__msg_t *hdr, const void *a, size_t alen,
                     const void *b, size_t blen);
+/* Append one message (one chunk) carrying the open file `fd` (F_FD), which
+ * the queue takes: closed once sent, or here on failure. 0 or < 0. */
+int swirl__outq_put_fd(swirl__outq_t *q, const swirl__msg_t *hdr, const void *a, size_t alen,
+                       const void *b, size_t blen, int fd);
 /* Send whole packets until empty or the socket is full. 0 when empty,
  * -EAGAIN when bytes remain, or the error. */
 int swirl__outq_flush(swirl__outq_t *q, int fd);
+/* Receive one packet (up to SWIRL__PACKET_MAX bytes into pkt) and the fds
+ * it carries, close-on-exec, into fds[SWIRL__PACKET_FDS]: as recv(2). */
+ssize_t swirl__chan_recv(int fd, char *pkt, int *fds, int *nfds);
+/* The fd message `h` carries (F_FD), the next of the packet's; -1 if none
+ * (its sender's packet lost it). The caller owns it. */
+int swirl__chan_take_fd(const swirl__msg_t *h, const int *fds, int nfds, int *next);
+/* Close the packet's fds no message took. */
+void swirl__chan_close_rest(const int *fds, int nfds, int next);
 
 /* A file queued on a connection, sent with sendfile(2) in order with the
  * bytes around it. */
@@ -250,12 +271,16 @@ int swirl__io_count(swirl__io_t *io);
 int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t len);
 int swirl__io_close(swirl__io_t *io, int64_t session, bool reset);
 int swirl__io_pause(swirl__io_t *io, int64_t session, bool pause);
-/* Queue [offset, offset+length) of the file at `path` (length 0: to its end)
- * on `session`, sent zero-copy after what was sent before it. */
-int swirl__io_sendfile(swirl__io_t *io, int64_t session, const char *path, off_t offset,
-                       size_t length);
-/* As swirl__io_sendfile from an open file, which it takes (closed on
- * every path); `size`: its size when the caller knows it is a regular
+/* Open the file at `path` to send it: read-only, close-on-exec, without
+ * blocking on a FIFO or device (refused: only a regular file is sent);
+ * the fd with *st filled, or < 0 with the error set. */
+int swirl__file_open(const char *path, struct stat *st);
+/* A SENDFILE message and the fd it carried (-1 if lost), which it takes:
+ * queued on the connection; on failure the connection is closed. */
+int swirl__io_sendfile_msg(swirl__io_t *io, const swirl__msg_t *h, const char *p, int file);
+/* Queue [offset, offset+length) (length 0: to its end) of an open file,
+ * which it takes (closed on every path), on `session`, sent zero-copy after
+ * what was sent before it; `size`: its size when the caller knows it is a regular
  * file (else -1: checked here); `path` only names it in errors. `head`
  * (may be NULL): bytes sent just before the file with MSG_MORE, so a
  * short head and the file's first bytes leave in one segment. */
@@ -263,7 +288,8 @@ int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, int64_t si
                           size_t length, const char *path, const void *head, size_t head_len);
 /* swirl_server_sendfile from an open file, which it takes, after `head`:
  * sent from that fd when this worker owns the connection (BASE mode), else
- * the head is sent, the file closed and `path` opened again by the owner. */
+ * the head is sent and the fd handed to the owner (SCM_RIGHTS): no path is
+ * opened twice, and the owner reads the file with this worker's rights. */
 int swirl__server_sendfile_fd(swirl_server_t *srv, int64_t fd, int file, int64_t size,
                               const char *path, off_t offset, size_t length, const void *head,
                               size_t head_len);

@@ -181,7 +181,8 @@ static const swirl__io_ops_t reactor_ops = {r_connect, r_data, r_close, r_packet
 
 /* ---- from workers ------------------------------------------------------------------------ */
 
-static void handle(swirl__reactor_t *r, const swirl__msg_t *h, const char *p) {
+/* `file`: the fd the message carries (-1: none), closed here if unused. */
+static void handle(swirl__reactor_t *r, const swirl__msg_t *h, const char *p, int file) {
     switch (h->type) {
     case SWIRL__MSG_SEND: {
         int rc = swirl__io_send(&r->io, h->session, p, h->len);
@@ -205,16 +206,10 @@ static void handle(swirl__reactor_t *r, const swirl__msg_t *h, const char *p) {
     case SWIRL__MSG_RESUME:
         swirl__io_pause(&r->io, h->session, h->type == SWIRL__MSG_PAUSE);
         break;
-    case SWIRL__MSG_SENDFILE:
-        if (h->len > 16) {
-            int64_t range[2];
-            memcpy(range, p, sizeof(range));
-            char path[4096];
-            snprintf(path, sizeof(path), "%.*s", (int)(h->len - 16), p + 16);
-            if (swirl__io_sendfile(&r->io, h->session, path, (off_t)range[0], (size_t)range[1]) <
-                0)
-                swirl_log_warning("reactor %d: %s", r->id, swirl_last_error_msg());
-        }
+    case SWIRL__MSG_SENDFILE: /* the file the worker opened, as its user, in its chroot */
+        if (swirl__io_sendfile_msg(&r->io, h, p, file) < 0)
+            swirl_log_warning("reactor %d: %s", r->id, swirl_last_error_msg());
+        file = -1; /* taken */
         break;
     case SWIRL__MSG_CREDIT:
         swirl__io_recheck(&r->io, h->session);
@@ -225,6 +220,8 @@ static void handle(swirl__reactor_t *r, const swirl__msg_t *h, const char *p) {
     default:
         break;
     }
+    if (file >= 0)
+        close(file);
 }
 
 static void on_pipe(swirl_loop_t *loop, int fd, int events, void *user) {
@@ -241,9 +238,8 @@ static void on_pipe(swirl_loop_t *loop, int fd, int events, void *user) {
     if (!(events & (SWIRL_EV_READ | SWIRL_EV_ERROR)))
         return;
     for (int i = 0; i < PACKETS_PER_WAKEUP; i++) {
-        ssize_t n = recv(fd, r->pkt, SWIRL__PACKET_MAX, MSG_DONTWAIT);
-        if (n < 0 && errno == EINTR)
-            continue;
+        int fds[SWIRL__PACKET_FDS], nfds, next = 0;
+        ssize_t n = swirl__chan_recv(fd, r->pkt, fds, &nfds);
         if (n <= 0)
             return;
         size_t off = 0;
@@ -253,9 +249,10 @@ static void on_pipe(swirl_loop_t *loop, int fd, int events, void *user) {
             off += sizeof(h);
             if (h.len > (size_t)n - off)
                 break;
-            handle(r, &h, r->pkt + off);
+            handle(r, &h, r->pkt + off, swirl__chan_take_fd(&h, fds, nfds, &next));
             off += h.len;
         }
+        swirl__chan_close_rest(fds, nfds, next);
     }
 }
 

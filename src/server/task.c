@@ -217,13 +217,19 @@ static int flush_now(swirl__worker_t *w, int t, uint64_t deadline) {
 /* Keep a packet read during a taskwait for the loop to handle afterwards. */
 static void on_deferred(swirl_loop_t *loop, void *user);
 
-static void keep_packet(swirl__worker_t *w, const char *pkt, size_t n) {
-    uint32_t len = (uint32_t)n;
-    if (swirl_buf_append(&w->deferred, &len, 4) < 0 || swirl_buf_append(&w->deferred, pkt, n) < 0) {
+/* Kept as [u32 len][u32 nfds][int fds...][packet]: the fds it carried go with it. */
+static void keep_packet(swirl__worker_t *w, const char *pkt, size_t n, const int *fds, int nfds) {
+    uint32_t pfx[2] = {(uint32_t)n, (uint32_t)nfds};
+    size_t fl = (size_t)nfds * sizeof(int);
+    if (swirl_buf_reserve(&w->deferred, sizeof(pfx) + fl + n) < 0) {
         swirl_log_error("worker %d: out of memory keeping a message during taskwait; dropped",
                         w->id);
+        swirl__chan_close_rest(fds, nfds, 0);
         return;
     }
+    swirl_buf_append(&w->deferred, pfx, sizeof(pfx));
+    swirl_buf_append(&w->deferred, fds, fl);
+    swirl_buf_append(&w->deferred, pkt, n);
     if (!w->deferred_queued) {
         w->deferred_queued = true;
         swirl_loop_defer(w->loop, on_deferred, w);
@@ -237,10 +243,14 @@ static void on_deferred(swirl_loop_t *loop, void *user) {
     memset(&w->deferred, 0, sizeof(w->deferred));
     size_t off = 0, n = swirl_buf_size(&all);
     const char *b = swirl_buf_bytes(&all);
-    while (off + 4 <= n) {
-        uint32_t len;
-        memcpy(&len, b + off, 4);
-        off += 4;
+    while (off + 8 <= n) {
+        uint32_t pfx[2];
+        memcpy(pfx, b + off, 8);
+        off += 8;
+        int fds[SWIRL__PACKET_FDS], nfds = (int)pfx[1];
+        memcpy(fds, b + off, (size_t)nfds * sizeof(int));
+        off += (size_t)nfds * sizeof(int);
+        uint32_t len = pfx[0];
         const char *pkt = b + off;
         off += len;
         /* as read_packets does for the mailbox: reassembly per sending worker */
@@ -249,7 +259,7 @@ static void on_deferred(swirl_loop_t *loop, void *user) {
         memcpy(&h, pkt, sizeof(h));
         if (h.reactor_id >= 0 && h.reactor_id < w->srv->worker_num)
             rx = &w->rx_worker[h.reactor_id];
-        swirl__w_parse_packet(w, pkt, len, rx);
+        swirl__w_parse_packet(w, pkt, len, rx, fds, nfds);
     }
     swirl_buf_destroy(&all);
 }
@@ -321,11 +331,12 @@ int swirl_server_taskwait_multi(swirl_server_t *srv, const swirl_task_data_t *ta
         struct pollfd p = {fd, POLLIN, 0};
         if (poll(&p, 1, (int)(deadline - now)) <= 0)
             continue;
-        ssize_t got = recv(fd, w->pkt, SWIRL__PACKET_MAX, MSG_DONTWAIT);
+        int fds[SWIRL__PACKET_FDS], nfds;
+        ssize_t got = swirl__chan_recv(fd, w->pkt, fds, &nfds);
         if (got <= 0)
             continue;
         pending -= (size_t)take_results(w->pkt, (size_t)got, wt, n);
-        keep_packet(w, w->pkt, (size_t)got); /* everything else in it is the loop's */
+        keep_packet(w, w->pkt, (size_t)got, fds, nfds); /* everything else in it is the loop's */
     }
     int done = 0;
     for (size_t i = 0; i < n; i++) {
@@ -451,7 +462,7 @@ static void on_taskbox(swirl_loop_t *loop, int fd, int events, void *user) {
             continue;
         if (n <= 0)
             return;
-        swirl__w_parse_packet(w, w->pkt, (size_t)n, &w->rx_worker[0]);
+        swirl__w_parse_packet(w, w->pkt, (size_t)n, &w->rx_worker[0], NULL, 0);
     }
 }
 

@@ -71,8 +71,7 @@ static void flush_all(swirl_loop_t *loop, void *user) {
                 swirl_log_error("worker %d: sending to %s %d: %s", w->id,
                                 kind == 0 ? "reactor" : (kind == 1 ? "worker" : "task worker"),
                                 i, swirl_strerror(rc));
-                swirl_buf_clear(&q->buf);
-                q->open_at = SIZE_MAX;
+                swirl__outq_clear(q);
             }
         }
     }
@@ -100,7 +99,13 @@ static void on_out_writable(swirl_loop_t *loop, int fd, int events, void *user) 
 
 int swirl__w_enqueue(swirl__worker_t *w, swirl__outq_t *q, const swirl__msg_t *h, const void *a,
                    size_t alen, const void *b, size_t blen) {
-    int rc = swirl__outq_put(q, h, a, alen, b, blen);
+    return swirl__w_enqueue_fd(w, q, h, a, alen, b, blen, -1);
+}
+
+int swirl__w_enqueue_fd(swirl__worker_t *w, swirl__outq_t *q, const swirl__msg_t *h, const void *a,
+                        size_t alen, const void *b, size_t blen, int fd) {
+    int rc = fd >= 0 ? swirl__outq_put_fd(q, h, a, alen, b, blen, fd)
+                     : swirl__outq_put(q, h, a, alen, b, blen);
     if (rc < 0)
         return swirl__error(rc, "worker %d: queueing a message:", w->id);
     if (!w->flush_queued && !q->want_write) {
@@ -150,7 +155,8 @@ static void give_credit(swirl__worker_t *w, const swirl__msg_t *h, size_t len) {
     }
 }
 
-static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len) {
+/* `file`: the fd the message carries (-1: none), closed here if unused. */
+static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len, int file) {
     swirl_event_t ev = {.fd = h->session, .reactor_id = h->reactor_id};
     switch (h->type) {
     case SWIRL__MSG_CONNECT:
@@ -212,16 +218,10 @@ static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, siz
         ev.len = len;
         swirl__w_emit(w, &ev);
         break;
-    case SWIRL__MSG_SENDFILE:
-        if (len > 16) {
-            int64_t range[2];
-            memcpy(range, p, sizeof(range));
-            char path[4096];
-            snprintf(path, sizeof(path), "%.*s", (int)(len - 16), p + 16);
-            if (swirl__io_sendfile(&w->io, h->session, path, (off_t)range[0], (size_t)range[1]) <
-                0)
-                swirl_log_warning("worker %d: %s", w->id, swirl_last_error_msg());
-        }
+    case SWIRL__MSG_SENDFILE: /* BASE: another worker opened it for one of ours */
+        if (w->base && swirl__io_sendfile_msg(&w->io, h, p, file) < 0)
+            swirl_log_warning("worker %d: %s", w->id, swirl_last_error_msg());
+        file = w->base ? -1 : file; /* taken */
         break;
     case SWIRL__MSG_SEND: /* BASE: bytes for one of our connections */
         swirl__io_send(&w->io, h->session, p, len);
@@ -237,11 +237,16 @@ static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, siz
     default:
         break;
     }
+    if (file >= 0)
+        close(file);
 }
 
-/* Parse one packet; chunks are gathered in `rx` until the last arrives. */
-void swirl__w_parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_buf_t *rx) {
+/* Parse one packet; chunks are gathered in `rx` until the last arrives.
+ * fds[nfds]: the fds it carried, all taken (used or closed). */
+void swirl__w_parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_buf_t *rx,
+                           const int *fds, int nfds) {
     size_t off = 0;
+    int next = 0;
     while (off + sizeof(swirl__msg_t) <= n) {
         swirl__msg_t h;
         memcpy(&h, pkt + off, sizeof(h));
@@ -252,7 +257,7 @@ void swirl__w_parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_
         off += h.len;
         int ends = h.flags & (SWIRL__F_BEGIN | SWIRL__F_END);
         if (ends == (SWIRL__F_BEGIN | SWIRL__F_END)) {
-            handle(w, &h, p, h.len);
+            handle(w, &h, p, h.len, swirl__chan_take_fd(&h, fds, nfds, &next));
             continue;
         }
         if (h.flags & SWIRL__F_BEGIN)
@@ -266,12 +271,13 @@ void swirl__w_parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_
             continue;
         }
         if (h.flags & SWIRL__F_END) {
-            handle(w, &h, swirl_buf_bytes(rx), swirl_buf_size(rx));
+            handle(w, &h, swirl_buf_bytes(rx), swirl_buf_size(rx), -1);
             swirl_buf_clear(rx);
             if (rx->cap > 1024 * 1024)
                 swirl_buf_destroy(rx); /* do not keep a 10 MB buffer for ever */
         }
     }
+    swirl__chan_close_rest(fds, nfds, next);
 }
 
 /* Stopping for a reload (or max_request), a worker reads on only to
@@ -301,9 +307,8 @@ static void read_packets(swirl__worker_t *w, int fd, swirl_buf_t *rx_one, bool m
     for (int i = 0; i < PACKETS_PER_WAKEUP; i++) {
         if (w->stopping && !draining_all(w) && !any_partial(w))
             return; /* at a message boundary: leave the rest */
-        ssize_t n = recv(fd, w->pkt, SWIRL__PACKET_MAX, MSG_DONTWAIT);
-        if (n < 0 && errno == EINTR)
-            continue;
+        int fds[SWIRL__PACKET_FDS], nfds;
+        ssize_t n = swirl__chan_recv(fd, w->pkt, fds, &nfds);
         if (n <= 0)
             return;
         swirl_buf_t *rx = rx_one ? rx_one : &w->rx_worker[0];
@@ -314,7 +319,7 @@ static void read_packets(swirl__worker_t *w, int fd, swirl_buf_t *rx_one, bool m
             if (h.reactor_id >= 0 && h.reactor_id < w->srv->worker_num)
                 rx = &w->rx_worker[h.reactor_id];
         }
-        swirl__w_parse_packet(w, w->pkt, (size_t)n, rx);
+        swirl__w_parse_packet(w, w->pkt, (size_t)n, rx, fds, nfds);
     }
 }
 
@@ -735,6 +740,8 @@ int swirl_server_resume(swirl_server_t *srv, int64_t fd) {
     return simple(srv, fd, SWIRL__MSG_RESUME, 0, "resume");
 }
 
+/* The worker opens the file, as its user and in its chroot, and the
+ * connection's owner sends from that fd: no path is opened twice. */
 int swirl_server_sendfile(swirl_server_t *srv, int64_t fd, const char *path, off_t offset,
                           size_t length) {
     int rc = need_worker(srv, "sendfile");
@@ -742,34 +749,45 @@ int swirl_server_sendfile(swirl_server_t *srv, int64_t fd, const char *path, off
         return rc;
     if (!path || offset < 0)
         return swirl__error(SWIRL_EBADARG, "sendfile: bad path or negative offset");
-    swirl__worker_t *w = self_of(srv);
-    swirl__conn_t *c = swirl__conn_get(srv, fd);
-    if (!c)
+    if (!swirl__conn_get(srv, fd))
         return swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: no such connection",
                             (long long)fd);
-    if (w->base && c->owner == w->id)
-        return swirl__io_sendfile(&w->io, fd, path, offset, length);
-    /* check here so the caller gets the error; the owner opens it again */
-    if (access(path, R_OK) != 0)
-        return swirl__error(swirl__neg_errno(), "sendfile \"%s\":", path);
-    int64_t range[2] = {(int64_t)offset, (int64_t)length};
-    swirl__msg_t h = {.type = SWIRL__MSG_SENDFILE, .session = fd, .reactor_id = w->id};
-    swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
-    return swirl__w_enqueue(w, q, &h, range, sizeof(range), path, strlen(path));
+    struct stat st;
+    int file = swirl__file_open(path, &st);
+    if (file < 0)
+        return file;
+    if (offset > st.st_size) {
+        close(file);
+        return swirl__error(SWIRL_EBADARG, "sendfile \"%s\": offset %lld past its end (%lld)", path,
+                            (long long)offset, (long long)st.st_size);
+    }
+    return swirl__server_sendfile_fd(srv, fd, file, st.st_size, path, offset, length, NULL, 0);
 }
 
 int swirl__server_sendfile_fd(swirl_server_t *srv, int64_t fd, int file, int64_t size,
                               const char *path, off_t offset, size_t length, const void *head,
                               size_t head_len) {
-    if (srv->role == SWIRL__ROLE_WORKER && self_of(srv)->base) {
-        swirl__conn_t *c = swirl__conn_get(srv, fd);
-        if (c && c->owner == self_of(srv)->id)
-            return swirl__io_sendfile_fd(&self_of(srv)->io, fd, file, size, offset, length, path,
-                                         head, head_len);
+    int rc = need_worker(srv, "sendfile");
+    swirl__worker_t *w = self_of(srv);
+    swirl__conn_t *c = rc < 0 ? NULL : swirl__conn_get(srv, fd);
+    if (c && w->base && c->owner == w->id)
+        return swirl__io_sendfile_fd(&w->io, fd, file, size, offset, length, path, head, head_len);
+    if (rc == 0 && !c)
+        rc = swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: no such connection",
+                          (long long)fd);
+    if (rc == 0 && head_len)
+        rc = swirl_server_send(srv, fd, head, head_len);
+    if (rc < 0) {
+        close(file);
+        return rc;
     }
-    close(file);
-    int rc = head_len ? swirl_server_send(srv, fd, head, head_len) : 0;
-    return rc < 0 ? rc : swirl_server_sendfile(srv, fd, path, offset, length);
+    /* the fd travels with the message; the path only names it in errors */
+    size_t plen = strlen(path);
+    int64_t range[2] = {(int64_t)offset, (int64_t)length};
+    swirl__msg_t h = {.type = SWIRL__MSG_SENDFILE, .session = fd, .reactor_id = w->id};
+    swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
+    return swirl__w_enqueue_fd(w, q, &h, range, sizeof(range), path, plen < 1024 ? plen : 1024,
+                               file);
 }
 
 int swirl_server_send_message(swirl_server_t *srv, const void *data, size_t len, int dst) {

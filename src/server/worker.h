@@ -49,8 +49,14 @@ typedef struct swirl__worker {
 void swirl__w_emit(swirl__worker_t *w, swirl_event_t *ev);
 int swirl__w_enqueue(swirl__worker_t *w, swirl__outq_t *q, const swirl__msg_t *h, const void *a,
                      size_t alen, const void *b, size_t blen);
+/* As swirl__w_enqueue, the message carrying the open file `fd` (taken:
+ * closed once sent or on failure). */
+int swirl__w_enqueue_fd(swirl__worker_t *w, swirl__outq_t *q, const swirl__msg_t *h, const void *a,
+                        size_t alen, const void *b, size_t blen, int fd);
 void swirl__w_begin_stop(swirl__worker_t *w, const char *why);
-void swirl__w_parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_buf_t *rx);
+/* Handle one packet and the fds it carried (all taken; NULL, 0: none). */
+void swirl__w_parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_buf_t *rx,
+                           const int *fds, int nfds);
 
 /* task.c */
 /* A TASK message (task worker) or a FINISH message (worker). */

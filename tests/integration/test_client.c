@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <math.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "client_test.h"
 
@@ -466,6 +467,27 @@ Test(client_sendfile, range_of_a_file, .timeout = 30) {
     swirl_client_free(c);
     th_stop(&s);
     TU_FD_END();
+}
+
+/* A FIFO (or device) is refused at once: opening it must not wait for a writer. */
+Test(client_sendfile, a_fifo_is_refused_without_waiting, .timeout = 30) {
+    srv_cfg_t cfg = {0};
+    th_server_t s = start_echo(SWIRL_SOCK_TCP, "127.0.0.1", &cfg);
+    char path[128];
+    tu_tmp_path(path, sizeof(path), "cli-fifo");
+    cr_assert_eq(mkfifo(path, 0600), 0);
+    swirl_client_t *c = new_client(SWIRL_SOCK_TCP);
+    connect_ok(c, "127.0.0.1", s.port);
+    cr_assert_eq(swirl_client_sendfile(c, path, 0, 0), SWIRL_EBADARG);
+    cr_assert(strstr(swirl_last_error_msg(), "not a regular file"), "%s", swirl_last_error_msg());
+    /* the client still works */
+    cr_assert_eq(swirl_client_send(c, "ok", 2), 2);
+    char back[3] = {0};
+    cr_assert_eq(swirl_client_recv(c, back, 2, MSG_WAITALL), 2);
+    cr_assert_str_eq(back, "ok");
+    unlink(path);
+    swirl_client_free(c);
+    th_stop(&s);
 }
 
 /* ---- async --------------------------------------------------------------------------------- */

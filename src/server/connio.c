@@ -45,6 +45,17 @@ static swirl__conn_t *conn_of(swirl__io_t *io, int fd) {
     return swirl__conn_slot(io->srv, io->owner, fd);
 }
 
+/* A socket closed with input unread makes the kernel send a reset, which
+ * can destroy the last replies before the peer reads them. A connection
+ * closing is not read, so what its peer sent meanwhile is dropped just
+ * before the close (at most 1 MiB; more, and the reset is deserved). */
+static void drop_input(int fd) {
+    char sink[16384]; /* not io->rbuf: a callback may be reading it */
+    for (int i = 0; i < 64; i++)
+        if (recv(fd, sink, sizeof(sink), MSG_DONTWAIT) <= 0)
+            return;
+}
+
 /* Free a connection's slot and descriptor. */
 static void conn_free(swirl__io_t *io, int fd) {
     swirl__conn_t *c = conn_of(io, fd);
@@ -58,6 +69,8 @@ static void conn_free(swirl__io_t *io, int fd) {
     swirl_loop_del(io->loop, fd);
     if (l->ssl)
         swirl__tls_free(l->ssl);
+    if (l->closing && !l->broken)
+        drop_input(fd);
     close(fd);
     swirl_buf_destroy(&l->in);
     swirl_buf_destroy(&l->after);
@@ -97,6 +110,46 @@ static void on_ack_timeout(swirl_loop_t *loop, int64_t id, void *user);
 static void conn_teardown(swirl__io_t *io, int fd) {
     conn_notify(io, fd);
     conn_free(io, fd);
+}
+
+typedef struct {
+    swirl__io_t *io;
+    int64_t session;
+} conn_ref_t;
+
+static void on_broken(swirl_loop_t *loop, void *user);
+
+/* A write failed (the peer reset, or no memory): the connection is dead,
+ * but the writer may be inside a callback that still holds state the close
+ * event frees (an HTTP or WebSocket connection). So a failed write only
+ * marks it: nothing more is read or sent, and it is torn down once the
+ * current callback has returned — by deliver() for the receive callback,
+ * else by a deferred call (or, short of memory for that, by the next
+ * writability or error event, which it is made to watch). */
+static void conn_broken(swirl__io_t *io, int fd) {
+    swirl__local_t *l = local_of(io, fd);
+    l->closing = true;
+    if (l->broken)
+        return;
+    l->broken = true;
+    if (!l->in_deliver && !l->tearing) {
+        conn_ref_t *r = swirl_malloc(sizeof(*r));
+        if (r) {
+            *r = (conn_ref_t){io, atomic_load(&conn_of(io, fd)->session)};
+            if (swirl_loop_defer(io->loop, on_broken, r) < 0)
+                swirl_free(r);
+        }
+    }
+    set_interest(io, fd);
+}
+
+static void on_broken(swirl_loop_t *loop, void *user) {
+    conn_ref_t *r = user;
+    swirl__io_t *io = r->io;
+    swirl__conn_t *c = owned(io, r->session);
+    swirl_free(r);
+    if (c && local_of(io, c->fd)->broken && !local_of(io, c->fd)->tearing)
+        conn_teardown(io, c->fd);
 }
 
 /* The peer finished sending (EOF): stop reading, tell the owner, and free
@@ -253,6 +306,10 @@ static void on_conn_write(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__io_t *io = user;
     swirl__conn_t *c = conn_of(io, fd);
     swirl__local_t *l = local_of(io, fd);
+    if (l->broken) {
+        conn_teardown(io, fd);
+        return;
+    }
     if (events & SWIRL_EV_ERROR) {
         if (l->handshaking)
             tls_fail(io, fd, "connection error during the handshake");
@@ -330,7 +387,7 @@ static void set_interest(swirl__io_t *io, int fd) {
     bool throttled = throttle(io, fd);
     int ev =
         (l->paused || throttled || l->closing || l->peer_eof || io->draining) ? 0 : SWIRL_EV_READ;
-    if (owed(io, fd))
+    if (owed(io, fd) || l->broken)
         ev |= SWIRL_EV_WRITE;
     swirl_loop_set(io->loop, fd, ev, on_conn_read, on_conn_write);
     /* bytes OpenSSL already decrypted make no epoll event: read them now */
@@ -338,9 +395,11 @@ static void set_interest(swirl__io_t *io, int fd) {
         tls_schedule_reread(io, fd);
 }
 
-/* Hand one message to the owner. A close requested by its callback waits
- * until the callback returns, so `data` stays valid throughout. Returns
- * false if the connection is gone afterwards. */
+/* Hand one message to the owner. A close requested by its callback, or a
+ * write of its that failed, waits until the callback returns, so `data`
+ * (and whatever the callback holds) stays valid throughout. A connection
+ * closing is not read any more, even while its output drains. Returns
+ * false if the connection is gone or closing afterwards. */
 static bool deliver(swirl__io_t *io, int fd, const char *data, size_t len) {
     swirl__conn_t *c = conn_of(io, fd);
     swirl__local_t *l = local_of(io, fd);
@@ -348,11 +407,17 @@ static bool deliver(swirl__io_t *io, int fd, const char *data, size_t len) {
     io->ops->on_data(io, c, data, len);
     l = local_of(io, fd);
     l->in_deliver = false;
-    if (l->closing && !owed(io, fd)) {
-        conn_close_here(io, fd);
+    if (l->broken) {
+        conn_teardown(io, fd);
         return false;
     }
-    return true;
+    if (!l->closing)
+        return true;
+    if (owed(io, fd))
+        set_interest(io, fd); /* writes only, then closes (on_conn_write) */
+    else
+        conn_close_here(io, fd);
+    return false;
 }
 
 /* Read decrypted bytes into io->rbuf: as many as OpenSSL has, up to
@@ -387,6 +452,8 @@ static void on_conn_read(swirl_loop_t *loop, int fd, int events, void *user) {
         tls_step(io, fd);
         return;
     }
+    if (l->closing)
+        return; /* an event collected before the close: nothing more is read */
     ssize_t n = l->ssl ? tls_read(io, fd) : swirl_net_read(fd, io->rbuf, READ_SIZE);
     if (n == -EAGAIN)
         return;
@@ -530,13 +597,8 @@ static void tls_begin(swirl__io_t *io, swirl_port_t *port, int fd) {
     tls_step(io, fd); /* the ClientHello may be here already */
 }
 
-typedef struct {
-    swirl__io_t *io;
-    int64_t session;
-} reread_t;
-
 static void on_reread(swirl_loop_t *loop, void *user) {
-    reread_t *r = user;
+    conn_ref_t *r = user;
     swirl__io_t *io = r->io;
     swirl__conn_t *c = owned(io, r->session);
     swirl_free(r);
@@ -553,7 +615,7 @@ static void tls_schedule_reread(swirl__io_t *io, int fd) {
     swirl__local_t *l = local_of(io, fd);
     if (l->reread)
         return;
-    reread_t *r = swirl_malloc(sizeof(*r));
+    conn_ref_t *r = swirl_malloc(sizeof(*r));
     if (!r)
         return; /* the next epoll event for this socket reads it */
     r->io = io;
@@ -792,7 +854,7 @@ int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t le
                             (long long)session, (long long)io->srv->settings.socket_buffer_size);
     }
     if (n < 0) {
-        conn_teardown(io, fd);
+        conn_broken(io, fd);
         return swirl__error(SWIRL_ECLOSED, "send to connection %lld: %s", (long long)session,
                             swirl_strerror((int)n));
     }
@@ -809,6 +871,8 @@ int swirl__io_close(swirl__io_t *io, int64_t session, bool reset) {
         return swirl__error(SWIRL_ECLOSED, "close connection %lld: already closed",
                             (long long)session);
     int fd = c->fd;
+    if (local_of(io, fd)->broken)
+        return 0; /* a write failed: torn down after the current callback */
     if (local_of(io, fd)->in_deliver) {
         local_of(io, fd)->closing = true; /* done when the callback returns */
         if (reset) {
@@ -935,7 +999,7 @@ int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, int64_t si
     *tail = f;
     int rc = pump(io, c->fd);
     if (rc < 0 && rc != -EAGAIN) {
-        conn_teardown(io, c->fd);
+        conn_broken(io, c->fd);
         return swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: %s", (long long)session,
                             swirl_strerror(rc));
     }

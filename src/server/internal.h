@@ -174,6 +174,7 @@ typedef struct swirl__local {
     bool in_deliver;  /* the owner's callback is using this connection's input */
     bool tearing;     /* its close event is running */
     bool notified;    /* the owner was told it closed */
+    bool broken;      /* a write failed: torn down once the current callback returns */
     int acks_pending; /* PROCESS: workers yet to acknowledge the close */
     int64_t ack_timer;
     int full_worker;

@@ -310,6 +310,7 @@ static void on_conn_write(swirl_loop_t *loop, int fd, int events, void *user) {
         conn_teardown(io, fd);
         return;
     }
+    l->out_ms = swirl_loop_now(loop); /* writable: the peer takes bytes */
     if (events & SWIRL_EV_ERROR) {
         if (l->handshaking)
             tls_fail(io, fd, "connection error during the handshake");
@@ -657,6 +658,7 @@ static void adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_
     atomic_store(&c->in_flight, 0);
     atomic_store(&c->throttled, 0);
     memset(local_of(io, fd), 0, sizeof(swirl__local_t));
+    local_of(io, fd)->out_ms = swirl_loop_now(io->loop);
     if (swirl_loop_add(io->loop, fd, SWIRL_EV_READ, on_conn_read, on_conn_write, io) < 0) {
         reject(io, fd, swirl_last_error_msg());
         return;
@@ -729,6 +731,58 @@ static void on_heartbeat(swirl_loop_t *loop, int64_t id, void *user) {
     }
 }
 
+/* send_timeout and max_idle_time: one tick per owner, at a quarter of the
+ * shorter one (10 ms to 5 s), closes connections whose owed output made
+ * no progress for send_timeout, or that neither received nor sent for
+ * max_idle_time. A connection that owes output is reset (its peer is not
+ * reading: a graceful close would wait on it again); an idle one closes
+ * as a close asked for here. */
+static int64_t timeouts_tick_ms(const swirl_server_t *srv) {
+    double t = 0;
+    const double v[2] = {srv->settings.send_timeout, srv->settings.max_idle_time};
+    for (int i = 0; i < 2; i++)
+        if (v[i] > 0 && (t == 0 || v[i] < t))
+            t = v[i];
+    if (t == 0)
+        return 0;
+    int64_t ms = (int64_t)(t * 1000 / 4);
+    return ms < 10 ? 10 : ms > 5000 ? 5000 : ms;
+}
+
+static void on_timeouts(swirl_loop_t *loop, int64_t id, void *user) {
+    swirl__io_t *io = user;
+    swirl_server_t *srv = io->srv;
+    uint64_t now = swirl_loop_now(loop);
+    uint64_t send_ms = (uint64_t)(srv->settings.send_timeout * 1000);
+    uint64_t idle_ms = (uint64_t)(srv->settings.max_idle_time * 1000);
+    int top = io->local_cap < srv->fd_cap ? io->local_cap : srv->fd_cap;
+    for (int fd = 0; fd < top; fd++) {
+        swirl__conn_t *c = conn_of(io, fd);
+        swirl__local_t *l = local_of(io, fd);
+        int64_t session = atomic_load(&c->session);
+        if (session == 0 || l->handshaking || l->notified || l->tearing || l->broken)
+            continue;
+        bool owes = owed(io, fd);
+        uint64_t in = (uint64_t)atomic_load(&c->last_ms);
+        uint64_t last = in > l->out_ms ? in : l->out_ms;
+        const char *why = NULL;
+        if (owes && send_ms && now - l->out_ms >= send_ms)
+            why = "its output made no progress for send_timeout";
+        else if (idle_ms && now - last >= idle_ms)
+            why = "it was idle for max_idle_time";
+        if (!why)
+            continue;
+        swirl_log_debug("server: connection %lld closed: %s", (long long)session, why);
+        if (owes) {
+            struct linger lg = {1, 0};
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+            conn_teardown(io, fd);
+        } else if (!l->closing) {
+            conn_close_here(io, fd);
+        }
+    }
+}
+
 int swirl__io_init(swirl__io_t *io, swirl_server_t *srv, swirl_loop_t *loop, int owner,
                    const swirl__io_ops_t *ops, void *user) {
     memset(io, 0, sizeof(*io));
@@ -750,6 +804,18 @@ int swirl__io_init(swirl__io_t *io, swirl_server_t *srv, swirl_loop_t *loop, int
             swirl_free(io->rbuf);
             swirl_net_close(io->reserve_fd);
             return (int)io->heartbeat_timer;
+        }
+    }
+    int64_t tick = timeouts_tick_ms(srv);
+    if (tick > 0) {
+        io->timeout_timer = swirl_timer_tick(loop, tick, on_timeouts, io);
+        if (io->timeout_timer < 0) {
+            int rc = (int)io->timeout_timer;
+            if (io->heartbeat_timer > 0)
+                swirl_timer_clear(loop, io->heartbeat_timer);
+            swirl_free(io->rbuf);
+            swirl_net_close(io->reserve_fd);
+            return rc;
         }
     }
     return 0;
@@ -816,6 +882,8 @@ void swirl__io_destroy(swirl__io_t *io) {
     }
     if (io->heartbeat_timer > 0)
         swirl_timer_clear(io->loop, io->heartbeat_timer);
+    if (io->timeout_timer > 0)
+        swirl_timer_clear(io->loop, io->timeout_timer);
     swirl_free(io->local);
     swirl_free(io->rbuf);
     swirl_net_close(io->reserve_fd);
@@ -834,6 +902,8 @@ int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t le
         return swirl__error(SWIRL_ECLOSED, "send to connection %lld: closed", (long long)session);
     int fd = c->fd;
     swirl__local_t *lf = local_of(io, fd);
+    if (!owed(io, fd))
+        lf->out_ms = swirl_loop_now(io->loop); /* send_timeout counts from here */
     ssize_t n;
     if (lf->files) { /* wait behind the files, under the same limit */
         size_t queued = swirl_buf_size(&lf->after) + swirl_loop_pending(io->loop, fd);
@@ -993,6 +1063,8 @@ int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, int64_t si
     if (head_len)
         memcpy(f + 1, head, head_len);
     swirl__local_t *l = local_of(io, c->fd);
+    if (!owed(io, c->fd))
+        l->out_ms = swirl_loop_now(io->loop);
     swirl__file_t **tail = &l->files;
     while (*tail)
         tail = &(*tail)->next;

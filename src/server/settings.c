@@ -55,6 +55,11 @@ enum {
        "seconds between idle-connection checks (0 = off)")                                         \
     XX(heartbeat_idle_time, INT, 0, 86400, "2 x heartbeat_check_interval", SERVER, ST_I64,         \
        F_COMPUTED, NULL, "seconds a connection may stay idle before it is closed")                 \
+    XX(send_timeout, FLOAT, 0, 86400, "60", SERVER, ST_F64, 0, NULL,                               \
+       "seconds a connection's pending output may make no progress before it is closed (0 = "      \
+       "never)")                                                                                   \
+    XX(max_idle_time, FLOAT, 0, 86400, "0", SERVER, ST_F64, 0, NULL,                               \
+       "seconds a connection may receive and send nothing before it is closed (0 = never)")        \
     XX(buffer_output_size, INT, 1, GIB, "2M", SERVER, ST_I64, F_BYTES, NULL,                       \
        "largest single send, in bytes")                                                            \
     XX(socket_buffer_size, INT, 1, GIB, "2M", SERVER, ST_I64, F_BYTES, NULL,                       \

@@ -19,6 +19,8 @@ typedef struct swirl__server_settings {
     int64_t dispatch_mode;            /* 1..5, default 2 */
     int64_t heartbeat_check_interval; /* seconds 0..86400, 0 = off */
     int64_t heartbeat_idle_time;      /* seconds 0..86400, 0 = 2 x interval */
+    double send_timeout;              /* seconds 0..86400, default 60; 0 = never */
+    double max_idle_time;             /* seconds 0..86400, default 0 = never */
     int64_t buffer_output_size;       /* bytes 1..1 GiB, default 2 MiB */
     int64_t socket_buffer_size;       /* bytes 1..1 GiB, default 2 MiB */
     bool enable_reuse_port;           /* default false */

@@ -220,3 +220,49 @@ Test(hardening, closed_in_callback_is_not_read_again, .timeout = 60) {
     }
 }
 
+/* send_timeout: a connection whose output makes no progress is closed. */
+Test(hardening, send_timeout_closes_a_peer_that_never_reads, .timeout = 90) {
+    for (int mode = 1; mode <= 2; mode++) {
+        hcfg_t cfg = {.mode = mode, .settings = {{"send_timeout", "0.3"}}};
+        th_server_t s = th_start("127.0.0.1", 0, mode, SWIRL_SOCK_TCP, configure, &cfg);
+        int fds[4];
+        for (int i = 0; i < 4; i++) {
+            fds[i] = connect_small(s.port);
+            cr_assert_eq(send(fds[i], "big", 3, MSG_NOSIGNAL), 3);
+        }
+        /* never read: each is closed, and its slot freed */
+        cr_assert(th_wait_lines(&s, "close", 4, 20000), "mode %d: %d of 4 closed", mode,
+                  th_count_lines(&s, "close"));
+        for (int i = 0; i < 4; i++) {
+            drain(fds[i]);
+            close(fds[i]);
+        }
+        int ok = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+        char back[8] = {0};
+        th_send_all(ok, "hello", 5);
+        th_recv_exact(ok, back, 5);
+        cr_assert_str_eq(back, "hello");
+        close(ok);
+        th_stop(&s);
+    }
+}
+
+/* max_idle_time: a connection silent both ways that long is closed. */
+Test(hardening, max_idle_time_closes_silent_connections, .timeout = 60) {
+    for (int mode = 1; mode <= 2; mode++) {
+        hcfg_t cfg = {.mode = mode, .settings = {{"max_idle_time", "0.3"}}};
+        th_server_t s = th_start("127.0.0.1", 0, mode, SWIRL_SOCK_TCP, configure, &cfg);
+        int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+        char back[8] = {0};
+        th_send_all(fd, "hello", 5);
+        th_recv_exact(fd, back, 5);
+        struct timeval tv = {20, 0};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        ssize_t r = recv(fd, back, 1, 0);
+        cr_assert(r == 0 || (r < 0 && errno == ECONNRESET), "mode %d: closed (%zd, %s)", mode, r,
+                  strerror(errno));
+        close(fd);
+        cr_assert(th_wait_lines(&s, "close", 1, 10000));
+        th_stop(&s);
+    }
+}

@@ -104,8 +104,8 @@ enum {
     XX(http_max_headers, INT, 1, 10000, "100", SERVER, ST_I64, 0, NULL,                            \
        "HTTP: most header lines in a request; more is answered 431")                               \
     XX(http_header_timeout, INT, 0, 3600, "10", SERVER, ST_I64, 0, NULL,                           \
-       "HTTP: seconds a client has to send a whole request head (then 408 and close; 0 = no "      \
-       "limit)")                                                                                   \
+       "HTTP: seconds a client has to send a whole request head, and the longest pause inside a "  \
+       "body (then 408 and close; 0 = no limit)")                                                  \
     XX(enable_static_handler, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                       \
        "HTTP: serve files under document_root before calling the request handler")                 \
     XX(http_parse_post, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                              \

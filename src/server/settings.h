@@ -43,7 +43,8 @@ typedef struct swirl__server_settings {
     int64_t http_max_request_line;   /* bytes; longer: 414. Default 8 KiB */
     int64_t http_max_header_size;    /* bytes of the whole head; larger: 431. Default 16 KiB */
     int64_t http_max_headers;        /* header lines; more: 431. Default 100 */
-    int64_t http_header_timeout;     /* seconds to send a whole head; then 408. 0 = off */
+    int64_t http_header_timeout;     /* seconds to send a whole head, or of a pause in a body;
+                                      * then 408. 0 = off */
     bool enable_static_handler;      /* serve files from document_root; default false */
     bool http_parse_post;            /* urlencoded/multipart bodies into fields; default true */
     char upload_tmp_dir[4001];       /* multipart file parts go here; default /tmp */

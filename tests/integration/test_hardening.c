@@ -126,6 +126,71 @@ Test(hardening, base_peer_reset_while_answering_pipelined_requests, .timeout = 9
     serve_stop(&s);
 }
 
+/* A request whose head came but whose body stops: 408 after a gap of
+ * http_header_timeout with no byte, and the connection is closed. */
+Test(hardening, stalled_body_gets_408, .timeout = 60) {
+    for (int m = 0; m < 2; m++) {
+        const char *extra[] = {"--set", "http_header_timeout=1", NULL};
+        serve_t s = serve_start(m ? "process" : "base", extra);
+        int fds[5];
+        for (int i = 0; i < 5; i++) {
+            fds[i] = dial(s.port);
+            const char req[] = "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nx";
+            send(fds[i], req, sizeof(req) - 1, MSG_NOSIGNAL);
+        }
+        for (int i = 0; i < 5; i++) {
+            char buf[4096];
+            bool closed = read_to_close(fds[i], buf, sizeof(buf), 15000);
+            close(fds[i]);
+            cr_assert(closed && strstr(buf, "HTTP/1.1 408"), "%s: client %d: %s",
+                      m ? "process" : "base", i, buf);
+        }
+        expect_alive(&s);
+        serve_stop(&s);
+    }
+}
+
+static int count_entries(const char *dir) {
+    DIR *d = opendir(dir);
+    cr_assert(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* An upload that stops halfway: 408, and its temp file is removed. */
+Test(hardening, stalled_upload_gets_408_and_loses_its_temp_file, .timeout = 60) {
+    char dir[128];
+    tu_tmp_path(dir, sizeof(dir), "uploads");
+    cr_assert_eq(mkdir(dir, 0700), 0);
+    char set_dir[256];
+    snprintf(set_dir, sizeof(set_dir), "upload_tmp_dir=%s", dir);
+    const char *extra[] = {"--set", "http_header_timeout=1", "--set", set_dir, NULL};
+    serve_t s = serve_start("base", extra);
+    int fd = dial(s.port);
+    static char body[70000];
+    int h = snprintf(body, sizeof(body),
+                     "--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.bin\"\r\n"
+                     "Content-Type: application/octet-stream\r\n\r\n");
+    memset(body + h, 'u', 65536);
+    char head[256];
+    int hn = snprintf(head, sizeof(head),
+                      "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Type: multipart/form-data; "
+                      "boundary=XyZ\r\nContent-Length: 1000000\r\n\r\n");
+    send(fd, head, (size_t)hn, MSG_NOSIGNAL);
+    send(fd, body, (size_t)h + 65536, MSG_NOSIGNAL);
+    char buf[4096];
+    bool closed = read_to_close(fd, buf, sizeof(buf), 15000);
+    close(fd);
+    cr_assert(closed && strstr(buf, "HTTP/1.1 408"), "%s", buf);
+    int left = count_entries(dir);
+    serve_stop(&s);
+    rmdir(dir);
+    cr_assert_eq(left, 0, "the cut upload's temp file is removed");
+}
+
 /* ---- the server API -----------------------------------------------------------------------------
  */
 

@@ -199,9 +199,17 @@ typedef struct {
     const char *settings[8][2];
 } hcfg_t;
 
-/* "big": 4 MB back; "quit": 4 MB back, then close (from the callback). */
+static char file_path[128]; /* a file of FILE_SIZE bytes, made before the server forks */
+#define FILE_SIZE (8u << 20)
+
+/* "big": 4 MB back; "quit": 4 MB back, then close (from the callback);
+ * "file": file_path back (sendfile). */
 static void cb_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     th_record("receive %lld %zu", (long long)ev->fd, ev->len);
+    if (ev->len >= 4 && memcmp(ev->data, "file", 4) == 0) {
+        swirl_server_sendfile(srv, ev->fd, file_path, 0, 0);
+        return;
+    }
     if (ev->len >= 3 && (memcmp(ev->data, "big", 3) == 0 || memcmp(ev->data, "qui", 3) == 0)) {
         size_t n = 4u << 20;
         char *p = malloc(n);
@@ -285,15 +293,22 @@ Test(hardening, closed_in_callback_is_not_read_again, .timeout = 60) {
     }
 }
 
-/* send_timeout: a connection whose output makes no progress is closed. */
+/* send_timeout: a connection whose output (bytes or a file) makes no
+ * progress is closed. */
 Test(hardening, send_timeout_closes_a_peer_that_never_reads, .timeout = 90) {
+    tu_tmp_path(file_path, sizeof(file_path), "big-file");
+    int f = open(file_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    cr_assert_geq(f, 0);
+    cr_assert_eq(ftruncate(f, FILE_SIZE), 0);
+    close(f);
     for (int mode = 1; mode <= 2; mode++) {
         hcfg_t cfg = {.mode = mode, .settings = {{"send_timeout", "0.3"}}};
         th_server_t s = th_start("127.0.0.1", 0, mode, SWIRL_SOCK_TCP, configure, &cfg);
         int fds[4];
         for (int i = 0; i < 4; i++) {
             fds[i] = connect_small(s.port);
-            cr_assert_eq(send(fds[i], "big", 3, MSG_NOSIGNAL), 3);
+            cr_assert_eq(send(fds[i], i % 2 ? "file" : "big", i % 2 ? 4 : 3, MSG_NOSIGNAL),
+                         i % 2 ? 4 : 3);
         }
         /* never read: each is closed, and its slot freed */
         cr_assert(th_wait_lines(&s, "close", 4, 20000), "mode %d: %d of 4 closed", mode,
@@ -310,6 +325,7 @@ Test(hardening, send_timeout_closes_a_peer_that_never_reads, .timeout = 90) {
         close(ok);
         th_stop(&s);
     }
+    unlink(file_path);
 }
 
 /* max_idle_time: a connection silent both ways that long is closed. */

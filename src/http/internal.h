@@ -35,6 +35,7 @@ typedef struct http_conn {
     bool paused;                   /* reading paused: too much held behind a pending response */
     int64_t timer;                 /* head timeout, or linger (0: none) */
     uint64_t head_since;           /* loop ms when the wait for the current head began */
+    uint64_t rx_ms;                /* loop ms of the last bytes received */
     http_upload_t *up;             /* P_STREAM: the body's parser and what it made */
     void *up_state;                /* P_UPGRADED: the protocol's state for this connection */
     bool stream_chunked;           /* P_STREAM: the body is chunked (ck decodes it) */

@@ -22,8 +22,9 @@
  * past package_max_length 413 (before reading it, so Expect: 100-continue
  * gets the 413 instead of a 100). A client has http_header_timeout seconds
  * from connecting (or from its last response) to send a whole head: then
- * 408 if it had started one, else a quiet close. An HTTP/1.1 request
- * without exactly one Host is 400. Every refusal closes the connection
+ * 408 if it had started one, else a quiet close; once the head is in, a
+ * gap of http_header_timeout without a byte of the body is 408 too. An
+ * HTTP/1.1 request without exactly one Host is 400. Every refusal closes the connection
  * after the answer and costs nothing else. An Upgrade request goes to
  * the upgrade hook (swirl__http_upgrade_t, set by the WebSocket server);
  * when the hook switches the connection (P_UPGRADED), every later byte
@@ -134,12 +135,29 @@ static void conn_remove(swirl_http_server_t *hs, int64_t fd) {
     }
 }
 
+/* A request whose body is still coming: its timer (armed for the head)
+ * stays while bytes keep coming, and ends it with 408 after a gap of
+ * http_header_timeout without any (nginx's client_body_timeout). */
+static bool in_body(const http_conn_t *c) {
+    return c->phase == P_BODY || c->phase == P_CHUNKED || c->phase == P_STREAM;
+}
+
 static void on_head_timeout(swirl_loop_t *loop, int64_t id, void *user) {
     http_conn_t *c = user;
     c->timer = 0;
-    if (c->phase != P_HEAD)
+    if (c->phase != P_HEAD && !in_body(c))
         return; /* armed again when it waits for a head next */
     uint64_t limit = (uint64_t)c->hs->srv->settings.http_header_timeout * 1000;
+    if (in_body(c)) {
+        uint64_t gap = swirl_loop_now(loop) - c->rx_ms;
+        if (gap < limit) {
+            int64_t t = swirl_timer_after(loop, (int64_t)(limit - gap), on_head_timeout, c);
+            c->timer = t > 0 ? t : 0;
+            return;
+        }
+        swirl__http_reject(c->hs, c, 408, "request body stalled for http_header_timeout");
+        return;
+    }
     uint64_t waited = swirl_loop_now(loop) - c->head_since;
     if (waited < limit) { /* a later wait: the rest of its time */
         int64_t t = swirl_timer_after(loop, (int64_t)(limit - waited), on_head_timeout, c);
@@ -464,6 +482,7 @@ static void consume_buffered(swirl_http_server_t *hs, http_conn_t *c) {
 
 /* Feed bytes that arrived for `c`. */
 static void feed(swirl_http_server_t *hs, http_conn_t *c, const char *data, size_t len) {
+    c->rx_ms = swirl_loop_now(swirl_server_loop(hs->srv));
     if (c->phase == P_CLOSED)
         return; /* after a refusal or Connection: close: ignored */
     if (c->phase == P_UPGRADED) {

@@ -45,8 +45,19 @@ static swirl__conn_t *conn_of(swirl__io_t *io, int fd) {
     return swirl__conn_slot(io->srv, io->owner, fd);
 }
 
+/* A socket closed with input unread makes the kernel send a reset, which
+ * can destroy the last replies before the peer reads them. A connection
+ * closing is not read, so what its peer sent meanwhile is dropped just
+ * before the close (at most 1 MiB; more, and the reset is deserved). */
+static void drop_input(int fd) {
+    char sink[16384]; /* not io->rbuf: a callback may be reading it */
+    for (int i = 0; i < 64; i++)
+        if (recv(fd, sink, sizeof(sink), MSG_DONTWAIT) <= 0)
+            return;
+}
+
 /* Free a connection's slot and descriptor (`closed`: counted as a close;
- * not when it moved to another worker). */
+ * not when it moved to another worker, whose input is never touched). */
 static void conn_release(swirl__io_t *io, int fd, bool closed) {
     swirl__conn_t *c = conn_of(io, fd);
     swirl__local_t *l = local_of(io, fd);
@@ -59,6 +70,8 @@ static void conn_release(swirl__io_t *io, int fd, bool closed) {
     swirl_loop_del(io->loop, fd);
     if (l->ssl)
         swirl__tls_free(l->ssl);
+    if (closed && l->closing && !l->broken)
+        drop_input(fd);
     close(fd);
     swirl_buf_destroy(&l->in);
     swirl_buf_destroy(&l->after);
@@ -101,6 +114,46 @@ static void on_ack_timeout(swirl_loop_t *loop, int64_t id, void *user);
 static void conn_teardown(swirl__io_t *io, int fd) {
     conn_notify(io, fd);
     conn_free(io, fd);
+}
+
+typedef struct {
+    swirl__io_t *io;
+    int64_t session;
+} conn_ref_t;
+
+static void on_broken(swirl_loop_t *loop, void *user);
+
+/* A write failed (the peer reset, or no memory): the connection is dead,
+ * but the writer may be inside a callback that still holds state the close
+ * event frees (an HTTP or WebSocket connection). So a failed write only
+ * marks it: nothing more is read or sent, and it is torn down once the
+ * current callback has returned — by deliver() for the receive callback,
+ * else by a deferred call (or, short of memory for that, by the next
+ * writability or error event, which it is made to watch). */
+static void conn_broken(swirl__io_t *io, int fd) {
+    swirl__local_t *l = local_of(io, fd);
+    l->closing = true;
+    if (l->broken)
+        return;
+    l->broken = true;
+    if (!l->in_deliver && !l->tearing) {
+        conn_ref_t *r = swirl_malloc(sizeof(*r));
+        if (r) {
+            *r = (conn_ref_t){io, atomic_load(&conn_of(io, fd)->session)};
+            if (swirl_loop_defer(io->loop, on_broken, r) < 0)
+                swirl_free(r);
+        }
+    }
+    set_interest(io, fd);
+}
+
+static void on_broken(swirl_loop_t *loop, void *user) {
+    conn_ref_t *r = user;
+    swirl__io_t *io = r->io;
+    swirl__conn_t *c = owned(io, r->session);
+    swirl_free(r);
+    if (c && local_of(io, c->fd)->broken && !local_of(io, c->fd)->tearing)
+        conn_teardown(io, c->fd);
 }
 
 /* The peer finished sending (EOF): stop reading, tell the owner, and free
@@ -257,6 +310,11 @@ static void on_conn_write(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__io_t *io = user;
     swirl__conn_t *c = conn_of(io, fd);
     swirl__local_t *l = local_of(io, fd);
+    if (l->broken) {
+        conn_teardown(io, fd);
+        return;
+    }
+    l->out_ms = swirl_loop_now(loop); /* writable: the peer takes bytes */
     if (events & SWIRL_EV_ERROR) {
         if (l->handshaking)
             tls_fail(io, fd, "connection error during the handshake");
@@ -334,7 +392,7 @@ static void set_interest(swirl__io_t *io, int fd) {
     bool throttled = throttle(io, fd);
     int ev =
         (l->paused || throttled || l->closing || l->peer_eof || io->draining) ? 0 : SWIRL_EV_READ;
-    if (owed(io, fd))
+    if (owed(io, fd) || l->broken)
         ev |= SWIRL_EV_WRITE;
     swirl_loop_set(io->loop, fd, ev, on_conn_read, on_conn_write);
     /* bytes OpenSSL already decrypted make no epoll event: read them now */
@@ -342,9 +400,11 @@ static void set_interest(swirl__io_t *io, int fd) {
         tls_schedule_reread(io, fd);
 }
 
-/* Hand one message to the owner. A close requested by its callback waits
- * until the callback returns, so `data` stays valid throughout. Returns
- * false if the connection is gone afterwards. */
+/* Hand one message to the owner. A close requested by its callback, or a
+ * write of its that failed, waits until the callback returns, so `data`
+ * (and whatever the callback holds) stays valid throughout. A connection
+ * closing is not read any more, even while its output drains. Returns
+ * false if the connection is gone or closing afterwards. */
 static bool deliver(swirl__io_t *io, int fd, const char *data, size_t len) {
     swirl__conn_t *c = conn_of(io, fd);
     swirl__local_t *l = local_of(io, fd);
@@ -352,11 +412,17 @@ static bool deliver(swirl__io_t *io, int fd, const char *data, size_t len) {
     io->ops->on_data(io, c, data, len);
     l = local_of(io, fd);
     l->in_deliver = false;
-    if (l->closing && !owed(io, fd)) {
-        conn_close_here(io, fd);
+    if (l->broken) {
+        conn_teardown(io, fd);
         return false;
     }
-    return true;
+    if (!l->closing)
+        return true;
+    if (owed(io, fd))
+        set_interest(io, fd); /* writes only, then closes (on_conn_write) */
+    else
+        conn_close_here(io, fd);
+    return false;
 }
 
 /* Read decrypted bytes into io->rbuf: as many as OpenSSL has, up to
@@ -391,6 +457,8 @@ static void on_conn_read(swirl_loop_t *loop, int fd, int events, void *user) {
         tls_step(io, fd);
         return;
     }
+    if (l->closing)
+        return; /* an event collected before the close: nothing more is read */
     ssize_t n = l->ssl ? tls_read(io, fd) : swirl_net_read(fd, io->rbuf, READ_SIZE);
     if (n == -EAGAIN)
         return;
@@ -541,13 +609,8 @@ static void tls_begin(swirl__io_t *io, swirl_port_t *port, int fd) {
     tls_step(io, fd); /* the ClientHello may be here already */
 }
 
-typedef struct {
-    swirl__io_t *io;
-    int64_t session;
-} reread_t;
-
 static void on_reread(swirl_loop_t *loop, void *user) {
-    reread_t *r = user;
+    conn_ref_t *r = user;
     swirl__io_t *io = r->io;
     swirl__conn_t *c = owned(io, r->session);
     swirl_free(r);
@@ -564,7 +627,7 @@ static void tls_schedule_reread(swirl__io_t *io, int fd) {
     swirl__local_t *l = local_of(io, fd);
     if (l->reread)
         return;
-    reread_t *r = swirl_malloc(sizeof(*r));
+    conn_ref_t *r = swirl_malloc(sizeof(*r));
     if (!r)
         return; /* the next epoll event for this socket reads it */
     r->io = io;
@@ -609,6 +672,7 @@ static bool adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_
     atomic_store(&c->in_flight, 0);
     atomic_store(&c->throttled, 0);
     memset(local_of(io, fd), 0, sizeof(swirl__local_t));
+    local_of(io, fd)->out_ms = swirl_loop_now(io->loop);
     if (swirl_loop_add(io->loop, fd, SWIRL_EV_READ, on_conn_read, on_conn_write, io) < 0) {
         reject(io, fd, swirl_last_error_msg());
         return false;
@@ -683,6 +747,58 @@ static void on_heartbeat(swirl_loop_t *loop, int64_t id, void *user) {
     }
 }
 
+/* send_timeout and max_idle_time: one tick per owner, at a quarter of the
+ * shorter one (10 ms to 5 s), closes connections whose owed output made
+ * no progress for send_timeout, or that neither received nor sent for
+ * max_idle_time. A connection that owes output is reset (its peer is not
+ * reading: a graceful close would wait on it again); an idle one closes
+ * as a close asked for here. */
+static int64_t timeouts_tick_ms(const swirl_server_t *srv) {
+    double t = 0;
+    const double v[2] = {srv->settings.send_timeout, srv->settings.max_idle_time};
+    for (int i = 0; i < 2; i++)
+        if (v[i] > 0 && (t == 0 || v[i] < t))
+            t = v[i];
+    if (t == 0)
+        return 0;
+    int64_t ms = (int64_t)(t * 1000 / 4);
+    return ms < 10 ? 10 : ms > 5000 ? 5000 : ms;
+}
+
+static void on_timeouts(swirl_loop_t *loop, int64_t id, void *user) {
+    swirl__io_t *io = user;
+    swirl_server_t *srv = io->srv;
+    uint64_t now = swirl_loop_now(loop);
+    uint64_t send_ms = (uint64_t)(srv->settings.send_timeout * 1000);
+    uint64_t idle_ms = (uint64_t)(srv->settings.max_idle_time * 1000);
+    int top = io->local_cap < srv->fd_cap ? io->local_cap : srv->fd_cap;
+    for (int fd = 0; fd < top; fd++) {
+        swirl__conn_t *c = conn_of(io, fd);
+        swirl__local_t *l = local_of(io, fd);
+        int64_t session = atomic_load(&c->session);
+        if (session == 0 || l->handshaking || l->notified || l->tearing || l->broken)
+            continue;
+        bool owes = owed(io, fd);
+        uint64_t in = (uint64_t)atomic_load(&c->last_ms);
+        uint64_t last = in > l->out_ms ? in : l->out_ms;
+        const char *why = NULL;
+        if (owes && send_ms && now - l->out_ms >= send_ms)
+            why = "its output made no progress for send_timeout";
+        else if (idle_ms && now - last >= idle_ms)
+            why = "it was idle for max_idle_time";
+        if (!why)
+            continue;
+        swirl_log_debug("server: connection %lld closed: %s", (long long)session, why);
+        if (owes) {
+            struct linger lg = {1, 0};
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+            conn_teardown(io, fd);
+        } else if (!l->closing) {
+            conn_close_here(io, fd);
+        }
+    }
+}
+
 int swirl__io_init(swirl__io_t *io, swirl_server_t *srv, swirl_loop_t *loop, int owner,
                    const swirl__io_ops_t *ops, void *user) {
     memset(io, 0, sizeof(*io));
@@ -704,6 +820,18 @@ int swirl__io_init(swirl__io_t *io, swirl_server_t *srv, swirl_loop_t *loop, int
             swirl_free(io->rbuf);
             swirl_net_close(io->reserve_fd);
             return (int)io->heartbeat_timer;
+        }
+    }
+    int64_t tick = timeouts_tick_ms(srv);
+    if (tick > 0) {
+        io->timeout_timer = swirl_timer_tick(loop, tick, on_timeouts, io);
+        if (io->timeout_timer < 0) {
+            int rc = (int)io->timeout_timer;
+            if (io->heartbeat_timer > 0)
+                swirl_timer_clear(loop, io->heartbeat_timer);
+            swirl_free(io->rbuf);
+            swirl_net_close(io->reserve_fd);
+            return rc;
         }
     }
     return 0;
@@ -971,6 +1099,8 @@ void swirl__io_destroy(swirl__io_t *io) {
     }
     if (io->heartbeat_timer > 0)
         swirl_timer_clear(io->loop, io->heartbeat_timer);
+    if (io->timeout_timer > 0)
+        swirl_timer_clear(io->loop, io->timeout_timer);
     swirl_free(io->local);
     swirl_free(io->rbuf);
     swirl_net_close(io->reserve_fd);
@@ -989,6 +1119,8 @@ int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t le
         return swirl__error(SWIRL_ECLOSED, "send to connection %lld: closed", (long long)session);
     int fd = c->fd;
     swirl__local_t *lf = local_of(io, fd);
+    if (!owed(io, fd))
+        lf->out_ms = swirl_loop_now(io->loop); /* send_timeout counts from here */
     ssize_t n;
     if (lf->files) { /* wait behind the files, under the same limit */
         size_t queued = swirl_buf_size(&lf->after) + swirl_loop_pending(io->loop, fd);
@@ -1009,7 +1141,7 @@ int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t le
                             (long long)session, (long long)io->srv->settings.socket_buffer_size);
     }
     if (n < 0) {
-        conn_teardown(io, fd);
+        conn_broken(io, fd);
         return swirl__error(SWIRL_ECLOSED, "send to connection %lld: %s", (long long)session,
                             swirl_strerror((int)n));
     }
@@ -1026,6 +1158,8 @@ int swirl__io_close(swirl__io_t *io, int64_t session, bool reset) {
         return swirl__error(SWIRL_ECLOSED, "close connection %lld: already closed",
                             (long long)session);
     int fd = c->fd;
+    if (local_of(io, fd)->broken)
+        return 0; /* a write failed: torn down after the current callback */
     if (local_of(io, fd)->in_deliver) {
         local_of(io, fd)->closing = true; /* done when the callback returns */
         if (reset) {
@@ -1172,13 +1306,15 @@ int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, int64_t si
     if (head_len)
         memcpy(f + 1, head, head_len);
     swirl__local_t *l = local_of(io, c->fd);
+    if (!owed(io, c->fd))
+        l->out_ms = swirl_loop_now(io->loop);
     swirl__file_t **tail = &l->files;
     while (*tail)
         tail = &(*tail)->next;
     *tail = f;
     int rc = pump(io, c->fd);
     if (rc < 0 && rc != -EAGAIN) {
-        conn_teardown(io, c->fd);
+        conn_broken(io, c->fd);
         return swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: %s", (long long)session,
                             swirl_strerror(rc));
     }

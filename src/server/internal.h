@@ -204,6 +204,8 @@ typedef struct swirl__local {
     bool in_deliver;  /* the owner's callback is using this connection's input */
     bool tearing;     /* its close event is running */
     bool notified;    /* the owner was told it closed */
+    bool broken;      /* a write failed: torn down once the current callback returns */
+    uint64_t out_ms;  /* loop ms of the last output progress (or of the first byte owed) */
     int acks_pending; /* PROCESS: workers yet to acknowledge the close */
     int64_t ack_timer;
     int full_worker;
@@ -241,6 +243,7 @@ struct swirl__io {
     int local_cap;
     int reserve_fd;
     int64_t heartbeat_timer;
+    int64_t timeout_timer;
     char *rbuf;     /* read buffer */
     void *user;     /* the reactor or worker */
     void *bindings; /* one per listener: what its callbacks get */

@@ -55,6 +55,11 @@ enum {
        "seconds between idle-connection checks (0 = off)")                                         \
     XX(heartbeat_idle_time, INT, 0, 86400, "2 x heartbeat_check_interval", SERVER, ST_I64,         \
        F_COMPUTED, NULL, "seconds a connection may stay idle before it is closed")                 \
+    XX(send_timeout, FLOAT, 0, 86400, "60", SERVER, ST_F64, 0, NULL,                               \
+       "seconds a connection's pending output may make no progress before it is closed (0 = "      \
+       "never)")                                                                                   \
+    XX(max_idle_time, FLOAT, 0, 86400, "0", SERVER, ST_F64, 0, NULL,                               \
+       "seconds a connection may receive and send nothing before it is closed (0 = never)")        \
     XX(buffer_output_size, INT, 1, GIB, "2M", SERVER, ST_I64, F_BYTES, NULL,                       \
        "largest single send, in bytes")                                                            \
     XX(socket_buffer_size, INT, 1, GIB, "2M", SERVER, ST_I64, F_BYTES, NULL,                       \
@@ -99,8 +104,8 @@ enum {
     XX(http_max_headers, INT, 1, 10000, "100", SERVER, ST_I64, 0, NULL,                            \
        "HTTP: most header lines in a request; more is answered 431")                               \
     XX(http_header_timeout, INT, 0, 3600, "10", SERVER, ST_I64, 0, NULL,                           \
-       "HTTP: seconds a client has to send a whole request head (then 408 and close; 0 = no "      \
-       "limit)")                                                                                   \
+       "HTTP: seconds a client has to send a whole request head, and the longest pause inside a "  \
+       "body (then 408 and close; 0 = no limit)")                                                  \
     XX(enable_static_handler, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                       \
        "HTTP: serve files under document_root before calling the request handler")                 \
     XX(http_parse_post, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                              \

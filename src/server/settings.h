@@ -19,6 +19,8 @@ typedef struct swirl__server_settings {
     int64_t dispatch_mode;            /* 1..5, default 2 */
     int64_t heartbeat_check_interval; /* seconds 0..86400, 0 = off */
     int64_t heartbeat_idle_time;      /* seconds 0..86400, 0 = 2 x interval */
+    double send_timeout;              /* seconds 0..86400, default 60; 0 = never */
+    double max_idle_time;             /* seconds 0..86400, default 0 = never */
     int64_t buffer_output_size;       /* bytes 1..1 GiB, default 2 MiB */
     int64_t socket_buffer_size;       /* bytes 1..1 GiB, default 2 MiB */
     bool enable_reuse_port;           /* default false */
@@ -41,7 +43,8 @@ typedef struct swirl__server_settings {
     int64_t http_max_request_line;   /* bytes; longer: 414. Default 8 KiB */
     int64_t http_max_header_size;    /* bytes of the whole head; larger: 431. Default 16 KiB */
     int64_t http_max_headers;        /* header lines; more: 431. Default 100 */
-    int64_t http_header_timeout;     /* seconds to send a whole head; then 408. 0 = off */
+    int64_t http_header_timeout;     /* seconds to send a whole head, or of a pause in a body;
+                                      * then 408. 0 = off */
     bool enable_static_handler;      /* serve files from document_root; default false */
     bool http_parse_post;            /* urlencoded/multipart bodies into fields; default true */
     char upload_tmp_dir[4001];       /* multipart file parts go here; default /tmp */

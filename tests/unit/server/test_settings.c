@@ -70,7 +70,7 @@ Test(settings, list_entries_complete, .timeout = 5) {
     size_t n = 0;
     const swirl_setting_info_t *list = swirl_settings_list(&n);
     cr_assert_not_null(list);
-    cr_assert_eq(n, 61);
+    cr_assert_eq(n, 63);
     for (size_t i = 0; i < n; i++) {
         const swirl_setting_info_t *e = &list[i];
         cr_assert(e->name && *e->name, "entry %zu has no name", i);
@@ -157,6 +157,8 @@ Test(settings, default_values, .timeout = 5) {
     cr_assert_eq(S.dispatch_mode, 2);
     cr_assert_eq(S.heartbeat_check_interval, 0);
     cr_assert_eq(S.heartbeat_idle_time, 0);
+    cr_assert_eq(S.send_timeout, 60.0);
+    cr_assert_eq(S.max_idle_time, 0.0);
     cr_assert_eq(S.buffer_output_size, 2 * 1024 * 1024);
     cr_assert_eq(S.socket_buffer_size, 2 * 1024 * 1024);
     cr_assert_eq(S.enable_reuse_port, false);
@@ -316,6 +318,10 @@ Test(settings, messages, .timeout = 5) {
     MSG_IS("package_length_type: expected one of c C s S n N l L v V, got \"x\"");
     cr_assert_eq(set("max_request", swirl_value_int(-1)), SWIRL_ESETTING);
     MSG_IS("max_request: expected an integer >= 0, got -1");
+    cr_assert_eq(set_text("send_timeout", "-0.5"), SWIRL_ESETTING);
+    MSG_IS("send_timeout: expected a number 0..86400, got \"-0.5\"");
+    cr_assert_eq(set_text("max_idle_time", "soon"), SWIRL_ESETTING);
+    MSG_IS("max_idle_time: expected a number 0..86400, got \"soon\"");
     cr_assert_eq(set("open_tcp_nodelay", swirl_value_string("maybe")), SWIRL_ESETTING);
     MSG_IS("open_tcp_nodelay: expected a bool (true/false, on/off, yes/no, 1/0), got \"maybe\"");
     /* Unprintable bytes are escaped, long values cut short. */
@@ -569,6 +575,8 @@ Test(settings, each_key_sets_its_field, .timeout = 5) {
     cr_assert_eq(set_text("dispatch_mode", "3"), 0);
     cr_assert_eq(set_text("heartbeat_check_interval", "13"), 0);
     cr_assert_eq(set_text("heartbeat_idle_time", "17"), 0);
+    cr_assert_eq(set_text("send_timeout", "0.25"), 0);
+    cr_assert_eq(set("max_idle_time", swirl_value_float(1.5)), 0);
     cr_assert_eq(set_text("buffer_output_size", "19"), 0);
     cr_assert_eq(set_text("socket_buffer_size", "23"), 0);
     cr_assert_eq(set_text("enable_reuse_port", "1"), 0);
@@ -600,6 +608,8 @@ Test(settings, each_key_sets_its_field, .timeout = 5) {
     cr_assert_eq(S.dispatch_mode, 3);
     cr_assert_eq(S.heartbeat_check_interval, 13);
     cr_assert_eq(S.heartbeat_idle_time, 17);
+    cr_assert_eq(S.send_timeout, 0.25);
+    cr_assert_eq(S.max_idle_time, 1.5);
     cr_assert_eq(S.buffer_output_size, 19);
     cr_assert_eq(S.socket_buffer_size, 23);
     cr_assert_eq(S.enable_reuse_port, true);

@@ -13,7 +13,9 @@
  * within it. Limits are small (request line 256, head 1024, 16 headers,
  * package_max_length 2048) so that inputs reach them; uploads are parsed
  * (http_parse_post) into a temp dir; files are served from a root beside
- * which a file holds a secret.
+ * which a file holds a secret. The handler answers by its path: /chunked
+ * in chunks, /detach later from the loop (the connection stays busy with
+ * what was pipelined behind), /gzip compressed, /status 404, else at once.
  *
  * Invariants: the server closes the connection once the client is done
  * (no hang); every response the handler made arrives, in request order
@@ -35,6 +37,7 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include <swirl/event.h>
 #include <swirl/http.h>
 #include <swirl/server.h>
 
@@ -52,6 +55,19 @@ static struct {
     long handled; /* handler calls of the current input (worker thread only) */
     long connects;
 } g = {.once = PTHREAD_ONCE_INIT};
+
+typedef struct {
+    swirl_http_resp_t *resp;
+    size_t len;
+    char line[600];
+} later_t;
+
+/* A detached response ended from the loop, after the handler returned. */
+static void end_later(swirl_loop_t *loop, void *user) {
+    later_t *l = user;
+    swirl_http_resp_end(l->resp, l->line, l->len); /* frees it, even when its connection is gone */
+    free(l);
+}
 
 static void handler(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_http_resp_t *resp,
                     void *user) {
@@ -83,6 +99,15 @@ static void handler(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_http_r
         swirl_http_resp_write(resp, line, (size_t)n);
         swirl_http_resp_write(resp, "more\n", 5);
         swirl_http_resp_end(resp, NULL, 0);
+    } else if (pl >= 7 && memcmp(path, "/detach", 7) == 0) {
+        /* the connection waits busy (pipelined bytes held) until the loop ends it */
+        later_t *l = malloc(sizeof(*l));
+        FUZZ_CHECK(l && swirl_http_resp_detach(resp) == 0);
+        l->resp = resp;
+        l->len = (size_t)n;
+        memcpy(l->line, line, l->len);
+        FUZZ_CHECK(swirl_loop_defer(swirl_server_loop(swirl_http_server_base(hs)), end_later, l) ==
+                   0);
     } else if (pl >= 5 && memcmp(path, "/gzip", 5) == 0) {
         swirl_http_resp_compress(resp, 1);
         swirl_http_resp_end(resp, line, (size_t)n);
@@ -293,6 +318,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     size_t on = swirl_buf_size(&out);
     const char *o = on ? swirl_buf_bytes(&out) : "", *oe = o + on;
+    if (getenv("SWIRL_FUZZ_VERBOSE")) /* what the server answered */
+        fprintf(stderr, "---- %zu bytes in, %zu out:\n%.*s\n", size, on, (int)on, o);
     FUZZ_CHECK(!find(o, oe, SECRET));
     long seen = 0;
     for (const char *s = find(o, oe, "\r\nX-Seq: "); s; s = find(s + 1, oe, "\r\nX-Seq: "))

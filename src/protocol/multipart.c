@@ -81,7 +81,9 @@ int swirl_multipart_boundary(const char *ctype, size_t len, const char **b, size
     p += sizeof(mt) - 1;
     while (p < e) {
         p = skip_ows(p, e);
-        if (p < e && *p != ';')
+        if (p == e)
+            break; /* trailing whitespace (p + 1 below would pass the end) */
+        if (*p != ';')
             return swirl__error(SWIRL_EPROTO, "multipart: bad parameter list in Content-Type");
         p = skip_ows(p + 1, e);
         const char *name = p;

@@ -309,6 +309,37 @@ Test(multipart, a_callback_error_stops_the_parse) {
     free(r.log);
 }
 
+/* A Content-Type ending in whitespace: the parameter loop stepped past
+ * its end and read the byte after it (ASan: heap-buffer-overflow; found by
+ * the multipart fuzzer). Copied to exactly their length so ASan sees it. */
+Test(multipart, boundary_of_a_type_ending_in_whitespace) {
+    static const struct {
+        const char *ct, *want; /* want NULL: no boundary */
+    } cases[] = {
+        {"multipart/form-data; a=b ", NULL},
+        {"multipart/form-data;  \t", NULL},
+        {"multipart/form-data; boundary=x\t", "x"},
+        {"multipart/form-data; boundary=\"y\"  ", "y"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t n = strlen(cases[i].ct);
+        char *ct = malloc(n);
+        cr_assert(ct);
+        memcpy(ct, cases[i].ct, n);
+        const char *b;
+        size_t bl;
+        int rc = swirl_multipart_boundary(ct, n, &b, &bl);
+        if (cases[i].want) {
+            cr_assert_eq(rc, 0, "case %zu: %s", i, swirl_last_error_msg());
+            cr_assert(bl == strlen(cases[i].want) && memcmp(b, cases[i].want, bl) == 0);
+        } else {
+            cr_assert_eq(rc, SWIRL_EPROTO, "case %zu", i);
+            cr_assert(strstr(swirl_last_error_msg(), "no boundary"), "%s", swirl_last_error_msg());
+        }
+        free(ct);
+    }
+}
+
 Test(multipart, boundary_from_content_type) {
     static const struct {
         const char *ct, *want;

@@ -23,6 +23,7 @@
  * never served; when no HEAD request is in the input (a HEAD response's
  * length is not its body's) the output is whole responses and nothing
  * else: a status line, a head, then Content-Length bytes or chunks. */
+#include <dirent.h>
 #include <errno.h>
 #include <linux/sockios.h>
 #include <poll.h>
@@ -142,9 +143,31 @@ static void put_file(const char *path, const char *text) {
     fclose(f);
 }
 
+/* Remove the temp dir at exit (libFuzzer ends with exit()). */
+static void remove_tree(const char *path) {
+    DIR *d = opendir(path);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char sub[512];
+            snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+            remove_tree(sub);
+        }
+        closedir(d);
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static void cleanup(void) { remove_tree(g.dir); }
+
 static void setup(void) {
     snprintf(g.dir, sizeof(g.dir), "/tmp/swirl-fuzz-http-XXXXXX");
     FUZZ_CHECK(mkdtemp(g.dir));
+    atexit(cleanup);
     char p[256];
     snprintf(p, sizeof(p), "%s/root", g.dir);
     FUZZ_CHECK(mkdir(p, 0700) == 0);

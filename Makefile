@@ -2,6 +2,7 @@
 # on a fresh Debian 12 machine: they install what is missing first.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
 PREFIX     ?= /usr/local
 PORT       ?= 8080
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
@@ -9,7 +10,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR     ?= $(if $(filter true 1 yes,$(CI)),ON,OFF)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build test asan run bench fuzz install format clean php php-test php-memcheck
+.PHONY: all deps build test asan run bench fuzz fuzz-build fuzz-ci install format clean php php-test php-memcheck
 
 all: build
 
@@ -50,6 +51,7 @@ asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j 2
+	$(MAKE) fuzz-ci
 
 run: build
 	@echo "swirl serve on http://127.0.0.1:$(PORT)/ — try:"
@@ -79,20 +81,28 @@ php-memcheck: php
 	if [ -n "$$bad" ]; then cat $$bad; echo "php-memcheck: valgrind reported errors in $$bad"; exit 1; \
 	else echo "php-memcheck: no valgrind error"; fi
 
-# libFuzzer on the HTTP parser and the WebSocket frame reader, FUZZ_SECONDS
-# each (clang; not part of CI)
-FUZZ_SECONDS ?= 60
-FUZZ_FLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc
-fuzz:
-	mkdir -p $(BUILD)/fuzz/corpus/http_parser $(BUILD)/fuzz/corpus/websocket_frame
-	clang $(FUZZ_FLAGS) tests/fuzz/http_parser.c src/protocol/http_parser.c \
-		-o $(BUILD)/fuzz/http_parser
-	clang $(FUZZ_FLAGS) tests/fuzz/websocket_frame.c src/protocol/websocket.c src/core/error.c \
-		-lcrypto -o $(BUILD)/fuzz/websocket_frame
-	$(BUILD)/fuzz/http_parser -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-		$(BUILD)/fuzz/corpus/http_parser tests/fuzz/corpus/http_parser
-	$(BUILD)/fuzz/websocket_frame -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-		$(BUILD)/fuzz/corpus/websocket_frame tests/fuzz/corpus/websocket_frame
+# libFuzzer (clang, ASan + UBSan) on the HTTP parser, the HTTP server's
+# connections, WebSocket frames, permessage-deflate, multipart bodies and
+# stream framing: the targets of tests/fuzz built in $(FUZZ_BUILD)
+# (SWIRL_FUZZ=ON), run by scripts/fuzz.sh one after the other. Each first
+# replays its crash regressions and seed corpus. `make fuzz`: FUZZ_SECONDS
+# each (FUZZERS="framing deflate" picks some); `make asan` runs fuzz-ci:
+# FUZZ_CI_SECONDS each, skipped (said so) without clang.
+FUZZ_SECONDS    ?= 600
+FUZZ_CI_SECONDS ?= 25
+FUZZERS         ?=
+fuzz-build: deps
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSWIRL_FUZZ=ON \
+		-DSWIRL_BUILD_TESTS=OFF -DSWIRL_WERROR=$(WERROR) $(CMAKE_ARGS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+fuzz: fuzz-build
+	scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZERS)
+
+fuzz-ci:
+	@if command -v clang >/dev/null 2>&1; then \
+		$(MAKE) fuzz-build && scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_CI_SECONDS) $(FUZZERS); \
+	else echo "fuzz: no clang: the fuzzers are not run (their corpora are replayed by ctest)"; fi
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
@@ -101,5 +111,5 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
 	if [ -f php/Makefile ]; then $(MAKE) -C php distclean; cd php && phpize --clean; fi

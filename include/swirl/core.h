@@ -70,8 +70,11 @@ SWIRL_API void swirl_buf_consume(swirl_buf_t *buf, size_t n);
 /* Drop every live byte, keeping the memory. */
 SWIRL_API void swirl_buf_clear(swirl_buf_t *buf);
 
-/* The live bytes and their count. */
-static inline char *swirl_buf_bytes(const swirl_buf_t *buf) { return buf->data + buf->start; }
+/* The live bytes and their count (NULL for a buffer never grown: NULL + 0
+ * is undefined behaviour). */
+static inline char *swirl_buf_bytes(const swirl_buf_t *buf) {
+    return buf->data ? buf->data + buf->start : NULL;
+}
 static inline size_t swirl_buf_size(const swirl_buf_t *buf) { return buf->len - buf->start; }
 /* After writing `n` bytes into the space swirl_buf_reserve made, count them. */
 static inline void swirl_buf_commit(swirl_buf_t *buf, size_t n) { buf->len += n; }

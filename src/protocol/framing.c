@@ -112,9 +112,11 @@ static ssize_t next_eof(const swirl_framing_t *f, const unsigned char *p, size_t
                         size_t *scan_from) {
     if (!f->eof_split) {
         /* open_eof_check: deliver what we have once it ends with the EOF. */
+        if (len > f->max_length)
+            return SWIRL_ETOOBIG; /* even when it ends with the EOF */
         if (len >= f->eof_len && memcmp(p + len - f->eof_len, f->eof, f->eof_len) == 0)
             return (ssize_t)len;
-        return len > f->max_length ? SWIRL_ETOOBIG : 0;
+        return 0;
     }
     size_t from = scan_from ? *scan_from : 0;
     /* The delimiter may straddle the previous end: back up eof_len - 1. */

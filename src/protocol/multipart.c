@@ -21,12 +21,12 @@
 #include <swirl/protocol.h>
 
 enum {
-    M_DELIM,      /* matching the delimiter; bytes outside a match are preamble or part data */
-    M_AFTER,      /* after a delimiter: "--", or spaces then CRLF */
-    M_AFTER_LF,   /* after a delimiter and its CR */
-    M_CLOSE,      /* after a delimiter and one '-' */
-    M_HEADERS,    /* a part's header lines */
-    M_EPILOGUE,   /* after the closing delimiter: ignored */
+    M_DELIM,    /* matching the delimiter; bytes outside a match are preamble or part data */
+    M_AFTER,    /* after a delimiter: "--", or spaces then CRLF */
+    M_AFTER_LF, /* after a delimiter and its CR */
+    M_CLOSE,    /* after a delimiter and one '-' */
+    M_HEADERS,  /* a part's header lines */
+    M_EPILOGUE, /* after the closing delimiter: ignored */
     M_FAILED
 };
 
@@ -34,10 +34,10 @@ struct swirl_multipart {
     swirl_multipart_cbs_t cbs;
     void *user;
     int state;
-    bool in_part;  /* data goes to a part (else: preamble) */
-    size_t m;      /* delimiter bytes matched */
-    size_t dlen;   /* CRLF "--" boundary */
-    size_t hlen;   /* header bytes held */
+    bool in_part; /* data goes to a part (else: preamble) */
+    size_t m;     /* delimiter bytes matched */
+    size_t dlen;  /* CRLF "--" boundary */
+    size_t hlen;  /* header bytes held */
     char delim[4 + SWIRL_MULTIPART_BOUNDARY_MAX];
     char head[SWIRL_MULTIPART_HEAD_MAX + 1];
 };
@@ -55,8 +55,10 @@ static int check_boundary(const char *b, size_t n) {
                             SWIRL_MULTIPART_BOUNDARY_MAX);
     for (size_t i = 0; i < n; i++)
         if (!bchar((unsigned char)b[i]))
-            return swirl__error(SWIRL_EPROTO, "multipart: boundary has a byte 0x%02x RFC 2046 "
-                                              "does not allow", (unsigned char)b[i]);
+            return swirl__error(SWIRL_EPROTO,
+                                "multipart: boundary has a byte 0x%02x RFC 2046 "
+                                "does not allow",
+                                (unsigned char)b[i]);
     if (b[n - 1] == ' ')
         return swirl__error(SWIRL_EPROTO, "multipart: boundary ends with a space");
     return 0;
@@ -79,7 +81,9 @@ int swirl_multipart_boundary(const char *ctype, size_t len, const char **b, size
     p += sizeof(mt) - 1;
     while (p < e) {
         p = skip_ows(p, e);
-        if (p < e && *p != ';')
+        if (p == e)
+            break; /* trailing whitespace (p + 1 below would pass the end) */
+        if (*p != ';')
             return swirl__error(SWIRL_EPROTO, "multipart: bad parameter list in Content-Type");
         p = skip_ows(p + 1, e);
         const char *name = p;
@@ -261,6 +265,8 @@ static int part_begin(swirl_multipart_t *mp) {
         ((char *)part.filename)[part.filename_len] = 0;
     if (part.type_len)
         ((char *)part.type)[part.type_len] = 0;
+    else
+        part.type = ""; /* "Content-Type:" with an empty value: as none */
     int rc = mp->cbs.begin(mp->user, &part);
     if (rc < 0)
         return fail(mp, rc);
@@ -321,8 +327,9 @@ int swirl_multipart_feed(swirl_multipart_t *mp, const char *p, size_t n) {
             } else if (*p == '\r') {
                 mp->state = M_AFTER_LF;
             } else if (*p != ' ' && *p != '\t') {
-                return fail(mp, swirl__error(SWIRL_EPROTO, "multipart: byte 0x%02x after a "
-                                                           "boundary (expected CRLF or \"--\")",
+                return fail(mp, swirl__error(SWIRL_EPROTO,
+                                             "multipart: byte 0x%02x after a "
+                                             "boundary (expected CRLF or \"--\")",
                                              (unsigned char)*p));
             }
             p++;
@@ -347,10 +354,19 @@ int swirl_multipart_feed(swirl_multipart_t *mp, const char *p, size_t n) {
              * first line that is empty) */
             while (p < e) {
                 if (mp->hlen == SWIRL_MULTIPART_HEAD_MAX)
-                    return fail(mp, swirl__error(SWIRL_EPROTO, "multipart: part headers larger "
-                                                               "than %d bytes",
+                    return fail(mp, swirl__error(SWIRL_EPROTO,
+                                                 "multipart: part headers larger "
+                                                 "than %d bytes",
                                                  SWIRL_MULTIPART_HEAD_MAX));
                 char c = *p++;
+                unsigned char u = (unsigned char)c;
+                /* a NUL would cut the name or filename handed on as C
+                 * strings ("a.php\0.jpg"); no control byte belongs here */
+                if ((u < 0x20 && c != '\t' && c != '\r' && c != '\n') || u == 0x7f)
+                    return fail(mp, swirl__error(SWIRL_EPROTO,
+                                                 "multipart: control byte 0x%02x "
+                                                 "in a part header",
+                                                 u));
                 mp->head[mp->hlen++] = c;
                 if (c != '\n')
                     continue;

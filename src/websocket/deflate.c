@@ -158,18 +158,26 @@ int swirl__ws_inflate(z_stream *z, const void *in, size_t n, swirl_buf_t *out, s
     z->next_in = (Bytef *)(uintptr_t)in;
     z->avail_in = (uInt)n;
     for (;;) {
-        if (swirl_buf_reserve(out, 16384) < 0)
+        /* never more than one byte past the limit (that byte is how a
+         * message over the limit shows), whatever room the buffer has */
+        size_t size = swirl_buf_size(out), left = size <= max ? max - size + 1 : 1;
+        if (swirl_buf_reserve(out, left < 16384 ? left : 16384) < 0)
             return swirl__error(-ENOMEM, "websocket: inflate:");
         char *dst = out->data + out->len;
+        size_t room = out->cap - out->len;
+        if (room > left)
+            room = left;
         z->next_out = (Bytef *)dst;
-        z->avail_out = (uInt)(out->cap - out->len);
+        z->avail_out = (uInt)room;
         size_t before = z->avail_out;
         int rc = inflate(z, Z_SYNC_FLUSH);
         size_t made = before - z->avail_out;
         out->len += made;
         if (swirl_buf_size(out) > max)
-            return swirl__error(SWIRL_ETOOBIG, "inflated message larger than "
-                                               "package_max_length (%zu bytes)", max);
+            return swirl__error(SWIRL_ETOOBIG,
+                                "inflated message larger than "
+                                "package_max_length (%zu bytes)",
+                                max);
         if (utf8 && !swirl_utf8_feed(utf8, dst, made))
             return swirl__error(SWIRL_EBADARG, "text message is not UTF-8");
         if (rc == Z_STREAM_END && inflateReset(z) != Z_OK) /* a final block: a new stream next */

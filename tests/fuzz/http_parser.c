@@ -8,6 +8,8 @@
 #include <string.h>
 #include <swirl/protocol.h>
 
+#include "fuzz.h"
+
 static void run(const char *p, size_t n) {
     swirl_http_header_t h[32];
     swirl_http_request_t r;
@@ -30,8 +32,6 @@ static void run(const char *p, size_t n) {
     swirl_http_chunked_decode(&c, body, n - (size_t)e, body, &out);
     free(body);
 }
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     /* a copy of exactly `size` bytes, so ASan sees any read past the end */

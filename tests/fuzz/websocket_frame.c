@@ -10,6 +10,8 @@
 #include <string.h>
 #include <swirl/protocol.h>
 
+#include "fuzz.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char accept[29];
     if (size >= 24)

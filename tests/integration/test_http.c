@@ -461,6 +461,11 @@ Test(http, bad_multipart_bodies_and_cut_uploads, .init = make_uploads, .fini = r
         {"multipart/form-data; boundary=b", "--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--",
          400, "without Content-Disposition"},
         {"multipart/form-data; boundary=b", "--b junk\r\n", 400, "after a boundary"},
+        /* found by the multipart fuzzer: control bytes in a part's headers */
+        {"multipart/form-data; boundary=b",
+         "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.php\x01.jpg\"\r\n"
+         "\r\nx\r\n--b--",
+         400, "control byte 0x01"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char req[1024];

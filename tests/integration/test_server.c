@@ -299,6 +299,33 @@ Test(server_framing, eof_split_and_check, .timeout = 30) {
     }
 }
 
+/* open_eof_check: a read that ends with the EOF is still refused past
+ * package_max_length (it was delivered whole; found by the framing
+ * fuzzer, tests/fuzz/regressions/framing/). */
+static void configure_eof_small(swirl_server_t *srv, void *arg) {
+    configure_eof(srv, arg);
+    swirl_server_set_text(srv, "package_max_length", "16");
+}
+
+Test(server_framing, eof_check_refuses_past_package_max_length, .timeout = 30) {
+    for (int mode = 1; mode <= 2; mode++) {
+        th_server_t s =
+            th_start("127.0.0.1", 0, mode, SWIRL_SOCK_TCP, configure_eof_small, "open_eof_check");
+        int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+        th_send_all(fd, "short\r\n", 7);
+        char back[64] = {0};
+        th_recv_exact(fd, back, 3);
+        cr_assert_str_eq(back, "<7>");
+        th_send_all(fd, "forty bytes, far past the limit.....\r\n", 38);
+        memset(back, 0, sizeof(back));
+        ssize_t n = recv(fd, back, sizeof(back) - 1, 0);
+        cr_assert(n <= 0, "mode %d: a 38-byte message past package_max_length 16 was delivered: %s",
+                  mode, back);
+        close(fd);
+        th_stop(&s);
+    }
+}
+
 /* ---- datagrams ---------------------------------------------------------------------------- */
 
 static void datagram_echo(int mode, swirl_sock_type_t type, const char *host) {

@@ -264,6 +264,38 @@ Test(multipart, bad_bodies_are_refused_with_a_reason) {
     free(r.log);
 }
 
+/* A control byte in a part's headers is refused: a NUL would cut the name
+ * or filename handed on as C strings ("a.php\0.jpg"). An empty
+ * Content-Type is "" (on_begin checks every string ends at its length).
+ * Found by the multipart fuzzer (tests/fuzz/regressions/multipart/). */
+Test(multipart, control_bytes_in_part_headers_and_an_empty_type) {
+    static const char nul[] = "--b\r\nContent-Disposition: form-data; name=\"f\"; "
+                              "filename=\"a.php\0.jpg\"\r\n\r\nx\r\n--b--";
+    static const char del[] = "--b\r\nContent-Disposition: form-data; name=\"a\x7f\"\r\n\r\n--b--";
+    const struct {
+        const char *body;
+        size_t len;
+        const char *why;
+    } bad[] = {{nul, sizeof(nul) - 1, "control byte 0x00"}, {del, sizeof(del) - 1, "0x7f"}};
+    for (size_t i = 0; i < 2; i++)
+        for (size_t step = 0; step <= 1; step++) {
+            int err;
+            bool done;
+            char *got = parse("b", bad[i].body, bad[i].len, step, &err, &done);
+            cr_assert_null(got, "case %zu accepted: %s", i, got);
+            cr_assert_eq(err, SWIRL_EPROTO);
+            cr_assert(strstr(swirl_last_error_msg(), bad[i].why), "%s", swirl_last_error_msg());
+        }
+    const char *body = "--b\r\nContent-Disposition: form-data; name=a\r\nContent-Type:\r\n\r\n"
+                       "x\r\n--b--";
+    int err;
+    bool done;
+    char *got = parse("b", body, strlen(body), 0, &err, &done);
+    cr_assert(got && done, "%s", swirl_last_error_msg());
+    cr_assert_str_eq(got, "[a|(none)|]x{end}");
+    free(got);
+}
+
 Test(multipart, a_callback_error_stops_the_parse) {
     rec_t r = {.fail_at_begin = 2};
     swirl_multipart_t *mp;
@@ -275,6 +307,37 @@ Test(multipart, a_callback_error_stops_the_parse) {
     cr_assert_not(swirl_multipart_done(mp));
     swirl_multipart_free(mp);
     free(r.log);
+}
+
+/* A Content-Type ending in whitespace: the parameter loop stepped past
+ * its end and read the byte after it (ASan: heap-buffer-overflow; found by
+ * the multipart fuzzer). Copied to exactly their length so ASan sees it. */
+Test(multipart, boundary_of_a_type_ending_in_whitespace) {
+    static const struct {
+        const char *ct, *want; /* want NULL: no boundary */
+    } cases[] = {
+        {"multipart/form-data; a=b ", NULL},
+        {"multipart/form-data;  \t", NULL},
+        {"multipart/form-data; boundary=x\t", "x"},
+        {"multipart/form-data; boundary=\"y\"  ", "y"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t n = strlen(cases[i].ct);
+        char *ct = malloc(n);
+        cr_assert(ct);
+        memcpy(ct, cases[i].ct, n);
+        const char *b;
+        size_t bl;
+        int rc = swirl_multipart_boundary(ct, n, &b, &bl);
+        if (cases[i].want) {
+            cr_assert_eq(rc, 0, "case %zu: %s", i, swirl_last_error_msg());
+            cr_assert(bl == strlen(cases[i].want) && memcmp(b, cases[i].want, bl) == 0);
+        } else {
+            cr_assert_eq(rc, SWIRL_EPROTO, "case %zu", i);
+            cr_assert(strstr(swirl_last_error_msg(), "no boundary"), "%s", swirl_last_error_msg());
+        }
+        free(ct);
+    }
 }
 
 Test(multipart, boundary_from_content_type) {

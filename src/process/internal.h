@@ -21,8 +21,10 @@ struct swirl_process {
     pid_t pid;
     int fds[2]; /* [0] the parent's end, [1] the child's, -1 when closed */
     int fd;     /* this side's end */
-    /* watched by a loop */
+    /* watched by a loop of process `watch_pid` (a copy of the object in a
+     * child made by a plain fork() is not watched there) */
     swirl_loop_t *loop;
+    pid_t watch_pid;
     swirl_process_read_cb on_read;
     void *watch_user;
     /* System V queue */

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <swirl/core.h>
 #include <swirl/process.h>
 
@@ -72,10 +73,31 @@ static void close_fd(int *fd) {
     *fd = -1;
 }
 
+/* The loop watching `p` in this process, or NULL. A child forked by other
+ * means than swirl_process_start (pcntl_fork) inherits the parent's watch:
+ * that loop is the parent's (its epoll set shared with it), so the child
+ * forgets it without touching it, nor the pipe's O_NONBLOCK, which the
+ * parent's loop still needs (the child's reads and writes wait by poll). */
+static swirl_loop_t *watcher(swirl_process_t *p) {
+    if (p->loop && p->watch_pid != getpid())
+        p->loop = NULL;
+    return p->loop;
+}
+
+/* Wait until `fd` is ready for `events` (the pipe may be non-blocking for
+ * another process's loop). */
+static int wait_ready(int fd, short events) {
+    struct pollfd pfd = {.fd = fd, .events = events};
+    while (poll(&pfd, 1, -1) < 0)
+        if (errno != EINTR)
+            return swirl__neg_errno();
+    return 0;
+}
+
 void swirl_process_free(swirl_process_t *p) {
     if (!p)
         return;
-    if (p->loop)
+    if (watcher(p))
         swirl_process_unwatch(p);
     close_fd(&p->fds[0]);
     close_fd(&p->fds[1]);
@@ -170,7 +192,7 @@ int swirl_process_exec(swirl_process_t *p, const char *path, char *const argv[])
         return swirl__error(SWIRL_EBADARG, "process: exec: empty path");
     char *const def[] = {(char *)path, NULL};
     fflush(NULL);
-    if (p->loop)
+    if (watcher(p))
         swirl_process_unwatch(p);
     execv(path, argv ? argv : def);
     return swirl__error(swirl__neg_errno(), "process: exec %s:", path);
@@ -181,7 +203,7 @@ int swirl_process_exec(swirl_process_t *p, const char *path, char *const argv[])
 ssize_t swirl_process_write(swirl_process_t *p, const void *data, size_t len) {
     if (p->fd < 0)
         return swirl__error(SWIRL_ESTATE, "process: write: no pipe");
-    if (p->loop)
+    if (watcher(p))
         return swirl_loop_write(p->loop, p->fd, data, len);
     if (p->pipe_type == SWIRL_PIPE_DGRAM) {
         for (;;) {
@@ -189,6 +211,8 @@ ssize_t swirl_process_write(swirl_process_t *p, const void *data, size_t len) {
             if (n >= 0)
                 return n;
             if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN && wait_ready(p->fd, POLLOUT) == 0)
                 continue;
             if (errno == EMSGSIZE)
                 return swirl__error(SWIRL_ETOOBIG,
@@ -203,6 +227,8 @@ ssize_t swirl_process_write(swirl_process_t *p, const void *data, size_t len) {
         ssize_t n = send(p->fd, (const char *)data + done, len - done, MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN && wait_ready(p->fd, POLLOUT) == 0)
                 continue;
             return swirl__error(swirl__neg_errno(), "process: write:");
         }
@@ -232,6 +258,8 @@ ssize_t swirl_process_read(swirl_process_t *p, void *buf, size_t cap) {
             return n;
         if (errno == EINTR)
             continue;
+        if (errno == EAGAIN && !watcher(p) && wait_ready(p->fd, POLLIN) == 0)
+            continue; /* blocking, as documented, whatever another process set */
         if (errno == EAGAIN)
             return -EAGAIN;
         return swirl__error(swirl__neg_errno(), "process: read:");
@@ -247,7 +275,7 @@ int swirl_process_watch(swirl_process_t *p, swirl_loop_t *loop, swirl_process_re
                         void *user) {
     if (p->fd < 0)
         return swirl__error(SWIRL_ESTATE, "process: watch: no pipe");
-    if (p->loop)
+    if (watcher(p))
         return swirl__error(SWIRL_ESTATE, "process: watch: already watched");
     if (!loop || !on_read)
         return swirl__error(SWIRL_EBADARG, "process: watch: no loop or no callback");
@@ -257,13 +285,14 @@ int swirl_process_watch(swirl_process_t *p, swirl_loop_t *loop, swirl_process_re
     int fl = fcntl(p->fd, F_GETFL);
     fcntl(p->fd, F_SETFL, fl | O_NONBLOCK);
     p->loop = loop;
+    p->watch_pid = getpid();
     p->on_read = on_read;
     p->watch_user = user;
     return 0;
 }
 
 int swirl_process_unwatch(swirl_process_t *p) {
-    if (!p->loop)
+    if (!watcher(p))
         return swirl__error(SWIRL_ENOTREG, "process: unwatch: not watched");
     swirl_loop_del(p->loop, p->fd);
     int fl = fcntl(p->fd, F_GETFL);
@@ -275,7 +304,7 @@ int swirl_process_unwatch(swirl_process_t *p) {
 int swirl_process_close(swirl_process_t *p) {
     if (p->fd < 0)
         return swirl__error(SWIRL_ESTATE, "process: close: no pipe");
-    if (p->loop)
+    if (watcher(p))
         swirl_process_unwatch(p);
     /* before start both ends are ours */
     close_fd(&p->fds[0]);

@@ -277,6 +277,10 @@ PHP_METHOD(Swoole_Process, useQueue) {
         Z_PARAM_LONG(capacity)
     ZEND_PARSE_PARAMETERS_END();
     PROCESS_THIS(p);
+    if (key < INT_MIN || key > INT_MAX) { /* key_t is 32 bits: another queue's key */
+        zend_argument_value_error(1, "must be a 32-bit System V key");
+        RETURN_THROWS();
+    }
     if (key <= 0) {
         /* Swoole's default: one queue per script, ftok() of its path, so every
          * process object of the script shares it. */
@@ -408,7 +412,9 @@ PHP_METHOD(Swoole_Process, kill) {
         Z_PARAM_OPTIONAL
         Z_PARAM_LONG(sig)
     ZEND_PARSE_PARAMETERS_END();
-    if (pid > INT_MAX || sig < 0 || sig > 64) {
+    /* pid_t is 32 bits: a larger pid would be truncated to another
+     * process's (1 - 2**32 to init's) */
+    if (pid < INT_MIN || pid > INT_MAX || sig < 0 || sig > 64) {
         zend_value_error("invalid pid " ZEND_LONG_FMT " or signal " ZEND_LONG_FMT, pid, sig);
         RETURN_THROWS();
     }

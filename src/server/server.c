@@ -811,7 +811,16 @@ int swirl_server_sendto(swirl_server_t *srv, const swirl_addr_t *to, const void 
     if (!to)
         return swirl__error(SWIRL_EBADARG, "sendto: no address");
     int fd = server_fd;
-    if (fd < 0) {
+    if (fd >= 0) {
+        /* only through one of its datagram sockets: any other fd of the
+         * process (a connection, a client's socket) would carry the bytes */
+        bool ours = false;
+        for (int i = 0; i < srv->nports && !ours; i++)
+            ours = srv->ports[i]->fd == fd && !swirl_sock_is_stream(srv->ports[i]->type);
+        if (!ours)
+            return swirl__error(SWIRL_EBADARG,
+                                "sendto: fd %d is not a datagram socket of this server", fd);
+    } else {
         for (int i = 0; i < srv->nports && fd < 0; i++) {
             swirl_port_t *p = srv->ports[i];
             int fam = p->type == SWIRL_SOCK_UDP          ? AF_INET

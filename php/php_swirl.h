@@ -87,6 +87,9 @@ bool swirl_php_process_mark_server(zval *z);
  * async clients without callbacks and drops their references (`ours`:
  * the loop is this process's, else inherited through fork). */
 bool swirl_php_event_autorun(void);
+/* Inside Event::wait()/dispatch() (or the loop run at the script's end) of
+ * this process (swirl_event.c). */
+bool swirl_php_event_running(void);
 void swirl_php_event_call(zval *cb, uint32_t argc, zval *argv);
 void swirl_php_client_drop_all(bool ours);
 

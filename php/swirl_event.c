@@ -232,6 +232,8 @@ static void call(zval *cb, uint32_t argc, zval *argv) {
 
 bool swirl_php_event_autorun(void) { return registry(); }
 
+bool swirl_php_event_running(void) { return ev.running && ev.pid == getpid(); }
+
 void swirl_php_event_call(zval *cb, uint32_t argc, zval *argv) { call(cb, argc, argv); }
 
 /* ---- fds ---------------------------------------------------------------------------------- */

@@ -732,6 +732,15 @@ PHP_METHOD(Swoole_Server, start) {
         php_error_docref(NULL, E_WARNING, "the server has already been started");
         RETURN_FALSE;
     }
+    /* as Swoole: not inside a loop that runs (the server would run in its
+     * callback, and switching this process's loop drops what is in it) */
+    if (swirl_php_loop_is_external() || swirl_php_event_running()) {
+        php_error_docref(NULL, E_WARNING,
+                         "the event loop of this process is running (a callback of "
+                         "Swoole\\Event, Swoole\\Timer or a server): a server cannot start "
+                         "inside it");
+        RETURN_FALSE;
+    }
     /* workerStart sets this process's loop, workerStop clears it */
     if (o->ws ? !swirl_php_ws_prepare(o) : o->http ? !swirl_php_http_prepare(o) : false)
         RETURN_FALSE;

@@ -746,8 +746,8 @@ int swirl_server_connection_list(swirl_server_t *srv, int64_t start_fd, int64_t 
         return swirl__error(-ENOMEM, "connection_list:");
     for (size_t i = 0; i < nslots; i++) {
         int64_t s = atomic_load(&srv->conns[i].session);
-        if (s <= start_fd)
-            continue;
+        if (s <= 0 || s <= start_fd)
+            continue; /* a free slot (0), or not after start_fd */
         if (n < max) {
             all[n++] = s;
             if (n == max)

@@ -758,7 +758,12 @@ static void cb_misc(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
             if (i && ids[i] <= ids[i - 1])
                 sorted = 0;
         }
-        int m = snprintf(out, sizeof(out), "n=%d mine=%d sorted=%d.", n, mine, sorted);
+        /* a start below every id lists the same: the free slots (id 0) are no connection */
+        int64_t from_neg[64];
+        int n2 = swirl_server_connection_list(srv, -1, from_neg, 64);
+        int same = n2 == n && memcmp(from_neg, ids, sizeof(*ids) * (size_t)n) == 0;
+        int m = snprintf(out, sizeof(out), "n=%d mine=%d sorted=%d same=%d.", n, mine, sorted,
+                         same);
         swirl_server_send(srv, ev->fd, out, (size_t)m);
         return;
     }
@@ -871,8 +876,8 @@ Test(server_more, sendfile_and_connection_list, .timeout = 30) {
         usleep(100000);
         th_send_all(fd, "list", 4);
         char back[64] = {0};
-        th_recv_exact(fd, back, strlen("n=4 mine=1 sorted=1."));
-        cr_assert_str_eq(back, "n=4 mine=1 sorted=1.");
+        th_recv_exact(fd, back, strlen("n=4 mine=1 sorted=1 same=1."));
+        cr_assert_str_eq(back, "n=4 mine=1 sorted=1 same=1.");
         char cmd[160];
         int n = snprintf(cmd, sizeof(cmd), "file %s", path);
         th_send_all(fd, cmd, (size_t)n);

@@ -155,6 +155,17 @@ static ZEND_NORETURN void leave_process(int status) {
     _exit(status);
 }
 
+ZEND_NORETURN void swirl_php_server_callback_failed(bool bailed) {
+    if (bailed)
+        leave_process(EG(exit_status) ? EG(exit_status) : 255); /* a fatal error, reported */
+    if (zend_is_unwind_exit(EG(exception))) {
+        zend_clear_exception();
+        leave_process(EG(exit_status));
+    }
+    zend_exception_error(EG(exception), E_ERROR); /* "PHP Fatal error: Uncaught ..." */
+    leave_process(255);
+}
+
 static void update_worker_props(server_obj *o, int worker_id) {
     zend_object *obj = &o->std;
     swirl_server_stats_t st;

@@ -87,6 +87,15 @@ bool swirl_php_process_mark_server(zval *z);
  * async clients without callbacks and drops their references (`ours`:
  * the loop is this process's, else inherited through fork). */
 bool swirl_php_event_autorun(void);
+/* Inside Event::wait()/dispatch() (or the loop run at the script's end) of
+ * this process (swirl_event.c). */
+bool swirl_php_event_running(void);
+/* A callback run by a server's loop (Server::tick, Timer, Event, an async
+ * client in a worker) threw, called exit() or died of a fatal error
+ * (`bailed`): as for the server's own callbacks, the error is reported,
+ * output flushed and the process _exits (255, or exit()'s status)
+ * (swirl_server.c). */
+ZEND_NORETURN void swirl_php_server_callback_failed(bool bailed);
 void swirl_php_event_call(zval *cb, uint32_t argc, zval *argv);
 void swirl_php_client_drop_all(bool ours);
 

@@ -65,6 +65,7 @@ static struct {
     bool shutdown_registered;
     bool aborted;           /* a callback called exit(): do not run the loop at shutdown */
     bool running;           /* inside Event::wait */
+    bool bailed;            /* a callback died of a fatal error: bail out once out of the loop */
 } ev;
 
 static void entry_free(entry *e) {
@@ -172,6 +173,7 @@ static bool registry(void) {
         registry_clear(false); /* inherited through fork: the loop is not ours */
         ev.aborted = false;
         ev.running = false;
+        ev.bailed = false;
     }
     if (ev.pid) {
         return true;
@@ -209,15 +211,30 @@ static bool registry(void) {
  * Timer::clear, Process::signal) would otherwise free the running closure
  * or its $this. */
 static void call(zval *cb, uint32_t argc, zval *argv) {
-    if (EG(exception)) {
-        return; /* an earlier callback of this iteration threw */
+    if (EG(exception) || ev.bailed) {
+        return; /* an earlier callback of this iteration threw or died */
     }
     zval rv, fn;
     ZVAL_UNDEF(&rv);
     ZVAL_COPY(&fn, cb);
-    call_user_function(NULL, NULL, &fn, &rv, argc, argv);
+    /* a fatal error must not longjmp over the C loop's frames: it is
+     * caught here and raised again once the loop has returned */
+    volatile bool bailed = false;
+    zend_try { call_user_function(NULL, NULL, &fn, &rv, argc, argv); }
+    zend_catch { bailed = true; }
+    zend_end_try();
     zval_ptr_dtor(&fn);
     zval_ptr_dtor(&rv);
+    if ((bailed || EG(exception)) && swirl_php_loop_is_external()) {
+        swirl_php_server_callback_failed(bailed); /* a server's process: it ends */
+    }
+    if (bailed) {
+        ev.bailed = true;
+        if (ev.loop) {
+            swirl_loop_stop(ev.loop);
+        }
+        return;
+    }
     if (EG(exception)) {
         /* exit() in a callback ends the script: the loop is not run again at
          * its end. An uncaught exception ends it as a fatal error. */
@@ -231,6 +248,8 @@ static void call(zval *cb, uint32_t argc, zval *argv) {
 }
 
 bool swirl_php_event_autorun(void) { return registry(); }
+
+bool swirl_php_event_running(void) { return ev.running && ev.pid == getpid(); }
 
 void swirl_php_event_call(zval *cb, uint32_t argc, zval *argv) { call(cb, argc, argv); }
 
@@ -606,6 +625,16 @@ static void do_write(INTERNAL_FUNCTION_PARAMETERS) {
     RETURN_TRUE;
 }
 
+/* A callback died of a fatal error inside the loop, which has returned
+ * since: the bailout goes on from here, past the loop's frames. */
+static void rethrow_bailout(void) {
+    if (ev.bailed) {
+        ev.bailed = false;
+        ev.aborted = true;
+        zend_bailout();
+    }
+}
+
 /* Run the loop until nothing is left (or exit() / an exception). */
 static void run_loop(void) {
     if (!registry()) {
@@ -621,6 +650,7 @@ static void run_loop(void) {
     ev.running = true;
     int rc = swirl_loop_run(ev.loop);
     ev.running = false;
+    rethrow_bailout();
     if (rc < 0 && !EG(exception)) {
         swirl_php_warn(rc);
     }
@@ -699,6 +729,7 @@ static void do_dispatch(INTERNAL_FUNCTION_PARAMETERS) {
     ev.running = true;
     int rc = swirl_loop_run_once(ev.loop, -1);
     ev.running = false;
+    rethrow_bailout();
     if (rc < 0) {
         if (!EG(exception)) {
             swirl_php_warn(rc);

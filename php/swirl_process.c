@@ -14,6 +14,7 @@
 #include <SAPI.h>
 #include <main/php_output.h>
 #include <zend_exceptions.h>
+#include <zend_execute.h>
 
 #include <errno.h>
 #include <string.h>
@@ -148,9 +149,28 @@ PHP_METHOD(Swoole_Process, __construct) {
     }
     zend_long type = SWIRL_PIPE_STREAM;
     if (pipe) {
-        type = Z_TYPE_P(pipe) == IS_TRUE ? SWIRL_PIPE_STREAM
+        /* int|bool as the engine coerces a declared int|bool ("2" and 2.0
+         * are 2, null is 0 with a deprecation), or a TypeError: Z_PARAM_ZVAL
+         * checks no type */
+        if (Z_TYPE_P(pipe) == IS_NULL) {
+            php_error_docref(NULL, E_DEPRECATED,
+                             "Passing null to parameter #3 ($pipe_type) of type int|bool is "
+                             "deprecated");
+            if (EG(exception))
+                RETURN_THROWS();
+            ZVAL_LONG(pipe, 0);
+        } else if (Z_TYPE_P(pipe) != IS_LONG && Z_TYPE_P(pipe) != IS_TRUE &&
+                   Z_TYPE_P(pipe) != IS_FALSE &&
+                   !zend_verify_scalar_type_hint(MAY_BE_LONG | MAY_BE_BOOL, pipe,
+                                                 ZEND_ARG_USES_STRICT_TYPES(), true)) {
+            if (!EG(exception))
+                zend_argument_type_error(3, "must be of type int|bool, %s given",
+                                         zend_zval_type_name(pipe));
+            RETURN_THROWS();
+        }
+        type = Z_TYPE_P(pipe) == IS_TRUE    ? SWIRL_PIPE_STREAM
                : Z_TYPE_P(pipe) == IS_FALSE ? SWIRL_PIPE_NONE
-                                            : Z_LVAL_P(pipe); /* arginfo: int|bool */
+                                            : Z_LVAL_P(pipe);
     }
     if (type < SWIRL_PIPE_NONE || type > SWIRL_PIPE_DGRAM) {
         zend_argument_value_error(3, "must be false/0 (no pipe), true/1 (SOCK_STREAM) or 2 (SOCK_DGRAM)");
@@ -277,6 +297,10 @@ PHP_METHOD(Swoole_Process, useQueue) {
         Z_PARAM_LONG(capacity)
     ZEND_PARSE_PARAMETERS_END();
     PROCESS_THIS(p);
+    if (key < INT_MIN || key > INT_MAX) { /* key_t is 32 bits: another queue's key */
+        zend_argument_value_error(1, "must be a 32-bit System V key");
+        RETURN_THROWS();
+    }
     if (key <= 0) {
         /* Swoole's default: one queue per script, ftok() of its path, so every
          * process object of the script shares it. */
@@ -408,7 +432,9 @@ PHP_METHOD(Swoole_Process, kill) {
         Z_PARAM_OPTIONAL
         Z_PARAM_LONG(sig)
     ZEND_PARSE_PARAMETERS_END();
-    if (pid > INT_MAX || sig < 0 || sig > 64) {
+    /* pid_t is 32 bits: a larger pid would be truncated to another
+     * process's (1 - 2**32 to init's) */
+    if (pid < INT_MIN || pid > INT_MAX || sig < 0 || sig > 64) {
         zend_value_error("invalid pid " ZEND_LONG_FMT " or signal " ZEND_LONG_FMT, pid, sig);
         RETURN_THROWS();
     }

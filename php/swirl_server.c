@@ -155,6 +155,17 @@ static ZEND_NORETURN void leave_process(int status) {
     _exit(status);
 }
 
+ZEND_NORETURN void swirl_php_server_callback_failed(bool bailed) {
+    if (bailed)
+        leave_process(EG(exit_status) ? EG(exit_status) : 255); /* a fatal error, reported */
+    if (zend_is_unwind_exit(EG(exception))) {
+        zend_clear_exception();
+        leave_process(EG(exit_status));
+    }
+    zend_exception_error(EG(exception), E_ERROR); /* "PHP Fatal error: Uncaught ..." */
+    leave_process(255);
+}
+
 static void update_worker_props(server_obj *o, int worker_id) {
     zend_object *obj = &o->std;
     swirl_server_stats_t st;
@@ -730,6 +741,15 @@ PHP_METHOD(Swoole_Server, start) {
     server_obj *o = server_from(Z_OBJ_P(ZEND_THIS));
     if (o->started) {
         php_error_docref(NULL, E_WARNING, "the server has already been started");
+        RETURN_FALSE;
+    }
+    /* as Swoole: not inside a loop that runs (the server would run in its
+     * callback, and switching this process's loop drops what is in it) */
+    if (swirl_php_loop_is_external() || swirl_php_event_running()) {
+        php_error_docref(NULL, E_WARNING,
+                         "the event loop of this process is running (a callback of "
+                         "Swoole\\Event, Swoole\\Timer or a server): a server cannot start "
+                         "inside it");
         RETURN_FALSE;
     }
     /* workerStart sets this process's loop, workerStop clears it */

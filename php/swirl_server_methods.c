@@ -13,6 +13,10 @@
 #include <errno.h>
 #include <unistd.h>
 
+/* $server_socket as swirl takes it: negative picks one, a value past int
+ * is no fd of the server (refused by name, not truncated to another fd). */
+static int sock_arg(zend_long fd) { return fd < 0 ? -1 : fd > INT_MAX ? INT_MAX : (int)fd; }
+
 PHP_METHOD(Swoole_Server, send) {
     zend_string *sfd = NULL, *data;
     zend_long lfd = 0, server_socket = -1;
@@ -28,7 +32,8 @@ PHP_METHOD(Swoole_Server, send) {
         swirl_addr_t to;
         int rc = swirl_addr_parse(&to, SWIRL_SOCK_UNIX_DGRAM, ZSTR_VAL(sfd), 0);
         if (rc == 0)
-            rc = swirl_server_sendto(srv, &to, ZSTR_VAL(data), ZSTR_LEN(data), (int)server_socket);
+            rc = swirl_server_sendto(srv, &to, ZSTR_VAL(data), ZSTR_LEN(data),
+                                     sock_arg(server_socket));
         SEND_RESULT(rc);
     }
     int rc = swirl_server_send(srv, lfd, ZSTR_VAL(data), ZSTR_LEN(data));
@@ -59,7 +64,7 @@ PHP_METHOD(Swoole_Server, sendto) {
                                                        : SWIRL_SOCK_UDP;
     int rc = swirl_addr_parse(&to, t, h, (int)port);
     if (rc == 0)
-        rc = swirl_server_sendto(srv, &to, ZSTR_VAL(data), ZSTR_LEN(data), (int)server_socket);
+        rc = swirl_server_sendto(srv, &to, ZSTR_VAL(data), ZSTR_LEN(data), sock_arg(server_socket));
     if (rc < 0) {
         swirl_php_warn(rc);
         RETURN_FALSE;

@@ -67,7 +67,8 @@ SWIRL_API int swirl_loop_run(swirl_loop_t *loop);
 
 /* Run one iteration: wait up to `timeout_ms` (-1 = until something
  * happens, 0 = poll) and dispatch what is ready, the expired timers and the
- * deferred calls. Returns 1 if the loop still has work, 0 if not, or a
+ * deferred calls. A loop with no work (see swirl_loop_run) only polls: -1
+ * would wait for ever. Returns 1 if the loop still has work, 0 if not, or a
  * negative code. */
 SWIRL_API int swirl_loop_run_once(swirl_loop_t *loop, int timeout_ms);
 

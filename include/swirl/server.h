@@ -238,7 +238,8 @@ SWIRL_API int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *dat
 SWIRL_API int swirl_server_sendfile(swirl_server_t *srv, int64_t fd, const char *path, off_t offset,
                                     size_t length);
 /* Send a datagram from the server's datagram socket `server_fd` (from the
- * PACKET event; -1 picks the first datagram listener of the address family). */
+ * PACKET event; -1 picks the first datagram listener of the address family).
+ * Any other fd is SWIRL_EBADARG: the bytes never leave through it. */
 SWIRL_API int swirl_server_sendto(swirl_server_t *srv, const swirl_addr_t *to, const void *data,
                                   size_t len, int server_fd);
 /* Close a connection once what was sent to it is written (reset: at once,

@@ -440,6 +440,8 @@ int swirl_loop_run_once(swirl_loop_t *loop, int timeout_ms) {
                 timeout = (int)ms;
         }
     }
+    if (timeout < 0 && !alive(loop))
+        timeout = 0; /* nothing left that could end the wait: poll once */
     int n = loop->ops->poll(loop, timeout, loop->ready, SWIRL__READY_MAX);
     if (n < 0)
         return swirl__error(n, "event loop: %s wait:", loop->ops->name);

@@ -746,8 +746,8 @@ int swirl_server_connection_list(swirl_server_t *srv, int64_t start_fd, int64_t 
         return swirl__error(-ENOMEM, "connection_list:");
     for (size_t i = 0; i < nslots; i++) {
         int64_t s = atomic_load(&srv->conns[i].session);
-        if (s <= start_fd)
-            continue;
+        if (s <= 0 || s <= start_fd)
+            continue; /* a free slot (0), or not after start_fd */
         if (n < max) {
             all[n++] = s;
             if (n == max)
@@ -811,7 +811,16 @@ int swirl_server_sendto(swirl_server_t *srv, const swirl_addr_t *to, const void 
     if (!to)
         return swirl__error(SWIRL_EBADARG, "sendto: no address");
     int fd = server_fd;
-    if (fd < 0) {
+    if (fd >= 0) {
+        /* only through one of its datagram sockets: any other fd of the
+         * process (a connection, a client's socket) would carry the bytes */
+        bool ours = false;
+        for (int i = 0; i < srv->nports && !ours; i++)
+            ours = srv->ports[i]->fd == fd && !swirl_sock_is_stream(srv->ports[i]->type);
+        if (!ours)
+            return swirl__error(SWIRL_EBADARG,
+                                "sendto: fd %d is not a datagram socket of this server", fd);
+    } else {
         for (int i = 0; i < srv->nports && fd < 0; i++) {
             swirl_port_t *p = srv->ports[i];
             int fam = p->type == SWIRL_SOCK_UDP          ? AF_INET

@@ -694,6 +694,36 @@ Test(server_errors, bad_settings_are_clear_errors, .timeout = 10) {
     cr_assert_eq(swirl_server_new(&srv, "127.0.0.1", 0, 7, SWIRL_SOCK_TCP), SWIRL_EBADARG);
 }
 
+/* sendto goes out through one of the server's datagram sockets only: the
+ * fd of a TCP connection of the process took the bytes into its stream. */
+Test(server_errors, sendto_refuses_an_fd_that_is_not_its_datagram_socket, .timeout = 10) {
+    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t sl = sizeof(sa);
+    cr_assert_eq(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    cr_assert_eq(listen(lfd, 1), 0);
+    cr_assert_eq(getsockname(lfd, (struct sockaddr *)&sa, &sl), 0);
+    int cfd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", ntohs(sa.sin_port));
+    int pfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+    cr_assert_geq(pfd, 0);
+
+    swirl_server_t *srv;
+    cr_assert_eq(swirl_server_new(&srv, "127.0.0.1", 0, SWIRL_MODE_BASE, SWIRL_SOCK_UDP), 0);
+    swirl_addr_t to;
+    cr_assert_eq(swirl_addr_parse(&to, SWIRL_SOCK_UDP, "127.0.0.1", 9), 0);
+    cr_assert_eq(swirl_server_sendto(srv, &to, "INJECTED", 8, cfd), SWIRL_EBADARG);
+    char want[96];
+    snprintf(want, sizeof(want), "fd %d is not a datagram socket", cfd);
+    cr_assert(strstr(swirl_last_error_msg(), want), "%s", swirl_last_error_msg());
+    char buf[16];
+    cr_assert_eq(recv(pfd, buf, sizeof(buf), MSG_DONTWAIT), -1, "nothing reached the connection");
+    cr_assert_eq(errno, EAGAIN);
+    swirl_server_free(srv);
+    close(cfd);
+    close(pfd);
+    close(lfd);
+}
+
 Test(server_errors, port_in_use_starts_nothing, .timeout = 20) {
     cfg_t cfg = {.workers = 1};
     th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, configure, &cfg);
@@ -755,7 +785,12 @@ static void cb_misc(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
             if (i && ids[i] <= ids[i - 1])
                 sorted = 0;
         }
-        int m = snprintf(out, sizeof(out), "n=%d mine=%d sorted=%d.", n, mine, sorted);
+        /* a start below every id lists the same: the free slots (id 0) are no connection */
+        int64_t from_neg[64];
+        int n2 = swirl_server_connection_list(srv, -1, from_neg, 64);
+        int same = n2 == n && memcmp(from_neg, ids, sizeof(*ids) * (size_t)n) == 0;
+        int m = snprintf(out, sizeof(out), "n=%d mine=%d sorted=%d same=%d.", n, mine, sorted,
+                         same);
         swirl_server_send(srv, ev->fd, out, (size_t)m);
         return;
     }
@@ -868,8 +903,8 @@ Test(server_more, sendfile_and_connection_list, .timeout = 30) {
         usleep(100000);
         th_send_all(fd, "list", 4);
         char back[64] = {0};
-        th_recv_exact(fd, back, strlen("n=4 mine=1 sorted=1."));
-        cr_assert_str_eq(back, "n=4 mine=1 sorted=1.");
+        th_recv_exact(fd, back, strlen("n=4 mine=1 sorted=1 same=1."));
+        cr_assert_str_eq(back, "n=4 mine=1 sorted=1 same=1.");
         char cmd[160];
         int n = snprintf(cmd, sizeof(cmd), "file %s", path);
         th_send_all(fd, cmd, (size_t)n);

@@ -24,6 +24,8 @@ Test(loop, empty_loop_returns_at_once, .timeout = 5) {
     cr_assert_str_eq(swirl_loop_backend(loop), "epoll");
     cr_assert_eq(swirl_loop_run(loop), 0);
     cr_assert_eq(swirl_loop_run_once(loop, 0), 0);
+    /* "until something happens" with nothing that could: it waited for ever */
+    cr_assert_eq(swirl_loop_run_once(loop, -1), 0);
     swirl_loop_free(loop);
     swirl_loop_free(NULL);
     TU_FD_END();

@@ -21,11 +21,23 @@ for n in "${names[@]}"; do
     for d in "$src/tests/fuzz/regressions/$n" "$src/tests/fuzz/corpus/$n"; do
         [ -d "$d" ] && [ -n "$(ls -A "$d")" ] && dirs+=("$d")
     done
+    mkdir -p "$build/fuzz-logs"
+    log=$build/fuzz-logs/$n.log
+    # libFuzzer's progress goes to the log; a failure prints its end
+    run() {
+        if ! "$@" >"$log" 2>&1; then
+            tail -n 60 "$log"
+            echo "fuzz: $n: FAILED (whole output: $log)" >&2
+            exit 1
+        fi
+    }
     echo "fuzz: $n: replaying ${dirs[*]:-nothing}"
-    [ ${#dirs[@]} -eq 0 ] || "$bin" -runs=0 "${dirs[@]}"
+    [ ${#dirs[@]} -eq 0 ] || run "$bin" -runs=0 "${dirs[@]}"
     [ "$secs" -gt 0 ] || continue
     mkdir -p "$build/fuzz-corpus/$n" "$build/fuzz-crashes/$n"
-    echo "fuzz: $n: $secs s"
-    "$bin" -max_total_time="$secs" -max_len=4096 -timeout=10 -print_final_stats=1 \
+    echo "fuzz: $n: $secs s (progress in $log)"
+    run "$bin" -max_total_time="$secs" -max_len=4096 -timeout=10 -print_final_stats=1 \
         -artifact_prefix="$build/fuzz-crashes/$n/" "$build/fuzz-corpus/$n" "${dirs[@]}"
+    echo "fuzz: $n: no crash, $(sed -n 's/^stat::number_of_executed_units: *//p' "$log") runs," \
+        "corpus $(ls "$build/fuzz-corpus/$n" | wc -l) inputs"
 done

@@ -3,12 +3,6 @@ Swoole\Server: a worker that calls exit(0) in workerStart is restarted with the 
 --EXTENSIONS--
 swirl
 pcntl
---SKIPIF--
-<?php
-die('skip known defect: the manager backs off only a worker that exits non-zero or by a signal; '
-    . 'a clean exit is taken for a designed one (reload, max_request, stop()), which it cannot tell '
-    . 'from exit(0) at start (src/server/manager.c reap())');
-?>
 --FILE--
 <?php
 require __DIR__ . '/server.inc';

@@ -28,6 +28,7 @@ typedef struct {
     swirl_loop_t *loop;
     pid_t pids[SWIRL__MAX_WORKERS + SWIRL__MAX_PROCESSES];
     uint64_t started_ms[SWIRL__MAX_WORKERS + SWIRL__MAX_PROCESSES];
+    int64_t served_at_start[SWIRL__MAX_WORKERS]; /* its `requests` when it was forked */
     int64_t backoff_ms[SWIRL__MAX_WORKERS + SWIRL__MAX_PROCESSES];
     int64_t respawn_timer[SWIRL__MAX_WORKERS +
                           SWIRL__MAX_PROCESSES]; /* a delayed restart, by timer id */
@@ -71,6 +72,8 @@ static pid_t spawn_user(swirl_server_t *srv, int k) {
 }
 
 static void spawn(manager_t *m, int id) {
+    if (id < nprocs(m))
+        m->served_at_start[id] = atomic_load(&m->srv->shared->workers[id].requests);
     pid_t pid =
         id >= nprocs(m) ? spawn_user(m->srv, id - nprocs(m)) : swirl__worker_spawn(m->srv, id);
     if (pid < 0) {
@@ -192,9 +195,20 @@ static void reap(manager_t *m) {
             swirl__emit(m->srv, &ev);
         }
         /* a worker that fails right after starting gets a growing delay, so
-         * a crash at start is a slow retry loop, never a fork storm; one
-         * that exits by design (reload, max_request, stop) is replaced now */
-        bool quick = failed && swirl_clock_ms() - m->started_ms[id] < QUICK_DEATH_MS;
+         * a crash at start is a slow retry loop, never a fork storm; so does
+         * one that exits cleanly that soon having served nothing, unless the
+         * manager asked (exit(0) or stop() in workerStart would restart it
+         * at once, for ever); one that exits by design (reload, max_request,
+         * stop after some work) is replaced now */
+        bool soon = swirl_clock_ms() - m->started_ms[id] < QUICK_DEATH_MS;
+        bool idle = !user && !failed && !reloaded &&
+                    atomic_load(&m->srv->shared->workers[id].requests) == m->served_at_start[id];
+        if (soon && idle)
+            swirl_log_warning("manager: worker %d (pid %d) exited %llu ms after its start, having "
+                              "served nothing; restarting it with a delay",
+                              id, (int)pid,
+                              (unsigned long long)(swirl_clock_ms() - m->started_ms[id]));
+        bool quick = (failed || idle) && soon;
         m->backoff_ms[id] = quick ? (m->backoff_ms[id] ? m->backoff_ms[id] * 2 : 100) : 0;
         if (m->backoff_ms[id] > BACKOFF_MAX_MS)
             m->backoff_ms[id] = BACKOFF_MAX_MS;

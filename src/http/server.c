@@ -668,11 +668,12 @@ static bool on_peer_eof(void *user, int64_t fd) {
     http_conn_t *c = conn_find(hs, fd);
     if (!c || c->phase == P_UPGRADED || c->phase == P_CLOSED)
         return false;
+    if (swirl_buf_size(&c->in) == 0)
+        return false; /* nothing behind: closed now; a response under way is
+                       * the peer's leaving, as in Swoole (onClose, not writable) */
     c->peer_eof = true;
     if (c->phase == P_BUSY)
         return true; /* swirl__http_done goes on with what waits */
-    if (swirl_buf_size(&c->in) == 0)
-        return false;
     later(hs, fd, false); /* a response just ended: the requests behind it, then the close */
     return true;
 }

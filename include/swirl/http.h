@@ -218,7 +218,11 @@ SWIRL_API int swirl_http_resp_redirect(swirl_http_resp_t *resp, const char *url,
 SWIRL_API int swirl_http_resp_compress(swirl_http_resp_t *resp, int level);
 /* The connection's session id (as swirl_http_req_fd of its request). */
 SWIRL_API int64_t swirl_http_resp_fd(const swirl_http_resp_t *resp);
-/* Keep the response open after the callback returns (end it later). */
+/* Keep the response open after the callback returns (end it later). A
+ * client's FIN with no request behind this one is its leaving (the
+ * connection closes, the response is no longer writable: Swoole's rule); a
+ * FIN after pipelined requests waiting behind it is a half-close: this
+ * answer and theirs are still written, then the connection closes. */
 SWIRL_API int swirl_http_resp_detach(swirl_http_resp_t *resp);
 /* Has it been ended (or its connection gone)? */
 SWIRL_API bool swirl_http_resp_finished(const swirl_http_resp_t *resp);

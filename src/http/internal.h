@@ -33,6 +33,8 @@ typedef struct http_conn {
     bool body_unsent;              /* refused before a 100 Continue: no body is coming */
     bool want_owned;               /* stopped at a chunked request outside the buffer */
     bool paused;                   /* reading paused: too much held behind a pending response */
+    bool peer_eof;                 /* the client finished sending: answer what came, then close */
+    bool close_asked;              /* swirl_server_close was called: no further request */
     int64_t timer;                 /* head timeout, or linger (0: none) */
     uint64_t head_since;           /* loop ms when the wait for the current head began */
     uint64_t rx_ms;                /* loop ms of the last bytes received */

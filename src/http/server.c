@@ -29,7 +29,10 @@
  * the upgrade hook (swirl__http_upgrade_t, set by the WebSocket server);
  * when the hook switches the connection (P_UPGRADED), every later byte
  * is the other protocol's. Any other Upgrade or CONNECT request is
- * answered as a plain request and the connection then closed. */
+ * answered as a plain request and the connection then closed.
+ *
+ * A client that shuts its side down (SHUT_WR) gets an answer to every
+ * whole request it sent before, in order, then the close (on_peer_eof). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -459,7 +462,8 @@ static size_t consume_batched(swirl_http_server_t *hs, http_conn_t *c, char *p, 
     hs->batch_fd = fd;
     size_t used = consume(hs, c, p, n, owned);
     if (used == GONE) {
-        hs->batch.start = hs->batch.len = 0; /* closed by the handler: nothing to send to */
+        /* closed by the handler: what it batched before went first (flush) */
+        hs->batch.start = hs->batch.len = 0;
     } else if (swirl__http_flush_batch(hs) < 0 && swirl_last_error() != SWIRL_ECLOSED) {
         swirl_log_warning("http: responses to connection %lld cut, closing it: %s",
                           (long long)fd, swirl_last_error_msg());
@@ -544,14 +548,22 @@ static void on_later(swirl_loop_t *loop, void *user) {
         return;
     }
     http_conn_t *c = conn_find(hs, fd);
-    if (!c || c->phase != P_HEAD)
+    if (!c)
         return;
-    if (c->paused) {
-        swirl_server_resume(hs->srv, fd);
-        c->paused = false;
+    if (c->phase == P_HEAD) {
+        if (c->paused) {
+            swirl_server_resume(hs->srv, fd);
+            c->paused = false;
+        }
+        if (swirl_buf_size(&c->in) > 0)
+            consume_buffered(hs, c);
+        if (!(c = conn_find(hs, fd)))
+            return;
     }
-    if (swirl_buf_size(&c->in) > 0)
-        consume_buffered(hs, c);
+    /* the client finished sending and every whole request it sent is
+     * answered: what is left is a request cut short, never to complete */
+    if (c->peer_eof && (c->phase == P_HEAD || in_body(c)))
+        swirl__http_close_later(hs, c);
 }
 
 static void later(swirl_http_server_t *hs, int64_t fd, bool close_it) {
@@ -578,14 +590,14 @@ void swirl__http_done(swirl_http_server_t *hs, http_conn_t *c, bool keep_alive, 
         disarm_timer(hs, c);
         return;
     }
-    if (!keep_alive) {
+    if (!keep_alive || c->close_asked) {
         c->phase = P_CLOSED;
         later(hs, c->fd, true); /* after the bytes queued: the close keeps their order */
         return;
     }
     c->phase = P_HEAD;
     arm_timer(hs, c);
-    if (!in_loop && (swirl_buf_size(&c->in) > 0 || c->paused))
+    if (!in_loop && (swirl_buf_size(&c->in) > 0 || c->paused || c->peer_eof))
         later(hs, c->fd, false);
 }
 
@@ -645,6 +657,40 @@ void swirl__http_close_later(swirl_http_server_t *hs, http_conn_t *c) {
     c->up = NULL;
     disarm_timer(hs, c);
     later(hs, c->fd, true);
+}
+
+/* The client finished sending (a half-close, SHUT_WR): every whole
+ * request it sent before is answered, in order, then the connection is
+ * closed (on_later), as nginx does. The connection is kept while a
+ * response is under way or bytes wait behind one; else it closes now. */
+static bool on_peer_eof(void *user, int64_t fd) {
+    swirl_http_server_t *hs = user;
+    http_conn_t *c = conn_find(hs, fd);
+    if (!c || c->phase == P_UPGRADED || c->phase == P_CLOSED)
+        return false;
+    if (swirl_buf_size(&c->in) == 0)
+        return false; /* nothing behind: closed now; a response under way is
+                       * the peer's leaving, as in Swoole (onClose, not writable) */
+    c->peer_eof = true;
+    if (c->phase == P_BUSY)
+        return true; /* swirl__http_done goes on with what waits */
+    later(hs, fd, false); /* a response just ended: the requests behind it, then the close */
+    return true;
+}
+
+/* A close of `fd` was asked for (swirl_server_close): the responses made
+ * in this parse pass go before it, and no later request is handled. */
+static void on_flush(void *user, int64_t fd) {
+    swirl_http_server_t *hs = user;
+    if (hs->batch_fd == fd && swirl__http_flush_batch(hs) < 0)
+        swirl_log_debug("http: responses to connection %lld before its close: %s", (long long)fd,
+                        swirl_last_error_msg());
+    http_conn_t *c = conn_find(hs, fd);
+    if (!c || c->phase == P_UPGRADED)
+        return;
+    c->close_asked = true;
+    if (c->phase != P_BUSY) /* a response under way: swirl__http_done */
+        c->phase = P_CLOSED;
 }
 
 /* ---- server events ------------------------------------------------------------------------------ */
@@ -760,6 +806,9 @@ int swirl_http_server_new(swirl_http_server_t **out, const char *host, int port,
     swirl_server_on(hs->srv, "workerStop", on_worker_stop, hs);
     hs->srv->handoff_check = handoff_check;
     hs->srv->handoff_user = hs;
+    hs->srv->peer_eof = on_peer_eof;
+    hs->srv->flush = on_flush;
+    hs->srv->layer_user = hs;
     *out = hs;
     return 0;
 }

@@ -156,11 +156,26 @@ static void on_broken(swirl_loop_t *loop, void *user) {
         conn_teardown(io, c->fd);
 }
 
-/* The peer finished sending (EOF): stop reading, tell the owner, and free
- * the connection once the owner's replies are written. */
+static bool after_callback(swirl__io_t *io, int fd);
+
+/* The peer finished sending (EOF): stop reading. An owner that keeps the
+ * connection (on_eof: replies to what came before are still to come)
+ * closes it itself; else tell the owner and free the connection once its
+ * replies are written. */
 static void conn_peer_closed(swirl__io_t *io, int fd) {
     swirl__local_t *l = local_of(io, fd);
     l->peer_eof = true;
+    if (io->ops->on_eof) {
+        l->in_deliver = true; /* a close asked for meanwhile waits until it returns */
+        bool kept = io->ops->on_eof(io, conn_of(io, fd));
+        if (!after_callback(io, fd))
+            return;
+        if (kept) {
+            set_interest(io, fd); /* writes only, until the owner closes it */
+            return;
+        }
+    }
+    l = local_of(io, fd);
     if (conn_notify(io, fd) == 0) {
         if (!owed(io, fd))
             conn_free(io, fd);
@@ -346,7 +361,7 @@ static void on_conn_write(swirl_loop_t *loop, int fd, int events, void *user) {
         conn_close_here(io, fd);
         return;
     }
-    if ((l->closing || l->peer_eof) && l->acks_pending == 0) {
+    if ((l->closing || l->peer_eof) && l->notified && l->acks_pending == 0) {
         conn_teardown(io, fd);
         return;
     }
@@ -407,10 +422,16 @@ static void set_interest(swirl__io_t *io, int fd) {
  * false if the connection is gone or closing afterwards. */
 static bool deliver(swirl__io_t *io, int fd, const char *data, size_t len) {
     swirl__conn_t *c = conn_of(io, fd);
-    swirl__local_t *l = local_of(io, fd);
-    l->in_deliver = true;
+    local_of(io, fd)->in_deliver = true;
     io->ops->on_data(io, c, data, len);
-    l = local_of(io, fd);
+    return after_callback(io, fd);
+}
+
+/* A callback run with in_deliver set has returned: carry out the close or
+ * teardown it asked for. Returns false if the connection is gone or
+ * closing now. */
+static bool after_callback(swirl__io_t *io, int fd) {
+    swirl__local_t *l = local_of(io, fd);
     l->in_deliver = false;
     if (l->broken) {
         conn_teardown(io, fd);

@@ -117,6 +117,8 @@ enum {
     SWIRL__MSG_HANDOFF,  /* BASE w->its successor: a connection, its fd in SCM_RIGHTS; aux =
                           * port index, payload = swirl__handoff_t + the bytes read and
                           * not yet handled */
+    SWIRL__MSG_EOF,      /* r->w: the peer finished sending (srv->peer_eof is set); the
+                          * worker closes the connection when its replies are out */
 };
 
 /* What travels with a connection handed to the next worker. */
@@ -231,6 +233,10 @@ typedef struct swirl__io_ops {
     void (*on_packet)(swirl__io_t *io, swirl_port_t *port, const swirl_addr_t *from,
                       const char *data, size_t len);
     void (*on_buffer)(swirl__io_t *io, swirl__conn_t *c, bool full);
+    /* The peer finished sending (EOF). Returns true when the owner keeps
+     * the connection for the replies still to come and closes it itself
+     * (swirl__io_close); false: it closes now, as on_close says. */
+    bool (*on_eof)(swirl__io_t *io, swirl__conn_t *c);
 } swirl__io_ops_t;
 
 /* The connections owned by one thread (reactor) or process (BASE worker). */
@@ -350,6 +356,15 @@ struct swirl_server {
      * < 0 never (another protocol now). NULL: each read is a message. */
     int (*handoff_check)(void *user, int64_t fd, swirl_buf_t *bytes);
     void *handoff_user;
+    /* Set by the same layer, called in the worker that handles connection
+     * `fd`. peer_eof: its peer finished sending (a half-close); true keeps
+     * the connection open for the replies to what came before, the layer
+     * closing it once they are out (swirl_server_close); false closes it
+     * now, as without the hook. flush: a close of `fd` was asked for: send
+     * what the layer still holds for it first. */
+    bool (*peer_eof)(void *user, int64_t fd);
+    void (*flush)(void *user, int64_t fd);
+    void *layer_user;
     /* BASE with enable_reuse_port and a manager: the SO_REUSEPORT socket of
      * each worker but 0 on each TCP port ([worker * nports + port], -1:
      * none, the port's own socket is shared). The master makes and keeps

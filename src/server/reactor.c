@@ -177,7 +177,20 @@ static void r_buffer(swirl__io_t *io, swirl__conn_t *c, bool full) {
     put(r, (int)((uint64_t)h.session % (unsigned)r->srv->worker_num), &h, NULL, 0, NULL, 0);
 }
 
-static const swirl__io_ops_t reactor_ops = {r_connect, r_data, r_close, r_packet, r_buffer};
+/* The peer finished sending: with a layer that answers what came before
+ * (srv->peer_eof), its worker hears of it after those messages and asks
+ * for the close when its replies are out. */
+static bool r_eof(swirl__io_t *io, swirl__conn_t *c) {
+    swirl__reactor_t *r = io->user;
+    if (!r->srv->peer_eof || !has_lifecycle(r->srv) || atomic_load(&r->phase) >= PHASE_CLOSE)
+        return false;
+    swirl__msg_t h = {
+        .type = SWIRL__MSG_EOF, .session = atomic_load(&c->session), .reactor_id = r->id};
+    put(r, pick(r, c), &h, NULL, 0, NULL, 0);
+    return true;
+}
+
+static const swirl__io_ops_t reactor_ops = {r_connect, r_data, r_close, r_packet, r_buffer, r_eof};
 
 /* ---- from workers ------------------------------------------------------------------------ */
 

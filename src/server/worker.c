@@ -186,6 +186,10 @@ static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, siz
             swirl__w_enqueue(w, &w->to_reactor[h->reactor_id], &a, NULL, 0, NULL, 0);
         }
         break;
+    case SWIRL__MSG_EOF:
+        if (!w->srv->peer_eof || !w->srv->peer_eof(w->srv->layer_user, h->session))
+            swirl_server_close(w->srv, h->session, false);
+        break;
     case SWIRL__MSG_PACKET: {
         if (len < sizeof(swirl_addr_t) || h->aux >= w->srv->nports)
             break;
@@ -389,8 +393,13 @@ static void base_buffer(swirl__io_t *io, swirl__conn_t *c, bool full) {
     swirl__w_emit(io->user, &ev);
 }
 
-static const swirl__io_ops_t base_ops = {base_connect, base_data, base_close, base_packet,
-                                         base_buffer};
+static bool base_eof(swirl__io_t *io, swirl__conn_t *c) {
+    swirl_server_t *srv = io->srv;
+    return srv->peer_eof && srv->peer_eof(srv->layer_user, atomic_load(&c->session));
+}
+
+static const swirl__io_ops_t base_ops = {base_connect, base_data,   base_close,
+                                         base_packet,  base_buffer, base_eof};
 
 /* ---- life ------------------------------------------------------------------------------ */
 
@@ -729,6 +738,8 @@ static int simple(swirl_server_t *srv, int64_t fd, int type, int flags, const ch
 }
 
 int swirl_server_close(swirl_server_t *srv, int64_t fd, bool reset) {
+    if (!reset && srv->flush && srv->role == SWIRL__ROLE_WORKER)
+        srv->flush(srv->layer_user, fd); /* what the layer above holds goes before the close */
     return simple(srv, fd, SWIRL__MSG_CLOSE, reset ? SWIRL__F_RESET : 0, "close");
 }
 

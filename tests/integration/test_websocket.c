@@ -218,6 +218,31 @@ Test(websocket, handshake_callback_own_101_process, .timeout = 60, .fini = stop)
 Test(websocket, api_base, .timeout = 120, .fini = stop) { api("base"); }
 Test(websocket, api_process, .timeout = 120, .fini = stop) { api("process"); }
 
+/* A client that sends messages and then shuts its side down (SHUT_WR)
+ * gets every echo, in order, before the connection ends. */
+static void messages_then_shut_wr(const char *mode) {
+    int port = start((variant_t){.mode = mode});
+    int fd = ws_open(port, "/", NULL);
+    char m[32];
+    for (int i = 0; i < 100; i++) {
+        int n = snprintf(m, sizeof(m), "m%d", i);
+        msg_out(fd, SWIRL_WS_TEXT, m, (size_t)n);
+    }
+    shutdown(fd, SHUT_WR);
+    for (int i = 0; i < 100; i++) {
+        int n = snprintf(m, sizeof(m), "m%d", i);
+        expect_echo(fd, SWIRL_WS_TEXT, m, (size_t)n);
+    }
+    close(fd);
+    stop();
+}
+Test(websocket, messages_then_shut_wr_base, .timeout = 60, .fini = stop) {
+    messages_then_shut_wr("base");
+}
+Test(websocket, messages_then_shut_wr_process, .timeout = 60, .fini = stop) {
+    messages_then_shut_wr("process");
+}
+
 Test(websocket, bad_settings_and_no_message_callback, .timeout = 30) {
     swirl_ws_server_t *ws;
     cr_assert_eq(swirl_ws_server_new(&ws, "127.0.0.1", 0, SWIRL_MODE_BASE), 0);

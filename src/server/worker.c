@@ -708,6 +708,29 @@ int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *data, size_t 
     return swirl__w_enqueue(w, q, &h, NULL, 0, data, len);
 }
 
+int64_t swirl__server_owed(swirl_server_t *srv, int64_t fd) {
+    swirl__conn_t *c = srv->role == SWIRL__ROLE_WORKER ? swirl__conn_get(srv, fd) : NULL;
+    return c ? atomic_load(&c->out_pending) : 0;
+}
+
+int swirl__server_watch_drain(swirl_server_t *srv, int64_t fd) {
+    int rc = need_worker(srv, "watch drain");
+    if (rc < 0)
+        return rc;
+    swirl__worker_t *w = self_of(srv);
+    swirl__conn_t *c = swirl__conn_get(srv, fd);
+    if (!c)
+        return swirl__error(SWIRL_ECLOSED, "watch drain of connection %lld: no such connection",
+                            (long long)fd);
+    if (w->base && c->owner == w->id) {
+        swirl__io_watch_drain(&w->io, fd);
+        return 0;
+    }
+    swirl__msg_t h = {.type = SWIRL__MSG_BUFFER_FULL, .session = fd, .reactor_id = w->id};
+    swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
+    return swirl__w_enqueue(w, q, &h, NULL, 0, NULL, 0);
+}
+
 static int simple(swirl_server_t *srv, int64_t fd, int type, int flags, const char *what) {
     int rc = need_worker(srv, what);
     if (rc < 0)

@@ -4,6 +4,7 @@
  * callback that keeps sending, requests left half-sent, and readers that
  * never read. Every wait is "eventually, within a generous bound". */
 #include <dirent.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -345,5 +346,103 @@ Test(hardening, max_idle_time_closes_silent_connections, .timeout = 60) {
         close(fd);
         cr_assert(th_wait_lines(&s, "close", 1, 10000));
         th_stop(&s);
+    }
+}
+
+/* A client that pipelines requests and reads only when the server stops
+ * taking them: send while the socket takes bytes, read (a little) only
+ * when it does not. Returns how many responses with status `status`
+ * came before the connection closed or went silent for 15 s, with
+ * `want` requests sent in all. */
+static int pipeline_greedy(int port, const char *req, int want, const char *status) {
+    int fd = dial(port);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    size_t len = strlen(req), total = len * (size_t)want, off = 0;
+    char *all = malloc(total);
+    cr_assert(all);
+    for (int i = 0; i < want; i++)
+        memcpy(all + (size_t)i * len, req, len);
+    int got = 0;
+    /* a status line is matched across reads: keep the tail of the last one */
+    char buf[65536 + 64];
+    size_t keep = 0, slen = strlen(status);
+    for (;;) {
+        struct pollfd p = {fd, (short)(POLLIN | (off < total ? POLLOUT : 0)), 0};
+        if (poll(&p, 1, 15000) <= 0)
+            break;
+        if (off < total && (p.revents & POLLOUT)) {
+            ssize_t w = send(fd, all + off, total - off, MSG_NOSIGNAL);
+            if (w > 0)
+                off += (size_t)w;
+            if (w > 0 || errno == EAGAIN)
+                continue; /* writing comes first while the server reads */
+            break;
+        }
+        if (!(p.revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+        ssize_t r = recv(fd, buf + keep, 65536, 0);
+        if (r <= 0)
+            break;
+        size_t n = keep + (size_t)r;
+        buf[n] = 0;
+        for (char *at = buf; (at = memmem(at, (size_t)(buf + n - at), status, slen)); at += slen)
+            got++;
+        keep = n < slen - 1 ? n : slen - 1;
+        memmove(buf, buf + n - keep, keep);
+        if (got == want)
+            break;
+    }
+    close(fd);
+    free(all);
+    return got;
+}
+
+/* A client pipelining requests for a file without reading the answers
+ * must not make the server hold one open file per request: with the fd
+ * limit at 192, 3000 pipelined GETs of a 16 KiB file all get their 200
+ * (and the file), in both modes. Each queued file held an fd until it
+ * was sent: the worker (BASE) or the master (PROCESS) ran out of fds. */
+Test(hardening, pipelined_file_requests_hold_few_fds, .timeout = 180) {
+    char root[256], file[300];
+    tu_tmp_path(root, sizeof(root), "pipelined-files");
+    cr_assert_eq(mkdir(root, 0700), 0);
+    snprintf(file, sizeof(file), "%s/f.bin", root);
+    int f = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    cr_assert_geq(f, 0);
+    cr_assert_eq(ftruncate(f, 16384), 0);
+    close(f);
+    for (int m = 0; m < 2; m++) {
+        const char *extra[] = {"--root", root, NULL};
+        struct rlimit was, low;
+        cr_assert_eq(getrlimit(RLIMIT_NOFILE, &was), 0);
+        low = was;
+        low.rlim_cur = 192; /* the server inherits it */
+        cr_assert_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+        serve_t s = serve_start(m ? "process" : "base", extra);
+        cr_assert_eq(setrlimit(RLIMIT_NOFILE, &was), 0);
+        int got = pipeline_greedy(s.port, "GET /f.bin HTTP/1.1\r\nHost: a\r\n\r\n", 3000,
+                                  "HTTP/1.1 200 OK\r\n");
+        expect_alive(&s);
+        serve_stop(&s);
+        cr_assert_eq(got, 3000, "%s: %d of 3000 pipelined file requests answered",
+                     m ? "process" : "base", got);
+    }
+    unlink(file);
+    rmdir(root);
+}
+
+/* A client pipelining many small requests and reading only when it must
+ * gets every answer: the server takes no more requests while a
+ * connection's answers are owed (PROCESS mode answered what the reactor
+ * had already read, past socket_buffer_size, and cut the connection). */
+Test(hardening, pipelined_requests_are_all_answered, .timeout = 180) {
+    for (int m = 0; m < 2; m++) {
+        serve_t s = serve_start(m ? "process" : "base", NULL);
+        int got = pipeline_greedy(s.port, "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n", 30000,
+                                  "HTTP/1.1 200 OK\r\n");
+        expect_alive(&s);
+        serve_stop(&s);
+        cr_assert_eq(got, 30000, "%s: %d of 30000 pipelined requests answered",
+                     m ? "process" : "base", got);
     }
 }

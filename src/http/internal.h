@@ -114,8 +114,8 @@ struct swirl_http_server {
     swirl_server_cb on_connect, on_close, on_worker_start, on_worker_stop;
     swirl__http_upgrade_t upgrade; /* request NULL: none */
     void *on_connect_user, *on_close_user, *on_worker_start_user, *on_worker_stop_user;
-    swirl_server_cb on_buffer_empty;
-    void *on_buffer_empty_user;
+    swirl_server_cb on_buffer_empty, on_worker_exit;
+    void *on_buffer_empty_user, *on_worker_exit_user;
     /* per worker (each process has its own copy after fork) */
     http_conn_t **buckets;
     size_t nbuckets, nconns;

@@ -741,6 +741,24 @@ static void on_buffer_empty(swirl_server_t *srv, const swirl_event_t *ev, void *
         hs->on_buffer_empty(srv, ev, hs->on_buffer_empty_user);
 }
 
+/* A PROCESS worker begins to stop (a reload, max_request): a held
+ * connection's bufferEmpty would go to its successor, which has none of
+ * the requests this one read and holds. Such a connection is closed once
+ * its answers are out (a pipelining client sends the rest again, as after
+ * any close between responses), not left paused for ever. (A BASE worker
+ * gets its bufferEmpty itself, and hands the connection on after.) */
+static void on_worker_exit(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    swirl_http_server_t *hs = user;
+    for (size_t i = 0; srv->mode == SWIRL_MODE_PROCESS && i < hs->nbuckets; i++)
+        for (http_conn_t *c = hs->buckets[i]; c; c = c->next)
+            if (c->held) {
+                c->held = false;
+                swirl__http_close_later(hs, c);
+            }
+    if (hs->on_worker_exit)
+        hs->on_worker_exit(srv, ev, hs->on_worker_exit_user);
+}
+
 static void on_close(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     swirl_http_server_t *hs = user;
     conn_remove(hs, ev->fd);
@@ -820,6 +838,7 @@ int swirl_http_server_new(swirl_http_server_t **out, const char *host, int port,
     swirl_server_on(hs->srv, "workerStart", on_worker_start, hs);
     swirl_server_on(hs->srv, "workerStop", on_worker_stop, hs);
     swirl_server_on(hs->srv, "bufferEmpty", on_buffer_empty, hs);
+    swirl_server_on(hs->srv, "workerExit", on_worker_exit, hs);
     hs->srv->handoff_check = handoff_check;
     hs->srv->handoff_user = hs;
     *out = hs;
@@ -888,6 +907,11 @@ int swirl_http_server_on(swirl_http_server_t *hs, const char *name, swirl_server
     if (strcasecmp(name, "bufferEmpty") == 0) {
         hs->on_buffer_empty = cb;
         hs->on_buffer_empty_user = user;
+        return 0;
+    }
+    if (strcasecmp(name, "workerExit") == 0) {
+        hs->on_worker_exit = cb;
+        hs->on_worker_exit_user = user;
         return 0;
     }
     return swirl_server_on(hs->srv, name, cb, user);

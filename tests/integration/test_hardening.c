@@ -486,3 +486,43 @@ Test(hardening, group_sigterm_as_a_client_closes_exits_at_once, .timeout = 300) 
                      code);
     }
 }
+
+/* A reload while a pipelining connection is held (PROCESS mode): the
+ * connection is closed once its answers are out, not left paused for
+ * ever (the bufferEmpty that would take it up again goes to the stopping
+ * worker's successor, which knows nothing of the requests held). */
+Test(hardening, reload_closes_a_held_connection, .timeout = 120) {
+    char root[256], file[300];
+    tu_tmp_path(root, sizeof(root), "held-reload");
+    cr_assert_eq(mkdir(root, 0700), 0);
+    snprintf(file, sizeof(file), "%s/f.bin", root);
+    int f = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    cr_assert_geq(f, 0);
+    cr_assert_eq(ftruncate(f, 65536), 0);
+    close(f);
+    const char *extra[] = {"--root", root, "--workers", "2", "--reactors", "2", NULL};
+    serve_t s = serve_start("process", extra);
+    int fd = dial(s.port);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    static const char req[] = "GET /f.bin HTTP/1.1\r\nHost: a\r\n\r\n";
+    char reqs[64 * (sizeof(req) - 1)];
+    for (int i = 0; i < 64; i++)
+        memcpy(reqs + i * (sizeof(req) - 1), req, sizeof(req) - 1);
+    /* send without reading until the server takes no more: it holds us */
+    for (;;) {
+        struct pollfd p = {fd, POLLOUT, 0};
+        if (poll(&p, 1, 3000) <= 0)
+            break;
+        if (send(fd, reqs, sizeof(reqs), MSG_NOSIGNAL) <= 0)
+            break;
+    }
+    kill(s.c.pid, SIGUSR1);
+    usleep(1000 * 1000); /* the reload is done before anything drains */
+    bool closed = read_to_close(fd, (char[64]){0}, 64, 15000);
+    close(fd);
+    expect_alive(&s);
+    serve_stop(&s);
+    unlink(file);
+    rmdir(root);
+    cr_assert(closed, "the held connection is closed at the reload, not left hanging");
+}

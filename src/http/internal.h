@@ -35,6 +35,8 @@ typedef struct http_conn {
     bool paused;                   /* reading paused: too much held behind a pending response */
     bool peer_eof;                 /* the client finished sending: answer what came, then close */
     bool close_asked;              /* swirl_server_close was called: no further request */
+    bool held;                     /* the next request waits for the answers owed to drain */
+    unsigned files_ahead;          /* files answered since the answers last drained */
     int64_t timer;                 /* head timeout, or linger (0: none) */
     uint64_t head_since;           /* loop ms when the wait for the current head began */
     uint64_t rx_ms;                /* loop ms of the last bytes received */
@@ -114,6 +116,8 @@ struct swirl_http_server {
     swirl_server_cb on_connect, on_close, on_worker_start, on_worker_stop;
     swirl__http_upgrade_t upgrade; /* request NULL: none */
     void *on_connect_user, *on_close_user, *on_worker_start_user, *on_worker_stop_user;
+    swirl_server_cb on_buffer_empty, on_worker_exit;
+    void *on_buffer_empty_user, *on_worker_exit_user;
     /* per worker (each process has its own copy after fork) */
     http_conn_t **buckets;
     size_t nbuckets, nconns;

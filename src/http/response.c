@@ -752,6 +752,8 @@ int swirl_http_resp_sendfile(swirl_http_resp_t *resp, const char *path, int64_t 
         file = -1; /* taken */
         if (rc < 0)
             resp->keep_alive = false; /* the head is out, the body is not: close */
+        else if (resp->c)
+            resp->c->files_ahead++;
     }
     if (file >= 0)
         close(file);
@@ -774,6 +776,8 @@ int swirl__http_resp_sendfile_fd(swirl_http_resp_t *resp, int file, int64_t size
                                            (size_t)n, swirl_buf_bytes(&hs->out),
                                            swirl_buf_size(&hs->out));
             file = -1; /* taken */
+            if (rc == 0 && resp->c)
+                resp->c->files_ahead++;
         }
         hs->out.start = hs->out.len = 0;
         if (rc < 0 && rc != SWIRL_ECLOSED) {

@@ -151,6 +151,11 @@ static void on_head_timeout(swirl_loop_t *loop, int64_t id, void *user) {
     if (c->phase != P_HEAD && !in_body(c))
         return; /* armed again when it waits for a head next */
     uint64_t limit = (uint64_t)c->hs->srv->settings.http_header_timeout * 1000;
+    if (c->held) { /* we wait for the client to read, not it for us (send_timeout's case) */
+        int64_t t = swirl_timer_after(loop, (int64_t)limit, on_head_timeout, c);
+        c->timer = t > 0 ? t : 0;
+        return;
+    }
     if (in_body(c)) {
         uint64_t gap = swirl_loop_now(loop) - c->rx_ms;
         if (gap < limit) {
@@ -240,6 +245,46 @@ static size_t first_line_len(const char *p, size_t n) {
 
 #define GONE ((size_t)-1)
 
+/* A connection's next request waits while the answers it owes are many:
+ * past half of socket_buffer_size in bytes (as the owner's flow control
+ * counts them), or HTTP_FILES_AHEAD files answered since they last
+ * drained (each queued file holds an open fd until it is sent). A client
+ * pipelining requests without reading the answers is then held back by
+ * TCP: its connection is paused, and taken up again on the bufferEmpty
+ * the owner sends once everything owed is out. Without this, every
+ * request already read was answered at once: a queued file per request
+ * (the fds of the process ran out) and answers past socket_buffer_size
+ * (the connection was cut). */
+#define HTTP_FILES_AHEAD 16
+
+static bool held_back(swirl_http_server_t *hs, http_conn_t *c) {
+    if (c->held)
+        return true;
+    int64_t owed = swirl__server_owed(hs->srv, c->fd);
+    if (hs->batch_fd == c->fd)
+        owed += (int64_t)swirl_buf_size(&hs->batch);
+    if (c->files_ahead < HTTP_FILES_AHEAD && owed < hs->srv->settings.socket_buffer_size / 2)
+        return false;
+    /* the answers batched so far go first: the drain is watched behind them */
+    if (hs->batch_fd == c->fd && swirl__http_flush_batch(hs) < 0) {
+        if (swirl_last_error() != SWIRL_ECLOSED) {
+            swirl_log_warning("http: responses to connection %lld cut, closing it: %s",
+                              (long long)c->fd, swirl_last_error_msg());
+            swirl__http_close_later(hs, c);
+        }
+        return true;
+    }
+    c->held = true;
+    if (!c->paused) {
+        swirl_server_pause(hs->srv, c->fd);
+        c->paused = true;
+    }
+    /* may answer at once (on_buffer_empty): then a deferred call goes on */
+    if (swirl__server_watch_drain(hs->srv, c->fd) < 0)
+        c->held = false; /* the connection is gone */
+    return true;
+}
+
 /* Is r's body multipart/form-data that we parse (http_parse_post)? */
 static bool is_multipart(swirl_http_server_t *hs, const swirl_http_request_t *r) {
     static const char mt[] = "multipart/form-data";
@@ -315,6 +360,8 @@ static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n
                 q += 2, m -= 2, off += 2;
             if (m == 0 || (m == 1 && q[0] == '\r'))
                 break;
+            if (held_back(hs, c))
+                break; /* the bytes wait in the connection's buffer */
             ssize_t e = swirl_http_head_end(q, m, &c->scan);
             if (e == 0) {
                 if (first_line_len(q, m) > (size_t)s->http_max_request_line) {
@@ -726,6 +773,38 @@ static void on_connect(swirl_server_t *srv, const swirl_event_t *ev, void *user)
         hs->on_connect(srv, ev, hs->on_connect_user);
 }
 
+/* Everything owed to a held connection is out: take its requests up again
+ * (and tell the application, which may have asked too). */
+static void on_buffer_empty(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    swirl_http_server_t *hs = user;
+    http_conn_t *c = conn_find(hs, ev->fd);
+    if (c && c->held) {
+        c->held = false;
+        c->files_ahead = 0;
+        later(hs, c->fd, false); /* resumes reading, handles what it holds */
+    }
+    if (hs->on_buffer_empty)
+        hs->on_buffer_empty(srv, ev, hs->on_buffer_empty_user);
+}
+
+/* A PROCESS worker begins to stop (a reload, max_request): a held
+ * connection's bufferEmpty would go to its successor, which has none of
+ * the requests this one read and holds. Such a connection is closed once
+ * its answers are out (a pipelining client sends the rest again, as after
+ * any close between responses), not left paused for ever. (A BASE worker
+ * gets its bufferEmpty itself, and hands the connection on after.) */
+static void on_worker_exit(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    swirl_http_server_t *hs = user;
+    for (size_t i = 0; srv->mode == SWIRL_MODE_PROCESS && i < hs->nbuckets; i++)
+        for (http_conn_t *c = hs->buckets[i]; c; c = c->next)
+            if (c->held) {
+                c->held = false;
+                swirl__http_close_later(hs, c);
+            }
+    if (hs->on_worker_exit)
+        hs->on_worker_exit(srv, ev, hs->on_worker_exit_user);
+}
+
 static void on_close(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     swirl_http_server_t *hs = user;
     conn_remove(hs, ev->fd);
@@ -804,6 +883,8 @@ int swirl_http_server_new(swirl_http_server_t **out, const char *host, int port,
     swirl_server_on(hs->srv, "close", on_close, hs);
     swirl_server_on(hs->srv, "workerStart", on_worker_start, hs);
     swirl_server_on(hs->srv, "workerStop", on_worker_stop, hs);
+    swirl_server_on(hs->srv, "bufferEmpty", on_buffer_empty, hs);
+    swirl_server_on(hs->srv, "workerExit", on_worker_exit, hs);
     hs->srv->handoff_check = handoff_check;
     hs->srv->handoff_user = hs;
     hs->srv->peer_eof = on_peer_eof;
@@ -870,6 +951,16 @@ int swirl_http_server_on(swirl_http_server_t *hs, const char *name, swirl_server
     if (strcasecmp(name, "workerStop") == 0) {
         hs->on_worker_stop = cb;
         hs->on_worker_stop_user = user;
+        return 0;
+    }
+    if (strcasecmp(name, "bufferEmpty") == 0) {
+        hs->on_buffer_empty = cb;
+        hs->on_buffer_empty_user = user;
+        return 0;
+    }
+    if (strcasecmp(name, "workerExit") == 0) {
+        hs->on_worker_exit = cb;
+        hs->on_worker_exit_user = user;
         return 0;
     }
     return swirl_server_on(hs->srv, name, cb, user);

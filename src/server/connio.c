@@ -1253,7 +1253,7 @@ void swirl__io_watch_drain(swirl__io_t *io, int64_t session) {
     if (!c)
         return;
     swirl__local_t *l = local_of(io, c->fd);
-    if (swirl_loop_pending(io->loop, c->fd) > 0) {
+    if (owed(io, c->fd)) { /* bytes, or files and the bytes behind them */
         l->full = true; /* on_conn_write reports bufferEmpty */
         return;
     }

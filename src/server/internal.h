@@ -299,6 +299,12 @@ int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, int64_t si
  * sent from that fd when this worker owns the connection (BASE mode), else
  * the head is sent and the fd handed to the owner (SCM_RIGHTS): no path is
  * opened twice, and the owner reads the file with this worker's rights. */
+/* What connection `fd` owes its peer, as far as this process knows
+ * (bytes buffered; a file queued is not counted), and a request for a
+ * bufferEmpty event on it once everything owed (files included) is out,
+ * delivered to the worker its events go to. */
+int64_t swirl__server_owed(swirl_server_t *srv, int64_t fd);
+int swirl__server_watch_drain(swirl_server_t *srv, int64_t fd);
 int swirl__server_sendfile_fd(swirl_server_t *srv, int64_t fd, int file, int64_t size,
                               const char *path, off_t offset, size_t length, const void *head,
                               size_t head_len);

@@ -174,7 +174,10 @@ static void r_buffer(swirl__io_t *io, swirl__conn_t *c, bool full) {
     swirl__reactor_t *r = io->user;
     swirl__msg_t h = {.type = full ? SWIRL__MSG_BUFFER_FULL : SWIRL__MSG_BUFFER_EMPTY,
                       .session = atomic_load(&c->session), .reactor_id = r->id};
-    put(r, (int)((uint64_t)h.session % (unsigned)r->srv->worker_num), &h, NULL, 0, NULL, 0);
+    /* to the worker the connection's events go to (modes 1 and 3 have none) */
+    int w = has_lifecycle(r->srv) ? pick(r, c)
+                                  : (int)((uint64_t)h.session % (unsigned)r->srv->worker_num);
+    put(r, w, &h, NULL, 0, NULL, 0);
 }
 
 /* The peer finished sending: with a layer that answers what came before

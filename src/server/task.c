@@ -466,6 +466,14 @@ static void on_taskbox(swirl_loop_t *loop, int fd, int events, void *user) {
     }
 }
 
+/* The stop turned out to be the shutdown's: read the taskbox to its end. */
+void swirl__task_worker_reads_all(swirl__worker_t *w) {
+    if (w->srv->task_mq >= 0)
+        return; /* (the message queue's pump, once stopped, stays stopped) */
+    int t = w->id - w->srv->worker_num;
+    swirl_loop_set(w->loop, w->srv->taskbox[t][1], SWIRL_EV_READ, NULL, NULL);
+}
+
 int swirl__task_worker_listen(swirl__worker_t *w) {
     if (w->srv->task_mq >= 0)
         return swirl__task_mq_listen(w);

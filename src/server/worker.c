@@ -446,9 +446,32 @@ static void base_stop_step(swirl__worker_t *w) {
     }
 }
 
+/* A stop that began as a reload's became the shutdown's: a SIGTERM sent
+ * to the whole process group (a terminal's kill -TERM -PGID, systemd's
+ * default KillMode) reaches the workers before the master marks the
+ * shutdown, and a worker stopping for a reload stops reading its inputs at
+ * a message boundary (the rest is its successor's). There is no successor
+ * now: watch them again, so every message already dispatched is handled
+ * (before, they were left unread until max_wait_time, their requests
+ * unanswered and the reactor waiting for its close acknowledgements). */
+static void reads_all_again(swirl__worker_t *w) {
+    if (w->reads_all || !draining_all(w))
+        return;
+    w->reads_all = true;
+    for (int r = 0; r < out_count(w, 0); r++)
+        swirl_loop_set(w->loop, w->srv->pipes[r][w->id][1],
+                       SWIRL_EV_READ | (w->to_reactor[r].want_write ? SWIRL_EV_WRITE : 0), NULL,
+                       NULL);
+    if (w->task)
+        swirl__task_worker_reads_all(w);
+    else
+        swirl_loop_set(w->loop, w->srv->mailbox[w->id][1], SWIRL_EV_READ, NULL, NULL);
+}
+
 /* While stopping: exit once the work is done, or at max_wait_time. */
 static void stop_check(swirl_loop_t *loop, int64_t id, void *user) {
     swirl__worker_t *w = user;
+    reads_all_again(w);
     base_stop_step(w); /* connections that were busy may move now */
     bool conns = w->base && swirl__io_count(&w->io) > 0;
     bool in = input_left(w), out = output_queued(w);
@@ -715,6 +738,29 @@ int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *data, size_t 
     swirl__msg_t h = {.type = SWIRL__MSG_SEND, .session = fd, .reactor_id = w->id};
     swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
     return swirl__w_enqueue(w, q, &h, NULL, 0, data, len);
+}
+
+int64_t swirl__server_owed(swirl_server_t *srv, int64_t fd) {
+    swirl__conn_t *c = srv->role == SWIRL__ROLE_WORKER ? swirl__conn_get(srv, fd) : NULL;
+    return c ? atomic_load(&c->out_pending) : 0;
+}
+
+int swirl__server_watch_drain(swirl_server_t *srv, int64_t fd) {
+    int rc = need_worker(srv, "watch drain");
+    if (rc < 0)
+        return rc;
+    swirl__worker_t *w = self_of(srv);
+    swirl__conn_t *c = swirl__conn_get(srv, fd);
+    if (!c)
+        return swirl__error(SWIRL_ECLOSED, "watch drain of connection %lld: no such connection",
+                            (long long)fd);
+    if (w->base && c->owner == w->id) {
+        swirl__io_watch_drain(&w->io, fd);
+        return 0;
+    }
+    swirl__msg_t h = {.type = SWIRL__MSG_BUFFER_FULL, .session = fd, .reactor_id = w->id};
+    swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
+    return swirl__w_enqueue(w, q, &h, NULL, 0, NULL, 0);
 }
 
 static int simple(swirl_server_t *srv, int64_t fd, int type, int flags, const char *what) {

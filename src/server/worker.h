@@ -25,6 +25,7 @@ typedef struct swirl__worker {
     char *pkt;
     int64_t requests;
     bool stopping;          /* asked to stop: finishing its work */
+    bool reads_all;         /* stopping for the shutdown: every input is read again */
     uint64_t stop_deadline; /* swirl_clock_ms() by which it exits regardless */
     int64_t stop_timer;
     /* tasks */
@@ -69,6 +70,7 @@ void swirl__task_tmp_cleanup(swirl_server_t *srv);
 bool swirl__task_input_left(swirl__worker_t *w);
 /* A task worker begins to stop / is done (release what listen set up). */
 void swirl__task_worker_stopping(swirl__worker_t *w);
+void swirl__task_worker_reads_all(swirl__worker_t *w);
 void swirl__task_worker_close(swirl__worker_t *w);
 
 /* task_mq.c: task_ipc_mode 2 and 3 */

@@ -222,11 +222,17 @@ static void handle(swirl__reactor_t *r, const swirl__msg_t *h, const char *p, in
     case SWIRL__MSG_RESUME:
         swirl__io_pause(&r->io, h->session, h->type == SWIRL__MSG_PAUSE);
         break;
-    case SWIRL__MSG_SENDFILE: /* the file the worker opened, as its user, in its chroot */
-        if (swirl__io_sendfile_msg(&r->io, h, p, file) < 0)
+    case SWIRL__MSG_SENDFILE: { /* the file the worker opened, as its user, in its chroot */
+        int rc = swirl__io_sendfile_msg(&r->io, h, p, file);
+        /* a peer gone in the middle is no fault here: not a warning per
+         * client, which would let clients grow the log at will */
+        if (rc == SWIRL_ECLOSED)
+            swirl_log_debug("reactor %d: %s", r->id, swirl_last_error_msg());
+        else if (rc < 0)
             swirl_log_warning("reactor %d: %s", r->id, swirl_last_error_msg());
         file = -1; /* taken */
         break;
+    }
     case SWIRL__MSG_CREDIT:
         swirl__io_recheck(&r->io, h->session);
         break;

@@ -222,11 +222,15 @@ static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, siz
         ev.len = len;
         swirl__w_emit(w, &ev);
         break;
-    case SWIRL__MSG_SENDFILE: /* BASE: another worker opened it for one of ours */
-        if (w->base && swirl__io_sendfile_msg(&w->io, h, p, file) < 0)
+    case SWIRL__MSG_SENDFILE: { /* BASE: another worker opened it for one of ours */
+        int rc = w->base ? swirl__io_sendfile_msg(&w->io, h, p, file) : 0;
+        if (rc == SWIRL_ECLOSED) /* the peer left: no warning per client */
+            swirl_log_debug("worker %d: %s", w->id, swirl_last_error_msg());
+        else if (rc < 0)
             swirl_log_warning("worker %d: %s", w->id, swirl_last_error_msg());
         file = w->base ? -1 : file; /* taken */
         break;
+    }
     case SWIRL__MSG_SEND: /* BASE: bytes for one of our connections */
         swirl__io_send(&w->io, h->session, p, len);
         break;

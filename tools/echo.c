@@ -17,7 +17,8 @@ typedef struct {
     int mode;
     const char *framing;
     int task_workers;
-    bool competing; /* task_ipc_mode 3 */
+    bool competing;      /* task_ipc_mode 3 */
+    swirl_port_t *dgram; /* the datagram listener (--udp) */
 } echo_opts_t;
 
 static void on_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
@@ -81,8 +82,12 @@ static void on_start(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
         printf("swirl echo: listening on [%s]:%d", o->host, swirl_server_port(srv));
     else
         printf("swirl echo: listening on %s:%d", o->host, swirl_server_port(srv));
-    printf(" (%s mode, framing %s%s)\n", o->mode == SWIRL_MODE_BASE ? "base" : "process",
-           o->framing, o->udp ? ", datagrams too" : "");
+    printf(" (%s mode, framing %s", o->mode == SWIRL_MODE_BASE ? "base" : "process", o->framing);
+    if (o->udp && o->unix_path)
+        printf(", datagrams on unix:%s.dgram", o->unix_path);
+    else if (o->udp) /* the same port, unless --port 0 picked two free ones */
+        printf(", datagrams on udp port %d", o->dgram ? swirl_port_bound_port(o->dgram) : 0);
+    printf(")\n");
     fflush(stdout);
 }
 
@@ -100,7 +105,8 @@ static void usage(FILE *out) {
             "  --reactors N    reactor threads in process mode (reactor_num)\n"
             "  --framing F     none (bytes as they come), eof (\\r\\n-terminated messages),\n"
             "                  length (4-byte big-endian length, then the body)\n"
-            "  --udp           also echo datagrams on the same port (Unix: PATH.dgram)\n"
+            "  --udp           also echo datagrams on the same port (with --port 0, a free one\n"
+            "                  of its own, printed at start; Unix: PATH.dgram)\n"
             "  --unix PATH     listen on a Unix stream socket instead of TCP\n"
             "  --task-workers N  send every message through a task worker and back\n"
             "  --task-ipc-mode M 1 sockets (default), 2 message queue, 3 message queue with\n"
@@ -126,22 +132,26 @@ static int set(swirl_server_t *srv, const char *key, const char *text) {
 }
 
 int swirl_cli_echo(int argc, char **argv) {
-    echo_opts_t o = {.host = "127.0.0.1", .port = 9501, .mode = SWIRL_MODE_PROCESS,
-                     .framing = "none"};
+    echo_opts_t o = {
+        .host = "127.0.0.1", .port = 9501, .mode = SWIRL_MODE_PROCESS, .framing = "none"};
     const char *workers = NULL, *reactors = NULL;
-    static const struct option opts[] = {
-        {"host", required_argument, NULL, 'h'},  {"port", required_argument, NULL, 'p'},
-        {"mode", required_argument, NULL, 'm'},  {"workers", required_argument, NULL, 'w'},
-        {"reactors", required_argument, NULL, 'r'}, {"framing", required_argument, NULL, 'f'},
-        {"udp", no_argument, NULL, 'u'},         {"unix", required_argument, NULL, 'x'},
-        {"task-workers", required_argument, NULL, 'T'},
-        {"task-ipc-mode", required_argument, NULL, 'I'},
-        {"max-request", required_argument, NULL, 'M'},
-        {"max-wait-time", required_argument, NULL, 'W'},
-        {"daemonize", no_argument, NULL, 'D'},
-        {"pid-file", required_argument, NULL, 'P'},
-        {"log-file", required_argument, NULL, 'L'},
-        {"help", no_argument, NULL, 'H'},        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"host", required_argument, NULL, 'h'},
+                                         {"port", required_argument, NULL, 'p'},
+                                         {"mode", required_argument, NULL, 'm'},
+                                         {"workers", required_argument, NULL, 'w'},
+                                         {"reactors", required_argument, NULL, 'r'},
+                                         {"framing", required_argument, NULL, 'f'},
+                                         {"udp", no_argument, NULL, 'u'},
+                                         {"unix", required_argument, NULL, 'x'},
+                                         {"task-workers", required_argument, NULL, 'T'},
+                                         {"task-ipc-mode", required_argument, NULL, 'I'},
+                                         {"max-request", required_argument, NULL, 'M'},
+                                         {"max-wait-time", required_argument, NULL, 'W'},
+                                         {"daemonize", no_argument, NULL, 'D'},
+                                         {"pid-file", required_argument, NULL, 'P'},
+                                         {"log-file", required_argument, NULL, 'L'},
+                                         {"help", no_argument, NULL, 'H'},
+                                         {NULL, 0, NULL, 0}};
     /* settings straight from options, applied (and checked) by the table */
     const char *direct[7][2] = {{"task_worker_num", NULL}, {"max_request", NULL},
                                 {"max_wait_time", NULL},   {"daemonize", NULL},
@@ -173,8 +183,7 @@ int swirl_cli_echo(int argc, char **argv) {
             break;
         case 'f':
             if (strcmp(optarg, "none") && strcmp(optarg, "eof") && strcmp(optarg, "length")) {
-                fprintf(stderr,
-                        "swirl echo: --framing: expected none, eof or length, got \"%s\"\n",
+                fprintf(stderr, "swirl echo: --framing: expected none, eof or length, got \"%s\"\n",
                         optarg);
                 return 2;
             }
@@ -222,7 +231,7 @@ int swirl_cli_echo(int argc, char **argv) {
     }
 
     swirl_server_t *srv;
-    swirl_sock_type_t type = o.unix_path          ? SWIRL_SOCK_UNIX_STREAM
+    swirl_sock_type_t type = o.unix_path           ? SWIRL_SOCK_UNIX_STREAM
                              : strchr(o.host, ':') ? SWIRL_SOCK_TCP6
                                                    : SWIRL_SOCK_TCP;
     if (swirl_server_new(&srv, o.unix_path ? o.unix_path : o.host, o.port, o.mode, type) < 0) {
@@ -256,7 +265,7 @@ int swirl_cli_echo(int argc, char **argv) {
         } else {
             rc = swirl_server_listen(srv, o.host, o.port,
                                      type == SWIRL_SOCK_TCP6 ? SWIRL_SOCK_UDP6 : SWIRL_SOCK_UDP,
-                                     NULL);
+                                     &o.dgram);
         }
         if (rc < 0) {
             fprintf(stderr, "swirl echo: %s\n", swirl_last_error_msg());

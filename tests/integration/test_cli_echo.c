@@ -114,6 +114,32 @@ Test(cli_echo, task_workers_carry_every_message, .timeout = 60) {
     reap(&c);
 }
 
+/* --udp with --port 0: the datagram listener's port is its own, printed at
+ * start (the help said "the same port", and nothing told which) */
+Test(cli_echo, udp_port_is_printed_and_echoes, .timeout = 30) {
+    child_t c;
+    char *argv[] = {"swirl", "echo", "--port", "0", "--udp", NULL};
+    c = spawn(SWIRL_BIN, argv);
+    char line[256];
+    read_until(c.out, line, sizeof(line), "\n", 5000);
+    char *p = strstr(line, "datagrams on udp port ");
+    cr_assert_not_null(p, "no datagram port in \"%s\"", line);
+    int port = atoi(p + strlen("datagrams on udp port "));
+    cr_assert_gt(port, 0, "%s", line);
+    int fd;
+    cr_assert_eq(swirl_net_connect(SWIRL_SOCK_UDP, "127.0.0.1", port, &fd), 0);
+    cr_assert_eq(swirl_net_write(fd, "ping", 4), 4);
+    struct pollfd pf = {fd, POLLIN, 0};
+    cr_assert_gt(poll(&pf, 1, 5000), 0, "no echo from udp port %d", port);
+    char back[16];
+    cr_assert_eq(swirl_net_read(fd, back, sizeof(back)), 4);
+    cr_assert_eq(memcmp(back, "ping", 4), 0);
+    swirl_net_close(fd);
+    cr_assert_eq(kill(c.pid, SIGTERM), 0);
+    cr_assert_eq(wait_exit(&c, 5000), 0);
+    reap(&c);
+}
+
 /* The pid in `path`, or 0. */
 static pid_t read_pid(const char *path) {
     FILE *f = fopen(path, "r");

@@ -133,6 +133,7 @@ int swirl__outq_flush(swirl__outq_t *q, int fd) {
         } ctl;
         struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
         if (pfx[1]) {
+            memset(&ctl, 0, sizeof(ctl)); /* the header's padding is sent too */
             m.msg_control = ctl.buf;
             m.msg_controllen = CMSG_SPACE(sizeof(int) * pfx[1]);
             struct cmsghdr *cm = CMSG_FIRSTHDR(&m);

@@ -146,6 +146,17 @@ SWIRL_API ssize_t swirl_net_write(int fd, const void *buf, size_t len);
 SWIRL_API ssize_t swirl_net_recvfrom(int fd, void *buf, size_t len, swirl_addr_t *from);
 SWIRL_API ssize_t swirl_net_sendto(int fd, const void *buf, size_t len, const swirl_addr_t *to);
 
+/* Descriptors over a Unix socket (SCM_RIGHTS), never blocking. send_fds
+ * sends `len` bytes of `buf` (one message) with `nfds` descriptors (at most
+ * SWIRL_NET_MAX_FDS; the caller keeps its copies). recv_fds reads one
+ * message into `buf` and stores the descriptors that came with it,
+ * close-on-exec, in fds[0 .. *nfds), at most `max` (any more are closed).
+ * Both return the byte count, -EAGAIN, or another negative errno. */
+#define SWIRL_NET_MAX_FDS 64
+SWIRL_API ssize_t swirl_net_send_fds(int fd, const void *buf, size_t len, const int *fds,
+                                     int nfds);
+SWIRL_API ssize_t swirl_net_recv_fds(int fd, void *buf, size_t cap, int *fds, int max, int *nfds);
+
 /* Send up to `count` bytes of `in_fd` from *offset to socket `out_fd`
  * without copying through user space; advances *offset. Returns bytes sent,
  * -EAGAIN, or a negative errno. */

@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <swirl/net.h>
@@ -409,6 +410,62 @@ ssize_t swirl_net_recvfrom(int fd, void *buf, size_t len, swirl_addr_t *from) {
         if (errno != EINTR)
             return swirl__neg_errno();
     }
+}
+
+typedef union {
+    struct cmsghdr align;
+    char buf[CMSG_SPACE(sizeof(int) * SWIRL_NET_MAX_FDS)];
+} fd_ctl_t;
+
+ssize_t swirl_net_send_fds(int fd, const void *buf, size_t len, const int *fds, int nfds) {
+    if (nfds < 0 || nfds > SWIRL_NET_MAX_FDS)
+        return -EINVAL;
+    fd_ctl_t ctl;
+    struct iovec iov = {(void *)buf, len};
+    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (nfds > 0) {
+        m.msg_control = ctl.buf;
+        m.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
+        memset(ctl.buf, 0, m.msg_controllen); /* the header's padding is sent too */
+        struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+        cm->cmsg_level = SOL_SOCKET;
+        cm->cmsg_type = SCM_RIGHTS;
+        cm->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
+        memcpy(CMSG_DATA(cm), fds, sizeof(int) * (size_t)nfds);
+    }
+    ssize_t n;
+    while ((n = sendmsg(fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL)) < 0 && errno == EINTR)
+        ;
+    return n < 0 ? (errno == EWOULDBLOCK ? -EAGAIN : -errno) : n;
+}
+
+ssize_t swirl_net_recv_fds(int fd, void *buf, size_t cap, int *fds, int max, int *nfds) {
+    fd_ctl_t ctl;
+    struct iovec iov = {buf, cap};
+    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+    ssize_t n;
+    *nfds = 0;
+    do {
+        m.msg_control = ctl.buf;
+        m.msg_controllen = sizeof(ctl.buf);
+        n = recvmsg(fd, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
+        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+            continue;
+        size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < k; i++) {
+            int f;
+            memcpy(&f, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+            if (*nfds < max)
+                fds[(*nfds)++] = f;
+            else
+                close(f);
+        }
+    }
+    return n;
 }
 
 ssize_t swirl_net_sendto(int fd, const void *buf, size_t len, const swirl_addr_t *to) {

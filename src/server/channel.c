@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <swirl/net.h>
 
 #include "../core/internal.h"
 #include "internal.h"
@@ -126,31 +127,13 @@ int swirl__outq_flush(swirl__outq_t *q, int fd) {
     while (swirl_buf_size(&q->buf) > 0) {
         uint32_t pfx[2];
         memcpy(pfx, swirl_buf_bytes(&q->buf), PFX);
-        struct iovec iov = {swirl_buf_bytes(&q->buf) + PFX, pfx[0]};
-        union {
-            struct cmsghdr align;
-            char buf[CMSG_SPACE(sizeof(int) * SWIRL__PACKET_FDS)];
-        } ctl;
-        struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
-        if (pfx[1]) {
-            memset(&ctl, 0, sizeof(ctl)); /* the header's padding is sent too */
-            m.msg_control = ctl.buf;
-            m.msg_controllen = CMSG_SPACE(sizeof(int) * pfx[1]);
-            struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
-            cm->cmsg_level = SOL_SOCKET;
-            cm->cmsg_type = SCM_RIGHTS;
-            cm->cmsg_len = CMSG_LEN(sizeof(int) * pfx[1]);
-            memcpy(CMSG_DATA(cm), q->fds, sizeof(int) * pfx[1]);
-        }
-        ssize_t n = sendmsg(fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            /* ETOOMANYREFS: too many fds in flight; the reader takes them soon */
-            return errno == EAGAIN || errno == EWOULDBLOCK || errno == ETOOMANYREFS
-                       ? -EAGAIN
-                       : swirl__neg_errno();
-        }
+        ssize_t n =
+            swirl_net_send_fds(fd, swirl_buf_bytes(&q->buf) + PFX, pfx[0], q->fds, (int)pfx[1]);
+        /* ETOOMANYREFS: too many fds in flight; the reader takes them soon */
+        if (n == -EAGAIN || n == -ETOOMANYREFS)
+            return -EAGAIN;
+        if (n < 0)
+            return swirl__error((int)n, "channel: send:");
         if (pfx[1]) { /* the receiver has its own copies now */
             for (uint32_t i = 0; i < pfx[1]; i++)
                 close(q->fds[i]);
@@ -166,35 +149,10 @@ int swirl__outq_flush(swirl__outq_t *q, int fd) {
 }
 
 ssize_t swirl__chan_recv(int fd, char *pkt, int *fds, int *nfds) {
-    union {
-        struct cmsghdr align;
-        char buf[CMSG_SPACE(sizeof(int) * SWIRL__PACKET_FDS)];
-    } ctl;
-    struct iovec iov = {pkt, SWIRL__PACKET_MAX};
-    struct msghdr m = {.msg_iov = &iov,
-                       .msg_iovlen = 1,
-                       .msg_control = ctl.buf,
-                       .msg_controllen = sizeof(ctl.buf)};
-    *nfds = 0;
-    ssize_t n;
-    while ((n = recvmsg(fd, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-        m.msg_controllen = sizeof(ctl.buf);
+    ssize_t n = swirl_net_recv_fds(fd, pkt, SWIRL__PACKET_MAX, fds, SWIRL__PACKET_FDS, nfds);
     if (n < 0)
-        return n;
-    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
-        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-            continue;
-        int k = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-        for (int i = 0; i < k; i++) {
-            int f;
-            memcpy(&f, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
-            if (*nfds < SWIRL__PACKET_FDS)
-                fds[(*nfds)++] = f;
-            else
-                close(f);
-        }
-    }
-    return n;
+        errno = (int)-n; /* as recv(2) */
+    return n < 0 ? -1 : n;
 }
 
 int swirl__chan_take_fd(const swirl__msg_t *h, const int *fds, int nfds, int *next) {

@@ -911,7 +911,7 @@ void swirl__io_close_all(swirl__io_t *io) {
  * kernel holds a descriptor in flight while nobody has it open, so the
  * peer's socket never closes and what it sends meanwhile waits in its
  * receive buffer for the successor. */
-#define HANDOFF_FDS 64 /* connections per packet (the kernel takes up to 253) */
+#define HANDOFF_FDS SWIRL_NET_MAX_FDS /* connections per packet */
 
 /* May the connection on `fd` move now? 1 yes (its unhandled bytes
  * appended to `bytes`), 0 not yet, < 0 never. */
@@ -933,29 +933,6 @@ static int movable(swirl__io_t *io, int fd, swirl_buf_t *bytes) {
     return ok;
 }
 
-/* Send one packet with its descriptors; 0 or -errno. */
-static int send_with_fds(int sock, const swirl_buf_t *pkt, const int *fds, int n) {
-    union {
-        char b[CMSG_SPACE(sizeof(int) * HANDOFF_FDS)];
-        struct cmsghdr align;
-    } ctl;
-    memset(&ctl, 0, sizeof(ctl));
-    struct iovec iov = {swirl_buf_bytes(pkt), swirl_buf_size(pkt)};
-    struct msghdr mh = {.msg_iov = &iov,
-                        .msg_iovlen = 1,
-                        .msg_control = ctl.b,
-                        .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n)};
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
-    memcpy(CMSG_DATA(cm), fds, sizeof(int) * (size_t)n);
-    ssize_t r;
-    while ((r = sendmsg(sock, &mh, MSG_DONTWAIT | MSG_NOSIGNAL)) < 0 && errno == EINTR)
-        ;
-    return r < 0 ? -errno : 0;
-}
-
 /* The connections of the packet are gone from here: the owner hears of a
  * close (the session ends; the successor makes a new one), the slot and
  * this process's descriptor are freed. If the packet could not go, they
@@ -963,7 +940,8 @@ static int send_with_fds(int sock, const swirl_buf_t *pkt, const int *fds, int n
 static void handoff_flush(swirl__io_t *io, int sock, swirl_buf_t *pkt, int *fds, int *n) {
     if (*n == 0)
         return;
-    int rc = send_with_fds(sock, pkt, fds, *n);
+    ssize_t sent = swirl_net_send_fds(sock, swirl_buf_bytes(pkt), swirl_buf_size(pkt), fds, *n);
+    int rc = sent < 0 ? (int)sent : 0;
     if (rc < 0)
         swirl_log_warning("server: handing %d connections to the next worker: %s; closing them", *n,
                           swirl_strerror(rc));
@@ -1071,30 +1049,13 @@ void swirl__io_take_handoffs(swirl__io_t *io, int sock) {
         return;
     }
     for (int i = 0; i < 16; i++) {
-        union {
-            char b[CMSG_SPACE(sizeof(int) * HANDOFF_FDS)];
-            struct cmsghdr align;
-        } ctl;
-        struct iovec iov = {pkt, SWIRL__PACKET_MAX};
-        struct msghdr mh = {.msg_iov = &iov,
-                            .msg_iovlen = 1,
-                            .msg_control = ctl.b,
-                            .msg_controllen = sizeof(ctl.b)};
-        ssize_t n = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
+        int fds[HANDOFF_FDS], nfds;
+        ssize_t n = swirl_net_recv_fds(sock, pkt, SWIRL__PACKET_MAX, fds, HANDOFF_FDS, &nfds);
+        if (n <= 0) {
+            while (nfds > 0)
+                close(fds[--nfds]);
             break;
-        int fds[HANDOFF_FDS], nfds = 0;
-        for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-            if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-                continue;
-            size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-            for (size_t j = 0; j < k && nfds < HANDOFF_FDS; j++)
-                memcpy(&fds[nfds++], CMSG_DATA(cm) + j * sizeof(int), sizeof(int));
         }
-        if (mh.msg_flags & MSG_CTRUNC)
-            swirl_log_error("server: connections handed over were cut short (%d came)", nfds);
         swirl_log_debug("server: %d connections taken from the last worker", nfds);
         take_packet(io, pkt, (size_t)n, fds, nfds);
     }

@@ -786,3 +786,36 @@ Test(socket, read_retries_eintr, .timeout = 10) {
     swirl_net_close(sv[1]);
     TU_FD_END();
 }
+
+/* SCM_RIGHTS over a socket pair: the descriptors arrive close-on-exec and
+ * usable; more than the reader takes are closed, not leaked; too many to
+ * send is -EINVAL; nothing there is -EAGAIN. */
+Test(socket, send_and_recv_fds, .timeout = 10) {
+    int sp[2];
+    cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp), 0);
+    int p[2];
+    cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+    int two[2] = {p[1], p[1]};
+    cr_assert_eq(swirl_net_send_fds(sp[0], "hello", 5, two, 2), 5);
+    char buf[16];
+    int got[1], n = -1;
+    cr_assert_eq(swirl_net_recv_fds(sp[1], buf, sizeof(buf), got, 1, &n), 5);
+    cr_assert_eq(n, 1, "the reader takes one, the other is closed");
+    cr_assert_eq(memcmp(buf, "hello", 5), 0);
+    cr_assert(fcntl(got[0], F_GETFD) & FD_CLOEXEC);
+    cr_assert_eq(write(got[0], "x", 1), 1);
+    close(got[0]);
+    close(p[1]);
+    char c;
+    cr_assert_eq(read(p[0], &c, 1), 1);
+    cr_assert_eq(read(p[0], &c, 1), 0, "every copy of the write end is closed");
+    close(p[0]);
+    int many[SWIRL_NET_MAX_FDS + 1] = {0};
+    cr_assert_eq(swirl_net_send_fds(sp[0], "x", 1, many, SWIRL_NET_MAX_FDS + 1), -EINVAL);
+    cr_assert_eq(swirl_net_send_fds(sp[0], "plain", 5, NULL, 0), 5);
+    cr_assert_eq(swirl_net_recv_fds(sp[1], buf, sizeof(buf), got, 1, &n), 5);
+    cr_assert_eq(n, 0);
+    cr_assert_eq(swirl_net_recv_fds(sp[1], buf, sizeof(buf), got, 1, &n), -EAGAIN);
+    close(sp[0]);
+    close(sp[1]);
+}

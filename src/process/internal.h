@@ -71,4 +71,8 @@ ssize_t swirl__msgq_recv(int id, void *msg, size_t cap, long type, bool nowait);
  * (PR_SET_NAME, 15 bytes). Safe to call again after fork. */
 void swirl__proctitle_set(const char *title);
 
+/* Title this process "swirl: <role>" or "swirl: <role> <id>" (id >= 0),
+ * as ps and top show it (its command line, and its name cut to 15 bytes). */
+void swirl__set_title(const char *role, int id);
+
 #endif

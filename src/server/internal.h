@@ -403,11 +403,10 @@ enum { SWIRL__ROLE_MASTER = 1, SWIRL__ROLE_MANAGER, SWIRL__ROLE_WORKER };
 const swirl__port_settings_t *swirl__port_settings(const swirl_port_t *port);
 
 /* Call the user's callback for an event, if any. */
-void swirl__emit(swirl_server_t *srv, swirl_event_t *ev);
-
-/* Title this process "swirl: <role>" or "swirl: <role> <id>" (id >= 0),
- * as ps and top show it (its command line, and its name cut to 15 bytes). */
-void swirl__set_title(const char *role, int id);
+static inline void swirl__emit(swirl_server_t *srv, swirl_event_t *ev) {
+    if (srv->on[ev->type].cb)
+        srv->on[ev->type].cb(srv, ev, srv->on[ev->type].user);
+}
 
 /* master / manager / worker entry points */
 int swirl__process_mode_run(swirl_server_t *srv); /* master of PROCESS mode */

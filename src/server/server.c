@@ -134,11 +134,6 @@ int swirl_server_on(swirl_server_t *srv, const char *name, swirl_server_cb cb, v
                         name);
 }
 
-void swirl__emit(swirl_server_t *srv, swirl_event_t *ev) {
-    if (srv->on[ev->type].cb)
-        srv->on[ev->type].cb(srv, ev, srv->on[ev->type].user);
-}
-
 int swirl_server_set(swirl_server_t *srv, const char *key, swirl_value_t value) {
     if (srv->started)
         return swirl__error(SWIRL_ESTATE, "set %s: the server is already started", key);

@@ -660,15 +660,6 @@ out:
     return rc;
 }
 
-void swirl__set_title(const char *role, int id) {
-    char name[32];
-    if (id >= 0)
-        snprintf(name, sizeof(name), "swirl: %s %d", role, id);
-    else
-        snprintf(name, sizeof(name), "swirl: %s", role);
-    swirl__proctitle_set(name);
-}
-
 void swirl__child_setup(pid_t parent) {
     /* die with the parent, so no child ever outlives a killed master */
     prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -17,7 +17,7 @@
 
 #define PACKETS_PER_WAKEUP 64
 
-typedef struct swirl__reactor {
+struct swirl__reactor {
     swirl_server_t *srv;
     int id;
     pthread_t thread;
@@ -29,16 +29,8 @@ typedef struct swirl__reactor {
     unsigned rr;
     char *pkt;
     int rc;
-    _Atomic int phase;    /* the master's word at a wake-up: PHASE_* */
-    uint64_t deadline;    /* PHASE_CLOSE: swirl_clock_ms() by which to be done */
-} swirl__reactor_t;
-
-/* Shutting down, the master moves every reactor through these. */
-enum {
-    PHASE_RUN = 0,
-    PHASE_QUIESCE, /* accept and read nothing more; write what workers send */
-    PHASE_CLOSE,   /* the workers are gone: close each connection once written, then end */
-    PHASE_END,     /* end now */
+    _Atomic int phase; /* the master's word at a wake-up: PHASE_* */
+    uint64_t deadline; /* SWIRL__PHASE_CLOSE: swirl_clock_ms() by which to be done */
 };
 
 /* ---- to workers -------------------------------------------------------------------------- */
@@ -130,15 +122,15 @@ static void r_connect(swirl__io_t *io, swirl__conn_t *c) {
     swirl__reactor_t *r = io->user;
     if (!has_lifecycle(r->srv))
         return;
-    swirl__msg_t h = {.type = SWIRL__MSG_CONNECT, .session = atomic_load(&c->session),
-                      .reactor_id = r->id};
+    swirl__msg_t h = {
+        .type = SWIRL__MSG_CONNECT, .session = atomic_load(&c->session), .reactor_id = r->id};
     put(r, pick(r, c), &h, NULL, 0, NULL, 0);
 }
 
 static void r_data(swirl__io_t *io, swirl__conn_t *c, const char *data, size_t len) {
     swirl__reactor_t *r = io->user;
-    swirl__msg_t h = {.type = SWIRL__MSG_DATA, .session = atomic_load(&c->session),
-                      .reactor_id = r->id};
+    swirl__msg_t h = {
+        .type = SWIRL__MSG_DATA, .session = atomic_load(&c->session), .reactor_id = r->id};
     atomic_fetch_add(&c->in_flight, (int64_t)len); /* the worker takes it off (credit) */
     put(r, pick(r, c), &h, NULL, 0, data, len);
     atomic_fetch_add_explicit(&r->srv->shared->dispatch_count, 1, memory_order_relaxed);
@@ -149,11 +141,12 @@ static void r_data(swirl__io_t *io, swirl__conn_t *c, const char *data, size_t l
  * the close callback, and each acknowledges after what it sent before. */
 static int r_close(swirl__io_t *io, swirl__conn_t *c) {
     swirl__reactor_t *r = io->user;
-    if (atomic_load(&r->phase) >= PHASE_CLOSE)
+    if (atomic_load(&r->phase) >= SWIRL__PHASE_CLOSE)
         return 0; /* shutting down and the workers are gone: no one to tell */
     int owner = has_lifecycle(r->srv) ? pick(r, c) : -1;
     for (int w = 0; w < r->srv->worker_num; w++) {
-        swirl__msg_t h = {.type = SWIRL__MSG_CLOSE, .session = atomic_load(&c->session),
+        swirl__msg_t h = {.type = SWIRL__MSG_CLOSE,
+                          .session = atomic_load(&c->session),
                           .reactor_id = r->id,
                           .flags = (uint8_t)(SWIRL__F_ACK | (w == owner ? SWIRL__F_EMIT : 0))};
         put(r, w, &h, NULL, 0, NULL, 0);
@@ -164,8 +157,7 @@ static int r_close(swirl__io_t *io, swirl__conn_t *c) {
 static void r_packet(swirl__io_t *io, swirl_port_t *port, const swirl_addr_t *from,
                      const char *data, size_t len) {
     swirl__reactor_t *r = io->user;
-    swirl__msg_t h = {.type = SWIRL__MSG_PACKET, .aux = (uint16_t)port->index,
-                      .reactor_id = r->id};
+    swirl__msg_t h = {.type = SWIRL__MSG_PACKET, .aux = (uint16_t)port->index, .reactor_id = r->id};
     unsigned w = r->srv->settings.dispatch_mode == 4 ? hash_addr(from) : r->rr++;
     put(r, (int)(w % (unsigned)r->srv->worker_num), &h, from, sizeof(*from), data, len);
 }
@@ -173,7 +165,8 @@ static void r_packet(swirl__io_t *io, swirl_port_t *port, const swirl_addr_t *fr
 static void r_buffer(swirl__io_t *io, swirl__conn_t *c, bool full) {
     swirl__reactor_t *r = io->user;
     swirl__msg_t h = {.type = full ? SWIRL__MSG_BUFFER_FULL : SWIRL__MSG_BUFFER_EMPTY,
-                      .session = atomic_load(&c->session), .reactor_id = r->id};
+                      .session = atomic_load(&c->session),
+                      .reactor_id = r->id};
     /* to the worker the connection's events go to (modes 1 and 3 have none) */
     int w = has_lifecycle(r->srv) ? pick(r, c)
                                   : (int)((uint64_t)h.session % (unsigned)r->srv->worker_num);
@@ -185,7 +178,7 @@ static void r_buffer(swirl__io_t *io, swirl__conn_t *c, bool full) {
  * for the close when its replies are out. */
 static bool r_eof(swirl__io_t *io, swirl__conn_t *c) {
     swirl__reactor_t *r = io->user;
-    if (!r->srv->peer_eof || !has_lifecycle(r->srv) || atomic_load(&r->phase) >= PHASE_CLOSE)
+    if (!r->srv->peer_eof || !has_lifecycle(r->srv) || atomic_load(&r->phase) >= SWIRL__PHASE_CLOSE)
         return false;
     swirl__msg_t h = {
         .type = SWIRL__MSG_EOF, .session = atomic_load(&c->session), .reactor_id = r->id};
@@ -297,10 +290,10 @@ static void on_wake(swirl_loop_t *loop, int fd, int events, void *user) {
         /* nothing: a wake-up is a wake-up */
     }
     switch (atomic_load(&r->phase)) {
-    case PHASE_QUIESCE:
+    case SWIRL__PHASE_QUIESCE:
         swirl__io_quiesce(&r->io);
         break;
-    case PHASE_CLOSE:
+    case SWIRL__PHASE_CLOSE:
         swirl__io_quiesce(&r->io);
         swirl__io_close_all(&r->io);
         r->deadline = swirl_clock_ms() + 1000u * (uint64_t)(r->srv->settings.max_wait_time + 1);
@@ -308,7 +301,7 @@ static void on_wake(swirl_loop_t *loop, int fd, int events, void *user) {
             swirl_loop_stop(loop);
         close_check(loop, 0, r);
         break;
-    case PHASE_END:
+    case SWIRL__PHASE_END:
         swirl_loop_stop(loop);
         break;
     default:
@@ -316,7 +309,7 @@ static void on_wake(swirl_loop_t *loop, int fd, int events, void *user) {
     }
 }
 
-static void set_phase(swirl__reactor_t **reactors, int n, int phase) {
+void swirl__reactors_set_phase(swirl__reactor_t **reactors, int n, int phase) {
     for (int i = 0; i < n; i++) {
         atomic_store(&reactors[i]->phase, phase);
         uint64_t one = 1;
@@ -330,7 +323,8 @@ static void *reactor_main(void *arg) {
     swirl__reactor_t *r = arg;
     swirl_server_t *srv = r->srv;
     for (int w = 0; w < srv->worker_num; w++) {
-        r->rc = swirl_loop_add(r->loop, srv->pipes[r->id][w][0], SWIRL_EV_READ, on_pipe, on_pipe, r);
+        r->rc =
+            swirl_loop_add(r->loop, srv->pipes[r->id][w][0], SWIRL_EV_READ, on_pipe, on_pipe, r);
         if (r->rc < 0)
             return NULL;
     }
@@ -356,10 +350,12 @@ static void reactor_free(swirl__reactor_t *r) {
     swirl_free(r);
 }
 
-static swirl__reactor_t *reactor_new(swirl_server_t *srv, int id) {
+swirl__reactor_t *swirl__reactor_start(swirl_server_t *srv, int id) {
     swirl__reactor_t *r = swirl_calloc(1, sizeof(*r));
-    if (!r)
+    if (!r) {
+        swirl__error(-ENOMEM, "server: reactor %d: %s", id, swirl_last_error_msg());
         return NULL;
+    }
     r->srv = srv;
     r->id = id;
     r->wakefd = -1;
@@ -368,10 +364,24 @@ static swirl__reactor_t *reactor_new(swirl_server_t *srv, int id) {
     if (swirl_loop_new(&r->loop) < 0 || !(r->pkt = swirl_malloc(SWIRL__PACKET_MAX)) ||
         (r->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||
         swirl__io_init(&r->io, srv, r->loop, id, &reactor_ops, r) < 0) {
+        swirl__error(-ENOMEM, "server: reactor %d: %s", id, swirl_last_error_msg());
+        reactor_free(r);
+        return NULL;
+    }
+    int rc = pthread_create(&r->thread, NULL, reactor_main, r);
+    if (rc != 0) {
+        swirl__error(-rc, "server: starting reactor thread %d:", id);
         reactor_free(r);
         return NULL;
     }
     return r;
+}
+
+int swirl__reactor_join(swirl__reactor_t *r) {
+    pthread_join(r->thread, NULL);
+    int rc = r->rc;
+    reactor_free(r); /* the thread already closed its connections */
+    return rc;
 }
 
 /* ---- the master ------------------------------------------------------------------------ */
@@ -443,12 +453,8 @@ int swirl__process_mode_run(swirl_server_t *srv) {
     swirl_signal_add(loop, SIGUSR2, on_master_signal, srv);
     swirl_signal_add(loop, SIGRTMIN, on_master_signal, srv);
     for (int i = 0; i < srv->reactor_num; i++) {
-        if (!(reactors[i] = reactor_new(srv, i))) {
-            rc = swirl__error(-ENOMEM, "server: reactor %d: %s", i, swirl_last_error_msg());
-            goto stop;
-        }
-        if ((rc = pthread_create(&reactors[i]->thread, NULL, reactor_main, reactors[i])) != 0) {
-            rc = swirl__error(-rc, "server: starting reactor thread %d:", i);
+        if (!(reactors[i] = swirl__reactor_start(srv, i))) {
+            rc = swirl_last_error();
             goto stop;
         }
         started++;
@@ -466,13 +472,12 @@ stop:
      * output drains. Every request read is answered, or its connection
      * closed deliberately at max_wait_time. */
     atomic_store(&srv->shared->shutdown, 1);
-    set_phase(reactors, started, PHASE_QUIESCE);
+    swirl__reactors_set_phase(reactors, started, SWIRL__PHASE_QUIESCE);
     mgr = atomic_load(&srv->shared->manager_pid);
     if (mgr > 0) {
         kill(mgr, SIGTERM);
         /* the manager kills a worker at max_wait_time + 1 s; give it 1 s more */
-        uint64_t deadline =
-            swirl_clock_ms() + 1000u * (uint64_t)(srv->settings.max_wait_time + 2);
+        uint64_t deadline = swirl_clock_ms() + 1000u * (uint64_t)(srv->settings.max_wait_time + 2);
         int status;
         while (waitpid(mgr, &status, WNOHANG) == 0 && swirl_clock_ms() < deadline)
             usleep(2000);
@@ -483,17 +488,14 @@ stop:
         }
         atomic_store(&srv->shared->manager_pid, 0);
     }
-    set_phase(reactors, started, rc < 0 ? PHASE_END : PHASE_CLOSE);
+    swirl__reactors_set_phase(reactors, started, rc < 0 ? SWIRL__PHASE_END : SWIRL__PHASE_CLOSE);
     for (int i = 0; i < started; i++) {
-        pthread_join(reactors[i]->thread, NULL);
-        if (reactors[i]->rc < 0 && rc == 0)
-            rc = reactors[i]->rc;
+        int r = swirl__reactor_join(reactors[i]);
+        if (r < 0 && rc == 0)
+            rc = r;
     }
     ev = (swirl_event_t){.type = SWIRL_ON_SHUTDOWN};
     swirl__emit(srv, &ev);
-    for (int i = 0; i < srv->reactor_num; i++)
-        if (reactors[i])
-            reactor_free(reactors[i]); /* a started thread already closed its connections */
     srv->loop = NULL;
     swirl_loop_free(loop);
     return rc;

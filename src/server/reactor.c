@@ -1,15 +1,14 @@
-/* src/server/reactor.c — PROCESS mode's master: reactor threads that own
- * the connections and hand messages to workers over SOCK_SEQPACKET pairs,
- * batching many messages per packet, and the main thread that waits for
- * signals and stops everything. */
+/* src/server/reactor.c — PROCESS mode's reactor threads: each owns its
+ * share of the connections and hands messages to workers over
+ * SOCK_SEQPACKET pairs, batching many messages per packet; the master
+ * (master.c) starts them, moves them through the shutdown phases and joins
+ * them. */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../core/internal.h"

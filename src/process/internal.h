@@ -32,6 +32,11 @@ struct swirl_process {
     int msgq_mode;
 };
 
+/* In a child just forked from `parent`: receive `sig` when the parent dies
+ * (PR_SET_PDEATHSIG), and _exit(1) at once if it already has (it died
+ * before the prctl, so no signal will come). Every child swirl forks starts
+ * with this: the process objects, the pool's workers, the server's children. */
+void swirl__child_init(pid_t parent, int sig);
 /* In a child just forked from `parent`: become `p`'s child side (pdeathsig,
  * signal mask, the parent's loops released, stdio redirected). Siblings'
  * pipe ends are closed unless `keep_siblings` (a server's user process

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/msg.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -258,9 +257,7 @@ static void spawn(swirl_process_pool_t *p, int id) {
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != p->master_pid)
-            _exit(1);
+        swirl__child_init(p->master_pid, SIGKILL);
         swirl__loops_forget_inherited();
         worker_run(p, id);
     }

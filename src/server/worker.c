@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <grp.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -662,9 +661,7 @@ out:
 
 void swirl__child_setup(pid_t parent) {
     /* die with the parent, so no child ever outlives a killed master */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-        _exit(1);
+    swirl__child_init(parent, SIGKILL);
     /* The control signals stay blocked until the child's loop watches them
      * (then they come through its signalfd, none lost): a SIGTERM sent by a
      * reload right after the fork must not kill the child before it has

@@ -19,113 +19,7 @@
 
 #define PACKETS_PER_WAKEUP 64
 
-
-
-/* ---- outgoing -------------------------------------------------------------------------- */
-
-static void on_out_writable(swirl_loop_t *loop, int fd, int events, void *user);
-static bool reads_on(swirl__worker_t *w, int r);
-
-/* Outgoing queues come in three kinds: 0 to reactor threads, 1 to worker
- * mailboxes, 2 to task workers. */
-enum { KINDS = 3 };
-
-static int out_fd(swirl__worker_t *w, int kind, int i) {
-    return kind == 0 ? w->srv->pipes[i][w->id][1]
-                     : (kind == 1 ? w->srv->mailbox[i][0] : w->srv->taskbox[i][0]);
-}
-
-static int out_count(const swirl__worker_t *w, int kind) {
-    return kind == 0 ? (w->base || w->task ? 0 : w->srv->reactor_num)
-                     : (kind == 1 ? w->srv->worker_num : w->srv->task_worker_num);
-}
-
-static swirl__outq_t *out_q(swirl__worker_t *w, int kind, int i) {
-    return kind == 0 ? &w->to_reactor[i] : (kind == 1 ? &w->to_worker[i] : &w->to_task[i]);
-}
-
-static void flush_all(swirl_loop_t *loop, void *user) {
-    swirl__worker_t *w = user;
-    w->flush_queued = false;
-    for (int kind = 0; kind < KINDS; kind++) {
-        int n = out_count(w, kind);
-        for (int i = 0; i < n; i++) {
-            swirl__outq_t *q = out_q(w, kind, i);
-            if (swirl_buf_size(&q->buf) == 0 || q->want_write)
-                continue;
-            int fd = out_fd(w, kind, i);
-            int rc = swirl__outq_flush(q, fd);
-            if (rc == -EAGAIN) {
-                q->want_write = true;
-                /* the mailbox write end is not otherwise in our loop */
-                if (swirl_loop_has(loop, fd))
-                    swirl_loop_set(loop, fd,
-                                   (kind == 0 && reads_on(w, i) ? SWIRL_EV_READ : 0) |
-                                       SWIRL_EV_WRITE,
-                                   NULL, on_out_writable);
-                else
-                    swirl_loop_add(loop, fd, SWIRL_EV_WRITE, NULL, on_out_writable, w);
-            } else if (rc < 0) {
-                swirl_log_error("worker %d: sending to %s %d: %s", w->id,
-                                kind == 0 ? "reactor" : (kind == 1 ? "worker" : "task worker"),
-                                i, swirl_strerror(rc));
-                swirl__outq_clear(q);
-            }
-        }
-    }
-}
-
-static void on_out_writable(swirl_loop_t *loop, int fd, int events, void *user) {
-    swirl__worker_t *w = user;
-    for (int kind = 0; kind < KINDS; kind++) {
-        int n = out_count(w, kind);
-        for (int i = 0; i < n; i++) {
-            if (out_fd(w, kind, i) != fd)
-                continue;
-            swirl__outq_t *q = out_q(w, kind, i);
-            if (swirl__outq_flush(q, fd) == -EAGAIN)
-                return;
-            q->want_write = false;
-            if (kind == 0)
-                swirl_loop_set(loop, fd, reads_on(w, i) ? SWIRL_EV_READ : 0, NULL, NULL);
-            else
-                swirl_loop_del(loop, fd);
-            return;
-        }
-    }
-}
-
-int swirl__w_enqueue(swirl__worker_t *w, swirl__outq_t *q, const swirl__msg_t *h, const void *a,
-                   size_t alen, const void *b, size_t blen) {
-    return swirl__w_enqueue_fd(w, q, h, a, alen, b, blen, -1);
-}
-
-int swirl__w_enqueue_fd(swirl__worker_t *w, swirl__outq_t *q, const swirl__msg_t *h, const void *a,
-                        size_t alen, const void *b, size_t blen, int fd) {
-    int rc = fd >= 0 ? swirl__outq_put_fd(q, h, a, alen, b, blen, fd)
-                     : swirl__outq_put(q, h, a, alen, b, blen);
-    if (rc < 0)
-        return swirl__error(rc, "worker %d: queueing a message:", w->id);
-    if (!w->flush_queued && !q->want_write) {
-        w->flush_queued = true;
-        swirl_loop_defer(w->loop, flush_all, w);
-    }
-    return 0;
-}
-
 /* ---- incoming -------------------------------------------------------------------------- */
-
-static void set_busy(swirl__worker_t *w, int busy) {
-    atomic_store_explicit(&w->srv->shared->workers[w->id].busy, busy, memory_order_relaxed);
-}
-
-void swirl__w_emit(swirl__worker_t *w, swirl_event_t *ev) {
-    set_busy(w, 1);
-    ev->worker_id = ev->type == SWIRL_ON_PIPE_MESSAGE ? ev->worker_id : w->id;
-    swirl__emit(w->srv, ev);
-    set_busy(w, 0);
-}
-
 
 static void count_request(swirl__worker_t *w) {
     w->requests++;
@@ -286,20 +180,8 @@ void swirl__w_parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_
     swirl__chan_close_rest(fds, nfds, next);
 }
 
-/* Stopping for a reload (or max_request), a worker reads on only to
- * complete a message it has begun; what is left in the socket pairs is the
- * next worker's. Stopping for shutdown, it reads everything (the reactors
- * read no more from clients, so that ends). */
-static bool draining_all(const swirl__worker_t *w) {
-    return atomic_load(&w->srv->shared->shutdown) != 0;
-}
-
-static bool reads_on(swirl__worker_t *w, int r) {
-    return !w->stopping || draining_all(w) || swirl_buf_size(&w->rx_reactor[r]) > 0;
-}
-
 static bool any_partial(const swirl__worker_t *w) {
-    int nr = out_count(w, 0);
+    int nr = swirl__w_reactor_count(w);
     for (int r = 0; r < nr; r++)
         if (swirl_buf_size(&w->rx_reactor[r]) > 0)
             return true;
@@ -311,7 +193,7 @@ static bool any_partial(const swirl__worker_t *w) {
 
 static void read_packets(swirl__worker_t *w, int fd, swirl_buf_t *rx_one, bool mailbox) {
     for (int i = 0; i < PACKETS_PER_WAKEUP; i++) {
-        if (w->stopping && !draining_all(w) && !any_partial(w))
+        if (w->stopping && !swirl__w_draining_all(w) && !any_partial(w))
             return; /* at a message boundary: leave the rest */
         int fds[SWIRL__PACKET_FDS], nfds;
         ssize_t n = swirl__chan_recv(fd, w->pkt, fds, &nfds);
@@ -332,14 +214,14 @@ static void read_packets(swirl__worker_t *w, int fd, swirl_buf_t *rx_one, bool m
 static void on_reactor_pipe(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__worker_t *w = user;
     if (events & SWIRL_EV_WRITE) {
-        on_out_writable(loop, fd, events, user);
+        swirl__w_on_out_writable(loop, fd, events, user);
         if (!(events & SWIRL_EV_READ))
             return;
     }
     for (int r = 0; r < w->srv->reactor_num; r++)
         if (w->srv->pipes[r][w->id][1] == fd) {
             read_packets(w, fd, &w->rx_reactor[r], false);
-            if (w->stopping && !reads_on(w, r)) /* level-triggered: stop watching */
+            if (w->stopping && !swirl__w_reads_on(w, r)) /* level-triggered: stop watching */
                 swirl_loop_set(loop, fd, w->to_reactor[r].want_write ? SWIRL_EV_WRITE : 0, NULL,
                                NULL);
             return;
@@ -349,7 +231,7 @@ static void on_reactor_pipe(swirl_loop_t *loop, int fd, int events, void *user) 
 static void on_mailbox(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__worker_t *w = user;
     read_packets(w, fd, NULL, true);
-    if (w->stopping && !draining_all(w) && !any_partial(w))
+    if (w->stopping && !swirl__w_draining_all(w) && !any_partial(w))
         swirl_loop_set(loop, fd, 0, NULL, NULL);
 }
 
@@ -405,22 +287,13 @@ static const swirl__io_ops_t base_ops = {base_connect, base_data,   base_close,
 
 /* ---- life ------------------------------------------------------------------------------ */
 
-/* Bytes still queued to reactors or other workers. */
-static bool output_queued(swirl__worker_t *w) {
-    for (int kind = 0; kind < KINDS; kind++)
-        for (int i = 0; i < out_count(w, kind); i++)
-            if (swirl_buf_size(&out_q(w, kind, i)->buf) > 0)
-                return true;
-    return swirl_buf_size(&w->mq_pending) > 0;
-}
-
 /* Is anything left to read where this worker must still read? */
 static bool input_left(swirl__worker_t *w) {
     if (any_partial(w))
         return true;
     if (w->task)
         return swirl__task_input_left(w);
-    if (!draining_all(w))
+    if (!swirl__w_draining_all(w))
         return false;
     char byte;
     int nr = w->base ? 0 : w->srv->reactor_num;
@@ -434,7 +307,7 @@ static bool input_left(swirl__worker_t *w) {
  * its connections to its successor; stopping for the shutdown, it closes
  * them once their replies are written. */
 static bool hands_off(const swirl__worker_t *w) {
-    return w->base && w->srv->handoff && !draining_all(w);
+    return w->base && w->srv->handoff && !swirl__w_draining_all(w);
 }
 
 static void base_stop_step(swirl__worker_t *w) {
@@ -457,10 +330,10 @@ static void base_stop_step(swirl__worker_t *w) {
  * (before, they were left unread until max_wait_time, their requests
  * unanswered and the reactor waiting for its close acknowledgements). */
 static void reads_all_again(swirl__worker_t *w) {
-    if (w->reads_all || !draining_all(w))
+    if (w->reads_all || !swirl__w_draining_all(w))
         return;
     w->reads_all = true;
-    for (int r = 0; r < out_count(w, 0); r++)
+    for (int r = 0; r < swirl__w_reactor_count(w); r++)
         swirl_loop_set(w->loop, w->srv->pipes[r][w->id][1],
                        SWIRL_EV_READ | (w->to_reactor[r].want_write ? SWIRL_EV_WRITE : 0), NULL,
                        NULL);
@@ -476,7 +349,7 @@ static void stop_check(swirl_loop_t *loop, int64_t id, void *user) {
     reads_all_again(w);
     base_stop_step(w); /* connections that were busy may move now */
     bool conns = w->base && swirl__io_count(&w->io) > 0;
-    bool in = input_left(w), out = output_queued(w);
+    bool in = input_left(w), out = swirl__w_output_queued(w);
     if (!conns && !in && !out) {
         swirl_loop_stop(loop);
         return;
@@ -544,7 +417,7 @@ static void own_listeners(swirl_server_t *srv, int id) {
 }
 
 static void worker_free(swirl__worker_t *w) {
-    int nr = out_count(w, 0);
+    int nr = swirl__w_reactor_count(w);
     for (int i = 0; w->to_task && i < w->srv->task_worker_num; i++)
         swirl__outq_destroy(&w->to_task[i]);
     swirl_free(w->to_task);
@@ -593,7 +466,7 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
     atomic_store(&srv->shared->workers[id].pid, getpid());
     if (getpid() != srv->master_pid)
         swirl__set_title(w.task ? "task worker" : "worker", w.task ? id - srv->worker_num : id);
-    int nr = out_count(&w, 0), nw = srv->worker_num, nt = srv->task_worker_num;
+    int nr = swirl__w_reactor_count(&w), nw = srv->worker_num, nt = srv->task_worker_num;
     w.pkt = swirl_malloc(SWIRL__PACKET_MAX);
     w.to_reactor = swirl_calloc((size_t)(nr ? nr : 1), sizeof(swirl__outq_t));
     w.rx_reactor = swirl_calloc((size_t)(nr ? nr : 1), sizeof(swirl_buf_t));
@@ -645,7 +518,7 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
         rc = swirl_loop_run(w.loop);
     ev = (swirl_event_t){.type = SWIRL_ON_WORKER_STOP, .worker_id = id};
     swirl__emit(srv, &ev);
-    flush_all(w.loop, &w);
+    swirl__w_flush_all(w.loop, &w);
 out_io:
     if (w.base)
         swirl__io_destroy(&w.io);

@@ -11,7 +11,7 @@
 
 typedef struct swirl__worker {
     swirl_server_t *srv;
-    int id;                    /* 0..worker_num-1; task workers follow */
+    int id; /* 0..worker_num-1; task workers follow */
     swirl_loop_t *loop;
     bool base;
     bool task;                 /* a task worker */
@@ -29,13 +29,13 @@ typedef struct swirl__worker {
     uint64_t stop_deadline; /* swirl_clock_ms() by which it exits regardless */
     int64_t stop_timer;
     /* tasks */
-    int64_t task_seq;       /* ids of the tasks this worker sent */
-    swirl_buf_t deferred;   /* mailbox packets read while in taskwait: [u32 len][packet]... */
+    int64_t task_seq;     /* ids of the tasks this worker sent */
+    swirl_buf_t deferred; /* mailbox packets read while in taskwait: [u32 len][packet]... */
     bool deferred_queued;
-    int64_t cur_task;       /* task worker: the task running (0: none) */
-    int cur_src;            /* its sender */
-    bool cur_wait;          /* sent by taskwait */
-    bool cur_finished;      /* finish() was called for it */
+    int64_t cur_task;  /* task worker: the task running (0: none) */
+    int cur_src;       /* its sender */
+    bool cur_wait;     /* sent by taskwait */
+    bool cur_finished; /* finish() was called for it */
     /* task_ipc_mode 2, 3 (task_mq.c) */
     swirl_buf_t mq_pending; /* worker: tasks the full queue did not take yet:
                              * [u32 n][long type][msg text], n = sizeof(long) + text */
@@ -47,13 +47,56 @@ typedef struct swirl__worker {
     char *pump_buf;
 } swirl__worker_t;
 
-void swirl__w_emit(swirl__worker_t *w, swirl_event_t *ev);
+/* Mark this worker busy (1) or idle (0) in shared memory (stats). */
+static inline void swirl__w_set_busy(swirl__worker_t *w, int busy) {
+    atomic_store_explicit(&w->srv->shared->workers[w->id].busy, busy, memory_order_relaxed);
+}
+
+/* Emit an event from this worker: its id set, busy while the callback runs. */
+static inline void swirl__w_emit(swirl__worker_t *w, swirl_event_t *ev) {
+    swirl__w_set_busy(w, 1);
+    ev->worker_id = ev->type == SWIRL_ON_PIPE_MESSAGE ? ev->worker_id : w->id;
+    swirl__emit(w->srv, ev);
+    swirl__w_set_busy(w, 0);
+}
+
+/* Stopping for a reload (or max_request), a worker reads on only to
+ * complete a message it has begun; what is left in the socket pairs is the
+ * next worker's. Stopping for shutdown, it reads everything (the reactors
+ * read no more from clients, so that ends). */
+static inline bool swirl__w_draining_all(const swirl__worker_t *w) {
+    return atomic_load(&w->srv->shared->shutdown) != 0;
+}
+
+/* Does this worker still read from reactor `r`? */
+static inline bool swirl__w_reads_on(swirl__worker_t *w, int r) {
+    return !w->stopping || swirl__w_draining_all(w) || swirl_buf_size(&w->rx_reactor[r]) > 0;
+}
+
+/* Reactor threads this worker talks to: none for a BASE worker or a task worker. */
+static inline int swirl__w_reactor_count(const swirl__worker_t *w) {
+    return w->base || w->task ? 0 : w->srv->reactor_num;
+}
+
+/* ---- outbox.c: the outgoing queues ---- */
+/* Queue a message (header, then `a` and `b`); flushed with the others at
+ * the end of this loop round. */
 int swirl__w_enqueue(swirl__worker_t *w, swirl__outq_t *q, const swirl__msg_t *h, const void *a,
                      size_t alen, const void *b, size_t blen);
 /* As swirl__w_enqueue, the message carrying the open file `fd` (taken:
  * closed once sent or on failure). */
 int swirl__w_enqueue_fd(swirl__worker_t *w, swirl__outq_t *q, const swirl__msg_t *h, const void *a,
                         size_t alen, const void *b, size_t blen, int fd);
+/* Flush every queue now (a loop defer callback; `user` is the worker). */
+void swirl__w_flush_all(swirl_loop_t *loop, void *user);
+/* A full queue's socket became writable: flush it (loop callback). */
+void swirl__w_on_out_writable(swirl_loop_t *loop, int fd, int events, void *user);
+/* Bytes still queued to reactors or other workers (or to the task queue). */
+bool swirl__w_output_queued(swirl__worker_t *w);
+
+/* ---- worker.c ---- */
+/* Stop gracefully (`why` for the log): take no new work, finish what was
+ * begun, send what is owed, then leave the loop. */
 void swirl__w_begin_stop(swirl__worker_t *w, const char *why);
 /* Handle one packet and the fds it carried (all taken; NULL, 0: none). */
 void swirl__w_parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_buf_t *rx,

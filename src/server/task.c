@@ -259,7 +259,7 @@ static void on_deferred(swirl_loop_t *loop, void *user) {
         memcpy(&h, pkt, sizeof(h));
         if (h.reactor_id >= 0 && h.reactor_id < w->srv->worker_num)
             rx = &w->rx_worker[h.reactor_id];
-        swirl__w_parse_packet(w, pkt, len, rx, fds, nfds);
+        w->on_packet(w, pkt, len, rx, fds, nfds);
     }
     swirl_buf_destroy(&all);
 }
@@ -376,7 +376,7 @@ int swirl_server_finish(swirl_server_t *srv, const void *data, size_t len) {
     return put_payload(w, &w->to_worker[w->cur_src], 0, &h, data, len);
 }
 
-static void run_task(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len) {
+static bool run_task(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len) {
     swirl_server_t *srv = w->srv;
     swirl_buf_t file = {0};
     const char *data = p;
@@ -414,8 +414,9 @@ static void run_task(swirl__worker_t *w, const swirl__msg_t *h, const char *p, s
         if (!w->stopping)
             swirl_log_info("task worker %d: task_max_request %lld reached; exiting to be replaced",
                            w->id - srv->worker_num, (long long)max);
-        swirl__w_begin_stop(w, "task_max_request");
+        return true;
     }
+    return false;
 }
 
 static void deliver_result(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len) {
@@ -443,11 +444,12 @@ static void deliver_result(swirl__worker_t *w, const swirl__msg_t *h, const char
     swirl_buf_destroy(&file);
 }
 
-void swirl__task_handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len) {
+bool swirl__task_handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len) {
     if (h->type == SWIRL__MSG_TASK && w->task)
-        run_task(w, h, p, len);
-    else if (h->type == SWIRL__MSG_FINISH && !w->task)
+        return run_task(w, h, p, len);
+    if (h->type == SWIRL__MSG_FINISH && !w->task)
         deliver_result(w, h, p, len);
+    return false;
 }
 
 static void on_taskbox(swirl_loop_t *loop, int fd, int events, void *user) {
@@ -462,7 +464,7 @@ static void on_taskbox(swirl_loop_t *loop, int fd, int events, void *user) {
             continue;
         if (n <= 0)
             return;
-        swirl__w_parse_packet(w, w->pkt, (size_t)n, &w->rx_worker[0], NULL, 0);
+        w->on_packet(w, w->pkt, (size_t)n, &w->rx_worker[0], NULL, 0);
     }
 }
 

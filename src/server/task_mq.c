@@ -192,7 +192,7 @@ static void on_pump(swirl_loop_t *loop, int fd, int events, void *user) {
             continue;
         if (n <= 0)
             return;
-        swirl__w_parse_packet(w, w->pkt, (size_t)n, &w->rx_worker[0], NULL, 0);
+        w->on_packet(w, w->pkt, (size_t)n, &w->rx_worker[0], NULL, 0);
         grant(w);
     }
 }

@@ -132,7 +132,8 @@ static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, siz
         break;
     case SWIRL__MSG_TASK:
     case SWIRL__MSG_FINISH:
-        swirl__task_handle(w, h, p, len);
+        if (swirl__task_handle(w, h, p, len))
+            swirl__w_begin_stop(w, "task_max_request");
         break;
     default:
         break;
@@ -143,7 +144,7 @@ static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, siz
 
 /* Parse one packet; chunks are gathered in `rx` until the last arrives.
  * fds[nfds]: the fds it carried, all taken (used or closed). */
-void swirl__w_parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_buf_t *rx,
+static void parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_buf_t *rx,
                            const int *fds, int nfds) {
     size_t off = 0;
     int next = 0;
@@ -207,7 +208,7 @@ static void read_packets(swirl__worker_t *w, int fd, swirl_buf_t *rx_one, bool m
             if (h.reactor_id >= 0 && h.reactor_id < w->srv->worker_num)
                 rx = &w->rx_worker[h.reactor_id];
         }
-        swirl__w_parse_packet(w, w->pkt, (size_t)n, rx, fds, nfds);
+        parse_packet(w, w->pkt, (size_t)n, rx, fds, nfds);
     }
 }
 
@@ -454,7 +455,7 @@ static int drop_privileges(swirl_server_t *srv, int id) {
 
 int swirl__worker_run(swirl_server_t *srv, int id) {
     swirl__worker_t w = {.srv = srv, .id = id, .task = id >= srv->worker_num,
-                         .pump_fd = {-1, -1}};
+                         .pump_fd = {-1, -1}, .on_packet = parse_packet};
     w.base = srv->mode == SWIRL_MODE_BASE && !w.task;
     int rc = swirl_loop_new(&w.loop);
     if (rc < 0)

@@ -9,7 +9,13 @@
 
 #include "internal.h"
 
-typedef struct swirl__worker {
+typedef struct swirl__worker swirl__worker_t;
+/* Handle one packet and the fds it carried (all taken; NULL, 0: none);
+ * chunks are gathered in `rx` until the last arrives. */
+typedef void (*swirl__w_packet_fn)(swirl__worker_t *w, const char *pkt, size_t n, swirl_buf_t *rx,
+                                   const int *fds, int nfds);
+
+struct swirl__worker {
     swirl_server_t *srv;
     int id; /* 0..worker_num-1; task workers follow */
     swirl_loop_t *loop;
@@ -23,6 +29,10 @@ typedef struct swirl__worker {
     swirl_buf_t *rx_worker;    /* per source worker */
     bool flush_queued;
     char *pkt;
+    /* worker.c's packet handler, for the inputs task.c and task_mq.c read
+     * (the taskbox, the task queue's pump, packets kept during a taskwait):
+     * they hand packets down through it and never call back into worker.c */
+    swirl__w_packet_fn on_packet;
     int64_t requests;
     bool stopping;          /* asked to stop: finishing its work */
     bool reads_all;         /* stopping for the shutdown: every input is read again */
@@ -45,7 +55,7 @@ typedef struct swirl__worker {
     bool pump_on;
     atomic_bool pump_quit;
     char *pump_buf;
-} swirl__worker_t;
+};
 
 /* Mark this worker busy (1) or idle (0) in shared memory (stats). */
 static inline void swirl__w_set_busy(swirl__worker_t *w, int busy) {
@@ -98,13 +108,11 @@ bool swirl__w_output_queued(swirl__worker_t *w);
 /* Stop gracefully (`why` for the log): take no new work, finish what was
  * begun, send what is owed, then leave the loop. */
 void swirl__w_begin_stop(swirl__worker_t *w, const char *why);
-/* Handle one packet and the fds it carried (all taken; NULL, 0: none). */
-void swirl__w_parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_buf_t *rx,
-                           const int *fds, int nfds);
 
 /* task.c */
-/* A TASK message (task worker) or a FINISH message (worker). */
-void swirl__task_handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len);
+/* A TASK message (task worker) or a FINISH message (worker); true when
+ * the task worker has now run task_max_request tasks and must stop. */
+bool swirl__task_handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len);
 /* Task worker: watch its task socket. */
 int swirl__task_worker_listen(swirl__worker_t *w);
 /* Master at exit: remove temp files of this server left by a killed task worker. */

@@ -101,5 +101,5 @@ bool swirl__w_output_queued(swirl__worker_t *w) {
         for (int i = 0; i < out_count(w, kind); i++)
             if (swirl_buf_size(&out_q(w, kind, i)->buf) > 0)
                 return true;
-    return swirl_buf_size(&w->mq_pending) > 0;
+    return swirl_buf_size(&w->tk.mq_pending) > 0;
 }

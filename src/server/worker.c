@@ -422,8 +422,8 @@ static void worker_free(swirl__worker_t *w) {
     for (int i = 0; w->to_task && i < w->srv->task_worker_num; i++)
         swirl__outq_destroy(&w->to_task[i]);
     swirl_free(w->to_task);
-    swirl_buf_destroy(&w->deferred);
-    swirl_buf_destroy(&w->mq_pending);
+    swirl_buf_destroy(&w->tk.deferred);
+    swirl_buf_destroy(&w->tk.mq_pending);
     for (int i = 0; w->to_reactor && i < nr; i++) {
         swirl__outq_destroy(&w->to_reactor[i]);
         swirl_buf_destroy(&w->rx_reactor[i]);
@@ -455,7 +455,7 @@ static int drop_privileges(swirl_server_t *srv, int id) {
 
 int swirl__worker_run(swirl_server_t *srv, int id) {
     swirl__worker_t w = {.srv = srv, .id = id, .task = id >= srv->worker_num,
-                         .pump_fd = {-1, -1}, .on_packet = parse_packet};
+                         .tk.pump_fd = {-1, -1}, .on_packet = parse_packet};
     w.base = srv->mode == SWIRL_MODE_BASE && !w.task;
     int rc = swirl_loop_new(&w.loop);
     if (rc < 0)

@@ -15,6 +15,27 @@ typedef struct swirl__worker swirl__worker_t;
 typedef void (*swirl__w_packet_fn)(swirl__worker_t *w, const char *pkt, size_t n, swirl_buf_t *rx,
                                    const int *fds, int nfds);
 
+/* A worker's task state, task.c's and task_mq.c's: the tasks it sent and
+ * the results it waits for, and in a task worker the task it runs. */
+typedef struct swirl__tasks {
+    int64_t task_seq;     /* ids of the tasks this worker sent */
+    swirl_buf_t deferred; /* mailbox packets read while in taskwait: [u32 len][packet]... */
+    bool deferred_queued;
+    int64_t cur_task;  /* task worker: the task running (0: none) */
+    int cur_src;       /* its sender */
+    bool cur_wait;     /* sent by taskwait */
+    bool cur_finished; /* finish() was called for it */
+    /* task_ipc_mode 2, 3 (task_mq.c) */
+    swirl_buf_t mq_pending; /* worker: tasks the full queue did not take yet:
+                             * [u32 n][long type][msg text], n = sizeof(long) + text */
+    int64_t mq_timer;       /* its retry timer */
+    int pump_fd[2];         /* task worker: [0] the loop's end, [1] the pump's */
+    pthread_t pump;
+    bool pump_on;
+    atomic_bool pump_quit;
+    char *pump_buf;
+} swirl__tasks_t;
+
 struct swirl__worker {
     swirl_server_t *srv;
     int id; /* 0..worker_num-1; task workers follow */
@@ -38,23 +59,7 @@ struct swirl__worker {
     bool reads_all;         /* stopping for the shutdown: every input is read again */
     uint64_t stop_deadline; /* swirl_clock_ms() by which it exits regardless */
     int64_t stop_timer;
-    /* tasks */
-    int64_t task_seq;     /* ids of the tasks this worker sent */
-    swirl_buf_t deferred; /* mailbox packets read while in taskwait: [u32 len][packet]... */
-    bool deferred_queued;
-    int64_t cur_task;  /* task worker: the task running (0: none) */
-    int cur_src;       /* its sender */
-    bool cur_wait;     /* sent by taskwait */
-    bool cur_finished; /* finish() was called for it */
-    /* task_ipc_mode 2, 3 (task_mq.c) */
-    swirl_buf_t mq_pending; /* worker: tasks the full queue did not take yet:
-                             * [u32 n][long type][msg text], n = sizeof(long) + text */
-    int64_t mq_timer;       /* its retry timer */
-    int pump_fd[2];         /* task worker: [0] the loop's end, [1] the pump's */
-    pthread_t pump;
-    bool pump_on;
-    atomic_bool pump_quit;
-    char *pump_buf;
+    swirl__tasks_t tk; /* tasks sent, run, and their queues (task.c, task_mq.c) */
 };
 
 /* Mark this worker busy (1) or idle (0) in shared memory (stats). */

@@ -115,6 +115,11 @@ struct swirl_http_server {
     void *user;
     swirl_server_cb on_connect, on_close, on_worker_start, on_worker_stop;
     swirl__http_upgrade_t upgrade; /* request NULL: none */
+    /* conn.c calls up only through these (set by swirl_http_server_new):
+     * parse what `c` has buffered (server.c), and answer `status` then
+     * close (swirl__http_reject, response.c) */
+    void (*resume)(swirl_http_server_t *hs, http_conn_t *c);
+    void (*reject)(swirl_http_server_t *hs, http_conn_t *c, int status, const char *why);
     void *on_connect_user, *on_close_user, *on_worker_start_user, *on_worker_stop_user;
     swirl_server_cb on_buffer_empty, on_worker_exit;
     void *on_buffer_empty_user, *on_worker_exit_user;
@@ -164,6 +169,19 @@ void swirl__http_resp_free(swirl_http_resp_t *resp);
 int swirl__http_flush_batch(swirl_http_server_t *hs);
 /* Answer `status` with a short text body and close the connection. */
 void swirl__http_reject(swirl_http_server_t *hs, http_conn_t *c, int status, const char *why);
+
+/* ---- conn.c: the connections (below the parse loop and the responses) ---- */
+/* The connection `fd` of this worker, or NULL. */
+http_conn_t *swirl__http_conn_find(swirl_http_server_t *hs, int64_t fd);
+/* Add `fd` (its head timer armed); NULL out of memory. */
+http_conn_t *swirl__http_conn_add(swirl_http_server_t *hs, int64_t fd);
+/* Forget `fd`: its timer, upload and upgraded state go with it. */
+void swirl__http_conn_remove(swirl_http_server_t *hs, int64_t fd);
+/* After this loop round: close `fd` (close_it), or go on with what it has
+ * buffered (resume reading, parse through hs->resume). */
+void swirl__http_later(swirl_http_server_t *hs, int64_t fd, bool close_it);
+/* Hand what a switched connection has buffered to its protocol. */
+void swirl__http_upgraded_rest(swirl_http_server_t *hs, http_conn_t *c);
 /* The response of `c` finished: go on with the connection (`in_loop`: the
  * parse loop is running and goes on by itself). */
 void swirl__http_done(swirl_http_server_t *hs, http_conn_t *c, bool keep_alive, bool in_loop);

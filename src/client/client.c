@@ -1,6 +1,7 @@
-/* src/client/client.c — the client object and its blocking mode: name
- * resolution, connect with a deadline, TLS handshake, framed receives (one
- * whole message per call, the rest kept), sends, datagrams and sendfile.
+/* src/client/client.c — the client object and its blocking mode: connect
+ * with a deadline (names and sockets: socket.c), TLS handshake, framed
+ * receives (one whole message per call, the rest kept), sends, datagrams
+ * and sendfile.
  * Sockets are always non-blocking; every wait is a poll() with a timeout. */
 #include <fcntl.h>
 #include <math.h>

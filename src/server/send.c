@@ -1,7 +1,8 @@
 /* src/server/send.c — the methods a worker's callbacks call on connections:
  * send, close, pause, resume, sendfile, and messages to other workers. A
  * connection this worker owns (BASE) is acted on at once; any other's
- * owner gets a message. */
+ * owner gets a message. And sendto: a datagram out of one of the server's
+ * datagram sockets, from any process. */
 #include <string.h>
 #include <unistd.h>
 
@@ -177,4 +178,41 @@ swirl_loop_t *swirl_server_loop(swirl_server_t *srv) { return srv->loop; }
 
 int swirl_server_worker_id(const swirl_server_t *srv) {
     return srv->role == SWIRL__ROLE_WORKER ? srv->worker_id : -1;
+}
+
+int swirl_server_sendto(swirl_server_t *srv, const swirl_addr_t *to, const void *data, size_t len,
+                        int server_fd) {
+    if (!to)
+        return swirl__error(SWIRL_EBADARG, "sendto: no address");
+    int fd = server_fd;
+    if (fd >= 0) {
+        /* only through one of its datagram sockets: any other fd of the
+         * process (a connection, a client's socket) would carry the bytes */
+        bool ours = false;
+        for (int i = 0; i < srv->nports && !ours; i++)
+            ours = srv->ports[i]->fd == fd && !swirl_sock_is_stream(srv->ports[i]->type);
+        if (!ours)
+            return swirl__error(SWIRL_EBADARG,
+                                "sendto: fd %d is not a datagram socket of this server", fd);
+    } else {
+        for (int i = 0; i < srv->nports && fd < 0; i++) {
+            swirl_port_t *p = srv->ports[i];
+            int fam = p->type == SWIRL_SOCK_UDP          ? AF_INET
+                      : p->type == SWIRL_SOCK_UDP6       ? AF_INET6
+                      : p->type == SWIRL_SOCK_UNIX_DGRAM ? AF_UNIX
+                                                         : -1;
+            if (fam == to->u.sa.sa_family)
+                fd = p->fd;
+        }
+        if (fd < 0)
+            return swirl__error(SWIRL_ENOTSUP, "sendto: no datagram listener for that address "
+                                               "family");
+    }
+    ssize_t n = swirl_net_sendto(fd, data, len, to);
+    if (n < 0) {
+        char where[SWIRL_ADDR_STRLEN];
+        swirl_addr_format(to, where, sizeof(where));
+        return swirl__error((int)n, "sendto %s:", where);
+    }
+    return 0;
 }

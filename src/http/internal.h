@@ -160,6 +160,15 @@ void swirl__http_upload_free(http_upload_t *u);
  * returns how many. */
 int swirl__http_upload_sweep(swirl_http_server_t *hs, pid_t master);
 
+/* headers.c: the status and headers the user sets */
+/* 0, or the error of `what` on a NULL or finished response. */
+int swirl__http_resp_usable(swirl_http_resp_t *resp, const char *what);
+/* The H_* bit of a header name (n bytes, any case), or 0. */
+unsigned swirl__http_known_header(const char *name, size_t n);
+/* Before the head is built: 0, or the error of `what` (about header `name`,
+ * or NULL) on a finished response or one whose head is sent. */
+int swirl__http_head_open(swirl_http_resp_t *resp, const char *what, const char *name);
+
 /* response.c */
 swirl_http_resp_t *swirl__http_resp_new(swirl_http_server_t *hs, http_conn_t *c,
                                         const swirl_http_request_t *p);

@@ -1,6 +1,7 @@
 /* src/http/internal.h — the HTTP server's per-worker state, shared by
- * server.c (connections, parsing, dispatch), response.c and static.c.
- * Never installed. */
+ * server.c (parsing, dispatch), conn.c (connections), response.c and
+ * headers.c (responses), request.c, upload.c and static.c. Never
+ * installed. */
 #ifndef SWIRL_HTTP_INTERNAL_H
 #define SWIRL_HTTP_INTERNAL_H
 

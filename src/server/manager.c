@@ -1,9 +1,11 @@
 /* src/server/manager.c — the manager: keeps the workers, task workers and
  * user processes running; reloads them one at a time; stops them on
- * SIGTERM. The children are kept running by the process layer's supervisor
- * (src/process/supervisor.c: reaping, restarts, the back-off of a child that fails right after
- * starting, or exits cleanly that soon having served nothing); the manager says how to fork each
- * and how to take its end. It is the master itself in BASE mode with several workers.
+ * SIGTERM. The children are kept running by the process layer's
+ * supervisor (src/process/supervisor.c: reaping, restarts, the back-off of
+ * a child that fails right after starting, or exits cleanly that soon
+ * having served nothing); the manager says how to fork each and how to
+ * take its end. It is the master itself in BASE mode with several
+ * workers.
  *
  * Signals: SIGTERM (SIGINT too when it is the master) shut down; SIGUSR1
  * reloads every worker and task worker; SIGUSR2 the task workers only;

@@ -1,6 +1,6 @@
 /* src/server/worker.h — a worker process's state, shared by worker.c (the
- * loop, messages, connection methods) and task.c (task workers and the
- * task methods). Never installed. */
+ * loop, messages in, the stop), outbox.c (messages out), send.c (the
+ * connection methods), task.c and task_mq.c (tasks). Never installed. */
 #ifndef SWIRL_SERVER_WORKER_H
 #define SWIRL_SERVER_WORKER_H
 

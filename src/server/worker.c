@@ -1,7 +1,8 @@
 /* src/server/worker.c — a worker process: its loop, the messages it gets
  * from reactor threads (PROCESS) or owns connections itself (BASE), its
- * mailbox for messages from other workers, and the methods a user's
- * callback calls (send, close, ...). */
+ * mailbox for messages from other workers, their dispatch to the user's
+ * callbacks, and its graceful stop. What it sends goes through outbox.c;
+ * the methods a user's callback calls (send, close, ...) are in send.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # File-level call cycles inside src/server, src/http and src/client: file A
 # calls a function defined in file B of the same folder and B calls one
-# defined in A. Read from the build's object files (nm: the functions each
-# defines, the symbols each needs). Prints every cycle with the calls that
-# make it; exits 1 if there is any, 2 if the objects are missing.
+# defined in A (or, longer, A calls B calls C calls A). Read from the
+# build's object files (nm: the functions each defines, the symbols each
+# needs). Prints every cycle, a pair with the calls that make it; exits 1
+# if there is any, 2 if the objects are missing.
 # Usage: scripts/cycles.sh [build dir] (default: build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,19 @@ for dir in src/server src/http src/client; do
     done
     names=()
     for o in "${files[@]}"; do names+=("$(basename "$o" .o)"); done
+    # every call between two files of the folder, as "caller callee" edges
+    for a in "${names[@]}"; do
+        for b in "${names[@]}"; do
+            [ "$a" != "$b" ] && [ -n "$(comm -12 "$tmp/$a.und" "$tmp/$b.def" | head -1)" ] &&
+                echo "$a $b"
+        done
+    done > "$tmp/edges"
+    # a longer loop (A calls B calls C calls A): tsort names its files
+    if ! tsort "$tmp/edges" > /dev/null 2> "$tmp/loop"; then
+        awk -v dir="$dir" '/input contains a loop/ { if (l) print l; l = "cycle in " dir ":"; next }
+            { sub(/^tsort: /, ""); l = l " " $0 } END { if (l) print l }' "$tmp/loop"
+        found=1
+    fi
     for ((i = 0; i < ${#names[@]}; i++)); do
         for ((j = i + 1; j < ${#names[@]}; j++)); do
             a=${names[i]} b=${names[j]}

@@ -1,7 +1,7 @@
 /* src/http/internal.h — the HTTP server's per-worker state, shared by
- * server.c (parsing, dispatch), conn.c (connections), response.c and
- * headers.c (responses), request.c, upload.c and static.c. Never
- * installed. */
+ * server.c (events, API), parse.c (parsing, dispatch), conn.c
+ * (connections), response.c and headers.c (responses), request.c,
+ * upload.c and static.c. Never installed. */
 #ifndef SWIRL_HTTP_INTERNAL_H
 #define SWIRL_HTTP_INTERNAL_H
 
@@ -179,6 +179,14 @@ void swirl__http_resp_free(swirl_http_resp_t *resp);
 int swirl__http_flush_batch(swirl_http_server_t *hs);
 /* Answer `status` with a short text body and close the connection. */
 void swirl__http_reject(swirl_http_server_t *hs, http_conn_t *c, int status, const char *why);
+
+/* ---- parse.c: the parse loop ---- */
+/* Bytes of the receive event for `c`: parsed where they are when nothing
+ * is buffered, the rest kept. */
+void swirl__http_feed(swirl_http_server_t *hs, http_conn_t *c, const char *data, size_t len);
+/* Go on with what `c` has buffered (after a response ended, or a resume);
+ * hs->resume. */
+void swirl__http_consume_buffered(swirl_http_server_t *hs, http_conn_t *c);
 
 /* ---- conn.c: the connections (below the parse loop and the responses) ---- */
 /* The connection `fd` of this worker, or NULL. */

@@ -43,7 +43,8 @@
 #include "../core/internal.h"
 #include "internal.h"
 
-/* ---- dispatch --------------------------------------------------------------------------------- */
+/* ---- dispatch ---------------------------------------------------------------------------------
+ */
 
 /* Call the handler for the request whose head is head[0..c->head_len).
  * `up`: a multipart body already parsed into fields and files (freed here,
@@ -52,8 +53,12 @@
  * parse it again (it was parsed in an earlier read and may have moved). */
 static void dispatch(swirl_http_server_t *hs, http_conn_t *c, const char *head, const char *body,
                      size_t body_len, http_upload_t *up, const swirl_http_request_t *parsed) {
-    swirl_http_req_t req = {.hs = hs, .fd = c->fd, .head = head, .body = body,
-                            .body_len = body_len, .time = swirl_time_now()};
+    swirl_http_req_t req = {.hs = hs,
+                            .fd = c->fd,
+                            .head = head,
+                            .body = body,
+                            .body_len = body_len,
+                            .time = swirl_time_now()};
     if (parsed) {
         req.p = *parsed;
     } else {
@@ -79,8 +84,8 @@ static void dispatch(swirl_http_server_t *hs, http_conn_t *c, const char *head, 
     c->phase = P_BUSY;
     c->resp = resp;
     resp->in_dispatch = true;
-    bool served = req.p.upgrade && hs->upgrade.request &&
-                  hs->upgrade.request(hs->upgrade.user, &req, resp);
+    bool served =
+        req.p.upgrade && hs->upgrade.request && hs->upgrade.request(hs->upgrade.user, &req, resp);
     if (!served)
         served = hs->srv->settings.enable_static_handler && swirl__http_static(hs, &req, resp);
     if (!served)
@@ -90,8 +95,8 @@ static void dispatch(swirl_http_server_t *hs, http_conn_t *c, const char *head, 
     if (!resp->finished && !resp->detached) {
         swirl_log_warning("http: the request handler returned without ending the response to "
                           "%.*s %.*s; ended for it%s",
-                          (int)req.p.method_len, req.p.method, (int)req.p.target_len,
-                          req.p.target, resp->head_sent ? "" : " with 500");
+                          (int)req.p.method_len, req.p.method, (int)req.p.target_len, req.p.target,
+                          resp->head_sent ? "" : " with 500");
         if (!resp->head_sent)
             swirl_http_resp_status(resp, 500, NULL);
         swirl_http_resp_end(resp, NULL, 0);
@@ -101,7 +106,8 @@ static void dispatch(swirl_http_server_t *hs, http_conn_t *c, const char *head, 
         swirl__http_resp_free(resp);
 }
 
-/* ---- the parse loop --------------------------------------------------------------------------- */
+/* ---- the parse loop ---------------------------------------------------------------------------
+ */
 
 static size_t first_line_len(const char *p, size_t n) {
     const char *nl = memchr(p, '\n', n);
@@ -189,8 +195,9 @@ static int stream_body(swirl_http_server_t *hs, http_conn_t *c, const char *q, s
     }
     *off += used;
     if (n && swirl__http_upload_feed(c->up, data, n) < 0) {
-        int code = swirl_last_error() == SWIRL_ETOOBIG ? 413 : swirl_last_error() == -ENOMEM ? 503
-                                                                                          : 400;
+        int code = swirl_last_error() == SWIRL_ETOOBIG ? 413
+                   : swirl_last_error() == -ENOMEM     ? 503
+                                                       : 400;
         swirl__http_reject(hs, c, code, swirl_last_error_msg());
         return -1;
     }
@@ -230,7 +237,8 @@ static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n
             ssize_t e = swirl_http_head_end(q, m, &c->scan);
             if (e == 0) {
                 if (first_line_len(q, m) > (size_t)s->http_max_request_line) {
-                    swirl__http_reject(hs, c, 414, "request line longer than http_max_request_line");
+                    swirl__http_reject(hs, c, 414,
+                                       "request line longer than http_max_request_line");
                     break;
                 }
                 if (m > (size_t)s->http_max_header_size) {
@@ -377,8 +385,8 @@ static size_t consume_batched(swirl_http_server_t *hs, http_conn_t *c, char *p, 
         /* closed by the handler: what it batched before went first (flush) */
         hs->batch.start = hs->batch.len = 0;
     } else if (swirl__http_flush_batch(hs) < 0 && swirl_last_error() != SWIRL_ECLOSED) {
-        swirl_log_warning("http: responses to connection %lld cut, closing it: %s",
-                          (long long)fd, swirl_last_error_msg());
+        swirl_log_warning("http: responses to connection %lld cut, closing it: %s", (long long)fd,
+                          swirl_last_error_msg());
         swirl__http_close_later(hs, c);
     }
     hs->batch_fd = 0;

@@ -40,8 +40,8 @@ int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *data, size_t 
         swirl__w_emit(w, &ev);
         /* ask the owner to say when it drains (it answers with bufferEmpty) */
         swirl__msg_t h = {.type = SWIRL__MSG_BUFFER_FULL, .session = fd, .reactor_id = w->id};
-        swirl__w_enqueue(w, w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner], &h, NULL, 0,
-                NULL, 0);
+        swirl__w_enqueue(w, w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner], &h, NULL,
+                         0, NULL, 0);
         return swirl__error(SWIRL_EBUFFULL,
                             "send to connection %lld: output buffer full (socket_buffer_size "
                             "%lld)",
@@ -90,8 +90,8 @@ static int simple(swirl_server_t *srv, int64_t fd, int type, int flags, const ch
             return swirl__io_close(&w->io, fd, flags & SWIRL__F_RESET);
         return swirl__io_pause(&w->io, fd, type == SWIRL__MSG_PAUSE);
     }
-    swirl__msg_t h = {.type = (uint8_t)type, .flags = (uint8_t)flags, .session = fd,
-                      .reactor_id = w->id};
+    swirl__msg_t h = {
+        .type = (uint8_t)type, .flags = (uint8_t)flags, .session = fd, .reactor_id = w->id};
     swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
     return swirl__w_enqueue(w, q, &h, NULL, 0, NULL, 0);
 }

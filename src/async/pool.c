@@ -187,9 +187,8 @@ static void on_wakeup(swirl_loop_t *loop, int fd, int events, void *user) {
 
 /* The loop is being freed (or, forget = true, forgotten in a child). */
 static void aloop_detach(swirl_loop_t *loop, bool forget) {
-    swirl__aloop_t *al = loop->ext;
-    loop->ext = NULL;
-    loop->ext_free = NULL;
+    swirl__aloop_t *al = swirl__loop_ext(loop);
+    swirl__loop_set_ext(loop, NULL, NULL);
     if (al->pid != getpid()) {
         /* Inherited across fork: a parent's pool thread may have held the
          * lock at fork time and nothing here will ever complete. Abandon the
@@ -215,7 +214,7 @@ static void aloop_detach(swirl_loop_t *loop, bool forget) {
 int swirl__async_attach(swirl_loop_t *loop, const char *what) {
     if (!loop)
         return swirl__error(SWIRL_EBADARG, "%s: loop is NULL", what);
-    swirl__aloop_t *al = loop->ext;
+    swirl__aloop_t *al = swirl__loop_ext(loop);
     if (al) {
         if (al->pid != getpid())
             return swirl__error(SWIRL_ESTATE,
@@ -245,13 +244,12 @@ int swirl__async_attach(swirl_loop_t *loop, const char *what) {
     al->pid = getpid();
     al->efd = efd;
     al->refs = 1;
-    loop->ext = al;
-    loop->ext_free = aloop_detach;
+    swirl__loop_set_ext(loop, al, aloop_detach);
     return 0;
 }
 
 int swirl__async_submit(swirl_loop_t *loop, swirl__job_t *job, const char *what) {
-    swirl__aloop_t *al = loop->ext;
+    swirl__aloop_t *al = swirl__loop_ext(loop);
     pthread_mutex_lock(&pool.lock);
     if (pool.nthreads == 0) {
         int rc = pool_start_locked();
@@ -266,7 +264,7 @@ int swirl__async_submit(swirl_loop_t *loop, swirl__job_t *job, const char *what)
     job->al = al;
     job->next = NULL;
     job->counted = true;
-    loop->pending_work++;
+    swirl__loop_work_add(loop);
     if (pool.tail)
         pool.tail->next = job;
     else
@@ -279,10 +277,10 @@ int swirl__async_submit(swirl_loop_t *loop, swirl__job_t *job, const char *what)
 }
 
 void swirl__async_post(swirl_loop_t *loop, swirl__job_t *job) {
-    swirl__aloop_t *al = loop->ext;
+    swirl__aloop_t *al = swirl__loop_ext(loop);
     job->al = al;
     job->counted = true;
-    loop->pending_work++;
+    swirl__loop_work_add(loop);
     pthread_mutex_lock(&al->lock);
     deliver_locked(al, job);
     pthread_mutex_unlock(&al->lock);
@@ -291,6 +289,6 @@ void swirl__async_post(swirl_loop_t *loop, swirl__job_t *job) {
 void swirl__async_uncount(swirl_loop_t *loop, swirl__job_t *job) {
     if (job->counted) {
         job->counted = false;
-        loop->pending_work--;
+        swirl__loop_work_done(loop);
     }
 }

@@ -83,6 +83,16 @@ void swirl__client_async_release(swirl_client_t *c) {
         swirl_loop_del(c->loop, c->fd);
 }
 
+void swirl__client_destroy(swirl_client_t *c) {
+    swirl__client_async_release(c);
+    swirl__client_drop(c);
+    swirl__client_tls_free_ctx(c);
+    swirl__client_settings_destroy(&c->set);
+    swirl_free(c->tls_name);
+    swirl_free(c->key);
+    swirl_free(c);
+}
+
 /* Close the socket, keeping `in`'s memory while a callback may still read
  * the data it was handed. */
 static void drop(swirl_client_t *c) {

@@ -77,15 +77,23 @@ void swirl__client_settings_init(client_settings_t *s);
 void swirl__client_settings_destroy(client_settings_t *s);
 int swirl__client_build_framing(swirl_client_t *c);
 
-/* client.c: shared with async.c */
+/* error.c: every file of the client reports through these */
 /* Record `code` with a message as the client's (and this thread's) last error. */
 int swirl__client_fail(swirl_client_t *c, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Keep the thread's last error as the client's too; returns `code`. */
 int swirl__client_keep_error(swirl_client_t *c, int code);
+
+/* socket.c: shared by client.c and async.c */
+/* "host:port", "[v6]:port" or the path, for messages, into buf. */
+void swirl__client_name_peer(char *buf, size_t size, swirl_sock_type_t type, const char *host,
+                             int port);
 /* Resolve host:port for the client's type into up to `max` addresses. */
 int swirl__client_resolve(swirl_client_t *c, const char *host, int port, swirl_addr_t *addrs,
                           size_t max, size_t *n);
+/* A non-blocking socket for `family` with the settings applied (buffer
+ * sizes, nodelay) and bound to bind_address/bind_port when set. */
+int swirl__client_socket(swirl_client_t *c, int family, int *fd_out);
 /* Open a non-blocking socket for `addr` with the settings applied (buffer
  * sizes, nodelay, bind) and start connect(2): 0 connected, -EINPROGRESS, or
  * an error naming the peer (the socket is closed then). */
@@ -100,7 +108,8 @@ ssize_t swirl__client_read_some(swirl_client_t *c, size_t max, int *want);
 bool swirl__client_foreign(const swirl_client_t *c);
 /* Drop the connection: TLS shutdown attempt, close the fd, clear buffers. */
 void swirl__client_drop(swirl_client_t *c);
-/* Release the memory of a client no callback is running for. */
+/* async.c: release the memory of a client no callback is running for
+ * (swirl_client_free, or the last callback out after a free inside one). */
 void swirl__client_destroy(swirl_client_t *c);
 
 /* tls.c */

@@ -87,6 +87,26 @@ struct swirl_loop {
     } sig[65];
 };
 
+/* ---- for the layers above: their state and work on a loop ----
+ * The loop's fields are the event layer's; other layers go through these. */
+
+/* Hang another layer's state on the loop (the async module's completion
+ * eventfd), with `ext_free` to release it when the loop is freed (forget =
+ * false) or forgotten in a child (forget = true: no epoll_ctl then); NULL,
+ * NULL detaches it without a call. One hanger per loop. */
+static inline void swirl__loop_set_ext(swirl_loop_t *loop, void *ext,
+                                       void (*ext_free)(swirl_loop_t *loop, bool forget)) {
+    loop->ext = ext;
+    loop->ext_free = ext_free;
+}
+/* The state hung on the loop, or NULL. */
+static inline void *swirl__loop_ext(const swirl_loop_t *loop) { return loop->ext; }
+/* One more piece of work runs elsewhere for this loop (a job on the thread
+ * pool): it keeps the loop alive like a user fd until swirl__loop_work_done. */
+static inline void swirl__loop_work_add(swirl_loop_t *loop) { loop->pending_work++; }
+/* That work is over (its result delivered, or dropped). */
+static inline void swirl__loop_work_done(swirl_loop_t *loop) { loop->pending_work--; }
+
 /* Register one of the loop's own fds (not counted as user work). */
 int swirl__loop_add_internal(swirl_loop_t *loop, int fd, swirl_io_cb on_read, void *user);
 /* Remove it again. */

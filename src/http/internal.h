@@ -1,6 +1,7 @@
 /* src/http/internal.h — the HTTP server's per-worker state, shared by
- * server.c (connections, parsing, dispatch), response.c and static.c.
- * Never installed. */
+ * server.c (events, API), parse.c (parsing, dispatch), conn.c
+ * (connections), response.c and headers.c (responses), request.c,
+ * upload.c and static.c. Never installed. */
 #ifndef SWIRL_HTTP_INTERNAL_H
 #define SWIRL_HTTP_INTERNAL_H
 
@@ -115,6 +116,11 @@ struct swirl_http_server {
     void *user;
     swirl_server_cb on_connect, on_close, on_worker_start, on_worker_stop;
     swirl__http_upgrade_t upgrade; /* request NULL: none */
+    /* conn.c calls up only through these (set by swirl_http_server_new):
+     * parse what `c` has buffered (server.c), and answer `status` then
+     * close (swirl__http_reject, response.c) */
+    void (*resume)(swirl_http_server_t *hs, http_conn_t *c);
+    void (*reject)(swirl_http_server_t *hs, http_conn_t *c, int status, const char *why);
     void *on_connect_user, *on_close_user, *on_worker_start_user, *on_worker_stop_user;
     swirl_server_cb on_buffer_empty, on_worker_exit;
     void *on_buffer_empty_user, *on_worker_exit_user;
@@ -155,6 +161,15 @@ void swirl__http_upload_free(http_upload_t *u);
  * returns how many. */
 int swirl__http_upload_sweep(swirl_http_server_t *hs, pid_t master);
 
+/* headers.c: the status and headers the user sets */
+/* 0, or the error of `what` on a NULL or finished response. */
+int swirl__http_resp_usable(swirl_http_resp_t *resp, const char *what);
+/* The H_* bit of a header name (n bytes, any case), or 0. */
+unsigned swirl__http_known_header(const char *name, size_t n);
+/* Before the head is built: 0, or the error of `what` (about header `name`,
+ * or NULL) on a finished response or one whose head is sent. */
+int swirl__http_head_open(swirl_http_resp_t *resp, const char *what, const char *name);
+
 /* response.c */
 swirl_http_resp_t *swirl__http_resp_new(swirl_http_server_t *hs, http_conn_t *c,
                                         const swirl_http_request_t *p);
@@ -164,6 +179,27 @@ void swirl__http_resp_free(swirl_http_resp_t *resp);
 int swirl__http_flush_batch(swirl_http_server_t *hs);
 /* Answer `status` with a short text body and close the connection. */
 void swirl__http_reject(swirl_http_server_t *hs, http_conn_t *c, int status, const char *why);
+
+/* ---- parse.c: the parse loop ---- */
+/* Bytes of the receive event for `c`: parsed where they are when nothing
+ * is buffered, the rest kept. */
+void swirl__http_feed(swirl_http_server_t *hs, http_conn_t *c, const char *data, size_t len);
+/* Go on with what `c` has buffered (after a response ended, or a resume);
+ * hs->resume. */
+void swirl__http_consume_buffered(swirl_http_server_t *hs, http_conn_t *c);
+
+/* ---- conn.c: the connections (below the parse loop and the responses) ---- */
+/* The connection `fd` of this worker, or NULL. */
+http_conn_t *swirl__http_conn_find(swirl_http_server_t *hs, int64_t fd);
+/* Add `fd` (its head timer armed); NULL out of memory. */
+http_conn_t *swirl__http_conn_add(swirl_http_server_t *hs, int64_t fd);
+/* Forget `fd`: its timer, upload and upgraded state go with it. */
+void swirl__http_conn_remove(swirl_http_server_t *hs, int64_t fd);
+/* After this loop round: close `fd` (close_it), or go on with what it has
+ * buffered (resume reading, parse through hs->resume). */
+void swirl__http_later(swirl_http_server_t *hs, int64_t fd, bool close_it);
+/* Hand what a switched connection has buffered to its protocol. */
+void swirl__http_upgraded_rest(swirl_http_server_t *hs, http_conn_t *c);
 /* The response of `c` finished: go on with the connection (`in_loop`: the
  * parse loop is running and goes on by itself). */
 void swirl__http_done(swirl_http_server_t *hs, http_conn_t *c, bool keep_alive, bool in_loop);

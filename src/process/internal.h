@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <swirl/process.h>
 
@@ -32,6 +33,11 @@ struct swirl_process {
     int msgq_mode;
 };
 
+/* In a child just forked from `parent`: receive `sig` when the parent dies
+ * (PR_SET_PDEATHSIG), and _exit(1) at once if it already has (it died
+ * before the prctl, so no signal will come). Every child swirl forks starts
+ * with this: the process objects, the pool's workers, the server's children. */
+void swirl__child_init(pid_t parent, int sig);
 /* In a child just forked from `parent`: become `p`'s child side (pdeathsig,
  * signal mask, the parent's loops released, stdio redirected). Siblings'
  * pipe ends are closed unless `keep_siblings` (a server's user process
@@ -39,6 +45,87 @@ struct swirl_process {
 void swirl__process_enter_child(swirl_process_t *p, pid_t parent, bool keep_siblings);
 /* Run the child's function, flush stdio and _exit(0). */
 void swirl__process_run_child(swirl_process_t *p) __attribute__((noreturn));
+
+/* ---- children kept running (supervisor.c) ----
+ * The owner (the process pool, the server's manager) says how to fork a
+ * child and how to read its end; the supervisor reaps, restarts and backs
+ * off (the rule is in supervisor.c). It runs on the owner's loop, which
+ * watches SIGCHLD and calls swirl__supervisor_reap. */
+
+/* How the owner takes a child's end (the `ended` hook's answer). */
+enum {
+    SWIRL__CHILD_FAILED = 1, /* an error: backed off if it comes soon after the start */
+    SWIRL__CHILD_CLEAN,      /* a clean exit: backed off if soon and it served nothing */
+    SWIRL__CHILD_EXPECTED,   /* the owner asked for it (a reload): replaced at once */
+};
+
+/* A child that ended. */
+typedef struct {
+    int id;
+    pid_t pid;
+    int code;          /* its exit code (0 when killed) */
+    int signo;         /* the signal that killed it (0: none) */
+    uint64_t lived_ms; /* since its start */
+    bool idle;         /* served nothing since its start (no `served` hook: true) */
+} swirl__child_end_t;
+
+typedef struct {
+    /* Fork child `id` and run it: its pid, or a negative errno (the hook
+     * logs the failure; that child then stays down). */
+    pid_t (*spawn)(void *owner, int id);
+    /* Work child `id` has served so far, read before a start and at the
+     * end; NULL: not counted. */
+    int64_t (*served)(void *owner, int id);
+    /* A child ended, not while stopping: log it, and say how to take it
+     * (SWIRL__CHILD_*). */
+    int (*ended)(void *owner, const swirl__child_end_t *e);
+    /* After its restart (delay_ms 0) or the timer for it (delay_ms > 0);
+     * `kind` is what `ended` said. May be NULL. */
+    void (*restarted)(void *owner, const swirl__child_end_t *e, int kind, int64_t delay_ms);
+} swirl__supervisor_ops_t;
+
+typedef struct {
+    pid_t pid; /* 0: not running */
+    uint64_t started_ms;
+    int64_t served; /* the `served` count at its start */
+    int64_t backoff_ms;
+    int64_t timer; /* a delayed restart (timer id), or 0 */
+} swirl__child_t;
+
+/* Its fields are supervisor.c's: owners use the functions below. */
+typedef struct {
+    swirl_loop_t *loop;
+    int n;
+    const swirl__supervisor_ops_t *ops;
+    void *owner;
+    bool stopping;
+    int alive;
+    swirl__child_t *kids;
+} swirl__supervisor_t;
+
+/* `n` children, ids 0..n-1, none started; restart timers on `loop`.
+ * -ENOMEM with the error set. */
+int swirl__supervisor_init(swirl__supervisor_t *s, swirl_loop_t *loop, int n,
+                           const swirl__supervisor_ops_t *ops, void *owner);
+/* Free it (its loop may be gone already; no child is touched). */
+void swirl__supervisor_destroy(swirl__supervisor_t *s);
+/* Start child `id` now (through `spawn`). */
+void swirl__supervisor_start(swirl__supervisor_t *s, int id);
+/* Reap every child that ended (on SIGCHLD) and restart it, unless stopping. */
+void swirl__supervisor_reap(swirl__supervisor_t *s);
+/* Stop restarting (pending restarts are cancelled); the owner stops the
+ * children, and reaps them with swirl__supervisor_reap/poll/kill. */
+void swirl__supervisor_stop(swirl__supervisor_t *s);
+/* Child `id`'s pid, or 0 when it is not running (or out of range). */
+pid_t swirl__supervisor_pid(const swirl__supervisor_t *s, int id);
+/* Reap child `id` if it has ended: its pid if still running, else 0. */
+pid_t swirl__supervisor_poll(swirl__supervisor_t *s, int id);
+/* SIGKILL child `id` and wait for it. */
+void swirl__supervisor_kill(swirl__supervisor_t *s, int id);
+/* Children running now. */
+static inline int swirl__supervisor_alive(const swirl__supervisor_t *s) { return s->alive; }
+/* swirl__supervisor_stop was called. */
+static inline bool swirl__supervisor_stopping(const swirl__supervisor_t *s) { return s->stopping; }
 
 /* ---- System V message queues (msgqueue.c) ----
  * A message is a `long` type (> 0) followed by its text; `msgq_max` bytes
@@ -70,5 +157,9 @@ ssize_t swirl__msgq_recv(int id, void *msg, size_t cap, long type, bool nowait);
  * the environment moved out of the way the first time) and as its name
  * (PR_SET_NAME, 15 bytes). Safe to call again after fork. */
 void swirl__proctitle_set(const char *title);
+
+/* Title this process "swirl: <role>" or "swirl: <role> <id>" (id >= 0),
+ * as ps and top show it (its command line, and its name cut to 15 bytes). */
+void swirl__set_title(const char *role, int id);
 
 #endif

@@ -3,9 +3,10 @@
  * supervised by the process that started them.
  *
  * The master runs a loop that watches SIGCHLD, SIGTERM and SIGINT through
- * signalfd: a worker that exits is replaced (after a delay doubling from
- * 100 ms to 5 s while workers keep dying within a second of starting), and
- * a shutdown sends SIGTERM to every worker, again every 100 ms (a SIGTERM
+ * signalfd: a worker that exits is replaced by the supervisor
+ * (supervisor.c: after a delay doubling from 100 ms to 5 s while workers
+ * keep dying within a second of starting, having served nothing that the
+ * pool counts), and a shutdown sends SIGTERM to every worker, again every 100 ms (a SIGTERM
  * that lands between a worker's flag check and its blocking receive would
  * otherwise be missed), then SIGKILL after 3 s.
  *
@@ -18,7 +19,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/msg.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,9 +31,6 @@
 
 #define POOL_MAX_WORKERS 1024
 #define POOL_SOCK_MAX_MSG (64 * 1024)
-#define QUICK_DEATH_MS 1000
-#define BACKOFF_FIRST_MS 100
-#define BACKOFF_MAX_MS 5000
 #define STOP_RESEND_MS 100
 #define STOP_KILL_MS 3000
 
@@ -55,14 +52,9 @@ struct swirl_process_pool {
     int worker_id; /* in a worker; -1 in the master */
     /* the master's supervision */
     swirl_loop_t *loop;
-    bool stopping;
-    int alive;
+    swirl__supervisor_t sup;
     uint64_t stop_began_ms;
     int64_t stop_timer;
-    pid_t *pids;
-    uint64_t *started_ms;
-    int64_t *backoff_ms;
-    int64_t *respawn_timer;
 };
 
 int swirl_process_pool_new(swirl_process_pool_t **out, int worker_num, int ipc_type,
@@ -80,13 +72,7 @@ int swirl_process_pool_new(swirl_process_pool_t **out, int worker_num, int ipc_t
     swirl_process_pool_t *p = swirl_calloc(1, sizeof(*p));
     if (!p)
         return swirl__error(-ENOMEM, "pool:");
-    int rc = -ENOMEM;
-    p->pids = swirl_calloc((size_t)worker_num, sizeof(*p->pids));
-    p->started_ms = swirl_calloc((size_t)worker_num, sizeof(*p->started_ms));
-    p->backoff_ms = swirl_calloc((size_t)worker_num, sizeof(*p->backoff_ms));
-    p->respawn_timer = swirl_calloc((size_t)worker_num, sizeof(*p->respawn_timer));
-    if (!p->pids || !p->started_ms || !p->backoff_ms || !p->respawn_timer)
-        goto fail;
+    int rc;
     p->worker_num = worker_num;
     p->ipc = ipc_type;
     p->key = msgqueue_key;
@@ -122,10 +108,7 @@ void swirl_process_pool_free(swirl_process_pool_t *p) {
     /* a private queue dies with its pool; a keyed one is for whoever feeds it */
     if (p->msgq >= 0 && p->key == 0 && p->worker_id < 0)
         swirl__msgq_remove(p->msgq);
-    swirl_free(p->pids);
-    swirl_free(p->started_ms);
-    swirl_free(p->backoff_ms);
-    swirl_free(p->respawn_timer);
+    swirl__supervisor_destroy(&p->sup);
     swirl_free(p);
 }
 
@@ -146,9 +129,7 @@ void swirl_process_pool_set_user(swirl_process_pool_t *p, void *user) { p->user 
 swirl_loop_t *swirl_process_pool_loop(swirl_process_pool_t *p) { return p->loop; }
 
 pid_t swirl_process_pool_worker_pid(const swirl_process_pool_t *p, int worker_id) {
-    if (worker_id < 0 || worker_id >= p->worker_num)
-        return 0;
-    return p->pids[worker_id];
+    return swirl__supervisor_pid(&p->sup, worker_id);
 }
 
 int swirl_process_pool_push(swirl_process_pool_t *p, const void *data, size_t len) {
@@ -178,18 +159,13 @@ void swirl_process_pool_shutdown(swirl_process_pool_t *p) {
             kill(p->master_pid, SIGTERM);
         return;
     }
-    if (!p->stopping) {
-        p->stopping = true;
+    if (!swirl__supervisor_stopping(&p->sup)) {
+        swirl__supervisor_stop(&p->sup);
         p->stop_began_ms = swirl_clock_ms();
-        for (int i = 0; i < p->worker_num; i++) {
-            if (p->respawn_timer[i]) {
-                swirl_timer_clear(p->loop, p->respawn_timer[i]);
-                p->respawn_timer[i] = 0;
-            }
-            if (p->pids[i] > 0)
-                kill(p->pids[i], SIGTERM);
-        }
-        if (p->alive == 0 && p->loop)
+        for (int i = 0; i < p->worker_num; i++)
+            if (swirl__supervisor_pid(&p->sup, i) > 0)
+                kill(swirl__supervisor_pid(&p->sup, i), SIGTERM);
+        if (swirl__supervisor_alive(&p->sup) == 0 && p->loop)
             swirl_loop_stop(p->loop);
     }
 }
@@ -254,87 +230,54 @@ static void worker_run(swirl_process_pool_t *p, int id) {
 
 /* ---- the master ---------------------------------------------------------------------------- */
 
-static void spawn(swirl_process_pool_t *p, int id) {
+static pid_t spawn(void *owner, int id) {
+    swirl_process_pool_t *p = owner;
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != p->master_pid)
-            _exit(1);
+        swirl__child_init(p->master_pid, SIGKILL);
         swirl__loops_forget_inherited();
         worker_run(p, id);
     }
     if (pid < 0) {
-        swirl_log_error("pool: fork of worker %d: %s", id, strerror(errno));
-        p->pids[id] = 0;
-        return;
+        int rc = swirl__neg_errno();
+        swirl_log_error("pool: fork of worker %d: %s", id, strerror(-rc));
+        return rc;
     }
-    p->pids[id] = pid;
-    p->started_ms[id] = swirl_clock_ms();
-    p->alive++;
+    return pid;
 }
 
-static void on_respawn(swirl_loop_t *loop, int64_t tid, void *user) {
-    swirl_process_pool_t *p = user;
-    for (int id = 0; id < p->worker_num; id++)
-        if (p->respawn_timer[id] == tid) {
-            p->respawn_timer[id] = 0;
-            if (!p->stopping && p->pids[id] == 0)
-                spawn(p, id);
-        }
+/* Any end comes back through the supervisor: soon after the start, it is
+ * backed off (the pool counts no work, so a clean exit served nothing). */
+static int ended(void *owner, const swirl__child_end_t *e) {
+    if (e->signo)
+        swirl_log_warning("pool: worker %d (pid %ld) killed by signal %d", e->id, (long)e->pid,
+                          e->signo);
+    else if (e->code != 0)
+        swirl_log_warning("pool: worker %d (pid %ld) exited with %d", e->id, (long)e->pid, e->code);
+    return e->signo || e->code ? SWIRL__CHILD_FAILED : SWIRL__CHILD_CLEAN;
 }
+
+static const swirl__supervisor_ops_t pool_ops = {.spawn = spawn, .ended = ended};
 
 static void reap(swirl_process_pool_t *p) {
-    int status;
-    pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0 || (pid < 0 && errno == EINTR)) {
-        if (pid < 0)
-            continue;
-        int id = -1;
-        for (int i = 0; i < p->worker_num; i++)
-            if (p->pids[i] == pid)
-                id = i;
-        if (id < 0)
-            continue; /* some other child of the master's */
-        p->pids[id] = 0;
-        p->alive--;
-        if (p->stopping)
-            continue;
-        if (WIFSIGNALED(status))
-            swirl_log_warning("pool: worker %d (pid %ld) killed by signal %d", id, (long)pid,
-                              WTERMSIG(status));
-        else if (WEXITSTATUS(status) != 0)
-            swirl_log_warning("pool: worker %d (pid %ld) exited with %d", id, (long)pid,
-                              WEXITSTATUS(status));
-        uint64_t lived = swirl_clock_ms() - p->started_ms[id];
-        if (lived >= QUICK_DEATH_MS) {
-            p->backoff_ms[id] = 0;
-            spawn(p, id);
-            continue;
-        }
-        p->backoff_ms[id] = p->backoff_ms[id] ? p->backoff_ms[id] * 2 : BACKOFF_FIRST_MS;
-        if (p->backoff_ms[id] > BACKOFF_MAX_MS)
-            p->backoff_ms[id] = BACKOFF_MAX_MS;
-        int64_t t = swirl_timer_after(p->loop, p->backoff_ms[id], on_respawn, p);
-        if (t > 0)
-            p->respawn_timer[id] = t;
-        else
-            spawn(p, id);
-    }
-    if (p->stopping && p->alive == 0)
+    swirl__supervisor_reap(&p->sup);
+    if (swirl__supervisor_stopping(&p->sup) && swirl__supervisor_alive(&p->sup) == 0)
         swirl_loop_stop(p->loop);
 }
 
 static void on_stop_tick(swirl_loop_t *loop, int64_t tid, void *user) {
     swirl_process_pool_t *p = user;
     bool late = swirl_clock_ms() - p->stop_began_ms >= STOP_KILL_MS;
-    for (int i = 0; i < p->worker_num; i++)
-        if (p->pids[i] > 0) {
+    for (int i = 0; i < p->worker_num; i++) {
+        pid_t pid = swirl__supervisor_pid(&p->sup, i);
+        if (pid > 0) {
             if (late)
                 swirl_log_warning("pool: worker %d (pid %ld) did not stop in %d ms: killed", i,
-                                  (long)p->pids[i], STOP_KILL_MS);
-            kill(p->pids[i], late ? SIGKILL : SIGTERM);
+                                  (long)pid, STOP_KILL_MS);
+            kill(pid, late ? SIGKILL : SIGTERM);
         }
+    }
 }
 
 static void on_signal(swirl_loop_t *loop, int signo, void *user) {
@@ -376,6 +319,11 @@ int swirl_process_pool_start(swirl_process_pool_t *p) {
     int rc = swirl_loop_new(&p->loop);
     if (rc < 0)
         return rc;
+    if ((rc = swirl__supervisor_init(&p->sup, p->loop, p->worker_num, &pool_ops, p)) < 0) {
+        swirl_loop_free(p->loop);
+        p->loop = NULL;
+        return rc;
+    }
     p->started = true;
     p->master_pid = getpid();
     /* watched before the first fork, so no early death is missed */
@@ -389,12 +337,12 @@ int swirl_process_pool_start(swirl_process_pool_t *p) {
         }
     }
     for (int id = 0; id < p->worker_num; id++)
-        spawn(p, id);
+        swirl__supervisor_start(&p->sup, id);
     if (p->on_start)
         p->on_start(p, p->user);
     p->stop_timer = 0;
-    while (!(p->stopping && p->alive == 0)) {
-        if (p->stopping && !p->stop_timer)
+    while (!(swirl__supervisor_stopping(&p->sup) && swirl__supervisor_alive(&p->sup) == 0)) {
+        if (swirl__supervisor_stopping(&p->sup) && !p->stop_timer)
             p->stop_timer = swirl_timer_tick(p->loop, STOP_RESEND_MS, on_stop_tick, p);
         rc = swirl_loop_run_once(p->loop, -1);
         if (rc < 0)

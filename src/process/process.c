@@ -121,12 +121,15 @@ int swirl_process_set_pdeathsig(swirl_process_t *p, int signo) {
 }
 
 /* In the new child: drop what belongs to the parent. */
+void swirl__child_init(pid_t parent, int sig) {
+    prctl(PR_SET_PDEATHSIG, sig);
+    if (getppid() != parent) /* the parent died before prctl */
+        _exit(1);
+}
+
 void swirl__process_enter_child(swirl_process_t *p, pid_t parent, bool keep_siblings) {
-    if (p->pdeathsig) {
-        prctl(PR_SET_PDEATHSIG, p->pdeathsig);
-        if (getppid() != parent) /* the parent died before prctl */
-            _exit(1);
-    }
+    if (p->pdeathsig)
+        swirl__child_init(parent, p->pdeathsig);
     sigset_t none;
     sigemptyset(&none);
     pthread_sigmask(SIG_SETMASK, &none, NULL);

@@ -114,3 +114,12 @@ void swirl__proctitle_set(const char *title) {
     memcpy(title_area.base, title, n);
     memset(title_area.base + n, 0, title_area.len - n);
 }
+
+void swirl__set_title(const char *role, int id) {
+    char name[32];
+    if (id >= 0)
+        snprintf(name, sizeof(name), "swirl: %s %d", role, id);
+    else
+        snprintf(name, sizeof(name), "swirl: %s", role);
+    swirl__proctitle_set(name);
+}

@@ -403,11 +403,27 @@ enum { SWIRL__ROLE_MASTER = 1, SWIRL__ROLE_MANAGER, SWIRL__ROLE_WORKER };
 const swirl__port_settings_t *swirl__port_settings(const swirl_port_t *port);
 
 /* Call the user's callback for an event, if any. */
-void swirl__emit(swirl_server_t *srv, swirl_event_t *ev);
+static inline void swirl__emit(swirl_server_t *srv, swirl_event_t *ev) {
+    if (srv->on[ev->type].cb)
+        srv->on[ev->type].cb(srv, ev, srv->on[ev->type].user);
+}
 
-/* Title this process "swirl: <role>" or "swirl: <role> <id>" (id >= 0),
- * as ps and top show it (its command line, and its name cut to 15 bytes). */
-void swirl__set_title(const char *role, int id);
+/* ---- reactor threads (reactor.c) ---- */
+typedef struct swirl__reactor swirl__reactor_t;
+/* Shutting down, the master moves every reactor through these phases. */
+enum {
+    SWIRL__PHASE_RUN = 0,
+    SWIRL__PHASE_QUIESCE, /* accept and read nothing more; write what workers send */
+    SWIRL__PHASE_CLOSE,   /* the workers are gone: close each connection once written, then end */
+    SWIRL__PHASE_END,     /* end now */
+};
+/* Start reactor thread `id` (its loop, its share of the connections); NULL
+ * with the error set. */
+swirl__reactor_t *swirl__reactor_start(swirl_server_t *srv, int id);
+/* Tell each of `n` reactors to move to `phase` (SWIRL__PHASE_*). */
+void swirl__reactors_set_phase(swirl__reactor_t **reactors, int n, int phase);
+/* Wait for a reactor's thread to end and free it: its error, or 0. */
+int swirl__reactor_join(swirl__reactor_t *r);
 
 /* master / manager / worker entry points */
 int swirl__process_mode_run(swirl_server_t *srv); /* master of PROCESS mode */

@@ -1,8 +1,11 @@
-/* src/server/manager.c — the manager: forks the workers, reaps them with
- * waitpid(-1, WNOHANG) and replaces any that exits; reloads them one at a
- * time; stops them on SIGTERM. A worker that dies abnormally right after
- * starting is restarted with a growing delay (no fork storm). It is the
- * master itself in BASE mode with several workers.
+/* src/server/manager.c — the manager: keeps the workers, task workers and
+ * user processes running; reloads them one at a time; stops them on
+ * SIGTERM. The children are kept running by the process layer's
+ * supervisor (src/process/supervisor.c: reaping, restarts, the back-off of
+ * a child that fails right after starting, or exits cleanly that soon
+ * having served nothing); the manager says how to fork each and how to
+ * take its end. It is the master itself in BASE mode with several
+ * workers.
  *
  * Signals: SIGTERM (SIGINT too when it is the master) shut down; SIGUSR1
  * reloads every worker and task worker; SIGUSR2 the task workers only;
@@ -19,20 +22,12 @@
 #include "internal.h"
 #include "worker.h"
 
-#define QUICK_DEATH_MS 1000 /* a worker dead sooner than this after start is failing */
-#define BACKOFF_MAX_MS 5000
 #define KILL_GRACE_MS 1000 /* past max_wait_time, before SIGKILL */
 
 typedef struct {
     swirl_server_t *srv;
     swirl_loop_t *loop;
-    pid_t pids[SWIRL__MAX_WORKERS + SWIRL__MAX_PROCESSES];
-    uint64_t started_ms[SWIRL__MAX_WORKERS + SWIRL__MAX_PROCESSES];
-    int64_t served_at_start[SWIRL__MAX_WORKERS]; /* its `requests` when it was forked */
-    int64_t backoff_ms[SWIRL__MAX_WORKERS + SWIRL__MAX_PROCESSES];
-    int64_t respawn_timer[SWIRL__MAX_WORKERS +
-                          SWIRL__MAX_PROCESSES]; /* a delayed restart, by timer id */
-    bool stopping;
+    swirl__supervisor_t sup; /* workers, task workers, then user processes, by id */
     /* reload: workers are replaced one at a time, in id order */
     bool reloading, reload_again;
     bool reload_tasks_only, again_tasks_only;
@@ -71,29 +66,24 @@ static pid_t spawn_user(swirl_server_t *srv, int k) {
     _exit(0);
 }
 
-static void spawn(manager_t *m, int id) {
-    if (id < nprocs(m))
-        m->served_at_start[id] = atomic_load(&m->srv->shared->workers[id].requests);
+static pid_t spawn(void *owner, int id) {
+    manager_t *m = owner;
     pid_t pid =
         id >= nprocs(m) ? spawn_user(m->srv, id - nprocs(m)) : swirl__worker_spawn(m->srv, id);
-    if (pid < 0) {
+    if (pid < 0)
         swirl_log_error("manager: fork of worker %d: %s", id, swirl_strerror(pid));
-        m->pids[id] = 0;
-        return;
-    }
-    m->pids[id] = pid;
-    m->started_ms[id] = swirl_clock_ms();
+    return pid;
 }
 
-static void on_respawn(swirl_loop_t *loop, int64_t tid, void *user) {
-    manager_t *m = user;
-    for (int id = 0; id < nchildren(m); id++)
-        if (m->respawn_timer[id] == tid) {
-            m->respawn_timer[id] = 0;
-            if (!m->stopping && m->pids[id] == 0)
-                spawn(m, id);
-        }
+/* A worker's `requests`: one that exits cleanly soon after its start
+ * having served nothing is backed off too (exit(0) or stop() in
+ * workerStart would restart it at once, for ever). */
+static int64_t served(void *owner, int id) {
+    manager_t *m = owner;
+    return id < nprocs(m) ? atomic_load(&m->srv->shared->workers[id].requests) : 0;
 }
+
+static pid_t pid_of(const manager_t *m, int id) { return swirl__supervisor_pid(&m->sup, id); }
 
 /* ---- reload ------------------------------------------------------------------------------ */
 
@@ -103,11 +93,11 @@ static void on_reload_overdue(swirl_loop_t *loop, int64_t tid, void *user) {
     manager_t *m = user;
     m->reload_kill_timer = 0;
     int id = m->reload_id;
-    if (id >= 0 && m->pids[id] > 0) {
+    if (id >= 0 && pid_of(m, id) > 0) {
         swirl_log_warning("manager: worker %d (pid %d) did not finish within max_wait_time "
                           "(%llds) during reload; killing it",
-                          id, (int)m->pids[id], (long long)m->srv->settings.max_wait_time);
-        kill(m->pids[id], SIGKILL); /* reaped (and replaced) as usual */
+                          id, (int)pid_of(m, id), (long long)m->srv->settings.max_wait_time);
+        kill(pid_of(m, id), SIGKILL); /* reaped (and replaced) as usual */
     }
 }
 
@@ -115,12 +105,12 @@ static void on_reload_overdue(swirl_loop_t *loop, int64_t tid, void *user) {
  * then the one after. */
 static void reload_next(manager_t *m) {
     for (int id = m->reload_id + 1; id < nprocs(m); id++) {
-        if (m->pids[id] <= 0)
+        if (pid_of(m, id) <= 0)
             continue; /* being restarted anyway */
         if (m->reload_tasks_only && id < m->srv->worker_num)
             continue;
         m->reload_id = id;
-        kill(m->pids[id], SIGTERM);
+        kill(pid_of(m, id), SIGTERM);
         int64_t ms = m->srv->settings.max_wait_time * 1000 + KILL_GRACE_MS;
         int64_t t = swirl_timer_after(m->loop, ms, on_reload_overdue, m);
         m->reload_kill_timer = t > 0 ? t : 0;
@@ -138,7 +128,7 @@ static void reload_next(manager_t *m) {
 }
 
 static void start_reload(manager_t *m, bool tasks_only) {
-    if (m->stopping)
+    if (swirl__supervisor_stopping(&m->sup))
         return;
     if (tasks_only && m->srv->task_worker_num == 0) {
         swirl_log_info("manager: SIGUSR2 reloads task workers; this server has none");
@@ -158,84 +148,61 @@ static void start_reload(manager_t *m, bool tasks_only) {
     reload_next(m);
 }
 
-/* ---- reaping ----------------------------------------------------------------------------- */
+/* ---- ends ---------------------------------------------------------------------------------- */
 
-static void reap(manager_t *m) {
-    int status;
-    pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-        int id = -1;
-        for (int i = 0; i < nchildren(m); i++)
-            if (m->pids[i] == pid)
-                id = i;
-        if (id < 0)
-            continue;
-        m->pids[id] = 0;
-        if (m->stopping)
-            continue;
-        int code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
-        int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-        bool failed = code != 0 || sig != 0;
-        bool reloaded = m->reloading && id == m->reload_id;
-        bool user = id >= nprocs(m);
-        if (user) {
-            swirl_log_info("manager: user process %d (pid %d) exited (exit code %d, signal %d); "
-                           "restarting it",
-                           id - nprocs(m), (int)pid, code, sig);
-            failed = true; /* a user process is meant to run for ever: back off if it does not */
-        } else if (failed) {
-            swirl_log_warning("manager: worker %d (pid %d) died (exit code %d, signal %d); "
-                              "replacing it",
-                              id, (int)pid, code, sig);
-            swirl_event_t ev = {.type = SWIRL_ON_WORKER_ERROR,
-                                .worker_id = id,
-                                .pid = pid,
-                                .exit_code = code,
-                                .signo = sig};
-            swirl__emit(m->srv, &ev);
-        }
-        /* a worker that fails right after starting gets a growing delay, so
-         * a crash at start is a slow retry loop, never a fork storm; so does
-         * one that exits cleanly that soon having served nothing, unless the
-         * manager asked (exit(0) or stop() in workerStart would restart it
-         * at once, for ever); one that exits by design (reload, max_request,
-         * stop after some work) is replaced now */
-        bool soon = swirl_clock_ms() - m->started_ms[id] < QUICK_DEATH_MS;
-        bool idle = !user && !failed && !reloaded &&
-                    atomic_load(&m->srv->shared->workers[id].requests) == m->served_at_start[id];
-        if (soon && idle)
-            swirl_log_warning("manager: worker %d (pid %d) exited %llu ms after its start, having "
-                              "served nothing; restarting it with a delay",
-                              id, (int)pid,
-                              (unsigned long long)(swirl_clock_ms() - m->started_ms[id]));
-        bool quick = (failed || idle) && soon;
-        m->backoff_ms[id] = quick ? (m->backoff_ms[id] ? m->backoff_ms[id] * 2 : 100) : 0;
-        if (m->backoff_ms[id] > BACKOFF_MAX_MS)
-            m->backoff_ms[id] = BACKOFF_MAX_MS;
-        int64_t t =
-            m->backoff_ms[id] ? swirl_timer_after(m->loop, m->backoff_ms[id], on_respawn, m) : 0;
-        if (t > 0) {
-            swirl_log_info("manager: restarting worker %d in %lld ms", id,
-                           (long long)m->backoff_ms[id]);
-            m->respawn_timer[id] = t;
-        } else {
-            spawn(m, id);
-        }
-        if (reloaded) {
-            if (m->reload_kill_timer > 0)
-                swirl_timer_clear(m->loop, m->reload_kill_timer);
-            m->reload_kill_timer = 0;
-            reload_next(m);
-        }
+/* Log a child's end and say how the supervisor takes it: a failure, a
+ * clean exit, or the end a reload asked for (replaced at once). A user
+ * process is meant to run for ever: any end of one is a failure. */
+static int ended(void *owner, const swirl__child_end_t *e) {
+    manager_t *m = owner;
+    if (e->id >= nprocs(m)) {
+        swirl_log_info("manager: user process %d (pid %d) exited (exit code %d, signal %d); "
+                       "restarting it",
+                       e->id - nprocs(m), (int)e->pid, e->code, e->signo);
+        return SWIRL__CHILD_FAILED;
+    }
+    if (e->code != 0 || e->signo != 0) {
+        swirl_log_warning("manager: worker %d (pid %d) died (exit code %d, signal %d); "
+                          "replacing it",
+                          e->id, (int)e->pid, e->code, e->signo);
+        swirl_event_t ev = {.type = SWIRL_ON_WORKER_ERROR,
+                            .worker_id = e->id,
+                            .pid = e->pid,
+                            .exit_code = e->code,
+                            .signo = e->signo};
+        swirl__emit(m->srv, &ev);
+        return SWIRL__CHILD_FAILED;
+    }
+    return m->reloading && e->id == m->reload_id ? SWIRL__CHILD_EXPECTED : SWIRL__CHILD_CLEAN;
+}
+
+/* Restarted (or its timer set): say why a clean exit waits, and go on
+ * with a reload that was waiting for this end. */
+static void restarted(void *owner, const swirl__child_end_t *e, int kind, int64_t delay_ms) {
+    manager_t *m = owner;
+    if (delay_ms > 0 && kind == SWIRL__CHILD_CLEAN)
+        swirl_log_warning("manager: worker %d (pid %d) exited %llu ms after its start, having "
+                          "served nothing; restarting it with a delay",
+                          e->id, (int)e->pid, (unsigned long long)e->lived_ms);
+    if (delay_ms > 0)
+        swirl_log_info("manager: restarting worker %d in %lld ms", e->id, (long long)delay_ms);
+    if (kind == SWIRL__CHILD_EXPECTED) {
+        if (m->reload_kill_timer > 0)
+            swirl_timer_clear(m->loop, m->reload_kill_timer);
+        m->reload_kill_timer = 0;
+        reload_next(m);
     }
 }
+
+static const swirl__supervisor_ops_t manager_ops = {
+    .spawn = spawn, .served = served, .ended = ended, .restarted = restarted};
 
 /* ---- signals and stopping ---------------------------------------------------------------- */
 
 static void on_signal(swirl_loop_t *loop, int signo, void *user) {
     manager_t *m = user;
     if (signo == SIGCHLD) {
-        reap(m);
+        swirl__supervisor_reap(&m->sup);
     } else if (signo == SIGUSR1 || signo == SIGUSR2) {
         /* BASE: the workers forked from here take the certificates loaded now */
         if (signo == SIGUSR1 && m->srv->mode == SWIRL_MODE_BASE)
@@ -244,8 +211,8 @@ static void on_signal(swirl_loop_t *loop, int signo, void *user) {
     } else if (signo == SIGRTMIN) {
         swirl_log_reopen();
         for (int i = 0; i < nprocs(m); i++)
-            if (m->pids[i] > 0)
-                kill(m->pids[i], SIGRTMIN);
+            if (pid_of(m, i) > 0)
+                kill(pid_of(m, i), SIGRTMIN);
     } else if (signo == SIGINT && m->srv->mode == SWIRL_MODE_PROCESS) {
         /* Ctrl-C reaches the whole group: the master decides */
     } else {
@@ -264,31 +231,25 @@ static bool is_task_worker(const manager_t *m, int id) {
  * wait for them: max_wait_time, a grace second, then SIGKILL. */
 static void stop_group(manager_t *m, bool tasks) {
     for (int i = 0; i < nchildren(m); i++)
-        if (m->pids[i] > 0 && is_task_worker(m, i) == tasks)
-            kill(m->pids[i], SIGTERM);
+        if (pid_of(m, i) > 0 && is_task_worker(m, i) == tasks)
+            kill(pid_of(m, i), SIGTERM);
     uint64_t deadline =
         swirl_clock_ms() + (uint64_t)m->srv->settings.max_wait_time * 1000u + KILL_GRACE_MS;
     for (;;) {
-        int left = 0, status;
-        for (int i = 0; i < nchildren(m); i++) {
-            if (m->pids[i] <= 0 || is_task_worker(m, i) != tasks)
-                continue;
-            if (waitpid(m->pids[i], &status, WNOHANG) == m->pids[i])
-                m->pids[i] = 0;
-            left += m->pids[i] > 0;
-        }
+        int left = 0;
+        for (int i = 0; i < nchildren(m); i++)
+            if (is_task_worker(m, i) == tasks)
+                left += swirl__supervisor_poll(&m->sup, i) > 0;
         if (left == 0)
             return;
         if (swirl_clock_ms() > deadline) {
             for (int i = 0; i < nchildren(m); i++)
-                if (m->pids[i] > 0 && is_task_worker(m, i) == tasks) {
+                if (pid_of(m, i) > 0 && is_task_worker(m, i) == tasks) {
                     swirl_log_warning("manager: child %d (pid %d) did not stop within "
                                       "max_wait_time (%llds); killing it",
-                                      i, (int)m->pids[i],
+                                      i, (int)pid_of(m, i),
                                       (long long)m->srv->settings.max_wait_time);
-                    kill(m->pids[i], SIGKILL);
-                    waitpid(m->pids[i], &status, 0);
-                    m->pids[i] = 0;
+                    swirl__supervisor_kill(&m->sup, i);
                 }
             return;
         }
@@ -299,7 +260,7 @@ static void stop_group(manager_t *m, bool tasks) {
 /* Shutdown: the workers (and user processes) first, then the task workers,
  * so a task sent by a worker finishing its last requests still runs. */
 static void stop_workers(manager_t *m) {
-    m->stopping = true;
+    swirl__supervisor_stop(&m->sup);
     stop_group(m, false);
     stop_group(m, true);
 }
@@ -309,6 +270,10 @@ int swirl__manager_run(swirl_server_t *srv) {
     int rc = swirl_loop_new(&m.loop);
     if (rc < 0)
         return rc;
+    if ((rc = swirl__supervisor_init(&m.sup, m.loop, nchildren(&m), &manager_ops, &m)) < 0) {
+        swirl_loop_free(m.loop);
+        return rc;
+    }
     srv->loop = m.loop;
     if (getpid() != srv->master_pid)
         swirl__set_title("manager", -1);
@@ -320,7 +285,7 @@ int swirl__manager_run(swirl_server_t *srv) {
     swirl_event_t ev = {.type = SWIRL_ON_MANAGER_START};
     swirl__emit(srv, &ev);
     for (int i = 0; i < nchildren(&m); i++)
-        spawn(&m, i);
+        swirl__supervisor_start(&m.sup, i);
     if (srv->mode == SWIRL_MODE_BASE) {
         ev = (swirl_event_t){.type = SWIRL_ON_START};
         swirl__emit(srv, &ev);
@@ -332,6 +297,7 @@ int swirl__manager_run(swirl_server_t *srv) {
     ev = (swirl_event_t){.type = SWIRL_ON_MANAGER_STOP};
     swirl__emit(srv, &ev);
     srv->loop = NULL;
-    swirl_loop_free(m.loop); /* pending respawn timers go with it */
+    swirl_loop_free(m.loop);
+    swirl__supervisor_destroy(&m.sup);
     return 0;
 }

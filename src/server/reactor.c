@@ -1,15 +1,14 @@
-/* src/server/reactor.c — PROCESS mode's master: reactor threads that own
- * the connections and hand messages to workers over SOCK_SEQPACKET pairs,
- * batching many messages per packet, and the main thread that waits for
- * signals and stops everything. */
+/* src/server/reactor.c — PROCESS mode's reactor threads: each owns its
+ * share of the connections and hands messages to workers over
+ * SOCK_SEQPACKET pairs, batching many messages per packet; the master
+ * (master.c) starts them, moves them through the shutdown phases and joins
+ * them. */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../core/internal.h"
@@ -17,7 +16,7 @@
 
 #define PACKETS_PER_WAKEUP 64
 
-typedef struct swirl__reactor {
+struct swirl__reactor {
     swirl_server_t *srv;
     int id;
     pthread_t thread;
@@ -29,16 +28,8 @@ typedef struct swirl__reactor {
     unsigned rr;
     char *pkt;
     int rc;
-    _Atomic int phase;    /* the master's word at a wake-up: PHASE_* */
-    uint64_t deadline;    /* PHASE_CLOSE: swirl_clock_ms() by which to be done */
-} swirl__reactor_t;
-
-/* Shutting down, the master moves every reactor through these. */
-enum {
-    PHASE_RUN = 0,
-    PHASE_QUIESCE, /* accept and read nothing more; write what workers send */
-    PHASE_CLOSE,   /* the workers are gone: close each connection once written, then end */
-    PHASE_END,     /* end now */
+    _Atomic int phase; /* the master's word at a wake-up: PHASE_* */
+    uint64_t deadline; /* SWIRL__PHASE_CLOSE: swirl_clock_ms() by which to be done */
 };
 
 /* ---- to workers -------------------------------------------------------------------------- */
@@ -130,15 +121,15 @@ static void r_connect(swirl__io_t *io, swirl__conn_t *c) {
     swirl__reactor_t *r = io->user;
     if (!has_lifecycle(r->srv))
         return;
-    swirl__msg_t h = {.type = SWIRL__MSG_CONNECT, .session = atomic_load(&c->session),
-                      .reactor_id = r->id};
+    swirl__msg_t h = {
+        .type = SWIRL__MSG_CONNECT, .session = atomic_load(&c->session), .reactor_id = r->id};
     put(r, pick(r, c), &h, NULL, 0, NULL, 0);
 }
 
 static void r_data(swirl__io_t *io, swirl__conn_t *c, const char *data, size_t len) {
     swirl__reactor_t *r = io->user;
-    swirl__msg_t h = {.type = SWIRL__MSG_DATA, .session = atomic_load(&c->session),
-                      .reactor_id = r->id};
+    swirl__msg_t h = {
+        .type = SWIRL__MSG_DATA, .session = atomic_load(&c->session), .reactor_id = r->id};
     atomic_fetch_add(&c->in_flight, (int64_t)len); /* the worker takes it off (credit) */
     put(r, pick(r, c), &h, NULL, 0, data, len);
     atomic_fetch_add_explicit(&r->srv->shared->dispatch_count, 1, memory_order_relaxed);
@@ -149,11 +140,12 @@ static void r_data(swirl__io_t *io, swirl__conn_t *c, const char *data, size_t l
  * the close callback, and each acknowledges after what it sent before. */
 static int r_close(swirl__io_t *io, swirl__conn_t *c) {
     swirl__reactor_t *r = io->user;
-    if (atomic_load(&r->phase) >= PHASE_CLOSE)
+    if (atomic_load(&r->phase) >= SWIRL__PHASE_CLOSE)
         return 0; /* shutting down and the workers are gone: no one to tell */
     int owner = has_lifecycle(r->srv) ? pick(r, c) : -1;
     for (int w = 0; w < r->srv->worker_num; w++) {
-        swirl__msg_t h = {.type = SWIRL__MSG_CLOSE, .session = atomic_load(&c->session),
+        swirl__msg_t h = {.type = SWIRL__MSG_CLOSE,
+                          .session = atomic_load(&c->session),
                           .reactor_id = r->id,
                           .flags = (uint8_t)(SWIRL__F_ACK | (w == owner ? SWIRL__F_EMIT : 0))};
         put(r, w, &h, NULL, 0, NULL, 0);
@@ -164,8 +156,7 @@ static int r_close(swirl__io_t *io, swirl__conn_t *c) {
 static void r_packet(swirl__io_t *io, swirl_port_t *port, const swirl_addr_t *from,
                      const char *data, size_t len) {
     swirl__reactor_t *r = io->user;
-    swirl__msg_t h = {.type = SWIRL__MSG_PACKET, .aux = (uint16_t)port->index,
-                      .reactor_id = r->id};
+    swirl__msg_t h = {.type = SWIRL__MSG_PACKET, .aux = (uint16_t)port->index, .reactor_id = r->id};
     unsigned w = r->srv->settings.dispatch_mode == 4 ? hash_addr(from) : r->rr++;
     put(r, (int)(w % (unsigned)r->srv->worker_num), &h, from, sizeof(*from), data, len);
 }
@@ -173,7 +164,8 @@ static void r_packet(swirl__io_t *io, swirl_port_t *port, const swirl_addr_t *fr
 static void r_buffer(swirl__io_t *io, swirl__conn_t *c, bool full) {
     swirl__reactor_t *r = io->user;
     swirl__msg_t h = {.type = full ? SWIRL__MSG_BUFFER_FULL : SWIRL__MSG_BUFFER_EMPTY,
-                      .session = atomic_load(&c->session), .reactor_id = r->id};
+                      .session = atomic_load(&c->session),
+                      .reactor_id = r->id};
     /* to the worker the connection's events go to (modes 1 and 3 have none) */
     int w = has_lifecycle(r->srv) ? pick(r, c)
                                   : (int)((uint64_t)h.session % (unsigned)r->srv->worker_num);
@@ -185,7 +177,7 @@ static void r_buffer(swirl__io_t *io, swirl__conn_t *c, bool full) {
  * for the close when its replies are out. */
 static bool r_eof(swirl__io_t *io, swirl__conn_t *c) {
     swirl__reactor_t *r = io->user;
-    if (!r->srv->peer_eof || !has_lifecycle(r->srv) || atomic_load(&r->phase) >= PHASE_CLOSE)
+    if (!r->srv->peer_eof || !has_lifecycle(r->srv) || atomic_load(&r->phase) >= SWIRL__PHASE_CLOSE)
         return false;
     swirl__msg_t h = {
         .type = SWIRL__MSG_EOF, .session = atomic_load(&c->session), .reactor_id = r->id};
@@ -297,10 +289,10 @@ static void on_wake(swirl_loop_t *loop, int fd, int events, void *user) {
         /* nothing: a wake-up is a wake-up */
     }
     switch (atomic_load(&r->phase)) {
-    case PHASE_QUIESCE:
+    case SWIRL__PHASE_QUIESCE:
         swirl__io_quiesce(&r->io);
         break;
-    case PHASE_CLOSE:
+    case SWIRL__PHASE_CLOSE:
         swirl__io_quiesce(&r->io);
         swirl__io_close_all(&r->io);
         r->deadline = swirl_clock_ms() + 1000u * (uint64_t)(r->srv->settings.max_wait_time + 1);
@@ -308,7 +300,7 @@ static void on_wake(swirl_loop_t *loop, int fd, int events, void *user) {
             swirl_loop_stop(loop);
         close_check(loop, 0, r);
         break;
-    case PHASE_END:
+    case SWIRL__PHASE_END:
         swirl_loop_stop(loop);
         break;
     default:
@@ -316,7 +308,7 @@ static void on_wake(swirl_loop_t *loop, int fd, int events, void *user) {
     }
 }
 
-static void set_phase(swirl__reactor_t **reactors, int n, int phase) {
+void swirl__reactors_set_phase(swirl__reactor_t **reactors, int n, int phase) {
     for (int i = 0; i < n; i++) {
         atomic_store(&reactors[i]->phase, phase);
         uint64_t one = 1;
@@ -330,7 +322,8 @@ static void *reactor_main(void *arg) {
     swirl__reactor_t *r = arg;
     swirl_server_t *srv = r->srv;
     for (int w = 0; w < srv->worker_num; w++) {
-        r->rc = swirl_loop_add(r->loop, srv->pipes[r->id][w][0], SWIRL_EV_READ, on_pipe, on_pipe, r);
+        r->rc =
+            swirl_loop_add(r->loop, srv->pipes[r->id][w][0], SWIRL_EV_READ, on_pipe, on_pipe, r);
         if (r->rc < 0)
             return NULL;
     }
@@ -356,10 +349,12 @@ static void reactor_free(swirl__reactor_t *r) {
     swirl_free(r);
 }
 
-static swirl__reactor_t *reactor_new(swirl_server_t *srv, int id) {
+swirl__reactor_t *swirl__reactor_start(swirl_server_t *srv, int id) {
     swirl__reactor_t *r = swirl_calloc(1, sizeof(*r));
-    if (!r)
+    if (!r) {
+        swirl__error(-ENOMEM, "server: reactor %d: %s", id, swirl_last_error_msg());
         return NULL;
+    }
     r->srv = srv;
     r->id = id;
     r->wakefd = -1;
@@ -368,133 +363,22 @@ static swirl__reactor_t *reactor_new(swirl_server_t *srv, int id) {
     if (swirl_loop_new(&r->loop) < 0 || !(r->pkt = swirl_malloc(SWIRL__PACKET_MAX)) ||
         (r->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||
         swirl__io_init(&r->io, srv, r->loop, id, &reactor_ops, r) < 0) {
+        swirl__error(-ENOMEM, "server: reactor %d: %s", id, swirl_last_error_msg());
+        reactor_free(r);
+        return NULL;
+    }
+    int rc = pthread_create(&r->thread, NULL, reactor_main, r);
+    if (rc != 0) {
+        swirl__error(-rc, "server: starting reactor thread %d:", id);
         reactor_free(r);
         return NULL;
     }
     return r;
 }
 
-/* ---- the master ------------------------------------------------------------------------ */
-
-static void on_master_signal(swirl_loop_t *loop, int signo, void *user) {
-    swirl_server_t *srv = user;
-    pid_t manager = atomic_load(&srv->shared->manager_pid);
-    if (signo == SIGUSR1 || signo == SIGUSR2) { /* reloads are the manager's */
-        if (signo == SIGUSR1) /* ... but the reactors here hold the TLS contexts */
-            swirl__server_tls_reload(srv);
-        if (manager > 0)
-            kill(manager, signo);
-        return;
-    }
-    if (signo == SIGRTMIN) {
-        swirl_log_reopen();
-        if (manager > 0)
-            kill(manager, signo);
-        return;
-    }
-    if (signo == SIGCHLD) {
-        pid_t mgr = atomic_load(&srv->shared->manager_pid);
-        int status;
-        if (mgr > 0 && waitpid(mgr, &status, WNOHANG) == mgr) {
-            atomic_store(&srv->shared->manager_pid, 0);
-            if (!atomic_load(&srv->shared->shutdown))
-                swirl_log_error("server: the manager process exited unexpectedly; shutting down");
-            swirl_loop_stop(loop);
-        }
-        return;
-    }
-    swirl_log_info("server: %s received, shutting down", strsignal(signo));
-    swirl_loop_stop(loop);
-}
-
-int swirl__process_mode_run(swirl_server_t *srv) {
-    int rc;
-    pid_t mgr = fork();
-    if (mgr < 0)
-        return swirl__error(swirl__neg_errno(), "server: fork of the manager:");
-    if (mgr == 0) {
-        swirl__child_setup(srv->master_pid);
-        /* the manager needs only the worker ends */
-        for (int r = 0; r < srv->reactor_num; r++)
-            for (int w = 0; w < srv->worker_num; w++)
-                close(srv->pipes[r][w][0]);
-        srv->role = SWIRL__ROLE_MANAGER;
-        _exit(swirl__manager_run(srv) < 0 ? 1 : 0);
-    }
-    atomic_store(&srv->shared->manager_pid, mgr);
-    for (int r = 0; r < srv->reactor_num; r++)
-        for (int w = 0; w < srv->worker_num; w++) {
-            close(srv->pipes[r][w][1]);
-            srv->pipes[r][w][1] = -1;
-        }
-
-    swirl_loop_t *loop = NULL;
-    swirl__reactor_t *reactors[SWIRL__MAX_REACTORS] = {0};
-    int started = 0;
-    if ((rc = swirl_loop_new(&loop)) < 0)
-        goto stop;
-    srv->loop = loop;
-    /* Signals are the main thread's: block them before the threads exist so
-     * they inherit the mask and never take one. */
-    swirl_signal_add(loop, SIGTERM, on_master_signal, srv);
-    swirl_signal_add(loop, SIGINT, on_master_signal, srv);
-    swirl_signal_add(loop, SIGCHLD, on_master_signal, srv);
-    swirl_signal_add(loop, SIGUSR1, on_master_signal, srv);
-    swirl_signal_add(loop, SIGUSR2, on_master_signal, srv);
-    swirl_signal_add(loop, SIGRTMIN, on_master_signal, srv);
-    for (int i = 0; i < srv->reactor_num; i++) {
-        if (!(reactors[i] = reactor_new(srv, i))) {
-            rc = swirl__error(-ENOMEM, "server: reactor %d: %s", i, swirl_last_error_msg());
-            goto stop;
-        }
-        if ((rc = pthread_create(&reactors[i]->thread, NULL, reactor_main, reactors[i])) != 0) {
-            rc = swirl__error(-rc, "server: starting reactor thread %d:", i);
-            goto stop;
-        }
-        started++;
-    }
-    swirl_event_t ev = {.type = SWIRL_ON_START};
-    swirl__emit(srv, &ev);
-    if (!atomic_load(&srv->shared->shutdown))
-        swirl_loop_run(loop);
-    rc = 0;
-
-stop:
-    /* Graceful shutdown: the reactors stop accepting and reading; workers
-     * finish what reached them (their replies are still written); once the
-     * manager has stopped them all, each connection is closed after its
-     * output drains. Every request read is answered, or its connection
-     * closed deliberately at max_wait_time. */
-    atomic_store(&srv->shared->shutdown, 1);
-    set_phase(reactors, started, PHASE_QUIESCE);
-    mgr = atomic_load(&srv->shared->manager_pid);
-    if (mgr > 0) {
-        kill(mgr, SIGTERM);
-        /* the manager kills a worker at max_wait_time + 1 s; give it 1 s more */
-        uint64_t deadline =
-            swirl_clock_ms() + 1000u * (uint64_t)(srv->settings.max_wait_time + 2);
-        int status;
-        while (waitpid(mgr, &status, WNOHANG) == 0 && swirl_clock_ms() < deadline)
-            usleep(2000);
-        if (kill(mgr, 0) == 0) {
-            swirl_log_warning("server: the manager did not stop in time; killing it");
-            kill(mgr, SIGKILL);
-            waitpid(mgr, &status, 0);
-        }
-        atomic_store(&srv->shared->manager_pid, 0);
-    }
-    set_phase(reactors, started, rc < 0 ? PHASE_END : PHASE_CLOSE);
-    for (int i = 0; i < started; i++) {
-        pthread_join(reactors[i]->thread, NULL);
-        if (reactors[i]->rc < 0 && rc == 0)
-            rc = reactors[i]->rc;
-    }
-    ev = (swirl_event_t){.type = SWIRL_ON_SHUTDOWN};
-    swirl__emit(srv, &ev);
-    for (int i = 0; i < srv->reactor_num; i++)
-        if (reactors[i])
-            reactor_free(reactors[i]); /* a started thread already closed its connections */
-    srv->loop = NULL;
-    swirl_loop_free(loop);
+int swirl__reactor_join(swirl__reactor_t *r) {
+    pthread_join(r->thread, NULL);
+    int rc = r->rc;
+    reactor_free(r); /* the thread already closed its connections */
     return rc;
 }

@@ -136,7 +136,7 @@ static int need_sender(swirl_server_t *srv, const char *what) {
 static int pick_task_worker(swirl_server_t *srv, int dst) {
     if (dst >= 0)
         return dst;
-    int n = srv->task_worker_num, start = (int)(((swirl__worker_t *)srv->worker)->task_seq % n);
+    int n = srv->task_worker_num, start = (int)(((swirl__worker_t *)srv->worker)->tk.task_seq % n);
     int best = start;
     int64_t best_q = INT64_MAX;
     for (int k = 0; k < n; k++) {
@@ -176,7 +176,7 @@ static int64_t send_task(swirl_server_t *srv, const void *data, size_t len, int 
                                               "(task_queue_max %lld)",
                             t, (long long)queued, (long long)srv->settings.task_queue_max);
     }
-    int64_t task_id = ++w->task_seq;
+    int64_t task_id = ++w->tk.task_seq;
     swirl__msg_t h = {.type = SWIRL__MSG_TASK, .flags = wait ? SWIRL__F_WAIT : 0,
                       .aux = (uint16_t)t, .session = task_id, .reactor_id = w->id};
     int rc = put_payload(w, &w->to_task[t], mq ? swirl__task_mq_type(srv, t) : 0, &h, data, len);
@@ -221,26 +221,26 @@ static void on_deferred(swirl_loop_t *loop, void *user);
 static void keep_packet(swirl__worker_t *w, const char *pkt, size_t n, const int *fds, int nfds) {
     uint32_t pfx[2] = {(uint32_t)n, (uint32_t)nfds};
     size_t fl = (size_t)nfds * sizeof(int);
-    if (swirl_buf_reserve(&w->deferred, sizeof(pfx) + fl + n) < 0) {
+    if (swirl_buf_reserve(&w->tk.deferred, sizeof(pfx) + fl + n) < 0) {
         swirl_log_error("worker %d: out of memory keeping a message during taskwait; dropped",
                         w->id);
         swirl__chan_close_rest(fds, nfds, 0);
         return;
     }
-    swirl_buf_append(&w->deferred, pfx, sizeof(pfx));
-    swirl_buf_append(&w->deferred, fds, fl);
-    swirl_buf_append(&w->deferred, pkt, n);
-    if (!w->deferred_queued) {
-        w->deferred_queued = true;
+    swirl_buf_append(&w->tk.deferred, pfx, sizeof(pfx));
+    swirl_buf_append(&w->tk.deferred, fds, fl);
+    swirl_buf_append(&w->tk.deferred, pkt, n);
+    if (!w->tk.deferred_queued) {
+        w->tk.deferred_queued = true;
         swirl_loop_defer(w->loop, on_deferred, w);
     }
 }
 
 static void on_deferred(swirl_loop_t *loop, void *user) {
     swirl__worker_t *w = user;
-    w->deferred_queued = false;
-    swirl_buf_t all = w->deferred; /* handlers may defer more: start a new list */
-    memset(&w->deferred, 0, sizeof(w->deferred));
+    w->tk.deferred_queued = false;
+    swirl_buf_t all = w->tk.deferred; /* handlers may defer more: start a new list */
+    memset(&w->tk.deferred, 0, sizeof(w->tk.deferred));
     size_t off = 0, n = swirl_buf_size(&all);
     const char *b = swirl_buf_bytes(&all);
     while (off + 8 <= n) {
@@ -259,7 +259,7 @@ static void on_deferred(swirl_loop_t *loop, void *user) {
         memcpy(&h, pkt, sizeof(h));
         if (h.reactor_id >= 0 && h.reactor_id < w->srv->worker_num)
             rx = &w->rx_worker[h.reactor_id];
-        swirl__w_parse_packet(w, pkt, len, rx, fds, nfds);
+        w->on_packet(w, pkt, len, rx, fds, nfds);
     }
     swirl_buf_destroy(&all);
 }
@@ -365,18 +365,18 @@ int swirl_server_taskwait(swirl_server_t *srv, const void *data, size_t len, dou
 
 int swirl_server_finish(swirl_server_t *srv, const void *data, size_t len) {
     swirl__worker_t *w = srv->worker;
-    if (srv->role != SWIRL__ROLE_WORKER || !w || !w->task || w->cur_task == 0)
+    if (srv->role != SWIRL__ROLE_WORKER || !w || !w->task || w->tk.cur_task == 0)
         return swirl__error(SWIRL_ESTATE, "finish: only inside a task callback");
-    if (w->cur_finished)
+    if (w->tk.cur_finished)
         return swirl__error(SWIRL_ESTATE, "finish: task %lld already has its result",
-                            (long long)w->cur_task);
-    w->cur_finished = true;
-    swirl__msg_t h = {.type = SWIRL__MSG_FINISH, .flags = w->cur_wait ? SWIRL__F_WAIT : 0,
-                      .session = w->cur_task, .reactor_id = w->id};
-    return put_payload(w, &w->to_worker[w->cur_src], 0, &h, data, len);
+                            (long long)w->tk.cur_task);
+    w->tk.cur_finished = true;
+    swirl__msg_t h = {.type = SWIRL__MSG_FINISH, .flags = w->tk.cur_wait ? SWIRL__F_WAIT : 0,
+                      .session = w->tk.cur_task, .reactor_id = w->id};
+    return put_payload(w, &w->to_worker[w->tk.cur_src], 0, &h, data, len);
 }
 
-static void run_task(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len) {
+static bool run_task(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len) {
     swirl_server_t *srv = w->srv;
     swirl_buf_t file = {0};
     const char *data = p;
@@ -392,16 +392,16 @@ static void run_task(swirl__worker_t *w, const swirl__msg_t *h, const char *p, s
             len = swirl_buf_size(&file);
         }
     }
-    w->cur_task = h->session;
-    w->cur_src = h->reactor_id;
-    w->cur_wait = h->flags & SWIRL__F_WAIT;
-    w->cur_finished = false;
+    w->tk.cur_task = h->session;
+    w->tk.cur_src = h->reactor_id;
+    w->tk.cur_wait = h->flags & SWIRL__F_WAIT;
+    w->tk.cur_finished = false;
     atomic_store(&srv->shared->workers[w->id].busy, 1);
     swirl_event_t ev = {.type = SWIRL_ON_TASK, .task_id = h->session, .worker_id = h->reactor_id,
                         .fd = 0, .data = data ? data : "", .len = len};
     swirl__emit(srv, &ev);
     atomic_store(&srv->shared->workers[w->id].busy, 0);
-    w->cur_task = 0;
+    w->tk.cur_task = 0;
     swirl_buf_destroy(&file);
     /* given back to the slot it was counted in (its task worker, or in
      * mode 3 the one the sender chose) */
@@ -414,8 +414,9 @@ static void run_task(swirl__worker_t *w, const swirl__msg_t *h, const char *p, s
         if (!w->stopping)
             swirl_log_info("task worker %d: task_max_request %lld reached; exiting to be replaced",
                            w->id - srv->worker_num, (long long)max);
-        swirl__w_begin_stop(w, "task_max_request");
+        return true;
     }
+    return false;
 }
 
 static void deliver_result(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len) {
@@ -443,11 +444,12 @@ static void deliver_result(swirl__worker_t *w, const swirl__msg_t *h, const char
     swirl_buf_destroy(&file);
 }
 
-void swirl__task_handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len) {
+bool swirl__task_handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len) {
     if (h->type == SWIRL__MSG_TASK && w->task)
-        run_task(w, h, p, len);
-    else if (h->type == SWIRL__MSG_FINISH && !w->task)
+        return run_task(w, h, p, len);
+    if (h->type == SWIRL__MSG_FINISH && !w->task)
         deliver_result(w, h, p, len);
+    return false;
 }
 
 static void on_taskbox(swirl_loop_t *loop, int fd, int events, void *user) {
@@ -462,7 +464,7 @@ static void on_taskbox(swirl_loop_t *loop, int fd, int events, void *user) {
             continue;
         if (n <= 0)
             return;
-        swirl__w_parse_packet(w, w->pkt, (size_t)n, &w->rx_worker[0], NULL, 0);
+        w->on_packet(w, w->pkt, (size_t)n, &w->rx_worker[0], NULL, 0);
     }
 }
 

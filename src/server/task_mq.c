@@ -54,8 +54,8 @@ static void on_retry(swirl_loop_t *loop, int64_t id, void *user);
 /* Send what is pending, in order, until the queue is full. */
 static void send_pending(swirl__worker_t *w) {
     swirl_server_t *srv = w->srv;
-    while (swirl_buf_size(&w->mq_pending) > 0) {
-        const char *b = swirl_buf_bytes(&w->mq_pending);
+    while (swirl_buf_size(&w->tk.mq_pending) > 0) {
+        const char *b = swirl_buf_bytes(&w->tk.mq_pending);
         uint32_t n;
         memcpy(&n, b, 4);
         int rc = swirl__msgq_send(srv->task_mq, b + 4, n - sizeof(long), true);
@@ -68,17 +68,17 @@ static void send_pending(swirl__worker_t *w) {
                             swirl_last_error_msg());
             atomic_fetch_sub(&srv->shared->workers[srv->worker_num + h.aux].tasks_queued, 1);
         }
-        swirl_buf_consume(&w->mq_pending, 4 + n);
+        swirl_buf_consume(&w->tk.mq_pending, 4 + n);
     }
-    if (swirl_buf_size(&w->mq_pending) > 0 && w->mq_timer == 0) {
+    if (swirl_buf_size(&w->tk.mq_pending) > 0 && w->tk.mq_timer == 0) {
         int64_t t = swirl_timer_after(w->loop, RETRY_MS, on_retry, w);
-        w->mq_timer = t > 0 ? t : 0;
+        w->tk.mq_timer = t > 0 ? t : 0;
     }
 }
 
 static void on_retry(swirl_loop_t *loop, int64_t id, void *user) {
     swirl__worker_t *w = user;
-    w->mq_timer = 0;
+    w->tk.mq_timer = 0;
     send_pending(w);
 }
 
@@ -90,36 +90,36 @@ int swirl__task_mq_put(swirl__worker_t *w, long type, const swirl__msg_t *h, con
         return swirl__error(SWIRL_ETOOBIG, "task: %zu bytes do not fit in a message of the queue "
                                           "(msgmax %zu)",
                             text, srv->task_mq_max);
-    size_t mark = swirl_buf_size(&w->mq_pending);
+    size_t mark = swirl_buf_size(&w->tk.mq_pending);
     uint32_t n = (uint32_t)(sizeof(long) + text);
     swirl__msg_t hh = *h;
     hh.len = (uint32_t)len;
     hh.flags |= SWIRL__F_BEGIN | SWIRL__F_END; /* one whole message */
     /* built at the end of the pending list; sent from there at once when
      * nothing is waiting before it */
-    if (swirl_buf_append(&w->mq_pending, &n, 4) < 0 ||
-        swirl_buf_append(&w->mq_pending, &type, sizeof(type)) < 0 ||
-        swirl_buf_append(&w->mq_pending, &hh, sizeof(hh)) < 0 ||
-        swirl_buf_append(&w->mq_pending, data, len) < 0) {
-        w->mq_pending.len = w->mq_pending.start + mark;
+    if (swirl_buf_append(&w->tk.mq_pending, &n, 4) < 0 ||
+        swirl_buf_append(&w->tk.mq_pending, &type, sizeof(type)) < 0 ||
+        swirl_buf_append(&w->tk.mq_pending, &hh, sizeof(hh)) < 0 ||
+        swirl_buf_append(&w->tk.mq_pending, data, len) < 0) {
+        w->tk.mq_pending.len = w->tk.mq_pending.start + mark;
         return swirl__error(-ENOMEM, "task:");
     }
     if (mark > 0)
         return 0; /* behind others: the retry timer sends it */
-    int rc = swirl__msgq_send(srv->task_mq, swirl_buf_bytes(&w->mq_pending) + 4, n - sizeof(long),
+    int rc = swirl__msgq_send(srv->task_mq, swirl_buf_bytes(&w->tk.mq_pending) + 4, n - sizeof(long),
                               true);
     if (rc == -EAGAIN) {
         send_pending(w); /* arms the retry */
         return 0;
     }
-    swirl_buf_consume(&w->mq_pending, 4 + n);
+    swirl_buf_consume(&w->tk.mq_pending, 4 + n);
     return rc;
 }
 
 bool swirl__task_mq_flush(swirl__worker_t *w, uint64_t deadline) {
     for (;;) {
         send_pending(w);
-        if (swirl_buf_size(&w->mq_pending) == 0)
+        if (swirl_buf_size(&w->tk.mq_pending) == 0)
             return true;
         if (swirl_clock_ms() >= deadline)
             return false;
@@ -138,14 +138,14 @@ static void on_wake(int signo) { SWIRL__UNUSED(signo); }
 
 static void *pump_main(void *arg) {
     swirl__worker_t *w = arg;
-    int fd = w->pump_fd[1], q = w->srv->task_mq;
+    int fd = w->tk.pump_fd[1], q = w->srv->task_mq;
     long type = swirl__task_mq_type(w->srv, w->id - w->srv->worker_num);
-    char *msg = w->pump_buf;
+    char *msg = w->tk.pump_buf;
     sigset_t wake;
     sigemptyset(&wake);
     sigaddset(&wake, SIG_WAKE);
     pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
-    while (!atomic_load(&w->pump_quit)) {
+    while (!atomic_load(&w->tk.pump_quit)) {
         char credit;
         ssize_t n = recv(fd, &credit, 1, 0);
         if (n < 0 && errno == EINTR)
@@ -154,7 +154,7 @@ static void *pump_main(void *arg) {
             break;
         /* with a credit: wait for a message (or to be told to quit) */
         while ((n = msgrcv(q, msg, w->srv->task_mq_max, type, 0)) < 0 && errno == EINTR &&
-               !atomic_load(&w->pump_quit))
+               !atomic_load(&w->tk.pump_quit))
             ;
         if (n < 0) {
             if (errno != EINTR && errno != EIDRM && errno != EINVAL) /* EIDRM: removed at exit */
@@ -177,10 +177,10 @@ static void *pump_main(void *arg) {
 }
 
 static void grant(swirl__worker_t *w) {
-    if (!w->pump_on)
+    if (!w->tk.pump_on)
         return;
     char c = 1;
-    while (send(w->pump_fd[0], &c, 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno == EINTR)
+    while (send(w->tk.pump_fd[0], &c, 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno == EINTR)
         ;
 }
 
@@ -192,7 +192,7 @@ static void on_pump(swirl_loop_t *loop, int fd, int events, void *user) {
             continue;
         if (n <= 0)
             return;
-        swirl__w_parse_packet(w, w->pkt, (size_t)n, &w->rx_worker[0], NULL, 0);
+        w->on_packet(w, w->pkt, (size_t)n, &w->rx_worker[0], NULL, 0);
         grant(w);
     }
 }
@@ -200,12 +200,12 @@ static void on_pump(swirl_loop_t *loop, int fd, int events, void *user) {
 /* Tell the pump to quit and wait for it: signalled until it has left (a
  * signal that came just before it blocked would be missed). */
 static void pump_stop(swirl__worker_t *w) {
-    if (!w->pump_on)
+    if (!w->tk.pump_on)
         return;
-    w->pump_on = false;
-    atomic_store(&w->pump_quit, true);
+    w->tk.pump_on = false;
+    atomic_store(&w->tk.pump_quit, true);
     for (;;) {
-        pthread_kill(w->pump, SIG_WAKE);
+        pthread_kill(w->tk.pump, SIG_WAKE);
         struct timespec t;
         clock_gettime(CLOCK_REALTIME, &t);
         t.tv_nsec += 2000000;
@@ -213,22 +213,22 @@ static void pump_stop(swirl__worker_t *w) {
             t.tv_sec++;
             t.tv_nsec -= 1000000000;
         }
-        if (pthread_timedjoin_np(w->pump, NULL, &t) == 0)
+        if (pthread_timedjoin_np(w->tk.pump, NULL, &t) == 0)
             return;
     }
 }
 
 int swirl__task_mq_listen(swirl__worker_t *w) {
-    w->pump_fd[0] = w->pump_fd[1] = -1;
-    w->pump_buf = swirl_malloc(sizeof(long) + w->srv->task_mq_max);
-    if (!w->pump_buf)
+    w->tk.pump_fd[0] = w->tk.pump_fd[1] = -1;
+    w->tk.pump_buf = swirl_malloc(sizeof(long) + w->srv->task_mq_max);
+    if (!w->tk.pump_buf)
         return swirl__error(-ENOMEM, "task worker: message buffer:");
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, w->pump_fd) != 0)
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, w->tk.pump_fd) != 0)
         return swirl__error(swirl__neg_errno(), "task worker: socket pair:");
-    int rc = swirl_net_set_nonblock(w->pump_fd[0], true);
+    int rc = swirl_net_set_nonblock(w->tk.pump_fd[0], true);
     if (rc < 0)
         return rc;
-    if ((rc = swirl_loop_add(w->loop, w->pump_fd[0], SWIRL_EV_READ, on_pump, NULL, w)) < 0)
+    if ((rc = swirl_loop_add(w->loop, w->tk.pump_fd[0], SWIRL_EV_READ, on_pump, NULL, w)) < 0)
         return rc;
     struct sigaction sa = {.sa_handler = on_wake}; /* no SA_RESTART */
     sigemptyset(&sa.sa_mask);
@@ -237,10 +237,10 @@ int swirl__task_mq_listen(swirl__worker_t *w) {
     sigemptyset(&wake);
     sigaddset(&wake, SIG_WAKE);
     pthread_sigmask(SIG_BLOCK, &wake, NULL); /* the loop's thread never takes it */
-    atomic_store(&w->pump_quit, false);
-    if ((rc = pthread_create(&w->pump, NULL, pump_main, w)) != 0)
+    atomic_store(&w->tk.pump_quit, false);
+    if ((rc = pthread_create(&w->tk.pump, NULL, pump_main, w)) != 0)
         return swirl__error(-rc, "task worker: pump thread:");
-    w->pump_on = true;
+    w->tk.pump_on = true;
     grant(w);
     return 0;
 }
@@ -251,25 +251,25 @@ void swirl__task_mq_stopping(swirl__worker_t *w) {
 }
 
 bool swirl__task_mq_input_left(swirl__worker_t *w) {
-    if (w->pump_on) {
+    if (w->tk.pump_on) {
         size_t n = 0;
         if (swirl__msgq_stat(w->srv->task_mq, &n, NULL) == 0 && n > 0)
             return true; /* shutting down: the queue is drained first */
         pump_stop(w);   /* nothing more can come: what the pump took is below */
     }
     char byte;
-    return recv(w->pump_fd[0], &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+    return recv(w->tk.pump_fd[0], &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
 }
 
 void swirl__task_mq_close(swirl__worker_t *w) {
     pump_stop(w);
     for (int k = 0; k < 2; k++)
-        if (w->pump_fd[k] >= 0) {
+        if (w->tk.pump_fd[k] >= 0) {
             if (k == 0 && w->loop)
-                swirl_loop_del(w->loop, w->pump_fd[0]);
-            close(w->pump_fd[k]);
-            w->pump_fd[k] = -1;
+                swirl_loop_del(w->loop, w->tk.pump_fd[0]);
+            close(w->tk.pump_fd[k]);
+            w->tk.pump_fd[k] = -1;
         }
-    swirl_free(w->pump_buf);
-    w->pump_buf = NULL;
+    swirl_free(w->tk.pump_buf);
+    w->tk.pump_buf = NULL;
 }

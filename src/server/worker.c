@@ -1,7 +1,8 @@
 /* src/server/worker.c — a worker process: its loop, the messages it gets
  * from reactor threads (PROCESS) or owns connections itself (BASE), its
- * mailbox for messages from other workers, and the methods a user's
- * callback calls (send, close, ...). */
+ * mailbox for messages from other workers, their dispatch to the user's
+ * callbacks, and its graceful stop. What it sends goes through outbox.c;
+ * the methods a user's callback calls (send, close, ...) are in send.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -9,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <grp.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -20,114 +20,7 @@
 
 #define PACKETS_PER_WAKEUP 64
 
-
-static swirl__worker_t *self_of(swirl_server_t *srv) { return srv->worker; }
-
-/* ---- outgoing -------------------------------------------------------------------------- */
-
-static void on_out_writable(swirl_loop_t *loop, int fd, int events, void *user);
-static bool reads_on(swirl__worker_t *w, int r);
-
-/* Outgoing queues come in three kinds: 0 to reactor threads, 1 to worker
- * mailboxes, 2 to task workers. */
-enum { KINDS = 3 };
-
-static int out_fd(swirl__worker_t *w, int kind, int i) {
-    return kind == 0 ? w->srv->pipes[i][w->id][1]
-                     : (kind == 1 ? w->srv->mailbox[i][0] : w->srv->taskbox[i][0]);
-}
-
-static int out_count(const swirl__worker_t *w, int kind) {
-    return kind == 0 ? (w->base || w->task ? 0 : w->srv->reactor_num)
-                     : (kind == 1 ? w->srv->worker_num : w->srv->task_worker_num);
-}
-
-static swirl__outq_t *out_q(swirl__worker_t *w, int kind, int i) {
-    return kind == 0 ? &w->to_reactor[i] : (kind == 1 ? &w->to_worker[i] : &w->to_task[i]);
-}
-
-static void flush_all(swirl_loop_t *loop, void *user) {
-    swirl__worker_t *w = user;
-    w->flush_queued = false;
-    for (int kind = 0; kind < KINDS; kind++) {
-        int n = out_count(w, kind);
-        for (int i = 0; i < n; i++) {
-            swirl__outq_t *q = out_q(w, kind, i);
-            if (swirl_buf_size(&q->buf) == 0 || q->want_write)
-                continue;
-            int fd = out_fd(w, kind, i);
-            int rc = swirl__outq_flush(q, fd);
-            if (rc == -EAGAIN) {
-                q->want_write = true;
-                /* the mailbox write end is not otherwise in our loop */
-                if (swirl_loop_has(loop, fd))
-                    swirl_loop_set(loop, fd,
-                                   (kind == 0 && reads_on(w, i) ? SWIRL_EV_READ : 0) |
-                                       SWIRL_EV_WRITE,
-                                   NULL, on_out_writable);
-                else
-                    swirl_loop_add(loop, fd, SWIRL_EV_WRITE, NULL, on_out_writable, w);
-            } else if (rc < 0) {
-                swirl_log_error("worker %d: sending to %s %d: %s", w->id,
-                                kind == 0 ? "reactor" : (kind == 1 ? "worker" : "task worker"),
-                                i, swirl_strerror(rc));
-                swirl__outq_clear(q);
-            }
-        }
-    }
-}
-
-static void on_out_writable(swirl_loop_t *loop, int fd, int events, void *user) {
-    swirl__worker_t *w = user;
-    for (int kind = 0; kind < KINDS; kind++) {
-        int n = out_count(w, kind);
-        for (int i = 0; i < n; i++) {
-            if (out_fd(w, kind, i) != fd)
-                continue;
-            swirl__outq_t *q = out_q(w, kind, i);
-            if (swirl__outq_flush(q, fd) == -EAGAIN)
-                return;
-            q->want_write = false;
-            if (kind == 0)
-                swirl_loop_set(loop, fd, reads_on(w, i) ? SWIRL_EV_READ : 0, NULL, NULL);
-            else
-                swirl_loop_del(loop, fd);
-            return;
-        }
-    }
-}
-
-int swirl__w_enqueue(swirl__worker_t *w, swirl__outq_t *q, const swirl__msg_t *h, const void *a,
-                   size_t alen, const void *b, size_t blen) {
-    return swirl__w_enqueue_fd(w, q, h, a, alen, b, blen, -1);
-}
-
-int swirl__w_enqueue_fd(swirl__worker_t *w, swirl__outq_t *q, const swirl__msg_t *h, const void *a,
-                        size_t alen, const void *b, size_t blen, int fd) {
-    int rc = fd >= 0 ? swirl__outq_put_fd(q, h, a, alen, b, blen, fd)
-                     : swirl__outq_put(q, h, a, alen, b, blen);
-    if (rc < 0)
-        return swirl__error(rc, "worker %d: queueing a message:", w->id);
-    if (!w->flush_queued && !q->want_write) {
-        w->flush_queued = true;
-        swirl_loop_defer(w->loop, flush_all, w);
-    }
-    return 0;
-}
-
 /* ---- incoming -------------------------------------------------------------------------- */
-
-static void set_busy(swirl__worker_t *w, int busy) {
-    atomic_store_explicit(&w->srv->shared->workers[w->id].busy, busy, memory_order_relaxed);
-}
-
-void swirl__w_emit(swirl__worker_t *w, swirl_event_t *ev) {
-    set_busy(w, 1);
-    ev->worker_id = ev->type == SWIRL_ON_PIPE_MESSAGE ? ev->worker_id : w->id;
-    swirl__emit(w->srv, ev);
-    set_busy(w, 0);
-}
-
 
 static void count_request(swirl__worker_t *w) {
     w->requests++;
@@ -240,7 +133,8 @@ static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, siz
         break;
     case SWIRL__MSG_TASK:
     case SWIRL__MSG_FINISH:
-        swirl__task_handle(w, h, p, len);
+        if (swirl__task_handle(w, h, p, len))
+            swirl__w_begin_stop(w, "task_max_request");
         break;
     default:
         break;
@@ -251,7 +145,7 @@ static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, siz
 
 /* Parse one packet; chunks are gathered in `rx` until the last arrives.
  * fds[nfds]: the fds it carried, all taken (used or closed). */
-void swirl__w_parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_buf_t *rx,
+static void parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_buf_t *rx,
                            const int *fds, int nfds) {
     size_t off = 0;
     int next = 0;
@@ -288,20 +182,8 @@ void swirl__w_parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_
     swirl__chan_close_rest(fds, nfds, next);
 }
 
-/* Stopping for a reload (or max_request), a worker reads on only to
- * complete a message it has begun; what is left in the socket pairs is the
- * next worker's. Stopping for shutdown, it reads everything (the reactors
- * read no more from clients, so that ends). */
-static bool draining_all(const swirl__worker_t *w) {
-    return atomic_load(&w->srv->shared->shutdown) != 0;
-}
-
-static bool reads_on(swirl__worker_t *w, int r) {
-    return !w->stopping || draining_all(w) || swirl_buf_size(&w->rx_reactor[r]) > 0;
-}
-
 static bool any_partial(const swirl__worker_t *w) {
-    int nr = out_count(w, 0);
+    int nr = swirl__w_reactor_count(w);
     for (int r = 0; r < nr; r++)
         if (swirl_buf_size(&w->rx_reactor[r]) > 0)
             return true;
@@ -313,7 +195,7 @@ static bool any_partial(const swirl__worker_t *w) {
 
 static void read_packets(swirl__worker_t *w, int fd, swirl_buf_t *rx_one, bool mailbox) {
     for (int i = 0; i < PACKETS_PER_WAKEUP; i++) {
-        if (w->stopping && !draining_all(w) && !any_partial(w))
+        if (w->stopping && !swirl__w_draining_all(w) && !any_partial(w))
             return; /* at a message boundary: leave the rest */
         int fds[SWIRL__PACKET_FDS], nfds;
         ssize_t n = swirl__chan_recv(fd, w->pkt, fds, &nfds);
@@ -327,21 +209,21 @@ static void read_packets(swirl__worker_t *w, int fd, swirl_buf_t *rx_one, bool m
             if (h.reactor_id >= 0 && h.reactor_id < w->srv->worker_num)
                 rx = &w->rx_worker[h.reactor_id];
         }
-        swirl__w_parse_packet(w, w->pkt, (size_t)n, rx, fds, nfds);
+        parse_packet(w, w->pkt, (size_t)n, rx, fds, nfds);
     }
 }
 
 static void on_reactor_pipe(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__worker_t *w = user;
     if (events & SWIRL_EV_WRITE) {
-        on_out_writable(loop, fd, events, user);
+        swirl__w_on_out_writable(loop, fd, events, user);
         if (!(events & SWIRL_EV_READ))
             return;
     }
     for (int r = 0; r < w->srv->reactor_num; r++)
         if (w->srv->pipes[r][w->id][1] == fd) {
             read_packets(w, fd, &w->rx_reactor[r], false);
-            if (w->stopping && !reads_on(w, r)) /* level-triggered: stop watching */
+            if (w->stopping && !swirl__w_reads_on(w, r)) /* level-triggered: stop watching */
                 swirl_loop_set(loop, fd, w->to_reactor[r].want_write ? SWIRL_EV_WRITE : 0, NULL,
                                NULL);
             return;
@@ -351,7 +233,7 @@ static void on_reactor_pipe(swirl_loop_t *loop, int fd, int events, void *user) 
 static void on_mailbox(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__worker_t *w = user;
     read_packets(w, fd, NULL, true);
-    if (w->stopping && !draining_all(w) && !any_partial(w))
+    if (w->stopping && !swirl__w_draining_all(w) && !any_partial(w))
         swirl_loop_set(loop, fd, 0, NULL, NULL);
 }
 
@@ -407,22 +289,13 @@ static const swirl__io_ops_t base_ops = {base_connect, base_data,   base_close,
 
 /* ---- life ------------------------------------------------------------------------------ */
 
-/* Bytes still queued to reactors or other workers. */
-static bool output_queued(swirl__worker_t *w) {
-    for (int kind = 0; kind < KINDS; kind++)
-        for (int i = 0; i < out_count(w, kind); i++)
-            if (swirl_buf_size(&out_q(w, kind, i)->buf) > 0)
-                return true;
-    return swirl_buf_size(&w->mq_pending) > 0;
-}
-
 /* Is anything left to read where this worker must still read? */
 static bool input_left(swirl__worker_t *w) {
     if (any_partial(w))
         return true;
     if (w->task)
         return swirl__task_input_left(w);
-    if (!draining_all(w))
+    if (!swirl__w_draining_all(w))
         return false;
     char byte;
     int nr = w->base ? 0 : w->srv->reactor_num;
@@ -436,7 +309,7 @@ static bool input_left(swirl__worker_t *w) {
  * its connections to its successor; stopping for the shutdown, it closes
  * them once their replies are written. */
 static bool hands_off(const swirl__worker_t *w) {
-    return w->base && w->srv->handoff && !draining_all(w);
+    return w->base && w->srv->handoff && !swirl__w_draining_all(w);
 }
 
 static void base_stop_step(swirl__worker_t *w) {
@@ -459,10 +332,10 @@ static void base_stop_step(swirl__worker_t *w) {
  * (before, they were left unread until max_wait_time, their requests
  * unanswered and the reactor waiting for its close acknowledgements). */
 static void reads_all_again(swirl__worker_t *w) {
-    if (w->reads_all || !draining_all(w))
+    if (w->reads_all || !swirl__w_draining_all(w))
         return;
     w->reads_all = true;
-    for (int r = 0; r < out_count(w, 0); r++)
+    for (int r = 0; r < swirl__w_reactor_count(w); r++)
         swirl_loop_set(w->loop, w->srv->pipes[r][w->id][1],
                        SWIRL_EV_READ | (w->to_reactor[r].want_write ? SWIRL_EV_WRITE : 0), NULL,
                        NULL);
@@ -478,7 +351,7 @@ static void stop_check(swirl_loop_t *loop, int64_t id, void *user) {
     reads_all_again(w);
     base_stop_step(w); /* connections that were busy may move now */
     bool conns = w->base && swirl__io_count(&w->io) > 0;
-    bool in = input_left(w), out = output_queued(w);
+    bool in = input_left(w), out = swirl__w_output_queued(w);
     if (!conns && !in && !out) {
         swirl_loop_stop(loop);
         return;
@@ -546,12 +419,12 @@ static void own_listeners(swirl_server_t *srv, int id) {
 }
 
 static void worker_free(swirl__worker_t *w) {
-    int nr = out_count(w, 0);
+    int nr = swirl__w_reactor_count(w);
     for (int i = 0; w->to_task && i < w->srv->task_worker_num; i++)
         swirl__outq_destroy(&w->to_task[i]);
     swirl_free(w->to_task);
-    swirl_buf_destroy(&w->deferred);
-    swirl_buf_destroy(&w->mq_pending);
+    swirl_buf_destroy(&w->tk.deferred);
+    swirl_buf_destroy(&w->tk.mq_pending);
     for (int i = 0; w->to_reactor && i < nr; i++) {
         swirl__outq_destroy(&w->to_reactor[i]);
         swirl_buf_destroy(&w->rx_reactor[i]);
@@ -583,7 +456,7 @@ static int drop_privileges(swirl_server_t *srv, int id) {
 
 int swirl__worker_run(swirl_server_t *srv, int id) {
     swirl__worker_t w = {.srv = srv, .id = id, .task = id >= srv->worker_num,
-                         .pump_fd = {-1, -1}};
+                         .tk.pump_fd = {-1, -1}, .on_packet = parse_packet};
     w.base = srv->mode == SWIRL_MODE_BASE && !w.task;
     int rc = swirl_loop_new(&w.loop);
     if (rc < 0)
@@ -595,7 +468,7 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
     atomic_store(&srv->shared->workers[id].pid, getpid());
     if (getpid() != srv->master_pid)
         swirl__set_title(w.task ? "task worker" : "worker", w.task ? id - srv->worker_num : id);
-    int nr = out_count(&w, 0), nw = srv->worker_num, nt = srv->task_worker_num;
+    int nr = swirl__w_reactor_count(&w), nw = srv->worker_num, nt = srv->task_worker_num;
     w.pkt = swirl_malloc(SWIRL__PACKET_MAX);
     w.to_reactor = swirl_calloc((size_t)(nr ? nr : 1), sizeof(swirl__outq_t));
     w.rx_reactor = swirl_calloc((size_t)(nr ? nr : 1), sizeof(swirl_buf_t));
@@ -647,7 +520,7 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
         rc = swirl_loop_run(w.loop);
     ev = (swirl_event_t){.type = SWIRL_ON_WORKER_STOP, .worker_id = id};
     swirl__emit(srv, &ev);
-    flush_all(w.loop, &w);
+    swirl__w_flush_all(w.loop, &w);
 out_io:
     if (w.base)
         swirl__io_destroy(&w.io);
@@ -661,20 +534,9 @@ out:
     return rc;
 }
 
-void swirl__set_title(const char *role, int id) {
-    char name[32];
-    if (id >= 0)
-        snprintf(name, sizeof(name), "swirl: %s %d", role, id);
-    else
-        snprintf(name, sizeof(name), "swirl: %s", role);
-    swirl__proctitle_set(name);
-}
-
 void swirl__child_setup(pid_t parent) {
     /* die with the parent, so no child ever outlives a killed master */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-        _exit(1);
+    swirl__child_init(parent, SIGKILL);
     /* The control signals stay blocked until the child's loop watches them
      * (then they come through its signalfd, none lost): a SIGTERM sent by a
      * reload right after the fork must not kill the child before it has
@@ -699,174 +561,4 @@ pid_t swirl__worker_spawn(swirl_server_t *srv, int id) {
     srv->loop = NULL;
     int rc = swirl__worker_run(srv, id);
     _exit(rc < 0 ? 1 : 0);
-}
-
-/* ---- methods called from a worker's callbacks ------------------------------------------ */
-
-static int need_worker(swirl_server_t *srv, const char *what) {
-    if (srv->role != SWIRL__ROLE_WORKER || !srv->worker)
-        return swirl__error(SWIRL_ESTATE, "%s: only a worker can do this", what);
-    return 0;
-}
-
-int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *data, size_t len) {
-    int rc = need_worker(srv, "send");
-    if (rc < 0)
-        return rc;
-    swirl__worker_t *w = self_of(srv);
-    swirl__conn_t *c = swirl__conn_get(srv, fd);
-    if (!c)
-        return swirl__error(SWIRL_ECLOSED, "send to connection %lld: no such connection",
-                            (long long)fd);
-    if (len > (size_t)srv->settings.buffer_output_size)
-        return swirl__error(SWIRL_ETOOBIG,
-                            "send to connection %lld: %zu bytes is more than buffer_output_size "
-                            "(%lld)",
-                            (long long)fd, len, (long long)srv->settings.buffer_output_size);
-    if (w->base && c->owner == w->id)
-        return swirl__io_send(&w->io, fd, data, len);
-    int64_t pending = atomic_load(&c->out_pending);
-    if (pending + (int64_t)len > srv->settings.socket_buffer_size) {
-        swirl_event_t ev = {.type = SWIRL_ON_BUFFER_FULL, .fd = fd, .reactor_id = c->owner};
-        swirl__w_emit(w, &ev);
-        /* ask the owner to say when it drains (it answers with bufferEmpty) */
-        swirl__msg_t h = {.type = SWIRL__MSG_BUFFER_FULL, .session = fd, .reactor_id = w->id};
-        swirl__w_enqueue(w, w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner], &h, NULL, 0,
-                NULL, 0);
-        return swirl__error(SWIRL_EBUFFULL,
-                            "send to connection %lld: output buffer full (socket_buffer_size "
-                            "%lld)",
-                            (long long)fd, (long long)srv->settings.socket_buffer_size);
-    }
-    atomic_fetch_add(&c->out_pending, (int64_t)len);
-    swirl__msg_t h = {.type = SWIRL__MSG_SEND, .session = fd, .reactor_id = w->id};
-    swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
-    return swirl__w_enqueue(w, q, &h, NULL, 0, data, len);
-}
-
-int64_t swirl__server_owed(swirl_server_t *srv, int64_t fd) {
-    swirl__conn_t *c = srv->role == SWIRL__ROLE_WORKER ? swirl__conn_get(srv, fd) : NULL;
-    return c ? atomic_load(&c->out_pending) : 0;
-}
-
-int swirl__server_watch_drain(swirl_server_t *srv, int64_t fd) {
-    int rc = need_worker(srv, "watch drain");
-    if (rc < 0)
-        return rc;
-    swirl__worker_t *w = self_of(srv);
-    swirl__conn_t *c = swirl__conn_get(srv, fd);
-    if (!c)
-        return swirl__error(SWIRL_ECLOSED, "watch drain of connection %lld: no such connection",
-                            (long long)fd);
-    if (w->base && c->owner == w->id) {
-        swirl__io_watch_drain(&w->io, fd);
-        return 0;
-    }
-    swirl__msg_t h = {.type = SWIRL__MSG_BUFFER_FULL, .session = fd, .reactor_id = w->id};
-    swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
-    return swirl__w_enqueue(w, q, &h, NULL, 0, NULL, 0);
-}
-
-static int simple(swirl_server_t *srv, int64_t fd, int type, int flags, const char *what) {
-    int rc = need_worker(srv, what);
-    if (rc < 0)
-        return rc;
-    swirl__worker_t *w = self_of(srv);
-    swirl__conn_t *c = swirl__conn_get(srv, fd);
-    if (!c)
-        return swirl__error(SWIRL_ECLOSED, "%s connection %lld: no such connection", what,
-                            (long long)fd);
-    if (w->base && c->owner == w->id) {
-        if (type == SWIRL__MSG_CLOSE)
-            return swirl__io_close(&w->io, fd, flags & SWIRL__F_RESET);
-        return swirl__io_pause(&w->io, fd, type == SWIRL__MSG_PAUSE);
-    }
-    swirl__msg_t h = {.type = (uint8_t)type, .flags = (uint8_t)flags, .session = fd,
-                      .reactor_id = w->id};
-    swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
-    return swirl__w_enqueue(w, q, &h, NULL, 0, NULL, 0);
-}
-
-int swirl_server_close(swirl_server_t *srv, int64_t fd, bool reset) {
-    if (!reset && srv->flush && srv->role == SWIRL__ROLE_WORKER)
-        srv->flush(srv->layer_user, fd); /* what the layer above holds goes before the close */
-    return simple(srv, fd, SWIRL__MSG_CLOSE, reset ? SWIRL__F_RESET : 0, "close");
-}
-
-int swirl_server_pause(swirl_server_t *srv, int64_t fd) {
-    return simple(srv, fd, SWIRL__MSG_PAUSE, 0, "pause");
-}
-
-int swirl_server_resume(swirl_server_t *srv, int64_t fd) {
-    return simple(srv, fd, SWIRL__MSG_RESUME, 0, "resume");
-}
-
-/* The worker opens the file, as its user and in its chroot, and the
- * connection's owner sends from that fd: no path is opened twice. */
-int swirl_server_sendfile(swirl_server_t *srv, int64_t fd, const char *path, off_t offset,
-                          size_t length) {
-    int rc = need_worker(srv, "sendfile");
-    if (rc < 0)
-        return rc;
-    if (!path || offset < 0)
-        return swirl__error(SWIRL_EBADARG, "sendfile: bad path or negative offset");
-    if (!swirl__conn_get(srv, fd))
-        return swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: no such connection",
-                            (long long)fd);
-    struct stat st;
-    int file = swirl__file_open(path, &st);
-    if (file < 0)
-        return file;
-    if (offset > st.st_size) {
-        close(file);
-        return swirl__error(SWIRL_EBADARG, "sendfile \"%s\": offset %lld past its end (%lld)", path,
-                            (long long)offset, (long long)st.st_size);
-    }
-    return swirl__server_sendfile_fd(srv, fd, file, st.st_size, path, offset, length, NULL, 0);
-}
-
-int swirl__server_sendfile_fd(swirl_server_t *srv, int64_t fd, int file, int64_t size,
-                              const char *path, off_t offset, size_t length, const void *head,
-                              size_t head_len) {
-    int rc = need_worker(srv, "sendfile");
-    swirl__worker_t *w = self_of(srv);
-    swirl__conn_t *c = rc < 0 ? NULL : swirl__conn_get(srv, fd);
-    if (c && w->base && c->owner == w->id)
-        return swirl__io_sendfile_fd(&w->io, fd, file, size, offset, length, path, head, head_len);
-    if (rc == 0 && !c)
-        rc = swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: no such connection",
-                          (long long)fd);
-    if (rc == 0 && head_len)
-        rc = swirl_server_send(srv, fd, head, head_len);
-    if (rc < 0) {
-        close(file);
-        return rc;
-    }
-    /* the fd travels with the message; the path only names it in errors */
-    size_t plen = strlen(path);
-    int64_t range[2] = {(int64_t)offset, (int64_t)length};
-    swirl__msg_t h = {.type = SWIRL__MSG_SENDFILE, .session = fd, .reactor_id = w->id};
-    swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
-    return swirl__w_enqueue_fd(w, q, &h, range, sizeof(range), path, plen < 1024 ? plen : 1024,
-                               file);
-}
-
-int swirl_server_send_message(swirl_server_t *srv, const void *data, size_t len, int dst) {
-    int rc = need_worker(srv, "send_message");
-    if (rc < 0)
-        return rc;
-    swirl__worker_t *w = self_of(srv);
-    if (dst < 0 || dst >= srv->worker_num || dst == w->id)
-        return swirl__error(SWIRL_EBADARG,
-                            "send_message: destination worker %d: expected 0..%d and not this "
-                            "worker (%d)",
-                            dst, srv->worker_num - 1, w->id);
-    swirl__msg_t h = {.type = SWIRL__MSG_PIPE, .reactor_id = w->id};
-    return swirl__w_enqueue(w, &w->to_worker[dst], &h, NULL, 0, data, len);
-}
-
-swirl_loop_t *swirl_server_loop(swirl_server_t *srv) { return srv->loop; }
-
-int swirl_server_worker_id(const swirl_server_t *srv) {
-    return srv->role == SWIRL__ROLE_WORKER ? srv->worker_id : -1;
 }

@@ -1,6 +1,6 @@
 /* src/server/worker.h — a worker process's state, shared by worker.c (the
- * loop, messages, connection methods) and task.c (task workers and the
- * task methods). Never installed. */
+ * loop, messages in, the stop), outbox.c (messages out), send.c (the
+ * connection methods), task.c and task_mq.c (tasks). Never installed. */
 #ifndef SWIRL_SERVER_WORKER_H
 #define SWIRL_SERVER_WORKER_H
 
@@ -9,9 +9,36 @@
 
 #include "internal.h"
 
-typedef struct swirl__worker {
+typedef struct swirl__worker swirl__worker_t;
+/* Handle one packet and the fds it carried (all taken; NULL, 0: none);
+ * chunks are gathered in `rx` until the last arrives. */
+typedef void (*swirl__w_packet_fn)(swirl__worker_t *w, const char *pkt, size_t n, swirl_buf_t *rx,
+                                   const int *fds, int nfds);
+
+/* A worker's task state, task.c's and task_mq.c's: the tasks it sent and
+ * the results it waits for, and in a task worker the task it runs. */
+typedef struct swirl__tasks {
+    int64_t task_seq;     /* ids of the tasks this worker sent */
+    swirl_buf_t deferred; /* mailbox packets read while in taskwait: [u32 len][packet]... */
+    bool deferred_queued;
+    int64_t cur_task;  /* task worker: the task running (0: none) */
+    int cur_src;       /* its sender */
+    bool cur_wait;     /* sent by taskwait */
+    bool cur_finished; /* finish() was called for it */
+    /* task_ipc_mode 2, 3 (task_mq.c) */
+    swirl_buf_t mq_pending; /* worker: tasks the full queue did not take yet:
+                             * [u32 n][long type][msg text], n = sizeof(long) + text */
+    int64_t mq_timer;       /* its retry timer */
+    int pump_fd[2];         /* task worker: [0] the loop's end, [1] the pump's */
+    pthread_t pump;
+    bool pump_on;
+    atomic_bool pump_quit;
+    char *pump_buf;
+} swirl__tasks_t;
+
+struct swirl__worker {
     swirl_server_t *srv;
-    int id;                    /* 0..worker_num-1; task workers follow */
+    int id; /* 0..worker_num-1; task workers follow */
     swirl_loop_t *loop;
     bool base;
     bool task;                 /* a task worker */
@@ -23,45 +50,74 @@ typedef struct swirl__worker {
     swirl_buf_t *rx_worker;    /* per source worker */
     bool flush_queued;
     char *pkt;
+    /* worker.c's packet handler, for the inputs task.c and task_mq.c read
+     * (the taskbox, the task queue's pump, packets kept during a taskwait):
+     * they hand packets down through it and never call back into worker.c */
+    swirl__w_packet_fn on_packet;
     int64_t requests;
     bool stopping;          /* asked to stop: finishing its work */
     bool reads_all;         /* stopping for the shutdown: every input is read again */
     uint64_t stop_deadline; /* swirl_clock_ms() by which it exits regardless */
     int64_t stop_timer;
-    /* tasks */
-    int64_t task_seq;       /* ids of the tasks this worker sent */
-    swirl_buf_t deferred;   /* mailbox packets read while in taskwait: [u32 len][packet]... */
-    bool deferred_queued;
-    int64_t cur_task;       /* task worker: the task running (0: none) */
-    int cur_src;            /* its sender */
-    bool cur_wait;          /* sent by taskwait */
-    bool cur_finished;      /* finish() was called for it */
-    /* task_ipc_mode 2, 3 (task_mq.c) */
-    swirl_buf_t mq_pending; /* worker: tasks the full queue did not take yet:
-                             * [u32 n][long type][msg text], n = sizeof(long) + text */
-    int64_t mq_timer;       /* its retry timer */
-    int pump_fd[2];         /* task worker: [0] the loop's end, [1] the pump's */
-    pthread_t pump;
-    bool pump_on;
-    atomic_bool pump_quit;
-    char *pump_buf;
-} swirl__worker_t;
+    swirl__tasks_t tk; /* tasks sent, run, and their queues (task.c, task_mq.c) */
+};
 
-void swirl__w_emit(swirl__worker_t *w, swirl_event_t *ev);
+/* Mark this worker busy (1) or idle (0) in shared memory (stats). */
+static inline void swirl__w_set_busy(swirl__worker_t *w, int busy) {
+    atomic_store_explicit(&w->srv->shared->workers[w->id].busy, busy, memory_order_relaxed);
+}
+
+/* Emit an event from this worker: its id set, busy while the callback runs. */
+static inline void swirl__w_emit(swirl__worker_t *w, swirl_event_t *ev) {
+    swirl__w_set_busy(w, 1);
+    ev->worker_id = ev->type == SWIRL_ON_PIPE_MESSAGE ? ev->worker_id : w->id;
+    swirl__emit(w->srv, ev);
+    swirl__w_set_busy(w, 0);
+}
+
+/* Stopping for a reload (or max_request), a worker reads on only to
+ * complete a message it has begun; what is left in the socket pairs is the
+ * next worker's. Stopping for shutdown, it reads everything (the reactors
+ * read no more from clients, so that ends). */
+static inline bool swirl__w_draining_all(const swirl__worker_t *w) {
+    return atomic_load(&w->srv->shared->shutdown) != 0;
+}
+
+/* Does this worker still read from reactor `r`? */
+static inline bool swirl__w_reads_on(swirl__worker_t *w, int r) {
+    return !w->stopping || swirl__w_draining_all(w) || swirl_buf_size(&w->rx_reactor[r]) > 0;
+}
+
+/* Reactor threads this worker talks to: none for a BASE worker or a task worker. */
+static inline int swirl__w_reactor_count(const swirl__worker_t *w) {
+    return w->base || w->task ? 0 : w->srv->reactor_num;
+}
+
+/* ---- outbox.c: the outgoing queues ---- */
+/* Queue a message (header, then `a` and `b`); flushed with the others at
+ * the end of this loop round. */
 int swirl__w_enqueue(swirl__worker_t *w, swirl__outq_t *q, const swirl__msg_t *h, const void *a,
                      size_t alen, const void *b, size_t blen);
 /* As swirl__w_enqueue, the message carrying the open file `fd` (taken:
  * closed once sent or on failure). */
 int swirl__w_enqueue_fd(swirl__worker_t *w, swirl__outq_t *q, const swirl__msg_t *h, const void *a,
                         size_t alen, const void *b, size_t blen, int fd);
+/* Flush every queue now (a loop defer callback; `user` is the worker). */
+void swirl__w_flush_all(swirl_loop_t *loop, void *user);
+/* A full queue's socket became writable: flush it (loop callback). */
+void swirl__w_on_out_writable(swirl_loop_t *loop, int fd, int events, void *user);
+/* Bytes still queued to reactors or other workers (or to the task queue). */
+bool swirl__w_output_queued(swirl__worker_t *w);
+
+/* ---- worker.c ---- */
+/* Stop gracefully (`why` for the log): take no new work, finish what was
+ * begun, send what is owed, then leave the loop. */
 void swirl__w_begin_stop(swirl__worker_t *w, const char *why);
-/* Handle one packet and the fds it carried (all taken; NULL, 0: none). */
-void swirl__w_parse_packet(swirl__worker_t *w, const char *pkt, size_t n, swirl_buf_t *rx,
-                           const int *fds, int nfds);
 
 /* task.c */
-/* A TASK message (task worker) or a FINISH message (worker). */
-void swirl__task_handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len);
+/* A TASK message (task worker) or a FINISH message (worker); true when
+ * the task worker has now run task_max_request tasks and must stop. */
+bool swirl__task_handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, size_t len);
 /* Task worker: watch its task socket. */
 int swirl__task_worker_listen(swirl__worker_t *w);
 /* Master at exit: remove temp files of this server left by a killed task worker. */

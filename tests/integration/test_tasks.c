@@ -3,7 +3,7 @@
  * competing task workers): task and finish, big data through temp files,
  * taskwait and its timeout, taskwait_multi, the bounded queue, a burst
  * past the kernel's queue size, reloading task workers only (no task
- * lost), no message queue or temp file left, and the errors for bad
+ * lost), task_max_request, no message queue or temp file left, and the errors for bad
  * configurations. */
 #include <dirent.h>
 #include <sys/stat.h>
@@ -469,6 +469,27 @@ TK_TEST(reload_with_tasks_queued_loses_none, 30) {
     cr_assert(th_wait_lines(&s, "workerstart 2 ", 2, 3000), "task worker 1 was replaced");
     char *log = th_read_log(&s);
     cr_assert_eq(th_count_lines(&s, "workerstart"), 5, "%s", log);
+    free(log);
+    close(fd);
+    tk_stop(&s);
+}
+
+/* task_max_request 2: a task worker stops once it has run two tasks (it
+ * finishes the packet in hand: in mode 1 one packet may carry them all)
+ * and is replaced at once (it served, so no back-off); the tasks queued
+ * behind it are its successor's, and none is lost. */
+TK_TEST(task_max_request_replaces_the_task_worker, 30) {
+    tk_cfg_t cfg = {.workers = 1, .tasks = 1, .settings = {{"task_max_request", "2"}}};
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, tk_configure, &cfg);
+    cr_assert(th_wait_lines(&s, "workerstart", 2, 3000));
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    th_send_all(fd, "burst 5 100", 11);
+    static char buf[1 << 14];
+    int got = tk_read_count(fd, "finish ", 5, buf, sizeof(buf));
+    cr_assert_eq(got, 5, "5 results, got %d:\n%s", got, buf);
+    char *log = th_read_log(&s);
+    cr_assert(th_wait_lines(&s, "workerstart 1 ", 2, 5000), "task worker 0 was not replaced:\n%s",
+              log);
     free(log);
     close(fd);
     tk_stop(&s);

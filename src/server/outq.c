@@ -1,4 +1,4 @@
-/* src/server/channel.c — packet queues between reactor threads and workers.
+/* src/server/outq.c — packet queues between reactor threads and workers.
  * Messages are packed into SOCK_SEQPACKET packets of up to 64 KiB, many per
  * packet under load (one send() carries them all), and a message larger
  * than a packet travels as consecutive chunks. A message may carry an open

@@ -1,0 +1,130 @@
+/* src/server/master.c — PROCESS mode's master: forks the manager, starts
+ * the reactor threads, waits for signals on its main thread, and stops
+ * everything (the reactors through their phases, the manager by SIGTERM). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../core/internal.h"
+#include "internal.h"
+
+/* ---- the master ------------------------------------------------------------------------ */
+
+static void on_master_signal(swirl_loop_t *loop, int signo, void *user) {
+    swirl_server_t *srv = user;
+    pid_t manager = atomic_load(&srv->shared->manager_pid);
+    if (signo == SIGUSR1 || signo == SIGUSR2) { /* reloads are the manager's */
+        if (signo == SIGUSR1) /* ... but the reactors here hold the TLS contexts */
+            swirl__server_tls_reload(srv);
+        if (manager > 0)
+            kill(manager, signo);
+        return;
+    }
+    if (signo == SIGRTMIN) {
+        swirl_log_reopen();
+        if (manager > 0)
+            kill(manager, signo);
+        return;
+    }
+    if (signo == SIGCHLD) {
+        pid_t mgr = atomic_load(&srv->shared->manager_pid);
+        int status;
+        if (mgr > 0 && waitpid(mgr, &status, WNOHANG) == mgr) {
+            atomic_store(&srv->shared->manager_pid, 0);
+            if (!atomic_load(&srv->shared->shutdown))
+                swirl_log_error("server: the manager process exited unexpectedly; shutting down");
+            swirl_loop_stop(loop);
+        }
+        return;
+    }
+    swirl_log_info("server: %s received, shutting down", strsignal(signo));
+    swirl_loop_stop(loop);
+}
+
+int swirl__process_mode_run(swirl_server_t *srv) {
+    int rc;
+    pid_t mgr = fork();
+    if (mgr < 0)
+        return swirl__error(swirl__neg_errno(), "server: fork of the manager:");
+    if (mgr == 0) {
+        swirl__child_setup(srv->master_pid);
+        /* the manager needs only the worker ends */
+        for (int r = 0; r < srv->reactor_num; r++)
+            for (int w = 0; w < srv->worker_num; w++)
+                close(srv->pipes[r][w][0]);
+        srv->role = SWIRL__ROLE_MANAGER;
+        _exit(swirl__manager_run(srv) < 0 ? 1 : 0);
+    }
+    atomic_store(&srv->shared->manager_pid, mgr);
+    for (int r = 0; r < srv->reactor_num; r++)
+        for (int w = 0; w < srv->worker_num; w++) {
+            close(srv->pipes[r][w][1]);
+            srv->pipes[r][w][1] = -1;
+        }
+
+    swirl_loop_t *loop = NULL;
+    swirl__reactor_t *reactors[SWIRL__MAX_REACTORS] = {0};
+    int started = 0;
+    if ((rc = swirl_loop_new(&loop)) < 0)
+        goto stop;
+    srv->loop = loop;
+    /* Signals are the main thread's: block them before the threads exist so
+     * they inherit the mask and never take one. */
+    swirl_signal_add(loop, SIGTERM, on_master_signal, srv);
+    swirl_signal_add(loop, SIGINT, on_master_signal, srv);
+    swirl_signal_add(loop, SIGCHLD, on_master_signal, srv);
+    swirl_signal_add(loop, SIGUSR1, on_master_signal, srv);
+    swirl_signal_add(loop, SIGUSR2, on_master_signal, srv);
+    swirl_signal_add(loop, SIGRTMIN, on_master_signal, srv);
+    for (int i = 0; i < srv->reactor_num; i++) {
+        if (!(reactors[i] = swirl__reactor_start(srv, i))) {
+            rc = swirl_last_error();
+            goto stop;
+        }
+        started++;
+    }
+    swirl_event_t ev = {.type = SWIRL_ON_START};
+    swirl__emit(srv, &ev);
+    if (!atomic_load(&srv->shared->shutdown))
+        swirl_loop_run(loop);
+    rc = 0;
+
+stop:
+    /* Graceful shutdown: the reactors stop accepting and reading; workers
+     * finish what reached them (their replies are still written); once the
+     * manager has stopped them all, each connection is closed after its
+     * output drains. Every request read is answered, or its connection
+     * closed deliberately at max_wait_time. */
+    atomic_store(&srv->shared->shutdown, 1);
+    swirl__reactors_set_phase(reactors, started, SWIRL__PHASE_QUIESCE);
+    mgr = atomic_load(&srv->shared->manager_pid);
+    if (mgr > 0) {
+        kill(mgr, SIGTERM);
+        /* the manager kills a worker at max_wait_time + 1 s; give it 1 s more */
+        uint64_t deadline = swirl_clock_ms() + 1000u * (uint64_t)(srv->settings.max_wait_time + 2);
+        int status;
+        while (waitpid(mgr, &status, WNOHANG) == 0 && swirl_clock_ms() < deadline)
+            usleep(2000);
+        if (kill(mgr, 0) == 0) {
+            swirl_log_warning("server: the manager did not stop in time; killing it");
+            kill(mgr, SIGKILL);
+            waitpid(mgr, &status, 0);
+        }
+        atomic_store(&srv->shared->manager_pid, 0);
+    }
+    swirl__reactors_set_phase(reactors, started, rc < 0 ? SWIRL__PHASE_END : SWIRL__PHASE_CLOSE);
+    for (int i = 0; i < started; i++) {
+        int r = swirl__reactor_join(reactors[i]);
+        if (r < 0 && rc == 0)
+            rc = r;
+    }
+    ev = (swirl_event_t){.type = SWIRL_ON_SHUTDOWN};
+    swirl__emit(srv, &ev);
+    srv->loop = NULL;
+    swirl_loop_free(loop);
+    return rc;
+}

@@ -1,0 +1,218 @@
+/* src/server/send.c — the methods a worker's callbacks call on connections:
+ * send, close, pause, resume, sendfile, and messages to other workers. A
+ * connection this worker owns (BASE) is acted on at once; any other's
+ * owner gets a message. And sendto: a datagram out of one of the server's
+ * datagram sockets, from any process. */
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/internal.h"
+#include "internal.h"
+#include "worker.h"
+
+static swirl__worker_t *self_of(swirl_server_t *srv) { return srv->worker; }
+
+static int need_worker(swirl_server_t *srv, const char *what) {
+    if (srv->role != SWIRL__ROLE_WORKER || !srv->worker)
+        return swirl__error(SWIRL_ESTATE, "%s: only a worker can do this", what);
+    return 0;
+}
+
+int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *data, size_t len) {
+    int rc = need_worker(srv, "send");
+    if (rc < 0)
+        return rc;
+    swirl__worker_t *w = self_of(srv);
+    swirl__conn_t *c = swirl__conn_get(srv, fd);
+    if (!c)
+        return swirl__error(SWIRL_ECLOSED, "send to connection %lld: no such connection",
+                            (long long)fd);
+    if (len > (size_t)srv->settings.buffer_output_size)
+        return swirl__error(SWIRL_ETOOBIG,
+                            "send to connection %lld: %zu bytes is more than buffer_output_size "
+                            "(%lld)",
+                            (long long)fd, len, (long long)srv->settings.buffer_output_size);
+    if (w->base && c->owner == w->id)
+        return swirl__io_send(&w->io, fd, data, len);
+    int64_t pending = atomic_load(&c->out_pending);
+    if (pending + (int64_t)len > srv->settings.socket_buffer_size) {
+        swirl_event_t ev = {.type = SWIRL_ON_BUFFER_FULL, .fd = fd, .reactor_id = c->owner};
+        swirl__w_emit(w, &ev);
+        /* ask the owner to say when it drains (it answers with bufferEmpty) */
+        swirl__msg_t h = {.type = SWIRL__MSG_BUFFER_FULL, .session = fd, .reactor_id = w->id};
+        swirl__w_enqueue(w, w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner], &h, NULL,
+                         0, NULL, 0);
+        return swirl__error(SWIRL_EBUFFULL,
+                            "send to connection %lld: output buffer full (socket_buffer_size "
+                            "%lld)",
+                            (long long)fd, (long long)srv->settings.socket_buffer_size);
+    }
+    atomic_fetch_add(&c->out_pending, (int64_t)len);
+    swirl__msg_t h = {.type = SWIRL__MSG_SEND, .session = fd, .reactor_id = w->id};
+    swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
+    return swirl__w_enqueue(w, q, &h, NULL, 0, data, len);
+}
+
+int64_t swirl__server_owed(swirl_server_t *srv, int64_t fd) {
+    swirl__conn_t *c = srv->role == SWIRL__ROLE_WORKER ? swirl__conn_get(srv, fd) : NULL;
+    return c ? atomic_load(&c->out_pending) : 0;
+}
+
+int swirl__server_watch_drain(swirl_server_t *srv, int64_t fd) {
+    int rc = need_worker(srv, "watch drain");
+    if (rc < 0)
+        return rc;
+    swirl__worker_t *w = self_of(srv);
+    swirl__conn_t *c = swirl__conn_get(srv, fd);
+    if (!c)
+        return swirl__error(SWIRL_ECLOSED, "watch drain of connection %lld: no such connection",
+                            (long long)fd);
+    if (w->base && c->owner == w->id) {
+        swirl__io_watch_drain(&w->io, fd);
+        return 0;
+    }
+    swirl__msg_t h = {.type = SWIRL__MSG_BUFFER_FULL, .session = fd, .reactor_id = w->id};
+    swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
+    return swirl__w_enqueue(w, q, &h, NULL, 0, NULL, 0);
+}
+
+static int simple(swirl_server_t *srv, int64_t fd, int type, int flags, const char *what) {
+    int rc = need_worker(srv, what);
+    if (rc < 0)
+        return rc;
+    swirl__worker_t *w = self_of(srv);
+    swirl__conn_t *c = swirl__conn_get(srv, fd);
+    if (!c)
+        return swirl__error(SWIRL_ECLOSED, "%s connection %lld: no such connection", what,
+                            (long long)fd);
+    if (w->base && c->owner == w->id) {
+        if (type == SWIRL__MSG_CLOSE)
+            return swirl__io_close(&w->io, fd, flags & SWIRL__F_RESET);
+        return swirl__io_pause(&w->io, fd, type == SWIRL__MSG_PAUSE);
+    }
+    swirl__msg_t h = {
+        .type = (uint8_t)type, .flags = (uint8_t)flags, .session = fd, .reactor_id = w->id};
+    swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
+    return swirl__w_enqueue(w, q, &h, NULL, 0, NULL, 0);
+}
+
+int swirl_server_close(swirl_server_t *srv, int64_t fd, bool reset) {
+    if (!reset && srv->flush && srv->role == SWIRL__ROLE_WORKER)
+        srv->flush(srv->layer_user, fd); /* what the layer above holds goes before the close */
+    return simple(srv, fd, SWIRL__MSG_CLOSE, reset ? SWIRL__F_RESET : 0, "close");
+}
+
+int swirl_server_pause(swirl_server_t *srv, int64_t fd) {
+    return simple(srv, fd, SWIRL__MSG_PAUSE, 0, "pause");
+}
+
+int swirl_server_resume(swirl_server_t *srv, int64_t fd) {
+    return simple(srv, fd, SWIRL__MSG_RESUME, 0, "resume");
+}
+
+/* The worker opens the file, as its user and in its chroot, and the
+ * connection's owner sends from that fd: no path is opened twice. */
+int swirl_server_sendfile(swirl_server_t *srv, int64_t fd, const char *path, off_t offset,
+                          size_t length) {
+    int rc = need_worker(srv, "sendfile");
+    if (rc < 0)
+        return rc;
+    if (!path || offset < 0)
+        return swirl__error(SWIRL_EBADARG, "sendfile: bad path or negative offset");
+    if (!swirl__conn_get(srv, fd))
+        return swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: no such connection",
+                            (long long)fd);
+    struct stat st;
+    int file = swirl__file_open(path, &st);
+    if (file < 0)
+        return file;
+    if (offset > st.st_size) {
+        close(file);
+        return swirl__error(SWIRL_EBADARG, "sendfile \"%s\": offset %lld past its end (%lld)", path,
+                            (long long)offset, (long long)st.st_size);
+    }
+    return swirl__server_sendfile_fd(srv, fd, file, st.st_size, path, offset, length, NULL, 0);
+}
+
+int swirl__server_sendfile_fd(swirl_server_t *srv, int64_t fd, int file, int64_t size,
+                              const char *path, off_t offset, size_t length, const void *head,
+                              size_t head_len) {
+    int rc = need_worker(srv, "sendfile");
+    swirl__worker_t *w = self_of(srv);
+    swirl__conn_t *c = rc < 0 ? NULL : swirl__conn_get(srv, fd);
+    if (c && w->base && c->owner == w->id)
+        return swirl__io_sendfile_fd(&w->io, fd, file, size, offset, length, path, head, head_len);
+    if (rc == 0 && !c)
+        rc = swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: no such connection",
+                          (long long)fd);
+    if (rc == 0 && head_len)
+        rc = swirl_server_send(srv, fd, head, head_len);
+    if (rc < 0) {
+        close(file);
+        return rc;
+    }
+    /* the fd travels with the message; the path only names it in errors */
+    size_t plen = strlen(path);
+    int64_t range[2] = {(int64_t)offset, (int64_t)length};
+    swirl__msg_t h = {.type = SWIRL__MSG_SENDFILE, .session = fd, .reactor_id = w->id};
+    swirl__outq_t *q = w->base ? &w->to_worker[c->owner] : &w->to_reactor[c->owner];
+    return swirl__w_enqueue_fd(w, q, &h, range, sizeof(range), path, plen < 1024 ? plen : 1024,
+                               file);
+}
+
+int swirl_server_send_message(swirl_server_t *srv, const void *data, size_t len, int dst) {
+    int rc = need_worker(srv, "send_message");
+    if (rc < 0)
+        return rc;
+    swirl__worker_t *w = self_of(srv);
+    if (dst < 0 || dst >= srv->worker_num || dst == w->id)
+        return swirl__error(SWIRL_EBADARG,
+                            "send_message: destination worker %d: expected 0..%d and not this "
+                            "worker (%d)",
+                            dst, srv->worker_num - 1, w->id);
+    swirl__msg_t h = {.type = SWIRL__MSG_PIPE, .reactor_id = w->id};
+    return swirl__w_enqueue(w, &w->to_worker[dst], &h, NULL, 0, data, len);
+}
+
+swirl_loop_t *swirl_server_loop(swirl_server_t *srv) { return srv->loop; }
+
+int swirl_server_worker_id(const swirl_server_t *srv) {
+    return srv->role == SWIRL__ROLE_WORKER ? srv->worker_id : -1;
+}
+
+int swirl_server_sendto(swirl_server_t *srv, const swirl_addr_t *to, const void *data, size_t len,
+                        int server_fd) {
+    if (!to)
+        return swirl__error(SWIRL_EBADARG, "sendto: no address");
+    int fd = server_fd;
+    if (fd >= 0) {
+        /* only through one of its datagram sockets: any other fd of the
+         * process (a connection, a client's socket) would carry the bytes */
+        bool ours = false;
+        for (int i = 0; i < srv->nports && !ours; i++)
+            ours = srv->ports[i]->fd == fd && !swirl_sock_is_stream(srv->ports[i]->type);
+        if (!ours)
+            return swirl__error(SWIRL_EBADARG,
+                                "sendto: fd %d is not a datagram socket of this server", fd);
+    } else {
+        for (int i = 0; i < srv->nports && fd < 0; i++) {
+            swirl_port_t *p = srv->ports[i];
+            int fam = p->type == SWIRL_SOCK_UDP          ? AF_INET
+                      : p->type == SWIRL_SOCK_UDP6       ? AF_INET6
+                      : p->type == SWIRL_SOCK_UNIX_DGRAM ? AF_UNIX
+                                                         : -1;
+            if (fam == to->u.sa.sa_family)
+                fd = p->fd;
+        }
+        if (fd < 0)
+            return swirl__error(SWIRL_ENOTSUP, "sendto: no datagram listener for that address "
+                                               "family");
+    }
+    ssize_t n = swirl_net_sendto(fd, data, len, to);
+    if (n < 0) {
+        char where[SWIRL_ADDR_STRLEN];
+        swirl_addr_format(to, where, sizeof(where));
+        return swirl__error((int)n, "sendto %s:", where);
+    }
+    return 0;
+}

@@ -1,80 +1,16 @@
 /* src/client/tls.c — the client side of TLS with OpenSSL: the context from
  * the ssl_* settings (system CA store by default, peer verification on,
  * hostname check with SSL_set1_host), a non-blocking handshake step, and
- * reads and writes through a socket BIO that never raises SIGPIPE. */
+ * reads and writes through the socket BIO of net/tls.c, which never
+ * raises SIGPIPE. */
 #include <arpa/inet.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
-#include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "client/internal.h"
-
-/* ---- a socket BIO using send(MSG_NOSIGNAL) ----------------------------------------------
- * OpenSSL's own socket BIO writes with write(2), which kills the process
- * with SIGPIPE when the peer has gone; a library must not do that. */
-
-static BIO_METHOD *bio_method; /* per-process singleton, made once */
-static pthread_once_t bio_once = PTHREAD_ONCE_INIT;
-
-static int bio_write(BIO *b, const char *data, int len) {
-    int fd = (int)(intptr_t)BIO_get_data(b);
-    BIO_clear_retry_flags(b);
-    for (;;) {
-        ssize_t n = send(fd, data, (size_t)len, MSG_NOSIGNAL);
-        if (n >= 0)
-            return (int)n;
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN)
-            BIO_set_retry_write(b);
-        return -1;
-    }
-}
-
-static int bio_read(BIO *b, char *data, int len) {
-    int fd = (int)(intptr_t)BIO_get_data(b);
-    BIO_clear_retry_flags(b);
-    for (;;) {
-        ssize_t n = recv(fd, data, (size_t)len, 0);
-        if (n >= 0)
-            return (int)n;
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN)
-            BIO_set_retry_read(b);
-        return -1;
-    }
-}
-
-static long bio_ctrl(BIO *b, int cmd, long num, void *ptr) {
-    switch (cmd) {
-    case BIO_CTRL_FLUSH:
-        return 1;
-    case BIO_C_GET_FD:
-        if (ptr)
-            *(int *)ptr = (int)(intptr_t)BIO_get_data(b);
-        return (long)(intptr_t)BIO_get_data(b);
-    default:
-        return 0;
-    }
-}
-
-static int bio_create(BIO *b) {
-    BIO_set_init(b, 1);
-    return 1;
-}
-
-static void bio_method_make(void) {
-    BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "swirl socket");
-    if (m && (!BIO_meth_set_write(m, bio_write) || !BIO_meth_set_read(m, bio_read) ||
-              !BIO_meth_set_ctrl(m, bio_ctrl) || !BIO_meth_set_create(m, bio_create))) {
-        BIO_meth_free(m);
-        m = NULL;
-    }
-    bio_method = m;
-}
+#include "net/tls.h"
 
 /* ---- errors ------------------------------------------------------------------------------ */
 
@@ -180,7 +116,7 @@ int swirl__client_tls_setup(swirl_client_t *c, const char *host) {
     int rc;
     if (!c->ctx && (rc = make_ctx(c)) < 0)
         return rc;
-    pthread_once(&bio_once, bio_method_make);
+    BIO_METHOD *bio_method = swirl__tls_bio_method();
     if (!bio_method)
         return swirl__client_fail(c, -ENOMEM, "TLS to %s: no BIO method", c->peer_name);
     SSL *tls = SSL_new(c->ctx);

@@ -7,9 +7,11 @@
  * loop's write buffer retries from its start, which may have moved), read
  * buffers released while idle. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -17,6 +19,76 @@
 
 #include "../core/internal.h"
 #include "tls.h"
+
+/* ---- a socket BIO using send(MSG_NOSIGNAL) ----------------------------------------------
+ * OpenSSL's own socket BIO writes with write(2), which kills the process
+ * with SIGPIPE when the peer has gone; a library must not do that. */
+
+static BIO_METHOD *bio_method; /* per-process singleton, made once */
+static pthread_once_t bio_once = PTHREAD_ONCE_INIT;
+
+static int bio_write(BIO *b, const char *data, int len) {
+    int fd = (int)(intptr_t)BIO_get_data(b);
+    BIO_clear_retry_flags(b);
+    for (;;) {
+        ssize_t n = send(fd, data, (size_t)len, MSG_NOSIGNAL);
+        if (n >= 0)
+            return (int)n;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN)
+            BIO_set_retry_write(b);
+        return -1;
+    }
+}
+
+static int bio_read(BIO *b, char *data, int len) {
+    int fd = (int)(intptr_t)BIO_get_data(b);
+    BIO_clear_retry_flags(b);
+    for (;;) {
+        ssize_t n = recv(fd, data, (size_t)len, 0);
+        if (n >= 0)
+            return (int)n;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN)
+            BIO_set_retry_read(b);
+        return -1;
+    }
+}
+
+static long bio_ctrl(BIO *b, int cmd, long num, void *ptr) {
+    switch (cmd) {
+    case BIO_CTRL_FLUSH:
+        return 1;
+    case BIO_C_GET_FD:
+        if (ptr)
+            *(int *)ptr = (int)(intptr_t)BIO_get_data(b);
+        return (long)(intptr_t)BIO_get_data(b);
+    default:
+        return 0;
+    }
+}
+
+static int bio_create(BIO *b) {
+    BIO_set_init(b, 1);
+    return 1;
+}
+
+static void bio_method_make(void) {
+    BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "swirl socket");
+    if (m && (!BIO_meth_set_write(m, bio_write) || !BIO_meth_set_read(m, bio_read) ||
+              !BIO_meth_set_ctrl(m, bio_ctrl) || !BIO_meth_set_create(m, bio_create))) {
+        BIO_meth_free(m);
+        m = NULL;
+    }
+    bio_method = m;
+}
+
+BIO_METHOD *swirl__tls_bio_method(void) {
+    pthread_once(&bio_once, bio_method_make);
+    return bio_method;
+}
 
 static void ossl_reason(char *buf, size_t n) {
     unsigned long e = ERR_peek_last_error();

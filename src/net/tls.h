@@ -30,6 +30,10 @@ int swirl__tls_server_ctx(SSL_CTX **out, const swirl__tls_conf_t *conf);
 /* Parse ssl_protocols into a version range. 0 or SWIRL_ESETTING naming it. */
 int swirl__tls_parse_protocols(const char *text, int *min_version, int *max_version);
 
+/* The socket BIO method whose writes use send(MSG_NOSIGNAL), made once per
+ * process; NULL on no memory. */
+BIO_METHOD *swirl__tls_bio_method(void);
+
 /* A server-side SSL on `fd` (accept state). NULL on no memory. */
 SSL *swirl__tls_accept_new(SSL_CTX *ctx, int fd);
 

@@ -247,13 +247,15 @@ fail:
 }
 
 SSL *swirl__tls_accept_new(SSL_CTX *ctx, int fd) {
-    SSL *ssl = SSL_new(ctx);
-    if (!ssl)
-        return NULL;
-    if (SSL_set_fd(ssl, fd) != 1) {
+    BIO_METHOD *method = swirl__tls_bio_method();
+    SSL *ssl = method ? SSL_new(ctx) : NULL;
+    BIO *bio = ssl ? BIO_new(method) : NULL;
+    if (!bio) {
         SSL_free(ssl);
         return NULL;
     }
+    BIO_set_data(bio, (void *)(intptr_t)fd);
+    SSL_set_bio(ssl, bio, bio);
     SSL_set_accept_state(ssl);
     return ssl;
 }

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/socket.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -220,15 +219,6 @@ static bool owed(swirl__io_t *io, int fd) {
 /* Send queued files while the kernel takes them; when the last is done,
  * hand the bytes queued behind them to the loop. Returns 0, -EAGAIN (wait
  * for writability) or an error (the connection is broken). */
-/* sendfile(2) without swirl_net_sendfile's SIGPIPE masking (two syscalls):
- * every server process ignores SIGPIPE (server.c, worker.c). */
-static ssize_t raw_sendfile(int out, int in, off_t *offset, size_t count) {
-    ssize_t n;
-    while ((n = sendfile(out, in, offset, count)) < 0 && errno == EINTR)
-        ;
-    return n < 0 ? -errno : n;
-}
-
 /* The files are out: hand the bytes queued behind them to the loop. */
 static int queue_after(swirl__io_t *io, int fd) {
     swirl__local_t *l = local_of(io, fd);
@@ -301,7 +291,7 @@ static int pump(swirl__io_t *io, int fd) {
             f->head_off += (size_t)w;
         }
         size_t chunk = f->left < (1u << 20) ? f->left : (1u << 20);
-        ssize_t n = chunk ? raw_sendfile(fd, f->fd, &f->offset, chunk) : 0;
+        ssize_t n = chunk ? swirl_net_sendfile(fd, f->fd, &f->offset, chunk) : 0;
         if (n == -EAGAIN)
             return -EAGAIN;
         if (n < 0)

@@ -1,0 +1,48 @@
+/* src/server/conn.h — what the connection table (connio.c) shares with its
+ * TLS handshake machine (conn_tls.c) and its file pump (conn_file.c).
+ * Private to those three files. */
+#ifndef SWIRL_SERVER_CONN_H
+#define SWIRL_SERVER_CONN_H
+
+#include "internal.h"
+
+#define READ_SIZE (64 * 1024)
+
+/* A connection named by its session, for a deferred call: it may be gone
+ * (or its slot reused) by the time the call runs. */
+typedef struct {
+    swirl__io_t *io;
+    int64_t session;
+} swirl__conn_ref_t;
+
+static inline swirl__local_t *local_of(swirl__io_t *io, int fd) { return &io->local[fd]; }
+
+static inline swirl__conn_t *conn_of(swirl__io_t *io, int fd) {
+    return swirl__conn_slot(io->srv, io->owner, fd);
+}
+
+/* connio.c: the table and its state machine */
+void swirl__conn_free(swirl__io_t *io, int fd);         /* close and free the slot now */
+void swirl__conn_broken(swirl__io_t *io, int fd);       /* a write failed: mark, defer */
+void swirl__conn_set_interest(swirl__io_t *io, int fd); /* the events to watch, from its state */
+bool swirl__conn_owed(swirl__io_t *io, int fd);         /* bytes or files still to write */
+swirl__conn_t *swirl__conn_owned(swirl__io_t *io, int64_t session); /* NULL: not this owner's */
+void swirl__conn_on_read(swirl_loop_t *loop, int fd, int events, void *user); /* readable */
+
+/* conn_tls.c: the handshake, then decrypted reads */
+/* Start the handshake of a connection accepted on an SSL port. */
+void swirl__conn_tls_begin(swirl__io_t *io, swirl_port_t *port, int fd);
+/* One handshake step (readiness came); on success the owner hears of it. */
+void swirl__conn_tls_step(swirl__io_t *io, int fd);
+/* The handshake failed: counted, logged at debug level, closed. */
+void swirl__conn_tls_fail(swirl__io_t *io, int fd, const char *why);
+/* Read decrypted bytes into io->rbuf: count, 0 at the end, < 0 error. */
+ssize_t swirl__conn_tls_read(swirl__io_t *io, int fd);
+/* Read again from a deferred call: OpenSSL holds bytes no epoll event announces. */
+void swirl__conn_tls_schedule_reread(swirl__io_t *io, int fd);
+
+/* conn_file.c: send queued files, then the bytes queued behind them.
+ * 0, -EAGAIN (wait for writability) or an error (the connection is broken). */
+int swirl__conn_pump(swirl__io_t *io, int fd);
+
+#endif

@@ -10,7 +10,6 @@
 #include <sys/socket.h>
 
 #include "client/internal.h"
-#include "net/tls.h"
 
 /* ---- errors ------------------------------------------------------------------------------ */
 
@@ -116,18 +115,10 @@ int swirl__client_tls_setup(swirl_client_t *c, const char *host) {
     int rc;
     if (!c->ctx && (rc = make_ctx(c)) < 0)
         return rc;
-    BIO_METHOD *bio_method = swirl__tls_bio_method();
-    if (!bio_method)
-        return swirl__client_fail(c, -ENOMEM, "TLS to %s: no BIO method", c->peer_name);
-    SSL *tls = SSL_new(c->ctx);
-    BIO *bio = tls ? BIO_new(bio_method) : NULL;
-    if (!bio) {
-        SSL_free(tls);
+    SSL *tls = swirl__tls_new(c->ctx, c->fd, false);
+    if (!tls)
         return swirl__client_fail(c, -ENOMEM, "TLS to %s: %s", c->peer_name,
                                   ssl_reason(why, sizeof(why), "out of memory"));
-    }
-    BIO_set_data(bio, (void *)(intptr_t)c->fd);
-    SSL_set_bio(tls, bio, bio);
     /* The name: ssl_host_name, else the host given to connect (not a Unix path). */
     const char *name = c->set.ssl_host_name;
     if (!name && c->type != SWIRL_SOCK_UNIX_STREAM)
@@ -224,14 +215,4 @@ ssize_t swirl__client_tls_write(swirl_client_t *c, const void *buf, size_t len, 
         return (ssize_t)n;
     int rc = tls_error(c, ret, want, "write to");
     return rc == 0 ? swirl__client_fail(c, -EPIPE, "TLS write to %s: closed", c->peer_name) : rc;
-}
-
-void swirl__client_tls_shutdown(SSL *tls) {
-    if (!tls)
-        return;
-    ERR_clear_error();
-    if (SSL_is_init_finished(tls))
-        SSL_shutdown(tls); /* non-blocking: one try at close_notify */
-    ERR_clear_error();
-    SSL_free(tls);
 }

@@ -5,7 +5,10 @@
  * tickets (keys shared by every process of a server, see ticket_keys),
  * renegotiation off, partial writes and moving write buffers allowed (the
  * loop's write buffer retries from its start, which may have moved), read
- * buffers released while idle. */
+ * buffers released while idle.
+ *
+ * Shared with the client (src/client/tls.c): the socket BIO that never
+ * raises SIGPIPE, the SSL on a socket, and its shutdown. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -246,7 +249,7 @@ fail:
     return rc;
 }
 
-SSL *swirl__tls_accept_new(SSL_CTX *ctx, int fd) {
+SSL *swirl__tls_new(SSL_CTX *ctx, int fd, bool accept) {
     BIO_METHOD *method = swirl__tls_bio_method();
     SSL *ssl = method ? SSL_new(ctx) : NULL;
     BIO *bio = ssl ? BIO_new(method) : NULL;
@@ -256,7 +259,10 @@ SSL *swirl__tls_accept_new(SSL_CTX *ctx, int fd) {
     }
     BIO_set_data(bio, (void *)(intptr_t)fd);
     SSL_set_bio(ssl, bio, bio);
-    SSL_set_accept_state(ssl);
+    if (accept)
+        SSL_set_accept_state(ssl);
+    else
+        SSL_set_connect_state(ssl);
     return ssl;
 }
 

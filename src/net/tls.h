@@ -1,6 +1,8 @@
-/* src/net/tls.h — TLS over non-blocking sockets with OpenSSL, the server's
- * side: contexts built from the ssl_* settings, and one SSL per connection
- * driven by the owner's loop. Never installed. */
+/* src/net/tls.h — TLS over non-blocking sockets with OpenSSL: the socket
+ * BIO, the SSL on a socket and its shutdown for both sides (the server's
+ * connections and the client); the server's contexts built from the ssl_*
+ * settings, and its handshake, read and write steps driven by the owner's
+ * loop. Never installed. */
 #ifndef SWIRL_NET_TLS_H
 #define SWIRL_NET_TLS_H
 
@@ -34,8 +36,9 @@ int swirl__tls_parse_protocols(const char *text, int *min_version, int *max_vers
  * process; NULL on no memory. */
 BIO_METHOD *swirl__tls_bio_method(void);
 
-/* A server-side SSL on `fd` (accept state). NULL on no memory. */
-SSL *swirl__tls_accept_new(SSL_CTX *ctx, int fd);
+/* An SSL on `fd` through the socket BIO above, on the server's side
+ * (`accept`) or the client's. NULL on no memory. */
+SSL *swirl__tls_new(SSL_CTX *ctx, int fd, bool accept);
 
 /* What a handshake step waits for. */
 enum { SWIRL__TLS_WANT_READ = 1, SWIRL__TLS_WANT_WRITE = 2 };
@@ -52,7 +55,8 @@ ssize_t swirl__tls_read(SSL *ssl, void *buf, size_t cap);
 /* The loop writer (swirl__writer_fn) for a TLS connection; ctx is the SSL. */
 ssize_t swirl__tls_write(void *ctx, int fd, const void *data, size_t len);
 
-/* Send close_notify if it can go now (never waits) and free the SSL. */
+/* Send close_notify if it can go now (never waits) and free the SSL;
+ * NULL is a no-op. Both sides. */
 void swirl__tls_free(SSL *ssl);
 
 #endif

@@ -65,7 +65,7 @@ void swirl__conn_tls_step(swirl__io_t *io, int fd) {
 void swirl__conn_tls_begin(swirl__io_t *io, swirl_port_t *port, int fd) {
     swirl__local_t *l = local_of(io, fd);
     SSL_CTX *ctx = atomic_load(&port->tls_ctx);
-    l->ssl = ctx ? swirl__tls_accept_new(ctx, fd) : NULL;
+    l->ssl = ctx ? swirl__tls_new(ctx, fd, true) : NULL;
     if (!l->ssl) {
         swirl__conn_tls_fail(io, fd, "no memory for the TLS state");
         return;

@@ -17,21 +17,16 @@
 
 #define BIG (8 * 1024 * 1024)
 
-static char dir[128];
-
-static char *path_of(const char *file) {
-    static char buf[4][256];
-    static int k;
-    char *p = buf[k++ % 4];
-    snprintf(p, 256, "%s/%s", dir, file);
-    return p;
-}
+static char dir[128], big[160], crt[160], key[160];
 
 /* A directory with a BIG file and, for TLS, a self-signed certificate. */
 static void setup(bool tls) {
     tu_tmp_path(dir, sizeof(dir), "sigpipe");
     cr_assert_eq(mkdir(dir, 0700), 0);
-    FILE *f = fopen(path_of("big"), "we");
+    snprintf(big, sizeof(big), "%s/big", dir);
+    snprintf(crt, sizeof(crt), "%s/s.crt", dir);
+    snprintf(key, sizeof(key), "%s/s.key", dir);
+    FILE *f = fopen(big, "we");
     cr_assert(f);
     cr_assert_eq(ftruncate(fileno(f), BIG), 0);
     fclose(f);
@@ -41,9 +36,9 @@ static void setup(bool tls) {
         cr_skip_test("openssl is not installed (scripts/deps.sh installs it)");
     char cmd[512];
     snprintf(cmd, sizeof(cmd),
-             "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s/s.key -out %s/s.crt "
+             "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s -out %s "
              "-subj /CN=localhost -days 2 2>/dev/null",
-             dir, dir);
+             key, crt);
     cr_assert_eq(system(cmd), 0, "%s", cmd);
 }
 
@@ -67,7 +62,7 @@ static void on_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user)
                          sa.sa_handler == SIG_DFL ? "default" : "changed");
         swirl_server_send(srv, ev->fd, b, (size_t)n);
     } else if (ev->len >= 4 && memcmp(ev->data, "file", 4) == 0) {
-        swirl_server_sendfile(srv, ev->fd, path_of("big"), 0, 0);
+        swirl_server_sendfile(srv, ev->fd, big, 0, 0);
     } else if (ev->len >= 3 && memcmp(ev->data, "big", 3) == 0) {
         static char chunk[1024 * 1024];
         memset(chunk, 'x', sizeof(chunk));
@@ -84,8 +79,8 @@ static void configure(swirl_server_t *srv, void *arg) {
     swirl_server_set_text(srv, "buffer_output_size", "16M");
     swirl_server_set_text(srv, "socket_buffer_size", "16M");
     if (tls) {
-        swirl_server_set_text(srv, "ssl_cert_file", path_of("s.crt"));
-        swirl_server_set_text(srv, "ssl_key_file", path_of("s.key"));
+        swirl_server_set_text(srv, "ssl_cert_file", crt);
+        swirl_server_set_text(srv, "ssl_key_file", key);
     }
     swirl_server_on(srv, "receive", on_receive, NULL);
 }
@@ -185,7 +180,7 @@ static void client_reset_mid_write(bool tls, bool file) {
     memset(chunk, 'y', sizeof(chunk));
     ssize_t n = 0;
     for (int i = 0; i < 64 && n >= 0; i++)
-        n = file ? swirl_client_sendfile(c, path_of("big"), 0, BIG)
+        n = file ? swirl_client_sendfile(c, big, 0, BIG)
                  : swirl_client_send(c, chunk, sizeof(chunk));
     cr_assert_lt(n, 0, "writes to a reset peer kept succeeding");
     swirl_client_free(c);

@@ -11,20 +11,6 @@
 
 #include "client/internal.h"
 
-/* ---- errors ------------------------------------------------------------------------------ */
-
-/* OpenSSL's reason for the last failure, or `fallback`. Clears the queue. */
-static const char *ssl_reason(char *buf, size_t size, const char *fallback) {
-    unsigned long e = ERR_peek_last_error();
-    if (!e) {
-        snprintf(buf, size, "%s", fallback);
-    } else {
-        ERR_error_string_n(e, buf, size);
-    }
-    ERR_clear_error();
-    return buf;
-}
-
 /* ---- context ----------------------------------------------------------------------------- */
 
 /* ssl_allow_self_signed: a certificate that signs itself is taken as is. */
@@ -45,7 +31,7 @@ static int make_ctx(swirl_client_t *c) {
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     if (!ctx)
         return swirl__client_fail(c, -ENOMEM, "TLS context: %s",
-                                  ssl_reason(why, sizeof(why), "out of memory"));
+                                  swirl__tls_reason(why, sizeof(why), "out of memory"));
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
     /* A peer that closes without close_notify is an EOF, not an error. */
     SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
@@ -61,12 +47,12 @@ static int make_ctx(swirl_client_t *c) {
                                         s->ssl_cafile ? s->ssl_cafile : "",
                                         s->ssl_cafile && s->ssl_capath ? " " : "",
                                         s->ssl_capath ? s->ssl_capath : "",
-                                        ssl_reason(why, sizeof(why), "cannot load"));
+                                        swirl__tls_reason(why, sizeof(why), "cannot load"));
                 goto fail;
             }
         } else if (!SSL_CTX_set_default_verify_paths(ctx)) {
             rc = swirl__client_fail(c, SWIRL_EPROTO, "TLS: cannot load the system CA store: %s",
-                                    ssl_reason(why, sizeof(why), "unknown"));
+                                    swirl__tls_reason(why, sizeof(why), "unknown"));
             goto fail;
         }
     } else {
@@ -82,13 +68,14 @@ static int make_ctx(swirl_client_t *c) {
         }
         if (SSL_CTX_use_certificate_chain_file(ctx, s->ssl_cert_file) != 1) {
             rc = swirl__client_fail(c, SWIRL_ESETTING, "ssl_cert_file %s: %s", s->ssl_cert_file,
-                                    ssl_reason(why, sizeof(why), "cannot load"));
+                                    swirl__tls_reason(why, sizeof(why), "cannot load"));
             goto fail;
         }
         if (SSL_CTX_use_PrivateKey_file(ctx, s->ssl_key_file, SSL_FILETYPE_PEM) != 1 ||
             SSL_CTX_check_private_key(ctx) != 1) {
-            rc = swirl__client_fail(c, SWIRL_ESETTING, "ssl_key_file %s: %s", s->ssl_key_file,
-                                    ssl_reason(why, sizeof(why), "does not match the certificate"));
+            rc = swirl__client_fail(
+                c, SWIRL_ESETTING, "ssl_key_file %s: %s", s->ssl_key_file,
+                swirl__tls_reason(why, sizeof(why), "does not match the certificate"));
             goto fail;
         }
     }
@@ -118,7 +105,7 @@ int swirl__client_tls_setup(swirl_client_t *c, const char *host) {
     SSL *tls = swirl__tls_new(c->ctx, c->fd, false);
     if (!tls)
         return swirl__client_fail(c, -ENOMEM, "TLS to %s: %s", c->peer_name,
-                                  ssl_reason(why, sizeof(why), "out of memory"));
+                                  swirl__tls_reason(why, sizeof(why), "out of memory"));
     /* The name: ssl_host_name, else the host given to connect (not a Unix path). */
     const char *name = c->set.ssl_host_name;
     if (!name && c->type != SWIRL_SOCK_UNIX_STREAM)
@@ -140,7 +127,7 @@ int swirl__client_tls_setup(swirl_client_t *c, const char *host) {
 fail_name:
     SSL_free(tls);
     return swirl__client_fail(c, SWIRL_ESETTING, "ssl_host_name \"%.100s\": %s", name,
-                              ssl_reason(why, sizeof(why), "not a usable name"));
+                              swirl__tls_reason(why, sizeof(why), "not a usable name"));
 }
 
 /* ---- I/O --------------------------------------------------------------------------------- */
@@ -178,7 +165,7 @@ static int tls_error(swirl_client_t *c, int ret, int *want, const char *op) {
                                       op, c->peer_name, X509_verify_cert_error_string(vr));
         }
         return swirl__client_fail(c, SWIRL_EPROTO, "TLS %s %s: %s", op, c->peer_name,
-                                  ssl_reason(why, sizeof(why), "protocol error"));
+                                  swirl__tls_reason(why, sizeof(why), "protocol error"));
     }
     }
 }

@@ -93,13 +93,14 @@ BIO_METHOD *swirl__tls_bio_method(void) {
     return bio_method;
 }
 
-static void ossl_reason(char *buf, size_t n) {
+const char *swirl__tls_reason(char *buf, size_t n, const char *fallback) {
     unsigned long e = ERR_peek_last_error();
     if (e)
         ERR_error_string_n(e, buf, n);
     else
-        snprintf(buf, n, "unknown error");
+        snprintf(buf, n, "%s", fallback);
     ERR_clear_error();
+    return buf;
 }
 
 int swirl__tls_parse_protocols(const char *text, int *min_version, int *max_version) {
@@ -176,7 +177,7 @@ int swirl__tls_server_ctx(SSL_CTX **out, const swirl__tls_conf_t *conf) {
     ERR_clear_error();
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
     if (!ctx) {
-        ossl_reason(why, sizeof(why));
+        swirl__tls_reason(why, sizeof(why), "unknown error");
         return swirl__error(-ENOMEM, "TLS context: %s", why);
     }
     SSL_CTX_set_min_proto_version(ctx, lo);
@@ -188,7 +189,7 @@ int swirl__tls_server_ctx(SSL_CTX **out, const swirl__tls_conf_t *conf) {
     SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
                               SSL_MODE_RELEASE_BUFFERS);
     if (SSL_CTX_use_certificate_chain_file(ctx, conf->cert_file) != 1) {
-        ossl_reason(why, sizeof(why));
+        swirl__tls_reason(why, sizeof(why), "unknown error");
         rc = swirl__error(SWIRL_ESETTING, "ssl_cert_file \"%s\": %s", conf->cert_file, why);
         goto fail;
     }
@@ -202,24 +203,24 @@ int swirl__tls_server_ctx(SSL_CTX **out, const swirl__tls_conf_t *conf) {
                               conf->cert_file);
             goto fail;
         }
-        ossl_reason(why, sizeof(why));
+        swirl__tls_reason(why, sizeof(why), "unknown error");
         rc = swirl__error(SWIRL_ESETTING, "ssl_key_file \"%s\": %s", key, why);
         goto fail;
     }
     if (SSL_CTX_check_private_key(ctx) != 1) {
-        ossl_reason(why, sizeof(why));
+        swirl__tls_reason(why, sizeof(why), "unknown error");
         rc = swirl__error(SWIRL_ESETTING, "ssl_key_file \"%s\" does not match ssl_cert_file \"%s\"",
                           key, conf->cert_file);
         goto fail;
     }
     if (conf->ciphers && *conf->ciphers && SSL_CTX_set_cipher_list(ctx, conf->ciphers) != 1) {
-        ossl_reason(why, sizeof(why));
+        swirl__tls_reason(why, sizeof(why), "unknown error");
         rc = swirl__error(SWIRL_ESETTING, "ssl_ciphers \"%s\": %s", conf->ciphers, why);
         goto fail;
     }
     if (conf->client_ca_file && *conf->client_ca_file) {
         if (SSL_CTX_load_verify_locations(ctx, conf->client_ca_file, NULL) != 1) {
-            ossl_reason(why, sizeof(why));
+            swirl__tls_reason(why, sizeof(why), "unknown error");
             rc = swirl__error(SWIRL_ESETTING, "ssl_client_cert_file \"%s\": %s",
                               conf->client_ca_file, why);
             goto fail;
@@ -282,7 +283,7 @@ int swirl__tls_handshake(SSL *ssl, char *why, size_t n) {
     else if (err == SSL_ERROR_SYSCALL && !e)
         snprintf(why, n, "peer closed during the handshake");
     else
-        ossl_reason(why, n);
+        swirl__tls_reason(why, n, "unknown error");
     ERR_clear_error();
     return -EPROTO;
 }

@@ -32,6 +32,10 @@ int swirl__tls_server_ctx(SSL_CTX **out, const swirl__tls_conf_t *conf);
 /* Parse ssl_protocols into a version range. 0 or SWIRL_ESETTING naming it. */
 int swirl__tls_parse_protocols(const char *text, int *min_version, int *max_version);
 
+/* OpenSSL's reason for the last failure into buf (size n), or `fallback`
+ * when it gave none; clears OpenSSL's error queue. Returns buf. */
+const char *swirl__tls_reason(char *buf, size_t n, const char *fallback);
+
 /* The socket BIO method whose writes use send(MSG_NOSIGNAL), made once per
  * process; NULL on no memory. */
 BIO_METHOD *swirl__tls_bio_method(void);

@@ -130,76 +130,46 @@ fail_name:
                               swirl__tls_reason(why, sizeof(why), "not a usable name"));
 }
 
-/* ---- I/O --------------------------------------------------------------------------------- */
+/* ---- I/O: the transport of net/tls.c, its failures in the client's words ------------------- */
 
-/* Map an SSL_* failure: -EAGAIN with *want, 0 for a clean EOF (reads), or
- * an error code with the client's message. */
-static int tls_error(swirl_client_t *c, int ret, int *want, const char *op) {
-    int e = SSL_get_error(c->tls, ret);
-    char why[256];
-    switch (e) {
-    case SSL_ERROR_WANT_READ:
-        *want = SWIRL_EV_READ;
+/* A failed step `rc` of the transport: -EAGAIN with *want as loop events,
+ * else the error with the client's message (`why`: OpenSSL's reason). */
+static int tls_failed(swirl_client_t *c, int rc, int want_tls, int *want, const char *op,
+                      const char *why) {
+    if (rc == -EAGAIN) {
+        *want = want_tls == SWIRL__TLS_WANT_WRITE ? SWIRL_EV_WRITE : SWIRL_EV_READ;
         return -EAGAIN;
-    case SSL_ERROR_WANT_WRITE:
-        *want = SWIRL_EV_WRITE;
-        return -EAGAIN;
-    case SSL_ERROR_ZERO_RETURN:
-        return 0;
-    case SSL_ERROR_SYSCALL:
-        if (errno != 0 && errno != EAGAIN) {
-            int code = swirl__neg_errno();
-            ERR_clear_error();
-            return swirl__client_fail(c, code, "TLS %s %s:", op, c->peer_name);
-        }
-        ERR_clear_error();
-        return strcmp(op, "read from") == 0
-                   ? 0
-                   : swirl__client_fail(c, -ECONNRESET, "TLS %s %s: connection closed by peer", op,
-                                        c->peer_name);
-    default: {
-        long vr = SSL_get_verify_result(c->tls);
-        if (vr != X509_V_OK) {
-            ERR_clear_error();
-            return swirl__client_fail(c, SWIRL_EPROTO, "TLS %s %s: certificate verify failed: %s",
-                                      op, c->peer_name, X509_verify_cert_error_string(vr));
-        }
-        return swirl__client_fail(c, SWIRL_EPROTO, "TLS %s %s: %s", op, c->peer_name,
-                                  swirl__tls_reason(why, sizeof(why), "protocol error"));
     }
-    }
+    if (rc == -ECONNRESET && strcmp(op, "read from") != 0)
+        return swirl__client_fail(c, -ECONNRESET, "TLS %s %s: connection closed by peer", op,
+                                  c->peer_name);
+    if (rc == -EPIPE && strcmp(op, "write to") == 0)
+        return swirl__client_fail(c, -EPIPE, "TLS %s %s: closed", op, c->peer_name);
+    if (rc != -EPROTO)
+        return swirl__client_fail(c, rc, "TLS %s %s:", op, c->peer_name);
+    long vr = SSL_get_verify_result(c->tls);
+    if (vr != X509_V_OK)
+        return swirl__client_fail(c, SWIRL_EPROTO, "TLS %s %s: certificate verify failed: %s", op,
+                                  c->peer_name, X509_verify_cert_error_string(vr));
+    return swirl__client_fail(c, SWIRL_EPROTO, "TLS %s %s: %s", op, c->peer_name, why);
 }
 
 int swirl__client_tls_handshake(swirl_client_t *c, int *want) {
-    ERR_clear_error();
-    errno = 0;
-    int ret = SSL_connect(c->tls);
-    if (ret == 1)
-        return 0;
-    int rc = tls_error(c, ret, want, "handshake with");
-    if (rc == 0) /* the peer closed during the handshake */
-        rc = swirl__client_fail(c, -ECONNRESET, "TLS handshake with %s: connection closed by peer",
-                                c->peer_name);
-    return rc;
+    char why[256];
+    int w = 0, rc = swirl__tls_handshake(c->tls, &w, why, sizeof(why));
+    return rc == 0 ? 0 : tls_failed(c, rc, w, want, "handshake with", why);
 }
 
 ssize_t swirl__client_tls_read(swirl_client_t *c, void *buf, size_t len, int *want) {
-    size_t n = 0;
-    ERR_clear_error();
-    errno = 0;
-    int ret = SSL_read_ex(c->tls, buf, len, &n);
-    if (ret == 1)
-        return (ssize_t)n;
-    return tls_error(c, ret, want, "read from");
+    char why[256];
+    int w = 0;
+    ssize_t n = swirl__tls_read(c->tls, buf, len, &w, why, sizeof(why));
+    return n >= 0 ? n : tls_failed(c, (int)n, w, want, "read from", why);
 }
 
 ssize_t swirl__client_tls_write(swirl_client_t *c, const void *buf, size_t len, int *want) {
-    size_t n = 0;
-    ERR_clear_error();
-    errno = 0;
-    int ret = SSL_write_ex(c->tls, buf, len, &n);
-    if (ret == 1)
-        return (ssize_t)n;
-    int rc = tls_error(c, ret, want, "write to");
-    return rc == 0 ? swirl__client_fail(c, -EPIPE, "TLS write to %s: closed", c->peer_name) : rc;
+    char why[256];
+    int w = 0;
+    ssize_t n = swirl__tls_send(c->tls, buf, len, &w, why, sizeof(why));
+    return n >= 0 ? n : tls_failed(c, (int)n, w, want, "write to", why);
 }

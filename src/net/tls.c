@@ -267,63 +267,89 @@ SSL *swirl__tls_new(SSL_CTX *ctx, int fd, bool accept) {
     return ssl;
 }
 
-int swirl__tls_handshake(SSL *ssl, char *why, size_t n) {
+/* The outcome of a failed SSL_* call `ret`, errno as the socket BIO left
+ * it: -EAGAIN with *want, 0 at the peer's end (close_notify, or a close
+ * without one: SSL_OP_IGNORE_UNEXPECTED_EOF), -errno from the socket, or
+ * -EPROTO with OpenSSL's reason in `why` (size n; NULL: not wanted).
+ * Leaves OpenSSL's error queue empty. */
+static int outcome(SSL *ssl, int ret, int *want, char *why, size_t n) {
+    int err = SSL_get_error(ssl, ret), saved = errno;
+    char sink[8];
+    if (!why) {
+        why = sink;
+        n = sizeof(sink);
+    }
+    switch (err) {
+    case SSL_ERROR_WANT_READ:
+        *want = SWIRL__TLS_WANT_READ;
+        return -EAGAIN;
+    case SSL_ERROR_WANT_WRITE:
+        *want = SWIRL__TLS_WANT_WRITE;
+        return -EAGAIN;
+    case SSL_ERROR_ZERO_RETURN:
+        ERR_clear_error();
+        return 0;
+    case SSL_ERROR_SYSCALL:
+        if (saved && saved != EAGAIN) {
+            ERR_clear_error();
+            return -saved;
+        }
+        if (!ERR_peek_last_error())
+            return 0;
+        /* fall through */
+    default: {
+        unsigned long e = ERR_peek_last_error();
+        if (e && ERR_GET_REASON(e) == SSL_R_HTTP_REQUEST) {
+            snprintf(why, n, "plain HTTP on a TLS port");
+            ERR_clear_error();
+        } else {
+            swirl__tls_reason(why, n, "protocol error");
+        }
+        return -EPROTO;
+    }
+    }
+}
+
+int swirl__tls_handshake(SSL *ssl, int *want, char *why, size_t n) {
     ERR_clear_error();
+    errno = 0;
     int r = SSL_do_handshake(ssl);
     if (r == 1)
         return 0;
-    int err = SSL_get_error(ssl, r);
-    if (err == SSL_ERROR_WANT_READ)
-        return SWIRL__TLS_WANT_READ;
-    if (err == SSL_ERROR_WANT_WRITE)
-        return SWIRL__TLS_WANT_WRITE;
-    unsigned long e = ERR_peek_last_error();
-    if (e && ERR_GET_REASON(e) == SSL_R_HTTP_REQUEST)
-        snprintf(why, n, "plain HTTP on a TLS port");
-    else if (err == SSL_ERROR_SYSCALL && !e)
+    int rc = outcome(ssl, r, want, why, n);
+    if (rc == 0 || (rc != -EAGAIN && rc != -EPROTO)) {
         snprintf(why, n, "peer closed during the handshake");
-    else
-        swirl__tls_reason(why, n, "unknown error");
-    ERR_clear_error();
-    return -EPROTO;
+        return rc == 0 ? -ECONNRESET : rc;
+    }
+    return rc;
 }
 
-ssize_t swirl__tls_read(SSL *ssl, void *buf, size_t cap) {
+ssize_t swirl__tls_read(SSL *ssl, void *buf, size_t cap, int *want, char *why, size_t n) {
     ERR_clear_error();
+    errno = 0;
     size_t got = 0;
     if (SSL_read_ex(ssl, buf, cap, &got) == 1)
         return (ssize_t)got;
-    int err = SSL_get_error(ssl, 0);
-    switch (err) {
-    case SSL_ERROR_WANT_READ:
-    case SSL_ERROR_WANT_WRITE:
-        return -EAGAIN;
-    case SSL_ERROR_ZERO_RETURN: /* close_notify */
-        return 0;
-    case SSL_ERROR_SYSCALL:
-        if (!ERR_peek_last_error()) /* EOF without close_notify (IGNORE_UNEXPECTED_EOF) */
-            return errno && errno != EAGAIN ? -errno : 0;
-        /* fall through */
-    default:
-        ERR_clear_error();
-        return -EPROTO;
-    }
+    return outcome(ssl, 0, want, why, n);
+}
+
+ssize_t swirl__tls_send(SSL *ssl, const void *data, size_t len, int *want, char *why, size_t n) {
+    ERR_clear_error();
+    errno = 0;
+    size_t done = 0;
+    if (SSL_write_ex(ssl, data, len, &done) == 1)
+        return (ssize_t)done;
+    int rc = outcome(ssl, 0, want, why, n);
+    if (rc == 0) /* after close_notify; or the socket closed without one */
+        return SSL_get_error(ssl, 0) == SSL_ERROR_ZERO_RETURN ? -EPIPE : -ECONNRESET;
+    return rc;
 }
 
 ssize_t swirl__tls_write(void *ctx, int fd, const void *data, size_t len) {
     (void)fd;
-    SSL *ssl = ctx;
-    ERR_clear_error();
-    size_t done = 0;
-    if (SSL_write_ex(ssl, data, len, &done) == 1)
-        return (ssize_t)done;
-    int err = SSL_get_error(ssl, 0);
-    if (err == SSL_ERROR_WANT_WRITE || err == SSL_ERROR_WANT_READ)
-        return -EAGAIN;
-    ERR_clear_error();
-    if (err == SSL_ERROR_SYSCALL && errno)
-        return -errno;
-    return -EPIPE;
+    int want;
+    ssize_t rc = swirl__tls_send(ctx, data, len, &want, NULL, 0);
+    return rc == -EPROTO ? -EPIPE : rc; /* the loop's callers: the peer is gone */
 }
 
 void swirl__tls_free(SSL *ssl) {

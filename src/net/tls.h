@@ -44,19 +44,32 @@ BIO_METHOD *swirl__tls_bio_method(void);
  * (`accept`) or the client's. NULL on no memory. */
 SSL *swirl__tls_new(SSL_CTX *ctx, int fd, bool accept);
 
-/* What a handshake step waits for. */
+/* ---- the transport: a TLS byte stream over a non-blocking socket, the
+ * same for the server's connections and the client ({handshake, read,
+ * write, shutdown}: swirl__tls_handshake, _read, _send, _free). A step
+ * that must wait returns -EAGAIN with *want set to what it waits for. */
+
+/* What a step waits for (*want). */
 enum { SWIRL__TLS_WANT_READ = 1, SWIRL__TLS_WANT_WRITE = 2 };
 
-/* Advance the handshake. 0: done; SWIRL__TLS_WANT_READ or _WRITE (> 0):
- * wait for that; negative: failed, with the reason in `why` (size `n`):
- * "plain HTTP on a TLS port", OpenSSL's text, or "peer closed". */
-int swirl__tls_handshake(SSL *ssl, char *why, size_t n);
+/* Advance the handshake: 0 done, -EAGAIN (*want), or failed with the
+ * reason in `why` (size n): -ECONNRESET when the peer closed, -errno from
+ * the socket ("peer closed during the handshake" for both), -EPROTO with
+ * OpenSSL's reason or "plain HTTP on a TLS port". */
+int swirl__tls_handshake(SSL *ssl, int *want, char *why, size_t n);
 
-/* Read decrypted bytes: count, 0 at the peer's end, -EAGAIN, or -EPROTO /
- * -errno when the connection is broken. */
-ssize_t swirl__tls_read(SSL *ssl, void *buf, size_t cap);
+/* Read decrypted bytes: count, 0 at the peer's end, -EAGAIN (*want),
+ * -errno from the socket, or -EPROTO with OpenSSL's reason in `why`
+ * (NULL: not wanted). */
+ssize_t swirl__tls_read(SSL *ssl, void *buf, size_t cap, int *want, char *why, size_t n);
 
-/* The loop writer (swirl__writer_fn) for a TLS connection; ctx is the SSL. */
+/* Write: count taken, -EAGAIN (*want), -EPIPE after the peer's
+ * close_notify, -ECONNRESET when the socket closed without one, -errno
+ * from the socket, or -EPROTO with the reason in `why`. */
+ssize_t swirl__tls_send(SSL *ssl, const void *data, size_t len, int *want, char *why, size_t n);
+
+/* The loop writer (swirl__writer_fn) of a server's TLS connection (ctx is
+ * the SSL): swirl__tls_send, a protocol error counted as -EPIPE. */
 ssize_t swirl__tls_write(void *ctx, int fd, const void *data, size_t len);
 
 /* Send close_notify if it can go now (never waits) and free the SSL;

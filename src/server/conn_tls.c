@@ -41,14 +41,15 @@ void swirl__conn_tls_fail(swirl__io_t *io, int fd, const char *why) {
 void swirl__conn_tls_step(swirl__io_t *io, int fd) {
     swirl__local_t *l = local_of(io, fd);
     char why[200];
-    int r = swirl__tls_handshake(l->ssl, why, sizeof(why));
-    if (r < 0) {
-        swirl__conn_tls_fail(io, fd, why);
+    int want = 0;
+    int r = swirl__tls_handshake(l->ssl, &want, why, sizeof(why));
+    if (r == -EAGAIN) {
+        l->hs_want = want == SWIRL__TLS_WANT_WRITE ? SWIRL_EV_WRITE : SWIRL_EV_READ;
+        swirl__conn_set_interest(io, fd);
         return;
     }
-    if (r > 0) {
-        l->hs_want = r == SWIRL__TLS_WANT_WRITE ? SWIRL_EV_WRITE : SWIRL_EV_READ;
-        swirl__conn_set_interest(io, fd);
+    if (r < 0) {
+        swirl__conn_tls_fail(io, fd, why);
         return;
     }
     l->handshaking = false;
@@ -114,7 +115,8 @@ ssize_t swirl__conn_tls_read(swirl__io_t *io, int fd) {
     swirl__local_t *l = local_of(io, fd);
     size_t got = 0;
     while (got < READ_SIZE) {
-        ssize_t n = swirl__tls_read(l->ssl, io->rbuf + got, READ_SIZE - got);
+        int want;
+        ssize_t n = swirl__tls_read(l->ssl, io->rbuf + got, READ_SIZE - got, &want, NULL, 0);
         if (n > 0) {
             got += (size_t)n;
             continue;

@@ -1,6 +1,6 @@
 /* src/server/conn.h — what the connection table (connio.c) shares with its
- * TLS handshake machine (conn_tls.c) and its file pump (conn_file.c).
- * Private to those three files. */
+ * TLS handshake machine (conn_tls.c), its file pump (conn_file.c) and the
+ * BASE reload's hand-off (conn_handoff.c). Private to those four files. */
 #ifndef SWIRL_SERVER_CONN_H
 #define SWIRL_SERVER_CONN_H
 
@@ -27,6 +27,17 @@ void swirl__conn_broken(swirl__io_t *io, int fd);       /* a write failed: mark,
 void swirl__conn_set_interest(swirl__io_t *io, int fd); /* the events to watch, from its state */
 bool swirl__conn_owed(swirl__io_t *io, int fd);         /* bytes or files still to write */
 swirl__conn_t *swirl__conn_owned(swirl__io_t *io, int64_t session); /* NULL: not this owner's */
+/* Free the slot and descriptor now (`closed`: counted as a close; not when
+ * the connection moved to another worker). */
+void swirl__conn_release(swirl__io_t *io, int fd, bool closed);
+int swirl__conn_notify(swirl__io_t *io, int fd); /* tell the owner (once); acks awaited */
+void swirl__conn_stop_accepting(swirl__io_t *io);
+/* Take a new connection, accepted or `moved` from the worker this one
+ * replaces; whether it is still open. */
+bool swirl__conn_adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_t *peer,
+                       const swirl__handoff_t *moved);
+/* Bytes read from `fd` (or handed over with it): frame and deliver them. */
+void swirl__conn_take_input(swirl__io_t *io, int fd, const char *data, size_t n);
 void swirl__conn_on_read(swirl_loop_t *loop, int fd, int events, void *user); /* readable */
 
 /* conn_tls.c: the handshake, then decrypted reads */

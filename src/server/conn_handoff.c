@@ -114,7 +114,7 @@ void swirl__io_handoff(swirl__io_t *io, int sock) {
     swirl_buf_destroy(&bytes);
 }
 
-/* One packet of handed-over connections: swirl__conn_adopt each with its bytes. */
+/* One packet of handed-over connections: adopt each with its bytes. */
 static void take_packet(swirl__io_t *io, const char *pkt, size_t len, const int *fds, int nfds) {
     int next = 0;
     size_t off = 0;

@@ -88,7 +88,7 @@ static void on_reread(swirl_loop_t *loop, void *user) {
     swirl__local_t *l = local_of(io, c->fd);
     l->reread = false;
     if (l->paused || l->throttled || l->closing || l->peer_eof || l->tearing || io->draining)
-        return; /* swirl__conn_set_interest schedules it again when reading resumes */
+        return; /* set_interest schedules it again when reading resumes */
     swirl__conn_on_read(loop, c->fd, SWIRL_EV_READ, io);
 }
 

@@ -97,9 +97,9 @@ static swirl_client_t *client(const th_server_t *s, bool tls) {
     return c;
 }
 
-/* The server's worker pid, checking SIGPIPE is still at its default there. */
-static int worker_pid(const th_server_t *s, bool tls) {
-    swirl_client_t *c = client(s, tls);
+/* The pid of the worker serving `c`, checking SIGPIPE is still at its
+ * default there. */
+static int ask_pid(swirl_client_t *c) {
     cr_assert_eq(swirl_client_send(c, "pid?", 4), 4);
     char b[64] = {0};
     size_t got = 0;
@@ -108,11 +108,17 @@ static int worker_pid(const th_server_t *s, bool tls) {
         cr_assert_gt(n, 0, "the server went away: %s", swirl_last_error_msg());
         got += (size_t)n;
     }
-    swirl_client_free(c);
     int pid = 0;
     char pipe[16] = "";
     cr_assert_eq(sscanf(b, "pid=%d pipe=%15s", &pid, pipe), 2, "reply: %s", b);
     cr_assert_str_eq(pipe, "default", "the server changed SIGPIPE's disposition");
+    return pid;
+}
+
+static int worker_pid(const th_server_t *s, bool tls) {
+    swirl_client_t *c = client(s, tls);
+    int pid = ask_pid(c);
+    swirl_client_free(c);
     return pid;
 }
 
@@ -172,10 +178,9 @@ static void client_reset_mid_write(bool tls, bool file) {
     th_server_t s =
         th_start("127.0.0.1", 0, SWIRL_MODE_BASE,
                  (swirl_sock_type_t)(SWIRL_SOCK_TCP | (tls ? SWIRL_SOCK_SSL : 0)), configure, &tls);
-    int pid = worker_pid(&s, tls);
     swirl_client_t *c = client(&s, tls);
-    /* the worker dies with the connection open: the kernel resets it */
-    kill(pid, SIGKILL);
+    /* the worker that took the connection dies: the kernel resets it */
+    kill(ask_pid(c), SIGKILL);
     static char chunk[1024 * 1024];
     memset(chunk, 'y', sizeof(chunk));
     ssize_t n = 0;

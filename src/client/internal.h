@@ -11,6 +11,7 @@
 #include <swirl/protocol.h>
 
 #include "core/internal.h"
+#include "net/tls.h"
 
 typedef enum {
     CS_IDLE = 0,   /* no connection */
@@ -118,7 +119,6 @@ int swirl__client_tls_setup(swirl_client_t *c, const char *host); /* SSL_CTX + S
 int swirl__client_tls_handshake(swirl_client_t *c, int *want);
 ssize_t swirl__client_tls_read(swirl_client_t *c, void *buf, size_t len, int *want);
 ssize_t swirl__client_tls_write(swirl_client_t *c, const void *buf, size_t len, int *want);
-void swirl__client_tls_shutdown(SSL *tls); /* one non-blocking close_notify attempt, then free */
 void swirl__client_tls_free_ctx(swirl_client_t *c);
 
 /* pool.c */

@@ -32,7 +32,7 @@ static struct {
 
 static void entry_close(pool_entry_t *e, bool ours) {
     if (ours)
-        swirl__client_tls_shutdown(e->tls);
+        swirl__tls_free(e->tls);
     else
         SSL_free(e->tls); /* the parent's session: no close_notify from here */
     swirl_net_close(e->fd);

@@ -16,7 +16,7 @@ void swirl__client_drop(swirl_client_t *c) {
     if (c->tls && swirl__client_foreign(c))
         SSL_free(c->tls); /* the parent's session: no close_notify from here */
     else
-        swirl__client_tls_shutdown(c->tls);
+        swirl__tls_free(c->tls);
     c->tls = NULL;
     swirl_net_close(c->fd);
     c->fd = -1;

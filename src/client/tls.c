@@ -1,94 +1,15 @@
 /* src/client/tls.c — the client side of TLS with OpenSSL: the context from
  * the ssl_* settings (system CA store by default, peer verification on,
  * hostname check with SSL_set1_host), a non-blocking handshake step, and
- * reads and writes through a socket BIO that never raises SIGPIPE. */
+ * reads and writes through the socket BIO of net/tls.c, which never
+ * raises SIGPIPE. */
 #include <arpa/inet.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
-#include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "client/internal.h"
-
-/* ---- a socket BIO using send(MSG_NOSIGNAL) ----------------------------------------------
- * OpenSSL's own socket BIO writes with write(2), which kills the process
- * with SIGPIPE when the peer has gone; a library must not do that. */
-
-static BIO_METHOD *bio_method; /* per-process singleton, made once */
-static pthread_once_t bio_once = PTHREAD_ONCE_INIT;
-
-static int bio_write(BIO *b, const char *data, int len) {
-    int fd = (int)(intptr_t)BIO_get_data(b);
-    BIO_clear_retry_flags(b);
-    for (;;) {
-        ssize_t n = send(fd, data, (size_t)len, MSG_NOSIGNAL);
-        if (n >= 0)
-            return (int)n;
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN)
-            BIO_set_retry_write(b);
-        return -1;
-    }
-}
-
-static int bio_read(BIO *b, char *data, int len) {
-    int fd = (int)(intptr_t)BIO_get_data(b);
-    BIO_clear_retry_flags(b);
-    for (;;) {
-        ssize_t n = recv(fd, data, (size_t)len, 0);
-        if (n >= 0)
-            return (int)n;
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN)
-            BIO_set_retry_read(b);
-        return -1;
-    }
-}
-
-static long bio_ctrl(BIO *b, int cmd, long num, void *ptr) {
-    switch (cmd) {
-    case BIO_CTRL_FLUSH:
-        return 1;
-    case BIO_C_GET_FD:
-        if (ptr)
-            *(int *)ptr = (int)(intptr_t)BIO_get_data(b);
-        return (long)(intptr_t)BIO_get_data(b);
-    default:
-        return 0;
-    }
-}
-
-static int bio_create(BIO *b) {
-    BIO_set_init(b, 1);
-    return 1;
-}
-
-static void bio_method_make(void) {
-    BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "swirl socket");
-    if (m && (!BIO_meth_set_write(m, bio_write) || !BIO_meth_set_read(m, bio_read) ||
-              !BIO_meth_set_ctrl(m, bio_ctrl) || !BIO_meth_set_create(m, bio_create))) {
-        BIO_meth_free(m);
-        m = NULL;
-    }
-    bio_method = m;
-}
-
-/* ---- errors ------------------------------------------------------------------------------ */
-
-/* OpenSSL's reason for the last failure, or `fallback`. Clears the queue. */
-static const char *ssl_reason(char *buf, size_t size, const char *fallback) {
-    unsigned long e = ERR_peek_last_error();
-    if (!e) {
-        snprintf(buf, size, "%s", fallback);
-    } else {
-        ERR_error_string_n(e, buf, size);
-    }
-    ERR_clear_error();
-    return buf;
-}
 
 /* ---- context ----------------------------------------------------------------------------- */
 
@@ -110,7 +31,7 @@ static int make_ctx(swirl_client_t *c) {
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     if (!ctx)
         return swirl__client_fail(c, -ENOMEM, "TLS context: %s",
-                                  ssl_reason(why, sizeof(why), "out of memory"));
+                                  swirl__tls_reason(why, sizeof(why), "out of memory"));
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
     /* A peer that closes without close_notify is an EOF, not an error. */
     SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
@@ -126,12 +47,12 @@ static int make_ctx(swirl_client_t *c) {
                                         s->ssl_cafile ? s->ssl_cafile : "",
                                         s->ssl_cafile && s->ssl_capath ? " " : "",
                                         s->ssl_capath ? s->ssl_capath : "",
-                                        ssl_reason(why, sizeof(why), "cannot load"));
+                                        swirl__tls_reason(why, sizeof(why), "cannot load"));
                 goto fail;
             }
         } else if (!SSL_CTX_set_default_verify_paths(ctx)) {
             rc = swirl__client_fail(c, SWIRL_EPROTO, "TLS: cannot load the system CA store: %s",
-                                    ssl_reason(why, sizeof(why), "unknown"));
+                                    swirl__tls_reason(why, sizeof(why), "unknown"));
             goto fail;
         }
     } else {
@@ -147,13 +68,14 @@ static int make_ctx(swirl_client_t *c) {
         }
         if (SSL_CTX_use_certificate_chain_file(ctx, s->ssl_cert_file) != 1) {
             rc = swirl__client_fail(c, SWIRL_ESETTING, "ssl_cert_file %s: %s", s->ssl_cert_file,
-                                    ssl_reason(why, sizeof(why), "cannot load"));
+                                    swirl__tls_reason(why, sizeof(why), "cannot load"));
             goto fail;
         }
         if (SSL_CTX_use_PrivateKey_file(ctx, s->ssl_key_file, SSL_FILETYPE_PEM) != 1 ||
             SSL_CTX_check_private_key(ctx) != 1) {
-            rc = swirl__client_fail(c, SWIRL_ESETTING, "ssl_key_file %s: %s", s->ssl_key_file,
-                                    ssl_reason(why, sizeof(why), "does not match the certificate"));
+            rc = swirl__client_fail(
+                c, SWIRL_ESETTING, "ssl_key_file %s: %s", s->ssl_key_file,
+                swirl__tls_reason(why, sizeof(why), "does not match the certificate"));
             goto fail;
         }
     }
@@ -180,18 +102,10 @@ int swirl__client_tls_setup(swirl_client_t *c, const char *host) {
     int rc;
     if (!c->ctx && (rc = make_ctx(c)) < 0)
         return rc;
-    pthread_once(&bio_once, bio_method_make);
-    if (!bio_method)
-        return swirl__client_fail(c, -ENOMEM, "TLS to %s: no BIO method", c->peer_name);
-    SSL *tls = SSL_new(c->ctx);
-    BIO *bio = tls ? BIO_new(bio_method) : NULL;
-    if (!bio) {
-        SSL_free(tls);
+    SSL *tls = swirl__tls_new(c->ctx, c->fd, false);
+    if (!tls)
         return swirl__client_fail(c, -ENOMEM, "TLS to %s: %s", c->peer_name,
-                                  ssl_reason(why, sizeof(why), "out of memory"));
-    }
-    BIO_set_data(bio, (void *)(intptr_t)c->fd);
-    SSL_set_bio(tls, bio, bio);
+                                  swirl__tls_reason(why, sizeof(why), "out of memory"));
     /* The name: ssl_host_name, else the host given to connect (not a Unix path). */
     const char *name = c->set.ssl_host_name;
     if (!name && c->type != SWIRL_SOCK_UNIX_STREAM)
@@ -213,89 +127,49 @@ int swirl__client_tls_setup(swirl_client_t *c, const char *host) {
 fail_name:
     SSL_free(tls);
     return swirl__client_fail(c, SWIRL_ESETTING, "ssl_host_name \"%.100s\": %s", name,
-                              ssl_reason(why, sizeof(why), "not a usable name"));
+                              swirl__tls_reason(why, sizeof(why), "not a usable name"));
 }
 
-/* ---- I/O --------------------------------------------------------------------------------- */
+/* ---- I/O: the transport of net/tls.c, its failures in the client's words ------------------- */
 
-/* Map an SSL_* failure: -EAGAIN with *want, 0 for a clean EOF (reads), or
- * an error code with the client's message. */
-static int tls_error(swirl_client_t *c, int ret, int *want, const char *op) {
-    int e = SSL_get_error(c->tls, ret);
-    char why[256];
-    switch (e) {
-    case SSL_ERROR_WANT_READ:
-        *want = SWIRL_EV_READ;
+/* A failed step `rc` of the transport: -EAGAIN with *want as loop events,
+ * else the error with the client's message (`why`: OpenSSL's reason). */
+static int tls_failed(swirl_client_t *c, int rc, int want_tls, int *want, const char *op,
+                      const char *why) {
+    if (rc == -EAGAIN) {
+        *want = want_tls == SWIRL__TLS_WANT_WRITE ? SWIRL_EV_WRITE : SWIRL_EV_READ;
         return -EAGAIN;
-    case SSL_ERROR_WANT_WRITE:
-        *want = SWIRL_EV_WRITE;
-        return -EAGAIN;
-    case SSL_ERROR_ZERO_RETURN:
-        return 0;
-    case SSL_ERROR_SYSCALL:
-        if (errno != 0 && errno != EAGAIN) {
-            int code = swirl__neg_errno();
-            ERR_clear_error();
-            return swirl__client_fail(c, code, "TLS %s %s:", op, c->peer_name);
-        }
-        ERR_clear_error();
-        return strcmp(op, "read from") == 0
-                   ? 0
-                   : swirl__client_fail(c, -ECONNRESET, "TLS %s %s: connection closed by peer", op,
-                                        c->peer_name);
-    default: {
-        long vr = SSL_get_verify_result(c->tls);
-        if (vr != X509_V_OK) {
-            ERR_clear_error();
-            return swirl__client_fail(c, SWIRL_EPROTO, "TLS %s %s: certificate verify failed: %s",
-                                      op, c->peer_name, X509_verify_cert_error_string(vr));
-        }
-        return swirl__client_fail(c, SWIRL_EPROTO, "TLS %s %s: %s", op, c->peer_name,
-                                  ssl_reason(why, sizeof(why), "protocol error"));
     }
-    }
+    if (rc == -ECONNRESET && strcmp(op, "read from") != 0)
+        return swirl__client_fail(c, -ECONNRESET, "TLS %s %s: connection closed by peer", op,
+                                  c->peer_name);
+    if (rc == -EPIPE && strcmp(op, "write to") == 0)
+        return swirl__client_fail(c, -EPIPE, "TLS %s %s: closed", op, c->peer_name);
+    if (rc != -EPROTO)
+        return swirl__client_fail(c, rc, "TLS %s %s:", op, c->peer_name);
+    long vr = SSL_get_verify_result(c->tls);
+    if (vr != X509_V_OK)
+        return swirl__client_fail(c, SWIRL_EPROTO, "TLS %s %s: certificate verify failed: %s", op,
+                                  c->peer_name, X509_verify_cert_error_string(vr));
+    return swirl__client_fail(c, SWIRL_EPROTO, "TLS %s %s: %s", op, c->peer_name, why);
 }
 
 int swirl__client_tls_handshake(swirl_client_t *c, int *want) {
-    ERR_clear_error();
-    errno = 0;
-    int ret = SSL_connect(c->tls);
-    if (ret == 1)
-        return 0;
-    int rc = tls_error(c, ret, want, "handshake with");
-    if (rc == 0) /* the peer closed during the handshake */
-        rc = swirl__client_fail(c, -ECONNRESET, "TLS handshake with %s: connection closed by peer",
-                                c->peer_name);
-    return rc;
+    char why[256];
+    int w = 0, rc = swirl__tls_handshake(c->tls, &w, why, sizeof(why));
+    return rc == 0 ? 0 : tls_failed(c, rc, w, want, "handshake with", why);
 }
 
 ssize_t swirl__client_tls_read(swirl_client_t *c, void *buf, size_t len, int *want) {
-    size_t n = 0;
-    ERR_clear_error();
-    errno = 0;
-    int ret = SSL_read_ex(c->tls, buf, len, &n);
-    if (ret == 1)
-        return (ssize_t)n;
-    return tls_error(c, ret, want, "read from");
+    char why[256];
+    int w = 0;
+    ssize_t n = swirl__tls_read(c->tls, buf, len, &w, why, sizeof(why));
+    return n >= 0 ? n : tls_failed(c, (int)n, w, want, "read from", why);
 }
 
 ssize_t swirl__client_tls_write(swirl_client_t *c, const void *buf, size_t len, int *want) {
-    size_t n = 0;
-    ERR_clear_error();
-    errno = 0;
-    int ret = SSL_write_ex(c->tls, buf, len, &n);
-    if (ret == 1)
-        return (ssize_t)n;
-    int rc = tls_error(c, ret, want, "write to");
-    return rc == 0 ? swirl__client_fail(c, -EPIPE, "TLS write to %s: closed", c->peer_name) : rc;
-}
-
-void swirl__client_tls_shutdown(SSL *tls) {
-    if (!tls)
-        return;
-    ERR_clear_error();
-    if (SSL_is_init_finished(tls))
-        SSL_shutdown(tls); /* non-blocking: one try at close_notify */
-    ERR_clear_error();
-    SSL_free(tls);
+    char why[256];
+    int w = 0;
+    ssize_t n = swirl__tls_send(c->tls, buf, len, &w, why, sizeof(why));
+    return n >= 0 ? n : tls_failed(c, (int)n, w, want, "write to", why);
 }

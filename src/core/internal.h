@@ -3,6 +3,8 @@
 #define SWIRL_CORE_INTERNAL_H
 
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <swirl/core.h>
 
 /* Record `code` and a printf-formatted message naming the culprit as this
@@ -14,5 +16,20 @@ int swirl__error(int code, const char *fmt, ...) __attribute__((format(printf, 2
 static inline int swirl__neg_errno(void) { return errno > 0 ? -errno : -EIO; }
 
 #define SWIRL__UNUSED(x) ((void)(x))
+
+/* nopipe.c: a write without MSG_NOSIGNAL (sendfile, a pipe) raises SIGPIPE
+ * when the reader has gone; the library never changes the process's signal
+ * dispositions, so it blocks SIGPIPE for this thread around the call:
+ *     swirl__nopipe_t g; swirl__nopipe_begin(&g); write(...); swirl__nopipe_end(&g); */
+typedef struct swirl__nopipe {
+    sigset_t old;
+    bool was_pending; /* a SIGPIPE already pending under the caller's mask: not ours */
+} swirl__nopipe_t;
+/* Block SIGPIPE for this thread, remembering the mask in `g`. */
+void swirl__nopipe_begin(swirl__nopipe_t *g);
+/* Take away a SIGPIPE the call raised (whatever it returned: a sendfile
+ * that moved some bytes before the peer's reset raised one all the same),
+ * then restore the mask. */
+void swirl__nopipe_end(swirl__nopipe_t *g);
 
 #endif

@@ -125,6 +125,8 @@ void swirl_logv(int level, const char *fmt, va_list ap) {
     }
     line[n++] = '\n';
     int fd = atomic_load(&swirl__log.fd);
+    swirl__nopipe_t g; /* stderr may be a pipe whose reader has gone */
+    swirl__nopipe_begin(&g);
     for (ssize_t off = 0; off < n;) {
         ssize_t w = write(fd, line + off, (size_t)(n - off));
         if (w < 0 && errno == EINTR)
@@ -133,6 +135,7 @@ void swirl_logv(int level, const char *fmt, va_list ap) {
             break;
         off += w;
     }
+    swirl__nopipe_end(&g);
 }
 
 void swirl_log(int level, const char *fmt, ...) {

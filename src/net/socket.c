@@ -379,20 +379,21 @@ ssize_t swirl_net_read(int fd, void *buf, size_t len) {
 
 ssize_t swirl_net_write(int fd, const void *buf, size_t len) {
     /* send(MSG_NOSIGNAL) turns a closed peer into -EPIPE instead of a
-     * process-killing SIGPIPE; pipes and files cannot take send(). */
-    bool sock = true;
-    for (;;) {
-        ssize_t n = sock ? send(fd, buf, len, MSG_NOSIGNAL) : write(fd, buf, len);
-        if (n >= 0)
-            return n;
-        if (errno == EINTR)
-            continue;
-        if (errno == ENOTSOCK && sock) {
-            sock = false;
-            continue;
-        }
-        return swirl__neg_errno();
-    }
+     * process-killing SIGPIPE; pipes and files cannot take send(): their
+     * write(2) runs with SIGPIPE blocked (a pipe without reader raises it). */
+    ssize_t n;
+    while ((n = send(fd, buf, len, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+        ;
+    if (n >= 0 || errno != ENOTSOCK)
+        return n >= 0 ? n : swirl__neg_errno();
+    swirl__nopipe_t g;
+    swirl__nopipe_begin(&g);
+    while ((n = write(fd, buf, len)) < 0 && errno == EINTR)
+        ;
+    if (n < 0)
+        n = swirl__neg_errno();
+    swirl__nopipe_end(&g);
+    return n;
 }
 
 ssize_t swirl_net_recvfrom(int fd, void *buf, size_t len, swirl_addr_t *from) {

@@ -7,15 +7,13 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/socket.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "../core/internal.h"
 #include "../event/internal.h"
-#include "internal.h"
+#include "conn.h"
 
-#define READ_SIZE (64 * 1024)
 #define ACCEPTS_PER_WAKEUP 64
 #define DGRAMS_PER_WAKEUP 32
 
@@ -36,14 +34,8 @@ swirl__conn_t *swirl__conn_get(swirl_server_t *srv, int64_t session) {
     return atomic_load_explicit(&c->session, memory_order_acquire) == session ? c : NULL;
 }
 
-static swirl__local_t *local_of(swirl__io_t *io, int fd) { return &io->local[fd]; }
-
 static bool owed(swirl__io_t *io, int fd);
 static swirl__conn_t *owned(swirl__io_t *io, int64_t session);
-
-static swirl__conn_t *conn_of(swirl__io_t *io, int fd) {
-    return swirl__conn_slot(io->srv, io->owner, fd);
-}
 
 /* A socket closed with input unread makes the kernel send a reset, which
  * can destroy the last replies before the peer reads them. A connection
@@ -116,11 +108,6 @@ static void conn_teardown(swirl__io_t *io, int fd) {
     conn_free(io, fd);
 }
 
-typedef struct {
-    swirl__io_t *io;
-    int64_t session;
-} conn_ref_t;
-
 static void on_broken(swirl_loop_t *loop, void *user);
 
 /* A write failed (the peer reset, or no memory): the connection is dead,
@@ -137,9 +124,9 @@ static void conn_broken(swirl__io_t *io, int fd) {
         return;
     l->broken = true;
     if (!l->in_deliver && !l->tearing) {
-        conn_ref_t *r = swirl_malloc(sizeof(*r));
+        swirl__conn_ref_t *r = swirl_malloc(sizeof(*r));
         if (r) {
-            *r = (conn_ref_t){io, atomic_load(&conn_of(io, fd)->session)};
+            *r = (swirl__conn_ref_t){io, atomic_load(&conn_of(io, fd)->session)};
             if (swirl_loop_defer(io->loop, on_broken, r) < 0)
                 swirl_free(r);
         }
@@ -148,7 +135,7 @@ static void conn_broken(swirl__io_t *io, int fd) {
 }
 
 static void on_broken(swirl_loop_t *loop, void *user) {
-    conn_ref_t *r = user;
+    swirl__conn_ref_t *r = user;
     swirl__io_t *io = r->io;
     swirl__conn_t *c = owned(io, r->session);
     swirl_free(r);
@@ -217,110 +204,6 @@ static bool owed(swirl__io_t *io, int fd) {
     return swirl_loop_pending(io->loop, fd) > 0 || l->files || swirl_buf_size(&l->after) > 0;
 }
 
-/* Send queued files while the kernel takes them; when the last is done,
- * hand the bytes queued behind them to the loop. Returns 0, -EAGAIN (wait
- * for writability) or an error (the connection is broken). */
-/* sendfile(2) without swirl_net_sendfile's SIGPIPE masking (two syscalls):
- * every server process ignores SIGPIPE (server.c, worker.c). */
-static ssize_t raw_sendfile(int out, int in, off_t *offset, size_t count) {
-    ssize_t n;
-    while ((n = sendfile(out, in, offset, count)) < 0 && errno == EINTR)
-        ;
-    return n < 0 ? -errno : n;
-}
-
-/* The files are out: hand the bytes queued behind them to the loop. */
-static int queue_after(swirl__io_t *io, int fd) {
-    swirl__local_t *l = local_of(io, fd);
-    if (swirl_buf_size(&l->after) > 0) {
-        ssize_t n =
-            swirl_loop_write(io->loop, fd, swirl_buf_bytes(&l->after), swirl_buf_size(&l->after));
-        if (n < 0)
-            return (int)n;
-        swirl_buf_clear(&l->after);
-    }
-    return 0;
-}
-
-/* TLS has no sendfile: the file is read in pieces into the loop's write
- * buffer (through SSL_write), keeping at most TLS_FILE_AHEAD bytes
- * queued ahead of the socket. */
-#define TLS_FILE_AHEAD (256 * 1024)
-
-static int pump_tls(swirl__io_t *io, int fd) {
-    swirl__local_t *l = local_of(io, fd);
-    char chunk[16384];
-    while (l->files) {
-        swirl__file_t *f = l->files;
-        if (f->head_off < f->head_len) {
-            ssize_t w = swirl_loop_write(io->loop, fd, (const char *)(f + 1) + f->head_off,
-                                         f->head_len - f->head_off);
-            if (w < 0)
-                return (int)w;
-            f->head_off = f->head_len;
-        }
-        while (f->left > 0) {
-            if (swirl_loop_pending(io->loop, fd) >= TLS_FILE_AHEAD)
-                return -EAGAIN;
-            size_t want = f->left < sizeof(chunk) ? f->left : sizeof(chunk);
-            ssize_t n = pread(f->fd, chunk, want, f->offset);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0) { /* the file shrank under us (or broke): stop here */
-                f->left = 0;
-                break;
-            }
-            ssize_t w = swirl_loop_write(io->loop, fd, chunk, (size_t)n);
-            if (w < 0)
-                return (int)w;
-            f->offset += n;
-            f->left -= (size_t)n;
-        }
-        l->files = f->next;
-        close(f->fd);
-        swirl_free(f);
-    }
-    return queue_after(io, fd);
-}
-
-static int pump(swirl__io_t *io, int fd) {
-    swirl__local_t *l = local_of(io, fd);
-    if (l->ssl)
-        return pump_tls(io, fd);
-    while (l->files) {
-        if (swirl_loop_pending(io->loop, fd) > 0)
-            return -EAGAIN; /* bytes queued before the file go first */
-        swirl__file_t *f = l->files;
-        while (f->head_off < f->head_len) { /* the head, held back for the file's bytes */
-            ssize_t w = send(fd, (const char *)(f + 1) + f->head_off, f->head_len - f->head_off,
-                             MSG_NOSIGNAL | MSG_DONTWAIT | (f->left ? MSG_MORE : 0));
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w < 0)
-                return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-            f->head_off += (size_t)w;
-        }
-        size_t chunk = f->left < (1u << 20) ? f->left : (1u << 20);
-        ssize_t n = chunk ? raw_sendfile(fd, f->fd, &f->offset, chunk) : 0;
-        if (n == -EAGAIN)
-            return -EAGAIN;
-        if (n < 0)
-            return (int)n;
-        f->left -= (size_t)n;
-        if (f->left > 0 && n > 0)
-            continue;
-        /* done, or the file shrank under us: move on either way */
-        l->files = f->next;
-        close(f->fd);
-        swirl_free(f);
-    }
-    return queue_after(io, fd);
-}
-
-static void tls_step(swirl__io_t *io, int fd);
-static void tls_fail(swirl__io_t *io, int fd, const char *why);
-static void tls_schedule_reread(swirl__io_t *io, int fd);
-
 static void on_conn_write(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__io_t *io = user;
     swirl__conn_t *c = conn_of(io, fd);
@@ -332,16 +215,16 @@ static void on_conn_write(swirl_loop_t *loop, int fd, int events, void *user) {
     l->out_ms = swirl_loop_now(loop); /* writable: the peer takes bytes */
     if (events & SWIRL_EV_ERROR) {
         if (l->handshaking)
-            tls_fail(io, fd, "connection error during the handshake");
+            swirl__conn_tls_fail(io, fd, "connection error during the handshake");
         else
             conn_teardown(io, fd);
         return;
     }
     if (l->handshaking) {
-        tls_step(io, fd);
+        swirl__conn_tls_step(io, fd);
         return;
     }
-    int rc = pump(io, fd);
+    int rc = swirl__conn_pump(io, fd);
     if (rc < 0 && rc != -EAGAIN) {
         conn_teardown(io, fd);
         return;
@@ -412,7 +295,7 @@ static void set_interest(swirl__io_t *io, int fd) {
     swirl_loop_set(io->loop, fd, ev, on_conn_read, on_conn_write);
     /* bytes OpenSSL already decrypted make no epoll event: read them now */
     if ((ev & SWIRL_EV_READ) && l->ssl && !l->reread && SSL_has_pending(l->ssl))
-        tls_schedule_reread(io, fd);
+        swirl__conn_tls_schedule_reread(io, fd);
 }
 
 /* Hand one message to the owner. A close requested by its callback, or a
@@ -446,41 +329,18 @@ static bool after_callback(swirl__io_t *io, int fd) {
     return false;
 }
 
-/* Read decrypted bytes into io->rbuf: as many as OpenSSL has, up to
- * READ_SIZE. What is left inside OpenSSL (or an end seen after some data)
- * is read by a scheduled call, as no epoll event will come for it. */
-static ssize_t tls_read(swirl__io_t *io, int fd) {
-    swirl__local_t *l = local_of(io, fd);
-    size_t got = 0;
-    while (got < READ_SIZE) {
-        ssize_t n = swirl__tls_read(l->ssl, io->rbuf + got, READ_SIZE - got);
-        if (n > 0) {
-            got += (size_t)n;
-            continue;
-        }
-        if (got == 0)
-            return n;
-        if (n != -EAGAIN)
-            tls_schedule_reread(io, fd); /* the end or the error, next time */
-        return (ssize_t)got;
-    }
-    if (SSL_has_pending(l->ssl))
-        tls_schedule_reread(io, fd);
-    return (ssize_t)got;
-}
-
 static void take_input(swirl__io_t *io, int fd, const char *data, size_t n);
 
 static void on_conn_read(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__io_t *io = user;
     swirl__local_t *l = local_of(io, fd);
     if (l->handshaking) {
-        tls_step(io, fd);
+        swirl__conn_tls_step(io, fd);
         return;
     }
     if (l->closing)
         return; /* an event collected before the close: nothing more is read */
-    ssize_t n = l->ssl ? tls_read(io, fd) : swirl_net_read(fd, io->rbuf, READ_SIZE);
+    ssize_t n = l->ssl ? swirl__conn_tls_read(io, fd) : swirl_net_read(fd, io->rbuf, READ_SIZE);
     if (n == -EAGAIN)
         return;
     if (n == 0) {
@@ -561,105 +421,6 @@ static void reject(swirl__io_t *io, int fd, const char *why) {
     close(fd);
 }
 
-/* ---- TLS ------------------------------------------------------------------------------------
- * On an SSL listener a connection first completes its handshake; only then
- * does the owner hear of it (connect event). A handshake that fails, is
- * cut, or takes longer than TLS_HANDSHAKE_MS costs that connection alone:
- * counted (tls_failed_count), one debug line, closed. */
-#define TLS_HANDSHAKE_MS 10000
-
-static void on_hs_timeout(swirl_loop_t *loop, int64_t id, void *user) {
-    swirl__io_t *io = user;
-    for (int fd = 0; fd < io->local_cap; fd++)
-        if (io->local[fd].hs_timer == id) {
-            io->local[fd].hs_timer = 0;
-            tls_fail(io, fd, "handshake not done within 10 s");
-            return;
-        }
-}
-
-static void tls_fail(swirl__io_t *io, int fd, const char *why) {
-    swirl__conn_t *c = conn_of(io, fd);
-    swirl__local_t *l = local_of(io, fd);
-    atomic_fetch_add(&io->srv->shared->tls_failed_count, 1);
-    if (swirl_log_get_level() <= SWIRL_LOG_DEBUG) {
-        char peer[SWIRL_ADDR_STRLEN];
-        swirl_addr_format(&c->peer, peer, sizeof(peer));
-        swirl_log_debug("server: TLS handshake with %s failed: %s; closed", peer, why);
-    }
-    l->notified = true; /* the owner never heard of it */
-    conn_free(io, fd);
-}
-
-static void tls_step(swirl__io_t *io, int fd) {
-    swirl__local_t *l = local_of(io, fd);
-    char why[200];
-    int r = swirl__tls_handshake(l->ssl, why, sizeof(why));
-    if (r < 0) {
-        tls_fail(io, fd, why);
-        return;
-    }
-    if (r > 0) {
-        l->hs_want = r == SWIRL__TLS_WANT_WRITE ? SWIRL_EV_WRITE : SWIRL_EV_READ;
-        set_interest(io, fd);
-        return;
-    }
-    l->handshaking = false;
-    if (l->hs_timer > 0)
-        swirl_timer_clear(io->loop, l->hs_timer);
-    l->hs_timer = 0;
-    swirl__conn_t *c = conn_of(io, fd);
-    int64_t session = atomic_load(&c->session);
-    io->ops->on_connect(io, c);
-    if (atomic_load(&c->session) == session && !local_of(io, fd)->tearing)
-        set_interest(io, fd);
-}
-
-static void tls_begin(swirl__io_t *io, swirl_port_t *port, int fd) {
-    swirl__local_t *l = local_of(io, fd);
-    SSL_CTX *ctx = atomic_load(&port->tls_ctx);
-    l->ssl = ctx ? swirl__tls_accept_new(ctx, fd) : NULL;
-    if (!l->ssl) {
-        tls_fail(io, fd, "no memory for the TLS state");
-        return;
-    }
-    swirl__loop_set_writer(io->loop, fd, swirl__tls_write, l->ssl);
-    l->handshaking = true;
-    int64_t t = swirl_timer_after(io->loop, TLS_HANDSHAKE_MS, on_hs_timeout, io);
-    l->hs_timer = t > 0 ? t : 0;
-    tls_step(io, fd); /* the ClientHello may be here already */
-}
-
-static void on_reread(swirl_loop_t *loop, void *user) {
-    conn_ref_t *r = user;
-    swirl__io_t *io = r->io;
-    swirl__conn_t *c = owned(io, r->session);
-    swirl_free(r);
-    if (!c)
-        return;
-    swirl__local_t *l = local_of(io, c->fd);
-    l->reread = false;
-    if (l->paused || l->throttled || l->closing || l->peer_eof || l->tearing || io->draining)
-        return; /* set_interest schedules it again when reading resumes */
-    on_conn_read(loop, c->fd, SWIRL_EV_READ, io);
-}
-
-static void tls_schedule_reread(swirl__io_t *io, int fd) {
-    swirl__local_t *l = local_of(io, fd);
-    if (l->reread)
-        return;
-    conn_ref_t *r = swirl_malloc(sizeof(*r));
-    if (!r)
-        return; /* the next epoll event for this socket reads it */
-    r->io = io;
-    r->session = atomic_load(&conn_of(io, fd)->session);
-    if (swirl_loop_defer(io->loop, on_reread, r) < 0) {
-        swirl_free(r);
-        return;
-    }
-    l->reread = true;
-}
-
 /* Take a new connection: accepted, or `moved` from the worker this one
  * replaces (NULL if not). Returns whether it is still open. */
 static bool adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_t *peer,
@@ -707,7 +468,7 @@ static bool adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_
     if (!moved)
         atomic_fetch_add(&srv->shared->accept_count, 1);
     if (port->ssl) {
-        tls_begin(io, port, fd);
+        swirl__conn_tls_begin(io, port, fd);
         return true;
     }
     io->ops->on_connect(io, c);
@@ -904,164 +665,6 @@ void swirl__io_close_all(swirl__io_t *io) {
     }
 }
 
-/* ---- hand-off (BASE reload) -----------------------------------------------------------------
- * A stopping worker's connections go to its successor over a socket pair
- * of the master's (srv->handoff[id]): packets of [swirl__msg_t][swirl__handoff_t]
- * [bytes] per connection, their fds in SCM_RIGHTS, in the same order. The
- * kernel holds a descriptor in flight while nobody has it open, so the
- * peer's socket never closes and what it sends meanwhile waits in its
- * receive buffer for the successor. */
-#define HANDOFF_FDS SWIRL_NET_MAX_FDS /* connections per packet */
-
-/* May the connection on `fd` move now? 1 yes (its unhandled bytes
- * appended to `bytes`), 0 not yet, < 0 never. */
-static int movable(swirl__io_t *io, int fd, swirl_buf_t *bytes) {
-    swirl__conn_t *c = conn_of(io, fd);
-    swirl__local_t *l = local_of(io, fd);
-    /* ws_status past 1 (CONNECTION, what every connection of a WebSocket
-     * server has until it asks to upgrade): a handshake or frames */
-    if (l->ssl || l->handshaking || atomic_load(&c->ws_status) > 1)
-        return -1; /* its state lives in this process */
-    if (owed(io, fd) || l->paused || l->in_deliver)
-        return 0;
-    swirl_server_t *srv = io->srv;
-    int ok = srv->handoff_check
-                 ? srv->handoff_check(srv->handoff_user, atomic_load(&c->session), bytes)
-                 : 1;
-    if (ok == 1 && swirl_buf_append(bytes, swirl_buf_bytes(&l->in), swirl_buf_size(&l->in)) < 0)
-        return 0;
-    return ok;
-}
-
-/* The connections of the packet are gone from here: the owner hears of a
- * close (the session ends; the successor makes a new one), the slot and
- * this process's descriptor are freed. If the packet could not go, they
- * are closed instead (after their output, as before hand-off existed). */
-static void handoff_flush(swirl__io_t *io, int sock, swirl_buf_t *pkt, int *fds, int *n) {
-    if (*n == 0)
-        return;
-    ssize_t sent = swirl_net_send_fds(sock, swirl_buf_bytes(pkt), swirl_buf_size(pkt), fds, *n);
-    int rc = sent < 0 ? (int)sent : 0;
-    if (rc < 0)
-        swirl_log_warning("server: handing %d connections to the next worker: %s; closing them", *n,
-                          swirl_strerror(rc));
-    else
-        swirl_log_debug("server: %d connections handed to the next worker", *n);
-    for (int i = 0; i < *n; i++) {
-        int fd = fds[i];
-        if (rc < 0) {
-            swirl__io_close(io, atomic_load(&conn_of(io, fd)->session), false);
-            continue;
-        }
-        local_of(io, fd)->closing = true; /* nothing more goes out from here */
-        conn_notify(io, fd);
-        conn_release(io, fd, false);
-    }
-    *n = 0;
-    swirl_buf_clear(pkt);
-}
-
-void swirl__io_handoff(swirl__io_t *io, int sock) {
-    stop_accepting(io);
-    swirl_buf_t pkt, bytes;
-    swirl_buf_init(&pkt);
-    swirl_buf_init(&bytes);
-    int fds[HANDOFF_FDS], n = 0;
-    for (int fd = 0; fd < io->local_cap && fd < io->srv->fd_cap; fd++) {
-        swirl__conn_t *c = conn_of(io, fd);
-        int64_t session = atomic_load(&c->session);
-        swirl__local_t *l = local_of(io, fd);
-        if (session == 0 || l->closing || l->tearing || l->notified || l->peer_eof)
-            continue; /* on its way out already */
-        swirl_buf_clear(&bytes);
-        int ok = movable(io, fd, &bytes);
-        if (ok < 0) {
-            swirl__io_close(io, session, false);
-            continue;
-        }
-        if (ok == 0)
-            continue; /* a request in hand: next time */
-        swirl__msg_t h = {.type = SWIRL__MSG_HANDOFF,
-                          .flags = SWIRL__F_BEGIN | SWIRL__F_END,
-                          .aux = (uint16_t)c->port_index,
-                          .session = session,
-                          .len = (uint32_t)(sizeof(swirl__handoff_t) + swirl_buf_size(&bytes))};
-        size_t need = sizeof(h) + h.len;
-        if (need > SWIRL__PACKET_MAX) {
-            swirl_log_warning("server: connection %lld holds %zu bytes of a message, too many to "
-                              "hand to the next worker; closing it",
-                              (long long)session, swirl_buf_size(&bytes));
-            swirl__io_close(io, session, false);
-            continue;
-        }
-        if (n == HANDOFF_FDS || swirl_buf_size(&pkt) + need > SWIRL__PACKET_MAX)
-            handoff_flush(io, sock, &pkt, fds, &n);
-        swirl__handoff_t ho = {.peer = c->peer, .connect_time = c->connect_time};
-        if (swirl_buf_append(&pkt, &h, sizeof(h)) < 0 ||
-            swirl_buf_append(&pkt, &ho, sizeof(ho)) < 0 ||
-            swirl_buf_append(&pkt, swirl_buf_bytes(&bytes), swirl_buf_size(&bytes)) < 0) {
-            handoff_flush(io, sock, &pkt, fds, &n); /* this one waits for the next time */
-            break;
-        }
-        fds[n++] = fd;
-    }
-    handoff_flush(io, sock, &pkt, fds, &n);
-    swirl_buf_destroy(&pkt);
-    swirl_buf_destroy(&bytes);
-}
-
-/* One packet of handed-over connections: adopt each with its bytes. */
-static void take_packet(swirl__io_t *io, const char *pkt, size_t len, const int *fds, int nfds) {
-    int next = 0;
-    size_t off = 0;
-    while (off + sizeof(swirl__msg_t) <= len) {
-        swirl__msg_t h;
-        memcpy(&h, pkt + off, sizeof(h));
-        off += sizeof(h);
-        if (h.len > len - off)
-            break; /* malformed: cannot happen between our own processes */
-        const char *p = pkt + off;
-        off += h.len;
-        if (h.type != SWIRL__MSG_HANDOFF || h.len < sizeof(swirl__handoff_t) || next >= nfds)
-            continue;
-        int fd = fds[next++];
-        swirl__handoff_t ho;
-        memcpy(&ho, p, sizeof(ho));
-        if (h.aux >= io->srv->nports) {
-            close(fd);
-            continue;
-        }
-        if (!adopt(io, io->srv->ports[h.aux], fd, &ho.peer, &ho))
-            continue;
-        size_t rest = h.len - sizeof(ho);
-        if (rest > 0)
-            take_input(io, fd, p + sizeof(ho), rest);
-    }
-    for (; next < nfds; next++)
-        close(fds[next]); /* none is left: still, close what came */
-}
-
-void swirl__io_take_handoffs(swirl__io_t *io, int sock) {
-    char *pkt = swirl_malloc(SWIRL__PACKET_MAX);
-    if (!pkt) {
-        swirl_log_error("server: out of memory taking connections from the last worker; "
-                        "trying again");
-        return;
-    }
-    for (int i = 0; i < 16; i++) {
-        int fds[HANDOFF_FDS], nfds;
-        ssize_t n = swirl_net_recv_fds(sock, pkt, SWIRL__PACKET_MAX, fds, HANDOFF_FDS, &nfds);
-        if (n <= 0) {
-            while (nfds > 0)
-                close(fds[--nfds]);
-            break;
-        }
-        swirl_log_debug("server: %d connections taken from the last worker", nfds);
-        take_packet(io, pkt, (size_t)n, fds, nfds);
-    }
-    swirl_free(pkt);
-}
-
 int swirl__io_count(swirl__io_t *io) {
     int n = 0;
     for (int fd = 0; fd < io->local_cap && fd < io->srv->fd_cap; fd++)
@@ -1215,91 +818,31 @@ void swirl__io_watch_drain(swirl__io_t *io, int64_t session) {
         return;
     swirl__local_t *l = local_of(io, c->fd);
     if (owed(io, c->fd)) { /* bytes, or files and the bytes behind them */
-        l->full = true; /* on_conn_write reports bufferEmpty */
+        l->full = true;    /* on_conn_write reports bufferEmpty */
         return;
     }
     atomic_store(&c->out_pending, 0);
     io->ops->on_buffer(io, c, false); /* already drained */
 }
 
-int swirl__file_open(const char *path, struct stat *st) {
-    /* O_NONBLOCK: opening a FIFO or a device must not wait (for a writer, a
-     * carrier, ...); the type is checked before anything reads it */
-    int file = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (file < 0)
-        return swirl__error(swirl__neg_errno(), "sendfile \"%s\":", path);
-    if (fstat(file, st) != 0 || !S_ISREG(st->st_mode)) {
-        close(file);
-        return swirl__error(SWIRL_EBADARG, "sendfile \"%s\": not a regular file", path);
-    }
-    return file;
-}
+/* ---- for conn_tls.c, conn_file.c and conn_handoff.c (conn.h)
+ * ----------------------------------------------- */
 
-int swirl__io_sendfile_msg(swirl__io_t *io, const swirl__msg_t *h, const char *p, int file) {
-    int64_t range[2];
-    if (h->len < sizeof(range)) {
-        if (file >= 0)
-            close(file);
-        return swirl__error(SWIRL_EBADARG, "sendfile to connection %lld: bad message",
-                            (long long)h->session);
-    }
-    memcpy(range, p, sizeof(range));
-    char path[4096];
-    snprintf(path, sizeof(path), "%.*s", (int)(h->len - sizeof(range)), p + sizeof(range));
-    int rc = file < 0 ? swirl__error(SWIRL_EBADARG, "sendfile \"%s\": the file was lost on its way",
-                                     path)
-                      : swirl__io_sendfile_fd(io, h->session, file, -1, (off_t)range[0],
-                                              (size_t)range[1], path, NULL, 0);
-    /* what was sent before promised these bytes: a stream without them is cut */
-    if (rc < 0 && rc != SWIRL_ECLOSED)
-        swirl__io_close(io, h->session, true);
-    return rc;
+void swirl__conn_free(swirl__io_t *io, int fd) { conn_free(io, fd); }
+void swirl__conn_broken(swirl__io_t *io, int fd) { conn_broken(io, fd); }
+void swirl__conn_set_interest(swirl__io_t *io, int fd) { set_interest(io, fd); }
+bool swirl__conn_owed(swirl__io_t *io, int fd) { return owed(io, fd); }
+swirl__conn_t *swirl__conn_owned(swirl__io_t *io, int64_t session) { return owned(io, session); }
+void swirl__conn_on_read(swirl_loop_t *loop, int fd, int events, void *user) {
+    on_conn_read(loop, fd, events, user);
 }
-
-int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, int64_t size, off_t offset,
-                          size_t length, const char *path, const void *head, size_t head_len) {
-    swirl__conn_t *c = owned(io, session);
-    if (!c || local_of(io, c->fd)->closing) {
-        close(file);
-        return swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: closed",
-                            (long long)session);
-    }
-    struct stat st;
-    if (size < 0) { /* not known to be a regular file yet */
-        if (fstat(file, &st) != 0 || !S_ISREG(st.st_mode))
-            size = -1;
-        else
-            size = st.st_size;
-    }
-    if (size < 0 || offset < 0 || offset > size) {
-        close(file);
-        return swirl__error(SWIRL_EBADARG,
-                            "sendfile \"%s\": not a regular file, or offset %lld past its end",
-                            path, (long long)offset);
-    }
-    size_t avail = (size_t)(size - offset);
-    swirl__file_t *f = swirl_malloc(sizeof(*f) + head_len);
-    if (!f) {
-        close(file);
-        return swirl__error(-ENOMEM, "sendfile:");
-    }
-    *f =
-        (swirl__file_t){NULL, file, offset, length && length < avail ? length : avail, head_len, 0};
-    if (head_len)
-        memcpy(f + 1, head, head_len);
-    swirl__local_t *l = local_of(io, c->fd);
-    if (!owed(io, c->fd))
-        l->out_ms = swirl_loop_now(io->loop);
-    swirl__file_t **tail = &l->files;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = f;
-    int rc = pump(io, c->fd);
-    if (rc < 0 && rc != -EAGAIN) {
-        conn_broken(io, c->fd);
-        return swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: %s", (long long)session,
-                            swirl_strerror(rc));
-    }
-    set_interest(io, c->fd);
-    return 0;
+void swirl__conn_release(swirl__io_t *io, int fd, bool closed) { conn_release(io, fd, closed); }
+int swirl__conn_notify(swirl__io_t *io, int fd) { return conn_notify(io, fd); }
+void swirl__conn_stop_accepting(swirl__io_t *io) { stop_accepting(io); }
+bool swirl__conn_adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_t *peer,
+                       const swirl__handoff_t *moved) {
+    return adopt(io, port, fd, peer, moved);
+}
+void swirl__conn_take_input(swirl__io_t *io, int fd, const char *data, size_t n) {
+    take_input(io, fd, data, n);
 }

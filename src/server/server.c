@@ -552,9 +552,6 @@ int swirl_server_start(swirl_server_t *srv) {
     srv->started = true;
     srv->role = SWIRL__ROLE_MASTER;
     srv->master_pid = getpid();
-    /* a peer that vanishes must never kill the server */
-    struct sigaction ign = {.sa_handler = SIG_IGN};
-    sigaction(SIGPIPE, &ign, NULL);
     if ((rc = bind_ports(srv)) < 0)
         goto out;
     if ((rc = swirl__server_tls_setup(srv)) < 0)

@@ -547,7 +547,6 @@ void swirl__child_setup(pid_t parent) {
     for (size_t i = 0; i < sizeof(control) / sizeof(control[0]); i++)
         sigaddset(&keep, control[i]);
     pthread_sigmask(SIG_SETMASK, &keep, NULL);
-    signal(SIGPIPE, SIG_IGN);
 }
 
 pid_t swirl__worker_spawn(swirl_server_t *srv, int id) {

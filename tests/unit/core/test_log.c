@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <regex.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,4 +94,20 @@ Test(log, long_messages_are_truncated_to_one_line, .timeout = 5) {
     cr_assert(strstr(text, "...\n"));
     cr_assert_eq(strchr(text, '\n'), text + strlen(text) - 1, "exactly one line");
     unlink(path);
+}
+
+Test(log, stderr_piped_to_a_gone_reader_raises_no_sigpipe, .timeout = 5) {
+    /* SIGPIPE at its default would kill this process on the log's write */
+    signal(SIGPIPE, SIG_DFL);
+    int saved = dup(2), p[2];
+    cr_assert_eq(pipe(p), 0);
+    dup2(p[1], 2);
+    close(p[1]);
+    close(p[0]);
+    swirl_log_error("nobody reads this");
+    dup2(saved, 2);
+    close(saved);
+    sigset_t pending;
+    cr_assert_eq(sigpending(&pending), 0);
+    cr_assert_not(sigismember(&pending, SIGPIPE));
 }

@@ -819,3 +819,19 @@ Test(socket, send_and_recv_fds, .timeout = 10) {
     close(sp[0]);
     close(sp[1]);
 }
+
+Test(socket, write_to_pipe_without_reader_is_epipe_not_sigpipe, .timeout = 10) {
+    /* A pipe cannot take send(MSG_NOSIGNAL): write(2) raises SIGPIPE, whose
+     * default action would kill this process. */
+    signal(SIGPIPE, SIG_DFL);
+    int p[2];
+    cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+    close(p[0]);
+    cr_assert_eq(swirl_net_write(p[1], "x", 1), -EPIPE);
+    sigset_t pending, mask;
+    cr_assert_eq(sigpending(&pending), 0);
+    cr_assert_not(sigismember(&pending, SIGPIPE), "our SIGPIPE was taken away");
+    cr_assert_eq(sigprocmask(SIG_BLOCK, NULL, &mask), 0);
+    cr_assert_not(sigismember(&mask, SIGPIPE), "the mask is restored");
+    close(p[1]);
+}

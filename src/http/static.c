@@ -58,13 +58,6 @@ static const char *type_of(const char *path) {
     return "application/octet-stream";
 }
 
-static int hexval(char c) {
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
 /* Percent-decode p[0..n) into out; false for a bad escape, a NUL or a
  * backslash, or a result that does not fit. */
 static bool decode_path(const char *p, size_t n, char *out, size_t size) {
@@ -72,7 +65,8 @@ static bool decode_path(const char *p, size_t n, char *out, size_t size) {
     for (size_t i = 0; i < n; i++) {
         char c = p[i];
         if (c == '%') {
-            int hi = i + 2 < n ? hexval(p[i + 1]) : -1, lo = i + 2 < n ? hexval(p[i + 2]) : -1;
+            int hi = i + 2 < n ? swirl__hexval(p[i + 1]) : -1,
+                lo = i + 2 < n ? swirl__hexval(p[i + 2]) : -1;
             if (hi < 0 || lo < 0)
                 return false;
             c = (char)(hi * 16 + lo);

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <swirl/server.h>
 
+#include "protocol/framing_conf.h"
+
 /* Server-wide values. Field names are the setting names. */
 typedef struct swirl__server_settings {
     int64_t reactor_num;              /* 1..256; 0 = not set: CPU count at start */
@@ -63,18 +65,16 @@ typedef struct swirl__server_settings {
 
 /* Per-listener values; on the server they are every port's defaults. */
 typedef struct swirl__port_settings {
-    bool open_eof_check, open_eof_split;
-    char package_eof[8];
-    size_t package_eof_len; /* 1..8 bytes, default "\r\n" */
-    bool open_length_check;
-    char package_length_type;      /* one of cCsSnNlLvV, default 'N' */
-    int64_t package_length_offset; /* 0..65536, default 0 */
-    int64_t package_body_offset;   /* 0..65536, default 0 */
-    int64_t package_max_length;    /* 1..1 GiB, default 2 MiB */
-    bool open_tcp_nodelay;         /* default false */
-    int64_t tcp_defer_accept;      /* seconds 0..3600, default 0 */
-    bool tcp_fastopen;             /* default false */
-    int64_t backlog;               /* 1..65535, default 512 */
+    union { /* the framing keys, shared with the client (protocol/framing_conf.h) */
+        struct {
+            SWIRL__FRAMING_CONF_FIELDS
+        };
+        swirl__framing_conf_t framing;
+    };
+    bool open_tcp_nodelay;    /* default false */
+    int64_t tcp_defer_accept; /* seconds 0..3600, default 0 */
+    bool tcp_fastopen;        /* default false */
+    int64_t backlog;          /* 1..65535, default 512 */
     /* TLS (listeners created with SWIRL_SOCK_SSL) */
     char ssl_cert_file[4096];
     char ssl_key_file[4096]; /* "" = the key is in ssl_cert_file */

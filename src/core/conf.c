@@ -223,6 +223,9 @@ static void expected(const swirl__conf_table_t *t, const swirl__conf_key_t *k, c
 
 static int bad_value(const swirl__conf_table_t *t, const swirl__conf_key_t *k, swirl_value_t v) {
     char want[160], got[256];
+    if (client_style(t) && v.type == SWIRL_VALUE_STRING && v.u.s && memchr(v.u.s, '\0', v.len))
+        return swirl__error(SWIRL_ESETTING,
+                            "setting `%s`: a string with a NUL byte is not a valid value", k->name);
     expected(t, k, want, sizeof(want));
     describe(t, k, got, sizeof(got), v);
     return swirl__error(SWIRL_ESETTING, "%s: expected %s, got %s", k->name, want, got);

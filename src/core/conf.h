@@ -52,7 +52,8 @@ enum {
     SWIRL__CONF_STYLE_SERVER = 0, /* the server's (swirl_server_set) */
     /* Swoole's client: short type names ("a bool", "a string of 1..8
      * bytes, got 9 bytes"), a value of the wrong type named with its type
-     * ("the integer 5"), and a bool key takes only the integers 0 and 1. */
+     * ("the integer 5"), a string holding a NUL byte where none is taken
+     * named so, and a bool key takes only the integers 0 and 1. */
     SWIRL__CONF_STYLE_CLIENT = 1,
 };
 

@@ -684,8 +684,8 @@ static bool adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_
     c->owner = io->owner;
     c->port_index = port->index;
     atomic_store(&c->uid, 0);
-    atomic_store(&c->ws_status, 0);
-    atomic_store(&c->ws_deflate_bits, 0);
+    for (int i = 0; i < SWIRL__CONN_PROTO_SLOTS; i++)
+        atomic_store(&c->proto[i], 0);
     c->peer = *peer;
     c->connect_time = moved ? moved->connect_time : swirl_time_now();
     atomic_store(&c->last_ms, (int64_t)swirl_loop_now(io->loop));
@@ -918,9 +918,9 @@ void swirl__io_close_all(swirl__io_t *io) {
 static int movable(swirl__io_t *io, int fd, swirl_buf_t *bytes) {
     swirl__conn_t *c = conn_of(io, fd);
     swirl__local_t *l = local_of(io, fd);
-    /* ws_status past 1 (CONNECTION, what every connection of a WebSocket
-     * server has until it asks to upgrade): a handshake or frames */
-    if (l->ssl || l->handshaking || atomic_load(&c->ws_status) > 1)
+    /* a protocol status past 1: the layer above holds its state here (a
+     * WebSocket handshake or frames) */
+    if (l->ssl || l->handshaking || atomic_load(&c->proto[SWIRL__CONN_PROTO_STATUS]) > 1)
         return -1; /* its state lives in this process */
     if (owed(io, fd) || l->paused || l->in_deliver)
         return 0;

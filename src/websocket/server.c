@@ -78,10 +78,18 @@ typedef struct ws_conn {
 
 /* ---- status in shared memory -------------------------------------------------------------- */
 
+/* Our names for the connection slot's per-protocol area: the status
+ * (SWIRL_WS_STATUS_*: CONNECTION is 1 and holds no state in a process, as
+ * the server expects) and the window bits of an agreed permessage-deflate
+ * (0: none). */
+enum { SLOT_STATUS = SWIRL__CONN_PROTO_STATUS, SLOT_DEFLATE_BITS = 1 };
+_Static_assert((int)SLOT_DEFLATE_BITS < (int)SWIRL__CONN_PROTO_SLOTS, "the server's area has the slot");
+_Static_assert((int)SWIRL_WS_STATUS_CONNECTION == 1, "CONNECTION holds no state in a process");
+
 static void set_status(swirl_ws_server_t *ws, int64_t fd, int st) {
     swirl__conn_t *c = swirl__conn_get(ws->hs->srv, fd);
     if (c)
-        atomic_store(&c->ws_status, st);
+        atomic_store(&c->proto[SLOT_STATUS], st);
 }
 
 int swirl_ws_status(swirl_ws_server_t *ws, int64_t fd) {
@@ -90,7 +98,7 @@ int swirl_ws_status(swirl_ws_server_t *ws, int64_t fd) {
     swirl__conn_t *c = swirl__conn_get(ws->hs->srv, fd);
     if (!c)
         return swirl__error(SWIRL_ECLOSED, "websocket: connection %lld is gone", (long long)fd);
-    return atomic_load(&c->ws_status);
+    return atomic_load(&c->proto[SLOT_STATUS]);
 }
 
 bool swirl_ws_exist(swirl_ws_server_t *ws, int64_t fd) {
@@ -165,7 +173,7 @@ int swirl_ws_push(swirl_ws_server_t *ws, int64_t fd, const void *data, size_t le
     /* a whole data message to a connection that agreed to permessage-deflate
      * is compressed on its own (so any worker can do it), unless short */
     swirl__conn_t *sc = swirl__conn_get(ws->hs->srv, fd);
-    int bits = sc ? atomic_load(&sc->ws_deflate_bits) : 0;
+    int bits = sc ? atomic_load(&sc->proto[SLOT_DEFLATE_BITS]) : 0;
     const swirl__server_settings_t *s = &ws->hs->srv->settings;
     if (bits && finish && !control && opcode != SWIRL_WS_CONTINUATION &&
         len >= (size_t)s->compression_min_length) {
@@ -541,7 +549,7 @@ static void establish(ws_conn_t *c, int deflate_bits) {
     swirl_ws_server_t *ws = c->ws;
     swirl__conn_t *sc = swirl__conn_get(ws->hs->srv, c->fd);
     if (sc)
-        atomic_store(&sc->ws_deflate_bits, deflate_bits);
+        atomic_store(&sc->proto[SLOT_DEFLATE_BITS], deflate_bits);
     c->pending = false;
     set_status(ws, c->fd, SWIRL_WS_STATUS_ACTIVE);
     track(ws, c);

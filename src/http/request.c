@@ -204,7 +204,7 @@ static swirl_http_params_t *params_of(swirl_http_req_t *req, swirl_http_param_ki
     if (set->parsed)
         return set;
     set->parsed = true; /* an empty set if parsing is off or fails */
-    const swirl__server_settings_t *s = &req->hs->srv->settings;
+    const swirl__http_settings_t *s = req->hs->conf;
     if (kind == SWIRL_HTTP_GET) {
         const char *q = memchr(req->p.target, '?', req->p.target_len);
         if (q)

@@ -85,7 +85,7 @@ static void upgraded_rest(swirl_http_server_t *hs, http_conn_t *c);
  * it fires early (the connection answered requests meanwhile) it is armed
  * again for what is left. So a keep-alive request costs no timer work. */
 static void arm_timer(swirl_http_server_t *hs, http_conn_t *c) {
-    int64_t secs = hs->srv->settings.http_header_timeout;
+    int64_t secs = hs->conf->http_header_timeout;
     if (secs <= 0)
         return;
     c->head_since = swirl_loop_now(swirl_server_loop(hs->srv));
@@ -150,7 +150,7 @@ static void on_head_timeout(swirl_loop_t *loop, int64_t id, void *user) {
     c->timer = 0;
     if (c->phase != P_HEAD && !in_body(c))
         return; /* armed again when it waits for a head next */
-    uint64_t limit = (uint64_t)c->hs->srv->settings.http_header_timeout * 1000;
+    uint64_t limit = (uint64_t)c->hs->conf->http_header_timeout * 1000;
     if (c->held) { /* we wait for the client to read, not it for us (send_timeout's case) */
         int64_t t = swirl_timer_after(loop, (int64_t)limit, on_head_timeout, c);
         c->timer = t > 0 ? t : 0;
@@ -192,7 +192,7 @@ static void dispatch(swirl_http_server_t *hs, http_conn_t *c, const char *head, 
     if (parsed) {
         req.p = *parsed;
     } else {
-        swirl_http_request_init(&req.p, hs->hdrs, (size_t)hs->srv->settings.http_max_headers);
+        swirl_http_request_init(&req.p, hs->hdrs, (size_t)hs->conf->http_max_headers);
         if (swirl_http_parse_head(&req.p, head, c->head_len) < 0)
             req.p.status = -1; /* parsed fine before: cannot be */
     }
@@ -217,7 +217,7 @@ static void dispatch(swirl_http_server_t *hs, http_conn_t *c, const char *head, 
     bool served = req.p.upgrade && hs->upgrade.request &&
                   hs->upgrade.request(hs->upgrade.user, &req, resp);
     if (!served)
-        served = hs->srv->settings.enable_static_handler && swirl__http_static(hs, &req, resp);
+        served = hs->conf->enable_static_handler && swirl__http_static(hs, &req, resp);
     if (!served)
         hs->handler(hs, &req, resp, hs->user);
     swirl__http_req_release(&req);
@@ -288,7 +288,7 @@ static bool held_back(swirl_http_server_t *hs, http_conn_t *c) {
 /* Is r's body multipart/form-data that we parse (http_parse_post)? */
 static bool is_multipart(swirl_http_server_t *hs, const swirl_http_request_t *r) {
     static const char mt[] = "multipart/form-data";
-    if (!hs->srv->settings.http_parse_post)
+    if (!hs->conf->http_parse_post)
         return false;
     const swirl_http_header_t *h = swirl_http_find_header(r, "content-type");
     return h && h->value_len >= sizeof(mt) - 1 && strncasecmp(h->value, mt, sizeof(mt) - 1) == 0;
@@ -345,7 +345,7 @@ static int stream_body(swirl_http_server_t *hs, http_conn_t *c, const char *q, s
  * copies the bytes first. Returns the bytes used, or GONE when the
  * connection was closed by the handler (c is freed then). */
 static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n, bool owned) {
-    const swirl__server_settings_t *s = &hs->srv->settings;
+    const swirl__http_settings_t *s = hs->conf;
     size_t max_body = (size_t)swirl__port_settings(hs->srv->ports[0])->package_max_length;
     size_t off = 0;
     while (c->phase == P_HEAD || c->phase == P_BODY || c->phase == P_CHUNKED ||
@@ -564,7 +564,7 @@ static void feed(swirl_http_server_t *hs, http_conn_t *c, const char *data, size
         return;
     }
     if (c->phase == P_BUSY) { /* a detached response is pending: hold, bounded */
-        const swirl__server_settings_t *s = &hs->srv->settings;
+        const swirl__http_settings_t *s = hs->conf;
         size_t cap = (size_t)s->http_max_header_size +
                      (size_t)swirl__port_settings(hs->srv->ports[0])->package_max_length;
         if (swirl_buf_size(&c->in) > cap && !c->paused) {
@@ -745,7 +745,7 @@ static void on_flush(void *user, int64_t fd) {
 static int worker_setup(swirl_http_server_t *hs) {
     if (hs->hdrs)
         return 0;
-    hs->hdrs = swirl_calloc((size_t)hs->srv->settings.http_max_headers, sizeof(*hs->hdrs));
+    hs->hdrs = swirl_calloc((size_t)hs->conf->http_max_headers, sizeof(*hs->hdrs));
     return hs->hdrs ? 0 : -ENOMEM;
 }
 
@@ -843,7 +843,7 @@ static void release_spare(swirl_http_server_t *hs) {
  * removes the upload temp files its server's dead workers left. */
 static void on_worker_start(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     swirl_http_server_t *hs = user;
-    if (srv->settings.http_parse_post)
+    if (hs->conf->http_parse_post)
         swirl__http_upload_sweep(hs, swirl_server_master_pid(srv));
     if (hs->on_worker_start)
         hs->on_worker_start(srv, ev, hs->on_worker_start_user);
@@ -876,6 +876,7 @@ int swirl_http_server_new(swirl_http_server_t **out, const char *host, int port,
         swirl_free(hs);
         return rc;
     }
+    hs->conf = &hs->srv->settings.http;
     /* a head and a file (or answers sent apart) must not wait for Nagle */
     swirl_server_set_text(hs->srv, "open_tcp_nodelay", "true");
     swirl_server_on(hs->srv, "receive", on_receive, hs);
@@ -984,14 +985,14 @@ int swirl_http_server_start(swirl_http_server_t *hs) {
                                             "request of a connection in one worker (2, 4 or 5) "
                                             "so pipelined responses stay in order",
                             (long long)dm);
-    const char *root = hs->srv->settings.document_root;
-    if (hs->srv->settings.enable_static_handler && !root[0])
+    const char *root = hs->conf->document_root;
+    if (hs->conf->enable_static_handler && !root[0])
         return swirl__error(SWIRL_ESETTING, "enable_static_handler: set document_root too");
-    const char *up = hs->srv->settings.upload_tmp_dir;
-    if (hs->srv->settings.http_parse_post && access(up, W_OK | X_OK) < 0)
+    const char *up = hs->conf->upload_tmp_dir;
+    if (hs->conf->http_parse_post && access(up, W_OK | X_OK) < 0)
         return swirl__error(SWIRL_ESETTING, "upload_tmp_dir \"%s\": %s (multipart uploads are "
                                             "written there)", up, strerror(errno));
-    if (hs->srv->settings.http_parse_post) /* what servers gone (or this one's workers) left */
+    if (hs->conf->http_parse_post) /* what servers gone (or this one's workers) left */
         swirl__http_upload_sweep(hs, getpid());
     return swirl_server_start(hs->srv);
 }

@@ -37,8 +37,10 @@ enum {
  * keys min..max bounds the length in bytes; for BOOL keys it is 0..1.
  * default_text is parsed by swirl__conf_set_text to fill the defaults
  * (unless F_COMPUTED), so it is always valid input. The framing keys are
- * rows of SWIRL__FRAMING_KEYS, given to XXF (port-scoped). */
-#define SWIRL__SETTINGS(XX, XXF)                                                                   \
+ * rows of SWIRL__FRAMING_KEYS, given to XXF (port-scoped); the HTTP and
+ * WebSocket layers' keys are their own lists (http/settings.h,
+ * websocket/settings.h), given to XXL (server-wide). */
+#define SWIRL__SETTINGS(XX, XXF, XXL)                                                              \
     XX(reactor_num, INT, 1, 256, "CPU count", SERVER, ST_I64, F_COMPUTED, NULL,                    \
        "reactor threads in the master (PROCESS mode)")                                             \
     XX(worker_num, INT, 1, 1024, "CPU count", SERVER, ST_I64, F_COMPUTED, NULL,                    \
@@ -95,47 +97,8 @@ enum {
        "least severe level logged: debug, trace, info, notice, warning, error, none or 0..6")      \
     XX(log_file, STRING, 0, 4095, "stderr", SERVER, ST_PATH, F_COMPUTED, NULL,                     \
        "file the log is appended to (empty = stderr)")                                             \
-    XX(http_max_request_line, INT, 64, GIB, "8K", SERVER, ST_I64, F_BYTES, NULL,                   \
-       "HTTP: longest request line; a longer one is answered 414")                                 \
-    XX(http_max_header_size, INT, 256, GIB, "16K", SERVER, ST_I64, F_BYTES, NULL,                  \
-       "HTTP: largest request head (request line and headers); larger is answered 431")            \
-    XX(http_max_headers, INT, 1, 10000, "100", SERVER, ST_I64, 0, NULL,                            \
-       "HTTP: most header lines in a request; more is answered 431")                               \
-    XX(http_header_timeout, INT, 0, 3600, "10", SERVER, ST_I64, 0, NULL,                           \
-       "HTTP: seconds a client has to send a whole request head, and the longest pause inside a "  \
-       "body (then 408 and close; 0 = no limit)")                                                  \
-    XX(enable_static_handler, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                       \
-       "HTTP: serve files under document_root before calling the request handler")                 \
-    XX(http_parse_post, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                              \
-       "HTTP: parse urlencoded and multipart/form-data bodies into fields and files")              \
-    XX(upload_tmp_dir, STRING, 1, 4000, "/tmp", SERVER, ST_PATH, 0, NULL,                          \
-       "HTTP: directory multipart uploads are streamed to (temp files, removed after the "         \
-       "request)")                                                                                 \
-    XX(upload_max_filesize, INT, 0, INT64_MAX, "0", SERVER, ST_I64, F_BYTES, NULL,                 \
-       "HTTP: largest uploaded file; a larger one is dropped with UPLOAD_ERR_INI_SIZE (0 = only "  \
-       "package_max_length bounds it)")                                                            \
-    XX(open_websocket_close_frame, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                  \
-       "WebSocket: deliver close frames to the message callback instead of answering them")        \
-    XX(open_websocket_ping_frame, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                   \
-       "WebSocket: deliver ping frames to the message callback instead of answering them")         \
-    XX(open_websocket_pong_frame, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                   \
-       "WebSocket: deliver pong frames to the message callback instead of dropping them")          \
-    XX(websocket_ping_interval, INT, 0, 86400, "0", SERVER, ST_I64, 0, NULL,                       \
-       "WebSocket: seconds between pings to connections that went silent (0 = never); with "       \
-       "heartbeat_idle_time, peers that stop answering are closed")                                \
-    XX(websocket_compression, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                       \
-       "WebSocket: permessage-deflate when the client offers it (messages from "                   \
-       "compression_min_length bytes on are compressed, at http_compression_level)")               \
-    XX(http_parse_cookie, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                            \
-       "HTTP: parse Cookie headers into fields")                                                   \
-    XX(http_compression, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                             \
-       "HTTP: gzip response bodies of compressible types when the client accepts gzip")            \
-    XX(http_compression_level, INT, 1, 9, "1", SERVER, ST_I64, 0, NULL,                            \
-       "HTTP: gzip level, 1 (fastest) to 9 (smallest)")                                            \
-    XX(compression_min_length, INT, 0, GIB, "20", SERVER, ST_I64, F_BYTES, NULL,                   \
-       "HTTP: bodies shorter than this are not compressed")                                        \
-    XX(document_root, STRING, 0, 4095, "none", SERVER, ST_PATH, F_COMPUTED, NULL,                  \
-       "HTTP: the directory static files are served from")                                         \
+    SWIRL__HTTP_KEYS(XXL)                                                                          \
+    SWIRL__WS_KEYS(XXL)                                                                            \
     SWIRL__FRAMING_KEYS(XXF)                                                                       \
     XX(open_tcp_nodelay, BOOL, 0, 1, "false", PORT, ST_BOOL, 0, NULL,                              \
        "set TCP_NODELAY on accepted connections")                                                  \
@@ -166,7 +129,10 @@ static const swirl_setting_info_t infos[] = {
     {#f, SWIRL_VALUE_##type, (min), (max), deflt, doc, SWIRL_SETTING_##scope},
 #define XXF_INFO(f, type, min, max, deflt, store, flags, len, doc)                                 \
     XX_INFO(f, type, min, max, deflt, PORT, store, flags, NULL, doc)
-    SWIRL__SETTINGS(XX_INFO, XXF_INFO)
+#define XXL_INFO(f, type, min, max, deflt, store, flags, doc)                                      \
+    XX_INFO(f, type, min, max, deflt, SERVER, store, flags, NULL, doc)
+    SWIRL__SETTINGS(XX_INFO, XXF_INFO, XXL_INFO)
+#undef XXL_INFO
 #undef XXF_INFO
 #undef XX_INFO
 };
@@ -188,7 +154,10 @@ static const swirl__conf_key_t keys[] = {
      OFFSET_PORT(len),                                                                             \
      SWIRL__FRAMING_LENGTH_TYPES,                                                                  \
      deflt},
-    SWIRL__SETTINGS(XX_KEY, XXF_KEY)
+#define XXL_KEY(f, type, min, max, deflt, store, flags, doc)                                       \
+    XX_KEY(f, type, min, max, deflt, SERVER, store, flags, NULL, doc)
+    SWIRL__SETTINGS(XX_KEY, XXF_KEY, XXL_KEY)
+#undef XXL_KEY
 #undef XXF_KEY
 #undef XX_KEY
 };

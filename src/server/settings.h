@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <swirl/server.h>
 
+#include "http/settings.h"
 #include "protocol/framing_conf.h"
+#include "websocket/settings.h"
 
 /* Server-wide values. Field names are the setting names. */
 typedef struct swirl__server_settings {
@@ -41,26 +43,18 @@ typedef struct swirl__server_settings {
     char user[256], group[256];       /* "" = unchanged */
     char chroot[4096];                /* "" = none */
     char pid_file[4096];              /* "" = none */
-    /* HTTP (src/http/) */
-    int64_t http_max_request_line;   /* bytes; longer: 414. Default 8 KiB */
-    int64_t http_max_header_size;    /* bytes of the whole head; larger: 431. Default 16 KiB */
-    int64_t http_max_headers;        /* header lines; more: 431. Default 100 */
-    int64_t http_header_timeout;     /* seconds to send a whole head, or of a pause in a body;
-                                      * then 408. 0 = off */
-    bool enable_static_handler;      /* serve files from document_root; default false */
-    bool http_parse_post;            /* urlencoded/multipart bodies into fields; default true */
-    char upload_tmp_dir[4001];       /* multipart file parts go here; default /tmp */
-    bool open_websocket_close_frame; /* close frames to the message callback; default false */
-    bool open_websocket_ping_frame;  /* ping frames to the message callback; default false */
-    bool open_websocket_pong_frame;  /* pong frames to the message callback; default false */
-    bool websocket_compression;      /* permessage-deflate when offered; default false */
-    int64_t websocket_ping_interval; /* seconds; 0 = no pings */
-    int64_t upload_max_filesize;     /* bytes per uploaded file; 0 = no own limit */
-    bool http_parse_cookie;          /* Cookie headers into fields; default true */
-    bool http_compression;           /* gzip when the client accepts it; default true */
-    int64_t http_compression_level;  /* 1..9, default 1 */
-    int64_t compression_min_length;  /* bytes; smaller bodies are sent as they are; default 20 */
-    char document_root[4096];        /* "" = none */
+    union {                           /* the HTTP layer's keys (http/settings.h) */
+        struct {
+            SWIRL__HTTP_SETTINGS_FIELDS
+        };
+        swirl__http_settings_t http;
+    };
+    union { /* the WebSocket layer's keys (websocket/settings.h) */
+        struct {
+            SWIRL__WS_SETTINGS_FIELDS
+        };
+        swirl__ws_settings_t websocket;
+    };
 } swirl__server_settings_t;
 
 /* Per-listener values; on the server they are every port's defaults. */

@@ -17,17 +17,7 @@
 
 /*   {name, alias, store, flags, min, max, slot, len_offset, choices, default} */
 static const swirl__conf_key_t keys[] = {
-#define XXF_KEY(f, type, min, max, deflt, store, flags, len, doc)                                  \
-    {#f,                                                                                           \
-     NULL,                                                                                         \
-     store,                                                                                        \
-     flags,                                                                                        \
-     (min),                                                                                        \
-     (max),                                                                                        \
-     AT(f),                                                                                        \
-     offsetof(client_settings_t, len),                                                             \
-     SWIRL__FRAMING_LENGTH_TYPES,                                                                  \
-     deflt},
+#define XXF_KEY(...) SWIRL__FRAMING_CONF_KEY(client_settings_t, __VA_ARGS__)
     SWIRL__FRAMING_KEYS(XXF_KEY)
 #undef XXF_KEY
         {"socket_buffer_size", NULL, SWIRL__CONF_I64, SWIRL__CONF_BYTES, 0, GIB,
@@ -68,24 +58,24 @@ int swirl__client_settings_known(const char *key) {
     return swirl__conf_find(&table, key) ? 0 : swirl__conf_unknown(&table, key);
 }
 
-/* "timeout" sets the three timeouts. */
-static void after_set(client_settings_t *s, const swirl__conf_key_t *k) {
-    if (k->offset == offsetof(client_settings_t, timeout))
+/* Apply `value`, or `text` when value is NULL; "timeout" sets the three
+ * timeouts. */
+static int apply(client_settings_t *s, const char *key, const swirl_value_t *value,
+                 const char *text) {
+    const swirl__conf_key_t *k = swirl__conf_find(&table, key);
+    if (!k)
+        return swirl__conf_unknown(&table, key);
+    int rc =
+        value ? swirl__conf_set(&table, k, s, *value) : swirl__conf_set_text(&table, k, s, text);
+    if (rc == 0 && k->offset == offsetof(client_settings_t, timeout))
         s->connect_timeout = s->read_timeout = s->write_timeout = s->timeout;
+    return rc;
 }
 
 int swirl__client_settings_apply(client_settings_t *s, const char *key, swirl_value_t value) {
-    const swirl__conf_key_t *k = swirl__conf_find(&table, key);
-    int rc = k ? swirl__conf_set(&table, k, s, value) : swirl__conf_unknown(&table, key);
-    if (rc == 0)
-        after_set(s, k);
-    return rc;
+    return apply(s, key, &value, NULL);
 }
 
 int swirl__client_settings_apply_text(client_settings_t *s, const char *key, const char *text) {
-    const swirl__conf_key_t *k = swirl__conf_find(&table, key);
-    int rc = k ? swirl__conf_set_text(&table, k, s, text) : swirl__conf_unknown(&table, key);
-    if (rc == 0)
-        after_set(s, k);
-    return rc;
+    return apply(s, key, NULL, text);
 }

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <swirl/protocol.h>
 
+#include "core/conf.h"
+
 /* The framing keys, one row each, for the settings engine (core/conf.h):
  *   XX(field, TYPE, min, max, default_text, store, flags, len_field, doc)
  * TYPE is a SWIRL_VALUE_* suffix, store a SWIRL__CONF_* store, flags
@@ -36,6 +38,23 @@
 
 /* The pack() types package_length_type takes. */
 #define SWIRL__FRAMING_LENGTH_TYPES "cCsSnNlLvV"
+
+/* A row of SWIRL__FRAMING_KEYS as the engine's swirl__conf_key_t for the
+ * struct type T holding SWIRL__FRAMING_CONF_FIELDS:
+ *   #define XXF_KEY(...) SWIRL__FRAMING_CONF_KEY(my_settings_t, __VA_ARGS__)
+ *   SWIRL__FRAMING_KEYS(XXF_KEY) */
+#define SWIRL__FRAMING_CONF_KEY(T, f, type, min, max, deflt, store, flags, len, doc)               \
+    {#f,                                                                                           \
+     NULL,                                                                                         \
+     store,                                                                                        \
+     flags,                                                                                        \
+     (min),                                                                                        \
+     (max),                                                                                        \
+     offsetof(T, f),                                                                               \
+     sizeof(((T *)0)->f),                                                                          \
+     offsetof(T, len),                                                                             \
+     SWIRL__FRAMING_LENGTH_TYPES,                                                                  \
+     deflt},
 
 /* The fields the keys fill, as a list, so that a settings struct can hold
  * them both as its own members and as a swirl__framing_conf_t (an

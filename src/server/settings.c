@@ -142,18 +142,7 @@ static const swirl_setting_info_t infos[] = {
 static const swirl__conf_key_t keys[] = {
 #define XX_KEY(f, type, min, max, deflt, scope, store, flags, alias, doc)                          \
     {#f, alias, store, flags, (min), (max), OFFSET_##scope(f), SIZE_##scope(f), 0, NULL, deflt},
-#define XXF_KEY(f, type, min, max, deflt, store, flags, len, doc)                                  \
-    {#f,                                                                                           \
-     NULL,                                                                                         \
-     store,                                                                                        \
-     flags,                                                                                        \
-     (min),                                                                                        \
-     (max),                                                                                        \
-     OFFSET_PORT(f),                                                                               \
-     SIZE_PORT(f),                                                                                 \
-     OFFSET_PORT(len),                                                                             \
-     SWIRL__FRAMING_LENGTH_TYPES,                                                                  \
-     deflt},
+#define XXF_KEY(...) SWIRL__FRAMING_CONF_KEY(swirl__port_settings_t, __VA_ARGS__)
 #define XXL_KEY(f, type, min, max, deflt, store, flags, doc)                                       \
     XX_KEY(f, type, min, max, deflt, SERVER, store, flags, NULL, doc)
     SWIRL__SETTINGS(XX_KEY, XXF_KEY, XXL_KEY)
@@ -205,28 +194,28 @@ static int locate(swirl__server_settings_t *server, swirl__port_settings_t *port
     return 0;
 }
 
-int swirl__settings_apply(swirl__server_settings_t *server, swirl__port_settings_t *port,
-                          const char *key, swirl_value_t value) {
+/* Apply `value`, or `text` when value is NULL. */
+static int apply(swirl__server_settings_t *server, swirl__port_settings_t *port, const char *key,
+                 const swirl_value_t *value, const char *text) {
     const swirl__conf_key_t *k;
     char *base = NULL;
     int rc = locate(server, port, key, &k, &base);
     if (rc == 0)
-        rc = swirl__conf_set(&table, k, base, value);
+        rc = value ? swirl__conf_set(&table, k, base, *value)
+                   : swirl__conf_set_text(&table, k, base, text);
     if (rc == 0 && base == (char *)port)
         port->set_mask |= UINT64_C(1) << (k - keys);
     return rc;
 }
 
+int swirl__settings_apply(swirl__server_settings_t *server, swirl__port_settings_t *port,
+                          const char *key, swirl_value_t value) {
+    return apply(server, port, key, &value, NULL);
+}
+
 int swirl__settings_apply_text(swirl__server_settings_t *server, swirl__port_settings_t *port,
                                const char *key, const char *text) {
-    const swirl__conf_key_t *k;
-    char *base = NULL;
-    int rc = locate(server, port, key, &k, &base);
-    if (rc == 0)
-        rc = swirl__conf_set_text(&table, k, base, text);
-    if (rc == 0 && base == (char *)port)
-        port->set_mask |= UINT64_C(1) << (k - keys);
-    return rc;
+    return apply(server, port, key, NULL, text);
 }
 
 void swirl__port_settings_merge(swirl__port_settings_t *out, const swirl__port_settings_t *defaults,

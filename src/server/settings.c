@@ -13,6 +13,8 @@
 #include "core/internal.h"
 #include "protocol/framing_conf.h"
 #include "settings.h"
+#include "task_settings.h"
+#include "tls_settings.h"
 
 enum {
     ST_I64 = SWIRL__CONF_I64,
@@ -37,10 +39,11 @@ enum {
  * keys min..max bounds the length in bytes; for BOOL keys it is 0..1.
  * default_text is parsed by swirl__conf_set_text to fill the defaults
  * (unless F_COMPUTED), so it is always valid input. The framing keys are
- * rows of SWIRL__FRAMING_KEYS, given to XXF (port-scoped); the HTTP and
- * WebSocket layers' keys are their own lists (http/settings.h,
- * websocket/settings.h), given to XXL (server-wide). */
-#define SWIRL__SETTINGS(XX, XXF, XXL)                                                              \
+ * rows of SWIRL__FRAMING_KEYS, given to XXF (port-scoped); the task
+ * workers', HTTP's and WebSocket's keys are their own lists
+ * (task_settings.h, http/settings.h, websocket/settings.h), given to XXL
+ * (server-wide), the TLS listeners' (tls_settings.h) to XXP (port-scoped). */
+#define SWIRL__SETTINGS(XX, XXF, XXL, XXP)                                                         \
     XX(reactor_num, INT, 1, 256, "CPU count", SERVER, ST_I64, F_COMPUTED, NULL,                    \
        "reactor threads in the master (PROCESS mode)")                                             \
     XX(worker_num, INT, 1, 1024, "CPU count", SERVER, ST_I64, F_COMPUTED, NULL,                    \
@@ -70,16 +73,7 @@ enum {
        "pin reactor threads and workers to cores")                                                 \
     XX(enable_coroutine, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                             \
        "accepted for compatibility with Swoole (coroutines are a later stage)")                    \
-    XX(task_worker_num, INT, 0, 1024, "0", SERVER, ST_I64, 0, NULL,                                \
-       "task worker processes (need task and finish callbacks)")                                   \
-    XX(task_ipc_mode, INT, 1, 3, "1", SERVER, ST_I64, 0, NULL,                                     \
-       "1 unix sockets; 2 System V message queue; 3 message queue, task workers compete")          \
-    XX(task_max_request, INT, 0, INT64_MAX, "0", SERVER, ST_I64, 0, NULL,                          \
-       "a task worker exits and is replaced after this many tasks (0 = never)")                    \
-    XX(task_queue_max, INT, 1, 1000000, "1024", SERVER, ST_I64, 0, NULL,                           \
-       "tasks waiting per task worker; past it task() fails at once (queue full)")                 \
-    XX(task_tmpdir, STRING, 1, 4000, "/tmp", SERVER, ST_PATH, 0, NULL,                             \
-       "directory for task data larger than one message (temp files, always removed)")             \
+    SWIRL__TASK_KEYS(XXL)                                                                          \
     XX(max_wait_time, INT, 0, 3600, "3", SERVER, ST_I64, 0, NULL,                                  \
        "seconds a stopping worker may take to finish its work (reload, shutdown) before it is "    \
        "killed")                                                                                   \
@@ -106,18 +100,7 @@ enum {
        "TCP_DEFER_ACCEPT seconds: accept only once data arrives (0 = off)")                        \
     XX(tcp_fastopen, BOOL, 0, 1, "false", PORT, ST_BOOL, 0, NULL, "enable TCP Fast Open")          \
     XX(backlog, INT, 1, 65535, "512", PORT, ST_I64, 0, NULL, "listen backlog")                     \
-    XX(ssl_cert_file, STRING, 0, 4095, "none", PORT, ST_PATH, F_COMPUTED, NULL,                    \
-       "certificate of an SSL listener (PEM; the chain may follow it)")                            \
-    XX(ssl_key_file, STRING, 0, 4095, "in ssl_cert_file", PORT, ST_PATH, F_COMPUTED, NULL,         \
-       "private key of an SSL listener (PEM)")                                                     \
-    XX(ssl_ciphers, STRING, 0, 1023, "OpenSSL's", PORT, ST_PATH, F_COMPUTED, NULL,                 \
-       "OpenSSL cipher list for TLS 1.2 and below")                                                \
-    XX(ssl_protocols, STRING, 1, 63, "TLSv1.2 TLSv1.3", PORT, ST_PATH, 0, NULL,                    \
-       "TLS versions accepted: any of TLSv1 TLSv1.1 TLSv1.2 TLSv1.3")                              \
-    XX(ssl_verify_peer, BOOL, 0, 1, "false", PORT, ST_BOOL, 0, NULL,                               \
-       "require a client certificate signed by ssl_client_cert_file")                              \
-    XX(ssl_client_cert_file, STRING, 0, 4095, "none", PORT, ST_PATH, F_COMPUTED, NULL,             \
-       "CA certificate(s) that sign client certificates (PEM)")
+    SWIRL__TLS_KEYS(XXP)
 
 #define OFFSET_SERVER(f) offsetof(swirl__server_settings_t, f)
 #define OFFSET_PORT(f) offsetof(swirl__port_settings_t, f)
@@ -131,7 +114,10 @@ static const swirl_setting_info_t infos[] = {
     XX_INFO(f, type, min, max, deflt, PORT, store, flags, NULL, doc)
 #define XXL_INFO(f, type, min, max, deflt, store, flags, doc)                                      \
     XX_INFO(f, type, min, max, deflt, SERVER, store, flags, NULL, doc)
-    SWIRL__SETTINGS(XX_INFO, XXF_INFO, XXL_INFO)
+#define XXP_INFO(f, type, min, max, deflt, store, flags, doc)                                      \
+    XX_INFO(f, type, min, max, deflt, PORT, store, flags, NULL, doc)
+    SWIRL__SETTINGS(XX_INFO, XXF_INFO, XXL_INFO, XXP_INFO)
+#undef XXP_INFO
 #undef XXL_INFO
 #undef XXF_INFO
 #undef XX_INFO
@@ -145,7 +131,10 @@ static const swirl__conf_key_t keys[] = {
 #define XXF_KEY(...) SWIRL__FRAMING_CONF_KEY(swirl__port_settings_t, __VA_ARGS__)
 #define XXL_KEY(f, type, min, max, deflt, store, flags, doc)                                       \
     XX_KEY(f, type, min, max, deflt, SERVER, store, flags, NULL, doc)
-    SWIRL__SETTINGS(XX_KEY, XXF_KEY, XXL_KEY)
+#define XXP_KEY(f, type, min, max, deflt, store, flags, doc)                                       \
+    XX_KEY(f, type, min, max, deflt, PORT, store, flags, NULL, doc)
+    SWIRL__SETTINGS(XX_KEY, XXF_KEY, XXL_KEY, XXP_KEY)
+#undef XXP_KEY
 #undef XXL_KEY
 #undef XXF_KEY
 #undef XX_KEY

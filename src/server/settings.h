@@ -11,6 +11,8 @@
 
 #include "http/settings.h"
 #include "protocol/framing_conf.h"
+#include "task_settings.h"
+#include "tls_settings.h"
 #include "websocket/settings.h"
 
 /* Server-wide values. Field names are the setting names. */
@@ -33,17 +35,18 @@ typedef struct swirl__server_settings {
     int64_t log_level;                /* 0..6 as swirl_log_level_t, default 2 (INFO); also
                                        * accepts names "debug" "info" "warning"... */
     char log_file[4096];              /* "" = stderr */
-    int64_t task_worker_num;          /* 0..1024, default 0 */
-    int64_t task_ipc_mode;            /* 1 sockets, 2 message queue, 3 competing; default 1 */
-    int64_t task_max_request;         /* 0 = never */
-    int64_t task_queue_max;           /* per task worker, default 1024 */
-    char task_tmpdir[4001];           /* default /tmp */
-    int64_t max_wait_time;            /* seconds 0..3600, default 3 */
-    bool daemonize;                   /* default false */
-    char user[256], group[256];       /* "" = unchanged */
-    char chroot[4096];                /* "" = none */
-    char pid_file[4096];              /* "" = none */
-    union {                           /* the HTTP layer's keys (http/settings.h) */
+    union {                           /* the task workers' keys (task_settings.h) */
+        struct {
+            SWIRL__TASK_SETTINGS_FIELDS
+        };
+        swirl__task_settings_t task;
+    };
+    int64_t max_wait_time;      /* seconds 0..3600, default 3 */
+    bool daemonize;             /* default false */
+    char user[256], group[256]; /* "" = unchanged */
+    char chroot[4096];          /* "" = none */
+    char pid_file[4096];        /* "" = none */
+    union {                     /* the HTTP layer's keys (http/settings.h) */
         struct {
             SWIRL__HTTP_SETTINGS_FIELDS
         };
@@ -69,13 +72,12 @@ typedef struct swirl__port_settings {
     int64_t tcp_defer_accept; /* seconds 0..3600, default 0 */
     bool tcp_fastopen;        /* default false */
     int64_t backlog;          /* 1..65535, default 512 */
-    /* TLS (listeners created with SWIRL_SOCK_SSL) */
-    char ssl_cert_file[4096];
-    char ssl_key_file[4096]; /* "" = the key is in ssl_cert_file */
-    char ssl_ciphers[1024];  /* "" = OpenSSL's */
-    char ssl_protocols[64];  /* default "TLSv1.2 TLSv1.3" */
-    bool ssl_verify_peer;
-    char ssl_client_cert_file[4096];
+    union {                   /* TLS listeners' keys (tls_settings.h) */
+        struct {
+            SWIRL__TLS_SETTINGS_FIELDS
+        };
+        swirl__tls_settings_t tls;
+    };
     uint64_t set_mask; /* bit i: table key i was set on this struct */
 } swirl__port_settings_t;
 

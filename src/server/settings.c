@@ -41,9 +41,15 @@ enum {
  * (unless F_COMPUTED), so it is always valid input. The framing keys are
  * rows of SWIRL__FRAMING_KEYS, given to XXF (port-scoped); the task
  * workers', HTTP's and WebSocket's keys are their own lists
- * (task_settings.h, http/settings.h, websocket/settings.h), given to XXL
- * (server-wide), the TLS listeners' (tls_settings.h) to XXP (port-scoped). */
-#define SWIRL__SETTINGS(XX, XXF, XXL, XXP)                                                         \
+ * (task_settings.h, http/settings.h, websocket/settings.h), given to
+ * ROW_SERVER (server-wide), the TLS listeners' (tls_settings.h) to ROW_PORT
+ * (port-scoped): both call ROW, which the user of the table defines as its
+ * XX. */
+#define ROW_SERVER(f, type, min, max, deflt, store, flags, doc)                                    \
+    ROW(f, type, min, max, deflt, SERVER, store, flags, NULL, doc)
+#define ROW_PORT(f, type, min, max, deflt, store, flags, doc)                                      \
+    ROW(f, type, min, max, deflt, PORT, store, flags, NULL, doc)
+#define SWIRL__SETTINGS(XX, XXF)                                                                   \
     XX(reactor_num, INT, 1, 256, "CPU count", SERVER, ST_I64, F_COMPUTED, NULL,                    \
        "reactor threads in the master (PROCESS mode)")                                             \
     XX(worker_num, INT, 1, 1024, "CPU count", SERVER, ST_I64, F_COMPUTED, NULL,                    \
@@ -73,7 +79,7 @@ enum {
        "pin reactor threads and workers to cores")                                                 \
     XX(enable_coroutine, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                             \
        "accepted for compatibility with Swoole (coroutines are a later stage)")                    \
-    SWIRL__TASK_KEYS(XXL)                                                                          \
+    SWIRL__TASK_KEYS(ROW_SERVER)                                                                   \
     XX(max_wait_time, INT, 0, 3600, "3", SERVER, ST_I64, 0, NULL,                                  \
        "seconds a stopping worker may take to finish its work (reload, shutdown) before it is "    \
        "killed")                                                                                   \
@@ -91,8 +97,8 @@ enum {
        "least severe level logged: debug, trace, info, notice, warning, error, none or 0..6")      \
     XX(log_file, STRING, 0, 4095, "stderr", SERVER, ST_PATH, F_COMPUTED, NULL,                     \
        "file the log is appended to (empty = stderr)")                                             \
-    SWIRL__HTTP_KEYS(XXL)                                                                          \
-    SWIRL__WS_KEYS(XXL)                                                                            \
+    SWIRL__HTTP_KEYS(ROW_SERVER)                                                                   \
+    SWIRL__WS_KEYS(ROW_SERVER)                                                                     \
     SWIRL__FRAMING_KEYS(XXF)                                                                       \
     XX(open_tcp_nodelay, BOOL, 0, 1, "false", PORT, ST_BOOL, 0, NULL,                              \
        "set TCP_NODELAY on accepted connections")                                                  \
@@ -100,7 +106,7 @@ enum {
        "TCP_DEFER_ACCEPT seconds: accept only once data arrives (0 = off)")                        \
     XX(tcp_fastopen, BOOL, 0, 1, "false", PORT, ST_BOOL, 0, NULL, "enable TCP Fast Open")          \
     XX(backlog, INT, 1, 65535, "512", PORT, ST_I64, 0, NULL, "listen backlog")                     \
-    SWIRL__TLS_KEYS(XXP)
+    SWIRL__TLS_KEYS(ROW_PORT)
 
 #define OFFSET_SERVER(f) offsetof(swirl__server_settings_t, f)
 #define OFFSET_PORT(f) offsetof(swirl__port_settings_t, f)
@@ -112,13 +118,9 @@ static const swirl_setting_info_t infos[] = {
     {#f, SWIRL_VALUE_##type, (min), (max), deflt, doc, SWIRL_SETTING_##scope},
 #define XXF_INFO(f, type, min, max, deflt, store, flags, len, doc)                                 \
     XX_INFO(f, type, min, max, deflt, PORT, store, flags, NULL, doc)
-#define XXL_INFO(f, type, min, max, deflt, store, flags, doc)                                      \
-    XX_INFO(f, type, min, max, deflt, SERVER, store, flags, NULL, doc)
-#define XXP_INFO(f, type, min, max, deflt, store, flags, doc)                                      \
-    XX_INFO(f, type, min, max, deflt, PORT, store, flags, NULL, doc)
-    SWIRL__SETTINGS(XX_INFO, XXF_INFO, XXL_INFO, XXP_INFO)
-#undef XXP_INFO
-#undef XXL_INFO
+#define ROW XX_INFO
+    SWIRL__SETTINGS(XX_INFO, XXF_INFO)
+#undef ROW
 #undef XXF_INFO
 #undef XX_INFO
 };
@@ -129,13 +131,9 @@ static const swirl__conf_key_t keys[] = {
 #define XX_KEY(f, type, min, max, deflt, scope, store, flags, alias, doc)                          \
     {#f, alias, store, flags, (min), (max), OFFSET_##scope(f), SIZE_##scope(f), 0, NULL, deflt},
 #define XXF_KEY(...) SWIRL__FRAMING_CONF_KEY(swirl__port_settings_t, __VA_ARGS__)
-#define XXL_KEY(f, type, min, max, deflt, store, flags, doc)                                       \
-    XX_KEY(f, type, min, max, deflt, SERVER, store, flags, NULL, doc)
-#define XXP_KEY(f, type, min, max, deflt, store, flags, doc)                                       \
-    XX_KEY(f, type, min, max, deflt, PORT, store, flags, NULL, doc)
-    SWIRL__SETTINGS(XX_KEY, XXF_KEY, XXL_KEY, XXP_KEY)
-#undef XXP_KEY
-#undef XXL_KEY
+#define ROW XX_KEY
+    SWIRL__SETTINGS(XX_KEY, XXF_KEY)
+#undef ROW
 #undef XXF_KEY
 #undef XX_KEY
 };

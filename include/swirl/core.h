@@ -133,6 +133,7 @@ SWIRL_API double swirl_time_now(void);
 
 /* ---- setting values -------------------------------------------------------------------- */
 
+/* The type a swirl_value_t holds (and a setting takes, in its info). */
 typedef enum {
     SWIRL_VALUE_INT = 1,
     SWIRL_VALUE_FLOAT = 2,
@@ -154,6 +155,7 @@ typedef struct swirl_value {
     size_t len;
 } swirl_value_t;
 
+/* A value of each type, for the setters (swirl_server_set, swirl_client_set). */
 static inline swirl_value_t swirl_value_int(int64_t i) {
     swirl_value_t v = {SWIRL_VALUE_INT, {.i = i}, 0};
     return v;

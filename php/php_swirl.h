@@ -52,6 +52,11 @@ const char *swirl_php_error_msg(int code);
 /* E_WARNING naming the failed call's culprit, as Swoole warns. */
 #define swirl_php_warn(code) php_error_docref(NULL, E_WARNING, "%s", swirl_php_error_msg(code))
 
+/* A setting's PHP value as the C setters take it (swirl_server_set,
+ * swirl_client_set): a bool, int, float or string (its bytes, NULs
+ * included, borrowed from `val`). False for any other type. */
+bool swirl_php_value(zval *val, swirl_value_t *out);
+
 /* Throw Swoole\Exception with the failed call's message and its code. */
 void swirl_php_throw(int code);
 

@@ -18,6 +18,26 @@ const char *swirl_php_error_msg(int code) {
     return swirl_strerror(code);
 }
 
+bool swirl_php_value(zval *val, swirl_value_t *out) {
+    switch (Z_TYPE_P(val)) {
+    case IS_TRUE:
+    case IS_FALSE:
+        *out = swirl_value_bool(Z_TYPE_P(val) == IS_TRUE);
+        return true;
+    case IS_LONG:
+        *out = swirl_value_int(Z_LVAL_P(val));
+        return true;
+    case IS_DOUBLE:
+        *out = swirl_value_float(Z_DVAL_P(val));
+        return true;
+    case IS_STRING:
+        *out = (swirl_value_t){SWIRL_VALUE_STRING, {.s = Z_STRVAL_P(val)}, Z_STRLEN_P(val)};
+        return true;
+    default:
+        return false;
+    }
+}
+
 void swirl_php_throw(int code) {
     zend_throw_exception(swirl_ce_exception, swirl_php_error_msg(code), code < 0 ? -code : code);
 }

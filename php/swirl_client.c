@@ -78,8 +78,6 @@ typedef struct client_obj {
     int kind;            /* the swirl_sock_type_t, without flags */
     bool async;
     bool stream;
-    bool framed; /* a framing setting is on: recv returns whole messages */
-    bool eof_check, eof_split, length_check;
     bool held;        /* holds a reference on itself (async, connection under way or open) */
     bool established; /* async: the connect callback ran for this connection */
     bool quiet;       /* being dropped: the C callbacks call no PHP */
@@ -401,69 +399,17 @@ PHP_METHOD(Swoole_Client, __construct) {
     update_long(o, "type", type);
 }
 
-/* Apply one setting from a PHP value (see the stub for the keys). 0, or
- * the C layer's negative code; SWIRL_ESETTING with `why` set for a value
- * no setter takes. */
+/* Apply one setting from a PHP value (see the stub for the keys): the C
+ * client converts and checks it. 0, or the C layer's negative code;
+ * SWIRL_ESETTING with `why` set for a PHP type no setting takes. */
 static int apply_setting(client_obj *o, const char *key, zval *val, const char **why) {
+    swirl_value_t v;
     *why = NULL;
-    switch (Z_TYPE_P(val)) {
-    case IS_TRUE:
-    case IS_FALSE:
-        return swirl_client_set_bool(o->cli, key, Z_TYPE_P(val) == IS_TRUE);
-    case IS_LONG:
-        return swirl_client_set_int(o->cli, key, Z_LVAL_P(val));
-    case IS_DOUBLE:
-        return swirl_client_set_float(o->cli, key, Z_DVAL_P(val));
-    case IS_STRING: {
-        /* Text for swirl_client_set_text, which decodes C escapes in
-         * package_eof: that one's bytes go through escaped (a backslash as
-         * \\, NUL as \0) so they arrive exactly as given. Elsewhere a NUL
-         * byte cannot be part of the value. */
-        const char *s = Z_STRVAL_P(val);
-        size_t len = Z_STRLEN_P(val);
-        if (strcmp(key, "package_eof") != 0) {
-            if (strlen(s) != len) {
-                *why = "a string with a NUL byte";
-                return SWIRL_ESETTING;
-            }
-            return swirl_client_set_text(o->cli, key, s);
-        }
-        char *text = safe_emalloc(len, 2, 1), *p = text;
-        for (size_t i = 0; i < len; i++) {
-            if (s[i] == '\\') {
-                *p++ = '\\';
-                *p++ = '\\';
-            } else if (s[i] == '\0') {
-                *p++ = '\\';
-                *p++ = '0';
-            } else {
-                *p++ = s[i];
-            }
-        }
-        *p = '\0';
-        int rc = swirl_client_set_text(o->cli, key, text);
-        efree(text);
-        return rc;
-    }
-    default:
+    if (!swirl_php_value(val, &v)) {
         *why = zend_zval_type_name(val);
         return SWIRL_ESETTING;
     }
-}
-
-/* Keep track of the framing keys: recv() reads whole messages when one is on. */
-static void note_framing(client_obj *o, const char *key, zval *val) {
-    bool on = zend_is_true(val);
-    if (Z_TYPE_P(val) == IS_STRING) /* as swirl_client_set_text read it: true/on/yes/1 */
-        on = !strcasecmp(Z_STRVAL_P(val), "true") || !strcasecmp(Z_STRVAL_P(val), "on") ||
-             !strcasecmp(Z_STRVAL_P(val), "yes") || !strcmp(Z_STRVAL_P(val), "1");
-    if (strcmp(key, "open_eof_check") == 0)
-        o->eof_check = on;
-    else if (strcmp(key, "open_eof_split") == 0)
-        o->eof_split = on;
-    else if (strcmp(key, "open_length_check") == 0)
-        o->length_check = on;
-    o->framed = o->eof_check || o->eof_split || o->length_check;
+    return swirl_client_set(o->cli, key, v);
 }
 
 PHP_METHOD(Swoole_Client, set) {
@@ -511,7 +457,6 @@ PHP_METHOD(Swoole_Client, set) {
             ok = false;
             continue;
         }
-        note_framing(o, ZSTR_VAL(key), val);
         Z_TRY_ADDREF_P(val);
         zend_symtable_update(Z_ARR(merged), key, val);
     }
@@ -756,7 +701,7 @@ PHP_METHOD(Swoole_Client, recv) {
             2, "must be a combination of Swoole\\Client::MSG_PEEK, MSG_WAITALL and MSG_DONTWAIT");
         RETURN_THROWS();
     }
-    if (o->framed && o->stream) {
+    if (swirl_client_is_framed(o->cli)) {
         recv_message(o, (int)flag, return_value);
         sync_sock(o);
         return;

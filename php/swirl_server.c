@@ -614,23 +614,7 @@ bool swirl_php_apply_settings(zend_object *obj, zend_class_entry *ce, swirl_serv
         }
         ZVAL_DEREF(val);
         swirl_value_t v;
-        switch (Z_TYPE_P(val)) {
-        case IS_TRUE:
-        case IS_FALSE:
-            v = swirl_value_bool(Z_TYPE_P(val) == IS_TRUE);
-            break;
-        case IS_LONG:
-            v = swirl_value_int(Z_LVAL_P(val));
-            break;
-        case IS_DOUBLE:
-            v = swirl_value_float(Z_DVAL_P(val));
-            break;
-        case IS_STRING:
-            v.type = SWIRL_VALUE_STRING;
-            v.u.s = Z_STRVAL_P(val);
-            v.len = Z_STRLEN_P(val);
-            break;
-        default:
+        if (!swirl_php_value(val, &v)) {
             php_error_docref(NULL, E_WARNING, "setting `%s`: %s is not a valid value",
                              ZSTR_VAL(key), zend_zval_type_name(val));
             ok = false;

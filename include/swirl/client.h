@@ -72,6 +72,13 @@ SWIRL_API void swirl_client_free(swirl_client_t *c);
  * message naming the key; after connect → SWIRL_ESTATE. Nothing changes on
  * failure. */
 
+/* Set `key` from a value as the caller has it (C, PHP), converted per the
+ * key's type as the server's swirl_server_set does: an integer key takes
+ * an integer, an integral float or text ("4", "2M" for sizes); a bool key
+ * a bool, 0 or 1, or text true/false/on/off/yes/no/1/0; a seconds key a
+ * number or its text; a string key `len` bytes (NUL bytes only in
+ * package_eof, taken as they are, without escapes). */
+SWIRL_API int swirl_client_set(swirl_client_t *c, const char *key, swirl_value_t value);
 /* Integer keys; a bool key takes 0 or 1; a seconds key takes whole seconds. */
 SWIRL_API int swirl_client_set_int(swirl_client_t *c, const char *key, int64_t value);
 /* Seconds keys; integer keys take integral values. */
@@ -82,6 +89,11 @@ SWIRL_API int swirl_client_set_bool(swirl_client_t *c, const char *key, bool val
  * bools true/false/on/off/yes/no/1/0; strings as they are, C escapes \r \n
  * \t \\ \0 \xHH decoded in package_eof). */
 SWIRL_API int swirl_client_set_text(swirl_client_t *c, const char *key, const char *text);
+
+/* True if `c` is a stream client whose settings cut the stream into
+ * messages (open_eof_check, open_eof_split or open_length_check on): then
+ * a receive returns one whole message. */
+SWIRL_API bool swirl_client_is_framed(const swirl_client_t *c);
 
 /* ---- connecting ------------------------------------------------------------------------- */
 

@@ -1,4 +1,5 @@
-/* swirl/core.h — allocation, growable byte buffers, logging and clocks.
+/* swirl/core.h — allocation, growable byte buffers, logging, clocks and the
+ * values settings are given as.
  *
  * These are the pieces every other layer stands on. Nothing here starts a
  * thread or touches the network. */
@@ -6,6 +7,7 @@
 #define SWIRL_CORE_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <swirl/error.h>
@@ -128,6 +130,46 @@ SWIRL_API uint64_t swirl_clock_us(void);
 SWIRL_API uint64_t swirl_clock_ns(void);
 /* Wall-clock time in seconds since the epoch, with microseconds. */
 SWIRL_API double swirl_time_now(void);
+
+/* ---- setting values -------------------------------------------------------------------- */
+
+/* The type a swirl_value_t holds (and a setting takes, in its info). */
+typedef enum {
+    SWIRL_VALUE_INT = 1,
+    SWIRL_VALUE_FLOAT = 2,
+    SWIRL_VALUE_BOOL = 3,
+    SWIRL_VALUE_STRING = 4,
+} swirl_value_type_t;
+
+/* A setting's value as a caller (C, PHP, the command line) has it, for the
+ * server's, a port's and the client's settings. A string is `len` bytes at
+ * `s` (it may hold NULs, e.g. a package_eof); the setter copies it. */
+typedef struct swirl_value {
+    swirl_value_type_t type;
+    union {
+        int64_t i;
+        double f;
+        bool b;
+        const char *s;
+    } u;
+    size_t len;
+} swirl_value_t;
+
+/* A value of each type, for the setters (swirl_server_set, swirl_client_set). */
+static inline swirl_value_t swirl_value_int(int64_t i) {
+    swirl_value_t v = {SWIRL_VALUE_INT, {.i = i}, 0};
+    return v;
+}
+static inline swirl_value_t swirl_value_bool(bool b) {
+    swirl_value_t v = {SWIRL_VALUE_BOOL, {.b = b}, 0};
+    return v;
+}
+static inline swirl_value_t swirl_value_float(double f) {
+    swirl_value_t v = {SWIRL_VALUE_FLOAT, {.f = f}, 0};
+    return v;
+}
+/* `s` is NUL-terminated. */
+SWIRL_API swirl_value_t swirl_value_string(const char *s);
 
 #ifdef __cplusplus
 }

@@ -30,41 +30,7 @@ enum { SWIRL_MODE_BASE = 1, SWIRL_MODE_PROCESS = 2 };
 
 /* ---- settings ---------------------------------------------------------------------------- */
 
-typedef enum {
-    SWIRL_VALUE_INT = 1,
-    SWIRL_VALUE_FLOAT = 2,
-    SWIRL_VALUE_BOOL = 3,
-    SWIRL_VALUE_STRING = 4,
-} swirl_value_type_t;
-
-/* A setting's value as a caller (C, PHP, the command line) has it. A string
- * is `len` bytes at `s` (it may hold NULs, e.g. a package_eof); the server
- * copies it. */
-typedef struct swirl_value {
-    swirl_value_type_t type;
-    union {
-        int64_t i;
-        double f;
-        bool b;
-        const char *s;
-    } u;
-    size_t len;
-} swirl_value_t;
-
-static inline swirl_value_t swirl_value_int(int64_t i) {
-    swirl_value_t v = {SWIRL_VALUE_INT, {.i = i}, 0};
-    return v;
-}
-static inline swirl_value_t swirl_value_bool(bool b) {
-    swirl_value_t v = {SWIRL_VALUE_BOOL, {.b = b}, 0};
-    return v;
-}
-static inline swirl_value_t swirl_value_float(double f) {
-    swirl_value_t v = {SWIRL_VALUE_FLOAT, {.f = f}, 0};
-    return v;
-}
-/* `s` is NUL-terminated. */
-SWIRL_API swirl_value_t swirl_value_string(const char *s);
+/* Values (swirl_value_t) are declared in swirl/core.h. */
 
 /* Where a setting applies. */
 enum {

@@ -59,6 +59,50 @@ int swirl_client_new(swirl_client_t **out, int sock_type, bool async, const char
     return 0;
 }
 
+/* ---- settings ---------------------------------------------------------------------------- */
+
+/* Settings are taken before connect; an unknown key is named first. */
+static int settable(swirl_client_t *c, const char *key) {
+    if (!c)
+        return swirl__error(SWIRL_EBADARG, "client setting: NULL client");
+    if (c->state == CS_IDLE)
+        return 0;
+    int rc = swirl__client_settings_known(key);
+    if (rc < 0)
+        return swirl__client_keep_error(c, rc);
+    return swirl__client_fail(c, SWIRL_ESTATE, "%s: settings are taken before connect", key);
+}
+
+int swirl_client_set(swirl_client_t *c, const char *key, swirl_value_t value) {
+    int rc = settable(c, key);
+    if (rc == 0 && (rc = swirl__client_settings_apply(&c->set, key, value)) < 0)
+        swirl__client_keep_error(c, rc);
+    return rc;
+}
+
+int swirl_client_set_int(swirl_client_t *c, const char *key, int64_t value) {
+    return swirl_client_set(c, key, swirl_value_int(value));
+}
+
+int swirl_client_set_float(swirl_client_t *c, const char *key, double value) {
+    return swirl_client_set(c, key, swirl_value_float(value));
+}
+
+int swirl_client_set_bool(swirl_client_t *c, const char *key, bool value) {
+    return swirl_client_set(c, key, swirl_value_bool(value));
+}
+
+int swirl_client_set_text(swirl_client_t *c, const char *key, const char *text) {
+    int rc = settable(c, key);
+    if (rc == 0 && (rc = swirl__client_settings_apply_text(&c->set, key, text)) < 0)
+        swirl__client_keep_error(c, rc);
+    return rc;
+}
+
+bool swirl_client_is_framed(const swirl_client_t *c) {
+    return c && c->stream && swirl__framing_conf_on(&c->set.framing);
+}
+
 void swirl_client_free(swirl_client_t *c) {
     if (!c || c->free_pending)
         return;
@@ -153,7 +197,7 @@ static int prepare(swirl_client_t *c, const char *host, int port, double timeout
     c->read_timeout = isnan(s->read_timeout) ? *ct : s->read_timeout;
     c->write_timeout = isnan(s->write_timeout) ? *ct : s->write_timeout;
     if (c->stream) {
-        int rc = swirl__client_build_framing(c);
+        int rc = swirl__framing_conf_build(&s->framing, &c->framing);
         if (rc < 0)
             return swirl__client_keep_error(c, rc);
     }

@@ -1,5 +1,5 @@
 /* src/client/internal.h — the client's struct and what its files share:
- * settings (settings.c), the connection core (client.c), TLS (tls.c), the
+ * settings (settings.h), the connection core (client.c), TLS (tls.c), the
  * keep-alive pool (pool.c) and the event-loop mode (async.c). Never installed. */
 #ifndef SWIRL_CLIENT_INTERNAL_H
 #define SWIRL_CLIENT_INTERNAL_H
@@ -10,6 +10,7 @@
 #include <swirl/client.h>
 #include <swirl/protocol.h>
 
+#include "client/settings.h"
 #include "core/internal.h"
 #include "net/tls.h"
 
@@ -19,22 +20,6 @@ typedef enum {
     CS_HANDSHAKE,  /* async: TLS handshake under way */
     CS_CONNECTED,
 } client_state_t;
-
-/* Settings as set (the framing is built from them at connect). */
-typedef struct client_settings {
-    bool open_eof_check, open_eof_split, open_length_check;
-    char package_eof[SWIRL_FRAMING_EOF_MAX];
-    size_t package_eof_len;
-    char package_length_type;
-    int64_t package_length_offset, package_body_offset, package_max_length;
-    int64_t socket_buffer_size;
-    bool open_tcp_nodelay;
-    char *bind_address;
-    int64_t bind_port;
-    double connect_timeout, read_timeout, write_timeout; /* NAN: not set */
-    char *ssl_cert_file, *ssl_key_file, *ssl_cafile, *ssl_capath, *ssl_host_name;
-    bool ssl_verify_peer, ssl_allow_self_signed;
-} client_settings_t;
 
 struct swirl_client {
     swirl_sock_type_t type;
@@ -72,11 +57,6 @@ struct swirl_client {
     bool free_pending;
     swirl_buf_t out; /* async TLS: bytes SSL_write has not taken yet */
 };
-
-/* settings.c */
-void swirl__client_settings_init(client_settings_t *s);
-void swirl__client_settings_destroy(client_settings_t *s);
-int swirl__client_build_framing(swirl_client_t *c);
 
 /* error.c: every file of the client reports through these */
 /* Record `code` with a message as the client's (and this thread's) last error. */

@@ -15,6 +15,14 @@ int swirl__error(int code, const char *fmt, ...) __attribute__((format(printf, 2
 /* -errno of the current errno, never 0 (falls back to -EIO). */
 static inline int swirl__neg_errno(void) { return errno > 0 ? -errno : -EIO; }
 
+/* The value of the hex digit `c` (0..15), or -1. */
+static inline int swirl__hexval(int c) {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
 #define SWIRL__UNUSED(x) ((void)(x))
 
 /* nopipe.c: a write without MSG_NOSIGNAL (sendfile, a pipe) raises SIGPIPE

@@ -49,7 +49,7 @@ static void on_head_timeout(swirl_loop_t *loop, int64_t id, void *user);
  * it fires early (the connection answered requests meanwhile) it is armed
  * again for what is left. So a keep-alive request costs no timer work. */
 static void arm_timer(swirl_http_server_t *hs, http_conn_t *c) {
-    int64_t secs = hs->srv->settings.http_header_timeout;
+    int64_t secs = hs->conf->http_header_timeout;
     if (secs <= 0)
         return;
     c->head_since = swirl_loop_now(swirl_server_loop(hs->srv));
@@ -114,7 +114,7 @@ static void on_head_timeout(swirl_loop_t *loop, int64_t id, void *user) {
     c->timer = 0;
     if (c->phase != P_HEAD && !in_body(c))
         return; /* armed again when it waits for a head next */
-    uint64_t limit = (uint64_t)c->hs->srv->settings.http_header_timeout * 1000;
+    uint64_t limit = (uint64_t)c->hs->conf->http_header_timeout * 1000;
     if (c->held) { /* we wait for the client to read, not it for us (send_timeout's case) */
         int64_t t = swirl_timer_after(loop, (int64_t)limit, on_head_timeout, c);
         c->timer = t > 0 ? t : 0;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "../server/internal.h"
+#include "settings.h"
 
 /* P_STREAM: a multipart body being parsed as it arrives (upload.c) */
 /* P_UPGRADED: the connection speaks another protocol now (WebSocket) */
@@ -112,6 +113,7 @@ typedef struct swirl__http_upgrade {
 
 struct swirl_http_server {
     swirl_server_t *srv;
+    const swirl__http_settings_t *conf; /* our settings, in the server's (http/settings.h) */
     swirl_http_handler handler;
     void *user;
     swirl_server_cb on_connect, on_close, on_worker_start, on_worker_stop;

@@ -62,7 +62,7 @@ static void dispatch(swirl_http_server_t *hs, http_conn_t *c, const char *head, 
     if (parsed) {
         req.p = *parsed;
     } else {
-        swirl_http_request_init(&req.p, hs->hdrs, (size_t)hs->srv->settings.http_max_headers);
+        swirl_http_request_init(&req.p, hs->hdrs, (size_t)hs->conf->http_max_headers);
         if (swirl_http_parse_head(&req.p, head, c->head_len) < 0)
             req.p.status = -1; /* parsed fine before: cannot be */
     }
@@ -87,7 +87,7 @@ static void dispatch(swirl_http_server_t *hs, http_conn_t *c, const char *head, 
     bool served =
         req.p.upgrade && hs->upgrade.request && hs->upgrade.request(hs->upgrade.user, &req, resp);
     if (!served)
-        served = hs->srv->settings.enable_static_handler && swirl__http_static(hs, &req, resp);
+        served = hs->conf->enable_static_handler && swirl__http_static(hs, &req, resp);
     if (!served)
         hs->handler(hs, &req, resp, hs->user);
     swirl__http_req_release(&req);
@@ -159,7 +159,7 @@ static bool held_back(swirl_http_server_t *hs, http_conn_t *c) {
 /* Is r's body multipart/form-data that we parse (http_parse_post)? */
 static bool is_multipart(swirl_http_server_t *hs, const swirl_http_request_t *r) {
     static const char mt[] = "multipart/form-data";
-    if (!hs->srv->settings.http_parse_post)
+    if (!hs->conf->http_parse_post)
         return false;
     const swirl_http_header_t *h = swirl_http_find_header(r, "content-type");
     return h && h->value_len >= sizeof(mt) - 1 && strncasecmp(h->value, mt, sizeof(mt) - 1) == 0;
@@ -217,7 +217,7 @@ static int stream_body(swirl_http_server_t *hs, http_conn_t *c, const char *q, s
  * copies the bytes first. Returns the bytes used, or GONE when the
  * connection was closed by the handler (c is freed then). */
 static size_t consume(swirl_http_server_t *hs, http_conn_t *c, char *p, size_t n, bool owned) {
-    const swirl__server_settings_t *s = &hs->srv->settings;
+    const swirl__http_settings_t *s = hs->conf;
     size_t max_body = (size_t)swirl__port_settings(hs->srv->ports[0])->package_max_length;
     size_t off = 0;
     while (c->phase == P_HEAD || c->phase == P_BODY || c->phase == P_CHUNKED ||
@@ -437,7 +437,7 @@ void swirl__http_feed(swirl_http_server_t *hs, http_conn_t *c, const char *data,
         return;
     }
     if (c->phase == P_BUSY) { /* a detached response is pending: hold, bounded */
-        const swirl__server_settings_t *s = &hs->srv->settings;
+        const swirl__http_settings_t *s = hs->conf;
         size_t cap = (size_t)s->http_max_header_size +
                      (size_t)swirl__port_settings(hs->srv->ports[0])->package_max_length;
         if (swirl_buf_size(&c->in) > cap && !c->paused) {

@@ -137,21 +137,14 @@ double swirl_http_req_time(const swirl_http_req_t *req) { return req->time; }
 
 #define PARAMS_MAX 1000 /* fields kept per kind, as PHP's max_input_vars */
 
-static int hexval(char c) {
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
 /* Percent-decode p[0..n) into out ('+' as space); a bad escape is kept as
  * it is (as PHP's urldecode). Returns the length written. */
 static size_t url_decode(const char *p, size_t n, char *out) {
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         int hi, lo;
-        if (p[i] == '%' && i + 2 < n && (hi = hexval(p[i + 1])) >= 0 &&
-            (lo = hexval(p[i + 2])) >= 0) {
+        if (p[i] == '%' && i + 2 < n && (hi = swirl__hexval(p[i + 1])) >= 0 &&
+            (lo = swirl__hexval(p[i + 2])) >= 0) {
             out[o++] = (char)(hi * 16 + lo);
             i += 2;
         } else {
@@ -211,7 +204,7 @@ static swirl_http_params_t *params_of(swirl_http_req_t *req, swirl_http_param_ki
     if (set->parsed)
         return set;
     set->parsed = true; /* an empty set if parsing is off or fails */
-    const swirl__server_settings_t *s = &req->hs->srv->settings;
+    const swirl__http_settings_t *s = req->hs->conf;
     if (kind == SWIRL_HTTP_GET) {
         const char *q = memchr(req->p.target, '?', req->p.target_len);
         if (q)

@@ -379,7 +379,7 @@ static bool compressible(const char *type) {
  * bytes. 0, or an error. */
 static int compress_body(swirl_http_resp_t *resp, const void **data, size_t *len) {
     swirl_http_server_t *hs = resp->hs;
-    const swirl__server_settings_t *s = &hs->srv->settings;
+    const swirl__http_settings_t *s = hs->conf;
     int level = resp->compress < 0 ? (s->http_compression ? (int)s->http_compression_level : 0)
                                    : resp->compress;
     if (!level || (resp->user_set & (H_CONTENT_ENCODING | H_CONTENT_LENGTH)) ||

@@ -52,7 +52,7 @@ static void on_flush(void *user, int64_t fd) {
 static int worker_setup(swirl_http_server_t *hs) {
     if (hs->hdrs)
         return 0;
-    hs->hdrs = swirl_calloc((size_t)hs->srv->settings.http_max_headers, sizeof(*hs->hdrs));
+    hs->hdrs = swirl_calloc((size_t)hs->conf->http_max_headers, sizeof(*hs->hdrs));
     return hs->hdrs ? 0 : -ENOMEM;
 }
 
@@ -150,7 +150,7 @@ static void release_spare(swirl_http_server_t *hs) {
  * removes the upload temp files its server's dead workers left. */
 static void on_worker_start(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     swirl_http_server_t *hs = user;
-    if (srv->settings.http_parse_post)
+    if (hs->conf->http_parse_post)
         swirl__http_upload_sweep(hs, swirl_server_master_pid(srv));
     if (hs->on_worker_start)
         hs->on_worker_start(srv, ev, hs->on_worker_start_user);
@@ -185,6 +185,7 @@ int swirl_http_server_new(swirl_http_server_t **out, const char *host, int port,
         swirl_free(hs);
         return rc;
     }
+    hs->conf = &hs->srv->settings.http;
     /* a head and a file (or answers sent apart) must not wait for Nagle */
     swirl_server_set_text(hs->srv, "open_tcp_nodelay", "true");
     swirl_server_on(hs->srv, "receive", on_receive, hs);
@@ -293,14 +294,14 @@ int swirl_http_server_start(swirl_http_server_t *hs) {
                                             "request of a connection in one worker (2, 4 or 5) "
                                             "so pipelined responses stay in order",
                             (long long)dm);
-    const char *root = hs->srv->settings.document_root;
-    if (hs->srv->settings.enable_static_handler && !root[0])
+    const char *root = hs->conf->document_root;
+    if (hs->conf->enable_static_handler && !root[0])
         return swirl__error(SWIRL_ESETTING, "enable_static_handler: set document_root too");
-    const char *up = hs->srv->settings.upload_tmp_dir;
-    if (hs->srv->settings.http_parse_post && access(up, W_OK | X_OK) < 0)
+    const char *up = hs->conf->upload_tmp_dir;
+    if (hs->conf->http_parse_post && access(up, W_OK | X_OK) < 0)
         return swirl__error(SWIRL_ESETTING, "upload_tmp_dir \"%s\": %s (multipart uploads are "
                                             "written there)", up, strerror(errno));
-    if (hs->srv->settings.http_parse_post) /* what servers gone (or this one's workers) left */
+    if (hs->conf->http_parse_post) /* what servers gone (or this one's workers) left */
         swirl__http_upload_sweep(hs, getpid());
     return swirl_server_start(hs->srv);
 }

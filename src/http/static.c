@@ -58,13 +58,6 @@ static const char *type_of(const char *path) {
     return "application/octet-stream";
 }
 
-static int hexval(char c) {
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
 /* Percent-decode p[0..n) into out; false for a bad escape, a NUL or a
  * backslash, or a result that does not fit. */
 static bool decode_path(const char *p, size_t n, char *out, size_t size) {
@@ -72,7 +65,8 @@ static bool decode_path(const char *p, size_t n, char *out, size_t size) {
     for (size_t i = 0; i < n; i++) {
         char c = p[i];
         if (c == '%') {
-            int hi = i + 2 < n ? hexval(p[i + 1]) : -1, lo = i + 2 < n ? hexval(p[i + 2]) : -1;
+            int hi = i + 2 < n ? swirl__hexval(p[i + 1]) : -1,
+                lo = i + 2 < n ? swirl__hexval(p[i + 2]) : -1;
             if (hi < 0 || lo < 0)
                 return false;
             c = (char)(hi * 16 + lo);
@@ -173,7 +167,7 @@ enum { NOT_THERE = -1, ESCAPES = -2, SPECIAL = -3 };
 static int root_dir(swirl_http_server_t *hs) {
     if (hs->root_fd >= 0)
         return hs->root_fd;
-    const char *root = hs->srv->settings.document_root;
+    const char *root = hs->conf->document_root;
     int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
         swirl_log_warning("http: static: document_root \"%s\": %s", root, strerror(errno));
@@ -231,7 +225,7 @@ static int open_failed(int err) {
  * (for Content-Type, messages, and the process that sends it in PROCESS mode). */
 static int resolve(swirl_http_server_t *hs, const char *rel, char *full, size_t size,
                    struct stat *st) {
-    const char *root = hs->srv->settings.document_root;
+    const char *root = hs->conf->document_root;
     if (!hs->root_real[0] && !realpath(root, hs->root_real)) {
         swirl_log_warning("http: static: document_root \"%s\": %s", root, strerror(errno));
         return NOT_THERE;
@@ -364,7 +358,7 @@ bool swirl_http_serve_static(swirl_http_server_t *hs, swirl_http_req_t *req,
                              swirl_http_resp_t *resp) {
     if (!hs || !req || !resp || swirl_http_resp_finished(resp))
         return false;
-    if (!hs->srv->settings.document_root[0]) {
+    if (!hs->conf->document_root[0]) {
         swirl__error(SWIRL_ESETTING, "serve_static: document_root is not set");
         return false;
     }

@@ -102,7 +102,7 @@ static const char *base_name(const char *s, size_t *n) {
 
 static int on_begin(void *user, const swirl_multipart_part_t *part) {
     http_upload_t *u = user;
-    const swirl__server_settings_t *s = &u->hs->srv->settings;
+    const swirl__http_settings_t *s = u->hs->conf;
     u->cur_file = part->filename != NULL;
     u->cur_skip = false;
     if (!u->cur_file) {
@@ -190,7 +190,7 @@ static int on_data(void *user, const char *p, size_t n) {
     }
     file_rec_t *f = &u->files[u->nfiles - 1];
     const char *tmp = swirl_buf_bytes(&u->strings) + f->tmp;
-    int64_t max = u->hs->srv->settings.upload_max_filesize;
+    int64_t max = u->hs->conf->upload_max_filesize;
     if (max > 0 && f->size + n > (uint64_t)max) {
         f->error = SWIRL_UPLOAD_ERR_INI_SIZE;
     } else {
@@ -331,7 +331,7 @@ static long pid_field(const char **p) {
 }
 
 int swirl__http_upload_sweep(swirl_http_server_t *hs, pid_t master) {
-    const char *dir = hs->srv->settings.upload_tmp_dir;
+    const char *dir = hs->conf->upload_tmp_dir;
     DIR *d = opendir(dir); /* (opened close-on-exec by the C library) */
     if (!d)
         return 0;

@@ -6,6 +6,7 @@
 #include <swirl/protocol.h>
 
 #include "../core/internal.h"
+#include "framing_conf.h"
 
 void swirl_framing_init(swirl_framing_t *f) {
     memset(f, 0, sizeof(*f));
@@ -222,4 +223,16 @@ int swirl_framing_put_length(const swirl_framing_t *f, void *header, size_t body
         break;
     }
     return 0;
+}
+
+int swirl__framing_conf_build(const swirl__framing_conf_t *fc, swirl_framing_t *f) {
+    swirl_framing_init(f);
+    int rc = swirl_framing_set_max_length(f, (size_t)fc->package_max_length);
+    if (rc == 0 && fc->open_length_check)
+        rc = swirl_framing_set_length(f, fc->package_length_type,
+                                      (uint32_t)fc->package_length_offset,
+                                      (uint32_t)fc->package_body_offset);
+    else if (rc == 0 && (fc->open_eof_check || fc->open_eof_split))
+        rc = swirl_framing_set_eof(f, fc->package_eof, fc->package_eof_len, fc->open_eof_split);
+    return rc;
 }

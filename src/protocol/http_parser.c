@@ -409,7 +409,7 @@ ssize_t swirl_http_chunked_decode(swirl_http_chunked_t *c, const char *in, size_
             if (is(ch, C_HEX)) {
                 if (c->digits >= 15)
                     return ck_fail(c, "chunk size too large");
-                int d = ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10;
+                int d = swirl__hexval(ch); /* a hex digit: is(ch, C_HEX) */
                 c->left = c->left * 16 + (uint64_t)d;
                 c->digits++;
                 c->state = CK_SIZE_MORE;

@@ -22,9 +22,9 @@
 static int movable(swirl__io_t *io, int fd, swirl_buf_t *bytes) {
     swirl__conn_t *c = conn_of(io, fd);
     swirl__local_t *l = local_of(io, fd);
-    /* ws_status past 1 (CONNECTION, what every connection of a WebSocket
-     * server has until it asks to upgrade): a handshake or frames */
-    if (l->ssl || l->handshaking || atomic_load(&c->ws_status) > 1)
+    /* a protocol status past 1: the layer above holds its state here (a
+     * WebSocket handshake or frames) */
+    if (l->ssl || l->handshaking || atomic_load(&c->proto[SWIRL__CONN_PROTO_STATUS]) > 1)
         return -1; /* its state lives in this process */
     if (swirl__conn_owed(io, fd) || l->paused || l->in_deliver)
         return 0;

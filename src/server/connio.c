@@ -445,8 +445,8 @@ static bool adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_
     c->owner = io->owner;
     c->port_index = port->index;
     atomic_store(&c->uid, 0);
-    atomic_store(&c->ws_status, 0);
-    atomic_store(&c->ws_deflate_bits, 0);
+    for (int i = 0; i < SWIRL__CONN_PROTO_SLOTS; i++)
+        atomic_store(&c->proto[i], 0);
     c->peer = *peer;
     c->connect_time = moved ? moved->connect_time : swirl_time_now();
     atomic_store(&c->last_ms, (int64_t)swirl_loop_now(io->loop));

@@ -50,6 +50,14 @@ struct swirl_port {
 
 /* One connection, in shared memory. The owner (reactor thread or BASE
  * worker) writes it; anyone reads. `session` is 0 for a free slot. */
+/* The slots of swirl__conn_t's per-protocol area. Slot
+ * SWIRL__CONN_PROTO_STATUS is the protocol's status, which connection_info
+ * reports as websocket_status: 0 none, 1 known to the protocol but holding
+ * no state of it in this process, above 1 state held in this process (the
+ * connection never moves to another one). The others mean what the layer
+ * that sets them says. */
+enum { SWIRL__CONN_PROTO_STATUS = 0, SWIRL__CONN_PROTO_SLOTS = 2 };
+
 typedef struct swirl__conn {
     _Atomic int64_t session;
     int fd;
@@ -67,8 +75,9 @@ typedef struct swirl__conn {
      * quarter while `throttled` is set tells the reactor (MSG_CREDIT). */
     _Atomic int64_t in_flight;
     _Atomic int throttled;
-    _Atomic int ws_status;       /* websocket_status (0 not WebSocket; set by src/websocket/) */
-    _Atomic int ws_deflate_bits; /* permessage-deflate agreed: our window bits; 0 none */
+    /* A small area the protocol layer above (src/websocket/) names and
+     * owns, zeroed at accept; see SWIRL__CONN_PROTO_STATUS. */
+    _Atomic int proto[SWIRL__CONN_PROTO_SLOTS];
 } swirl__conn_t;
 
 /* Counters in shared memory. */

@@ -37,7 +37,7 @@ int swirl_server_connection_info(swirl_server_t *srv, int64_t fd, swirl_conn_inf
     out->last_time =
         swirl_time_now() - (double)((int64_t)swirl_clock_ms() - atomic_load(&c->last_ms)) / 1000.0;
     out->uid = atomic_load(&c->uid);
-    out->websocket_status = atomic_load(&c->ws_status);
+    out->websocket_status = atomic_load(&c->proto[SWIRL__CONN_PROTO_STATUS]);
     /* the slot may have been reused while we read it: only a stable read counts */
     if (atomic_load(&c->session) != fd)
         return swirl__error(SWIRL_ECLOSED, "connection_info %lld: no such connection",

@@ -305,15 +305,7 @@ static int bind_ports(swirl_server_t *srv) {
         swirl_port_t *p = srv->ports[i];
         swirl__port_settings_merge(&p->eff, &srv->port_defaults, &p->own);
         const swirl__port_settings_t *ps = &p->eff;
-        swirl_framing_init(&p->framing);
-        swirl_framing_set_max_length(&p->framing, (size_t)ps->package_max_length);
-        if (ps->open_length_check)
-            swirl_framing_set_length(&p->framing, ps->package_length_type,
-                                     (uint32_t)ps->package_length_offset,
-                                     (uint32_t)ps->package_body_offset);
-        else if (ps->open_eof_check || ps->open_eof_split)
-            swirl_framing_set_eof(&p->framing, ps->package_eof, ps->package_eof_len,
-                                  ps->open_eof_split);
+        (void)swirl__framing_conf_build(&ps->framing, &p->framing); /* validated when set */
         p->nodelay = ps->open_tcp_nodelay;
         if (!p->ssl && (p->own.set_mask & swirl__settings_ssl_mask()))
             swirl_log_warning("listener %s:%d: ssl_* settings given but the listener was not "

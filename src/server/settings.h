@@ -9,6 +9,12 @@
 #include <stdint.h>
 #include <swirl/server.h>
 
+#include "http/settings.h"
+#include "protocol/framing_conf.h"
+#include "task_settings.h"
+#include "tls_settings.h"
+#include "websocket/settings.h"
+
 /* Server-wide values. Field names are the setting names. */
 typedef struct swirl__server_settings {
     int64_t reactor_num;              /* 1..256; 0 = not set: CPU count at start */
@@ -29,59 +35,49 @@ typedef struct swirl__server_settings {
     int64_t log_level;                /* 0..6 as swirl_log_level_t, default 2 (INFO); also
                                        * accepts names "debug" "info" "warning"... */
     char log_file[4096];              /* "" = stderr */
-    int64_t task_worker_num;          /* 0..1024, default 0 */
-    int64_t task_ipc_mode;            /* 1 sockets, 2 message queue, 3 competing; default 1 */
-    int64_t task_max_request;         /* 0 = never */
-    int64_t task_queue_max;           /* per task worker, default 1024 */
-    char task_tmpdir[4001];           /* default /tmp */
-    int64_t max_wait_time;            /* seconds 0..3600, default 3 */
-    bool daemonize;                   /* default false */
-    char user[256], group[256];       /* "" = unchanged */
-    char chroot[4096];                /* "" = none */
-    char pid_file[4096];              /* "" = none */
-    /* HTTP (src/http/) */
-    int64_t http_max_request_line;   /* bytes; longer: 414. Default 8 KiB */
-    int64_t http_max_header_size;    /* bytes of the whole head; larger: 431. Default 16 KiB */
-    int64_t http_max_headers;        /* header lines; more: 431. Default 100 */
-    int64_t http_header_timeout;     /* seconds to send a whole head, or of a pause in a body;
-                                      * then 408. 0 = off */
-    bool enable_static_handler;      /* serve files from document_root; default false */
-    bool http_parse_post;            /* urlencoded/multipart bodies into fields; default true */
-    char upload_tmp_dir[4001];       /* multipart file parts go here; default /tmp */
-    bool open_websocket_close_frame; /* close frames to the message callback; default false */
-    bool open_websocket_ping_frame;  /* ping frames to the message callback; default false */
-    bool open_websocket_pong_frame;  /* pong frames to the message callback; default false */
-    bool websocket_compression;      /* permessage-deflate when offered; default false */
-    int64_t websocket_ping_interval; /* seconds; 0 = no pings */
-    int64_t upload_max_filesize;     /* bytes per uploaded file; 0 = no own limit */
-    bool http_parse_cookie;          /* Cookie headers into fields; default true */
-    bool http_compression;           /* gzip when the client accepts it; default true */
-    int64_t http_compression_level;  /* 1..9, default 1 */
-    int64_t compression_min_length;  /* bytes; smaller bodies are sent as they are; default 20 */
-    char document_root[4096];        /* "" = none */
+    union {                           /* the task workers' keys (task_settings.h) */
+        struct {
+            SWIRL__TASK_SETTINGS_FIELDS
+        };
+        swirl__task_settings_t task;
+    };
+    int64_t max_wait_time;      /* seconds 0..3600, default 3 */
+    bool daemonize;             /* default false */
+    char user[256], group[256]; /* "" = unchanged */
+    char chroot[4096];          /* "" = none */
+    char pid_file[4096];        /* "" = none */
+    union {                     /* the HTTP layer's keys (http/settings.h) */
+        struct {
+            SWIRL__HTTP_SETTINGS_FIELDS
+        };
+        swirl__http_settings_t http;
+    };
+    union { /* the WebSocket layer's keys (websocket/settings.h) */
+        struct {
+            SWIRL__WS_SETTINGS_FIELDS
+        };
+        swirl__ws_settings_t websocket;
+    };
 } swirl__server_settings_t;
 
 /* Per-listener values; on the server they are every port's defaults. */
 typedef struct swirl__port_settings {
-    bool open_eof_check, open_eof_split;
-    char package_eof[8];
-    size_t package_eof_len; /* 1..8 bytes, default "\r\n" */
-    bool open_length_check;
-    char package_length_type;      /* one of cCsSnNlLvV, default 'N' */
-    int64_t package_length_offset; /* 0..65536, default 0 */
-    int64_t package_body_offset;   /* 0..65536, default 0 */
-    int64_t package_max_length;    /* 1..1 GiB, default 2 MiB */
-    bool open_tcp_nodelay;         /* default false */
-    int64_t tcp_defer_accept;      /* seconds 0..3600, default 0 */
-    bool tcp_fastopen;             /* default false */
-    int64_t backlog;               /* 1..65535, default 512 */
-    /* TLS (listeners created with SWIRL_SOCK_SSL) */
-    char ssl_cert_file[4096];
-    char ssl_key_file[4096]; /* "" = the key is in ssl_cert_file */
-    char ssl_ciphers[1024];  /* "" = OpenSSL's */
-    char ssl_protocols[64];  /* default "TLSv1.2 TLSv1.3" */
-    bool ssl_verify_peer;
-    char ssl_client_cert_file[4096];
+    union { /* the framing keys, shared with the client (protocol/framing_conf.h) */
+        struct {
+            SWIRL__FRAMING_CONF_FIELDS
+        };
+        swirl__framing_conf_t framing;
+    };
+    bool open_tcp_nodelay;    /* default false */
+    int64_t tcp_defer_accept; /* seconds 0..3600, default 0 */
+    bool tcp_fastopen;        /* default false */
+    int64_t backlog;          /* 1..65535, default 512 */
+    union {                   /* TLS listeners' keys (tls_settings.h) */
+        struct {
+            SWIRL__TLS_SETTINGS_FIELDS
+        };
+        swirl__tls_settings_t tls;
+    };
     uint64_t set_mask; /* bit i: table key i was set on this struct */
 } swirl__port_settings_t;
 

@@ -29,12 +29,14 @@
 #include "../core/internal.h"
 #include "../http/internal.h"
 #include "internal.h"
+#include "settings.h"
 #include <swirl/websocket.h>
 
 #define CLOSE_WAIT_MS 5000 /* after our close frame, how long the client has to answer */
 
 struct swirl_ws_server {
     swirl_http_server_t *hs;
+    const swirl__ws_settings_t *conf; /* our settings, in the server's (websocket/settings.h) */
     swirl_ws_open_cb on_open;
     void *open_user;
     swirl_ws_message_cb on_message;
@@ -78,10 +80,18 @@ typedef struct ws_conn {
 
 /* ---- status in shared memory -------------------------------------------------------------- */
 
+/* Our names for the connection slot's per-protocol area: the status
+ * (SWIRL_WS_STATUS_*: CONNECTION is 1 and holds no state in a process, as
+ * the server expects) and the window bits of an agreed permessage-deflate
+ * (0: none). */
+enum { SLOT_STATUS = SWIRL__CONN_PROTO_STATUS, SLOT_DEFLATE_BITS = 1 };
+_Static_assert((int)SLOT_DEFLATE_BITS < (int)SWIRL__CONN_PROTO_SLOTS, "the server's area has the slot");
+_Static_assert((int)SWIRL_WS_STATUS_CONNECTION == 1, "CONNECTION holds no state in a process");
+
 static void set_status(swirl_ws_server_t *ws, int64_t fd, int st) {
     swirl__conn_t *c = swirl__conn_get(ws->hs->srv, fd);
     if (c)
-        atomic_store(&c->ws_status, st);
+        atomic_store(&c->proto[SLOT_STATUS], st);
 }
 
 int swirl_ws_status(swirl_ws_server_t *ws, int64_t fd) {
@@ -90,7 +100,7 @@ int swirl_ws_status(swirl_ws_server_t *ws, int64_t fd) {
     swirl__conn_t *c = swirl__conn_get(ws->hs->srv, fd);
     if (!c)
         return swirl__error(SWIRL_ECLOSED, "websocket: connection %lld is gone", (long long)fd);
-    return atomic_load(&c->ws_status);
+    return atomic_load(&c->proto[SLOT_STATUS]);
 }
 
 bool swirl_ws_exist(swirl_ws_server_t *ws, int64_t fd) {
@@ -165,8 +175,8 @@ int swirl_ws_push(swirl_ws_server_t *ws, int64_t fd, const void *data, size_t le
     /* a whole data message to a connection that agreed to permessage-deflate
      * is compressed on its own (so any worker can do it), unless short */
     swirl__conn_t *sc = swirl__conn_get(ws->hs->srv, fd);
-    int bits = sc ? atomic_load(&sc->ws_deflate_bits) : 0;
-    const swirl__server_settings_t *s = &ws->hs->srv->settings;
+    int bits = sc ? atomic_load(&sc->proto[SLOT_DEFLATE_BITS]) : 0;
+    const swirl__http_settings_t *s = ws->hs->conf;
     if (bits && finish && !control && opcode != SWIRL_WS_CONTINUATION &&
         len >= (size_t)s->compression_min_length) {
         swirl_buf_clear(&ws->zout);
@@ -251,7 +261,7 @@ static bool deliver(ws_conn_t *c, swirl_ws_frame_t *f) {
 
 static bool on_control(ws_conn_t *c) {
     swirl_ws_server_t *ws = c->ws;
-    const swirl__server_settings_t *s = &ws->hs->srv->settings;
+    const swirl__ws_settings_t *s = ws->conf;
     size_t n = (size_t)c->h.len;
     swirl_ws_frame_t f = {.data = (const char *)c->ctrl, .len = n, .opcode = c->h.opcode};
     switch (c->h.opcode) {
@@ -505,7 +515,7 @@ static void on_ping_tick(swirl_loop_t *loop, int64_t id, void *user) {
     swirl_ws_server_t *ws = user;
     (void)id;
     uint64_t now = swirl_loop_now(loop);
-    uint64_t every = (uint64_t)ws->hs->srv->settings.websocket_ping_interval * 1000;
+    uint64_t every = (uint64_t)ws->conf->websocket_ping_interval * 1000;
     for (ws_conn_t *c = ws->conns; c; c = c->next)
         if (!c->done && now - c->last_rx >= every / 2 &&
             swirl_ws_status(ws, c->fd) == SWIRL_WS_STATUS_ACTIVE)
@@ -519,7 +529,7 @@ static void track(swirl_ws_server_t *ws, ws_conn_t *c) {
     if (ws->conns)
         ws->conns->prev = c;
     ws->conns = c;
-    int64_t secs = ws->hs->srv->settings.websocket_ping_interval;
+    int64_t secs = ws->conf->websocket_ping_interval;
     if (secs > 0 && !ws->ping_timer) { /* once per process, at its first WebSocket */
         int64_t t = swirl_timer_tick(loop, secs * 1000, on_ping_tick, ws);
         ws->ping_timer = t > 0 ? t : 0;
@@ -541,7 +551,7 @@ static void establish(ws_conn_t *c, int deflate_bits) {
     swirl_ws_server_t *ws = c->ws;
     swirl__conn_t *sc = swirl__conn_get(ws->hs->srv, c->fd);
     if (sc)
-        atomic_store(&sc->ws_deflate_bits, deflate_bits);
+        atomic_store(&sc->proto[SLOT_DEFLATE_BITS], deflate_bits);
     c->pending = false;
     set_status(ws, c->fd, SWIRL_WS_STATUS_ACTIVE);
     track(ws, c);
@@ -629,7 +639,7 @@ int swirl_ws_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_
     char ext[160] = "";
     swirl__ws_deflate_t agreed = {0};
     const char *offers = swirl_http_req_header(req, "sec-websocket-extensions", &n);
-    if (ws->hs->srv->settings.websocket_compression && offers &&
+    if (ws->conf->websocket_compression && offers &&
         swirl__ws_deflate_negotiate(offers, n, &agreed, ext, sizeof(ext))) {
         if (inflateInit2(&c->inflater, -15) != Z_OK) {
             if (fresh)
@@ -784,6 +794,7 @@ int swirl_ws_server_new(swirl_ws_server_t **out, const char *host, int port, int
     }
     swirl_http_server_on_request(ws->hs, upgrade_required, NULL);
     ws->hs->upgrade = (swirl__http_upgrade_t){on_upgrade, on_data, on_gone, ws, on_opened};
+    ws->conf = &ws->hs->srv->settings.websocket;
     *out = ws;
     return 0;
 }

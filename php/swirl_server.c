@@ -34,12 +34,6 @@ zend_class_entry *swirl_php_port_ce;
 static zend_object_handlers server_handlers;
 static zend_object_handlers port_handlers;
 
-static const char *const event_names[SWIRL_ON__COUNT] = {
-    "start",       "shutdown",    "managerStart", "managerStop", "workerStart", "workerStop",
-    "workerError", "connect",     "receive",      "packet",      "close",       "pipeMessage",
-    "bufferFull",  "bufferEmpty", "workerExit",   "task",        "finish",
-};
-
 static zend_object *server_create_object(zend_class_entry *ce) {
     server_obj *o = zend_object_alloc(sizeof(server_obj), ce);
     for (int i = 0; i < SWIRL_ON__COUNT; i++)
@@ -683,24 +677,14 @@ int swirl_php_server_hook(server_obj *o, swirl_event_type_t type) {
     if (o->http && (type == SWIRL_ON_CONNECT || type == SWIRL_ON_CLOSE ||
                     type == SWIRL_ON_WORKER_START || type == SWIRL_ON_WORKER_STOP ||
                     type == SWIRL_ON_RECEIVE || type == SWIRL_ON_PACKET))
-        return swirl_http_server_on(o->http, event_names[type], swirl_php_server_dispatch, o);
+        return swirl_http_server_on(o->http, swirl_server_event_name(type), swirl_php_server_dispatch, o);
     return swirl_server_on_event(o->srv, type, swirl_php_server_dispatch, o);
 }
 
-/* The event called `name` (case-insensitive, with or without "on"), or -1. */
+/* The core's event called `name` (a PHP string: no NUL inside), or a
+ * negative error. */
 int swirl_php_server_event_type(const char *name, size_t len) {
-    for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < SWIRL_ON__COUNT; i++)
-            if (strlen(event_names[i]) == len && strncasecmp(event_names[i], name, len) == 0)
-                return i;
-        if (len > 2 && strncasecmp(name, "on", 2) == 0) {
-            name += 2;
-            len -= 2;
-        } else {
-            break;
-        }
-    }
-    return -1;
+    return strlen(name) == len ? swirl_server_event_type(name) : SWIRL_EBADARG;
 }
 
 PHP_METHOD(Swoole_Server, on) {
@@ -723,9 +707,8 @@ PHP_METHOD(Swoole_Server, on) {
     int type = swirl_php_server_event_type(ZSTR_VAL(name), ZSTR_LEN(name));
     int rc = type < 0 ? swirl_server_on(srv, ZSTR_VAL(name), swirl_php_server_dispatch, o)
                       : swirl_php_server_hook(o, type);
-    if (type < 0 && rc == 0) {
-        rc = SWIRL_EBADARG; /* known to C but not here: cannot happen */
-    }
+    if (type < 0 && rc == 0)
+        rc = SWIRL_EBADARG; /* a NUL inside the name */
     if (rc < 0) {
         swirl_php_warn(rc);
         RETURN_FALSE;

@@ -139,7 +139,7 @@ zend_string *swirl_php_pack_value(zval *v);
 void swirl_php_unpack_value(const char *data, size_t len, zval *out);
 /* The current task's result (finish() or onTask's return value). */
 void swirl_php_finish_value(server_obj *o, zval *v);
-/* The event named (case-insensitive, with or without "on"), or -1. */
+/* swirl_server_event_type for a PHP string (a NUL inside: SWIRL_EBADARG). */
 int swirl_php_server_event_type(const char *name, size_t len);
 /* Apply a PHP array of settings to the server, or to one port (port_only:
  * per-port keys only). False if a key failed (each is warned). */

@@ -405,6 +405,16 @@ const swirl__port_settings_t *swirl__port_settings(const swirl_port_t *port);
 /* Call the user's callback for an event, if any. */
 void swirl__emit(swirl_server_t *srv, swirl_event_t *ev);
 
+/* The heartbeat's rule, for its timer and swirl_server_heartbeat: the
+ * seconds without traffic after which a connection is idle
+ * (heartbeat_idle_time, or 2 x heartbeat_check_interval; 0: no check), and
+ * whether slot `c` holds a connection idle since before `cutoff_ms`
+ * (CLOCK_MONOTONIC ms). */
+int64_t swirl__heartbeat_idle(const swirl_server_t *srv);
+static inline bool swirl__conn_idle(swirl__conn_t *c, int64_t cutoff_ms) {
+    return atomic_load(&c->session) != 0 && atomic_load(&c->last_ms) < cutoff_ms;
+}
+
 /* Title this process "swirl: <role>" or "swirl: <role> <id>" (id >= 0),
  * as ps and top show it (its command line, and its name cut to 15 bytes). */
 void swirl__set_title(const char *role, int id);

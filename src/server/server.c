@@ -118,7 +118,11 @@ int swirl_server_on_event(swirl_server_t *srv, swirl_event_type_t type, swirl_se
     return 0;
 }
 
-int swirl_server_on(swirl_server_t *srv, const char *name, swirl_server_cb cb, void *user) {
+const char *swirl_server_event_name(swirl_event_type_t type) {
+    return (int)type >= 0 && type < SWIRL_ON__COUNT ? event_names[type] : NULL;
+}
+
+int swirl_server_event_type(const char *name) {
     if (!name)
         return swirl__error(SWIRL_EBADARG, "on: event name is NULL");
     const char *n = name;
@@ -126,12 +130,17 @@ int swirl_server_on(swirl_server_t *srv, const char *name, swirl_server_cb cb, v
         n += 2;
     for (int i = 0; i < SWIRL_ON__COUNT; i++)
         if (strcasecmp(n, event_names[i]) == 0)
-            return swirl_server_on_event(srv, (swirl_event_type_t)i, cb, user);
+            return i;
     return swirl__error(SWIRL_EBADARG,
                         "on: unknown event \"%s\" (events: start, shutdown, managerStart, "
                         "managerStop, workerStart, workerStop, workerError, connect, receive, "
                         "packet, close, pipeMessage, bufferFull, bufferEmpty)",
                         name);
+}
+
+int swirl_server_on(swirl_server_t *srv, const char *name, swirl_server_cb cb, void *user) {
+    int type = swirl_server_event_type(name);
+    return type < 0 ? type : swirl_server_on_event(srv, (swirl_event_type_t)type, cb, user);
 }
 
 void swirl__emit(swirl_server_t *srv, swirl_event_t *ev) {
@@ -766,6 +775,31 @@ int swirl_server_connection_list(swirl_server_t *srv, int64_t start_fd, int64_t 
     memcpy(out, all, sizeof(int64_t) * (size_t)n);
     swirl_free(all);
     return n;
+}
+
+int64_t swirl__heartbeat_idle(const swirl_server_t *srv) {
+    int64_t idle = srv->settings.heartbeat_idle_time;
+    return idle > 0 ? idle : 2 * srv->settings.heartbeat_check_interval;
+}
+
+int swirl_server_heartbeat(swirl_server_t *srv, bool close, int64_t *out, int max) {
+    int64_t idle = swirl__heartbeat_idle(srv);
+    if (idle <= 0)
+        return swirl__error(
+            SWIRL_ESTATE,
+            "heartbeat: heartbeat_idle_time (or heartbeat_check_interval) is not set");
+    int n = swirl_server_connection_list(srv, 0, out, max);
+    int64_t cutoff = (int64_t)swirl_clock_ms() - idle * 1000;
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        swirl__conn_t *c = swirl__conn_get(srv, out[i]);
+        if (!c || !swirl__conn_idle(c, cutoff))
+            continue;
+        out[k++] = out[i];
+        if (close)
+            swirl_server_close(srv, out[i], false);
+    }
+    return k;
 }
 
 int swirl_server_stats(swirl_server_t *srv, swirl_server_stats_t *out) {

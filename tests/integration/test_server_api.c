@@ -1,0 +1,116 @@
+/* tests/integration/test_server_api.c — the server's calls a binding wraps
+ * rather than re-codes: the event names table and heartbeat(), over real
+ * sockets and processes in both modes. */
+#include <ctype.h>
+
+#include "server_harness.h"
+
+/* ---- event names --------------------------------------------------------------------------- */
+
+Test(server_api, event_names_and_types_round_trip, .timeout = 10) {
+    for (int i = 0; i < SWIRL_ON__COUNT; i++) {
+        const char *name = swirl_server_event_name((swirl_event_type_t)i);
+        cr_assert(name && *name, "event %d has a name", i);
+        cr_assert_eq(swirl_server_event_type(name), i, "%s", name);
+        char other[64];
+        snprintf(other, sizeof(other), "on%s", name);
+        cr_assert_eq(swirl_server_event_type(other), i, "%s", other);
+        for (char *p = other; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
+        cr_assert_eq(swirl_server_event_type(other), i, "%s", other);
+    }
+    cr_assert_str_eq(swirl_server_event_name(SWIRL_ON_PIPE_MESSAGE), "pipeMessage");
+    cr_assert_str_eq(swirl_server_event_name(SWIRL_ON_WORKER_START), "workerStart");
+    cr_assert_null(swirl_server_event_name(SWIRL_ON__COUNT));
+    cr_assert_null(swirl_server_event_name((swirl_event_type_t)-1));
+    cr_assert_eq(swirl_server_event_type("recieve"), SWIRL_EBADARG);
+    cr_assert(strstr(swirl_last_error_msg(), "\"recieve\""), "%s", swirl_last_error_msg());
+    cr_assert_eq(swirl_server_event_type("on"), SWIRL_EBADARG);
+    cr_assert_eq(swirl_server_event_type(NULL), SWIRL_EBADARG);
+}
+
+Test(server_api, on_refuses_an_unknown_event_by_name, .timeout = 10) {
+    swirl_server_t *srv;
+    cr_assert_eq(swirl_server_new(&srv, "127.0.0.1", 0, SWIRL_MODE_BASE, SWIRL_SOCK_TCP), 0);
+    cr_assert_eq(swirl_server_on(srv, "onWorkerExit", NULL, NULL), 0);
+    cr_assert_eq(swirl_server_on(srv, "workerExited", NULL, NULL), SWIRL_EBADARG);
+    cr_assert(strstr(swirl_last_error_msg(), "\"workerExited\""), "%s", swirl_last_error_msg());
+    swirl_server_free(srv);
+}
+
+/* ---- heartbeat() ----------------------------------------------------------------------------- */
+
+/* "hb": run heartbeat() (closing what it lists) and answer "n=<count>
+ * self=<0|1> rc=<error>"; anything else is echoed. */
+static void cb_heartbeat(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    if (ev->len != 2 || memcmp(ev->data, "hb", 2) != 0) {
+        swirl_server_send(srv, ev->fd, ev->data, ev->len);
+        return;
+    }
+    int64_t ids[16];
+    int n = swirl_server_heartbeat(srv, true, ids, 16);
+    bool self = false;
+    for (int i = 0; i < n; i++)
+        self |= ids[i] == ev->fd;
+    char out[64];
+    int len = snprintf(out, sizeof(out), "n=%d self=%d rc=%d\n", n < 0 ? 0 : n, self,
+                       n < 0 ? n : 0);
+    swirl_server_send(srv, ev->fd, out, (size_t)len);
+}
+
+static void configure_heartbeat(swirl_server_t *srv, void *arg) {
+    const char *idle = arg;
+    swirl_server_set_text(srv, "worker_num", "1");
+    if (idle)
+        swirl_server_set_text(srv, "heartbeat_idle_time", idle);
+    swirl_server_on(srv, "receive", cb_heartbeat, NULL);
+}
+
+static void ask(int fd, char *out, size_t cap) {
+    th_send_all(fd, "hb", 2);
+    out[th_recv_until(fd, out, cap - 1, '\n')] = 0;
+}
+
+Test(server_api, heartbeat_lists_and_closes_idle_connections, .timeout = 60) {
+    for (int mode = 1; mode <= 2; mode++) {
+        /* no check_interval: no timer closes anything, only the call */
+        th_server_t s = th_start("127.0.0.1", 0, mode, SWIRL_SOCK_TCP, configure_heartbeat, "1");
+        int idle = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+        int busy = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+        char back[64] = {0};
+        th_send_all(idle, "x", 1); /* accepted and seen by the server */
+        th_recv_exact(idle, back, 1);
+        usleep(1500 * 1000); /* over heartbeat_idle_time of silence on both */
+        ask(busy, back, sizeof(back));
+        /* the asking connection has just received: only the other is idle */
+        cr_assert_str_eq(back, "n=1 self=0 rc=0\n", "mode %d", mode);
+        cr_assert(th_closed_by_peer(idle), "mode %d: the idle connection is closed", mode);
+        ask(busy, back, sizeof(back));
+        cr_assert_str_eq(back, "n=0 self=0 rc=0\n", "mode %d: the busy one stays", mode);
+        close(idle);
+        close(busy);
+        cr_assert_eq(th_stop(&s), 0, "mode %d: server exit code", mode);
+    }
+}
+
+Test(server_api, heartbeat_without_its_settings_is_an_error, .timeout = 30) {
+    th_server_t s =
+        th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, configure_heartbeat, NULL);
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    char back[64] = {0}, want[64];
+    ask(fd, back, sizeof(back));
+    snprintf(want, sizeof(want), "n=0 self=0 rc=%d\n", SWIRL_ESTATE);
+    cr_assert_str_eq(back, want);
+    close(fd);
+    cr_assert_eq(th_stop(&s), 0, "server exit code");
+
+    /* before start: the settings are checked, there is no connection */
+    swirl_server_t *srv;
+    int64_t ids[4];
+    cr_assert_eq(swirl_server_new(&srv, "127.0.0.1", 0, SWIRL_MODE_BASE, SWIRL_SOCK_TCP), 0);
+    cr_assert_eq(swirl_server_heartbeat(srv, true, ids, 4), SWIRL_ESTATE);
+    cr_assert(strstr(swirl_last_error_msg(), "heartbeat_idle_time"), "%s", swirl_last_error_msg());
+    cr_assert_eq(swirl_server_set_text(srv, "heartbeat_check_interval", "3"), 0);
+    cr_assert_eq(swirl_server_heartbeat(srv, true, ids, 4), 0);
+    swirl_server_free(srv);
+}

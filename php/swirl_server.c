@@ -43,7 +43,6 @@ static zend_object *server_create_object(zend_class_entry *ce) {
     array_init(&o->procs);
     o->event = -1;
     zend_hash_init(&o->finish_cbs, 8, NULL, ZVAL_PTR_DTOR, 0);
-    zend_hash_init(&o->fd_port, 8, NULL, NULL, 0);
     zend_object_std_init(&o->std, ce);
     object_properties_init(&o->std, ce);
     o->std.handlers = &server_handlers;
@@ -57,7 +56,6 @@ static void server_free_object(zend_object *obj) {
     for (int i = 0; i < HCB__COUNT; i++)
         zval_ptr_dtor(&o->hcb[i]);
     zend_hash_destroy(&o->finish_cbs);
-    zend_hash_destroy(&o->fd_port);
     if (o->ws)
         swirl_ws_server_free(o->ws); /* with its HTTP and TCP servers */
     else if (o->http)
@@ -193,8 +191,7 @@ static void update_worker_props(server_obj *o, int worker_id) {
 }
 
 /* The callback of an extra port for this connection (or datagram) event, or
- * NULL: the server's. The listener of a connection is remembered from its
- * first event to its close. */
+ * NULL: the server's. The core names the listener (ev->port). */
 static zval *port_callback(server_obj *o, const swirl_event_t *ev) {
     int which;
     switch (ev->type) {
@@ -213,27 +210,7 @@ static zval *port_callback(server_obj *o, const swirl_event_t *ev) {
     default:
         return NULL;
     }
-    if (!o->port_cbs)
-        return NULL;
-    zend_long sfd = -1;
-    if (ev->type == SWIRL_ON_PACKET) {
-        sfd = ev->server_fd;
-    } else {
-        zval *known = zend_hash_index_find(&o->fd_port, (zend_ulong)ev->fd);
-        swirl_conn_info_t ci;
-        if (known)
-            sfd = Z_LVAL_P(known);
-        else if (swirl_server_connection_info(o->srv, ev->fd, &ci) == 0)
-            sfd = ci.server_fd;
-        if (ev->type == SWIRL_ON_CLOSE) {
-            zend_hash_index_del(&o->fd_port, (zend_ulong)ev->fd);
-        } else if (!known && sfd >= 0) {
-            zval v;
-            ZVAL_LONG(&v, sfd);
-            zend_hash_index_add_new(&o->fd_port, (zend_ulong)ev->fd, &v);
-        }
-    }
-    if (sfd < 0)
+    if (!o->port_cbs || !ev->port)
         return NULL;
     zval rv,
         *ports =
@@ -245,7 +222,7 @@ static zval *port_callback(server_obj *o, const swirl_event_t *ev) {
         if (Z_TYPE_P(z) != IS_OBJECT || Z_OBJCE_P(z) != swirl_php_port_ce)
             continue;
         port_obj *p = port_from(Z_OBJ_P(z));
-        if (p->port && swirl_port_fd(p->port) == sfd)
+        if (p->port && p->port == ev->port)
             return Z_TYPE(p->cb[which]) == IS_UNDEF ? NULL : &p->cb[which];
     }
     ZEND_HASH_FOREACH_END();
@@ -751,8 +728,8 @@ PHP_METHOD(Swoole_Server, start) {
         if (Z_TYPE(o->cb[always[i]]) == IS_UNDEF)
             swirl_php_server_hook(o, always[i]);
     if (o->port_cbs) {
-        /* connections of extra ports with their own callbacks: the port of
-         * each connection is remembered from connect to close */
+        /* events of extra ports with their own callbacks: the server's
+         * dispatch picks the port's (port_callback) */
         static const swirl_event_type_t routed[] = {SWIRL_ON_CONNECT, SWIRL_ON_RECEIVE,
                                                     SWIRL_ON_CLOSE, SWIRL_ON_PACKET};
         zval rv,
@@ -760,7 +737,7 @@ PHP_METHOD(Swoole_Server, start) {
                                         1, &rv),
             *z;
         for (size_t i = 0; i < sizeof routed / sizeof routed[0]; i++) {
-            bool need = i == PCB_CONNECT || i == PCB_CLOSE;
+            bool need = false;
             if (Z_TYPE_P(ports) == IS_ARRAY) {
                 ZEND_HASH_FOREACH_VAL(Z_ARR_P(ports), z) {
                     if (Z_TYPE_P(z) == IS_OBJECT && Z_OBJCE_P(z) == swirl_php_port_ce &&

@@ -21,7 +21,6 @@ typedef struct {
     zval hcb[HCB__COUNT];     /* the HTTP and WebSocket events, UNDEF when not set */
     zval procs;               /* array: the Process objects of addProcess, kept alive */
     HashTable finish_cbs;     /* task id -> the finish callable given to task() */
-    HashTable fd_port;        /* fd -> its listener's socket, while port callbacks route */
     int port_cbs;             /* callbacks set on extra ports */
     int event;                /* the event being dispatched, or -1 */
     bool started;

@@ -139,6 +139,9 @@ typedef struct swirl_event {
     pid_t pid;                /* WORKER_ERROR */
     int exit_code, signo;     /* WORKER_ERROR */
     int64_t task_id;          /* TASK, FINISH */
+    /* CONNECT, RECEIVE, CLOSE, PACKET: the listener the connection (or
+     * datagram) came in on (NULL once the connection is gone) */
+    const swirl_port_t *port;
 } swirl_event_t;
 
 typedef void (*swirl_server_cb)(swirl_server_t *srv, const swirl_event_t *ev, void *user);
@@ -179,6 +182,13 @@ SWIRL_API int swirl_server_on(swirl_server_t *srv, const char *name, swirl_serve
                               void *user);
 SWIRL_API int swirl_server_on_event(swirl_server_t *srv, swirl_event_type_t type,
                                     swirl_server_cb cb, void *user);
+/* Register `cb` for the connect, receive, close or packet event (named as
+ * swirl_server_on reads it) of this listener's connections (datagrams):
+ * it replaces the server's callback for them (NULL: the server's again).
+ * A protocol layer's server (http, websocket) takes these events for
+ * itself: its callbacks read ev->port instead. Returns 0, SWIRL_EBADARG
+ * naming another event, or SWIRL_ESTATE once started. */
+SWIRL_API int swirl_port_on(swirl_port_t *port, const char *name, swirl_server_cb cb, void *user);
 
 /* A user process (Swoole's addProcess): after start, the manager forks a
  * process that runs fn(srv, process_id, user) and starts it again whenever

@@ -46,6 +46,11 @@ struct swirl_port {
     bool ssl;
     SSL_CTX *_Atomic tls_ctx;
     SSL_CTX *tls_ctx_old;
+    /* swirl_port_on: CONNECT, RECEIVE, CLOSE, PACKET (other slots unused) */
+    struct {
+        swirl_server_cb cb;
+        void *user;
+    } on[SWIRL_ON__COUNT];
 };
 
 /* One connection, in shared memory. The owner (reactor thread or BASE

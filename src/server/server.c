@@ -143,8 +143,42 @@ int swirl_server_on(swirl_server_t *srv, const char *name, swirl_server_cb cb, v
     return type < 0 ? type : swirl_server_on_event(srv, (swirl_event_type_t)type, cb, user);
 }
 
+int swirl_port_on(swirl_port_t *port, const char *name, swirl_server_cb cb, void *user) {
+    int type = swirl_server_event_type(name);
+    if (type < 0)
+        return type;
+    if (type != SWIRL_ON_CONNECT && type != SWIRL_ON_RECEIVE && type != SWIRL_ON_CLOSE &&
+        type != SWIRL_ON_PACKET)
+        return swirl__error(SWIRL_EBADARG, "port on(%s): a port has only connect, receive, close "
+                                           "and packet callbacks", name);
+    if (port->srv->started)
+        return swirl__error(SWIRL_ESTATE, "port on(%s): the server is already started", name);
+    port->on[type].cb = cb;
+    port->on[type].user = user;
+    return 0;
+}
+
+/* The listener event `ev` came in on, or NULL (not a connection's or a
+ * datagram's event, or the connection is gone). */
+static swirl_port_t *event_port(swirl_server_t *srv, const swirl_event_t *ev) {
+    if (ev->type == SWIRL_ON_PACKET) {
+        for (int i = 0; i < srv->nports; i++)
+            if (srv->ports[i]->fd == ev->server_fd)
+                return srv->ports[i];
+        return NULL;
+    }
+    if (ev->type != SWIRL_ON_CONNECT && ev->type != SWIRL_ON_RECEIVE && ev->type != SWIRL_ON_CLOSE)
+        return NULL;
+    swirl__conn_t *c = swirl__conn_get(srv, ev->fd);
+    return c ? srv->ports[c->port_index] : NULL;
+}
+
 void swirl__emit(swirl_server_t *srv, swirl_event_t *ev) {
-    if (srv->on[ev->type].cb)
+    swirl_port_t *port = event_port(srv, ev);
+    ev->port = port;
+    if (port && port->on[ev->type].cb)
+        port->on[ev->type].cb(srv, ev, port->on[ev->type].user);
+    else if (srv->on[ev->type].cb)
         srv->on[ev->type].cb(srv, ev, srv->on[ev->type].user);
 }
 
@@ -249,12 +283,12 @@ static int daemonize(swirl_server_t *srv) {
 
 static int resolve(swirl_server_t *srv) {
     const swirl__server_settings_t *s = &srv->settings;
-    bool streams = false, dgrams = false;
+    bool streams = false, dgrams = false; /* a port without its own callback */
     for (int i = 0; i < srv->nports; i++) {
         if (swirl_sock_is_stream(srv->ports[i]->type))
-            streams = true;
+            streams |= !srv->ports[i]->on[SWIRL_ON_RECEIVE].cb;
         else
-            dgrams = true;
+            dgrams |= !srv->ports[i]->on[SWIRL_ON_PACKET].cb;
     }
     if (streams && !srv->on[SWIRL_ON_RECEIVE].cb)
         return swirl__error(SWIRL_ESTATE, "start: a stream server needs a receive callback "

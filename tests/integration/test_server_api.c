@@ -1,6 +1,7 @@
 /* tests/integration/test_server_api.c — the server's calls a binding wraps
- * rather than re-codes: the event names table and heartbeat(), over real
- * sockets and processes in both modes. */
+ * rather than re-codes: the event names table, a port's own callbacks and
+ * the listener in each event, and heartbeat(), over real sockets and
+ * processes in both modes. */
 #include <ctype.h>
 
 #include "server_harness.h"
@@ -35,6 +36,83 @@ Test(server_api, on_refuses_an_unknown_event_by_name, .timeout = 10) {
     cr_assert_eq(swirl_server_on(srv, "onWorkerExit", NULL, NULL), 0);
     cr_assert_eq(swirl_server_on(srv, "workerExited", NULL, NULL), SWIRL_EBADARG);
     cr_assert(strstr(swirl_last_error_msg(), "\"workerExited\""), "%s", swirl_last_error_msg());
+    swirl_server_free(srv);
+}
+
+/* ---- per-port callbacks ------------------------------------------------------------------- */
+
+static swirl_port_t *extra_port; /* in the server child */
+
+/* The server's: "where" answers "main <extra port's number> <ev->port is
+ * the main listener>"; connect and close are recorded with their port. */
+static void cb_main(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    char out[64];
+    int len = snprintf(out, sizeof(out), "main %d %d\n", swirl_port_bound_port(extra_port),
+                       ev->port && ev->port != extra_port);
+    swirl_server_send(srv, ev->fd, out, (size_t)len);
+}
+
+static void cb_port_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    char out[64];
+    int len = snprintf(out, sizeof(out), "port %.*s %d %s\n", (int)ev->len, ev->data,
+                       ev->port == extra_port, (const char *)user);
+    swirl_server_send(srv, ev->fd, out, (size_t)len);
+}
+
+static void cb_record(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    th_record("%s %s %s", swirl_server_event_name(ev->type), (const char *)user,
+              !ev->port ? "none" : ev->port == extra_port ? "extra" : "main");
+}
+
+static void configure_ports(swirl_server_t *srv, void *arg) {
+    swirl_server_set_text(srv, "worker_num", "1");
+    swirl_server_on(srv, "receive", cb_main, NULL);
+    swirl_server_on(srv, "connect", cb_record, "server");
+    swirl_server_on(srv, "close", cb_record, "server");
+    if (swirl_server_listen(srv, "127.0.0.1", 0, SWIRL_SOCK_TCP, &extra_port) < 0)
+        _exit(6);
+    if (swirl_port_on(extra_port, "onReceive", cb_port_receive, "own") < 0 ||
+        swirl_port_on(extra_port, "close", cb_record, "port") < 0)
+        _exit(7);
+}
+
+Test(server_api, a_port_has_its_own_callbacks_and_events_name_their_port, .timeout = 60) {
+    for (int mode = 1; mode <= 2; mode++) {
+        th_server_t s = th_start("127.0.0.1", 0, mode, SWIRL_SOCK_TCP, configure_ports, NULL);
+        int a = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+        char back[64] = {0};
+        int extra = 0, is_main = 0;
+        th_send_all(a, "where", 5);
+        back[th_recv_until(a, back, sizeof(back) - 1, '\n')] = 0;
+        cr_assert_eq(sscanf(back, "main %d %d", &extra, &is_main), 2, "mode %d: %s", mode, back);
+        cr_assert(extra > 0 && is_main, "mode %d: %s", mode, back);
+        int b = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", extra);
+        th_send_all(b, "hi", 2);
+        memset(back, 0, sizeof(back));
+        back[th_recv_until(b, back, sizeof(back) - 1, '\n')] = 0;
+        cr_assert_str_eq(back, "port hi 1 own\n", "mode %d", mode);
+        close(a);
+        close(b);
+        /* connect: the server's for both; close: each port's own */
+        cr_assert(th_wait_lines(&s, "close ", 2, 10000), "mode %d", mode);
+        cr_assert_eq(th_count_lines(&s, "connect server main"), 1, "mode %d", mode);
+        cr_assert_eq(th_count_lines(&s, "connect server extra"), 1, "mode %d", mode);
+        cr_assert_eq(th_count_lines(&s, "close server main"), 1, "mode %d", mode);
+        cr_assert_eq(th_count_lines(&s, "close port extra"), 1, "mode %d", mode);
+        cr_assert_eq(th_stop(&s), 0, "mode %d: server exit code", mode);
+    }
+}
+
+Test(server_api, port_on_refuses_other_events, .timeout = 10) {
+    swirl_server_t *srv;
+    swirl_port_t *p;
+    cr_assert_eq(swirl_server_new(&srv, "127.0.0.1", 0, SWIRL_MODE_BASE, SWIRL_SOCK_TCP), 0);
+    cr_assert_eq(swirl_server_listen(srv, "127.0.0.1", 0, SWIRL_SOCK_UDP, &p), 0);
+    cr_assert_eq(swirl_port_on(p, "packet", NULL, NULL), 0);
+    cr_assert_eq(swirl_port_on(p, "workerStart", NULL, NULL), SWIRL_EBADARG);
+    cr_assert(strstr(swirl_last_error_msg(), "workerStart"), "%s", swirl_last_error_msg());
+    cr_assert_eq(swirl_port_on(p, "recv", NULL, NULL), SWIRL_EBADARG);
+    cr_assert(strstr(swirl_last_error_msg(), "\"recv\""), "%s", swirl_last_error_msg());
     swirl_server_free(srv);
 }
 

@@ -70,7 +70,7 @@ void swirl_php_alias(const char *name, zend_class_entry *ce);
 swirl_process_t *swirl_php_process_of(zval *z);
 bool swirl_php_loop_is_external(void);
 
-/* Server helpers (swirl_event.c, swirl_process.c): Server::tick/after/
+/* Server helpers (swirl_timer.c, swirl_event.c, swirl_process.c): Server::tick/after/
  * clearTimer/defer; the registry follows a loop change; a Process run by a
  * server's manager (addProcess) leaves with _exit, not PHP's shutdown. */
 void swirl_php_timer_add(INTERNAL_FUNCTION_PARAMETERS, bool tick);

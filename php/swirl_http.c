@@ -7,14 +7,12 @@
  *
  * Decisions:
  *
- * - Request fields are filled when the callback starts. get and a
- *   urlencoded post go through PHP's own parse_str machinery
- *   (sapi_module.treat_data, PARSE_STRING), so names follow $_GET's rules
- *   (a[]=1&a[]=2, a[x]=1, dots and spaces to '_', max_input_vars,
- *   arg_separator.input). Cookies follow $_COOKIE's: split at ';', names not
- *   decoded, values raw-url-decoded ('+' stays), the first of a name wins.
- *   Multipart fields are the C layer's, registered with
- *   php_register_variable_safe. files has $_FILES's shape (name, full_path,
+ * - Request fields are filled when the callback starts, from the C
+ *   layer's fields (parsed once, there: query, urlencoded or multipart
+ *   body, and cookies by $_COOKIE's rules, SWIRL_HTTP_FIELDS_PHP), each
+ *   registered with php_register_variable_safe, so names follow $_GET's
+ *   rules (a[]=1&a[]=2, a[x]=1, dots and spaces to '_'; '&' separates,
+ *   at most 1000 fields of a kind). files has $_FILES's shape (name, full_path,
  *   type, tmp_name, error, size; f[] and f[x] transposed as PHP does).
  *   Each of get/post/cookie/files is null when empty, as in Swoole. The
  *   C layer decides what is parsed (http_parse_post, http_parse_cookie).
@@ -131,54 +129,18 @@ static void request_free(zend_object *obj) {
     zend_object_std_dtor(obj);
 }
 
-/* "a=1&b[]=2" into `out` as parse_str() (and so $_GET) would. */
-static void parse_query(const char *s, size_t n, zval *out) {
+/* The C layer's fields of a kind into `out` as PHP registers a variable
+ * (a[]=, a[x]=, ' ' and '.' in a name made '_'); false, with nothing made,
+ * when there is none. */
+static bool fields_array(swirl_http_req_t *req, swirl_http_param_kind_t kind, zval *out) {
+    const swirl_http_param_t *p;
+    size_t n = swirl_http_req_params(req, kind, &p);
+    if (n == 0)
+        return false;
     array_init(out);
-    /* treat_data takes the copy and frees it */
-    (sapi_module.treat_data ? sapi_module.treat_data : php_default_treat_data)(
-        PARSE_STRING, estrndup(s, n), out);
-}
-
-/* The name a plain variable gets in PHP (leading spaces dropped, ' ' and
- * '.' made '_'), into buf; false if it has a '[' (an array name). */
-static bool plain_name(const char *var, char *buf, size_t size) {
-    while (*var == ' ')
-        var++;
-    size_t i = 0;
-    for (; var[i] && i + 1 < size; i++) {
-        if (var[i] == '[')
-            return false;
-        buf[i] = var[i] == ' ' || var[i] == '.' ? '_' : var[i];
-    }
-    buf[i] = '\0';
+    for (size_t i = 0; i < n; i++)
+        php_register_variable_safe(p[i].name, p[i].value, p[i].value_len, out);
     return true;
-}
-
-/* One Cookie header's value into `out`, as PHP fills $_COOKIE. */
-static void parse_cookie_header(const char *s, size_t n, zval *out) {
-    char *buf = estrndup(s, n), *save = NULL;
-    char name[256];
-    for (char *var = strtok_r(buf, ";", &save); var; var = strtok_r(NULL, ";", &save)) {
-        while (isspace((unsigned char)*var))
-            var++;
-        char *val = strchr(var, '=');
-        if (var == val || !*var)
-            continue;
-        size_t vl = 0;
-        if (val) {
-            *val++ = '\0';
-            vl = php_raw_url_decode(val, strlen(val));
-        } else {
-            val = "";
-        }
-        /* a later cookie of the same name (a less specific path) does not
-         * replace the first */
-        if (plain_name(var, name, sizeof name) && name[0] &&
-            zend_symtable_str_exists(Z_ARR_P(out), name, strlen(name)))
-            continue;
-        php_register_variable_safe(var, val, vl, out);
-    }
-    efree(buf);
 }
 
 /* PHP's rule for an upload's field name: brackets balanced, and a ']'
@@ -295,37 +257,16 @@ void swirl_php_request_new(zval *out, server_obj *o, swirl_http_req_t *req) {
     set_prop(request_ce, obj, "server", &s);
 
     zval a;
-    if (q && len) {
-        parse_query(q, len, &a);
+    if (fields_array(req, SWIRL_HTTP_GET, &a)) {
         if (zend_hash_num_elements(Z_ARR(a)))
             set_prop(request_ce, obj, "get", &a);
         else
             zval_ptr_dtor(&a);
     }
-    const swirl_http_param_t *p;
-    size_t np = swirl_http_req_params(req, SWIRL_HTTP_POST, &p);
-    if (np > 0) {
-        const char *b = swirl_http_req_body(req, &len);
-        if (b) { /* urlencoded: the body is there */
-            parse_query(b, len, &a);
-        } else { /* multipart: the C layer's fields */
-            array_init(&a);
-            for (size_t i = 0; i < np; i++)
-                php_register_variable_safe(p[i].name, p[i].value, p[i].value_len, &a);
-        }
+    if (fields_array(req, SWIRL_HTTP_POST, &a)) /* urlencoded or multipart */
         set_prop(request_ce, obj, "post", &a);
-    }
-    if (swirl_http_req_params(req, SWIRL_HTTP_COOKIE, NULL) > 0) { /* http_parse_cookie on */
-        array_init(&a);
-        for (size_t i = 0; i < n; i++) {
-            const char *name, *value;
-            size_t nl, vl;
-            if (swirl_http_req_header_at(req, i, &name, &nl, &value, &vl) == 0 && nl == 6 &&
-                strncasecmp(name, "cookie", 6) == 0)
-                parse_cookie_header(value, vl, &a);
-        }
+    if (fields_array(req, SWIRL_HTTP_COOKIE, &a)) /* http_parse_cookie on */
         set_prop(request_ce, obj, "cookie", &a);
-    }
     const swirl_http_file_t *f;
     size_t nf = swirl_http_req_files(req, &f);
     if (nf > 0) {

@@ -539,8 +539,10 @@ PHP_METHOD(Swoole_Server, __construct) {
         } else {
             rc = swirl_http_server_new(&o->http, h, (int)port, m);
         }
-        if (rc >= 0)
+        if (rc >= 0) {
             o->srv = swirl_http_server_base(o->http);
+            swirl_http_server_fields(o->http, SWIRL_HTTP_FIELDS_PHP); /* $_COOKIE's rules */
+        }
     } else {
         rc = swirl_server_new(&o->srv, h, (int)port, (int)mode, (swirl_sock_type_t)type);
     }

@@ -28,7 +28,7 @@ void swirl_pool_minit(void); /* Swoole\Process\Pool (swirl_pool.c) */
 void swirl_event_minit(int module_number); /* Event, Timer, swoole_event_*, swoole_timer_* */
 /* Swoole\Server and the server constants (swirl_server.c). */
 void swirl_server_minit(int module_number);
-void swirl_http_minit(void);      /* Http\Server, Request, Response (swirl_http.c) */
+void swirl_http_minit(void);      /* Http\Server, Request, Response (swirl_http*.c) */
 void swirl_websocket_minit(int module_number); /* WebSocket\Server, frames, constants */
 /* Swoole\Client and the client constants (swirl_client.c). */
 void swirl_client_minit(int module_number);

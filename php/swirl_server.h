@@ -129,6 +129,8 @@ bool swirl_php_ws_prepare(server_obj *o);
  * no longer refers to it. */
 void swirl_php_request_new(zval *out, server_obj *o, swirl_http_req_t *req);
 void swirl_php_request_done(zval *request);
+/* Set up class Swoole\Http\Request (registered by swirl_http_minit). */
+void swirl_php_request_minit(zend_class_entry *ce);
 void swirl_php_response_new(zval *out, server_obj *o, swirl_http_resp_t *resp);
 void swirl_php_response_done(zval *response);
 

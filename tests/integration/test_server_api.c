@@ -61,7 +61,9 @@ static void cb_port_receive(swirl_server_t *srv, const swirl_event_t *ev, void *
 
 static void cb_record(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     th_record("%s %s %s", swirl_server_event_name(ev->type), (const char *)user,
-              !ev->port ? "none" : ev->port == extra_port ? "extra" : "main");
+              !ev->port                ? "none"
+              : ev->port == extra_port ? "extra"
+                                       : "main");
 }
 
 static void configure_ports(swirl_server_t *srv, void *arg) {
@@ -131,8 +133,8 @@ static void cb_heartbeat(swirl_server_t *srv, const swirl_event_t *ev, void *use
     for (int i = 0; i < n; i++)
         self |= ids[i] == ev->fd;
     char out[64];
-    int len = snprintf(out, sizeof(out), "n=%d self=%d rc=%d\n", n < 0 ? 0 : n, self,
-                       n < 0 ? n : 0);
+    int len =
+        snprintf(out, sizeof(out), "n=%d self=%d rc=%d\n", n < 0 ? 0 : n, self, n < 0 ? n : 0);
     swirl_server_send(srv, ev->fd, out, (size_t)len);
 }
 

@@ -154,13 +154,13 @@ static void ask(int fd, char *out, size_t cap) {
 Test(server_api, heartbeat_lists_and_closes_idle_connections, .timeout = 60) {
     for (int mode = 1; mode <= 2; mode++) {
         /* no check_interval: no timer closes anything, only the call */
-        th_server_t s = th_start("127.0.0.1", 0, mode, SWIRL_SOCK_TCP, configure_heartbeat, "1");
+        th_server_t s = th_start("127.0.0.1", 0, mode, SWIRL_SOCK_TCP, configure_heartbeat, "2");
         int idle = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
         int busy = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
         char back[64] = {0};
         th_send_all(idle, "x", 1); /* accepted and seen by the server */
         th_recv_exact(idle, back, 1);
-        usleep(1500 * 1000); /* over heartbeat_idle_time of silence on both */
+        usleep(2200 * 1000); /* over heartbeat_idle_time of silence on both */
         ask(busy, back, sizeof(back));
         /* the asking connection has just received: only the other is idle */
         cr_assert_str_eq(back, "n=1 self=0 rc=0\n", "mode %d", mode);

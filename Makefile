@@ -33,7 +33,7 @@ test: build
 # With CI=true its warnings (-Wall -Wextra, from config.m4) are errors too.
 PHP_EXTRA_CFLAGS = $(if $(filter ON,$(WERROR)),-Werror,)
 php: deps
-	cd php && { test -f Makefile || { phpize && ./configure; }; } && $(MAKE) -j $(JOBS) EXTRA_CFLAGS="$(PHP_EXTRA_CFLAGS)"
+	cd php && { test Makefile -nt config.m4 || { phpize && ./configure; }; } && $(MAKE) -j $(JOBS) EXTRA_CFLAGS="$(PHP_EXTRA_CFLAGS)"
 
 # run-tests.php points extension_dir at php/modules: Debian's shared
 # ext-sockets (for swoole_event_add on a Socket) is loaded by its full path

@@ -28,7 +28,7 @@ void swirl_pool_minit(void); /* Swoole\Process\Pool (swirl_pool.c) */
 void swirl_event_minit(int module_number); /* Event, Timer, swoole_event_*, swoole_timer_* */
 /* Swoole\Server and the server constants (swirl_server.c). */
 void swirl_server_minit(int module_number);
-void swirl_http_minit(void);      /* Http\Server, Request, Response (swirl_http.c) */
+void swirl_http_minit(void);      /* Http\Server, Request, Response (swirl_http*.c) */
 void swirl_websocket_minit(int module_number); /* WebSocket\Server, frames, constants */
 /* Swoole\Client and the client constants (swirl_client.c). */
 void swirl_client_minit(int module_number);
@@ -75,7 +75,7 @@ void swirl_php_alias(const char *name, zend_class_entry *ce);
 swirl_process_t *swirl_php_process_of(zval *z);
 bool swirl_php_loop_is_external(void);
 
-/* Server helpers (swirl_event.c, swirl_process.c): Server::tick/after/
+/* Server helpers (swirl_timer.c, swirl_event.c, swirl_process.c): Server::tick/after/
  * clearTimer/defer; the registry follows a loop change; a Process run by a
  * server's manager (addProcess) leaves with _exit, not PHP's shutdown. */
 void swirl_php_timer_add(INTERNAL_FUNCTION_PARAMETERS, bool tick);

@@ -508,33 +508,6 @@ PHP_METHOD(Swoole_Client, on) {
 
 /* ---- connecting --------------------------------------------------------------------------- */
 
-/* "host:port" in `h` (port 0 given): the host and the port, for IP types.
- * IPv6 needs the bracketed form ("[::1]:8080"). False if `h` is not one. */
-static bool split_host_port(const char *h, bool v6, char *host, size_t size, zend_long *port) {
-    const char *colon = strrchr(h, ':');
-    if (!colon || !colon[1] || strlen(colon + 1) > 5)
-        return false;
-    for (const char *p = colon + 1; *p; p++)
-        if (*p < '0' || *p > '9')
-            return false;
-    const char *start = h, *end = colon;
-    if (h[0] == '[') {
-        if (colon == h || colon[-1] != ']')
-            return false;
-        start = h + 1;
-        end = colon - 1;
-    } else if (v6 || memchr(h, ':', (size_t)(colon - h))) {
-        return false; /* a bare IPv6 address, not host:port */
-    }
-    size_t n = (size_t)(end - start);
-    if (n == 0 || n >= size)
-        return false;
-    memcpy(host, start, n);
-    host[n] = '\0';
-    *port = strtol(colon + 1, NULL, 10);
-    return true;
-}
-
 static bool is_unix_kind(int kind) {
     return kind == SWIRL_SOCK_UNIX_STREAM || kind == SWIRL_SOCK_UNIX_DGRAM;
 }
@@ -592,9 +565,12 @@ PHP_METHOD(Swoole_Client, connect) {
     const char *h = ZSTR_VAL(host);
     char split[256];
     if (!is_unix_kind(kind)) {
-        if (port == 0 && split_host_port(h, kind == SWIRL_SOCK_TCP6 || kind == SWIRL_SOCK_UDP6,
-                                         split, sizeof split, &port))
+        int p;
+        if (port == 0 && swirl_addr_split(h, kind == SWIRL_SOCK_TCP6 || kind == SWIRL_SOCK_UDP6,
+                                          split, sizeof split, &p)) {
             h = split;
+            port = p;
+        }
         if (port < 1 || port > 65535) {
             zend_argument_value_error(
                 2, "must be between 1 and 65535 (or $host \"host:port\"), " ZEND_LONG_FMT " given",

@@ -1,5 +1,6 @@
-/* swirl_http.c — Swoole\Http\Server (swoole_http_server), Swoole\Http\Request
- * and Swoole\Http\Response on swirl_http_server_t.
+/* swirl_http.c — Swoole\Http\Server (swoole_http_server) and
+ * Swoole\Http\Response on swirl_http_server_t; Swoole\Http\Request is in
+ * swirl_http_request.c.
  *
  * Http\Server is a Swoole\Server whose object also holds the C HTTP server
  * (server_obj.http, made by Server::__construct for this class and its
@@ -7,14 +8,12 @@
  *
  * Decisions:
  *
- * - Request fields are filled when the callback starts. get and a
- *   urlencoded post go through PHP's own parse_str machinery
- *   (sapi_module.treat_data, PARSE_STRING), so names follow $_GET's rules
- *   (a[]=1&a[]=2, a[x]=1, dots and spaces to '_', max_input_vars,
- *   arg_separator.input). Cookies follow $_COOKIE's: split at ';', names not
- *   decoded, values raw-url-decoded ('+' stays), the first of a name wins.
- *   Multipart fields are the C layer's, registered with
- *   php_register_variable_safe. files has $_FILES's shape (name, full_path,
+ * - Request fields are filled when the callback starts, from the C
+ *   layer's fields (parsed once, there: query, urlencoded or multipart
+ *   body, and cookies by $_COOKIE's rules, SWIRL_HTTP_FIELDS_PHP), each
+ *   registered with php_register_variable_safe, so names follow $_GET's
+ *   rules (a[]=1&a[]=2, a[x]=1, dots and spaces to '_'; '&' separates,
+ *   at most 1000 fields of a kind). files has $_FILES's shape (name, full_path,
  *   type, tmp_name, error, size; f[] and f[x] transposed as PHP does).
  *   Each of get/post/cookie/files is null when empty, as in Swoole. The
  *   C layer decides what is parsed (http_parse_post, http_parse_cookie).
@@ -65,9 +64,7 @@
 #include "stubs/http_arginfo.h"
 
 zend_class_entry *swirl_php_http_server_ce;
-static zend_class_entry *request_ce;
 static zend_class_entry *response_ce;
-static zend_object_handlers request_handlers;
 static zend_object_handlers response_handlers;
 
 /* The slot of declared property `name` of `obj` (an array property: made
@@ -85,11 +82,6 @@ static zval *array_prop(zend_object *obj, const char *name) {
     return slot;
 }
 
-static void set_prop(zend_class_entry *ce, zend_object *obj, const char *name, zval *v) {
-    zend_update_property(ce, obj, name, strlen(name), v);
-    zval_ptr_dtor(v);
-}
-
 /* Does a string argument hold a NUL byte (the C layer reads C strings)?
  * Then a warning naming it. */
 static bool has_nul(const zend_string *s, const char *what) {
@@ -98,316 +90,6 @@ static bool has_nul(const zend_string *s, const char *what) {
         return true;
     }
     return false;
-}
-
-/* ---- Request ------------------------------------------------------------------------------ */
-
-typedef struct {
-    swirl_http_req_t *req; /* during the callback, else NULL */
-    zend_string *body;     /* the body kept after the callback (NULL: none kept) */
-    zend_string *data;     /* the raw request kept after the callback */
-    bool uploads;          /* its temp files are in SG(rfc1867_uploaded_files) */
-    zend_object std;
-} request_obj;
-
-static inline request_obj *request_from(zend_object *o) {
-    return (request_obj *)((char *)o - XtOffsetOf(request_obj, std));
-}
-
-static zend_object *request_create(zend_class_entry *ce) {
-    request_obj *r = zend_object_alloc(sizeof(request_obj), ce);
-    zend_object_std_init(&r->std, ce);
-    object_properties_init(&r->std, ce);
-    r->std.handlers = &request_handlers;
-    return &r->std;
-}
-
-static void request_free(zend_object *obj) {
-    request_obj *r = request_from(obj);
-    if (r->body)
-        zend_string_release(r->body);
-    if (r->data)
-        zend_string_release(r->data);
-    zend_object_std_dtor(obj);
-}
-
-/* "a=1&b[]=2" into `out` as parse_str() (and so $_GET) would. */
-static void parse_query(const char *s, size_t n, zval *out) {
-    array_init(out);
-    /* treat_data takes the copy and frees it */
-    (sapi_module.treat_data ? sapi_module.treat_data : php_default_treat_data)(
-        PARSE_STRING, estrndup(s, n), out);
-}
-
-/* The name a plain variable gets in PHP (leading spaces dropped, ' ' and
- * '.' made '_'), into buf; false if it has a '[' (an array name). */
-static bool plain_name(const char *var, char *buf, size_t size) {
-    while (*var == ' ')
-        var++;
-    size_t i = 0;
-    for (; var[i] && i + 1 < size; i++) {
-        if (var[i] == '[')
-            return false;
-        buf[i] = var[i] == ' ' || var[i] == '.' ? '_' : var[i];
-    }
-    buf[i] = '\0';
-    return true;
-}
-
-/* One Cookie header's value into `out`, as PHP fills $_COOKIE. */
-static void parse_cookie_header(const char *s, size_t n, zval *out) {
-    char *buf = estrndup(s, n), *save = NULL;
-    char name[256];
-    for (char *var = strtok_r(buf, ";", &save); var; var = strtok_r(NULL, ";", &save)) {
-        while (isspace((unsigned char)*var))
-            var++;
-        char *val = strchr(var, '=');
-        if (var == val || !*var)
-            continue;
-        size_t vl = 0;
-        if (val) {
-            *val++ = '\0';
-            vl = php_raw_url_decode(val, strlen(val));
-        } else {
-            val = "";
-        }
-        /* a later cookie of the same name (a less specific path) does not
-         * replace the first */
-        if (plain_name(var, name, sizeof name) && name[0] &&
-            zend_symtable_str_exists(Z_ARR_P(out), name, strlen(name)))
-            continue;
-        php_register_variable_safe(var, val, vl, out);
-    }
-    efree(buf);
-}
-
-/* PHP's rule for an upload's field name: brackets balanced, and a ']'
- * followed by nothing or '['; other names are not registered. */
-static bool upload_name_ok(const char *s) {
-    long depth = 0;
-    for (; *s; s++) {
-        if (*s == '[') {
-            depth++;
-        } else if (*s == ']') {
-            depth--;
-            if (s[1] && s[1] != '[')
-                return false;
-        }
-        if (depth < 0)
-            return false;
-    }
-    return depth == 0;
-}
-
-/* One key of an upload into files, as rfc1867 does: "f[key]", or for
- * f[...] "f[key][...]". */
-static void register_upload_key(const char *field, const char *key, zval *v, zval *files) {
-    const char *open = strchr(field, '[');
-    size_t fl = strlen(field);
-    char *name;
-    if (open && field[fl - 1] == ']')
-        spprintf(&name, 0, "%.*s[%s][%.*s]", (int)(open - field), field, key,
-                 (int)(fl - (size_t)(open - field) - 2), open + 1);
-    else
-        spprintf(&name, 0, "%s[%s]", field, key);
-    php_register_variable_ex(name, v, files); /* takes v */
-    efree(name);
-}
-
-/* The request's uploads as $_FILES; each temp file is also made known to
- * is_uploaded_file() and move_uploaded_file(). */
-static void files_array(size_t n, const swirl_http_file_t *f, zval *out) {
-    array_init(out);
-    if (!SG(rfc1867_uploaded_files)) {
-        ALLOC_HASHTABLE(SG(rfc1867_uploaded_files));
-        zend_hash_init(SG(rfc1867_uploaded_files), 8, NULL, ZVAL_PTR_DTOR, 0);
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!upload_name_ok(f[i].field))
-            continue;
-        zval v;
-        ZVAL_STRING(&v, f[i].name);
-        register_upload_key(f[i].field, "name", &v, out);
-        ZVAL_STRING(&v, f[i].full_path);
-        register_upload_key(f[i].field, "full_path", &v, out);
-        ZVAL_STRING(&v, f[i].type);
-        register_upload_key(f[i].field, "type", &v, out);
-        ZVAL_STRING(&v, f[i].tmp_name);
-        if (f[i].tmp_name[0]) {
-            zval known;
-            ZVAL_STR_COPY(&known, Z_STR(v));
-            zend_hash_update(SG(rfc1867_uploaded_files), Z_STR(v), &known);
-        }
-        register_upload_key(f[i].field, "tmp_name", &v, out);
-        ZVAL_LONG(&v, f[i].error);
-        register_upload_key(f[i].field, "error", &v, out);
-        ZVAL_LONG(&v, (zend_long)f[i].size);
-        register_upload_key(f[i].field, "size", &v, out);
-    }
-}
-
-void swirl_php_request_new(zval *out, server_obj *o, swirl_http_req_t *req) {
-    object_init_ex(out, request_ce);
-    zend_object *obj = Z_OBJ_P(out);
-    request_obj *r = request_from(obj);
-    r->req = req;
-    int64_t fd = swirl_http_req_fd(req);
-    zend_update_property_long(request_ce, obj, "fd", sizeof("fd") - 1, (zend_long)fd);
-
-    zval h;
-    size_t n = swirl_http_req_header_count(req);
-    array_init_size(&h, (uint32_t)n);
-    for (size_t i = 0; i < n; i++) {
-        const char *name, *value;
-        size_t nl, vl;
-        if (swirl_http_req_header_at(req, i, &name, &nl, &value, &vl) < 0)
-            continue;
-        zend_string *key = zend_string_alloc(nl, 0); /* the name lower-cased */
-        zend_str_tolower_copy(ZSTR_VAL(key), name, nl);
-        zval v;
-        ZVAL_STRINGL(&v, value, vl);
-        zend_symtable_update(Z_ARR(h), key, &v);
-        zend_string_release(key);
-    }
-    set_prop(request_ce, obj, "header", &h);
-
-    zval s;
-    array_init_size(&s, 12);
-    size_t len;
-    const char *m = swirl_http_req_method(req, &len);
-    add_assoc_stringl(&s, "request_method", m, len);
-    const char *uri = swirl_http_req_path(req, &len);
-    add_assoc_stringl(&s, "request_uri", uri ? uri : "", uri ? len : 0);
-    add_assoc_stringl(&s, "path_info", uri ? uri : "", uri ? len : 0);
-    const char *q = swirl_http_req_query(req, &len);
-    if (q && len)
-        add_assoc_stringl(&s, "query_string", q, len);
-    double t = swirl_http_req_time(req);
-    add_assoc_long(&s, "request_time", (zend_long)t);
-    add_assoc_double(&s, "request_time_float", t);
-    add_assoc_string(&s, "server_protocol", swirl_http_req_protocol(req));
-    swirl_conn_info_t ci; /* the listener's port (an extra port's too) and the peer */
-    bool known = swirl_server_connection_info(o->srv, fd, &ci) == 0;
-    add_assoc_long(&s, "server_port", known ? ci.server_port : swirl_server_port(o->srv));
-    add_assoc_long(&s, "remote_port", known ? ci.remote_port : 0);
-    add_assoc_string(&s, "remote_addr", known ? ci.remote_ip : "");
-    add_assoc_long(&s, "master_time", (zend_long)t);
-    set_prop(request_ce, obj, "server", &s);
-
-    zval a;
-    if (q && len) {
-        parse_query(q, len, &a);
-        if (zend_hash_num_elements(Z_ARR(a)))
-            set_prop(request_ce, obj, "get", &a);
-        else
-            zval_ptr_dtor(&a);
-    }
-    const swirl_http_param_t *p;
-    size_t np = swirl_http_req_params(req, SWIRL_HTTP_POST, &p);
-    if (np > 0) {
-        const char *b = swirl_http_req_body(req, &len);
-        if (b) { /* urlencoded: the body is there */
-            parse_query(b, len, &a);
-        } else { /* multipart: the C layer's fields */
-            array_init(&a);
-            for (size_t i = 0; i < np; i++)
-                php_register_variable_safe(p[i].name, p[i].value, p[i].value_len, &a);
-        }
-        set_prop(request_ce, obj, "post", &a);
-    }
-    if (swirl_http_req_params(req, SWIRL_HTTP_COOKIE, NULL) > 0) { /* http_parse_cookie on */
-        array_init(&a);
-        for (size_t i = 0; i < n; i++) {
-            const char *name, *value;
-            size_t nl, vl;
-            if (swirl_http_req_header_at(req, i, &name, &nl, &value, &vl) == 0 && nl == 6 &&
-                strncasecmp(name, "cookie", 6) == 0)
-                parse_cookie_header(value, vl, &a);
-        }
-        set_prop(request_ce, obj, "cookie", &a);
-    }
-    const swirl_http_file_t *f;
-    size_t nf = swirl_http_req_files(req, &f);
-    if (nf > 0) {
-        files_array(nf, f, &a);
-        r->uploads = true;
-        set_prop(request_ce, obj, "files", &a);
-    }
-}
-
-void swirl_php_request_done(zval *request) {
-    request_obj *r = request_from(Z_OBJ_P(request));
-    if (!r->req)
-        return;
-    if (r->uploads && SG(rfc1867_uploaded_files)) {
-        /* the C layer removes the temp files now: they are no longer uploads */
-        const swirl_http_file_t *f;
-        size_t nf = swirl_http_req_files(r->req, &f);
-        for (size_t i = 0; i < nf; i++)
-            if (f[i].tmp_name[0])
-                zend_hash_str_del(SG(rfc1867_uploaded_files), f[i].tmp_name,
-                                  strlen(f[i].tmp_name));
-    }
-    if (GC_REFCOUNT(&r->std) > 1) { /* it lives on: keep what its methods read */
-        size_t len = 0, hl = 0;
-        const char *b = swirl_http_req_body(r->req, &len);
-        const char *h = swirl_http_req_raw_head(r->req, &hl);
-        r->body = b ? zend_string_init(b, len, 0) : NULL;
-        r->data = zend_string_alloc(hl + len, 0);
-        if (hl)
-            memcpy(ZSTR_VAL(r->data), h, hl);
-        if (len)
-            memcpy(ZSTR_VAL(r->data) + hl, b, len);
-        ZSTR_VAL(r->data)[hl + len] = '\0';
-    }
-    r->req = NULL;
-}
-
-PHP_METHOD(Swoole_Http_Request, rawContent) {
-    ZEND_PARSE_PARAMETERS_NONE();
-    request_obj *r = request_from(Z_OBJ_P(ZEND_THIS));
-    if (r->req) {
-        size_t len = 0;
-        const char *b = swirl_http_req_body(r->req, &len);
-        if (!b)
-            RETURN_FALSE;
-        RETURN_STRINGL(b, len);
-    }
-    if (!r->body)
-        RETURN_FALSE;
-    RETURN_STR_COPY(r->body);
-}
-
-PHP_METHOD(Swoole_Http_Request, getData) {
-    ZEND_PARSE_PARAMETERS_NONE();
-    request_obj *r = request_from(Z_OBJ_P(ZEND_THIS));
-    if (r->req) {
-        size_t len = 0, hl = 0;
-        const char *b = swirl_http_req_body(r->req, &len);
-        const char *h = swirl_http_req_raw_head(r->req, &hl);
-        zend_string *s = zend_string_alloc(hl + len, 0);
-        if (hl)
-            memcpy(ZSTR_VAL(s), h, hl);
-        if (len)
-            memcpy(ZSTR_VAL(s) + hl, b, len);
-        ZSTR_VAL(s)[hl + len] = '\0';
-        RETURN_NEW_STR(s);
-    }
-    if (!r->data)
-        RETURN_FALSE;
-    RETURN_STR_COPY(r->data);
-}
-
-PHP_METHOD(Swoole_Http_Request, getMethod) {
-    ZEND_PARSE_PARAMETERS_NONE();
-    zval rv, *s = zend_read_property(request_ce, Z_OBJ_P(ZEND_THIS), "server", sizeof("server") - 1,
-                                     1, &rv);
-    zval *m = Z_TYPE_P(s) == IS_ARRAY ? zend_hash_str_find(Z_ARR_P(s), "request_method",
-                                                           sizeof("request_method") - 1)
-                                      : NULL;
-    if (!m || Z_TYPE_P(m) != IS_STRING)
-        RETURN_FALSE;
-    RETURN_COPY(m);
 }
 
 /* ---- the responses this worker knows ------------------------------------------------------- */
@@ -949,13 +631,7 @@ void swirl_http_minit(void) {
     swirl_php_http_server_ce = register_class_Swoole_Http_Server(swirl_php_server_ce);
     swirl_php_alias("swoole_http_server", swirl_php_http_server_ce);
 
-    request_ce = register_class_Swoole_Http_Request();
-    request_ce->create_object = request_create;
-    memcpy(&request_handlers, zend_get_std_object_handlers(), sizeof request_handlers);
-    request_handlers.offset = XtOffsetOf(request_obj, std);
-    request_handlers.free_obj = request_free;
-    request_handlers.clone_obj = NULL;
-    swirl_php_alias("swoole_http_request", request_ce);
+    swirl_php_request_minit(register_class_Swoole_Http_Request());
 
     response_ce = register_class_Swoole_Http_Response();
     response_ce->create_object = response_create;

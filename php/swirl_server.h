@@ -21,7 +21,6 @@ typedef struct {
     zval hcb[HCB__COUNT];     /* the HTTP and WebSocket events, UNDEF when not set */
     zval procs;               /* array: the Process objects of addProcess, kept alive */
     HashTable finish_cbs;     /* task id -> the finish callable given to task() */
-    HashTable fd_port;        /* fd -> its listener's socket, while port callbacks route */
     int port_cbs;             /* callbacks set on extra ports */
     int event;                /* the event being dispatched, or -1 */
     bool started;
@@ -130,6 +129,8 @@ bool swirl_php_ws_prepare(server_obj *o);
  * no longer refers to it. */
 void swirl_php_request_new(zval *out, server_obj *o, swirl_http_req_t *req);
 void swirl_php_request_done(zval *request);
+/* Set up class Swoole\Http\Request (registered by swirl_http_minit). */
+void swirl_php_request_minit(zend_class_entry *ce);
 void swirl_php_response_new(zval *out, server_obj *o, swirl_http_resp_t *resp);
 void swirl_php_response_done(zval *response);
 
@@ -139,7 +140,7 @@ zend_string *swirl_php_pack_value(zval *v);
 void swirl_php_unpack_value(const char *data, size_t len, zval *out);
 /* The current task's result (finish() or onTask's return value). */
 void swirl_php_finish_value(server_obj *o, zval *v);
-/* The event named (case-insensitive, with or without "on"), or -1. */
+/* swirl_server_event_type for a PHP string (a NUL inside: SWIRL_EBADARG). */
 int swirl_php_server_event_type(const char *name, size_t len);
 /* Apply a PHP array of settings to the server, or to one port (port_only:
  * per-port keys only). False if a key failed (each is warned). */

@@ -584,42 +584,19 @@ PHP_METHOD(Swoole_Server, heartbeat) {
     Z_PARAM_BOOL(close_them)
     ZEND_PARSE_PARAMETERS_END();
     SERVER_THIS(srv);
-    zval rv, *set = zend_read_property(swirl_php_server_ce, Z_OBJ_P(ZEND_THIS), "setting",
-                                       sizeof("setting") - 1, 1, &rv);
-    double idle = 0;
-    zval *z;
-    if (Z_TYPE_P(set) == IS_ARRAY) {
-        if ((z = zend_hash_str_find(Z_ARR_P(set), "heartbeat_idle_time",
-                                    sizeof("heartbeat_idle_time") - 1)))
-            idle = zval_get_double(z);
-        else if ((z = zend_hash_str_find(Z_ARR_P(set), "heartbeat_check_interval",
-                                         sizeof("heartbeat_check_interval") - 1)))
-            idle = 2 * zval_get_double(z);
-    }
-    if (!(idle > 0)) { /* NaN too */
-        php_error_docref(NULL, E_WARNING,
-                         "heartbeat_idle_time (or heartbeat_check_interval) is not set");
+    swirl_server_stats_t st;
+    int cap = swirl_server_stats(srv, &st) == 0 ? (int)st.connection_num + 256 : 1;
+    int64_t *ids = safe_emalloc((size_t)cap, sizeof *ids, 0);
+    int n = swirl_server_heartbeat(srv, close_them, ids, cap);
+    if (n < 0) {
+        efree(ids);
+        swirl_php_warn(n);
         RETURN_FALSE;
     }
-    zval all;
-    swirl_php_all_connections(srv, &all);
     array_init(return_value);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    double now = ts.tv_sec + ts.tv_nsec / 1e9;
-    ZEND_HASH_FOREACH_VAL(Z_ARR(all), z) {
-        swirl_conn_info_t ci;
-        if (swirl_server_connection_info(srv, Z_LVAL_P(z), &ci) < 0)
-            continue;
-        double last = ci.last_time > 0 ? ci.last_time : ci.connect_time;
-        if (now - last > idle) {
-            add_next_index_long(return_value, Z_LVAL_P(z));
-            if (close_them)
-                swirl_server_close(srv, Z_LVAL_P(z), false);
-        }
-    }
-    ZEND_HASH_FOREACH_END();
-    zval_ptr_dtor(&all);
+    for (int i = 0; i < n; i++)
+        add_next_index_long(return_value, ids[i]);
+    efree(ids);
 }
 
 /* $server->connections: built when read. */

@@ -86,8 +86,8 @@ static zval *slot_get(zend_object *obj, uint32_t slot) {
 }
 
 /* A new Frame (or CloseFrame for a close opcode) into out. `flags`:
- * SWOOLE_WEBSOCKET_FLAG_* bits. A close payload of 2 bytes or more is its
- * code and reason; an empty one is code 1005 ("no code"). */
+ * SWOOLE_WEBSOCKET_FLAG_* bits. A close payload is read by
+ * swirl_ws_close_payload (the caller refused a 1-byte one). */
 static void frame_new(zval *out, int64_t fd, const char *data, size_t len, int opcode, bool fin,
                       int flags) {
     bool close = opcode == SWIRL_WS_CLOSE;
@@ -98,10 +98,12 @@ static void frame_new(zval *out, int64_t fd, const char *data, size_t len, int o
     slot_long(obj, slot_opcode, opcode);
     slot_long(obj, slot_flags, flags | (fin ? FLAG_FIN : 0));
     ZVAL_BOOL(OBJ_PROP(obj, slot_finish), fin);
-    if (close) {
-        const unsigned char *p = (const unsigned char *)data;
-        slot_long(obj, slot_code, len >= 2 ? (p[0] << 8 | p[1]) : 1005);
-        slot_str(obj, slot_reason, len > 2 ? data + 2 : "", len > 2 ? len - 2 : 0);
+    int code;
+    const char *reason;
+    size_t reason_len;
+    if (close && swirl_ws_close_payload(data, len, &code, &reason, &reason_len) == 0) {
+        slot_long(obj, slot_code, code);
+        slot_str(obj, slot_reason, reason, reason_len);
     }
 }
 
@@ -194,31 +196,14 @@ static const char *frame_out(out_frame_t *f, zend_object *obj, zend_string *str,
     return NULL;
 }
 
-/* Can f be sent as one frame? NULL, or why not (written into why). */
+/* Can f be sent as one frame (swirl_ws_frame_check)? NULL, or why not
+ * (written into why). */
 static const char *frame_fault(const out_frame_t *f, char *why, size_t size) {
-    switch (f->opcode) {
-    case SWIRL_WS_CONTINUATION:
-    case SWIRL_WS_TEXT:
-    case SWIRL_WS_BINARY:
+    if (swirl_ws_frame_check(f->opcode, f->fin, f->len) == 0)
         return NULL;
-    case SWIRL_WS_CLOSE:
-    case SWIRL_WS_PING:
-    case SWIRL_WS_PONG:
-        if (f->len > SWIRL_WS_CONTROL_MAX) {
-            snprintf(why, size, "a control frame (opcode %d) has at most 125 bytes, not %zu",
-                     f->opcode, f->len);
-            return why;
-        }
-        if (!f->fin) {
-            snprintf(why, size, "a control frame (opcode %d) is never fragmented", f->opcode);
-            return why;
-        }
-        return NULL;
-    default:
-        snprintf(why, size, "opcode %d is not a WebSocket opcode (WEBSOCKET_OPCODE_*)",
-                 f->opcode);
-        return why;
-    }
+    snprintf(why, size, "%s%s", swirl_last_error_msg(),
+             swirl_ws_opcode_valid(f->opcode) ? "" : " (WEBSOCKET_OPCODE_*)");
+    return why;
 }
 
 /* The bytes of frame f, masked with a random key when it asks. */
@@ -338,30 +323,19 @@ bool swirl_php_ws_prepare(server_obj *o) {
         RETURN_THROWS();                                                                           \
     }
 
-/* disconnect() with checks that name the fault: false with a warning. */
+/* disconnect() with checks that name the fault (swirl_ws_close_check; code
+ * 0 is 1000): false with a warning. */
 static int do_disconnect(swirl_ws_server_t *ws, zend_long fd, zend_long code, const char *reason,
                          size_t rlen) {
-    if (code != 0 && (code < 0 || code > 65535 || !swirl_ws_close_code_valid((int)code))) {
-        php_error_docref(NULL, E_WARNING,
-                         "close code " ZEND_LONG_FMT " is not one to send (1000-1003, "
-                         "1007-1011, 3000-4999)",
-                         code);
-        return SWIRL_EBADARG;
-    }
-    if (rlen > SWIRL_WS_CONTROL_MAX - 2) {
-        php_error_docref(NULL, E_WARNING, "the close reason has %zu bytes: at most 123", rlen);
-        return SWIRL_EBADARG;
-    }
-    swirl_utf8_t u = {0};
-    if (memchr(reason, '\0', rlen) || !swirl_utf8_feed(&u, reason, rlen) ||
-        !swirl_utf8_complete(&u)) {
-        php_error_docref(NULL, E_WARNING, "the close reason must be UTF-8 text without NUL bytes");
-        return SWIRL_EBADARG;
+    int rc = swirl_ws_close_check(code ? code : SWIRL_WS_CLOSE_NORMAL, reason, rlen);
+    if (rc < 0) {
+        php_error_docref(NULL, E_WARNING, "%s", swirl_last_error_msg());
+        return rc;
     }
     char r[SWIRL_WS_CONTROL_MAX];
     memcpy(r, reason, rlen);
     r[rlen] = '\0';
-    int rc = swirl_ws_disconnect(ws, (int64_t)fd, (int)code, r);
+    rc = swirl_ws_disconnect(ws, (int64_t)fd, (int)code, r);
     if (rc < 0 && rc != SWIRL_ECLOSED)
         swirl_php_warn(rc);
     return rc;
@@ -395,17 +369,15 @@ PHP_METHOD(Swoole_WebSocket_Server, push) {
     if (f.opcode == SWIRL_WS_CLOSE) {
         /* the close handshake: disconnect() with the payload's code and reason */
         if (!f.close_frame) {
-            if (f.len == 1) {
+            if (swirl_ws_close_payload(f.data, f.len, &f.code, &f.reason, &f.reason_len) < 0) {
                 php_error_docref(NULL, E_WARNING,
                                  "push to connection " ZEND_LONG_FMT ": a close payload is "
                                  "empty or starts with a 2-byte code, not 1 byte",
                                  fd);
                 RETURN_FALSE;
             }
-            const unsigned char *p = (const unsigned char *)f.data;
-            f.code = f.len >= 2 ? (p[0] << 8 | p[1]) : 0;
-            f.reason = f.len > 2 ? f.data + 2 : "";
-            f.reason_len = f.len > 2 ? f.len - 2 : 0;
+            if (f.code == SWIRL_WS_CLOSE_NO_STATUS)
+                f.code = 0; /* an empty payload: disconnect()'s default */
         }
         RETURN_BOOL(do_disconnect(ws, fd, f.code, f.reason, f.reason_len) == 0);
     }
@@ -479,11 +451,6 @@ PHP_METHOD(Swoole_WebSocket_Server, unpack) {
     }
     if (rc == 0 || ZSTR_LEN(data) - (size_t)rc < h.len)
         RETURN_FALSE; /* not a whole frame yet */
-    if (h.opcode == SWIRL_WS_CLOSE && h.len == 1) {
-        php_error_docref(NULL, E_WARNING, "a close frame's payload is empty or starts with a "
-                                          "2-byte code, not 1 byte");
-        RETURN_FALSE;
-    }
     const char *payload = ZSTR_VAL(data) + rc;
     size_t n = (size_t)h.len;
     char *copy = NULL;
@@ -491,6 +458,16 @@ PHP_METHOD(Swoole_WebSocket_Server, unpack) {
         copy = emalloc(n);
         swirl_ws_unmask_copy(copy, payload, n, h.mask, 0);
         payload = copy;
+    }
+    int code;
+    const char *reason;
+    size_t reason_len;
+    if (h.opcode == SWIRL_WS_CLOSE &&
+        swirl_ws_close_payload(payload, n, &code, &reason, &reason_len) < 0) {
+        php_error_docref(NULL, E_WARNING, "%s", swirl_last_error_msg());
+        if (copy)
+            efree(copy);
+        RETURN_FALSE;
     }
     int flags = ((h.rsv & 0x4) ? FLAG_RSV1 : 0) | ((h.rsv & 0x2) ? FLAG_RSV2 : 0) |
                 ((h.rsv & 0x1) ? FLAG_RSV3 : 0) | (h.masked ? FLAG_MASK : 0);

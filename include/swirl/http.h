@@ -103,6 +103,21 @@ typedef struct swirl_http_param {
     const char *name, *value;
     size_t name_len, value_len;
 } swirl_http_param_t;
+/* How a request's fields are read. PLAIN (the default) as above, cookies
+ * too (split at ';', spaces and tabs before a name skipped). PHP: cookies
+ * as PHP fills $_COOKIE: any white space before a name skipped, the name
+ * not decoded, the value decoded with '+' kept, and a cookie dropped when
+ * its name is a plain one (no '[') that an earlier cookie's already gave
+ * as PHP makes a variable's name (leading spaces dropped, ' ' and '.' to
+ * '_', cut at an index "[...]"): the first wins. Query and body fields are
+ * read alike under both. */
+typedef enum {
+    SWIRL_HTTP_FIELDS_PLAIN = 0,
+    SWIRL_HTTP_FIELDS_PHP = 1
+} swirl_http_fields_t;
+/* Choose the rules (before start). 0, SWIRL_EBADARG for another value, or
+ * SWIRL_ESTATE once started. */
+SWIRL_API int swirl_http_server_fields(swirl_http_server_t *hs, swirl_http_fields_t rules);
 /* The value of the first field called `name`, or NULL. */
 SWIRL_API const char *swirl_http_req_param(swirl_http_req_t *req, swirl_http_param_kind_t kind,
                                            const char *name, size_t *len);

@@ -62,6 +62,14 @@ typedef struct swirl_addr {
 SWIRL_API int swirl_addr_parse(swirl_addr_t *out, swirl_sock_type_t type, const char *host,
                                int port);
 
+/* Split "host:port" (IPv6 bracketed: "[::1]:8080") into the host (a
+ * name or an address, brackets removed, into host[0..size)) and *port (1
+ * to 5 digits, not range-checked: the caller's check names it). False,
+ * with nothing written, when `text` is not one: no port, an empty host, a
+ * host that does not fit, or a bare IPv6 address ("::1", and any unbracketed
+ * text when `v6`). */
+SWIRL_API bool swirl_addr_split(const char *text, bool v6, char *host, size_t size, int *port);
+
 /* Write "1.2.3.4:80", "[::1]:80" or "unix:/path" ("unix:@name" for abstract)
  * into `buf`, truncated to `size` bytes. Returns the length it needed (as
  * snprintf), or SWIRL_EBADADDR for an unknown family. */

@@ -225,6 +225,7 @@ enum {
     SWIRL_WS_CLOSE_NORMAL = 1000,
     SWIRL_WS_CLOSE_GOING_AWAY = 1001,
     SWIRL_WS_CLOSE_PROTOCOL = 1002,
+    SWIRL_WS_CLOSE_NO_STATUS = 1005, /* a close frame without a code (never sent) */
     SWIRL_WS_CLOSE_BAD_DATA = 1007, /* text that is not UTF-8 */
     SWIRL_WS_CLOSE_POLICY = 1008,
     SWIRL_WS_CLOSE_TOO_BIG = 1009,
@@ -274,6 +275,24 @@ SWIRL_API int swirl_ws_accept_key(const char *key, size_t len, char out[29]);
 /* May a peer send this close code? (1000-1003, 1007-1011, 3000-4999; not
  * 1004-1006, 1015 or unassigned ones.) */
 SWIRL_API bool swirl_ws_close_code_valid(int code);
+
+/* Is this a WebSocket opcode (0-2 data, 8-10 control)? */
+SWIRL_API bool swirl_ws_opcode_valid(int opcode);
+/* May this frame be sent: a WebSocket opcode, and a control frame (close,
+ * ping, pong) of at most 125 bytes and not fragmented. 0, or SWIRL_EBADARG
+ * naming the fault ("opcode 3 is not a WebSocket opcode"). */
+SWIRL_API int swirl_ws_frame_check(int opcode, bool fin, size_t len);
+/* A close frame's (unmasked) payload p[0..n): empty (*code 1005
+ * SWIRL_WS_CLOSE_NO_STATUS, no reason) or a 2-byte code and the reason
+ * after it. 0, or SWIRL_EPROTO for a 1-byte payload. The code and the
+ * reason are not checked here: swirl_ws_close_code_valid and swirl_utf8_*
+ * (a peer's) or swirl_ws_close_check (one to send). */
+SWIRL_API int swirl_ws_close_payload(const void *p, size_t n, int *code, const char **reason,
+                                     size_t *reason_len);
+/* May a close with this code and reason[0..len) be sent: a code a peer may
+ * send (swirl_ws_close_code_valid), a reason of at most 123 bytes of UTF-8
+ * text without NUL. 0, or SWIRL_EBADARG naming the fault. */
+SWIRL_API int swirl_ws_close_check(int64_t code, const void *reason, size_t len);
 
 /* An incremental UTF-8 validator: text may be split anywhere, also inside
  * a code point. Overlong forms, surrogates and code points past U+10FFFF

@@ -105,6 +105,9 @@ typedef struct swirl_event {
     pid_t pid;                /* WORKER_ERROR */
     int exit_code, signo;     /* WORKER_ERROR */
     int64_t task_id;          /* TASK, FINISH */
+    /* CONNECT, RECEIVE, CLOSE, PACKET: the listener the connection (or
+     * datagram) came in on (NULL once the connection is gone) */
+    const swirl_port_t *port;
 } swirl_event_t;
 
 typedef void (*swirl_server_cb)(swirl_server_t *srv, const swirl_event_t *ev, void *user);
@@ -132,13 +135,26 @@ SWIRL_API int swirl_server_listen(swirl_server_t *srv, const char *host, int por
 SWIRL_API int swirl_port_fd(const swirl_port_t *port);
 SWIRL_API int swirl_port_bound_port(const swirl_port_t *port);
 
-/* Register `cb` for the event called `name` (case-insensitive, with or
- * without "on": "receive", "onReceive", "workerStart"). Returns 0 or
- * SWIRL_EBADARG naming the unknown event. */
+/* The name of event `type` as Swoole spells it, without "on" ("receive",
+ * "workerStart"), or NULL for a type outside the enum. */
+SWIRL_API const char *swirl_server_event_name(swirl_event_type_t type);
+/* The event called `name` (case-insensitive, with or without "on":
+ * "receive", "onReceive", "WorkerStart"), or SWIRL_EBADARG naming it. */
+SWIRL_API int swirl_server_event_type(const char *name);
+
+/* Register `cb` for the event called `name` (as swirl_server_event_type
+ * reads it). Returns 0 or SWIRL_EBADARG naming the unknown event. */
 SWIRL_API int swirl_server_on(swirl_server_t *srv, const char *name, swirl_server_cb cb,
                               void *user);
 SWIRL_API int swirl_server_on_event(swirl_server_t *srv, swirl_event_type_t type,
                                     swirl_server_cb cb, void *user);
+/* Register `cb` for the connect, receive, close or packet event (named as
+ * swirl_server_on reads it) of this listener's connections (datagrams):
+ * it replaces the server's callback for them (NULL: the server's again).
+ * A protocol layer's server (http, websocket) takes these events for
+ * itself: its callbacks read ev->port instead. Returns 0, SWIRL_EBADARG
+ * naming another event, or SWIRL_ESTATE once started. */
+SWIRL_API int swirl_port_on(swirl_port_t *port, const char *name, swirl_server_cb cb, void *user);
 
 /* A user process (Swoole's addProcess): after start, the manager forks a
  * process that runs fn(srv, process_id, user) and starts it again whenever
@@ -240,6 +256,13 @@ SWIRL_API int swirl_server_connection_info(swirl_server_t *srv, int64_t fd, swir
  * within each reactor; returns the count. */
 SWIRL_API int swirl_server_connection_list(swirl_server_t *srv, int64_t start_fd, int64_t *out,
                                            int max);
+/* Swoole's heartbeat(), from any process of a running server: of the
+ * first `max` open connections in id order, those that received nothing
+ * for over heartbeat_idle_time seconds (0: 2 x
+ * heartbeat_check_interval; the rule of the heartbeat's own timer) go to
+ * out[], closed if `close`. Returns their count (0 before start), or
+ * SWIRL_ESTATE when neither setting is set. */
+SWIRL_API int swirl_server_heartbeat(swirl_server_t *srv, bool close, int64_t *out, int max);
 
 typedef struct swirl_server_stats {
     double start_time;

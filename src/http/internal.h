@@ -126,6 +126,7 @@ struct swirl_http_server {
     void *on_connect_user, *on_close_user, *on_worker_start_user, *on_worker_stop_user;
     swirl_server_cb on_buffer_empty, on_worker_exit;
     void *on_buffer_empty_user, *on_worker_exit_user;
+    swirl_http_fields_t fields; /* swirl_http_server_fields */
     /* per worker (each process has its own copy after fork) */
     http_conn_t **buckets;
     size_t nbuckets, nconns;

@@ -2,6 +2,7 @@
  * into the connection's bytes (valid during the callback) except path and
  * query, which are NUL-terminated copies made the first time they are
  * asked for. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -137,9 +138,10 @@ double swirl_http_req_time(const swirl_http_req_t *req) { return req->time; }
 
 #define PARAMS_MAX 1000 /* fields kept per kind, as PHP's max_input_vars */
 
-/* Percent-decode p[0..n) into out ('+' as space); a bad escape is kept as
- * it is (as PHP's urldecode). Returns the length written. */
-static size_t url_decode(const char *p, size_t n, char *out) {
+/* Percent-decode p[0..n) into out ('+' as space unless `raw`); a bad
+ * escape is kept as it is (as PHP's urldecode). Returns the length
+ * written. */
+static size_t url_decode(const char *p, size_t n, char *out, bool raw) {
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         int hi, lo;
@@ -148,15 +150,57 @@ static size_t url_decode(const char *p, size_t n, char *out) {
             out[o++] = (char)(hi * 16 + lo);
             i += 2;
         } else {
-            out[o++] = p[i] == '+' ? ' ' : p[i];
+            out[o++] = p[i] == '+' && !raw ? ' ' : p[i];
         }
     }
     return o;
 }
 
+/* The key PHP gives variable `name` at the top level of its array, into
+ * buf: leading spaces dropped, ' ' and '.' made '_', cut at an index
+ * "[...]"; a '[' without its ']' is made '_', as are ' ', '.' and '[' after
+ * it. False if it is empty or does not fit. */
+static bool php_key(const char *name, char *buf, size_t size) {
+    while (*name == ' ')
+        name++;
+    bool open = false;
+    size_t i = 0;
+    for (; name[i]; i++) {
+        if (name[i] == '[' && !open) {
+            if (strchr(name + i, ']'))
+                break; /* an array's element */
+            open = true;
+        }
+        if (i + 1 >= size)
+            return false;
+        buf[i] = name[i] == ' ' || name[i] == '.' || name[i] == '[' ? '_' : name[i];
+    }
+    buf[i] = '\0';
+    return i > 0;
+}
+
+/* Under PHP's rules: drop each cookie with a plain name (no '[') whose key
+ * an earlier cookie has (the first of a name wins). */
+static void php_first_cookie_wins(swirl_http_params_t *set) {
+    char a[256], b[256];
+    size_t k = 0;
+    for (size_t i = 0; i < set->count; i++) {
+        const char *name = set->fields[i].name;
+        bool dup = false;
+        if (!strchr(name, '[') && php_key(name, a, sizeof(a)))
+            for (size_t j = 0; j < k && !dup; j++)
+                dup = php_key(set->fields[j].name, b, sizeof(b)) && strcmp(a, b) == 0;
+        if (!dup)
+            set->fields[k++] = set->fields[i];
+    }
+    set->count = k;
+}
+
 /* Split p[0..n) at `sep` into name=value fields, decoded, into *set (one
- * allocation: the array, then the NUL-terminated strings). */
-static int split_fields(const char *p, size_t n, char sep, bool trim, swirl_http_params_t *set) {
+ * allocation: the array, then the NUL-terminated strings). `php`: a
+ * cookie under PHP's rules (swirl_http_fields_t). */
+static int split_fields(const char *p, size_t n, char sep, bool trim, bool php,
+                        swirl_http_params_t *set) {
     size_t count = 0;
     for (size_t i = 0; i < n; i++)
         count += p[i] == sep;
@@ -175,7 +219,7 @@ static int split_fields(const char *p, size_t n, char sep, bool trim, swirl_http
         size_t len = e ? (size_t)(e - s) : n - i;
         i += len + 1;
         if (trim)
-            while (len > 0 && (*s == ' ' || *s == '\t'))
+            while (len > 0 && (*s == ' ' || *s == '\t' || (php && isspace((unsigned char)*s))))
                 s++, len--;
         if (len == 0)
             continue;
@@ -184,11 +228,16 @@ static int split_fields(const char *p, size_t n, char sep, bool trim, swirl_http
         if (nl == 0)
             continue; /* "=value": no name */
         f[k].name = str;
-        f[k].name_len = url_decode(s, nl, str);
+        if (php) { /* the name as sent */
+            memcpy(str, s, nl);
+            f[k].name_len = nl;
+        } else {
+            f[k].name_len = url_decode(s, nl, str, false);
+        }
         str += f[k].name_len;
         *str++ = 0;
         f[k].value = str;
-        f[k].value_len = eq ? url_decode(eq + 1, len - nl - 1, str) : 0;
+        f[k].value_len = eq ? url_decode(eq + 1, len - nl - 1, str, php) : 0;
         str += f[k].value_len;
         *str++ = 0;
         k++;
@@ -196,6 +245,8 @@ static int split_fields(const char *p, size_t n, char sep, bool trim, swirl_http
     set->fields = f;
     set->count = k;
     set->parsed = true;
+    if (php)
+        php_first_cookie_wins(set);
     return 0;
 }
 
@@ -209,13 +260,13 @@ static swirl_http_params_t *params_of(swirl_http_req_t *req, swirl_http_param_ki
         const char *q = memchr(req->p.target, '?', req->p.target_len);
         if (q)
             split_fields(q + 1, req->p.target_len - (size_t)(q + 1 - req->p.target), '&', false,
-                         set);
+                         false, set);
     } else if (kind == SWIRL_HTTP_POST) {
         size_t tl;
         const char *t = swirl_http_req_header(req, "content-type", &tl);
         const char *form = "application/x-www-form-urlencoded";
         if (s->http_parse_post && t && tl >= strlen(form) && strncasecmp(t, form, strlen(form)) == 0)
-            split_fields(req->body, req->body_len, '&', false, set);
+            split_fields(req->body, req->body_len, '&', false, false, set);
     } else if (kind == SWIRL_HTTP_COOKIE && s->http_parse_cookie) {
         /* every Cookie header ("a=1; b=2"), joined with "; " */
         size_t total = 0, n = 0;
@@ -232,10 +283,20 @@ static swirl_http_params_t *params_of(swirl_http_req_t *req, swirl_http_param_ki
             all[n++] = ';';
         }
         if (all)
-            split_fields(all, n, ';', true, set);
+            split_fields(all, n, ';', true, req->hs->fields == SWIRL_HTTP_FIELDS_PHP, set);
         swirl_free(all);
     }
     return set;
+}
+
+int swirl_http_server_fields(swirl_http_server_t *hs, swirl_http_fields_t rules) {
+    if (!hs || (rules != SWIRL_HTTP_FIELDS_PLAIN && rules != SWIRL_HTTP_FIELDS_PHP))
+        return swirl__error(SWIRL_EBADARG, "http server: fields: rules %d: expected "
+                                           "SWIRL_HTTP_FIELDS_PLAIN or _PHP", (int)rules);
+    if (hs->srv->started)
+        return swirl__error(SWIRL_ESTATE, "http server: fields: the server is already started");
+    hs->fields = rules;
+    return 0;
 }
 
 size_t swirl_http_req_params(swirl_http_req_t *req, swirl_http_param_kind_t kind,

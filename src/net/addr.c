@@ -3,6 +3,7 @@
  * resolved here: a server's path must not block on DNS. */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <swirl/net.h>
 
@@ -117,6 +118,31 @@ int swirl_addr_parse(swirl_addr_t *out, swirl_sock_type_t type, const char *host
     if (type == SWIRL_SOCK_TCP || type == SWIRL_SOCK_UDP)
         return parse_ip4(out, kind, host, port);
     return parse_ip6(out, kind, host, port);
+}
+
+bool swirl_addr_split(const char *text, bool v6, char *host, size_t size, int *port) {
+    const char *colon = strrchr(text, ':');
+    if (!colon || !colon[1] || strlen(colon + 1) > 5)
+        return false;
+    for (const char *p = colon + 1; *p; p++)
+        if (*p < '0' || *p > '9')
+            return false;
+    const char *start = text, *end = colon;
+    if (text[0] == '[') {
+        if (colon == text || colon[-1] != ']')
+            return false;
+        start = text + 1;
+        end = colon - 1;
+    } else if (v6 || memchr(text, ':', (size_t)(colon - text))) {
+        return false; /* a bare IPv6 address, not host:port */
+    }
+    size_t n = (size_t)(end - start);
+    if (n == 0 || n >= size)
+        return false;
+    memcpy(host, start, n);
+    host[n] = '\0';
+    *port = (int)strtol(colon + 1, NULL, 10);
+    return true;
 }
 
 int swirl_addr_host(const swirl_addr_t *addr, char *buf, size_t size) {

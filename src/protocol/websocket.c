@@ -22,7 +22,7 @@ int swirl_ws_header_parse(const void *data, size_t n, uint8_t rsv_allowed, swirl
         return swirl__error(SWIRL_EPROTO, "websocket: reserved bits 0x%x set without an "
                                           "extension", h->rsv);
     bool control = h->opcode & 0x8;
-    if ((h->opcode > SWIRL_WS_BINARY && h->opcode < SWIRL_WS_CLOSE) || h->opcode > SWIRL_WS_PONG)
+    if (!swirl_ws_opcode_valid(h->opcode))
         return swirl__error(SWIRL_EPROTO, "websocket: reserved opcode %u", h->opcode);
     if (control && !h->fin)
         return swirl__error(SWIRL_EPROTO, "websocket: fragmented control frame (opcode %u)",
@@ -142,6 +142,52 @@ bool swirl_ws_close_code_valid(int code) {
     if (code >= 3000 && code <= 4999)
         return true;
     return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1011);
+}
+
+bool swirl_ws_opcode_valid(int opcode) {
+    return (opcode >= SWIRL_WS_CONTINUATION && opcode <= SWIRL_WS_BINARY) ||
+           (opcode >= SWIRL_WS_CLOSE && opcode <= SWIRL_WS_PONG);
+}
+
+int swirl_ws_frame_check(int opcode, bool fin, size_t len) {
+    if (!swirl_ws_opcode_valid(opcode))
+        return swirl__error(SWIRL_EBADARG, "opcode %d is not a WebSocket opcode", opcode);
+    if (opcode < SWIRL_WS_CLOSE)
+        return 0;
+    if (len > SWIRL_WS_CONTROL_MAX)
+        return swirl__error(SWIRL_EBADARG,
+                            "a control frame (opcode %d) has at most 125 bytes, not %zu", opcode,
+                            len);
+    if (!fin)
+        return swirl__error(SWIRL_EBADARG, "a control frame (opcode %d) is never fragmented",
+                            opcode);
+    return 0;
+}
+
+int swirl_ws_close_payload(const void *p, size_t n, int *code, const char **reason,
+                           size_t *reason_len) {
+    const unsigned char *b = p;
+    if (n == 1)
+        return swirl__error(SWIRL_EPROTO, "a close frame's payload is empty or starts with a "
+                                          "2-byte code, not 1 byte");
+    *code = n >= 2 ? b[0] << 8 | b[1] : SWIRL_WS_CLOSE_NO_STATUS;
+    *reason = n > 2 ? (const char *)b + 2 : "";
+    *reason_len = n > 2 ? n - 2 : 0;
+    return 0;
+}
+
+int swirl_ws_close_check(int64_t code, const void *reason, size_t len) {
+    if (code < 0 || code > 65535 || !swirl_ws_close_code_valid((int)code))
+        return swirl__error(SWIRL_EBADARG,
+                            "close code %lld is not one to send (1000-1003, 1007-1011, 3000-4999)",
+                            (long long)code);
+    if (len > SWIRL_WS_CONTROL_MAX - 2)
+        return swirl__error(SWIRL_EBADARG, "the close reason has %zu bytes: at most 123", len);
+    swirl_utf8_t u = {0};
+    if ((len && memchr(reason, '\0', len)) || !swirl_utf8_feed(&u, reason, len) ||
+        !swirl_utf8_complete(&u))
+        return swirl__error(SWIRL_EBADARG, "the close reason must be UTF-8 text without NUL bytes");
+    return 0;
 }
 
 bool swirl_utf8_feed(swirl_utf8_t *u, const void *data, size_t n) {

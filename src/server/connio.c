@@ -514,14 +514,12 @@ static void on_dgram(swirl_loop_t *loop, int fd, int events, void *user) {
 static void on_heartbeat(swirl_loop_t *loop, int64_t id, void *user) {
     swirl__io_t *io = user;
     swirl_server_t *srv = io->srv;
-    int64_t idle = srv->settings.heartbeat_idle_time;
-    if (idle <= 0)
-        idle = 2 * srv->settings.heartbeat_check_interval;
+    int64_t idle = swirl__heartbeat_idle(srv);
     int64_t cutoff = (int64_t)swirl_loop_now(loop) - idle * 1000;
     int top = io->local_cap < srv->fd_cap ? io->local_cap : srv->fd_cap;
     for (int fd = 0; fd < top; fd++) {
         swirl__conn_t *c = conn_of(io, fd);
-        if (atomic_load(&c->session) != 0 && atomic_load(&c->last_ms) < cutoff) {
+        if (swirl__conn_idle(c, cutoff)) {
             swirl_log_debug("server: connection %lld idle for over %llds; closing it",
                             (long long)atomic_load(&c->session), (long long)idle);
             conn_teardown(io, fd);

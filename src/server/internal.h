@@ -46,6 +46,11 @@ struct swirl_port {
     bool ssl;
     SSL_CTX *_Atomic tls_ctx;
     SSL_CTX *tls_ctx_old;
+    /* swirl_port_on: CONNECT, RECEIVE, CLOSE, PACKET (other slots unused) */
+    struct {
+        swirl_server_cb cb;
+        void *user;
+    } on[SWIRL_ON__COUNT];
 };
 
 /* One connection, in shared memory. The owner (reactor thread or BASE
@@ -411,9 +416,25 @@ enum { SWIRL__ROLE_MASTER = 1, SWIRL__ROLE_MANAGER, SWIRL__ROLE_WORKER };
 /* The effective port-scoped settings of a port (valid from start on). */
 const swirl__port_settings_t *swirl__port_settings(const swirl_port_t *port);
 
-/* Call the user's callback for an event, if any. */
+/* Call the user's callback for an event, if any: the port's own for a
+ * listener's event (swirl_port_on), else the server's. */
 static inline void swirl__emit(swirl_server_t *srv, swirl_event_t *ev) {
-    if (srv->on[ev->type].cb)
+    /* the listener it came in on: the datagram's socket, or the connection's slot
+     * (NULL for other events, or a connection already gone) */
+    swirl_port_t *port = NULL;
+    if (ev->type == SWIRL_ON_PACKET) {
+        for (int i = 0; i < srv->nports && !port; i++)
+            if (srv->ports[i]->fd == ev->server_fd)
+                port = srv->ports[i];
+    } else if (ev->type == SWIRL_ON_CONNECT || ev->type == SWIRL_ON_RECEIVE ||
+               ev->type == SWIRL_ON_CLOSE) {
+        swirl__conn_t *c = swirl__conn_get(srv, ev->fd);
+        port = c ? srv->ports[c->port_index] : NULL;
+    }
+    ev->port = port;
+    if (port && port->on[ev->type].cb)
+        port->on[ev->type].cb(srv, ev, port->on[ev->type].user);
+    else if (srv->on[ev->type].cb)
         srv->on[ev->type].cb(srv, ev, srv->on[ev->type].user);
 }
 
@@ -433,6 +454,19 @@ swirl__reactor_t *swirl__reactor_start(swirl_server_t *srv, int id);
 void swirl__reactors_set_phase(swirl__reactor_t **reactors, int n, int phase);
 /* Wait for a reactor's thread to end and free it: its error, or 0. */
 int swirl__reactor_join(swirl__reactor_t *r);
+
+/* The heartbeat's rule, for its timer and swirl_server_heartbeat: the
+ * seconds without traffic after which a connection is idle
+ * (heartbeat_idle_time, or 2 x heartbeat_check_interval; 0: no check), and
+ * whether slot `c` holds a connection idle since before `cutoff_ms`
+ * (CLOCK_MONOTONIC ms). */
+static inline int64_t swirl__heartbeat_idle(const swirl_server_t *srv) {
+    int64_t idle = srv->settings.heartbeat_idle_time;
+    return idle > 0 ? idle : 2 * srv->settings.heartbeat_check_interval;
+}
+static inline bool swirl__conn_idle(swirl__conn_t *c, int64_t cutoff_ms) {
+    return atomic_load(&c->session) != 0 && atomic_load(&c->last_ms) < cutoff_ms;
+}
 
 /* master / manager / worker entry points */
 int swirl__process_mode_run(swirl_server_t *srv); /* master of PROCESS mode */

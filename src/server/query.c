@@ -83,6 +83,26 @@ int swirl_server_connection_list(swirl_server_t *srv, int64_t start_fd, int64_t 
     return n;
 }
 
+int swirl_server_heartbeat(swirl_server_t *srv, bool close, int64_t *out, int max) {
+    int64_t idle = swirl__heartbeat_idle(srv);
+    if (idle <= 0)
+        return swirl__error(
+            SWIRL_ESTATE,
+            "heartbeat: heartbeat_idle_time (or heartbeat_check_interval) is not set");
+    int n = swirl_server_connection_list(srv, 0, out, max);
+    int64_t cutoff = (int64_t)swirl_clock_ms() - idle * 1000;
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        swirl__conn_t *c = swirl__conn_get(srv, out[i]);
+        if (!c || !swirl__conn_idle(c, cutoff))
+            continue;
+        out[k++] = out[i];
+        if (close)
+            swirl_server_close(srv, out[i], false);
+    }
+    return k;
+}
+
 int swirl_server_stats(swirl_server_t *srv, swirl_server_stats_t *out) {
     if (!srv->shared)
         return swirl__error(SWIRL_ESTATE, "stats: the server is not running");

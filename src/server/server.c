@@ -119,7 +119,11 @@ int swirl_server_on_event(swirl_server_t *srv, swirl_event_type_t type, swirl_se
     return 0;
 }
 
-int swirl_server_on(swirl_server_t *srv, const char *name, swirl_server_cb cb, void *user) {
+const char *swirl_server_event_name(swirl_event_type_t type) {
+    return (int)type >= 0 && type < SWIRL_ON__COUNT ? event_names[type] : NULL;
+}
+
+int swirl_server_event_type(const char *name) {
     if (!name)
         return swirl__error(SWIRL_EBADARG, "on: event name is NULL");
     const char *n = name;
@@ -127,12 +131,32 @@ int swirl_server_on(swirl_server_t *srv, const char *name, swirl_server_cb cb, v
         n += 2;
     for (int i = 0; i < SWIRL_ON__COUNT; i++)
         if (strcasecmp(n, event_names[i]) == 0)
-            return swirl_server_on_event(srv, (swirl_event_type_t)i, cb, user);
+            return i;
     return swirl__error(SWIRL_EBADARG,
                         "on: unknown event \"%s\" (events: start, shutdown, managerStart, "
                         "managerStop, workerStart, workerStop, workerError, connect, receive, "
                         "packet, close, pipeMessage, bufferFull, bufferEmpty)",
                         name);
+}
+
+int swirl_server_on(swirl_server_t *srv, const char *name, swirl_server_cb cb, void *user) {
+    int type = swirl_server_event_type(name);
+    return type < 0 ? type : swirl_server_on_event(srv, (swirl_event_type_t)type, cb, user);
+}
+
+int swirl_port_on(swirl_port_t *port, const char *name, swirl_server_cb cb, void *user) {
+    int type = swirl_server_event_type(name);
+    if (type < 0)
+        return type;
+    if (type != SWIRL_ON_CONNECT && type != SWIRL_ON_RECEIVE && type != SWIRL_ON_CLOSE &&
+        type != SWIRL_ON_PACKET)
+        return swirl__error(SWIRL_EBADARG, "port on(%s): a port has only connect, receive, close "
+                                           "and packet callbacks", name);
+    if (port->srv->started)
+        return swirl__error(SWIRL_ESTATE, "port on(%s): the server is already started", name);
+    port->on[type].cb = cb;
+    port->on[type].user = user;
+    return 0;
 }
 
 int swirl_server_set(swirl_server_t *srv, const char *key, swirl_value_t value) {
@@ -236,12 +260,12 @@ static int daemonize(swirl_server_t *srv) {
 
 static int resolve(swirl_server_t *srv) {
     const swirl__server_settings_t *s = &srv->settings;
-    bool streams = false, dgrams = false;
+    bool streams = false, dgrams = false; /* a port without its own callback */
     for (int i = 0; i < srv->nports; i++) {
         if (swirl_sock_is_stream(srv->ports[i]->type))
-            streams = true;
+            streams |= !srv->ports[i]->on[SWIRL_ON_RECEIVE].cb;
         else
-            dgrams = true;
+            dgrams |= !srv->ports[i]->on[SWIRL_ON_PACKET].cb;
     }
     if (streams && !srv->on[SWIRL_ON_RECEIVE].cb)
         return swirl__error(SWIRL_ESTATE, "start: a stream server needs a receive callback "

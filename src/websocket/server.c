@@ -158,14 +158,10 @@ int swirl_ws_push(swirl_ws_server_t *ws, int64_t fd, const void *data, size_t le
                   bool finish) {
     if (!ws || (!data && len))
         return swirl__error(SWIRL_EBADARG, "websocket: push: no server or no data");
-    bool control = opcode == SWIRL_WS_CLOSE || opcode == SWIRL_WS_PING || opcode == SWIRL_WS_PONG;
-    if (!control && opcode != SWIRL_WS_TEXT && opcode != SWIRL_WS_BINARY &&
-        opcode != SWIRL_WS_CONTINUATION)
-        return swirl__error(SWIRL_EBADARG, "websocket: push: opcode %d is not a frame type",
-                            opcode);
-    if (control && (len > SWIRL_WS_CONTROL_MAX || !finish))
-        return swirl__error(SWIRL_EBADARG, "websocket: push: a control frame (opcode %d) has at "
-                                           "most 125 bytes and is never fragmented", opcode);
+    int rc = swirl_ws_frame_check(opcode, finish, len);
+    if (rc < 0)
+        return swirl__error(rc, "websocket: push: %s", swirl_last_error_msg());
+    bool control = opcode >= SWIRL_WS_CLOSE;
     int st = swirl_ws_status(ws, fd);
     if (st < 0)
         return st;
@@ -180,8 +176,8 @@ int swirl_ws_push(swirl_ws_server_t *ws, int64_t fd, const void *data, size_t le
     if (bits && finish && !control && opcode != SWIRL_WS_CONTINUATION &&
         len >= (size_t)s->compression_min_length) {
         swirl_buf_clear(&ws->zout);
-        int rc = swirl__ws_compress(&ws->deflater, &ws->deflater_bits, bits,
-                                    (int)s->http_compression_level, data, len, &ws->zout);
+        rc = swirl__ws_compress(&ws->deflater, &ws->deflater_bits, bits,
+                                (int)s->http_compression_level, data, len, &ws->zout);
         if (rc < 0)
             return rc;
         rc = send_frame_rsv(ws, fd, opcode, true, true, swirl_buf_bytes(&ws->zout),
@@ -220,13 +216,10 @@ int swirl_ws_disconnect(swirl_ws_server_t *ws, int64_t fd, int code, const char 
         return swirl__error(SWIRL_EBADARG, "websocket: disconnect: no server");
     if (code == 0)
         code = SWIRL_WS_CLOSE_NORMAL;
-    if (!swirl_ws_close_code_valid(code))
-        return swirl__error(SWIRL_EBADARG, "websocket: disconnect: close code %d is not one to "
-                                           "send (1000-1003, 1007-1011, 3000-4999)", code);
     size_t rl = reason ? strlen(reason) : 0;
-    if (rl > SWIRL_WS_CONTROL_MAX - 2)
-        return swirl__error(SWIRL_EBADARG, "websocket: disconnect: reason of %zu bytes (at most "
-                                           "123)", rl);
+    int rc = swirl_ws_close_check(code, reason, rl);
+    if (rc < 0)
+        return swirl__error(rc, "websocket: disconnect: %s", swirl_last_error_msg());
     int st = swirl_ws_status(ws, fd);
     if (st < 0)
         return st;
@@ -234,7 +227,7 @@ int swirl_ws_disconnect(swirl_ws_server_t *ws, int64_t fd, int code, const char 
         return swirl__error(SWIRL_ESTATE, "websocket: disconnect %lld: not an established "
                                           "WebSocket (status %d)", (long long)fd, st);
     set_status(ws, fd, SWIRL_WS_STATUS_CLOSING);
-    int rc = send_close(ws, fd, code, reason, rl);
+    rc = send_close(ws, fd, code, reason, rl);
     ws_conn_t *c = state_of(ws, fd); /* NULL in another worker: the client's answer ends it */
     if (c && c->peer_closed) { /* this answers the client's close: nothing more to wait for */
         c->done = true;
@@ -275,13 +268,12 @@ static bool on_control(ws_conn_t *c) {
     default: /* CLOSE */
         break;
     }
-    int code = 1005; /* "no code" (never sent) */
-    if (n == 1) {
+    if (swirl_ws_close_payload(c->ctrl, n, &f.code, &f.reason, &f.reason_len) < 0) {
         fail(c, SWIRL_WS_CLOSE_PROTOCOL, "close frame with a 1-byte payload");
         return false;
     }
+    int code = f.code;
     if (n >= 2) {
-        code = c->ctrl[0] << 8 | c->ctrl[1];
         if (!swirl_ws_close_code_valid(code)) {
             char why[64];
             snprintf(why, sizeof(why), "close code %d is not one a peer may send", code);
@@ -289,15 +281,12 @@ static bool on_control(ws_conn_t *c) {
             return false;
         }
         swirl_utf8_t u = {0};
-        if (!swirl_utf8_feed(&u, c->ctrl + 2, n - 2) || !swirl_utf8_complete(&u)) {
+        if (!swirl_utf8_feed(&u, f.reason, f.reason_len) || !swirl_utf8_complete(&u)) {
             fail(c, SWIRL_WS_CLOSE_BAD_DATA, "close reason is not UTF-8");
             return false;
         }
     }
     if (s->open_websocket_close_frame) {
-        f.code = code;
-        f.reason = n >= 2 ? (const char *)c->ctrl + 2 : "";
-        f.reason_len = n >= 2 ? n - 2 : 0;
         /* the callback may answer (swirl_ws_disconnect, which then ends the
          * connection at once); if it does not, it is answered below */
         c->peer_closed = true;

@@ -858,6 +858,8 @@ static void on_worker_start(swirl_server_t *srv, const swirl_event_t *ev, void *
 
 /* Settings own_start applies ("key", "value", ..., NULL), or NULL. */
 static const char *const *own_settings;
+/* The field rules own_start chooses (swirl_http_server_fields). */
+static swirl_http_fields_t own_fields;
 
 /* Fork a server running own_handler in `mode`; its port. */
 static pid_t own_start(const char *mode, int *port) {
@@ -878,6 +880,8 @@ static pid_t own_start(const char *mode, int *port) {
             if (swirl_http_server_set_text(hs, own_settings[i], own_settings[i + 1]) < 0)
                 _exit(5);
         swirl_http_server_on_request(hs, own_handler, NULL);
+        if (swirl_http_server_fields(hs, own_fields) < 0)
+            _exit(6);
         static int pipe_fd;
         pipe_fd = p[1];
         /* the port, once bound: from the worker, ready to serve */
@@ -1126,3 +1130,36 @@ Test(http, c_api_compress_level_with_http_compression_off, .timeout = 60) {
 }
 Test(http, c_api_params_cookies_gzip_chunks_detach_base, .timeout = 60) { c_api("base"); }
 Test(http, c_api_params_cookies_gzip_chunks_detach_process, .timeout = 60) { c_api("process"); }
+
+/* The same cookies under each rule set: PHP's keeps names as sent, '+' in
+ * values, and the first cookie of a name as PHP makes it (sp.ace, sp_ace;
+ * a[] then a; x[y then x_y). */
+Test(http, cookie_fields_plain_and_php_rules, .timeout = 60) {
+    static const struct {
+        swirl_http_fields_t rules;
+        const char *want;
+    } cases[] = {
+        {SWIRL_HTTP_FIELDS_PLAIN, "\r\n\r\n;;k=v 1 ,a[]=1,k=second,sp.ace=2,novalue=,sp_ace=3,a=4,"
+                                  "x[y=5,x_y=6,A=7|a=(none)|"},
+        {SWIRL_HTTP_FIELDS_PHP, "\r\n\r\n;;k=v+1 ,a[]=1,sp.ace=2,novalue=,x[y=5,%41=7|a=(none)|"},
+    };
+    const char req[] = "GET /params HTTP/1.1\r\nHost: h\r\n"
+                       "Cookie: k=v+1%20; a[]=1; k=second;  sp.ace=2; =x; novalue\r\n"
+                       "Cookie: sp_ace=3; a=4; x[y=5; x_y=6; %41=7\r\n\r\n";
+    static char out[1 << 14];
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int port;
+        bool closed;
+        own_fields = cases[i].rules;
+        pid_t pid = own_start("base", &port);
+        exchange(port, req, sizeof(req) - 1, out, sizeof(out), 1, &closed);
+        cr_assert(strstr(out, cases[i].want), "rules %d: %s", (int)cases[i].rules, out);
+        own_stop(pid);
+    }
+    own_fields = SWIRL_HTTP_FIELDS_PLAIN;
+    swirl_http_server_t *hs;
+    cr_assert_eq(swirl_http_server_new(&hs, "127.0.0.1", 0, SWIRL_MODE_BASE), 0);
+    cr_assert_eq(swirl_http_server_fields(hs, (swirl_http_fields_t)7), SWIRL_EBADARG);
+    cr_assert(strstr(swirl_last_error_msg(), "rules 7"), "%s", swirl_last_error_msg());
+    swirl_http_server_free(hs);
+}

@@ -1,6 +1,6 @@
 /* tests/unit/net/test_addr.c — address parsing and formatting for every
- * socket kind, the error codes and messages for malformed input, and the
- * socket-kind helpers. */
+ * socket kind, the error codes and messages for malformed input, splitting
+ * "host:port", and the socket-kind helpers. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <string.h>
@@ -174,6 +174,49 @@ Test(addr, bad_port, .timeout = 10) {
     swirl_addr_t a;
     cr_assert_eq(swirl_addr_parse(&a, SWIRL_SOCK_UNIX_STREAM, "/tmp/s", -5), 0);
     TU_FD_END();
+}
+
+Test(addr, split_host_port, .timeout = 10) {
+    static const struct {
+        const char *in;
+        bool v6;
+        const char *host; /* NULL: not host:port */
+        int port;
+    } cases[] = {
+        {"127.0.0.1:8080", false, "127.0.0.1", 8080},
+        {"example.org:1", false, "example.org", 1},
+        {"[::1]:443", false, "::1", 443},
+        {"[::1]:443", true, "::1", 443},
+        {"host:99999", false, "host", 99999}, /* range: the caller's check */
+        {"host:123456", false, NULL, 0},
+        {"host:", false, NULL, 0},
+        {"host:8x", false, NULL, 0},
+        {"host", false, NULL, 0},
+        {":80", false, NULL, 0},
+        {"[]:80", false, NULL, 0},
+        {"::1", false, NULL, 0},
+        {"fe80::1:80", false, NULL, 0}, /* a bare IPv6 address */
+        {"host:80", true, NULL, 0},     /* IPv6 wants brackets */
+        {"[::1:80", false, NULL, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char host[64] = "untouched";
+        int port = -1;
+        bool ok = swirl_addr_split(cases[i].in, cases[i].v6, host, sizeof(host), &port);
+        cr_assert_eq(ok, cases[i].host != NULL, "%s", cases[i].in);
+        if (ok) {
+            cr_assert_str_eq(host, cases[i].host, "%s", cases[i].in);
+            cr_assert_eq(port, cases[i].port, "%s", cases[i].in);
+        } else {
+            cr_assert_str_eq(host, "untouched", "%s", cases[i].in);
+            cr_assert_eq(port, -1, "%s", cases[i].in);
+        }
+    }
+    char small[4];
+    int port = -1;
+    cr_assert_not(swirl_addr_split("long-name:80", false, small, sizeof(small), &port));
+    cr_assert(swirl_addr_split("abc:80", false, small, sizeof(small), &port));
+    cr_assert_str_eq(small, "abc");
 }
 
 Test(addr, bad_type, .timeout = 10) {

@@ -1,7 +1,8 @@
 /* tests/unit/protocol/test_websocket.c — WebSocket frame headers (every
  * length form, both ways, fed short), refusals with reasons, masking in
- * pieces, the RFC 6455 accept-key example and bad keys, close codes, and
- * the UTF-8 validator on valid text split anywhere and on every kind of
+ * pieces, the RFC 6455 accept-key example and bad keys, close codes, the
+ * checks of frames and closes to send and of a close payload, and the
+ * UTF-8 validator on valid text split anywhere and on every kind of
  * bad sequence; headers parsed against an unmapped guard page. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -113,6 +114,64 @@ Test(websocket, close_codes) {
         cr_assert(swirl_ws_close_code_valid(ok[i]), "%d", ok[i]);
     for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
         cr_assert_not(swirl_ws_close_code_valid(no[i]), "%d", no[i]);
+}
+
+Test(websocket, frames_to_send_are_checked_with_a_reason) {
+    for (int op = -1; op <= 16; op++) {
+        bool known = op == 0 || op == 1 || op == 2 || op == 8 || op == 9 || op == 10;
+        cr_assert_eq(swirl_ws_opcode_valid(op), known, "opcode %d", op);
+        cr_assert_eq(swirl_ws_frame_check(op, true, 0), known ? 0 : SWIRL_EBADARG, "opcode %d", op);
+    }
+    cr_assert_str_eq(swirl_last_error_msg(), "opcode 16 is not a WebSocket opcode");
+    /* data frames: any length, fragmented or not */
+    cr_assert_eq(swirl_ws_frame_check(SWIRL_WS_TEXT, false, 1 << 20), 0);
+    cr_assert_eq(swirl_ws_frame_check(SWIRL_WS_CONTINUATION, true, 126), 0);
+    /* control frames: at most 125 bytes, never fragmented */
+    cr_assert_eq(swirl_ws_frame_check(SWIRL_WS_PING, true, 125), 0);
+    cr_assert_eq(swirl_ws_frame_check(SWIRL_WS_PING, true, 126), SWIRL_EBADARG);
+    cr_assert_str_eq(swirl_last_error_msg(),
+                     "a control frame (opcode 9) has at most 125 bytes, not 126");
+    cr_assert_eq(swirl_ws_frame_check(SWIRL_WS_CLOSE, false, 2), SWIRL_EBADARG);
+    cr_assert_str_eq(swirl_last_error_msg(), "a control frame (opcode 8) is never fragmented");
+}
+
+Test(websocket, close_payload_is_code_and_reason) {
+    int code = 0;
+    const char *reason = NULL;
+    size_t rl = 99;
+    cr_assert_eq(swirl_ws_close_payload("", 0, &code, &reason, &rl), 0);
+    cr_assert_eq(code, SWIRL_WS_CLOSE_NO_STATUS);
+    cr_assert_eq(rl, 0);
+    cr_assert_str_eq(reason, "");
+    cr_assert_eq(swirl_ws_close_payload("\x03\xe8", 2, &code, &reason, &rl), 0);
+    cr_assert_eq(code, 1000);
+    cr_assert_eq(rl, 0);
+    cr_assert_eq(swirl_ws_close_payload("\x0f\xa0" "bye", 5, &code, &reason, &rl), 0);
+    cr_assert_eq(code, 4000);
+    cr_assert_eq(rl, 3);
+    cr_assert_eq(memcmp(reason, "bye", 3), 0);
+    cr_assert_eq(swirl_ws_close_payload("\x03", 1, &code, &reason, &rl), SWIRL_EPROTO);
+    cr_assert(strstr(swirl_last_error_msg(), "not 1 byte"), "%s", swirl_last_error_msg());
+}
+
+Test(websocket, close_to_send_is_checked_with_a_reason) {
+    char big[124];
+    memset(big, 'r', sizeof(big));
+    cr_assert_eq(swirl_ws_close_check(1000, "", 0), 0);
+    cr_assert_eq(swirl_ws_close_check(4999, "\xc3\xa9t\xc3\xa9", 5), 0);
+    cr_assert_eq(swirl_ws_close_check(3000, big, 123), 0);
+    static const int64_t no[] = {-1, 0, 999, 1005, 1015, 5000, 70000, 65536 + 1000};
+    for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+        cr_assert_eq(swirl_ws_close_check(no[i], "", 0), SWIRL_EBADARG, "%lld", (long long)no[i]);
+    cr_assert_str_eq(swirl_last_error_msg(),
+                     "close code 66536 is not one to send (1000-1003, 1007-1011, 3000-4999)");
+    cr_assert_eq(swirl_ws_close_check(1000, big, 124), SWIRL_EBADARG);
+    cr_assert_str_eq(swirl_last_error_msg(), "the close reason has 124 bytes: at most 123");
+    cr_assert_eq(swirl_ws_close_check(1000, "a\0b", 3), SWIRL_EBADARG);
+    cr_assert_str_eq(swirl_last_error_msg(),
+                     "the close reason must be UTF-8 text without NUL bytes");
+    cr_assert_eq(swirl_ws_close_check(1000, "\xc3", 1), SWIRL_EBADARG);
+    cr_assert_eq(swirl_ws_close_check(1000, "\xed\xa0\x80", 3), SWIRL_EBADARG);
 }
 
 static bool utf8_whole(const char *s, size_t n) {

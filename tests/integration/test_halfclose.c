@@ -27,6 +27,8 @@
 
 #include "server_harness.h"
 
+TU_SUITE(halfclose);
+
 #define BIG (1024 * 1024) /* a body larger than the socket buffers: still draining at the FIN */
 
 /* ---- the server ---------------------------------------------------------------------------- */

@@ -12,6 +12,8 @@
 #include "cli_harness.h"
 #include "server_harness.h"
 
+TU_SUITE(hardening);
+
 /* ---- `swirl serve` ----------------------------------------------------------------------------
  */
 

@@ -17,6 +17,8 @@
 #include "cli_harness.h"
 #include "jsonl.h"
 
+TU_SUITE(http);
+
 typedef struct {
     child_t c;
     int port;

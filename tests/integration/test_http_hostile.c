@@ -21,6 +21,8 @@
 
 #include "cli_harness.h"
 
+TU_SUITE(http_hostile);
+
 #ifndef SWIRL_HTTP_COOKIE_EXPIRES_MAX /* (so the test builds against older code too) */
 #define SWIRL_HTTP_COOKIE_EXPIRES_MAX INT64_C(253402300799)
 #endif

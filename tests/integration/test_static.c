@@ -27,6 +27,8 @@
 
 #include "testutil.h"
 
+TU_SUITE(static_files);
+
 /* ---- a server of the test's own --------------------------------------------------------- */
 
 static char fifo_path[512]; /* for the handler's "/raw-fifo" */

@@ -8,6 +8,8 @@
  * and not swirl's alone. */
 #include "ws_harness.h"
 
+TU_SUITE(websocket);
+
 /* ---- conformance categories ------------------------------------------------------------------- */
 
 static void framing(int port) { /* 1 */

@@ -22,6 +22,8 @@
 #include <swirl/swirl.h>
 #include <zlib.h>
 
+#include "testutil.h"
+
 #define WSH static __attribute__((unused))
 
 /* ---- the server under test ------------------------------------------------------------------ */

@@ -21,6 +21,7 @@
 extern "C" {
 #endif
 
+/* A server: its listeners, settings, callbacks and processes. */
 typedef struct swirl_server swirl_server_t;
 /* An extra listening port (swirl_server_listen); owned by its server. */
 typedef struct swirl_port swirl_port_t;
@@ -30,6 +31,7 @@ enum { SWIRL_MODE_BASE = 1, SWIRL_MODE_PROCESS = 2 };
 
 /* ---- settings ---------------------------------------------------------------------------- */
 
+/* The type of a setting's value. */
 typedef enum {
     SWIRL_VALUE_INT = 1,
     SWIRL_VALUE_FLOAT = 2,
@@ -51,6 +53,7 @@ typedef struct swirl_value {
     size_t len;
 } swirl_value_t;
 
+/* A value of each type. */
 static inline swirl_value_t swirl_value_int(int64_t i) {
     swirl_value_t v = {SWIRL_VALUE_INT, {.i = i}, 0};
     return v;
@@ -102,6 +105,7 @@ SWIRL_API int swirl_port_set(swirl_port_t *port, const char *key, swirl_value_t 
 
 /* ---- events ------------------------------------------------------------------------------ */
 
+/* The events a callback can be set for (swirl_server_on names them). */
 typedef enum {
     SWIRL_ON_START = 0, /* master: the server is up (listening, workers forked) */
     SWIRL_ON_SHUTDOWN,  /* master: about to exit */
@@ -141,6 +145,8 @@ typedef struct swirl_event {
     int64_t task_id;          /* TASK, FINISH */
 } swirl_event_t;
 
+/* A callback: the event (its fields as the event type says) and the
+ * `user` pointer given to swirl_server_on. */
 typedef void (*swirl_server_cb)(swirl_server_t *srv, const swirl_event_t *ev, void *user);
 
 /* ---- lifecycle --------------------------------------------------------------------------- */
@@ -226,6 +232,8 @@ SWIRL_API int swirl_server_port(const swirl_server_t *srv);
 SWIRL_API swirl_loop_t *swirl_server_loop(swirl_server_t *srv);
 /* This worker's id (0..worker_num-1), or -1 outside workers. */
 SWIRL_API int swirl_server_worker_id(const swirl_server_t *srv);
+/* The master's pid, and the manager's (0 before the server started, or
+ * when there is none). */
 SWIRL_API pid_t swirl_server_master_pid(const swirl_server_t *srv);
 SWIRL_API pid_t swirl_server_manager_pid(const swirl_server_t *srv);
 
@@ -255,6 +263,7 @@ SWIRL_API int swirl_server_resume(swirl_server_t *srv, int64_t fd);
 /* Bind connection `fd` to `uid` (dispatch_mode 5 routes by it). */
 SWIRL_API int swirl_server_bind(swirl_server_t *srv, int64_t fd, uint32_t uid);
 
+/* What swirl_server_connection_info reports about a connection. */
 typedef struct swirl_conn_info {
     int reactor_id;
     int server_port;
@@ -275,6 +284,7 @@ SWIRL_API int swirl_server_connection_info(swirl_server_t *srv, int64_t fd, swir
 SWIRL_API int swirl_server_connection_list(swirl_server_t *srv, int64_t start_fd, int64_t *out,
                                            int max);
 
+/* Counters of the whole server (swirl_server_stats). */
 typedef struct swirl_server_stats {
     double start_time;
     int64_t connection_num;
@@ -294,6 +304,8 @@ typedef struct swirl_server_stats {
     int64_t task_rejected_count; /* task() refused: a queue was full */
 } swirl_server_stats_t;
 
+/* Fill *out from the server's shared counters (in any of its processes).
+ * 0, or SWIRL_ESTATE when the server is not running. */
 SWIRL_API int swirl_server_stats(swirl_server_t *srv, swirl_server_stats_t *out);
 
 /* Requests (receive/packet events; tasks for a task worker) handled by
@@ -318,6 +330,7 @@ SWIRL_API int64_t swirl_server_task(swirl_server_t *srv, const void *data, size_
 SWIRL_API int swirl_server_taskwait(swirl_server_t *srv, const void *data, size_t len,
                                     double timeout, int dst, swirl_buf_t *result);
 
+/* One task of swirl_server_taskwait_multi. */
 typedef struct swirl_task_data {
     const void *data;
     size_t len;

@@ -17,6 +17,8 @@
 
 #include <swirl/swirl.h>
 
+#include "testutil.h"
+
 /* In the child: where tu_report_port writes the port (-1 once written). */
 static int tu_port_fd __attribute__((unused)) = -1;
 
@@ -33,10 +35,10 @@ static inline void tu_report_port(swirl_server_t *srv, const swirl_event_t *ev, 
     }
 }
 
-/* Fork a child (killed with the test) that runs run(arg) and exits with its
- * result; `run` builds a server, sets tu_report_port for workerStart and
- * starts it. Waits up to 20 s for the port: the child's pid, the port in
- * *port. */
+/* Fork a child (killed with the test) that runs run(arg), checks for
+ * leaks (under ASan) and exits with run's result; `run` builds a server,
+ * sets tu_report_port for workerStart and starts it. Waits up to 20 s for
+ * the port: the child's pid, the port in *port. */
 static inline pid_t tu_fork_server(int (*run)(void *arg), void *arg, int *port) {
     int p[2];
     cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
@@ -46,7 +48,9 @@ static inline pid_t tu_fork_server(int (*run)(void *arg), void *arg, int *port) 
         close(p[0]);
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         tu_port_fd = p[1];
-        _exit(run(arg));
+        int rc = run(arg);
+        TU_LEAK_CHECK();
+        _exit(rc);
     }
     close(p[1]);
     struct pollfd pf = {p[0], POLLIN, 0};

@@ -17,6 +17,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+/* A server forked by a test ends with _exit (it is a fork of a Criterion
+ * test): run the leak check by hand so its leaks are reported too. */
+#define TU_LEAK_CHECK() __lsan_do_leak_check()
+#else
+#define TU_LEAK_CHECK() ((void)0)
+#endif
+
 /* Number of open fds of this process (from /proc/self/fd, minus the one
  * opendir itself holds). */
 static inline int tu_fd_count(void) {

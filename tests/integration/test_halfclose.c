@@ -104,7 +104,6 @@ static int run_server(void *arg) {
     swirl_http_server_on(the_hs, "workerStart", tu_report_port, NULL);
     int rc = swirl_http_server_start(the_hs);
     swirl_http_server_free(the_hs);
-    TH_LEAK_CHECK();
     return rc < 0 ? 4 : 0;
 }
 

@@ -18,6 +18,8 @@
 extern "C" {
 #endif
 
+/* A client connection (TCP, UDP, Unix, optionally TLS), synchronous or
+ * driven by an event loop. */
 typedef struct swirl_client swirl_client_t;
 
 /* Flags OR-ed into the socket type of swirl_client_new, with Swoole's

@@ -83,6 +83,7 @@ static inline void swirl_buf_commit(swirl_buf_t *buf, size_t n) { buf->len += n;
 
 /* ---- logging --------------------------------------------------------------------------- */
 
+/* Log levels, lowest first (swirl_log_set_level keeps a level and those above). */
 typedef enum {
     SWIRL_LOG_DEBUG = 0,
     SWIRL_LOG_TRACE =

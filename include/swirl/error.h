@@ -31,6 +31,7 @@ extern "C" {
     XX(FULL, -1014, "no room left (table or channel full)")                                        \
     XX(NOTFOUND, -1015, "no such key")
 
+/* The error codes (all negative), one per row of SWIRL_ERRNO_MAP. */
 typedef enum {
 #define SWIRL__ERR_ENUM(name, val, msg) SWIRL_E##name = (val),
     SWIRL_ERRNO_MAP(SWIRL__ERR_ENUM)

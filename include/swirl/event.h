@@ -16,6 +16,7 @@
 extern "C" {
 #endif
 
+/* An event loop: fd watches, timers, signals and deferred calls. */
 typedef struct swirl_loop swirl_loop_t;
 
 /* Event bits, for registration and as the `events` argument of callbacks. */

@@ -30,10 +30,14 @@
 extern "C" {
 #endif
 
+/* An HTTP server over a swirl server, a request it received and the
+ * response to it (both owned by the server). */
 typedef struct swirl_http_server swirl_http_server_t;
 typedef struct swirl_http_req swirl_http_req_t;
 typedef struct swirl_http_resp swirl_http_resp_t;
 
+/* The request handler: answer `req` through `resp` (now, or later after
+ * swirl_http_resp_detach). */
 typedef void (*swirl_http_handler)(swirl_http_server_t *hs, swirl_http_req_t *req,
                                    swirl_http_resp_t *resp, void *user);
 

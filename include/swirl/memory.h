@@ -91,6 +91,8 @@ typedef struct swirl_table_value {
     } v;
 } swirl_table_value_t;
 
+/* A column's value for swirl_table_set: an INT, a FLOAT, or the `len`
+ * bytes at `p` for a STRING (copied by the table). */
 static inline swirl_table_value_t swirl_table_int(const char *column, int64_t v) {
     swirl_table_value_t x = {column, 0, SWIRL_TABLE_INT, {.i = v}};
     return x;
@@ -262,6 +264,7 @@ SWIRL_API int swirl_table_row_string(const swirl_table_row_t *row, int col, cons
  * mutex between processes so). */
 typedef struct swirl_lock swirl_lock_t;
 
+/* Lock kinds, with Swoole's values. */
 enum {
     SWIRL_LOCK_RWLOCK = 1,   /* pthread rwlock, writers preferred */
     SWIRL_LOCK_FILELOCK = 2, /* fcntl() record lock on a file */
@@ -370,6 +373,7 @@ typedef struct swirl_shm_channel swirl_shm_channel_t;
 #define SWIRL_SHM_CHANNEL_MIN 16u        /* smallest capacity, bytes */
 #define SWIRL_SHM_CHANNEL_MAX (1u << 30) /* largest capacity, bytes */
 
+/* What swirl_shm_channel_stats reports. */
 typedef struct swirl_shm_channel_stats {
     size_t messages;   /* messages queued now */
     size_t bytes_used; /* ring bytes they take (4 + length each) */

@@ -41,6 +41,7 @@
 extern "C" {
 #endif
 
+/* A child process running a callback (Swoole's Process). */
 typedef struct swirl_process swirl_process_t;
 
 /* The pipe between parent and child (the values of Swoole's $create_pipe). */

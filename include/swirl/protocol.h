@@ -14,6 +14,7 @@
 extern "C" {
 #endif
 
+/* How a stream is cut into messages (Swoole's framing settings). */
 typedef enum {
     SWIRL_FRAMING_NONE = 0,   /* bytes as they come */
     SWIRL_FRAMING_EOF = 1,    /* open_eof_check / open_eof_split + package_eof */
@@ -77,6 +78,7 @@ SWIRL_API int swirl_framing_put_length(const swirl_framing_t *f, void *header, s
  * Strict (see the file's comment for what is refused) and zero-copy: every
  * pointer below points into the caller's buffer, valid while it is. */
 
+/* One header line. */
 typedef struct swirl_http_header {
     const char *name; /* as sent (compare case-insensitively) */
     size_t name_len;
@@ -84,6 +86,7 @@ typedef struct swirl_http_header {
     size_t value_len;
 } swirl_http_header_t;
 
+/* A parsed request head (swirl_http_parse_head). */
 typedef struct swirl_http_request {
     const char *method, *target;
     size_t method_len, target_len;
@@ -140,6 +143,7 @@ typedef struct swirl_http_chunked {
     const char *error; /* on an error: why */
 } swirl_http_chunked_t;
 
+/* Ready `c` for a new body. */
 SWIRL_API void swirl_http_chunked_init(swirl_http_chunked_t *c);
 
 /* Decode in[0..len): the body bytes go to `out` (which may be `in` itself:
@@ -207,10 +211,12 @@ SWIRL_API int swirl_multipart_feed(swirl_multipart_t *mp, const char *p, size_t 
  * incomplete.) */
 SWIRL_API bool swirl_multipart_done(const swirl_multipart_t *mp);
 
+/* Free the parser. */
 SWIRL_API void swirl_multipart_free(swirl_multipart_t *mp);
 
 /* ---- WebSocket frames (RFC 6455) ------------------------------------------------------------ */
 
+/* Opcodes. */
 enum {
     SWIRL_WS_CONTINUATION = 0,
     SWIRL_WS_TEXT = 1,
@@ -235,6 +241,7 @@ enum {
 #define SWIRL_WS_HEADER_MAX 14 /* 2 + 8 (64-bit length) + 4 (mask) */
 #define SWIRL_WS_CONTROL_MAX 125
 
+/* A frame header, as parsed or to be written. */
 typedef struct swirl_ws_header {
     bool fin;
     uint8_t rsv; /* RSV1..RSV3 as 0x4, 0x2, 0x1 */

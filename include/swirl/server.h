@@ -21,6 +21,7 @@
 extern "C" {
 #endif
 
+/* A server: its listeners, settings, callbacks and processes. */
 typedef struct swirl_server swirl_server_t;
 /* An extra listening port (swirl_server_listen); owned by its server. */
 typedef struct swirl_port swirl_port_t;
@@ -68,6 +69,7 @@ SWIRL_API int swirl_port_set(swirl_port_t *port, const char *key, swirl_value_t 
 
 /* ---- events ------------------------------------------------------------------------------ */
 
+/* The events a callback can be set for (swirl_server_on names them). */
 typedef enum {
     SWIRL_ON_START = 0, /* master: the server is up (listening, workers forked) */
     SWIRL_ON_SHUTDOWN,  /* master: about to exit */
@@ -110,6 +112,8 @@ typedef struct swirl_event {
     const swirl_port_t *port;
 } swirl_event_t;
 
+/* A callback: the event (its fields as the event type says) and the
+ * `user` pointer given to swirl_server_on. */
 typedef void (*swirl_server_cb)(swirl_server_t *srv, const swirl_event_t *ev, void *user);
 
 /* ---- lifecycle --------------------------------------------------------------------------- */
@@ -208,6 +212,8 @@ SWIRL_API int swirl_server_port(const swirl_server_t *srv);
 SWIRL_API swirl_loop_t *swirl_server_loop(swirl_server_t *srv);
 /* This worker's id (0..worker_num-1), or -1 outside workers. */
 SWIRL_API int swirl_server_worker_id(const swirl_server_t *srv);
+/* The master's pid, and the manager's (0 before the server started, or
+ * when there is none). */
 SWIRL_API pid_t swirl_server_master_pid(const swirl_server_t *srv);
 SWIRL_API pid_t swirl_server_manager_pid(const swirl_server_t *srv);
 
@@ -237,6 +243,7 @@ SWIRL_API int swirl_server_resume(swirl_server_t *srv, int64_t fd);
 /* Bind connection `fd` to `uid` (dispatch_mode 5 routes by it). */
 SWIRL_API int swirl_server_bind(swirl_server_t *srv, int64_t fd, uint32_t uid);
 
+/* What swirl_server_connection_info reports about a connection. */
 typedef struct swirl_conn_info {
     int reactor_id;
     int server_port;
@@ -264,6 +271,7 @@ SWIRL_API int swirl_server_connection_list(swirl_server_t *srv, int64_t start_fd
  * SWIRL_ESTATE when neither setting is set. */
 SWIRL_API int swirl_server_heartbeat(swirl_server_t *srv, bool close, int64_t *out, int max);
 
+/* Counters of the whole server (swirl_server_stats). */
 typedef struct swirl_server_stats {
     double start_time;
     int64_t connection_num;
@@ -283,6 +291,8 @@ typedef struct swirl_server_stats {
     int64_t task_rejected_count; /* task() refused: a queue was full */
 } swirl_server_stats_t;
 
+/* Fill *out from the server's shared counters (in any of its processes).
+ * 0, or SWIRL_ESTATE when the server is not running. */
 SWIRL_API int swirl_server_stats(swirl_server_t *srv, swirl_server_stats_t *out);
 
 /* Requests (receive/packet events; tasks for a task worker) handled by
@@ -307,6 +317,7 @@ SWIRL_API int64_t swirl_server_task(swirl_server_t *srv, const void *data, size_
 SWIRL_API int swirl_server_taskwait(swirl_server_t *srv, const void *data, size_t len,
                                     double timeout, int dst, swirl_buf_t *result);
 
+/* One task of swirl_server_taskwait_multi. */
 typedef struct swirl_task_data {
     const void *data;
     size_t len;

@@ -43,6 +43,7 @@
 extern "C" {
 #endif
 
+/* A WebSocket server over an HTTP server. */
 typedef struct swirl_ws_server swirl_ws_server_t;
 
 /* websocket_status of a connection (swirl_conn_info_t, swirl_ws_status),
@@ -67,6 +68,8 @@ typedef struct swirl_ws_frame {
     size_t reason_len;
 } swirl_ws_frame_t;
 
+/* A connection is established (its upgrade request is `req`), and a
+ * message (or a control frame when asked for) arrived whole. */
 typedef void (*swirl_ws_open_cb)(swirl_ws_server_t *ws, swirl_http_req_t *req, void *user);
 typedef void (*swirl_ws_message_cb)(swirl_ws_server_t *ws, const swirl_ws_frame_t *frame,
                                     void *user);
@@ -95,6 +98,7 @@ SWIRL_API void swirl_ws_server_free(swirl_ws_server_t *ws);
 SWIRL_API swirl_http_server_t *swirl_ws_server_http(swirl_ws_server_t *ws);
 SWIRL_API swirl_server_t *swirl_ws_server_base(swirl_ws_server_t *ws);
 
+/* Set the callbacks (a message callback is required before start). */
 SWIRL_API int swirl_ws_on_open(swirl_ws_server_t *ws, swirl_ws_open_cb cb, void *user);
 SWIRL_API int swirl_ws_on_message(swirl_ws_server_t *ws, swirl_ws_message_cb cb, void *user);
 SWIRL_API int swirl_ws_on_handshake(swirl_ws_server_t *ws, swirl_ws_handshake_cb cb, void *user);

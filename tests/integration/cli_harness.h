@@ -85,4 +85,39 @@ __attribute__((unused)) static void reap(child_t *c) {
     close(c->err);
 }
 
+#ifdef SWIRL_BIN
+/* A `swirl serve` under test and the port it listens on. */
+typedef struct {
+    child_t c;
+    int port;
+} serve_t;
+
+/* Start `swirl serve --port 0 --mode MODE` with one worker and one reactor,
+ * then the arguments of `suite` and of `extra` (NULL-terminated lists, or
+ * NULL); the port from its "http://127.0.0.1:PORT/" line. */
+__attribute__((unused)) static serve_t serve_spawn(const char *mode, const char *const *suite,
+                                                   const char *const *extra) {
+    char *argv[40] = {SWIRL_BIN,    "serve",     "--port", "0",          "--mode",
+                      (char *)mode, "--workers", "1",      "--reactors", "1"};
+    int n = 10;
+    const char *const *lists[2] = {suite, extra};
+    for (int l = 0; l < 2; l++)
+        for (int i = 0; lists[l] && lists[l][i] && n < 38; i++)
+            argv[n++] = (char *)lists[l][i];
+    argv[n] = NULL;
+    serve_t s = {.c = spawn(SWIRL_BIN, argv)};
+    char buf[512];
+    read_until(s.c.out, buf, sizeof(buf), "/\n", 10000);
+    char *at = strstr(buf, "http://127.0.0.1:");
+    if (!at) {
+        char err[2048];
+        read_until(s.c.err, err, sizeof(err), NULL, 200);
+        reap(&s.c);
+        cr_assert_fail("swirl serve did not start: %s %s", buf, err);
+    }
+    s.port = atoi(at + strlen("http://127.0.0.1:"));
+    return s;
+}
+#endif
+
 #endif

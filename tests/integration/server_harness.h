@@ -20,15 +20,6 @@
 
 #include "testutil.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-/* The server process ends with _exit (it is a fork of a Criterion test):
- * run the leak check by hand so its leaks are reported too. */
-#define TH_LEAK_CHECK() __lsan_do_leak_check()
-#else
-#define TH_LEAK_CHECK() ((void)0)
-#endif
-
 typedef struct {
     pid_t pid;
     int port;
@@ -95,7 +86,7 @@ __attribute__((unused)) static th_server_t th_start(const char *host, int port, 
         config(srv, arg);
         int rc = swirl_server_start(srv);
         swirl_server_free(srv);
-        TH_LEAK_CHECK();
+        TU_LEAK_CHECK();
         _exit(rc < 0 ? 4 : 0);
     }
     cr_assert_gt(pid, 0);

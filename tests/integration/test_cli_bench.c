@@ -16,6 +16,8 @@
 
 #include "cli_harness.h"
 
+TU_SUITE(cli_bench);
+
 static int start_reference(child_t *c) {
     char *argv[] = {"bench_reference_echo", "0", NULL};
     *c = spawn(REFERENCE_BIN, argv);

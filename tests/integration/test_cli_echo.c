@@ -15,6 +15,8 @@
 
 #include "cli_harness.h"
 
+TU_SUITE(cli_echo);
+
 static int start_echo_argv(child_t *c, char *const argv[]) {
     *c = spawn(SWIRL_BIN, argv);
     char line[256];

@@ -11,6 +11,13 @@
 
 #include "client_test.h"
 
+TU_SUITE(client_async);
+TU_SUITE(client_dgram);
+TU_SUITE(client_errors);
+TU_SUITE(client_framing);
+TU_SUITE(client_keep);
+TU_SUITE(client_sendfile);
+
 /* ---- the servers under test ------------------------------------------------------------- */
 
 typedef struct {

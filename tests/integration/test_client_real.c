@@ -7,6 +7,9 @@
 
 #include "client_test.h"
 
+TU_SUITE(client_real);
+TU_SUITE(client_tls);
+
 #define REDIS "/usr/bin/redis-server"
 #define NGINX "/usr/sbin/nginx"
 #define OPENSSL "/usr/bin/openssl"

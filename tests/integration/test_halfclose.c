@@ -25,7 +25,11 @@
 
 #include <swirl/swirl.h>
 
+#include "forkserver.h"
+#include "rawsock.h"
 #include "server_harness.h"
+
+TU_SUITE(halfclose);
 
 #define BIG (1024 * 1024) /* a body larger than the socket buffers: still draining at the FIN */
 
@@ -83,90 +87,39 @@ static void on_finish(swirl_server_t *srv, const swirl_event_t *ev, void *u) {
     swirl_http_resp_end(resp, "task", 4);
 }
 
-static void on_worker_start(swirl_server_t *srv, const swirl_event_t *ev, void *u) {
-    int *fd = u;
-    if (ev->worker_id != 0)
-        return; /* the task worker */
-    int port = swirl_server_port(srv);
-    if (*fd >= 0 && send(*fd, &port, sizeof(port), MSG_NOSIGNAL) == sizeof(port)) {
-        close(*fd);
-        *fd = -1;
-    }
+static int run_server(void *arg) {
+    const char *mode = arg;
+    if (swirl_http_server_new(&the_hs, "127.0.0.1", 0,
+                              strcmp(mode, "base") ? SWIRL_MODE_PROCESS : SWIRL_MODE_BASE) < 0)
+        return 3;
+    swirl_http_server_set_text(the_hs, "worker_num", "1");
+    swirl_http_server_set_text(the_hs, "reactor_num", "1");
+    swirl_http_server_set_text(the_hs, "task_worker_num", "1");
+    swirl_http_server_set_text(the_hs, "log_level", "5");
+    /* room for the answers of a client that reads none until it is done */
+    swirl_http_server_set_text(the_hs, "socket_buffer_size", "16777216");
+    swirl_http_server_on_request(the_hs, handler, NULL);
+    swirl_http_server_on(the_hs, "task", on_task, NULL);
+    swirl_http_server_on(the_hs, "finish", on_finish, NULL);
+    swirl_http_server_on(the_hs, "workerStart", tu_report_port, NULL);
+    int rc = swirl_http_server_start(the_hs);
+    swirl_http_server_free(the_hs);
+    return rc < 0 ? 4 : 0;
 }
 
 /* Fork an HTTP server in `mode` ("base" or "process"), one worker and one
  * task worker; its port. */
 static pid_t start(const char *mode, int *port) {
-    int p[2];
-    /* a socket: a worker started again later writes to it without SIGPIPE */
-    cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(p[0]);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (swirl_http_server_new(&the_hs, "127.0.0.1", 0,
-                                  strcmp(mode, "base") ? SWIRL_MODE_PROCESS : SWIRL_MODE_BASE) < 0)
-            _exit(3);
-        swirl_http_server_set_text(the_hs, "worker_num", "1");
-        swirl_http_server_set_text(the_hs, "reactor_num", "1");
-        swirl_http_server_set_text(the_hs, "task_worker_num", "1");
-        swirl_http_server_set_text(the_hs, "log_level", "5");
-        /* room for the answers of a client that reads none until it is done */
-        swirl_http_server_set_text(the_hs, "socket_buffer_size", "16777216");
-        swirl_http_server_on_request(the_hs, handler, NULL);
-        swirl_http_server_on(the_hs, "task", on_task, NULL);
-        swirl_http_server_on(the_hs, "finish", on_finish, NULL);
-        static int pipe_fd;
-        pipe_fd = p[1];
-        swirl_http_server_on(the_hs, "workerStart", on_worker_start, &pipe_fd);
-        int rc = swirl_http_server_start(the_hs);
-        swirl_http_server_free(the_hs);
-        TH_LEAK_CHECK();
-        _exit(rc < 0 ? 4 : 0);
-    }
-    close(p[1]);
-    struct pollfd pf = {p[0], POLLIN, 0};
-    cr_assert_gt(poll(&pf, 1, 20000), 0, "the server did not start");
-    cr_assert_eq(read(p[0], port, sizeof(*port)), (ssize_t)sizeof(*port));
-    close(p[0]);
-    return pid;
+    return tu_fork_server(run_server, (void *)mode, port);
 }
 
 static void stop(pid_t pid) {
-    kill(pid, SIGTERM);
-    int status = 0;
-    for (int i = 0; i < 1000 && waitpid(pid, &status, WNOHANG) != pid; i++)
-        usleep(10000);
-    if (kill(pid, 0) == 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-    }
+    int status = tu_stop_server(pid);
     cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the server exited badly (%d)",
               status);
 }
 
 /* ---- the client ---------------------------------------------------------------------------- */
-
-static int dial(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_port = htons((uint16_t)port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    return fd;
-}
-
-static void send_all(int fd, const void *p, size_t n) {
-    const char *b = p;
-    while (n > 0) {
-        ssize_t w = send(fd, b, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        cr_assert_gt(w, 0, "send: %s", strerror(errno));
-        b += w;
-        n -= (size_t)w;
-    }
-}
 
 /* Everything until the server closes (or 20 s of silence: a lost answer
  * must fail the test, not hang it); *closed says which. */
@@ -222,13 +175,13 @@ static int bodies(const char *buf, size_t n, char *out, size_t size) {
 static void pipeline(const char *mode, const char *targets, bool shut, const char *want) {
     int port;
     pid_t pid = start(mode, &port);
-    int fd = dial(port);
+    int fd = tu_dial(port);
     char list[4096], req[65536];
     snprintf(list, sizeof(list), "%s", targets);
     size_t r = 0;
     for (char *save, *t = strtok_r(list, " ", &save); t; t = strtok_r(NULL, " ", &save))
         r += (size_t)snprintf(req + r, sizeof(req) - r, "GET %s HTTP/1.1\r\nHost: h\r\n\r\n", t);
-    send_all(fd, req, r);
+    cr_assert(tu_send_all(fd, req, r), "send: %s", strerror(errno));
     if (shut)
         shutdown(fd, SHUT_WR);
     size_t size = 8 * BIG;
@@ -329,12 +282,12 @@ static void configure_tcp(swirl_server_t *srv, void *arg) {
 
 static void tcp_messages(int mode) {
     th_server_t s = th_start("127.0.0.1", 0, mode, SWIRL_SOCK_TCP, configure_tcp, NULL);
-    int fd = dial(s.port);
+    int fd = tu_dial(s.port);
     char out[8192], want[8192];
     size_t o = 0;
     for (int i = 0; i < 200; i++)
         o += (size_t)snprintf(out + o, sizeof(out) - o, "%s\r\n", i % 50 == 7 ? "big" : "m");
-    send_all(fd, out, o);
+    cr_assert(tu_send_all(fd, out, o), "send: %s", strerror(errno));
     shutdown(fd, SHUT_WR);
     size_t size = 8 * BIG;
     char *buf = malloc(size);

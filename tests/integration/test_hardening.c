@@ -10,44 +10,17 @@
 #include <sys/socket.h>
 
 #include "cli_harness.h"
+#include "rawsock.h"
 #include "server_harness.h"
+
+TU_SUITE(hardening);
 
 /* ---- `swirl serve` ----------------------------------------------------------------------------
  */
 
-typedef struct {
-    child_t c;
-    int port;
-} serve_t;
-
 static serve_t serve_start(const char *mode, const char *const *extra) {
-    char *argv[40] = {SWIRL_BIN,   "serve", "--port",     "0", "--mode", (char *)mode,
-                      "--workers", "1",     "--reactors", "1", "--set",  "log_level=error"};
-    int n = 12;
-    for (int i = 0; extra && extra[i] && n < 38; i++)
-        argv[n++] = (char *)extra[i];
-    argv[n] = NULL;
-    serve_t s = {.c = spawn(SWIRL_BIN, argv)};
-    char buf[512];
-    read_until(s.c.out, buf, sizeof(buf), "/\n", 10000);
-    char *at = strstr(buf, "http://127.0.0.1:");
-    if (!at) {
-        char err[2048];
-        read_until(s.c.err, err, sizeof(err), NULL, 200);
-        reap(&s.c);
-        cr_assert_fail("swirl serve did not start: %s %s", buf, err);
-    }
-    s.port = atoi(at + strlen("http://127.0.0.1:"));
-    return s;
-}
-
-static int dial(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_port = htons((uint16_t)port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    return fd;
+    static const char *const quiet[] = {"--set", "log_level=error", NULL};
+    return serve_spawn(mode, quiet, extra);
 }
 
 /* Read until the peer closes (or resets), or `ms` pass without a byte.
@@ -74,7 +47,7 @@ static bool read_to_close(int fd, char *buf, size_t size, int ms) {
 
 /* The server answers GET /hello. */
 static void expect_alive(const serve_t *s) {
-    int fd = dial(s->port);
+    int fd = tu_dial(s->port);
     const char req[] = "GET /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
     cr_assert_eq(send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL), (ssize_t)sizeof(req) - 1);
     char buf[4096];
@@ -108,7 +81,7 @@ Test(hardening, base_peer_reset_while_answering_pipelined_requests, .timeout = 9
     uint64_t until = swirl_clock_ms() + 3000;
     int rounds = 0;
     while (swirl_clock_ms() < until) {
-        int fd = dial(s.port);
+        int fd = tu_dial(s.port);
         struct linger lg = {1, 0};
         setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
         send(fd, req, n, MSG_NOSIGNAL);
@@ -135,7 +108,7 @@ Test(hardening, stalled_body_gets_408, .timeout = 60) {
         serve_t s = serve_start(m ? "process" : "base", extra);
         int fds[5];
         for (int i = 0; i < 5; i++) {
-            fds[i] = dial(s.port);
+            fds[i] = tu_dial(s.port);
             const char req[] = "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nx";
             send(fds[i], req, sizeof(req) - 1, MSG_NOSIGNAL);
         }
@@ -170,7 +143,7 @@ Test(hardening, stalled_upload_gets_408_and_loses_its_temp_file, .timeout = 60) 
     snprintf(set_dir, sizeof(set_dir), "upload_tmp_dir=%s", dir);
     const char *extra[] = {"--set", "http_header_timeout=1", "--set", set_dir, NULL};
     serve_t s = serve_start("base", extra);
-    int fd = dial(s.port);
+    int fd = tu_dial(s.port);
     static char body[70000];
     int h = snprintf(body, sizeof(body),
                      "--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.bin\"\r\n"
@@ -355,7 +328,7 @@ Test(hardening, max_idle_time_closes_silent_connections, .timeout = 60) {
  * came before the connection closed or went silent for 15 s, with
  * `want` requests sent in all. */
 static int pipeline_greedy(int port, const char *req, int want, const char *status) {
-    int fd = dial(port);
+    int fd = tu_dial(port);
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     size_t len = strlen(req), total = len * (size_t)want, off = 0;
     char *all = malloc(total);
@@ -502,7 +475,7 @@ Test(hardening, reload_closes_a_held_connection, .timeout = 120) {
     close(f);
     const char *extra[] = {"--root", root, "--workers", "2", "--reactors", "2", NULL};
     serve_t s = serve_start("process", extra);
-    int fd = dial(s.port);
+    int fd = tu_dial(s.port);
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     static const char req[] = "GET /f.bin HTTP/1.1\r\nHost: a\r\n\r\n";
     char reqs[64 * (sizeof(req) - 1)];

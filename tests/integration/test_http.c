@@ -15,58 +15,21 @@
 #include <swirl/swirl.h>
 
 #include "cli_harness.h"
+#include "forkserver.h"
+#include "rawsock.h"
 #include "jsonl.h"
 
-typedef struct {
-    child_t c;
-    int port;
-} serve_t;
+TU_SUITE(http);
 
 /* Start `swirl serve` with extra arguments (NULL-terminated). */
 static serve_t serve_start(const char *mode, const char *const *extra) {
-    char *argv[40] = {SWIRL_BIN, "serve", "--port", "0", "--mode", (char *)mode,
-                      "--workers", "1", "--reactors", "1"};
-    int n = 10;
-    for (int i = 0; extra && extra[i] && n < 38; i++)
-        argv[n++] = (char *)extra[i];
-    argv[n] = NULL;
-    serve_t s = {.c = spawn(SWIRL_BIN, argv)};
-    char buf[512];
-    read_until(s.c.out, buf, sizeof(buf), "/\n", 10000);
-    char *at = strstr(buf, "http://127.0.0.1:");
-    if (!at) {
-        char err[2048];
-        read_until(s.c.err, err, sizeof(err), NULL, 200);
-        reap(&s.c);
-        cr_assert_fail("swirl serve did not start: %s %s", buf, err);
-    }
-    s.port = atoi(at + strlen("http://127.0.0.1:"));
-    return s;
+    return serve_spawn(mode, NULL, extra);
 }
 
 static void serve_stop(serve_t *s) {
     kill(s->c.pid, SIGTERM);
     cr_expect_eq(wait_exit(&s->c, 10000), 0, "swirl serve exits 0 on SIGTERM");
     reap(&s->c);
-}
-
-static int dial(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    return fd;
-}
-
-static void send_all(int fd, const void *p, size_t n) {
-    const char *b = p;
-    while (n > 0) {
-        ssize_t w = send(fd, b, n, MSG_NOSIGNAL);
-        if (w <= 0)
-            return; /* the server may close early on bad input: fine */
-        b += w;
-        n -= (size_t)w;
-    }
 }
 
 /* Read until `want` responses are seen (counting status lines), the peer
@@ -134,8 +97,8 @@ static void conformance(const char *mode) {
             refused_by_policy |= strcmp(name, policy[i]) == 0;
         long want = c.messages;
         bool no_host = c.no_host;
-        int fd = dial(s.port);
-        send_all(fd, c.input, c.len);
+        int fd = tu_dial(s.port);
+        tu_send_all(fd, c.input, c.len);
         bool closed;
         bool incomplete = strcmp(verdict, "INCOMPLETE") == 0;
         collect(fd, out, sizeof(out), incomplete ? 0 : (int)(want ? want : 1),
@@ -176,8 +139,8 @@ Test(http, conformance_cases_over_sockets_process, .timeout = 120) { conformance
 
 static size_t exchange(int port, const char *req, size_t len, char *out, size_t size, int want,
                        bool *closed) {
-    int fd = dial(port);
-    send_all(fd, req, len);
+    int fd = tu_dial(port);
+    tu_send_all(fd, req, len);
     size_t n = collect(fd, out, size, want, 2000, closed);
     close(fd);
     return n;
@@ -248,8 +211,8 @@ Test(http, limits_answer_413_414_431_and_100_continue, .timeout = 60) {
                                    "\r\n\r\n800\r\n%02048d\r\n", 0);
     /* (the client may still be sending: the server drops its bytes for
      * a while before it closes, so the 413 is not lost to a reset) */
-    fd0 = dial(s.port);
-    send_all(fd0, req, (size_t)n);
+    fd0 = tu_dial(s.port);
+    tu_send_all(fd0, req, (size_t)n);
     uint64_t t0 = swirl_clock_ms();
     collect(fd0, out, sizeof(out), 0, 8000, &closed);
     cr_assert(strstr(out, "HTTP/1.1 413 ") && closed, "%s", out);
@@ -257,22 +220,22 @@ Test(http, limits_answer_413_414_431_and_100_continue, .timeout = 60) {
     close(fd0);
     /* a body sent whole after the 413 still gets the 413 read */
     n = snprintf(req, sizeof(req), "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 60000\r\n\r\n");
-    fd0 = dial(s.port);
-    send_all(fd0, req, (size_t)n);
+    fd0 = tu_dial(s.port);
+    tu_send_all(fd0, req, (size_t)n);
     static char body[60000];
     memset(body, 'q', sizeof(body));
-    send_all(fd0, body, sizeof(body));
+    tu_send_all(fd0, body, sizeof(body));
     collect(fd0, out, sizeof(out), 1, 2000, &closed);
     cr_assert(strstr(out, "HTTP/1.1 413 "), "%s", out);
     close(fd0);
     /* 100-continue: the interim answer, then the body, then the response */
-    int fd = dial(s.port);
+    int fd = tu_dial(s.port);
     const char ask[] = "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n"
                        "Expect: 100-continue\r\n\r\n";
-    send_all(fd, ask, sizeof(ask) - 1);
+    tu_send_all(fd, ask, sizeof(ask) - 1);
     read_until(fd, out, sizeof(out), "\r\n\r\n", 2000);
     cr_assert_str_eq(out, "HTTP/1.1 100 Continue\r\n\r\n");
-    send_all(fd, "body", 4);
+    tu_send_all(fd, "body", 4);
     read_until(fd, out, sizeof(out), "body", 2000);
     cr_assert(strstr(out, "HTTP/1.1 200 OK") && strstr(out, "\r\n\r\nbody"), "%s", out);
     close(fd);
@@ -490,9 +453,9 @@ Test(http, bad_multipart_bodies_and_cut_uploads, .init = make_uploads, .fini = r
     int hn = snprintf(head, sizeof(head),
                       "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Type: multipart/form-data; "
                       "boundary=b\r\nContent-Length: %zu\r\n\r\n", swirl_buf_size(&big));
-    int fd = dial(s.port);
-    send_all(fd, head, (size_t)hn);
-    send_all(fd, swirl_buf_bytes(&big), swirl_buf_size(&big));
+    int fd = tu_dial(s.port);
+    tu_send_all(fd, head, (size_t)hn);
+    tu_send_all(fd, swirl_buf_bytes(&big), swirl_buf_size(&big));
     bool closed;
     collect(fd, out, sizeof(out), 1, 3000, &closed);
     close(fd);
@@ -505,11 +468,11 @@ Test(http, bad_multipart_bodies_and_cut_uploads, .init = make_uploads, .fini = r
     hn = snprintf(head, sizeof(head),
                   "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Type: multipart/form-data; "
                   "boundary=b\r\nContent-Length: 1000000\r\n\r\n%s", part);
-    fd = dial(s.port);
-    send_all(fd, head, (size_t)hn);
+    fd = tu_dial(s.port);
+    tu_send_all(fd, head, (size_t)hn);
     static char junk[200000];
     memset(junk, 'z', sizeof(junk));
-    send_all(fd, junk, sizeof(junk));
+    tu_send_all(fd, junk, sizeof(junk));
     bool seen = false;
     for (int i = 0; i < 300 && !seen; i++, usleep(10000))
         seen = dir_entries(updir) == 1;
@@ -541,7 +504,7 @@ Test(http, slow_clients_do_not_stop_fast_ones, .timeout = 60) {
     enum { SLOW = 500 };
     int fds[SLOW];
     for (int i = 0; i < SLOW; i++)
-        fds[i] = dial(s.port);
+        fds[i] = tu_dial(s.port);
     const char head[] = "GET /hello HTTP/1.1\r\nHost: a\r\n";
     static char out[4096];
     uint64_t t0 = swirl_clock_ms();
@@ -598,14 +561,14 @@ static void ka_send_next(ka_client_t *c) {
     c->asked += c->owed;
     c->rest = NULL;
     if (kind == 0) {
-        send_all(c->fd, get, glen);
+        tu_send_all(c->fd, get, glen);
     } else if (kind == 1) {
-        send_all(c->fd, get, 12);
+        tu_send_all(c->fd, get, 12);
         c->rest = get + 12, c->rest_len = glen - 12;
     } else if (kind == 2) {
-        send_all(c->fd, two, 2 * glen);
+        tu_send_all(c->fd, two, 2 * glen);
     } else {
-        send_all(c->fd, post, plen - 12);
+        tu_send_all(c->fd, post, plen - 12);
         c->rest = post + plen - 12, c->rest_len = 12;
     }
 }
@@ -647,7 +610,7 @@ Test(http, reload_in_base_mode_keeps_keepalive_connections, .timeout = 120) {
     struct pollfd pf[N];
     memset(cl, 0, sizeof(cl));
     for (int i = 0; i < N; i++) {
-        cl[i].fd = dial(s.port);
+        cl[i].fd = tu_dial(s.port);
         ka_send_next(&cl[i]);
     }
     /* SIGUSR1 every 300 ms for 2.1 s, then the answers still owed */
@@ -665,7 +628,7 @@ Test(http, reload_in_base_mode_keeps_keepalive_connections, .timeout = 120) {
         bool all_done = true, halves = false;
         for (int i = 0; i < N; i++) {
             if (cl[i].rest) {
-                send_all(cl[i].fd, cl[i].rest, cl[i].rest_len);
+                tu_send_all(cl[i].fd, cl[i].rest, cl[i].rest_len);
                 cl[i].rest = NULL;
                 halves = true;
             }
@@ -742,8 +705,8 @@ Test(http, response_too_big_for_the_output_limits_closes_the_connection, .timeou
     int n = snprintf(req, 256, "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: %zu\r\n\r\n",
                      body);
     memset(req + n, 'x', body);
-    int fd = dial(s.port);
-    send_all(fd, req, (size_t)n + body);
+    int fd = tu_dial(s.port);
+    tu_send_all(fd, req, (size_t)n + body);
     free(req);
     static char out[1 << 16];
     bool closed;
@@ -847,15 +810,6 @@ Test(http, static_files_types_ranges_304_and_no_escape, .init = make_site, .fini
 static void own_handler(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_http_resp_t *resp,
                         void *user);
 
-static void on_worker_start(swirl_server_t *srv, const swirl_event_t *ev, void *u) {
-    int *fd = u;
-    int port = swirl_server_port(srv);
-    if (*fd >= 0 && send(*fd, &port, sizeof(port), MSG_NOSIGNAL) == sizeof(port)) {
-        close(*fd);
-        *fd = -1;
-    }
-}
-
 /* Settings own_start applies ("key", "value", ..., NULL), or NULL. */
 static const char *const *own_settings;
 /* The field rules own_start chooses (swirl_http_server_fields). */
@@ -863,46 +817,7 @@ static swirl_http_fields_t own_fields;
 
 /* Fork a server running own_handler in `mode`; its port. */
 static pid_t own_start(const char *mode, int *port) {
-    int p[2];
-    /* a socket: a worker started again later writes to it without SIGPIPE */
-    cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(p[0]);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        swirl_http_server_t *hs;
-        if (swirl_http_server_new(&hs, "127.0.0.1", 0,
-                                  strcmp(mode, "base") ? SWIRL_MODE_PROCESS : SWIRL_MODE_BASE) < 0)
-            _exit(3);
-        swirl_http_server_set_text(hs, "worker_num", "1");
-        swirl_http_server_set_text(hs, "reactor_num", "1");
-        for (int i = 0; own_settings && own_settings[i]; i += 2)
-            if (swirl_http_server_set_text(hs, own_settings[i], own_settings[i + 1]) < 0)
-                _exit(5);
-        swirl_http_server_on_request(hs, own_handler, NULL);
-        if (swirl_http_server_fields(hs, own_fields) < 0)
-            _exit(6);
-        static int pipe_fd;
-        pipe_fd = p[1];
-        /* the port, once bound: from the worker, ready to serve */
-        swirl_http_server_on(hs, "workerStart", on_worker_start, &pipe_fd);
-        int rc = swirl_http_server_start(hs);
-        swirl_http_server_free(hs);
-        _exit(rc < 0 ? 4 : 0);
-    }
-    close(p[1]);
-    struct pollfd pf = {p[0], POLLIN, 0};
-    cr_assert_gt(poll(&pf, 1, 10000), 0, "the server did not start");
-    cr_assert_eq(read(p[0], port, sizeof(*port)), (ssize_t)sizeof(*port));
-    close(p[0]);
-    return pid;
-}
-
-static void own_stop(pid_t pid) {
-    kill(pid, SIGTERM);
-    int status;
-    for (int i = 0; i < 1000 && waitpid(pid, &status, WNOHANG) != pid; i++)
-        usleep(10000);
+    return tu_fork_http(&(tu_http_spec_t){mode, own_handler, {own_settings, NULL}, own_fields}, port);
 }
 
 static void on_later_end(swirl_loop_t *loop, int64_t id, void *user) {
@@ -1043,11 +958,11 @@ static void c_api(const char *mode) {
     const char *late = strstr(out, "late"), *nope = strstr(out, "nope");
     cr_assert(late && nope && late < nope, "%s", out);
     /* the client's address and port */
-    int fd = dial(port);
+    int fd = tu_dial(port);
     struct sockaddr_in me;
     socklen_t ml = sizeof(me);
     getsockname(fd, (struct sockaddr *)&me, &ml);
-    send_all(fd, "GET /peer HTTP/1.1\r\nHost: h\r\n\r\n", 32);
+    tu_send_all(fd, "GET /peer HTTP/1.1\r\nHost: h\r\n\r\n", 32);
     collect(fd, out, sizeof(out), 1, 2000, &closed);
     close(fd);
     char want[64];
@@ -1056,7 +971,7 @@ static void c_api(const char *mode) {
     /* a handler that forgets to answer: 500 */
     exchange(port, "GET /forget HTTP/1.1\r\nHost: h\r\n\r\n", 34, out, sizeof(out), 1, &closed);
     cr_assert(strstr(out, "HTTP/1.1 500 "), "%s", out);
-    own_stop(pid);
+    tu_stop_server(pid);
 }
 
 /* Header replacement, a compression level of one response's own, the
@@ -1097,7 +1012,7 @@ static void c_api_more(const char *mode) {
                      sizeof(body) - 1, body);
     exchange(port, up, (size_t)n, out, sizeof(out), 1, &closed);
     cr_assert(strstr(out, "f name=a.txt full=dir/sub/a.txt size=5\n"), "%s", out);
-    own_stop(pid);
+    tu_stop_server(pid);
 }
 
 /* With http_compression off, a response's own level still compresses. */
@@ -1118,7 +1033,7 @@ static void c_api_compress_off(const char *mode) {
     const char *b = strstr(out, "\r\n\r\n") + 4;
     cr_assert((unsigned char)b[0] == 0x1f && (unsigned char)b[1] == 0x8b && out + n - b < 100,
               "gzip of 1500 z's");
-    own_stop(pid);
+    tu_stop_server(pid);
 }
 
 Test(http, c_api_replace_compress_priority_full_path_base, .timeout = 60) { c_api_more("base"); }
@@ -1154,7 +1069,7 @@ Test(http, cookie_fields_plain_and_php_rules, .timeout = 60) {
         pid_t pid = own_start("base", &port);
         exchange(port, req, sizeof(req) - 1, out, sizeof(out), 1, &closed);
         cr_assert(strstr(out, cases[i].want), "rules %d: %s", (int)cases[i].rules, out);
-        own_stop(pid);
+        tu_stop_server(pid);
     }
     own_fields = SWIRL_HTTP_FIELDS_PLAIN;
     swirl_http_server_t *hs;

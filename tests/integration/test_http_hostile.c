@@ -20,6 +20,10 @@
 #include <swirl/swirl.h>
 
 #include "cli_harness.h"
+#include "forkserver.h"
+#include "rawsock.h"
+
+TU_SUITE(http_hostile);
 
 #ifndef SWIRL_HTTP_COOKIE_EXPIRES_MAX /* (so the test builds against older code too) */
 #define SWIRL_HTTP_COOKIE_EXPIRES_MAX INT64_C(253402300799)
@@ -123,116 +127,22 @@ static void handler(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_http_r
     }
 }
 
-static void on_worker_start(swirl_server_t *srv, const swirl_event_t *ev, void *u) {
-    (void)ev;
-    int *fd = u;
-    int port = swirl_server_port(srv);
-    if (*fd >= 0 && send(*fd, &port, sizeof(port), MSG_NOSIGNAL) == sizeof(port)) {
-        close(*fd);
-        *fd = -1;
-    }
-}
-
 /* Fork a server running `handler` in `mode` with settings ("key", "value",
  * ..., NULL); its port. */
 static pid_t start(const char *mode, const char *const *settings, int *port) {
-    int p[2];
-    /* a socket: a worker started again later writes to it without SIGPIPE */
-    cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(p[0]);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        swirl_http_server_t *hs;
-        if (swirl_http_server_new(&hs, "127.0.0.1", 0,
-                                  strcmp(mode, "base") ? SWIRL_MODE_PROCESS : SWIRL_MODE_BASE) < 0)
-            _exit(3);
-        swirl_http_server_set_text(hs, "worker_num", "1");
-        swirl_http_server_set_text(hs, "reactor_num", "1");
-        swirl_http_server_set_text(hs, "log_level", "5");
-        for (int i = 0; settings && settings[i]; i += 2)
-            if (swirl_http_server_set_text(hs, settings[i], settings[i + 1]) < 0)
-                _exit(5);
-        swirl_http_server_on_request(hs, handler, NULL);
-        static int pipe_fd;
-        pipe_fd = p[1];
-        swirl_http_server_on(hs, "workerStart", on_worker_start, &pipe_fd);
-        int rc = swirl_http_server_start(hs);
-        swirl_http_server_free(hs);
-        _exit(rc < 0 ? 4 : 0);
-    }
-    close(p[1]);
-    struct pollfd pf = {p[0], POLLIN, 0};
-    cr_assert_gt(poll(&pf, 1, 20000), 0, "the server did not start");
-    cr_assert_eq(read(p[0], port, sizeof(*port)), (ssize_t)sizeof(*port));
-    close(p[0]);
-    return pid;
-}
-
-static void stop(pid_t pid) {
-    kill(pid, SIGTERM);
-    int status;
-    for (int i = 0; i < 1000 && waitpid(pid, &status, WNOHANG) != pid; i++)
-        usleep(10000);
-    if (waitpid(pid, &status, WNOHANG) == 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-    }
-}
-
-static int dial(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_port = htons((uint16_t)port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    return fd;
-}
-
-static bool send_all(int fd, const void *p, size_t n) {
-    const char *b = p;
-    while (n > 0) {
-        ssize_t w = send(fd, b, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        b += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-/* Everything the server sends until it closes or `quiet_ms` pass without
- * a byte; *closed says which. NUL-terminated; the byte count. */
-static size_t read_all(int fd, char *buf, size_t size, int quiet_ms, bool *closed) {
-    size_t n = 0;
-    *closed = false;
-    buf[0] = 0;
-    while (n < size - 1) {
-        struct pollfd p = {fd, POLLIN, 0};
-        if (poll(&p, 1, quiet_ms) <= 0)
-            break;
-        ssize_t r = recv(fd, buf + n, size - 1 - n, 0);
-        if (r <= 0) {
-            *closed = true;
-            break;
-        }
-        n += (size_t)r;
-        buf[n] = 0;
-    }
-    return n;
+    static const char *const quiet[] = {"log_level", "5", NULL};
+    return tu_fork_http(&(tu_http_spec_t){mode, handler, {quiet, settings}, SWIRL_HTTP_FIELDS_PLAIN}, port);
 }
 
 /* One GET on a new connection: the whole answer in out. */
 static void get(int port, const char *target, char *out, size_t size) {
-    int fd = dial(port);
+    int fd = tu_dial(port);
     char req[256];
     int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
                      target);
-    send_all(fd, req, (size_t)n);
+    tu_send_all(fd, req, (size_t)n);
     bool closed;
-    read_all(fd, out, size, 10000, &closed);
+    tu_read_all(fd, out, size, 10000, &closed);
     close(fd);
 }
 
@@ -268,9 +178,9 @@ static void tiny_chunks_long_extensions(const char *mode) {
     pid_t w = worker_pid(port);
     cr_assert_gt(w, 0);
     long before = vm_hwm_kib(w);
-    int fd = dial(port);
+    int fd = tu_dial(port);
     const char head[] = "POST /sum HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
-    cr_assert(send_all(fd, head, sizeof(head) - 1));
+    cr_assert(tu_send_all(fd, head, sizeof(head) - 1));
     enum { EXT = 4000, PER = 64, ROUNDS = 400 };
     static char batch[PER * (EXT + 16)];
     size_t bl = 0;
@@ -285,13 +195,13 @@ static void tiny_chunks_long_extensions(const char *mode) {
         struct pollfd p = {fd, POLLIN, 0};
         if (poll(&p, 1, 0) > 0)
             break; /* answered (refused): stop sending */
-        sent_all = send_all(fd, batch, bl);
+        sent_all = tu_send_all(fd, batch, bl);
     }
     if (sent_all)
-        send_all(fd, "0\r\n\r\n", 5);
+        tu_send_all(fd, "0\r\n\r\n", 5);
     static char out[8192];
     bool closed;
-    read_all(fd, out, sizeof(out), 20000, &closed);
+    tu_read_all(fd, out, sizeof(out), 20000, &closed);
     close(fd);
     long after = vm_hwm_kib(w);
     cr_expect_lt(after - before, 50 * 1024, "the worker's peak memory grew by %ld KiB",
@@ -301,7 +211,7 @@ static void tiny_chunks_long_extensions(const char *mode) {
     cr_expect(strstr(out, "chunk framing out of proportion"), "%.300s", out);
     /* the worker lives on and serves */
     cr_expect_eq(worker_pid(port), w);
-    stop(srv);
+    tu_stop_server(srv);
 }
 
 Test(http_hostile, tiny_chunks_long_extensions_memory_bounded_base, .timeout = 120) {
@@ -316,9 +226,9 @@ Test(http_hostile, tiny_chunks_long_extensions_memory_bounded_process, .timeout 
 static void tiny_chunks_accepted(const char *mode) {
     int port;
     pid_t srv = start(mode, NULL, &port);
-    int fd = dial(port);
+    int fd = tu_dial(port);
     const char head[] = "POST /sum HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
-    cr_assert(send_all(fd, head, sizeof(head) - 1));
+    cr_assert(tu_send_all(fd, head, sizeof(head) - 1));
     static char buf[1 << 16];
     size_t bl = 0, len = 0;
     unsigned long sum = 0;
@@ -332,19 +242,19 @@ static void tiny_chunks_accepted(const char *mode) {
         memcpy(buf + bl, "\r\n", 2);
         bl += 2;
         if (bl > sizeof(buf) - 64) {
-            cr_assert(send_all(fd, buf, bl));
+            cr_assert(tu_send_all(fd, buf, bl));
             bl = 0;
         }
     }
     memcpy(buf + bl, "0\r\nT: 1\r\n\r\n", 11);
-    cr_assert(send_all(fd, buf, bl + 11));
+    cr_assert(tu_send_all(fd, buf, bl + 11));
     char out[4096], want[64];
     bool closed;
-    read_all(fd, out, sizeof(out), 2000, &closed);
+    tu_read_all(fd, out, sizeof(out), 2000, &closed);
     close(fd);
     snprintf(want, sizeof(want), "\r\n\r\nlen %zu sum %lu", len, sum);
     cr_expect(strstr(out, want), "want \"%s\": %.300s", want + 4, out);
-    stop(srv);
+    tu_stop_server(srv);
 }
 
 Test(http_hostile, tiny_chunks_with_short_extensions_accepted_base, .timeout = 120) {
@@ -359,9 +269,9 @@ Test(http_hostile, tiny_chunks_with_short_extensions_accepted_process, .timeout 
 /* Send `req` (pipelined requests), read until the server is quiet or
  * closes. */
 static size_t wire(int port, const char *req, char *out, size_t size, bool *closed) {
-    int fd = dial(port);
-    send_all(fd, req, strlen(req));
-    size_t n = read_all(fd, out, size, 1500, closed);
+    int fd = tu_dial(port);
+    tu_send_all(fd, req, strlen(req));
+    size_t n = tu_read_all(fd, out, size, 1500, closed);
     close(fd);
     return n;
 }
@@ -433,7 +343,7 @@ static void response_framing(const char *mode) {
     cr_expect(strstr(out, "Content-Length: 6\r\n") &&
                   strncmp(out + h, "HTTP/1.1 200 OK\r\n", 17) == 0,
               "%s", out);
-    stop(srv);
+    tu_stop_server(srv);
 }
 
 Test(http_hostile, response_framed_as_its_head_says_base, .timeout = 60) {
@@ -457,7 +367,7 @@ Test(http_hostile, cookie_expiring_past_year_9999_refused, .timeout = 60) {
     cr_expect(strstr(out, "Set-Cookie: last=1; expires=Fri, 31 Dec 9999 23:59:59 GMT; Max-Age=") &&
                   !strstr(out, "Set-Cookie: a="),
               "%s", out);
-    stop(srv);
+    tu_stop_server(srv);
 }
 
 /* ---- upload temp files of a killed worker ---------------------------------------------------- */
@@ -539,7 +449,7 @@ static void upload_swept(const char *mode) {
     pid_t w = base ? 0 : worker_pid(port);
     cr_assert(base || w > 0);
     /* a file part, cut in the middle */
-    int fd = dial(port);
+    int fd = tu_dial(port);
     const char part[] = "--XX\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.bin\"\r\n"
                         "\r\nsome bytes of the file";
     char req[512];
@@ -547,7 +457,7 @@ static void upload_swept(const char *mode) {
                      "POST /files HTTP/1.1\r\nHost: h\r\nContent-Type: "
                      "multipart/form-data; boundary=XX\r\nContent-Length: 1000000\r\n\r\n%s",
                      part);
-    cr_assert(send_all(fd, req, (size_t)n));
+    cr_assert(tu_send_all(fd, req, (size_t)n));
     char name[256];
     int i;
     for (i = 0; i < 1000 && !find_upload(name, sizeof(name), fakes, 2); i++)
@@ -575,7 +485,7 @@ static void upload_swept(const char *mode) {
     /* the server start removed the orphan of the server gone, not the live file */
     cr_expect(!exists(fakes[0]), "%s: an orphan of a server gone", fakes[0]);
     cr_expect(exists(fakes[1]), "%s: a live writer's file", fakes[1]);
-    stop(srv);
+    tu_stop_server(srv);
     cr_expect(exists(fakes[1]), "%s: a live writer's file", fakes[1]);
 }
 

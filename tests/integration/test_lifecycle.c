@@ -7,6 +7,8 @@
 
 #include "server_harness.h"
 
+TU_SUITE(lifecycle);
+
 #define MSG_LEN 24
 
 /* ---- the server side --------------------------------------------------------------------- */

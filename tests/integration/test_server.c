@@ -8,6 +8,16 @@
 
 #include "server_harness.h"
 
+TU_SUITE(server_dgram);
+TU_SUITE(server_dispatch);
+TU_SUITE(server_errors);
+TU_SUITE(server_framing);
+TU_SUITE(server_limits);
+TU_SUITE(server_load);
+TU_SUITE(server_more);
+TU_SUITE(server_process);
+TU_SUITE(server_workers);
+
 /* ---- callbacks used by the servers under test ------------------------------------------- */
 
 /* Echo, or answer a few commands. */

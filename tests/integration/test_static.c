@@ -25,7 +25,11 @@
 
 #include <swirl/swirl.h>
 
+#include "forkserver.h"
+#include "rawsock.h"
 #include "testutil.h"
+
+TU_SUITE(static_files);
 
 /* ---- a server of the test's own --------------------------------------------------------- */
 
@@ -74,93 +78,27 @@ static void handler(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_http_r
     swirl_http_resp_end(resp, "handler", 7);
 }
 
-static void on_worker_start(swirl_server_t *srv, const swirl_event_t *ev, void *u) {
-    (void)ev;
-    int *fd = u;
-    int port = swirl_server_port(srv);
-    if (*fd >= 0 && send(*fd, &port, sizeof(port), MSG_NOSIGNAL) == sizeof(port)) {
-        close(*fd);
-        *fd = -1;
-    }
-}
-
 /* Fork a server (settings: "key", "value", ..., NULL); its pid and port. */
 static pid_t start(const char *mode, const char *const *settings, int *port) {
-    int p[2];
-    /* a socket: a worker started again later writes to it without SIGPIPE */
-    cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(p[0]);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        swirl_http_server_t *hs;
-        if (swirl_http_server_new(&hs, "127.0.0.1", 0,
-                                  strcmp(mode, "base") ? SWIRL_MODE_PROCESS : SWIRL_MODE_BASE) < 0)
-            _exit(3);
-        swirl_http_server_set_text(hs, "worker_num", "1");
-        swirl_http_server_set_text(hs, "reactor_num", "1");
-        swirl_http_server_set_text(hs, "enable_static_handler", "true");
-        swirl_http_server_set_text(hs, "log_level", "warning");
-        for (int i = 0; settings[i]; i += 2)
-            if (swirl_http_server_set_text(hs, settings[i], settings[i + 1]) < 0) {
-                fprintf(stderr, "%s\n", swirl_last_error_msg());
-                _exit(5);
-            }
-        swirl_http_server_on_request(hs, handler, NULL);
-        static int pipe_fd;
-        pipe_fd = p[1];
-        swirl_http_server_on(hs, "workerStart", on_worker_start, &pipe_fd);
-        int rc = swirl_http_server_start(hs);
-        swirl_http_server_free(hs);
-        _exit(rc < 0 ? 4 : 0);
-    }
-    close(p[1]);
-    struct pollfd pf = {p[0], POLLIN, 0};
-    cr_assert_gt(poll(&pf, 1, 10000), 0, "the server did not start");
-    cr_assert_eq(read(p[0], port, sizeof(*port)), (ssize_t)sizeof(*port),
-                 "the server did not start");
-    close(p[0]);
-    return pid;
+    static const char *const suite[] = {"enable_static_handler", "true", "log_level", "warning",
+                                        NULL};
+    return tu_fork_http(&(tu_http_spec_t){mode, handler, {suite, settings}, SWIRL_HTTP_FIELDS_PLAIN}, port);
 }
 
 static void stop(pid_t pid) {
-    kill(pid, SIGTERM);
-    int status = -1;
-    for (int i = 0; i < 1000 && waitpid(pid, &status, WNOHANG) != pid; i++)
-        usleep(10000);
+    int status = tu_stop_server(pid);
     cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the server exits 0");
-}
-
-static int dial(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_port = htons((uint16_t)port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    return fd;
 }
 
 /* GET target with Connection: close; the status (-1: no answer within
  * 10 s, a generous bound: the server hangs), the whole response in out. */
 static int get(int port, const char *target, char *out, size_t size) {
-    int fd = dial(port);
+    int fd = tu_dial(port);
     char req[600];
     int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
                      target);
-    cr_assert_eq(send(fd, req, (size_t)n, MSG_NOSIGNAL), n);
-    size_t got = 0;
-    for (;;) {
-        struct pollfd p = {fd, POLLIN, 0};
-        if (poll(&p, 1, 10000) <= 0)
-            break;
-        ssize_t r = recv(fd, out + got, size - 1 - got, 0);
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-        if (got == size - 1)
-            break;
-    }
-    out[got] = 0;
+    cr_assert(tu_send_all(fd, req, (size_t)n));
+    tu_read_all(fd, out, size, 10000, NULL);
     close(fd);
     return strncmp(out, "HTTP/1.1 ", 9) == 0 ? atoi(out + 9) : -1;
 }
@@ -393,7 +331,7 @@ Test(static_files, handed_over_files_are_closed_when_clients_go_away, .timeout =
     cr_assert_eq(get(port, "/", out, sizeof(out)), 200);
     int before = fd_count(pid);
     for (int i = 0; i < 40; i++) {
-        int fd = dial(port);
+        int fd = tu_dial(port);
         const char req[] = "GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n";
         cr_assert_eq(send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL), (ssize_t)sizeof(req) - 1);
         if (i % 2) { /* read a little first */
@@ -465,13 +403,13 @@ Test(static_files, base_mode_sendfile_to_another_workers_connection, .timeout = 
     int port;
     pid_t pid = start("base", settings, &port);
     char body[256];
-    int a = dial(port), wa = -1;
+    int a = tu_dial(port), wa = -1;
     long long ida = 0;
     ask(a, "/whoami", body, sizeof(body));
     cr_assert_eq(sscanf(body, "%d %lld", &wa, &ida), 2, "%s", body);
     int b = -1;
     for (int i = 0; i < 64 && b < 0; i++) { /* a connection the other worker owns */
-        int c = dial(port), wc = -1;
+        int c = tu_dial(port), wc = -1;
         long long idc;
         ask(c, "/whoami", body, sizeof(body));
         cr_assert_eq(sscanf(body, "%d %lld", &wc, &idc), 2, "%s", body);

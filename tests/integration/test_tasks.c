@@ -10,6 +10,8 @@
 
 #include "server_harness.h"
 
+TU_SUITE(tasks);
+
 static char tk_tmpdir[128];
 
 /* Client commands (one per message):

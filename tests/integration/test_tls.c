@@ -21,6 +21,8 @@
 #include "cli_harness.h"
 #include "server_harness.h"
 
+TU_SUITE(tls);
+
 /* ---- certificates ------------------------------------------------------------------------- */
 
 static char dir[128];

@@ -7,6 +7,8 @@
  * test_websocket_conformance.c. */
 #include "ws_harness.h"
 
+TU_SUITE(websocket);
+
 /* ---- the API ------------------------------------------------------------------------------------ */
 
 static void api(const char *mode) {

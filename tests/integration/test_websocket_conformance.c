@@ -1,5 +1,5 @@
 /* tests/integration/test_websocket_conformance.c — a raw-socket client
- * reproducing the categories of ../shared/conformance/websocket.md (1
+ * reproducing the usual categories of WebSocket conformance suites (1
  * framing, 2 ping/pong, 3 reserved bits, 4 opcodes, 5 fragmentation, 6
  * UTF-8 with Kuhn's stress cases, 7 close, 9 the size/fragment/chop
  * matrix to 16 MiB, 10 large outgoing messages) against swirl's echo
@@ -7,6 +7,8 @@
  * Python's websockets server, so the client's expectations are RFC 6455's
  * and not swirl's alone. */
 #include "ws_harness.h"
+
+TU_SUITE(websocket);
 
 /* ---- conformance categories ------------------------------------------------------------------- */
 

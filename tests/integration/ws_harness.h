@@ -22,6 +22,10 @@
 #include <swirl/swirl.h>
 #include <zlib.h>
 
+#include "forkserver.h"
+#include "rawsock.h"
+#include "testutil.h"
+
 #define WSH static __attribute__((unused))
 
 /* ---- the server under test ------------------------------------------------------------------ */
@@ -128,102 +132,67 @@ WSH void t_request(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_http_re
     swirl_http_resp_end(resp, "plain http", 10);
 }
 
-WSH void on_worker_start(swirl_server_t *srv, const swirl_event_t *ev, void *u) {
-    (void)ev;
-    int *fd = u;
-    int port = swirl_server_port(srv);
-    if (*fd >= 0 && send(*fd, &port, sizeof(port), MSG_NOSIGNAL) == sizeof(port)) {
-        close(*fd);
-        *fd = -1;
-    }
-}
-
 static pid_t server_pid __attribute__((unused));
 
-WSH int start(variant_t v) {
-    int p[2];
-    /* a socket: a worker started again later writes to it without SIGPIPE */
-    cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(p[0]);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        swirl_ws_server_t *ws;
-        if (swirl_ws_server_new(&ws, "127.0.0.1", 0,
-                                strcmp(v.mode, "base") ? SWIRL_MODE_PROCESS : SWIRL_MODE_BASE) < 0)
-            _exit(3);
-        swirl_http_server_t *hs = swirl_ws_server_http(ws);
-        swirl_http_server_set_text(hs, "worker_num", "1");
-        swirl_http_server_set_text(hs, "reactor_num", "1");
-        swirl_http_server_set_text(hs, "log_level", "warning");
-        swirl_http_server_set_text(hs, "package_max_length", v.max ? v.max : "20M");
-        swirl_http_server_set_text(hs, "buffer_output_size", "40M");
-        swirl_http_server_set_text(hs, "socket_buffer_size", "80M");
-        if (v.deflate)
-            swirl_http_server_set_text(hs, "websocket_compression", "true");
-        if (v.pings) {
-            swirl_http_server_set_text(hs, "websocket_ping_interval", "1");
-            swirl_http_server_set_text(hs, "heartbeat_check_interval", "1");
-            swirl_http_server_set_text(hs, "heartbeat_idle_time", "3");
-        }
-        if (v.control_frames) {
-            swirl_http_server_set_text(hs, "open_websocket_close_frame", "true");
-            swirl_http_server_set_text(hs, "open_websocket_ping_frame", "true");
-        }
-        if (v.handshake_cb)
-            swirl_ws_on_handshake(ws, t_handshake, NULL);
-        else
-            swirl_http_server_on_request(hs, t_request, NULL);
-        swirl_ws_on_open(ws, t_open, NULL);
-        swirl_ws_on_message(ws, t_message, NULL);
-        static int pipe_fd;
-        pipe_fd = p[1];
-        swirl_http_server_on(hs, "workerStart", on_worker_start, &pipe_fd);
-        int rc = swirl_ws_server_start(ws);
-        swirl_ws_server_free(ws);
-        _exit(rc < 0 ? 4 : 0);
+WSH int run_server(void *arg) {
+    const variant_t v = *(const variant_t *)arg;
+    swirl_ws_server_t *ws;
+    if (swirl_ws_server_new(&ws, "127.0.0.1", 0,
+                            strcmp(v.mode, "base") ? SWIRL_MODE_PROCESS : SWIRL_MODE_BASE) < 0)
+        return 3;
+    swirl_http_server_t *hs = swirl_ws_server_http(ws);
+    swirl_http_server_set_text(hs, "worker_num", "1");
+    swirl_http_server_set_text(hs, "reactor_num", "1");
+    swirl_http_server_set_text(hs, "log_level", "warning");
+    swirl_http_server_set_text(hs, "package_max_length", v.max ? v.max : "20M");
+    swirl_http_server_set_text(hs, "buffer_output_size", "40M");
+    swirl_http_server_set_text(hs, "socket_buffer_size", "80M");
+    if (v.deflate)
+        swirl_http_server_set_text(hs, "websocket_compression", "true");
+    if (v.pings) {
+        swirl_http_server_set_text(hs, "websocket_ping_interval", "1");
+        swirl_http_server_set_text(hs, "heartbeat_check_interval", "1");
+        swirl_http_server_set_text(hs, "heartbeat_idle_time", "3");
     }
-    close(p[1]);
-    struct pollfd pf = {p[0], POLLIN, 0};
-    cr_assert_gt(poll(&pf, 1, 10000), 0, "the server did not start");
+    if (v.control_frames) {
+        swirl_http_server_set_text(hs, "open_websocket_close_frame", "true");
+        swirl_http_server_set_text(hs, "open_websocket_ping_frame", "true");
+    }
+    if (v.handshake_cb)
+        swirl_ws_on_handshake(ws, t_handshake, NULL);
+    else
+        swirl_http_server_on_request(hs, t_request, NULL);
+    swirl_ws_on_open(ws, t_open, NULL);
+    swirl_ws_on_message(ws, t_message, NULL);
+    swirl_http_server_on(hs, "workerStart", tu_report_port, NULL);
+    int rc = swirl_ws_server_start(ws);
+    swirl_ws_server_free(ws);
+    return rc < 0 ? 4 : 0;
+}
+
+WSH int start(variant_t v) {
     int port;
-    cr_assert_eq(read(p[0], &port, sizeof(port)), (ssize_t)sizeof(port));
-    close(p[0]);
-    server_pid = pid;
+    server_pid = tu_fork_server(run_server, &v, &port);
     return port;
 }
 
 WSH void stop(void) {
     if (server_pid <= 0)
         return;
-    kill(server_pid, SIGTERM);
-    int status;
-    for (int i = 0; i < 1000 && waitpid(server_pid, &status, WNOHANG) != server_pid; i++)
-        usleep(10000);
+    tu_stop_server(server_pid);
     server_pid = 0;
 }
 
 /* ---- the raw client --------------------------------------------------------------------------- */
 
 WSH int dial(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    int one = 1;
+    int fd = tu_dial(port), one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     return fd;
 }
 
 WSH void put(int fd, const void *p, size_t n) {
-    const char *b = p;
-    while (n > 0) {
-        ssize_t w = send(fd, b, n, MSG_NOSIGNAL);
-        if (w <= 0)
-            return; /* the server may have closed on purpose */
-        b += w;
-        n -= (size_t)w;
-    }
+    tu_send_all(fd, p, n); /* the server may have closed on purpose */
 }
 
 /* Read until `needle` or silence; returns bytes (NUL-terminated). */

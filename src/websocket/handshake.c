@@ -37,7 +37,7 @@ static void establish(ws_conn_t *c, int deflate_bits) {
         atomic_store(&sc->proto[SLOT_DEFLATE_BITS], deflate_bits);
     c->pending = false;
     swirl__ws_set_status(ws, c->fd, SWIRL_WS_STATUS_ACTIVE);
-    swirl__ws_track(ws, c);
+    ws->track(ws, c);
 }
 
 /* ---- the handshake -------------------------------------------------------------------------- */

@@ -60,6 +60,10 @@ struct swirl_ws_server {
     /* this process's connections, for the ping timer */
     struct ws_conn *conns;
     int64_t ping_timer;
+    /* handshake.c calls server.c only through this (set by
+     * swirl_ws_server_new): a connection just established joins the
+     * list for pings */
+    void (*track)(swirl_ws_server_t *ws, struct ws_conn *c);
 };
 
 /* A WebSocket connection's state in the worker that owns it: the HTTP
@@ -108,10 +112,6 @@ static inline void swirl__ws_set_status(swirl_ws_server_t *ws, int64_t fd, int s
 static inline ws_conn_t *swirl__ws_state(swirl_ws_server_t *ws, int64_t fd) {
     return swirl__http_upgraded_state(ws->hs, fd);
 }
-
-/* The connection has a WebSocket now: it joins this process's list for
- * the ping timer (server.c). */
-void swirl__ws_track(swirl_ws_server_t *ws, ws_conn_t *c);
 
 /* The HTTP server's upgrade hook (handshake.c): an `Upgrade: websocket`
  * request is answered by the handshake; false for any other upgrade. */

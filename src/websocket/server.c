@@ -1,6 +1,6 @@
-/* src/websocket/server.c — the WebSocket server: the handshake as an
- * upgrade of the HTTP server's connection, then frames parsed as they
- * arrive in the worker that owns the connection.
+/* src/websocket/server.c — the WebSocket server: after the handshake
+ * (handshake.c, an upgrade of the HTTP server's connection), frames parsed
+ * as they arrive in the worker that owns the connection.
  *
  * A frame's payload is unmasked straight into the message being built, a
  * piece at a time, so a message is copied once whatever its fragments, and
@@ -448,7 +448,7 @@ static void on_ping_tick(swirl_loop_t *loop, int64_t id, void *user) {
             send_frame(ws, c->fd, SWIRL_WS_PING, true, "swirl", 5);
 }
 
-void swirl__ws_track(swirl_ws_server_t *ws, ws_conn_t *c) {
+static void track(swirl_ws_server_t *ws, ws_conn_t *c) {
     swirl_loop_t *loop = swirl_server_loop(ws->hs->srv);
     c->last_rx = swirl_loop_now(loop);
     c->next = ws->conns;
@@ -491,6 +491,7 @@ int swirl_ws_server_new(swirl_ws_server_t **out, const char *host, int port, int
     ws->hs->upgrade =
         (swirl__http_upgrade_t){swirl__ws_on_upgrade, on_data, on_gone, ws, on_opened};
     ws->conf = &ws->hs->srv->settings.websocket;
+    ws->track = track;
     *out = ws;
     return 0;
 }

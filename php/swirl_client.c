@@ -27,7 +27,9 @@
  * - TLS: the C layer verifies the server's certificate by default
  *   (ssl_verify_peer true); Swoole's default is not to. Kept: a script that
  *   talks to a self-signed server says so ('ssl_verify_peer' => false, or
- *   'ssl_allow_self_signed', or 'ssl_cafile'). */
+ *   'ssl_allow_self_signed', or 'ssl_cafile').
+ *
+ * Async clients (SWOOLE_SOCK_ASYNC): swirl_client_async.c. */
 #include "swirl_client.h"
 
 #include <zend_exceptions.h>

@@ -20,6 +20,8 @@
 
 #include <unistd.h>
 
+/* ---- holding async clients ---------------------------------------------------------------- */
+
 static struct { client_obj *head; } held_clients;
 
 void swirl_php_client_unlink_held(client_obj *o) {
@@ -31,8 +33,6 @@ void swirl_php_client_unlink_held(client_obj *o) {
         o->next->prev = o->prev;
     o->prev = o->next = NULL;
 }
-
-/* ---- holding async clients ---------------------------------------------------------------- */
 
 void swirl_php_client_hold(client_obj *o) {
     if (o->held)

@@ -88,7 +88,7 @@ bool swirl_php_process_mark_server(zval *z);
  * script (the Event registry and its shutdown function; false with a
  * warning if there is no loop), and call a PHP callback from the loop as
  * Event callbacks are called (an exception or exit() stops the loop).
- * swirl_client.c: called when the Event registry is cleared, closes the
+ * swirl_client_async.c: called when the Event registry is cleared, closes the
  * async clients without callbacks and drops their references (`ours`:
  * the loop is this process's, else inherited through fork). */
 bool swirl_php_event_autorun(void);

@@ -29,22 +29,8 @@
  *   talks to a self-signed server says so ('ssl_verify_peer' => false, or
  *   'ssl_allow_self_signed', or 'ssl_cafile').
  *
- * Async clients (SWOOLE_SOCK_ASYNC) run on swirl_php_loop(): the module's
- * loop, run by swoole_event_wait() or at the end of the script (the Event
- * registry's shutdown function, swirl_event.c), or a server worker's loop.
- * connect() needs the connect, receive, error and close callbacks for a
- * stream client, receive for a datagram one: a fatal error otherwise, as
- * Swoole. While a connection is under way or open the object holds a
- * reference on itself (`held`), so a script may drop its variable and the
- * callbacks still run; the reference goes when the connection ends (the
- * error callback of a failed connect, the close callback of an established
- * one, or close()). When the Event registry is cleared (the loop is left
- * for good: script end, swoole_event_exit(), a server worker stopping, a
- * forked child) every held client is closed without callbacks and let go.
- * The callables are shown to the cycle collector (get_gc).
- *
- * State: one per-process list of held async clients (`held_clients`). */
-#include "php_swirl.h"
+ * Async clients (SWOOLE_SOCK_ASYNC): swirl_client_async.c. */
+#include "swirl_client.h"
 
 #include <zend_exceptions.h>
 
@@ -69,32 +55,10 @@
 /* Timeouts above a year are refused (the C layer's limit for settings). */
 #define TIMEOUT_MAX (86400.0 * 365)
 
-enum { CB_CONNECT, CB_RECEIVE, CB_ERROR, CB_CLOSE, CB__COUNT };
 static const char *const cb_names[CB__COUNT] = {"connect", "receive", "error", "close"};
 
-typedef struct client_obj {
-    swirl_client_t *cli; /* NULL until constructed */
-    zval cb[CB__COUNT];  /* async callbacks; UNDEF when not set */
-    int kind;            /* the swirl_sock_type_t, without flags */
-    bool async;
-    bool stream;
-    bool held;        /* holds a reference on itself (async, connection under way or open) */
-    bool established; /* async: the connect callback ran for this connection */
-    bool quiet;       /* being dropped: the C callbacks call no PHP */
-    pid_t loop_pid;   /* async: the process whose loop the client was connected in */
-    unsigned gen;     /* async: counts connect() calls, see release_if_same */
-    struct client_obj *prev, *next; /* in held_clients while held */
-    zend_object std;
-} client_obj;
-
-static zend_class_entry *client_ce;
+zend_class_entry *swirl_php_client_ce;
 static zend_object_handlers client_handlers;
-
-static struct { client_obj *head; } held_clients;
-
-static inline client_obj *client_from(zend_object *obj) {
-    return (client_obj *)((char *)obj - XtOffsetOf(client_obj, std));
-}
 
 /* ---- the object ---------------------------------------------------------------------------- */
 
@@ -108,23 +72,13 @@ static zend_object *client_create_object(zend_class_entry *ce) {
     return &o->std;
 }
 
-static void unlink_held(client_obj *o) {
-    if (o->prev)
-        o->prev->next = o->next;
-    else if (held_clients.head == o)
-        held_clients.head = o->next;
-    if (o->next)
-        o->next->prev = o->prev;
-    o->prev = o->next = NULL;
-}
-
 /* Freeing the object closes the client: a keep-alive connection goes back
  * to the pool, an async one leaves the loop without callbacks. PHP's
  * shutdown frees objects whatever their count, held ones included. */
 static void client_free_object(zend_object *obj) {
     client_obj *o = client_from(obj);
     if (o->held) {
-        unlink_held(o);
+        swirl_php_client_unlink_held(o);
         o->held = false;
     }
     o->quiet = true;
@@ -147,36 +101,6 @@ static HashTable *client_get_gc(zend_object *obj, zval **table, int *n) {
     return zend_std_get_properties(obj);
 }
 
-static void update_long(client_obj *o, const char *name, zend_long v) {
-    zend_update_property_long(client_ce, &o->std, name, strlen(name), v);
-}
-
-/* $sock follows the C client's socket. */
-static void sync_sock(client_obj *o) {
-    update_long(o, "sock", o->cli ? swirl_client_fd(o->cli) : -1);
-}
-
-/* Record a failure: errCode (positive; -ETIMEDOUT shown as EAGAIN when
- * `timeout_is_eagain`) and errMsg. The message of a call that just failed
- * is this thread's last error (every failing swirl call sets it, the C
- * client's own as well); `from_client` takes the C client's record
- * instead, for failures reported later by the loop. Returns the message
- * (a copy in `msg`). */
-static const char *record_error(client_obj *o, int code, bool timeout_is_eagain, bool from_client,
-                                char *msg, size_t size) {
-    const char *m = NULL;
-    if (from_client && swirl_client_errcode(o->cli) == code && *swirl_client_errmsg(o->cli))
-        m = swirl_client_errmsg(o->cli);
-    else
-        m = swirl_php_error_msg(code);
-    snprintf(msg, size, "%s", m);
-    int shown = code == -ETIMEDOUT && timeout_is_eagain ? EAGAIN : abs(code);
-    update_long(o, "errCode", shown);
-    zend_update_property_string(client_ce, &o->std, "errMsg", sizeof("errMsg") - 1, msg);
-    sync_sock(o);
-    return msg;
-}
-
 /* A failed call: errCode, errMsg and a warning with the message. */
 static void fail(client_obj *o, int code, bool timeout_is_eagain) {
     char msg[600];
@@ -195,7 +119,7 @@ static void fail_msg(client_obj *o, int code, const char *fmt, ...) {
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     update_long(o, "errCode", abs(code));
-    zend_update_property_string(client_ce, &o->std, "errMsg", sizeof("errMsg") - 1, msg);
+    zend_update_property_string(swirl_php_client_ce, &o->std, "errMsg", sizeof("errMsg") - 1, msg);
     php_error_docref(NULL, E_WARNING, "%s", msg);
 }
 
@@ -229,117 +153,6 @@ static bool inherited(client_obj *o) {
         return true;
     }
     return false;
-}
-
-/* ---- holding async clients ---------------------------------------------------------------- */
-
-static void hold(client_obj *o) {
-    if (o->held)
-        return;
-    GC_ADDREF(&o->std);
-    o->held = true;
-    o->prev = NULL;
-    o->next = held_clients.head;
-    if (held_clients.head)
-        held_clients.head->prev = o;
-    held_clients.head = o;
-}
-
-/* Let go of the object's own reference; `o` may be freed by this. */
-static void release(client_obj *o) {
-    if (!o->held)
-        return;
-    unlink_held(o);
-    o->held = false;
-    OBJ_RELEASE(&o->std);
-}
-
-/* Called by swirl_event.c when it clears its registry: the loop is being
- * left for good (`ours`: this process's loop, still alive) or was
- * inherited through fork (not ours: the C client, whose loop belongs to the
- * parent, only closes its socket when freed). Every held client is closed
- * without callbacks and let go. */
-void swirl_php_client_drop_all(bool ours) {
-    while (held_clients.head) {
-        client_obj *o = held_clients.head;
-        GC_ADDREF(&o->std); /* alive until we are done with it */
-        o->quiet = true;
-        if (ours && o->loop_pid == getpid())
-            swirl_client_close(o->cli, true); /* -ESTATE when only connecting: closed anyway */
-        release(o);
-        o->quiet = false;
-        sync_sock(o);
-        OBJ_RELEASE(&o->std);
-    }
-}
-
-/* ---- the C callbacks of async clients -----------------------------------------------------
- * Each keeps the object alive for its duration (a callback may drop the
- * last variable, close the client or release it), calls the PHP callable
- * through the Event module (an exception stops the loop and reaches
- * whoever runs it), and touches `o` no more after its final OBJ_RELEASE. */
-
-static void call_php(client_obj *o, int which, zval *data) {
-    if (o->quiet || Z_ISUNDEF(o->cb[which]))
-        return;
-    zval args[2], cb;
-    uint32_t n = 1;
-    ZVAL_OBJ_COPY(&args[0], &o->std);
-    if (data) {
-        ZVAL_COPY_VALUE(&args[1], data);
-        n = 2;
-    }
-    ZVAL_COPY(&cb, &o->cb[which]); /* the callable may replace itself */
-    swirl_php_event_call(&cb, n, args);
-    zval_ptr_dtor(&cb);
-    zval_ptr_dtor(&args[0]);
-}
-
-static void on_connect_cb(swirl_client_t *c, void *user) {
-    client_obj *o = user;
-    GC_ADDREF(&o->std);
-    o->established = true;
-    sync_sock(o);
-    call_php(o, CB_CONNECT, NULL);
-    OBJ_RELEASE(&o->std);
-}
-
-static void on_receive_cb(swirl_client_t *c, const char *data, size_t len, void *user) {
-    client_obj *o = user;
-    GC_ADDREF(&o->std);
-    zval z;
-    ZVAL_STRINGL(&z, data, len);
-    call_php(o, CB_RECEIVE, &z);
-    zval_ptr_dtor(&z);
-    OBJ_RELEASE(&o->std);
-}
-
-/* A failed connect (nothing follows: the hold ends here unless the
- * callback connected again) or a broken connection (the close callback
- * follows and ends the hold). */
-static void on_error_cb(swirl_client_t *c, void *user, int status) {
-    client_obj *o = user;
-    GC_ADDREF(&o->std);
-    char msg[600];
-    record_error(o, status, false, true, msg, sizeof msg);
-    bool failed_connect = !o->established;
-    unsigned gen = o->gen;
-    call_php(o, CB_ERROR, NULL);
-    if (failed_connect && o->gen == gen)
-        release(o);
-    OBJ_RELEASE(&o->std);
-}
-
-static void on_close_cb(swirl_client_t *c, void *user) {
-    client_obj *o = user;
-    GC_ADDREF(&o->std);
-    o->established = false;
-    sync_sock(o);
-    unsigned gen = o->gen;
-    call_php(o, CB_CLOSE, NULL);
-    if (o->gen == gen)
-        release(o);
-    OBJ_RELEASE(&o->std);
 }
 
 /* ---- construction and settings ------------------------------------------------------------ */
@@ -419,7 +232,8 @@ PHP_METHOD(Swoole_Client, set) {
     ZEND_PARSE_PARAMETERS_END();
     CLIENT_THIS(o);
     zval rv, merged;
-    zval *cur = zend_read_property(client_ce, &o->std, "setting", sizeof("setting") - 1, 1, &rv);
+    zval *cur =
+        zend_read_property(swirl_php_client_ce, &o->std, "setting", sizeof("setting") - 1, 1, &rv);
     if (Z_TYPE_P(cur) == IS_ARRAY)
         ZVAL_ARR(&merged, zend_array_dup(Z_ARR_P(cur)));
     else
@@ -461,7 +275,7 @@ PHP_METHOD(Swoole_Client, set) {
         zend_symtable_update(Z_ARR(merged), key, val);
     }
     ZEND_HASH_FOREACH_END();
-    zend_update_property(client_ce, &o->std, "setting", sizeof("setting") - 1, &merged);
+    zend_update_property(swirl_php_client_ce, &o->std, "setting", sizeof("setting") - 1, &merged);
     zval_ptr_dtor(&merged);
     RETURN_BOOL(ok);
 }
@@ -586,10 +400,10 @@ PHP_METHOD(Swoole_Client, connect) {
         swirl_loop_t *loop = swirl_php_loop();
         if (!loop || !swirl_php_event_autorun())
             RETURN_FALSE;
-        swirl_client_callbacks_t cbs = {.on_connect = on_connect_cb,
-                                        .on_receive = on_receive_cb,
-                                        .on_error = on_error_cb,
-                                        .on_close = on_close_cb};
+        swirl_client_callbacks_t cbs = {.on_connect = swirl_php_client_on_connect,
+                                        .on_receive = swirl_php_client_on_receive,
+                                        .on_error = swirl_php_client_on_error,
+                                        .on_close = swirl_php_client_on_close};
         int rc = swirl_client_set_callbacks(o->cli, loop, &cbs, o);
         if (rc < 0) {
             fail(o, rc, false);
@@ -607,7 +421,7 @@ PHP_METHOD(Swoole_Client, connect) {
         o->gen++;
         o->established = false;
         o->loop_pid = getpid();
-        hold(o);
+        swirl_php_client_hold(o);
     }
     sync_sock(o);
     RETURN_TRUE;
@@ -794,11 +608,11 @@ PHP_METHOD(Swoole_Client, close) {
         RETURN_FALSE;
     unsigned gen = o->gen;
     int rc = swirl_client_close(o->cli, force);
-    /* An async close runs the close callback (which let go of the hold);
+    /* An async close runs the close callback (which let go of the swirl_php_client_hold);
      * one still connecting has none: let go here, unless a callback
      * connected again. $this keeps the object alive meanwhile. */
     if (o->async && o->gen == gen)
-        release(o);
+        swirl_php_client_release(o);
     o->established = false;
     sync_sock(o);
     if (rc < 0) {
@@ -837,12 +651,12 @@ PHP_METHOD(Swoole_Client, getpeername) { address_of(INTERNAL_FUNCTION_PARAM_PASS
 
 void swirl_client_minit(int module_number) {
     register_client_symbols(module_number);
-    client_ce = register_class_Swoole_Client();
-    client_ce->create_object = client_create_object;
+    swirl_php_client_ce = register_class_Swoole_Client();
+    swirl_php_client_ce->create_object = client_create_object;
     memcpy(&client_handlers, zend_get_std_object_handlers(), sizeof client_handlers);
     client_handlers.offset = XtOffsetOf(client_obj, std);
     client_handlers.free_obj = client_free_object;
     client_handlers.get_gc = client_get_gc;
     client_handlers.clone_obj = NULL;
-    swirl_php_alias("swoole_client", client_ce);
+    swirl_php_alias("swoole_client", swirl_php_client_ce);
 }

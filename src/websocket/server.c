@@ -1,6 +1,6 @@
-/* src/websocket/server.c — the WebSocket server: the handshake as an
- * upgrade of the HTTP server's connection, then frames parsed as they
- * arrive in the worker that owns the connection.
+/* src/websocket/server.c — the WebSocket server: after the handshake
+ * (handshake.c, an upgrade of the HTTP server's connection), frames parsed
+ * as they arrive in the worker that owns the connection.
  *
  * A frame's payload is unmasked straight into the message being built, a
  * piece at a time, so a message is copied once whatever its fragments, and
@@ -13,14 +13,7 @@
  * close frame was sent (status CLOSING) a close from the client ends the
  * connection; otherwise the client's close is answered with its code and
  * the connection ends. Failing a connection sends a close frame with the
- * code and the reason, then closes. Nothing is sent after a close.
- *
- * A handshake callback may answer with swirl_ws_handshake, or write its
- * own 101 (status, Upgrade, Connection, Sec-WebSocket-Accept), as Swoole's
- * PHP users do. For the second, the connection is switched to this
- * protocol before the callback (pending), so that ending a 101 does not
- * make the HTTP layer close it; when the callback returns, its answer
- * decides (user_handshake). */
+ * code and the reason, then closes. Nothing is sent after a close. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,65 +27,7 @@
 
 #define CLOSE_WAIT_MS 5000 /* after our close frame, how long the client has to answer */
 
-struct swirl_ws_server {
-    swirl_http_server_t *hs;
-    const swirl__ws_settings_t *conf; /* our settings, in the server's (websocket/settings.h) */
-    swirl_ws_open_cb on_open;
-    void *open_user;
-    swirl_ws_message_cb on_message;
-    void *message_user;
-    swirl_ws_handshake_cb on_handshake;
-    void *handshake_user;
-    swirl_buf_t out; /* frames built by push (per process) */
-    /* permessage-deflate, per process: one stream for every message sent
-     * (server_no_context_takeover), and scratch for unmasked input */
-    z_stream deflater;
-    int deflater_bits;
-    swirl_buf_t zout, scratch;
-    /* this process's connections, for the ping timer */
-    struct ws_conn *conns;
-    int64_t ping_timer;
-};
-
-typedef struct ws_conn {
-    swirl_ws_server_t *ws;
-    struct ws_conn *prev, *next; /* ws->conns */
-    int64_t fd;
-    uint64_t last_rx;           /* loop ms of the last bytes from the client */
-    uint8_t hdr[SWIRL_WS_HEADER_MAX];
-    size_t hdr_len;             /* header bytes gathered */
-    bool in_frame;              /* reading a payload */
-    swirl_ws_header_t h;        /* its header */
-    uint64_t got;               /* payload bytes read */
-    uint8_t ctrl[SWIRL_WS_CONTROL_MAX];
-    swirl_buf_t msg;            /* the data message being built */
-    int msg_opcode;             /* its opcode; 0 when none is open */
-    swirl_utf8_t utf8;          /* its text so far */
-    bool done;                  /* failed or closed: the rest is ignored */
-    bool pending;               /* switched for a handshake callback that has not answered */
-    bool peer_closed;           /* the client's close was delivered to the message callback */
-    int64_t close_timer;
-    bool deflate;               /* permessage-deflate agreed */
-    bool client_no_context;     /* ... and the client resets its context every message */
-    bool compressed;            /* the message being read is compressed (RSV1) */
-    z_stream inflater;          /* kept across messages (client context takeover) */
-} ws_conn_t;
-
 /* ---- status in shared memory -------------------------------------------------------------- */
-
-/* Our names for the connection slot's per-protocol area: the status
- * (SWIRL_WS_STATUS_*: CONNECTION is 1 and holds no state in a process, as
- * the server expects) and the window bits of an agreed permessage-deflate
- * (0: none). */
-enum { SLOT_STATUS = SWIRL__CONN_PROTO_STATUS, SLOT_DEFLATE_BITS = 1 };
-_Static_assert((int)SLOT_DEFLATE_BITS < (int)SWIRL__CONN_PROTO_SLOTS, "the server's area has the slot");
-_Static_assert((int)SWIRL_WS_STATUS_CONNECTION == 1, "CONNECTION holds no state in a process");
-
-static void set_status(swirl_ws_server_t *ws, int64_t fd, int st) {
-    swirl__conn_t *c = swirl__conn_get(ws->hs->srv, fd);
-    if (c)
-        atomic_store(&c->proto[SLOT_STATUS], st);
-}
 
 int swirl_ws_status(swirl_ws_server_t *ws, int64_t fd) {
     if (!ws)
@@ -166,8 +101,10 @@ int swirl_ws_push(swirl_ws_server_t *ws, int64_t fd, const void *data, size_t le
     if (st < 0)
         return st;
     if (st != SWIRL_WS_STATUS_ACTIVE)
-        return swirl__error(SWIRL_ESTATE, "websocket: push to connection %lld: not an "
-                                          "established WebSocket (status %d)", (long long)fd, st);
+        return swirl__error(SWIRL_ESTATE,
+                            "websocket: push to connection %lld: not an "
+                            "established WebSocket (status %d)",
+                            (long long)fd, st);
     /* a whole data message to a connection that agreed to permessage-deflate
      * is compressed on its own (so any worker can do it), unless short */
     swirl__conn_t *sc = swirl__conn_get(ws->hs->srv, fd);
@@ -191,10 +128,6 @@ int swirl_ws_push(swirl_ws_server_t *ws, int64_t fd, const void *data, size_t le
 
 /* ---- the connection's end ------------------------------------------------------------------- */
 
-static ws_conn_t *state_of(swirl_ws_server_t *ws, int64_t fd) {
-    return swirl__http_upgraded_state(ws->hs, fd);
-}
-
 static void on_close_wait(swirl_loop_t *loop, int64_t id, void *user) {
     ws_conn_t *c = user;
     c->close_timer = 0;
@@ -206,7 +139,7 @@ static void fail(ws_conn_t *c, int code, const char *why) {
     swirl_ws_server_t *ws = c->ws;
     swirl_log_debug("websocket: connection %lld: %d %s", (long long)c->fd, code, why);
     c->done = true;
-    set_status(ws, c->fd, SWIRL_WS_STATUS_CLOSING);
+    swirl__ws_set_status(ws, c->fd, SWIRL_WS_STATUS_CLOSING);
     send_close(ws, c->fd, code, why, strlen(why));
     swirl_server_close(ws->hs->srv, c->fd, false); /* after the close frame */
 }
@@ -224,17 +157,20 @@ int swirl_ws_disconnect(swirl_ws_server_t *ws, int64_t fd, int code, const char 
     if (st < 0)
         return st;
     if (st != SWIRL_WS_STATUS_ACTIVE)
-        return swirl__error(SWIRL_ESTATE, "websocket: disconnect %lld: not an established "
-                                          "WebSocket (status %d)", (long long)fd, st);
-    set_status(ws, fd, SWIRL_WS_STATUS_CLOSING);
+        return swirl__error(SWIRL_ESTATE,
+                            "websocket: disconnect %lld: not an established "
+                            "WebSocket (status %d)",
+                            (long long)fd, st);
+    swirl__ws_set_status(ws, fd, SWIRL_WS_STATUS_CLOSING);
     rc = send_close(ws, fd, code, reason, rl);
-    ws_conn_t *c = state_of(ws, fd); /* NULL in another worker: the client's answer ends it */
-    if (c && c->peer_closed) { /* this answers the client's close: nothing more to wait for */
+    ws_conn_t *c =
+        swirl__ws_state(ws, fd); /* NULL in another worker: the client's answer ends it */
+    if (c && c->peer_closed) {   /* this answers the client's close: nothing more to wait for */
         c->done = true;
         swirl_server_close(ws->hs->srv, fd, false);
     } else if (c && !c->close_timer) {
-        int64_t t = swirl_timer_after(swirl_server_loop(ws->hs->srv), CLOSE_WAIT_MS,
-                                      on_close_wait, c);
+        int64_t t =
+            swirl_timer_after(swirl_server_loop(ws->hs->srv), CLOSE_WAIT_MS, on_close_wait, c);
         c->close_timer = t > 0 ? t : 0;
     }
     return rc;
@@ -249,7 +185,7 @@ static bool deliver(ws_conn_t *c, swirl_ws_frame_t *f) {
     f->fd = fd;
     f->finish = true;
     ws->on_message(ws, f, ws->message_user);
-    return state_of(ws, fd) == c;
+    return swirl__ws_state(ws, fd) == c;
 }
 
 static bool on_control(ws_conn_t *c) {
@@ -296,7 +232,7 @@ static bool on_control(ws_conn_t *c) {
     int st = swirl_ws_status(ws, c->fd);
     c->done = true;
     if (st == SWIRL_WS_STATUS_ACTIVE) { /* the client began it: answer with its code */
-        set_status(ws, c->fd, SWIRL_WS_STATUS_CLOSING);
+        swirl__ws_set_status(ws, c->fd, SWIRL_WS_STATUS_CLOSING);
         send_close(ws, c->fd, n >= 2 ? code : 0, NULL, 0);
     }
     swirl_server_close(ws->hs->srv, c->fd, false);
@@ -308,10 +244,11 @@ static void inflate_failed(ws_conn_t *c, int rc) {
     const char *why = swirl_last_error_msg();
     if (strncmp(why, "websocket: ", 11) == 0)
         why += 11;
-    fail(c, rc == SWIRL_ETOOBIG    ? SWIRL_WS_CLOSE_TOO_BIG
-            : rc == SWIRL_EBADARG  ? SWIRL_WS_CLOSE_BAD_DATA
-            : rc == -ENOMEM        ? SWIRL_WS_CLOSE_SERVER_ERROR
-                                   : SWIRL_WS_CLOSE_PROTOCOL,
+    fail(c,
+         rc == SWIRL_ETOOBIG   ? SWIRL_WS_CLOSE_TOO_BIG
+         : rc == SWIRL_EBADARG ? SWIRL_WS_CLOSE_BAD_DATA
+         : rc == -ENOMEM       ? SWIRL_WS_CLOSE_SERVER_ERROR
+                               : SWIRL_WS_CLOSE_PROTOCOL,
          why);
 }
 
@@ -323,8 +260,7 @@ static bool frame_end(ws_conn_t *c) {
     if (!c->h.fin)
         return true;
     if (c->compressed) {
-        size_t max =
-            (size_t)swirl__port_settings(c->ws->hs->srv->ports[0])->package_max_length;
+        size_t max = (size_t)swirl__port_settings(c->ws->hs->srv->ports[0])->package_max_length;
         int rc = swirl__ws_inflate_end_message(&c->inflater, &c->msg, max,
                                                c->msg_opcode == SWIRL_WS_TEXT ? &c->utf8 : NULL,
                                                c->client_no_context);
@@ -338,8 +274,8 @@ static bool frame_end(ws_conn_t *c) {
         fail(c, SWIRL_WS_CLOSE_BAD_DATA, "text message ends inside a UTF-8 sequence");
         return false;
     }
-    swirl_ws_frame_t f = {.data = swirl_buf_bytes(&c->msg), .len = swirl_buf_size(&c->msg),
-                          .opcode = c->msg_opcode};
+    swirl_ws_frame_t f = {
+        .data = swirl_buf_bytes(&c->msg), .len = swirl_buf_size(&c->msg), .opcode = c->msg_opcode};
     if (!f.data)
         f.data = "";
     c->msg_opcode = 0;
@@ -410,8 +346,7 @@ static void on_data(void *user, int64_t fd, void **state, const char *p, size_t 
             if (take > n)
                 take = n;
             memcpy(c->hdr + c->hdr_len, p, take);
-            int rc = swirl_ws_header_parse(c->hdr, c->hdr_len + take, c->deflate ? 0x4 : 0,
-                                           &c->h);
+            int rc = swirl_ws_header_parse(c->hdr, c->hdr_len + take, c->deflate ? 0x4 : 0, &c->h);
             if (rc < 0) {
                 fail(c, SWIRL_WS_CLOSE_PROTOCOL, swirl_last_error_msg() + strlen("websocket: "));
                 return;
@@ -472,7 +407,9 @@ static void on_data(void *user, int64_t fd, void **state, const char *p, size_t 
 
 /* Every connection of a WebSocket server waits for its handshake
  * (WEBSOCKET_STATUS_CONNECTION, seed 002 §8.4) until it asks to upgrade. */
-static void on_opened(void *user, int64_t fd) { set_status(user, fd, SWIRL_WS_STATUS_CONNECTION); }
+static void on_opened(void *user, int64_t fd) {
+    swirl__ws_set_status(user, fd, SWIRL_WS_STATUS_CONNECTION);
+}
 
 static void on_gone(void *user, int64_t fd, void **state) {
     ws_conn_t *c = *state;
@@ -525,237 +462,6 @@ static void track(swirl_ws_server_t *ws, ws_conn_t *c) {
     }
 }
 
-static ws_conn_t *conn_new(swirl_ws_server_t *ws, int64_t fd) {
-    ws_conn_t *c = swirl_calloc(1, sizeof(*c));
-    if (c) {
-        c->ws = ws;
-        c->fd = fd;
-    }
-    return c;
-}
-
-/* The 101 is given: frames flow from now on (permessage-deflate with a
- * window of `deflate_bits`, 0 when not agreed). */
-static void establish(ws_conn_t *c, int deflate_bits) {
-    swirl_ws_server_t *ws = c->ws;
-    swirl__conn_t *sc = swirl__conn_get(ws->hs->srv, c->fd);
-    if (sc)
-        atomic_store(&sc->proto[SLOT_DEFLATE_BITS], deflate_bits);
-    c->pending = false;
-    set_status(ws, c->fd, SWIRL_WS_STATUS_ACTIVE);
-    track(ws, c);
-}
-
-/* ---- the handshake -------------------------------------------------------------------------- */
-
-static bool has_token(const char *v, size_t n, const char *token) {
-    size_t tl = strlen(token);
-    for (size_t i = 0; i < n;) {
-        while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
-            i++;
-        size_t s = i;
-        while (i < n && v[i] != ',')
-            i++;
-        size_t e = i;
-        while (e > s && (v[e - 1] == ' ' || v[e - 1] == '\t'))
-            e--;
-        if (e - s == tl && strncasecmp(v + s, token, tl) == 0)
-            return true;
-    }
-    return false;
-}
-
-static int refuse(swirl_http_resp_t *resp, int status, const char *why) {
-    swirl_http_resp_status(resp, status, NULL);
-    swirl_http_resp_header(resp, "Content-Type", "text/plain");
-    if (status == 426)
-        swirl_http_resp_header(resp, "Sec-WebSocket-Version", "13");
-    char body[256];
-    int n = snprintf(body, sizeof(body), "%d: %s\n", status, why);
-    swirl_http_resp_end(resp, body, (size_t)n);
-    return swirl__error(SWIRL_EPROTO, "websocket handshake: %s", why);
-}
-
-int swirl_ws_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_resp_t *resp,
-                       const char *protocols) {
-    if (!ws || !req || !resp)
-        return swirl__error(SWIRL_EBADARG, "websocket: handshake: missing argument");
-    size_t n;
-    const char *m = swirl_http_req_method(req, &n);
-    if (n != 3 || memcmp(m, "GET", 3) != 0)
-        return refuse(resp, 400, "a WebSocket handshake is a GET request");
-    if (req->p.minor != 1)
-        return refuse(resp, 400, "a WebSocket handshake needs HTTP/1.1");
-    const char *up = swirl_http_req_header(req, "upgrade", &n);
-    if (!up || !has_token(up, n, "websocket"))
-        return refuse(resp, 400, "Upgrade is not websocket");
-    const char *ver = swirl_http_req_header(req, "sec-websocket-version", &n);
-    if (!ver || n != 2 || memcmp(ver, "13", 2) != 0)
-        return refuse(resp, 426, ver ? "Sec-WebSocket-Version is not 13"
-                                     : "no Sec-WebSocket-Version (13 is spoken here)");
-    const char *key = swirl_http_req_header(req, "sec-websocket-key", &n);
-    char accept[29];
-    if (!key)
-        return refuse(resp, 400, "no Sec-WebSocket-Key");
-    if (swirl_ws_accept_key(key, n, accept) < 0)
-        return refuse(resp, 400, swirl_last_error_msg() + strlen("websocket: "));
-    /* the first of the server's protocols the client offers */
-    char chosen[128] = "";
-    const char *offer = swirl_http_req_header(req, "sec-websocket-protocol", &n);
-    for (const char *p = protocols; offer && p && *p && !chosen[0];) {
-        const char *e = strchr(p, ',');
-        size_t l = e ? (size_t)(e - p) : strlen(p);
-        while (l && *p == ' ')
-            p++, l--;
-        while (l && p[l - 1] == ' ')
-            l--;
-        char tok[128];
-        if (l && l < sizeof(tok)) {
-            memcpy(tok, p, l);
-            tok[l] = 0;
-            if (has_token(offer, n, tok))
-                memcpy(chosen, tok, l + 1);
-        }
-        p = e ? e + 1 : p + strlen(p);
-    }
-    /* inside a handshake callback the connection is switched already */
-    int64_t fd = swirl_http_req_fd(req);
-    ws_conn_t *c = state_of(ws, fd);
-    bool fresh = !c || !c->pending;
-    if (fresh && !(c = conn_new(ws, fd)))
-        return refuse(resp, 503, "out of memory");
-    /* permessage-deflate, when on and offered */
-    char ext[160] = "";
-    swirl__ws_deflate_t agreed = {0};
-    const char *offers = swirl_http_req_header(req, "sec-websocket-extensions", &n);
-    if (ws->conf->websocket_compression && offers &&
-        swirl__ws_deflate_negotiate(offers, n, &agreed, ext, sizeof(ext))) {
-        if (inflateInit2(&c->inflater, -15) != Z_OK) {
-            if (fresh)
-                swirl_free(c);
-            return refuse(resp, 503, "out of memory");
-        }
-        c->deflate = true;
-        c->client_no_context = agreed.client_no_context;
-    }
-    if (fresh && swirl__http_switch(resp, c) < 0) {
-        if (c->deflate)
-            inflateEnd(&c->inflater);
-        swirl_free(c);
-        return swirl__error(SWIRL_ECLOSED, "websocket: handshake: the connection is gone");
-    }
-    swirl_http_resp_status(resp, 101, NULL);
-    swirl_http_resp_header(resp, "Upgrade", "websocket");
-    swirl_http_resp_header(resp, "Connection", "Upgrade");
-    swirl_http_resp_header(resp, "Sec-WebSocket-Accept", accept);
-    if (chosen[0])
-        swirl_http_resp_header(resp, "Sec-WebSocket-Protocol", chosen);
-    if (c->deflate)
-        swirl_http_resp_header(resp, "Sec-WebSocket-Extensions", ext);
-    establish(c, c->deflate ? agreed.server_bits : 0);
-    int rc = swirl_http_resp_end(resp, NULL, 0);
-    /* the 101 first: then whatever open sends */
-    if (rc == 0)
-        rc = swirl__http_flush_batch(ws->hs);
-    return rc;
-}
-
-/* Is there a "Sec-WebSocket-Accept: <want>" line among the user's headers
- * of resp? */
-static bool accept_sent(const swirl_http_resp_t *resp, const char *want) {
-    static const char name[] = "sec-websocket-accept:";
-    const char *p = swirl_buf_bytes(&resp->headers), *end = p + swirl_buf_size(&resp->headers);
-    size_t wl = strlen(want);
-    while (p && p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        const char *line_end = eol ? eol : end;
-        size_t n = (size_t)(line_end - p);
-        if (n > 0 && p[n - 1] == '\r')
-            n--;
-        if (n >= sizeof(name) - 1 && strncasecmp(p, name, sizeof(name) - 1) == 0) {
-            const char *v = p + sizeof(name) - 1, *ve = p + n;
-            while (v < ve && (*v == ' ' || *v == '\t'))
-                v++;
-            if ((size_t)(ve - v) == wl && memcmp(v, want, wl) == 0)
-                return true;
-        }
-        p = eol ? eol + 1 : end;
-    }
-    return false;
-}
-
-/* The handshake callback answers the upgrade request. The connection is
- * switched first (pending), so that a 101 the callback writes itself does
- * not end it. When the callback returns: swirl_ws_handshake inside it has
- * settled everything; a 101 it ended with the right Sec-WebSocket-Accept
- * establishes the connection (no permessage-deflate: the callback agreed
- * to none); anything else (a refusal, a wrong or missing accept key, a
- * response left open) ends the connection after what was sent. The answer
- * must be given in the callback: a detached response cannot be watched
- * for its end. */
-static void user_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req,
-                           swirl_http_resp_t *resp) {
-    int64_t fd = swirl_http_req_fd(req);
-    ws_conn_t *c = conn_new(ws, fd);
-    if (!c) {
-        refuse(resp, 503, "out of memory");
-        return;
-    }
-    c->pending = true;
-    if (swirl__http_switch(resp, c) < 0) {
-        swirl_free(c);
-        return; /* gone: nobody to answer */
-    }
-    ws->on_handshake(ws, req, resp, ws->handshake_user);
-    if (state_of(ws, fd) != c || !c->pending)
-        return; /* gone meanwhile, or swirl_ws_handshake answered */
-    const char *why = NULL;
-    size_t kl;
-    const char *key = swirl_http_req_header(req, "sec-websocket-key", &kl);
-    char want[29];
-    if (!resp->finished) {
-        why = resp->detached ? "its response was detached (answer within the callback)"
-                             : "it returned without answering (refused with 500)";
-        if (!resp->detached) {
-            if (!resp->head_sent)
-                swirl_http_resp_status(resp, 500, NULL);
-            swirl_http_resp_end(resp, NULL, 0);
-        }
-    } else if (resp->status == 101 &&
-               (!key || swirl_ws_accept_key(key, kl, want) < 0 || !accept_sent(resp, want))) {
-        why = "its 101 has no Sec-WebSocket-Accept matching the request's key";
-    } else if (resp->status == 101) {
-        establish(c, 0);
-        swirl__http_flush_batch(ws->hs); /* the 101 before anything pushed */
-        return;
-    }
-    if (why)
-        swirl_log_warning("websocket: handshake callback for connection %lld: %s; closing it",
-                          (long long)fd, why);
-    /* a refusal (or a broken 101): what was sent goes out, then the end */
-    c->done = true;
-    c->pending = false;
-    swirl__http_flush_batch(ws->hs);
-    swirl_server_close(ws->hs->srv, fd, false);
-}
-
-static bool on_upgrade(void *user, swirl_http_req_t *req, swirl_http_resp_t *resp) {
-    swirl_ws_server_t *ws = user;
-    size_t n;
-    const char *up = swirl_http_req_header(req, "upgrade", &n);
-    if (!up || !has_token(up, n, "websocket"))
-        return false; /* not ours: a plain request */
-    int64_t fd = swirl_http_req_fd(req);
-    set_status(ws, fd, SWIRL_WS_STATUS_HANDSHAKE);
-    if (ws->on_handshake) {
-        user_handshake(ws, req, resp);
-        return true;
-    }
-    if (swirl_ws_handshake(ws, req, resp, NULL) == 0 && ws->on_open)
-        ws->on_open(ws, req, ws->open_user);
-    return true;
-}
-
 /* ---- the server ----------------------------------------------------------------------------- */
 
 static void upgrade_required(swirl_http_server_t *hs, swirl_http_req_t *req,
@@ -782,8 +488,10 @@ int swirl_ws_server_new(swirl_ws_server_t **out, const char *host, int port, int
         return rc;
     }
     swirl_http_server_on_request(ws->hs, upgrade_required, NULL);
-    ws->hs->upgrade = (swirl__http_upgrade_t){on_upgrade, on_data, on_gone, ws, on_opened};
+    ws->hs->upgrade =
+        (swirl__http_upgrade_t){swirl__ws_on_upgrade, on_data, on_gone, ws, on_opened};
     ws->conf = &ws->hs->srv->settings.websocket;
+    ws->track = track;
     *out = ws;
     return 0;
 }

@@ -78,36 +78,6 @@ void swirl__conn_tls_begin(swirl__io_t *io, swirl_port_t *port, int fd) {
     swirl__conn_tls_step(io, fd); /* the ClientHello may be here already */
 }
 
-static void on_reread(swirl_loop_t *loop, void *user) {
-    swirl__conn_ref_t *r = user;
-    swirl__io_t *io = r->io;
-    swirl__conn_t *c = swirl__conn_owned(io, r->session);
-    swirl_free(r);
-    if (!c)
-        return;
-    swirl__local_t *l = local_of(io, c->fd);
-    l->reread = false;
-    if (l->paused || l->throttled || l->closing || l->peer_eof || l->tearing || io->draining)
-        return; /* set_interest schedules it again when reading resumes */
-    swirl__conn_on_read(loop, c->fd, SWIRL_EV_READ, io);
-}
-
-void swirl__conn_tls_schedule_reread(swirl__io_t *io, int fd) {
-    swirl__local_t *l = local_of(io, fd);
-    if (l->reread)
-        return;
-    swirl__conn_ref_t *r = swirl_malloc(sizeof(*r));
-    if (!r)
-        return; /* the next epoll event for this socket reads it */
-    r->io = io;
-    r->session = atomic_load(&conn_of(io, fd)->session);
-    if (swirl_loop_defer(io->loop, on_reread, r) < 0) {
-        swirl_free(r);
-        return;
-    }
-    l->reread = true;
-}
-
 /* Read decrypted bytes into io->rbuf: as many as OpenSSL has, up to
  * READ_SIZE. What is left inside OpenSSL (or an end seen after some data)
  * is read by a scheduled call, as no epoll event will come for it. */

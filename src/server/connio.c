@@ -825,6 +825,105 @@ void swirl__io_watch_drain(swirl__io_t *io, int64_t session) {
     io->ops->on_buffer(io, c, false); /* already drained */
 }
 
+int swirl__io_sendfile_msg(swirl__io_t *io, const swirl__msg_t *h, const char *p, int file) {
+    int64_t range[2];
+    if (h->len < sizeof(range)) {
+        if (file >= 0)
+            close(file);
+        return swirl__error(SWIRL_EBADARG, "sendfile to connection %lld: bad message",
+                            (long long)h->session);
+    }
+    memcpy(range, p, sizeof(range));
+    char path[4096];
+    snprintf(path, sizeof(path), "%.*s", (int)(h->len - sizeof(range)), p + sizeof(range));
+    int rc = file < 0 ? swirl__error(SWIRL_EBADARG, "sendfile \"%s\": the file was lost on its way",
+                                     path)
+                      : swirl__io_sendfile_fd(io, h->session, file, -1, (off_t)range[0],
+                                              (size_t)range[1], path, NULL, 0);
+    /* what was sent before promised these bytes: a stream without them is cut */
+    if (rc < 0 && rc != SWIRL_ECLOSED)
+        swirl__io_close(io, h->session, true);
+    return rc;
+}
+
+int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, int64_t size, off_t offset,
+                          size_t length, const char *path, const void *head, size_t head_len) {
+    swirl__conn_t *c = swirl__conn_owned(io, session);
+    if (!c || local_of(io, c->fd)->closing) {
+        close(file);
+        return swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: closed",
+                            (long long)session);
+    }
+    struct stat st;
+    if (size < 0) { /* not known to be a regular file yet */
+        if (fstat(file, &st) != 0 || !S_ISREG(st.st_mode))
+            size = -1;
+        else
+            size = st.st_size;
+    }
+    if (size < 0 || offset < 0 || offset > size) {
+        close(file);
+        return swirl__error(SWIRL_EBADARG,
+                            "sendfile \"%s\": not a regular file, or offset %lld past its end",
+                            path, (long long)offset);
+    }
+    size_t avail = (size_t)(size - offset);
+    swirl__file_t *f = swirl_malloc(sizeof(*f) + head_len);
+    if (!f) {
+        close(file);
+        return swirl__error(-ENOMEM, "sendfile:");
+    }
+    *f =
+        (swirl__file_t){NULL, file, offset, length && length < avail ? length : avail, head_len, 0};
+    if (head_len)
+        memcpy(f + 1, head, head_len);
+    swirl__local_t *l = local_of(io, c->fd);
+    if (!swirl__conn_owed(io, c->fd))
+        l->out_ms = swirl_loop_now(io->loop);
+    swirl__file_t **tail = &l->files;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = f;
+    int rc = swirl__conn_pump(io, c->fd);
+    if (rc < 0 && rc != -EAGAIN) {
+        swirl__conn_broken(io, c->fd);
+        return swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: %s", (long long)session,
+                            swirl_strerror(rc));
+    }
+    swirl__conn_set_interest(io, c->fd);
+    return 0;
+}
+
+static void on_reread(swirl_loop_t *loop, void *user) {
+    swirl__conn_ref_t *r = user;
+    swirl__io_t *io = r->io;
+    swirl__conn_t *c = swirl__conn_owned(io, r->session);
+    swirl_free(r);
+    if (!c)
+        return;
+    swirl__local_t *l = local_of(io, c->fd);
+    l->reread = false;
+    if (l->paused || l->throttled || l->closing || l->peer_eof || l->tearing || io->draining)
+        return; /* set_interest schedules it again when reading resumes */
+    swirl__conn_on_read(loop, c->fd, SWIRL_EV_READ, io);
+}
+
+void swirl__conn_tls_schedule_reread(swirl__io_t *io, int fd) {
+    swirl__local_t *l = local_of(io, fd);
+    if (l->reread)
+        return;
+    swirl__conn_ref_t *r = swirl_malloc(sizeof(*r));
+    if (!r)
+        return; /* the next epoll event for this socket reads it */
+    r->io = io;
+    r->session = atomic_load(&conn_of(io, fd)->session);
+    if (swirl_loop_defer(io->loop, on_reread, r) < 0) {
+        swirl_free(r);
+        return;
+    }
+    l->reread = true;
+}
+
 /* ---- for conn_tls.c, conn_file.c and conn_handoff.c (conn.h)
  * ----------------------------------------------- */
 

@@ -1,6 +1,9 @@
 /* src/server/conn.h — what the connection table (connio.c) shares with its
- * TLS handshake machine (conn_tls.c), its file pump (conn_file.c) and the
- * BASE reload's hand-off (conn_handoff.c). Private to those four files. */
+ * TLS mechanism (conn_tls.c), its file pump (conn_file.c) and the BASE
+ * reload's hand-off (conn_handoff.c). Private to those four files. The
+ * calls go one way: conn_handoff.c -> connio.c -> conn_tls.c, conn_file.c;
+ * conn_tls.c and conn_file.c call nothing of the other three (they use the
+ * slot accessors below and report outcomes; connio.c acts on them). */
 #ifndef SWIRL_SERVER_CONN_H
 #define SWIRL_SERVER_CONN_H
 
@@ -21,12 +24,13 @@ static inline swirl__conn_t *conn_of(swirl__io_t *io, int fd) {
     return swirl__conn_slot(io->srv, io->owner, fd);
 }
 
-/* connio.c: the table and its state machine */
-void swirl__conn_free(swirl__io_t *io, int fd);         /* close and free the slot now */
-void swirl__conn_broken(swirl__io_t *io, int fd);       /* a write failed: mark, defer */
-void swirl__conn_set_interest(swirl__io_t *io, int fd); /* the events to watch, from its state */
-bool swirl__conn_owed(swirl__io_t *io, int fd);         /* bytes or files still to write */
-swirl__conn_t *swirl__conn_owned(swirl__io_t *io, int64_t session); /* NULL: not this owner's */
+/* Anything still owed to the peer: buffered bytes, files, bytes behind files. */
+static inline bool owed(swirl__io_t *io, int fd) {
+    swirl__local_t *l = local_of(io, fd);
+    return swirl_loop_pending(io->loop, fd) > 0 || l->files || swirl_buf_size(&l->after) > 0;
+}
+
+/* connio.c: the table and its state machine, for conn_handoff.c */
 /* Free the slot and descriptor now (`closed`: counted as a close; not when
  * the connection moved to another worker). */
 void swirl__conn_release(swirl__io_t *io, int fd, bool closed);
@@ -38,19 +42,19 @@ bool swirl__conn_adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_
                        const swirl__handoff_t *moved);
 /* Bytes read from `fd` (or handed over with it): frame and deliver them. */
 void swirl__conn_take_input(swirl__io_t *io, int fd, const char *data, size_t n);
-void swirl__conn_on_read(swirl_loop_t *loop, int fd, int events, void *user); /* readable */
 
-/* conn_tls.c: the handshake, then decrypted reads */
-/* Start the handshake of a connection accepted on an SSL port. */
-void swirl__conn_tls_begin(swirl__io_t *io, swirl_port_t *port, int fd);
-/* One handshake step (readiness came); on success the owner hears of it. */
-void swirl__conn_tls_step(swirl__io_t *io, int fd);
-/* The handshake failed: counted, logged at debug level, closed. */
-void swirl__conn_tls_fail(swirl__io_t *io, int fd, const char *why);
-/* Read decrypted bytes into io->rbuf: count, 0 at the end, < 0 error. */
-ssize_t swirl__conn_tls_read(swirl__io_t *io, int fd);
-/* Read again from a deferred call: OpenSSL holds bytes no epoll event announces. */
-void swirl__conn_tls_schedule_reread(swirl__io_t *io, int fd);
+/* conn_tls.c: the TLS mechanism; reports outcomes, decides nothing */
+/* Start the handshake of a connection accepted on an SSL port (the SSL,
+ * its writer, `handshaking` set): 0, or -ENOMEM. */
+int swirl__conn_tls_begin(swirl__io_t *io, swirl_port_t *port, int fd);
+/* One handshake step: 0 done (`handshaking` cleared), -EAGAIN waiting for
+ * the event in `hs_want`, else failed with the reason in `why`. */
+int swirl__conn_tls_step(swirl__io_t *io, int fd, char *why, size_t cap);
+/* Account a failed handshake: counted (tls_failed_count), one debug line. */
+void swirl__conn_tls_failed(swirl__io_t *io, const swirl_addr_t *peer, const char *why);
+/* Read decrypted bytes into io->rbuf: count, 0 at the end, < 0 error;
+ * *more: OpenSSL holds more (or the end), which no epoll event announces. */
+ssize_t swirl__conn_tls_read(swirl__io_t *io, int fd, bool *more);
 
 /* conn_file.c: send queued files, then the bytes queued behind them.
  * 0, -EAGAIN (wait for writability) or an error (the connection is broken). */

@@ -34,7 +34,6 @@ swirl__conn_t *swirl__conn_get(swirl_server_t *srv, int64_t session) {
     return atomic_load_explicit(&c->session, memory_order_acquire) == session ? c : NULL;
 }
 
-static bool owed(swirl__io_t *io, int fd);
 static swirl__conn_t *owned(swirl__io_t *io, int64_t session);
 
 /* A socket closed with input unread makes the kernel send a reset, which
@@ -99,6 +98,9 @@ static int conn_notify(swirl__io_t *io, int fd) {
 }
 
 static void set_interest(swirl__io_t *io, int fd);
+static void tls_fail(swirl__io_t *io, int fd, const char *why);
+static void tls_step(swirl__io_t *io, int fd);
+static void schedule_reread(swirl__io_t *io, int fd);
 
 static void on_ack_timeout(swirl_loop_t *loop, int64_t id, void *user);
 
@@ -198,12 +200,6 @@ static void conn_close_here(swirl__io_t *io, int fd) {
         conn_free(io, fd);
 }
 
-/* Anything still owed to the peer: buffered bytes, files, bytes behind files. */
-static bool owed(swirl__io_t *io, int fd) {
-    swirl__local_t *l = local_of(io, fd);
-    return swirl_loop_pending(io->loop, fd) > 0 || l->files || swirl_buf_size(&l->after) > 0;
-}
-
 static void on_conn_write(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__io_t *io = user;
     swirl__conn_t *c = conn_of(io, fd);
@@ -215,13 +211,13 @@ static void on_conn_write(swirl_loop_t *loop, int fd, int events, void *user) {
     l->out_ms = swirl_loop_now(loop); /* writable: the peer takes bytes */
     if (events & SWIRL_EV_ERROR) {
         if (l->handshaking)
-            swirl__conn_tls_fail(io, fd, "connection error during the handshake");
+            tls_fail(io, fd, "connection error during the handshake");
         else
             conn_teardown(io, fd);
         return;
     }
     if (l->handshaking) {
-        swirl__conn_tls_step(io, fd);
+        tls_step(io, fd);
         return;
     }
     int rc = swirl__conn_pump(io, fd);
@@ -295,7 +291,64 @@ static void set_interest(swirl__io_t *io, int fd) {
     swirl_loop_set(io->loop, fd, ev, on_conn_read, on_conn_write);
     /* bytes OpenSSL already decrypted make no epoll event: read them now */
     if ((ev & SWIRL_EV_READ) && l->ssl && !l->reread && SSL_has_pending(l->ssl))
-        swirl__conn_tls_schedule_reread(io, fd);
+        schedule_reread(io, fd);
+}
+
+/* ---- TLS ------------------------------------------------------------------------------------
+ * On an SSL listener a connection first completes its handshake; only then
+ * does the owner hear of it (connect event). A handshake that fails, is
+ * cut, or takes longer than TLS_HANDSHAKE_MS costs that connection alone:
+ * counted (tls_failed_count), one debug line, closed. The steps are
+ * conn_tls.c's; what follows each is decided here. */
+#define TLS_HANDSHAKE_MS 10000
+
+static void tls_fail(swirl__io_t *io, int fd, const char *why) {
+    swirl__conn_tls_failed(io, &conn_of(io, fd)->peer, why);
+    local_of(io, fd)->notified = true; /* the owner never heard of it */
+    conn_free(io, fd);
+}
+
+static void on_hs_timeout(swirl_loop_t *loop, int64_t id, void *user) {
+    swirl__io_t *io = user;
+    for (int fd = 0; fd < io->local_cap; fd++)
+        if (io->local[fd].hs_timer == id) {
+            io->local[fd].hs_timer = 0;
+            tls_fail(io, fd, "handshake not done within 10 s");
+            return;
+        }
+}
+
+static void tls_begin(swirl__io_t *io, swirl_port_t *port, int fd) {
+    if (swirl__conn_tls_begin(io, port, fd) < 0) {
+        tls_fail(io, fd, "no memory for the TLS state");
+        return;
+    }
+    int64_t t = swirl_timer_after(io->loop, TLS_HANDSHAKE_MS, on_hs_timeout, io);
+    local_of(io, fd)->hs_timer = t > 0 ? t : 0;
+    tls_step(io, fd); /* the ClientHello may be here already */
+}
+
+/* One handshake step (readiness came); on success the owner hears of it. */
+static void tls_step(swirl__io_t *io, int fd) {
+    char why[200];
+    int r = swirl__conn_tls_step(io, fd, why, sizeof(why));
+    if (r == -EAGAIN) {
+        set_interest(io, fd);
+        return;
+    }
+    if (r < 0) {
+        tls_fail(io, fd, why);
+        return;
+    }
+    swirl__local_t *l = local_of(io, fd);
+    if (l->hs_timer > 0)
+        swirl_timer_clear(io->loop, l->hs_timer);
+    l->hs_timer = 0;
+    swirl__conn_t *c = conn_of(io, fd);
+    int64_t session = atomic_load(&c->session);
+    io->ops->on_connect(io, c);
+    if (atomic_load(&c->session) == session && !local_of(io, fd)->tearing)
+        set_interest(io, fd);
 }
 
 /* Hand one message to the owner. A close requested by its callback, or a
@@ -335,12 +388,16 @@ static void on_conn_read(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__io_t *io = user;
     swirl__local_t *l = local_of(io, fd);
     if (l->handshaking) {
-        swirl__conn_tls_step(io, fd);
+        tls_step(io, fd);
         return;
     }
     if (l->closing)
         return; /* an event collected before the close: nothing more is read */
-    ssize_t n = l->ssl ? swirl__conn_tls_read(io, fd) : swirl_net_read(fd, io->rbuf, READ_SIZE);
+    bool more = false;
+    ssize_t n =
+        l->ssl ? swirl__conn_tls_read(io, fd, &more) : swirl_net_read(fd, io->rbuf, READ_SIZE);
+    if (more)
+        schedule_reread(io, fd);
     if (n == -EAGAIN)
         return;
     if (n == 0) {
@@ -468,7 +525,7 @@ static bool adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_
     if (!moved)
         atomic_fetch_add(&srv->shared->accept_count, 1);
     if (port->ssl) {
-        swirl__conn_tls_begin(io, port, fd);
+        tls_begin(io, port, fd);
         return true;
     }
     io->ops->on_connect(io, c);
@@ -848,7 +905,7 @@ int swirl__io_sendfile_msg(swirl__io_t *io, const swirl__msg_t *h, const char *p
 
 int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, int64_t size, off_t offset,
                           size_t length, const char *path, const void *head, size_t head_len) {
-    swirl__conn_t *c = swirl__conn_owned(io, session);
+    swirl__conn_t *c = owned(io, session);
     if (!c || local_of(io, c->fd)->closing) {
         close(file);
         return swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: closed",
@@ -878,7 +935,7 @@ int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, int64_t si
     if (head_len)
         memcpy(f + 1, head, head_len);
     swirl__local_t *l = local_of(io, c->fd);
-    if (!swirl__conn_owed(io, c->fd))
+    if (!owed(io, c->fd))
         l->out_ms = swirl_loop_now(io->loop);
     swirl__file_t **tail = &l->files;
     while (*tail)
@@ -886,18 +943,18 @@ int swirl__io_sendfile_fd(swirl__io_t *io, int64_t session, int file, int64_t si
     *tail = f;
     int rc = swirl__conn_pump(io, c->fd);
     if (rc < 0 && rc != -EAGAIN) {
-        swirl__conn_broken(io, c->fd);
+        conn_broken(io, c->fd);
         return swirl__error(SWIRL_ECLOSED, "sendfile to connection %lld: %s", (long long)session,
                             swirl_strerror(rc));
     }
-    swirl__conn_set_interest(io, c->fd);
+    set_interest(io, c->fd);
     return 0;
 }
 
 static void on_reread(swirl_loop_t *loop, void *user) {
     swirl__conn_ref_t *r = user;
     swirl__io_t *io = r->io;
-    swirl__conn_t *c = swirl__conn_owned(io, r->session);
+    swirl__conn_t *c = owned(io, r->session);
     swirl_free(r);
     if (!c)
         return;
@@ -905,10 +962,11 @@ static void on_reread(swirl_loop_t *loop, void *user) {
     l->reread = false;
     if (l->paused || l->throttled || l->closing || l->peer_eof || l->tearing || io->draining)
         return; /* set_interest schedules it again when reading resumes */
-    swirl__conn_on_read(loop, c->fd, SWIRL_EV_READ, io);
+    on_conn_read(loop, c->fd, SWIRL_EV_READ, io);
 }
 
-void swirl__conn_tls_schedule_reread(swirl__io_t *io, int fd) {
+/* Read again from a deferred call: OpenSSL holds bytes no epoll event announces. */
+static void schedule_reread(swirl__io_t *io, int fd) {
     swirl__local_t *l = local_of(io, fd);
     if (l->reread)
         return;
@@ -924,17 +982,8 @@ void swirl__conn_tls_schedule_reread(swirl__io_t *io, int fd) {
     l->reread = true;
 }
 
-/* ---- for conn_tls.c, conn_file.c and conn_handoff.c (conn.h)
- * ----------------------------------------------- */
+/* ---- for conn_handoff.c (conn.h) ---------------------------------------------------------- */
 
-void swirl__conn_free(swirl__io_t *io, int fd) { conn_free(io, fd); }
-void swirl__conn_broken(swirl__io_t *io, int fd) { conn_broken(io, fd); }
-void swirl__conn_set_interest(swirl__io_t *io, int fd) { set_interest(io, fd); }
-bool swirl__conn_owed(swirl__io_t *io, int fd) { return owed(io, fd); }
-swirl__conn_t *swirl__conn_owned(swirl__io_t *io, int64_t session) { return owned(io, session); }
-void swirl__conn_on_read(swirl_loop_t *loop, int fd, int events, void *user) {
-    on_conn_read(loop, fd, events, user);
-}
 void swirl__conn_release(swirl__io_t *io, int fd, bool closed) { conn_release(io, fd, closed); }
 int swirl__conn_notify(swirl__io_t *io, int fd) { return conn_notify(io, fd); }
 void swirl__conn_stop_accepting(swirl__io_t *io) { stop_accepting(io); }

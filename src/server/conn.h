@@ -30,7 +30,17 @@ static inline bool owed(swirl__io_t *io, int fd) {
     return swirl_loop_pending(io->loop, fd) > 0 || l->files || swirl_buf_size(&l->after) > 0;
 }
 
-/* connio.c: the table and its state machine, for conn_handoff.c */
+/* The connection `session` if this owner holds it. */
+static inline swirl__conn_t *owned(swirl__io_t *io, int64_t session) {
+    swirl__conn_t *c = swirl__conn_get(io->srv, session);
+    return c && c->owner == io->owner ? c : NULL;
+}
+
+/* connio.c: the table and its state machine, for conn_calls.c and conn_handoff.c */
+void swirl__conn_free(swirl__io_t *io, int fd);         /* close and free the slot now */
+void swirl__conn_teardown(swirl__io_t *io, int fd);     /* tell the owner, free the slot */
+void swirl__conn_close_here(swirl__io_t *io, int fd);   /* a close asked for here, nothing owed */
+void swirl__conn_set_interest(swirl__io_t *io, int fd); /* the events to watch, from its state */
 /* Free the slot and descriptor now (`closed`: counted as a close; not when
  * the connection moved to another worker). */
 void swirl__conn_release(swirl__io_t *io, int fd, bool closed);

@@ -1,9 +1,10 @@
-/* src/server/conn.h — what the connection table (connio.c) shares with its
- * TLS mechanism (conn_tls.c), its file pump (conn_file.c) and the BASE
- * reload's hand-off (conn_handoff.c). Private to those four files. The
- * calls go one way: conn_handoff.c -> connio.c -> conn_tls.c, conn_file.c;
- * conn_tls.c and conn_file.c call nothing of the other three (they use the
- * slot accessors below and report outcomes; connio.c acts on them). */
+/* src/server/conn.h — what the connection table (connio.c) shares with the
+ * owner's calls on a connection (conn_calls.c), its TLS mechanism
+ * (conn_tls.c), its file pump (conn_file.c) and the BASE reload's hand-off
+ * (conn_handoff.c). Private to those five files. Their calls go one way:
+ * conn_calls.c, conn_handoff.c -> connio.c -> conn_tls.c, conn_file.c.
+ * conn_tls.c and conn_file.c call nothing of the others: they report an
+ * outcome and connio.c (or conn_calls.c) acts on it. */
 #ifndef SWIRL_SERVER_CONN_H
 #define SWIRL_SERVER_CONN_H
 

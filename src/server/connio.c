@@ -1,13 +1,13 @@
-/* src/server/connio.c — the connections one owner holds: accept, read,
- * frame, write with a bounded buffer, pause, close, heartbeat, datagrams.
- * The owner is a reactor thread in PROCESS mode and a worker in BASE mode;
- * what happens to each event is the owner's business (swirl__io_ops_t). */
+/* src/server/connio.c — the connections one owner holds and their state
+ * machine: accept, read, frame, deliver, write what is owed, flow control,
+ * the close handshake, heartbeat and timeouts, datagrams, the TLS
+ * handshake's course. The owner is a reactor thread in PROCESS mode and a
+ * worker in BASE mode; what happens to each event is the owner's business
+ * (swirl__io_ops_t), what it asks of a connection is conn_calls.c's. This
+ * file calls down into conn_tls.c and conn_file.c, never the other way. */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../core/internal.h"
@@ -312,6 +312,38 @@ static void tls_step(swirl__io_t *io, int fd) {
     io->ops->on_connect(io, c);
     if (atomic_load(&c->session) == session && !local_of(io, fd)->tearing)
         set_interest(io, fd);
+}
+
+/* The deferred reread (schedule_reread): read unless reading is off now. */
+static void on_reread(swirl_loop_t *loop, void *user) {
+    swirl__conn_ref_t *r = user;
+    swirl__io_t *io = r->io;
+    swirl__conn_t *c = owned(io, r->session);
+    swirl_free(r);
+    if (!c)
+        return;
+    swirl__local_t *l = local_of(io, c->fd);
+    l->reread = false;
+    if (l->paused || l->throttled || l->closing || l->peer_eof || l->tearing || io->draining)
+        return; /* set_interest schedules it again when reading resumes */
+    on_conn_read(loop, c->fd, SWIRL_EV_READ, io);
+}
+
+/* Read again from a deferred call: OpenSSL holds bytes no epoll event announces. */
+static void schedule_reread(swirl__io_t *io, int fd) {
+    swirl__local_t *l = local_of(io, fd);
+    if (l->reread)
+        return;
+    swirl__conn_ref_t *r = swirl_malloc(sizeof(*r));
+    if (!r)
+        return; /* the next epoll event for this socket reads it */
+    r->io = io;
+    r->session = atomic_load(&conn_of(io, fd)->session);
+    if (swirl_loop_defer(io->loop, on_reread, r) < 0) {
+        swirl_free(r);
+        return;
+    }
+    l->reread = true;
 }
 
 /* Hand one message to the owner. A close requested by its callback, or a
@@ -716,37 +748,6 @@ static void on_ack_timeout(swirl_loop_t *loop, int64_t id, void *user) {
             conn_free(io, fd);
             return;
         }
-}
-
-static void on_reread(swirl_loop_t *loop, void *user) {
-    swirl__conn_ref_t *r = user;
-    swirl__io_t *io = r->io;
-    swirl__conn_t *c = owned(io, r->session);
-    swirl_free(r);
-    if (!c)
-        return;
-    swirl__local_t *l = local_of(io, c->fd);
-    l->reread = false;
-    if (l->paused || l->throttled || l->closing || l->peer_eof || l->tearing || io->draining)
-        return; /* set_interest schedules it again when reading resumes */
-    on_conn_read(loop, c->fd, SWIRL_EV_READ, io);
-}
-
-/* Read again from a deferred call: OpenSSL holds bytes no epoll event announces. */
-static void schedule_reread(swirl__io_t *io, int fd) {
-    swirl__local_t *l = local_of(io, fd);
-    if (l->reread)
-        return;
-    swirl__conn_ref_t *r = swirl_malloc(sizeof(*r));
-    if (!r)
-        return; /* the next epoll event for this socket reads it */
-    r->io = io;
-    r->session = atomic_load(&conn_of(io, fd)->session);
-    if (swirl_loop_defer(io->loop, on_reread, r) < 0) {
-        swirl_free(r);
-        return;
-    }
-    l->reread = true;
 }
 
 /* ---- for conn_calls.c and conn_handoff.c (conn.h) ------------------------------------------ */

@@ -37,6 +37,31 @@ static inline swirl__conn_t *owned(swirl__io_t *io, int64_t session) {
     return c && c->owner == io->owner ? c : NULL;
 }
 
+/* Call `cb` for connection `fd` once the current callback has returned
+ * (swirl_loop_defer); its `user` goes to ref_take. False if it could not
+ * be scheduled (no memory). */
+static inline bool ref_defer(swirl__io_t *io, int fd, swirl_defer_cb cb) {
+    swirl__conn_ref_t *r = swirl_malloc(sizeof(*r));
+    if (!r)
+        return false;
+    *r = (swirl__conn_ref_t){io, atomic_load(&conn_of(io, fd)->session)};
+    if (swirl_loop_defer(io->loop, cb, r) < 0) {
+        swirl_free(r);
+        return false;
+    }
+    return true;
+}
+
+/* In a deferred call: the connection it was for, if this owner still
+ * holds it (NULL: gone, or its slot reused); frees the reference. */
+static inline swirl__conn_t *ref_take(void *user, swirl__io_t **io) {
+    swirl__conn_ref_t *r = user;
+    *io = r->io;
+    swirl__conn_t *c = owned(r->io, r->session);
+    swirl_free(r);
+    return c;
+}
+
 /* connio.c: the table and its state machine, for conn_calls.c and conn_handoff.c */
 void swirl__conn_free(swirl__io_t *io, int fd);         /* close and free the slot now */
 void swirl__conn_teardown(swirl__io_t *io, int fd);     /* tell the owner, free the slot */

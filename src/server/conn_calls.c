@@ -29,22 +29,14 @@ static void conn_broken(swirl__io_t *io, int fd) {
     if (l->broken)
         return;
     l->broken = true;
-    if (!l->in_deliver && !l->tearing) {
-        swirl__conn_ref_t *r = swirl_malloc(sizeof(*r));
-        if (r) {
-            *r = (swirl__conn_ref_t){io, atomic_load(&conn_of(io, fd)->session)};
-            if (swirl_loop_defer(io->loop, on_broken, r) < 0)
-                swirl_free(r);
-        }
-    }
+    if (!l->in_deliver && !l->tearing)
+        ref_defer(io, fd, on_broken);
     swirl__conn_set_interest(io, fd);
 }
 
 static void on_broken(swirl_loop_t *loop, void *user) {
-    swirl__conn_ref_t *r = user;
-    swirl__io_t *io = r->io;
-    swirl__conn_t *c = owned(io, r->session);
-    swirl_free(r);
+    swirl__io_t *io;
+    swirl__conn_t *c = ref_take(user, &io);
     if (c && local_of(io, c->fd)->broken && !local_of(io, c->fd)->tearing)
         swirl__conn_teardown(io, c->fd);
 }

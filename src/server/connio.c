@@ -316,10 +316,8 @@ static void tls_step(swirl__io_t *io, int fd) {
 
 /* The deferred reread (schedule_reread): read unless reading is off now. */
 static void on_reread(swirl_loop_t *loop, void *user) {
-    swirl__conn_ref_t *r = user;
-    swirl__io_t *io = r->io;
-    swirl__conn_t *c = owned(io, r->session);
-    swirl_free(r);
+    swirl__io_t *io;
+    swirl__conn_t *c = ref_take(user, &io);
     if (!c)
         return;
     swirl__local_t *l = local_of(io, c->fd);
@@ -334,16 +332,8 @@ static void schedule_reread(swirl__io_t *io, int fd) {
     swirl__local_t *l = local_of(io, fd);
     if (l->reread)
         return;
-    swirl__conn_ref_t *r = swirl_malloc(sizeof(*r));
-    if (!r)
-        return; /* the next epoll event for this socket reads it */
-    r->io = io;
-    r->session = atomic_load(&conn_of(io, fd)->session);
-    if (swirl_loop_defer(io->loop, on_reread, r) < 0) {
-        swirl_free(r);
-        return;
-    }
-    l->reread = true;
+    /* if it cannot be scheduled, the next epoll event for this socket reads it */
+    l->reread = ref_defer(io, fd, on_reread);
 }
 
 /* Hand one message to the owner. A close requested by its callback, or a

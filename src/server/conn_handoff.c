@@ -26,7 +26,7 @@ static int movable(swirl__io_t *io, int fd, swirl_buf_t *bytes) {
      * WebSocket handshake or frames) */
     if (l->ssl || l->handshaking || atomic_load(&c->proto[SWIRL__CONN_PROTO_STATUS]) > 1)
         return -1; /* its state lives in this process */
-    if (swirl__conn_owed(io, fd) || l->paused || l->in_deliver)
+    if (owed(io, fd) || l->paused || l->in_deliver)
         return 0;
     swirl_server_t *srv = io->srv;
     int ok = srv->handoff_check

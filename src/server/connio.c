@@ -1,13 +1,13 @@
-/* src/server/connio.c — the connections one owner holds: accept, read,
- * frame, write with a bounded buffer, pause, close, heartbeat, datagrams.
- * The owner is a reactor thread in PROCESS mode and a worker in BASE mode;
- * what happens to each event is the owner's business (swirl__io_ops_t). */
+/* src/server/connio.c — the connections one owner holds and their state
+ * machine: accept, read, frame, deliver, write what is owed, flow control,
+ * the close handshake, heartbeat and timeouts, datagrams, the TLS
+ * handshake's course. The owner is a reactor thread in PROCESS mode and a
+ * worker in BASE mode; what happens to each event is the owner's business
+ * (swirl__io_ops_t), what it asks of a connection is conn_calls.c's. This
+ * file calls down into conn_tls.c and conn_file.c, never the other way. */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../core/internal.h"
@@ -33,9 +33,6 @@ swirl__conn_t *swirl__conn_get(swirl_server_t *srv, int64_t session) {
     swirl__conn_t *c = &srv->conns[(session - 1) % nslots];
     return atomic_load_explicit(&c->session, memory_order_acquire) == session ? c : NULL;
 }
-
-static bool owed(swirl__io_t *io, int fd);
-static swirl__conn_t *owned(swirl__io_t *io, int64_t session);
 
 /* A socket closed with input unread makes the kernel send a reset, which
  * can destroy the last replies before the peer reads them. A connection
@@ -99,6 +96,9 @@ static int conn_notify(swirl__io_t *io, int fd) {
 }
 
 static void set_interest(swirl__io_t *io, int fd);
+static void tls_fail(swirl__io_t *io, int fd, const char *why);
+static void tls_step(swirl__io_t *io, int fd);
+static void schedule_reread(swirl__io_t *io, int fd);
 
 static void on_ack_timeout(swirl_loop_t *loop, int64_t id, void *user);
 
@@ -106,41 +106,6 @@ static void on_ack_timeout(swirl_loop_t *loop, int64_t id, void *user);
 static void conn_teardown(swirl__io_t *io, int fd) {
     conn_notify(io, fd);
     conn_free(io, fd);
-}
-
-static void on_broken(swirl_loop_t *loop, void *user);
-
-/* A write failed (the peer reset, or no memory): the connection is dead,
- * but the writer may be inside a callback that still holds state the close
- * event frees (an HTTP or WebSocket connection). So a failed write only
- * marks it: nothing more is read or sent, and it is torn down once the
- * current callback has returned — by deliver() for the receive callback,
- * else by a deferred call (or, short of memory for that, by the next
- * writability or error event, which it is made to watch). */
-static void conn_broken(swirl__io_t *io, int fd) {
-    swirl__local_t *l = local_of(io, fd);
-    l->closing = true;
-    if (l->broken)
-        return;
-    l->broken = true;
-    if (!l->in_deliver && !l->tearing) {
-        swirl__conn_ref_t *r = swirl_malloc(sizeof(*r));
-        if (r) {
-            *r = (swirl__conn_ref_t){io, atomic_load(&conn_of(io, fd)->session)};
-            if (swirl_loop_defer(io->loop, on_broken, r) < 0)
-                swirl_free(r);
-        }
-    }
-    set_interest(io, fd);
-}
-
-static void on_broken(swirl_loop_t *loop, void *user) {
-    swirl__conn_ref_t *r = user;
-    swirl__io_t *io = r->io;
-    swirl__conn_t *c = owned(io, r->session);
-    swirl_free(r);
-    if (c && local_of(io, c->fd)->broken && !local_of(io, c->fd)->tearing)
-        conn_teardown(io, c->fd);
 }
 
 static bool after_callback(swirl__io_t *io, int fd);
@@ -198,12 +163,6 @@ static void conn_close_here(swirl__io_t *io, int fd) {
         conn_free(io, fd);
 }
 
-/* Anything still owed to the peer: buffered bytes, files, bytes behind files. */
-static bool owed(swirl__io_t *io, int fd) {
-    swirl__local_t *l = local_of(io, fd);
-    return swirl_loop_pending(io->loop, fd) > 0 || l->files || swirl_buf_size(&l->after) > 0;
-}
-
 static void on_conn_write(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__io_t *io = user;
     swirl__conn_t *c = conn_of(io, fd);
@@ -215,13 +174,13 @@ static void on_conn_write(swirl_loop_t *loop, int fd, int events, void *user) {
     l->out_ms = swirl_loop_now(loop); /* writable: the peer takes bytes */
     if (events & SWIRL_EV_ERROR) {
         if (l->handshaking)
-            swirl__conn_tls_fail(io, fd, "connection error during the handshake");
+            tls_fail(io, fd, "connection error during the handshake");
         else
             conn_teardown(io, fd);
         return;
     }
     if (l->handshaking) {
-        swirl__conn_tls_step(io, fd);
+        tls_step(io, fd);
         return;
     }
     int rc = swirl__conn_pump(io, fd);
@@ -295,7 +254,86 @@ static void set_interest(swirl__io_t *io, int fd) {
     swirl_loop_set(io->loop, fd, ev, on_conn_read, on_conn_write);
     /* bytes OpenSSL already decrypted make no epoll event: read them now */
     if ((ev & SWIRL_EV_READ) && l->ssl && !l->reread && SSL_has_pending(l->ssl))
-        swirl__conn_tls_schedule_reread(io, fd);
+        schedule_reread(io, fd);
+}
+
+/* ---- TLS ------------------------------------------------------------------------------------
+ * On an SSL listener a connection first completes its handshake; only then
+ * does the owner hear of it (connect event). A handshake that fails, is
+ * cut, or takes longer than TLS_HANDSHAKE_MS costs that connection alone:
+ * counted (tls_failed_count), one debug line, closed. The steps are
+ * conn_tls.c's; what follows each is decided here. */
+#define TLS_HANDSHAKE_MS 10000
+
+static void tls_fail(swirl__io_t *io, int fd, const char *why) {
+    swirl__conn_tls_failed(io, &conn_of(io, fd)->peer, why);
+    local_of(io, fd)->notified = true; /* the owner never heard of it */
+    conn_free(io, fd);
+}
+
+static void on_hs_timeout(swirl_loop_t *loop, int64_t id, void *user) {
+    swirl__io_t *io = user;
+    for (int fd = 0; fd < io->local_cap; fd++)
+        if (io->local[fd].hs_timer == id) {
+            io->local[fd].hs_timer = 0;
+            tls_fail(io, fd, "handshake not done within 10 s");
+            return;
+        }
+}
+
+static void tls_begin(swirl__io_t *io, swirl_port_t *port, int fd) {
+    if (swirl__conn_tls_begin(io, port, fd) < 0) {
+        tls_fail(io, fd, "no memory for the TLS state");
+        return;
+    }
+    int64_t t = swirl_timer_after(io->loop, TLS_HANDSHAKE_MS, on_hs_timeout, io);
+    local_of(io, fd)->hs_timer = t > 0 ? t : 0;
+    tls_step(io, fd); /* the ClientHello may be here already */
+}
+
+/* One handshake step (readiness came); on success the owner hears of it. */
+static void tls_step(swirl__io_t *io, int fd) {
+    char why[200];
+    int r = swirl__conn_tls_step(io, fd, why, sizeof(why));
+    if (r == -EAGAIN) {
+        set_interest(io, fd);
+        return;
+    }
+    if (r < 0) {
+        tls_fail(io, fd, why);
+        return;
+    }
+    swirl__local_t *l = local_of(io, fd);
+    if (l->hs_timer > 0)
+        swirl_timer_clear(io->loop, l->hs_timer);
+    l->hs_timer = 0;
+    swirl__conn_t *c = conn_of(io, fd);
+    int64_t session = atomic_load(&c->session);
+    io->ops->on_connect(io, c);
+    if (atomic_load(&c->session) == session && !local_of(io, fd)->tearing)
+        set_interest(io, fd);
+}
+
+/* The deferred reread (schedule_reread): read unless reading is off now. */
+static void on_reread(swirl_loop_t *loop, void *user) {
+    swirl__io_t *io;
+    swirl__conn_t *c = ref_take(user, &io);
+    if (!c)
+        return;
+    swirl__local_t *l = local_of(io, c->fd);
+    l->reread = false;
+    if (l->paused || l->throttled || l->closing || l->peer_eof || l->tearing || io->draining)
+        return; /* set_interest schedules it again when reading resumes */
+    on_conn_read(loop, c->fd, SWIRL_EV_READ, io);
+}
+
+/* Read again from a deferred call: OpenSSL holds bytes no epoll event announces. */
+static void schedule_reread(swirl__io_t *io, int fd) {
+    swirl__local_t *l = local_of(io, fd);
+    if (l->reread)
+        return;
+    /* if it cannot be scheduled, the next epoll event for this socket reads it */
+    l->reread = ref_defer(io, fd, on_reread);
 }
 
 /* Hand one message to the owner. A close requested by its callback, or a
@@ -335,12 +373,16 @@ static void on_conn_read(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__io_t *io = user;
     swirl__local_t *l = local_of(io, fd);
     if (l->handshaking) {
-        swirl__conn_tls_step(io, fd);
+        tls_step(io, fd);
         return;
     }
     if (l->closing)
         return; /* an event collected before the close: nothing more is read */
-    ssize_t n = l->ssl ? swirl__conn_tls_read(io, fd) : swirl_net_read(fd, io->rbuf, READ_SIZE);
+    bool more = false;
+    ssize_t n =
+        l->ssl ? swirl__conn_tls_read(io, fd, &more) : swirl_net_read(fd, io->rbuf, READ_SIZE);
+    if (more)
+        schedule_reread(io, fd);
     if (n == -EAGAIN)
         return;
     if (n == 0) {
@@ -468,7 +510,7 @@ static bool adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_
     if (!moved)
         atomic_fetch_add(&srv->shared->accept_count, 1);
     if (port->ssl) {
-        swirl__conn_tls_begin(io, port, fd);
+        tls_begin(io, port, fd);
         return true;
     }
     io->ops->on_connect(io, c);
@@ -654,15 +696,6 @@ void swirl__io_quiesce(swirl__io_t *io) {
             set_interest(io, fd);
 }
 
-void swirl__io_close_all(swirl__io_t *io) {
-    for (int fd = 0; fd < io->local_cap && fd < io->srv->fd_cap; fd++) {
-        int64_t session = atomic_load(&conn_of(io, fd)->session);
-        swirl__local_t *l = local_of(io, fd);
-        if (session != 0 && !l->closing && !l->tearing && !l->notified)
-            swirl__io_close(io, session, false);
-    }
-}
-
 int swirl__io_count(swirl__io_t *io) {
     int n = 0;
     for (int fd = 0; fd < io->local_cap && fd < io->srv->fd_cap; fd++)
@@ -690,92 +723,6 @@ void swirl__io_destroy(swirl__io_t *io) {
     memset(io, 0, sizeof(*io));
 }
 
-/* The connection `session` if this owner holds it. */
-static swirl__conn_t *owned(swirl__io_t *io, int64_t session) {
-    swirl__conn_t *c = swirl__conn_get(io->srv, session);
-    return c && c->owner == io->owner ? c : NULL;
-}
-
-int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t len) {
-    swirl__conn_t *c = owned(io, session);
-    if (!c || local_of(io, c->fd)->closing)
-        return swirl__error(SWIRL_ECLOSED, "send to connection %lld: closed", (long long)session);
-    int fd = c->fd;
-    swirl__local_t *lf = local_of(io, fd);
-    if (!owed(io, fd))
-        lf->out_ms = swirl_loop_now(io->loop); /* send_timeout counts from here */
-    ssize_t n;
-    if (lf->files) { /* wait behind the files, under the same limit */
-        size_t queued = swirl_buf_size(&lf->after) + swirl_loop_pending(io->loop, fd);
-        n = queued + len > (size_t)io->srv->settings.socket_buffer_size
-                ? SWIRL_EBUFFULL
-                : (swirl_buf_append(&lf->after, data, len) < 0 ? -ENOMEM : (ssize_t)len);
-    } else {
-        n = swirl_loop_write(io->loop, fd, data, len);
-    }
-    if (n == SWIRL_EBUFFULL) {
-        swirl__local_t *l = local_of(io, fd);
-        if (!l->full) {
-            l->full = true;
-            io->ops->on_buffer(io, c, true);
-        }
-        return swirl__error(SWIRL_EBUFFULL,
-                            "send to connection %lld: output buffer full (socket_buffer_size %lld)",
-                            (long long)session, (long long)io->srv->settings.socket_buffer_size);
-    }
-    if (n < 0) {
-        conn_broken(io, fd);
-        return swirl__error(SWIRL_ECLOSED, "send to connection %lld: %s", (long long)session,
-                            swirl_strerror((int)n));
-    }
-    size_t pending = swirl_loop_pending(io->loop, fd);
-    atomic_store(&c->out_pending, (int64_t)pending);
-    if (pending > 0)
-        set_interest(io, fd);
-    return 0;
-}
-
-int swirl__io_close(swirl__io_t *io, int64_t session, bool reset) {
-    swirl__conn_t *c = owned(io, session);
-    if (!c || local_of(io, c->fd)->tearing)
-        return swirl__error(SWIRL_ECLOSED, "close connection %lld: already closed",
-                            (long long)session);
-    int fd = c->fd;
-    if (local_of(io, fd)->broken)
-        return 0; /* a write failed: torn down after the current callback */
-    if (local_of(io, fd)->in_deliver) {
-        local_of(io, fd)->closing = true; /* done when the callback returns */
-        if (reset) {
-            struct linger lg = {1, 0};
-            setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-        }
-        return 0;
-    }
-    if (reset) {
-        struct linger lg = {1, 0};
-        setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-    } else if (owed(io, fd)) {
-        local_of(io, fd)->closing = true; /* after the last byte is written */
-        set_interest(io, fd);
-        return 0;
-    } else if (!local_of(io, fd)->notified) {
-        conn_close_here(io, fd);
-        return 0;
-    }
-    conn_teardown(io, fd); /* a reset, or already told (peer EOF): at once */
-    return 0;
-}
-
-int swirl__io_pause(swirl__io_t *io, int64_t session, bool pause) {
-    swirl__conn_t *c = owned(io, session);
-    if (!c)
-        return swirl__error(SWIRL_ECLOSED, "%s connection %lld: closed", pause ? "pause" : "resume",
-                            (long long)session);
-    local_of(io, c->fd)->paused = pause;
-    set_interest(io, c->fd);
-    return 0;
-}
-
 /* Acknowledgements did not all come (a worker died with the notice in
  * hand): free the connection anyway. Rare, so a scan is fine. */
 static void on_ack_timeout(swirl_loop_t *loop, int64_t id, void *user) {
@@ -791,49 +738,12 @@ static void on_ack_timeout(swirl_loop_t *loop, int64_t id, void *user) {
         }
 }
 
-void swirl__io_ack(swirl__io_t *io, int64_t session) {
-    swirl__conn_t *c = owned(io, session);
-    if (!c)
-        return; /* freed already (reset, error or timeout) */
-    int fd = c->fd;
-    swirl__local_t *l = local_of(io, fd);
-    if (l->acks_pending > 0 && --l->acks_pending > 0)
-        return;
-    if (!owed(io, fd))
-        conn_free(io, fd);
-    /* else: freed when the output drains (on_conn_write) */
-}
-
-void swirl__io_recheck(swirl__io_t *io, int64_t session) {
-    swirl__conn_t *c = owned(io, session);
-    if (c && !local_of(io, c->fd)->tearing)
-        set_interest(io, c->fd);
-}
-
-void swirl__io_watch_drain(swirl__io_t *io, int64_t session) {
-    swirl__conn_t *c = owned(io, session);
-    if (!c)
-        return;
-    swirl__local_t *l = local_of(io, c->fd);
-    if (owed(io, c->fd)) { /* bytes, or files and the bytes behind them */
-        l->full = true;    /* on_conn_write reports bufferEmpty */
-        return;
-    }
-    atomic_store(&c->out_pending, 0);
-    io->ops->on_buffer(io, c, false); /* already drained */
-}
-
-/* ---- for conn_tls.c, conn_file.c and conn_handoff.c (conn.h)
- * ----------------------------------------------- */
+/* ---- for conn_calls.c and conn_handoff.c (conn.h) ------------------------------------------ */
 
 void swirl__conn_free(swirl__io_t *io, int fd) { conn_free(io, fd); }
-void swirl__conn_broken(swirl__io_t *io, int fd) { conn_broken(io, fd); }
+void swirl__conn_teardown(swirl__io_t *io, int fd) { conn_teardown(io, fd); }
+void swirl__conn_close_here(swirl__io_t *io, int fd) { conn_close_here(io, fd); }
 void swirl__conn_set_interest(swirl__io_t *io, int fd) { set_interest(io, fd); }
-bool swirl__conn_owed(swirl__io_t *io, int fd) { return owed(io, fd); }
-swirl__conn_t *swirl__conn_owned(swirl__io_t *io, int64_t session) { return owned(io, session); }
-void swirl__conn_on_read(swirl_loop_t *loop, int fd, int events, void *user) {
-    on_conn_read(loop, fd, events, user);
-}
 void swirl__conn_release(swirl__io_t *io, int fd, bool closed) { conn_release(io, fd, closed); }
 int swirl__conn_notify(swirl__io_t *io, int fd) { return conn_notify(io, fd); }
 void swirl__conn_stop_accepting(swirl__io_t *io) { stop_accepting(io); }

@@ -31,9 +31,11 @@ test: build
 # The PHP extension, built the PHP way (phpize, configure, make) inside php/:
 # php/modules/swirl.so. Its .phpt suite runs with PHP's run-tests.php.
 # With CI=true its warnings (-Wall -Wextra, from config.m4) are errors too.
+# configure runs again when config.m4 or CMakeLists.txt (the C sources it
+# compiles in) is newer than php/Makefile.
 PHP_EXTRA_CFLAGS = $(if $(filter ON,$(WERROR)),-Werror,)
 php: deps
-	cd php && { test Makefile -nt config.m4 || { phpize && ./configure; }; } && $(MAKE) -j $(JOBS) EXTRA_CFLAGS="$(PHP_EXTRA_CFLAGS)"
+	cd php && { { test Makefile -nt config.m4 && test Makefile -nt ../CMakeLists.txt; } || { phpize && ./configure; }; } && $(MAKE) -j $(JOBS) EXTRA_CFLAGS="$(PHP_EXTRA_CFLAGS)"
 
 # run-tests.php points extension_dir at php/modules: Debian's shared
 # ext-sockets (for swoole_event_add on a Socket) is loaded by its full path

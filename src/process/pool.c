@@ -189,9 +189,7 @@ static void worker_run(swirl_process_pool_t *p, int id) {
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGINT, SIG_IGN); /* Ctrl-C reaches the master, which stops the workers */
     signal(SIGPIPE, SIG_DFL);
-    sigset_t none;
-    sigemptyset(&none);
-    pthread_sigmask(SIG_SETMASK, &none, NULL);
+    swirl__signals_unblock_all();
 
     if (p->on_worker_start)
         p->on_worker_start(p, id, p->user);

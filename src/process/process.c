@@ -130,9 +130,7 @@ void swirl__child_init(pid_t parent, int sig) {
 void swirl__process_enter_child(swirl_process_t *p, pid_t parent, bool keep_siblings) {
     if (p->pdeathsig)
         swirl__child_init(parent, p->pdeathsig);
-    sigset_t none;
-    sigemptyset(&none);
-    pthread_sigmask(SIG_SETMASK, &none, NULL);
+    swirl__signals_unblock_all();
     signal(SIGPIPE, SIG_DFL);
     swirl__loops_forget_inherited();
     for (swirl_process_t *o = process_objects.head; o && !keep_siblings; o = o->next) {

@@ -47,9 +47,7 @@ static pid_t spawn_user(swirl_server_t *srv, int k) {
     if (pid != 0)
         return pid < 0 ? swirl__neg_errno() : pid;
     swirl__child_setup(parent);
-    sigset_t none;
-    sigemptyset(&none);
-    pthread_sigmask(SIG_SETMASK, &none, NULL);
+    swirl__signals_unblock_all();
     swirl_loop_forget(srv->loop);
     srv->loop = NULL;
     srv->role = SWIRL__ROLE_WORKER;

@@ -331,7 +331,10 @@ static void *reactor_main(void *arg) {
         return NULL;
     if ((r->rc = swirl__io_listen(&r->io)) < 0)
         return NULL;
+    swirl__nopipe_t pipe_hold; /* its writes (sendfile) need no mask change each */
+    swirl__nopipe_hold(&pipe_hold);
     r->rc = swirl_loop_run(r->loop);
+    swirl__nopipe_release(&pipe_hold);
     /* stopping: close what we own; workers are told through the pipes */
     swirl__io_destroy(&r->io);
     flush_all(r->loop, r);

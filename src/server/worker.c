@@ -514,6 +514,8 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
         goto out_io;
     }
 
+    swirl__nopipe_t pipe_hold; /* its writes (sendfile) need no mask change each */
+    swirl__nopipe_hold(&pipe_hold);
     swirl_event_t ev = {.type = SWIRL_ON_WORKER_START, .worker_id = id};
     swirl__emit(srv, &ev);
     if (!atomic_load(&srv->shared->shutdown))
@@ -521,6 +523,7 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
     ev = (swirl_event_t){.type = SWIRL_ON_WORKER_STOP, .worker_id = id};
     swirl__emit(srv, &ev);
     swirl__w_flush_all(w.loop, &w);
+    swirl__nopipe_release(&pipe_hold);
 out_io:
     if (w.base)
         swirl__io_destroy(&w.io);

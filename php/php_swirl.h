@@ -24,11 +24,11 @@ void swirl_table_minit(void);
 void swirl_lock_minit(void);
 void swirl_atomic_minit(void);
 void swirl_process_minit(void);
-void swirl_pool_minit(void); /* Swoole\Process\Pool (swirl_pool.c) */
+void swirl_pool_minit(void);               /* Swoole\Process\Pool (swirl_pool.c) */
 void swirl_event_minit(int module_number); /* Event, Timer, swoole_event_*, swoole_timer_* */
 /* Swoole\Server and the server constants (swirl_server.c). */
 void swirl_server_minit(int module_number);
-void swirl_http_minit(void);      /* Http\Server, Request, Response (swirl_http*.c) */
+void swirl_http_minit(void);                   /* Http\Server, Request, Response (swirl_http*.c) */
 void swirl_websocket_minit(int module_number); /* WebSocket\Server, frames, constants */
 /* Swoole\Client and the client constants (swirl_client.c). */
 void swirl_client_minit(int module_number);
@@ -56,6 +56,17 @@ const char *swirl_php_error_msg(int code);
  * swirl_client_set): a bool, int, float or string (its bytes, NULs
  * included, borrowed from `val`). False for any other type. */
 bool swirl_php_value(zval *val, swirl_value_t *out);
+
+/* One setting for swirl_php_settings_merge: `key` (NULL for an integer key
+ * `idx`) and its value, dereferenced. Applies it, warning as it sees fit;
+ * true when taken. */
+typedef bool (*swirl_php_setting_fn)(void *ctx, zend_string *key, zend_ulong idx, zval *val);
+
+/* Server::set, Port::set and Client::set: `apply` each entry of
+ * `settings`, and merge those taken into the `setting` property of `obj`
+ * (class `ce`). False if any entry was refused. */
+bool swirl_php_settings_merge(zend_object *obj, zend_class_entry *ce, HashTable *settings,
+                              swirl_php_setting_fn apply, void *ctx);
 
 /* Throw Swoole\Exception with the failed call's message and its code. */
 void swirl_php_throw(int code);

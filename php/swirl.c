@@ -38,6 +38,33 @@ bool swirl_php_value(zval *val, swirl_value_t *out) {
     }
 }
 
+bool swirl_php_settings_merge(zend_object *obj, zend_class_entry *ce, HashTable *settings,
+                              swirl_php_setting_fn apply, void *ctx) {
+    zval rv, merged;
+    zval *cur = zend_read_property(ce, obj, "setting", sizeof("setting") - 1, 1, &rv);
+    if (Z_TYPE_P(cur) == IS_ARRAY)
+        ZVAL_ARR(&merged, zend_array_dup(Z_ARR_P(cur)));
+    else
+        array_init(&merged);
+    bool ok = true;
+    zend_string *key;
+    zend_ulong idx;
+    zval *val;
+    ZEND_HASH_FOREACH_KEY_VAL(settings, idx, key, val) {
+        ZVAL_DEREF(val);
+        if (!apply(ctx, key, idx, val) || !key) {
+            ok = false;
+            continue;
+        }
+        Z_TRY_ADDREF_P(val);
+        zend_symtable_update(Z_ARR(merged), key, val);
+    }
+    ZEND_HASH_FOREACH_END();
+    zend_update_property(ce, obj, "setting", sizeof("setting") - 1, &merged);
+    zval_ptr_dtor(&merged);
+    return ok;
+}
+
 void swirl_php_throw(int code) {
     zend_throw_exception(swirl_ce_exception, swirl_php_error_msg(code), code < 0 ? -code : code);
 }
@@ -78,9 +105,9 @@ PHP_FUNCTION(swoole_last_error) {
 PHP_FUNCTION(swoole_strerror) {
     zend_long code, type = 0;
     ZEND_PARSE_PARAMETERS_START(1, 2)
-        Z_PARAM_LONG(code)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(type)
+    Z_PARAM_LONG(code)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(type)
     ZEND_PARSE_PARAMETERS_END();
     if (code == 0) {
         RETURN_STRING("Success");
@@ -94,7 +121,7 @@ PHP_FUNCTION(swoole_strerror) {
 PHP_FUNCTION(swoole_set_process_name) {
     zend_string *name;
     ZEND_PARSE_PARAMETERS_START(1, 1)
-        Z_PARAM_STR(name)
+    Z_PARAM_STR(name)
     ZEND_PARSE_PARAMETERS_END();
     if (ZSTR_LEN(name) != strlen(ZSTR_VAL(name))) {
         zend_argument_value_error(1, "must not contain any null bytes");
@@ -144,7 +171,10 @@ static PHP_MINFO_FUNCTION(swirl) {
     php_info_print_table_row(2, "Compiler", "gcc " __VERSION__);
     php_info_print_table_row(2, "Core", "libswirl compiled in (-fPIC, static)");
     php_info_print_table_row(2, "Libraries", "zlib, OpenSSL (libssl, libcrypto)");
-    php_info_print_table_row(2, "Classes", "Server, Http\\Server, WebSocket\\Server, Client, Event, Timer, Table, Lock, Atomic, Atomic\\Long, Process, Process\\Pool, Exception");
+    php_info_print_table_row(
+        2, "Classes",
+        "Server, Http\\Server, WebSocket\\Server, Client, Event, Timer, Table, Lock, Atomic, "
+        "Atomic\\Long, Process, Process\\Pool, Exception");
     char cpus[16];
     snprintf(cpus, sizeof cpus, "%d", swirl_cpu_num());
     php_info_print_table_row(2, "CPUs", cpus);

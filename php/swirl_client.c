@@ -225,59 +225,41 @@ static int apply_setting(client_obj *o, const char *key, zval *val, const char *
     return swirl_client_set(o->cli, key, v);
 }
 
+static bool set_one(void *arg, zend_string *key, zend_ulong idx, zval *val) {
+    client_obj *o = arg;
+    if (!key) {
+        fail_msg(o, SWIRL_ESETTING, "setting " ZEND_ULONG_FMT ": a setting's key must be its name",
+                 idx);
+        return false;
+    }
+    if (ZSTR_LEN(key) != strlen(ZSTR_VAL(key))) {
+        fail_msg(o, SWIRL_ESETTING, "setting `%s`: a key with a NUL byte", ZSTR_VAL(key));
+        return false;
+    }
+    const char *why;
+    int rc = apply_setting(o, ZSTR_VAL(key), val, &why);
+    if (rc >= 0)
+        return true;
+    if (why) {
+        fail_msg(o, rc, "setting `%s`: %s is not a valid value", ZSTR_VAL(key), why);
+    } else {
+        char msg[600];
+        record_error(o, rc, false, false, msg, sizeof msg);
+        if (strstr(msg, ZSTR_VAL(key)))
+            php_error_docref(NULL, E_WARNING, "%s", msg);
+        else
+            php_error_docref(NULL, E_WARNING, "setting `%s`: %s", ZSTR_VAL(key), msg);
+    }
+    return false;
+}
+
 PHP_METHOD(Swoole_Client, set) {
     HashTable *settings;
     ZEND_PARSE_PARAMETERS_START(1, 1)
     Z_PARAM_ARRAY_HT(settings)
     ZEND_PARSE_PARAMETERS_END();
     CLIENT_THIS(o);
-    zval rv, merged;
-    zval *cur =
-        zend_read_property(swirl_php_client_ce, &o->std, "setting", sizeof("setting") - 1, 1, &rv);
-    if (Z_TYPE_P(cur) == IS_ARRAY)
-        ZVAL_ARR(&merged, zend_array_dup(Z_ARR_P(cur)));
-    else
-        array_init(&merged);
-    bool ok = true;
-    zend_string *key;
-    zend_ulong idx;
-    zval *val;
-    ZEND_HASH_FOREACH_KEY_VAL(settings, idx, key, val) {
-        if (!key) {
-            fail_msg(o, SWIRL_ESETTING,
-                     "setting " ZEND_ULONG_FMT ": a setting's key must be its name", idx);
-            ok = false;
-            continue;
-        }
-        if (ZSTR_LEN(key) != strlen(ZSTR_VAL(key))) {
-            fail_msg(o, SWIRL_ESETTING, "setting `%s`: a key with a NUL byte", ZSTR_VAL(key));
-            ok = false;
-            continue;
-        }
-        ZVAL_DEREF(val);
-        const char *why;
-        int rc = apply_setting(o, ZSTR_VAL(key), val, &why);
-        if (rc < 0) {
-            if (why) {
-                fail_msg(o, rc, "setting `%s`: %s is not a valid value", ZSTR_VAL(key), why);
-            } else {
-                char msg[600];
-                record_error(o, rc, false, false, msg, sizeof msg);
-                if (strstr(msg, ZSTR_VAL(key)))
-                    php_error_docref(NULL, E_WARNING, "%s", msg);
-                else
-                    php_error_docref(NULL, E_WARNING, "setting `%s`: %s", ZSTR_VAL(key), msg);
-            }
-            ok = false;
-            continue;
-        }
-        Z_TRY_ADDREF_P(val);
-        zend_symtable_update(Z_ARR(merged), key, val);
-    }
-    ZEND_HASH_FOREACH_END();
-    zend_update_property(swirl_php_client_ce, &o->std, "setting", sizeof("setting") - 1, &merged);
-    zval_ptr_dtor(&merged);
-    RETURN_BOOL(ok);
+    RETURN_BOOL(swirl_php_settings_merge(&o->std, swirl_php_client_ce, settings, set_one, o));
 }
 
 /* The event called `name` (case-insensitive, "on" prefix allowed), or -1. */

@@ -187,8 +187,8 @@ PHP_METHOD(Swoole_Server, __construct) {
         RETURN_THROWS();
     }
     int rc;
-    bool ws = swirl_php_ws_server_ce &&
-              instanceof_function(Z_OBJCE_P(ZEND_THIS), swirl_php_ws_server_ce);
+    bool ws =
+        swirl_php_ws_server_ce && instanceof_function(Z_OBJCE_P(ZEND_THIS), swirl_php_ws_server_ce);
     if (ws || instanceof_function(Z_OBJCE_P(ZEND_THIS), swirl_php_http_server_ce)) {
         /* Http\Server and WebSocket\Server: TCP or TCP6 (by the host), | SWOOLE_SSL */
         zend_long base = type & ~(zend_long)SWIRL_SOCK_SSL;
@@ -230,65 +230,54 @@ PHP_METHOD(Swoole_Server, __construct) {
  * with `port_only` to the server but only its per-port keys (the main
  * Port's set()); merge what was accepted into the `setting` property of
  * `obj`. False if any key failed (each with a warning naming it). */
+typedef struct {
+    swirl_server_t *srv;
+    swirl_port_t *port;
+    bool port_only;
+} apply_ctx_t;
+
+static bool apply_one(void *arg, zend_string *key, zend_ulong idx, zval *val) {
+    apply_ctx_t *a = arg;
+    if (!key) {
+        php_error_docref(NULL, E_WARNING,
+                         "setting " ZEND_ULONG_FMT ": a setting's key must be its name", idx);
+        return false;
+    }
+    swirl_value_t v;
+    if (!swirl_php_value(val, &v)) {
+        php_error_docref(NULL, E_WARNING, "setting `%s`: %s is not a valid value", ZSTR_VAL(key),
+                         zend_zval_type_name(val));
+        return false;
+    }
+    int rc;
+    const swirl_setting_info_t *info = swirl_setting_find(ZSTR_VAL(key));
+    if (ZSTR_LEN(key) != strlen(ZSTR_VAL(key))) {
+        rc = SWIRL_EBADARG;
+    } else if (a->port_only && info && !(info->scope & SWIRL_SETTING_PORT)) {
+        php_error_docref(NULL, E_WARNING,
+                         "setting `%s`: a server-wide setting, not accepted by a port "
+                         "(set it with Swoole\\Server::set)",
+                         ZSTR_VAL(key));
+        return false;
+    } else {
+        rc = a->port ? swirl_port_set(a->port, ZSTR_VAL(key), v)
+                     : swirl_server_set(a->srv, ZSTR_VAL(key), v);
+    }
+    if (rc < 0) {
+        const char *msg = swirl_php_error_msg(rc);
+        if (strstr(msg, ZSTR_VAL(key)))
+            php_error_docref(NULL, E_WARNING, "%s", msg);
+        else
+            php_error_docref(NULL, E_WARNING, "setting `%s`: %s", ZSTR_VAL(key), msg);
+        return false;
+    }
+    return true;
+}
+
 bool swirl_php_apply_settings(zend_object *obj, zend_class_entry *ce, swirl_server_t *srv,
                               swirl_port_t *port, bool port_only, HashTable *settings) {
-    zval rv, merged;
-    zval *cur = zend_read_property(ce, obj, "setting", sizeof("setting") - 1, 1, &rv);
-    if (Z_TYPE_P(cur) == IS_ARRAY)
-        ZVAL_ARR(&merged, zend_array_dup(Z_ARR_P(cur)));
-    else
-        array_init(&merged);
-
-    bool ok = true;
-    zend_string *key;
-    zend_ulong idx;
-    zval *val;
-    ZEND_HASH_FOREACH_KEY_VAL(settings, idx, key, val) {
-        if (!key) {
-            php_error_docref(NULL, E_WARNING,
-                             "setting " ZEND_ULONG_FMT ": a setting's key must be its name", idx);
-            ok = false;
-            continue;
-        }
-        ZVAL_DEREF(val);
-        swirl_value_t v;
-        if (!swirl_php_value(val, &v)) {
-            php_error_docref(NULL, E_WARNING, "setting `%s`: %s is not a valid value",
-                             ZSTR_VAL(key), zend_zval_type_name(val));
-            ok = false;
-            continue;
-        }
-        int rc;
-        const swirl_setting_info_t *info = swirl_setting_find(ZSTR_VAL(key));
-        if (ZSTR_LEN(key) != strlen(ZSTR_VAL(key))) {
-            rc = SWIRL_EBADARG;
-        } else if (port_only && info && !(info->scope & SWIRL_SETTING_PORT)) {
-            php_error_docref(NULL, E_WARNING,
-                             "setting `%s`: a server-wide setting, not accepted by a port "
-                             "(set it with Swoole\\Server::set)",
-                             ZSTR_VAL(key));
-            ok = false;
-            continue;
-        } else {
-            rc = port ? swirl_port_set(port, ZSTR_VAL(key), v)
-                      : swirl_server_set(srv, ZSTR_VAL(key), v);
-        }
-        if (rc < 0) {
-            const char *msg = swirl_php_error_msg(rc);
-            if (strstr(msg, ZSTR_VAL(key)))
-                php_error_docref(NULL, E_WARNING, "%s", msg);
-            else
-                php_error_docref(NULL, E_WARNING, "setting `%s`: %s", ZSTR_VAL(key), msg);
-            ok = false;
-            continue;
-        }
-        Z_TRY_ADDREF_P(val);
-        zend_symtable_update(Z_ARR(merged), key, val);
-    }
-    ZEND_HASH_FOREACH_END();
-    zend_update_property(ce, obj, "setting", sizeof("setting") - 1, &merged);
-    zval_ptr_dtor(&merged);
-    return ok;
+    apply_ctx_t a = {srv, port, port_only};
+    return swirl_php_settings_merge(obj, ce, settings, apply_one, &a);
 }
 
 PHP_METHOD(Swoole_Server, set) {
@@ -302,10 +291,11 @@ PHP_METHOD(Swoole_Server, set) {
 }
 
 int swirl_php_server_hook(server_obj *o, swirl_event_type_t type) {
-    if (o->http && (type == SWIRL_ON_CONNECT || type == SWIRL_ON_CLOSE ||
-                    type == SWIRL_ON_WORKER_START || type == SWIRL_ON_WORKER_STOP ||
-                    type == SWIRL_ON_RECEIVE || type == SWIRL_ON_PACKET))
-        return swirl_http_server_on(o->http, swirl_server_event_name(type), swirl_php_server_dispatch, o);
+    if (o->http &&
+        (type == SWIRL_ON_CONNECT || type == SWIRL_ON_CLOSE || type == SWIRL_ON_WORKER_START ||
+         type == SWIRL_ON_WORKER_STOP || type == SWIRL_ON_RECEIVE || type == SWIRL_ON_PACKET))
+        return swirl_http_server_on(o->http, swirl_server_event_name(type),
+                                    swirl_php_server_dispatch, o);
     return swirl_server_on_event(o->srv, type, swirl_php_server_dispatch, o);
 }
 

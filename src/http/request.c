@@ -179,21 +179,49 @@ static bool php_key(const char *name, char *buf, size_t size) {
     return i > 0;
 }
 
+static uint64_t key_hash(const char *k) {
+    uint64_t h = UINT64_C(1469598103934665603); /* FNV-1a */
+    for (; *k; k++)
+        h = (h ^ (unsigned char)*k) * UINT64_C(1099511628211);
+    return h;
+}
+
 /* Under PHP's rules: drop each cookie with a plain name (no '[') whose key
- * an earlier cookie has (the first of a name wins). */
-static void php_first_cookie_wins(swirl_http_params_t *set) {
+ * an earlier cookie has (the first of a name wins). One pass with a hash
+ * of the keys kept: a head of a thousand cookies costs a thousand lookups,
+ * not the half million comparisons of each against all before it. */
+static int php_first_cookie_wins(swirl_http_params_t *set) {
+    size_t cap = 16;
+    while (cap < set->count * 2)
+        cap *= 2;
+    struct kept {
+        uint64_t hash;
+        size_t index; /* + 1; 0: a free slot */
+    } *slots = swirl_calloc(cap, sizeof(*slots));
+    if (!slots)
+        return swirl__error(-ENOMEM, "http request: cookies:");
     char a[256], b[256];
     size_t k = 0;
     for (size_t i = 0; i < set->count; i++) {
         const char *name = set->fields[i].name;
-        bool dup = false;
-        if (!strchr(name, '[') && php_key(name, a, sizeof(a)))
-            for (size_t j = 0; j < k && !dup; j++)
-                dup = php_key(set->fields[j].name, b, sizeof(b)) && strcmp(a, b) == 0;
-        if (!dup)
-            set->fields[k++] = set->fields[i];
+        if (php_key(name, a, sizeof(a))) { /* every cookie's key counts as taken */
+            uint64_t h = key_hash(a);
+            size_t s = (size_t)h & (cap - 1);
+            bool dup = false;
+            for (; slots[s].index && !dup; s = (s + 1) & (cap - 1))
+                dup = slots[s].hash == h &&
+                      php_key(set->fields[slots[s].index - 1].name, b, sizeof(b)) &&
+                      strcmp(a, b) == 0;
+            if (dup && !strchr(name, '['))
+                continue; /* a plain name: the first of its key wins */
+            if (!dup)
+                slots[s] = (struct kept){h, k + 1};
+        }
+        set->fields[k++] = set->fields[i];
     }
     set->count = k;
+    swirl_free(slots);
+    return 0;
 }
 
 /* Split p[0..n) at `sep` into name=value fields, decoded, into *set (one
@@ -245,9 +273,7 @@ static int split_fields(const char *p, size_t n, char sep, bool trim, bool php,
     set->fields = f;
     set->count = k;
     set->parsed = true;
-    if (php)
-        php_first_cookie_wins(set);
-    return 0;
+    return php ? php_first_cookie_wins(set) : 0;
 }
 
 static swirl_http_params_t *params_of(swirl_http_req_t *req, swirl_http_param_kind_t kind) {
@@ -265,13 +291,15 @@ static swirl_http_params_t *params_of(swirl_http_req_t *req, swirl_http_param_ki
         size_t tl;
         const char *t = swirl_http_req_header(req, "content-type", &tl);
         const char *form = "application/x-www-form-urlencoded";
-        if (s->http_parse_post && t && tl >= strlen(form) && strncasecmp(t, form, strlen(form)) == 0)
+        if (s->http_parse_post && t && tl >= strlen(form) &&
+            strncasecmp(t, form, strlen(form)) == 0)
             split_fields(req->body, req->body_len, '&', false, false, set);
     } else if (kind == SWIRL_HTTP_COOKIE && s->http_parse_cookie) {
         /* every Cookie header ("a=1; b=2"), joined with "; " */
         size_t total = 0, n = 0;
         for (size_t i = 0; i < req->p.nheaders; i++)
-            if (req->p.headers[i].name_len == 6 && strncasecmp(req->p.headers[i].name, "cookie", 6) == 0)
+            if (req->p.headers[i].name_len == 6 &&
+                strncasecmp(req->p.headers[i].name, "cookie", 6) == 0)
                 total += req->p.headers[i].value_len + 2;
         char *all = total ? swirl_malloc(total) : NULL;
         for (size_t i = 0; all && i < req->p.nheaders; i++) {
@@ -291,8 +319,10 @@ static swirl_http_params_t *params_of(swirl_http_req_t *req, swirl_http_param_ki
 
 int swirl_http_server_fields(swirl_http_server_t *hs, swirl_http_fields_t rules) {
     if (!hs || (rules != SWIRL_HTTP_FIELDS_PLAIN && rules != SWIRL_HTTP_FIELDS_PHP))
-        return swirl__error(SWIRL_EBADARG, "http server: fields: rules %d: expected "
-                                           "SWIRL_HTTP_FIELDS_PLAIN or _PHP", (int)rules);
+        return swirl__error(SWIRL_EBADARG,
+                            "http server: fields: rules %d: expected "
+                            "SWIRL_HTTP_FIELDS_PLAIN or _PHP",
+                            (int)rules);
     if (hs->srv->started)
         return swirl__error(SWIRL_ESTATE, "http server: fields: the server is already started");
     hs->fields = rules;

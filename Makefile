@@ -10,7 +10,8 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR     ?= $(if $(filter true 1 yes,$(CI)),ON,OFF)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build test asan run bench fuzz fuzz-build fuzz-ci install format clean php php-test php-memcheck
+.PHONY: all deps build test asan run bench fuzz fuzz-build fuzz-ci install format clean php php-test php-memcheck \
+	swoole-tests swoole-gate
 
 all: build
 
@@ -47,6 +48,25 @@ php-test: php
 	cat phpt.log; \
 	echo "php: $$(tr '\r' '\n' < phpt.log | grep -c '^PASS ') passed, $$(tr '\r' '\n' < phpt.log | grep -c '^FAIL ') failed"; \
 	exit $$rc
+
+# Swoole v6.2.2's own tests (its tests/ with run.sh and dev-list.txt, kept
+# outside the repository, in ../shared/swoole-tests or SWOOLE_TESTS=dir; none
+# is ever copied here) run against php/modules/swirl.so by
+# scripts/swoole-tests.sh. swoole-tests: the whole dev list (the
+# non-coroutine tests that pass on real Swoole), `N passed, M failed`.
+# swoole-gate: tests/swoole-passing.txt, those of the dev list that pass on
+# swirl; fails if one no longer passes (CI runs it); skipped, said so, when
+# the suite is not there.
+SWOOLE_TESTS ?= ../shared/swoole-tests
+swoole-tests: php
+	@if [ ! -x "$(SWOOLE_TESTS)/run.sh" ]; then \
+		echo "swoole-tests: $(SWOOLE_TESTS)/run.sh not found (set SWOOLE_TESTS=dir)"; exit 1; fi
+	scripts/swoole-tests.sh "$(SWOOLE_TESTS)" "$(SWOOLE_TESTS)/dev-list.txt"
+
+swoole-gate: php
+	@if [ ! -x "$(SWOOLE_TESTS)/run.sh" ]; then \
+		echo "swoole-gate: skipped: Swoole's tests are not in $(SWOOLE_TESTS) (set SWOOLE_TESTS=dir)"; \
+	else scripts/swoole-tests.sh "$(SWOOLE_TESTS)" tests/swoole-passing.txt gate; fi
 
 asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSWIRL_SANITIZE=ON -DSWIRL_WERROR=$(WERROR) $(CMAKE_ARGS)

@@ -16,6 +16,20 @@ extern zend_module_entry swirl_module_entry;
 
 #define PHP_SWIRL_VERSION SWIRL_VERSION_STRING
 
+/* The module registers as "swoole" (the file stays swirl.so) and reports the
+ * Swoole API level it implements: phpversion('swoole'), SWOOLE_VERSION,
+ * SWOOLE_VERSION_ID and the MAJOR/MINOR/RELEASE constants, swoole_version().
+ * 6.2.2 (Swoole's newest release for PHP 8.2, whose tests are swirl's oracle):
+ * frameworks switch on it, e.g. Laravel Octane declares its Table subclass
+ * with typed column()/set() (swirl's signatures) when SWOOLE_VERSION_ID >=
+ * 50000. swirl's own version stays in SWIRL_VERSION and `php --ri swoole`. */
+#define SWIRL_SWOOLE_MAJOR 6
+#define SWIRL_SWOOLE_MINOR 2
+#define SWIRL_SWOOLE_RELEASE 2
+#define SWIRL_SWOOLE_VERSION "6.2.2"
+#define SWIRL_SWOOLE_VERSION_ID                                                                    \
+    (SWIRL_SWOOLE_MAJOR * 10000 + SWIRL_SWOOLE_MINOR * 100 + SWIRL_SWOOLE_RELEASE)
+
 /* Swoole\Exception (swoole_exception). */
 extern zend_class_entry *swirl_ce_exception;
 

@@ -84,7 +84,7 @@ void swirl_php_alias(const char *name, zend_class_entry *ce) {
  * swirl's own as 1001..; swoole_strerror() takes either sign. */
 PHP_FUNCTION(swoole_version) {
     ZEND_PARSE_PARAMETERS_NONE();
-    RETURN_STRING(swirl_version_string());
+    RETURN_STRING(SWIRL_SWOOLE_VERSION);
 }
 
 PHP_FUNCTION(swoole_cpu_num) {
@@ -140,8 +140,21 @@ PHP_FUNCTION(swirl_last_error_msg) {
     RETURN_STRING(swirl_last_error_msg());
 }
 
+/* Swoole's ini entries, with Swoole's defaults. Accepted and shown; none
+ * changes what swirl does: it has no short names (go, Co: no coroutines),
+ * no bundled PHP library, and reports its errors through PHP's own
+ * display_errors. */
+PHP_INI_BEGIN()
+PHP_INI_ENTRY_EX("swoole.use_shortname", "1", PHP_INI_SYSTEM, NULL, php_ini_boolean_displayer_cb)
+PHP_INI_ENTRY_EX("swoole.enable_library", "1", PHP_INI_ALL, NULL, php_ini_boolean_displayer_cb)
+PHP_INI_ENTRY_EX("swoole.display_errors", "1", PHP_INI_ALL, NULL, php_ini_boolean_displayer_cb)
+PHP_INI_END()
+
 static PHP_MINIT_FUNCTION(swirl) {
+    REGISTER_INI_ENTRIES();
     register_swirl_symbols(module_number);
+    REGISTER_BOOL_CONSTANT("SWOOLE_USE_SHORTNAME", INI_BOOL("swoole.use_shortname"),
+                           CONST_PERSISTENT);
     swirl_ce_exception = register_class_Swoole_Exception(zend_ce_exception);
     swirl_php_alias("swoole_exception", swirl_ce_exception);
     swirl_table_minit();
@@ -157,10 +170,18 @@ static PHP_MINIT_FUNCTION(swirl) {
     return SUCCESS;
 }
 
+static PHP_MSHUTDOWN_FUNCTION(swirl) {
+    UNREGISTER_INI_ENTRIES();
+    return SUCCESS;
+}
+
 static PHP_MINFO_FUNCTION(swirl) {
     php_info_print_table_start();
-    php_info_print_table_header(2, "swirl support", "enabled");
-    php_info_print_table_row(2, "Version", swirl_version_string());
+    php_info_print_table_header(2, "Swoole support", "enabled");
+    char version[96];
+    snprintf(version, sizeof version, "swirl %s, implementing the Swoole API %s",
+             swirl_version_string(), SWIRL_SWOOLE_VERSION);
+    php_info_print_table_row(2, "Version", version);
     php_info_print_table_row(2, "Swoole API", "Swoole\\* classes and swoole_* names");
     php_info_print_table_row(2, "Built", __DATE__ " " __TIME__);
 #ifdef ZTS
@@ -179,21 +200,40 @@ static PHP_MINFO_FUNCTION(swirl) {
     snprintf(cpus, sizeof cpus, "%d", swirl_cpu_num());
     php_info_print_table_row(2, "CPUs", cpus);
     php_info_print_table_end();
+    DISPLAY_INI_ENTRIES();
 }
 
 zend_module_entry swirl_module_entry = {
     STANDARD_MODULE_HEADER,
-    "swirl",
+    "swoole",
     ext_functions,
     PHP_MINIT(swirl),
-    NULL,
+    PHP_MSHUTDOWN(swirl),
     NULL,
     NULL,
     PHP_MINFO(swirl),
-    PHP_SWIRL_VERSION,
+    SWIRL_SWOOLE_VERSION,
     STANDARD_MODULE_PROPERTIES,
 };
 
 #ifdef COMPILE_DL_SWIRL
-ZEND_GET_MODULE(swirl)
+/* ZEND_GET_MODULE, refusing to load beside a real Swoole or OpenSwoole:
+ * one line naming it, then the entry under the loaded module's name, which
+ * PHP declines as already loaded (a failed MINIT would be fatal). */
+ZEND_DLEXPORT zend_module_entry *get_module(void) {
+    static const char *const others[] = {"swoole", "openswoole"};
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        zend_module_entry *m =
+            zend_hash_str_find_ptr(&module_registry, others[i], strlen(others[i]));
+        if (m) {
+            zend_error(E_CORE_WARNING,
+                       "swirl %s not loaded: the %s extension %s is already loaded; load only "
+                       "one of them",
+                       swirl_version_string(), others[i], m->version ? m->version : "");
+            swirl_module_entry.name = others[i];
+            break;
+        }
+    }
+    return &swirl_module_entry;
+}
 #endif

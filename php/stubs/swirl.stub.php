@@ -10,28 +10,30 @@
 namespace {
 
 /**
+ * The Swoole API level swirl implements (not swirl's own version: SWIRL_VERSION).
+ *
  * @var string
- * @cvalue SWIRL_VERSION_STRING
+ * @cvalue SWIRL_SWOOLE_VERSION
  */
 const SWOOLE_VERSION = UNKNOWN;
 /**
  * @var int
- * @cvalue SWIRL_VERSION_MAJOR * 10000 + SWIRL_VERSION_MINOR * 100 + SWIRL_VERSION_PATCH
+ * @cvalue SWIRL_SWOOLE_VERSION_ID
  */
 const SWOOLE_VERSION_ID = UNKNOWN;
 /**
  * @var int
- * @cvalue SWIRL_VERSION_MAJOR
+ * @cvalue SWIRL_SWOOLE_MAJOR
  */
 const SWOOLE_MAJOR_VERSION = UNKNOWN;
 /**
  * @var int
- * @cvalue SWIRL_VERSION_MINOR
+ * @cvalue SWIRL_SWOOLE_MINOR
  */
 const SWOOLE_MINOR_VERSION = UNKNOWN;
 /**
  * @var int
- * @cvalue SWIRL_VERSION_PATCH
+ * @cvalue SWIRL_SWOOLE_RELEASE
  */
 const SWOOLE_RELEASE_VERSION = UNKNOWN;
 /**

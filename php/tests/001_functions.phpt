@@ -1,10 +1,10 @@
 --TEST--
 swirl: swoole_version, swoole_cpu_num, swoole_errno, swoole_strerror, swoole_last_error, swoole_set_process_name
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
-var_dump(swoole_version() === SWOOLE_VERSION, SWOOLE_VERSION === SWIRL_VERSION);
+var_dump(swoole_version() === SWOOLE_VERSION, SWOOLE_VERSION === phpversion('swoole'));
 var_dump((bool)preg_match('/^\d+\.\d+\.\d+$/', swoole_version()));
 var_dump(swoole_cpu_num() >= 1, swoole_cpu_num() === SWOOLE_CPU_NUM);
 var_dump(swoole_strerror(0));

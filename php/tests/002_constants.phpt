@@ -1,7 +1,7 @@
 --TEST--
 swirl: constants with Swoole's names and values; class aliases
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 foreach (['SWOOLE_RWLOCK', 'SWOOLE_FILELOCK', 'SWOOLE_MUTEX', 'SWOOLE_SEM', 'SWOOLE_SPINLOCK',

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Table: columns, create, set, get, exist/exists, del, incr, decr, count, memorySize, foreach
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 $t = new Swoole\Table(16);

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Table: bad input gets a TypeError, a ValueError or a warning with swirl's message and false
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 function t(callable $f) {

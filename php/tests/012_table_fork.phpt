@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Table: shared by forked processes; incr from two processes at once gives the exact total
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Lock: every type; lock, trylock, unlock, lockwait, lock_read, trylock_read; bad input
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 $file = sys_get_temp_dir() . '/swirl_020_lock_' . getmypid();

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Lock: every type excludes forked processes from one another (exact total of a read-modify-write)
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Atomic and Swoole\Atomic\Long: add, sub, get, set, cmpset, wait, wakeup; wrap-around; bad input
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 $a = new Swoole\Atomic();

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Atomic: wait in one process, wakeup from another; add from two processes gives the exact total
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Process: start, pid/pipe, write/read both ways, redirected echo, exec, exit codes, wait, kill, every callable form
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 function read_all(Swoole\Process $p): string {

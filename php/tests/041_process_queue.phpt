@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Process: message queue (useQueue, push, pop, statQueue, freeQueue), close, name, setaffinity, bad input
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 // the seed's example: workers competing for messages from one queue (the

@@ -1,7 +1,7 @@
 --TEST--
 examples/php/table.php: a Swoole\Table shared by four Swoole\Process workers counts every word
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 include __DIR__ . '/../../examples/php/table.php';

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Event: a stream_socket_server accepting a client of the same script and echoing; add/set/del/isset/write; callbacks get what was added
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 $server = stream_socket_server("tcp://127.0.0.1:0", $errno, $errstr);

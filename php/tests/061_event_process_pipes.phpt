@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Event with Swoole\Process pipes: seed 002's "correct code" (pipes added after every fork) and "wrong code" (added after each fork), a Process object as the fd, async write to a child
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 function process(swoole_process $process) {

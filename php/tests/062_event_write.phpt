@@ -1,7 +1,7 @@
 --TEST--
 swoole_event_write: 1 MB to a slow reader is buffered by the loop and arrives whole and in order
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 [$a, $b] = stream_socket_pair(STREAM_PF_UNIX, STREAM_SOCK_STREAM, STREAM_IPPROTO_IP);

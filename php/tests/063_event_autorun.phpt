@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Event: a script that never calls wait gets the loop run at its end (after the shutdown functions registered before, before destructors); defer
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 register_shutdown_function(function () { echo "shutdown function registered first\n"; });

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Event: an exception thrown in a callback stops the loop and reaches the caller of wait(); uncaught, PHP reports it and the loop is not run again
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 swoole_timer_after(10, function () { throw new RuntimeException("from a timer"); });

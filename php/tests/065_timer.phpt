@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Timer: tick and after with extra parameters, clear inside a callback, tick count, exists, clearAll, list, info; bad input
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 $count = 0;

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Process::signal: SIGCHLD reaps 3 children with wait(false) in the loop (seed 002); removing with null; alarm; bad input
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 $reaped = [];

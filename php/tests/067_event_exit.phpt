@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Event: exit() in a callback ends the script (shutdown functions and destructors run, the loop is not run again); swoole_event_exit leaves the loop
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 swoole_timer_tick(5, function ($id) {

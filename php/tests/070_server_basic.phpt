@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Server: constants, constructor, set (warnings naming the key), setting, on (names, callable forms), start refused without receive
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 var_dump(SWOOLE_BASE, SWOOLE_PROCESS, SWOOLE_SOCK_TCP, SWOOLE_SOCK_UDP, SWOOLE_SOCK_TCP6,

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Server SWOOLE_BASE: echo with connect/receive/close arguments, EOF split, getClientInfo, exist, stats, close, callable forms
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Server: task/finish with PHP values, onTask's return value as the result, finish(), taskwait, task worker properties, bad destination
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

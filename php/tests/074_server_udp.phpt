@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Server SWOOLE_SOCK_UDP: packet with its client info, sendto, in BASE and PROCESS mode
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

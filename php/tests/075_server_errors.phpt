@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Server: an uncaught exception, a fatal error or exit() in a callback is reported and ends the worker, which the manager replaces (workerError); the server goes on
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

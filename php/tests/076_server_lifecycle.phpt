@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Server: start/managerStart/workerStart/workerStop/shutdown events and pid properties, sendMessage/pipeMessage with PHP values, reload, shutdown() from a callback
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Server: tick/after/defer/clearTimer in workers (after sends to a connection), in the master's start callback; no loop outside the server
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Server::addProcess: a user process reads what workers write to its pipe; the manager restarts it when it is killed (same pipe); send() from it is refused (C core: workers only); bad arguments
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

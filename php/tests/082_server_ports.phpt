@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Server::listen/addListener: Swoole\Server\Port with its own framing and callbacks, the ports property, Port::set/on errors
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

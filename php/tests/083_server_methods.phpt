@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Server: connections, heartbeat(), pause/resume, bind + getClientInfo uid, sendfile, sendwait, taskWaitMulti, task() with a finish callback, getLastError, stop()
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Server lifecycle in both modes: tasks, sendMessage/pipeMessage, a Swoole\Table made before start shared by the workers, reload by SIGUSR1 under traffic (no connection lost in either mode), SIGTERM shutdown with no process left
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

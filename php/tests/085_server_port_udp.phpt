@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Server\Port: a UDP listener on a TCP server with its own packet callback
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

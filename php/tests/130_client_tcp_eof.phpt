@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Client sync TCP against a swirl server: connect, send, recv (size, MSG_PEEK, MSG_WAITALL), EOF framing (split and check), sendfile, addresses, a close by the server
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

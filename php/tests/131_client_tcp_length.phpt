@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Client sync TCP with length framing (seed example 2): a 1.5 MB message whole in one recv, two messages from one read, a message over package_max_length
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Client SWOOLE_SOCK_UDP against a swirl UDP server: connect/send/recv, datagram boundaries, a datagram cut to $size, sendto without connect, getpeername of the last sender, a recv timeout
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Client over Unix sockets: SWOOLE_SOCK_UNIX_STREAM with EOF framing against a swirl server on a path, SWOOLE_SOCK_UNIX_DGRAM against its datagram listener, a missing path
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Client SWOOLE_SOCK_TCP | SWOOLE_SSL against a swirl TLS server with a self-signed certificate: verified with ssl_cafile, refused unverified, accepted with ssl_verify_peer off; framing and sendfile over TLS
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --SKIPIF--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Client timeouts and failures: recv on a server that never answers (false, errCode EAGAIN, within the timeout from connect, 'timeout' or 'read_timeout'), MSG_DONTWAIT, connect refused (111), connect timed out (110), a name that does not resolve
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

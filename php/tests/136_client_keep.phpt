@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Client SWOOLE_KEEP: a closed or freed keep-alive client's connection is reused by the next one with the same key (same local port, one server connection); close(true), another key, a connection the server closed and plain clients get new ones
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Client SWOOLE_SOCK_ASYNC on the event loop: connect, receive (one message per call), close in order; error on a refused port; a close by the server; the object lives while connected and is collected after; close while connecting; a throwing callback; a forked child; inside a server worker; the loop run at the end of the script
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

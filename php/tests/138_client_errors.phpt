@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Client bad input: unknown types and modes, flags a type does not take, bad settings, ports out of range, NUL bytes, recv size <= 0, calls on an unconnected client, on() on a blocking client, async connect without its callbacks (a fatal error, as Swoole)
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

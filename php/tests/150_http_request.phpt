@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Http\Request in BASE and PROCESS mode: header (lower-cased names), server, get/post/cookie by PHP's rules (a[]=, a[x]=, dots, first cookie wins, raw cookie values), urlencoded, JSON and chunked bodies, rawContent/getContent/getData/getMethod, HTTP/1.0
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

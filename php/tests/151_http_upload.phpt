@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Http\Request uploads in BASE and PROCESS mode: multipart fields and files in $_FILES's shape (f, g[], h[a][b]; name, full_path, type, tmp_name, error, size; no file, too large), temp files in upload_tmp_dir readable in the callback, move_uploaded_file keeps one, the others vanish after the callback
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

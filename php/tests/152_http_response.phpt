@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Http\Response in BASE and PROCESS mode: header (format, replace, arrays, null removes), cookie/setCookie/rawcookie/setRawCookie, status/setStatusCode, chunked write, sendfile (whole, a range), redirect, gzip with http_compression off, the header/cookie/fd properties, isWritable
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 zlib
 --FILE--

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Http\Server in BASE and PROCESS mode: keep-alive (one connection, one fd), pipelining (three requests in one write, HEAD among them, answers in order), Expect: 100-continue, Connection: close and HTTP/1.0 close after the answer
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

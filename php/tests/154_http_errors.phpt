@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Http\Server errors in BASE and PROCESS mode: an exception in the handler is a warning and a 500, the worker serves its next requests; end twice, write/header/status after end are warnings; a handler that forgets to end gets a warning (500, or the body ended where it was); bad status, header, cookie, sendfile, gzip, redirect, write and create arguments are warnings naming them; an HTTP server's port refuses a receive callback
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Http\Response detach in BASE and PROCESS mode: ended later from a timer (a pipelined request behind it waits, answers in order), taken up with Response::create($fd) and create($server, $fd) from a timer and from a task's finish callback (a task worker cannot), two objects for one response, a client that leaves before the end
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

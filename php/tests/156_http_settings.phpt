@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Http\Server settings from set(): document_root with enable_static_handler (on and off), upload_tmp_dir (and a missing one), http_parse_post, http_parse_cookie, http_compression, http_compression_level, package_max_length (413, also instead of 100 Continue); bad values are warnings naming the key
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 zlib
 --FILE--

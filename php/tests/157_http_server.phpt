@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Http\Server as a Swoole\Server: connect/close callbacks with the request's fd, an extra port serving HTTP (server_port, its own connect callback), two PROCESS workers sharing connections, Server methods on a request's fd (exist, getClientInfo, close), start() refused without a request callback or with dispatch_mode 1, swoole_http_server alias
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Http\Server in BASE and PROCESS mode: bad requests (garbage, no Host, Content-Length with Transfer-Encoding, a head past http_max_header_size, a target past http_max_request_line) are answered 400/431/414 without calling the handler, and the worker goes on; curl as a client (--compressed, -F upload, -b cookies, -X DELETE)
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\WebSocket\Server SWOOLE_PROCESS: open/message/close, plain HTTP, fragments both ways, ping between fragments, 70 000 bytes, websocket_status, push to a plain connection, disconnect, client close, unmasked frame
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

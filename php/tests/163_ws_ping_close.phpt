@@ -1,7 +1,7 @@
 --TEST--
 Swoole\WebSocket\Server: ping/pong answered by the server, or delivered with open_websocket_ping_frame/_pong_frame; close frames (client close answered, CloseFrame with open_websocket_close_frame, answered by the callback or after it); bad frames closed with 1002/1007
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

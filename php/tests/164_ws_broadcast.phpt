@@ -1,7 +1,7 @@
 --TEST--
 Swoole\WebSocket\Server SWOOLE_PROCESS: broadcast to 200 clients (connections iteration + isEstablished + push from either worker); every client gets every message
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\WebSocket\Server: the handshake callback answers through $response (BASE and PROCESS): its own 101 with the right Sec-WebSocket-Accept makes a WebSocket (open not called, push refused until it returns, defer works), a refusal, a wrong key, no answer and an exception end the connection; websocket_status is HANDSHAKE inside it
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\WebSocket\Server::pack/unpack and Frame: RFC 6455 §5.7's examples, round trips of every length form, masks, flags, Frame and CloseFrame objects, __toString, bad input; the constants and class aliases
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 use Swoole\WebSocket\{Server, Frame, CloseFrame};
@@ -95,7 +95,7 @@ var_dump(Server::unpack("\x09\x00"));
 var_dump(Server::unpack("\x88\x01x"));
 
 echo "-- constants\n";
-foreach (get_defined_constants(true)['swirl'] as $name => $v) {
+foreach (get_defined_constants(true)['swoole'] as $name => $v) {
     if (str_contains($name, 'WEBSOCKET')) {
         echo "$name=$v\n";
     }

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\WebSocket\Server errors: no message callback, bad push/disconnect input (each a warning naming it, and false), a gone connection (false, quietly), exceptions in open and message (a warning, close 1011, the worker goes on), push of a CloseFrame or a close payload
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

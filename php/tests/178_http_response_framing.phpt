@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Http\Response in BASE and PROCESS mode is framed as its head says: write()/end() with a body after status 204 or 304 is a warning and false (nothing sent, the next response on the connection intact); bytes past a Content-Length the handler set are a warning and false, a body short of it closes the connection; a bad Content-Length or Transfer-Encoding header is refused; a cookie expiring at PHP_INT_MAX is refused
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

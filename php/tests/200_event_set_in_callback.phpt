@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Event::set() and ::del() inside the fd's own read callback, the callback a method of an object held by nothing else: the running callable stays alive until it returns (no use after free); a Process callback that drops itself
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Event::add() of a Swoole\Process: Event::exit() and the end of a BASE server's worker loop unwatch it (it can be added again; write() and close() after the server's loop is gone touch no freed loop)
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

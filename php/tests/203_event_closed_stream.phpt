@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Event: a stream fclose()d inside its read callback leaves the loop (wait() returns) and can still be Event::del()eted; the same for a Process closed in its callback
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Float arguments: Lock::lockwait() with a negative, -INF or NAN timeout on a held lock returns false at once (every type), INF waits as long as it may; Atomic::wait(NAN) returns false at once; Table::incr/decr by INF or NAN on an int column is refused with a warning naming it
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Lock SWOOLE_MUTEX (and SPINLOCK): locked by one process, unlocked by another, the waiter in a third gets it; a holder that dies is taken over
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

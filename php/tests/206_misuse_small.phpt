@@ -1,7 +1,7 @@
 --TEST--
 Misuse: an unknown socket type with SWOOLE_SSL is named in the error; Client::recv($n, MSG_WAITALL) does not allocate $n bytes up front; addProcess() refuses a Process it already has
 --EXTENSIONS--
-swirl
+swoole
 --INI--
 memory_limit=64M
 --FILE--

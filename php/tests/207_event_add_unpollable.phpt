@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Event::add(STDIN) with STDIN from /dev/null or a regular file, in a process with Process::signal handlers: false with a warning naming the fd, and the loop sleeps (CPU time a small fraction of the wall time), never spins
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Process added to the loop, then pcntl_fork(): the child's copy is not watched by the parent's loop (write(), close() and Event::add() in the child touch no inherited loop; the parent's watch goes on)
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

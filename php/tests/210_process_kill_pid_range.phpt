@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Process::kill() refuses a pid outside pid_t instead of truncating it (getmypid() - 2**32 signalled this process, 1 - 2**32 would signal init); useQueue() refuses a key outside key_t
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 /* signal 0 only asks whether the process exists: safe to try on ourselves */

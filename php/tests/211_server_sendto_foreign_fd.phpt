@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Server::sendto() and send() to a Unix datagram path go out through one of the server's datagram sockets only: any other fd given as $server_socket (here a TCP connection of the process) is refused by name instead of carrying the bytes into that stream
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 $l = stream_socket_server("tcp://127.0.0.1:0");

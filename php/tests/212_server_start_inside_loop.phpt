@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Server::start() inside the running event loop (a Timer or Event callback) or inside another server's callback is refused, as Swoole refuses it, instead of running a second server there and dropping the timers and events of the loop it was called from
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

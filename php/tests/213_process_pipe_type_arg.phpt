@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Process::__construct()'s $pipe_type is coerced as a declared int|bool is ("2" and 2.0 are 2, "abc" is true, null is 0 with a deprecation, an array a TypeError); null read an undefined value before (valgrind: uninitialised value), "2" and 2.0 were refused
 --EXTENSIONS--
-swirl
+swoole
 --FILE--
 <?php
 foreach (["2", 2.0, "1", 0.0, null, "abc", 1.5, [], new stdClass] as $v) {

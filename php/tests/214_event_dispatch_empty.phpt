@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Event::dispatch() with nothing in the loop returns at once (it waited in epoll for ever); with a timer it still waits for it
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

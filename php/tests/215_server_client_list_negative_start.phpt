@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Server::getClientList() from a negative start lists the connections only, as from 0: the free slots of the connection table came back as 100 ids 0
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Server: a worker that calls exit(0) in workerStart is restarted with the growing delay of a worker that fails at start, not at once for ever (a fork storm of about a thousand workers a second, 100% CPU)
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

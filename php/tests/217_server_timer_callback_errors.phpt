@@ -1,7 +1,7 @@
 --TEST--
 Swoole\Server: an uncaught exception, a fatal error or exit() in a timer, defer or Event callback run by a worker's loop ends the worker as in any server callback (reported, exit status 255 or exit()'s, workerError, replaced); the exception was dropped without a word and the worker left with status 0 (a fatal error ran PHP's request shutdown there)
 --EXTENSIONS--
-swirl
+swoole
 pcntl
 --FILE--
 <?php

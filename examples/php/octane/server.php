@@ -241,7 +241,9 @@ $server->on('request', function (Request $request, Response $response) use ($ser
 
 $server->on('task', function (Server $server, int $taskId, int $fromWorkerId, $data) use ($worker) {
     if ($data === 'octane-tick') {
-        $worker->ticks++;
+        if (++$worker->ticks === 1) {
+            note("tick $worker->id");
+        }
         return null;
     }
     [$op, $arg] = explode(':', $data, 2);

@@ -15,7 +15,7 @@ file_put_contents($stateFile, json_encode(['state' => [
     'appName' => 'demo', 'host' => '127.0.0.1', 'port' => $port,
     'defaultServerOptions' => [
         'enable_coroutine' => false, 'daemonize' => false, 'log_level' => SWOOLE_LOG_ERROR,
-        'max_request' => 500, 'package_max_length' => 10 * 1024 * 1024, 'reactor_num' => swoole_cpu_num(),
+        'max_request' => 500, 'package_max_length' => 10 * 1024 * 1024, 'reactor_num' => 'auto',
         'socket_buffer_size' => 10 * 1024 * 1024, 'task_max_request' => 500,
         'task_worker_num' => 2, 'worker_num' => 2,
     ],
@@ -45,9 +45,18 @@ $big = fw_curl("http://127.0.0.1:$port/big");
 echo "big: ", strlen($big), " bytes, ", $big === str_repeat("0123456789abcdef\n", 8192) ? 'intact' : 'CORRUPT', "\n";
 echo fw_head(fw_curl('-i', "http://127.0.0.1:$port/nothing")), "\n";
 
-fw_reload($master, $manager, "http://127.0.0.1:$port/", 'hello from worker');
-echo "workers started: ", count(file($events)), "\n";
-fw_stop($proc, $master);
+echo "reactor_num auto: ", json_decode(fw_curl("http://127.0.0.1:$port/settings"), true)['reactor_num'] === swoole_cpu_num() ? 'swoole_cpu_num()' : 'WRONG', "\n";
+echo fw_curl("http://127.0.0.1:$port/settings");
+
+/* octane:status, octane:reload, octane:stop through the state file */
+$control = fn($cmd) => trim(shell_exec(example_cmd('octane/control.php', [$stateFile, $cmd]) . ' 2>&1'));
+echo "status: ", $control('status'), "\n";
+fw_reload($master, $manager, "http://127.0.0.1:$port/", 'hello from worker', fn() => print("reload: " . $control('reload') . "\n"));
+echo "workers started: ", preg_match_all('/^(worker|task) /m', file_get_contents($events)), ", stopped: ", preg_match_all('/^stop /m', file_get_contents($events)), "\n";
+fw_stop($proc, $master, fn() => print("stop: " . $control('stop') . "\n"));
+echo "workers stopped: ", preg_match_all('/^stop /m', file_get_contents($events)), "\n";
+echo "status: ", $control('status'), "\n";
+echo "usage: ", $control('restart'), "\n";
 $log = file_get_contents($out);
 echo "output: ", json_encode($log), "\n";
 unlink($stateFile);
@@ -82,8 +91,16 @@ Server: NAME
 Content-Length: 10
 Connection: keep-alive
 Content-Type: text/plain
+reactor_num auto: swoole_cpu_num()
+{"enable_coroutine":false,"reactor_num":%d,"task_worker_num":2,"worker_num":2}
+status: running
+reload: reloading
 reload: done, 4 workers -> 4, old left 0, same pids 0, every request answered
 after reload: 4/4 answered
-workers started: %d
+workers started: 8, stopped: 4
+stop: stopping
 SIGTERM: exit 0, left running 0
+workers stopped: 8
+status: not running
+usage: usage: php control.php STATE_FILE status|reload|stop
 output: ""

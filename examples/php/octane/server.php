@@ -16,7 +16,11 @@
  * (masterProcessId, managerProcessId), as Octane does, and a line per
  * started worker into the file named by the env OCTANE_EVENTS, if set.
  *
- * Routes: / (hello and the worker's pid), /tasks (taskWaitMulti of two
+ * control.php does what octane:status, octane:reload and octane:stop do
+ * with the state file.
+ *
+ * Routes: / (hello and the worker's pid), /settings (what $server->setting
+ * says of the workers), /tasks (taskWaitMulti of two
  * tasks), /cookie (two cookies), /big (a body sent with write() in chunks),
  * /stuck (never answers: the master's max-execution-time timer kills the
  * worker and answers 408 with Response::create from the master).
@@ -118,7 +122,14 @@ $host = $state['host'] ?? '127.0.0.1';
 $sock = filter_var($host, FILTER_VALIDATE_IP, FILTER_FLAG_IPV4) ? SWOOLE_SOCK_TCP : SWOOLE_SOCK_TCP6;
 $server = new Server($host, $state['port'] ?? 8000, $config['swoole']['mode'] ?? SWOOLE_PROCESS,
                      ($config['swoole']['ssl'] ?? false) ? $sock | SWOOLE_SSL : $sock);
-$server->set(array_merge($state['defaultServerOptions'] ?? [], $config['swoole']['options'] ?? []));
+$options = array_merge($state['defaultServerOptions'] ?? [], $config['swoole']['options'] ?? []);
+/* octane:start --workers=auto: one per CPU (SwooleExtension::cpuCount) */
+foreach (['worker_num', 'task_worker_num', 'reactor_num'] as $key) {
+    if (($options[$key] ?? null) === 'auto') {
+        $options[$key] = swoole_cpu_num();
+    }
+}
+$server->set($options);
 
 /* createSwooleTimerTable.php: which worker serves which fd since when */
 $timerTable = null;
@@ -189,6 +200,10 @@ $server->on('request', function (Request $request, Response $response) use ($ser
         case '/':
             $cacheTable->set('hits', ['value' => 'seen', 'expiration' => time() + 60]);
             $body = "hello from worker {$worker->id} pid {$worker->pid}\n";
+            break;
+        case '/settings':
+            $headers['Content-Type'] = 'application/json';
+            $body = json_encode(array_intersect_key($server->setting, array_flip(['worker_num', 'task_worker_num', 'reactor_num', 'enable_coroutine']))) . "\n";
             break;
         case '/tasks':
             /* SwooleTaskDispatcher::resolve: results in the order of the tasks */

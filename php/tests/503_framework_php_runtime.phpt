@@ -27,9 +27,18 @@ echo fw_curl("http://127.0.0.1:$port/reload");
 echo "reload(): ", fw_until(fn() => fw_alive($old) === 0 && count(children_of($manager)) === count($old)) ? "workers replaced" : "NOT DONE", "\n";
 fw_reload($master, $manager, "http://127.0.0.1:$port/", '"mode":"SWOOLE_PROCESS"');
 fw_stop($proc, $master);
+$log = file_get_contents($out);
+
+/* SWOOLE_MODE=1: BASE */
+$port = free_port();
+[$proc, $master, $out] = fw_start('mezzio/runtime.php', [], ['SWOOLE_PORT' => $port, 'SWOOLE_MODE' => SWOOLE_BASE]);
+var_dump(wait_port($port));
+$self = json_decode(fw_curl("http://127.0.0.1:$port/"), true);
+echo "base: ", $self['mode'], ", master ", $self['master'] === $master ? 'ok' : 'WRONG', ", ", fw_curl("http://127.0.0.1:$port/robots.txt");
+fw_stop($proc, $master);
 /* what the server itself logs is left to its log_level (part srvlife: nothing
  * at the default level, as Swoole); no PHP error or warning */
-echo "PHP errors: ", preg_match_all('/^(PHP )?(Warning|Fatal error|Notice|Deprecated)/m', file_get_contents($out)), "\n";
+echo "PHP errors: ", preg_match_all('/^(PHP )?(Warning|Fatal error|Notice|Deprecated)/m', $log . file_get_contents($out)), "\n";
 ?>
 --EXPECTF--
 bool(true)
@@ -51,5 +60,9 @@ Disallow:
 reload(): workers replaced
 reload: done, 2 workers -> 2, old left 0, same pids 0, every request answered
 after reload: 4/4 answered
+SIGTERM: exit 0, left running 0
+bool(true)
+base: SWOOLE_BASE, master ok, User-agent: *
+Disallow:
 SIGTERM: exit 0, left running 0
 PHP errors: 0

@@ -10,12 +10,15 @@ set -euo pipefail
 # nginx-light: real servers the client tests talk to, started by the tests themselves;
 # php8.2-cli and php8.2-dev: the PHP extension, built with phpize and tested with run-tests.php;
 # php8.2-mbstring and php8.2-curl: what Swoole's own tests need (make swoole-tests, swoole-gate);
+# php-slim (Slim 3, with its own PSR-7) and php-symfony-http-foundation: the framework
+# examples' tests (examples/php/slim, examples/php/symfony);
 # clang and libclang-rt-14-dev (only recommended by clang, and so not installed with it: the
 # fuzzer runtime): the libFuzzer targets `make asan` runs);
 # `deps.sh bench` adds what the benchmarks run against
 packages=(build-essential cmake pkg-config libcriterion-dev zlib1g-dev libssl-dev netcat-openbsd curl
           node-llhttp python3 python3-websockets chromium openssl ca-certificates redis-server
-          nginx-light php8.2-cli php8.2-dev php8.2-mbstring php8.2-curl clang libclang-rt-14-dev)
+          nginx-light php8.2-cli php8.2-dev php8.2-mbstring php8.2-curl php-slim php-symfony-http-foundation
+          clang libclang-rt-14-dev)
 if [ "${1:-}" = bench ]; then
     packages+=(wrk)
     # bench/ws runs Node's ws (from the npm registry) as its reference

@@ -119,6 +119,9 @@ namespace Swoole {
 
         public function exist(int $fd): bool {}
 
+        /** @alias Swoole\Server::exist */
+        public function exists(int $fd): bool {}
+
         public function pause(int $fd): bool {}
 
         public function resume(int $fd): bool {}

@@ -192,6 +192,32 @@ typedef struct {
     int signal; /* the signal that killed it, 0 if it exited */
 } swirl_process_status_t;
 
+/* Limit how long read and write wait on the pipe to `seconds` (< 0: no
+ * limit); past it they return -ETIMEDOUT (Swoole's setTimeout). 0,
+ * SWIRL_ESTATE without a pipe, SWIRL_EBADARG for NaN. */
+SWIRL_API int swirl_process_set_timeout(swirl_process_t *proc, double seconds);
+
+/* Non-blocking (false): read and write never wait, -EAGAIN when the pipe
+ * has nothing to read or no room now; true restores waiting (Swoole's
+ * setBlocking). A pipe watched by a loop stays non-blocking for the loop.
+ * 0, or SWIRL_ESTATE without a pipe. */
+SWIRL_API int swirl_process_set_blocking(swirl_process_t *proc, bool blocking);
+
+/* The object's number: 1, 2, 3, ... in order of creation in this process
+ * (Swoole's $process->id). */
+SWIRL_API int swirl_process_id(const swirl_process_t *proc);
+
+/* setpriority/getpriority (`which`: PRIO_PROCESS, PRIO_PGRP, PRIO_USER;
+ * *who 0: the caller). `who` NULL means `proc`'s process (its pid: the
+ * child in the parent, itself in the child; 0 before start), allowed with
+ * PRIO_PROCESS only: SWIRL_EBADARG otherwise (Swoole's rule). 0, or the
+ * negative errno (-EINVAL for a bad `which`, -ESRCH, -EACCES) with the
+ * error set naming the call. */
+SWIRL_API int swirl_process_set_priority(const swirl_process_t *proc, int which, const int *who,
+                                         int prio);
+SWIRL_API int swirl_process_get_priority(const swirl_process_t *proc, int which, const int *who,
+                                         int *prio);
+
 /* Reap one ended child of the calling process. Blocking waits for one;
  * non-blocking returns 0 at once when none has ended. Returns its pid (and
  * fills *st when not NULL), 0, or -ECHILD when there are no children. */
@@ -202,6 +228,12 @@ SWIRL_API pid_t swirl_process_wait(bool blocking, swirl_process_status_t *st);
  * on /dev/null unless `noclose`. Returns 0 in the daemon or a negative
  * errno (the caller's process is then unchanged). */
 SWIRL_API int swirl_process_daemon(bool nochdir, bool noclose);
+
+/* Make fds[0], fds[1], fds[2] the calling process's stdin, stdout and
+ * stderr (dup2; a negative fd leaves that one as it is), as Swoole's
+ * daemon($nochdir, $noclose, $pipes) does before it detaches. 0 or the
+ * negative errno naming the fd. */
+SWIRL_API int swirl_process_stdio_from(const int fds[3]);
 
 /* Swoole's Process::signal: run `cb` in `loop` when `signo` arrives
  * (swirl_signal_add); a NULL `cb` stops watching it. 0 or a negative code
@@ -224,6 +256,11 @@ SWIRL_API int swirl_process_alarm(int64_t usec, int type);
  * naming a CPU that does not exist (and how many there are) or an empty
  * set; -EINVAL when none of them is usable here. */
 SWIRL_API int swirl_process_set_affinity(const int *cpus, size_t n);
+
+/* The CPUs the calling process may run on, ascending: up to `cap` ids are
+ * stored in `cpus` (NULL: only count); returns how many there are, or a
+ * negative errno. */
+SWIRL_API int swirl_process_get_affinity(int *cpus, size_t cap);
 
 /* The number of CPUs configured on this machine (Swoole's swoole_cpu_num). */
 SWIRL_API int swirl_cpu_num(void);

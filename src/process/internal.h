@@ -28,6 +28,8 @@ struct swirl_process {
     pid_t watch_pid;
     swirl_process_read_cb on_read;
     void *watch_user;
+    int timeout_ms;   /* read/write wait limit (-1: none), swirl_process_set_timeout */
+    bool nonblocking; /* swirl_process_set_blocking(false): reads and writes never wait */
     /* System V queue */
     int msgq; /* -1: none */
     int msgq_mode;

@@ -286,7 +286,7 @@ typedef struct swirl_process_pool swirl_process_pool_t;
 /* How work reaches the workers (Swoole's SWOOLE_IPC_* values). */
 enum {
     SWIRL_IPC_NONE = 0,     /* no queue: each worker runs its on_worker_start and exits */
-    SWIRL_IPC_UNIXSOCK = 1, /* one datagram socket pair: workers compete for messages */
+    SWIRL_IPC_UNIXSOCK = 1, /* a shared queue (workers compete) and a pipe per worker */
     SWIRL_IPC_MSGQUEUE = 2, /* a System V message queue: other programs may push too */
 };
 
@@ -316,14 +316,47 @@ SWIRL_API void swirl_process_pool_on_worker_stop(swirl_process_pool_t *pool,
 SWIRL_API void swirl_process_pool_on_message(swirl_process_pool_t *pool, swirl_pool_message_cb cb);
 SWIRL_API void swirl_process_pool_on_start(swirl_process_pool_t *pool, swirl_pool_start_cb cb);
 SWIRL_API void swirl_process_pool_set_user(swirl_process_pool_t *pool, void *user);
+/* In the master, before the first worker is forked (Swoole's onStart
+ * order); the loop exists (swirl_process_pool_loop). */
+SWIRL_API void swirl_process_pool_on_starting(swirl_process_pool_t *pool, swirl_pool_start_cb cb);
+/* In the master, once, when a shutdown begins (before the workers are
+ * told to stop; Swoole's onShutdown). */
+SWIRL_API void swirl_process_pool_on_shutdown(swirl_process_pool_t *pool, swirl_pool_start_cb cb);
+/* How long a shutdown waits for a worker before SIGKILL (default 3000 ms;
+ * Swoole's max_wait_time). 0 or SWIRL_EBADARG for a negative value. */
+SWIRL_API int swirl_process_pool_set_max_wait(swirl_process_pool_t *pool, int64_t ms);
+
+SWIRL_API int swirl_process_pool_worker_num(const swirl_process_pool_t *pool);
+/* In a worker its id, in the master -1. */
+SWIRL_API int swirl_process_pool_worker_id(const swirl_process_pool_t *pool);
+/* The master's pid once started (0 before). */
+SWIRL_API pid_t swirl_process_pool_master_pid(const swirl_process_pool_t *pool);
+/* In the master: started and no shutdown begun. */
+SWIRL_API bool swirl_process_pool_running(const swirl_process_pool_t *pool);
+
+/* SWIRL_IPC_UNIXSOCK pools also give each worker a datagram pipe of its
+ * own (Swoole's getProcess($id)->write() / sendMessage()): a message sent
+ * to worker `id` is read by that worker only, through on_message (or read
+ * from the fd this returns, before its receive loop). The fd to use for
+ * worker `worker_id` from the calling process: its end in that worker,
+ * the sending end elsewhere. SWIRL_ESTATE for other pools, SWIRL_EBADARG
+ * for a bad id. Owned by the pool. */
+SWIRL_API int swirl_process_pool_worker_fd(const swirl_process_pool_t *pool, int worker_id);
+/* Send one message (up to 2 MiB, what one datagram may hold) to worker
+ * `worker_id`'s pipe; never blocks: -EAGAIN when it is full. 0,
+ * SWIRL_ETOOBIG, SWIRL_EBADARG, SWIRL_ESTATE. */
+SWIRL_API int swirl_process_pool_send(swirl_process_pool_t *pool, int worker_id, const void *data,
+                                      size_t len);
 
 /* Fork the workers and supervise them; blocks in the master until
  * swirl_process_pool_shutdown or SIGTERM/SIGINT, then stops the workers
  * (SIGTERM: a worker finishes the message in hand, runs on_worker_stop
- * and exits; SIGKILL after 3 s) and returns 0. Messages still queued at
- * shutdown are counted in the log (a keyed System V queue keeps them for
- * the next run). SWIRL_EBADARG naming a missing callback; SWIRL_ESTATE if
- * already started. Never returns in the workers. */
+ * and exits; SIGKILL after 3 s) and returns 0. A worker still in its
+ * on_worker_start when SIGTERM comes ends at once (the default action).
+ * Messages still queued at shutdown are counted in the log (a keyed System
+ * V queue keeps them for the next run). It may be started again once it
+ * returned. SWIRL_EBADARG naming a missing callback; SWIRL_ESTATE while
+ * running or from a worker. Never returns in the workers. */
 SWIRL_API int swirl_process_pool_start(swirl_process_pool_t *pool);
 
 /* Queue one message for whichever worker takes it first. From the master

@@ -18,6 +18,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -33,6 +35,7 @@
 #define POOL_SOCK_MAX_MSG (64 * 1024)
 #define STOP_RESEND_MS 100
 #define STOP_KILL_MS 3000
+#define POOL_PIPE_MAX_MSG (2 * 1024 * 1024) /* Swoole's input buffer size */
 
 static volatile sig_atomic_t pool_worker_stop;
 
@@ -42,10 +45,13 @@ struct swirl_process_pool {
     key_t key;
     int msgq;       /* SWIRL_IPC_MSGQUEUE */
     int sock[2];    /* SWIRL_IPC_UNIXSOCK: both ends, every process reads [1], writes [0] */
-    size_t msg_max; /* largest message */
+    int (*pipes)[2]; /* SWIRL_IPC_UNIXSOCK: worker i's own datagram pair, [0] to it, [1] its end */
+    pid_t *pids;     /* shared (MAP_SHARED) with the workers: each worker's latest pid */
+    size_t msg_max;  /* largest message */
+    int64_t kill_ms; /* after a shutdown began: SIGKILL then (max_wait_time) */
     swirl_pool_worker_cb on_worker_start, on_worker_stop;
     swirl_pool_message_cb on_message;
-    swirl_pool_start_cb on_start;
+    swirl_pool_start_cb on_start, on_starting, on_shutdown;
     void *user;
     bool started;
     pid_t master_pid;
@@ -79,12 +85,33 @@ int swirl_process_pool_new(swirl_process_pool_t **out, int worker_num, int ipc_t
     p->msgq = -1;
     p->sock[0] = p->sock[1] = -1;
     p->worker_id = -1;
+    p->kill_ms = STOP_KILL_MS;
+    p->pids = mmap(NULL, sizeof(pid_t) * (size_t)worker_num, PROT_READ | PROT_WRITE,
+                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (p->pids == MAP_FAILED) {
+        p->pids = NULL;
+        rc = swirl__neg_errno();
+        goto fail;
+    }
     if (ipc_type == SWIRL_IPC_UNIXSOCK) {
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p->sock) != 0) {
             rc = swirl__neg_errno();
             goto fail;
         }
         p->msg_max = POOL_SOCK_MAX_MSG;
+        p->pipes = swirl_calloc((size_t)worker_num, sizeof(*p->pipes));
+        if (!p->pipes) {
+            rc = -ENOMEM;
+            goto fail;
+        }
+        for (int i = 0; i < worker_num; i++)
+            p->pipes[i][0] = p->pipes[i][1] = -1;
+        for (int i = 0; i < worker_num; i++) {
+            if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, p->pipes[i]) != 0) {
+                rc = swirl__neg_errno();
+                goto fail;
+            }
+        }
     } else if (ipc_type == SWIRL_IPC_MSGQUEUE) {
         rc = swirl__msgq_create(msgqueue_key, &p->msgq);
         if (rc < 0)
@@ -105,6 +132,13 @@ void swirl_process_pool_free(swirl_process_pool_t *p) {
     for (int i = 0; i < 2; i++)
         if (p->sock[i] >= 0)
             close(p->sock[i]);
+    for (int i = 0; p->pipes && i < p->worker_num; i++)
+        for (int j = 0; j < 2; j++)
+            if (p->pipes[i][j] >= 0)
+                close(p->pipes[i][j]);
+    swirl_free(p->pipes);
+    if (p->pids)
+        munmap(p->pids, sizeof(pid_t) * (size_t)p->worker_num);
     /* a private queue dies with its pool; a keyed one is for whoever feeds it */
     if (p->msgq >= 0 && p->key == 0 && p->worker_id < 0)
         swirl__msgq_remove(p->msgq);
@@ -124,12 +158,70 @@ void swirl_process_pool_on_message(swirl_process_pool_t *p, swirl_pool_message_c
 void swirl_process_pool_on_start(swirl_process_pool_t *p, swirl_pool_start_cb cb) {
     p->on_start = cb;
 }
+void swirl_process_pool_on_starting(swirl_process_pool_t *p, swirl_pool_start_cb cb) {
+    p->on_starting = cb;
+}
+void swirl_process_pool_on_shutdown(swirl_process_pool_t *p, swirl_pool_start_cb cb) {
+    p->on_shutdown = cb;
+}
 void swirl_process_pool_set_user(swirl_process_pool_t *p, void *user) { p->user = user; }
+
+int swirl_process_pool_set_max_wait(swirl_process_pool_t *p, int64_t ms) {
+    if (ms < 0)
+        return swirl__error(SWIRL_EBADARG, "pool: max_wait_time %lld ms: expected >= 0",
+                            (long long)ms);
+    p->kill_ms = ms;
+    return 0;
+}
+
+int swirl_process_pool_worker_num(const swirl_process_pool_t *p) { return p->worker_num; }
+
+int swirl_process_pool_worker_id(const swirl_process_pool_t *p) { return p->worker_id; }
+
+pid_t swirl_process_pool_master_pid(const swirl_process_pool_t *p) { return p->master_pid; }
+
+bool swirl_process_pool_running(const swirl_process_pool_t *p) {
+    return p->loop && !swirl__supervisor_stopping(&p->sup);
+}
+
+int swirl_process_pool_worker_fd(const swirl_process_pool_t *p, int worker_id) {
+    if (!p->pipes)
+        return swirl__error(SWIRL_ESTATE, "pool: only a SWIRL_IPC_UNIXSOCK pool has worker pipes");
+    if (worker_id < 0 || worker_id >= p->worker_num)
+        return swirl__error(SWIRL_EBADARG, "pool: worker_id %d: expected 0..%d", worker_id,
+                            p->worker_num - 1);
+    return p->pipes[worker_id][worker_id == p->worker_id ? 1 : 0];
+}
+
+int swirl_process_pool_send(swirl_process_pool_t *p, int worker_id, const void *data, size_t len) {
+    int fd = swirl_process_pool_worker_fd(p, worker_id);
+    if (fd < 0)
+        return fd;
+    if (len == 0)
+        return swirl__error(SWIRL_EBADARG, "pool: send: an empty message");
+    for (;;) {
+        ssize_t n = send(fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n >= 0)
+            return 0;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN)
+            return swirl__error(-EAGAIN, "pool: send to worker %d: its pipe is full", worker_id);
+        if (errno == EMSGSIZE)
+            return swirl__error(SWIRL_ETOOBIG, "pool: send to worker %d: %zu bytes is more than one "
+                                "datagram can hold", worker_id, len);
+        return swirl__error(swirl__neg_errno(), "pool: send to worker %d:", worker_id);
+    }
+}
 
 swirl_loop_t *swirl_process_pool_loop(swirl_process_pool_t *p) { return p->loop; }
 
 pid_t swirl_process_pool_worker_pid(const swirl_process_pool_t *p, int worker_id) {
-    return swirl__supervisor_pid(&p->sup, worker_id);
+    if (worker_id < 0 || worker_id >= p->worker_num)
+        return 0;
+    if (p->worker_id < 0)
+        return swirl__supervisor_pid(&p->sup, worker_id);
+    return __atomic_load_n(&p->pids[worker_id], __ATOMIC_ACQUIRE);
 }
 
 int swirl_process_pool_push(swirl_process_pool_t *p, const void *data, size_t len) {
@@ -159,8 +251,12 @@ void swirl_process_pool_shutdown(swirl_process_pool_t *p) {
             kill(p->master_pid, SIGTERM);
         return;
     }
+    if (!p->loop)
+        return; /* not running (its shutdown hook may call this again) */
     if (!swirl__supervisor_stopping(&p->sup)) {
         swirl__supervisor_stop(&p->sup);
+        if (p->on_shutdown)
+            p->on_shutdown(p, p->user);
         p->stop_began_ms = swirl_clock_ms();
         for (int i = 0; i < p->worker_num; i++)
             if (swirl__supervisor_pid(&p->sup, i) > 0)
@@ -182,11 +278,11 @@ static void worker_run(swirl_process_pool_t *p, int id) {
     p->worker_id = id;
     p->loop = NULL;
     pool_worker_stop = 0;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_sigterm; /* no SA_RESTART: a blocking receive returns EINTR */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
+    __atomic_store_n(&p->pids[id], getpid(), __ATOMIC_RELEASE);
+    /* SIGTERM ends a worker at once while it runs on_worker_start (Swoole's
+     * rule: its work there is the caller's to make interruptible); the
+     * receive loop then stops between two messages. */
+    signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_IGN); /* Ctrl-C reaches the master, which stops the workers */
     signal(SIGPIPE, SIG_DFL);
     swirl__signals_unblock_all();
@@ -194,7 +290,12 @@ static void worker_run(swirl_process_pool_t *p, int id) {
     if (p->on_worker_start)
         p->on_worker_start(p, id, p->user);
     if (p->ipc != SWIRL_IPC_NONE) {
-        size_t cap = p->msg_max;
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_sigterm; /* no SA_RESTART: a blocking receive returns EINTR */
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGTERM, &sa, NULL);
+        size_t cap = p->ipc == SWIRL_IPC_UNIXSOCK ? POOL_PIPE_MAX_MSG : p->msg_max;
         long *msg = swirl_malloc(sizeof(long) + cap);
         if (!msg) {
             swirl_log_error("pool: worker %d: no memory for a %zu-byte message buffer", id, cap);
@@ -202,9 +303,21 @@ static void worker_run(swirl_process_pool_t *p, int id) {
         }
         while (!pool_worker_stop) {
             ssize_t n;
-            if (p->ipc == SWIRL_IPC_UNIXSOCK)
-                n = recv(p->sock[1], msg + 1, cap, 0);
-            else
+            if (p->ipc == SWIRL_IPC_UNIXSOCK) {
+                /* the shared queue, or this worker's own pipe */
+                struct pollfd pf[2] = {{.fd = p->sock[1], .events = POLLIN},
+                                       {.fd = p->pipes[id][1], .events = POLLIN}};
+                if (poll(pf, 2, -1) < 0) {
+                    if (errno == EINTR)
+                        continue;
+                    swirl_log_error("pool: worker %d: poll: %s", id, strerror(errno));
+                    break;
+                }
+                int fd = pf[1].revents ? p->pipes[id][1] : p->sock[1];
+                n = recv(fd, msg + 1, cap, MSG_DONTWAIT);
+                if (n < 0 && errno == EAGAIN)
+                    continue; /* another worker took it */
+            } else
                 n = msgrcv(p->msgq, msg, cap, 0, MSG_NOERROR);
             if (n < 0) {
                 if (errno == EINTR)
@@ -242,6 +355,7 @@ static pid_t spawn(void *owner, int id) {
         swirl_log_error("pool: fork of worker %d: %s", id, strerror(-rc));
         return rc;
     }
+    __atomic_store_n(&p->pids[id], pid, __ATOMIC_RELEASE);
     return pid;
 }
 
@@ -266,13 +380,13 @@ static void reap(swirl_process_pool_t *p) {
 
 static void on_stop_tick(swirl_loop_t *loop, int64_t tid, void *user) {
     swirl_process_pool_t *p = user;
-    bool late = swirl_clock_ms() - p->stop_began_ms >= STOP_KILL_MS;
+    bool late = (int64_t)(swirl_clock_ms() - p->stop_began_ms) >= p->kill_ms;
     for (int i = 0; i < p->worker_num; i++) {
         pid_t pid = swirl__supervisor_pid(&p->sup, i);
         if (pid > 0) {
             if (late)
-                swirl_log_warning("pool: worker %d (pid %ld) did not stop in %d ms: killed", i,
-                                  (long)pid, STOP_KILL_MS);
+                swirl_log_warning("pool: worker %d (pid %ld) did not stop in %lld ms: killed", i,
+                                  (long)pid, (long long)p->kill_ms);
             kill(pid, late ? SIGKILL : SIGTERM);
         }
     }
@@ -309,7 +423,9 @@ static void count_left(swirl_process_pool_t *p) {
 
 int swirl_process_pool_start(swirl_process_pool_t *p) {
     if (p->started)
-        return swirl__error(SWIRL_ESTATE, "pool: already started");
+        return swirl__error(SWIRL_ESTATE, "pool: already running");
+    if (p->worker_id >= 0)
+        return swirl__error(SWIRL_ESTATE, "pool: start from one of its workers");
     if (p->ipc != SWIRL_IPC_NONE && !p->on_message)
         return swirl__error(SWIRL_EBADARG, "pool: a pool with a queue needs on_message");
     if (p->ipc == SWIRL_IPC_NONE && !p->on_worker_start)
@@ -317,6 +433,8 @@ int swirl_process_pool_start(swirl_process_pool_t *p) {
     int rc = swirl_loop_new(&p->loop);
     if (rc < 0)
         return rc;
+    swirl__supervisor_destroy(&p->sup); /* a previous run's */
+    memset(&p->sup, 0, sizeof(p->sup));
     if ((rc = swirl__supervisor_init(&p->sup, p->loop, p->worker_num, &pool_ops, p)) < 0) {
         swirl_loop_free(p->loop);
         p->loop = NULL;
@@ -331,10 +449,13 @@ int swirl_process_pool_start(swirl_process_pool_t *p) {
         if (rc < 0) {
             swirl_loop_free(p->loop);
             p->loop = NULL;
+            p->started = false;
             return rc;
         }
     }
-    for (int id = 0; id < p->worker_num; id++)
+    if (p->on_starting)
+        p->on_starting(p, p->user);
+    for (int id = 0; id < p->worker_num && !swirl__supervisor_stopping(&p->sup); id++)
         swirl__supervisor_start(&p->sup, id);
     if (p->on_start)
         p->on_start(p, p->user);
@@ -349,5 +470,6 @@ int swirl_process_pool_start(swirl_process_pool_t *p) {
     count_left(p);
     swirl_loop_free(p->loop); /* unblocks SIGCHLD, SIGTERM, SIGINT again */
     p->loop = NULL;
+    p->started = false; /* it may be started again */
     return rc < 0 ? rc : 0;
 }

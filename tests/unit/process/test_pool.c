@@ -94,7 +94,6 @@ static void run_exactly_once(int ipc) {
     swirl_process_pool_on_message(pool, on_message);
     swirl_process_pool_on_start(pool, push_all);
     cr_assert_eq(swirl_process_pool_start(pool), 0);
-    cr_assert_eq(swirl_process_pool_start(pool), SWIRL_ESTATE);
     cr_assert_eq(atomic_load(&s->total), NMSG);
     for (int i = 0; i < NMSG; i++)
         cr_assert_eq(atomic_load(&s->handled[i]), 1, "message %d handled %d times", i,
@@ -322,4 +321,106 @@ Test(pool, bad_arguments_are_named, .timeout = 5) {
     cr_assert_eq(swirl_process_pool_push(pool, big, 0), SWIRL_EBADARG);
     cr_assert_eq(swirl_process_pool_worker_pid(pool, 7), 0);
     swirl_process_pool_free(pool);
+}
+
+/* ---- shutdown from a worker, the master's hooks, a second run, worker pipes ---------------- */
+
+static void stop_from_worker(swirl_process_pool_t *pool, int id, void *user) {
+    shared_t *s = user;
+    atomic_fetch_add(&s->starts, 1);
+    /* the master's pid and this worker's own, as every process sees them */
+    if (swirl_process_pool_worker_pid(pool, id) == getpid() && swirl_process_pool_worker_id(pool) == id)
+        atomic_fetch_add(&s->by_worker[id], 1);
+    swirl_process_pool_shutdown(pool);
+    sleep(20); /* SIGTERM ends it here: still in on_worker_start */
+    atomic_fetch_add(&s->died, 1);
+}
+
+static void note_starting(swirl_process_pool_t *pool, void *user) {
+    shared_t *s = user;
+    cr_assert_eq(swirl_process_pool_worker_pid(pool, 0), 0, "no worker forked yet");
+    cr_assert(swirl_process_pool_running(pool));
+    atomic_fetch_add(&s->handled[0], 1);
+}
+
+static void note_shutdown(swirl_process_pool_t *pool, void *user) {
+    shared_t *s = user;
+    cr_assert_not(swirl_process_pool_running(pool));
+    atomic_fetch_add(&s->handled[1], 1);
+}
+
+Test(pool, shutdown_from_a_worker_stops_the_pool_which_may_run_again, .timeout = 30) {
+    TU_FD_BEGIN();
+    shared_t *s = shared_new();
+    swirl_process_pool_t *pool;
+    cr_assert_eq(swirl_process_pool_new(&pool, 1, SWIRL_IPC_NONE, 0), 0);
+    swirl_process_pool_set_user(pool, s);
+    swirl_process_pool_on_worker_start(pool, stop_from_worker);
+    swirl_process_pool_on_starting(pool, note_starting);
+    swirl_process_pool_on_shutdown(pool, note_shutdown);
+    cr_assert_eq(swirl_process_pool_set_max_wait(pool, -1), SWIRL_EBADARG);
+    cr_assert_eq(swirl_process_pool_set_max_wait(pool, 1000), 0);
+    for (int run = 1; run <= 2; run++) {
+        cr_assert_eq(swirl_process_pool_start(pool), 0);
+        cr_assert_eq(atomic_load(&s->starts), run, "one start per run, never restarted");
+        cr_assert_eq(atomic_load(&s->by_worker[0]), run);
+        cr_assert_eq(atomic_load(&s->handled[0]), run);
+        cr_assert_eq(atomic_load(&s->handled[1]), run);
+        cr_assert_eq(atomic_load(&s->died), 0, "SIGTERM ended the worker in its start");
+        cr_assert_eq(swirl_process_pool_master_pid(pool), getpid());
+        assert_no_children();
+    }
+    swirl_process_pool_free(pool);
+    munmap(s, sizeof(*s));
+    TU_FD_END();
+}
+
+/* worker 0 sends to worker 1's own pipe; worker 1 answers on worker 0's, which
+ * worker 0 reads directly from its fd in its start */
+static void pipes_start(swirl_process_pool_t *pool, int id, void *user) {
+    shared_t *s = user;
+    if (id != 0)
+        return;
+    char big[70000];
+    memset(big, 'A', sizeof big);
+    if (swirl_process_pool_send(pool, 1, big, sizeof big) != 0)
+        return;
+    if (swirl_process_pool_send(pool, 5, "x", 1) == SWIRL_EBADARG)
+        atomic_fetch_add(&s->by_worker[1], 1);
+    char buf[16] = {0};
+    ssize_t n = recv(swirl_process_pool_worker_fd(pool, 0), buf, sizeof buf - 1, 0);
+    if (n == 4 && memcmp(buf, "done", 4) == 0)
+        atomic_fetch_add(&s->total, 1);
+    swirl_process_pool_shutdown(pool);
+}
+
+static void pipes_message(swirl_process_pool_t *pool, int id, const void *data, size_t len,
+                          void *user) {
+    shared_t *s = user;
+    if (id == 1 && len == 70000)
+        atomic_fetch_add(&s->by_worker[0], 1);
+    swirl_process_pool_send(pool, 0, "done", 4);
+}
+
+Test(pool, unix_socket_workers_have_pipes_of_their_own, .timeout = 30) {
+    TU_FD_BEGIN();
+    shared_t *s = shared_new();
+    swirl_process_pool_t *pool;
+    cr_assert_eq(swirl_process_pool_new(&pool, 2, SWIRL_IPC_UNIXSOCK, 0), 0);
+    swirl_process_pool_set_user(pool, s);
+    swirl_process_pool_on_worker_start(pool, pipes_start);
+    swirl_process_pool_on_message(pool, pipes_message);
+    cr_assert_eq(swirl_process_pool_start(pool), 0);
+    cr_assert_eq(atomic_load(&s->by_worker[0]), 1, "worker 1 got the 70000 bytes as one message");
+    cr_assert_eq(atomic_load(&s->by_worker[1]), 1, "a bad worker id is refused");
+    cr_assert_eq(atomic_load(&s->total), 1, "worker 0 read the answer on its own pipe");
+    swirl_process_pool_free(pool);
+    assert_no_children();
+    munmap(s, sizeof(*s));
+
+    swirl_process_pool_t *none;
+    cr_assert_eq(swirl_process_pool_new(&none, 1, SWIRL_IPC_NONE, 0), 0);
+    cr_assert_eq(swirl_process_pool_worker_fd(none, 0), SWIRL_ESTATE);
+    swirl_process_pool_free(none);
+    TU_FD_END();
 }

@@ -652,6 +652,27 @@ bool swirl_php_process_mark_server(zval *z) {
     return true;
 }
 
+/* Pool::getProcess: a Swoole\Process object for a pool's worker (see
+ * swirl_process_attach). False with a warning if it cannot be made. */
+bool swirl_php_process_attach(zval *out, int fd, pid_t pid, int id) {
+    swirl_process_t *p;
+    int rc = swirl_process_attach(&p, fd, pid, id);
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        return false;
+    }
+    object_init_ex(out, process_ce);
+    process_from(Z_OBJ_P(out))->proc = p;
+    zend_update_property_long(process_ce, Z_OBJ_P(out), "id", sizeof("id") - 1, id);
+    update_props(Z_OBJ_P(out));
+    return true;
+}
+
+/* Its pid changed (the pool restarted that worker). */
+void swirl_php_process_set_pid(zval *z, pid_t pid) {
+    zend_update_property_long(process_ce, Z_OBJ_P(z), "pid", sizeof("pid") - 1, pid);
+}
+
 swirl_process_t *swirl_php_process_of(zval *z) {
     if (Z_TYPE_P(z) != IS_OBJECT || !instanceof_function(Z_OBJCE_P(z), process_ce)) {
         return NULL;

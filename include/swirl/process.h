@@ -192,6 +192,13 @@ typedef struct {
     int signal; /* the signal that killed it, 0 if it exited */
 } swirl_process_status_t;
 
+/* An object for a process swirl did not fork through it (a pool's worker:
+ * Swoole's Pool::getProcess): `fd` (-1: none) is a datagram pipe that
+ * stays its owner's (never closed here; close refuses), `pid` its pid,
+ * `id` what swirl_process_id returns. It cannot be started; read, write
+ * and the queue calls work. */
+SWIRL_API int swirl_process_attach(swirl_process_t **out, int fd, pid_t pid, int id);
+
 /* Limit how long read and write wait on the pipe to `seconds` (< 0: no
  * limit); past it they return -ETIMEDOUT (Swoole's setTimeout). 0,
  * SWIRL_ESTATE without a pipe, SWIRL_EBADARG for NaN. */

@@ -18,6 +18,7 @@ struct swirl_process {
     bool redirect;
     bool started;
     bool in_child; /* this copy of the object is the child's */
+    bool borrowed; /* swirl_process_attach: `fd` is another owner's (a pool's) */
     int pdeathsig;
     pid_t pid;
     int fds[2]; /* [0] the parent's end, [1] the child's, -1 when closed */

@@ -46,7 +46,9 @@ struct swirl_process_pool {
     int msgq;       /* SWIRL_IPC_MSGQUEUE */
     int sock[2];    /* SWIRL_IPC_UNIXSOCK: both ends, every process reads [1], writes [0] */
     int (*pipes)[2]; /* SWIRL_IPC_UNIXSOCK: worker i's own datagram pair, [0] to it, [1] its end */
-    pid_t *pids;     /* shared (MAP_SHARED) with the workers: each worker's latest pid */
+    /* shared (MAP_SHARED) with the workers: each worker's latest pid, then
+     * [worker_num + id]: 1 when that worker left its loop on SIGTERM */
+    pid_t *pids;
     size_t msg_max;  /* largest message */
     int64_t kill_ms; /* after a shutdown began: SIGKILL then (max_wait_time) */
     swirl_pool_worker_cb on_worker_start, on_worker_stop;
@@ -86,7 +88,7 @@ int swirl_process_pool_new(swirl_process_pool_t **out, int worker_num, int ipc_t
     p->sock[0] = p->sock[1] = -1;
     p->worker_id = -1;
     p->kill_ms = STOP_KILL_MS;
-    p->pids = mmap(NULL, sizeof(pid_t) * (size_t)worker_num, PROT_READ | PROT_WRITE,
+    p->pids = mmap(NULL, 2 * sizeof(pid_t) * (size_t)worker_num, PROT_READ | PROT_WRITE,
                    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (p->pids == MAP_FAILED) {
         p->pids = NULL;
@@ -138,7 +140,7 @@ void swirl_process_pool_free(swirl_process_pool_t *p) {
                 close(p->pipes[i][j]);
     swirl_free(p->pipes);
     if (p->pids)
-        munmap(p->pids, sizeof(pid_t) * (size_t)p->worker_num);
+        munmap(p->pids, 2 * sizeof(pid_t) * (size_t)p->worker_num);
     /* a private queue dies with its pool; a keyed one is for whoever feeds it */
     if (p->msgq >= 0 && p->key == 0 && p->worker_id < 0)
         swirl__msgq_remove(p->msgq);
@@ -279,6 +281,7 @@ static void worker_run(swirl_process_pool_t *p, int id) {
     p->loop = NULL;
     pool_worker_stop = 0;
     __atomic_store_n(&p->pids[id], getpid(), __ATOMIC_RELEASE);
+    __atomic_store_n(&p->pids[p->worker_num + id], 0, __ATOMIC_RELEASE);
     /* SIGTERM ends a worker at once while it runs on_worker_start (Swoole's
      * rule: its work there is the caller's to make interruptible); the
      * receive loop then stops between two messages. */
@@ -332,6 +335,8 @@ static void worker_run(swirl_process_pool_t *p, int id) {
             p->on_message(p, id, msg + 1, (size_t)n, p->user);
         }
         swirl_free(msg);
+        if (pool_worker_stop) /* asked to stop: its master replaces it at once */
+            __atomic_store_n(&p->pids[p->worker_num + id], 1, __ATOMIC_RELEASE);
     }
     if (p->on_worker_stop)
         p->on_worker_stop(p, id, p->user);
@@ -360,8 +365,14 @@ static pid_t spawn(void *owner, int id) {
 }
 
 /* Any end comes back through the supervisor: soon after the start, it is
- * backed off (the pool counts no work, so a clean exit served nothing). */
+ * backed off (the pool counts no work, so a clean exit served nothing),
+ * except an end by SIGTERM: someone asked that worker to stop, and it is
+ * replaced at once and quietly (as Swoole). */
 static int ended(void *owner, const swirl__child_end_t *e) {
+    swirl_process_pool_t *p = owner;
+    if (e->signo == SIGTERM ||
+        (e->code == 0 && __atomic_load_n(&p->pids[p->worker_num + e->id], __ATOMIC_ACQUIRE)))
+        return SWIRL__CHILD_EXPECTED; /* asked to stop (Process::kill($pid)): replaced at once */
     if (e->signo)
         swirl_log_warning("pool: worker %d (pid %ld) killed by signal %d", e->id, (long)e->pid,
                           e->signo);

@@ -126,6 +126,10 @@ void swirl_process_free(swirl_process_t *p) {
     close_fd(&p->fds[0]);
     close_fd(&p->fds[1]);
     p->fd = -1;
+    if (p->borrowed) {
+        swirl_free(p);
+        return;
+    }
     if (p->prev)
         p->prev->next = p->next;
     else if (process_objects.head == p)
@@ -304,6 +308,26 @@ ssize_t swirl_process_read(swirl_process_t *p, void *buf, size_t cap) {
     }
 }
 
+int swirl_process_attach(swirl_process_t **out, int fd, pid_t pid, int id) {
+    if (!out)
+        return SWIRL_EBADARG;
+    swirl_process_t *p = swirl_calloc(1, sizeof(*p));
+    if (!p)
+        return swirl__error(-ENOMEM, "process:");
+    p->fds[0] = p->fds[1] = -1;
+    p->fd = fd;
+    p->borrowed = true;
+    p->pipe_type = fd >= 0 ? SWIRL_PIPE_DGRAM : SWIRL_PIPE_NONE;
+    p->msgq = -1;
+    p->timeout_ms = -1;
+    p->started = true;
+    p->pid = pid;
+    p->id = id - 1;
+    /* not in the live list: a child forked later must keep the pool's pipes */
+    *out = p;
+    return 0;
+}
+
 int swirl_process_set_timeout(swirl_process_t *p, double seconds) {
     if (p->fd < 0)
         return swirl__error(SWIRL_ESTATE, "process: set_timeout: no pipe");
@@ -401,6 +425,8 @@ int swirl_process_unwatch(swirl_process_t *p) {
 int swirl_process_close(swirl_process_t *p) {
     if (p->fd < 0)
         return swirl__error(SWIRL_ESTATE, "process: close: no pipe");
+    if (p->borrowed)
+        return swirl__error(SWIRL_ESTATE, "process: close: the pipe belongs to its pool");
     if (watcher(p))
         swirl_process_unwatch(p);
     /* before start both ends are ours */

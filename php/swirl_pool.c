@@ -325,7 +325,9 @@ PHP_METHOD(Swoole_Process_Pool, set) {
                                  zval_get_long(v));
             /* accepted: a message is one datagram (up to 2 MiB) */
         } else if (zend_string_equals_literal(key, "enable_message_bus")) {
-            /* accepted: messages go as one datagram each, bus or not */
+            int rc = swirl_process_pool_set_message_bus(o->pool, zend_is_true(v));
+            if (rc < 0)
+                swirl_php_warn(rc);
         } else {
             php_error_docref(NULL, E_WARNING,
                              "unknown pool setting '%s': a pool has enable_coroutine, max_wait_time, "

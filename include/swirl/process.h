@@ -349,9 +349,16 @@ SWIRL_API bool swirl_process_pool_running(const swirl_process_pool_t *pool);
  * the sending end elsewhere. SWIRL_ESTATE for other pools, SWIRL_EBADARG
  * for a bad id. Owned by the pool. */
 SWIRL_API int swirl_process_pool_worker_fd(const swirl_process_pool_t *pool, int worker_id);
-/* Send one message (up to 2 MiB, what one datagram may hold) to worker
- * `worker_id`'s pipe; never blocks: -EAGAIN when it is full. 0,
- * SWIRL_ETOOBIG, SWIRL_EBADARG, SWIRL_ESTATE. */
+/* Send one message to worker `worker_id`'s pipe. As one datagram (up to
+ * what the system lets one hold), never blocking: -EAGAIN when the pipe is
+ * full. With the message bus on, in chunks the worker puts together (up to
+ * 256 MiB), waiting while the pipe is full. 0, SWIRL_ETOOBIG,
+ * SWIRL_EBADARG, SWIRL_ESTATE. */
+/* Swoole's enable_message_bus: messages sent with swirl_process_pool_send
+ * go in framed chunks, so they may be larger than a datagram; the worker
+ * pipes then carry only those (not for raw reads and writes). Before start;
+ * SWIRL_IPC_UNIXSOCK pools only (SWIRL_ESTATE otherwise). */
+SWIRL_API int swirl_process_pool_set_message_bus(swirl_process_pool_t *pool, bool on);
 SWIRL_API int swirl_process_pool_send(swirl_process_pool_t *pool, int worker_id, const void *data,
                                       size_t len);
 

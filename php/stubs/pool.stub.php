@@ -51,8 +51,10 @@ namespace Swoole\Process {
         /**
          * Settings: enable_coroutine (accepted, see the constructor),
          * max_wait_time (seconds a stopping worker has before SIGKILL, default 3),
-         * max_package_size and enable_message_bus (accepted: a message is one
-         * datagram, up to what the system lets one hold).
+         * max_package_size (accepted: a message is one datagram, up to what
+         * the system lets one hold, unless the message bus is on),
+         * enable_message_bus (SWOOLE_IPC_UNIXSOCK: sendMessage() then sends
+         * messages of any size, in chunks; the worker pipes are then for it only).
          */
         public function set(array $settings): void {}
 

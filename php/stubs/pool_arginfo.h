@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: c07d84c46ba88cbd6181fbf7cb18d8998115817f */
+ * Stub hash: 2499ffb66560bfb779e5f1aad5a1088aa97800c7 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Swoole_Process_Pool___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, worker_num, IS_LONG, 0)

@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <swirl/core.h>
@@ -51,6 +52,8 @@ struct swirl_process_pool {
     pid_t *pids;
     size_t msg_max;  /* largest message */
     int64_t kill_ms; /* after a shutdown began: SIGKILL then (max_wait_time) */
+    bool message_bus; /* worker pipes carry framed chunks (swirl_process_pool_set_message_bus) */
+    uint32_t bus_seq; /* this process's next message number */
     swirl_pool_worker_cb on_worker_start, on_worker_stop;
     swirl_pool_message_cb on_message;
     swirl_pool_start_cb on_start, on_starting, on_shutdown;
@@ -195,12 +198,125 @@ int swirl_process_pool_worker_fd(const swirl_process_pool_t *p, int worker_id) {
     return p->pipes[worker_id][worker_id == p->worker_id ? 1 : 0];
 }
 
+/* ---- the message bus: a message in chunks of one datagram each ------------------------------
+ * Each chunk starts with a bus_head; a receiver puts a sender's chunks
+ * together (chunks of one sender arrive in order: one socket, datagrams). */
+#define BUS_CHUNK (60 * 1024)
+#define BUS_MAX_MSG (256u * 1024 * 1024)
+#define BUS_SENDERS 64 /* messages being put together at once, per worker */
+
+typedef struct {
+    int32_t sender; /* its pid */
+    uint32_t seq, total, offset;
+} bus_head;
+
+typedef struct {
+    int32_t sender;
+    uint32_t seq, total, have;
+    char *buf;
+} bus_part;
+
+int swirl_process_pool_set_message_bus(swirl_process_pool_t *p, bool on) {
+    if (on && !p->pipes)
+        return swirl__error(SWIRL_ESTATE, "pool: the message bus needs a SWIRL_IPC_UNIXSOCK pool");
+    if (p->started)
+        return swirl__error(SWIRL_ESTATE, "pool: message bus: the pool is running");
+    p->message_bus = on;
+    return 0;
+}
+
+/* Send all of one datagram, waiting while the pipe is full. */
+static int send_wait(int fd, const struct iovec *iov, int n) {
+    struct msghdr mh = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)n};
+    for (;;) {
+        if (sendmsg(fd, &mh, MSG_NOSIGNAL) >= 0)
+            return 0;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN) {
+            struct pollfd pf = {.fd = fd, .events = POLLOUT};
+            if (poll(&pf, 1, -1) < 0 && errno != EINTR)
+                return swirl__neg_errno();
+            continue;
+        }
+        return swirl__neg_errno();
+    }
+}
+
+static int bus_send(swirl_process_pool_t *p, int fd, int worker_id, const void *data, size_t len) {
+    if (len > BUS_MAX_MSG)
+        return swirl__error(SWIRL_ETOOBIG, "pool: send to worker %d: %zu bytes (at most %u)",
+                            worker_id, len, BUS_MAX_MSG);
+    bus_head h = {.sender = (int32_t)getpid(), .seq = p->bus_seq++, .total = (uint32_t)len};
+    size_t off = 0;
+    do {
+        size_t n = len - off < BUS_CHUNK ? len - off : BUS_CHUNK;
+        h.offset = (uint32_t)off;
+        struct iovec iov[2] = {{&h, sizeof h}, {(char *)data + off, n}};
+        int rc = send_wait(fd, iov, 2);
+        if (rc < 0)
+            return swirl__error(rc, "pool: send to worker %d:", worker_id);
+        off += n;
+    } while (off < len);
+    return 0;
+}
+
+/* One chunk arrived: the whole message when it is complete (*out, owned by
+ * the caller), else NULL. */
+static char *bus_take(bus_part *parts, const char *chunk, size_t n, uint32_t *len) {
+    bus_head h;
+    if (n < sizeof h)
+        return NULL;
+    memcpy(&h, chunk, sizeof h);
+    chunk += sizeof h;
+    n -= sizeof h;
+    if (h.total > BUS_MAX_MSG || h.offset > h.total || n > h.total - h.offset)
+        return NULL; /* not ours */
+    bus_part *slot = NULL, *free_slot = NULL;
+    for (int i = 0; i < BUS_SENDERS; i++) {
+        if (parts[i].buf && parts[i].sender == h.sender)
+            slot = &parts[i];
+        else if (!parts[i].buf && !free_slot)
+            free_slot = &parts[i];
+    }
+    if (slot && (slot->seq != h.seq || h.offset != slot->have)) {
+        swirl_free(slot->buf); /* its sender died mid-way: that message is lost */
+        slot->buf = NULL;
+        free_slot = slot;
+        slot = NULL;
+    }
+    if (!slot) {
+        if (h.offset != 0 || !free_slot)
+            return NULL;
+        free_slot->buf = swirl_malloc(h.total ? h.total : 1);
+        if (!free_slot->buf) {
+            swirl_log_error("pool: no memory for a message of %u bytes", h.total);
+            return NULL;
+        }
+        slot = free_slot;
+        slot->sender = h.sender;
+        slot->seq = h.seq;
+        slot->total = h.total;
+        slot->have = 0;
+    }
+    memcpy(slot->buf + slot->have, chunk, n);
+    slot->have += (uint32_t)n;
+    if (slot->have < slot->total)
+        return NULL;
+    char *whole = slot->buf;
+    *len = slot->total;
+    slot->buf = NULL;
+    return whole;
+}
+
 int swirl_process_pool_send(swirl_process_pool_t *p, int worker_id, const void *data, size_t len) {
     int fd = swirl_process_pool_worker_fd(p, worker_id);
     if (fd < 0)
         return fd;
     if (len == 0)
         return swirl__error(SWIRL_EBADARG, "pool: send: an empty message");
+    if (p->message_bus)
+        return bus_send(p, fd, worker_id, data, len);
     for (;;) {
         ssize_t n = send(fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
         if (n >= 0)
@@ -299,6 +415,8 @@ static void worker_run(swirl_process_pool_t *p, int id) {
         sigemptyset(&sa.sa_mask);
         sigaction(SIGTERM, &sa, NULL);
         size_t cap = p->ipc == SWIRL_IPC_UNIXSOCK ? POOL_PIPE_MAX_MSG : p->msg_max;
+        bus_part parts[BUS_SENDERS];
+        memset(parts, 0, sizeof parts);
         long *msg = swirl_malloc(sizeof(long) + cap);
         if (!msg) {
             swirl_log_error("pool: worker %d: no memory for a %zu-byte message buffer", id, cap);
@@ -320,6 +438,15 @@ static void worker_run(swirl_process_pool_t *p, int id) {
                 n = recv(fd, msg + 1, cap, MSG_DONTWAIT);
                 if (n < 0 && errno == EAGAIN)
                     continue; /* another worker took it */
+                if (n >= 0 && p->message_bus && fd == p->pipes[id][1]) {
+                    uint32_t whole_len;
+                    char *whole = bus_take(parts, (const char *)(msg + 1), (size_t)n, &whole_len);
+                    if (whole) {
+                        p->on_message(p, id, whole, whole_len, p->user);
+                        swirl_free(whole);
+                    }
+                    continue;
+                }
             } else
                 n = msgrcv(p->msgq, msg, cap, 0, MSG_NOERROR);
             if (n < 0) {
@@ -335,6 +462,8 @@ static void worker_run(swirl_process_pool_t *p, int id) {
             p->on_message(p, id, msg + 1, (size_t)n, p->user);
         }
         swirl_free(msg);
+        for (int i = 0; i < BUS_SENDERS; i++)
+            swirl_free(parts[i].buf);
         if (pool_worker_stop) /* asked to stop: its master replaces it at once */
             __atomic_store_n(&p->pids[p->worker_num + id], 1, __ATOMIC_RELEASE);
     }

@@ -424,3 +424,59 @@ Test(pool, unix_socket_workers_have_pipes_of_their_own, .timeout = 30) {
     swirl_process_pool_free(none);
     TU_FD_END();
 }
+
+/* the message bus: messages larger than a datagram arrive whole and in order */
+#define BUS_N 3
+#define BUS_LEN (1024 * 1024 + 7)
+
+static void bus_start(swirl_process_pool_t *pool, int id, void *user) {
+    if (id != 0)
+        return;
+    char *big = malloc(BUS_LEN);
+    if (!big)
+        return;
+    for (int m = 0; m < BUS_N; m++) {
+        for (int i = 0; i < BUS_LEN; i++)
+            big[i] = (char)(i * 7 + m);
+        if (swirl_process_pool_send(pool, 1, big, BUS_LEN) != 0)
+            break;
+    }
+    free(big);
+}
+
+static void bus_message(swirl_process_pool_t *pool, int id, const void *data, size_t len,
+                        void *user) {
+    shared_t *s = user;
+    const char *d = data;
+    int m = atomic_load(&s->total);
+    bool ok = id == 1 && len == BUS_LEN;
+    for (size_t i = 0; ok && i < len; i++)
+        ok = d[i] == (char)(i * 7 + m);
+    if (ok)
+        atomic_fetch_add(&s->by_worker[0], 1);
+    if (atomic_fetch_add(&s->total, 1) + 1 == BUS_N)
+        swirl_process_pool_shutdown(pool);
+}
+
+Test(pool, message_bus_carries_messages_larger_than_a_datagram, .timeout = 30) {
+    TU_FD_BEGIN();
+    shared_t *s = shared_new();
+    swirl_process_pool_t *pool;
+    cr_assert_eq(swirl_process_pool_new(&pool, 2, SWIRL_IPC_UNIXSOCK, 0), 0);
+    cr_assert_eq(swirl_process_pool_set_message_bus(pool, true), 0);
+    swirl_process_pool_set_user(pool, s);
+    swirl_process_pool_on_worker_start(pool, bus_start);
+    swirl_process_pool_on_message(pool, bus_message);
+    cr_assert_eq(swirl_process_pool_start(pool), 0);
+    cr_assert_eq(atomic_load(&s->total), BUS_N);
+    cr_assert_eq(atomic_load(&s->by_worker[0]), BUS_N, "each arrived whole and in order");
+    swirl_process_pool_free(pool);
+    assert_no_children();
+    munmap(s, sizeof(*s));
+
+    swirl_process_pool_t *q;
+    cr_assert_eq(swirl_process_pool_new(&q, 1, SWIRL_IPC_MSGQUEUE, 0), 0);
+    cr_assert_eq(swirl_process_pool_set_message_bus(q, true), SWIRL_ESTATE);
+    swirl_process_pool_free(q);
+    TU_FD_END();
+}

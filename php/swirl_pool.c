@@ -155,6 +155,11 @@ static void on_starting(swirl_process_pool_t *pool, void *user) {
         swirl_process_pool_shutdown(pool); /* rethrown by start() */
 }
 
+/* The loop goes next: the master's timers and watches on it go first. */
+static void on_stopped(swirl_process_pool_t *pool, void *user) {
+    swirl_php_set_loop(NULL);
+}
+
 static void on_shutdown(swirl_process_pool_t *pool, void *user) {
     pool_obj *o = user;
     set_bool(o, "running", false);
@@ -221,6 +226,7 @@ PHP_METHOD(Swoole_Process_Pool, __construct) {
         swirl_process_pool_on_message(o->pool, on_message);
     swirl_process_pool_on_starting(o->pool, on_starting);
     swirl_process_pool_on_shutdown(o->pool, on_shutdown);
+    swirl_process_pool_on_stopped(o->pool, on_stopped);
 }
 
 PHP_METHOD(Swoole_Process_Pool, on) {
@@ -283,7 +289,6 @@ PHP_METHOD(Swoole_Process_Pool, start) {
     GC_ADDREF(&o->std); /* the workers' callbacks use it */
     int rc = swirl_process_pool_start(o->pool);
     o->running = false;
-    swirl_php_set_loop(NULL);
     zend_update_property_null(pool_ce, &o->std, "workers", sizeof("workers") - 1);
     set_bool(o, "running", false);
     OBJ_RELEASE(&o->std);

@@ -329,6 +329,9 @@ SWIRL_API void swirl_process_pool_on_starting(swirl_process_pool_t *pool, swirl_
 /* In the master, once, when a shutdown begins (before the workers are
  * told to stop; Swoole's onShutdown). */
 SWIRL_API void swirl_process_pool_on_shutdown(swirl_process_pool_t *pool, swirl_pool_start_cb cb);
+/* In the master, after the last worker ended, just before start frees the
+ * loop: release what the owner put on it. */
+SWIRL_API void swirl_process_pool_on_stopped(swirl_process_pool_t *pool, swirl_pool_start_cb cb);
 /* How long a shutdown waits for a worker before SIGKILL (default 3000 ms;
  * Swoole's max_wait_time). 0 or SWIRL_EBADARG for a negative value. */
 SWIRL_API int swirl_process_pool_set_max_wait(swirl_process_pool_t *pool, int64_t ms);

@@ -43,6 +43,7 @@ $pool->on('workerStart', function (Pool $pool, int $id) {
     echo "not reached\n";
 });
 $pool->on('start', function (Pool $pool) {
+    Swoole\Timer::tick(50, function () {}); // still pending when the pool stops: released with its loop
     Swoole\Timer::after(200, function () use ($pool) {
         echo "timer in the master\n";
         $pool->shutdown();
@@ -53,6 +54,8 @@ var_dump($pool->start());
 $pool->set(['max_wait_time' => -5]); // clamped to 0 as Swoole
 $pool->set(['no_such_setting' => 1]);
 $pool->set([1]);
+// after the pool, timers run on the script's own loop again
+Swoole\Timer::after(10, function () { echo "own loop timer\n"; });
 ?>
 --EXPECTF--
 int(-1)
@@ -78,3 +81,4 @@ bool(true)
 Warning: Swoole\Process\Pool::set(): unknown pool setting 'no_such_setting': a pool has enable_coroutine, max_wait_time, max_package_size and enable_message_bus in %s on line %d
 
 Warning: Swoole\Process\Pool::set(): settings are named: got a numeric key in %s on line %d
+own loop timer

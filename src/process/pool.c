@@ -56,7 +56,7 @@ struct swirl_process_pool {
     uint32_t bus_seq; /* this process's next message number */
     swirl_pool_worker_cb on_worker_start, on_worker_stop;
     swirl_pool_message_cb on_message;
-    swirl_pool_start_cb on_start, on_starting, on_shutdown;
+    swirl_pool_start_cb on_start, on_starting, on_shutdown, on_stopped;
     void *user;
     bool started;
     pid_t master_pid;
@@ -168,6 +168,9 @@ void swirl_process_pool_on_starting(swirl_process_pool_t *p, swirl_pool_start_cb
 }
 void swirl_process_pool_on_shutdown(swirl_process_pool_t *p, swirl_pool_start_cb cb) {
     p->on_shutdown = cb;
+}
+void swirl_process_pool_on_stopped(swirl_process_pool_t *p, swirl_pool_start_cb cb) {
+    p->on_stopped = cb;
 }
 void swirl_process_pool_set_user(swirl_process_pool_t *p, void *user) { p->user = user; }
 
@@ -608,6 +611,8 @@ int swirl_process_pool_start(swirl_process_pool_t *p) {
             break;
     }
     count_left(p);
+    if (p->on_stopped)
+        p->on_stopped(p, p->user);
     swirl_loop_free(p->loop); /* unblocks SIGCHLD, SIGTERM, SIGINT again */
     p->loop = NULL;
     p->started = false; /* it may be started again */

@@ -195,12 +195,9 @@ PHP_METHOD(Swoole_Process_Pool, __construct) {
         zend_argument_value_error(1, "must be between 1 and 1024");
         RETURN_THROWS();
     }
-    if (ipc == 3) { /* SWOOLE_IPC_SOCKET */
-        zend_argument_value_error(2, "SWOOLE_IPC_SOCKET (listen() and write()) is not supported by swirl yet");
-        RETURN_THROWS();
-    }
-    if (ipc != SWIRL_IPC_NONE && ipc != SWIRL_IPC_UNIXSOCK && ipc != SWIRL_IPC_MSGQUEUE) {
-        zend_argument_value_error(2, "must be SWOOLE_IPC_NONE, SWOOLE_IPC_MSGQUEUE or SWOOLE_IPC_UNIXSOCK");
+    if (ipc != SWIRL_IPC_NONE && ipc != SWIRL_IPC_UNIXSOCK && ipc != SWIRL_IPC_MSGQUEUE &&
+        ipc != SWIRL_IPC_SOCKET) {
+        zend_argument_value_error(2, "must be SWOOLE_IPC_NONE, SWOOLE_IPC_MSGQUEUE, SWOOLE_IPC_UNIXSOCK or SWOOLE_IPC_SOCKET");
         RETURN_THROWS();
     }
     if (key < INT_MIN || key > INT_MAX) {
@@ -386,6 +383,65 @@ PHP_METHOD(Swoole_Process_Pool, getProcess) {
         RETURN_FALSE;
     zend_hash_index_update(Z_ARRVAL_P(workers), id, &proc);
     RETURN_COPY(&proc);
+}
+
+PHP_METHOD(Swoole_Process_Pool, listen) {
+    zend_string *host;
+    zend_long port = 0, backlog = 2048;
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+        Z_PARAM_STR(host)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(port)
+        Z_PARAM_LONG(backlog)
+    ZEND_PARSE_PARAMETERS_END();
+    POOL_THIS(o);
+    if (o->running) {
+        php_error_docref(NULL, E_WARNING, "process pool is started. unable to listen");
+        RETURN_FALSE;
+    }
+    if (o->ipc != SWIRL_IPC_SOCKET) {
+        php_error_docref(NULL, E_WARNING, "unsupported ipc type[%d]", o->ipc);
+        RETURN_FALSE;
+    }
+    if (port < 0 || port > 65535 || backlog < 0 || backlog > INT_MAX) {
+        zend_value_error("port " ZEND_LONG_FMT " (0..65535) or backlog " ZEND_LONG_FMT " out of range",
+                         port, backlog);
+        RETURN_THROWS();
+    }
+    int rc = swirl_process_pool_listen(o->pool, ZSTR_VAL(host), (int)port, (int)backlog);
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+PHP_METHOD(Swoole_Process_Pool, write) {
+    zend_string *data;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_STR(data)
+    ZEND_PARSE_PARAMETERS_END();
+    POOL_THIS(o);
+    if (o->ipc != SWIRL_IPC_SOCKET) {
+        php_error_docref(NULL, E_WARNING, "unsupported ipc type[%d]", o->ipc);
+        RETURN_FALSE;
+    }
+    if (ZSTR_LEN(data) == 0)
+        RETURN_FALSE; /* as Swoole: nothing to add */
+    RETURN_BOOL(swirl_process_pool_write(o->pool, ZSTR_VAL(data), ZSTR_LEN(data)) == 0);
+}
+
+PHP_METHOD(Swoole_Process_Pool, detach) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    POOL_THIS(o);
+    if (!o->running)
+        RETURN_FALSE;
+    int rc = swirl_process_pool_detach(o->pool);
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
 }
 
 PHP_METHOD(Swoole_Process_Pool, sendMessage) {

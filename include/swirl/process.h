@@ -295,6 +295,7 @@ enum {
     SWIRL_IPC_NONE = 0,     /* no queue: each worker runs its on_worker_start and exits */
     SWIRL_IPC_UNIXSOCK = 1, /* a shared queue (workers compete) and a pipe per worker */
     SWIRL_IPC_MSGQUEUE = 2, /* a System V message queue: other programs may push too */
+    SWIRL_IPC_SOCKET = 3,   /* a listening socket: each connection brings one message */
 };
 
 /* A worker started (in the worker; with SWIRL_IPC_NONE this is the work,
@@ -343,6 +344,23 @@ SWIRL_API int swirl_process_pool_worker_id(const swirl_process_pool_t *pool);
 SWIRL_API pid_t swirl_process_pool_master_pid(const swirl_process_pool_t *pool);
 /* In the master: started and no shutdown begun. */
 SWIRL_API bool swirl_process_pool_running(const swirl_process_pool_t *pool);
+
+/* SWIRL_IPC_SOCKET (Swoole's): listen on host:port (TCP; an IPv6 host
+ * with ':'), or "unix:/path"; before start. Workers compete in accept; a
+ * connection brings one message, {uint32 big-endian length}{bytes} (up to
+ * 2 MiB, else it is dropped), for on_message; what the callback passes to
+ * swirl_process_pool_write is sent back the same way, then the connection
+ * is closed. 0, or SWIRL_ESTATE / the listen error naming the address. */
+SWIRL_API int swirl_process_pool_listen(swirl_process_pool_t *pool, const char *host, int port,
+                                        int backlog);
+/* In on_message of a SWIRL_IPC_SOCKET pool: add to the answer. 0,
+ * SWIRL_ESTATE outside, SWIRL_EBADARG for nothing. */
+SWIRL_API int swirl_process_pool_write(swirl_process_pool_t *pool, const void *data, size_t len);
+/* In a worker: leave the pool (Swoole's detach). The master starts a new
+ * worker with this id at once and no longer waits for or restarts this
+ * process; its receive loop ends after the message in hand (on_worker_stop
+ * then runs). 0 or SWIRL_ESTATE (in the master, twice). */
+SWIRL_API int swirl_process_pool_detach(swirl_process_pool_t *pool);
 
 /* SWIRL_IPC_UNIXSOCK pools also give each worker a datagram pipe of its
  * own (Swoole's getProcess($id)->write() / sendMessage()): a message sent

@@ -32,7 +32,8 @@ namespace Swoole\Process {
          * with Swoole\Process::useQueue($key) and push) or SWOOLE_IPC_UNIXSOCK
          * (a queue the workers share, and a datagram pipe per worker:
          * getProcess($id)->write() and sendMessage() reach worker $id's
-         * message callback). SWOOLE_IPC_SOCKET is not supported yet.
+         * message callback) or SWOOLE_IPC_SOCKET (listen() first: each
+         * connection brings one length-prefixed message; write() answers it).
          * $enable_coroutine is accepted (it requires SWOOLE_IPC_NONE or
          * SWOOLE_IPC_UNIXSOCK, as in Swoole); swirl has no coroutines yet, so
          * the callbacks run as plain code either way.
@@ -60,6 +61,15 @@ namespace Swoole\Process {
 
         /** While the pool runs: the Swoole\Process of worker $worker_id (-1: this worker), or false. */
         public function getProcess(int $worker_id = -1): \Swoole\Process|false {}
+
+        /** SWOOLE_IPC_SOCKET, before start(): listen on $host:$port, or "unix:/path". */
+        public function listen(string $host, int $port = 0, int $backlog = 2048): bool {}
+
+        /** SWOOLE_IPC_SOCKET, in the message callback: add $data to the answer sent back (length-prefixed) once it returns. */
+        public function write(string $data): bool {}
+
+        /** In a worker: leave the pool (a new worker takes this id); this process ends after the message in hand. */
+        public function detach(): bool {}
 
         /** SWOOLE_IPC_UNIXSOCK: send $message to worker $worker_id's message callback. */
         public function sendMessage(string $message, int $worker_id): bool {}

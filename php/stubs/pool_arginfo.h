@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 2499ffb66560bfb779e5f1aad5a1088aa97800c7 */
+ * Stub hash: 40a0829d3d9d7a450e9bf69b6f725bf08d100c46 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Swoole_Process_Pool___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, worker_num, IS_LONG, 0)
@@ -21,21 +21,36 @@ ZEND_BEGIN_ARG_WITH_RETURN_OBJ_TYPE_MASK_EX(arginfo_class_Swoole_Process_Pool_ge
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, worker_id, IS_LONG, 0, "-1")
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Process_Pool_listen, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, host, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, port, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, backlog, IS_LONG, 0, "2048")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Process_Pool_write, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, data, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Process_Pool_detach, 0, 0, _IS_BOOL, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Process_Pool_sendMessage, 0, 2, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, message, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, worker_id, IS_LONG, 0)
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Process_Pool_start, 0, 0, _IS_BOOL, 0)
-ZEND_END_ARG_INFO()
+#define arginfo_class_Swoole_Process_Pool_start arginfo_class_Swoole_Process_Pool_detach
 
-#define arginfo_class_Swoole_Process_Pool_shutdown arginfo_class_Swoole_Process_Pool_start
+#define arginfo_class_Swoole_Process_Pool_shutdown arginfo_class_Swoole_Process_Pool_detach
 
 
 ZEND_METHOD(Swoole_Process_Pool, __construct);
 ZEND_METHOD(Swoole_Process_Pool, on);
 ZEND_METHOD(Swoole_Process_Pool, set);
 ZEND_METHOD(Swoole_Process_Pool, getProcess);
+ZEND_METHOD(Swoole_Process_Pool, listen);
+ZEND_METHOD(Swoole_Process_Pool, write);
+ZEND_METHOD(Swoole_Process_Pool, detach);
 ZEND_METHOD(Swoole_Process_Pool, sendMessage);
 ZEND_METHOD(Swoole_Process_Pool, start);
 ZEND_METHOD(Swoole_Process_Pool, shutdown);
@@ -46,6 +61,9 @@ static const zend_function_entry class_Swoole_Process_Pool_methods[] = {
 	ZEND_ME(Swoole_Process_Pool, on, arginfo_class_Swoole_Process_Pool_on, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Process_Pool, set, arginfo_class_Swoole_Process_Pool_set, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Process_Pool, getProcess, arginfo_class_Swoole_Process_Pool_getProcess, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Process_Pool, listen, arginfo_class_Swoole_Process_Pool_listen, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Process_Pool, write, arginfo_class_Swoole_Process_Pool_write, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Process_Pool, detach, arginfo_class_Swoole_Process_Pool_detach, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Process_Pool, sendMessage, arginfo_class_Swoole_Process_Pool_sendMessage, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Process_Pool, start, arginfo_class_Swoole_Process_Pool_start, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Process_Pool, shutdown, arginfo_class_Swoole_Process_Pool_shutdown, ZEND_ACC_PUBLIC)

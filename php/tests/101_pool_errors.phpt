@@ -5,7 +5,7 @@ pcntl
 --FILE--
 <?php
 var_dump(get_class(new swoole_process_pool(1)), new swoole_process_pool(1) instanceof Swoole\Process\Pool);
-foreach ([[0], [1, 9], [1, SWOOLE_IPC_MSGQUEUE, 0, true], [1, 3]] as $args) {
+foreach ([[0], [1, 9], [1, SWOOLE_IPC_MSGQUEUE, 0, true]] as $args) {
     try { new Swoole\Process\Pool(...$args); } catch (Error $e) { echo get_class($e), ": ", $e->getMessage(), "\n"; }
 }
 try { new Swoole\Process\Pool("x"); } catch (TypeError $e) { echo "TypeError\n"; }
@@ -42,9 +42,8 @@ unlink($f);
 string(19) "Swoole\Process\Pool"
 bool(true)
 ValueError: Swoole\Process\Pool::__construct(): Argument #1 ($worker_num) must be between 1 and 1024
-ValueError: Swoole\Process\Pool::__construct(): Argument #2 ($ipc_type) must be SWOOLE_IPC_NONE, SWOOLE_IPC_MSGQUEUE or SWOOLE_IPC_UNIXSOCK
+ValueError: Swoole\Process\Pool::__construct(): Argument #2 ($ipc_type) must be SWOOLE_IPC_NONE, SWOOLE_IPC_MSGQUEUE, SWOOLE_IPC_UNIXSOCK or SWOOLE_IPC_SOCKET
 Error: the parameter $ipc_type must be SWOOLE_IPC_UNIXSOCK when enable coroutine
-ValueError: Swoole\Process\Pool::__construct(): Argument #2 ($ipc_type) SWOOLE_IPC_SOCKET (listen() and write()) is not supported by swirl yet
 TypeError
 
 Warning: Swoole\Process\Pool::on(): unknown event 'bogus': a pool has workerStart, workerStop, message, start and shutdown in %s on line %d

@@ -116,6 +116,9 @@ void swirl__supervisor_destroy(swirl__supervisor_t *s);
 void swirl__supervisor_start(swirl__supervisor_t *s, int id);
 /* Reap every child that ended (on SIGCHLD) and restart it, unless stopping. */
 void swirl__supervisor_reap(swirl__supervisor_t *s);
+/* Child `id` leaves the supervision (it goes on alone: nobody waits for
+ * it or restarts it) and a new child `id` is started in its place. */
+void swirl__supervisor_detach(swirl__supervisor_t *s, int id);
 /* Stop restarting (pending restarts are cancelled); the owner stops the
  * children, and reaps them with swirl__supervisor_reap/poll/kill. */
 void swirl__supervisor_stop(swirl__supervisor_t *s);

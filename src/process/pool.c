@@ -25,7 +25,9 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <swirl/core.h>
+#include <swirl/net.h>
 #include <swirl/process.h>
 
 #include "../core/internal.h"
@@ -53,6 +55,16 @@ struct swirl_process_pool {
     size_t msg_max;  /* largest message */
     int64_t kill_ms; /* after a shutdown began: SIGKILL then (max_wait_time) */
     bool message_bus; /* worker pipes carry framed chunks (swirl_process_pool_set_message_bus) */
+    /* SWIRL_IPC_SOCKET: the listening socket, the connection of the message
+     * in hand (a worker's) and its answer; ctl: workers tell the master
+     * about a detach ([1] written by workers, [0] read by the master) */
+    int listen_fd;
+    char *unix_path; /* a "unix:/path" listener's file, removed with the pool (by its master) */
+    int conn;
+    char *resp;
+    size_t resp_len, resp_cap;
+    int ctl[2];
+    bool detached;
     uint32_t bus_seq; /* this process's next message number */
     swirl_pool_worker_cb on_worker_start, on_worker_stop;
     swirl_pool_message_cb on_message;
@@ -75,10 +87,10 @@ int swirl_process_pool_new(swirl_process_pool_t **out, int worker_num, int ipc_t
     if (worker_num < 1 || worker_num > POOL_MAX_WORKERS)
         return swirl__error(SWIRL_EBADARG, "pool: worker_num %d: expected 1..%d", worker_num,
                             POOL_MAX_WORKERS);
-    if (ipc_type < SWIRL_IPC_NONE || ipc_type > SWIRL_IPC_MSGQUEUE)
+    if (ipc_type < SWIRL_IPC_NONE || ipc_type > SWIRL_IPC_SOCKET)
         return swirl__error(SWIRL_EBADARG,
-                            "pool: ipc_type %d: expected 0 (none), 1 (unix socket) or 2 "
-                            "(message queue)",
+                            "pool: ipc_type %d: expected 0 (none), 1 (unix socket), 2 "
+                            "(message queue) or 3 (socket)",
                             ipc_type);
     swirl_process_pool_t *p = swirl_calloc(1, sizeof(*p));
     if (!p)
@@ -89,7 +101,13 @@ int swirl_process_pool_new(swirl_process_pool_t **out, int worker_num, int ipc_t
     p->key = msgqueue_key;
     p->msgq = -1;
     p->sock[0] = p->sock[1] = -1;
+    p->listen_fd = p->conn = -1;
+    p->ctl[0] = p->ctl[1] = -1;
     p->worker_id = -1;
+    if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, p->ctl) != 0) {
+        rc = swirl__neg_errno();
+        goto fail;
+    }
     p->kill_ms = STOP_KILL_MS;
     p->pids = mmap(NULL, 2 * sizeof(pid_t) * (size_t)worker_num, PROT_READ | PROT_WRITE,
                    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -122,6 +140,8 @@ int swirl_process_pool_new(swirl_process_pool_t **out, int worker_num, int ipc_t
         if (rc < 0)
             goto fail;
         swirl__msgq_limits(&p->msg_max, NULL);
+    } else if (ipc_type == SWIRL_IPC_SOCKET) {
+        p->msg_max = POOL_PIPE_MAX_MSG;
     }
     *out = p;
     return 0;
@@ -134,9 +154,20 @@ fail:
 void swirl_process_pool_free(swirl_process_pool_t *p) {
     if (!p)
         return;
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2; i++) {
         if (p->sock[i] >= 0)
             close(p->sock[i]);
+        if (p->ctl[i] >= 0)
+            close(p->ctl[i]);
+    }
+    if (p->listen_fd >= 0)
+        close(p->listen_fd);
+    if (p->unix_path && p->worker_id < 0)
+        unlink(p->unix_path);
+    swirl_free(p->unix_path);
+    if (p->conn >= 0)
+        close(p->conn);
+    swirl_free(p->resp);
     for (int i = 0; p->pipes && i < p->worker_num; i++)
         for (int j = 0; j < 2; j++)
             if (p->pipes[i][j] >= 0)
@@ -190,6 +221,86 @@ pid_t swirl_process_pool_master_pid(const swirl_process_pool_t *p) { return p->m
 
 bool swirl_process_pool_running(const swirl_process_pool_t *p) {
     return p->loop && !swirl__supervisor_stopping(&p->sup);
+}
+
+int swirl_process_pool_listen(swirl_process_pool_t *p, const char *host, int port, int backlog) {
+    if (p->ipc != SWIRL_IPC_SOCKET)
+        return swirl__error(SWIRL_ESTATE, "pool: listen: only a SWIRL_IPC_SOCKET pool listens");
+    if (p->started)
+        return swirl__error(SWIRL_ESTATE, "pool: listen: the pool is running");
+    if (p->listen_fd >= 0)
+        return swirl__error(SWIRL_ESTATE, "pool: listen: it listens already");
+    if (!host || !*host)
+        return swirl__error(SWIRL_EBADARG, "pool: listen: no host");
+    swirl_listen_opts_t o;
+    swirl_listen_opts_init(&o);
+    if (backlog > 0)
+        o.backlog = backlog;
+    swirl_sock_type_t type = SWIRL_SOCK_TCP;
+    if (strncmp(host, "unix:/", 6) == 0) {
+        type = SWIRL_SOCK_UNIX_STREAM;
+        host += 5;
+        port = 0;
+    } else if (strchr(host, ':')) {
+        type = SWIRL_SOCK_TCP6;
+    }
+    char *path = NULL;
+    if (type == SWIRL_SOCK_UNIX_STREAM) {
+        size_t n = strlen(host) + 1;
+        path = swirl_malloc(n);
+        if (!path)
+            return swirl__error(-ENOMEM, "pool: listen:");
+        memcpy(path, host, n);
+    }
+    int fd;
+    int rc = swirl_net_listen(type, host, port, &o, &fd);
+    if (rc < 0) {
+        swirl_free(path);
+        return rc;
+    }
+    p->unix_path = path;
+    p->listen_fd = fd; /* non-blocking: workers wait with poll and compete in accept */
+    return 0;
+}
+
+int swirl_process_pool_write(swirl_process_pool_t *p, const void *data, size_t len) {
+    if (p->conn < 0)
+        return swirl__error(SWIRL_ESTATE, "pool: write: no connection (only while a message "
+                            "of a SWIRL_IPC_SOCKET pool is handled)");
+    if (len == 0)
+        return swirl__error(SWIRL_EBADARG, "pool: write: nothing to write");
+    if (len > UINT32_MAX - p->resp_len)
+        return swirl__error(SWIRL_ETOOBIG, "pool: write: the answer is over 4 GiB");
+    if (p->resp_len + len > p->resp_cap) {
+        size_t cap = p->resp_cap ? p->resp_cap : 4096;
+        while (cap < p->resp_len + len)
+            cap *= 2;
+        char *b = swirl_realloc(p->resp, cap);
+        if (!b)
+            return swirl__error(-ENOMEM, "pool: write:");
+        p->resp = b;
+        p->resp_cap = cap;
+    }
+    memcpy(p->resp + p->resp_len, data, len);
+    p->resp_len += len;
+    return 0;
+}
+
+int swirl_process_pool_detach(swirl_process_pool_t *p) {
+    if (p->worker_id < 0)
+        return swirl__error(SWIRL_ESTATE, "pool: detach: only in a worker");
+    if (p->detached)
+        return swirl__error(SWIRL_ESTATE, "pool: detach: already detached");
+    int32_t msg[2] = {p->worker_id, (int32_t)getpid()};
+    for (;;) {
+        if (send(p->ctl[1], msg, sizeof msg, MSG_NOSIGNAL) >= 0)
+            break;
+        if (errno == EINTR)
+            continue;
+        return swirl__error(swirl__neg_errno(), "pool: detach:");
+    }
+    p->detached = true; /* its loop ends after the message in hand */
+    return 0;
 }
 
 int swirl_process_pool_worker_fd(const swirl_process_pool_t *p, int worker_id) {
@@ -394,6 +505,83 @@ static void on_sigterm(int signo) {
     pool_worker_stop = 1;
 }
 
+/* Read exactly `len` bytes from a blocking connection: 0, or -1 (closed, an error). */
+static int read_full(int fd, void *buf, size_t len) {
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = recv(fd, (char *)buf + done, len - done, 0);
+        if (n > 0)
+            done += (size_t)n;
+        else if (n < 0 && errno == EINTR && !pool_worker_stop)
+            continue;
+        else
+            return -1;
+    }
+    return 0;
+}
+
+/* SWIRL_IPC_SOCKET: accept a connection and read one message from it
+ * ({uint32 big-endian length}{bytes}, Swoole's framing): its length (the
+ * connection stays in p->conn for the answer), -EAGAIN when there was none
+ * (another worker took it, a signal, a malformed one: dropped), or a
+ * negative errno to stop on. */
+static ssize_t socket_take(swirl_process_pool_t *p, int id, char *buf, size_t cap) {
+    struct pollfd pf = {.fd = p->listen_fd, .events = POLLIN};
+    if (poll(&pf, 1, -1) < 0)
+        return errno == EINTR ? -EAGAIN : swirl__neg_errno();
+    int c = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    if (c < 0) {
+        if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
+            return -EAGAIN;
+        swirl_log_error("pool: worker %d: accept: %s", id, strerror(errno));
+        return swirl__neg_errno();
+    }
+    uint32_t be;
+    if (read_full(c, &be, sizeof be) == 0) {
+        uint32_t n = ntohl(be);
+        if (n > 0 && n <= cap && read_full(c, buf, n) == 0) {
+            p->conn = c;
+            p->resp_len = 0;
+            return (ssize_t)n;
+        }
+    }
+    close(c);
+    return -EAGAIN;
+}
+
+/* After the message callback: send what it wrote (length-prefixed), close. */
+static void socket_answer(swirl_process_pool_t *p) {
+    if (p->conn < 0)
+        return;
+    if (p->resp_len > 0) {
+        uint32_t be = htonl((uint32_t)p->resp_len);
+        struct iovec iov[2] = {{&be, sizeof be}, {p->resp, p->resp_len}};
+        struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2};
+        size_t left = sizeof be + p->resp_len;
+        while (left > 0) {
+            ssize_t n = sendmsg(p->conn, &mh, MSG_NOSIGNAL);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break; /* the client is gone: nobody to tell */
+            left -= (size_t)n;
+            while (n > 0 && mh.msg_iovlen > 0) {
+                size_t take = (size_t)n < mh.msg_iov[0].iov_len ? (size_t)n : mh.msg_iov[0].iov_len;
+                mh.msg_iov[0].iov_base = (char *)mh.msg_iov[0].iov_base + take;
+                mh.msg_iov[0].iov_len -= take;
+                n -= (ssize_t)take;
+                if (mh.msg_iov[0].iov_len == 0) {
+                    mh.msg_iov++;
+                    mh.msg_iovlen--;
+                }
+            }
+        }
+        p->resp_len = 0;
+    }
+    close(p->conn);
+    p->conn = -1;
+}
+
 static void worker_run(swirl_process_pool_t *p, int id) __attribute__((noreturn));
 static void worker_run(swirl_process_pool_t *p, int id) {
     p->worker_id = id;
@@ -425,8 +613,18 @@ static void worker_run(swirl_process_pool_t *p, int id) {
             swirl_log_error("pool: worker %d: no memory for a %zu-byte message buffer", id, cap);
             _exit(1);
         }
-        while (!pool_worker_stop) {
+        while (!pool_worker_stop && !p->detached) {
             ssize_t n;
+            if (p->ipc == SWIRL_IPC_SOCKET) {
+                n = socket_take(p, id, (char *)(msg + 1), cap);
+                if (n == -EAGAIN)
+                    continue;
+                if (n < 0)
+                    break;
+                p->on_message(p, id, msg + 1, (size_t)n, p->user);
+                socket_answer(p);
+                continue;
+            }
             if (p->ipc == SWIRL_IPC_UNIXSOCK) {
                 /* the shared queue, or this worker's own pipe */
                 struct pollfd pf[2] = {{.fd = p->sock[1], .events = POLLIN},
@@ -535,6 +733,20 @@ static void on_stop_tick(swirl_loop_t *loop, int64_t tid, void *user) {
     }
 }
 
+/* A worker detached: it goes on alone, a new one takes its id. */
+static void on_ctl(swirl_loop_t *loop, int fd, int events, void *user) {
+    swirl_process_pool_t *p = user;
+    int32_t msg[2];
+    ssize_t n;
+    while ((n = recv(fd, msg, sizeof msg, MSG_DONTWAIT)) == (ssize_t)sizeof msg ||
+           (n < 0 && errno == EINTR)) {
+        if (n < 0)
+            continue;
+        if (msg[0] >= 0 && msg[0] < p->worker_num && swirl__supervisor_pid(&p->sup, msg[0]) == msg[1])
+            swirl__supervisor_detach(&p->sup, msg[0]);
+    }
+}
+
 static void on_signal(swirl_loop_t *loop, int signo, void *user) {
     swirl_process_pool_t *p = user;
     if (signo == SIGCHLD) {
@@ -573,6 +785,8 @@ int swirl_process_pool_start(swirl_process_pool_t *p) {
         return swirl__error(SWIRL_EBADARG, "pool: a pool with a queue needs on_message");
     if (p->ipc == SWIRL_IPC_NONE && !p->on_worker_start)
         return swirl__error(SWIRL_EBADARG, "pool: a pool without a queue needs on_worker_start");
+    if (p->ipc == SWIRL_IPC_SOCKET && p->listen_fd < 0)
+        return swirl__error(SWIRL_ESTATE, "pool: a SWIRL_IPC_SOCKET pool must listen first");
     int rc = swirl_loop_new(&p->loop);
     if (rc < 0)
         return rc;
@@ -595,6 +809,13 @@ int swirl_process_pool_start(swirl_process_pool_t *p) {
             p->started = false;
             return rc;
         }
+    }
+    rc = swirl_loop_add(p->loop, p->ctl[0], SWIRL_EV_READ, on_ctl, NULL, p);
+    if (rc < 0) {
+        swirl_loop_free(p->loop);
+        p->loop = NULL;
+        p->started = false;
+        return rc;
     }
     if (p->on_starting)
         p->on_starting(p, p->user);

@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/msg.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -478,5 +481,108 @@ Test(pool, message_bus_carries_messages_larger_than_a_datagram, .timeout = 30) {
     cr_assert_eq(swirl_process_pool_new(&q, 1, SWIRL_IPC_MSGQUEUE, 0), 0);
     cr_assert_eq(swirl_process_pool_set_message_bus(q, true), SWIRL_ESTATE);
     swirl_process_pool_free(q);
+    TU_FD_END();
+}
+
+/* SWIRL_IPC_SOCKET: a connection brings one length-prefixed message; the answer goes back the
+ * same way. A worker that detaches is replaced at once and ends after its message. */
+static int sock_port;
+
+static void sock_message(swirl_process_pool_t *pool, int id, const void *data, size_t len,
+                         void *user) {
+    shared_t *s = user;
+    atomic_fetch_add(&s->total, 1);
+    if (len == 6 && memcmp(data, "detach", 6) == 0) {
+        cr_assert_eq(swirl_process_pool_detach(pool), 0);
+        atomic_fetch_add(&s->died, 1);
+    }
+    swirl_process_pool_write(pool, "re:", 3);
+    swirl_process_pool_write(pool, data, len);
+}
+
+static void sock_starts(swirl_process_pool_t *pool, int id, void *user) {
+    shared_t *s = user;
+    atomic_fetch_add(&s->starts, 1);
+}
+
+static void sock_stop(swirl_process_pool_t *pool, int id, void *user) {
+    shared_t *s = user;
+    atomic_fetch_add(&s->stops, 1);
+}
+
+static void ask(const char *msg, char *answer, size_t cap) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    cr_assert_geq(fd, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)sock_port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    uint32_t be = htonl((uint32_t)strlen(msg));
+    cr_assert_eq(write(fd, &be, 4), 4);
+    cr_assert_eq(write(fd, msg, strlen(msg)), (ssize_t)strlen(msg));
+    size_t got = 0;
+    ssize_t n;
+    while ((n = read(fd, answer + got, cap - 1 - got)) > 0)
+        got += (size_t)n;
+    answer[got] = 0;
+    close(fd);
+}
+
+/* The client runs in a process of its own (the master must keep serving
+ * its loop: the detach goes through it), then stops the pool with SIGTERM. */
+static void sock_client(swirl_process_pool_t *pool, void *user) {
+    shared_t *s = user;
+    pid_t master = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        char ans[64];
+        ask("detach", ans, sizeof ans);
+        bool ok = memcmp(ans + 4, "re:detach", 9) == 0;
+        ask("hello", ans, sizeof ans);
+        ok = ok && memcmp(ans + 4, "re:hello", 8) == 0 && ans[3] == 8;
+        atomic_store(&s->by_worker[0], ok);
+        kill(master, SIGTERM);
+        _exit(0);
+    }
+}
+
+Test(pool, socket_pool_answers_and_a_detached_worker_is_replaced, .timeout = 30) {
+    TU_FD_BEGIN();
+    shared_t *s = shared_new();
+    swirl_process_pool_t *pool;
+    cr_assert_eq(swirl_process_pool_new(&pool, 1, SWIRL_IPC_SOCKET, 0), 0);
+    swirl_process_pool_set_user(pool, s);
+    swirl_process_pool_on_worker_start(pool, sock_starts);
+    swirl_process_pool_on_worker_stop(pool, sock_stop);
+    swirl_process_pool_on_message(pool, sock_message);
+    swirl_process_pool_on_start(pool, sock_client);
+    cr_assert_eq(swirl_process_pool_start(pool), SWIRL_ESTATE, "listen first");
+    cr_assert_eq(swirl_process_pool_write(pool, "x", 1), SWIRL_ESTATE);
+    cr_assert_eq(swirl_process_pool_detach(pool), SWIRL_ESTATE);
+    /* a free port: bind 0, read it back */
+    int probe = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t al = sizeof a;
+    cr_assert_eq(bind(probe, (struct sockaddr *)&a, sizeof a), 0);
+    cr_assert_eq(getsockname(probe, (struct sockaddr *)&a, &al), 0);
+    sock_port = ntohs(a.sin_port);
+    close(probe);
+    cr_assert_eq(swirl_process_pool_listen(pool, "127.0.0.1", sock_port, 16), 0);
+    cr_assert_eq(swirl_process_pool_listen(pool, "127.0.0.1", sock_port, 16), SWIRL_ESTATE);
+    cr_assert_eq(swirl_process_pool_start(pool), 0);
+    cr_assert_eq(atomic_load(&s->by_worker[0]), 1, "both answers came back");
+    cr_assert_eq(atomic_load(&s->total), 2);
+    cr_assert_eq(atomic_load(&s->died), 1);
+    cr_assert_eq(atomic_load(&s->starts), 2, "the detached worker was replaced");
+    swirl_process_pool_free(pool);
+    /* the detached worker is not the pool's to wait for: reap it here */
+    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+        ;
+    munmap(s, sizeof(*s));
+
+    swirl_process_pool_t *u;
+    cr_assert_eq(swirl_process_pool_new(&u, 1, SWIRL_IPC_UNIXSOCK, 0), 0);
+    cr_assert_eq(swirl_process_pool_listen(u, "127.0.0.1", 0, 0), SWIRL_ESTATE);
+    swirl_process_pool_free(u);
     TU_FD_END();
 }

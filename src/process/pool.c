@@ -592,7 +592,16 @@ static void worker_run(swirl_process_pool_t *p, int id) {
     /* SIGTERM ends a worker at once while it runs on_worker_start (Swoole's
      * rule: its work there is the caller's to make interruptible); the
      * receive loop then stops between two messages. */
-    signal(SIGTERM, SIG_DFL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_sigterm; /* no SA_RESTART: a blocking receive returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    /* set while signals are still blocked (as the master's loop had them):
+     * a SIGTERM already pending is taken by the handler, not lost */
+    if (p->on_worker_start || p->ipc == SWIRL_IPC_NONE)
+        signal(SIGTERM, SIG_DFL);
+    else
+        sigaction(SIGTERM, &sa, NULL);
     signal(SIGINT, SIG_IGN); /* Ctrl-C reaches the master, which stops the workers */
     signal(SIGPIPE, SIG_DFL);
     swirl__signals_unblock_all();
@@ -600,10 +609,6 @@ static void worker_run(swirl_process_pool_t *p, int id) {
     if (p->on_worker_start)
         p->on_worker_start(p, id, p->user);
     if (p->ipc != SWIRL_IPC_NONE) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_handler = on_sigterm; /* no SA_RESTART: a blocking receive returns EINTR */
-        sigemptyset(&sa.sa_mask);
         sigaction(SIGTERM, &sa, NULL);
         size_t cap = p->ipc == SWIRL_IPC_UNIXSOCK ? POOL_PIPE_MAX_MSG : p->msg_max;
         bus_part parts[BUS_SENDERS];

@@ -337,6 +337,7 @@ SWIRL_API void swirl_process_pool_on_stopped(swirl_process_pool_t *pool, swirl_p
  * Swoole's max_wait_time). 0 or SWIRL_EBADARG for a negative value. */
 SWIRL_API int swirl_process_pool_set_max_wait(swirl_process_pool_t *pool, int64_t ms);
 
+/* The number of workers it was made with. */
 SWIRL_API int swirl_process_pool_worker_num(const swirl_process_pool_t *pool);
 /* In a worker its id, in the master -1. */
 SWIRL_API int swirl_process_pool_worker_id(const swirl_process_pool_t *pool);

@@ -98,6 +98,9 @@ void swirl_php_alias(const char *name, zend_class_entry *ce);
  * when swirl_php_loop() is a loop set from outside (a server worker's),
  * which its owner runs (swirl_loop.c). */
 swirl_process_t *swirl_php_process_of(zval *z);
+/* Pool::getProcess (swirl_process.c): a Swoole\Process for a pool's worker. */
+bool swirl_php_process_attach(zval *out, int fd, pid_t pid, int id);
+void swirl_php_process_set_pid(zval *z, pid_t pid);
 bool swirl_php_loop_is_external(void);
 
 /* Server helpers (swirl_timer.c, swirl_event.c, swirl_process.c): Server::tick/after/

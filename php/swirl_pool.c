@@ -21,13 +21,15 @@
 
 #include "stubs/pool_arginfo.h"
 
-enum { EV_WORKER_START, EV_WORKER_STOP, EV_MESSAGE, EV_START, EV_COUNT };
-static const char *const ev_names[EV_COUNT] = {"workerstart", "workerstop", "message", "start"};
+enum { EV_WORKER_START, EV_WORKER_STOP, EV_MESSAGE, EV_START, EV_SHUTDOWN, EV_COUNT };
+static const char *const ev_names[EV_COUNT] = {"workerstart", "workerstop", "message", "start",
+                                               "shutdown"};
 
 typedef struct {
     swirl_process_pool_t *pool;
     int ipc;
     bool running;
+    bool coroutine; /* accepted; no coroutines yet */
     zval cb[EV_COUNT]; /* UNDEF when not set */
     zend_object std;
 } pool_obj;
@@ -101,10 +103,23 @@ static void call_event(pool_obj *o, int ev, zval *extra, bool in_worker) {
         worker_leave();
 }
 
+static void set_bool(pool_obj *o, const char *name, bool v) {
+    zend_update_property_bool(pool_ce, &o->std, name, strlen(name), v);
+}
+static void set_long(pool_obj *o, const char *name, zend_long v) {
+    zend_update_property_long(pool_ce, &o->std, name, strlen(name), v);
+}
+
 static void on_worker_start(swirl_process_pool_t *pool, int worker_id, void *user) {
     pool_obj *o = user;
     /* Output the master had buffered but not sent is the master's to send. */
     php_output_discard_all();
+    /* the master's getProcess() objects hold the master's side of the pipes */
+    zend_update_property_null(pool_ce, &o->std, "workers", sizeof("workers") - 1);
+    set_bool(o, "running", true);
+    set_bool(o, "workerRunning", true);
+    set_long(o, "workerPid", getpid());
+    set_long(o, "workerId", worker_id);
     zval id;
     ZVAL_LONG(&id, worker_id);
     call_event(o, EV_WORKER_START, &id, true);
@@ -112,6 +127,8 @@ static void on_worker_start(swirl_process_pool_t *pool, int worker_id, void *use
 
 static void on_worker_stop(swirl_process_pool_t *pool, int worker_id, void *user) {
     pool_obj *o = user;
+    set_bool(o, "running", false);
+    set_bool(o, "workerRunning", false);
     zval id;
     ZVAL_LONG(&id, worker_id);
     call_event(o, EV_WORKER_STOP, &id, true);
@@ -127,11 +144,29 @@ static void on_message(swirl_process_pool_t *pool, int worker_id, const void *da
     zval_ptr_dtor(&z);
 }
 
-static void on_start(swirl_process_pool_t *pool, void *user) {
+/* Before the first fork, as Swoole's onStart; the master's timers run on
+ * the pool's loop while it runs. */
+static void on_starting(swirl_process_pool_t *pool, void *user) {
     pool_obj *o = user;
+    swirl_php_set_loop(swirl_process_pool_loop(pool));
+    set_bool(o, "running", true);
     call_event(o, EV_START, NULL, false);
     if (EG(exception))
         swirl_process_pool_shutdown(pool); /* rethrown by start() */
+}
+
+/* The loop goes next: the master's timers and watches on it go first. */
+static void on_stopped(swirl_process_pool_t *pool, void *user) {
+    swirl_php_set_loop(NULL);
+}
+
+static void on_shutdown(swirl_process_pool_t *pool, void *user) {
+    pool_obj *o = user;
+    set_bool(o, "running", false);
+    set_bool(o, "workerRunning", false);
+    if (EG(exception))
+        return; /* start() rethrows it */
+    call_event(o, EV_SHUTDOWN, NULL, false);
 }
 
 #define POOL_THIS(var)                                                                             \
@@ -160,16 +195,17 @@ PHP_METHOD(Swoole_Process_Pool, __construct) {
         zend_argument_value_error(1, "must be between 1 and 1024");
         RETURN_THROWS();
     }
-    if (ipc != SWIRL_IPC_NONE && ipc != SWIRL_IPC_UNIXSOCK && ipc != SWIRL_IPC_MSGQUEUE) {
-        zend_argument_value_error(2, "must be SWOOLE_IPC_NONE, SWOOLE_IPC_MSGQUEUE or SWOOLE_IPC_UNIXSOCK");
+    if (ipc != SWIRL_IPC_NONE && ipc != SWIRL_IPC_UNIXSOCK && ipc != SWIRL_IPC_MSGQUEUE &&
+        ipc != SWIRL_IPC_SOCKET) {
+        zend_argument_value_error(2, "must be SWOOLE_IPC_NONE, SWOOLE_IPC_MSGQUEUE, SWOOLE_IPC_UNIXSOCK or SWOOLE_IPC_SOCKET");
         RETURN_THROWS();
     }
     if (key < INT_MIN || key > INT_MAX) {
         zend_argument_value_error(3, "must be a 32-bit System V key");
         RETURN_THROWS();
     }
-    if (coroutine) {
-        zend_argument_value_error(4, "must be false: swirl has no coroutines");
+    if (coroutine && ipc != SWIRL_IPC_NONE && ipc != SWIRL_IPC_UNIXSOCK) {
+        zend_throw_error(NULL, "the parameter $ipc_type must be SWOOLE_IPC_UNIXSOCK when enable coroutine");
         RETURN_THROWS();
     }
     int rc = swirl_process_pool_new(&o->pool, (int)num, (int)ipc, (key_t)key);
@@ -179,12 +215,15 @@ PHP_METHOD(Swoole_Process_Pool, __construct) {
         RETURN_THROWS();
     }
     o->ipc = (int)ipc;
+    o->coroutine = coroutine;
     swirl_process_pool_set_user(o->pool, o);
     swirl_process_pool_on_worker_start(o->pool, on_worker_start);
     swirl_process_pool_on_worker_stop(o->pool, on_worker_stop);
     if (ipc != SWIRL_IPC_NONE)
         swirl_process_pool_on_message(o->pool, on_message);
-    swirl_process_pool_on_start(o->pool, on_start);
+    swirl_process_pool_on_starting(o->pool, on_starting);
+    swirl_process_pool_on_shutdown(o->pool, on_shutdown);
+    swirl_process_pool_on_stopped(o->pool, on_stopped);
 }
 
 PHP_METHOD(Swoole_Process_Pool, on) {
@@ -211,7 +250,7 @@ PHP_METHOD(Swoole_Process_Pool, on) {
     zend_string_release(lc);
     if (ev < 0) {
         php_error_docref(NULL, E_WARNING,
-                         "unknown event '%s': a pool has workerStart, workerStop, message and start",
+                         "unknown event '%s': a pool has workerStart, workerStop, message, start and shutdown",
                          ZSTR_VAL(name));
         RETURN_FALSE;
     }
@@ -247,9 +286,186 @@ PHP_METHOD(Swoole_Process_Pool, start) {
     GC_ADDREF(&o->std); /* the workers' callbacks use it */
     int rc = swirl_process_pool_start(o->pool);
     o->running = false;
+    zend_update_property_null(pool_ce, &o->std, "workers", sizeof("workers") - 1);
+    set_bool(o, "running", false);
     OBJ_RELEASE(&o->std);
     if (EG(exception))
         RETURN_THROWS();
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+PHP_METHOD(Swoole_Process_Pool, set) {
+    HashTable *ht;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_ARRAY_HT(ht)
+    ZEND_PARSE_PARAMETERS_END();
+    POOL_THIS(o);
+    zend_string *key;
+    zval *v;
+    ZEND_HASH_FOREACH_STR_KEY_VAL(ht, key, v) {
+        if (!key) {
+            php_error_docref(NULL, E_WARNING, "settings are named: got a numeric key");
+            continue;
+        }
+        if (zend_string_equals_literal(key, "enable_coroutine")) {
+            o->coroutine = zend_is_true(v); /* accepted: no coroutines yet */
+        } else if (zend_string_equals_literal(key, "max_wait_time")) {
+            double sec = zval_get_double(v);
+            if (sec < 0)
+                sec = 0; /* Swoole clamps it */
+            int rc = swirl_process_pool_set_max_wait(o->pool, sec > 4294967295.0 ? INT64_C(4294967295000) : (int64_t)(sec * 1000));
+            if (rc < 0)
+                swirl_php_warn(rc);
+        } else if (zend_string_equals_literal(key, "max_package_size")) {
+            if (zval_get_long(v) < 0)
+                php_error_docref(NULL, E_WARNING,
+                                 "max_package_size must be greater than or equal to 0, got " ZEND_LONG_FMT,
+                                 zval_get_long(v));
+            /* accepted: a message is one datagram (up to 2 MiB) */
+        } else if (zend_string_equals_literal(key, "enable_message_bus")) {
+            int rc = swirl_process_pool_set_message_bus(o->pool, zend_is_true(v));
+            if (rc < 0)
+                swirl_php_warn(rc);
+        } else {
+            php_error_docref(NULL, E_WARNING,
+                             "unknown pool setting '%s': a pool has enable_coroutine, max_wait_time, "
+                             "max_package_size and enable_message_bus",
+                             ZSTR_VAL(key));
+        }
+    }
+    ZEND_HASH_FOREACH_END();
+}
+
+PHP_METHOD(Swoole_Process_Pool, getProcess) {
+    zend_long id = -1;
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(id)
+    ZEND_PARSE_PARAMETERS_END();
+    POOL_THIS(o);
+    if (!o->running)
+        RETURN_FALSE; /* as Swoole: only while the pool runs */
+    int n = swirl_process_pool_worker_num(o->pool);
+    if (id >= n) {
+        php_error_docref(NULL, E_WARNING, "invalid worker_id[" ZEND_LONG_FMT "]", id);
+        RETURN_FALSE;
+    }
+    if (id < 0) {
+        id = swirl_process_pool_worker_id(o->pool);
+        if (id < 0) {
+            php_error_docref(NULL, E_WARNING, "the master has no worker of its own: give a worker_id");
+            RETURN_FALSE;
+        }
+    }
+    pid_t pid = swirl_process_pool_worker_pid(o->pool, (int)id);
+    zval rv, *workers = zend_read_property(pool_ce, &o->std, "workers", sizeof("workers") - 1, 1, &rv);
+    zval arr;
+    if (Z_TYPE_P(workers) != IS_ARRAY) {
+        array_init(&arr);
+        zend_update_property(pool_ce, &o->std, "workers", sizeof("workers") - 1, &arr);
+        zval_ptr_dtor(&arr);
+        workers = zend_read_property(pool_ce, &o->std, "workers", sizeof("workers") - 1, 1, &rv);
+    }
+    ZVAL_DEREF(workers);
+    SEPARATE_ARRAY(workers);
+    zval *cached = zend_hash_index_find(Z_ARRVAL_P(workers), id);
+    if (cached) {
+        swirl_php_process_set_pid(cached, pid);
+        RETURN_COPY(cached);
+    }
+    int fd = o->ipc == SWIRL_IPC_UNIXSOCK ? swirl_process_pool_worker_fd(o->pool, (int)id) : -1;
+    zval proc;
+    if (!swirl_php_process_attach(&proc, fd, pid, (int)id))
+        RETURN_FALSE;
+    zend_hash_index_update(Z_ARRVAL_P(workers), id, &proc);
+    RETURN_COPY(&proc);
+}
+
+PHP_METHOD(Swoole_Process_Pool, listen) {
+    zend_string *host;
+    zend_long port = 0, backlog = 2048;
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+        Z_PARAM_STR(host)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(port)
+        Z_PARAM_LONG(backlog)
+    ZEND_PARSE_PARAMETERS_END();
+    POOL_THIS(o);
+    if (o->running) {
+        php_error_docref(NULL, E_WARNING, "process pool is started. unable to listen");
+        RETURN_FALSE;
+    }
+    if (o->ipc != SWIRL_IPC_SOCKET) {
+        php_error_docref(NULL, E_WARNING, "unsupported ipc type[%d]", o->ipc);
+        RETURN_FALSE;
+    }
+    if (port < 0 || port > 65535 || backlog < 0 || backlog > INT_MAX) {
+        zend_value_error("port " ZEND_LONG_FMT " (0..65535) or backlog " ZEND_LONG_FMT " out of range",
+                         port, backlog);
+        RETURN_THROWS();
+    }
+    int rc = swirl_process_pool_listen(o->pool, ZSTR_VAL(host), (int)port, (int)backlog);
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+PHP_METHOD(Swoole_Process_Pool, write) {
+    zend_string *data;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_STR(data)
+    ZEND_PARSE_PARAMETERS_END();
+    POOL_THIS(o);
+    if (o->ipc != SWIRL_IPC_SOCKET) {
+        php_error_docref(NULL, E_WARNING, "unsupported ipc type[%d]", o->ipc);
+        RETURN_FALSE;
+    }
+    if (ZSTR_LEN(data) == 0)
+        RETURN_FALSE; /* as Swoole: nothing to add */
+    RETURN_BOOL(swirl_process_pool_write(o->pool, ZSTR_VAL(data), ZSTR_LEN(data)) == 0);
+}
+
+PHP_METHOD(Swoole_Process_Pool, detach) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    POOL_THIS(o);
+    if (!o->running)
+        RETURN_FALSE;
+    int rc = swirl_process_pool_detach(o->pool);
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+PHP_METHOD(Swoole_Process_Pool, sendMessage) {
+    zend_string *msg;
+    zend_long id;
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+        Z_PARAM_STR(msg)
+        Z_PARAM_LONG(id)
+    ZEND_PARSE_PARAMETERS_END();
+    POOL_THIS(o);
+    if (!o->running) {
+        php_error_docref(NULL, E_WARNING, "process pool is not started.");
+        RETURN_FALSE;
+    }
+    if (o->ipc != SWIRL_IPC_UNIXSOCK) {
+        php_error_docref(NULL, E_WARNING,
+                         "unsupported ipc type[%d], sendMessage requires SWOOLE_IPC_UNIXSOCK", o->ipc);
+        RETURN_FALSE;
+    }
+    if (id < 0 || id >= swirl_process_pool_worker_num(o->pool)) {
+        php_error_docref(NULL, E_WARNING, "invalid worker_id[" ZEND_LONG_FMT "]", id);
+        RETURN_FALSE;
+    }
+    int rc = swirl_process_pool_send(o->pool, (int)id, ZSTR_VAL(msg), ZSTR_LEN(msg));
     if (rc < 0) {
         swirl_php_warn(rc);
         RETURN_FALSE;

@@ -18,7 +18,9 @@
 
 #include <errno.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/ipc.h>
+#include <sys/resource.h>
 
 #include "stubs/process_arginfo.h"
 
@@ -135,13 +137,16 @@ PHP_METHOD(Swoole_Process, __construct) {
     zend_fcall_info fci;
     zend_fcall_info_cache fcc;
     bool redirect = false;
+    bool coroutine = false; /* accepted: the callback runs as a plain process (no coroutines yet) */
     zval *pipe = NULL;
-    ZEND_PARSE_PARAMETERS_START(1, 3)
+    ZEND_PARSE_PARAMETERS_START(1, 4)
         Z_PARAM_FUNC(fci, fcc)
         Z_PARAM_OPTIONAL
         Z_PARAM_BOOL(redirect)
         Z_PARAM_ZVAL(pipe)
+        Z_PARAM_BOOL(coroutine)
     ZEND_PARSE_PARAMETERS_END();
+    (void)coroutine;
     process_obj *o = process_from(Z_OBJ_P(ZEND_THIS));
     if (o->proc) {
         zend_throw_error(NULL, "Swoole\\Process is already constructed");
@@ -183,12 +188,22 @@ PHP_METHOD(Swoole_Process, __construct) {
     }
     zend_update_property(process_ce, Z_OBJ_P(ZEND_THIS), "callback", sizeof("callback") - 1,
                          &fci.function_name);
+    zend_update_property_long(process_ce, Z_OBJ_P(ZEND_THIS), "id", sizeof("id") - 1,
+                              swirl_process_id(o->proc));
     update_props(Z_OBJ_P(ZEND_THIS));
 }
 
 PHP_METHOD(Swoole_Process, start) {
     ZEND_PARSE_PARAMETERS_NONE();
     PROCESS_THIS(p);
+    /* The callable may have been replaced since the constructor (Swoole
+     * checks it too, with this message). */
+    zval rv, *cb = zend_read_property(process_ce, Z_OBJ_P(ZEND_THIS), "callback",
+                                      sizeof("callback") - 1, 1, &rv);
+    if (!zend_is_callable(cb, 0, NULL)) {
+        php_error_docref(NULL, E_WARNING, "illegal callback function");
+        RETURN_FALSE;
+    }
     /* What PHP wrote but has not flushed to the fd yet would be written twice. */
     fflush(stdout);
     pid_t pid = swirl_process_start(p);
@@ -259,7 +274,8 @@ PHP_METHOD(Swoole_Process, write) {
     }
     ssize_t n = swirl_process_write(p, ZSTR_VAL(data), ZSTR_LEN(data));
     if (n < 0) {
-        swirl_php_warn((int)n);
+        if (INI_BOOL("swoole.display_errors"))
+            swirl_php_warn((int)n);
         RETURN_FALSE;
     }
     RETURN_LONG(n);
@@ -280,7 +296,9 @@ PHP_METHOD(Swoole_Process, read) {
     ssize_t n = swirl_process_read(p, ZSTR_VAL(buf), size);
     if (n < 0) {
         zend_string_efree(buf);
-        swirl_php_warn((int)n);
+        /* ini swoole.display_errors=off silences it, as in Swoole */
+        if (INI_BOOL("swoole.display_errors"))
+            swirl_php_warn((int)n);
         RETURN_FALSE;
     }
     buf = zend_string_truncate(buf, n, 0);
@@ -467,13 +485,48 @@ PHP_METHOD(Swoole_Process, wait) {
 }
 
 PHP_METHOD(Swoole_Process, daemon) {
-    bool nochdir = false, noclose = false;
-    ZEND_PARSE_PARAMETERS_START(0, 2)
+    bool nochdir = true, noclose = true;
+    HashTable *pipes = NULL;
+    ZEND_PARSE_PARAMETERS_START(0, 3)
         Z_PARAM_OPTIONAL
         Z_PARAM_BOOL(nochdir)
         Z_PARAM_BOOL(noclose)
+        Z_PARAM_ARRAY_HT(pipes)
     ZEND_PARSE_PARAMETERS_END();
     fflush(stdout);
+    if (pipes) {
+        int fds[3] = {-1, -1, -1};
+        int i = 0;
+        zval *zv;
+        ZEND_HASH_FOREACH_VAL(pipes, zv) {
+            if (i == 3)
+                break;
+            ZVAL_DEREF(zv);
+            if (Z_TYPE_P(zv) == IS_LONG) {
+                fds[i] = Z_LVAL_P(zv) >= 0 && Z_LVAL_P(zv) <= INT_MAX ? (int)Z_LVAL_P(zv) : -1;
+            } else if (Z_TYPE_P(zv) == IS_RESOURCE) {
+                php_stream *stream = (php_stream *)zend_fetch_resource2_ex(
+                    zv, NULL, php_file_le_stream(), php_file_le_pstream());
+                int fd = -1;
+                if (!stream || php_stream_cast(stream, PHP_STREAM_AS_FD_FOR_SELECT | PHP_STREAM_CAST_INTERNAL,
+                                               (void **)&fd, 1) != SUCCESS || fd < 0) {
+                    zend_argument_value_error(3, "must hold streams, file descriptors or null");
+                    RETURN_THROWS();
+                }
+                fds[i] = (int)fd;
+            } else if (Z_TYPE_P(zv) != IS_NULL) {
+                zend_argument_value_error(3, "must hold streams, file descriptors or null");
+                RETURN_THROWS();
+            }
+            i++;
+        }
+        ZEND_HASH_FOREACH_END();
+        int rc = swirl_process_stdio_from(fds);
+        if (rc < 0) {
+            swirl_php_warn(rc);
+            RETURN_FALSE;
+        }
+    }
     int rc = swirl_process_daemon(nochdir, noclose);
     if (rc < 0) {
         swirl_php_warn(rc);
@@ -509,6 +562,87 @@ PHP_METHOD(Swoole_Process, setaffinity) {
     RETURN_TRUE;
 }
 
+PHP_METHOD(Swoole_Process, getAffinity) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    int n = swirl_process_get_affinity(NULL, 0);
+    if (n < 0) {
+        swirl_php_warn(n);
+        RETURN_FALSE;
+    }
+    int *cpus = safe_emalloc(n ? n : 1, sizeof(int), 0);
+    n = swirl_process_get_affinity(cpus, (size_t)n);
+    array_init(return_value);
+    for (int i = 0; i < n; i++)
+        add_next_index_long(return_value, cpus[i]);
+    efree(cpus);
+}
+
+PHP_METHOD(Swoole_Process, setTimeout) {
+    double seconds;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_DOUBLE(seconds)
+    ZEND_PARSE_PARAMETERS_END();
+    PROCESS_THIS(p);
+    int rc = swirl_process_set_timeout(p, seconds);
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+PHP_METHOD(Swoole_Process, setBlocking) {
+    bool blocking;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_BOOL(blocking)
+    ZEND_PARSE_PARAMETERS_END();
+    PROCESS_THIS(p);
+    int rc = swirl_process_set_blocking(p, blocking);
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+/* A zend_long outside int: a value no kernel call accepts (-1 is no valid `which`). */
+static int int_or_bad(zend_long v) { return v < INT_MIN || v > INT_MAX ? -1 : (int)v; }
+
+PHP_METHOD(Swoole_Process, setPriority) {
+    zend_long which, prio, who = 0;
+    bool who_null = true;
+    ZEND_PARSE_PARAMETERS_START(2, 3)
+        Z_PARAM_LONG(which)
+        Z_PARAM_LONG(prio)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG_OR_NULL(who, who_null)
+    ZEND_PARSE_PARAMETERS_END();
+    PROCESS_THIS(p);
+    int w = int_or_bad(who);
+    int rc = swirl_process_set_priority(p, int_or_bad(which), who_null ? NULL : &w, int_or_bad(prio));
+    if (rc == SWIRL_EBADARG)
+        swirl_php_warn(rc); /* Swoole warns for a null $who; system errors are only in swoole_last_error() */
+    RETURN_BOOL(rc == 0);
+}
+
+PHP_METHOD(Swoole_Process, getPriority) {
+    zend_long which, who = 0;
+    bool who_null = true;
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_LONG(which)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG_OR_NULL(who, who_null)
+    ZEND_PARSE_PARAMETERS_END();
+    PROCESS_THIS(p);
+    int w = int_or_bad(who), prio;
+    int rc = swirl_process_get_priority(p, int_or_bad(which), who_null ? NULL : &w, &prio);
+    if (rc == SWIRL_EBADARG)
+        swirl_php_warn(rc);
+    if (rc < 0)
+        RETURN_FALSE;
+    RETURN_LONG(prio);
+}
+
 /* Server::addProcess: the object's child side runs under the server's
  * manager. False if `z` is not a constructed Swoole\Process. */
 bool swirl_php_process_mark_server(zval *z) {
@@ -516,6 +650,27 @@ bool swirl_php_process_mark_server(zval *z) {
         return false;
     process_from(Z_OBJ_P(z))->server_child = true;
     return true;
+}
+
+/* Pool::getProcess: a Swoole\Process object for a pool's worker (see
+ * swirl_process_attach). False with a warning if it cannot be made. */
+bool swirl_php_process_attach(zval *out, int fd, pid_t pid, int id) {
+    swirl_process_t *p;
+    int rc = swirl_process_attach(&p, fd, pid, id);
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        return false;
+    }
+    object_init_ex(out, process_ce);
+    process_from(Z_OBJ_P(out))->proc = p;
+    zend_update_property_long(process_ce, Z_OBJ_P(out), "id", sizeof("id") - 1, id);
+    update_props(Z_OBJ_P(out));
+    return true;
+}
+
+/* Its pid changed (the pool restarted that worker). */
+void swirl_php_process_set_pid(zval *z, pid_t pid) {
+    zend_update_property_long(process_ce, Z_OBJ_P(z), "pid", sizeof("pid") - 1, pid);
 }
 
 swirl_process_t *swirl_php_process_of(zval *z) {

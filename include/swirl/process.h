@@ -192,6 +192,39 @@ typedef struct {
     int signal; /* the signal that killed it, 0 if it exited */
 } swirl_process_status_t;
 
+/* An object for a process swirl did not fork through it (a pool's worker:
+ * Swoole's Pool::getProcess): `fd` (-1: none) is a datagram pipe that
+ * stays its owner's (never closed here; close refuses), `pid` its pid,
+ * `id` what swirl_process_id returns. It cannot be started; read, write
+ * and the queue calls work. */
+SWIRL_API int swirl_process_attach(swirl_process_t **out, int fd, pid_t pid, int id);
+
+/* Limit how long read and write wait on the pipe to `seconds` (< 0: no
+ * limit); past it they return -ETIMEDOUT (Swoole's setTimeout). 0,
+ * SWIRL_ESTATE without a pipe, SWIRL_EBADARG for NaN. */
+SWIRL_API int swirl_process_set_timeout(swirl_process_t *proc, double seconds);
+
+/* Non-blocking (false): read and write never wait, -EAGAIN when the pipe
+ * has nothing to read or no room now; true restores waiting (Swoole's
+ * setBlocking). A pipe watched by a loop stays non-blocking for the loop.
+ * 0, or SWIRL_ESTATE without a pipe. */
+SWIRL_API int swirl_process_set_blocking(swirl_process_t *proc, bool blocking);
+
+/* The object's number: 1, 2, 3, ... in order of creation in this process
+ * (Swoole's $process->id). */
+SWIRL_API int swirl_process_id(const swirl_process_t *proc);
+
+/* setpriority/getpriority (`which`: PRIO_PROCESS, PRIO_PGRP, PRIO_USER;
+ * *who 0: the caller). `who` NULL means `proc`'s process (its pid: the
+ * child in the parent, itself in the child; 0 before start), allowed with
+ * PRIO_PROCESS only: SWIRL_EBADARG otherwise (Swoole's rule). 0, or the
+ * negative errno (-EINVAL for a bad `which`, -ESRCH, -EACCES) with the
+ * error set naming the call. */
+SWIRL_API int swirl_process_set_priority(const swirl_process_t *proc, int which, const int *who,
+                                         int prio);
+SWIRL_API int swirl_process_get_priority(const swirl_process_t *proc, int which, const int *who,
+                                         int *prio);
+
 /* Reap one ended child of the calling process. Blocking waits for one;
  * non-blocking returns 0 at once when none has ended. Returns its pid (and
  * fills *st when not NULL), 0, or -ECHILD when there are no children. */
@@ -202,6 +235,12 @@ SWIRL_API pid_t swirl_process_wait(bool blocking, swirl_process_status_t *st);
  * on /dev/null unless `noclose`. Returns 0 in the daemon or a negative
  * errno (the caller's process is then unchanged). */
 SWIRL_API int swirl_process_daemon(bool nochdir, bool noclose);
+
+/* Make fds[0], fds[1], fds[2] the calling process's stdin, stdout and
+ * stderr (dup2; a negative fd leaves that one as it is), as Swoole's
+ * daemon($nochdir, $noclose, $pipes) does before it detaches. 0 or the
+ * negative errno naming the fd. */
+SWIRL_API int swirl_process_stdio_from(const int fds[3]);
 
 /* Swoole's Process::signal: run `cb` in `loop` when `signo` arrives
  * (swirl_signal_add); a NULL `cb` stops watching it. 0 or a negative code
@@ -224,6 +263,11 @@ SWIRL_API int swirl_process_alarm(int64_t usec, int type);
  * naming a CPU that does not exist (and how many there are) or an empty
  * set; -EINVAL when none of them is usable here. */
 SWIRL_API int swirl_process_set_affinity(const int *cpus, size_t n);
+
+/* The CPUs the calling process may run on, ascending: up to `cap` ids are
+ * stored in `cpus` (NULL: only count); returns how many there are, or a
+ * negative errno. */
+SWIRL_API int swirl_process_get_affinity(int *cpus, size_t cap);
 
 /* The number of CPUs configured on this machine (Swoole's swoole_cpu_num). */
 SWIRL_API int swirl_cpu_num(void);
@@ -249,8 +293,9 @@ typedef struct swirl_process_pool swirl_process_pool_t;
 /* How work reaches the workers (Swoole's SWOOLE_IPC_* values). */
 enum {
     SWIRL_IPC_NONE = 0,     /* no queue: each worker runs its on_worker_start and exits */
-    SWIRL_IPC_UNIXSOCK = 1, /* one datagram socket pair: workers compete for messages */
+    SWIRL_IPC_UNIXSOCK = 1, /* a shared queue (workers compete) and a pipe per worker */
     SWIRL_IPC_MSGQUEUE = 2, /* a System V message queue: other programs may push too */
+    SWIRL_IPC_SOCKET = 3,   /* a listening socket: each connection brings one message */
 };
 
 /* A worker started (in the worker; with SWIRL_IPC_NONE this is the work,
@@ -279,14 +324,75 @@ SWIRL_API void swirl_process_pool_on_worker_stop(swirl_process_pool_t *pool,
 SWIRL_API void swirl_process_pool_on_message(swirl_process_pool_t *pool, swirl_pool_message_cb cb);
 SWIRL_API void swirl_process_pool_on_start(swirl_process_pool_t *pool, swirl_pool_start_cb cb);
 SWIRL_API void swirl_process_pool_set_user(swirl_process_pool_t *pool, void *user);
+/* In the master, before the first worker is forked (Swoole's onStart
+ * order); the loop exists (swirl_process_pool_loop). */
+SWIRL_API void swirl_process_pool_on_starting(swirl_process_pool_t *pool, swirl_pool_start_cb cb);
+/* In the master, once, when a shutdown begins (before the workers are
+ * told to stop; Swoole's onShutdown). */
+SWIRL_API void swirl_process_pool_on_shutdown(swirl_process_pool_t *pool, swirl_pool_start_cb cb);
+/* In the master, after the last worker ended, just before start frees the
+ * loop: release what the owner put on it. */
+SWIRL_API void swirl_process_pool_on_stopped(swirl_process_pool_t *pool, swirl_pool_start_cb cb);
+/* How long a shutdown waits for a worker before SIGKILL (default 3000 ms;
+ * Swoole's max_wait_time). 0 or SWIRL_EBADARG for a negative value. */
+SWIRL_API int swirl_process_pool_set_max_wait(swirl_process_pool_t *pool, int64_t ms);
+
+/* The number of workers it was made with. */
+SWIRL_API int swirl_process_pool_worker_num(const swirl_process_pool_t *pool);
+/* In a worker its id, in the master -1. */
+SWIRL_API int swirl_process_pool_worker_id(const swirl_process_pool_t *pool);
+/* The master's pid once started (0 before). */
+SWIRL_API pid_t swirl_process_pool_master_pid(const swirl_process_pool_t *pool);
+/* In the master: started and no shutdown begun. */
+SWIRL_API bool swirl_process_pool_running(const swirl_process_pool_t *pool);
+
+/* SWIRL_IPC_SOCKET (Swoole's): listen on host:port (TCP; an IPv6 host
+ * with ':'), or "unix:/path"; before start. Workers compete in accept; a
+ * connection brings one message, {uint32 big-endian length}{bytes} (up to
+ * 2 MiB, else it is dropped), for on_message; what the callback passes to
+ * swirl_process_pool_write is sent back the same way, then the connection
+ * is closed. 0, or SWIRL_ESTATE / the listen error naming the address. */
+SWIRL_API int swirl_process_pool_listen(swirl_process_pool_t *pool, const char *host, int port,
+                                        int backlog);
+/* In on_message of a SWIRL_IPC_SOCKET pool: add to the answer. 0,
+ * SWIRL_ESTATE outside, SWIRL_EBADARG for nothing. */
+SWIRL_API int swirl_process_pool_write(swirl_process_pool_t *pool, const void *data, size_t len);
+/* In a worker: leave the pool (Swoole's detach). The master starts a new
+ * worker with this id at once and no longer waits for or restarts this
+ * process; its receive loop ends after the message in hand (on_worker_stop
+ * then runs). 0 or SWIRL_ESTATE (in the master, twice). */
+SWIRL_API int swirl_process_pool_detach(swirl_process_pool_t *pool);
+
+/* SWIRL_IPC_UNIXSOCK pools also give each worker a datagram pipe of its
+ * own (Swoole's getProcess($id)->write() / sendMessage()): a message sent
+ * to worker `id` is read by that worker only, through on_message (or read
+ * from the fd this returns, before its receive loop). The fd to use for
+ * worker `worker_id` from the calling process: its end in that worker,
+ * the sending end elsewhere. SWIRL_ESTATE for other pools, SWIRL_EBADARG
+ * for a bad id. Owned by the pool. */
+SWIRL_API int swirl_process_pool_worker_fd(const swirl_process_pool_t *pool, int worker_id);
+/* Send one message to worker `worker_id`'s pipe. As one datagram (up to
+ * what the system lets one hold), never blocking: -EAGAIN when the pipe is
+ * full. With the message bus on, in chunks the worker puts together (up to
+ * 256 MiB), waiting while the pipe is full. 0, SWIRL_ETOOBIG,
+ * SWIRL_EBADARG, SWIRL_ESTATE. */
+/* Swoole's enable_message_bus: messages sent with swirl_process_pool_send
+ * go in framed chunks, so they may be larger than a datagram; the worker
+ * pipes then carry only those (not for raw reads and writes). Before start;
+ * SWIRL_IPC_UNIXSOCK pools only (SWIRL_ESTATE otherwise). */
+SWIRL_API int swirl_process_pool_set_message_bus(swirl_process_pool_t *pool, bool on);
+SWIRL_API int swirl_process_pool_send(swirl_process_pool_t *pool, int worker_id, const void *data,
+                                      size_t len);
 
 /* Fork the workers and supervise them; blocks in the master until
  * swirl_process_pool_shutdown or SIGTERM/SIGINT, then stops the workers
  * (SIGTERM: a worker finishes the message in hand, runs on_worker_stop
- * and exits; SIGKILL after 3 s) and returns 0. Messages still queued at
- * shutdown are counted in the log (a keyed System V queue keeps them for
- * the next run). SWIRL_EBADARG naming a missing callback; SWIRL_ESTATE if
- * already started. Never returns in the workers. */
+ * and exits; SIGKILL after 3 s) and returns 0. A worker still in its
+ * on_worker_start when SIGTERM comes ends at once (the default action).
+ * Messages still queued at shutdown are counted in the log (a keyed System
+ * V queue keeps them for the next run). It may be started again once it
+ * returned. SWIRL_EBADARG naming a missing callback; SWIRL_ESTATE while
+ * running or from a worker. Never returns in the workers. */
 SWIRL_API int swirl_process_pool_start(swirl_process_pool_t *pool);
 
 /* Queue one message for whichever worker takes it first. From the master

@@ -20,16 +20,32 @@ namespace Swoole {
         /** This side's end of the pipe (an fd), or null without a pipe. */
         public mixed $pipe = null;
         /** The child's pid after start() (in the parent and in the child), 0 before. */
-        public int $pid = 0;
+        public mixed $pid = 0;
+        /** The object's number: 1, 2, 3, ... in order of creation in this process (Swoole's id). */
+        public mixed $id = null;
         /** The callable given to the constructor. */
         public mixed $callback = null;
 
         /**
          * $callback(Swoole\Process $process) runs in the child. $redirect_stdin_and_stdout
          * makes the child's stdin and stdout the pipe (echo goes to the parent). $pipe_type:
-         * false/0 none, true/1 SOCK_STREAM, 2 SOCK_DGRAM.
+         * false/0 none, true/1 SOCK_STREAM, 2 SOCK_DGRAM. $enable_coroutine is
+         * accepted; swirl has no coroutines yet, so the callback runs as a
+         * plain process either way.
          */
-        public function __construct(callable $callback, bool $redirect_stdin_and_stdout = false, int|bool $pipe_type = true) {}
+        public function __construct(callable $callback, bool $redirect_stdin_and_stdout = false, int|bool $pipe_type = true, bool $enable_coroutine = false) {}
+
+        /** Limit how long read() and write() wait on the pipe ($seconds < 0: no limit); past it they return false. */
+        public function setTimeout(float $seconds): bool {}
+
+        /** false: read() and write() never wait (false when nothing is there or no room); true: they wait again. */
+        public function setBlocking(bool $blocking): bool {}
+
+        /** setpriority($which, $who, $priority); $who null: this object's process (PRIO_PROCESS only). False with swoole_last_error() set on failure. */
+        public function setPriority(int $which, int $priority, ?int $who = null): bool {}
+
+        /** getpriority($which, $who); $who null: this object's process (PRIO_PROCESS only). False with swoole_last_error() set on failure. */
+        public function getPriority(int $which, ?int $who = null): int|false {}
 
         /** Fork: the child's pid, or false. */
         public function start(): int|false {}
@@ -69,7 +85,8 @@ namespace Swoole {
         /** Reap one ended child: ['pid' => ..., 'code' => ..., 'signal' => ...], or false. */
         public static function wait(bool $blocking = true): array|false {}
 
-        public static function daemon(bool $nochdir = false, bool $noclose = false): bool {}
+        /** Detach from the terminal; $pipes: [stdin, stdout, stderr] (streams, fds or null) become those of the daemon first. */
+        public static function daemon(bool $nochdir = true, bool $noclose = true, array $pipes = []): bool {}
 
         /** Run $callback($signo) in the event loop when $signo arrives; null stops watching it. A watched signal keeps the loop running. */
         public static function signal(int $signo, ?callable $callback = null): bool {}
@@ -79,5 +96,8 @@ namespace Swoole {
 
         /** Run only on the CPUs listed (ids from 0). */
         public static function setaffinity(array $cpu_settings): bool {}
+
+        /** The CPUs this process may run on (ids from 0), or false. */
+        public static function getAffinity(): array|false {}
     }
 }

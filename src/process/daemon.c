@@ -138,3 +138,32 @@ int swirl_process_set_affinity(const int *cpus, size_t n) {
                             "affinity: none of the %zu CPUs is usable here:", n);
     return 0;
 }
+
+int swirl_process_get_affinity(int *cpus, size_t cap) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) != 0)
+        return swirl__error(swirl__neg_errno(), "affinity:");
+    int n = 0;
+    for (int i = 0; i < CPU_SETSIZE; i++) {
+        if (!CPU_ISSET(i, &set))
+            continue;
+        if (cpus && (size_t)n < cap)
+            cpus[n] = i;
+        n++;
+    }
+    return n;
+}
+
+int swirl_process_stdio_from(const int fds[3]) {
+    for (int i = 0; i < 3; i++) {
+        if (fds[i] < 0 || fds[i] == i)
+            continue;
+        int rc;
+        while ((rc = dup2(fds[i], i)) < 0 && errno == EINTR)
+            ;
+        if (rc < 0)
+            return swirl__error(swirl__neg_errno(), "process: dup2(%d, %d):", fds[i], i);
+    }
+    return 0;
+}

@@ -18,6 +18,7 @@ struct swirl_process {
     bool redirect;
     bool started;
     bool in_child; /* this copy of the object is the child's */
+    bool borrowed; /* swirl_process_attach: `fd` is another owner's (a pool's) */
     int pdeathsig;
     pid_t pid;
     int fds[2]; /* [0] the parent's end, [1] the child's, -1 when closed */
@@ -28,6 +29,8 @@ struct swirl_process {
     pid_t watch_pid;
     swirl_process_read_cb on_read;
     void *watch_user;
+    int timeout_ms;   /* read/write wait limit (-1: none), swirl_process_set_timeout */
+    bool nonblocking; /* swirl_process_set_blocking(false): reads and writes never wait */
     /* System V queue */
     int msgq; /* -1: none */
     int msgq_mode;
@@ -113,6 +116,9 @@ void swirl__supervisor_destroy(swirl__supervisor_t *s);
 void swirl__supervisor_start(swirl__supervisor_t *s, int id);
 /* Reap every child that ended (on SIGCHLD) and restart it, unless stopping. */
 void swirl__supervisor_reap(swirl__supervisor_t *s);
+/* Child `id` leaves the supervision (it goes on alone: nobody waits for
+ * it or restarts it) and a new child `id` is started in its place. */
+void swirl__supervisor_detach(swirl__supervisor_t *s, int id);
 /* Stop restarting (pending restarts are cancelled); the owner stops the
  * children, and reaps them with swirl__supervisor_reap/poll/kill. */
 void swirl__supervisor_stop(swirl__supervisor_t *s);

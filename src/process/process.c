@@ -8,7 +8,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -49,6 +51,7 @@ int swirl_process_new(swirl_process_t **out, swirl_process_cb fn, void *user, bo
     p->fd = -1;
     p->msgq = -1;
     p->pdeathsig = SIGKILL;
+    p->timeout_ms = -1;
     p->id = process_objects.next_id++;
     if (pipe_type != SWIRL_PIPE_NONE) {
         int type = pipe_type == SWIRL_PIPE_DGRAM ? SOCK_DGRAM : SOCK_STREAM;
@@ -85,13 +88,34 @@ static swirl_loop_t *watcher(swirl_process_t *p) {
 }
 
 /* Wait until `fd` is ready for `events` (the pipe may be non-blocking for
- * another process's loop). */
-static int wait_ready(int fd, short events) {
-    struct pollfd pfd = {.fd = fd, .events = events};
-    while (poll(&pfd, 1, -1) < 0)
+ * another process's loop), at most `timeout_ms` (-1: no limit): 0, or
+ * -ETIMEDOUT (-EAGAIN when non-blocking) with the error set. */
+static int wait_ready_for(const swirl_process_t *p, short events) {
+    if (p->nonblocking)
+        return -EAGAIN;
+    struct pollfd pfd = {.fd = p->fd, .events = events};
+    uint64_t deadline = p->timeout_ms >= 0 ? swirl_clock_ms() + (uint64_t)p->timeout_ms : 0;
+    for (;;) {
+        int wait = -1;
+        if (p->timeout_ms >= 0) {
+            uint64_t now = swirl_clock_ms();
+            wait = now >= deadline ? 0 : (int)(deadline - now);
+        }
+        int n = poll(&pfd, 1, wait);
+        if (n > 0)
+            return 0;
+        if (n == 0)
+            return swirl__error(-ETIMEDOUT, "process: the pipe was not ready within %d ms",
+                                p->timeout_ms);
         if (errno != EINTR)
             return swirl__neg_errno();
-    return 0;
+    }
+}
+
+/* With a time limit or non-blocking, the calls never wait in the kernel:
+ * wait_ready_for does the waiting. */
+static int dontwait(const swirl_process_t *p) {
+    return p->timeout_ms >= 0 || p->nonblocking ? MSG_DONTWAIT : 0;
 }
 
 void swirl_process_free(swirl_process_t *p) {
@@ -102,6 +126,10 @@ void swirl_process_free(swirl_process_t *p) {
     close_fd(&p->fds[0]);
     close_fd(&p->fds[1]);
     p->fd = -1;
+    if (p->borrowed) {
+        swirl_free(p);
+        return;
+    }
     if (p->prev)
         p->prev->next = p->next;
     else if (process_objects.head == p)
@@ -208,13 +236,17 @@ ssize_t swirl_process_write(swirl_process_t *p, const void *data, size_t len) {
         return swirl_loop_write(p->loop, p->fd, data, len);
     if (p->pipe_type == SWIRL_PIPE_DGRAM) {
         for (;;) {
-            ssize_t n = send(p->fd, data, len, MSG_NOSIGNAL);
+            ssize_t n = send(p->fd, data, len, MSG_NOSIGNAL | dontwait(p));
             if (n >= 0)
                 return n;
             if (errno == EINTR)
                 continue;
-            if (errno == EAGAIN && wait_ready(p->fd, POLLOUT) == 0)
-                continue;
+            if (errno == EAGAIN) {
+                int rc = wait_ready_for(p, POLLOUT);
+                if (rc == 0)
+                    continue;
+                return rc;
+            }
             if (errno == EMSGSIZE)
                 return swirl__error(SWIRL_ETOOBIG,
                                     "process: write: a datagram of %zu bytes is too large for "
@@ -225,12 +257,16 @@ ssize_t swirl_process_write(swirl_process_t *p, const void *data, size_t len) {
     }
     size_t done = 0;
     while (done < len) {
-        ssize_t n = send(p->fd, (const char *)data + done, len - done, MSG_NOSIGNAL);
+        ssize_t n = send(p->fd, (const char *)data + done, len - done, MSG_NOSIGNAL | dontwait(p));
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            if (errno == EAGAIN && wait_ready(p->fd, POLLOUT) == 0)
-                continue;
+            if (errno == EAGAIN) {
+                int rc = wait_ready_for(p, POLLOUT);
+                if (rc == 0)
+                    continue;
+                return done ? (ssize_t)done : rc;
+            }
             return swirl__error(swirl__neg_errno(), "process: write:");
         }
         done += (size_t)n;
@@ -245,26 +281,110 @@ ssize_t swirl_process_read(swirl_process_t *p, void *buf, size_t cap) {
         ssize_t n;
         if (p->pipe_type == SWIRL_PIPE_DGRAM) {
             /* learn the size first, so a message too big for `buf` stays */
-            n = recv(p->fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
+            n = recv(p->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | dontwait(p));
             if (n > (ssize_t)cap)
                 return swirl__error(SWIRL_ETOOBIG,
                                     "process: read: a message of %zd bytes does not fit in %zu", n,
                                     cap);
             if (n >= 0)
-                n = recv(p->fd, buf, cap, 0);
+                n = recv(p->fd, buf, cap, dontwait(p));
         } else {
-            n = read(p->fd, buf, cap);
+            n = recv(p->fd, buf, cap, dontwait(p));
         }
         if (n >= 0)
             return n;
         if (errno == EINTR)
             continue;
-        if (errno == EAGAIN && !watcher(p) && wait_ready(p->fd, POLLIN) == 0)
-            continue; /* blocking, as documented, whatever another process set */
+        if (errno == EAGAIN && !watcher(p)) {
+            /* blocking, as documented, whatever another process set */
+            int rc = wait_ready_for(p, POLLIN);
+            if (rc == 0)
+                continue;
+            return rc;
+        }
         if (errno == EAGAIN)
             return -EAGAIN;
         return swirl__error(swirl__neg_errno(), "process: read:");
     }
+}
+
+int swirl_process_attach(swirl_process_t **out, int fd, pid_t pid, int id) {
+    if (!out)
+        return SWIRL_EBADARG;
+    swirl_process_t *p = swirl_calloc(1, sizeof(*p));
+    if (!p)
+        return swirl__error(-ENOMEM, "process:");
+    p->fds[0] = p->fds[1] = -1;
+    p->fd = fd;
+    p->borrowed = true;
+    p->pipe_type = fd >= 0 ? SWIRL_PIPE_DGRAM : SWIRL_PIPE_NONE;
+    p->msgq = -1;
+    p->timeout_ms = -1;
+    p->started = true;
+    p->pid = pid;
+    p->id = id - 1;
+    /* not in the live list: a child forked later must keep the pool's pipes */
+    *out = p;
+    return 0;
+}
+
+int swirl_process_set_timeout(swirl_process_t *p, double seconds) {
+    if (p->fd < 0)
+        return swirl__error(SWIRL_ESTATE, "process: set_timeout: no pipe");
+    if (seconds != seconds) /* NaN */
+        return swirl__error(SWIRL_EBADARG, "process: set_timeout: not a number");
+    if (seconds < 0)
+        p->timeout_ms = -1;
+    else if (seconds * 1000 >= INT_MAX)
+        p->timeout_ms = INT_MAX;
+    else
+        p->timeout_ms = (int)(seconds * 1000 + 0.5) ? (int)(seconds * 1000 + 0.5) : 1;
+    return 0;
+}
+
+int swirl_process_set_blocking(swirl_process_t *p, bool blocking) {
+    if (p->fd < 0)
+        return swirl__error(SWIRL_ESTATE, "process: set_blocking: no pipe");
+    p->nonblocking = !blocking;
+    return 0;
+}
+
+int swirl_process_id(const swirl_process_t *p) { return p->id + 1; }
+
+/* `who` NULL: the object's process, for PRIO_PROCESS only (Swoole's rule). */
+static int priority_who(const swirl_process_t *p, int which, const int *who, int *out) {
+    if (who) {
+        *out = *who;
+        return 0;
+    }
+    if (which != PRIO_PROCESS || !p)
+        return swirl__error(SWIRL_EBADARG, "process: priority: $who must not be null");
+    *out = p->pid;
+    return 0;
+}
+
+int swirl_process_set_priority(const swirl_process_t *p, int which, const int *who, int prio) {
+    int w = 0;
+    int rc = priority_who(p, which, who, &w);
+    if (rc < 0)
+        return rc;
+    if (setpriority(which, (id_t)w, prio) < 0)
+        return swirl__error(swirl__neg_errno(), "process: setpriority(%d, %d, %d):", which, w,
+                            prio);
+    return 0;
+}
+
+int swirl_process_get_priority(const swirl_process_t *p, int which, const int *who, int *prio) {
+    int w = 0;
+    int rc = priority_who(p, which, who, &w);
+    if (rc < 0)
+        return rc;
+    errno = 0;
+    int v = getpriority(which, (id_t)w);
+    if (v == -1 && errno != 0)
+        return swirl__error(swirl__neg_errno(), "process: getpriority(%d, %d):", which, w);
+    *prio = v;
+    return 0;
 }
 
 static void on_pipe(swirl_loop_t *loop, int fd, int events, void *user) {
@@ -305,6 +425,8 @@ int swirl_process_unwatch(swirl_process_t *p) {
 int swirl_process_close(swirl_process_t *p) {
     if (p->fd < 0)
         return swirl__error(SWIRL_ESTATE, "process: close: no pipe");
+    if (p->borrowed)
+        return swirl__error(SWIRL_ESTATE, "process: close: the pipe belongs to its pool");
     if (watcher(p))
         swirl_process_unwatch(p);
     /* before start both ends are ours */

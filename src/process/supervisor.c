@@ -108,6 +108,15 @@ void swirl__supervisor_reap(swirl__supervisor_t *s) {
     }
 }
 
+void swirl__supervisor_detach(swirl__supervisor_t *s, int id) {
+    if (id < 0 || id >= s->n || s->kids[id].pid <= 0)
+        return;
+    s->kids[id].pid = 0; /* its end is reaped as another child's, unseen */
+    s->alive--;
+    if (!s->stopping)
+        swirl__supervisor_start(s, id);
+}
+
 void swirl__supervisor_stop(swirl__supervisor_t *s) {
     s->stopping = true;
     for (int id = 0; id < s->n; id++)

@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/msg.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -94,7 +97,6 @@ static void run_exactly_once(int ipc) {
     swirl_process_pool_on_message(pool, on_message);
     swirl_process_pool_on_start(pool, push_all);
     cr_assert_eq(swirl_process_pool_start(pool), 0);
-    cr_assert_eq(swirl_process_pool_start(pool), SWIRL_ESTATE);
     cr_assert_eq(atomic_load(&s->total), NMSG);
     for (int i = 0; i < NMSG; i++)
         cr_assert_eq(atomic_load(&s->handled[i]), 1, "message %d handled %d times", i,
@@ -322,4 +324,265 @@ Test(pool, bad_arguments_are_named, .timeout = 5) {
     cr_assert_eq(swirl_process_pool_push(pool, big, 0), SWIRL_EBADARG);
     cr_assert_eq(swirl_process_pool_worker_pid(pool, 7), 0);
     swirl_process_pool_free(pool);
+}
+
+/* ---- shutdown from a worker, the master's hooks, a second run, worker pipes ---------------- */
+
+static void stop_from_worker(swirl_process_pool_t *pool, int id, void *user) {
+    shared_t *s = user;
+    atomic_fetch_add(&s->starts, 1);
+    /* the master's pid and this worker's own, as every process sees them */
+    if (swirl_process_pool_worker_pid(pool, id) == getpid() && swirl_process_pool_worker_id(pool) == id)
+        atomic_fetch_add(&s->by_worker[id], 1);
+    swirl_process_pool_shutdown(pool);
+    sleep(20); /* SIGTERM ends it here: still in on_worker_start */
+    atomic_fetch_add(&s->died, 1);
+}
+
+static void note_starting(swirl_process_pool_t *pool, void *user) {
+    shared_t *s = user;
+    cr_assert_eq(swirl_process_pool_worker_pid(pool, 0), 0, "no worker forked yet");
+    cr_assert(swirl_process_pool_running(pool));
+    atomic_fetch_add(&s->handled[0], 1);
+}
+
+static void note_shutdown(swirl_process_pool_t *pool, void *user) {
+    shared_t *s = user;
+    cr_assert_not(swirl_process_pool_running(pool));
+    atomic_fetch_add(&s->handled[1], 1);
+}
+
+Test(pool, shutdown_from_a_worker_stops_the_pool_which_may_run_again, .timeout = 30) {
+    TU_FD_BEGIN();
+    shared_t *s = shared_new();
+    swirl_process_pool_t *pool;
+    cr_assert_eq(swirl_process_pool_new(&pool, 1, SWIRL_IPC_NONE, 0), 0);
+    swirl_process_pool_set_user(pool, s);
+    swirl_process_pool_on_worker_start(pool, stop_from_worker);
+    swirl_process_pool_on_starting(pool, note_starting);
+    swirl_process_pool_on_shutdown(pool, note_shutdown);
+    cr_assert_eq(swirl_process_pool_set_max_wait(pool, -1), SWIRL_EBADARG);
+    cr_assert_eq(swirl_process_pool_set_max_wait(pool, 1000), 0);
+    for (int run = 1; run <= 2; run++) {
+        cr_assert_eq(swirl_process_pool_start(pool), 0);
+        cr_assert_eq(atomic_load(&s->starts), run, "one start per run, never restarted");
+        cr_assert_eq(atomic_load(&s->by_worker[0]), run);
+        cr_assert_eq(atomic_load(&s->handled[0]), run);
+        cr_assert_eq(atomic_load(&s->handled[1]), run);
+        cr_assert_eq(atomic_load(&s->died), 0, "SIGTERM ended the worker in its start");
+        cr_assert_eq(swirl_process_pool_master_pid(pool), getpid());
+        assert_no_children();
+    }
+    swirl_process_pool_free(pool);
+    munmap(s, sizeof(*s));
+    TU_FD_END();
+}
+
+/* worker 0 sends to worker 1's own pipe; worker 1 answers on worker 0's, which
+ * worker 0 reads directly from its fd in its start */
+static void pipes_start(swirl_process_pool_t *pool, int id, void *user) {
+    shared_t *s = user;
+    if (id != 0)
+        return;
+    char big[70000];
+    memset(big, 'A', sizeof big);
+    if (swirl_process_pool_send(pool, 1, big, sizeof big) != 0)
+        return;
+    if (swirl_process_pool_send(pool, 5, "x", 1) == SWIRL_EBADARG)
+        atomic_fetch_add(&s->by_worker[1], 1);
+    char buf[16] = {0};
+    ssize_t n = recv(swirl_process_pool_worker_fd(pool, 0), buf, sizeof buf - 1, 0);
+    if (n == 4 && memcmp(buf, "done", 4) == 0)
+        atomic_fetch_add(&s->total, 1);
+    swirl_process_pool_shutdown(pool);
+}
+
+static void pipes_message(swirl_process_pool_t *pool, int id, const void *data, size_t len,
+                          void *user) {
+    shared_t *s = user;
+    if (id == 1 && len == 70000)
+        atomic_fetch_add(&s->by_worker[0], 1);
+    swirl_process_pool_send(pool, 0, "done", 4);
+}
+
+Test(pool, unix_socket_workers_have_pipes_of_their_own, .timeout = 30) {
+    TU_FD_BEGIN();
+    shared_t *s = shared_new();
+    swirl_process_pool_t *pool;
+    cr_assert_eq(swirl_process_pool_new(&pool, 2, SWIRL_IPC_UNIXSOCK, 0), 0);
+    swirl_process_pool_set_user(pool, s);
+    swirl_process_pool_on_worker_start(pool, pipes_start);
+    swirl_process_pool_on_message(pool, pipes_message);
+    cr_assert_eq(swirl_process_pool_start(pool), 0);
+    cr_assert_eq(atomic_load(&s->by_worker[0]), 1, "worker 1 got the 70000 bytes as one message");
+    cr_assert_eq(atomic_load(&s->by_worker[1]), 1, "a bad worker id is refused");
+    cr_assert_eq(atomic_load(&s->total), 1, "worker 0 read the answer on its own pipe");
+    swirl_process_pool_free(pool);
+    assert_no_children();
+    munmap(s, sizeof(*s));
+
+    swirl_process_pool_t *none;
+    cr_assert_eq(swirl_process_pool_new(&none, 1, SWIRL_IPC_NONE, 0), 0);
+    cr_assert_eq(swirl_process_pool_worker_fd(none, 0), SWIRL_ESTATE);
+    swirl_process_pool_free(none);
+    TU_FD_END();
+}
+
+/* the message bus: messages larger than a datagram arrive whole and in order */
+#define BUS_N 3
+#define BUS_LEN (1024 * 1024 + 7)
+
+static void bus_start(swirl_process_pool_t *pool, int id, void *user) {
+    if (id != 0)
+        return;
+    char *big = malloc(BUS_LEN);
+    if (!big)
+        return;
+    for (int m = 0; m < BUS_N; m++) {
+        for (int i = 0; i < BUS_LEN; i++)
+            big[i] = (char)(i * 7 + m);
+        if (swirl_process_pool_send(pool, 1, big, BUS_LEN) != 0)
+            break;
+    }
+    free(big);
+}
+
+static void bus_message(swirl_process_pool_t *pool, int id, const void *data, size_t len,
+                        void *user) {
+    shared_t *s = user;
+    const char *d = data;
+    int m = atomic_load(&s->total);
+    bool ok = id == 1 && len == BUS_LEN;
+    for (size_t i = 0; ok && i < len; i++)
+        ok = d[i] == (char)(i * 7 + m);
+    if (ok)
+        atomic_fetch_add(&s->by_worker[0], 1);
+    if (atomic_fetch_add(&s->total, 1) + 1 == BUS_N)
+        swirl_process_pool_shutdown(pool);
+}
+
+Test(pool, message_bus_carries_messages_larger_than_a_datagram, .timeout = 30) {
+    TU_FD_BEGIN();
+    shared_t *s = shared_new();
+    swirl_process_pool_t *pool;
+    cr_assert_eq(swirl_process_pool_new(&pool, 2, SWIRL_IPC_UNIXSOCK, 0), 0);
+    cr_assert_eq(swirl_process_pool_set_message_bus(pool, true), 0);
+    swirl_process_pool_set_user(pool, s);
+    swirl_process_pool_on_worker_start(pool, bus_start);
+    swirl_process_pool_on_message(pool, bus_message);
+    cr_assert_eq(swirl_process_pool_start(pool), 0);
+    cr_assert_eq(atomic_load(&s->total), BUS_N);
+    cr_assert_eq(atomic_load(&s->by_worker[0]), BUS_N, "each arrived whole and in order");
+    swirl_process_pool_free(pool);
+    assert_no_children();
+    munmap(s, sizeof(*s));
+
+    swirl_process_pool_t *q;
+    cr_assert_eq(swirl_process_pool_new(&q, 1, SWIRL_IPC_MSGQUEUE, 0), 0);
+    cr_assert_eq(swirl_process_pool_set_message_bus(q, true), SWIRL_ESTATE);
+    swirl_process_pool_free(q);
+    TU_FD_END();
+}
+
+/* SWIRL_IPC_SOCKET: a connection brings one length-prefixed message; the answer goes back the
+ * same way. A worker that detaches is replaced at once and ends after its message. */
+static int sock_port;
+
+static void sock_message(swirl_process_pool_t *pool, int id, const void *data, size_t len,
+                         void *user) {
+    shared_t *s = user;
+    atomic_fetch_add(&s->total, 1);
+    if (len == 6 && memcmp(data, "detach", 6) == 0) {
+        cr_assert_eq(swirl_process_pool_detach(pool), 0);
+        atomic_fetch_add(&s->died, 1);
+    }
+    swirl_process_pool_write(pool, "re:", 3);
+    swirl_process_pool_write(pool, data, len);
+}
+
+static void sock_starts(swirl_process_pool_t *pool, int id, void *user) {
+    shared_t *s = user;
+    atomic_fetch_add(&s->starts, 1);
+}
+
+static void sock_stop(swirl_process_pool_t *pool, int id, void *user) {
+    shared_t *s = user;
+    atomic_fetch_add(&s->stops, 1);
+}
+
+static void ask(const char *msg, char *answer, size_t cap) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    cr_assert_geq(fd, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)sock_port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    uint32_t be = htonl((uint32_t)strlen(msg));
+    cr_assert_eq(write(fd, &be, 4), 4);
+    cr_assert_eq(write(fd, msg, strlen(msg)), (ssize_t)strlen(msg));
+    size_t got = 0;
+    ssize_t n;
+    while ((n = read(fd, answer + got, cap - 1 - got)) > 0)
+        got += (size_t)n;
+    answer[got] = 0;
+    close(fd);
+}
+
+/* The client runs in a process of its own (the master must keep serving
+ * its loop: the detach goes through it), then stops the pool with SIGTERM. */
+static void sock_client(swirl_process_pool_t *pool, void *user) {
+    shared_t *s = user;
+    pid_t master = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        char ans[64];
+        ask("detach", ans, sizeof ans);
+        bool ok = memcmp(ans + 4, "re:detach", 9) == 0;
+        ask("hello", ans, sizeof ans);
+        ok = ok && memcmp(ans + 4, "re:hello", 8) == 0 && ans[3] == 8;
+        atomic_store(&s->by_worker[0], ok);
+        kill(master, SIGTERM);
+        _exit(0);
+    }
+}
+
+Test(pool, socket_pool_answers_and_a_detached_worker_is_replaced, .timeout = 30) {
+    TU_FD_BEGIN();
+    shared_t *s = shared_new();
+    swirl_process_pool_t *pool;
+    cr_assert_eq(swirl_process_pool_new(&pool, 1, SWIRL_IPC_SOCKET, 0), 0);
+    swirl_process_pool_set_user(pool, s);
+    swirl_process_pool_on_worker_start(pool, sock_starts);
+    swirl_process_pool_on_worker_stop(pool, sock_stop);
+    swirl_process_pool_on_message(pool, sock_message);
+    swirl_process_pool_on_start(pool, sock_client);
+    cr_assert_eq(swirl_process_pool_start(pool), SWIRL_ESTATE, "listen first");
+    cr_assert_eq(swirl_process_pool_write(pool, "x", 1), SWIRL_ESTATE);
+    cr_assert_eq(swirl_process_pool_detach(pool), SWIRL_ESTATE);
+    /* a free port: bind 0, read it back */
+    int probe = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t al = sizeof a;
+    cr_assert_eq(bind(probe, (struct sockaddr *)&a, sizeof a), 0);
+    cr_assert_eq(getsockname(probe, (struct sockaddr *)&a, &al), 0);
+    sock_port = ntohs(a.sin_port);
+    close(probe);
+    cr_assert_eq(swirl_process_pool_listen(pool, "127.0.0.1", sock_port, 16), 0);
+    cr_assert_eq(swirl_process_pool_listen(pool, "127.0.0.1", sock_port, 16), SWIRL_ESTATE);
+    cr_assert_eq(swirl_process_pool_start(pool), 0);
+    cr_assert_eq(atomic_load(&s->by_worker[0]), 1, "both answers came back");
+    cr_assert_eq(atomic_load(&s->total), 2);
+    cr_assert_eq(atomic_load(&s->died), 1);
+    cr_assert_eq(atomic_load(&s->starts), 2, "the detached worker was replaced");
+    swirl_process_pool_free(pool);
+    /* the detached worker is not the pool's to wait for: reap it here */
+    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+        ;
+    munmap(s, sizeof(*s));
+
+    swirl_process_pool_t *u;
+    cr_assert_eq(swirl_process_pool_new(&u, 1, SWIRL_IPC_UNIXSOCK, 0), 0);
+    cr_assert_eq(swirl_process_pool_listen(u, "127.0.0.1", 0, 0), SWIRL_ESTATE);
+    swirl_process_pool_free(u);
+    TU_FD_END();
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/msg.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -892,4 +894,95 @@ Test(process, without_pdeathsig_a_child_outlives_its_parent, .timeout = 10) {
     cr_assert(dead(g));
     swirl_process_free(p);
     TU_FD_END();
+}
+
+/* ---- setTimeout, setBlocking, id, priority, affinity, stdio_from -------------------------- */
+
+static void wait_for_parent(swirl_process_t *p, void *u) {
+    char c;
+    swirl_process_read(p, &c, 1);
+}
+
+Test(process, read_timeout_and_non_blocking, .timeout = 10) {
+    swirl_process_t *p;
+    cr_assert_eq(swirl_process_new(&p, wait_for_parent, NULL, false, SWIRL_PIPE_STREAM), 0);
+    pid_t pid = swirl_process_start(p);
+    cr_assert_gt(pid, 0);
+    char buf[8];
+    cr_assert_eq(swirl_process_set_timeout(p, 0.05), 0);
+    cr_assert_eq(swirl_process_read(p, buf, sizeof buf), -ETIMEDOUT);
+    cr_assert_eq(swirl_last_error(), -ETIMEDOUT);
+    cr_assert_eq(swirl_process_set_timeout(p, -1), 0);
+    cr_assert_eq(swirl_process_set_blocking(p, false), 0);
+    cr_assert_eq(swirl_process_read(p, buf, sizeof buf), -EAGAIN);
+    cr_assert_eq(swirl_process_set_blocking(p, true), 0);
+    cr_assert_eq(swirl_process_set_timeout(p, 0.0 / 0.0), SWIRL_EBADARG);
+    cr_assert_eq(swirl_process_write(p, "x", 1), 1);
+    swirl_process_status_t st = wait_for(pid);
+    cr_assert_eq(st.code, 0);
+    swirl_process_free(p);
+
+    swirl_process_t *np;
+    cr_assert_eq(swirl_process_new(&np, noop, NULL, false, SWIRL_PIPE_NONE), 0);
+    cr_assert_eq(swirl_process_set_timeout(np, 1), SWIRL_ESTATE);
+    cr_assert_eq(swirl_process_set_blocking(np, false), SWIRL_ESTATE);
+    swirl_process_free(np);
+}
+
+Test(process, ids_count_from_one_in_creation_order, .timeout = 5) {
+    swirl_process_t *a, *b;
+    cr_assert_eq(swirl_process_new(&a, noop, NULL, false, SWIRL_PIPE_NONE), 0);
+    cr_assert_eq(swirl_process_new(&b, noop, NULL, false, SWIRL_PIPE_NONE), 0);
+    cr_assert_eq(swirl_process_id(b), swirl_process_id(a) + 1);
+    cr_assert_geq(swirl_process_id(a), 1);
+    swirl_process_free(a);
+    swirl_process_free(b);
+}
+
+Test(process, priority_and_its_errors, .timeout = 5) {
+    swirl_process_t *p;
+    cr_assert_eq(swirl_process_new(&p, noop, NULL, false, SWIRL_PIPE_NONE), 0);
+    int self = 0, prio = -100;
+    cr_assert_eq(swirl_process_get_priority(p, PRIO_PROCESS, &self, &prio), 0);
+    cr_assert_eq(swirl_process_set_priority(p, PRIO_PROCESS, &self, prio + 1 > 19 ? 19 : prio + 1), 0);
+    int now;
+    cr_assert_eq(swirl_process_get_priority(p, PRIO_PROCESS, &self, &now), 0);
+    cr_assert_eq(now, prio + 1 > 19 ? 19 : prio + 1);
+    cr_assert_eq(swirl_process_get_priority(p, -1000, &self, &now), -EINVAL);
+    cr_assert_eq(swirl_process_set_priority(p, -1000, &self, 5), -EINVAL);
+    cr_assert_eq(swirl_process_get_priority(p, PRIO_USER, NULL, &now), SWIRL_EBADARG);
+    cr_assert(strstr(swirl_last_error_msg(), "must not be null"));
+    swirl_process_free(p);
+}
+
+Test(process, affinity_lists_the_allowed_cpus, .timeout = 5) {
+    int n = swirl_process_get_affinity(NULL, 0);
+    cr_assert_geq(n, 1);
+    int cpus[CPU_SETSIZE];
+    cr_assert_eq(swirl_process_get_affinity(cpus, CPU_SETSIZE), n);
+    for (int i = 1; i < n; i++)
+        cr_assert_lt(cpus[i - 1], cpus[i]);
+}
+
+Test(process, stdio_from_moves_stdout, .timeout = 5) {
+    int sv[2];
+    cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fds[3] = {-1, sv[1], -1};
+        if (swirl_process_stdio_from(fds) != 0)
+            _exit(2);
+        if (write(STDOUT_FILENO, "ok", 2) != 2)
+            _exit(3);
+        _exit(0);
+    }
+    close(sv[1]);
+    char buf[4] = {0};
+    cr_assert_eq(read(sv[0], buf, 2), 2);
+    cr_assert_str_eq(buf, "ok");
+    close(sv[0]);
+    swirl_process_status_t st = wait_for(pid);
+    cr_assert_eq(st.code, 0);
+    int bad[3] = {999, -1, -1};
+    cr_assert_eq(swirl_process_stdio_from(bad), -EBADF);
 }

@@ -92,7 +92,6 @@ static zend_object *client_create_object(zend_class_entry *ce) {
         ZVAL_UNDEF(&o->cb[i]);
     ZVAL_UNDEF(&o->length_fn);
     ZVAL_UNDEF(&o->zsocket);
-    o->zsocket_of = -1;
     zend_object_std_init(&o->std, ce);
     object_properties_init(&o->std, ce);
     o->std.handlers = &client_handlers;
@@ -512,6 +511,7 @@ PHP_METHOD(Swoole_Client, connect) {
         }
         RETURN_FALSE;
     }
+    o->conns++; /* a new connection: getSocket() makes a new Socket */
     if (o->async) {
         /* The C client never calls back from inside connect: what it
          * reports comes from the loop, after this. */
@@ -778,7 +778,7 @@ PHP_METHOD(Swoole_Client, getSocket) {
         fail_msg(o, SWIRL_ESTATE, "getSocket: the client is not connected");
         RETURN_FALSE;
     }
-    if (!Z_ISUNDEF(o->zsocket) && o->zsocket_of == fd)
+    if (!Z_ISUNDEF(o->zsocket) && o->zsocket_of == o->conns)
         RETURN_COPY(&o->zsocket);
     /* A duplicate, as Swoole's: the Socket and the client each close their own. */
     int nfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
@@ -805,7 +805,7 @@ PHP_METHOD(Swoole_Client, getSocket) {
     sock->blocking = fl >= 0 && !(fl & O_NONBLOCK);
     zval_ptr_dtor(&o->zsocket);
     ZVAL_COPY(&o->zsocket, &z);
-    o->zsocket_of = fd;
+    o->zsocket_of = o->conns;
     RETURN_COPY_VALUE(&z);
 }
 

@@ -49,8 +49,12 @@ var_dump(socket_write($s, "echo:still open\n") > 0); // its own fd outlives the 
 socket_close($s);
 $b->close();
 
-// not connected; a SWOOLE_KEEP client
+// not connected; a new connection gets a new Socket; a SWOOLE_KEEP client
 var_dump($a->getSocket());
+$a->connect('127.0.0.1', $port, 2.0);
+$s2 = $a->getSocket();
+var_dump($s2 !== $s, $s2 === $a->getSocket());
+$a->close();
 $k = new Swoole\Client(SWOOLE_SOCK_TCP | SWOOLE_KEEP);
 $k->connect('127.0.0.1', $port, 2.0);
 var_dump($k->getSocket());
@@ -94,6 +98,8 @@ bool(true)
 
 Warning: Swoole\Client::getSocket(): getSocket: the client is not connected in %s on line %d
 bool(false)
+bool(true)
+bool(true)
 
 Warning: Swoole\Client::getSocket(): getSocket: not on a SWOOLE_KEEP (persistent) connection in %s on line %d
 bool(false)

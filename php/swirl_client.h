@@ -26,9 +26,9 @@ typedef struct client_obj {
     unsigned gen;     /* async: counts connect() calls, see release_if_same */
     bool keep;        /* SWOOLE_KEEP */
     zval length_fn;   /* package_length_func; UNDEF when not set */
-    zval zsocket;       /* getSocket()'s Socket (UNDEF: none yet) ... */
-    unsigned zsocket_of; /* ... made for this connection (see conns) */
-    unsigned conns;      /* counts successful connect() calls */
+    zval zsocket;     /* getSocket()'s Socket (UNDEF: none yet) ... */
+    unsigned zsocket_of;            /* ... made for this connection (see conns) */
+    unsigned conns;                 /* counts successful connect() calls */
     struct client_obj *prev, *next; /* in held_clients while held */
     zend_object std;
 } client_obj;

@@ -130,6 +130,9 @@ bool swirl_php_event_running(void);
  * (swirl_server.c). */
 ZEND_NORETURN void swirl_php_server_callback_failed(bool bailed);
 void swirl_php_event_call(zval *cb, uint32_t argc, zval *argv);
+/* The same, keeping the callable's return value in *ret (UNDEF when it
+ * threw, died or was not called: the caller owns a defined one). */
+void swirl_php_event_call_ret(zval *cb, uint32_t argc, zval *argv, zval *ret);
 void swirl_php_client_drop_all(bool ours);
 
 #endif

@@ -29,10 +29,34 @@
  *   talks to a self-signed server says so ('ssl_verify_peer' => false, or
  *   'ssl_allow_self_signed', or 'ssl_cafile').
  *
+ * - sendto() and a failed bind (bind_address/bind_port) at connect() set
+ *   errCode/errMsg without a warning, as Swoole's.
+ * - package_length_func: a PHP callable run by the C client's framing
+ *   (length_fn below).
+ * - getSocket(): an ext-sockets Socket on a dup of the fd, cached per
+ *   connection, as Swoole's; ext-sockets is looked up at run time.
+ * - swoole_client_select()/swoole_select(): poll(2) over clients, Sockets,
+ *   streams or fds; the arrays are cut to the ready entries.
+ * - Swoole\Async\Client (Swoole 6's name) is a subclass constructed in
+ *   async mode, with sleep()/wakeup() (swirl_client_pause) and enableSSL()
+ *   (refused: no TLS upgrade of an open connection). Swoole 6 refuses
+ *   SWOOLE_SOCK_ASYNC in Swoole\Client; swirl keeps accepting it (4.x/5.x
+ *   scripts).
+ *
  * Async clients (SWOOLE_SOCK_ASYNC): swirl_client_async.c. */
+/* ext-sockets' Socket object layout (header only: no symbol of sockets.so is used) */
+#ifndef HAVE_SOCKETS
+#define HAVE_SOCKETS 1
+#endif
 #include "swirl_client.h"
 
+#include <ext/sockets/php_sockets.h>
+#include <main/php_streams.h>
 #include <zend_exceptions.h>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include <errno.h>
 #include <math.h>
@@ -66,6 +90,8 @@ static zend_object *client_create_object(zend_class_entry *ce) {
     client_obj *o = zend_object_alloc(sizeof(client_obj), ce);
     for (int i = 0; i < CB__COUNT; i++)
         ZVAL_UNDEF(&o->cb[i]);
+    ZVAL_UNDEF(&o->length_fn);
+    ZVAL_UNDEF(&o->zsocket);
     zend_object_std_init(&o->std, ce);
     object_properties_init(&o->std, ce);
     o->std.handlers = &client_handlers;
@@ -86,6 +112,8 @@ static void client_free_object(zend_object *obj) {
     o->cli = NULL;
     for (int i = 0; i < CB__COUNT; i++)
         zval_ptr_dtor(&o->cb[i]);
+    zval_ptr_dtor(&o->length_fn);
+    zval_ptr_dtor(&o->zsocket);
     zend_object_std_dtor(obj);
 }
 
@@ -97,6 +125,7 @@ static HashTable *client_get_gc(zend_object *obj, zval **table, int *n) {
     zend_get_gc_buffer *buf = zend_get_gc_buffer_create();
     for (int i = 0; i < CB__COUNT; i++)
         zend_get_gc_buffer_add_zval(buf, &o->cb[i]);
+    zend_get_gc_buffer_add_zval(buf, &o->length_fn);
     zend_get_gc_buffer_use(buf, table, n);
     return zend_std_get_properties(obj);
 }
@@ -157,39 +186,26 @@ static bool inherited(client_obj *o) {
 
 /* ---- construction and settings ------------------------------------------------------------ */
 
-PHP_METHOD(Swoole_Client, __construct) {
-    zend_long type, is_sync = 0;
-    zend_string *key = NULL;
-    ZEND_PARSE_PARAMETERS_START(1, 3)
-    Z_PARAM_LONG(type)
-    Z_PARAM_OPTIONAL
-    Z_PARAM_LONG(is_sync)
-    Z_PARAM_STR(key)
-    ZEND_PARSE_PARAMETERS_END();
-    client_obj *o = client_from(Z_OBJ_P(ZEND_THIS));
+/* Construct `o` as a client of `type` (flags included), async or not, with
+ * keep-alive `key`. False with a ValueError/Error thrown. */
+static bool construct(client_obj *o, zend_long type, bool async, zend_string *key) {
     if (o->cli) {
         zend_throw_error(NULL, "Swoole\\Client is already constructed");
-        RETURN_THROWS();
-    }
-    if (is_sync != 0 && is_sync != 1) {
-        zend_argument_value_error(
-            2, "must be SWOOLE_SOCK_SYNC (0) or SWOOLE_SOCK_ASYNC (1), " ZEND_LONG_FMT " given",
-            is_sync);
-        RETURN_THROWS();
+        return false;
     }
     if (type < 0 || type > INT_MAX) {
         zend_argument_value_error(1, "must be a SWOOLE_SOCK_* type, " ZEND_LONG_FMT " given", type);
-        RETURN_THROWS();
+        return false;
     }
     if ((type & CLIENT_FLAG_ASYNC) && (type & CLIENT_FLAG_SYNC)) {
         zend_argument_value_error(1, "must not have both SWOOLE_ASYNC and SWOOLE_SYNC");
-        RETURN_THROWS();
+        return false;
     }
-    bool async = is_sync == 1 || (type & CLIENT_FLAG_ASYNC);
+    async = async || (type & CLIENT_FLAG_ASYNC);
     zend_long base = type & ~(zend_long)(CLIENT_FLAG_ASYNC | CLIENT_FLAG_SYNC);
     if (key && ZSTR_LEN(key) != strlen(ZSTR_VAL(key))) {
         zend_argument_value_error(3, "must not contain any null bytes");
-        RETURN_THROWS();
+        return false;
     }
     int rc =
         swirl_client_new(&o->cli, (int)base, async, key && ZSTR_LEN(key) ? ZSTR_VAL(key) : NULL);
@@ -204,12 +220,42 @@ PHP_METHOD(Swoole_Client, __construct) {
                 type);
         else /* a flag this type or mode does not take: swirl's message says which */
             zend_argument_value_error(1, "is not valid: %s", swirl_php_error_msg(rc));
-        RETURN_THROWS();
+        return false;
     }
     o->async = async;
+    o->keep = (base & SWIRL_CLIENT_KEEP) != 0;
     o->kind = (int)(base & ~(zend_long)(SWIRL_SOCK_SSL | SWIRL_CLIENT_KEEP));
     o->stream = swirl_sock_is_stream((swirl_sock_type_t)o->kind);
     update_long(o, "type", type);
+    return true;
+}
+
+PHP_METHOD(Swoole_Client, __construct) {
+    zend_long type, is_sync = 0;
+    zend_string *key = NULL;
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+    Z_PARAM_LONG(type)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(is_sync)
+    Z_PARAM_STR(key)
+    ZEND_PARSE_PARAMETERS_END();
+    if (is_sync != 0 && is_sync != 1) {
+        zend_argument_value_error(
+            2, "must be SWOOLE_SOCK_SYNC (0) or SWOOLE_SOCK_ASYNC (1), " ZEND_LONG_FMT " given",
+            is_sync);
+        RETURN_THROWS();
+    }
+    if (!construct(client_from(Z_OBJ_P(ZEND_THIS)), type, is_sync == 1, key))
+        RETURN_THROWS();
+}
+
+PHP_METHOD(Swoole_Async_Client, __construct) {
+    zend_long type;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+    Z_PARAM_LONG(type)
+    ZEND_PARSE_PARAMETERS_END();
+    if (!construct(client_from(Z_OBJ_P(ZEND_THIS)), type, true, NULL))
+        RETURN_THROWS();
 }
 
 /* Apply one setting from a PHP value (see the stub for the keys): the C
@@ -225,6 +271,55 @@ static int apply_setting(client_obj *o, const char *key, zval *val, const char *
     return swirl_client_set(o->cli, key, v);
 }
 
+/* package_length_func: the C client's framing calls the PHP callable with
+ * the bytes received so far of the next message; it returns the message's
+ * length, 0 (or less than what it needs: more bytes), or a negative number
+ * (bad data: the connection is closed). A callable that throws or returns
+ * something that is not a number counts as negative. In an async client it
+ * runs as the other callbacks do (an exception stops the loop). */
+static ssize_t length_fn(const void *data, size_t len, void *user) {
+    client_obj *o = user;
+    if (Z_ISUNDEF(o->length_fn) || EG(exception))
+        return -1;
+    zval arg, ret, cb;
+    ZVAL_STRINGL(&arg, data, len);
+    ZVAL_COPY(&cb, &o->length_fn); /* set() from inside may replace it */
+    ZVAL_UNDEF(&ret);
+    if (o->async)
+        swirl_php_event_call_ret(&cb, 1, &arg, &ret);
+    else if (call_user_function(NULL, NULL, &cb, &ret, 1, &arg) != SUCCESS)
+        ZVAL_UNDEF(&ret);
+    ssize_t n = -1;
+    if (!EG(exception) && (Z_TYPE(ret) == IS_LONG || Z_TYPE(ret) == IS_DOUBLE))
+        n = Z_TYPE(ret) == IS_LONG ? (ssize_t)Z_LVAL(ret) : (ssize_t)Z_DVAL(ret);
+    zval_ptr_dtor(&ret);
+    zval_ptr_dtor(&cb);
+    zval_ptr_dtor(&arg);
+    return n < 0 ? -1 : n;
+}
+
+static bool set_length_fn(client_obj *o, zval *val) {
+    if (Z_TYPE_P(val) == IS_NULL) {
+        swirl_client_set_length_fn(o->cli, NULL, NULL);
+        zval_ptr_dtor(&o->length_fn);
+        ZVAL_UNDEF(&o->length_fn);
+        return true;
+    }
+    if (!zend_is_callable(val, 0, NULL)) {
+        fail_msg(o, SWIRL_ESETTING, "setting `package_length_func`: %s is not callable",
+                 zend_zval_type_name(val));
+        return false;
+    }
+    int rc = swirl_client_set_length_fn(o->cli, length_fn, o);
+    if (rc < 0) {
+        fail(o, rc, false);
+        return false;
+    }
+    zval_ptr_dtor(&o->length_fn);
+    ZVAL_COPY(&o->length_fn, val);
+    return true;
+}
+
 static bool set_one(void *arg, zend_string *key, zend_ulong idx, zval *val) {
     client_obj *o = arg;
     if (!key) {
@@ -236,6 +331,8 @@ static bool set_one(void *arg, zend_string *key, zend_ulong idx, zval *val) {
         fail_msg(o, SWIRL_ESETTING, "setting `%s`: a key with a NUL byte", ZSTR_VAL(key));
         return false;
     }
+    if (zend_string_equals_literal(key, "package_length_func"))
+        return set_length_fn(o, val);
     const char *why;
     int rc = apply_setting(o, ZSTR_VAL(key), val, &why);
     if (rc >= 0)
@@ -329,6 +426,16 @@ static bool callbacks_ready(client_obj *o) {
     return false;
 }
 
+/* bind_address or bind_port is among the settings. */
+static bool binds(client_obj *o) {
+    zval rv;
+    zval *set =
+        zend_read_property(swirl_php_client_ce, &o->std, "setting", sizeof("setting") - 1, 1, &rv);
+    return Z_TYPE_P(set) == IS_ARRAY &&
+           (zend_hash_str_exists(Z_ARRVAL_P(set), "bind_address", sizeof("bind_address") - 1) ||
+            zend_hash_str_exists(Z_ARRVAL_P(set), "bind_port", sizeof("bind_port") - 1));
+}
+
 PHP_METHOD(Swoole_Client, connect) {
     zend_string *host;
     zend_long port = 0, flag = 0;
@@ -394,9 +501,17 @@ PHP_METHOD(Swoole_Client, connect) {
     }
     int rc = swirl_client_connect(o->cli, h, (int)port, timeout);
     if (rc < 0) {
-        fail(o, rc, false); /* the state of an earlier connection is left as it was */
+        /* the state of an earlier connection is left as it was */
+        if ((rc == -EADDRINUSE || rc == -EADDRNOTAVAIL) && binds(o)) {
+            /* Swoole's failed bind_address/bind_port: errCode only */
+            char msg[600];
+            record_error(o, rc, false, false, msg, sizeof msg);
+        } else {
+            fail(o, rc, false);
+        }
         RETURN_FALSE;
     }
+    o->conns++; /* a new connection: getSocket() makes a new Socket */
     if (o->async) {
         /* The C client never calls back from inside connect: what it
          * reports comes from the loop, after this. */
@@ -538,7 +653,14 @@ PHP_METHOD(Swoole_Client, sendto) {
         RETURN_FALSE;
     ssize_t n =
         swirl_client_sendto(o->cli, ZSTR_VAL(ip), (int)port, ZSTR_VAL(data), ZSTR_LEN(data));
-    if (n < 0) {
+    if (n < 0 && n > -1000) {
+        /* the socket's own failure (a full peer, a timeout): as Swoole's,
+         * errCode and errMsg, no warning (scripts send until false) */
+        char msg[600];
+        record_error(o, (int)n, true, false, msg, sizeof msg);
+        RETURN_FALSE;
+    }
+    if (n < 0) { /* a misuse (swirl's own codes): warned */
         fail(o, (int)n, true);
         RETURN_FALSE;
     }
@@ -631,8 +753,267 @@ static void address_of(INTERNAL_FUNCTION_PARAMETERS, bool peer) {
 PHP_METHOD(Swoole_Client, getsockname) { address_of(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
 PHP_METHOD(Swoole_Client, getpeername) { address_of(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
 
+/* ---- the socket as an ext-sockets Socket ---------------------------------------------------- */
+
+/* ext-sockets' Socket class, looked up by name at run time: swirl.so does
+ * not need sockets.so to load. NULL when that extension is not loaded. */
+static zend_class_entry *socket_class(void) {
+    return zend_hash_str_find_ptr(CG(class_table), "socket", sizeof("socket") - 1);
+}
+
+PHP_METHOD(Swoole_Client, getSocket) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    CLIENT_THIS(o);
+    zend_class_entry *ce = socket_class();
+    if (!ce) {
+        zend_throw_error(NULL, "Swoole\\Client::getSocket() needs the sockets extension");
+        RETURN_THROWS();
+    }
+    if (o->keep) {
+        fail_msg(o, SWIRL_ENOTSUP, "getSocket: not on a SWOOLE_KEEP (persistent) connection");
+        RETURN_FALSE;
+    }
+    int fd = swirl_client_fd(o->cli);
+    if (fd < 0 || foreign(o)) {
+        fail_msg(o, SWIRL_ESTATE, "getSocket: the client is not connected");
+        RETURN_FALSE;
+    }
+    if (!Z_ISUNDEF(o->zsocket) && o->zsocket_of == o->conns)
+        RETURN_COPY(&o->zsocket);
+    /* A duplicate, as Swoole's: the Socket and the client each close their own. */
+    int nfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (nfd < 0) {
+        fail_msg(o, -errno, "getSocket: dup: %s", strerror(errno));
+        RETURN_FALSE;
+    }
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    memset(&ss, 0, sizeof ss);
+    if (getsockname(nfd, (struct sockaddr *)&ss, &sl) < 0) {
+        int e = errno;
+        close(nfd);
+        fail_msg(o, -e, "getSocket: getsockname: %s", strerror(e));
+        RETURN_FALSE;
+    }
+    zval z;
+    object_init_ex(&z, ce);
+    php_socket *sock = Z_SOCKET_P(&z);
+    sock->bsd_socket = nfd;
+    sock->type = ss.ss_family;
+    sock->error = 0;
+    int fl = fcntl(nfd, F_GETFL);
+    sock->blocking = fl >= 0 && !(fl & O_NONBLOCK);
+    zval_ptr_dtor(&o->zsocket);
+    ZVAL_COPY(&o->zsocket, &z);
+    o->zsocket_of = o->conns;
+    RETURN_COPY_VALUE(&z);
+}
+
+/* ---- Swoole\\Async\\Client's own methods ----------------------------------------------------- */
+
+static void pause_reading(INTERNAL_FUNCTION_PARAMETERS, bool pause) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    CLIENT_THIS(o);
+    if (inherited(o))
+        RETURN_FALSE;
+    int rc = swirl_client_pause(o->cli, pause);
+    if (rc < 0) {
+        fail(o, rc, false);
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+PHP_METHOD(Swoole_Async_Client, sleep) { pause_reading(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
+PHP_METHOD(Swoole_Async_Client, wakeup) { pause_reading(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
+
+PHP_METHOD(Swoole_Async_Client, enableSSL) {
+    zval *cb = NULL;
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_ZVAL_OR_NULL(cb)
+    ZEND_PARSE_PARAMETERS_END();
+    CLIENT_THIS(o);
+    if (!cb) {
+        zend_throw_exception(swirl_ce_exception, "require `onSslReady` callback", -SWIRL_EBADARG);
+        RETURN_THROWS();
+    }
+    fail_msg(o, SWIRL_ENOTSUP,
+             "enableSSL: upgrading a connection to TLS is not supported; connect with "
+             "SWOOLE_SOCK_TCP | SWOOLE_SSL instead");
+    RETURN_FALSE;
+}
+
+/* ---- swoole_client_select ------------------------------------------------------------------ */
+
+/* The fd of an element of a select array: a Swoole\\Client, an ext-sockets
+ * Socket, a stream or an int; -1 (with a warning) for anything else or a
+ * closed one. */
+static int select_fd(zval *z) {
+    ZVAL_DEREF(z);
+    switch (Z_TYPE_P(z)) {
+    case IS_LONG:
+        if (Z_LVAL_P(z) >= 0 && Z_LVAL_P(z) <= INT_MAX)
+            return (int)Z_LVAL_P(z);
+        break;
+    case IS_OBJECT:
+        if (instanceof_function(Z_OBJCE_P(z), swirl_php_client_ce)) {
+            client_obj *o = client_from(Z_OBJ_P(z));
+            if (o->cli && swirl_client_fd(o->cli) >= 0)
+                return swirl_client_fd(o->cli);
+            php_error_docref(NULL, E_WARNING,
+                             "swoole_client_select: a client that is not connected");
+            return -1;
+        }
+        if (socket_class() && Z_OBJCE_P(z) == socket_class() && Z_SOCKET_P(z)->bsd_socket >= 0)
+            return Z_SOCKET_P(z)->bsd_socket;
+        break;
+    case IS_RESOURCE: {
+        php_stream *stream = (php_stream *)zend_fetch_resource2_ex(z, NULL, php_file_le_stream(),
+                                                                   php_file_le_pstream());
+        int fd = -1;
+        if (stream &&
+            php_stream_cast(stream, PHP_STREAM_AS_FD_FOR_SELECT | PHP_STREAM_CAST_INTERNAL,
+                            (void **)&fd, 1) == SUCCESS &&
+            fd >= 0)
+            return fd;
+        break;
+    }
+    default:
+        break;
+    }
+    php_error_docref(NULL, E_WARNING,
+                     "swoole_client_select: %s is not a client, Socket, stream or fd",
+                     zend_zval_type_name(z));
+    return -1;
+}
+
+/* Add the fds of `arr` to `fds` (n of them so far) for `ev`. */
+static size_t select_add(zval *arr, struct pollfd *fds, size_t n, short ev) {
+    if (!arr || Z_TYPE_P(arr) != IS_ARRAY)
+        return n;
+    zval *el;
+    ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(arr), el) {
+        int fd = select_fd(el);
+        if (fd < 0)
+            continue;
+        size_t i = 0;
+        while (i < n && fds[i].fd != fd)
+            i++;
+        if (i == n) {
+            fds[n].fd = fd;
+            fds[n].events = 0;
+            fds[n].revents = 0;
+            n++;
+        }
+        fds[i].events |= ev;
+    }
+    ZEND_HASH_FOREACH_END();
+    return n;
+}
+
+/* Keep in `arr` the entries (keys kept) ready for `ev`. */
+static void select_keep(zval *arr, const struct pollfd *fds, size_t n, short ev) {
+    if (!arr || Z_TYPE_P(arr) != IS_ARRAY)
+        return;
+    zval kept;
+    array_init(&kept);
+    zend_ulong idx;
+    zend_string *key;
+    zval *el;
+    ZEND_HASH_FOREACH_KEY_VAL(Z_ARRVAL_P(arr), idx, key, el) {
+        zval *v = el;
+        ZVAL_DEREF(v);
+        int fd = -1;
+        if (Z_TYPE_P(v) == IS_OBJECT && instanceof_function(Z_OBJCE_P(v), swirl_php_client_ce)) {
+            client_obj *o = client_from(Z_OBJ_P(v));
+            fd = o->cli ? swirl_client_fd(o->cli) : -1;
+        } else if (Z_TYPE_P(v) == IS_LONG) {
+            fd = Z_LVAL_P(v) >= 0 && Z_LVAL_P(v) <= INT_MAX ? (int)Z_LVAL_P(v) : -1;
+        } else if (Z_TYPE_P(v) == IS_OBJECT && socket_class() && Z_OBJCE_P(v) == socket_class()) {
+            fd = Z_SOCKET_P(v)->bsd_socket;
+        } else if (Z_TYPE_P(v) == IS_RESOURCE) {
+            php_stream *st = (php_stream *)zend_fetch_resource2_ex(v, NULL, php_file_le_stream(),
+                                                                   php_file_le_pstream());
+            if (!st || php_stream_cast(st, PHP_STREAM_AS_FD_FOR_SELECT | PHP_STREAM_CAST_INTERNAL,
+                                       (void **)&fd, 0) != SUCCESS)
+                fd = -1;
+        }
+        bool ready = false;
+        for (size_t i = 0; fd >= 0 && i < n; i++)
+            if (fds[i].fd == fd) {
+                /* an error or hang-up wakes every kind of waiter, as select(2) */
+                ready = (fds[i].revents & (ev | POLLERR | POLLHUP | POLLNVAL)) != 0;
+                break;
+            }
+        if (!ready)
+            continue;
+        Z_TRY_ADDREF_P(v);
+        if (key)
+            zend_hash_update(Z_ARRVAL(kept), key, v);
+        else
+            zend_hash_index_update(Z_ARRVAL(kept), idx, v);
+    }
+    ZEND_HASH_FOREACH_END();
+    zval_ptr_dtor(arr);
+    ZVAL_COPY_VALUE(arr, &kept);
+}
+
+static uint32_t count_of(zval *arr) {
+    return arr && Z_TYPE_P(arr) == IS_ARRAY ? zend_hash_num_elements(Z_ARRVAL_P(arr)) : 0;
+}
+
+PHP_FUNCTION(swoole_client_select) {
+    zval *r = NULL, *w = NULL, *e = NULL;
+    double timeout = 0.5;
+    bool timeout_null = true;
+    ZEND_PARSE_PARAMETERS_START(3, 4)
+    Z_PARAM_ARRAY_EX2(r, 1, 1, 0)
+    Z_PARAM_ARRAY_EX2(w, 1, 1, 0)
+    Z_PARAM_ARRAY_EX2(e, 1, 1, 0)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_DOUBLE_OR_NULL(timeout, timeout_null)
+    ZEND_PARSE_PARAMETERS_END();
+    if (timeout_null)
+        timeout = 0.5;
+    if (isnan(timeout)) {
+        zend_argument_value_error(4, "must be a number of seconds, NAN given");
+        RETURN_THROWS();
+    }
+    /* null arrays come as NULL; the others are the references' values */
+    size_t max = (size_t)count_of(r) + count_of(w) + count_of(e);
+    struct pollfd *fds = max ? safe_emalloc(max, sizeof *fds, 0) : NULL;
+    size_t n = select_add(r, fds, 0, POLLIN);
+    n = select_add(w, fds, n, POLLOUT);
+    n = select_add(e, fds, n, POLLPRI);
+    if (n == 0) {
+        if (fds)
+            efree(fds);
+        php_error_docref(NULL, E_WARNING, "no resource arrays were passed to select");
+        RETURN_FALSE;
+    }
+    /* negative: no limit, as Swoole's poll(timeout * 1000) */
+    int ms = timeout < 0 ? -1 : timeout * 1000 >= INT_MAX ? INT_MAX : (int)(timeout * 1000);
+    int rc;
+    do {
+        rc = poll(fds, (nfds_t)n, ms);
+    } while (rc < 0 && errno == EINTR && !EG(exception));
+    if (rc < 0) {
+        int err = errno;
+        efree(fds);
+        php_error_docref(NULL, E_WARNING, "swoole_client_select: poll: %s", strerror(err));
+        RETURN_FALSE;
+    }
+    select_keep(r, fds, n, POLLIN);
+    select_keep(w, fds, n, POLLOUT);
+    select_keep(e, fds, n, POLLPRI);
+    efree(fds);
+    RETURN_LONG(rc);
+}
+
 void swirl_client_minit(int module_number) {
     register_client_symbols(module_number);
+    zend_register_functions(NULL, ext_functions, NULL, MODULE_PERSISTENT);
     swirl_php_client_ce = register_class_Swoole_Client();
     swirl_php_client_ce->create_object = client_create_object;
     memcpy(&client_handlers, zend_get_std_object_handlers(), sizeof client_handlers);
@@ -641,4 +1022,6 @@ void swirl_client_minit(int module_number) {
     client_handlers.get_gc = client_get_gc;
     client_handlers.clone_obj = NULL;
     swirl_php_alias("swoole_client", swirl_php_client_ce);
+    zend_class_entry *async_ce = register_class_Swoole_Async_Client(swirl_php_client_ce);
+    async_ce->create_object = client_create_object;
 }

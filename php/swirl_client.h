@@ -24,6 +24,11 @@ typedef struct client_obj {
     bool quiet;       /* being dropped: the C callbacks call no PHP */
     pid_t loop_pid;   /* async: the process whose loop the client was connected in */
     unsigned gen;     /* async: counts connect() calls, see release_if_same */
+    bool keep;        /* SWOOLE_KEEP */
+    zval length_fn;   /* package_length_func; UNDEF when not set */
+    zval zsocket;     /* getSocket()'s Socket (UNDEF: none yet) ... */
+    unsigned zsocket_of;            /* ... made for this connection (see conns) */
+    unsigned conns;                 /* counts successful connect() calls */
     struct client_obj *prev, *next; /* in held_clients while held */
     zend_object std;
 } client_obj;

@@ -188,6 +188,13 @@ bool swirl_php_registry(void) {
  * Timer::clear, Process::signal) would otherwise free the running closure
  * or its $this. */
 void swirl_php_event_call(zval *cb, uint32_t argc, zval *argv) {
+    swirl_php_event_call_ret(cb, argc, argv, NULL);
+}
+
+void swirl_php_event_call_ret(zval *cb, uint32_t argc, zval *argv, zval *ret) {
+    if (ret) {
+        ZVAL_UNDEF(ret);
+    }
     if (EG(exception) || swirl_php_ev.bailed) {
         return; /* an earlier callback of this iteration threw or died */
     }
@@ -201,7 +208,11 @@ void swirl_php_event_call(zval *cb, uint32_t argc, zval *argv) {
     zend_catch { bailed = true; }
     zend_end_try();
     zval_ptr_dtor(&fn);
-    zval_ptr_dtor(&rv);
+    if (ret && !bailed && !EG(exception)) {
+        ZVAL_COPY_VALUE(ret, &rv);
+    } else {
+        zval_ptr_dtor(&rv);
+    }
     if ((bailed || EG(exception)) && swirl_php_loop_is_external()) {
         swirl_php_server_callback_failed(bailed); /* a server's process: it ends */
     }

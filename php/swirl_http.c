@@ -99,7 +99,8 @@ typedef struct {
     swirl_http_resp_t *resp;
     uint64_t serial;
     bool detached;
-    bool closing; /* Server::close() was called for its connection */
+    bool closing;    /* Server::close() was called for its connection */
+    bool end_failed; /* an end(), sendfile() or redirect() failed (and warned) */
 } live_t;
 
 static HashTable *live;      /* connection id -> live_t *, this process's; NULL when empty */
@@ -113,7 +114,7 @@ static live_t *live_add(int64_t fd, swirl_http_resp_t *resp) {
         zend_hash_init(live, 16, NULL, live_dtor, 0);
     }
     live_t *e = emalloc(sizeof *e);
-    *e = (live_t){resp, ++live_serial, false, false};
+    *e = (live_t){.resp = resp, .serial = ++live_serial};
     zend_hash_index_update_ptr(live, (zend_ulong)fd, e);
     return e;
 }
@@ -466,6 +467,7 @@ PHP_METHOD(Swoole_Http_Response, end) {
     ZEND_PARSE_PARAMETERS_END();
     THIS_RESP(e, "end");
     int rc = swirl_http_resp_end(e->resp, data ? ZSTR_VAL(data) : "", data ? ZSTR_LEN(data) : 0);
+    e->end_failed |= rc < 0;
     RETURN_BOOL(after_call(self_, rc, true));
 }
 
@@ -493,6 +495,7 @@ PHP_METHOD(Swoole_Http_Response, sendfile) {
         RETURN_FALSE;
     }
     int rc = swirl_http_resp_sendfile(e->resp, ZSTR_VAL(path), offset, length);
+    e->end_failed |= rc < 0;
     RETURN_BOOL(after_call(self_, rc, true));
 }
 
@@ -585,9 +588,11 @@ static void on_request(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_htt
     if (!(mine && e->detached) && !swirl_http_resp_finished(resp)) {
         /* not ended: 500 if nothing was sent (status is refused once the
          * head is out), else the body ends where it is; no warning when
-         * the script closed the connection itself */
+         * the script closed the connection itself, or tried to end the
+         * response and that failed with its own warning (as Swoole, which
+         * never warns here: a sendfile() of a directory is a 500) */
         bool fresh = swirl_http_resp_status(resp, 500, NULL) == 0;
-        if (ok && !(mine && e->closing)) {
+        if (ok && !(mine && (e->closing || e->end_failed))) {
             size_t ml = 0, ul = 0;
             const char *m = swirl_http_req_method(req, &ml), *u = swirl_http_req_uri(req, &ul);
             php_error_docref(NULL, E_WARNING,

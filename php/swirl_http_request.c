@@ -21,6 +21,8 @@ static void set_prop(zend_class_entry *ce, zend_object *obj, const char *name, z
 /* ---- Request ------------------------------------------------------------------------------ */
 
 typedef struct {
+    swirl_http_parser_t *parser; /* Request::create()'s, else NULL */
+    bool head_filled;            /* its head's properties are set */
     swirl_http_req_t *req; /* during the callback, else NULL */
     zend_string *body;     /* the body kept after the callback (NULL: none kept) */
     zend_string *data;     /* the raw request kept after the callback */
@@ -42,6 +44,8 @@ static zend_object *request_create(zend_class_entry *ce) {
 
 static void request_free(zend_object *obj) {
     request_obj *r = request_from(obj);
+    swirl_http_parser_free(r->parser);
+    r->parser = NULL;
     if (r->body)
         zend_string_release(r->body);
     if (r->data)
@@ -128,13 +132,32 @@ static void files_array(size_t n, const swirl_http_file_t *f, zval *out) {
     }
 }
 
+/* The properties of the head of `req` (header, server, get, cookie), of a
+ * server's connection (`o`) or parsed by Request::create() (NULL: no
+ * connection fields). */
+static void fill_head(zend_object *obj, server_obj *o, swirl_http_req_t *req);
+
 void swirl_php_request_new(zval *out, server_obj *o, swirl_http_req_t *req) {
     object_init_ex(out, request_ce);
     zend_object *obj = Z_OBJ_P(out);
     request_obj *r = request_from(obj);
     r->req = req;
+    fill_head(obj, o, req);
+    zval a;
+    if (fields_array(req, SWIRL_HTTP_POST, &a)) /* urlencoded or multipart */
+        set_prop(request_ce, obj, "post", &a);
+    const swirl_http_file_t *f;
+    size_t nf = swirl_http_req_files(req, &f);
+    if (nf > 0) {
+        files_array(nf, f, &a);
+        r->uploads = true;
+        set_prop(request_ce, obj, "files", &a);
+    }
+}
+
+static void fill_head(zend_object *obj, server_obj *o, swirl_http_req_t *req) {
     int64_t fd = swirl_http_req_fd(req);
-    zend_update_property_long(request_ce, obj, "fd", sizeof("fd") - 1, (zend_long)fd);
+    zend_update_property_long(request_ce, obj, "fd", sizeof("fd") - 1, fd < 0 ? 0 : (zend_long)fd);
 
     zval h;
     size_t n = swirl_http_req_header_count(req);
@@ -168,11 +191,13 @@ void swirl_php_request_new(zval *out, server_obj *o, swirl_http_req_t *req) {
     add_assoc_long(&s, "request_time", (zend_long)t);
     add_assoc_double(&s, "request_time_float", t);
     add_assoc_string(&s, "server_protocol", swirl_http_req_protocol(req));
-    swirl_conn_info_t ci; /* the listener's port (an extra port's too) and the peer */
-    bool known = swirl_server_connection_info(o->srv, fd, &ci) == 0;
-    add_assoc_long(&s, "server_port", known ? ci.server_port : swirl_server_port(o->srv));
-    add_assoc_long(&s, "remote_port", known ? ci.remote_port : 0);
-    add_assoc_string(&s, "remote_addr", known ? ci.remote_ip : "");
+    if (o) {
+        swirl_conn_info_t ci; /* the listener's port (an extra port's too) and the peer */
+        bool known = swirl_server_connection_info(o->srv, fd, &ci) == 0;
+        add_assoc_long(&s, "server_port", known ? ci.server_port : swirl_server_port(o->srv));
+        add_assoc_long(&s, "remote_port", known ? ci.remote_port : 0);
+        add_assoc_string(&s, "remote_addr", known ? ci.remote_ip : "");
+    }
     add_assoc_long(&s, "master_time", (zend_long)t);
     set_prop(request_ce, obj, "server", &s);
 
@@ -183,17 +208,8 @@ void swirl_php_request_new(zval *out, server_obj *o, swirl_http_req_t *req) {
         else
             zval_ptr_dtor(&a);
     }
-    if (fields_array(req, SWIRL_HTTP_POST, &a)) /* urlencoded or multipart */
-        set_prop(request_ce, obj, "post", &a);
     if (fields_array(req, SWIRL_HTTP_COOKIE, &a)) /* http_parse_cookie on */
         set_prop(request_ce, obj, "cookie", &a);
-    const swirl_http_file_t *f;
-    size_t nf = swirl_http_req_files(req, &f);
-    if (nf > 0) {
-        files_array(nf, f, &a);
-        r->uploads = true;
-        set_prop(request_ce, obj, "files", &a);
-    }
 }
 
 void swirl_php_request_done(zval *request) {
@@ -242,7 +258,10 @@ PHP_METHOD(Swoole_Http_Request, rawContent) {
 PHP_METHOD(Swoole_Http_Request, getData) {
     ZEND_PARSE_PARAMETERS_NONE();
     request_obj *r = request_from(Z_OBJ_P(ZEND_THIS));
-    if (r->req) {
+    swirl_http_req_t *own = r->parser ? swirl_http_parser_req(r->parser) : NULL;
+    if (r->req || own) {
+        if (!r->req)
+            r->req = own; /* read below, then let go */
         size_t len = 0, hl = 0;
         const char *b = swirl_http_req_body(r->req, &len);
         const char *h = swirl_http_req_raw_head(r->req, &hl);
@@ -252,6 +271,8 @@ PHP_METHOD(Swoole_Http_Request, getData) {
         if (len)
             memcpy(ZSTR_VAL(s) + hl, b, len);
         ZSTR_VAL(s)[hl + len] = '\0';
+        if (r->req == own)
+            r->req = NULL;
         RETURN_NEW_STR(s);
     }
     if (!r->data)
@@ -259,8 +280,82 @@ PHP_METHOD(Swoole_Http_Request, getData) {
     RETURN_STR_COPY(r->data);
 }
 
+/* ---- requests parsed from bytes: Request::create() ---------------------------------------- */
+
+static bool option_bool(HashTable *opts, const char *key, bool dflt) {
+    zval *z = opts ? zend_hash_str_find(opts, key, strlen(key)) : NULL;
+    return z ? zend_is_true(z) : dflt;
+}
+
+PHP_METHOD(Swoole_Http_Request, create) {
+    HashTable *opts = NULL;
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_ARRAY_HT(opts)
+    ZEND_PARSE_PARAMETERS_END();
+    swirl_http_parser_rules_t rules = {.parse_cookie = option_bool(opts, "parse_cookie", true),
+                                       .parse_post = option_bool(opts, "parse_body", true),
+                                       .fields = SWIRL_HTTP_FIELDS_PHP};
+    swirl_http_parser_t *p;
+    int rc = swirl_http_parser_new(&p, &rules);
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    object_init_ex(return_value, request_ce);
+    request_obj *r = request_from(Z_OBJ_P(return_value));
+    r->parser = p;
+    zval h;
+    array_init(&h);
+    set_prop(request_ce, Z_OBJ_P(return_value), "header", &h);
+}
+
+PHP_METHOD(Swoole_Http_Request, parse) {
+    zend_string *data;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+    Z_PARAM_STR(data)
+    ZEND_PARSE_PARAMETERS_END();
+    zend_object *obj = Z_OBJ_P(ZEND_THIS);
+    request_obj *r = request_from(obj);
+    if (!r->parser) {
+        php_error_docref(NULL, E_WARNING, "only a request made by Request::create() parses bytes");
+        RETURN_FALSE;
+    }
+    ssize_t n = swirl_http_parser_feed(r->parser, ZSTR_VAL(data), ZSTR_LEN(data));
+    if (n < 0) {
+        if (n != SWIRL_ESTATE) /* after the end: false, quietly, as Swoole */
+            swirl_php_warn((int)n);
+        RETURN_FALSE;
+    }
+    swirl_http_req_t *req = swirl_http_parser_req(r->parser);
+    if (req && !r->head_filled) {
+        fill_head(obj, NULL, req);
+        r->head_filled = true;
+    }
+    if (req && swirl_http_parser_done(r->parser)) {
+        zval a;
+        if (fields_array(req, SWIRL_HTTP_POST, &a))
+            set_prop(request_ce, obj, "post", &a);
+    }
+    RETURN_LONG((zend_long)n);
+}
+
+PHP_METHOD(Swoole_Http_Request, isCompleted) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    request_obj *r = request_from(Z_OBJ_P(ZEND_THIS));
+    RETURN_BOOL(!r->parser || swirl_http_parser_done(r->parser));
+}
+
 PHP_METHOD(Swoole_Http_Request, getMethod) {
     ZEND_PARSE_PARAMETERS_NONE();
+    request_obj *r = request_from(Z_OBJ_P(ZEND_THIS));
+    if (r->parser && !r->head_filled) { /* Request::create(): from the request line so far */
+        size_t len;
+        const char *m = swirl_http_parser_method(r->parser, &len);
+        if (!m)
+            RETURN_FALSE;
+        RETURN_STRINGL(m, len);
+    }
     zval rv, *s = zend_read_property(request_ce, Z_OBJ_P(ZEND_THIS), "server", sizeof("server") - 1,
                                      1, &rv);
     zval *m = Z_TYPE_P(s) == IS_ARRAY ? zend_hash_str_find(Z_ARR_P(s), "request_method",

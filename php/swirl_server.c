@@ -243,6 +243,15 @@ static bool apply_one(void *arg, zend_string *key, zend_ulong idx, zval *val) {
                          "setting " ZEND_ULONG_FMT ": a setting's key must be its name", idx);
         return false;
     }
+    if (zend_string_equals_literal(key, "package_length_func")) {
+        /* not yet: the server cuts the stream in reactor threads (PROCESS
+         * mode), where PHP cannot run; Swoole\Client takes it */
+        php_error_docref(NULL, E_WARNING,
+                         "setting `package_length_func`: not supported by swirl's server yet "
+                         "(use package_length_type, package_length_offset and "
+                         "package_body_offset; Swoole\\Client takes a callable)");
+        return false;
+    }
     swirl_value_t v;
     if (!swirl_php_value(val, &v)) {
         php_error_docref(NULL, E_WARNING, "setting `%s`: %s is not a valid value", ZSTR_VAL(key),

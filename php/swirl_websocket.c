@@ -34,10 +34,12 @@
  * not answered (then closed by the C layer); a 101 sent before the throw
  * stands.
  *
- * Bad input to push/disconnect/pack (a bad opcode, a control frame over 125
+ * Bad input to push/disconnect (a bad opcode, a control frame over 125
  * bytes or fragmented, a close code a peer may not send, a reason over 123
  * bytes, a connection that is not an established WebSocket) is a warning
- * naming the fault, and false. A connection that is simply gone is false
+ * naming the fault, and false. pack() only makes bytes and takes what
+ * Swoole's does: any opcode 0..10 and control frames of any length (made
+ * final); a CloseFrame's reason stays within 123 bytes. A connection that is simply gone is false
  * without a warning (as Server::send; swoole_last_error() tells), so that a
  * broadcast racing with closes stays quiet.
  *
@@ -425,14 +427,20 @@ PHP_METHOD(Swoole_WebSocket_Server, pack) {
     if (!flags_arg(finish, 3, &flags))
         RETURN_THROWS();
     out_frame_t f;
-    char why[128];
     const char *fault = frame_out(&f, obj, str, opcode, flags);
-    if (!fault)
-        fault = frame_fault(&f, why, sizeof why);
+    /* pack() only makes bytes, and takes what Swoole's takes: any opcode
+     * from 0 to 10 (reserved ones too) and control frames of any length,
+     * which it always marks final. The protocol's limits are checked
+     * where frames go on the wire (push, disconnect) and where they come
+     * in. */
+    if (!fault && (f.opcode < 0 || f.opcode > SWIRL_WS_PONG))
+        fault = "the opcode must be between 0 and 10 (WEBSOCKET_OPCODE_*)";
     if (fault) {
         php_error_docref(NULL, E_WARNING, "%s", fault);
         RETURN_FALSE;
     }
+    if (f.opcode >= SWIRL_WS_CLOSE)
+        f.fin = true;
     if (mask)
         f.flags |= FLAG_MASK;
     RETURN_NEW_STR(frame_bytes(&f));

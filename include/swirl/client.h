@@ -13,6 +13,7 @@
 #include <swirl/error.h>
 #include <swirl/event.h>
 #include <swirl/net.h>
+#include <swirl/protocol.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -149,9 +150,12 @@ SWIRL_API ssize_t swirl_client_recv_buf(swirl_client_t *c, swirl_buf_t *out, int
 SWIRL_API ssize_t swirl_client_sendto(swirl_client_t *c, const char *host, int port,
                                       const void *data, size_t len);
 
-/* Blocking stream client: send bytes [offset, offset+length) of the file
- * at `path` (length 0: to the end): sendfile(2) in plain mode, buffered
- * reads over TLS. Returns the bytes sent or a negative code naming the path. */
+/* Stream client: send bytes [offset, offset+length) of the file at `path`
+ * (length 0: to the end): sendfile(2) in plain blocking mode, buffered
+ * reads over TLS; an async client queues the bytes in the loop (all of
+ * them within socket_buffer_size, else SWIRL_EBUFFULL with the part that
+ * fitted queued). Returns the bytes sent (queued) or a negative code
+ * naming the path. */
 SWIRL_API ssize_t swirl_client_sendfile(swirl_client_t *c, const char *path, off_t offset,
                                         size_t length);
 
@@ -160,6 +164,13 @@ SWIRL_API ssize_t swirl_client_sendfile(swirl_client_t *c, const char *path, off
  * (before this returns) if the connection was established; safe inside any
  * of the client's callbacks. Returns 0, or SWIRL_ESTATE if not connected. */
 SWIRL_API int swirl_client_close(swirl_client_t *c, bool force);
+
+/* Cut the stream into messages with `fn` (Swoole's package_length_func;
+ * see swirl_framing_length_fn), called with `user`; it replaces the length
+ * field of open_length_check, and package_max_length still applies. NULL
+ * removes it. Before connect, stream types only. Returns 0, SWIRL_ESTATE
+ * when connected, SWIRL_ENOTSUP for a datagram type. */
+SWIRL_API int swirl_client_set_length_fn(swirl_client_t *c, swirl_framing_length_fn fn, void *user);
 
 /* True between a successful connect and close (an async client: once the
  * connect callback has run). A peer's close shows as recv returning 0. */
@@ -204,6 +215,16 @@ typedef struct swirl_client_callbacks {
  * connected. */
 SWIRL_API int swirl_client_set_callbacks(swirl_client_t *c, swirl_loop_t *loop,
                                          const swirl_client_callbacks_t *cbs, void *user);
+
+/* Async clients: stop (`pause` true) or restart reading from the
+ * established connection. While paused nothing is read (what the peer sends
+ * waits in the kernel, then holds it back) and no receive callback runs;
+ * sends go on. Messages already read when reading resumes are delivered
+ * from the loop, not from inside this call. Pausing twice, or resuming a
+ * client that is not paused, is harmless. Returns 0, SWIRL_ENOTSUP for a
+ * blocking client, SWIRL_ESTATE when not connected. A new connection
+ * starts unpaused. */
+SWIRL_API int swirl_client_pause(swirl_client_t *c, bool pause);
 
 /* ---- the keep-alive pool ------------------------------------------------------------------ */
 

@@ -122,6 +122,41 @@ typedef enum {
 /* Choose the rules (before start). 0, SWIRL_EBADARG for another value, or
  * SWIRL_ESTATE once started. */
 SWIRL_API int swirl_http_server_fields(swirl_http_server_t *hs, swirl_http_fields_t rules);
+
+/* ---- requests parsed outside a server ------------------------------------------------------
+ * Swoole's Http\Request::create()/parse(): bytes fed in pieces of any size
+ * until one whole request (a head and a Content-Length body; a chunked
+ * body is refused) is there; its fields are read with the swirl_http_req_*
+ * functions below (no fd, no remote address, no uploads: a multipart body
+ * stays raw). */
+typedef struct swirl_http_parser swirl_http_parser_t;
+
+typedef struct swirl_http_parser_rules {
+    bool parse_cookie;          /* COOKIE fields (http_parse_cookie) */
+    bool parse_post;            /* urlencoded POST fields (http_parse_post) */
+    swirl_http_fields_t fields; /* cookie rules */
+    size_t body_max;            /* 0: SWIRL_PACKAGE_MAX_LENGTH_DEFAULT */
+} swirl_http_parser_rules_t;
+
+/* A parser (`rules` NULL: cookies and POST fields parsed, plain rules).
+ * 0 or a negative code. */
+SWIRL_API int swirl_http_parser_new(swirl_http_parser_t **out,
+                                    const swirl_http_parser_rules_t *rules);
+SWIRL_API void swirl_http_parser_free(swirl_http_parser_t *p);
+/* Feed bytes: how many belong to the request (fewer than `len` when the
+ * request ended before them), or SWIRL_ESTATE once it is complete,
+ * SWIRL_EPROTO for a bad head (every later call too), SWIRL_ETOOBIG past
+ * 64 KiB of head or body_max, SWIRL_ENOTSUP for a chunked body. */
+SWIRL_API ssize_t swirl_http_parser_feed(swirl_http_parser_t *p, const void *data, size_t len);
+/* The method as soon as the request line's first word is in (before the
+ * head is complete), or NULL. Valid until the next feed or free. */
+SWIRL_API const char *swirl_http_parser_method(const swirl_http_parser_t *p, size_t *len);
+/* Is the head in (the request line and headers readable)? Is all of it? */
+SWIRL_API bool swirl_http_parser_head_done(const swirl_http_parser_t *p);
+SWIRL_API bool swirl_http_parser_done(const swirl_http_parser_t *p);
+/* The request once its head is in (its body once done), else NULL. Valid
+ * until the next feed or free. */
+SWIRL_API swirl_http_req_t *swirl_http_parser_req(swirl_http_parser_t *p);
 /* The value of the first field called `name`, or NULL. */
 SWIRL_API const char *swirl_http_req_param(swirl_http_req_t *req, swirl_http_param_kind_t kind,
                                            const char *name, size_t *len);

@@ -24,6 +24,12 @@ typedef enum {
 #define SWIRL_FRAMING_EOF_MAX 8 /* longest package_eof */
 #define SWIRL_PACKAGE_MAX_LENGTH_DEFAULT (2u * 1024 * 1024)
 
+/* A length function (Swoole's package_length_func): given the bytes
+ * received so far of the next message (`data[0..len)`, len >= 1), return
+ * the whole message's length (> 0), 0 when more bytes are needed to tell,
+ * or a negative value when the data is bad (the connection is closed). */
+typedef ssize_t (*swirl_framing_length_fn)(const void *data, size_t len, void *user);
+
 /* A framing rule. Plain data; fill with swirl_framing_init() and one of the
  * setters, which validate. */
 typedef struct swirl_framing {
@@ -36,6 +42,8 @@ typedef struct swirl_framing {
     uint32_t length_offset; /* where the length field starts */
     uint32_t body_offset;   /* where the counted part starts: message = body_offset + length */
     size_t max_length;      /* package_max_length: a longer message is an error */
+    swirl_framing_length_fn length_fn; /* length framing by a function instead of a field */
+    void *length_user;                 /* its argument */
 } swirl_framing_t;
 
 /* No framing, package_max_length 2 MiB. */
@@ -54,6 +62,12 @@ SWIRL_API int swirl_framing_set_eof(swirl_framing_t *f, const void *eof, size_t 
  * SWIRL_ESETTING. */
 SWIRL_API int swirl_framing_set_length(swirl_framing_t *f, char type, uint32_t offset,
                                        uint32_t body_offset);
+
+/* Length framing by `fn` (called with `user`) instead of a length field:
+ * Swoole's package_length_func. A length above max_length is SWIRL_ETOOBIG,
+ * a negative one SWIRL_EPROTO. Returns 0 or SWIRL_EBADARG (no fn). */
+SWIRL_API int swirl_framing_set_length_fn(swirl_framing_t *f, swirl_framing_length_fn fn,
+                                          void *user);
 
 /* Largest message (package_max_length), >= 1. Returns 0 or SWIRL_ESETTING. */
 SWIRL_API int swirl_framing_set_max_length(swirl_framing_t *f, size_t max_length);

@@ -70,6 +70,20 @@ const SWOOLE_UNIX_STREAM = UNKNOWN;
  * @cvalue SWIRL_SOCK_UNIX_DGRAM
  */
 const SWOOLE_UNIX_DGRAM = UNKNOWN;
+
+/**
+ * Wait until one of the clients (or Sockets, streams, fds) in $read is
+ * readable, in $write writable, or in $except has urgent data or an
+ * error, for at most $timeout seconds (null: 0.5, Swoole's default;
+ * negative: no limit). Each array given is cut to the entries that are
+ * ready (keys kept); null arrays are skipped. The number of ready fds (0 on
+ * timeout), or false with a warning when no array holds anything to wait
+ * for.
+ */
+function swoole_client_select(?array &$read, ?array &$write, ?array &$except, ?float $timeout = 0.5): int|false {}
+
+/** @alias swoole_client_select */
+function swoole_select(?array &$read, ?array &$write, ?array &$except, ?float $timeout = 0.5): int|false {}
 }
 
 namespace Swoole {
@@ -138,8 +152,13 @@ namespace Swoole {
          * bind_address, bind_port, timeout, connect_timeout, read_timeout,
          * write_timeout, ssl_cert_file, ssl_key_file, ssl_verify_peer
          * (default true), ssl_allow_self_signed, ssl_cafile, ssl_capath,
-         * ssl_host_name. With framing on, recv() returns one whole message
-         * and the async receive callback gets one per call. An unknown key
+         * ssl_host_name, package_length_func (a callable given the bytes
+         * received so far of the next message: it returns the message's
+         * length, 0 to wait for more, negative for bad data). With framing
+         * on, recv() returns one whole message and the async receive
+         * callback gets one per call. A failed bind (bind_address,
+         * bind_port) makes connect() return false with errCode set and no
+         * warning, as Swoole. An unknown key
          * or a bad value warns naming the key; false if any failed (the
          * others are applied).
          */
@@ -181,12 +200,17 @@ namespace Swoole {
          */
         public function recv(int $size = 65535, int $flag = 0): string|false {}
 
-        /** Datagram types: one datagram to $ip:$port. True, or false. */
+        /**
+         * Datagram types: one datagram to $ip:$port. True, or false with
+         * errCode and errMsg set and no warning (as Swoole: scripts send
+         * until false).
+         */
         public function sendto(string $ip, int $port, string $data): bool {}
 
         /**
-         * Blocking stream clients: send bytes $offset.. of $filename,
-         * $length of them (0: to the end). True, or false.
+         * Stream clients: send bytes $offset.. of $filename, $length of
+         * them (0: to the end). Async clients queue them in the loop
+         * (within socket_buffer_size). True, or false.
          */
         public function sendfile(string $filename, int $offset = 0, int $length = 0): bool {}
 
@@ -215,5 +239,47 @@ namespace Swoole {
          * ($client). Names are case-insensitive, "on" prefix allowed.
          */
         public function on(string $event_name, callable $callback): bool {}
+
+        /**
+         * An ext-sockets Socket on a duplicate of the connection's fd (the
+         * same Socket on each call for one connection), or false (no
+         * connection; a SWOOLE_KEEP client). Needs ext-sockets loaded: an
+         * Error otherwise.
+         */
+        public function getSocket(): \Socket|false {}
+    }
+}
+
+namespace Swoole\Async {
+    /**
+     * Swoole 6's event-loop client: a Swoole\Client in SWOOLE_SOCK_ASYNC
+     * mode (the on() callbacks; connect() needs connect, receive, error
+     * and close for a stream type, receive for a datagram one).
+     * @not-serializable
+     */
+    class Client extends \Swoole\Client
+    {
+        /** $type: a SWOOLE_SOCK_* type, optionally | SWOOLE_SSL. */
+        public function __construct(int $type) {}
+
+        /** Stop reading from the connection (data waits in the kernel) until wakeup(). */
+        public function sleep(): bool {}
+
+        /** Read again after sleep(). */
+        public function wakeup(): bool {}
+
+        /** @implementation-alias Swoole\Async\Client::sleep */
+        public function pause(): bool {}
+
+        /** @implementation-alias Swoole\Async\Client::wakeup */
+        public function resume(): bool {}
+
+        /**
+         * Upgrading an open connection to TLS is not supported by swirl:
+         * connect with SWOOLE_SSL in the type instead. Without a callback
+         * throws Swoole\Exception ("require `onSslReady` callback") as
+         * Swoole; with one warns and returns false.
+         */
+        public function enableSSL(?callable $onSslReady = null): bool {}
     }
 }

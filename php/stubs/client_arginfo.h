@@ -1,5 +1,14 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: d2a69844005f9a7410aa2c3753c1349fd1a5f6e8 */
+ * Stub hash: 2a29ff754b6d17be9e05de0c9d0ff995ec68b0ea */
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_swoole_client_select, 0, 3, MAY_BE_LONG|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(1, read, IS_ARRAY, 1)
+	ZEND_ARG_TYPE_INFO(1, write, IS_ARRAY, 1)
+	ZEND_ARG_TYPE_INFO(1, except, IS_ARRAY, 1)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, timeout, IS_DOUBLE, 1, "0.5")
+ZEND_END_ARG_INFO()
+
+#define arginfo_swoole_select arginfo_swoole_client_select
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Swoole_Client___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, sock_type, IS_LONG, 0)
@@ -57,7 +66,27 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Client_on, 0, 2, _I
 	ZEND_ARG_TYPE_INFO(0, callback, IS_CALLABLE, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_TYPE_MASK_EX(arginfo_class_Swoole_Client_getSocket, 0, 0, Socket, MAY_BE_FALSE)
+ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Swoole_Async_Client___construct, 0, 0, 1)
+	ZEND_ARG_TYPE_INFO(0, type, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Swoole_Async_Client_sleep arginfo_class_Swoole_Client_isConnected
+
+#define arginfo_class_Swoole_Async_Client_wakeup arginfo_class_Swoole_Client_isConnected
+
+#define arginfo_class_Swoole_Async_Client_pause arginfo_class_Swoole_Client_isConnected
+
+#define arginfo_class_Swoole_Async_Client_resume arginfo_class_Swoole_Client_isConnected
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Async_Client_enableSSL, 0, 0, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, onSslReady, IS_CALLABLE, 1, "null")
+ZEND_END_ARG_INFO()
+
+
+ZEND_FUNCTION(swoole_client_select);
 ZEND_METHOD(Swoole_Client, __construct);
 ZEND_METHOD(Swoole_Client, set);
 ZEND_METHOD(Swoole_Client, connect);
@@ -70,6 +99,18 @@ ZEND_METHOD(Swoole_Client, isConnected);
 ZEND_METHOD(Swoole_Client, getsockname);
 ZEND_METHOD(Swoole_Client, getpeername);
 ZEND_METHOD(Swoole_Client, on);
+ZEND_METHOD(Swoole_Client, getSocket);
+ZEND_METHOD(Swoole_Async_Client, __construct);
+ZEND_METHOD(Swoole_Async_Client, sleep);
+ZEND_METHOD(Swoole_Async_Client, wakeup);
+ZEND_METHOD(Swoole_Async_Client, enableSSL);
+
+
+static const zend_function_entry ext_functions[] = {
+	ZEND_FE(swoole_client_select, arginfo_swoole_client_select)
+	ZEND_FALIAS(swoole_select, swoole_client_select, arginfo_swoole_select)
+	ZEND_FE_END
+};
 
 
 static const zend_function_entry class_Swoole_Client_methods[] = {
@@ -85,6 +126,18 @@ static const zend_function_entry class_Swoole_Client_methods[] = {
 	ZEND_ME(Swoole_Client, getsockname, arginfo_class_Swoole_Client_getsockname, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Client, getpeername, arginfo_class_Swoole_Client_getpeername, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Client, on, arginfo_class_Swoole_Client_on, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Client, getSocket, arginfo_class_Swoole_Client_getSocket, ZEND_ACC_PUBLIC)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Swoole_Async_Client_methods[] = {
+	ZEND_ME(Swoole_Async_Client, __construct, arginfo_class_Swoole_Async_Client___construct, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Async_Client, sleep, arginfo_class_Swoole_Async_Client_sleep, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Async_Client, wakeup, arginfo_class_Swoole_Async_Client_wakeup, ZEND_ACC_PUBLIC)
+	ZEND_MALIAS(Swoole_Async_Client, pause, sleep, arginfo_class_Swoole_Async_Client_pause, ZEND_ACC_PUBLIC)
+	ZEND_MALIAS(Swoole_Async_Client, resume, wakeup, arginfo_class_Swoole_Async_Client_resume, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Async_Client, enableSSL, arginfo_class_Swoole_Async_Client_enableSSL, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 
@@ -158,6 +211,17 @@ static zend_class_entry *register_class_Swoole_Client(void)
 	zend_string *property_setting_name = zend_string_init("setting", sizeof("setting") - 1, 1);
 	zend_declare_typed_property(class_entry, property_setting_name, &property_setting_default_value, ZEND_ACC_PUBLIC, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_ARRAY|MAY_BE_NULL));
 	zend_string_release(property_setting_name);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Swoole_Async_Client(zend_class_entry *class_entry_Swoole_Client)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Swoole\\Async", "Client", class_Swoole_Async_Client_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Swoole_Client);
+	class_entry->ce_flags |= ZEND_ACC_NOT_SERIALIZABLE;
 
 	return class_entry;
 }

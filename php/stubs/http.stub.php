@@ -83,6 +83,26 @@ namespace Swoole\Http {
         public function getData(): string|false {}
 
         public function getMethod(): string|false {}
+
+        /**
+         * A request to fill from bytes with parse() (Swoole's, for a
+         * server of another protocol that speaks HTTP too). $options:
+         * parse_cookie (default true), parse_body (urlencoded POST fields,
+         * default true); other keys are ignored, as Swoole. A multipart
+         * body stays raw (no uploads); a chunked body is refused.
+         */
+        public static function create(array $options = []): Request|false {}
+
+        /**
+         * Feed bytes: how many belong to this request (fewer when it ended
+         * before them; the properties are set once its head is in), or
+         * false: quietly once it is complete, with a warning naming the
+         * fault for a bad head.
+         */
+        public function parse(string $data): int|false {}
+
+        /** Is the whole request in (always true for a server's request)? */
+        public function isCompleted(): bool {}
     }
 
     /**

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 83c5d7c9d85db5e619c3d9125519dc0cbf320fd6 */
+ * Stub hash: 662f495cf4918a3a9d525245c2ae304ac15c4a75 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Swoole_Http_Request_rawContent, 0, 0, MAY_BE_STRING|MAY_BE_FALSE)
 ZEND_END_ARG_INFO()
@@ -9,6 +9,17 @@ ZEND_END_ARG_INFO()
 #define arginfo_class_Swoole_Http_Request_getData arginfo_class_Swoole_Http_Request_rawContent
 
 #define arginfo_class_Swoole_Http_Request_getMethod arginfo_class_Swoole_Http_Request_rawContent
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_TYPE_MASK_EX(arginfo_class_Swoole_Http_Request_create, 0, 0, Swoole\\Http\\Request, MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Swoole_Http_Request_parse, 0, 1, MAY_BE_LONG|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(0, data, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Http_Request_isCompleted, 0, 0, _IS_BOOL, 0)
+ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Http_Response_status, 0, 1, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, http_code, IS_LONG, 0)
@@ -66,10 +77,9 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Http_Response_redir
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, http_code, IS_LONG, 0, "302")
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Http_Response_isWritable, 0, 0, _IS_BOOL, 0)
-ZEND_END_ARG_INFO()
+#define arginfo_class_Swoole_Http_Response_isWritable arginfo_class_Swoole_Http_Request_isCompleted
 
-#define arginfo_class_Swoole_Http_Response_detach arginfo_class_Swoole_Http_Response_isWritable
+#define arginfo_class_Swoole_Http_Response_detach arginfo_class_Swoole_Http_Request_isCompleted
 
 ZEND_BEGIN_ARG_WITH_RETURN_OBJ_TYPE_MASK_EX(arginfo_class_Swoole_Http_Response_create, 0, 1, Swoole\\Http\\Response, MAY_BE_FALSE)
 	ZEND_ARG_TYPE_MASK(0, server, MAY_BE_OBJECT|MAY_BE_LONG|MAY_BE_STRING, NULL)
@@ -80,6 +90,9 @@ ZEND_END_ARG_INFO()
 ZEND_METHOD(Swoole_Http_Request, rawContent);
 ZEND_METHOD(Swoole_Http_Request, getData);
 ZEND_METHOD(Swoole_Http_Request, getMethod);
+ZEND_METHOD(Swoole_Http_Request, create);
+ZEND_METHOD(Swoole_Http_Request, parse);
+ZEND_METHOD(Swoole_Http_Request, isCompleted);
 ZEND_METHOD(Swoole_Http_Response, status);
 ZEND_METHOD(Swoole_Http_Response, header);
 ZEND_METHOD(Swoole_Http_Response, cookie);
@@ -104,6 +117,9 @@ static const zend_function_entry class_Swoole_Http_Request_methods[] = {
 	ZEND_MALIAS(Swoole_Http_Request, getContent, rawContent, arginfo_class_Swoole_Http_Request_getContent, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Http_Request, getData, arginfo_class_Swoole_Http_Request_getData, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Http_Request, getMethod, arginfo_class_Swoole_Http_Request_getMethod, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Http_Request, create, arginfo_class_Swoole_Http_Request_create, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Swoole_Http_Request, parse, arginfo_class_Swoole_Http_Request_parse, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Http_Request, isCompleted, arginfo_class_Swoole_Http_Request_isCompleted, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 

@@ -268,8 +268,11 @@ namespace Swoole\WebSocket {
         /**
          * The bytes of one frame as a server sends it (unmasked) or, with
          * $mask, as a client does (a random mask). $data and $finish as
-         * push(). False with a warning for a bad opcode, or a control frame
-         * over 125 bytes or fragmented.
+         * push(). As Swoole's, any opcode from 0 to 10 is taken (reserved
+         * ones too) and a control frame of any length (always final):
+         * it only makes bytes; push() and unpack() keep the protocol's
+         * limits. False with a warning for an opcode outside 0..10 or a
+         * CloseFrame reason over 123 bytes.
          */
         public static function pack(Frame|string $data, int $opcode = WEBSOCKET_OPCODE_TEXT, int|bool $finish = true, bool $mask = false): string|false {}
 

@@ -223,7 +223,7 @@ warning: Swoole\Client::on(): unknown event `bogus`: expected connect, receive, 
 TypeError: Swoole\Client::on(): Argument #2 ($callback) must be a valid callback, function "no_such_function" not found or invalid function name
 warning: Swoole\Client::recv(): recv: an async client receives through its receive callback
 => false
-warning: Swoole\Client::sendfile(): sendfile: for blocking stream clients
+warning: Swoole\Client::sendfile(): sendfile: the client is not connected
 => false
 warning: Swoole\Client::send(): send: the client is not connected
 => false

@@ -17,6 +17,9 @@
 static void on_readable(swirl_loop_t *loop, int fd, int events, void *user);
 static void on_writable(swirl_loop_t *loop, int fd, int events, void *user);
 
+/* The read interest of an established connection: none while paused. */
+static int rd(const swirl_client_t *c) { return c->paused ? 0 : SWIRL_EV_READ; }
+
 int swirl_client_set_callbacks(swirl_client_t *c, swirl_loop_t *loop,
                                const swirl_client_callbacks_t *cbs, void *user) {
     if (!c)
@@ -55,14 +58,16 @@ static bool leave(swirl_client_t *c) {
 
 static void clear_timers(swirl_client_t *c) {
     if (swirl__client_foreign(c)) { /* the timers were in the parent's loop */
-        c->timer = c->notify = 0;
+        c->timer = c->notify = c->resume = 0;
         return;
     }
     if (c->loop && c->timer)
         swirl_timer_clear(c->loop, c->timer);
     if (c->loop && c->notify)
         swirl_timer_clear(c->loop, c->notify);
-    c->timer = c->notify = 0;
+    if (c->loop && c->resume)
+        swirl_timer_clear(c->loop, c->resume);
+    c->timer = c->notify = c->resume = 0;
 }
 
 /* A name being resolved for an async connect. The lookup cannot be
@@ -142,6 +147,7 @@ void swirl__client_async_close(swirl_client_t *c, bool notify) {
 static void connected(swirl_client_t *c) {
     clear_timers(c);
     c->state = CS_CONNECTED;
+    c->paused = false;
     int rc = swirl_loop_set(c->loop, c->fd, SWIRL_EV_READ, on_readable, on_writable);
     if (rc == 0 && !c->tls)
         rc = swirl_loop_set_write_limit(c->loop, c->fd,
@@ -322,7 +328,7 @@ int swirl__client_async_connect(swirl_client_t *c, const char *host, int port, d
 /* Hand every complete message in `in` to on_receive. False if the client
  * is gone or closed meanwhile. */
 static bool deliver(swirl_client_t *c) {
-    while (c->state == CS_CONNECTED && swirl_buf_size(&c->in) > 0) {
+    while (c->state == CS_CONNECTED && !c->paused && swirl_buf_size(&c->in) > 0) {
         size_t have = swirl_buf_size(&c->in);
         ssize_t m = swirl_framing_next(&c->framing, swirl_buf_bytes(&c->in), have, &c->scan_from);
         if (m == 0)
@@ -353,16 +359,19 @@ static void flush_tls(swirl_client_t *c);
 
 static void read_ready(swirl_client_t *c) {
     for (int i = 0; c->tls || i < READS_PER_WAKEUP; i++) {
+        if (c->paused)
+            return; /* deliver() stopped: what is read waits in the kernel */
         int want = 0;
         ssize_t n = swirl__client_read_some(c, READ_CHUNK, &want);
         if (n == -EAGAIN) {
             if (want == SWIRL_EV_WRITE) /* TLS wants to write before it can read */
-                swirl_loop_set(c->loop, c->fd, SWIRL_EV_READ | SWIRL_EV_WRITE, NULL, NULL);
+                swirl_loop_set(c->loop, c->fd, rd(c) | SWIRL_EV_WRITE, NULL, NULL);
             return;
         }
         if (n == 0) {
-            if (deliver(c))
-                end_connection(c, 0);
+            c->peer_closed = true;
+            if (deliver(c) && !c->paused)
+                end_connection(c, 0); /* paused: on_resume ends it */
             return;
         }
         if (n < 0) {
@@ -427,7 +436,7 @@ static void flush_tls(swirl_client_t *c) {
         ssize_t n =
             swirl__client_tls_write(c, swirl_buf_bytes(&c->out), swirl_buf_size(&c->out), &want);
         if (n == -EAGAIN) {
-            swirl_loop_set(c->loop, c->fd, SWIRL_EV_READ | want, NULL, NULL);
+            swirl_loop_set(c->loop, c->fd, rd(c) | want, NULL, NULL);
             return;
         }
         if (n < 0) {
@@ -436,7 +445,7 @@ static void flush_tls(swirl_client_t *c) {
         }
         swirl_buf_consume(&c->out, (size_t)n);
     }
-    swirl_loop_set(c->loop, c->fd, SWIRL_EV_READ, NULL, NULL);
+    swirl_loop_set(c->loop, c->fd, rd(c), NULL, NULL);
 }
 
 ssize_t swirl__client_async_send(swirl_client_t *c, const void *data, size_t len) {
@@ -457,6 +466,48 @@ ssize_t swirl__client_async_send(swirl_client_t *c, const void *data, size_t len
         return swirl__client_fail(c, rc, "send to %s: out of memory", c->peer_name);
     /* Write now when nothing was waiting; a failure shows in the callbacks. */
     if (swirl_buf_size(&c->out) == len)
-        swirl_loop_set(c->loop, c->fd, SWIRL_EV_READ | SWIRL_EV_WRITE, NULL, NULL);
+        swirl_loop_set(c->loop, c->fd, rd(c) | SWIRL_EV_WRITE, NULL, NULL);
     return (ssize_t)len;
+}
+
+/* ---- pausing ----------------------------------------------------------------------------- */
+
+/* Reading resumed with messages already buffered: hand them over, then
+ * read what the kernel kept. */
+static void on_resume(swirl_loop_t *loop, int64_t id, void *user) {
+    swirl_client_t *c = user;
+    c->resume = 0;
+    if (c->state == CS_CONNECTED && !c->paused && deliver(c) && c->peer_closed &&
+        swirl_buf_size(&c->in) == 0)
+        end_connection(c, 0);
+}
+
+int swirl_client_pause(swirl_client_t *c, bool pause) {
+    if (!c)
+        return swirl__error(SWIRL_EBADARG, "client pause: NULL client");
+    if (!c->async)
+        return swirl__client_fail(c, SWIRL_ENOTSUP,
+                                  "client %s: only an async client can stop reading",
+                                  pause ? "sleep" : "wakeup");
+    if (c->state != CS_CONNECTED || swirl__client_foreign(c))
+        return swirl__client_fail(c, SWIRL_ESTATE, "client %s: not connected",
+                                  pause ? "sleep" : "wakeup");
+    if (c->paused == pause)
+        return 0;
+    c->paused = pause;
+    int events = rd(c);
+    if (c->tls && swirl_buf_size(&c->out) > 0)
+        events |= SWIRL_EV_WRITE;
+    int rc = swirl_loop_set(c->loop, c->fd, events, NULL, NULL);
+    if (rc < 0) {
+        c->paused = !pause;
+        return swirl__client_fail(c, rc, "client %s: loop:", pause ? "sleep" : "wakeup");
+    }
+    if (!pause && (swirl_buf_size(&c->in) > 0 || c->peer_closed) && !c->resume) {
+        int64_t id = swirl_timer_after(c->loop, 0, on_resume, c);
+        if (id < 0)
+            return swirl__client_fail(c, (int)id, "client wakeup: timer:");
+        c->resume = id;
+    }
+    return 0;
 }

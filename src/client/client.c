@@ -100,7 +100,21 @@ int swirl_client_set_text(swirl_client_t *c, const char *key, const char *text) 
 }
 
 bool swirl_client_is_framed(const swirl_client_t *c) {
-    return c && c->stream && swirl__framing_conf_on(&c->set.framing);
+    return c && c->stream && (c->length_fn || swirl__framing_conf_on(&c->set.framing));
+}
+
+int swirl_client_set_length_fn(swirl_client_t *c, swirl_framing_length_fn fn, void *user) {
+    if (!c)
+        return swirl__error(SWIRL_EBADARG, "package_length_func: NULL client");
+    if (c->state != CS_IDLE)
+        return swirl__client_fail(c, SWIRL_ESTATE,
+                                  "package_length_func: settings are taken before connect");
+    if (!c->stream && fn)
+        return swirl__client_fail(c, SWIRL_ENOTSUP,
+                                  "package_length_func: a datagram client has no stream to cut");
+    c->length_fn = fn;
+    c->length_user = user;
+    return 0;
 }
 
 void swirl_client_free(swirl_client_t *c) {
@@ -198,6 +212,8 @@ static int prepare(swirl_client_t *c, const char *host, int port, double timeout
     c->write_timeout = isnan(s->write_timeout) ? *ct : s->write_timeout;
     if (c->stream) {
         int rc = swirl__framing_conf_build(&s->framing, &c->framing);
+        if (rc == 0 && c->length_fn)
+            rc = swirl_framing_set_length_fn(&c->framing, c->length_fn, c->length_user);
         if (rc < 0)
             return swirl__client_keep_error(c, rc);
     }
@@ -509,8 +525,8 @@ ssize_t swirl_client_sendto(swirl_client_t *c, const char *host, int port, const
 ssize_t swirl_client_sendfile(swirl_client_t *c, const char *path, off_t offset, size_t length) {
     if (!c)
         return swirl__error(SWIRL_EBADARG, "sendfile: NULL client");
-    if (!c->stream || c->async)
-        return swirl__client_fail(c, SWIRL_ENOTSUP, "sendfile: for blocking stream clients");
+    if (!c->stream)
+        return swirl__client_fail(c, SWIRL_ENOTSUP, "sendfile: for stream clients");
     if (c->state != CS_CONNECTED)
         return swirl__client_fail(c, SWIRL_ESTATE, "sendfile: the client is not connected");
     if (!path)
@@ -539,14 +555,17 @@ ssize_t swirl_client_sendfile(swirl_client_t *c, const char *path, off_t offset,
     }
     size_t total = length ? length : (size_t)(st.st_size - offset);
     size_t sent = 0;
-    if (c->tls && !(chunk = swirl_malloc(READ_CHUNK))) {
+    /* TLS and async clients copy the file through a buffer: SSL_write, or
+     * the loop's write buffer (bounded by socket_buffer_size) */
+    bool copy = c->tls || c->async;
+    if (copy && !(chunk = swirl_malloc(READ_CHUNK))) {
         rc = swirl__client_fail(c, -ENOMEM, "sendfile %.200s: out of memory", path);
         goto done;
     }
     while (sent < total) {
         size_t want_n = total - sent;
         ssize_t n;
-        if (c->tls) {
+        if (copy) {
             n = pread(in, chunk, want_n < READ_CHUNK ? want_n : READ_CHUNK, offset);
             if (n < 0 && errno == EINTR)
                 continue;
@@ -555,7 +574,8 @@ ssize_t swirl_client_sendfile(swirl_client_t *c, const char *path, off_t offset,
                                         "sendfile %.200s: read at %lld:", path, (long long)offset);
                 goto done;
             }
-            if ((rc = write_all(c, chunk, (size_t)n)) < 0)
+            if ((rc = c->async ? swirl__client_async_send(c, chunk, (size_t)n)
+                               : write_all(c, chunk, (size_t)n)) < 0)
                 goto done;
             offset += n;
         } else {

@@ -56,6 +56,10 @@ struct swirl_client {
     int depth;                    /* callbacks of this client on the stack */
     bool free_pending;
     swirl_buf_t out; /* async TLS: bytes SSL_write has not taken yet */
+    swirl_framing_length_fn length_fn; /* package_length_func, or NULL */
+    void *length_user;
+    bool paused;    /* async: reading stopped by swirl_client_pause */
+    int64_t resume; /* a 0 ms timer delivering what was buffered when reading resumed, or 0 */
 };
 
 /* error.c: every file of the client reports through these */

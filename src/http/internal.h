@@ -69,6 +69,11 @@ struct swirl_http_req {
     int remote; /* 0 not looked up, 1 known, -1 gone */
     int remote_port;
     char remote_ip[64];
+    struct { /* hs NULL: a request of a swirl_http_parser_t, with its rules */
+        bool parse_post, parse_cookie;
+        swirl_http_fields_t fields;
+        size_t body_max;
+    } own;
 };
 
 struct swirl_http_resp {

@@ -107,6 +107,10 @@ int64_t swirl_http_req_fd(const swirl_http_req_t *req) { return req->fd; }
 static void lookup_remote(swirl_http_req_t *req) {
     if (req->remote)
         return;
+    if (!req->hs) { /* parsed outside a server: no connection */
+        req->remote = -1;
+        return;
+    }
     swirl_conn_info_t info;
     if (swirl_server_connection_info(req->hs->srv, req->fd, &info) < 0) {
         req->remote = -1;
@@ -281,7 +285,10 @@ static swirl_http_params_t *params_of(swirl_http_req_t *req, swirl_http_param_ki
     if (set->parsed)
         return set;
     set->parsed = true; /* an empty set if parsing is off or fails */
-    const swirl__http_settings_t *s = req->hs->conf;
+    /* a request parsed outside a server (swirl_http_parser_t) has its own rules */
+    bool parse_post = req->hs ? req->hs->conf->http_parse_post : req->own.parse_post;
+    bool parse_cookie = req->hs ? req->hs->conf->http_parse_cookie : req->own.parse_cookie;
+    bool php = (req->hs ? req->hs->fields : req->own.fields) == SWIRL_HTTP_FIELDS_PHP;
     if (kind == SWIRL_HTTP_GET) {
         const char *q = memchr(req->p.target, '?', req->p.target_len);
         if (q)
@@ -291,10 +298,9 @@ static swirl_http_params_t *params_of(swirl_http_req_t *req, swirl_http_param_ki
         size_t tl;
         const char *t = swirl_http_req_header(req, "content-type", &tl);
         const char *form = "application/x-www-form-urlencoded";
-        if (s->http_parse_post && t && tl >= strlen(form) &&
-            strncasecmp(t, form, strlen(form)) == 0)
+        if (parse_post && t && tl >= strlen(form) && strncasecmp(t, form, strlen(form)) == 0)
             split_fields(req->body, req->body_len, '&', false, false, set);
-    } else if (kind == SWIRL_HTTP_COOKIE && s->http_parse_cookie) {
+    } else if (kind == SWIRL_HTTP_COOKIE && parse_cookie) {
         /* every Cookie header ("a=1; b=2"), joined with "; " */
         size_t total = 0, n = 0;
         for (size_t i = 0; i < req->p.nheaders; i++)
@@ -311,7 +317,7 @@ static swirl_http_params_t *params_of(swirl_http_req_t *req, swirl_http_param_ki
             all[n++] = ';';
         }
         if (all)
-            split_fields(all, n, ';', true, req->hs->fields == SWIRL_HTTP_FIELDS_PHP, set);
+            split_fields(all, n, ';', true, php, set);
         swirl_free(all);
     }
     return set;
@@ -360,4 +366,150 @@ void swirl__http_req_release(swirl_http_req_t *req) {
     free(req->query);
     for (int k = 0; k < 3; k++)
         swirl_free(req->params[k].fields);
+}
+
+/* ---- requests parsed outside a server ---------------------------------------------------- */
+
+#define PARSER_HEAD_MAX (64 * 1024)
+#define PARSER_HEADERS_MAX 128
+
+struct swirl_http_parser {
+    swirl_buf_t buf; /* the request's bytes so far */
+    size_t scan;     /* swirl_http_head_end's resume point */
+    size_t head_len; /* 0 until the head is complete */
+    uint64_t total;  /* head + body, once the head is parsed */
+    bool done, failed;
+    swirl_http_header_t hdrs[PARSER_HEADERS_MAX];
+    swirl_http_req_t req;
+};
+
+int swirl_http_parser_new(swirl_http_parser_t **out, const swirl_http_parser_rules_t *rules) {
+    if (!out)
+        return swirl__error(SWIRL_EBADARG, "http parser: NULL out");
+    *out = NULL;
+    swirl_http_parser_t *p = swirl_calloc(1, sizeof *p);
+    if (!p)
+        return swirl__error(-ENOMEM, "http parser: out of memory");
+    swirl_buf_init(&p->buf);
+    p->req.fd = -1;
+    p->req.own.parse_cookie = rules ? rules->parse_cookie : true;
+    p->req.own.parse_post = rules ? rules->parse_post : true;
+    p->req.own.fields = rules ? rules->fields : SWIRL_HTTP_FIELDS_PLAIN;
+    p->req.own.body_max =
+        rules && rules->body_max ? rules->body_max : SWIRL_PACKAGE_MAX_LENGTH_DEFAULT;
+    p->req.time = swirl_time_now();
+    *out = p;
+    return 0;
+}
+
+void swirl_http_parser_free(swirl_http_parser_t *p) {
+    if (!p)
+        return;
+    swirl__http_req_release(&p->req);
+    swirl_buf_destroy(&p->buf);
+    swirl_free(p);
+}
+
+/* (Re)point the request at the buffer, which no longer moves once done. */
+static int parser_point(swirl_http_parser_t *p) {
+    swirl__http_req_release(&p->req);
+    swirl_http_req_t keep = p->req;
+    memset(&p->req, 0, sizeof p->req);
+    p->req.fd = -1;
+    p->req.own = keep.own;
+    p->req.time = keep.time;
+    swirl_http_request_init(&p->req.p, p->hdrs, PARSER_HEADERS_MAX);
+    const char *b = swirl_buf_bytes(&p->buf);
+    if (swirl_http_parse_head(&p->req.p, b, p->head_len) < 0)
+        return swirl__error(SWIRL_EPROTO, "http parser: %d %s", p->req.p.status,
+                            p->req.p.error ? p->req.p.error : "bad request head");
+    p->req.head = b;
+    p->req.body = b + p->head_len;
+    p->req.body_len = swirl_buf_size(&p->buf) - p->head_len;
+    return 0;
+}
+
+ssize_t swirl_http_parser_feed(swirl_http_parser_t *p, const void *data, size_t len) {
+    if (!p || (!data && len))
+        return swirl__error(SWIRL_EBADARG, "http parser: NULL parser or data");
+    if (p->done)
+        return swirl__error(SWIRL_ESTATE, "http parser: the request is complete");
+    if (p->failed)
+        return swirl__error(SWIRL_EPROTO, "http parser: the request was refused");
+    size_t take = len;
+    if (p->head_len) { /* in the body: what it still needs */
+        uint64_t need = p->total - swirl_buf_size(&p->buf);
+        take = need < len ? (size_t)need : len;
+    }
+    int rc = swirl_buf_append(&p->buf, data, take);
+    if (rc < 0)
+        return swirl__error(rc, "http parser: out of memory");
+    if (!p->head_len) {
+        ssize_t end =
+            swirl_http_head_end(swirl_buf_bytes(&p->buf), swirl_buf_size(&p->buf), &p->scan);
+        if (end == 0) {
+            if (swirl_buf_size(&p->buf) > PARSER_HEAD_MAX) {
+                p->failed = true;
+                return swirl__error(SWIRL_ETOOBIG, "http parser: a head over %d bytes",
+                                    PARSER_HEAD_MAX);
+            }
+            return (ssize_t)take;
+        }
+        p->head_len = (size_t)end;
+        if ((rc = parser_point(p)) < 0) {
+            p->failed = true;
+            return rc;
+        }
+        if (p->req.p.chunked) {
+            p->failed = true;
+            return swirl__error(SWIRL_ENOTSUP, "http parser: a chunked body is not supported");
+        }
+        if ((uint64_t)p->req.p.content_length > p->req.own.body_max) {
+            p->failed = true;
+            return swirl__error(SWIRL_ETOOBIG, "http parser: a body of %lld bytes (at most %zu)",
+                                (long long)p->req.p.content_length, p->req.own.body_max);
+        }
+        p->total = p->head_len + (uint64_t)p->req.p.content_length;
+        if (swirl_buf_size(&p->buf) > p->total) { /* the rest is not this request's */
+            size_t extra = swirl_buf_size(&p->buf) - (size_t)p->total;
+            p->buf.len -= extra; /* drop them (the library's own buffer) */
+            take -= extra;
+            if ((rc = parser_point(p)) < 0)
+                return rc;
+        }
+    }
+    if (swirl_buf_size(&p->buf) == p->total) {
+        p->done = true;
+        if ((rc = parser_point(p)) < 0)
+            return rc;
+    }
+    return (ssize_t)take;
+}
+
+const char *swirl_http_parser_method(const swirl_http_parser_t *p, size_t *len) {
+    if (!p || p->failed)
+        return NULL;
+    const char *b = swirl_buf_bytes(&p->buf);
+    size_t n = swirl_buf_size(&p->buf);
+    for (size_t i = 0; b && i < n && i < 32; i++) {
+        if (b[i] == ' ') {
+            if (i == 0)
+                return NULL;
+            if (len)
+                *len = i;
+            return b;
+        }
+        /* a method is a token: letters as sent (RFC 9110 §9.1) */
+        if (!isalnum((unsigned char)b[i]) && !strchr("!#$%&'*+-.^_`|~", b[i]))
+            return NULL;
+    }
+    return NULL;
+}
+
+bool swirl_http_parser_head_done(const swirl_http_parser_t *p) { return p && p->head_len > 0; }
+
+bool swirl_http_parser_done(const swirl_http_parser_t *p) { return p && p->done; }
+
+swirl_http_req_t *swirl_http_parser_req(swirl_http_parser_t *p) {
+    return p && p->head_len && !p->failed ? &p->req : NULL;
 }

@@ -56,6 +56,7 @@ int swirl_framing_set_length(swirl_framing_t *f, char type, uint32_t offset, uin
                             "package_length_offset/package_body_offset: at most 65536, got %u/%u",
                             offset, body_offset);
     f->kind = SWIRL_FRAMING_LENGTH;
+    f->length_fn = NULL;
     f->length_type = type;
     f->length_size = (uint8_t)size;
     f->length_offset = offset;
@@ -145,6 +146,16 @@ ssize_t swirl_framing_next(const swirl_framing_t *f, const void *data, size_t le
     case SWIRL_FRAMING_LENGTH:
         break;
     }
+    if (f->length_fn) {
+        if (len == 0)
+            return 0;
+        ssize_t n = f->length_fn(data, len, f->length_user);
+        if (n < 0)
+            return SWIRL_EPROTO;
+        if ((uint64_t)n > f->max_length)
+            return SWIRL_ETOOBIG;
+        return n > 0 && len >= (size_t)n ? n : 0;
+    }
     if (len < (size_t)f->length_offset + f->length_size)
         return 0;
     int64_t body = get_length(f->length_type, p + f->length_offset);
@@ -156,6 +167,15 @@ ssize_t swirl_framing_next(const swirl_framing_t *f, const void *data, size_t le
     if (total == 0 || total < (uint64_t)f->length_offset + f->length_size)
         return SWIRL_EPROTO; /* a message that ends inside its own length field */
     return len >= total ? (ssize_t)total : 0;
+}
+
+int swirl_framing_set_length_fn(swirl_framing_t *f, swirl_framing_length_fn fn, void *user) {
+    if (!f || !fn)
+        return swirl__error(SWIRL_EBADARG, "package_length_func: no function");
+    f->kind = SWIRL_FRAMING_LENGTH;
+    f->length_fn = fn;
+    f->length_user = user;
+    return 0;
 }
 
 int swirl_framing_put_length(const swirl_framing_t *f, void *header, size_t body_len) {

@@ -732,3 +732,141 @@ Test(client_errors, tls_handshake_timeout, .timeout = 30) {
     th_stop(&s);
     TU_FD_END();
 }
+
+/* ---- pausing reading, package_length_func, async sendfile ------------------------------ */
+
+static void pz_connect(swirl_client_t *c, void *user) {
+    cr_assert_eq(swirl_client_pause(c, true), 0);
+    cr_assert_eq(swirl_client_pause(c, true), 0, "pausing twice is harmless");
+    cr_assert_eq(swirl_client_send(c, "hello\r\nworld\r\n", 14), 14, "sends go on while paused");
+}
+
+static void pz_receive(swirl_client_t *c, const char *data, size_t len, void *user) {
+    async_t *a = user;
+    a_log(a, "recv:%.*s,", (int)(len - 2), data);
+    if (++a->receives == 1)
+        cr_assert_eq(swirl_client_pause(c, true), 0, "paused from inside receive");
+    else
+        swirl_client_close(c, false);
+}
+
+static const swirl_client_callbacks_t pz_cbs = {pz_connect, pz_receive, a_error, a_close};
+
+static void run_for(swirl_loop_t *loop, int iterations) {
+    for (int i = 0; i < iterations; i++)
+        swirl_loop_run_once(loop, 20);
+}
+
+Test(client_async, pause_and_resume_reading, .timeout = 30) {
+    TU_FD_BEGIN();
+    srv_cfg_t cfg = {0};
+    th_server_t s = start_echo(SWIRL_SOCK_TCP, "127.0.0.1", &cfg);
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    swirl_client_t *c;
+    cr_assert_eq(swirl_client_new(&c, SWIRL_SOCK_TCP, true, NULL), 0);
+    cr_assert_eq(swirl_client_pause(c, true), SWIRL_ESTATE, "not connected");
+    async_t p = {0};
+    cr_assert_eq(swirl_client_set_callbacks(c, loop, &pz_cbs, &p), 0);
+    set_text(c, "open_eof_split", "1");
+    cr_assert_eq(swirl_client_connect(c, "127.0.0.1", s.port, 2), 0);
+    run_for(loop, 15); /* the echo is back in the kernel by now, unread */
+    cr_assert_str_eq(p.log, "", "nothing delivered while paused");
+    cr_assert(swirl_client_is_connected(c));
+    cr_assert_eq(swirl_client_pause(c, false), 0);
+    cr_assert_str_eq(p.log, "", "nothing delivered from inside the resume call");
+    run_for(loop, 15);
+    cr_assert_str_eq(p.log, "recv:hello,", "paused again by the receive callback");
+    cr_assert_eq(swirl_client_pause(c, false), 0);
+    cr_assert_eq(swirl_client_pause(c, false), 0, "resuming twice is harmless");
+    run_for(loop, 15);
+    cr_assert_str_eq(p.log, "recv:hello,recv:world,close,");
+
+    swirl_client_t *b = new_client(SWIRL_SOCK_TCP);
+    cr_assert_eq(swirl_client_pause(b, true), SWIRL_ENOTSUP, "blocking clients do not pause");
+    swirl_client_free(b);
+    swirl_client_free(c);
+    swirl_loop_free(loop);
+    th_stop(&s);
+    TU_FD_END();
+}
+
+/* "<len>|<body>" as package_length_func would tell */
+static ssize_t bar_len(const void *data, size_t len, void *user) {
+    (*(int *)user)++;
+    const char *bar = memchr(data, '|', len);
+    return bar ? atoi(data) + (bar - (const char *)data) + 1 : 0;
+}
+
+Test(client_framing, length_function, .timeout = 30) {
+    TU_FD_BEGIN();
+    srv_cfg_t cfg = {0};
+    th_server_t s = start_echo(SWIRL_SOCK_TCP, "127.0.0.1", &cfg);
+    swirl_client_t *c = new_client(SWIRL_SOCK_TCP);
+    int calls = 0;
+    cr_assert_not(swirl_client_is_framed(c));
+    cr_assert_eq(swirl_client_set_length_fn(c, bar_len, &calls), 0);
+    cr_assert(swirl_client_is_framed(c));
+    connect_ok(c, "127.0.0.1", s.port);
+    cr_assert_eq(swirl_client_set_length_fn(c, NULL, NULL), SWIRL_ESTATE, "before connect only");
+    cr_assert_eq(swirl_client_send(c, "3|abc10|0123456789", 18), 18);
+    swirl_buf_t m;
+    swirl_buf_init(&m);
+    cr_assert_eq(swirl_client_recv_buf(c, &m, 0), 5);
+    cr_assert_eq(memcmp(swirl_buf_bytes(&m), "3|abc", 5), 0);
+    swirl_buf_clear(&m);
+    cr_assert_eq(swirl_client_recv_buf(c, &m, 0), 13);
+    cr_assert_eq(memcmp(swirl_buf_bytes(&m), "10|0123456789", 13), 0);
+    cr_assert_geq(calls, 2);
+    swirl_buf_destroy(&m);
+    swirl_client_free(c);
+
+    swirl_client_t *u = new_client(SWIRL_SOCK_UDP);
+    cr_assert_eq(swirl_client_set_length_fn(u, bar_len, &calls), SWIRL_ENOTSUP);
+    swirl_client_free(u);
+    th_stop(&s);
+    TU_FD_END();
+}
+
+static char sf_path[128];
+
+static void sf_connect(swirl_client_t *c, void *user) {
+    cr_assert_eq(swirl_client_sendfile(c, sf_path, 0, 0), 30000, "%s", swirl_last_error_msg());
+}
+
+static void sf_receive(swirl_client_t *c, const char *data, size_t len, void *user) {
+    async_t *a = user;
+    a->receives += (int)len;
+    if (a->receives == 30000)
+        swirl_client_close(c, false);
+}
+
+static const swirl_client_callbacks_t sf_cbs = {sf_connect, sf_receive, a_error, a_close};
+
+Test(client_sendfile, async_client_queues_the_file, .timeout = 30) {
+    TU_FD_BEGIN();
+    srv_cfg_t cfg = {0};
+    th_server_t s = start_echo(SWIRL_SOCK_TCP, "127.0.0.1", &cfg);
+    async_t a = {0};
+    char *path = sf_path;
+    tu_tmp_path(path, sizeof sf_path, "cli-afile");
+    FILE *f = fopen(path, "we");
+    for (int i = 0; i < 30000; i++)
+        fputc('a' + i % 26, f);
+    fclose(f);
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    swirl_client_t *c;
+    cr_assert_eq(swirl_client_new(&c, SWIRL_SOCK_TCP, true, NULL), 0);
+    cr_assert_eq(swirl_client_set_callbacks(c, loop, &sf_cbs, &a), 0);
+    cr_assert_eq(swirl_client_connect(c, "127.0.0.1", s.port, 2), 0);
+    run_loop(loop);
+    cr_assert_eq(a.receives, 30000);
+    cr_assert_eq(a.closes, 1);
+    cr_assert_eq(a.errors, 0);
+    unlink(path);
+    swirl_client_free(c);
+    swirl_loop_free(loop);
+    th_stop(&s);
+    TU_FD_END();
+}

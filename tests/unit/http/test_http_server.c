@@ -249,3 +249,66 @@ Test(http_response, sendfile_sends_the_head_then_the_file) {
     cr_assert_str_eq(body_of(out), "file body\n");
     cr_assert_eq(fake_conn(5)->files, 1, "the file went to the owner by fd");
 }
+
+/* ---- requests parsed outside a server (Swoole's Http\Request::create) ------------------- */
+
+Test(http_parser, pieces_then_fields_and_the_end) {
+    swirl_http_parser_t *p;
+    cr_assert_eq(swirl_http_parser_new(&p, NULL), 0);
+    const char *req = "POST /a/b?x=1&y=2 HTTP/1.1\r\nHost: h\r\nCookie: c=3; d=4\r\n"
+                      "Content-Type: application/x-www-form-urlencoded\r\n"
+                      "Content-Length: 7\r\n\r\nk=v&z=9NEXT";
+    size_t len = strlen(req);
+    cr_assert_null(swirl_http_parser_method(p, NULL));
+    cr_assert_eq(swirl_http_parser_feed(p, req, 3), 3);
+    cr_assert_null(swirl_http_parser_method(p, NULL), "the method is not over yet");
+    cr_assert_eq(swirl_http_parser_feed(p, req + 3, 10), 10);
+    size_t ml = 0;
+    const char *m = swirl_http_parser_method(p, &ml);
+    cr_assert(m && ml == 4 && memcmp(m, "POST", 4) == 0);
+    cr_assert_not(swirl_http_parser_head_done(p));
+    cr_assert_null(swirl_http_parser_req(p));
+    cr_assert_eq(swirl_http_parser_feed(p, req + 13, len - 13), (ssize_t)(len - 13 - 4),
+                 "the bytes after the body are not this request's");
+    cr_assert(swirl_http_parser_done(p));
+    swirl_http_req_t *r = swirl_http_parser_req(p);
+    cr_assert_not_null(r);
+    cr_assert_str_eq(swirl_http_req_param(r, SWIRL_HTTP_GET, "y", NULL), "2");
+    cr_assert_str_eq(swirl_http_req_param(r, SWIRL_HTTP_COOKIE, "d", NULL), "4");
+    cr_assert_str_eq(swirl_http_req_param(r, SWIRL_HTTP_POST, "z", NULL), "9");
+    size_t bl = 0;
+    const char *body = swirl_http_req_body(r, &bl);
+    cr_assert(bl == 7 && memcmp(body, "k=v&z=9", 7) == 0);
+    cr_assert_eq(swirl_http_req_fd(r), -1);
+    cr_assert_null(swirl_http_req_remote_ip(r), "no connection");
+    cr_assert_eq(swirl_http_parser_feed(p, "x", 1), SWIRL_ESTATE, "complete");
+    swirl_http_parser_free(p);
+}
+
+Test(http_parser, rules_and_refusals) {
+    swirl_http_parser_t *p;
+    swirl_http_parser_rules_t no_cookies = {.parse_cookie = false, .parse_post = true};
+    cr_assert_eq(swirl_http_parser_new(&p, &no_cookies), 0);
+    const char *req = "GET / HTTP/1.1\r\nHost: h\r\nCookie: c=3\r\n\r\n";
+    cr_assert_eq(swirl_http_parser_feed(p, req, strlen(req)), (ssize_t)strlen(req));
+    cr_assert(swirl_http_parser_done(p));
+    cr_assert_eq(swirl_http_req_params(swirl_http_parser_req(p), SWIRL_HTTP_COOKIE, NULL), 0);
+    swirl_http_parser_free(p);
+
+    cr_assert_eq(swirl_http_parser_new(&p, NULL), 0);
+    cr_assert_eq(swirl_http_parser_feed(p, "GET / HTTP/9.9\r\n\r\n", 18), SWIRL_EPROTO);
+    cr_assert_eq(swirl_http_parser_feed(p, "\r\n", 2), SWIRL_EPROTO, "refused for good");
+    swirl_http_parser_free(p);
+
+    cr_assert_eq(swirl_http_parser_new(&p, NULL), 0);
+    const char *ch = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
+    cr_assert_eq(swirl_http_parser_feed(p, ch, strlen(ch)), SWIRL_ENOTSUP);
+    swirl_http_parser_free(p);
+
+    swirl_http_parser_rules_t small = {.body_max = 10};
+    cr_assert_eq(swirl_http_parser_new(&p, &small), 0);
+    const char *big = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n";
+    cr_assert_eq(swirl_http_parser_feed(p, big, strlen(big)), SWIRL_ETOOBIG);
+    swirl_http_parser_free(p);
+    swirl_http_parser_free(NULL);
+}

@@ -171,3 +171,38 @@ Test(framing, bad_settings_name_the_setting) {
     char hdr[1];
     cr_assert_eq(swirl_framing_put_length(&f, hdr, 300), SWIRL_ETOOBIG);
 }
+
+/* package_length_func: "<len>|<body>" messages, the length told by a function */
+static ssize_t bar_length(const void *data, size_t len, void *user) {
+    int *calls = user;
+    (*calls)++;
+    const char *bar = memchr(data, '|', len);
+    if (!bar)
+        return len > 5 ? -1 : 0; /* 5 digits at most */
+    return atoi(data) + (bar - (const char *)data) + 1;
+}
+
+Test(framing, length_function_decides_the_message) {
+    swirl_framing_t f;
+    swirl_framing_init(&f);
+    int calls = 0;
+    cr_assert_eq(swirl_framing_set_length_fn(&f, NULL, NULL), SWIRL_EBADARG);
+    cr_assert_eq(swirl_framing_set_length_fn(&f, bar_length, &calls), 0);
+    cr_assert_eq(f.kind, SWIRL_FRAMING_LENGTH);
+    size_t scan = 0;
+    cr_assert_eq(swirl_framing_next(&f, "", 0, &scan), 0, "no bytes: the function is not asked");
+    cr_assert_eq(calls, 0);
+    cr_assert_eq(swirl_framing_next(&f, "3", 1, &scan), 0, "more bytes needed");
+    cr_assert_eq(swirl_framing_next(&f, "3|ab", 4, &scan), 0, "the body is not complete");
+    cr_assert_eq(swirl_framing_next(&f, "3|abcNEXT", 9, &scan), 5);
+    cr_assert_eq(swirl_framing_next(&f, "123456", 6, &scan), SWIRL_EPROTO, "negative: bad data");
+    swirl_framing_set_max_length(&f, 100);
+    cr_assert_eq(swirl_framing_next(&f, "200|", 4, &scan), SWIRL_ETOOBIG);
+    cr_assert_eq(calls, 5);
+    /* a length field again replaces the function */
+    swirl_framing_set_length(&f, 'C', 0, 1);
+    cr_assert_null(f.length_fn);
+    unsigned char m[] = {2, 'a', 'b'};
+    cr_assert_eq(swirl_framing_next(&f, m, 3, &scan), 3);
+    cr_assert_eq(calls, 5);
+}

@@ -37,6 +37,7 @@ enum { SWIRL_MODE_BASE = 1, SWIRL_MODE_PROCESS = 2 };
 enum {
     SWIRL_SETTING_SERVER = 1, /* the whole server (worker_num, ...) */
     SWIRL_SETTING_PORT = 2,   /* per listener; set on the server it is every port's default */
+    SWIRL_SETTING_BYTES = 4,  /* beside the scope: a byte count (text may end in K, M or G) */
 };
 
 /* The description of one setting, from the one table every face shares. */
@@ -90,6 +91,12 @@ typedef enum {
     SWIRL_ON_TASK,         /* task worker: task_id, worker_id (the sender), data/len; call
                             * swirl_server_finish to send a result */
     SWIRL_ON_FINISH,       /* the worker that sent the task: task_id, data/len (the result) */
+    /* manager: a reload (all workers or the task workers) begins */
+    SWIRL_ON_BEFORE_RELOAD,
+    /* manager: the last worker of the reload has exited (its successor may still start) */
+    SWIRL_ON_AFTER_RELOAD,
+    /* master (the manager in BASE mode): shutdown begins, the workers still run */
+    SWIRL_ON_BEFORE_SHUTDOWN,
     SWIRL_ON__COUNT
 } swirl_event_type_t;
 

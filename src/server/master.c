@@ -17,6 +17,15 @@
 static void on_master_signal(swirl_loop_t *loop, int signo, void *user) {
     swirl_server_t *srv = user;
     pid_t manager = atomic_load(&srv->shared->manager_pid);
+    if (signo == SIGPIPE) {
+        /* sent by someone (the master's own writes never raise one: MSG_NOSIGNAL,
+         * or taken away around the write, core/nopipe.c): logged as Swoole logs
+         * a signal it has no handler for (721: Swoole's number for that error),
+         * and the master goes on */
+        swirl_log_warning("signal (ERRNO 721): Unable to find callback function for signal %s: %d",
+                          strsignal(signo), signo);
+        return;
+    }
     if (signo == SIGUSR1 || signo == SIGUSR2) { /* reloads are the manager's */
         if (signo == SIGUSR1) /* ... but the reactors here hold the TLS contexts */
             swirl__server_tls_reload(srv);
@@ -41,7 +50,7 @@ static void on_master_signal(swirl_loop_t *loop, int signo, void *user) {
         }
         return;
     }
-    swirl_log_info("server: %s received, shutting down", strsignal(signo));
+    swirl_log_debug("server: %s received, shutting down", strsignal(signo));
     swirl_loop_stop(loop);
 }
 
@@ -80,6 +89,7 @@ int swirl__process_mode_run(swirl_server_t *srv) {
     swirl_signal_add(loop, SIGUSR1, on_master_signal, srv);
     swirl_signal_add(loop, SIGUSR2, on_master_signal, srv);
     swirl_signal_add(loop, SIGRTMIN, on_master_signal, srv);
+    swirl_signal_add(loop, SIGPIPE, on_master_signal, srv);
     for (int i = 0; i < srv->reactor_num; i++) {
         if (!(reactors[i] = swirl__reactor_start(srv, i))) {
             rc = swirl_last_error();
@@ -92,6 +102,8 @@ int swirl__process_mode_run(swirl_server_t *srv) {
     if (!atomic_load(&srv->shared->shutdown))
         swirl_loop_run(loop);
     rc = 0;
+    ev = (swirl_event_t){.type = SWIRL_ON_BEFORE_SHUTDOWN};
+    swirl__emit(srv, &ev);
 
 stop:
     /* Graceful shutdown: the reactors stop accepting and reading; workers

@@ -436,6 +436,9 @@ PHP_METHOD(Swoole_Server, start) {
                 swirl_php_server_hook(o, routed[i]);
         }
     }
+    /* timers made before start (in this process's own loop) run in the
+     * master of a PROCESS server, as Swoole's */
+    swirl_server_set_master_loop(srv, swirl_php_loop_if_any());
     /* what PHP wrote but has not flushed would be written by every child */
     sapi_flush();
     fflush(stdout);

@@ -217,6 +217,13 @@ SWIRL_API int swirl_server_port(const swirl_server_t *srv);
 
 /* This process's event loop (timers in a worker belong to that worker). */
 SWIRL_API swirl_loop_t *swirl_server_loop(swirl_server_t *srv);
+/* Before start: the master of a PROCESS server runs `loop` (the caller's;
+ * NULL: one of its own) instead of making one, so timers and events
+ * already in it run in the master (Swoole's timers made before start).
+ * The server adds only its signal handlers to it and removes them at the
+ * end; the loop is not freed. Ignored in BASE mode. 0, or SWIRL_ESTATE
+ * once started. */
+SWIRL_API int swirl_server_set_master_loop(swirl_server_t *srv, swirl_loop_t *loop);
 /* This worker's id (0..worker_num-1), or -1 outside workers. */
 SWIRL_API int swirl_server_worker_id(const swirl_server_t *srv);
 /* The master's pid, and the manager's (0 before the server started, or

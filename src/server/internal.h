@@ -354,6 +354,7 @@ struct swirl_server {
     } procs[SWIRL__MAX_PROCESSES]; /* user processes, supervised by the manager */
     int nprocs;
     bool started;
+    swirl_loop_t *master_loop; /* the caller's loop for the master (swirl_server_set_master_loop) */
     bool start_in_worker; /* BASE, one worker, no manager: the start event comes from the
                              worker, once its loop exists (timers set in it run there) */
 

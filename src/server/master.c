@@ -54,6 +54,10 @@ static void on_master_signal(swirl_loop_t *loop, int signo, void *user) {
     swirl_loop_stop(loop);
 }
 
+/* The signals the master's loop takes (SIGRTMIN is not a constant: filled at run). */
+#define master_signals                                                                             \
+    ((const int[]){SIGTERM, SIGINT, SIGCHLD, SIGUSR1, SIGUSR2, SIGRTMIN, SIGPIPE})
+
 int swirl__process_mode_run(swirl_server_t *srv) {
     int rc;
     pid_t mgr = fork();
@@ -78,18 +82,15 @@ int swirl__process_mode_run(swirl_server_t *srv) {
     swirl_loop_t *loop = NULL;
     swirl__reactor_t *reactors[SWIRL__MAX_REACTORS] = {0};
     int started = 0;
-    if ((rc = swirl_loop_new(&loop)) < 0)
+    if (srv->master_loop)
+        loop = srv->master_loop; /* the caller's: its timers run here */
+    else if ((rc = swirl_loop_new(&loop)) < 0)
         goto stop;
     srv->loop = loop;
     /* Signals are the main thread's: block them before the threads exist so
      * they inherit the mask and never take one. */
-    swirl_signal_add(loop, SIGTERM, on_master_signal, srv);
-    swirl_signal_add(loop, SIGINT, on_master_signal, srv);
-    swirl_signal_add(loop, SIGCHLD, on_master_signal, srv);
-    swirl_signal_add(loop, SIGUSR1, on_master_signal, srv);
-    swirl_signal_add(loop, SIGUSR2, on_master_signal, srv);
-    swirl_signal_add(loop, SIGRTMIN, on_master_signal, srv);
-    swirl_signal_add(loop, SIGPIPE, on_master_signal, srv);
+    for (size_t i = 0; i < sizeof master_signals / sizeof master_signals[0]; i++)
+        swirl_signal_add(loop, master_signals[i], on_master_signal, srv);
     for (int i = 0; i < srv->reactor_num; i++) {
         if (!(reactors[i] = swirl__reactor_start(srv, i))) {
             rc = swirl_last_error();
@@ -137,6 +138,11 @@ stop:
     ev = (swirl_event_t){.type = SWIRL_ON_SHUTDOWN};
     swirl__emit(srv, &ev);
     srv->loop = NULL;
-    swirl_loop_free(loop);
+    if (loop && loop == srv->master_loop) { /* the caller's: only what was added here goes */
+        for (size_t i = 0; i < sizeof master_signals / sizeof master_signals[0]; i++)
+            swirl_signal_del(loop, master_signals[i]);
+    } else {
+        swirl_loop_free(loop);
+    }
     return rc;
 }

@@ -411,6 +411,31 @@ Test(lifecycle, reload_and_shutdown_events, .timeout = 60) {
     cr_assert_eq(th_stop(&s), 0);
 }
 
+/* swirl_server_set_master_loop: a timer already in the caller's loop runs
+ * in the master (PROCESS); refused once started is checked by the API. */
+static void lc_premade_tick(swirl_loop_t *loop, int64_t id, void *user) {
+    th_record("premade %d", (int)getpid());
+}
+static void lc_configure_master_loop(swirl_server_t *srv, void *arg) {
+    lc_configure(srv, arg);
+    swirl_loop_t *loop; /* in the server's child: no Criterion calls */
+    if (swirl_loop_new(&loop) < 0 || swirl_timer_tick(loop, 20, lc_premade_tick, NULL) <= 0 ||
+        swirl_server_set_master_loop(srv, loop) < 0)
+        _exit(5);
+}
+
+Test(lifecycle, master_runs_the_callers_loop, .timeout = 60) {
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 1, .crash_worker = -1};
+    th_server_t s =
+        th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure_master_loop, &cfg);
+    cr_assert(th_wait_lines(&s, "premade", 3, 10000));
+    char *log = th_read_log(&s), want[32];
+    snprintf(want, sizeof want, "premade %d", (int)s.pid);
+    cr_assert(strstr(log, want), "the timer runs in the master (%d): %s", (int)s.pid, log);
+    free(log);
+    cr_assert_eq(th_stop(&s), 0);
+}
+
 Test(lifecycle, reload_in_base_mode_keeps_connections_under_load, .timeout = 120) {
     reload_base_under_load(false);
 }

@@ -260,6 +260,21 @@ static bool apply_one(void *arg, zend_string *key, zend_ulong idx, zval *val) {
     }
     int rc;
     const swirl_setting_info_t *info = swirl_setting_find(ZSTR_VAL(key));
+    if (info && (info->scope & SWIRL_SETTING_BYTES) && Z_TYPE_P(val) == IS_STRING) {
+        /* a size as PHP reads one ("2M", "1g"), and Swoole's fatal error for
+         * what is not one */
+        zend_string *err = NULL;
+        zend_long n = zend_ini_parse_quantity(Z_STR_P(val), &err);
+        if (err) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "failed to parse '%s' to size, Error: %s", Z_STRVAL_P(val),
+                     ZSTR_VAL(err));
+            zend_string_release(err);
+            php_error_docref(NULL, E_ERROR, "%s", msg);
+            return false;
+        }
+        v = swirl_value_int(n);
+    }
     if (ZSTR_LEN(key) != strlen(ZSTR_VAL(key))) {
         rc = SWIRL_EBADARG;
     } else if (a->port_only && info && !(info->scope & SWIRL_SETTING_PORT)) {
@@ -345,12 +360,42 @@ PHP_METHOD(Swoole_Server, on) {
     RETURN_TRUE;
 }
 
+PHP_METHOD(Swoole_Server, getCallback) {
+    zend_string *name;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+    Z_PARAM_STR(name)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    (void)srv;
+    server_obj *o = server_from(Z_OBJ_P(ZEND_THIS));
+    zval *cb = NULL;
+    static const struct {
+        const char *name;
+        int which;
+    } hev[] = {{"request", HCB_REQUEST},
+               {"handshake", HCB_HANDSHAKE},
+               {"open", HCB_OPEN},
+               {"message", HCB_MESSAGE}};
+    if (o->http)
+        for (size_t i = 0; i < sizeof hev / sizeof hev[0] && !cb; i++)
+            if (swirl_php_event_is(ZSTR_VAL(name), ZSTR_LEN(name), hev[i].name))
+                cb = &o->hcb[hev[i].which];
+    for (int type = 0; type < SWIRL_ON__COUNT && !cb; type++) /* an unknown name: null */
+        if (swirl_php_event_is(ZSTR_VAL(name), ZSTR_LEN(name), swirl_server_event_name(type)))
+            cb = &o->cb[type];
+    if (!cb || Z_TYPE_P(cb) == IS_UNDEF)
+        RETURN_NULL();
+    RETURN_COPY(cb);
+}
+
 PHP_METHOD(Swoole_Server, start) {
     ZEND_PARSE_PARAMETERS_NONE();
     SERVER_THIS(srv);
     server_obj *o = server_from(Z_OBJ_P(ZEND_THIS));
     if (o->started) {
-        php_error_docref(NULL, E_WARNING, "the server has already been started");
+        php_error_docref(NULL, E_WARNING,
+                         "The server have been shutdown, unable to execute %s->start()",
+                         ZSTR_VAL(Z_OBJCE_P(ZEND_THIS)->name));
         RETURN_FALSE;
     }
     /* as Swoole: not inside a loop that runs (the server would run in its
@@ -373,7 +418,7 @@ PHP_METHOD(Swoole_Server, start) {
         swirl_php_server_hook(o, SWIRL_ON_START);
     /* the loops of the master and the manager: taken at their start, let go at their end */
     static const swirl_event_type_t always[] = {SWIRL_ON_MANAGER_START, SWIRL_ON_MANAGER_STOP,
-                                                SWIRL_ON_SHUTDOWN};
+                                                SWIRL_ON_SHUTDOWN, SWIRL_ON_FINISH};
     for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
         if (Z_TYPE(o->cb[always[i]]) == IS_UNDEF)
             swirl_php_server_hook(o, always[i]);
@@ -400,6 +445,9 @@ PHP_METHOD(Swoole_Server, start) {
                 swirl_php_server_hook(o, routed[i]);
         }
     }
+    /* timers made before start (in this process's own loop) run in the
+     * master of a PROCESS server, as Swoole's */
+    swirl_server_set_master_loop(srv, swirl_php_loop_if_any());
     /* what PHP wrote but has not flushed would be written by every child */
     sapi_flush();
     fflush(stdout);
@@ -482,6 +530,8 @@ static int server_has_property(zend_object *obj, zend_string *name, int check, v
 }
 
 void swirl_server_minit(int module_number) {
+    /* Swoole's log lines ("[date #pid.0]\tWARNING\t..."), at its default level, INFO */
+    swirl_log_set_style(SWIRL_LOG_STYLE_SWOOLE);
     register_server_symbols(module_number);
     swirl_php_server_ce = register_class_Swoole_Server();
     swirl_php_server_ce->create_object = server_create_object;

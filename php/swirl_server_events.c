@@ -223,6 +223,8 @@ void swirl_php_server_dispatch(swirl_server_t *srv, const swirl_event_t *ev, voi
         (task_cb = zend_hash_index_find(&o->finish_cbs, (zend_ulong)ev->task_id)))
         cb = task_cb; /* task($data, $dst, $finish) */
     bool have = Z_TYPE_P(cb) != IS_UNDEF;
+    if (!have && ev->type == SWIRL_ON_FINISH) /* a result and nothing to take it: as Swoole */
+        php_error_docref(NULL, E_WARNING, "require 'onFinish' callback");
 
     switch (ev->type) {
     case SWIRL_ON_START:

@@ -116,6 +116,15 @@ SWIRL_API int swirl_log_reopen(void);
 /* Log a message at `level` (no trailing newline needed). */
 SWIRL_API void swirl_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 SWIRL_API void swirl_logv(int level, const char *fmt, va_list ap);
+/* The line's layout: swirl's (above, the default) or Swoole's,
+ *   [2026-11-22 19:20:01 #1234.0]\tWARNING\tmessage
+ * whose symbol says the process (# master, $ manager, * worker, ^ task
+ * worker) and the number after the pid is its worker id (0 outside a
+ * worker); set the role with swirl_log_set_role. */
+typedef enum { SWIRL_LOG_STYLE_SWIRL = 0, SWIRL_LOG_STYLE_SWOOLE = 1 } swirl_log_style_t;
+SWIRL_API int swirl_log_set_style(int style);
+/* This process's role in Swoole's layout: its symbol and worker id. */
+SWIRL_API void swirl_log_set_role(char symbol, int worker_id);
 
 #define swirl_log_debug(...) swirl_log(SWIRL_LOG_DEBUG, __VA_ARGS__)
 #define swirl_log_info(...) swirl_log(SWIRL_LOG_INFO, __VA_ARGS__)

@@ -37,6 +37,7 @@ enum { SWIRL_MODE_BASE = 1, SWIRL_MODE_PROCESS = 2 };
 enum {
     SWIRL_SETTING_SERVER = 1, /* the whole server (worker_num, ...) */
     SWIRL_SETTING_PORT = 2,   /* per listener; set on the server it is every port's default */
+    SWIRL_SETTING_BYTES = 4,  /* beside the scope: a byte count (text may end in K, M or G) */
 };
 
 /* The description of one setting, from the one table every face shares. */
@@ -90,6 +91,12 @@ typedef enum {
     SWIRL_ON_TASK,         /* task worker: task_id, worker_id (the sender), data/len; call
                             * swirl_server_finish to send a result */
     SWIRL_ON_FINISH,       /* the worker that sent the task: task_id, data/len (the result) */
+    /* manager: a reload (all workers or the task workers) begins */
+    SWIRL_ON_BEFORE_RELOAD,
+    /* manager: the last worker of the reload has exited (its successor may still start) */
+    SWIRL_ON_AFTER_RELOAD,
+    /* master (the manager in BASE mode): shutdown begins, the workers still run */
+    SWIRL_ON_BEFORE_SHUTDOWN,
     SWIRL_ON__COUNT
 } swirl_event_type_t;
 
@@ -210,6 +217,13 @@ SWIRL_API int swirl_server_port(const swirl_server_t *srv);
 
 /* This process's event loop (timers in a worker belong to that worker). */
 SWIRL_API swirl_loop_t *swirl_server_loop(swirl_server_t *srv);
+/* Before start: the master of a PROCESS server runs `loop` (the caller's;
+ * NULL: one of its own) instead of making one, so timers and events
+ * already in it run in the master (Swoole's timers made before start).
+ * The server adds only its signal handlers to it and removes them at the
+ * end; the loop is not freed. Ignored in BASE mode. 0, or SWIRL_ESTATE
+ * once started. */
+SWIRL_API int swirl_server_set_master_loop(swirl_server_t *srv, swirl_loop_t *loop);
 /* This worker's id (0..worker_num-1), or -1 outside workers. */
 SWIRL_API int swirl_server_worker_id(const swirl_server_t *srv);
 /* The master's pid, and the manager's (0 before the server started, or

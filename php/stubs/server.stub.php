@@ -97,6 +97,9 @@ namespace Swoole {
         /** $event_name is case-insensitive, with or without "on" ("receive", "onReceive", "WorkerStart"). */
         public function on(string $event_name, callable $callback): bool {}
 
+        /** The callable set with on() for $event_name (named as on() reads it), or null. */
+        public function getCallback(string $event_name): mixed {}
+
         /** Bind, fork, serve; returns true in the master after shutdown. */
         public function start(): bool {}
 

@@ -75,5 +75,5 @@ tick T ran 5 times, cleared: true
 after: hello
 stopped: 0
 defer in worker 0
-start: Swoole\Server::after(): the server has no event loop in this process (the start callback of a BASE server with one worker and no manager: use workerStart)
+master after: in master
 tick T ran 5 times, cleared: true

@@ -29,7 +29,7 @@ var_dump(ws_ended($c));
 for ($i = 0; $i < 200 && !str_contains(file_get_contents($out), 'closed'); $i++) usleep(10000);
 Swoole\Process::kill($pid, SIGTERM);
 echo "exit ", proc_close($proc), "\n";
-echo preg_replace('/^.* INFO .*\n/m', '', file_get_contents($out));
+echo preg_replace('/^.*\sINFO\s.*\n/m', '', file_get_contents($out));
 ?>
 --EXPECTF--
 got: this is server

@@ -78,7 +78,7 @@ foreach (['BASE' => SWOOLE_BASE, 'PROCESS' => SWOOLE_PROCESS] as $name => $mode)
     usleep(200000);
     echo "stopped: ", ws_server_stop($pid), "\n";
     echo log_take();
-    preg_match_all('/WARNING (websocket: handshake callback.*)/', file_get_contents($clog), $m);
+    preg_match_all('/WARNING\s(websocket: handshake callback.*)/', file_get_contents($clog), $m);
     echo preg_replace('/connection \d+/', 'connection N', implode("\n", $m[1])), "\n";
     unlink($clog);
 }

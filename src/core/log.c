@@ -2,6 +2,7 @@
  * one write() per line so lines from many processes never interleave. */
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,8 +19,10 @@
 static struct {
     atomic_int level;
     atomic_int fd;
+    atomic_int style;
+    atomic_int role; /* Swoole's layout: the symbol (low byte) and the worker id (<< 8) */
     char path[4096];
-} swirl__log = {SWIRL_LOG_INFO, 2, ""};
+} swirl__log = {SWIRL_LOG_INFO, 2, SWIRL_LOG_STYLE_SWIRL, '#', ""};
 
 static const char *const level_names[] = {"DEBUG",   "TRACE", "INFO", "NOTICE",
                                           "WARNING", "ERROR", "NONE"};
@@ -32,6 +35,19 @@ int swirl_log_set_level(int level) {
 }
 
 int swirl_log_get_level(void) { return atomic_load(&swirl__log.level); }
+
+int swirl_log_set_style(int style) {
+    if (style != SWIRL_LOG_STYLE_SWIRL && style != SWIRL_LOG_STYLE_SWOOLE)
+        return swirl__error(SWIRL_EBADARG, "log style: expected 0 (swirl) or 1 (Swoole), got %d",
+                            style);
+    atomic_store(&swirl__log.style, style);
+    return 0;
+}
+
+void swirl_log_set_role(char symbol, int worker_id) {
+    int id = worker_id < 0 ? 0 : worker_id;
+    atomic_store(&swirl__log.role, (int)(unsigned char)symbol | id << 8);
+}
 
 int swirl_log_level_parse(const char *name) {
     if (!name || !*name)
@@ -107,13 +123,22 @@ void swirl_logv(int level, const char *fmt, va_list ap) {
     struct timespec ts;
     struct tm tm;
     clock_gettime(CLOCK_REALTIME, &ts);
-    int n = localtime_r(&ts.tv_sec, &tm)
-                ? (int)strftime(line, sizeof(line), "%Y-%m-%d %H:%M:%S", &tm)
-                : 0;
-    if (n == 0) /* a clock localtime cannot read: the seconds as they are */
-        n = snprintf(line, sizeof(line), "@%lld", (long long)ts.tv_sec);
-    n += snprintf(line + n, sizeof(line) - (size_t)n, ".%03ld [%d] %s ", ts.tv_nsec / 1000000,
-                  (int)getpid(), level_names[level]);
+    bool swoole = atomic_load(&swirl__log.style) == SWIRL_LOG_STYLE_SWOOLE;
+    int n = 0;
+    if (swoole)
+        line[n++] = '[';
+    if (localtime_r(&ts.tv_sec, &tm))
+        n += (int)strftime(line + n, sizeof(line) - (size_t)n, "%Y-%m-%d %H:%M:%S", &tm);
+    if (n == (swoole ? 1 : 0)) /* a clock localtime cannot read: the seconds as they are */
+        n += snprintf(line + n, sizeof(line) - (size_t)n, "@%lld", (long long)ts.tv_sec);
+    if (swoole) {
+        int role = atomic_load(&swirl__log.role);
+        n += snprintf(line + n, sizeof(line) - (size_t)n, " %c%d.%d]\t%s\t", (char)(role & 0xff),
+                      (int)getpid(), role >> 8, level_names[level]);
+    } else {
+        n += snprintf(line + n, sizeof(line) - (size_t)n, ".%03ld [%d] %s ", ts.tv_nsec / 1000000,
+                      (int)getpid(), level_names[level]);
+    }
     int m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
     if (m < 0)
         m = 0;

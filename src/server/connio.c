@@ -215,13 +215,14 @@ static void on_conn_read(swirl_loop_t *loop, int fd, int events, void *user);
 /* Flow control: a peer that sends faster than its replies drain (or than
  * the workers keep up with) is not read until the backlog — output not yet
  * taken by the kernel plus input handed to workers and not yet processed —
- * falls from half of socket_buffer_size to a quarter. Memory per connection
+ * falls from the high mark (swirl__flow_high: half of socket_buffer_size,
+ * or max_queued_bytes) to half of it. Memory per connection
  * stays bounded and replies of an echo-like protocol never overrun the
  * output limit. Returns whether the connection is throttled now. */
 static bool throttle(swirl__io_t *io, int fd) {
     swirl__conn_t *c = conn_of(io, fd);
     swirl__local_t *l = local_of(io, fd);
-    int64_t high = io->srv->settings.socket_buffer_size / 2, low = high / 2;
+    int64_t high = swirl__flow_high(io->srv), low = high / 2;
     int64_t backlog = (int64_t)(swirl_loop_pending(io->loop, fd) + swirl_buf_size(&l->after));
     if (!l->throttled && backlog + atomic_load(&c->in_flight) >= high)
         l->throttled = true;

@@ -354,6 +354,9 @@ struct swirl_server {
     } procs[SWIRL__MAX_PROCESSES]; /* user processes, supervised by the manager */
     int nprocs;
     bool started;
+    swirl_loop_t *master_loop; /* the caller's loop for the master (swirl_server_set_master_loop) */
+    bool start_in_worker; /* BASE, one worker, no manager: the start event comes from the
+                             worker, once its loop exists (timers set in it run there) */
 
     /* resolved at start */
     int worker_num, reactor_num;
@@ -460,6 +463,15 @@ int swirl__reactor_join(swirl__reactor_t *r);
  * (heartbeat_idle_time, or 2 x heartbeat_check_interval; 0: no check), and
  * whether slot `c` holds a connection idle since before `cutoff_ms`
  * (CLOCK_MONOTONIC ms). */
+/* Flow control of a connection's input (connio.c throttle): it is not read
+ * while its backlog is at or above the high mark, and again once it falls
+ * to half of it: half of socket_buffer_size, or max_queued_bytes when set
+ * (what Swoole calls it). */
+static inline int64_t swirl__flow_high(const swirl_server_t *srv) {
+    int64_t q = srv->settings.max_queued_bytes, half = srv->settings.socket_buffer_size / 2;
+    return q > 0 ? q : half;
+}
+
 static inline int64_t swirl__heartbeat_idle(const swirl_server_t *srv) {
     int64_t idle = srv->settings.heartbeat_idle_time;
     return idle > 0 ? idle : 2 * srv->settings.heartbeat_check_interval;

@@ -116,7 +116,9 @@ static void reload_next(manager_t *m) {
     }
     m->reloading = false;
     m->reload_id = -1;
-    swirl_log_info("manager: reload done");
+    swirl_log_debug("manager: reload done");
+    swirl_event_t ev = {.type = SWIRL_ON_AFTER_RELOAD};
+    swirl__emit(m->srv, &ev);
     if (m->reload_again) {
         m->reload_again = false;
         m->reloading = true;
@@ -129,7 +131,7 @@ static void start_reload(manager_t *m, bool tasks_only) {
     if (swirl__supervisor_stopping(&m->sup))
         return;
     if (tasks_only && m->srv->task_worker_num == 0) {
-        swirl_log_info("manager: SIGUSR2 reloads task workers; this server has none");
+        swirl_log_warning("cannot reload task workers, task workers is not started");
         return;
     }
     if (m->reloading) { /* once this round ends: the newest code for everyone */
@@ -137,9 +139,13 @@ static void start_reload(manager_t *m, bool tasks_only) {
         m->reload_again = true;
         return;
     }
-    swirl_log_info("manager: reloading %d %s, one at a time",
-                   tasks_only ? m->srv->task_worker_num : nprocs(m),
-                   tasks_only ? "task workers" : "workers");
+    /* Swoole's words: a log at the default level says it (tests look for them) */
+    swirl_log_info("Server is reloading %s now", tasks_only ? "task workers" : "all workers");
+    swirl_log_debug("manager: reloading %d %s, one at a time",
+                    tasks_only ? m->srv->task_worker_num : nprocs(m),
+                    tasks_only ? "task workers" : "workers");
+    swirl_event_t ev = {.type = SWIRL_ON_BEFORE_RELOAD};
+    swirl__emit(m->srv, &ev);
     m->reloading = true;
     m->reload_tasks_only = tasks_only;
     m->reload_id = -1;
@@ -179,11 +185,11 @@ static int ended(void *owner, const swirl__child_end_t *e) {
 static void restarted(void *owner, const swirl__child_end_t *e, int kind, int64_t delay_ms) {
     manager_t *m = owner;
     if (delay_ms > 0 && kind == SWIRL__CHILD_CLEAN)
-        swirl_log_warning("manager: worker %d (pid %d) exited %llu ms after its start, having "
-                          "served nothing; restarting it with a delay",
-                          e->id, (int)e->pid, (unsigned long long)e->lived_ms);
+        swirl_log_debug("manager: worker %d (pid %d) exited %llu ms after its start, having "
+                        "served nothing; restarting it with a delay",
+                        e->id, (int)e->pid, (unsigned long long)e->lived_ms);
     if (delay_ms > 0)
-        swirl_log_info("manager: restarting worker %d in %lld ms", e->id, (long long)delay_ms);
+        swirl_log_debug("manager: restarting worker %d in %lld ms", e->id, (long long)delay_ms);
     if (kind == SWIRL__CHILD_EXPECTED) {
         if (m->reload_kill_timer > 0)
             swirl_timer_clear(m->loop, m->reload_kill_timer);
@@ -215,7 +221,7 @@ static void on_signal(swirl_loop_t *loop, int signo, void *user) {
         /* Ctrl-C reaches the whole group: the master decides */
     } else {
         if (m->srv->mode == SWIRL_MODE_BASE)
-            swirl_log_info("server: %s received, shutting down", strsignal(signo));
+            swirl_log_debug("server: %s received, shutting down", strsignal(signo));
         swirl_loop_stop(loop);
     }
 }
@@ -275,6 +281,7 @@ int swirl__manager_run(swirl_server_t *srv) {
     srv->loop = m.loop;
     if (getpid() != srv->master_pid)
         swirl__set_title("manager", -1);
+    swirl_log_set_role('$', 0);
     atomic_store(&srv->shared->manager_pid, getpid());
     /* SIGCHLD must be watched before the first fork, or an early death is missed */
     const int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGUSR1, SIGUSR2, SIGRTMIN};
@@ -290,6 +297,10 @@ int swirl__manager_run(swirl_server_t *srv) {
     }
     if (!atomic_load(&srv->shared->shutdown))
         swirl_loop_run(m.loop);
+    if (srv->mode == SWIRL_MODE_BASE) {
+        ev = (swirl_event_t){.type = SWIRL_ON_BEFORE_SHUTDOWN};
+        swirl__emit(srv, &ev);
+    }
     atomic_store(&srv->shared->shutdown, 1);
     stop_workers(&m);
     ev = (swirl_event_t){.type = SWIRL_ON_MANAGER_STOP};

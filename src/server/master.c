@@ -17,6 +17,15 @@
 static void on_master_signal(swirl_loop_t *loop, int signo, void *user) {
     swirl_server_t *srv = user;
     pid_t manager = atomic_load(&srv->shared->manager_pid);
+    if (signo == SIGPIPE) {
+        /* sent by someone (the master's own writes never raise one: MSG_NOSIGNAL,
+         * or taken away around the write, core/nopipe.c): logged as Swoole logs
+         * a signal it has no handler for (721: Swoole's number for that error),
+         * and the master goes on */
+        swirl_log_warning("signal (ERRNO 721): Unable to find callback function for signal %s: %d",
+                          strsignal(signo), signo);
+        return;
+    }
     if (signo == SIGUSR1 || signo == SIGUSR2) { /* reloads are the manager's */
         if (signo == SIGUSR1) /* ... but the reactors here hold the TLS contexts */
             swirl__server_tls_reload(srv);
@@ -41,9 +50,13 @@ static void on_master_signal(swirl_loop_t *loop, int signo, void *user) {
         }
         return;
     }
-    swirl_log_info("server: %s received, shutting down", strsignal(signo));
+    swirl_log_debug("server: %s received, shutting down", strsignal(signo));
     swirl_loop_stop(loop);
 }
+
+/* The signals the master's loop takes (SIGRTMIN is not a constant: filled at run). */
+#define master_signals                                                                             \
+    ((const int[]){SIGTERM, SIGINT, SIGCHLD, SIGUSR1, SIGUSR2, SIGRTMIN, SIGPIPE})
 
 int swirl__process_mode_run(swirl_server_t *srv) {
     int rc;
@@ -69,17 +82,15 @@ int swirl__process_mode_run(swirl_server_t *srv) {
     swirl_loop_t *loop = NULL;
     swirl__reactor_t *reactors[SWIRL__MAX_REACTORS] = {0};
     int started = 0;
-    if ((rc = swirl_loop_new(&loop)) < 0)
+    if (srv->master_loop)
+        loop = srv->master_loop; /* the caller's: its timers run here */
+    else if ((rc = swirl_loop_new(&loop)) < 0)
         goto stop;
     srv->loop = loop;
     /* Signals are the main thread's: block them before the threads exist so
      * they inherit the mask and never take one. */
-    swirl_signal_add(loop, SIGTERM, on_master_signal, srv);
-    swirl_signal_add(loop, SIGINT, on_master_signal, srv);
-    swirl_signal_add(loop, SIGCHLD, on_master_signal, srv);
-    swirl_signal_add(loop, SIGUSR1, on_master_signal, srv);
-    swirl_signal_add(loop, SIGUSR2, on_master_signal, srv);
-    swirl_signal_add(loop, SIGRTMIN, on_master_signal, srv);
+    for (size_t i = 0; i < sizeof master_signals / sizeof master_signals[0]; i++)
+        swirl_signal_add(loop, master_signals[i], on_master_signal, srv);
     for (int i = 0; i < srv->reactor_num; i++) {
         if (!(reactors[i] = swirl__reactor_start(srv, i))) {
             rc = swirl_last_error();
@@ -92,6 +103,8 @@ int swirl__process_mode_run(swirl_server_t *srv) {
     if (!atomic_load(&srv->shared->shutdown))
         swirl_loop_run(loop);
     rc = 0;
+    ev = (swirl_event_t){.type = SWIRL_ON_BEFORE_SHUTDOWN};
+    swirl__emit(srv, &ev);
 
 stop:
     /* Graceful shutdown: the reactors stop accepting and reading; workers
@@ -125,6 +138,11 @@ stop:
     ev = (swirl_event_t){.type = SWIRL_ON_SHUTDOWN};
     swirl__emit(srv, &ev);
     srv->loop = NULL;
-    swirl_loop_free(loop);
+    if (loop && loop == srv->master_loop) { /* the caller's: only what was added here goes */
+        for (size_t i = 0; i < sizeof master_signals / sizeof master_signals[0]; i++)
+            swirl_signal_del(loop, master_signals[i]);
+    } else {
+        swirl_loop_free(loop);
+    }
     return rc;
 }

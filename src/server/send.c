@@ -176,6 +176,13 @@ int swirl_server_send_message(swirl_server_t *srv, const void *data, size_t len,
 
 swirl_loop_t *swirl_server_loop(swirl_server_t *srv) { return srv->loop; }
 
+int swirl_server_set_master_loop(swirl_server_t *srv, swirl_loop_t *loop) {
+    if (srv->started)
+        return swirl__error(SWIRL_ESTATE, "set_master_loop: the server is already started");
+    srv->master_loop = loop;
+    return 0;
+}
+
 int swirl_server_worker_id(const swirl_server_t *srv) {
     return srv->role == SWIRL__ROLE_WORKER ? srv->worker_id : -1;
 }

@@ -5,6 +5,7 @@
  * query.c; the methods on connections and datagrams in send.c. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +25,10 @@
 #include "../process/internal.h"
 
 static const char *const event_names[SWIRL_ON__COUNT] = {
-    "start",       "shutdown",    "managerStart", "managerStop", "workerStart", "workerStop",
-    "workerError", "connect",     "receive",      "packet",      "close",       "pipeMessage",
-    "bufferFull",  "bufferEmpty", "workerExit",   "task",        "finish"};
+    "start",      "shutdown",    "managerStart", "managerStop", "workerStart",
+    "workerStop", "workerError", "connect",      "receive",     "packet",
+    "close",      "pipeMessage", "bufferFull",   "bufferEmpty", "workerExit",
+    "task",       "finish",      "beforeReload", "afterReload", "beforeShutdown"};
 
 static int add_port(swirl_server_t *srv, const char *host, int port, swirl_sock_type_t type,
                     swirl_port_t **out) {
@@ -135,7 +137,8 @@ int swirl_server_event_type(const char *name) {
     return swirl__error(SWIRL_EBADARG,
                         "on: unknown event \"%s\" (events: start, shutdown, managerStart, "
                         "managerStop, workerStart, workerStop, workerError, connect, receive, "
-                        "packet, close, pipeMessage, bufferFull, bufferEmpty)",
+                        "packet, close, pipeMessage, bufferFull, bufferEmpty, workerExit, task, "
+                        "finish, beforeReload, afterReload, beforeShutdown)",
                         name);
 }
 
@@ -275,10 +278,10 @@ static int resolve(swirl_server_t *srv) {
                                           "(on \"packet\")");
     srv->task_worker_num = (int)s->task_worker_num;
     if (srv->task_worker_num > 0) {
-        if (!srv->on[SWIRL_ON_TASK].cb || !srv->on[SWIRL_ON_FINISH].cb)
+        /* as Swoole: the finish callback only when a result comes back */
+        if (!srv->on[SWIRL_ON_TASK].cb)
             return swirl__error(SWIRL_ESTATE,
-                                "start: task_worker_num %d needs task and finish "
-                                "callbacks (on \"task\", on \"finish\")",
+                                "start: task_worker_num %d needs a task callback (on \"task\")",
                                 srv->task_worker_num);
         if (s->task_ipc_mode != 1) {
             size_t msgmax;
@@ -302,7 +305,7 @@ static int resolve(swirl_server_t *srv) {
                             "worker_num %d + task_worker_num %d: at most %d "
                             "processes in all",
                             srv->worker_num, srv->task_worker_num, SWIRL__MAX_WORKERS);
-    srv->reactor_num = s->reactor_num ? (int)s->reactor_num : cpu_count();
+    srv->reactor_num = s->single_thread ? 1 : s->reactor_num ? (int)s->reactor_num : cpu_count();
     if (srv->reactor_num > srv->worker_num)
         srv->reactor_num = srv->worker_num; /* a reactor without a worker to feed is waste */
     if (srv->reactor_num > SWIRL__MAX_REACTORS)
@@ -322,6 +325,23 @@ static int resolve(swirl_server_t *srv) {
     srv->fd_cap = (int)(cap < nofile ? cap : nofile);
     srv->owners = srv->mode == SWIRL_MODE_PROCESS ? srv->reactor_num : srv->worker_num;
     return 0;
+}
+
+/* kernel_socket_send/recv_buffer_size on a listener: its accepted
+ * connections inherit them. One the kernel refuses is logged (the socket
+ * keeps the kernel's size). */
+static void kernel_buffers(int fd, const swirl__port_settings_t *ps) {
+    const struct {
+        int opt;
+        int64_t v;
+        const char *name;
+    } b[] = {{SO_SNDBUF, ps->kernel_socket_send_buffer_size, "kernel_socket_send_buffer_size"},
+             {SO_RCVBUF, ps->kernel_socket_recv_buffer_size, "kernel_socket_recv_buffer_size"}};
+    for (size_t i = 0; i < sizeof b / sizeof b[0]; i++) {
+        int v = b[i].v > INT_MAX ? INT_MAX : (int)b[i].v;
+        if (v > 0 && setsockopt(fd, SOL_SOCKET, b[i].opt, &v, sizeof v) < 0)
+            swirl_log_warning("server: %s %d: %s", b[i].name, v, strerror(errno));
+    }
 }
 
 static int bind_ports(swirl_server_t *srv) {
@@ -345,6 +365,7 @@ static int bind_ports(swirl_server_t *srv) {
         int rc = swirl_net_listen(p->type, p->host, p->port, &o, &p->fd);
         if (rc < 0)
             return rc;
+        kernel_buffers(p->fd, ps);
         swirl_addr_t a;
         swirl_net_local_addr(p->fd, &a);
         p->bound_port = swirl_addr_port(&a);
@@ -384,6 +405,8 @@ static int open_reuse_ports(swirl_server_t *srv) {
                 *fd = -1;
                 swirl_log_warning("worker %d: %s; sharing the master's socket", w,
                                   swirl_last_error_msg());
+            } else {
+                kernel_buffers(*fd, ps);
             }
         }
     return 0;
@@ -475,7 +498,7 @@ static int open_pairs(swirl_server_t *srv) {
                 return swirl_last_error();
     }
     if (srv->task_worker_num > 0 && srv->settings.task_ipc_mode != 1) {
-        if (swirl__msgq_create(0, &srv->task_mq) < 0)
+        if (swirl__msgq_create((key_t)srv->settings.message_queue_key, &srv->task_mq) < 0)
             return swirl_last_error();
         swirl_log_debug("server: task message queue %d (ipcs -q)", srv->task_mq);
     } else if (srv->task_worker_num > 0) {
@@ -577,6 +600,7 @@ int swirl_server_start(swirl_server_t *srv) {
     if ((rc = write_pid_file(srv)) < 0)
         goto out;
     swirl__set_title("master", -1);
+    swirl_log_set_role('#', 0);
     if ((rc = map_shared(srv)) < 0)
         goto out;
     if ((rc = open_pairs(srv)) < 0 || (rc = open_reuse_ports(srv)) < 0)
@@ -584,12 +608,13 @@ int swirl_server_start(swirl_server_t *srv) {
     if (srv->mode == SWIRL_MODE_PROCESS) {
         rc = swirl__process_mode_run(srv);
     } else if (srv->worker_num == 1 && srv->task_worker_num == 0 && srv->nprocs == 0) {
-        /* one worker, no manager: this process is the worker */
-        swirl_event_t ev = {.type = SWIRL_ON_START};
-        swirl__emit(srv, &ev);
+        /* one worker, no manager: this process is the worker (which emits
+         * the start event once its loop exists) */
+        srv->start_in_worker = true;
         rc = swirl__worker_run(srv, 0);
+        srv->start_in_worker = false;
         srv->role = SWIRL__ROLE_MASTER;
-        ev = (swirl_event_t){.type = SWIRL_ON_SHUTDOWN};
+        swirl_event_t ev = {.type = SWIRL_ON_SHUTDOWN};
         swirl__emit(srv, &ev);
     } else {
         srv->role = SWIRL__ROLE_MANAGER;

@@ -69,7 +69,7 @@ enum {
        "never)")                                                                                   \
     XX(max_idle_time, FLOAT, 0, 86400, "0", SERVER, ST_F64, 0, NULL,                               \
        "seconds a connection may receive and send nothing before it is closed (0 = never)")        \
-    XX(buffer_output_size, INT, 1, GIB, "2M", SERVER, ST_I64, F_BYTES, NULL,                       \
+    XX(buffer_output_size, INT, 1, GIB, "2M", SERVER, ST_I64, F_BYTES, "output_buffer_size",       \
        "largest single send, in bytes")                                                            \
     XX(socket_buffer_size, INT, 1, GIB, "2M", SERVER, ST_I64, F_BYTES, NULL,                       \
        "per-connection output buffer limit, in bytes")                                             \
@@ -80,6 +80,19 @@ enum {
     XX(enable_coroutine, BOOL, 0, 1, "true", SERVER, ST_BOOL, 0, NULL,                             \
        "accepted for compatibility with Swoole (coroutines are a later stage)")                    \
     SWIRL__TASK_KEYS(ROW_SERVER)                                                                   \
+    XX(message_queue_key, INT, 0, INT64_MAX, "0", SERVER, ST_I64, 0, NULL,                         \
+       "System V key of the task message queue (task_ipc_mode 2 and 3; 0 = a private queue)")      \
+    XX(max_request_grace, INT, 0, INT64_MAX, "max_request / 2 when max_request > 10", SERVER,      \
+       ST_I64, F_COMPUTED, NULL,                                                                   \
+       "a worker exits after max_request plus a random 0..max_request_grace requests, so "         \
+       "workers started together are not all replaced at once (0 = exactly max_request)")          \
+    XX(max_queued_bytes, INT, 0, GIB, "0", SERVER, ST_I64, F_BYTES, NULL,                          \
+       "PROCESS mode: past this many bytes queued for a worker, its connections are not read "     \
+       "until it catches up (0 = no limit)")                                                       \
+    XX(single_thread, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                               \
+       "PROCESS mode: one reactor thread serves every connection (reactor_num 1)")                 \
+    XX(send_yield, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                                  \
+       "accepted for compatibility with Swoole: it needs coroutines, no effect yet")               \
     XX(max_wait_time, INT, 0, 3600, "3", SERVER, ST_I64, 0, NULL,                                  \
        "seconds a stopping worker may take to finish its work (reload, shutdown) before it is "    \
        "killed")                                                                                   \
@@ -106,6 +119,10 @@ enum {
        "TCP_DEFER_ACCEPT seconds: accept only once data arrives (0 = off)")                        \
     XX(tcp_fastopen, BOOL, 0, 1, "false", PORT, ST_BOOL, 0, NULL, "enable TCP Fast Open")          \
     XX(backlog, INT, 1, 65535, "512", PORT, ST_I64, 0, NULL, "listen backlog")                     \
+    XX(kernel_socket_send_buffer_size, INT, 0, GIB, "0", PORT, ST_I64, F_BYTES, NULL,              \
+       "SO_SNDBUF of the listener and its connections, in bytes (0 = the kernel's)")               \
+    XX(kernel_socket_recv_buffer_size, INT, 0, GIB, "0", PORT, ST_I64, F_BYTES, NULL,              \
+       "SO_RCVBUF of the listener and its connections, in bytes (0 = the kernel's)")               \
     SWIRL__TLS_KEYS(ROW_PORT)
 
 #define OFFSET_SERVER(f) offsetof(swirl__server_settings_t, f)
@@ -114,8 +131,10 @@ enum {
 #define SIZE_PORT(f) sizeof(((swirl__port_settings_t *)0)->f)
 
 static const swirl_setting_info_t infos[] = {
+#define INFO_SCOPE(scope, flags)                                                                   \
+    (SWIRL_SETTING_##scope | ((flags) & F_BYTES ? SWIRL_SETTING_BYTES : 0))
 #define XX_INFO(f, type, min, max, deflt, scope, store, flags, alias, doc)                         \
-    {#f, SWIRL_VALUE_##type, (min), (max), deflt, doc, SWIRL_SETTING_##scope},
+    {#f, SWIRL_VALUE_##type, (min), (max), deflt, doc, INFO_SCOPE(scope, flags)},
 #define XXF_INFO(f, type, min, max, deflt, store, flags, len, doc)                                 \
     XX_INFO(f, type, min, max, deflt, PORT, store, flags, NULL, doc)
 #define ROW XX_INFO
@@ -123,6 +142,7 @@ static const swirl_setting_info_t infos[] = {
 #undef ROW
 #undef XXF_INFO
 #undef XX_INFO
+#undef INFO_SCOPE
 };
 
 /* The engine's rows, in the same order: what the public info does not say
@@ -139,10 +159,20 @@ static const swirl__conf_key_t keys[] = {
 };
 
 #define NSETTINGS (sizeof(infos) / sizeof(infos[0]))
-_Static_assert(NSETTINGS <= 64, "set_mask has one bit per setting");
 _Static_assert(sizeof(keys) / sizeof(keys[0]) == NSETTINGS, "one row per setting");
 
 static const swirl__conf_table_t table = {"setting", keys, NSETTINGS, SWIRL__CONF_STYLE_SERVER};
+
+/* set_mask has one bit per port key: the port rows come after every
+ * server row, bit i for row NSERVER + i. */
+static size_t nserver(void) {
+    size_t n = 0;
+    while (n < NSETTINGS && (infos[n].scope & SWIRL_SETTING_SERVER))
+        n++;
+    return n;
+}
+
+static uint64_t port_bit(size_t row) { return UINT64_C(1) << (row - nserver()); }
 
 /* ---- lookup -------------------------------------------------------------------------------- */
 
@@ -191,7 +221,7 @@ static int apply(swirl__server_settings_t *server, swirl__port_settings_t *port,
         rc = value ? swirl__conf_set(&table, k, base, *value)
                    : swirl__conf_set_text(&table, k, base, text);
     if (rc == 0 && base == (char *)port)
-        port->set_mask |= UINT64_C(1) << (k - keys);
+        port->set_mask |= port_bit((size_t)(k - keys));
     return rc;
 }
 
@@ -208,8 +238,8 @@ int swirl__settings_apply_text(swirl__server_settings_t *server, swirl__port_set
 void swirl__port_settings_merge(swirl__port_settings_t *out, const swirl__port_settings_t *defaults,
                                 const swirl__port_settings_t *own) {
     *out = *defaults;
-    for (size_t i = 0; i < NSETTINGS; i++)
-        if (own->set_mask & (UINT64_C(1) << i))
+    for (size_t i = nserver(); i < NSETTINGS; i++)
+        if (own->set_mask & port_bit(i))
             swirl__conf_copy(&keys[i], out, own);
     out->set_mask = defaults->set_mask | own->set_mask;
 }
@@ -232,13 +262,14 @@ void swirl__server_settings_init(swirl__server_settings_t *s) {
     memset(s, 0, sizeof(*s));
     swirl__conf_table_t t = scope_table(SWIRL_SETTING_SERVER);
     swirl__conf_defaults(&t, s);
+    s->max_request_grace = -1; /* not set: computed from max_request at start */
 }
 
 uint64_t swirl__settings_ssl_mask(void) {
     uint64_t mask = 0;
-    for (size_t i = 0; i < NSETTINGS; i++)
+    for (size_t i = nserver(); i < NSETTINGS; i++)
         if (strncmp(infos[i].name, "ssl_", 4) == 0)
-            mask |= UINT64_C(1) << i;
+            mask |= port_bit(i);
     return mask;
 }
 

@@ -41,6 +41,11 @@ typedef struct swirl__server_settings {
         };
         swirl__task_settings_t task;
     };
+    int64_t message_queue_key;  /* System V key of the task queue, 0 = IPC_PRIVATE */
+    int64_t max_request_grace;  /* 0..; -1 = not set: max_request / 2 when max_request > 10 */
+    int64_t max_queued_bytes;   /* PROCESS mode, bytes queued for a worker; 0 = no limit */
+    bool single_thread;         /* PROCESS mode: reactor_num 1 */
+    bool send_yield;            /* accepted, no effect (needs coroutines) */
     int64_t max_wait_time;      /* seconds 0..3600, default 3 */
     bool daemonize;             /* default false */
     char user[256], group[256]; /* "" = unchanged */
@@ -72,6 +77,8 @@ typedef struct swirl__port_settings {
     int64_t tcp_defer_accept; /* seconds 0..3600, default 0 */
     bool tcp_fastopen;        /* default false */
     int64_t backlog;          /* 1..65535, default 512 */
+    int64_t kernel_socket_send_buffer_size; /* SO_SNDBUF bytes, 0 = the kernel's */
+    int64_t kernel_socket_recv_buffer_size; /* SO_RCVBUF bytes, 0 = the kernel's */
     union {                   /* TLS listeners' keys (tls_settings.h) */
         struct {
             SWIRL__TLS_SETTINGS_FIELDS

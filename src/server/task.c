@@ -436,7 +436,11 @@ static void deliver_result(swirl__worker_t *w, const swirl__msg_t *h, const char
         p = swirl_buf_bytes(&file);
         len = swirl_buf_size(&file);
     }
-    if (!(h->flags & SWIRL__F_WAIT)) {
+    if (!(h->flags & SWIRL__F_WAIT) && !w->srv->on[SWIRL_ON_FINISH].cb) {
+        swirl_log_warning("worker %d: the result of task %lld is dropped: no finish callback "
+                          "(on \"finish\")",
+                          w->id, (long long)h->session);
+    } else if (!(h->flags & SWIRL__F_WAIT)) {
         swirl_event_t ev = {.type = SWIRL_ON_FINISH, .task_id = h->session,
                             .worker_id = w->id, .data = p ? p : "", .len = len};
         swirl__w_emit(w, &ev);

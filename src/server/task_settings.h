@@ -10,7 +10,7 @@
  *   XX(field, TYPE, min, max, default_text, store, flags, doc) */
 #define SWIRL__TASK_KEYS(XX)                                                                       \
     XX(task_worker_num, INT, 0, 1024, "0", SWIRL__CONF_I64, 0,                                     \
-       "task worker processes (need task and finish callbacks)")                                   \
+       "task worker processes (need a task callback)")                                             \
     XX(task_ipc_mode, INT, 1, 3, "1", SWIRL__CONF_I64, 0,                                          \
        "1 unix sockets; 2 System V message queue; 3 message queue, task workers compete")          \
     XX(task_max_request, INT, 0, INT64_MAX, "0", SWIRL__CONF_I64, 0,                               \

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <grp.h>
 #include <sys/socket.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "../core/internal.h"
@@ -26,11 +27,11 @@ static void count_request(swirl__worker_t *w) {
     w->requests++;
     atomic_fetch_add(&w->srv->shared->request_count, 1);
     atomic_fetch_add(&w->srv->shared->workers[w->id].requests, 1);
-    int64_t max = w->srv->settings.max_request;
+    int64_t max = w->max_request;
     if (max > 0 && w->requests >= max) {
         if (!w->stopping)
-            swirl_log_info("worker %d: max_request %lld reached; exiting to be replaced", w->id,
-                           (long long)max);
+            swirl_log_debug("worker %d: max_request %lld reached; exiting to be replaced", w->id,
+                            (long long)max);
         swirl__w_begin_stop(w, "max_request");
     }
 }
@@ -42,7 +43,7 @@ static void give_credit(swirl__worker_t *w, const swirl__msg_t *h, size_t len) {
     if (!c)
         return; /* closed meanwhile: its counters are reset on reuse */
     int64_t left = atomic_fetch_sub(&c->in_flight, (int64_t)len) - (int64_t)len;
-    if (left <= w->srv->settings.socket_buffer_size / 4 && atomic_exchange(&c->throttled, 0)) {
+    if (left <= swirl__flow_high(w->srv) / 2 && atomic_exchange(&c->throttled, 0)) {
         swirl__msg_t m = {.type = SWIRL__MSG_CREDIT, .session = h->session, .reactor_id = w->id};
         swirl__w_enqueue(w, &w->to_reactor[h->reactor_id], &m, NULL, 0, NULL, 0);
     }
@@ -399,7 +400,7 @@ static void on_stop_signal(swirl_loop_t *loop, int signo, void *user) {
     if (signo == SIGINT && !alone)
         return; /* Ctrl-C reaches the whole group: the master decides */
     if (alone) {
-        swirl_log_info("server: %s received, shutting down", strsignal(signo));
+        swirl_log_debug("server: %s received, shutting down", strsignal(signo));
         atomic_store(&w->srv->shared->shutdown, 1);
     }
     swirl__w_begin_stop(w, strsignal(signo));
@@ -454,6 +455,24 @@ static int drop_privileges(swirl_server_t *srv, int id) {
     return 0;
 }
 
+/* A worker's own max_request, as Swoole: max_request plus a random share
+ * of max_request_grace (not set: half of max_request when it is over 10),
+ * so workers started together are not all replaced at once. */
+static int64_t max_request_of(const swirl__server_settings_t *s) {
+    int64_t max = s->max_request, grace = s->max_request_grace;
+    if (max <= 0)
+        return 0;
+    if (grace < 0)
+        grace = max > 10 ? max / 2 : 0;
+    if (grace == 0)
+        return max;
+    uint64_t r = 0;
+    if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+        r = (uint64_t)swirl_clock_us() ^ (uint64_t)getpid() * 2654435761u;
+    int64_t extra = (int64_t)(r % ((uint64_t)grace + 1));
+    return max > INT64_MAX - extra ? INT64_MAX : max + extra;
+}
+
 int swirl__worker_run(swirl_server_t *srv, int id) {
     swirl__worker_t w = {.srv = srv, .id = id, .task = id >= srv->worker_num,
                          .tk.pump_fd = {-1, -1}, .on_packet = parse_packet};
@@ -463,6 +482,8 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
         return rc;
     srv->role = SWIRL__ROLE_WORKER;
     srv->worker_id = id;
+    swirl_log_set_role(w.task ? '^' : '*', id);
+    w.max_request = max_request_of(&srv->settings);
     srv->loop = w.loop;
     srv->worker = &w;
     atomic_store(&srv->shared->workers[id].pid, getpid());
@@ -516,7 +537,10 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
 
     swirl__nopipe_t pipe_hold; /* its writes (sendfile) need no mask change each */
     swirl__nopipe_hold(&pipe_hold);
-    swirl_event_t ev = {.type = SWIRL_ON_WORKER_START, .worker_id = id};
+    swirl_event_t ev = {.type = SWIRL_ON_START};
+    if (srv->start_in_worker)
+        swirl__emit(srv, &ev);
+    ev = (swirl_event_t){.type = SWIRL_ON_WORKER_START, .worker_id = id};
     swirl__emit(srv, &ev);
     if (!atomic_load(&srv->shared->shutdown))
         rc = swirl_loop_run(w.loop);

@@ -55,6 +55,7 @@ struct swirl__worker {
      * they hand packets down through it and never call back into worker.c */
     swirl__w_packet_fn on_packet;
     int64_t requests;
+    int64_t max_request;    /* max_request plus this worker's share of max_request_grace */
     bool stopping;          /* asked to stop: finishing its work */
     bool reads_all;         /* stopping for the shutdown: every input is read again */
     uint64_t stop_deadline; /* swirl_clock_ms() by which it exits regardless */

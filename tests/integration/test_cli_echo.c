@@ -196,7 +196,7 @@ Test(cli_echo, daemonize_pid_file_log_file_and_signals, .timeout = 60) {
             buf[n] = 0;
             fclose(f);
         }
-        reloaded = strstr(buf, "reload done") != NULL;
+        reloaded = strstr(buf, "Server is reloading all workers now") != NULL; /* INFO */
         if (!reloaded)
             usleep(10000);
     }

@@ -296,7 +296,8 @@ Test(lifecycle, max_request_rotates_workers_without_loss, .timeout = 120) {
     lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS,
                     .workers = 2,
                     .crash_worker = -1,
-                    .settings = {{"max_request", "100"}}};
+                    /* exactly every 100 requests (no random grace) */
+                    .settings = {{"max_request", "100"}, {"max_request_grace", "0"}}};
     th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
     lc_load_t l;
     lc_load_open(&l, 10, s.port);
@@ -364,6 +365,74 @@ static void reload_base_under_load(bool framed) {
     cr_assert_eq(th_count_lines(&s, "workererror"), 0, "a reload is not an error");
     cr_assert_eq(th_count_lines(&s, "sendfail"), 0);
     lc_load_close(&l);
+    cr_assert_eq(th_stop(&s), 0);
+}
+
+/* beforeReload and afterReload (the manager) around a reload's
+ * replacements, beforeShutdown (the master) before the workers stop. */
+static void lc_before_reload(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    th_record("beforereload");
+}
+static void lc_after_reload(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    th_record("afterreload");
+}
+static void lc_before_shutdown(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    th_record("beforeshutdown");
+}
+static void lc_configure_reload_events(swirl_server_t *srv, void *arg) {
+    lc_configure(srv, arg);
+    cr_assert_eq(swirl_server_on(srv, "beforeReload", lc_before_reload, NULL), 0);
+    cr_assert_eq(swirl_server_on(srv, "onAfterReload", lc_after_reload, NULL), 0);
+    cr_assert_eq(swirl_server_on(srv, "BeforeShutdown", lc_before_shutdown, NULL), 0);
+}
+
+Test(lifecycle, reload_and_shutdown_events, .timeout = 60) {
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 2, .crash_worker = -1};
+    th_server_t s =
+        th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure_reload_events, &cfg);
+    cr_assert(th_wait_lines(&s, "workerstart", 2, 5000));
+    cr_assert_eq(kill(s.pid, SIGUSR1), 0);
+    cr_assert(th_wait_lines(&s, "afterreload", 1, 10000));
+    cr_assert_eq(kill(s.pid, SIGTERM), 0);
+    cr_assert(th_wait_lines(&s, "beforeshutdown", 1, 10000));
+    cr_assert(th_wait_lines(&s, "workerstop", 4, 10000)); /* 2 of the reload, 2 of the end */
+    char *log = th_read_log(&s);
+    char *before = strstr(log, "beforereload"), *after = strstr(log, "afterreload");
+    cr_assert(before && after && before < after, "%s", log);
+    /* both workers stopped between the two (the new ones start meanwhile or just after) */
+    int stops = 0;
+    for (char *p = before; (p = strstr(p, "workerstop")) && p < after; p++)
+        stops++;
+    cr_assert_eq(stops, 2, "%s", log);
+    char *shut = strstr(log, "beforeshutdown");
+    cr_assert(shut && shut > after, "%s", log);
+    cr_assert(strstr(shut, "workerstop"), "the workers stop after beforeShutdown: %s", log);
+    free(log);
+    cr_assert_eq(th_stop(&s), 0);
+}
+
+/* swirl_server_set_master_loop: a timer already in the caller's loop runs
+ * in the master (PROCESS); refused once started is checked by the API. */
+static void lc_premade_tick(swirl_loop_t *loop, int64_t id, void *user) {
+    th_record("premade %d", (int)getpid());
+}
+static void lc_configure_master_loop(swirl_server_t *srv, void *arg) {
+    lc_configure(srv, arg);
+    swirl_loop_t *loop; /* in the server's child: no Criterion calls */
+    if (swirl_loop_new(&loop) < 0 || swirl_timer_tick(loop, 20, lc_premade_tick, NULL) <= 0 ||
+        swirl_server_set_master_loop(srv, loop) < 0)
+        _exit(5);
+}
+
+Test(lifecycle, master_runs_the_callers_loop, .timeout = 60) {
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 1, .crash_worker = -1};
+    th_server_t s =
+        th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure_master_loop, &cfg);
+    cr_assert(th_wait_lines(&s, "premade", 3, 10000));
+    char *log = th_read_log(&s), want[32];
+    snprintf(want, sizeof want, "premade %d", (int)s.pid);
+    cr_assert(strstr(log, want), "the timer runs in the master (%d): %s", (int)s.pid, log);
+    free(log);
     cr_assert_eq(th_stop(&s), 0);
 }
 
@@ -580,7 +649,8 @@ Test(lifecycle, sigrtmin_reopens_the_log_file, .timeout = 30) {
     lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS,
                     .workers = 2,
                     .crash_worker = -1,
-                    .settings = {{"log_file", log_path}}};
+                    /* "shutting down" is a DEBUG line */
+                    .settings = {{"log_file", log_path}, {"log_level", "debug"}}};
     th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
     cr_assert(th_wait_lines(&s, "workerstart", 2, 5000));
     cr_assert_eq(rename(log_path, rotated), 0); /* what logrotate does */
@@ -591,7 +661,7 @@ Test(lifecycle, sigrtmin_reopens_the_log_file, .timeout = 30) {
     cr_assert_eq(stat(log_path, &st), 0, "the log file was not reopened");
     usleep(100000); /* the manager too */
     kill(s.pid, SIGUSR1);
-    cr_assert(file_has(log_path, "manager: reloading", 5000),
+    cr_assert(file_has(log_path, "Server is reloading all workers now", 5000),
               "the manager still writes to the rotated file");
     cr_assert_eq(th_stop(&s), 0);
     cr_assert(file_has(log_path, "shutting down", 1000), "the master writes to the new file");

@@ -47,6 +47,38 @@ Test(log, lines_go_to_the_file_with_time_pid_level, .timeout = 5) {
     TU_FD_END();
 }
 
+/* Swoole's layout (the PHP binding's): "[date symbol pid.worker_id]\tLEVEL\tmessage",
+ * the role set by the server in each process. */
+Test(log, swoole_style_lines, .timeout = 5) {
+    TU_FD_BEGIN();
+    char path[128];
+    tu_tmp_path(path, sizeof(path), "logsw");
+    cr_assert_eq(swirl_log_set_file(path), 0);
+    cr_assert_eq(swirl_log_set_style(SWIRL_LOG_STYLE_SWOOLE), 0);
+    swirl_log_set_role('*', 3);
+    swirl_log_warning("warned %s", "x");
+    swirl_log_set_role('#', 0);
+    swirl_log_info("info");
+    cr_assert_eq(swirl_log_set_style(7), SWIRL_EBADARG);
+    cr_assert_eq(swirl_log_set_style(SWIRL_LOG_STYLE_SWIRL), 0);
+    swirl_log_info("plain");
+    cr_assert_eq(swirl_log_set_file(NULL), 0);
+    char *text = slurp(path);
+    regex_t re;
+    char pat[320];
+    snprintf(pat, sizeof(pat),
+             "^\\[[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} \\*%d\\.3\\]\tWARNING\t"
+             "warned x\n"
+             "\\[[0-9-]+ [0-9:]+ #%d\\.0\\]\tINFO\tinfo\n"
+             "[0-9-]+ [0-9:.]+ \\[%d\\] INFO plain\n$",
+             (int)getpid(), (int)getpid(), (int)getpid());
+    cr_assert_eq(regcomp(&re, pat, REG_EXTENDED | REG_NEWLINE), 0);
+    cr_assert_eq(regexec(&re, text, 0, NULL, 0), 0, "log text was:\n%s", text);
+    regfree(&re);
+    unlink(path);
+    TU_FD_END();
+}
+
 Test(log, reopen_follows_a_rotated_file, .timeout = 5) {
     TU_FD_BEGIN();
     char path[128], rotated[160];

@@ -55,7 +55,7 @@ static const char *const computed[] = {"reactor_num", "worker_num", "max_conn",
                                        "heartbeat_idle_time", "log_file", "pid_file",
                                        "user", "group", "chroot", "document_root",
                                        "ssl_cert_file", "ssl_key_file", "ssl_ciphers",
-                                       "ssl_client_cert_file"};
+                                       "ssl_client_cert_file", "max_request_grace"};
 
 static bool is_computed(const char *name) {
     for (size_t i = 0; i < sizeof(computed) / sizeof(computed[0]); i++)
@@ -70,15 +70,17 @@ Test(settings, list_entries_complete, .timeout = 5) {
     size_t n = 0;
     const swirl_setting_info_t *list = swirl_settings_list(&n);
     cr_assert_not_null(list);
-    cr_assert_eq(n, 63);
+    cr_assert_eq(n, 70);
     for (size_t i = 0; i < n; i++) {
         const swirl_setting_info_t *e = &list[i];
         cr_assert(e->name && *e->name, "entry %zu has no name", i);
         cr_assert(e->doc && *e->doc, "%s has no doc", e->name);
         cr_assert(e->default_text && *e->default_text, "%s has no default", e->name);
         cr_assert(e->type >= SWIRL_VALUE_INT && e->type <= SWIRL_VALUE_STRING, "%s", e->name);
-        cr_assert(e->scope == SWIRL_SETTING_SERVER || e->scope == SWIRL_SETTING_PORT, "%s",
-                  e->name);
+        unsigned scope = e->scope & ~(unsigned)SWIRL_SETTING_BYTES;
+        cr_assert(scope == SWIRL_SETTING_SERVER || scope == SWIRL_SETTING_PORT, "%s", e->name);
+        if (e->scope & SWIRL_SETTING_BYTES)
+            cr_assert_eq(e->type, SWIRL_VALUE_INT, "%s: a byte count is an integer", e->name);
         cr_assert_leq(e->min, e->max, "%s", e->name);
         for (const char *c = e->name; *c; c++)
             cr_assert((*c >= 'a' && *c <= 'z') || *c == '_', "%s: not lower-case", e->name);
@@ -499,6 +501,41 @@ Test(settings, text_escapes, .timeout = 5) {
 }
 
 /* ---- keys ---------------------------------------------------------------------------------- */
+
+/* Swoole's keys of issue 19: output_buffer_size is buffer_output_size;
+ * max_request_grace not set is -1 (computed at a worker's start); the
+ * kernel buffer keys are per port, past the 64th row (set_mask counts the
+ * port rows only); byte counts say so. */
+Test(settings, swoole_keys_of_issue_19, .timeout = 5) {
+    fresh();
+    cr_assert_eq(S.max_request_grace, -1);
+    cr_assert_eq(set("output_buffer_size", swirl_value_int(4096)), 0);
+    cr_assert_eq(S.buffer_output_size, 4096);
+    cr_assert_eq(set_text("max_request_grace", "0"), 0);
+    cr_assert_eq(S.max_request_grace, 0);
+    cr_assert_eq(set_text("max_queued_bytes", "1M"), 0);
+    cr_assert_eq(S.max_queued_bytes, 1024 * 1024);
+    cr_assert_eq(set_text("message_queue_key", "4242"), 0);
+    cr_assert_eq(S.message_queue_key, 4242);
+    cr_assert_eq(set_text("single_thread", "true"), 0);
+    cr_assert(S.single_thread);
+    cr_assert_eq(set_text("send_yield", "true"), 0);
+    cr_assert(S.send_yield);
+    FAILS(set("max_queued_bytes", swirl_value_int(-1)), "max_queued_bytes");
+    cr_assert_eq(set_text("kernel_socket_send_buffer_size", "64K"), 0);
+    cr_assert_eq(P.kernel_socket_send_buffer_size, 65536);
+    cr_assert_eq(set_text("kernel_socket_recv_buffer_size", "128K"), 0);
+    cr_assert_eq(P.kernel_socket_recv_buffer_size, 131072);
+    swirl__port_settings_t own, out;
+    swirl__port_settings_init(&own);
+    cr_assert_eq(swirl__settings_apply_text(NULL, &own, "kernel_socket_send_buffer_size", "8K"), 0);
+    swirl__port_settings_merge(&out, &P, &own);
+    cr_assert_eq(out.kernel_socket_send_buffer_size, 8192, "the port's own value");
+    cr_assert_eq(out.kernel_socket_recv_buffer_size, 131072, "the server's, inherited");
+    cr_assert(swirl_setting_find("max_queued_bytes")->scope & SWIRL_SETTING_BYTES);
+    cr_assert(swirl_setting_find("kernel_socket_send_buffer_size")->scope & SWIRL_SETTING_BYTES);
+    cr_assert_not(swirl_setting_find("worker_num")->scope & SWIRL_SETTING_BYTES);
+}
 
 Test(settings, alias_max_connection, .timeout = 5) {
     fresh();

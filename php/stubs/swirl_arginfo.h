@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 41fb4ef2ad474c5ecc3779167e64391f1352cc10 */
+ * Stub hash: 60f2356aa311ad18bd2e2b48a9d41cf110b72fe4 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()

@@ -24,6 +24,8 @@ file_put_contents($stateFile, json_encode(['state' => [
 [$proc, $master, $out] = fw_start('octane/server.php', [$stateFile], ['OCTANE_EVENTS' => $events]);
 var_dump(wait_port($port));
 fw_until(fn() => count(file($events)) >= 4);
+/* onStart (the master) and the workers' starts run in no set order */
+fw_until(fn() => isset(json_decode((string)file_get_contents($stateFile), true)['managerProcessId']));
 
 $state = json_decode(file_get_contents($stateFile), true);
 echo "state file: master ", $state['masterProcessId'] === $master ? 'ok' : 'WRONG',

@@ -577,8 +577,9 @@ PHP_METHOD(Swoole_Client, recv) {
     Z_PARAM_LONG(flag)
     ZEND_PARSE_PARAMETERS_END();
     CLIENT_THIS(o);
-    if (size <= 0) {
-        zend_argument_value_error(1, "must be greater than 0, " ZEND_LONG_FMT " given", size);
+    if (size < 0) {
+        zend_argument_value_error(1, "must be greater than or equal to 0, " ZEND_LONG_FMT " given",
+                                  size);
         RETURN_THROWS();
     }
     if (flag == 1)
@@ -597,6 +598,8 @@ PHP_METHOD(Swoole_Client, recv) {
         zend_argument_value_error(1, "is too large");
         RETURN_THROWS();
     }
+    if (size == 0)
+        RETURN_EMPTY_STRING(); /* as Swoole: a read of nothing, e.g. the rest of a message that came whole */
     /* The string grows with what arrives, a chunk at a time: a size asked
      * for is not allocated up front (MSG_WAITALL of 1 << 40 bytes). A peek
      * cannot be taken in chunks: it sees at most one. */

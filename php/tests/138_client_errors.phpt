@@ -1,5 +1,5 @@
 --TEST--
-Swoole\Client bad input: unknown types and modes, flags a type does not take, bad settings, ports out of range, NUL bytes, recv size <= 0, calls on an unconnected client, on() on a blocking client, async connect without its callbacks (a fatal error, as Swoole)
+Swoole\Client bad input: unknown types and modes, flags a type does not take, bad settings, ports out of range, NUL bytes, recv size < 0 (0 reads nothing, as Swoole), calls on an unconnected client, on() on a blocking client, async connect without its callbacks (a fatal error, as Swoole)
 --EXTENSIONS--
 swoole
 pcntl
@@ -189,8 +189,9 @@ ValueError: Swoole\Client::connect(): Argument #3 ($timeout) must be a number of
 ValueError: Swoole\Client::connect(): Argument #2 ($port) must be between 1 and 65535 (or $host "host:port"), 99999 given
 warning: Swoole\Client::connect(): connect to bad..address:80: cannot resolve host "bad..address": %s
 => false
-ValueError: Swoole\Client::recv(): Argument #1 ($size) must be greater than 0, 0 given
-ValueError: Swoole\Client::recv(): Argument #1 ($size) must be greater than 0, -5 given
+warning: Swoole\Client::recv(): recv: the client is not connected
+=> false
+ValueError: Swoole\Client::recv(): Argument #1 ($size) must be greater than or equal to 0, -5 given
 ValueError: Swoole\Client::recv(): Argument #2 ($flag) must be a combination of Swoole\Client::MSG_PEEK, MSG_WAITALL and MSG_DONTWAIT
 ValueError: Swoole\Client::sendfile(): Argument #1 ($filename) must be a non-empty path without null bytes
 ValueError: Swoole\Client::sendfile(): Argument #2 ($offset) must be greater than or equal to 0

@@ -598,8 +598,9 @@ PHP_METHOD(Swoole_Client, recv) {
         zend_argument_value_error(1, "is too large");
         RETURN_THROWS();
     }
+    /* as Swoole: a read of nothing (the rest of a message that came whole) */
     if (size == 0)
-        RETURN_EMPTY_STRING(); /* as Swoole: a read of nothing, e.g. the rest of a message that came whole */
+        RETURN_EMPTY_STRING();
     /* The string grows with what arrives, a chunk at a time: a size asked
      * for is not allocated up front (MSG_WAITALL of 1 << 40 bytes). A peek
      * cannot be taken in chunks: it sees at most one. */

@@ -52,6 +52,7 @@ static pid_t spawn_user(swirl_server_t *srv, int k) {
     srv->loop = NULL;
     srv->role = SWIRL__ROLE_WORKER;
     srv->worker_id = -1;
+    srv->sender_id = srv->worker_num + srv->task_worker_num + k;
     swirl__set_title("process", k);
     if (srv->procs[k].proc) {
         /* a process object: its child side, its function; both pipe ends
@@ -280,10 +281,12 @@ int swirl__manager_run(swirl_server_t *srv) {
     const int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGUSR1, SIGUSR2, SIGRTMIN};
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         swirl_signal_add(m.loop, sigs[i], on_signal, &m);
-    swirl_event_t ev = {.type = SWIRL_ON_MANAGER_START};
-    swirl__emit(srv, &ev);
+    /* as Swoole: managerStart once the workers are forked (a task() or
+     * sendMessage() there reaches running processes) */
     for (int i = 0; i < nchildren(&m); i++)
         swirl__supervisor_start(&m.sup, i);
+    swirl_event_t ev = {.type = SWIRL_ON_MANAGER_START};
+    swirl__emit(srv, &ev);
     if (srv->mode == SWIRL_MODE_BASE) {
         ev = (swirl_event_t){.type = SWIRL_ON_START};
         swirl__emit(srv, &ev);

@@ -60,8 +60,10 @@ int swirl__process_mode_run(swirl_server_t *srv) {
         _exit(swirl__manager_run(srv) < 0 ? 1 : 0);
     }
     atomic_store(&srv->shared->manager_pid, mgr);
+    /* the master keeps the worker end of worker 0's pipes: its own sends
+     * to connections (callbacks, timers) go to the reactors there (direct.c) */
     for (int r = 0; r < srv->reactor_num; r++)
-        for (int w = 0; w < srv->worker_num; w++) {
+        for (int w = 1; w < srv->worker_num; w++) {
             close(srv->pipes[r][w][1]);
             srv->pipes[r][w][1] = -1;
         }

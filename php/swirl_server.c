@@ -250,6 +250,8 @@ static bool apply_one(void *arg, zend_string *key, zend_ulong idx, zval *val) {
         return false;
     }
     int rc;
+    if (swirl_php_task_setting(ZSTR_VAL(key), ZSTR_LEN(key)))
+        return true; /* the binding's own (swirl_server_task.c reads $setting) */
     const swirl_setting_info_t *info = swirl_setting_find(ZSTR_VAL(key));
     if (ZSTR_LEN(key) != strlen(ZSTR_VAL(key))) {
         rc = SWIRL_EBADARG;

@@ -224,6 +224,10 @@ SWIRL_API int swirl_server_worker_id(const swirl_server_t *srv);
  * when there is none). */
 SWIRL_API pid_t swirl_server_master_pid(const swirl_server_t *srv);
 SWIRL_API pid_t swirl_server_manager_pid(const swirl_server_t *srv);
+/* The pid of worker `id` of a running server: workers, then task workers,
+ * then user processes (worker_num + task_worker_num + k); 0 if it is not
+ * running or `id` is out of range. */
+SWIRL_API pid_t swirl_server_worker_pid(const swirl_server_t *srv, int id);
 
 /* Send `len` bytes to connection `fd`. Returns 0; SWIRL_ECLOSED if the
  * connection is gone; SWIRL_EBUFFULL (and a bufferFull event) if its output
@@ -294,6 +298,7 @@ typedef struct swirl_server_stats {
     int64_t dispatch_count;
     int task_worker_num;
     int tasking_num;             /* task workers running a task now */
+    int task_idle_worker_num;    /* task workers running none and with none sent to them */
     int64_t task_queue_num;      /* tasks sent and not yet done, all task workers */
     int64_t task_queue_bytes;    /* their data */
     int64_t task_rejected_count; /* task() refused: a queue was full */

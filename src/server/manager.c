@@ -71,6 +71,8 @@ static pid_t spawn(void *owner, int id) {
         id >= nprocs(m) ? spawn_user(m->srv, id - nprocs(m)) : swirl__worker_spawn(m->srv, id);
     if (pid < 0)
         swirl_log_error("manager: fork of worker %d: %s", id, swirl_strerror(pid));
+    else if (id >= nprocs(m))
+        atomic_store(&m->srv->shared->proc_pids[id - nprocs(m)], pid);
     return pid;
 }
 

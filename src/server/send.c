@@ -19,13 +19,13 @@ static int need_worker(swirl_server_t *srv, const char *what) {
 }
 
 /* A process without a worker loop (master, manager, user process), or a
- * task worker of a PROCESS server (no pipe to the reactors): it writes
+ * task worker (no pipe to the reactors, no queue to the owners): it writes
  * straight to the connection's owner (direct.c). */
 static bool is_direct(swirl_server_t *srv) {
     swirl__worker_t *w = srv->worker;
     if (!srv->started || !srv->shared)
         return false;
-    return !w || srv->role != SWIRL__ROLE_WORKER || (w->task && srv->mode == SWIRL_MODE_PROCESS);
+    return !w || srv->role != SWIRL__ROLE_WORKER || w->task;
 }
 
 int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *data, size_t len) {

@@ -618,3 +618,66 @@ Test(tasks, bad_configurations_are_clear_errors, .timeout = 10) {
     cr_assert_eq(swirl_server_stop_worker(srv, 0), SWIRL_ESTATE);
     swirl_server_free(srv);
 }
+
+/* Tasks from processes without a worker loop (direct.c): the master's start
+ * callback and the manager's; each reaches a task worker marked
+ * SWIRL_TASK_NOREPLY, signed 0, with ids from 0 in each process, and
+ * finish refuses it. The manager also sends a message to a task worker. */
+static void dt_task(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    int fin = swirl_server_finish(srv, "x", 1);
+    th_record("dtask %lld from %d flags %d data %.*s finish %s", (long long)ev->task_id,
+              ev->worker_id, ev->task_flags, (int)ev->len, ev->data,
+              fin == SWIRL_ESTATE ? "refused" : "accepted");
+}
+
+static void dt_message(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    th_record("dmessage in %d from %d: %.*s", swirl_server_worker_id(srv), ev->worker_id,
+              (int)ev->len, ev->data);
+}
+
+static void dt_send(swirl_server_t *srv, const char *from) {
+    int64_t id = swirl_server_task(srv, from, strlen(from), -1);
+    th_record("dsent %s %lld", from, (long long)id);
+}
+
+static void dt_start(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    dt_send(srv, "master");
+    dt_send(srv, "master");
+    th_on_start(srv, ev, user); /* (the harness's, which this one replaces) */
+}
+
+static void dt_manager_start(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    dt_send(srv, "manager");
+    /* 1: the first task worker (worker_num 1) */
+    int rc = swirl_server_send_message(srv, "hi", 2, 1);
+    th_record("dmessage sent %d", rc);
+}
+
+static void dt_configure(swirl_server_t *srv, void *arg) {
+    tk_configure(srv, arg);
+    swirl_server_on(srv, "task", dt_task, NULL);
+    swirl_server_on(srv, "start", dt_start, NULL);
+    swirl_server_on(srv, "managerStart", dt_manager_start, NULL);
+    swirl_server_on(srv, "pipeMessage", dt_message, NULL);
+}
+
+Test(tasks, tasks_and_messages_from_the_master_and_the_manager, .init = tk_setup,
+     .fini = tk_teardown, .timeout = 30) {
+    tk_mode = 1;
+    tk_cfg_t cfg = {.workers = 1, .tasks = 1};
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, dt_configure, &cfg);
+    cr_assert(th_wait_lines(&s, "dtask ", 3, 5000));
+    cr_assert(th_wait_lines(&s, "dmessage in ", 1, 5000));
+    char *log = th_read_log(&s);
+    cr_assert(strstr(log, "dsent master 0\n") && strstr(log, "dsent master 1\n") &&
+                  strstr(log, "dsent manager 0\n"),
+              "%s", log);
+    cr_assert(strstr(log, "dtask 0 from 0 flags 2 data master finish refused\n") &&
+                  strstr(log, "dtask 1 from 0 flags 2 data master finish refused\n") &&
+                  strstr(log, "dtask 0 from 0 flags 2 data manager finish refused\n"),
+              "%s", log);
+    cr_assert(strstr(log, "dmessage sent 0\n") && strstr(log, "dmessage in 1 from 0: hi\n"), "%s",
+              log);
+    free(log);
+    tk_stop(&s);
+}

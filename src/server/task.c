@@ -33,6 +33,9 @@
 /* A TASK's aux: the task worker's index, and this bit when its sender has no
  * worker loop to take a result */
 #define AUX_NOREPLY 0x8000u
+/* ... and this one when it was made by swirl_server_task_pack (sent into
+ * the queue from outside: counted in no task worker's queue) */
+#define AUX_OUTSIDE 0x4000u
 
 /* ---- temp files -------------------------------------------------------------------------- */
 
@@ -445,7 +448,7 @@ int swirl_server_task_pack(const void *data, size_t len, swirl_buf_t *out) {
         return swirl__error(SWIRL_ETOOBIG, "task pack: %zu bytes: at most %zu", len,
                             (size_t)(UINT32_MAX - sizeof(swirl__msg_t)));
     swirl__msg_t h = {.type = SWIRL__MSG_TASK, .flags = SWIRL__F_BEGIN | SWIRL__F_END,
-                      .len = (uint32_t)len, .reactor_id = -1};
+                      .aux = AUX_NOREPLY | AUX_OUTSIDE, .len = (uint32_t)len, .reactor_id = -1};
     int rc = swirl_buf_reserve(out, sizeof(h) + len);
     if (rc < 0)
         return swirl__error(rc, "task pack:");
@@ -522,10 +525,12 @@ static bool run_task(swirl__worker_t *w, const swirl__msg_t *h, const char *p, s
     swirl_buf_destroy(&file);
     /* given back to the slot it was counted in (its task worker, or in
      * mode 3 the one the sender chose) */
-    int t = h->aux & ~AUX_NOREPLY;
+    int t = h->aux & ~(AUX_NOREPLY | AUX_OUTSIDE);
     int slot = srv->worker_num + (t < srv->task_worker_num ? t : 0);
-    atomic_fetch_sub(&srv->shared->workers[slot].tasks_queued, 1);
-    atomic_fetch_sub(&srv->shared->workers[slot].task_bytes, (int64_t)len);
+    if (!(h->aux & AUX_OUTSIDE)) {
+        atomic_fetch_sub(&srv->shared->workers[slot].tasks_queued, 1);
+        atomic_fetch_sub(&srv->shared->workers[slot].task_bytes, (int64_t)len);
+    }
     atomic_fetch_add(&srv->shared->workers[w->id].requests, 1);
     int64_t max = srv->settings.task_max_request;
     if (max > 0 && ++w->requests >= max) {

@@ -6,6 +6,7 @@
  * lost), task_max_request, no message queue or temp file left, and the errors for bad
  * configurations. */
 #include <dirent.h>
+#include <sys/msg.h>
 #include <sys/stat.h>
 
 #include "server_harness.h"
@@ -680,4 +681,100 @@ Test(tasks, tasks_and_messages_from_the_master_and_the_manager, .init = tk_setup
               log);
     free(log);
     tk_stop(&s);
+}
+
+/* A task as bytes (what Swoole\Server\Task::pack gives): back to its data;
+ * other bytes are refused. */
+Test(tasks, task_pack_and_unpack, .timeout = 10) {
+    swirl_buf_t b = {0};
+    cr_assert_eq(swirl_server_task_pack("hello", 5, &b), 0);
+    const char *data;
+    size_t len;
+    cr_assert_eq(swirl_server_task_unpack(swirl_buf_bytes(&b), swirl_buf_size(&b), &data, &len), 0);
+    cr_assert_eq(len, 5);
+    cr_assert_eq(memcmp(data, "hello", 5), 0);
+    cr_assert_eq(swirl_server_task_unpack(swirl_buf_bytes(&b), swirl_buf_size(&b) - 1, &data, &len),
+                 SWIRL_EBADARG);
+    cr_assert_eq(swirl_server_task_unpack("garbage", 7, &data, &len), SWIRL_EBADARG);
+    cr_assert(strstr(swirl_last_error_msg(), "not a task message"), "%s", swirl_last_error_msg());
+    cr_assert_eq(swirl_server_task_pack(NULL, 3, &b), SWIRL_EBADARG);
+    swirl_buf_clear(&b);
+    cr_assert_eq(swirl_server_task_pack("", 0, &b), 0);
+    cr_assert_eq(swirl_server_task_unpack(swirl_buf_bytes(&b), swirl_buf_size(&b), &data, &len), 0);
+    cr_assert_eq(len, 0);
+    swirl_buf_destroy(&b);
+}
+
+/* The queue of task_ipc_mode 3 takes anything a process of the same user
+ * sends: a message that is not one of this server's task messages is
+ * dropped with a warning; a task made by swirl_server_task_pack runs (no
+ * one to answer: finish refused). */
+/* The process group of process (or thread) `pid`, -1 if gone. */
+static int pgrp_of(long pid) {
+    char path[64], line[512];
+    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1;
+    int g = -1;
+    if (fgets(line, sizeof(line), f)) {
+        const char *p = strrchr(line, ')');
+        int ppid;
+        if (p)
+            sscanf(p + 1, " %*c %d %d", &ppid, &g);
+    }
+    fclose(f);
+    return g;
+}
+
+/* The message queue last used by a process of the server's group. */
+static int queue_of(pid_t group) {
+    FILE *f = fopen("/proc/sysvipc/msg", "re");
+    char line[512];
+    int q = -1;
+    while (f && q < 0 && fgets(line, sizeof(line), f)) {
+        long key, id, perms, cbytes, qnum, lspid, lrpid;
+        if (sscanf(line, "%ld %ld %lo %ld %ld %ld %ld", &key, &id, &perms, &cbytes, &qnum, &lspid,
+                   &lrpid) != 7)
+            continue;
+        if (pgrp_of(lspid) == group || pgrp_of(lrpid) == group)
+            q = (int)id;
+    }
+    if (f)
+        fclose(f);
+    return q;
+}
+
+Test(tasks, mode3_drops_a_bad_packet_and_runs_a_packed_task, .init = tk_setup,
+     .fini = tk_teardown, .timeout = 30) {
+    tk_mode = 3;
+    char logf[160];
+    tu_tmp_path(logf, sizeof(logf), "tasklog");
+    tk_cfg_t cfg = {.workers = 1, .tasks = 1, .settings = {{"log_file", logf}}};
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, dt_configure, &cfg);
+    cr_assert(th_wait_lines(&s, "workerstart", 2, 3000));
+    cr_assert(th_wait_lines(&s, "dtask ", 3, 5000)); /* the master's and the manager's */
+    int q = queue_of(s.pid);
+    cr_assert_geq(q, 0, "the server's queue");
+    struct {
+        long type;
+        char text[256];
+    } m = {1, "\n\n\n\nhello, not a task"};
+    cr_assert_eq(msgsnd(q, &m, strlen(m.text), 0), 0);
+    swirl_buf_t b = {0};
+    cr_assert_eq(swirl_server_task_pack("outside", 7, &b), 0);
+    memcpy(m.text, swirl_buf_bytes(&b), swirl_buf_size(&b));
+    cr_assert_eq(msgsnd(q, &m, swirl_buf_size(&b), 0), 0);
+    swirl_buf_destroy(&b);
+    cr_assert(th_wait_lines(&s, "dtask 0 from -1 flags 2 data outside finish refused", 1, 5000));
+    tk_stop(&s);
+    FILE *f = fopen(logf, "re");
+    cr_assert_not_null(f);
+    char all[8192] = "";
+    size_t got = fread(all, 1, sizeof(all) - 1, f);
+    all[got] = 0;
+    fclose(f);
+    unlink(logf);
+    cr_assert(strstr(all, "task worker 0: bad task packet of 21 bytes from the message queue"),
+              "%s", all);
 }

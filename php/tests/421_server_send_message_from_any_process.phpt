@@ -58,6 +58,12 @@ foreach ([SWOOLE_PROCESS, SWOOLE_BASE] as $mode) {
         $s->on('pipeMessage', function ($s, $src, $data) {
             [$text, $fd] = explode(':', $data);
             $s->send((int)$fd, "pipeMessage in " . ($s->taskworker ? 'task worker' : 'worker') . " {$s->worker_id}: $text\n");
+            if ($s->taskworker && $text === 'from manager to 3') {
+                set_error_handler(function ($no, $m) use ($s, $fd) { $s->send((int)$fd, "warning: $m\n"); return true; });
+                $r = $s->sendfile((int)$fd, __FILE__);
+                restore_error_handler();
+                $s->send((int)$fd, "sendfile in a task worker: " . var_export($r, true) . "\n");
+            }
         });
         $s->on('task', function () {});
         $s->on('finish', function () {});
@@ -65,7 +71,7 @@ foreach ([SWOOLE_PROCESS, SWOOLE_BASE] as $mode) {
     });
     $c = client($port);
     $lines = [];
-    for ($i = 0; $i < 2; $i++) {
+    for ($i = 0; $i < 4; $i++) {
         $lines[] = client_read($c);
     }
     fwrite($c, "messages\n");
@@ -82,7 +88,7 @@ foreach ([SWOOLE_PROCESS, SWOOLE_BASE] as $mode) {
     echo "stopped: ", server_stop($pid), "\n";
 }
 ?>
---EXPECT--
+--EXPECTF--
 PROCESS
 bad destination: false
 manager timer: hello
@@ -92,7 +98,9 @@ pipeMessage in task worker 3: from manager to 3
 pipeMessage in task worker 3: from process to 3
 pipeMessage in worker 0: from process to 0
 pipeMessage in worker 1: from process to 1
+sendfile in a task worker: false
 warning: Swoole\Server::sendMessage(): send_message: destination worker 4: expected 0..3 and not this worker (-1)
+warning: Swoole\Server::sendfile(): sendfile to connection %d: only a worker sends files (not a task worker, the master, the manager or a user process)
 exist: true
 closed: true
 stopped: 0
@@ -105,7 +113,9 @@ pipeMessage in task worker 3: from manager to 3
 pipeMessage in task worker 3: from process to 3
 pipeMessage in worker 0: from process to 0
 pipeMessage in worker 1: from process to 1
+sendfile in a task worker: false
 warning: Swoole\Server::sendMessage(): send_message: destination worker 4: expected 0..3 and not this worker (-1)
+warning: Swoole\Server::sendfile(): sendfile to connection %d: only a worker sends files (not a task worker, the master, the manager or a user process)
 exist: true
 closed: true
 stopped: 0

@@ -86,6 +86,9 @@ int64_t swirl__server_owed(swirl_server_t *srv, int64_t fd) {
 }
 
 int swirl__server_watch_drain(swirl_server_t *srv, int64_t fd) {
+    if (is_direct(srv))
+        return swirl__error(SWIRL_ENOTSUP, "watch drain of connection %lld: only in a worker",
+                            (long long)fd);
     int rc = need_worker(srv, "watch drain");
     if (rc < 0)
         return rc;
@@ -171,7 +174,12 @@ int swirl_server_sendfile(swirl_server_t *srv, int64_t fd, const char *path, off
 int swirl__server_sendfile_fd(swirl_server_t *srv, int64_t fd, int file, int64_t size,
                               const char *path, off_t offset, size_t length, const void *head,
                               size_t head_len) {
-    int rc = need_worker(srv, "sendfile");
+    int rc = is_direct(srv) ? swirl__error(SWIRL_ENOTSUP,
+                                           "sendfile to connection %lld: only a worker sends files "
+                                           "(not a task worker, the master, the manager or a user "
+                                           "process)",
+                                           (long long)fd)
+                            : need_worker(srv, "sendfile");
     swirl__worker_t *w = self_of(srv);
     swirl__conn_t *c = rc < 0 ? NULL : swirl__conn_get(srv, fd);
     if (c && w->base && c->owner == w->id)

@@ -911,13 +911,15 @@ static void own_handler(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_ht
     } else if (strcmp(path, "/remote") == 0) {
         /* swirl_http_resp_remote: a response with no request here (as
          * the master's would be), to this very connection; this request's
-         * own response stays detached and unanswered */
+         * own response is detached and ended a moment later (a second
+         * answer the client does not wait for) */
         int64_t fd = swirl_http_resp_fd(resp);
         swirl_http_resp_t *none = swirl_http_resp_remote(hs, fd + 1000000);
         int o = snprintf(out, sizeof(out), "remote; none=%s %s", none ? "made" : "NULL",
                          swirl_last_error_msg());
         swirl_http_resp_t *r = swirl_http_resp_remote(hs, fd);
         swirl_http_resp_detach(resp);
+        swirl_timer_after(swirl_server_loop(swirl_http_server_base(hs)), 1, on_later_end, resp);
         swirl_http_resp_status(r, 408, NULL);
         swirl_http_resp_header(r, "Content-Type", "text/plain");
         swirl_http_resp_end(r, out, (size_t)o);

@@ -42,6 +42,7 @@ void swirl_pool_minit(void);               /* Swoole\Process\Pool (swirl_pool.c)
 void swirl_event_minit(int module_number); /* Event, Timer, swoole_event_*, swoole_timer_* */
 /* Swoole\Server and the server constants (swirl_server.c). */
 void swirl_server_minit(int module_number);
+void swirl_server_task_minit(int module_number); /* swirl_server_task.c */
 void swirl_http_minit(void);                   /* Http\Server, Request, Response (swirl_http*.c) */
 void swirl_websocket_minit(int module_number); /* WebSocket\Server, frames, constants */
 /* Swoole\Client and the client constants (swirl_client.c). */
@@ -63,8 +64,13 @@ void swirl_php_loop_free(void);
  * message when it is about that code, else swirl_strerror(code). */
 const char *swirl_php_error_msg(int code);
 
-/* E_WARNING naming the failed call's culprit, as Swoole warns. */
-#define swirl_php_warn(code) php_error_docref(NULL, E_WARNING, "%s", swirl_php_error_msg(code))
+/* E_WARNING naming the failed call's culprit, as Swoole warns (and, as
+ * Swoole's own warnings, not shown with ini swoole.display_errors off). */
+#define swirl_php_warn(code)                                                                       \
+    do {                                                                                           \
+        if (INI_BOOL("swoole.display_errors"))                                                     \
+            php_error_docref(NULL, E_WARNING, "%s", swirl_php_error_msg(code));                    \
+    } while (0)
 
 /* A setting's PHP value as the C setters take it (swirl_server_set,
  * swirl_client_set): a bool, int, float or string (its bytes, NULs

@@ -164,6 +164,7 @@ static PHP_MINIT_FUNCTION(swirl) {
     swirl_pool_minit();
     swirl_event_minit(module_number);
     swirl_server_minit(module_number);
+    swirl_server_task_minit(module_number);
     swirl_http_minit();
     swirl_websocket_minit(module_number);
     swirl_client_minit(module_number);

@@ -33,9 +33,12 @@
  *   responses left open released) when the worker stops.
  * - Response::create($fd) takes up a response of this worker: one detached
  *   (typically ended later from a timer, or from the finish callback of a
- *   task), or one in its callback. The C layer cannot answer a connection
- *   from another process, so create() in another worker or a task worker
- *   warns and returns false.
+ *   task), or one in its callback. Response::create($server, $fd) with no
+ *   such response here (the master's callbacks and timers, the manager, a
+ *   user process, another worker) makes a new one that writes to the
+ *   connection from this process (swirl_http_resp_remote: HTTP/1.1,
+ *   keep-alive, as Swoole's); create($fd) alone there warns and returns
+ *   false.
  * - header() replaces an earlier header of the same name (Swoole keeps
  *   them by name); a value null removes it; an array sends one line each.
  *   With $format the name is written Like-This.
@@ -561,6 +564,18 @@ PHP_METHOD(Swoole_Http_Response, create) {
         swirl_http_resp_end(e->resp, NULL, 0);
         live_del((int64_t)fd);
         e = NULL;
+    }
+    if (!e && Z_TYPE_P(first) == IS_OBJECT && server_from(Z_OBJ_P(first))->http) {
+        /* create($server, $fd) with no response here (the master, the
+         * manager, a user process, another worker): a new one that writes
+         * to the connection from this process, as Swoole's */
+        swirl_http_resp_t *r = swirl_http_resp_remote(server_from(Z_OBJ_P(first))->http, fd);
+        if (!r) {
+            swirl_php_warn(swirl_last_error());
+            RETURN_FALSE;
+        }
+        e = live_add((int64_t)fd, r);
+        e->detached = true;
     }
     if (!e) {
         php_error_docref(NULL, E_WARNING,

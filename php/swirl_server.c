@@ -259,6 +259,8 @@ static bool apply_one(void *arg, zend_string *key, zend_ulong idx, zval *val) {
         return false;
     }
     int rc;
+    if (swirl_php_task_setting(ZSTR_VAL(key), ZSTR_LEN(key)))
+        return true; /* the binding's own (swirl_server_task.c reads $setting) */
     const swirl_setting_info_t *info = swirl_setting_find(ZSTR_VAL(key));
     if (info && (info->scope & SWIRL_SETTING_BYTES) && Z_TYPE_P(val) == IS_STRING) {
         /* a size as PHP reads one ("2M", "1g"), and Swoole's fatal error for

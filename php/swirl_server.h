@@ -26,6 +26,7 @@ typedef struct {
     bool started;
     bool in_task;       /* inside a task callback */
     bool task_finished; /* finish() was called for the current task */
+    int64_t task_id;    /* the current task's id (in_task) */
     zend_object std;
 } server_obj;
 
@@ -149,6 +150,12 @@ bool swirl_php_apply_settings(zend_object *obj, zend_class_entry *ce, swirl_serv
 /* The Swoole\Server\Port object of a listener (port NULL: the main one). */
 zend_object *swirl_php_add_port(server_obj *o, swirl_port_t *port, const char *host, zend_long num,
                                 zend_long type);
+/* swirl_server_task.c: Swoole\Server\Task and the event objects. Is `key`
+ * one of the binding's own settings (task_use_object, event_object)? */
+bool swirl_php_task_setting(const char *key, size_t len);
+/* With event_object (or task_use_object for onTask): args[1..n-1] of event
+ * `ev` become one object in args[1]; the new count. */
+uint32_t swirl_php_event_objects(server_obj *o, const swirl_event_t *ev, zval *args, uint32_t n);
 /* The open connections' fds, into an array. */
 void swirl_php_all_connections(swirl_server_t *srv, zval *out);
 

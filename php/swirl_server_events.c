@@ -304,6 +304,7 @@ void swirl_php_server_dispatch(swirl_server_t *srv, const swirl_event_t *ev, voi
             n = 4;
             o->in_task = true;
             o->task_finished = false;
+            o->task_id = ev->task_id;
             break;
         case SWIRL_ON_FINISH:
             ZVAL_LONG(&args[1], ev->task_id);
@@ -313,6 +314,7 @@ void swirl_php_server_dispatch(swirl_server_t *srv, const swirl_event_t *ev, voi
         default:
             break;
         }
+        n = swirl_php_event_objects(o, ev, args, n); /* event_object, task_use_object */
         if (EG(exception)) { /* an unserialize that threw */
             zend_exception_error(EG(exception), E_ERROR);
             leave_process(255);

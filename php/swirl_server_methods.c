@@ -219,6 +219,7 @@ PHP_METHOD(Swoole_Server, stats) {
     add_assoc_long(rv, "task_worker_num", st.task_worker_num);
     add_assoc_long(rv, "idle_worker_num", st.idle_worker_num);
     add_assoc_long(rv, "tasking_num", st.tasking_num);
+    add_assoc_long(rv, "task_idle_worker_num", st.task_idle_worker_num);
     add_assoc_long(rv, "request_count", st.request_count);
     add_assoc_long(rv, "dispatch_count", st.dispatch_count);
     add_assoc_long(rv, "worker_request_count", st.worker_request_count);
@@ -365,11 +366,21 @@ PHP_METHOD(Swoole_Server, getWorkerId) {
 }
 
 PHP_METHOD(Swoole_Server, getWorkerPid) {
-    ZEND_PARSE_PARAMETERS_NONE();
+    zend_long id = -1;
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(id)
+    ZEND_PARSE_PARAMETERS_END();
     SERVER_THIS(srv);
-    if (swirl_server_worker_id(srv) < 0)
+    if (id < 0) {
+        if (swirl_server_worker_id(srv) < 0)
+            RETURN_FALSE;
+        RETURN_LONG(getpid());
+    }
+    pid_t pid = swirl_server_worker_pid(srv, id > INT_MAX ? INT_MAX : (int)id);
+    if (pid <= 0)
         RETURN_FALSE;
-    RETURN_LONG(getpid());
+    RETURN_LONG(pid);
 }
 
 PHP_METHOD(Swoole_Server, sendwait) {

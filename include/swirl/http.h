@@ -278,6 +278,17 @@ SWIRL_API int64_t swirl_http_resp_fd(const swirl_http_resp_t *resp);
  * FIN after pipelined requests waiting behind it is a half-close: this
  * answer and theirs are still written, then the connection closes. */
 SWIRL_API int swirl_http_resp_detach(swirl_http_resp_t *resp);
+/* A response to connection `fd` of the server that `hs` runs on, from any
+ * of its processes, with no request in this one (the master's callbacks and
+ * timers, the manager, a user process, another worker): HTTP/1.1,
+ * keep-alive, status 200 until set. Its bytes go through
+ * swirl_server_send; it is detached: ending it (end, sendfile, redirect)
+ * frees it. NULL with SWIRL_ECLOSED when there is no such connection. What
+ * the connection's own worker is doing with it is not known here: this is
+ * for a connection whose worker will not answer (Laravel Octane answers
+ * 408 this way after killing a stuck worker), as Swoole's
+ * Response::create($server, $fd). */
+SWIRL_API swirl_http_resp_t *swirl_http_resp_remote(swirl_http_server_t *hs, int64_t fd);
 /* Has it been ended (or its connection gone)? */
 SWIRL_API bool swirl_http_resp_finished(const swirl_http_resp_t *resp);
 

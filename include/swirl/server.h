@@ -114,10 +114,18 @@ typedef struct swirl_event {
     pid_t pid;                /* WORKER_ERROR */
     int exit_code, signo;     /* WORKER_ERROR */
     int64_t task_id;          /* TASK, FINISH */
+    int task_flags;           /* TASK: SWIRL_TASK_* */
     /* CONNECT, RECEIVE, CLOSE, PACKET: the listener the connection (or
      * datagram) came in on (NULL once the connection is gone) */
     const swirl_port_t *port;
 } swirl_event_t;
+
+/* How a task was sent (swirl_event_t.task_flags). */
+enum {
+    SWIRL_TASK_WAITED = 1,  /* by taskwait / taskwait_multi: the sender blocks for the result */
+    SWIRL_TASK_NOREPLY = 2, /* by the master, the manager or a user process: finish is refused */
+    SWIRL_TASK_TMPFILE = 4  /* its data came through a temp file (larger than a message) */
+};
 
 /* A callback: the event (its fields as the event type says) and the
  * `user` pointer given to swirl_server_on. */
@@ -230,6 +238,10 @@ SWIRL_API int swirl_server_worker_id(const swirl_server_t *srv);
  * when there is none). */
 SWIRL_API pid_t swirl_server_master_pid(const swirl_server_t *srv);
 SWIRL_API pid_t swirl_server_manager_pid(const swirl_server_t *srv);
+/* The pid of worker `id` of a running server: workers, then task workers,
+ * then user processes (worker_num + task_worker_num + k); 0 if it is not
+ * running or `id` is out of range. */
+SWIRL_API pid_t swirl_server_worker_pid(const swirl_server_t *srv, int id);
 
 /* Send `len` bytes to connection `fd`. Returns 0; SWIRL_ECLOSED if the
  * connection is gone; SWIRL_EBUFFULL (and a bufferFull event) if its output
@@ -300,6 +312,7 @@ typedef struct swirl_server_stats {
     int64_t dispatch_count;
     int task_worker_num;
     int tasking_num;             /* task workers running a task now */
+    int task_idle_worker_num;    /* task workers running none and with none sent to them */
     int64_t task_queue_num;      /* tasks sent and not yet done, all task workers */
     int64_t task_queue_bytes;    /* their data */
     int64_t task_rejected_count; /* task() refused: a queue was full */
@@ -318,10 +331,14 @@ SWIRL_API int64_t swirl_server_worker_requests(swirl_server_t *srv, int worker_i
 /* Send `len` bytes to a task worker (`dst` 0..task_worker_num-1, or -1: the
  * least busy). Returns the task id (> 0, unique in this worker); its result,
  * if the task callback calls swirl_server_finish, comes to this worker's
- * finish event. SWIRL_EQUEUEFULL at once when that task worker already has
- * task_queue_max tasks waiting; SWIRL_ESTATE outside a worker or without
- * task workers; SWIRL_EBADARG for a `dst` out of range, or any `dst` but -1
- * with task_ipc_mode 3 (the task workers compete for tasks). The data is
+ * finish event. From the master, the manager or a user process (a running
+ * server's callbacks and timers there) the task is written at once, its id
+ * counts from 0 in that process, and it gets no result: its task event has
+ * SWIRL_TASK_NOREPLY and swirl_server_finish refuses it. SWIRL_EQUEUEFULL
+ * at once when that task worker already has task_queue_max tasks waiting;
+ * SWIRL_ESTATE in a task worker, outside a running server or without task
+ * workers; SWIRL_EBADARG for a `dst` out of range, or any `dst` but -1 with
+ * task_ipc_mode 3 (the task workers compete for tasks). The data is
  * copied. */
 SWIRL_API int64_t swirl_server_task(swirl_server_t *srv, const void *data, size_t len, int dst);
 
@@ -345,10 +362,20 @@ SWIRL_API int swirl_server_taskwait_multi(swirl_server_t *srv, const swirl_task_
                                           size_t n, double timeout, swirl_buf_t *results,
                                           int *status);
 
+/* A task's data as one task message (appended to `out`), and back: the
+ * data inside such a message (pointing into `packed`), SWIRL_EBADARG if it
+ * is not one. */
+SWIRL_API int swirl_server_task_pack(const void *data, size_t len, swirl_buf_t *out);
+SWIRL_API int swirl_server_task_unpack(const void *packed, size_t n, const char **data,
+                                       size_t *len);
+
 /* In a task callback: the task's result (at most once per task). */
 SWIRL_API int swirl_server_finish(swirl_server_t *srv, const void *data, size_t len);
 
-/* Deliver `len` bytes to worker `dst`'s pipeMessage event. */
+/* Deliver `len` bytes to worker `dst`'s pipeMessage event (`dst`: a worker
+ * or, with task_ipc_mode 1, a task worker: worker_num + i), from a worker,
+ * a task worker, the master, the manager or a user process (these last
+ * three send at once, at most one packet: 64 KiB less a header). */
 SWIRL_API int swirl_server_send_message(swirl_server_t *srv, const void *data, size_t len, int dst);
 
 #ifdef __cplusplus

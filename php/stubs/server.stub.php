@@ -193,7 +193,8 @@ namespace Swoole {
 
         public function getWorkerId(): int|false {}
 
-        public function getWorkerPid(): int|false {}
+        /** The pid of worker $worker_id (task workers follow the workers, then the user processes); -1: this worker's. */
+        public function getWorkerPid(int $worker_id = -1): int|false {}
     }
 }
 

@@ -31,7 +31,7 @@ array(6) {
 }
 array(4) {
   [0]=>
-  array(16) {
+  array(17) {
     [0]=>
     string(10) "start_time"
     [1]=>
@@ -51,18 +51,20 @@ array(4) {
     [8]=>
     string(11) "tasking_num"
     [9]=>
-    string(13) "request_count"
+    string(20) "task_idle_worker_num"
     [10]=>
-    string(14) "dispatch_count"
+    string(13) "request_count"
     [11]=>
-    string(20) "worker_request_count"
+    string(14) "dispatch_count"
     [12]=>
-    string(14) "task_queue_num"
+    string(20) "worker_request_count"
     [13]=>
-    string(16) "task_queue_bytes"
+    string(14) "task_queue_num"
     [14]=>
-    string(19) "task_rejected_count"
+    string(16) "task_queue_bytes"
     [15]=>
+    string(19) "task_rejected_count"
+    [16]=>
     string(16) "tls_failed_count"
   }
   [1]=>

@@ -90,6 +90,7 @@ struct swirl_http_resp {
     bool keep_alive;
     bool keep_alive_asked; /* what the request asked for (keep_alive before user headers) */
     bool http10;
+    bool remote;          /* swirl_http_resp_remote: no request or connection state here */
     bool gzip_ok;         /* the client accepts gzip */
     int8_t compress;      /* swirl_http_resp_compress: -1 the settings', 0 off, 1..9 a level */
     int64_t length;       /* the Content-Length the user set, or -1 */

@@ -136,6 +136,27 @@ swirl_http_resp_t *swirl__http_resp_new(swirl_http_server_t *hs, http_conn_t *c,
     return r;
 }
 
+swirl_http_resp_t *swirl_http_resp_remote(swirl_http_server_t *hs, int64_t fd) {
+    if (!hs)
+        return swirl__error(SWIRL_EBADARG, "http response: no server"), NULL;
+    if (!swirl_server_exist(hs->srv, fd))
+        return swirl__error(SWIRL_ECLOSED, "http response: connection %lld: no such connection",
+                            (long long)fd),
+               NULL;
+    swirl_http_resp_t *r = swirl_calloc(1, sizeof(*r));
+    if (!r)
+        return swirl__error(-ENOMEM, "http response:"), NULL;
+    r->hs = hs;
+    r->fd = fd;
+    r->status = 200;
+    r->keep_alive = r->keep_alive_asked = true; /* as Swoole's create(): HTTP/1.1, keep-alive */
+    r->compress = -1;
+    r->length = -1;
+    r->remote = true;
+    r->detached = true;
+    return r;
+}
+
 void swirl__http_resp_free(swirl_http_resp_t *resp) {
     if (!resp)
         return;
@@ -249,6 +270,11 @@ static int build_head(swirl_http_resp_t *resp, int64_t body_len) {
  * gets the error. */
 static int flush(swirl_http_resp_t *resp) {
     swirl_buf_t *o = &resp->hs->out;
+    if (resp->remote) { /* straight to the connection's owner, from any process */
+        int rc = swirl_server_send(resp->hs->srv, resp->fd, swirl_buf_bytes(o), swirl_buf_size(o));
+        o->start = o->len = 0;
+        return rc;
+    }
     if (!resp->c) {
         o->start = o->len = 0;
         return swirl__error(SWIRL_ECLOSED, "http response: connection %lld is closed",
@@ -569,7 +595,7 @@ int swirl_http_resp_detach(swirl_http_resp_t *resp) {
 }
 
 bool swirl_http_resp_finished(const swirl_http_resp_t *resp) {
-    return !resp || resp->finished || !resp->c;
+    return !resp || resp->finished || (!resp->c && !resp->remote);
 }
 
 int swirl__http_flush_batch(swirl_http_server_t *hs) {

@@ -104,7 +104,9 @@ typedef struct swirl__shared {
         _Atomic int64_t requests;
         _Atomic int64_t tasks_queued; /* task workers: sent to it and not yet done */
         _Atomic int64_t task_bytes;   /* their data */
+        _Atomic int sigterm;          /* this copy is stopping on a SIGTERM (set by itself) */
     } workers[SWIRL__MAX_WORKERS];    /* workers, then task workers */
+    _Atomic pid_t proc_pids[SWIRL__MAX_PROCESSES]; /* user processes (the manager sets them) */
 } swirl__shared_t;
 
 /* Messages between reactor threads and workers, packed into packets:
@@ -412,7 +414,21 @@ struct swirl_server {
     int worker_id;
     swirl_loop_t *loop;
     void *worker; /* swirl__worker_t in a worker */
+    int64_t direct_task_seq; /* ids of the tasks sent by this process without a worker loop */
+    int sender_id; /* how such a process signs its tasks and messages, as Swoole: 0 in the
+                    * master and the manager, worker_num + task_worker_num + k in user process k */
 };
+
+/* direct.c: the channel of a process without a worker loop (master,
+ * manager, user process; a PROCESS task worker's sends): one whole message,
+ * written now (waiting up to send_timeout for room) to socket `fd`. */
+int swirl__direct_put(swirl_server_t *srv, int fd, const swirl__msg_t *hdr, const void *a,
+                      size_t alen, const void *b, size_t blen);
+/* Bytes for connection `c` (session `fd`), in as many messages as they need. */
+int swirl__direct_send(swirl_server_t *srv, swirl__conn_t *c, int64_t fd, const void *data,
+                       size_t len);
+/* A CLOSE, PAUSE or RESUME of connection `c`. */
+int swirl__direct_simple(swirl_server_t *srv, swirl__conn_t *c, int64_t fd, int type, int flags);
 
 enum { SWIRL__ROLE_MASTER = 1, SWIRL__ROLE_MANAGER, SWIRL__ROLE_WORKER };
 

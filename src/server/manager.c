@@ -32,6 +32,9 @@ typedef struct {
     bool reloading, reload_again;
     bool reload_tasks_only, again_tasks_only;
     int reload_id; /* the worker being replaced */
+    /* user processes: consecutive ends soon after their start (the first
+     * is replaced at once, as Swoole does; from the second on, backed off) */
+    int quick_ends[SWIRL__MAX_PROCESSES];
     int64_t reload_kill_timer;
 } manager_t;
 
@@ -52,6 +55,7 @@ static pid_t spawn_user(swirl_server_t *srv, int k) {
     srv->loop = NULL;
     srv->role = SWIRL__ROLE_WORKER;
     srv->worker_id = -1;
+    srv->sender_id = srv->worker_num + srv->task_worker_num + k;
     swirl__set_title("process", k);
     if (srv->procs[k].proc) {
         /* a process object: its child side, its function; both pipe ends
@@ -70,6 +74,8 @@ static pid_t spawn(void *owner, int id) {
         id >= nprocs(m) ? spawn_user(m->srv, id - nprocs(m)) : swirl__worker_spawn(m->srv, id);
     if (pid < 0)
         swirl_log_error("manager: fork of worker %d: %s", id, swirl_strerror(pid));
+    else if (id >= nprocs(m))
+        atomic_store(&m->srv->shared->proc_pids[id - nprocs(m)], pid);
     return pid;
 }
 
@@ -155,15 +161,23 @@ static void start_reload(manager_t *m, bool tasks_only) {
 /* ---- ends ---------------------------------------------------------------------------------- */
 
 /* Log a child's end and say how the supervisor takes it: a failure, a
- * clean exit, or the end a reload asked for (replaced at once). A user
- * process is meant to run for ever: any end of one is a failure. */
+ * clean exit, or an end someone asked for, replaced at once: a reload's,
+ * or (as Swoole) a worker stopped by a SIGTERM from anyone or killed with
+ * SIGKILL or SIGTERM — only ends of its own (an exit, a crash) are backed
+ * off when they come soon after the start. A user process is meant to run
+ * for ever: any end of one is a failure, replaced at once the first time
+ * it comes soon after the start (a kill), backed off from the second. */
 static int ended(void *owner, const swirl__child_end_t *e) {
     manager_t *m = owner;
     if (e->id >= nprocs(m)) {
+        int k = e->id - nprocs(m);
         swirl_log_info("manager: user process %d (pid %d) exited (exit code %d, signal %d); "
                        "restarting it",
-                       e->id - nprocs(m), (int)e->pid, e->code, e->signo);
-        return SWIRL__CHILD_FAILED;
+                       k, (int)e->pid, e->code, e->signo);
+        if (e->lived_ms >= 1000)
+            m->quick_ends[k] = 0;
+        return e->lived_ms < 1000 && m->quick_ends[k]++ == 0 ? SWIRL__CHILD_EXPECTED
+                                                             : SWIRL__CHILD_FAILED;
     }
     if (e->code != 0 || e->signo != 0) {
         swirl_log_warning("manager: worker %d (pid %d) died (exit code %d, signal %d); "
@@ -175,9 +189,13 @@ static int ended(void *owner, const swirl__child_end_t *e) {
                             .exit_code = e->code,
                             .signo = e->signo};
         swirl__emit(m->srv, &ev);
-        return SWIRL__CHILD_FAILED;
+        return e->signo == SIGKILL || e->signo == SIGTERM ? SWIRL__CHILD_EXPECTED
+                                                          : SWIRL__CHILD_FAILED;
     }
-    return m->reloading && e->id == m->reload_id ? SWIRL__CHILD_EXPECTED : SWIRL__CHILD_CLEAN;
+    if (m->reloading && e->id == m->reload_id)
+        return SWIRL__CHILD_EXPECTED;
+    return atomic_load(&m->srv->shared->workers[e->id].sigterm) ? SWIRL__CHILD_EXPECTED
+                                                                 : SWIRL__CHILD_CLEAN;
 }
 
 /* Restarted (or its timer set): say why a clean exit waits, and go on
@@ -190,7 +208,7 @@ static void restarted(void *owner, const swirl__child_end_t *e, int kind, int64_
                         e->id, (int)e->pid, (unsigned long long)e->lived_ms);
     if (delay_ms > 0)
         swirl_log_debug("manager: restarting worker %d in %lld ms", e->id, (long long)delay_ms);
-    if (kind == SWIRL__CHILD_EXPECTED) {
+    if (kind == SWIRL__CHILD_EXPECTED && m->reloading && e->id == m->reload_id) {
         if (m->reload_kill_timer > 0)
             swirl_timer_clear(m->loop, m->reload_kill_timer);
         m->reload_kill_timer = 0;
@@ -287,10 +305,12 @@ int swirl__manager_run(swirl_server_t *srv) {
     const int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGUSR1, SIGUSR2, SIGRTMIN};
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         swirl_signal_add(m.loop, sigs[i], on_signal, &m);
-    swirl_event_t ev = {.type = SWIRL_ON_MANAGER_START};
-    swirl__emit(srv, &ev);
+    /* as Swoole: managerStart once the workers are forked (a task() or
+     * sendMessage() there reaches running processes) */
     for (int i = 0; i < nchildren(&m); i++)
         swirl__supervisor_start(&m.sup, i);
+    swirl_event_t ev = {.type = SWIRL_ON_MANAGER_START};
+    swirl__emit(srv, &ev);
     if (srv->mode == SWIRL_MODE_BASE) {
         ev = (swirl_event_t){.type = SWIRL_ON_START};
         swirl__emit(srv, &ev);

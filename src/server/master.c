@@ -2,6 +2,7 @@
  * the reactor threads, waits for signals on its main thread, and stops
  * everything (the reactors through their phases, the manager by SIGTERM). */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,10 +61,23 @@ static void on_master_signal(swirl_loop_t *loop, int signo, void *user) {
 
 int swirl__process_mode_run(swirl_server_t *srv) {
     int rc;
+    /* The master's signals wait (blocked) from before the first fork until
+     * its loop watches them: a worker that calls shutdown() at once (in
+     * workerStart) must not find the master with SIGTERM's default action */
+    sigset_t ours, old;
+    sigemptyset(&ours);
+    const int sigs[] = {SIGTERM, SIGINT, SIGCHLD, SIGUSR1, SIGUSR2, SIGRTMIN};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        sigaddset(&ours, sigs[i]);
+    pthread_sigmask(SIG_BLOCK, &ours, &old);
     pid_t mgr = fork();
-    if (mgr < 0)
-        return swirl__error(swirl__neg_errno(), "server: fork of the manager:");
+    if (mgr < 0) {
+        rc = swirl__error(swirl__neg_errno(), "server: fork of the manager:");
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        return rc;
+    }
     if (mgr == 0) {
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
         swirl__child_setup(srv->master_pid);
         /* the manager needs only the worker ends */
         for (int r = 0; r < srv->reactor_num; r++)
@@ -73,8 +87,10 @@ int swirl__process_mode_run(swirl_server_t *srv) {
         _exit(swirl__manager_run(srv) < 0 ? 1 : 0);
     }
     atomic_store(&srv->shared->manager_pid, mgr);
+    /* the master keeps the worker end of worker 0's pipes: its own sends
+     * to connections (callbacks, timers) go to the reactors there (direct.c) */
     for (int r = 0; r < srv->reactor_num; r++)
-        for (int w = 0; w < srv->worker_num; w++) {
+        for (int w = 1; w < srv->worker_num; w++) {
             close(srv->pipes[r][w][1]);
             srv->pipes[r][w][1] = -1;
         }
@@ -144,5 +160,6 @@ stop:
     } else {
         swirl_loop_free(loop);
     }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     return rc;
 }

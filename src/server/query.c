@@ -119,12 +119,14 @@ int swirl_server_stats(swirl_server_t *srv, swirl_server_stats_t *out) {
     out->worker_num = srv->worker_num;
     for (int i = 0; i < srv->worker_num; i++)
         out->idle_worker_num += !atomic_load(&sh->workers[i].busy);
-    if (srv->role == SWIRL__ROLE_WORKER)
+    if (srv->role == SWIRL__ROLE_WORKER && srv->worker_id >= 0) /* (not a user process) */
         out->worker_request_count = atomic_load(&sh->workers[srv->worker_id].requests);
     out->task_worker_num = srv->task_worker_num;
     for (int t = 0; t < srv->task_worker_num; t++) {
         int id = srv->worker_num + t;
-        out->tasking_num += atomic_load(&sh->workers[id].busy) != 0;
+        int busy = atomic_load(&sh->workers[id].busy) != 0;
+        out->tasking_num += busy;
+        out->task_idle_worker_num += !busy && atomic_load(&sh->workers[id].tasks_queued) == 0;
         out->task_queue_num += atomic_load(&sh->workers[id].tasks_queued);
         out->task_queue_bytes += atomic_load(&sh->workers[id].task_bytes);
     }

@@ -18,7 +18,34 @@ static int need_worker(swirl_server_t *srv, const char *what) {
     return 0;
 }
 
+/* A process without a worker loop (master, manager, user process), or a
+ * task worker (no pipe to the reactors, no queue to the owners): it writes
+ * straight to the connection's owner (direct.c). */
+static bool is_direct(swirl_server_t *srv) {
+    swirl__worker_t *w = srv->worker;
+    if (!srv->started || !srv->shared)
+        return false;
+    return !w || srv->role != SWIRL__ROLE_WORKER || w->task;
+}
+
 int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *data, size_t len) {
+    if (is_direct(srv)) {
+        swirl__conn_t *c = swirl__conn_get(srv, fd);
+        if (!c)
+            return swirl__error(SWIRL_ECLOSED, "send to connection %lld: no such connection",
+                                (long long)fd);
+        if (len > (size_t)srv->settings.buffer_output_size)
+            return swirl__error(SWIRL_ETOOBIG,
+                                "send to connection %lld: %zu bytes is more than "
+                                "buffer_output_size (%lld)",
+                                (long long)fd, len, (long long)srv->settings.buffer_output_size);
+        if (atomic_load(&c->out_pending) + (int64_t)len > srv->settings.socket_buffer_size)
+            return swirl__error(SWIRL_EBUFFULL,
+                                "send to connection %lld: output buffer full "
+                                "(socket_buffer_size %lld)",
+                                (long long)fd, (long long)srv->settings.socket_buffer_size);
+        return swirl__direct_send(srv, c, fd, data, len);
+    }
     int rc = need_worker(srv, "send");
     if (rc < 0)
         return rc;
@@ -59,6 +86,9 @@ int64_t swirl__server_owed(swirl_server_t *srv, int64_t fd) {
 }
 
 int swirl__server_watch_drain(swirl_server_t *srv, int64_t fd) {
+    if (is_direct(srv))
+        return swirl__error(SWIRL_ENOTSUP, "watch drain of connection %lld: only in a worker",
+                            (long long)fd);
     int rc = need_worker(srv, "watch drain");
     if (rc < 0)
         return rc;
@@ -77,6 +107,13 @@ int swirl__server_watch_drain(swirl_server_t *srv, int64_t fd) {
 }
 
 static int simple(swirl_server_t *srv, int64_t fd, int type, int flags, const char *what) {
+    if (is_direct(srv)) {
+        swirl__conn_t *c = swirl__conn_get(srv, fd);
+        if (!c)
+            return swirl__error(SWIRL_ECLOSED, "%s connection %lld: no such connection", what,
+                                (long long)fd);
+        return swirl__direct_simple(srv, c, fd, type, flags);
+    }
     int rc = need_worker(srv, what);
     if (rc < 0)
         return rc;
@@ -137,7 +174,12 @@ int swirl_server_sendfile(swirl_server_t *srv, int64_t fd, const char *path, off
 int swirl__server_sendfile_fd(swirl_server_t *srv, int64_t fd, int file, int64_t size,
                               const char *path, off_t offset, size_t length, const void *head,
                               size_t head_len) {
-    int rc = need_worker(srv, "sendfile");
+    int rc = is_direct(srv) ? swirl__error(SWIRL_ENOTSUP,
+                                           "sendfile to connection %lld: only a worker sends files "
+                                           "(not a task worker, the master, the manager or a user "
+                                           "process)",
+                                           (long long)fd)
+                            : need_worker(srv, "sendfile");
     swirl__worker_t *w = self_of(srv);
     swirl__conn_t *c = rc < 0 ? NULL : swirl__conn_get(srv, fd);
     if (c && w->base && c->owner == w->id)
@@ -161,17 +203,28 @@ int swirl__server_sendfile_fd(swirl_server_t *srv, int64_t fd, int file, int64_t
 }
 
 int swirl_server_send_message(swirl_server_t *srv, const void *data, size_t len, int dst) {
-    int rc = need_worker(srv, "send_message");
-    if (rc < 0)
-        return rc;
-    swirl__worker_t *w = self_of(srv);
-    if (dst < 0 || dst >= srv->worker_num || dst == w->id)
+    if (!srv->started || !srv->shared)
+        return swirl__error(SWIRL_ESTATE, "send_message: the server is not running");
+    int all = srv->worker_num + srv->task_worker_num;
+    swirl__worker_t *w = srv->role == SWIRL__ROLE_WORKER ? self_of(srv) : NULL;
+    int self = w ? w->id : -1;
+    if (dst < 0 || dst >= all || dst == self)
         return swirl__error(SWIRL_EBADARG,
                             "send_message: destination worker %d: expected 0..%d and not this "
                             "worker (%d)",
-                            dst, srv->worker_num - 1, w->id);
-    swirl__msg_t h = {.type = SWIRL__MSG_PIPE, .reactor_id = w->id};
-    return swirl__w_enqueue(w, &w->to_worker[dst], &h, NULL, 0, data, len);
+                            dst, all - 1, self);
+    bool to_task = dst >= srv->worker_num;
+    if (to_task && !srv->taskbox)
+        return swirl__error(SWIRL_ENOTSUP, "send_message: to task worker %d: only with "
+                                           "task_ipc_mode 1 (unix sockets)",
+                            dst - srv->worker_num);
+    swirl__msg_t h = {.type = SWIRL__MSG_PIPE, .reactor_id = w ? self : srv->sender_id};
+    if (!w) { /* master, manager, user process: one whole packet, now */
+        int fd = to_task ? srv->taskbox[dst - srv->worker_num][0] : srv->mailbox[dst][0];
+        return swirl__direct_put(srv, fd, &h, NULL, 0, data, len);
+    }
+    swirl__outq_t *q = to_task ? &w->to_task[dst - srv->worker_num] : &w->to_worker[dst];
+    return swirl__w_enqueue(w, q, &h, NULL, 0, data, len);
 }
 
 swirl_loop_t *swirl_server_loop(swirl_server_t *srv) { return srv->loop; }

@@ -719,6 +719,15 @@ int swirl_port_bound_port(const swirl_port_t *port) {
 
 pid_t swirl_server_master_pid(const swirl_server_t *srv) { return srv->master_pid; }
 
+pid_t swirl_server_worker_pid(const swirl_server_t *srv, int id) {
+    if (!srv->shared || id < 0)
+        return 0;
+    int n = srv->worker_num + srv->task_worker_num;
+    if (id < n)
+        return atomic_load(&srv->shared->workers[id].pid);
+    return id - n < srv->nprocs ? atomic_load(&srv->shared->proc_pids[id - n]) : 0;
+}
+
 pid_t swirl_server_manager_pid(const swirl_server_t *srv) {
     return srv->shared ? atomic_load(&srv->shared->manager_pid) : 0;
 }

@@ -26,9 +26,16 @@
 #include <unistd.h>
 
 #include "../core/internal.h"
+#include "../process/internal.h"
 #include "worker.h"
 
 #define PAYLOAD_MAX (SWIRL__PACKET_MAX - sizeof(swirl__msg_t))
+/* A TASK's aux: the task worker's index, and this bit when its sender has no
+ * worker loop to take a result */
+#define AUX_NOREPLY 0x8000u
+/* ... and this one when it was made by swirl_server_task_pack (sent into
+ * the queue from outside: counted in no task worker's queue) */
+#define AUX_OUTSIDE 0x4000u
 
 /* ---- temp files -------------------------------------------------------------------------- */
 
@@ -131,12 +138,19 @@ static int need_sender(swirl_server_t *srv, const char *what) {
     return 0;
 }
 
+/* The counter of the tasks this process sent (a worker's, or the direct
+ * senders' own: master, manager, user process). */
+static int64_t *task_seq_of(swirl_server_t *srv) {
+    swirl__worker_t *w = srv->role == SWIRL__ROLE_WORKER ? srv->worker : NULL;
+    return w ? &w->tk.task_seq : &srv->direct_task_seq;
+}
+
 /* The task worker for `dst` (-1: the one with the shortest queue, idle
  * first; ties go round robin). */
 static int pick_task_worker(swirl_server_t *srv, int dst) {
     if (dst >= 0)
         return dst;
-    int n = srv->task_worker_num, start = (int)(((swirl__worker_t *)srv->worker)->tk.task_seq % n);
+    int n = srv->task_worker_num, start = (int)(*task_seq_of(srv) % n);
     int best = start;
     int64_t best_q = INT64_MAX;
     for (int k = 0; k < n; k++) {
@@ -152,16 +166,15 @@ static int pick_task_worker(swirl_server_t *srv, int dst) {
     return best;
 }
 
-static int64_t send_task(swirl_server_t *srv, const void *data, size_t len, int dst, bool wait,
-                         int *to) {
-    swirl__worker_t *w = srv->worker;
+/* Check `dst`, choose the task worker and count the task in its queue
+ * (task_queue_max); its index, or an error. */
+static int reserve(swirl_server_t *srv, const void *data, size_t len, int dst) {
     if (dst < -1 || dst >= srv->task_worker_num)
         return swirl__error(SWIRL_EBADARG, "task: destination task worker %d: expected -1 (any) "
                                            "or 0..%d",
                             dst, srv->task_worker_num - 1);
     if (!data && len > 0)
         return swirl__error(SWIRL_EBADARG, "task: no data");
-    bool mq = srv->task_mq >= 0;
     if (dst >= 0 && srv->settings.task_ipc_mode == 3)
         return swirl__error(SWIRL_EBADARG, "task: destination task worker %d: task_ipc_mode 3 "
                                            "(competing) cannot choose one; pass -1",
@@ -176,6 +189,17 @@ static int64_t send_task(swirl_server_t *srv, const void *data, size_t len, int 
                                               "(task_queue_max %lld)",
                             t, (long long)queued, (long long)srv->settings.task_queue_max);
     }
+    return t;
+}
+
+static int64_t send_task(swirl_server_t *srv, const void *data, size_t len, int dst, bool wait,
+                         int *to) {
+    swirl__worker_t *w = srv->worker;
+    bool mq = srv->task_mq >= 0;
+    int t = reserve(srv, data, len, dst);
+    if (t < 0)
+        return t;
+    int id = srv->worker_num + t;
     int64_t task_id = ++w->tk.task_seq;
     swirl__msg_t h = {.type = SWIRL__MSG_TASK, .flags = wait ? SWIRL__F_WAIT : 0,
                       .aux = (uint16_t)t, .session = task_id, .reactor_id = w->id};
@@ -190,7 +214,61 @@ static int64_t send_task(swirl_server_t *srv, const void *data, size_t len, int 
     return task_id;
 }
 
+/* A task from a process without a worker loop (the master, the manager, a
+ * user process): written at once to the task worker's socket or to the
+ * queue (direct.c), marked AUX_NOREPLY: no one waits for its result,
+ * finish() in its task worker is refused. Its sender is named as Swoole
+ * names it: 0 for the master and the manager, a user process's own id.
+ * Ids count from 0 in each such process. */
+static int64_t direct_task(swirl_server_t *srv, const void *data, size_t len, int dst) {
+    if (srv->task_worker_num == 0)
+        return swirl__error(SWIRL_ESTATE, "task: no task workers (set task_worker_num)");
+    int t = reserve(srv, data, len, dst);
+    if (t < 0)
+        return t;
+    int id = srv->worker_num + t;
+    bool mq = srv->task_mq >= 0;
+    int64_t task_id = srv->direct_task_seq++;
+    swirl__msg_t h = {.type = SWIRL__MSG_TASK, .aux = (uint16_t)(t | AUX_NOREPLY),
+                      .session = task_id, .reactor_id = srv->sender_id};
+    size_t max = mq ? srv->task_mq_max - sizeof(h) : PAYLOAD_MAX;
+    char path[4200];
+    const void *p = data;
+    size_t n = len;
+    int rc = 0;
+    if (len > max) {
+        if ((rc = tmp_write(srv, data, len, path, sizeof(path))) < 0)
+            goto fail;
+        h.flags |= SWIRL__F_TMPFILE;
+        p = path;
+        n = strlen(path);
+    }
+    if (mq) {
+        char msg[SWIRL__PACKET_MAX];
+        h.len = (uint32_t)n;
+        h.flags |= SWIRL__F_BEGIN | SWIRL__F_END;
+        memcpy(msg, &h, sizeof(h));
+        memcpy(msg + sizeof(h), p, n);
+        rc = swirl__msgq_send_bytes(srv->task_mq, swirl__task_mq_type(srv, t), msg,
+                                    sizeof(h) + n, false);
+    } else {
+        rc = swirl__direct_put(srv, srv->taskbox[t][0], &h, NULL, 0, p, n);
+    }
+    if (rc < 0) {
+        if (h.flags & SWIRL__F_TMPFILE)
+            unlink(path);
+        goto fail;
+    }
+    atomic_fetch_add(&srv->shared->workers[id].task_bytes, (int64_t)len);
+    return task_id;
+fail:
+    atomic_fetch_sub(&srv->shared->workers[id].tasks_queued, 1);
+    return rc;
+}
+
 int64_t swirl_server_task(swirl_server_t *srv, const void *data, size_t len, int dst) {
+    if (srv->started && srv->shared && (srv->role != SWIRL__ROLE_WORKER || !srv->worker))
+        return direct_task(srv, data, len, dst);
     int rc = need_sender(srv, "task");
     return rc < 0 ? rc : send_task(srv, data, len, dst, false, NULL);
 }
@@ -361,14 +439,50 @@ int swirl_server_taskwait(swirl_server_t *srv, const void *data, size_t len, dou
     return 0;
 }
 
+/* ---- a task as bytes ---------------------------------------------------------------------- */
+
+int swirl_server_task_pack(const void *data, size_t len, swirl_buf_t *out) {
+    if (!out || (!data && len > 0))
+        return swirl__error(SWIRL_EBADARG, "task pack: no data or no buffer");
+    if (len > UINT32_MAX - sizeof(swirl__msg_t))
+        return swirl__error(SWIRL_ETOOBIG, "task pack: %zu bytes: at most %zu", len,
+                            (size_t)(UINT32_MAX - sizeof(swirl__msg_t)));
+    swirl__msg_t h = {.type = SWIRL__MSG_TASK, .flags = SWIRL__F_BEGIN | SWIRL__F_END,
+                      .aux = AUX_NOREPLY | AUX_OUTSIDE, .len = (uint32_t)len, .reactor_id = -1};
+    int rc = swirl_buf_reserve(out, sizeof(h) + len);
+    if (rc < 0)
+        return swirl__error(rc, "task pack:");
+    swirl_buf_append(out, &h, sizeof(h));
+    swirl_buf_append(out, data, len);
+    return 0;
+}
+
+int swirl_server_task_unpack(const void *packed, size_t n, const char **data, size_t *len) {
+    swirl__msg_t h;
+    if (!packed || n < sizeof(h))
+        return swirl__error(SWIRL_EBADARG, "task unpack: %zu bytes: not a task message", n);
+    memcpy(&h, packed, sizeof(h));
+    if (h.type != SWIRL__MSG_TASK || h.len != n - sizeof(h) || (h.flags & SWIRL__F_TMPFILE) ||
+        (h.flags & (SWIRL__F_BEGIN | SWIRL__F_END)) != (SWIRL__F_BEGIN | SWIRL__F_END))
+        return swirl__error(SWIRL_EBADARG, "task unpack: %zu bytes: not a task message", n);
+    *data = (const char *)packed + sizeof(h);
+    *len = h.len;
+    return 0;
+}
+
 /* ---- in the task worker ---------------------------------------------------------------------- */
 
 int swirl_server_finish(swirl_server_t *srv, const void *data, size_t len) {
     swirl__worker_t *w = srv->worker;
-    if (srv->role != SWIRL__ROLE_WORKER || !w || !w->task || w->tk.cur_task == 0)
+    if (srv->role != SWIRL__ROLE_WORKER || !w || !w->task || !w->tk.cur_running)
         return swirl__error(SWIRL_ESTATE, "finish: only inside a task callback");
     if (w->tk.cur_finished)
         return swirl__error(SWIRL_ESTATE, "finish: task %lld already has its result",
+                            (long long)w->tk.cur_task);
+    if (w->tk.cur_noreply)
+        return swirl__error(SWIRL_ESTATE, "finish: task %lld came from the master, the manager or "
+                                          "a user process: there is no worker to send its result "
+                                          "to",
                             (long long)w->tk.cur_task);
     w->tk.cur_finished = true;
     swirl__msg_t h = {.type = SWIRL__MSG_FINISH, .flags = w->tk.cur_wait ? SWIRL__F_WAIT : 0,
@@ -393,21 +507,30 @@ static bool run_task(swirl__worker_t *w, const swirl__msg_t *h, const char *p, s
         }
     }
     w->tk.cur_task = h->session;
+    w->tk.cur_running = true;
+    w->tk.cur_noreply = h->aux & AUX_NOREPLY;
     w->tk.cur_src = h->reactor_id;
     w->tk.cur_wait = h->flags & SWIRL__F_WAIT;
     w->tk.cur_finished = false;
     atomic_store(&srv->shared->workers[w->id].busy, 1);
+    int flags = (h->flags & SWIRL__F_WAIT ? SWIRL_TASK_WAITED : 0) |
+                (h->aux & AUX_NOREPLY ? SWIRL_TASK_NOREPLY : 0) |
+                (h->flags & SWIRL__F_TMPFILE ? SWIRL_TASK_TMPFILE : 0);
     swirl_event_t ev = {.type = SWIRL_ON_TASK, .task_id = h->session, .worker_id = h->reactor_id,
-                        .fd = 0, .data = data ? data : "", .len = len};
+                        .fd = 0, .data = data ? data : "", .len = len, .task_flags = flags};
     swirl__emit(srv, &ev);
     atomic_store(&srv->shared->workers[w->id].busy, 0);
     w->tk.cur_task = 0;
+    w->tk.cur_running = false;
     swirl_buf_destroy(&file);
     /* given back to the slot it was counted in (its task worker, or in
      * mode 3 the one the sender chose) */
-    int slot = srv->worker_num + (h->aux < srv->task_worker_num ? h->aux : 0);
-    atomic_fetch_sub(&srv->shared->workers[slot].tasks_queued, 1);
-    atomic_fetch_sub(&srv->shared->workers[slot].task_bytes, (int64_t)len);
+    int t = h->aux & ~(AUX_NOREPLY | AUX_OUTSIDE);
+    int slot = srv->worker_num + (t < srv->task_worker_num ? t : 0);
+    if (!(h->aux & AUX_OUTSIDE)) {
+        atomic_fetch_sub(&srv->shared->workers[slot].tasks_queued, 1);
+        atomic_fetch_sub(&srv->shared->workers[slot].task_bytes, (int64_t)len);
+    }
     atomic_fetch_add(&srv->shared->workers[w->id].requests, 1);
     int64_t max = srv->settings.task_max_request;
     if (max > 0 && ++w->requests >= max) {
@@ -441,8 +564,8 @@ static void deliver_result(swirl__worker_t *w, const swirl__msg_t *h, const char
                           "(on \"finish\")",
                           w->id, (long long)h->session);
     } else if (!(h->flags & SWIRL__F_WAIT)) {
-        swirl_event_t ev = {.type = SWIRL_ON_FINISH, .task_id = h->session,
-                            .worker_id = w->id, .data = p ? p : "", .len = len};
+        swirl_event_t ev = {.type = SWIRL_ON_FINISH, .task_id = h->session, .worker_id = w->id,
+                            .reactor_id = h->reactor_id, .data = p ? p : "", .len = len};
         swirl__w_emit(w, &ev);
     }
     swirl_buf_destroy(&file);
@@ -468,7 +591,16 @@ static void on_taskbox(swirl_loop_t *loop, int fd, int events, void *user) {
             continue;
         if (n <= 0)
             return;
-        w->on_packet(w, w->pkt, (size_t)n, &w->rx_worker[0], NULL, 0);
+        /* a packet comes from one sender (its id in every header): a
+         * message in chunks (a big sendMessage) is gathered per sender */
+        swirl_buf_t *rx = &w->rx_worker[0];
+        swirl__msg_t h;
+        if ((size_t)n >= sizeof(h)) {
+            memcpy(&h, w->pkt, sizeof(h));
+            if (h.reactor_id >= 0 && h.reactor_id < w->srv->worker_num)
+                rx = &w->rx_worker[h.reactor_id];
+        }
+        w->on_packet(w, w->pkt, (size_t)n, rx, NULL, 0);
     }
 }
 

@@ -184,6 +184,18 @@ static void grant(swirl__worker_t *w) {
         ;
 }
 
+/* One message of the queue is one whole TASK message (the queue has a key
+ * anyone may write to with task_ipc_mode 2 and 3, Swoole's
+ * message_queue_key): anything else is dropped with a warning. */
+static bool one_task(const char *p, size_t n) {
+    swirl__msg_t h;
+    if (n < sizeof(h))
+        return false;
+    memcpy(&h, p, sizeof(h));
+    return h.type == SWIRL__MSG_TASK && h.len == n - sizeof(h) &&
+           (h.flags & (SWIRL__F_BEGIN | SWIRL__F_END)) == (SWIRL__F_BEGIN | SWIRL__F_END);
+}
+
 static void on_pump(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__worker_t *w = user;
     for (int i = 0; i < 16; i++) {
@@ -192,7 +204,12 @@ static void on_pump(swirl_loop_t *loop, int fd, int events, void *user) {
             continue;
         if (n <= 0)
             return;
-        w->on_packet(w, w->pkt, (size_t)n, &w->rx_worker[0], NULL, 0);
+        if (one_task(w->pkt, (size_t)n))
+            w->on_packet(w, w->pkt, (size_t)n, &w->rx_worker[0], NULL, 0);
+        else
+            swirl_log_warning("task worker %d: bad task packet of %zd bytes from the message "
+                              "queue (not a task message of this server): dropped",
+                              w->id - w->srv->worker_num, n);
         grant(w);
     }
 }

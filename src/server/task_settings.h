@@ -15,8 +15,9 @@
        "1 unix sockets; 2 System V message queue; 3 message queue, task workers compete")          \
     XX(task_max_request, INT, 0, INT64_MAX, "0", SWIRL__CONF_I64, 0,                               \
        "a task worker exits and is replaced after this many tasks (0 = never)")                    \
-    XX(task_queue_max, INT, 1, 1000000, "1024", SWIRL__CONF_I64, 0,                                \
-       "tasks waiting per task worker; past it task() fails at once (queue full)")                 \
+    XX(task_queue_max, INT, 1, INT32_MAX, "1000000", SWIRL__CONF_I64, 0,                           \
+       "tasks waiting per task worker; past it task() fails at once (queue full); the default "   \
+       "never refuses what Swoole would queue")                                                   \
     XX(task_tmpdir, STRING, 1, 4000, "/tmp", SWIRL__CONF_PATH, 0,                                  \
        "directory for task data larger than one message (temp files, always removed)")
 
@@ -25,7 +26,7 @@
     int64_t task_worker_num;  /* 0..1024, default 0 */                                             \
     int64_t task_ipc_mode;    /* 1 sockets, 2 message queue, 3 competing; default 1 */             \
     int64_t task_max_request; /* 0 = never */                                                      \
-    int64_t task_queue_max;   /* per task worker, default 1024 */                                  \
+    int64_t task_queue_max;   /* per task worker, default 1000000 */                               \
     char task_tmpdir[4001];   /* default /tmp */
 
 typedef struct swirl__task_settings {

@@ -367,6 +367,14 @@ static void stop_check(swirl_loop_t *loop, int64_t id, void *user) {
     }
 }
 
+/* The first check at the end of this loop round: an idle worker leaves
+ * at once (a killed worker is replaced within a few ms, as in Swoole). */
+static void stop_check_now(swirl_loop_t *loop, void *user) {
+    swirl__worker_t *w = user;
+    if (w->stopping && w->stop_timer > 0)
+        stop_check(loop, w->stop_timer, w);
+}
+
 /* Stop gracefully: take no new work, finish what was begun, send what is
  * owed, then leave the loop (workerStop runs after it). */
 void swirl__w_begin_stop(swirl__worker_t *w, const char *why) {
@@ -386,6 +394,8 @@ void swirl__w_begin_stop(swirl__worker_t *w, const char *why) {
     w->stop_timer = t > 0 ? t : 0;
     if (t < 0)
         swirl_loop_stop(w->loop);
+    else
+        swirl_loop_defer(w->loop, stop_check_now, w);
 }
 
 static void on_reopen_signal(swirl_loop_t *loop, int signo, void *user) { swirl_log_reopen(); }
@@ -403,6 +413,7 @@ static void on_stop_signal(swirl_loop_t *loop, int signo, void *user) {
         swirl_log_debug("server: %s received, shutting down", strsignal(signo));
         atomic_store(&w->srv->shared->shutdown, 1);
     }
+    atomic_store(&w->srv->shared->workers[w->id].sigterm, 1); /* the manager replaces it at once */
     swirl__w_begin_stop(w, strsignal(signo));
 }
 
@@ -487,6 +498,7 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
     srv->loop = w.loop;
     srv->worker = &w;
     atomic_store(&srv->shared->workers[id].pid, getpid());
+    atomic_store(&srv->shared->workers[id].sigterm, 0);
     if (getpid() != srv->master_pid)
         swirl__set_title(w.task ? "task worker" : "worker", w.task ? id - srv->worker_num : id);
     int nr = swirl__w_reactor_count(&w), nw = srv->worker_num, nt = srv->task_worker_num;

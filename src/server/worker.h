@@ -21,7 +21,9 @@ typedef struct swirl__tasks {
     int64_t task_seq;     /* ids of the tasks this worker sent */
     swirl_buf_t deferred; /* mailbox packets read while in taskwait: [u32 len][packet]... */
     bool deferred_queued;
-    int64_t cur_task;  /* task worker: the task running (0: none) */
+    int64_t cur_task;  /* task worker: the task running */
+    bool cur_running;  /* ... if any */
+    bool cur_noreply;  /* sent by the master, the manager or a user process: no result */
     int cur_src;       /* its sender */
     bool cur_wait;     /* sent by taskwait */
     bool cur_finished; /* finish() was called for it */

@@ -909,6 +909,21 @@ static void own_handler(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_ht
             o += snprintf(out + o, sizeof(out) - (size_t)o, "%s name=%s full=%s size=%llu\n",
                           f[i].field, f[i].name, f[i].full_path, (unsigned long long)f[i].size);
         swirl_http_resp_end(resp, out, (size_t)o);
+    } else if (strcmp(path, "/remote") == 0) {
+        /* swirl_http_resp_remote: a response with no request here (as
+         * the master's would be), to this very connection; this request's
+         * own response is detached and ended a moment later (a second
+         * answer the client does not wait for) */
+        int64_t fd = swirl_http_resp_fd(resp);
+        swirl_http_resp_t *none = swirl_http_resp_remote(hs, fd + 1000000);
+        int o = snprintf(out, sizeof(out), "remote; none=%s %s", none ? "made" : "NULL",
+                         swirl_last_error_msg());
+        swirl_http_resp_t *r = swirl_http_resp_remote(hs, fd);
+        swirl_http_resp_detach(resp);
+        swirl_timer_after(swirl_server_loop(swirl_http_server_base(hs)), 1, on_later_end, resp);
+        swirl_http_resp_status(r, 408, NULL);
+        swirl_http_resp_header(r, "Content-Type", "text/plain");
+        swirl_http_resp_end(r, out, (size_t)o);
     } else if (strcmp(path, "/forget") == 0) {
         /* returns without ending: swirl ends it with 500 */
     } else {
@@ -1041,6 +1056,23 @@ Test(http, c_api_replace_compress_priority_full_path_base, .timeout = 60) { c_ap
 Test(http, c_api_replace_compress_priority_full_path_process, .timeout = 60) {
     c_api_more("process");
 }
+static void remote_response(const char *mode) {
+    int port;
+    pid_t pid = own_start(mode, &port);
+    static char out[1 << 16];
+    bool closed;
+    const char req[] = "GET /remote HTTP/1.1\r\nHost: h\r\n\r\n";
+    exchange(port, req, sizeof(req) - 1, out, sizeof(out), 1, &closed);
+    cr_assert(strncmp(out, "HTTP/1.1 408 Request Timeout\r\n", 30) == 0, "%s", out);
+    cr_assert(strstr(out, "Connection: keep-alive\r\n"), "%s", out);
+    cr_assert(strstr(out, "\r\n\r\nremote; none=NULL http response: connection "), "%s", out);
+    cr_assert(strstr(out, ": no such connection"), "%s", out);
+    tu_stop_server(pid);
+}
+
+Test(http, remote_response_to_a_connection_base, .timeout = 60) { remote_response("base"); }
+Test(http, remote_response_to_a_connection_process, .timeout = 60) { remote_response("process"); }
+
 Test(http, c_api_compress_level_with_http_compression_off, .timeout = 60) {
     c_api_compress_off("base");
 }

@@ -6,6 +6,7 @@
  * lost), task_max_request, no message queue or temp file left, and the errors for bad
  * configurations. */
 #include <dirent.h>
+#include <sys/msg.h>
 #include <sys/stat.h>
 
 #include "server_harness.h"
@@ -617,4 +618,163 @@ Test(tasks, bad_configurations_are_clear_errors, .timeout = 10) {
     cr_assert(strstr(swirl_last_error_msg(), "not running"), "%s", swirl_last_error_msg());
     cr_assert_eq(swirl_server_stop_worker(srv, 0), SWIRL_ESTATE);
     swirl_server_free(srv);
+}
+
+/* Tasks from processes without a worker loop (direct.c): the master's start
+ * callback and the manager's; each reaches a task worker marked
+ * SWIRL_TASK_NOREPLY, signed 0, with ids from 0 in each process, and
+ * finish refuses it. The manager also sends a message to a task worker. */
+static void dt_task(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    int fin = swirl_server_finish(srv, "x", 1);
+    th_record("dtask %lld from %d flags %d data %.*s finish %s", (long long)ev->task_id,
+              ev->worker_id, ev->task_flags, (int)ev->len, ev->data,
+              fin == SWIRL_ESTATE ? "refused" : "accepted");
+}
+
+static void dt_message(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    th_record("dmessage in %d from %d: %.*s", swirl_server_worker_id(srv), ev->worker_id,
+              (int)ev->len, ev->data);
+}
+
+static void dt_send(swirl_server_t *srv, const char *from) {
+    int64_t id = swirl_server_task(srv, from, strlen(from), -1);
+    th_record("dsent %s %lld", from, (long long)id);
+}
+
+static void dt_start(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    dt_send(srv, "master");
+    dt_send(srv, "master");
+    th_on_start(srv, ev, user); /* (the harness's, which this one replaces) */
+}
+
+static void dt_manager_start(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    dt_send(srv, "manager");
+    /* 1: the first task worker (worker_num 1) */
+    int rc = swirl_server_send_message(srv, "hi", 2, 1);
+    th_record("dmessage sent %d", rc);
+}
+
+static void dt_configure(swirl_server_t *srv, void *arg) {
+    tk_configure(srv, arg);
+    swirl_server_on(srv, "task", dt_task, NULL);
+    swirl_server_on(srv, "start", dt_start, NULL);
+    swirl_server_on(srv, "managerStart", dt_manager_start, NULL);
+    swirl_server_on(srv, "pipeMessage", dt_message, NULL);
+}
+
+Test(tasks, tasks_and_messages_from_the_master_and_the_manager, .init = tk_setup,
+     .fini = tk_teardown, .timeout = 30) {
+    tk_mode = 1;
+    tk_cfg_t cfg = {.workers = 1, .tasks = 1};
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, dt_configure, &cfg);
+    cr_assert(th_wait_lines(&s, "dtask ", 3, 5000));
+    cr_assert(th_wait_lines(&s, "dmessage in ", 1, 5000));
+    char *log = th_read_log(&s);
+    cr_assert(strstr(log, "dsent master 0\n") && strstr(log, "dsent master 1\n") &&
+                  strstr(log, "dsent manager 0\n"),
+              "%s", log);
+    cr_assert(strstr(log, "dtask 0 from 0 flags 2 data master finish refused\n") &&
+                  strstr(log, "dtask 1 from 0 flags 2 data master finish refused\n") &&
+                  strstr(log, "dtask 0 from 0 flags 2 data manager finish refused\n"),
+              "%s", log);
+    cr_assert(strstr(log, "dmessage sent 0\n") && strstr(log, "dmessage in 1 from 0: hi\n"), "%s",
+              log);
+    free(log);
+    tk_stop(&s);
+}
+
+/* A task as bytes (what Swoole\Server\Task::pack gives): back to its data;
+ * other bytes are refused. */
+Test(tasks, task_pack_and_unpack, .timeout = 10) {
+    swirl_buf_t b = {0};
+    cr_assert_eq(swirl_server_task_pack("hello", 5, &b), 0);
+    const char *data;
+    size_t len;
+    cr_assert_eq(swirl_server_task_unpack(swirl_buf_bytes(&b), swirl_buf_size(&b), &data, &len), 0);
+    cr_assert_eq(len, 5);
+    cr_assert_eq(memcmp(data, "hello", 5), 0);
+    cr_assert_eq(swirl_server_task_unpack(swirl_buf_bytes(&b), swirl_buf_size(&b) - 1, &data, &len),
+                 SWIRL_EBADARG);
+    cr_assert_eq(swirl_server_task_unpack("garbage", 7, &data, &len), SWIRL_EBADARG);
+    cr_assert(strstr(swirl_last_error_msg(), "not a task message"), "%s", swirl_last_error_msg());
+    cr_assert_eq(swirl_server_task_pack(NULL, 3, &b), SWIRL_EBADARG);
+    swirl_buf_clear(&b);
+    cr_assert_eq(swirl_server_task_pack("", 0, &b), 0);
+    cr_assert_eq(swirl_server_task_unpack(swirl_buf_bytes(&b), swirl_buf_size(&b), &data, &len), 0);
+    cr_assert_eq(len, 0);
+    swirl_buf_destroy(&b);
+}
+
+/* The queue of task_ipc_mode 3 takes anything a process of the same user
+ * sends: a message that is not one of this server's task messages is
+ * dropped with a warning; a task made by swirl_server_task_pack runs (no
+ * one to answer: finish refused). */
+/* The process group of process (or thread) `pid`, -1 if gone. */
+static int pgrp_of(long pid) {
+    char path[64], line[512];
+    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1;
+    int g = -1;
+    if (fgets(line, sizeof(line), f)) {
+        const char *p = strrchr(line, ')');
+        int ppid;
+        if (p)
+            sscanf(p + 1, " %*c %d %d", &ppid, &g);
+    }
+    fclose(f);
+    return g;
+}
+
+/* The message queue last used by a process of the server's group. */
+static int queue_of(pid_t group) {
+    FILE *f = fopen("/proc/sysvipc/msg", "re");
+    char line[512];
+    int q = -1;
+    while (f && q < 0 && fgets(line, sizeof(line), f)) {
+        long key, id, perms, cbytes, qnum, lspid, lrpid;
+        if (sscanf(line, "%ld %ld %lo %ld %ld %ld %ld", &key, &id, &perms, &cbytes, &qnum, &lspid,
+                   &lrpid) != 7)
+            continue;
+        if (pgrp_of(lspid) == group || pgrp_of(lrpid) == group)
+            q = (int)id;
+    }
+    if (f)
+        fclose(f);
+    return q;
+}
+
+Test(tasks, mode3_drops_a_bad_packet_and_runs_a_packed_task, .init = tk_setup,
+     .fini = tk_teardown, .timeout = 30) {
+    tk_mode = 3;
+    char logf[160];
+    tu_tmp_path(logf, sizeof(logf), "tasklog");
+    tk_cfg_t cfg = {.workers = 1, .tasks = 1, .settings = {{"log_file", logf}}};
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, dt_configure, &cfg);
+    cr_assert(th_wait_lines(&s, "workerstart", 2, 3000));
+    cr_assert(th_wait_lines(&s, "dtask ", 3, 5000)); /* the master's and the manager's */
+    int q = queue_of(s.pid);
+    cr_assert_geq(q, 0, "the server's queue");
+    struct {
+        long type;
+        char text[256];
+    } m = {1, "\n\n\n\nhello, not a task"};
+    cr_assert_eq(msgsnd(q, &m, strlen(m.text), 0), 0);
+    swirl_buf_t b = {0};
+    cr_assert_eq(swirl_server_task_pack("outside", 7, &b), 0);
+    memcpy(m.text, swirl_buf_bytes(&b), swirl_buf_size(&b));
+    cr_assert_eq(msgsnd(q, &m, swirl_buf_size(&b), 0), 0);
+    swirl_buf_destroy(&b);
+    cr_assert(th_wait_lines(&s, "dtask 0 from -1 flags 2 data outside finish refused", 1, 5000));
+    tk_stop(&s);
+    FILE *f = fopen(logf, "re");
+    cr_assert_not_null(f);
+    char all[8192] = "";
+    size_t got = fread(all, 1, sizeof(all) - 1, f);
+    all[got] = 0;
+    fclose(f);
+    unlink(logf);
+    cr_assert(strstr(all, "task worker 0: bad task packet of 21 bytes from the message queue"),
+              "%s", all);
 }

@@ -143,6 +143,11 @@ int swirl__server_watch_drain(swirl_server_t *srv, int64_t fd) {
     return 0;
 }
 
+bool swirl_server_exist(swirl_server_t *srv, int64_t fd) {
+    (void)srv;
+    return fd > 0 && !fake_conn(fd)->closed;
+}
+
 int swirl_server_connection_info(swirl_server_t *srv, int64_t fd, swirl_conn_info_t *info) {
     (void)srv;
     memset(info, 0, sizeof(*info));

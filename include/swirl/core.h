@@ -116,6 +116,11 @@ SWIRL_API int swirl_log_reopen(void);
 /* Log a message at `level` (no trailing newline needed). */
 SWIRL_API void swirl_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 SWIRL_API void swirl_logv(int level, const char *fmt, va_list ap);
+/* Write `len` bytes of a line already formatted by the caller (its own
+ * prefix, its newline) to the log, with one write(), if `level` passes the
+ * filter: for a binding that keeps another project's line format. Bytes
+ * past 64 KiB are dropped. */
+SWIRL_API void swirl_log_write(int level, const char *line, size_t len);
 
 #define swirl_log_debug(...) swirl_log(SWIRL_LOG_DEBUG, __VA_ARGS__)
 #define swirl_log_info(...) swirl_log(SWIRL_LOG_INFO, __VA_ARGS__)

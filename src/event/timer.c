@@ -16,7 +16,9 @@ struct swirl__timer {
     swirl_timer_cb cb;
     void *user;
     size_t heap_idx;
-    bool running; /* its callback is on the stack */
+    uint64_t round;      /* the pass it was made in */
+    uint64_t exec_count; /* runs of a tick */
+    bool running;        /* its callback is on the stack */
     bool cleared; /* cleared while running: free once the callback returns */
 };
 
@@ -164,8 +166,12 @@ static int64_t timer_add(swirl_loop_t *loop, int64_t ms, bool repeat, swirl_time
     swirl__timer_t *t = swirl_malloc(sizeof(*t));
     if (!t)
         return swirl__error(-ENOMEM, "%s:", what);
+    uint64_t now = swirl_clock_ns();
+    if (loop->timer_base_ns == 0)
+        loop->timer_base_ns = now;
     *t = (swirl__timer_t){.id = loop->next_timer_id,
-                          .deadline = swirl_clock_ns() + (uint64_t)ms * 1000000u,
+                          .deadline = now + (uint64_t)ms * 1000000u,
+                          .round = loop->timer_round,
                           .seq = loop->next_timer_seq,
                           .interval = repeat ? (uint64_t)ms * 1000000u : 0,
                           .cb = cb,
@@ -211,6 +217,19 @@ bool swirl_timer_exists(const swirl_loop_t *loop, int64_t id) {
 
 size_t swirl_timer_count(const swirl_loop_t *loop) { return loop->heap_len; }
 
+int swirl_timer_info(const swirl_loop_t *loop, int64_t id, swirl_timer_info_t *out) {
+    const swirl__timer_t *t = id > 0 ? map_find(loop, id) : NULL;
+    if (!t || !out)
+        return swirl__error(-ENOENT, "timer info: no pending timer %lld", (long long)id);
+    out->due_ms = (int64_t)((t->deadline - loop->timer_base_ns) / 1000000u);
+    out->interval_ms = (int64_t)(t->interval / 1000000u);
+    out->exec_count = t->exec_count;
+    out->round = t->round;
+    return 0;
+}
+
+uint64_t swirl_timer_round(const swirl_loop_t *loop) { return loop->timer_round; }
+
 /* ---- driving ----------------------------------------------------------------------------- */
 
 int64_t swirl__timers_next(swirl_loop_t *loop) {
@@ -246,11 +265,13 @@ void swirl__timers_run(swirl_loop_t *loop) {
         t->seq = loop->next_timer_seq++;
         sift_down(loop, t->heap_idx);
         t->running = true;
+        t->exec_count++;
         t->cb(loop, id, t->user);
         t->running = false;
         if (t->cleared)
             swirl_free(t);
     }
+    loop->timer_round++;
 }
 
 void swirl__timers_free(swirl_loop_t *loop) {

@@ -304,6 +304,9 @@ SWIRL_API int swirl_lock_unlock(swirl_lock_t *lock);
  * writer. On the other types these are lock and trylock. */
 SWIRL_API int swirl_lock_lock_read(swirl_lock_t *lock);
 SWIRL_API int swirl_lock_trylock_read(swirl_lock_t *lock);
+/* The shared side within `timeout_ms` (< 0: wait for ever), as lockwait:
+ * 0 or -ETIMEDOUT. lockwait on the types without a shared side. */
+SWIRL_API int swirl_lock_lockwait_read(swirl_lock_t *lock, int timeout_ms);
 
 /* ======================================================================================== */
 /* ---- Atomic ----------------------------------------------------------------------------- */

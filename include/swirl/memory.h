@@ -34,10 +34,11 @@ extern "C" {
 
 /* A hash table of `rows` rows in shared memory, Swoole\Table's model: declare
  * typed columns, create, then set / get / incr / del rows by key from any
- * process. Keys are byte strings of 1..63 bytes.
+ * process. Keys are byte strings of 0..63 bytes (the empty key too, as
+ * Swoole 6.2's).
  *
  * Memory (swirl_table_memory_size): one mapping of
- *     rows * row_size  +  buckets * 4  +  stripes * 40  +  64 bytes,
+ *     rows * row_size  +  buckets * 4  +  stripes * 40  +  128 bytes,
  * rounded up to whole pages, where row_size = 72 (key and links) + the
  * columns' bytes (int: its size, float: 8, string of n: 4 + n + 1; each
  * aligned to its natural size) rounded up to 8; buckets is the smallest power
@@ -207,6 +208,28 @@ SWIRL_API int swirl_table_decr_float(swirl_table_t *t, const void *key, size_t k
 
 /* The number of rows in the table now (0 before create). */
 SWIRL_API size_t swirl_table_count(const swirl_table_t *t);
+
+/* Created and not destroyed (by any process). */
+SWIRL_API bool swirl_table_ready(const swirl_table_t *t);
+
+/* Destroy the table for every process that shares it (Swoole's
+ * Table::destroy): it is marked destroyed in the shared memory, so each
+ * later call on it in any process fails with SWIRL_ESTATE, and unmapped in
+ * this one (swirl_table_free still frees the handle; the others' mappings
+ * go with their handles). 0 or SWIRL_ESTATE (not created, or destroyed). */
+SWIRL_API int swirl_table_destroy(swirl_table_t *t);
+
+/* Swoole's Table::stats(). */
+typedef struct {
+    uint64_t num;                       /* rows in use */
+    uint64_t inserts, updates, deletes; /* sets that added a row, sets of an existing row, dels */
+    uint64_t conflicts;                 /* inserts into a bucket that already held a row */
+    uint32_t conflict_max_level;        /* the longest chain an insert made */
+    uint64_t total_rows, free_rows;
+} swirl_table_stats_t;
+
+/* Fill *out. 0 or SWIRL_ESTATE (not created, or destroyed). */
+SWIRL_API int swirl_table_stats(const swirl_table_t *t, swirl_table_stats_t *out);
 
 /* Iterate: start with *cursor = 0 and call until it returns 0. Each call
  * copies the next row in use (slot order, not insertion order) into `row`

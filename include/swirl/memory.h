@@ -357,8 +357,9 @@ SWIRL_API bool swirl_atomic_cmpset(swirl_atomic_t *a, uint32_t cmp, uint32_t set
  * is 0, sleep (futex) until swirl_atomic_wakeup makes it 1 — then take it
  * back to 0 and return 0 — or until `timeout_ms` passes: -ETIMEDOUT
  * (timeout_ms < 0: no limit; 0: do not sleep). Any other value: -EAGAIN at
- * once (Swoole's wait fails the same way). Only one of several waiters gets
- * each wakeup; the others go back to sleep. */
+ * once (Swoole's wait fails the same way). As in Swoole, every waiter a
+ * wakeup woke returns: the one that takes the 1 with 0, the others with
+ * -EAGAIN (a signal or a wakeup that came before the sleep: it sleeps again). */
 SWIRL_API int swirl_atomic_wait(swirl_atomic_t *a, int timeout_ms);
 /* If the value is 0, make it 1 and wake up to `n` (>= 1) waiters; returns
  * the number woken (0 when the value was not 0, or nobody waited), or

@@ -743,6 +743,15 @@ static void cycle_drop(void) {
     swirl_php_cycle.pid = 0;
 }
 
+/* Release the callable, leaving the loop alone (cycle_cb then does nothing). */
+static void cycle_forget(void) {
+    if (swirl_php_cycle.pid == getpid() && Z_TYPE(swirl_php_cycle.cb) != IS_UNDEF) {
+        zval_ptr_dtor(&swirl_php_cycle.cb);
+    }
+    ZVAL_UNDEF(&swirl_php_cycle.cb);
+    swirl_php_cycle.pid = 0;
+}
+
 static void cycle_cb(swirl_loop_t *loop, void *user) {
     if (swirl_php_cycle.pid != getpid() || Z_TYPE(swirl_php_cycle.cb) == IS_UNDEF) {
         return;
@@ -836,6 +845,7 @@ PHP_METHOD(Swoole_Event, rshutdown) {
         return;
     }
     if (!swirl_php_ev.pid || swirl_php_loop_is_external()) {
+        cycle_forget(); /* a server's loop: its owner frees it; only our callable goes */
         return;
     }
     bool fatal = PG(last_error_type) & (E_ERROR | E_CORE_ERROR | E_COMPILE_ERROR | E_USER_ERROR);

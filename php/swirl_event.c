@@ -631,7 +631,9 @@ static void run_loop(void) {
      * round and Event::cycle count it (Timer::stats()['round'] is 1 in the
      * first timer callback). */
     int rc = swirl_loop_run_once(swirl_php_ev.loop, 0);
-    if (rc > 0 && !EG(exception) && !swirl_php_ev.bailed) {
+    if (rc >= 0) {
+        /* also when that iteration threw or called exit(): the stop it asked
+         * for is taken (run returns at once) and not left for the next wait */
         rc = swirl_loop_run(swirl_php_ev.loop);
     }
     swirl_php_ev.running = false;

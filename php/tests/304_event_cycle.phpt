@@ -42,6 +42,15 @@ try {
 } catch (TypeError $e) {
     echo $e->getMessage(), "\n";
 }
+// a throw in the first (non-waiting) iteration leaves no stop behind for the next wait
+Event::defer(function () { throw new Exception("first iteration"); });
+try {
+    Event::wait();
+} catch (Exception $e) {
+    echo "caught: ", $e->getMessage(), "\n";
+}
+Timer::after(10, fn() => print("timer after the throw\n"));
+Event::wait();
 echo "-- the script's end\n";
 Timer::after(10, fn() => print("timer at the end\n"));
 ?>
@@ -60,6 +69,8 @@ timer
 cycle before
 defer
 Swoole\Event::cycle(): Argument #1 ($callback) must be a valid callback or null, function "no_such_function" not found or invalid function name
+caught: first iteration
+timer after the throw
 -- the script's end
 
 Deprecated: swoole_event_rshutdown(): Event::wait() in shutdown function is deprecated in Unknown on line 0

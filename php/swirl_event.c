@@ -810,10 +810,28 @@ void swirl_php_defer(INTERNAL_FUNCTION_PARAMETERS) { do_defer(INTERNAL_FUNCTION_
 
 /* The loop of this process is about to become `next`: what PHP registered
  * in another loop (a server process's, still alive now) is removed from it
- * and released, so nothing refers to that loop once it is freed. */
+ * and released, so nothing refers to that loop once it is freed. Except,
+ * as Swoole: when the script's own loop gives way to a server's loop
+ * (start()), its timers move there and keep running, with their ids
+ * (swirl_timer_move keeps them unless the server's loop has used one). */
 void swirl_php_event_loop_change(swirl_loop_t *next) {
-    if (swirl_php_ev.pid == getpid() && swirl_php_ev.loop != next) {
-        registry_clear(true);
+    if (swirl_php_ev.pid != getpid() || swirl_php_ev.loop == next) {
+        return;
+    }
+    bool move = next && !swirl_php_loop_is_external() && swirl_php_ev.loop &&
+                zend_hash_num_elements(&swirl_php_ev.timers) > 0;
+    HashTable moved;
+    if (move) {
+        zend_hash_init(&moved, 8, NULL, NULL, 0);
+        swirl_php_timers_move(swirl_php_ev.loop, next, &swirl_php_ev.timers, &moved);
+    }
+    registry_clear(true);
+    if (move) {
+        swirl_php_ev.loop = next;
+        swirl_php_ev.pid = getpid();
+        zend_hash_init(&swirl_php_ev.fds, 8, NULL, NULL, 0);
+        zend_hash_init(&swirl_php_ev.signals, 8, NULL, NULL, 0);
+        swirl_php_ev.timers = moved;
     }
 }
 

@@ -172,6 +172,36 @@ static void timer_clear_all(INTERNAL_FUNCTION_PARAMETERS) {
     RETURN_TRUE;
 }
 
+/* The timers of `from` move to `to` (the process's loop becomes a server's
+ * loop at its start: Swoole's timers made before start() keep running
+ * there), with their deadlines, into `moved` under their ids in `to` (the
+ * same ids unless `to` has used one already). A timer whose callback runs
+ * now stays behind, to be dropped. */
+void swirl_php_timers_move(swirl_loop_t *from, swirl_loop_t *to, HashTable *timers,
+                           HashTable *moved) {
+    uint32_t n = zend_hash_num_elements(timers), k = 0;
+    zend_ulong *ids = safe_emalloc(n ? n : 1, sizeof(zend_ulong), 0);
+    zend_ulong id;
+    ZEND_HASH_FOREACH_NUM_KEY(timers, id) {
+        ids[k++] = id;
+    }
+    ZEND_HASH_FOREACH_END();
+    for (uint32_t i = 0; i < k; i++) {
+        swirl_php_entry_t *e = zend_hash_index_find_ptr(timers, ids[i]);
+        if (!e || e->running || e->dead) {
+            continue; /* stays behind, to be dropped */
+        }
+        int64_t nid = swirl_timer_move(from, e->key, to);
+        if (nid < 0) {
+            continue; /* out of memory: dropped with the others */
+        }
+        zend_hash_index_del(timers, ids[i]); /* no destructor: the entry lives on in `moved` */
+        e->key = nid;
+        zend_hash_index_add_new_ptr(moved, (zend_ulong)nid, e);
+    }
+    efree(ids);
+}
+
 static zend_class_entry *timer_iterator_ce;
 
 static void timer_list(zval *return_value) {

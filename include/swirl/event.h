@@ -145,7 +145,7 @@ SWIRL_API void swirl_loop_set_cycle(swirl_loop_t *loop, swirl_defer_cb cb, void 
 /* ---- timers ---------------------------------------------------------------------------- */
 
 /* Run `cb` once after `ms` milliseconds. Returns the timer's id (a positive
- * integer never reused by this loop) or a negative code: SWIRL_EBADARG if
+ * integer never reused in this process: ids are unique across its loops) or a negative code: SWIRL_EBADARG if
  * `cb` is NULL or `ms` is negative, -ENOMEM. Timers due at the same moment
  * fire in the order they were created. */
 SWIRL_API int64_t swirl_timer_after(swirl_loop_t *loop, int64_t ms, swirl_timer_cb cb, void *user);
@@ -170,6 +170,7 @@ SWIRL_API size_t swirl_timer_count(const swirl_loop_t *loop);
  * since the loop's first timer was made (its timer base). */
 typedef struct {
     int64_t due_ms;      /* when it runs next */
+    int64_t left_ms;     /* ms from now until then (0 when due) */
     int64_t interval_ms; /* 0 for a once-timer */
     uint64_t exec_count; /* times a tick has run */
     uint64_t round;      /* the timer pass it was made in (swirl_timer_round then) */
@@ -178,6 +179,12 @@ typedef struct {
 /* Fill *out for pending timer `id` (a tick is pending while its callback
  * runs). Returns 0 or -ENOENT. */
 SWIRL_API int swirl_timer_info(const swirl_loop_t *loop, int64_t id, swirl_timer_info_t *out);
+
+/* Move pending timer `id` from loop `from` to loop `to` (both of this
+ * thread), with its deadline, period, callback and runs: it fires from
+ * `to` from now on, with its id (unique in the process). Returns its id in `to`, -ENOENT (no such pending timer),
+ * SWIRL_ESTATE (its callback is running) or -ENOMEM (nothing moved). */
+SWIRL_API int64_t swirl_timer_move(swirl_loop_t *from, int64_t id, swirl_loop_t *to);
 
 /* The loop's timer passes so far: each iteration runs its due timers in one
  * pass, then this count goes up by one. A timer made during a pass is not

@@ -64,7 +64,6 @@ int swirl_loop_new(swirl_loop_t **out) {
         return -ENOMEM;
     loop->ops = &swirl__backend_epoll;
     loop->sigfd = -1;
-    loop->next_timer_id = 1;
     sigemptyset(&loop->sigset);
     sigemptyset(&loop->was_blocked);
     int rc = loop->ops->init(loop);

@@ -30,6 +30,20 @@ extern zend_module_entry swirl_module_entry;
 #define SWIRL_SWOOLE_VERSION_ID                                                                    \
     (SWIRL_SWOOLE_MAJOR * 10000 + SWIRL_SWOOLE_MINOR * 100 + SWIRL_SWOOLE_RELEASE)
 
+/* swoole_strerror()'s $type (SWOOLE_STRERROR_*, Swoole's values). */
+#define SWIRL_STRERROR_SYSTEM 0
+#define SWIRL_STRERROR_GAI 1
+#define SWIRL_STRERROR_DNS 2
+#define SWIRL_STRERROR_SWOOLE 3
+
+/* Swoole's global functions and their constants (swirl_functions.c);
+ * Swoole\Constant (swirl_constant.c). */
+void swirl_functions_minit(int module_number);
+void swirl_functions_mshutdown(void);
+void swirl_constant_minit(void);
+/* Swoole's message for one of its codes (SWOOLE_ERROR_*), NULL if none. */
+const char *swirl_php_swoole_strerror(zend_long code);
+
 /* Swoole\Exception (swoole_exception). */
 extern zend_class_entry *swirl_ce_exception;
 

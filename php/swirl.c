@@ -4,7 +4,11 @@
 
 #include <ext/standard/info.h>
 #include <zend_exceptions.h>
+#include <netdb.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "swirl_errors.h"
 
 #include "stubs/swirl_arginfo.h"
 
@@ -102,20 +106,44 @@ PHP_FUNCTION(swoole_last_error) {
     RETURN_LONG(abs(swirl_last_error()));
 }
 
+/* Swoole's rules: $type GAI and DNS name getaddrinfo's and the resolver's
+ * codes; SWOOLE, or a code in Swoole's range (501..10019), Swoole's
+ * messages ("Unknown error N" for a gap), except that swirl's own codes
+ * (1001..1015, what swoole_last_error() returns for swirl's failures) keep
+ * swirl's messages unless SWOOLE is asked; anything else is errno's.
+ * A negative code is swirl's (-errno or its own), as the core returns it. */
 PHP_FUNCTION(swoole_strerror) {
-    zend_long code, type = 0;
+    zend_long code, type = SWIRL_STRERROR_SYSTEM;
     ZEND_PARSE_PARAMETERS_START(1, 2)
     Z_PARAM_LONG(code)
     Z_PARAM_OPTIONAL
     Z_PARAM_LONG(type)
     ZEND_PARSE_PARAMETERS_END();
+    if (code > INT_MAX || code < -INT_MAX) {
+        RETURN_STR(zend_strpprintf(0, "Unknown error " ZEND_LONG_FMT, code));
+    }
+    if (type == SWIRL_STRERROR_GAI) {
+        RETURN_STRING(gai_strerror((int)code));
+    }
+    if (type == SWIRL_STRERROR_DNS) {
+        RETURN_STRING(hstrerror((int)code));
+    }
     if (code == 0) {
         RETURN_STRING("Success");
     }
-    if (code > INT_MAX || code < -INT_MAX) {
-        RETURN_STRING("unknown error");
+    bool swirl_own = code >= -SWIRL_EBUFFULL && code <= -SWIRL_ENOTFOUND;
+    if (code < 0 || (swirl_own && type != SWIRL_STRERROR_SWOOLE)) {
+        RETURN_STRING(swirl_strerror(code > 0 ? -(int)code : (int)code));
     }
-    RETURN_STRING(swirl_strerror(code > 0 ? -(int)code : (int)code));
+    if (type == SWIRL_STRERROR_SWOOLE ||
+        (code > SWIRL_SWOOLE_ERROR_BEGIN && code < SWIRL_SWOOLE_ERROR_END)) {
+        const char *msg = swirl_php_swoole_strerror(code);
+        if (msg) {
+            RETURN_STRING(msg);
+        }
+        RETURN_STR(zend_strpprintf(0, "Unknown error " ZEND_LONG_FMT, code));
+    }
+    RETURN_STRING(strerror((int)code));
 }
 
 PHP_FUNCTION(swoole_set_process_name) {
@@ -157,6 +185,8 @@ static PHP_MINIT_FUNCTION(swirl) {
                            CONST_PERSISTENT);
     swirl_ce_exception = register_class_Swoole_Exception(zend_ce_exception);
     swirl_php_alias("swoole_exception", swirl_ce_exception);
+    swirl_functions_minit(module_number);
+    swirl_constant_minit();
     swirl_table_minit();
     swirl_lock_minit();
     swirl_atomic_minit();
@@ -173,6 +203,7 @@ static PHP_MINIT_FUNCTION(swirl) {
 
 static PHP_MSHUTDOWN_FUNCTION(swirl) {
     UNREGISTER_INI_ENTRIES();
+    swirl_functions_mshutdown();
     return SUCCESS;
 }
 

@@ -30,6 +30,7 @@
 #include <ext/sockets/php_sockets.h>
 #include <ext/standard/basic_functions.h>
 #include <main/php_streams.h>
+#include <ext/spl/spl_array.h>
 #include <zend_exceptions.h>
 
 #include <errno.h>
@@ -637,7 +638,15 @@ static void run_loop(void) {
         return;
     }
     swirl_php_ev.running = true;
-    int rc = swirl_loop_run(swirl_php_ev.loop);
+    /* As Swoole's loop: a first iteration that does not wait, so the timer
+     * round and Event::cycle count it (Timer::stats()['round'] is 1 in the
+     * first timer callback). */
+    int rc = swirl_loop_run_once(swirl_php_ev.loop, 0);
+    if (rc >= 0) {
+        /* also when that iteration threw or called exit(): the stop it asked
+         * for is taken (run returns at once) and not left for the next wait */
+        rc = swirl_loop_run(swirl_php_ev.loop);
+    }
     swirl_php_ev.running = false;
     rethrow_bailout();
     if (rc < 0 && !EG(exception)) {
@@ -728,15 +737,112 @@ static void do_dispatch(INTERNAL_FUNCTION_PARAMETERS) {
     RETURN_TRUE;
 }
 
+/* Event::cycle: the callable run at the end of each iteration of this
+ * process's loop (the registry's, kept until replaced or the registry is
+ * cleared). Per-process singleton. */
+static struct {
+    pid_t pid;
+    zval cb;
+} swirl_php_cycle;
+
+static void cycle_drop(void) {
+    if (swirl_php_cycle.pid == getpid() && Z_TYPE(swirl_php_cycle.cb) != IS_UNDEF) {
+        if (swirl_php_ev.loop) {
+            swirl_loop_set_cycle(swirl_php_ev.loop, NULL, NULL, false);
+        }
+        zval_ptr_dtor(&swirl_php_cycle.cb);
+    }
+    ZVAL_UNDEF(&swirl_php_cycle.cb);
+    swirl_php_cycle.pid = 0;
+}
+
+/* Release the callable, leaving the loop alone (cycle_cb then does nothing). */
+static void cycle_forget(void) {
+    if (swirl_php_cycle.pid == getpid() && Z_TYPE(swirl_php_cycle.cb) != IS_UNDEF) {
+        zval_ptr_dtor(&swirl_php_cycle.cb);
+    }
+    ZVAL_UNDEF(&swirl_php_cycle.cb);
+    swirl_php_cycle.pid = 0;
+}
+
+static void cycle_cb(swirl_loop_t *loop, void *user) {
+    if (swirl_php_cycle.pid != getpid() || Z_TYPE(swirl_php_cycle.cb) == IS_UNDEF) {
+        return;
+    }
+    swirl_php_event_call(&swirl_php_cycle.cb, 0, NULL);
+}
+
+static void do_cycle(INTERNAL_FUNCTION_PARAMETERS) {
+    zend_fcall_info fci = empty_fcall_info;
+    zend_fcall_info_cache fcc = empty_fcall_info_cache;
+    bool before = false;
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+    Z_PARAM_FUNC_OR_NULL(fci, fcc)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_BOOL(before)
+    ZEND_PARSE_PARAMETERS_END();
+    if (!swirl_php_registry()) {
+        RETURN_FALSE;
+    }
+    if (swirl_php_cycle.pid != getpid()) {
+        ZVAL_UNDEF(&swirl_php_cycle.cb); /* inherited through fork: not ours to free */
+        swirl_php_cycle.pid = 0;
+    }
+    if (!ZEND_FCI_INITIALIZED(fci)) {
+        if (swirl_php_cycle.pid == 0) {
+            RETURN_FALSE; /* nothing to remove, as Swoole */
+        }
+        /* the running callable may be the one removed: free it after the call */
+        zval old;
+        ZVAL_COPY_VALUE(&old, &swirl_php_cycle.cb);
+        ZVAL_UNDEF(&swirl_php_cycle.cb);
+        swirl_php_cycle.pid = 0;
+        swirl_loop_set_cycle(swirl_php_ev.loop, NULL, NULL, false);
+        zval_ptr_dtor(&old);
+        RETURN_TRUE;
+    }
+    zval old;
+    ZVAL_UNDEF(&old);
+    if (swirl_php_cycle.pid) {
+        ZVAL_COPY_VALUE(&old, &swirl_php_cycle.cb);
+    }
+    ZVAL_COPY(&swirl_php_cycle.cb, &fci.function_name);
+    swirl_php_cycle.pid = getpid();
+    swirl_loop_set_cycle(swirl_php_ev.loop, cycle_cb, NULL, before);
+    zval_ptr_dtor(&old);
+    RETURN_TRUE;
+}
+
+PHP_METHOD(Swoole_Event, cycle) { do_cycle(INTERNAL_FUNCTION_PARAM_PASSTHRU); }
+PHP_FUNCTION(swoole_event_cycle) { do_cycle(INTERNAL_FUNCTION_PARAM_PASSTHRU); }
+
 /* For Swoole\Server::defer (swirl_server.c). */
 void swirl_php_defer(INTERNAL_FUNCTION_PARAMETERS) { do_defer(INTERNAL_FUNCTION_PARAM_PASSTHRU); }
 
 /* The loop of this process is about to become `next`: what PHP registered
  * in another loop (a server process's, still alive now) is removed from it
- * and released, so nothing refers to that loop once it is freed. */
+ * and released, so nothing refers to that loop once it is freed. Except,
+ * as Swoole: when the script's own loop gives way to a server's loop
+ * (start()), its timers move there and keep running, with their ids
+ * (swirl_timer_move keeps them unless the server's loop has used one). */
 void swirl_php_event_loop_change(swirl_loop_t *next) {
-    if (swirl_php_ev.pid == getpid() && swirl_php_ev.loop != next) {
-        registry_clear(true);
+    if (swirl_php_ev.pid != getpid() || swirl_php_ev.loop == next) {
+        return;
+    }
+    bool move = next && !swirl_php_loop_is_external() && swirl_php_ev.loop &&
+                zend_hash_num_elements(&swirl_php_ev.timers) > 0;
+    HashTable moved;
+    if (move) {
+        zend_hash_init(&moved, 8, NULL, NULL, 0);
+        swirl_php_timers_move(swirl_php_ev.loop, next, &swirl_php_ev.timers, &moved);
+    }
+    registry_clear(true);
+    if (move) {
+        swirl_php_ev.loop = next;
+        swirl_php_ev.pid = getpid();
+        zend_hash_init(&swirl_php_ev.fds, 8, NULL, NULL, 0);
+        zend_hash_init(&swirl_php_ev.signals, 8, NULL, NULL, 0);
+        swirl_php_ev.timers = moved;
     }
 }
 
@@ -770,12 +876,22 @@ PHP_METHOD(Swoole_Event, rshutdown) {
         return;
     }
     if (!swirl_php_ev.pid || swirl_php_loop_is_external()) {
+        cycle_forget(); /* a server's loop: its owner frees it; only our callable goes */
         return;
     }
     bool fatal = PG(last_error_type) & (E_ERROR | E_CORE_ERROR | E_COMPILE_ERROR | E_USER_ERROR);
     if (!swirl_php_ev.aborted && !fatal && !EG(exception)) {
+        if (zend_hash_num_elements(&swirl_php_ev.fds) ||
+            zend_hash_num_elements(&swirl_php_ev.timers) ||
+            zend_hash_num_elements(&swirl_php_ev.signals) || swirl_php_ev.defers) {
+            /* Swoole 6's notice: the loop left for the script's end runs, and is deprecated */
+            zend_error(
+                E_DEPRECATED,
+                "swoole_event_rshutdown(): Event::wait() in shutdown function is deprecated");
+        }
         run_loop();
     }
+    cycle_drop();
     registry_clear(true);
 }
 
@@ -786,4 +902,5 @@ void swirl_event_minit(int module_number) {
     zend_class_entry *timer_ce = register_class_Swoole_Timer();
     swirl_php_alias("swoole_event", event_ce);
     swirl_php_alias("swoole_timer", timer_ce);
+    swirl_php_timer_minit(register_class_Swoole_Timer_Iterator(spl_ce_ArrayIterator));
 }

@@ -44,4 +44,11 @@ void swirl_php_entry_free(swirl_php_entry_t *e);
 /* Take e out of its table; freed now or, if it is being called, after. */
 void swirl_php_entry_drop(HashTable *ht, swirl_php_entry_t *e);
 
+/* Move the timers of the registry from one loop to another (swirl_timer.c). */
+void swirl_php_timers_move(swirl_loop_t *from, swirl_loop_t *to, HashTable *timers,
+                           HashTable *moved);
+
+/* Timer::list()'s class, Swoole\Timer\Iterator (swirl_timer.c). */
+void swirl_php_timer_minit(zend_class_entry *iterator_ce);
+
 #endif

@@ -3,6 +3,7 @@
  * the lock was made. */
 #include "php_swirl.h"
 
+#include <ext/standard/flock_compat.h>
 #include <zend_exceptions.h>
 
 #include "stubs/lock_arginfo.h"
@@ -77,16 +78,20 @@ PHP_METHOD(Swoole_Lock, __construct) {
 }
 
 /* The lock calls return 0 or a code; -EBUSY / -ETIMEDOUT are the lock being
- * held, not an error worth a warning. */
-static void lock_result(int rc, zval *return_value) {
+ * held, not an error worth a warning. A failure sets errCode (Swoole's
+ * property: the errno value, positive). */
+static void lock_result_ex(zval *this_, int rc, zval *return_value) {
     if (rc == 0) {
         RETURN_TRUE;
     }
+    zend_update_property_long(lock_ce, Z_OBJ_P(this_), "errCode", sizeof("errCode") - 1,
+                              rc < 0 ? -rc : rc);
     if (rc != -EBUSY && rc != -ETIMEDOUT) {
         swirl_php_warn(rc);
     }
     RETURN_FALSE;
 }
+#define lock_result(rc, rv) lock_result_ex(ZEND_THIS, rc, rv)
 
 #define LOCK_METHOD(name, call)                                                                    \
     PHP_METHOD(Swoole_Lock, name) {                                                                \
@@ -98,7 +103,34 @@ static void lock_result(int rc, zval *return_value) {
         lock_result(call(l), return_value);                                                        \
     }
 
-LOCK_METHOD(lock, swirl_lock_lock)
+/* Swoole 6's lock($operation = LOCK_EX, $timeout = -1): LOCK_SH takes the
+ * shared side, LOCK_NB does not wait, a timeout > 0 bounds the wait. */
+PHP_METHOD(Swoole_Lock, lock) {
+    zend_long operation = PHP_LOCK_EX;
+    double timeout = -1;
+    ZEND_PARSE_PARAMETERS_START(0, 2)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(operation)
+    Z_PARAM_DOUBLE(timeout)
+    ZEND_PARSE_PARAMETERS_END();
+    swirl_lock_t *l = this_lock(ZEND_THIS);
+    if (!l) {
+        RETURN_THROWS();
+    }
+    bool shared = (operation & 3) == PHP_LOCK_SH;
+    int rc;
+    if (operation & PHP_LOCK_NB) {
+        rc = shared ? swirl_lock_trylock_read(l) : swirl_lock_trylock(l);
+    } else if (timeout > 0) {
+        /* at least 1 ms: a timeout under a millisecond still waits */
+        int ms = swirl_php_timeout_ms(timeout);
+        ms = ms < 1 ? 1 : ms;
+        rc = shared ? swirl_lock_lockwait_read(l, ms) : swirl_lock_lockwait(l, ms);
+    } else {
+        rc = shared ? swirl_lock_lock_read(l) : swirl_lock_lock(l);
+    }
+    lock_result(rc, return_value);
+}
 LOCK_METHOD(trylock, swirl_lock_trylock)
 LOCK_METHOD(unlock, swirl_lock_unlock)
 LOCK_METHOD(lock_read, swirl_lock_lock_read)

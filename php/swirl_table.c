@@ -49,13 +49,14 @@ static swirl_table_t *table_get(table_obj *o) {
     return o->t;
 }
 
-/* Created, or a warning (Swoole warns and returns false). */
+/* Created and not destroyed (by any process), or, as Swoole 6.2, a fatal
+ * error: a row call on a table that is not there ends the script. */
 static bool table_ready(table_obj *o) {
     if (!table_get(o)) {
         return false;
     }
-    if (!o->row) {
-        php_error_docref(NULL, E_WARNING, "the table is not created: call create() first");
+    if (!o->row || !swirl_table_ready(o->t)) {
+        php_error_docref(NULL, E_ERROR, "table is not created or has been destroyed");
         return false;
     }
     return true;
@@ -389,7 +390,51 @@ PHP_METHOD(Swoole_Table, memorySize) {
     if (!t) {
         RETURN_THROWS();
     }
-    RETURN_LONG((zend_long)swirl_table_memory_size(t));
+    /* Swoole: 0 before create and after destroy */
+    RETURN_LONG(swirl_table_ready(t) ? (zend_long)swirl_table_memory_size(t) : 0);
+}
+
+/* Swoole's destroy(): the table is gone for every process that shares it
+ * (their later row calls end in the fatal error above); true. */
+PHP_METHOD(Swoole_Table, destroy) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    table_obj *o = THIS_TABLE();
+    if (!table_ready(o)) {
+        RETURN_THROWS();
+    }
+    int rc = swirl_table_destroy(o->t);
+    if (rc < 0) {
+        swirl_php_warn(rc);
+        RETURN_FALSE;
+    }
+    swirl_table_row_free(o->row);
+    o->row = NULL;
+    o->iter_valid = false;
+    RETURN_TRUE;
+}
+
+/* Swoole's stats(): num, conflict_count, conflict_max_level, insert_count,
+ * update_count, delete_count, available_slice_num, total_slice_num (rows);
+ * false when the table is not created or was destroyed. */
+PHP_METHOD(Swoole_Table, stats) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    swirl_table_t *t = table_get(THIS_TABLE());
+    if (!t) {
+        RETURN_THROWS();
+    }
+    swirl_table_stats_t st;
+    if (!swirl_table_ready(t) || swirl_table_stats(t, &st) < 0) {
+        RETURN_FALSE;
+    }
+    array_init(return_value);
+    add_assoc_long(return_value, "num", (zend_long)st.num);
+    add_assoc_long(return_value, "conflict_count", (zend_long)st.conflicts);
+    add_assoc_long(return_value, "conflict_max_level", (zend_long)st.conflict_max_level);
+    add_assoc_long(return_value, "insert_count", (zend_long)st.inserts);
+    add_assoc_long(return_value, "update_count", (zend_long)st.updates);
+    add_assoc_long(return_value, "delete_count", (zend_long)st.deletes);
+    add_assoc_long(return_value, "available_slice_num", (zend_long)st.free_rows);
+    add_assoc_long(return_value, "total_slice_num", (zend_long)st.total_rows);
 }
 
 PHP_METHOD(Swoole_Table, getSize) {

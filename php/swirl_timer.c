@@ -4,11 +4,20 @@
 #include "php_swirl.h"
 
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "swirl_event.h"
 
 /* ---- timers ------------------------------------------------------------------------------- */
+
+/* Per-process singleton: the timer whose callback runs, with its state
+ * as it was when called, so Timer::info() still answers (removed: true)
+ * for a timer cleared from its own callback, as Swoole's does. */
+static struct {
+    swirl_php_entry_t *e;
+    swirl_timer_info_t info;
+} swirl_php_timer_now;
 
 static void on_timer(swirl_loop_t *loop, int64_t id, void *user) {
     zval *zp = zend_hash_index_find(&swirl_php_ev.timers, (zend_ulong)id);
@@ -16,6 +25,12 @@ static void on_timer(swirl_loop_t *loop, int64_t id, void *user) {
         return;
     }
     swirl_php_entry_t *e = Z_PTR_P(zp);
+    swirl_php_entry_t *outer = swirl_php_timer_now.e;
+    swirl_timer_info_t outer_info = swirl_php_timer_now.info;
+    swirl_php_timer_now.e = e;
+    if (swirl_timer_info(loop, id, &swirl_php_timer_now.info) < 0) {
+        memset(&swirl_php_timer_now.info, 0, sizeof swirl_php_timer_now.info);
+    }
     e->running++;
     if (e->tick) {
         /* tick: function($timer_id, ...$params) */
@@ -36,6 +51,8 @@ static void on_timer(swirl_loop_t *loop, int64_t id, void *user) {
         swirl_php_event_call(&e->cb, e->nparams, e->params);
     }
     e->running--;
+    swirl_php_timer_now.e = outer;
+    swirl_php_timer_now.info = outer_info;
     if (e->dead && !e->running) {
         swirl_php_entry_free(e);
     }
@@ -132,7 +149,11 @@ PHP_METHOD(Swoole_Timer, after) { add_timer(INTERNAL_FUNCTION_PARAM_PASSTHRU, fa
 PHP_METHOD(Swoole_Timer, clear) { do_timer_clear(INTERNAL_FUNCTION_PARAM_PASSTHRU); }
 PHP_METHOD(Swoole_Timer, exists) { do_timer_exists(INTERNAL_FUNCTION_PARAM_PASSTHRU); }
 
-PHP_METHOD(Swoole_Timer, clearAll) {
+static void timer_clear_all(INTERNAL_FUNCTION_PARAMETERS);
+PHP_METHOD(Swoole_Timer, clearAll) { timer_clear_all(INTERNAL_FUNCTION_PARAM_PASSTHRU); }
+PHP_FUNCTION(swoole_timer_clear_all) { timer_clear_all(INTERNAL_FUNCTION_PARAM_PASSTHRU); }
+
+static void timer_clear_all(INTERNAL_FUNCTION_PARAMETERS) {
     ZEND_PARSE_PARAMETERS_NONE();
     if (!swirl_php_registry()) {
         RETURN_FALSE;
@@ -151,34 +172,118 @@ PHP_METHOD(Swoole_Timer, clearAll) {
     RETURN_TRUE;
 }
 
-PHP_METHOD(Swoole_Timer, list) {
-    ZEND_PARSE_PARAMETERS_NONE();
-    array_init(return_value);
-    if (!swirl_php_registry()) {
-        return;
-    }
+/* The timers of `from` move to `to` (the process's loop becomes a server's
+ * loop at its start: Swoole's timers made before start() keep running
+ * there), with their deadlines, into `moved` under their ids in `to` (the
+ * same ids unless `to` has used one already). A timer whose callback runs
+ * now stays behind, to be dropped. */
+void swirl_php_timers_move(swirl_loop_t *from, swirl_loop_t *to, HashTable *timers,
+                           HashTable *moved) {
+    uint32_t n = zend_hash_num_elements(timers), k = 0;
+    zend_ulong *ids = safe_emalloc(n ? n : 1, sizeof(zend_ulong), 0);
     zend_ulong id;
-    ZEND_HASH_FOREACH_NUM_KEY(&swirl_php_ev.timers, id) {
-        add_next_index_long(return_value, (zend_long)id);
+    ZEND_HASH_FOREACH_NUM_KEY(timers, id) {
+        ids[k++] = id;
     }
     ZEND_HASH_FOREACH_END();
+    for (uint32_t i = 0; i < k; i++) {
+        swirl_php_entry_t *e = zend_hash_index_find_ptr(timers, ids[i]);
+        if (!e || e->running || e->dead) {
+            continue; /* stays behind, to be dropped */
+        }
+        int64_t nid = swirl_timer_move(from, e->key, to);
+        if (nid < 0) {
+            continue; /* out of memory: dropped with the others */
+        }
+        zend_hash_index_del(timers, ids[i]); /* no destructor: the entry lives on in `moved` */
+        e->key = nid;
+        zend_hash_index_add_new_ptr(moved, (zend_ulong)nid, e);
+    }
+    efree(ids);
 }
 
-PHP_METHOD(Swoole_Timer, info) {
+static zend_class_entry *timer_iterator_ce;
+
+static void timer_list(zval *return_value) {
+    zval ids;
+    array_init(&ids);
+    if (swirl_php_registry()) {
+        zend_ulong id;
+        ZEND_HASH_FOREACH_NUM_KEY(&swirl_php_ev.timers, id) {
+            add_next_index_long(&ids, (zend_long)id);
+        }
+        ZEND_HASH_FOREACH_END();
+    }
+    object_init_ex(return_value, timer_iterator_ce);
+    zend_call_known_instance_method_with_1_params(timer_iterator_ce->constructor,
+                                                  Z_OBJ_P(return_value), NULL, &ids);
+    zval_ptr_dtor(&ids);
+}
+
+/* Swoole's keys: exec_msec (next run, ms since this loop's first timer),
+ * exec_count, interval (0 for after), round (the timer pass it was made
+ * in), removed (cleared from its own callback, which still runs). */
+static void timer_info(INTERNAL_FUNCTION_PARAMETERS) {
     zend_long id;
     ZEND_PARSE_PARAMETERS_START(1, 1)
-        Z_PARAM_LONG(id)
+    Z_PARAM_LONG(id)
     ZEND_PARSE_PARAMETERS_END();
     swirl_php_registry();
+    swirl_timer_info_t in;
+    bool removed = false;
     swirl_php_entry_t *e = find_timer(id);
-    if (!e) {
+    if (e && swirl_timer_info(swirl_php_ev.loop, id, &in) == 0) {
+        /* pending */
+    } else if (swirl_php_timer_now.e && swirl_php_timer_now.e->key == id &&
+               swirl_php_ev.pid == getpid()) {
+        in = swirl_php_timer_now.info;
+        /* a tick cleared from its callback; an after() timer being run is not removed */
+        removed = swirl_php_timer_now.e->tick && swirl_php_timer_now.e->dead;
+    } else {
         RETURN_NULL();
     }
     array_init(return_value);
-    add_assoc_long(return_value, "id", id);
-    add_assoc_bool(return_value, "tick", e->tick);
-    add_assoc_bool(return_value, "running", e->running > 0);
+    add_assoc_long(return_value, "exec_msec", in.due_ms);
+    add_assoc_long(return_value, "exec_count", (zend_long)in.exec_count);
+    add_assoc_long(return_value, "interval", in.interval_ms);
+    add_assoc_long(return_value, "round", (zend_long)in.round);
+    add_assoc_bool(return_value, "removed", removed);
 }
+
+static void timer_stats(zval *return_value) {
+    array_init(return_value);
+    swirl_loop_t *loop = swirl_php_loop_if_any();
+    bool init = loop && swirl_php_ev.pid == getpid();
+    add_assoc_bool(return_value, "initialized", init);
+    /* as Swoole's count: an after() timer is counted while its callback runs */
+    zend_long num = init ? (zend_long)zend_hash_num_elements(&swirl_php_ev.timers) : 0;
+    if (init && swirl_php_timer_now.e && !swirl_php_timer_now.e->tick) {
+        num++;
+    }
+    add_assoc_long(return_value, "num", num);
+    add_assoc_long(return_value, "round", init ? (zend_long)swirl_timer_round(loop) : 0);
+}
+
+PHP_METHOD(Swoole_Timer, list) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    timer_list(return_value);
+}
+PHP_FUNCTION(swoole_timer_list) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    timer_list(return_value);
+}
+PHP_METHOD(Swoole_Timer, info) { timer_info(INTERNAL_FUNCTION_PARAM_PASSTHRU); }
+PHP_FUNCTION(swoole_timer_info) { timer_info(INTERNAL_FUNCTION_PARAM_PASSTHRU); }
+PHP_METHOD(Swoole_Timer, stats) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    timer_stats(return_value);
+}
+PHP_FUNCTION(swoole_timer_stats) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    timer_stats(return_value);
+}
+
+void swirl_php_timer_minit(zend_class_entry *iterator_ce) { timer_iterator_ce = iterator_ce; }
 
 /* ---- Swoole\Process::signal, ::alarm ------------------------------------------------------ */
 

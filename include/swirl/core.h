@@ -125,6 +125,11 @@ typedef enum { SWIRL_LOG_STYLE_SWIRL = 0, SWIRL_LOG_STYLE_SWOOLE = 1 } swirl_log
 SWIRL_API int swirl_log_set_style(int style);
 /* This process's role in Swoole's layout: its symbol and worker id. */
 SWIRL_API void swirl_log_set_role(char symbol, int worker_id);
+/* Write `len` bytes of a line already formatted by the caller (its own
+ * prefix, its newline) to the log, with one write(), if `level` passes the
+ * filter: for a binding that keeps another project's line format. Bytes
+ * past 64 KiB are dropped. */
+SWIRL_API void swirl_log_write(int level, const char *line, size_t len);
 
 #define swirl_log_debug(...) swirl_log(SWIRL_LOG_DEBUG, __VA_ARGS__)
 #define swirl_log_info(...) swirl_log(SWIRL_LOG_INFO, __VA_ARGS__)

@@ -136,10 +136,16 @@ SWIRL_API int swirl_loop_fd_error(const swirl_loop_t *loop, int fd);
  * deferred call runs in the next iteration. Returns 0 or -ENOMEM. */
 SWIRL_API int swirl_loop_defer(swirl_loop_t *loop, swirl_defer_cb cb, void *user);
 
+/* Run `cb(loop, user)` at the end of every iteration, after its timers:
+ * after the deferred calls, or before them with `before` (Swoole's
+ * Event::cycle). It does not keep the loop alive. NULL removes it; one
+ * per loop, a new one replaces the old. */
+SWIRL_API void swirl_loop_set_cycle(swirl_loop_t *loop, swirl_defer_cb cb, void *user, bool before);
+
 /* ---- timers ---------------------------------------------------------------------------- */
 
 /* Run `cb` once after `ms` milliseconds. Returns the timer's id (a positive
- * integer never reused by this loop) or a negative code: SWIRL_EBADARG if
+ * integer never reused in this process: ids are unique across its loops) or a negative code: SWIRL_EBADARG if
  * `cb` is NULL or `ms` is negative, -ENOMEM. Timers due at the same moment
  * fire in the order they were created. */
 SWIRL_API int64_t swirl_timer_after(swirl_loop_t *loop, int64_t ms, swirl_timer_cb cb, void *user);
@@ -159,6 +165,31 @@ SWIRL_API bool swirl_timer_exists(const swirl_loop_t *loop, int64_t id);
 
 /* Number of pending timers. */
 SWIRL_API size_t swirl_timer_count(const swirl_loop_t *loop);
+
+/* What swirl_timer_info tells of a pending timer. Times are milliseconds
+ * since the loop's first timer was made (its timer base). */
+typedef struct {
+    int64_t due_ms;      /* when it runs next */
+    int64_t left_ms;     /* ms from now until then (0 when due) */
+    int64_t interval_ms; /* 0 for a once-timer */
+    uint64_t exec_count; /* times a tick has run */
+    uint64_t round;      /* the timer pass it was made in (swirl_timer_round then) */
+} swirl_timer_info_t;
+
+/* Fill *out for pending timer `id` (a tick is pending while its callback
+ * runs). Returns 0 or -ENOENT. */
+SWIRL_API int swirl_timer_info(const swirl_loop_t *loop, int64_t id, swirl_timer_info_t *out);
+
+/* Move pending timer `id` from loop `from` to loop `to` (both of this
+ * thread), with its deadline, period, callback and runs: it fires from
+ * `to` from now on, with its id (unique in the process). Returns its id in `to`, -ENOENT (no such pending timer),
+ * SWIRL_ESTATE (its callback is running) or -ENOMEM (nothing moved). */
+SWIRL_API int64_t swirl_timer_move(swirl_loop_t *from, int64_t id, swirl_loop_t *to);
+
+/* The loop's timer passes so far: each iteration runs its due timers in one
+ * pass, then this count goes up by one. A timer made during a pass is not
+ * run before the next pass. */
+SWIRL_API uint64_t swirl_timer_round(const swirl_loop_t *loop);
 
 /* ---- signals --------------------------------------------------------------------------- */
 

@@ -34,10 +34,11 @@ extern "C" {
 
 /* A hash table of `rows` rows in shared memory, Swoole\Table's model: declare
  * typed columns, create, then set / get / incr / del rows by key from any
- * process. Keys are byte strings of 1..63 bytes.
+ * process. Keys are byte strings of 0..63 bytes (the empty key too, as
+ * Swoole 6.2's).
  *
  * Memory (swirl_table_memory_size): one mapping of
- *     rows * row_size  +  buckets * 4  +  stripes * 40  +  64 bytes,
+ *     rows * row_size  +  buckets * 4  +  stripes * 40  +  128 bytes,
  * rounded up to whole pages, where row_size = 72 (key and links) + the
  * columns' bytes (int: its size, float: 8, string of n: 4 + n + 1; each
  * aligned to its natural size) rounded up to 8; buckets is the smallest power
@@ -208,6 +209,28 @@ SWIRL_API int swirl_table_decr_float(swirl_table_t *t, const void *key, size_t k
 /* The number of rows in the table now (0 before create). */
 SWIRL_API size_t swirl_table_count(const swirl_table_t *t);
 
+/* Created and not destroyed (by any process). */
+SWIRL_API bool swirl_table_ready(const swirl_table_t *t);
+
+/* Destroy the table for every process that shares it (Swoole's
+ * Table::destroy): it is marked destroyed in the shared memory, so each
+ * later call on it in any process fails with SWIRL_ESTATE, and unmapped in
+ * this one (swirl_table_free still frees the handle; the others' mappings
+ * go with their handles). 0 or SWIRL_ESTATE (not created, or destroyed). */
+SWIRL_API int swirl_table_destroy(swirl_table_t *t);
+
+/* Swoole's Table::stats(). */
+typedef struct {
+    uint64_t num;                       /* rows in use */
+    uint64_t inserts, updates, deletes; /* sets that added a row, sets of an existing row, dels */
+    uint64_t conflicts;                 /* inserts into a bucket that already held a row */
+    uint32_t conflict_max_level;        /* the longest chain an insert made */
+    uint64_t total_rows, free_rows;
+} swirl_table_stats_t;
+
+/* Fill *out. 0 or SWIRL_ESTATE (not created, or destroyed). */
+SWIRL_API int swirl_table_stats(const swirl_table_t *t, swirl_table_stats_t *out);
+
 /* Iterate: start with *cursor = 0 and call until it returns 0. Each call
  * copies the next row in use (slot order, not insertion order) into `row`
  * under that row's lock, so the copy is never torn, advances *cursor and
@@ -304,6 +327,9 @@ SWIRL_API int swirl_lock_unlock(swirl_lock_t *lock);
  * writer. On the other types these are lock and trylock. */
 SWIRL_API int swirl_lock_lock_read(swirl_lock_t *lock);
 SWIRL_API int swirl_lock_trylock_read(swirl_lock_t *lock);
+/* The shared side within `timeout_ms` (< 0: wait for ever), as lockwait:
+ * 0 or -ETIMEDOUT. lockwait on the types without a shared side. */
+SWIRL_API int swirl_lock_lockwait_read(swirl_lock_t *lock, int timeout_ms);
 
 /* ======================================================================================== */
 /* ---- Atomic ----------------------------------------------------------------------------- */
@@ -331,8 +357,9 @@ SWIRL_API bool swirl_atomic_cmpset(swirl_atomic_t *a, uint32_t cmp, uint32_t set
  * is 0, sleep (futex) until swirl_atomic_wakeup makes it 1 — then take it
  * back to 0 and return 0 — or until `timeout_ms` passes: -ETIMEDOUT
  * (timeout_ms < 0: no limit; 0: do not sleep). Any other value: -EAGAIN at
- * once (Swoole's wait fails the same way). Only one of several waiters gets
- * each wakeup; the others go back to sleep. */
+ * once (Swoole's wait fails the same way). As in Swoole, every waiter a
+ * wakeup woke returns: the one that takes the 1 with 0, the others with
+ * -EAGAIN (a signal or a wakeup that came before the sleep: it sleeps again). */
 SWIRL_API int swirl_atomic_wait(swirl_atomic_t *a, int timeout_ms);
 /* If the value is 0, make it 1 and wake up to `n` (>= 1) waiters; returns
  * the number woken (0 when the value was not 0, or nobody waited), or

@@ -67,6 +67,9 @@ function swoole_event_defer(callable $callback): bool {}
 /** Run one iteration of the loop. */
 function swoole_event_dispatch(): bool {}
 
+/** See Swoole\Event::cycle. */
+function swoole_event_cycle(?callable $callback, bool $before = false): bool {}
+
 /** Run $callback($timer_id, ...$params) every $ms milliseconds. The timer id, or false. */
 function swoole_timer_tick(int $ms, callable $callback, mixed ...$params): int|false {}
 
@@ -78,6 +81,22 @@ function swoole_timer_clear(int $timer_id): bool {}
 
 /** Whether timer $timer_id is pending. */
 function swoole_timer_exists(int $timer_id): bool {}
+
+/** @implementation-alias Swoole\Timer::info */
+/** The state of timer $timer_id: exec_msec, exec_count, interval, round, removed; null if none. */
+function swoole_timer_info(int $timer_id): ?array {}
+
+/** @implementation-alias Swoole\Timer::stats */
+/** initialized, num (pending timers), round (the loop's timer passes so far). */
+function swoole_timer_stats(): array {}
+
+/** @implementation-alias Swoole\Timer::list */
+/** The ids of the pending timers. */
+function swoole_timer_list(): Swoole\Timer\Iterator {}
+
+/** @implementation-alias Swoole\Timer::clearAll */
+/** Cancel every timer of this process. */
+function swoole_timer_clear_all(): bool {}
 }
 
 namespace Swoole {
@@ -107,6 +126,10 @@ namespace Swoole {
 
         public static function dispatch(): bool {}
 
+        /** $callback runs at the end of each loop iteration (after the
+         * deferred calls; before them with $before); null removes it. */
+        public static function cycle(?callable $callback, bool $before = false): bool {}
+
         /** Internal: the shutdown function that runs the loop at the end of a script, as Swoole's. */
         public static function rshutdown(): void {}
     }
@@ -126,9 +149,19 @@ namespace Swoole {
         public static function clearAll(): bool {}
 
         /** The ids of the pending timers. */
-        public static function list(): array {}
+        public static function list(): \Swoole\Timer\Iterator {}
 
-        /** ['id' => ..., 'tick' => bool, 'running' => bool], or null if no such timer. */
+        /** exec_msec (when it runs next, in ms since the first timer of this
+         * process's loop), exec_count, interval (0 for after), round (the
+         * timer pass it was made in), removed; null if no such timer. */
         public static function info(int $timer_id): ?array {}
+
+        /** initialized, num (pending timers), round (timer passes so far). */
+        public static function stats(): array {}
     }
+}
+
+namespace Swoole\Timer {
+    /** What Timer::list() returns: the ids, as an ArrayIterator. */
+    class Iterator extends \ArrayIterator {}
 }

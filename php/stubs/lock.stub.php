@@ -35,10 +35,16 @@ namespace Swoole {
          */
         public const SEM = UNKNOWN;
 
+        /** The error of the last lock() or unlock() that failed (an errno value: SOCKET_ETIMEDOUT, ...). */
+        public int $errCode = 0;
+
         /** $type: SWOOLE_MUTEX (3), SWOOLE_RWLOCK, SWOOLE_SPINLOCK, SWOOLE_SEM, or SWOOLE_FILELOCK with $filename. */
         public function __construct(int $type = 3, string $filename = "") {}
 
-        public function lock(): bool {}
+        /** Swoole 6's: $operation LOCK_EX (default) or LOCK_SH (the shared side of an
+         * rwlock or file lock), | LOCK_NB not to wait; $timeout > 0: wait that many
+         * seconds at most (false, errCode SOCKET_ETIMEDOUT); otherwise for ever. */
+        public function lock(int $operation = LOCK_EX, float $timeout = -1): bool {}
 
         public function trylock(): bool {}
 

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: f2d109a6eda61fc8e08ee69ad4dd40c279e9e6be */
+ * Stub hash: 2f4fedab70d62f7891521fa9f84e9215e70f24d6 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Swoole_Lock___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, type, IS_LONG, 0, "3")
@@ -7,19 +7,22 @@ ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Swoole_Lock___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Lock_lock, 0, 0, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, operation, IS_LONG, 0, "LOCK_EX")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, timeout, IS_DOUBLE, 0, "-1")
 ZEND_END_ARG_INFO()
 
-#define arginfo_class_Swoole_Lock_trylock arginfo_class_Swoole_Lock_lock
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Lock_trylock, 0, 0, _IS_BOOL, 0)
+ZEND_END_ARG_INFO()
 
-#define arginfo_class_Swoole_Lock_unlock arginfo_class_Swoole_Lock_lock
+#define arginfo_class_Swoole_Lock_unlock arginfo_class_Swoole_Lock_trylock
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Lock_lockwait, 0, 0, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, timeout, IS_DOUBLE, 0, "1.0")
 ZEND_END_ARG_INFO()
 
-#define arginfo_class_Swoole_Lock_lock_read arginfo_class_Swoole_Lock_lock
+#define arginfo_class_Swoole_Lock_lock_read arginfo_class_Swoole_Lock_trylock
 
-#define arginfo_class_Swoole_Lock_trylock_read arginfo_class_Swoole_Lock_lock
+#define arginfo_class_Swoole_Lock_trylock_read arginfo_class_Swoole_Lock_trylock
 
 
 ZEND_METHOD(Swoole_Lock, __construct);
@@ -79,6 +82,12 @@ static zend_class_entry *register_class_Swoole_Lock(void)
 	zend_string *const_SEM_name = zend_string_init_interned("SEM", sizeof("SEM") - 1, 1);
 	zend_declare_class_constant_ex(class_entry, const_SEM_name, &const_SEM_value, ZEND_ACC_PUBLIC, NULL);
 	zend_string_release(const_SEM_name);
+
+	zval property_errCode_default_value;
+	ZVAL_LONG(&property_errCode_default_value, 0);
+	zend_string *property_errCode_name = zend_string_init("errCode", sizeof("errCode") - 1, 1);
+	zend_declare_typed_property(class_entry, property_errCode_name, &property_errCode_default_value, ZEND_ACC_PUBLIC, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_LONG));
+	zend_string_release(property_errCode_name);
 
 	return class_entry;
 }

@@ -175,6 +175,38 @@ function swoole_set_process_name(string $process_name): bool {}
 
 /** The message of the last failed swirl call, naming the culprit ("" if none). */
 function swirl_last_error_msg(): string {}
+
+/** Process-wide settings: log_level and log_file are applied; Swoole's other
+ * keys are accepted and change nothing; an unknown key is refused with a
+ * warning (false). */
+function swoole_async_set(array $settings): bool {}
+
+/** One line in Swoole's format to the log (log_file, or stderr) if $level passes log_level. */
+function swoole_error_log(int $level, string $msg): void {}
+
+/** As swoole_error_log, the line naming $error; silent for a code given to swoole_ignore_error. */
+function swoole_error_log_ex(int $level, int $error, string $msg): void {}
+
+/** swoole_error_log_ex stays silent for $error from now on in this process. */
+function swoole_ignore_error(int $error): void {}
+
+/** Clear the last error (swoole_last_error() is 0 again). */
+function swoole_clear_error(): void {}
+
+/** The addresses of the interfaces that are up, name => address, loopback left out. */
+function swoole_get_local_ip(int $family = AF_INET): array|false {}
+
+/** The hardware addresses of the interfaces, name => "AA:BB:CC:DD:EE:FF", loopback left out. */
+function swoole_get_local_mac(): array|false {}
+
+/** swirl keeps no DNS cache: nothing to clear. */
+function swoole_clear_dns_cache(): void {}
+
+/** unserialize() of $length bytes of $str from $offset (the rest when $length <= 0). */
+function swoole_substr_unserialize(string $str, int $offset, int $length = 0, array $options = []): mixed {}
+
+/** json_decode() of $length bytes of $str from $offset (the rest when $length <= 0). */
+function swoole_substr_json_decode(string $str, int $offset, int $length = 0, ?bool $associative = null, int $depth = 512, int $flags = 0): mixed {}
 }
 
 namespace Swoole {

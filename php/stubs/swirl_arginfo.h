@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 60f2356aa311ad18bd2e2b48a9d41cf110b72fe4 */
+ * Stub hash: 7a83da7171238e68806e0a666b73746c29d2328b */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -22,6 +22,53 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_swirl_last_error_msg arginfo_swoole_version
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_async_set, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, settings, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_error_log, 0, 2, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, level, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, msg, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_error_log_ex, 0, 3, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, level, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, error, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, msg, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_ignore_error, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, error, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_clear_error, 0, 0, IS_VOID, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_swoole_get_local_ip, 0, 0, MAY_BE_ARRAY|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, family, IS_LONG, 0, "AF_INET")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_swoole_get_local_mac, 0, 0, MAY_BE_ARRAY|MAY_BE_FALSE)
+ZEND_END_ARG_INFO()
+
+#define arginfo_swoole_clear_dns_cache arginfo_swoole_clear_error
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_substr_unserialize, 0, 2, IS_MIXED, 0)
+	ZEND_ARG_TYPE_INFO(0, str, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, offset, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, length, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_substr_json_decode, 0, 2, IS_MIXED, 0)
+	ZEND_ARG_TYPE_INFO(0, str, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, offset, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, length, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, associative, _IS_BOOL, 1, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, depth, IS_LONG, 0, "512")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, flags, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
+
 
 ZEND_FUNCTION(swoole_version);
 ZEND_FUNCTION(swoole_cpu_num);
@@ -30,6 +77,16 @@ ZEND_FUNCTION(swoole_last_error);
 ZEND_FUNCTION(swoole_strerror);
 ZEND_FUNCTION(swoole_set_process_name);
 ZEND_FUNCTION(swirl_last_error_msg);
+ZEND_FUNCTION(swoole_async_set);
+ZEND_FUNCTION(swoole_error_log);
+ZEND_FUNCTION(swoole_error_log_ex);
+ZEND_FUNCTION(swoole_ignore_error);
+ZEND_FUNCTION(swoole_clear_error);
+ZEND_FUNCTION(swoole_get_local_ip);
+ZEND_FUNCTION(swoole_get_local_mac);
+ZEND_FUNCTION(swoole_clear_dns_cache);
+ZEND_FUNCTION(swoole_substr_unserialize);
+ZEND_FUNCTION(swoole_substr_json_decode);
 
 
 static const zend_function_entry ext_functions[] = {
@@ -40,6 +97,16 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(swoole_strerror, arginfo_swoole_strerror)
 	ZEND_FE(swoole_set_process_name, arginfo_swoole_set_process_name)
 	ZEND_FE(swirl_last_error_msg, arginfo_swirl_last_error_msg)
+	ZEND_FE(swoole_async_set, arginfo_swoole_async_set)
+	ZEND_FE(swoole_error_log, arginfo_swoole_error_log)
+	ZEND_FE(swoole_error_log_ex, arginfo_swoole_error_log_ex)
+	ZEND_FE(swoole_ignore_error, arginfo_swoole_ignore_error)
+	ZEND_FE(swoole_clear_error, arginfo_swoole_clear_error)
+	ZEND_FE(swoole_get_local_ip, arginfo_swoole_get_local_ip)
+	ZEND_FE(swoole_get_local_mac, arginfo_swoole_get_local_mac)
+	ZEND_FE(swoole_clear_dns_cache, arginfo_swoole_clear_dns_cache)
+	ZEND_FE(swoole_substr_unserialize, arginfo_swoole_substr_unserialize)
+	ZEND_FE(swoole_substr_json_decode, arginfo_swoole_substr_json_decode)
 	ZEND_FE_END
 };
 

@@ -59,7 +59,7 @@ namespace Swoole {
         /** The number of rows in the table now. */
         public function count(): int {}
 
-        /** The bytes of shared memory the table takes (or will take). */
+        /** The bytes of shared memory the table takes; 0 before create and after destroy (as Swoole). */
         public function memorySize(): int {}
 
         /** @implementation-alias Swoole\Table::memorySize */
@@ -67,6 +67,14 @@ namespace Swoole {
 
         /** The number of rows it holds at most. */
         public function getSize(): int {}
+
+        /** End the table for every process that shares it; true. */
+        public function destroy(): bool {}
+
+        /** num, conflict_count, conflict_max_level, insert_count, update_count,
+         * delete_count, available_slice_num, total_slice_num; false when the
+         * table is not created or was destroyed. */
+        public function stats(): array|false {}
 
         public function rewind(): void {}
 

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 4a7d9d6a10cb3f827f2dc42abe06a73db76bb91d */
+ * Stub hash: 730379e630b305f355ee1d1336f32f8c6300493e */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Swoole_Table___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, table_size, IS_LONG, 0)
@@ -52,6 +52,11 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Swoole_Table_getSize arginfo_class_Swoole_Table_count
 
+#define arginfo_class_Swoole_Table_destroy arginfo_class_Swoole_Table_create
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Swoole_Table_stats, 0, 0, MAY_BE_ARRAY|MAY_BE_FALSE)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Table_rewind, 0, 0, IS_VOID, 0)
 ZEND_END_ARG_INFO()
 
@@ -77,6 +82,8 @@ ZEND_METHOD(Swoole_Table, decr);
 ZEND_METHOD(Swoole_Table, count);
 ZEND_METHOD(Swoole_Table, memorySize);
 ZEND_METHOD(Swoole_Table, getSize);
+ZEND_METHOD(Swoole_Table, destroy);
+ZEND_METHOD(Swoole_Table, stats);
 ZEND_METHOD(Swoole_Table, rewind);
 ZEND_METHOD(Swoole_Table, valid);
 ZEND_METHOD(Swoole_Table, current);
@@ -100,6 +107,8 @@ static const zend_function_entry class_Swoole_Table_methods[] = {
 	ZEND_ME(Swoole_Table, memorySize, arginfo_class_Swoole_Table_memorySize, ZEND_ACC_PUBLIC)
 	ZEND_MALIAS(Swoole_Table, getMemorySize, memorySize, arginfo_class_Swoole_Table_getMemorySize, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Table, getSize, arginfo_class_Swoole_Table_getSize, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Table, destroy, arginfo_class_Swoole_Table_destroy, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Table, stats, arginfo_class_Swoole_Table_stats, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Table, rewind, arginfo_class_Swoole_Table_rewind, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Table, valid, arginfo_class_Swoole_Table_valid, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Table, current, arginfo_class_Swoole_Table_current, ZEND_ACC_PUBLIC)

@@ -42,7 +42,7 @@ string(25) "No such file or directory"
 string(25) "No such file or directory"
 string(16) "invalid argument"
 string(11) "no such key"
-string(13) "unknown error"
+string(20) "Unknown error 999999"
 bool(false)
 int(1011)
 bool(true)

@@ -20,6 +20,8 @@ echo "end of script\n";
 --EXPECT--
 end of script
 shutdown function registered first
+
+Deprecated: swoole_event_rshutdown(): Event::wait() in shutdown function is deprecated in Unknown on line 0
 read: late data
 deferred
 timer holds an object

@@ -12,7 +12,7 @@ try {
     echo "caught: ", $e->getMessage(), "\n";
 }
 Swoole\Timer::clear($t);
-var_dump(Swoole\Timer::list());
+var_dump(iterator_to_array(Swoole\Timer::list()));
 swoole_event_defer(function () { throw new LogicException("uncaught from defer"); });
 swoole_timer_after(10, function () { echo "never runs\n"; });
 ?>
@@ -21,6 +21,8 @@ tick
 caught: from a timer
 array(0) {
 }
+
+Deprecated: swoole_event_rshutdown(): Event::wait() in shutdown function is deprecated in Unknown on line 0
 
 Fatal error: Uncaught LogicException: uncaught from defer in %s:%d
 %A

@@ -23,11 +23,11 @@ $self = Swoole\Timer::after(5, function () use (&$self) {
 class T { static function run($id) { echo "static method tick\n"; Swoole\Timer::clear($id); } }
 swoole_timer_tick(7, 'T::run');
 Swoole\Event::wait();
-var_dump($count, Swoole\Timer::list());
+var_dump($count, iterator_to_array(Swoole\Timer::list()));
 
 $x = Swoole\Timer::tick(100, fn() => 1);
 $y = Swoole\Timer::after(100, fn() => 1);
-var_dump(count(Swoole\Timer::list()), Swoole\Timer::clearAll(), Swoole\Timer::list(), Swoole\Timer::exists($x));
+var_dump(count(Swoole\Timer::list()), Swoole\Timer::clearAll(), iterator_to_array(Swoole\Timer::list()), Swoole\Timer::exists($x));
 Swoole\Event::wait();
 
 var_dump(swoole_timer_after(0, fn() => 1), Swoole\Timer::tick(-5, fn() => 1), swoole_timer_clear(12345), Swoole\Timer::info(12345));
@@ -48,13 +48,17 @@ array(1) {
   [0]=>
   string(1) "b"
 }
-array(3) {
-  ["id"]=>
+array(5) {
+  ["exec_msec"]=>
   int(%d)
-  ["tick"]=>
-  bool(true)
-  ["running"]=>
-  bool(true)
+  ["exec_count"]=>
+  int(1)
+  ["interval"]=>
+  int(10)
+  ["round"]=>
+  int(%d)
+  ["removed"]=>
+  bool(false)
 }
 array(2) {
   [0]=>

@@ -12,7 +12,7 @@ swoole_timer_tick(5, function ($id) {
     }
 });
 swoole_event_wait();
-var_dump(Swoole\Timer::list());
+var_dump(iterator_to_array(Swoole\Timer::list()));
 register_shutdown_function(function () { echo "shutdown function\n"; });
 swoole_timer_after(5, function () { echo "exit in a timer\n"; exit(3); });
 swoole_timer_after(50, function () { echo "never runs\n"; });

@@ -32,6 +32,8 @@ RECV 3, children's 'process' 3, reaped 3
 == process_pipes_right.php (exit 0)
 RECV 3, children's 'process' 3, reaped 3
 == process_read_async.php (exit 0)
+
+Deprecated: swoole_event_rshutdown(): Event::wait() in shutdown function is deprecated in Unknown on line 0
 From Master: hello worker
 From Worker: hello master
 worker exit, code 0, reaped: true
@@ -43,6 +45,8 @@ From Master: hello worker[%d]
 Worker Exit, PID=%d
 Worker Exit, PID=%d
 == process_signal.php (exit 0)
+
+Deprecated: swoole_event_rshutdown(): Event::wait() in shutdown function is deprecated in Unknown on line 0
 PID=%d
 PID=%d
 PID=%d

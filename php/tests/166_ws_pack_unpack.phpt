@@ -99,7 +99,7 @@ var_dump(Server::unpack("\x88\x01x"));
 
 echo "-- constants\n";
 foreach (get_defined_constants(true)['swoole'] as $name => $v) {
-    if (str_contains($name, 'WEBSOCKET')) {
+    if (str_contains($name, 'WEBSOCKET') && !str_starts_with($name, 'SWOOLE_ERROR_')) {
         echo "$name=$v\n";
     }
 }

@@ -1,5 +1,6 @@
 /* src/core/log.c — the process-wide log: level filter, stderr or a file,
  * one write() per line so lines from many processes never interleave. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -116,6 +117,21 @@ int swirl_log_reopen(void) {
     return install_fd(fd);
 }
 
+/* One line with one write() (retried only for EINTR and a short count). */
+static void write_all(int fd, const char *buf, size_t n) {
+    swirl__nopipe_t g; /* stderr may be a pipe whose reader has gone */
+    swirl__nopipe_begin(&g);
+    for (size_t off = 0; off < n;) {
+        ssize_t w = write(fd, buf + off, n - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    swirl__nopipe_end(&g);
+}
+
 void swirl_logv(int level, const char *fmt, va_list ap) {
     if (level < atomic_load(&swirl__log.level) || level < 0 || level >= SWIRL_LOG_NONE)
         return;
@@ -149,18 +165,17 @@ void swirl_logv(int level, const char *fmt, va_list ap) {
         n += 3;
     }
     line[n++] = '\n';
-    int fd = atomic_load(&swirl__log.fd);
-    swirl__nopipe_t g; /* stderr may be a pipe whose reader has gone */
-    swirl__nopipe_begin(&g);
-    for (ssize_t off = 0; off < n;) {
-        ssize_t w = write(fd, line + off, (size_t)(n - off));
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        off += w;
-    }
-    swirl__nopipe_end(&g);
+    write_all(atomic_load(&swirl__log.fd), line, (size_t)n);
+}
+
+void swirl_log_write(int level, const char *line, size_t len) {
+    if (level < atomic_load(&swirl__log.level) || level < 0 || level >= SWIRL_LOG_NONE || !line)
+        return;
+    if (len > 65536)
+        len = 65536;
+    int saved = errno;
+    write_all(atomic_load(&swirl__log.fd), line, len);
+    errno = saved;
 }
 
 void swirl_log(int level, const char *fmt, ...) {

@@ -70,8 +70,14 @@ struct swirl_loop {
     size_t heap_len, heap_cap;
     swirl__timer_t **map; /* open addressing, linear probing, power-of-two size */
     size_t map_cap;
-    int64_t next_timer_id;
     uint64_t next_timer_seq;
+    uint64_t timer_round;   /* timer passes done (swirl_timer_round) */
+    uint64_t timer_base_ns; /* when the first timer was made; 0 before */
+
+    /* the end-of-iteration callback (swirl_loop_set_cycle) */
+    swirl_defer_cb cycle_cb;
+    void *cycle_user;
+    bool cycle_before;
 
     /* deferred calls, FIFO */
     swirl__defer_t *defer_head, *defer_tail;

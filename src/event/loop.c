@@ -64,7 +64,6 @@ int swirl_loop_new(swirl_loop_t **out) {
         return -ENOMEM;
     loop->ops = &swirl__backend_epoll;
     loop->sigfd = -1;
-    loop->next_timer_id = 1;
     sigemptyset(&loop->sigset);
     sigemptyset(&loop->was_blocked);
     int rc = loop->ops->init(loop);
@@ -420,6 +419,12 @@ int swirl_loop_defer(swirl_loop_t *loop, swirl_defer_cb cb, void *user) {
     return 0;
 }
 
+void swirl_loop_set_cycle(swirl_loop_t *loop, swirl_defer_cb cb, void *user, bool before) {
+    loop->cycle_cb = cb;
+    loop->cycle_user = cb ? user : NULL;
+    loop->cycle_before = before;
+}
+
 static bool alive(const swirl_loop_t *loop) {
     return loop->user_fds > 0 || loop->pending_work > 0 || loop->heap_len > 0 || loop->defer_head ||
            loop->nsignals > 0;
@@ -449,7 +454,11 @@ int swirl_loop_run_once(swirl_loop_t *loop, int timeout_ms) {
     for (int i = 0; i < n; i++)
         dispatch(loop, &loop->ready[i]);
     swirl__timers_run(loop);
+    if (loop->cycle_cb && loop->cycle_before)
+        loop->cycle_cb(loop, loop->cycle_user);
     run_defers(loop);
+    if (loop->cycle_cb && !loop->cycle_before)
+        loop->cycle_cb(loop, loop->cycle_user);
     return alive(loop) ? 1 : 0;
 }
 

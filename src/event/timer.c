@@ -3,6 +3,7 @@
  * map so clear/exists by id are O(1). Deadlines are monotonic nanoseconds,
  * so a timer never fires before its time. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "../core/internal.h"
@@ -16,7 +17,9 @@ struct swirl__timer {
     swirl_timer_cb cb;
     void *user;
     size_t heap_idx;
-    bool running; /* its callback is on the stack */
+    uint64_t round;      /* the pass it was made in */
+    uint64_t exec_count; /* runs of a tick */
+    bool running;        /* its callback is on the stack */
     bool cleared; /* cleared while running: free once the callback returns */
 };
 
@@ -153,6 +156,11 @@ static void map_del(swirl_loop_t *loop, int64_t id) {
 
 /* ---- public API -------------------------------------------------------------------------- */
 
+/* Per-process singleton: timer ids are unique across the loops of a process
+ * (a forked child goes on from its parent's count), so a timer moved to
+ * another loop (swirl_timer_move) keeps its id. */
+static _Atomic int64_t swirl__timer_ids = 1;
+
 static int64_t timer_add(swirl_loop_t *loop, int64_t ms, bool repeat, swirl_timer_cb cb,
                          void *user) {
     const char *what = repeat ? "timer tick" : "timer after";
@@ -164,8 +172,12 @@ static int64_t timer_add(swirl_loop_t *loop, int64_t ms, bool repeat, swirl_time
     swirl__timer_t *t = swirl_malloc(sizeof(*t));
     if (!t)
         return swirl__error(-ENOMEM, "%s:", what);
-    *t = (swirl__timer_t){.id = loop->next_timer_id,
-                          .deadline = swirl_clock_ns() + (uint64_t)ms * 1000000u,
+    uint64_t now = swirl_clock_ns();
+    if (loop->timer_base_ns == 0)
+        loop->timer_base_ns = now;
+    *t = (swirl__timer_t){.id = atomic_fetch_add(&swirl__timer_ids, 1),
+                          .deadline = now + (uint64_t)ms * 1000000u,
+                          .round = loop->timer_round,
                           .seq = loop->next_timer_seq,
                           .interval = repeat ? (uint64_t)ms * 1000000u : 0,
                           .cb = cb,
@@ -179,7 +191,6 @@ static int64_t timer_add(swirl_loop_t *loop, int64_t ms, bool repeat, swirl_time
         swirl_free(t);
         return swirl__error(-ENOMEM, "%s:", what);
     }
-    loop->next_timer_id++;
     loop->next_timer_seq++;
     return t->id;
 }
@@ -210,6 +221,59 @@ bool swirl_timer_exists(const swirl_loop_t *loop, int64_t id) {
 }
 
 size_t swirl_timer_count(const swirl_loop_t *loop) { return loop->heap_len; }
+
+int swirl_timer_info(const swirl_loop_t *loop, int64_t id, swirl_timer_info_t *out) {
+    const swirl__timer_t *t = id > 0 ? map_find(loop, id) : NULL;
+    if (!t || !out)
+        return swirl__error(-ENOENT, "timer info: no pending timer %lld", (long long)id);
+    out->due_ms = (int64_t)((t->deadline - loop->timer_base_ns) / 1000000u);
+    uint64_t now = swirl_clock_ns();
+    out->left_ms = t->deadline > now ? (int64_t)((t->deadline - now + 999999u) / 1000000u) : 0;
+    out->interval_ms = (int64_t)(t->interval / 1000000u);
+    out->exec_count = t->exec_count;
+    out->round = t->round;
+    return 0;
+}
+
+uint64_t swirl_timer_round(const swirl_loop_t *loop) { return loop->timer_round; }
+
+int64_t swirl_timer_move(swirl_loop_t *from, int64_t id, swirl_loop_t *to) {
+    swirl__timer_t *t = id > 0 ? map_find(from, id) : NULL;
+    if (!t)
+        return swirl__error(-ENOENT, "timer move: no pending timer %lld", (long long)id);
+    if (t->running)
+        return swirl__error(SWIRL_ESTATE, "timer move: timer %lld is running", (long long)id);
+    if (from == to)
+        return id;
+    /* ids are unique in the process: one taken in `to` only by a timer
+     * moved there from a loop of another thread's count (never, today) */
+    int64_t nid = map_find(to, id) ? atomic_fetch_add(&swirl__timer_ids, 1) : id;
+    /* make room in `to` first, so a failure leaves the timer where it was */
+    if (to->heap_len == to->heap_cap) {
+        size_t cap = to->heap_cap ? to->heap_cap * 2 : 64;
+        swirl__timer_t **p = swirl_realloc(to->heap, cap * sizeof(*p));
+        if (!p)
+            return swirl__error(-ENOMEM, "timer move:");
+        to->heap = p;
+        to->heap_cap = cap;
+    }
+    int64_t old = t->id;
+    t->id = nid;
+    if (map_put(to, t) < 0) {
+        t->id = old;
+        return swirl__error(-ENOMEM, "timer move:");
+    }
+    t->id = old;
+    heap_remove(from, t);
+    map_del(from, old);
+    t->id = nid;
+    if (to->timer_base_ns == 0)
+        to->timer_base_ns = from->timer_base_ns ? from->timer_base_ns : swirl_clock_ns();
+    t->round = to->timer_round;
+    t->seq = to->next_timer_seq++;
+    heap_push(to, t); /* cannot fail: room was made above */
+    return nid;
+}
 
 /* ---- driving ----------------------------------------------------------------------------- */
 
@@ -246,11 +310,13 @@ void swirl__timers_run(swirl_loop_t *loop) {
         t->seq = loop->next_timer_seq++;
         sift_down(loop, t->heap_idx);
         t->running = true;
+        t->exec_count++;
         t->cb(loop, id, t->user);
         t->running = false;
         if (t->cleared)
             swirl_free(t);
     }
+    loop->timer_round++;
 }
 
 void swirl__timers_free(swirl_loop_t *loop) {

@@ -54,6 +54,12 @@ static int wait_on(void *value, int (*take)(void *), int timeout_ms) {
         int rc = swirl__futex_wait(value, 0, dl);
         if (rc == -ETIMEDOUT) /* a wakeup that raced with the timeout still counts */
             return take(value) == 1 ? 0 : -ETIMEDOUT;
+        /* Woken (Swoole's rule): one of the waiters a wakeup woke takes it,
+         * the others return too, empty-handed. */
+        if (rc == 0)
+            return take(value) == 1 ? 0
+                                    : swirl__error(-EAGAIN, "atomic: wait: woken, but another "
+                                                            "waiter took the wakeup");
         if (rc < 0 && rc != -EAGAIN && rc != -EINTR)
             return swirl__error(rc, "atomic: wait:");
     }

@@ -409,3 +409,20 @@ int swirl_lock_trylock_read(swirl_lock_t *l) {
         return result(l, "read trylock", file_lock(l->fd, F_RDLCK, false));
     return swirl_lock_trylock(l);
 }
+
+int swirl_lock_lockwait_read(swirl_lock_t *l, int timeout_ms) {
+    int rc = check(l);
+    if (rc < 0)
+        return rc;
+    if (timeout_ms < 0)
+        return swirl_lock_lock_read(l);
+    if (l->type == SWIRL_LOCK_RWLOCK) {
+        struct timespec deadline;
+        swirl__deadline(&deadline, timeout_ms);
+        return result(l, "read lockwait",
+                      -pthread_rwlock_clockrdlock(&l->shared->rw, CLOCK_MONOTONIC, &deadline));
+    }
+    if (l->type == SWIRL_LOCK_FILELOCK)
+        return result(l, "read lockwait", file_lockwait(l->fd, F_RDLCK, timeout_ms));
+    return swirl_lock_lockwait(l, timeout_ms);
+}

@@ -37,10 +37,18 @@ struct shm_head {
     uint32_t count;       /* rows in use (atomic) */
     uint32_t free_head;   /* first free row + 1 (pool mutex) */
     uint32_t next_unused; /* rows [next_unused, rows) were never used (pool mutex; atomic) */
-    uint32_t pad;
+    uint32_t destroyed;   /* set once by swirl_table_destroy (atomic) */
     pthread_mutex_t pool;
 };
 _Static_assert(sizeof(struct shm_head) <= 64, "table head fits 64 bytes");
+
+/* The counters of swirl_table_stats, the 64 bytes after the head (atomic). */
+struct shm_stats {
+    uint64_t inserts, updates, deletes;
+    uint64_t conflicts;    /* inserts into a bucket that already held a row */
+    uint32_t conflict_max; /* the longest chain an insert has made */
+};
+_Static_assert(sizeof(struct shm_stats) <= 64, "table stats fit 64 bytes");
 
 struct column {
     char name[SWIRL_TABLE_NAME_MAX + 1];
@@ -55,7 +63,8 @@ struct swirl_table {
     int ncols, capcols;
     struct column *cols;
     size_t off_locks, off_heads, off_rows, map_size;
-    char *base; /* the mapping; NULL before create */
+    char *base;     /* the mapping; NULL before create and after destroy */
+    bool destroyed; /* swirl_table_destroy was called in this process */
 };
 
 struct swirl_table_row {
@@ -82,13 +91,16 @@ static void layout(swirl_table_t *t) {
     }
     t->data_size = (uint32_t)align_up(off, 8);
     t->row_size = (uint32_t)sizeof(struct row_hdr) + t->data_size;
-    t->off_locks = 64;
+    t->off_locks = 128; /* the head, then the stats */
     t->off_heads = t->off_locks + (size_t)t->nstripes * sizeof(pthread_mutex_t);
     t->off_rows = align_up(t->off_heads + (size_t)t->nbuckets * 4, 64);
     t->map_size = t->off_rows + (size_t)t->rows * t->row_size;
 }
 
 static struct shm_head *head_of(const swirl_table_t *t) { return (struct shm_head *)t->base; }
+static struct shm_stats *stats_of(const swirl_table_t *t) {
+    return (struct shm_stats *)(t->base + 64);
+}
 static pthread_mutex_t *stripe_of(const swirl_table_t *t, uint32_t bucket) {
     return (pthread_mutex_t *)(t->base + t->off_locks) + (bucket & (t->nstripes - 1));
 }
@@ -202,8 +214,9 @@ int swirl_table_column(swirl_table_t *t, const char *name, int type, size_t size
 int swirl_table_create(swirl_table_t *t) {
     if (!t)
         return swirl__error(SWIRL_EBADARG, "table: create: table is NULL");
-    if (t->base)
-        return swirl__error(SWIRL_ESTATE, "table: created twice");
+    if (t->base || t->destroyed)
+        return swirl__error(SWIRL_ESTATE,
+                            t->destroyed ? "table: create after destroy" : "table: created twice");
     if (t->ncols == 0)
         return swirl__error(SWIRL_ESTATE, "table: create: no column declared");
     layout(t);
@@ -234,8 +247,43 @@ void swirl_table_free(swirl_table_t *t) {
     swirl_free(t);
 }
 
+static int check_table(const swirl_table_t *t);
+
 size_t swirl_table_memory_size(const swirl_table_t *t) {
     return t ? swirl__shm_page_round(t->map_size) : 0;
+}
+
+bool swirl_table_ready(const swirl_table_t *t) {
+    return t && t->base && !__atomic_load_n(&head_of(t)->destroyed, __ATOMIC_ACQUIRE);
+}
+
+int swirl_table_destroy(swirl_table_t *t) {
+    int rc = check_table(t);
+    if (rc < 0)
+        return rc;
+    __atomic_store_n(&head_of(t)->destroyed, 1, __ATOMIC_RELEASE);
+    swirl__shm_unmap(t->base, t->map_size);
+    t->base = NULL;
+    t->destroyed = true;
+    return 0;
+}
+
+int swirl_table_stats(const swirl_table_t *t, swirl_table_stats_t *out) {
+    int rc = check_table(t);
+    if (rc < 0)
+        return rc;
+    if (!out)
+        return swirl__error(SWIRL_EBADARG, "table: stats: out is NULL");
+    const struct shm_stats *st = stats_of(t);
+    out->num = __atomic_load_n(&head_of(t)->count, __ATOMIC_RELAXED);
+    out->inserts = __atomic_load_n(&st->inserts, __ATOMIC_RELAXED);
+    out->updates = __atomic_load_n(&st->updates, __ATOMIC_RELAXED);
+    out->deletes = __atomic_load_n(&st->deletes, __ATOMIC_RELAXED);
+    out->conflicts = __atomic_load_n(&st->conflicts, __ATOMIC_RELAXED);
+    out->conflict_max_level = __atomic_load_n(&st->conflict_max, __ATOMIC_RELAXED);
+    out->total_rows = t->rows;
+    out->free_rows = t->rows - (out->num < t->rows ? out->num : t->rows);
+    return 0;
 }
 
 size_t swirl_table_size(const swirl_table_t *t) { return t ? t->rows : 0; }
@@ -271,17 +319,19 @@ static int check_table(const swirl_table_t *t) {
     if (!t)
         return swirl__error(SWIRL_EBADARG, "table: table is NULL");
     if (!t->base)
-        return swirl__error(SWIRL_ESTATE, "table: not created yet (call swirl_table_create)");
+        return swirl__error(SWIRL_ESTATE, t->destroyed
+                                              ? "table: destroyed"
+                                              : "table: not created yet (call swirl_table_create)");
+    if (__atomic_load_n(&head_of(t)->destroyed, __ATOMIC_ACQUIRE))
+        return swirl__error(SWIRL_ESTATE, "table: destroyed (by another process)");
     return 0;
 }
 
 static int check_key(const void *key, size_t klen) {
-    if (klen == 0)
-        return swirl__error(SWIRL_EBADARG, "table: empty key");
     if (klen > SWIRL_TABLE_KEY_MAX)
         return swirl__error(SWIRL_ETOOBIG, "table: key of %zu bytes is longer than %d", klen,
                             SWIRL_TABLE_KEY_MAX);
-    if (!key)
+    if (!key && klen)
         return swirl__error(SWIRL_EBADARG, "table: key is NULL");
     return 0;
 }
@@ -395,6 +445,18 @@ static int insert_row(const swirl_table_t *t, uint32_t bucket, const void *key, 
     memcpy(r->key, key, klen);
     uint32_t *heads = heads_of(t);
     r->next = heads[bucket];
+    struct shm_stats *st = stats_of(t);
+    __atomic_add_fetch(&st->inserts, 1, __ATOMIC_RELAXED);
+    if (r->next) {
+        uint32_t level = 1; /* rows already on the chain (under the bucket's lock) */
+        for (uint32_t i = r->next; i; i = row_at(t, i - 1)->next)
+            level++;
+        __atomic_add_fetch(&st->conflicts, 1, __ATOMIC_RELAXED);
+        uint32_t max = __atomic_load_n(&st->conflict_max, __ATOMIC_RELAXED);
+        while (level > max && !__atomic_compare_exchange_n(&st->conflict_max, &max, level, true,
+                                                           __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+        }
+    }
     __atomic_store_n(&r->owner, bucket + 1, __ATOMIC_RELEASE);
     __atomic_store_n(&heads[bucket], idx + 1, __ATOMIC_RELEASE);
     __atomic_add_fetch(&h->count, 1, __ATOMIC_RELAXED);
@@ -568,6 +630,8 @@ int swirl_table_set(swirl_table_t *t, const void *key, size_t klen,
     struct row_hdr *r = find_row(t, b, key, klen, NULL, NULL);
     if (!r)
         rc = insert_row(t, b, key, klen, &r);
+    else
+        __atomic_add_fetch(&stats_of(t)->updates, 1, __ATOMIC_RELAXED);
     if (rc == 0) {
         unsigned char *d = row_data(r);
         for (size_t i = 0; i < n; i++) {
@@ -724,6 +788,7 @@ int swirl_table_del(swirl_table_t *t, const void *key, size_t klen) {
     __atomic_store_n(link, r->next, __ATOMIC_RELEASE);
     __atomic_store_n(&r->owner, 0, __ATOMIC_RELEASE);
     __atomic_sub_fetch(&h->count, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&stats_of(t)->deletes, 1, __ATOMIC_RELAXED);
     rc = lock_mutex(&h->pool, "row pool");
     if (rc == 0) {
         r->next = h->free_head;

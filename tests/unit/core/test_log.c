@@ -143,3 +143,20 @@ Test(log, stderr_piped_to_a_gone_reader_raises_no_sigpipe, .timeout = 5) {
     cr_assert_eq(sigpending(&pending), 0);
     cr_assert_not(sigismember(&pending, SIGPIPE));
 }
+
+Test(log, preformatted_lines_pass_the_level_filter_as_they_are, .timeout = 5) {
+    TU_FD_BEGIN();
+    char path[128];
+    tu_tmp_path(path, sizeof(path), "log");
+    cr_assert_eq(swirl_log_set_file(path), 0);
+    cr_assert_eq(swirl_log_set_level(SWIRL_LOG_NOTICE), 0);
+    swirl_log_write(SWIRL_LOG_INFO, "[x]\tINFO\thidden\n", 16);
+    swirl_log_write(SWIRL_LOG_NOTICE, "[x]\tNOTICE\tshown\nrest", 17);
+    swirl_log_write(SWIRL_LOG_NONE, "never\n", 6);
+    swirl_log_write(SWIRL_LOG_ERROR, NULL, 3);
+    cr_assert_eq(swirl_log_set_file(NULL), 0);
+    cr_assert_eq(swirl_log_set_level(SWIRL_LOG_INFO), 0);
+    cr_assert_str_eq(slurp(path), "[x]\tNOTICE\tshown\n");
+    unlink(path);
+    TU_FD_END();
+}

@@ -306,3 +306,94 @@ Test(timer, bad_arguments_are_clear_errors, .timeout = 5) {
     cr_assert_eq(runs, 0);
     TU_FD_END();
 }
+
+static void rec_order_noop(swirl_loop_t *loop, int64_t id, void *user) {
+    (void)loop, (void)id, (void)user;
+}
+
+typedef struct {
+    swirl_timer_info_t in_cb;
+    int64_t made;
+    uint64_t round_in_cb;
+    int runs;
+} info_t;
+
+static void rec_info(swirl_loop_t *loop, int64_t id, void *user) {
+    info_t *r = user;
+    r->runs++;
+    r->round_in_cb = swirl_timer_round(loop);
+    cr_assert_eq(swirl_timer_info(loop, id, &r->in_cb), 0, "a tick is pending in its callback");
+    if (r->runs == 2) {
+        swirl_timer_clear(loop, id);
+        r->made = swirl_timer_after(loop, 0, rec_order_noop, NULL);
+    }
+}
+
+Test(timer, info_and_rounds, .timeout = 10) {
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    swirl_timer_info_t in;
+    cr_assert_eq(swirl_timer_info(loop, 1, &in), -ENOENT);
+    cr_assert_eq(swirl_timer_round(loop), 0);
+    int64_t after = swirl_timer_after(loop, 500, rec_order_noop, NULL);
+    cr_assert_eq(swirl_timer_info(loop, after, &in), 0);
+    cr_assert(in.due_ms >= 500 && in.due_ms < 500 + LATE_MS, "due %lld", (long long)in.due_ms);
+    cr_assert(in.left_ms > 0 && in.left_ms <= 500, "left %lld", (long long)in.left_ms);
+    cr_assert_eq(in.interval_ms, 0);
+    cr_assert_eq(in.exec_count, 0);
+    cr_assert_eq(in.round, 0);
+    info_t r = {0};
+    int64_t tick = swirl_timer_tick(loop, 1, rec_info, &r);
+    while (r.runs < 2)
+        cr_assert_geq(swirl_loop_run_once(loop, -1), 0);
+    cr_assert_eq(r.in_cb.interval_ms, 1);
+    cr_assert_eq(r.in_cb.exec_count, 2, "the run under way counts");
+    cr_assert_eq(r.in_cb.round, 0);
+    cr_assert_geq(r.round_in_cb, 1);
+    cr_assert_eq(swirl_timer_info(loop, tick, &in), -ENOENT, "cleared");
+    cr_assert_eq(swirl_timer_info(loop, r.made, &in), 0);
+    cr_assert_eq(in.round, r.round_in_cb, "made in the pass under way");
+    uint64_t before = swirl_timer_round(loop);
+    cr_assert_geq(swirl_loop_run_once(loop, 0), 0);
+    cr_assert_eq(swirl_timer_round(loop), before + 1, "one pass per iteration");
+    cr_assert_not(swirl_timer_exists(loop, r.made), "a 0 ms timer made in a pass runs in the next");
+    swirl_timer_clear(loop, after);
+    swirl_loop_free(loop);
+}
+
+static void count_fire(swirl_loop_t *loop, int64_t id, void *user) {
+    (void)loop, (void)id;
+    (*(int *)user)++;
+}
+
+Test(timer, move_between_loops_keeps_id_and_callback, .timeout = 10) {
+    swirl_loop_t *a, *b;
+    cr_assert_eq(swirl_loop_new(&a), 0);
+    cr_assert_eq(swirl_loop_new(&b), 0);
+    int fired_a = 0, fired_b = 0;
+    int64_t t1 = swirl_timer_after(a, 30, count_fire, &fired_a);
+    int64_t t2 = swirl_timer_tick(a, 5, count_fire, &fired_a);
+    int64_t b1 = swirl_timer_after(b, 10000, count_fire, &fired_b);
+    cr_assert(b1 != t1 && b1 != t2, "ids are unique across the loops of a process");
+    cr_assert_eq(swirl_timer_move(a, 999999, b), -ENOENT);
+    cr_assert_eq(swirl_timer_move(a, t2, b), t2, "the id is kept");
+    int64_t m1 = swirl_timer_move(a, t1, b);
+    cr_assert_eq(m1, t1);
+    cr_assert_eq(swirl_timer_count(a), 0);
+    cr_assert_not(swirl_timer_exists(a, t2));
+    cr_assert(swirl_timer_exists(b, m1) && swirl_timer_exists(b, t2));
+    swirl_timer_info_t in;
+    cr_assert_eq(swirl_timer_info(b, t2, &in), 0);
+    cr_assert_eq(in.interval_ms, 5);
+    int64_t next = swirl_timer_after(b, 1, count_fire, &fired_b);
+    cr_assert(next != m1 && next != t2 && next != b1, "new ids never reuse a moved one");
+    uint64_t end = swirl_clock_ms() + 5000;
+    while (swirl_timer_exists(b, m1) && swirl_clock_ms() < end)
+        cr_assert_geq(swirl_loop_run_once(b, 50), 0);
+    cr_assert_not(swirl_timer_exists(b, m1), "the moved once-timer fired from b");
+    cr_assert_geq(fired_a, 2, "the moved tick ran from b (its callback and user kept)");
+    cr_assert_eq(swirl_timer_clear(b, t2), 0);
+    cr_assert_eq(swirl_timer_clear(b, b1), 0);
+    swirl_loop_free(a);
+    swirl_loop_free(b);
+}

@@ -160,10 +160,20 @@ static int reader_child(void *arg) {
     return 0;
 }
 
-/* Parent holds the write side: no reader gets in. */
+/* Parent holds the write side: no reader gets in, not even within a time-out. */
 static int blocked_reader_child(void *arg) {
     swirl_lock_t *l = arg;
-    return swirl_lock_trylock_read(l) == -EBUSY ? 0 : 1;
+    if (swirl_lock_trylock_read(l) != -EBUSY)
+        return 1;
+    return swirl_lock_lockwait_read(l, 50) == -ETIMEDOUT ? 0 : 2;
+}
+
+/* Parent holds the read side: a reader with a time-out gets in at once. */
+static int timed_reader_child(void *arg) {
+    swirl_lock_t *l = arg;
+    if (swirl_lock_lockwait_read(l, 2000) != 0)
+        return 1;
+    return swirl_lock_unlock(l) == 0 ? 0 : 2;
 }
 
 static void readers_writers(int type) {
@@ -171,6 +181,7 @@ static void readers_writers(int type) {
     swirl_lock_t *l = make_lock(type);
     cr_assert_eq(swirl_lock_lock_read(l), 0);
     mt_reap_ok(mt_fork(reader_child, l));
+    mt_reap_ok(mt_fork(timed_reader_child, l));
     cr_assert_eq(swirl_lock_unlock(l), 0);
     cr_assert_eq(swirl_lock_lock(l), 0);
     mt_reap_ok(mt_fork(blocked_reader_child, l));

@@ -179,10 +179,11 @@ Test(table, errors_name_the_culprit, .timeout = 30) {
     cr_assert_eq(swirl_table_set(t, key, 70, &v, 1), SWIRL_ETOOBIG);
     MT_MSG_HAS("key of 70 bytes is longer than 63");
     cr_assert_eq(swirl_table_set(t, key, 63, &v, 1), 0, "63 bytes is fine");
-    cr_assert_eq(swirl_table_set(t, "", 0, &v, 1), SWIRL_EBADARG);
-    MT_MSG_HAS("empty key");
+    cr_assert_eq(swirl_table_set(t, "", 0, &v, 1), 0, "the empty key is a key, as in Swoole 6.2");
+    cr_assert_eq(swirl_table_exists(t, "", 0), 1);
     cr_assert_eq(swirl_table_exists(t, key, 64), SWIRL_ETOOBIG);
-    cr_assert_eq(swirl_table_del(t, "", 0), SWIRL_EBADARG);
+    cr_assert_eq(swirl_table_del(t, "", 0), 0);
+    cr_assert_eq(swirl_table_exists(t, "", 0), 0);
 
     swirl_table_value_t bad[] = {swirl_table_int("hits", 5), swirl_table_string("hits", "x", 1)};
     cr_assert_eq(swirl_table_set(t, "a", 1, bad, 2), SWIRL_EBADARG);
@@ -515,4 +516,58 @@ Test(table, killed_while_hammering_one_key, .timeout = 90) {
     swirl_table_free(t);
     mt_no_children();
     TU_FD_END();
+}
+
+/* stats count inserts, updates and deletes; destroy ends the table for the
+ * processes that share it. */
+static int destroyed_child(void *arg) {
+    swirl_table_t *t = arg;
+    usleep(1000);
+    while (swirl_table_ready(t))
+        usleep(1000);
+    swirl_table_value_t v = swirl_table_int("n", 1);
+    if (swirl_table_set(t, "a", 1, &v, 1) != SWIRL_ESTATE)
+        return 1;
+    swirl_table_stats_t st;
+    return swirl_table_stats(t, &st) == SWIRL_ESTATE ? 0 : 2;
+}
+
+Test(table, stats_and_destroy_seen_by_every_process, .timeout = 30) {
+    swirl_table_t *t;
+    cr_assert_eq(swirl_table_new(&t, 8), 0);
+    cr_assert_eq(swirl_table_column(t, "n", SWIRL_TABLE_INT, 8), 0);
+    swirl_table_stats_t st;
+    cr_assert_eq(swirl_table_stats(t, &st), SWIRL_ESTATE, "not created");
+    cr_assert_not(swirl_table_ready(t));
+    cr_assert_eq(swirl_table_destroy(t), SWIRL_ESTATE);
+    cr_assert_eq(swirl_table_create(t), 0);
+    cr_assert(swirl_table_ready(t));
+    swirl_table_value_t v = swirl_table_int("n", 1);
+    char k[4];
+    for (int i = 0; i < 8; i++) {
+        snprintf(k, sizeof k, "k%d", i);
+        cr_assert_eq(swirl_table_set(t, k, strlen(k), &v, 1), 0);
+    }
+    cr_assert_eq(swirl_table_set(t, "k1", 2, &v, 1), 0);
+    cr_assert_eq(swirl_table_set(t, "k2", 2, &v, 1), 0);
+    cr_assert_eq(swirl_table_del(t, "k3", 2), 0);
+    cr_assert_eq(swirl_table_stats(t, &st), 0);
+    cr_assert_eq(st.num, 7);
+    cr_assert_eq(st.inserts, 8);
+    cr_assert_eq(st.updates, 2);
+    cr_assert_eq(st.deletes, 1);
+    cr_assert_eq(st.total_rows, 8);
+    cr_assert_eq(st.free_rows, 1);
+    cr_assert(st.conflicts == 0 || st.conflict_max_level >= 2);
+    pid_t pid = mt_fork(destroyed_child, t);
+    cr_assert_eq(swirl_table_destroy(t), 0);
+    mt_reap_ok(pid);
+    cr_assert_not(swirl_table_ready(t));
+    cr_assert_eq(swirl_table_set(t, "a", 1, &v, 1), SWIRL_ESTATE);
+    MT_MSG_HAS("destroyed");
+    cr_assert_eq(swirl_table_destroy(t), SWIRL_ESTATE);
+    cr_assert_eq(swirl_table_create(t), SWIRL_ESTATE, "no create after destroy");
+    cr_assert_eq(swirl_table_count(t), 0);
+    swirl_table_free(t);
+    mt_no_children();
 }

@@ -81,4 +81,6 @@ bool(true)
 Warning: Swoole\Process\Pool::set(): unknown pool setting 'no_such_setting': a pool has enable_coroutine, max_wait_time, max_package_size and enable_message_bus in %s on line %d
 
 Warning: Swoole\Process\Pool::set(): settings are named: got a numeric key in %s on line %d
+
+Deprecated: swoole_event_rshutdown(): Event::wait() in shutdown function is deprecated in Unknown on line 0
 own loop timer

@@ -33,4 +33,6 @@ before-start timer in the master
 before-start timer in the master
 bool(true)
 ticks: 3
+
+Deprecated: swoole_event_rshutdown(): Event::wait() in shutdown function is deprecated in Unknown on line 0
 after the server

@@ -156,7 +156,7 @@ zend_object *swirl_php_add_port(server_obj *o, swirl_port_t *port, const char *h
 
 PHP_METHOD(Swoole_Server, __construct) {
     zend_string *host = NULL;
-    zend_long port = 0, mode = SWIRL_MODE_PROCESS, type = SWIRL_SOCK_TCP;
+    zend_long port = 0, mode = SWIRL_MODE_BASE, type = SWIRL_SOCK_TCP; /* Swoole >= 5: BASE */
     ZEND_PARSE_PARAMETERS_START(0, 4)
     Z_PARAM_OPTIONAL
     Z_PARAM_STR(host)

@@ -89,7 +89,7 @@ namespace Swoole {
         /* $connections (read-only, not declared): an array of the open
          * connections' fds, built when read: foreach ($server->connections as $fd), count(). */
 
-        public function __construct(string $host = "0.0.0.0", int $port = 0, int $mode = SWOOLE_PROCESS, int $sock_type = SWOOLE_SOCK_TCP) {}
+        public function __construct(string $host = "0.0.0.0", int $port = 0, int $mode = SWOOLE_BASE, int $sock_type = SWOOLE_SOCK_TCP) {}
 
         /** Apply settings (before start); a bad key or value is a warning naming it. False if any failed. */
         public function set(array $settings): bool {}

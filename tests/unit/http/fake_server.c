@@ -153,6 +153,13 @@ int swirl_server_connection_info(swirl_server_t *srv, int64_t fd, swirl_conn_inf
     return 0;
 }
 
+/* No shared connection table: every connection is the first listener's. */
+swirl__conn_t *swirl__conn_get(swirl_server_t *srv, int64_t session) {
+    (void)srv;
+    (void)session;
+    return NULL;
+}
+
 int swirl__file_open(const char *path, struct stat *st) {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)

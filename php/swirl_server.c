@@ -375,7 +375,8 @@ PHP_METHOD(Swoole_Server, getCallback) {
     } hev[] = {{"request", HCB_REQUEST},
                {"handshake", HCB_HANDSHAKE},
                {"open", HCB_OPEN},
-               {"message", HCB_MESSAGE}};
+               {"message", HCB_MESSAGE},
+               {"beforeHandshakeResponse", HCB_BEFORE_HANDSHAKE}};
     if (o->http)
         for (size_t i = 0; i < sizeof hev / sizeof hev[0] && !cb; i++)
             if (swirl_php_event_is(ZSTR_VAL(name), ZSTR_LEN(name), hev[i].name))

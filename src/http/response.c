@@ -249,7 +249,10 @@ static int build_head(swirl_http_resp_t *resp, int64_t body_len) {
  * gets the error. */
 static int flush(swirl_http_resp_t *resp) {
     swirl_buf_t *o = &resp->hs->out;
-    if (!resp->c) {
+    /* gone already (a PROCESS worker learns of a close, by the heartbeat or
+     * the peer, only after its callback): batched bytes would be taken
+     * for sent */
+    if (!resp->c || !swirl__conn_get(resp->hs->srv, resp->fd)) {
         o->start = o->len = 0;
         return swirl__error(SWIRL_ECLOSED, "http response: connection %lld is closed",
                             (long long)resp->fd);

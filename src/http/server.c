@@ -351,6 +351,26 @@ int swirl_http_server_start(swirl_http_server_t *hs) {
                                                 "WebSocket server (swirl_ws_server_new)",
                                 p->host, p->port);
     }
+    swirl__port_settings_t *eff = swirl_malloc(sizeof(*eff));
+    if (!eff)
+        return swirl__error(-ENOMEM, "http server: start:");
+    for (int i = 0; i < hs->srv->nports; i++) {
+        const swirl_port_t *p = hs->srv->ports[i];
+        if (!swirl_http_port_protocols(hs, p))
+            continue;
+        /* HTTP frames its own requests: a framing rule of another protocol
+         * on an HTTP listener (its own or the server's) would cut them apart */
+        swirl__port_settings_merge(eff, &hs->srv->port_defaults, &p->own);
+        if (swirl__framing_conf_on(&eff->framing)) {
+            swirl_free(eff);
+            return swirl__error(SWIRL_ESETTING,
+                                "listener %s:%d speaks HTTP and has open_eof_check, open_eof_split "
+                                "or open_length_check: HTTP frames its requests itself (set them "
+                                "on a listener of another protocol, with open_http_protocol off)",
+                                p->host, p->port);
+        }
+    }
+    swirl_free(eff);
     for (int i = 0; i < hs->srv->nports; i++) {
         const swirl_port_t *p = hs->srv->ports[i];
         if (!swirl_http_port_protocols(hs, p) && swirl_sock_is_stream(p->type) && !p->on[SWIRL_ON_RECEIVE].cb &&

@@ -250,9 +250,9 @@ static int build_head(swirl_http_resp_t *resp, int64_t body_len) {
 static int flush(swirl_http_resp_t *resp) {
     swirl_buf_t *o = &resp->hs->out;
     /* gone already (a PROCESS worker learns of a close, by the heartbeat or
-     * the peer, only after its callback): batched bytes would be taken
-     * for sent */
-    if (!resp->c || !swirl__conn_get(resp->hs->srv, resp->fd)) {
+     * the peer, only after its callback: batched bytes would be taken for
+     * sent), or being closed (swirl_server_close: nothing more goes out) */
+    if (!resp->c || resp->c->close_asked || !swirl__conn_get(resp->hs->srv, resp->fd)) {
         o->start = o->len = 0;
         return swirl__error(SWIRL_ECLOSED, "http response: connection %lld is closed",
                             (long long)resp->fd);

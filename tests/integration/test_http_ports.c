@@ -70,7 +70,7 @@ static int run(void *arg) {
     return rc < 0 ? 4 : 0;
 }
 
-static pid_t start(const char *mode, int ports[4]) {
+static pid_t start_run(int (*fn)(void *), const char *mode, int ports[4]) {
     int p[2];
     cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p), 0);
     pid_t pid = fork();
@@ -79,7 +79,7 @@ static pid_t start(const char *mode, int ports[4]) {
         close(p[0]);
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         tu_port_fd = p[1];
-        int rc = run((void *)mode);
+        int rc = fn((void *)mode);
         TU_LEAK_CHECK();
         _exit(rc);
     }
@@ -94,6 +94,8 @@ static pid_t start(const char *mode, int ports[4]) {
     }
     return pid;
 }
+
+static pid_t start(const char *mode, int ports[4]) { return start_run(run, mode, ports); }
 
 /* Send `req` to `port`, read until `want` is in the answer (or 5 s). */
 static bool answers(int port, const char *req, const char *want) {
@@ -136,6 +138,13 @@ static void ports_case(const char *mode) {
 Test(http_ports, plain_and_http_listeners_base, .timeout = 60) { ports_case("base"); }
 Test(http_ports, plain_and_http_listeners_process, .timeout = 60) { ports_case("process"); }
 
+/* swirl_http_server_start's result when it refuses (it must not start). */
+static int swirl_http_start_refusal(swirl_http_server_t *hs) {
+    int rc = swirl_http_server_start(hs);
+    cr_assert_lt(rc, 0, "start refused");
+    return rc;
+}
+
 Test(http_ports, the_rule_and_refusals, .timeout = 30) {
     swirl_http_server_t *hs;
     cr_assert_eq(swirl_http_server_new(&hs, "127.0.0.1", 0, SWIRL_MODE_BASE), 0);
@@ -167,5 +176,81 @@ Test(http_ports, the_rule_and_refusals, .timeout = 30) {
     /* a plain stream listener needs a receive callback */
     cr_expect_lt(swirl_http_server_start(hs), 0);
     cr_expect(strstr(swirl_last_error_msg(), "receive callback"), "%s", swirl_last_error_msg());
+    /* an HTTP listener with a framing rule of its own */
+    swirl_http_server_on(hs, "receive", on_plain, NULL);
+    cr_assert_eq(swirl_port_set(http, "open_eof_check", swirl_value_bool(true)), 0);
+    cr_expect_eq(swirl_http_start_refusal(hs), SWIRL_ESETTING);
+    cr_expect(strstr(swirl_last_error_msg(), "speaks HTTP"), "%s", swirl_last_error_msg());
     swirl_http_server_free(hs);
 }
+
+/* ---- WebSocket listeners: a listener's own handshake callback, beforeHandshakeResponse ---- */
+
+static void ws_message(swirl_ws_server_t *ws, const swirl_ws_frame_t *f, void *u) {
+    (void)u;
+    swirl_ws_push(ws, f->fd, f->data, f->len, f->opcode, true);
+}
+
+/* the server's own 101 gets a header */
+static void ws_before(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_resp_t *resp,
+                      void *u) {
+    (void)ws;
+    (void)req;
+    (void)u;
+    swirl_http_resp_header(resp, "X-Before", "yes");
+}
+
+/* the second listener's own handshake: refused */
+static void ws_refuse(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_resp_t *resp,
+                      void *u) {
+    (void)ws;
+    (void)req;
+    (void)u;
+    swirl_http_resp_status(resp, 403, NULL);
+    swirl_http_resp_end(resp, "no", 2);
+}
+
+static int run_ws(void *arg) {
+    swirl_ws_server_t *ws;
+    if (swirl_ws_server_new(&ws, "127.0.0.1", 0,
+                            strcmp(arg, "base") ? SWIRL_MODE_PROCESS : SWIRL_MODE_BASE) < 0)
+        return 3;
+    swirl_server_t *srv = swirl_ws_server_base(ws);
+    swirl_server_set_text(srv, "worker_num", "1");
+    swirl_server_set_text(srv, "reactor_num", "1");
+    if (swirl_server_listen(srv, "127.0.0.1", 0, SWIRL_SOCK_TCP, &eof_port) < 0 ||
+        swirl_server_listen(srv, "127.0.0.1", 0, SWIRL_SOCK_TCP, &plain_http_port) < 0 ||
+        swirl_server_listen(srv, "127.0.0.1", 0, SWIRL_SOCK_TCP, &http_port) < 0)
+        return 3;
+    /* eof_port: its own handshake; plain_http_port: HTTP only; http_port: as the first */
+    if (swirl_port_set(plain_http_port, "open_http_protocol", swirl_value_bool(true)) < 0)
+        return 5;
+    swirl_ws_on_message(ws, ws_message, NULL);
+    swirl_ws_on_before_response(ws, ws_before, NULL);
+    swirl_ws_port_on_handshake(ws, eof_port, ws_refuse, NULL);
+    swirl_http_server_on_request(swirl_ws_server_http(ws), handler, NULL);
+    swirl_server_on(srv, "workerStart", report_ports, NULL);
+    int rc = swirl_ws_server_start(ws);
+    swirl_ws_server_free(ws);
+    return rc < 0 ? 4 : 0;
+}
+
+static const char upgrade[] = "GET / HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: "
+                              "Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+
+static void ws_case(const char *mode) {
+    int ports[4];
+    pid_t pid = start_run(run_ws, mode, ports);
+    cr_expect(answers(ports[0], upgrade, "X-Before: yes\r\n"),
+              "the server's own 101, with what beforeHandshakeResponse added");
+    cr_expect(answers(ports[3], upgrade, "X-Before: yes\r\n"), "a listener as the first");
+    cr_expect(answers(ports[1], upgrade, "HTTP/1.1 403 "), "the listener's own handshake");
+    cr_expect(answers(ports[2], upgrade, "\r\n\r\nhttp"),
+              "an HTTP-only listener: an upgrade request is a request");
+    int status = tu_stop_server(pid);
+    cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "clean exit");
+}
+
+Test(http_ports, websocket_listeners_base, .timeout = 60) { ws_case("base"); }
+Test(http_ports, websocket_listeners_process, .timeout = 60) { ws_case("process"); }

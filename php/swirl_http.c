@@ -625,12 +625,7 @@ int swirl_php_http_on(server_obj *o, const char *name, size_t len, zval *cb, boo
 }
 
 bool swirl_php_http_prepare(server_obj *o) {
-    if (Z_TYPE(o->hcb[HCB_REQUEST]) == IS_UNDEF) {
-        php_error_docref(NULL, E_WARNING, "an HTTP server needs a request callback: "
-                                          "on('request', function ($request, $response) {...})");
-        return false;
-    }
-    return swirl_php_ports_prepare(o);
+    return swirl_php_ports_prepare(o); /* a request callback first ("require onRequest") */
 }
 
 void swirl_http_minit(void) {

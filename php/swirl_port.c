@@ -77,7 +77,35 @@ bool swirl_php_ports_have(server_obj *o, int which) {
     return found;
 }
 
+/* Is a callback for server event `type` set, on the server or (when
+ * `port` is not NULL) on that port? */
+static bool has_cb(server_obj *o, port_obj *p, int which, swirl_event_type_t type) {
+    return Z_TYPE(o->cb[type]) != IS_UNDEF || (p && Z_TYPE(p->cb[which]) != IS_UNDEF);
+}
+
 bool swirl_php_ports_prepare(server_obj *o) {
+    /* the main port first, as Swoole: its own callback is required */
+    if (o->ws && Z_TYPE(o->hcb[HCB_MESSAGE]) == IS_UNDEF) {
+        php_error_docref(NULL, E_ERROR, "require onMessage callback");
+        return false;
+    }
+    if (o->http && !o->ws && Z_TYPE(o->hcb[HCB_REQUEST]) == IS_UNDEF) {
+        php_error_docref(NULL, E_ERROR, "require onRequest callback");
+        return false;
+    }
+    if (!o->http) {
+        zval rv, *tz = zend_read_property(swirl_php_server_ce, &o->std, "type", 4, 1, &rv);
+        zend_long type = Z_TYPE_P(tz) == IS_LONG ? Z_LVAL_P(tz) : SWIRL_SOCK_TCP;
+        bool stream = swirl_sock_is_stream((swirl_sock_type_t)(type & ~SWIRL_SOCK_SSL));
+        if (!stream && !has_cb(o, NULL, PCB_PACKET, SWIRL_ON_PACKET)) {
+            php_error_docref(NULL, E_ERROR, "require onPacket callback");
+            return false;
+        }
+        if (stream && !has_cb(o, NULL, PCB_RECEIVE, SWIRL_ON_RECEIVE)) {
+            php_error_docref(NULL, E_ERROR, "require onReceive callback");
+            return false;
+        }
+    }
     FOR_EACH_PORT(o, p) {
         zval hrv, *host = zend_read_property(swirl_php_port_ce, &p->std, "host", 4, 1, &hrv);
         zend_long num = swirl_port_bound_port(p->port) > 0 ? swirl_port_bound_port(p->port) : 0;
@@ -85,7 +113,7 @@ bool swirl_php_ports_prepare(server_obj *o) {
         if (!num && Z_TYPE_P(pz) == IS_LONG)
             num = Z_LVAL_P(pz);
         const char *h = Z_TYPE_P(host) == IS_STRING ? Z_STRVAL_P(host) : "?";
-        int proto = swirl_http_port_protocols(o->http, p->port);
+        int proto = o->http ? swirl_http_port_protocols(o->http, p->port) : 0;
         zval lrv, *tz = zend_read_property(swirl_php_port_ce, &p->std, "type", 4, 1, &lrv);
         zend_long type = Z_TYPE_P(tz) == IS_LONG ? Z_LVAL_P(tz) : 0;
         bool stream = swirl_sock_is_stream((swirl_sock_type_t)(type & ~SWIRL_SOCK_SSL));

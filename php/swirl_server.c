@@ -409,7 +409,9 @@ PHP_METHOD(Swoole_Server, start) {
         RETURN_FALSE;
     }
     /* workerStart sets this process's loop, workerStop clears it */
-    if (o->ws ? !swirl_php_ws_prepare(o) : o->http ? !swirl_php_http_prepare(o) : false)
+    if (o->ws     ? !swirl_php_ws_prepare(o)
+        : o->http ? !swirl_php_http_prepare(o)
+                  : !swirl_php_ports_prepare(o))
         RETURN_FALSE;
     if (Z_TYPE(o->cb[SWIRL_ON_WORKER_START]) == IS_UNDEF)
         swirl_php_server_hook(o, SWIRL_ON_WORKER_START);

@@ -344,11 +344,8 @@ int swirl_php_ws_on(server_obj *o, const char *name, size_t len, zval *cb, bool 
 }
 
 bool swirl_php_ws_prepare(server_obj *o) {
-    if (Z_TYPE(o->hcb[HCB_MESSAGE]) == IS_UNDEF) {
-        php_error_docref(NULL, E_WARNING, "a WebSocket server needs a message callback: "
-                                          "on('message', function ($server, $frame) {...})");
-        return false;
-    }
+    if (Z_TYPE(o->hcb[HCB_MESSAGE]) == IS_UNDEF)
+        return swirl_php_ports_prepare(o); /* "require onMessage callback" */
     /* the events the server has none for but a port has (conn_cb picks) */
     if (Z_TYPE(o->hcb[HCB_OPEN]) == IS_UNDEF && swirl_php_ports_have(o, PCB_HTTP + HCB_OPEN))
         swirl_ws_on_open(o->ws, on_open, o);

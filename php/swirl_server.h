@@ -36,7 +36,14 @@ extern zend_class_entry *swirl_php_ws_server_ce;   /* swirl_websocket.c */
 /* Swoole\Server\Port: one listener. `port` is NULL for the main listener,
  * whose set() and on() are the server's. Its callbacks: the connection
  * events, then the HTTP and WebSocket ones (PCB_HTTP + HCB_*). */
-enum { PCB_CONNECT, PCB_RECEIVE, PCB_CLOSE, PCB_PACKET, PCB_HTTP, PCB__COUNT = PCB_HTTP + HCB__COUNT };
+enum {
+    PCB_CONNECT,
+    PCB_RECEIVE,
+    PCB_CLOSE,
+    PCB_PACKET,
+    PCB_HTTP,
+    PCB__COUNT = PCB_HTTP + HCB__COUNT
+};
 typedef struct {
     swirl_port_t *port;
     zend_object *server; /* a reference */

@@ -49,7 +49,7 @@ static void on_flush(void *user, int64_t fd) {
 
 static int worker_setup(swirl_http_server_t *hs);
 
-/* ---- multi-protocol listeners -------------------------------------------------------------------- */
+/* ---- multi-protocol listeners ------------------------------------------------------------------- */
 
 int swirl_http_port_protocols(const swirl_http_server_t *hs, const swirl_port_t *port) {
     if (!hs || !port || !swirl_sock_is_stream(port->type))
@@ -373,8 +373,8 @@ int swirl_http_server_start(swirl_http_server_t *hs) {
     swirl_free(eff);
     for (int i = 0; i < hs->srv->nports; i++) {
         const swirl_port_t *p = hs->srv->ports[i];
-        if (!swirl_http_port_protocols(hs, p) && swirl_sock_is_stream(p->type) && !p->on[SWIRL_ON_RECEIVE].cb &&
-            !hs->on_receive)
+        if (!swirl_http_port_protocols(hs, p) && swirl_sock_is_stream(p->type) &&
+            !p->on[SWIRL_ON_RECEIVE].cb && !hs->on_receive)
             return swirl__error(SWIRL_ESTATE, "listener %s:%d does not speak HTTP (its own "
                                               "settings leave open_http_protocol off): it needs "
                                               "a receive callback (on \"receive\")",

@@ -592,12 +592,13 @@ PHP_METHOD(Swoole_Http_Response, create) {
 
 static void on_request(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_http_resp_t *resp,
                        void *user) {
-    (void)hs;
     server_obj *o = user;
     zval args[2];
     swirl_php_request_new(&args[0], o, req);
     swirl_php_response_new(&args[1], o, resp);
-    bool ok = swirl_php_server_call(o, &o->hcb[HCB_REQUEST], args, 2, false, true, "request");
+    zval *cb = swirl_php_port_hcb(o, swirl_http_server_conn_port(hs, swirl_http_req_fd(req)),
+                                  HCB_REQUEST);
+    bool ok = swirl_php_server_call(o, cb, args, 2, false, true, "request");
     live_t *e = live_find(swirl_http_resp_fd(resp));
     bool mine = e && e->resp == resp;
     if (!(mine && e->detached) && !swirl_http_resp_finished(resp)) {
@@ -639,12 +640,7 @@ int swirl_php_http_on(server_obj *o, const char *name, size_t len, zval *cb, boo
 }
 
 bool swirl_php_http_prepare(server_obj *o) {
-    if (Z_TYPE(o->hcb[HCB_REQUEST]) == IS_UNDEF) {
-        php_error_docref(NULL, E_WARNING, "an HTTP server needs a request callback: "
-                                          "on('request', function ($request, $response) {...})");
-        return false;
-    }
-    return true;
+    return swirl_php_ports_prepare(o); /* a request callback first ("require onRequest") */
 }
 
 void swirl_http_minit(void) {

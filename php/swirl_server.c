@@ -377,7 +377,8 @@ PHP_METHOD(Swoole_Server, getCallback) {
     } hev[] = {{"request", HCB_REQUEST},
                {"handshake", HCB_HANDSHAKE},
                {"open", HCB_OPEN},
-               {"message", HCB_MESSAGE}};
+               {"message", HCB_MESSAGE},
+               {"beforeHandshakeResponse", HCB_BEFORE_HANDSHAKE}};
     if (o->http)
         for (size_t i = 0; i < sizeof hev / sizeof hev[0] && !cb; i++)
             if (swirl_php_event_is(ZSTR_VAL(name), ZSTR_LEN(name), hev[i].name))
@@ -410,7 +411,9 @@ PHP_METHOD(Swoole_Server, start) {
         RETURN_FALSE;
     }
     /* workerStart sets this process's loop, workerStop clears it */
-    if (o->ws ? !swirl_php_ws_prepare(o) : o->http ? !swirl_php_http_prepare(o) : false)
+    if (o->ws     ? !swirl_php_ws_prepare(o)
+        : o->http ? !swirl_php_http_prepare(o)
+                  : !swirl_php_ports_prepare(o))
         RETURN_FALSE;
     if (Z_TYPE(o->cb[SWIRL_ON_WORKER_START]) == IS_UNDEF)
         swirl_php_server_hook(o, SWIRL_ON_WORKER_START);

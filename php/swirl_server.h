@@ -11,7 +11,7 @@ enum { TASK_RAW = 0, TASK_SERIALIZED = 1 };
 
 /* The events of Swoole\Http\Server and Swoole\WebSocket\Server beyond
  * Swoole\Server's (swirl_http.c, swirl_websocket.c). */
-enum { HCB_REQUEST, HCB_HANDSHAKE, HCB_OPEN, HCB_MESSAGE, HCB__COUNT };
+enum { HCB_REQUEST, HCB_HANDSHAKE, HCB_OPEN, HCB_MESSAGE, HCB_BEFORE_HANDSHAKE, HCB__COUNT };
 
 typedef struct {
     swirl_server_t *srv;      /* the TCP server (owned by http when there is one) */
@@ -35,8 +35,16 @@ extern zend_class_entry *swirl_php_http_server_ce; /* swirl_http.c */
 extern zend_class_entry *swirl_php_ws_server_ce;   /* swirl_websocket.c */
 
 /* Swoole\Server\Port: one listener. `port` is NULL for the main listener,
- * whose set() and on() are the server's. */
-enum { PCB_CONNECT, PCB_RECEIVE, PCB_CLOSE, PCB_PACKET, PCB__COUNT };
+ * whose set() and on() are the server's. Its callbacks: the connection
+ * events, then the HTTP and WebSocket ones (PCB_HTTP + HCB_*). */
+enum {
+    PCB_CONNECT,
+    PCB_RECEIVE,
+    PCB_CLOSE,
+    PCB_PACKET,
+    PCB_HTTP,
+    PCB__COUNT = PCB_HTTP + HCB__COUNT
+};
 typedef struct {
     swirl_port_t *port;
     zend_object *server; /* a reference */
@@ -156,6 +164,21 @@ bool swirl_php_task_setting(const char *key, size_t len);
 /* With event_object (or task_use_object for onTask): args[1..n-1] of event
  * `ev` become one object in args[1]; the new count. */
 uint32_t swirl_php_event_objects(server_obj *o, const swirl_event_t *ev, zval *args, uint32_t n);
+/* Multi-protocol ports (swirl_port.c). The PCB_* index of an event name
+ * a port takes (Swoole's spelling, any case, "on" prefix or not), or -1. */
+int swirl_php_port_event(const char *name, size_t len);
+/* The HTTP or WebSocket callback (HCB_*) for the connections of `port`:
+ * the port's own if set, else the server's (UNDEF when neither is). */
+zval *swirl_php_port_hcb(server_obj *o, const swirl_port_t *port, int hcb);
+/* Before start of an HTTP or WebSocket server: each extra port's callbacks
+ * against what it speaks (a plain stream port needs receive, a datagram
+ * one packet; a callback the port's protocol never calls is a warning).
+ * False after a fatal error's message ("require on... callback", as
+ * Swoole) or a warning. */
+bool swirl_php_ports_prepare(server_obj *o);
+/* Does any extra port have callback `which` (PCB_*)? */
+bool swirl_php_ports_have(server_obj *o, int which);
+
 /* The open connections' fds, into an array. */
 void swirl_php_all_connections(swirl_server_t *srv, zval *out);
 

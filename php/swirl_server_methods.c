@@ -4,6 +4,8 @@
  * events, construction and settings are in swirl_server.c. */
 #include "swirl_server.h"
 
+#include <zend_interfaces.h>
+
 #include <SAPI.h>
 #include <ext/standard/php_var.h>
 #include <main/php_output.h>
@@ -341,7 +343,9 @@ PHP_METHOD(Swoole_Server, sendMessage) {
 
 PHP_METHOD(Swoole_Server, getLastError) {
     ZEND_PARSE_PARAMETERS_NONE();
-    RETURN_LONG(abs(swirl_last_error()));
+    int err = swirl_last_error();
+    /* a connection gone: Swoole's SWOOLE_ERROR_SESSION_NOT_EXIST */
+    RETURN_LONG(err == SWIRL_ECLOSED ? 1005 : abs(err));
 }
 
 PHP_METHOD(Swoole_Server, getMasterPid) {
@@ -641,15 +645,13 @@ PHP_METHOD(Swoole_Server_Port, on) {
     ZEND_PARSE_PARAMETERS_END();
     PORT_THIS(p);
     server_obj *o = server_from(p->server);
-    int type = swirl_php_server_event_type(ZSTR_VAL(name), ZSTR_LEN(name));
-    int which = type == SWIRL_ON_CONNECT   ? PCB_CONNECT
-                : type == SWIRL_ON_RECEIVE ? PCB_RECEIVE
-                : type == SWIRL_ON_CLOSE   ? PCB_CLOSE
-                : type == SWIRL_ON_PACKET  ? PCB_PACKET
-                                           : -1;
-    if (which < 0) {
+    int which = swirl_php_port_event(ZSTR_VAL(name), ZSTR_LEN(name));
+    if (which < 0 || (which >= PCB_HTTP && !o->http) ||
+        (which >= PCB_HTTP + HCB_HANDSHAKE && !o->ws)) {
         php_error_docref(NULL, E_WARNING,
-                         "a port has no event `%s` (connect, receive, close or packet)",
+                         "unknown event types[%s] (a port has connect, receive, close and packet; "
+                         "request on an HTTP server; handshake, beforeHandshakeResponse, open "
+                         "and message on a WebSocket server)",
                          ZSTR_VAL(name));
         RETURN_FALSE;
     }
@@ -657,26 +659,14 @@ PHP_METHOD(Swoole_Server_Port, on) {
         php_error_docref(NULL, E_WARNING, "the server has already been started");
         RETURN_FALSE;
     }
-    if (o->http && (which == PCB_RECEIVE || which == PCB_PACKET)) {
-        /* the HTTP layer reads every connection of every port itself */
-        php_error_docref(NULL, E_WARNING,
-                         "a port of an HTTP server cannot have a `%s` callback: every port "
-                         "of a Swoole\\Http\\Server speaks HTTP and its bytes go to the request "
-                         "callback (use a Swoole\\Server for a port of another protocol)",
-                         ZSTR_VAL(name));
-        RETURN_FALSE;
-    }
     if (!p->port) { /* the main listener: the server's own callback */
-        int rc = swirl_php_server_hook(o, type);
-        if (rc < 0) {
-            swirl_php_warn(rc);
-            RETURN_FALSE;
-        }
-        zval_ptr_dtor(&o->cb[type]);
-        ZVAL_COPY(&o->cb[type], &fci.function_name);
-        RETURN_TRUE;
+        zval zname;
+        ZVAL_STR(&zname, name);
+        zend_call_method_with_2_params(p->server, p->server->ce, NULL, "on", return_value, &zname,
+                                       &fci.function_name);
+        return;
     }
-    if (Z_TYPE(p->cb[which]) == IS_UNDEF)
+    if (Z_TYPE(p->cb[which]) == IS_UNDEF && which < PCB_HTTP)
         o->port_cbs++;
     zval_ptr_dtor(&p->cb[which]);
     ZVAL_COPY(&p->cb[which], &fci.function_name);

@@ -238,13 +238,21 @@ static void server_error(server_obj *o, int64_t fd) {
         swirl_ws_disconnect(o->ws, fd, SWIRL_WS_CLOSE_SERVER_ERROR, "");
 }
 
+/* The callback for event `hcb` of connection fd: its port's, else the server's. */
+static zval *conn_cb(server_obj *o, int64_t fd, int hcb) {
+    return swirl_php_port_hcb(o, swirl_http_server_conn_port(o->http, fd), hcb);
+}
+
 static void on_open(swirl_ws_server_t *ws, swirl_http_req_t *req, void *user) {
     (void)ws;
     server_obj *o = user;
     zval args[2];
     int64_t fd = swirl_http_req_fd(req);
+    zval *cb = conn_cb(o, fd, HCB_OPEN);
+    if (Z_TYPE_P(cb) == IS_UNDEF)
+        return; /* only another port has one */
     swirl_php_request_new(&args[1], o, req);
-    bool ok = swirl_php_server_call(o, &o->hcb[HCB_OPEN], args, 2, true, true, "open");
+    bool ok = swirl_php_server_call(o, cb, args, 2, true, true, "open");
     swirl_php_request_done(&args[1]);
     zval_ptr_dtor(&args[1]);
     if (!ok)
@@ -256,7 +264,8 @@ static void on_message(swirl_ws_server_t *ws, const swirl_ws_frame_t *f, void *u
     server_obj *o = user;
     zval args[2];
     frame_new(&args[1], f->fd, f->data, f->len, f->opcode, f->finish, 0);
-    bool ok = swirl_php_server_call(o, &o->hcb[HCB_MESSAGE], args, 2, true, true, "message");
+    bool ok = swirl_php_server_call(o, conn_cb(o, f->fd, HCB_MESSAGE), args, 2, true, true,
+                                    "message");
     zval_ptr_dtor(&args[1]);
     if (!ok)
         server_error(o, f->fd);
@@ -269,7 +278,8 @@ static void on_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_htt
     zval args[2];
     swirl_php_request_new(&args[0], o, req);
     swirl_php_response_new(&args[1], o, resp);
-    if (!swirl_php_server_call(o, &o->hcb[HCB_HANDSHAKE], args, 2, false, true, "handshake") &&
+    zval *cb = conn_cb(o, swirl_http_req_fd(req), HCB_HANDSHAKE);
+    if (!swirl_php_server_call(o, cb, args, 2, false, true, "handshake") &&
         !swirl_http_resp_finished(resp)) {
         swirl_http_resp_status(resp, 500, NULL); /* refused once a write was sent: then cut */
         swirl_http_resp_end(resp, "", 0);
@@ -278,6 +288,32 @@ static void on_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_htt
     swirl_php_response_done(&args[1]);
     zval_ptr_dtor(&args[0]);
     zval_ptr_dtor(&args[1]);
+}
+
+/* beforeHandshakeResponse: the server's own 101 is about to go; the
+ * callback may add headers. A callback that throws fails the handshake
+ * (the connection is closed), as Swoole's "handler error". */
+static void on_before_response(swirl_ws_server_t *ws, swirl_http_req_t *req,
+                               swirl_http_resp_t *resp, void *user) {
+    (void)ws;
+    server_obj *o = user;
+    zval *cb = conn_cb(o, swirl_http_req_fd(req), HCB_BEFORE_HANDSHAKE);
+    if (Z_TYPE_P(cb) == IS_UNDEF)
+        return;
+    zval args[3];
+    swirl_php_request_new(&args[1], o, req);
+    swirl_php_response_new(&args[2], o, resp);
+    if (!swirl_php_server_call(o, cb, args, 3, true, true, "beforeHandshakeResponse") &&
+        !swirl_http_resp_finished(resp)) {
+        php_error_docref(NULL, E_WARNING, "Swoole\\WebSocket\\Server->onBeforeHandshakeResponse "
+                                          "handler error");
+        swirl_http_resp_status(resp, 500, NULL);
+        swirl_http_resp_end(resp, "", 0); /* the handshake fails, the connection closes */
+    }
+    swirl_php_request_done(&args[1]);
+    swirl_php_response_done(&args[2]);
+    zval_ptr_dtor(&args[1]);
+    zval_ptr_dtor(&args[2]);
 }
 
 int swirl_php_ws_on(server_obj *o, const char *name, size_t len, zval *cb, bool *failed) {
@@ -291,6 +327,9 @@ int swirl_php_ws_on(server_obj *o, const char *name, size_t len, zval *cb, bool 
     } else if (swirl_php_event_is(name, len, "message")) {
         which = HCB_MESSAGE;
         rc = swirl_ws_on_message(o->ws, on_message, o);
+    } else if (swirl_php_event_is(name, len, "beforeHandshakeResponse")) {
+        which = HCB_BEFORE_HANDSHAKE;
+        rc = swirl_ws_on_before_response(o->ws, on_before_response, o);
     } else {
         return 0;
     }
@@ -305,12 +344,32 @@ int swirl_php_ws_on(server_obj *o, const char *name, size_t len, zval *cb, bool 
 }
 
 bool swirl_php_ws_prepare(server_obj *o) {
-    if (Z_TYPE(o->hcb[HCB_MESSAGE]) == IS_UNDEF) {
-        php_error_docref(NULL, E_WARNING, "a WebSocket server needs a message callback: "
-                                          "on('message', function ($server, $frame) {...})");
-        return false;
+    if (Z_TYPE(o->hcb[HCB_MESSAGE]) == IS_UNDEF)
+        return swirl_php_ports_prepare(o); /* "require onMessage callback" */
+    /* the events the server has none for but a port has (conn_cb picks) */
+    if (Z_TYPE(o->hcb[HCB_OPEN]) == IS_UNDEF && swirl_php_ports_have(o, PCB_HTTP + HCB_OPEN))
+        swirl_ws_on_open(o->ws, on_open, o);
+    if (Z_TYPE(o->hcb[HCB_BEFORE_HANDSHAKE]) == IS_UNDEF &&
+        swirl_php_ports_have(o, PCB_HTTP + HCB_BEFORE_HANDSHAKE))
+        swirl_ws_on_before_response(o->ws, on_before_response, o);
+    /* a port's handshake callback: the core asks it for that port's connections only */
+    zval rv, *ports = zend_read_property(swirl_php_server_ce, &o->std, "ports",
+                                         sizeof("ports") - 1, 1, &rv),
+             *z;
+    if (Z_TYPE_P(ports) == IS_ARRAY) {
+        ZEND_HASH_FOREACH_VAL(Z_ARR_P(ports), z) {
+            if (Z_TYPE_P(z) != IS_OBJECT || Z_OBJCE_P(z) != swirl_php_port_ce)
+                continue;
+            port_obj *p = port_from(Z_OBJ_P(z));
+            if (p->port && Z_TYPE(p->cb[PCB_HTTP + HCB_HANDSHAKE]) != IS_UNDEF &&
+                swirl_ws_port_on_handshake(o->ws, p->port, on_handshake, o) < 0) {
+                swirl_php_warn(swirl_last_error());
+                return false;
+            }
+        }
+        ZEND_HASH_FOREACH_END();
     }
-    return true;
+    return swirl_php_ports_prepare(o);
 }
 
 /* ---- methods ------------------------------------------------------------------------------ */

@@ -56,11 +56,31 @@ SWIRL_API void swirl_http_server_free(swirl_http_server_t *hs);
  * set "connect" and "close" with swirl_http_server_on instead. */
 SWIRL_API swirl_server_t *swirl_http_server_base(swirl_http_server_t *hs);
 
+/* Multi-protocol listeners. What a listener of an HTTP server speaks:
+ * SWIRL_HTTP_PROTO_HTTP, with SWIRL_HTTP_PROTO_WS (WebSocket upgrades, a
+ * swirl_ws_server_t's) or not, or 0: plain bytes for the receive (packet)
+ * callbacks, framed by its own settings. The rule, Swoole's:
+ *  - the first listener speaks HTTP, and WebSocket on a WebSocket server
+ *    (or when open_websocket_protocol is set on the server);
+ *  - a listener with no key set on itself (swirl_port_set) speaks what the
+ *    first one does;
+ *  - one with keys of its own speaks only what they say: HTTP with
+ *    open_http_protocol, HTTP and WebSocket with open_websocket_protocol,
+ *    else nothing of HTTP (open_eof_check, open_length_check... frame it);
+ *  - a datagram listener never speaks HTTP. */
+enum { SWIRL_HTTP_PROTO_HTTP = 1, SWIRL_HTTP_PROTO_WS = 2 };
+SWIRL_API int swirl_http_port_protocols(const swirl_http_server_t *hs, const swirl_port_t *port);
+/* The listener connection `fd` came in on (NULL once it is gone). */
+SWIRL_API const swirl_port_t *swirl_http_server_conn_port(const swirl_http_server_t *hs,
+                                                          int64_t fd);
+
 /* The request handler (required before start). */
 SWIRL_API int swirl_http_server_on_request(swirl_http_server_t *hs, swirl_http_handler fn,
                                            void *user);
 /* Other events, as swirl_server_on ("connect" and "close" are passed on
- * after the HTTP server's own handling). */
+ * after the HTTP server's own handling). "receive" is the callback of the
+ * listeners that do not speak HTTP (swirl_http_port_protocols), "packet"
+ * that of datagram listeners; a port's own (swirl_port_on) go first. */
 SWIRL_API int swirl_http_server_on(swirl_http_server_t *hs, const char *name, swirl_server_cb cb,
                                    void *user);
 /* Settings (server and HTTP keys), as swirl_server_set_text. */

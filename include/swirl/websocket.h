@@ -102,6 +102,17 @@ SWIRL_API swirl_server_t *swirl_ws_server_base(swirl_ws_server_t *ws);
 SWIRL_API int swirl_ws_on_open(swirl_ws_server_t *ws, swirl_ws_open_cb cb, void *user);
 SWIRL_API int swirl_ws_on_message(swirl_ws_server_t *ws, swirl_ws_message_cb cb, void *user);
 SWIRL_API int swirl_ws_on_handshake(swirl_ws_server_t *ws, swirl_ws_handshake_cb cb, void *user);
+/* The handshake callback of the connections of one listener (it goes
+ * before the server's; NULL removes it). */
+SWIRL_API int swirl_ws_port_on_handshake(swirl_ws_server_t *ws, const swirl_port_t *port,
+                                         swirl_ws_handshake_cb cb, void *user);
+/* Called by swirl_ws_handshake just before it sends its 101 (the standard
+ * headers are set): the callback may add headers to resp
+ * (swirl_http_resp_header) or change nothing. If it ends resp itself or
+ * closes the connection, the handshake fails and the connection is
+ * closed. (Swoole's beforeHandshakeResponse event.) */
+SWIRL_API int swirl_ws_on_before_response(swirl_ws_server_t *ws, swirl_ws_handshake_cb cb,
+                                          void *user);
 
 /* Run: blocks as swirl_server_start. SWIRL_ESTATE without a message
  * callback. Without an HTTP request handler, plain requests get 426

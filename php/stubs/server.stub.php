@@ -218,7 +218,10 @@ namespace Swoole\Server {
         /** Per-port settings (framing, TLS, socket options); a server-wide key is a warning naming it. */
         public function set(array $settings): bool {}
 
-        /** connect, receive, close or packet for this port's connections (instead of the server's). */
+        /** connect, receive, close or packet for this port's connections (instead of the server's); on an HTTP server request, on a WebSocket server handshake, beforeHandshakeResponse, open and message too. */
         public function on(string $event_name, callable $callback): bool {}
+
+        /** The callback set on this port for an event, or null. */
+        public function getCallback(string $event_name): mixed {}
     }
 }

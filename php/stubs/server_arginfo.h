@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 4747efdf2efee717e33c24f207f38821034c9125 */
+ * Stub hash: 1f06f3a9cfaae9994792cdfcac02faaa06e2904f */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Swoole_Server___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, host, IS_STRING, 0, "\"0.0.0.0\"")
@@ -177,6 +177,8 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Swoole_Server_Port_on arginfo_class_Swoole_Server_on
 
+#define arginfo_class_Swoole_Server_Port_getCallback arginfo_class_Swoole_Server_getCallback
+
 
 ZEND_METHOD(Swoole_Server, __construct);
 ZEND_METHOD(Swoole_Server, set);
@@ -218,6 +220,7 @@ ZEND_METHOD(Swoole_Server, getWorkerPid);
 ZEND_METHOD(Swoole_Server_Port, __construct);
 ZEND_METHOD(Swoole_Server_Port, set);
 ZEND_METHOD(Swoole_Server_Port, on);
+ZEND_METHOD(Swoole_Server_Port, getCallback);
 
 
 static const zend_function_entry class_Swoole_Server_methods[] = {
@@ -270,6 +273,7 @@ static const zend_function_entry class_Swoole_Server_Port_methods[] = {
 	ZEND_ME(Swoole_Server_Port, __construct, arginfo_class_Swoole_Server_Port___construct, ZEND_ACC_PRIVATE)
 	ZEND_ME(Swoole_Server_Port, set, arginfo_class_Swoole_Server_Port_set, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Server_Port, on, arginfo_class_Swoole_Server_Port_on, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Server_Port, getCallback, arginfo_class_Swoole_Server_Port_getCallback, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 

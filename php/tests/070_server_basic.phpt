@@ -1,5 +1,5 @@
 --TEST--
-Swoole\Server: constants, constructor, set (warnings naming the key), setting, on (names, callable forms), start refused without receive
+Swoole\Server: constants, constructor, set (warnings naming the key), setting, on (names, callable forms), start without receive is Swoole's fatal error
 --EXTENSIONS--
 swoole
 --FILE--
@@ -125,5 +125,4 @@ bool(false)
 TypeError: Swoole\Server::on(): Argument #2 ($callback) must be a valid callback, function "no_such_function" not found or invalid function name
 -- start without receive
 
-Warning: Swoole\Server::start(): %sreceive%s in %s on line %d
-bool(false)
+Fatal error: Swoole\Server::start(): require onReceive callback in %s on line %d

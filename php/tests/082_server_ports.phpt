@@ -74,7 +74,7 @@ array(1) {
   ["open_eof_check"]=>
   bool(true)
 }
-warning: Swoole\Server\Port::on(): a port has no event `task` (connect, receive, close or packet)
+warning: Swoole\Server\Port::on(): unknown event types[task] (a port has connect, receive, close and packet; request on an HTTP server; handshake, beforeHandshakeResponse, open and message on a WebSocket server)
 bool(false)
 warning: Swoole\Server::listen(): %s
 bool(false)

@@ -1,5 +1,5 @@
 --TEST--
-Swoole\Http\Server errors in BASE and PROCESS mode: an exception in the handler is a warning and a 500, the worker serves its next requests; end twice, write/header/status after end are warnings; a handler that forgets to end gets a warning (500, or the body ended where it was); bad status, header, cookie, sendfile, gzip, redirect, write and create arguments are warnings naming them; an HTTP server's port refuses a receive callback
+Swoole\Http\Server errors in BASE and PROCESS mode: an exception in the handler is a warning and a 500, the worker serves its next requests; end twice, write/header/status after end are warnings; a handler that forgets to end gets a warning (500, or the body ended where it was); bad status, header, cookie, sendfile, gzip, redirect, write and create arguments are warnings naming them; a receive callback on a port of an HTTP server that speaks HTTP is a warning at start (the server's receive is for its ports of other protocols)
 --EXTENSIONS--
 swoole
 pcntl
@@ -96,11 +96,10 @@ foreach ([SWOOLE_BASE, SWOOLE_PROCESS] as $mode) {
 /late-head: 200 "x"
 /bad: 200 "bad done"
 stopped: 0
-warning: Swoole\Server::on(): http server: on "receive": the HTTP server receives the bytes itself
-server on receive: false
-warning: Swoole\Server\Port::on(): a port of an HTTP server cannot have a `receive` callback: every port of a Swoole\Http\Server speaks HTTP and its bytes go to the request callback (use a Swoole\Server for a port of another protocol)
-port on receive: false
+server on receive: true
+port on receive: true
 port on connect: true
+warning: Swoole\Server::start(): port 127.0.0.1:0 speaks HTTP: its bytes go to the request callback: its `receive` callback is never called
 warning: Swoole\Server::start(): Uncaught RuntimeException in the request callback: boom in %s154_http_errors.php:%d
 warning: Swoole\Server::start(): Uncaught LogicException in the request callback: late boom in %s154_http_errors.php:%d
 end: true
@@ -179,11 +178,10 @@ still writable: true
 /late-head: 200 "x"
 /bad: 200 "bad done"
 stopped: 0
-warning: Swoole\Server::on(): http server: on "receive": the HTTP server receives the bytes itself
-server on receive: false
-warning: Swoole\Server\Port::on(): a port of an HTTP server cannot have a `receive` callback: every port of a Swoole\Http\Server speaks HTTP and its bytes go to the request callback (use a Swoole\Server for a port of another protocol)
-port on receive: false
+server on receive: true
+port on receive: true
 port on connect: true
+warning: Swoole\Server::start(): port 127.0.0.1:0 speaks HTTP: its bytes go to the request callback: its `receive` callback is never called
 warning: Swoole\Server::start(): Uncaught RuntimeException in the request callback: boom in %s154_http_errors.php:%d
 warning: Swoole\Server::start(): Uncaught LogicException in the request callback: late boom in %s154_http_errors.php:%d
 end: true

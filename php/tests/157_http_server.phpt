@@ -1,5 +1,5 @@
 --TEST--
-Swoole\Http\Server as a Swoole\Server: connect/close callbacks with the request's fd, an extra port serving HTTP (server_port, its own connect callback), two PROCESS workers sharing connections, Server methods on a request's fd (exist, getClientInfo, close), start() refused without a request callback or with dispatch_mode 1, swoole_http_server alias
+Swoole\Http\Server as a Swoole\Server: connect/close callbacks with the request's fd, an extra port serving HTTP (server_port, its own connect callback), two PROCESS workers sharing connections, Server methods on a request's fd (exist, getClientInfo, close), start() refused without a request callback (Swoole's fatal error) or with dispatch_mode 1, swoole_http_server alias
 --EXTENSIONS--
 swoole
 pcntl
@@ -76,9 +76,15 @@ echo "still serving: ", http_do($port, 'GET', '/')['status'], "\n";
 echo "stopped: ", server_stop($pid), "\n";
 echo preg_replace('/(connect|close|request) fd=\d+\n/', '', http_log());
 
-/* start() refused */
-$s = new swoole_http_server('127.0.0.1', 0, SWOOLE_BASE);
-var_dump($s instanceof Swoole\Http\Server, $s->start());
+/* start() refused: without a request callback, Swoole's fatal error (in a child) */
+$proc = new Swoole\Process(function () {
+    $s = new swoole_http_server('127.0.0.1', 0, SWOOLE_BASE);
+    var_dump($s instanceof Swoole\Http\Server);
+    $s->start();
+}, true, 1 /* SOCK_STREAM */, false);
+$proc->start();
+$r = Swoole\Process::wait();
+echo "exit {$r['code']}: ", trim($proc->read()), "\n";
 $s = new Swoole\Http\Server('127.0.0.1', 0, SWOOLE_PROCESS);
 $s->set(['dispatch_mode' => 1, 'log_level' => 5]);
 $s->on('request', function () {});
@@ -94,10 +100,9 @@ NULL
 still serving: 200
 stopped: 0
 close it: true
+exit 255: bool(true)
 
-Warning: Swoole\Server::start(): an HTTP server needs a request callback: on('request', function ($request, $response) {...}) in %s on line %d
-bool(true)
-bool(false)
+Fatal error: Swoole\Server::start(): require onRequest callback in %s on line %d
 
 Warning: Swoole\Server::start(): dispatch_mode 1: an HTTP server needs every request of a connection in one worker (2, 4 or 5) so pipelined responses stay in order in %s on line %d
 bool(false)

@@ -1,5 +1,5 @@
 --TEST--
-Swoole\WebSocket\Server errors: no message callback, bad push/disconnect input (each a warning naming it, and false), a gone connection (false, quietly), exceptions in open and message (a warning, close 1011, the worker goes on), push of a CloseFrame or a close payload
+Swoole\WebSocket\Server errors: no message callback (Swoole's fatal error), bad push/disconnect input (each a warning naming it, and false), a gone connection (false, quietly), exceptions in open and message (a warning, close 1011, the worker goes on), push of a CloseFrame or a close payload
 --EXTENSIONS--
 swoole
 pcntl
@@ -7,8 +7,14 @@ pcntl
 <?php
 require __DIR__ . '/websocket.inc';
 
+/* no message callback: Swoole's fatal error (in a child) */
+$proc = new Swoole\Process(function () {
+    (new Swoole\WebSocket\Server('127.0.0.1', 0, SWOOLE_BASE))->start();
+}, true, 1 /* SOCK_STREAM */, false);
+$proc->start();
+$r = Swoole\Process::wait();
+echo "exit {$r['code']}: ", trim($proc->read()), "\n";
 $s = new Swoole\WebSocket\Server('127.0.0.1', 0, SWOOLE_BASE);
-var_dump($s->start());
 try {
     $s->on('handshake', 'no such function');
 } catch (TypeError $e) {
@@ -106,8 +112,7 @@ echo "stopped: ", ws_server_stop($pid), "\n";
 echo log_take();
 ?>
 --EXPECTF--
-Warning: Swoole\Server::start(): a WebSocket server needs a message callback: on('message', function ($server, $frame) {...}) in %s on line %d
-bool(false)
+exit 255: Fatal error: Swoole\Server::start(): require onMessage callback in %s on line %d
 TypeError: Swoole\Server::on(): Argument #2 ($callback) must be a valid callback, function "no such function" not found or invalid function name
 {
     "opcode 3": false,

@@ -46,7 +46,13 @@ typedef struct http_conn {
     void *up_state;                /* P_UPGRADED: the protocol's state for this connection */
     bool stream_chunked;           /* P_STREAM: the body is chunked (ck decodes it) */
     struct swirl_http_resp *resp;  /* the response being answered (P_BUSY) */
+    int proto;                     /* SWIRL__HTTP_PROTO_* of its listener */
 } http_conn_t;
+
+/* What a listener of an HTTP server speaks (swirl__http_port_protocols):
+ * HTTP, and WebSocket upgrades on top; neither: plain bytes for the
+ * application's receive (or packet) callbacks. */
+enum { SWIRL__HTTP_PROTO_HTTP = SWIRL_HTTP_PROTO_HTTP, SWIRL__HTTP_PROTO_WS = SWIRL_HTTP_PROTO_WS };
 
 typedef struct {
     swirl_http_param_t *fields; /* one allocation with the strings */
@@ -132,6 +138,8 @@ struct swirl_http_server {
     void *on_connect_user, *on_close_user, *on_worker_start_user, *on_worker_stop_user;
     swirl_server_cb on_buffer_empty, on_worker_exit;
     void *on_buffer_empty_user, *on_worker_exit_user;
+    swirl_server_cb on_receive; /* the bytes of listeners that do not speak HTTP */
+    void *on_receive_user;
     swirl_http_fields_t fields; /* swirl_http_server_fields */
     /* per worker (each process has its own copy after fork) */
     http_conn_t **buckets;

@@ -85,7 +85,8 @@ static void dispatch(swirl_http_server_t *hs, http_conn_t *c, const char *head, 
     c->resp = resp;
     resp->in_dispatch = true;
     bool served =
-        req.p.upgrade && hs->upgrade.request && hs->upgrade.request(hs->upgrade.user, &req, resp);
+        req.p.upgrade && hs->upgrade.request && (c->proto & SWIRL__HTTP_PROTO_WS) &&
+        hs->upgrade.request(hs->upgrade.user, &req, resp);
     if (!served)
         served = hs->conf->enable_static_handler && swirl__http_static(hs, &req, resp);
     if (!served)

@@ -275,7 +275,10 @@ static int flush(swirl_http_resp_t *resp) {
         o->start = o->len = 0;
         return rc;
     }
-    if (!resp->c) {
+    /* gone already (a PROCESS worker learns of a close, by the heartbeat or
+     * the peer, only after its callback: batched bytes would be taken for
+     * sent), or being closed (swirl_server_close: nothing more goes out) */
+    if (!resp->c || resp->c->close_asked || !swirl__conn_get(resp->hs->srv, resp->fd)) {
         o->start = o->len = 0;
         return swirl__error(SWIRL_ECLOSED, "http response: connection %lld is closed",
                             (long long)resp->fd);

@@ -47,6 +47,53 @@ static void on_flush(void *user, int64_t fd) {
         c->phase = P_CLOSED;
 }
 
+static int worker_setup(swirl_http_server_t *hs);
+
+/* ---- multi-protocol listeners ------------------------------------------------------------------- */
+
+int swirl_http_port_protocols(const swirl_http_server_t *hs, const swirl_port_t *port) {
+    if (!hs || !port || !swirl_sock_is_stream(port->type))
+        return 0;
+    const swirl_server_t *srv = hs->srv;
+    int first = SWIRL__HTTP_PROTO_HTTP;
+    if (hs->upgrade.request || srv->port_defaults.open_websocket_protocol ||
+        srv->ports[0]->own.open_websocket_protocol)
+        first |= SWIRL__HTTP_PROTO_WS;
+    if (port->index == 0 || port->own.set_mask == 0)
+        return first;
+    if (port->own.open_websocket_protocol)
+        return SWIRL__HTTP_PROTO_HTTP | SWIRL__HTTP_PROTO_WS;
+    return port->own.open_http_protocol ? SWIRL__HTTP_PROTO_HTTP : 0;
+}
+
+const swirl_port_t *swirl_http_server_conn_port(const swirl_http_server_t *hs, int64_t fd) {
+    if (!hs)
+        return NULL;
+    swirl__conn_t *c = swirl__conn_get(hs->srv, fd);
+    return c ? hs->srv->ports[c->port_index] : NULL;
+}
+
+/* The protocols of the listener of an event's connection (ev->port, set by
+ * the server's dispatch; the first listener's when unknown). */
+static int event_protocols(const swirl_http_server_t *hs, const swirl_event_t *ev) {
+    const swirl_port_t *port = ev->port ? ev->port : swirl_http_server_conn_port(hs, ev->fd);
+    return swirl_http_port_protocols(hs, port ? port : hs->srv->ports[0]);
+}
+
+/* A connection of a listener that speaks HTTP: its state, made on its
+ * first event. NULL (and the connection closed) when out of memory. */
+static http_conn_t *http_conn(swirl_server_t *srv, swirl_http_server_t *hs,
+                              const swirl_event_t *ev, int proto) {
+    http_conn_t *c = swirl__http_conn_find(hs, ev->fd);
+    if (!c && (worker_setup(hs) < 0 || !(c = swirl__http_conn_add(hs, ev->fd)))) {
+        swirl_log_error("http: out of memory for connection %lld; closing it", (long long)ev->fd);
+        swirl_server_close(srv, ev->fd, true);
+        return NULL;
+    }
+    c->proto = proto;
+    return c;
+}
+
 /* ---- server events ------------------------------------------------------------------------------ */
 
 static int worker_setup(swirl_http_server_t *hs) {
@@ -58,23 +105,23 @@ static int worker_setup(swirl_http_server_t *hs) {
 
 static void on_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     swirl_http_server_t *hs = user;
-    http_conn_t *c = swirl__http_conn_find(hs, ev->fd);
-    if (!c && (worker_setup(hs) < 0 || !(c = swirl__http_conn_add(hs, ev->fd)))) {
-        swirl_log_error("http: out of memory for connection %lld; closing it", (long long)ev->fd);
-        swirl_server_close(srv, ev->fd, true);
+    int proto = event_protocols(hs, ev);
+    if (!proto) { /* a listener of another protocol: the application's bytes */
+        if (hs->on_receive)
+            hs->on_receive(srv, ev, hs->on_receive_user);
         return;
     }
-    swirl__http_feed(hs, c, ev->data, ev->len);
+    http_conn_t *c = http_conn(srv, hs, ev, proto);
+    if (c)
+        swirl__http_feed(hs, c, ev->data, ev->len);
 }
 
 static void on_connect(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     swirl_http_server_t *hs = user;
-    if (!swirl__http_conn_find(hs, ev->fd) && (worker_setup(hs) < 0 || !swirl__http_conn_add(hs, ev->fd))) {
-        swirl_log_error("http: out of memory for connection %lld; closing it", (long long)ev->fd);
-        swirl_server_close(srv, ev->fd, true);
+    int proto = event_protocols(hs, ev);
+    if (proto && !http_conn(srv, hs, ev, proto))
         return;
-    }
-    if (hs->upgrade.opened)
+    if (hs->upgrade.opened && (proto & SWIRL__HTTP_PROTO_WS))
         hs->upgrade.opened(hs->upgrade.user, ev->fd);
     if (hs->on_connect)
         hs->on_connect(srv, ev, hs->on_connect_user);
@@ -240,9 +287,11 @@ int swirl_http_server_on(swirl_http_server_t *hs, const char *name, swirl_server
     if (strcasecmp(name, "request") == 0)
         return swirl__error(SWIRL_EBADARG, "http server: on \"request\": use "
                                            "swirl_http_server_on_request");
-    if (strcasecmp(name, "receive") == 0 || strcasecmp(name, "packet") == 0)
-        return swirl__error(SWIRL_EBADARG, "http server: on \"%s\": the HTTP server receives the "
-                                           "bytes itself", name);
+    if (strcasecmp(name, "receive") == 0 || strcasecmp(name, "onReceive") == 0) {
+        hs->on_receive = cb; /* listeners of another protocol */
+        hs->on_receive_user = user;
+        return 0;
+    }
     if (strcasecmp(name, "connect") == 0) {
         hs->on_connect = cb;
         hs->on_connect_user = user;
@@ -294,6 +343,43 @@ int swirl_http_server_start(swirl_http_server_t *hs) {
                                             "request of a connection in one worker (2, 4 or 5) "
                                             "so pipelined responses stay in order",
                             (long long)dm);
+    for (int i = 0; i < hs->srv->nports; i++) {
+        const swirl_port_t *p = hs->srv->ports[i];
+        int proto = swirl_http_port_protocols(hs, p);
+        if ((proto & SWIRL__HTTP_PROTO_WS) && !hs->upgrade.request)
+            return swirl__error(SWIRL_ESETTING, "listener %s:%d: open_websocket_protocol needs a "
+                                                "WebSocket server (swirl_ws_server_new)",
+                                p->host, p->port);
+    }
+    swirl__port_settings_t *eff = swirl_malloc(sizeof(*eff));
+    if (!eff)
+        return swirl__error(-ENOMEM, "http server: start:");
+    for (int i = 0; i < hs->srv->nports; i++) {
+        const swirl_port_t *p = hs->srv->ports[i];
+        if (!swirl_http_port_protocols(hs, p))
+            continue;
+        /* HTTP frames its own requests: a framing rule of another protocol
+         * on an HTTP listener (its own or the server's) would cut them apart */
+        swirl__port_settings_merge(eff, &hs->srv->port_defaults, &p->own);
+        if (swirl__framing_conf_on(&eff->framing)) {
+            swirl_free(eff);
+            return swirl__error(SWIRL_ESETTING,
+                                "listener %s:%d speaks HTTP and has open_eof_check, open_eof_split "
+                                "or open_length_check: HTTP frames its requests itself (set them "
+                                "on a listener of another protocol, with open_http_protocol off)",
+                                p->host, p->port);
+        }
+    }
+    swirl_free(eff);
+    for (int i = 0; i < hs->srv->nports; i++) {
+        const swirl_port_t *p = hs->srv->ports[i];
+        if (!swirl_http_port_protocols(hs, p) && swirl_sock_is_stream(p->type) &&
+            !p->on[SWIRL_ON_RECEIVE].cb && !hs->on_receive)
+            return swirl__error(SWIRL_ESTATE, "listener %s:%d does not speak HTTP (its own "
+                                              "settings leave open_http_protocol off): it needs "
+                                              "a receive callback (on \"receive\")",
+                                p->host, p->port);
+    }
     const char *root = hs->conf->document_root;
     if (hs->conf->enable_static_handler && !root[0])
         return swirl__error(SWIRL_ESETTING, "enable_static_handler: set document_root too");

@@ -44,6 +44,20 @@
     XX(document_root, STRING, 0, 4095, "none", SWIRL__CONF_PATH, SWIRL__CONF_COMPUTED,             \
        "HTTP: the directory static files are served from")
 
+/* The HTTP layer's per-listener keys (port-scoped, as the framing keys):
+ * which protocols a listener of an HTTP server speaks (swirl__http_port_
+ * protocols in src/http/server.c has the rule). */
+#define SWIRL__HTTP_PORT_KEYS(XX)                                                                  \
+    XX(open_http_protocol, BOOL, 0, 1, "false", SWIRL__CONF_BOOL, 0,                               \
+       "HTTP server: this listener speaks HTTP (the first one always does; one with no keys of "   \
+       "its own speaks what the first one speaks)")                                                \
+    XX(open_websocket_protocol, BOOL, 0, 1, "false", SWIRL__CONF_BOOL, 0,                          \
+       "WebSocket server: this listener takes WebSocket upgrades (implies open_http_protocol)")
+
+#define SWIRL__HTTP_PORT_FIELDS                                                                    \
+    bool open_http_protocol;      /* the listener speaks HTTP */                                   \
+    bool open_websocket_protocol; /* and takes WebSocket upgrades */
+
 /* The fields the keys fill, as a list, so that the server's settings can
  * hold them as their own members and as a swirl__http_settings_t (an
  * anonymous union of the two). */

@@ -123,7 +123,8 @@ enum {
        "SO_SNDBUF of the listener and its connections, in bytes (0 = the kernel's)")               \
     XX(kernel_socket_recv_buffer_size, INT, 0, GIB, "0", PORT, ST_I64, F_BYTES, NULL,              \
        "SO_RCVBUF of the listener and its connections, in bytes (0 = the kernel's)")               \
-    SWIRL__TLS_KEYS(ROW_PORT)
+    SWIRL__TLS_KEYS(ROW_PORT)                                                                      \
+    SWIRL__HTTP_PORT_KEYS(ROW_PORT)
 
 #define OFFSET_SERVER(f) offsetof(swirl__server_settings_t, f)
 #define OFFSET_PORT(f) offsetof(swirl__port_settings_t, f)

@@ -85,7 +85,8 @@ typedef struct swirl__port_settings {
         };
         swirl__tls_settings_t tls;
     };
-    uint64_t set_mask; /* bit i: table key i was set on this struct */
+    SWIRL__HTTP_PORT_FIELDS  /* which protocols (http/settings.h) */
+    uint64_t set_mask;  /* bit i: table key i was set on this struct */
 } swirl__port_settings_t;
 
 /* Fill *s with the table's defaults (computed ones left 0 = "not set"). */

@@ -147,6 +147,14 @@ int swirl_ws_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_
         swirl_http_resp_header(resp, "Sec-WebSocket-Protocol", chosen);
     if (c->deflate)
         swirl_http_resp_header(resp, "Sec-WebSocket-Extensions", ext);
+    if (ws->before_response) {
+        ws->before_response(ws, req, resp, ws->before_response_user);
+        if (swirl_http_resp_finished(resp) || !swirl__ws_state(ws, fd)) {
+            swirl_server_close(ws->hs->srv, fd, false);
+            return swirl__error(SWIRL_ECLOSED, "websocket: handshake: the response was ended (or "
+                                               "the connection closed) before its 101");
+        }
+    }
     establish(c, c->deflate ? agreed.server_bits : 0);
     int rc = swirl_http_resp_end(resp, NULL, 0);
     /* the 101 first: then whatever open sends */
@@ -188,7 +196,8 @@ static bool accept_sent(const swirl_http_resp_t *resp, const char *want) {
  * response left open) ends the connection after what was sent. The answer
  * must be given in the callback: a detached response cannot be watched
  * for its end. */
-static void user_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_resp_t *resp) {
+static void user_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_http_resp_t *resp,
+                           swirl_ws_handshake_cb cb, void *user) {
     int64_t fd = swirl_http_req_fd(req);
     ws_conn_t *c = conn_new(ws, fd);
     if (!c) {
@@ -200,7 +209,7 @@ static void user_handshake(swirl_ws_server_t *ws, swirl_http_req_t *req, swirl_h
         swirl_free(c);
         return; /* gone: nobody to answer */
     }
-    ws->on_handshake(ws, req, resp, ws->handshake_user);
+    cb(ws, req, resp, user);
     if (swirl__ws_state(ws, fd) != c || !c->pending)
         return; /* gone meanwhile, or swirl_ws_handshake answered */
     const char *why = NULL;
@@ -241,8 +250,16 @@ bool swirl__ws_on_upgrade(void *user, swirl_http_req_t *req, swirl_http_resp_t *
         return false; /* not ours: a plain request */
     int64_t fd = swirl_http_req_fd(req);
     swirl__ws_set_status(ws, fd, SWIRL_WS_STATUS_HANDSHAKE);
-    if (ws->on_handshake) {
-        user_handshake(ws, req, resp);
+    /* the listener's own handshake callback, else the server's */
+    swirl_ws_handshake_cb cb = ws->on_handshake;
+    void *cb_user = ws->handshake_user;
+    const swirl_port_t *port = swirl_http_server_conn_port(ws->hs, fd);
+    if (port && port->index < ws->nport_hs && ws->port_hs[port->index].cb) {
+        cb = ws->port_hs[port->index].cb;
+        cb_user = ws->port_hs[port->index].user;
+    }
+    if (cb) {
+        user_handshake(ws, req, resp, cb, cb_user);
         return true;
     }
     if (swirl_ws_handshake(ws, req, resp, NULL) == 0 && ws->on_open)

@@ -51,6 +51,13 @@ struct swirl_ws_server {
     void *message_user;
     swirl_ws_handshake_cb on_handshake;
     void *handshake_user;
+    struct ws_port_handshake { /* swirl_ws_port_on_handshake, by port index */
+        swirl_ws_handshake_cb cb;
+        void *user;
+    } *port_hs;
+    int nport_hs;
+    swirl_ws_handshake_cb before_response; /* swirl_ws_on_before_response */
+    void *before_response_user;
     swirl_buf_t out; /* frames built by push (per process) */
     /* permessage-deflate, per process: one stream for every message sent
      * (server_no_context_takeover), and scratch for unmasked input */

@@ -503,6 +503,7 @@ void swirl_ws_server_free(swirl_ws_server_t *ws) {
     swirl_buf_destroy(&ws->out);
     swirl_buf_destroy(&ws->zout);
     swirl_buf_destroy(&ws->scratch);
+    swirl_free(ws->port_hs);
     if (ws->deflater_bits)
         deflateEnd(&ws->deflater);
     swirl_free(ws);
@@ -535,6 +536,33 @@ int swirl_ws_on_handshake(swirl_ws_server_t *ws, swirl_ws_handshake_cb cb, void 
         return swirl__error(SWIRL_EBADARG, "websocket server: on handshake: no server");
     ws->on_handshake = cb;
     ws->handshake_user = user;
+    return 0;
+}
+
+int swirl_ws_port_on_handshake(swirl_ws_server_t *ws, const swirl_port_t *port,
+                               swirl_ws_handshake_cb cb, void *user) {
+    if (!ws || !port)
+        return swirl__error(SWIRL_EBADARG, "websocket server: port on handshake: no server or "
+                                           "port");
+    if (port->index >= ws->nport_hs) {
+        struct ws_port_handshake *a =
+            swirl_realloc(ws->port_hs, (size_t)(port->index + 1) * sizeof(*a));
+        if (!a)
+            return swirl__error(-ENOMEM, "websocket server: port on handshake:");
+        memset(a + ws->nport_hs, 0, (size_t)(port->index + 1 - ws->nport_hs) * sizeof(*a));
+        ws->port_hs = a;
+        ws->nport_hs = port->index + 1;
+    }
+    ws->port_hs[port->index].cb = cb;
+    ws->port_hs[port->index].user = user;
+    return 0;
+}
+
+int swirl_ws_on_before_response(swirl_ws_server_t *ws, swirl_ws_handshake_cb cb, void *user) {
+    if (!ws)
+        return swirl__error(SWIRL_EBADARG, "websocket server: on before response: no server");
+    ws->before_response = cb;
+    ws->before_response_user = user;
     return 0;
 }
 

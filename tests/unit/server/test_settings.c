@@ -70,7 +70,7 @@ Test(settings, list_entries_complete, .timeout = 5) {
     size_t n = 0;
     const swirl_setting_info_t *list = swirl_settings_list(&n);
     cr_assert_not_null(list);
-    cr_assert_eq(n, 70);
+    cr_assert_eq(n, 72); /* 70, and open_http_protocol, open_websocket_protocol */
     for (size_t i = 0; i < n; i++) {
         const swirl_setting_info_t *e = &list[i];
         cr_assert(e->name && *e->name, "entry %zu has no name", i);

@@ -10,7 +10,7 @@ var_dump(class_exists('swoole_server'), new swoole_server('127.0.0.1', 0) instan
 
 $s = new Swoole\Server('127.0.0.1', 9501, SWOOLE_BASE);
 var_dump($s->host, $s->port, $s->mode, $s->type, $s->setting, $s->worker_id, $s->taskworker);
-$d = new Swoole\Server();
+$d = new Swoole\Server(); /* SWOOLE_BASE: Swoole 5+'s default */
 var_dump($d->host, $d->mode, $d->type);
 
 foreach ([['127.0.0.1', 70000], ['127.0.0.1', 0, 7], ['a', 1, SWOOLE_BASE, -1]] as $args) {
@@ -78,7 +78,7 @@ array(0) {
 int(-1)
 bool(false)
 string(7) "0.0.0.0"
-int(2)
+int(1)
 int(1)
 ValueError: Swoole\Server::__construct(): Argument #2 ($port) must be between 0 and 65535
 ValueError: Swoole\Server::__construct(): Argument #3 ($mode) must be SWOOLE_BASE or SWOOLE_PROCESS

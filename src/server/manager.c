@@ -56,6 +56,10 @@ static pid_t spawn_user(swirl_server_t *srv, int k) {
     srv->role = SWIRL__ROLE_WORKER;
     srv->worker_id = -1;
     srv->sender_id = srv->worker_num + srv->task_worker_num + k;
+    /* its pid is in the table before its function runs (the manager stores
+     * it too, after fork returns there: maybe later than the child's first
+     * words, which a worker's swirl_server_worker_pid must already match) */
+    atomic_store(&srv->shared->proc_pids[k], getpid());
     swirl__set_title("process", k);
     if (srv->procs[k].proc) {
         /* a process object: its child side, its function; both pipe ends

@@ -734,7 +734,10 @@ static void proc_forever(swirl_server_t *srv, int id, void *user) {
 }
 
 static void proc_brief(swirl_server_t *srv, int id, void *user) {
-    th_record("brief %d %d", id, (int)getpid());
+    /* 1 worker, no task worker: user process `id` is process 1 + id; its pid
+     * must be in the table as soon as it runs, each restart included */
+    bool listed = swirl_server_worker_pid(srv, 1 + id) == getpid();
+    th_record("brief %d %d %s", id, (int)getpid(), listed ? "listed" : "unlisted");
 }
 
 static void procs_configure(swirl_server_t *srv, void *arg) {
@@ -761,6 +764,8 @@ Test(lifecycle, user_processes_are_supervised, .timeout = 30) {
     /* exits at once every time: restarted, with back-off (0.1, 0.2, 0.4, 0.8 s...) */
     cr_assert_geq(brief, 2, "not restarted: %d runs", brief);
     cr_assert_leq(brief, 8, "restart storm: %d runs in 2 s", brief);
+    cr_assert_eq(th_count_lines(&s, "unlisted"), 0,
+                 "a user process ran before swirl_server_worker_pid gave its pid");
     /* the server serves meanwhile */
     int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
     th_send_all(fd, "hello", 5);

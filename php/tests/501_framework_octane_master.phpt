@@ -2,8 +2,6 @@
 examples/php/octane: Octane's calls from the master (send_yield, a Timer::tick in onStart sending task('octane-tick'), max_execution_time: the master kills the stuck worker and answers 408 with Http\Response::create($server, $fd))
 --EXTENSIONS--
 pcntl
---XFAIL--
-Needs two parts of issue 19 not merged on this branch: the send_yield setting (part srvlife: accepted, a no-op without coroutines) and task() and Http\Response::create($server, $fd) from the master process (part srvtask). Today swirl warns "unknown setting send_yield", "task: only a worker can do this" and "no response to connection N is open in this process".
 --FILE--
 <?php
 require __DIR__ . '/frameworks.inc';

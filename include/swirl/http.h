@@ -151,6 +151,7 @@ SWIRL_API int swirl_http_server_fields(swirl_http_server_t *hs, swirl_http_field
  * stays raw). */
 typedef struct swirl_http_parser swirl_http_parser_t;
 
+/* What a parser fills beyond the head (swirl_http_parser_new). */
 typedef struct swirl_http_parser_rules {
     bool parse_cookie;          /* COOKIE fields (http_parse_cookie) */
     bool parse_post;            /* urlencoded POST fields (http_parse_post) */

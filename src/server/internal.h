@@ -292,6 +292,10 @@ void swirl__io_take_handoffs(swirl__io_t *io, int sock);
 /* Connections this owner holds. */
 int swirl__io_count(swirl__io_t *io);
 int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t len);
+/* As swirl__io_send, but a send that does not fit waits in place for room
+ * until `deadline_ms` (swirl_clock_ms; UINT64_MAX: none): conn_calls.c. */
+int swirl__io_send_wait(swirl__io_t *io, int64_t session, const void *data, size_t len,
+                        uint64_t deadline_ms);
 int swirl__io_close(swirl__io_t *io, int64_t session, bool reset);
 int swirl__io_pause(swirl__io_t *io, int64_t session, bool pause);
 /* Open the file at `path` to send it: read-only, close-on-exec, without

@@ -3,7 +3,11 @@
  * connection this worker owns (BASE) is acted on at once; any other's
  * owner gets a message. And sendto: a datagram out of one of the server's
  * datagram sockets, from any process. */
+#include <errno.h>
+#include <linux/sockios.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "../core/internal.h"
@@ -16,6 +20,60 @@ static int need_worker(swirl_server_t *srv, const char *what) {
     if (srv->role != SWIRL__ROLE_WORKER || !srv->worker)
         return swirl__error(SWIRL_ESTATE, "%s: only a worker can do this", what);
     return 0;
+}
+
+/* When a wait for room must end: send_timeout from now (0: never). */
+static uint64_t deadline(swirl_server_t *srv) {
+    double t = srv->settings.send_timeout;
+    return t > 0 ? swirl_clock_ms() + (uint64_t)(t * 1000.0) : UINT64_MAX;
+}
+
+/* PROCESS mode with send_yield: a worker's send that does not fit in the connection's
+ * socket_buffer_size waits, as Swoole's worker does behind its pipe to the
+ * master, outside the loop: its queue to the reactor is written as the pipe
+ * takes it, then it waits until the reactor has read all of it (SIOCOUTQ of
+ * the pipe is 0, so out_pending is the reactor's own count) and the bytes
+ * fit. Ends when they fit (0), the connection is gone (SWIRL_ECLOSED) or
+ * send_timeout passes (-ETIMEDOUT). The reactor never waits for a worker,
+ * so the wait cannot deadlock; while the reactor drains the socket there
+ * is no fd to watch here, so it looks again every few milliseconds. */
+static int wait_reactor(swirl_server_t *srv, swirl__worker_t *w, int64_t fd, size_t len) {
+    uint64_t end = deadline(srv);
+    for (;;) {
+        swirl__conn_t *c = swirl__conn_get(srv, fd);
+        if (!c)
+            return swirl__error(SWIRL_ECLOSED,
+                                "send to connection %lld: closed while waiting for "
+                                "room",
+                                (long long)fd);
+        int owner = c->owner;
+        swirl__outq_t *q = &w->to_reactor[owner];
+        int pipe = srv->pipes[owner][w->id][1];
+        if (swirl_buf_size(&q->buf) > 0) {
+            int rc = swirl__outq_flush(q, pipe);
+            if (rc < 0 && rc != -EAGAIN)
+                return rc;
+        }
+        bool queued = swirl_buf_size(&q->buf) > 0;
+        int inpipe = 0;
+        if (!queued && ioctl(pipe, SIOCOUTQ, &inpipe) != 0)
+            inpipe = 0; /* not known: out_pending alone */
+        if (!queued && inpipe == 0 &&
+            atomic_load(&c->out_pending) + (int64_t)len <= srv->settings.socket_buffer_size)
+            return 0;
+        uint64_t now = swirl_clock_ms();
+        if (now >= end)
+            return swirl__error(-ETIMEDOUT,
+                                "send to connection %lld: no room in its output "
+                                "buffer within send_timeout",
+                                (long long)fd);
+        uint64_t left = end - now;
+        struct pollfd p = {.fd = pipe, .events = queued ? POLLOUT : 0};
+        int cap = queued ? 1000 : 5;
+        if (poll(&p, 1, left > (uint64_t)cap ? cap : (int)left) < 0 && errno != EINTR)
+            return swirl__error(swirl__neg_errno(),
+                                "send to connection %lld: poll:", (long long)fd);
+    }
 }
 
 int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *data, size_t len) {
@@ -33,8 +91,23 @@ int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *data, size_t 
                             "(%lld)",
                             (long long)fd, len, (long long)srv->settings.buffer_output_size);
     if (w->base && c->owner == w->id)
-        return swirl__io_send(&w->io, fd, data, len);
+        return srv->settings.send_yield ? swirl__io_send_wait(&w->io, fd, data, len, deadline(srv))
+                                        : swirl__io_send(&w->io, fd, data, len);
     int64_t pending = atomic_load(&c->out_pending);
+    if (!w->base && srv->settings.send_yield &&
+        pending + (int64_t)len > srv->settings.socket_buffer_size &&
+        (int64_t)len <= srv->settings.socket_buffer_size) {
+        int wrc = wait_reactor(srv, w, fd, len);
+        if (wrc < 0)
+            return wrc;
+        c = swirl__conn_get(srv, fd);
+        if (!c)
+            return swirl__error(SWIRL_ECLOSED,
+                                "send to connection %lld: closed while waiting for "
+                                "room",
+                                (long long)fd);
+        pending = atomic_load(&c->out_pending);
+    }
     if (pending + (int64_t)len > srv->settings.socket_buffer_size) {
         swirl_event_t ev = {.type = SWIRL_ON_BUFFER_FULL, .fd = fd, .reactor_id = c->owner};
         swirl__w_emit(w, &ev);

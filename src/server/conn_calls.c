@@ -42,7 +42,17 @@ static void on_broken(swirl_loop_t *loop, void *user) {
         swirl__conn_teardown(io, c->fd);
 }
 
+static int io_send(swirl__io_t *io, int64_t session, const void *data, size_t len, bool over);
+
 int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t len) {
+    return io_send(io, session, data, len, false);
+}
+
+int swirl__io_send_over(swirl__io_t *io, int64_t session, const void *data, size_t len) {
+    return io_send(io, session, data, len, true);
+}
+
+static int io_send(swirl__io_t *io, int64_t session, const void *data, size_t len, bool over) {
     swirl__conn_t *c = owned(io, session);
     if (!c || local_of(io, c->fd)->closing)
         return swirl__error(SWIRL_ECLOSED, "send to connection %lld: closed", (long long)session);
@@ -53,14 +63,21 @@ int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t le
     ssize_t n;
     if (lf->files) { /* wait behind the files, under the same limit */
         size_t queued = swirl_buf_size(&lf->after) + swirl_loop_pending(io->loop, fd);
-        n = queued + len > (size_t)io->srv->settings.socket_buffer_size
+        n = !over && queued + len > (size_t)io->srv->settings.socket_buffer_size
                 ? SWIRL_EBUFFULL
                 : (swirl_buf_append(&lf->after, data, len) < 0 ? -ENOMEM : (ssize_t)len);
+    } else if (over) { /* the fd's limit, raised for this write */
+        size_t limit = conn_write_limit(io->srv);
+        size_t now = swirl_loop_pending(io->loop, fd);
+        swirl_loop_set_write_limit(io->loop, fd, now + len > limit ? now + len : limit);
+        n = swirl_loop_write(io->loop, fd, data, len);
+        swirl_loop_set_write_limit(io->loop, fd, limit);
     } else {
         n = swirl_loop_write(io->loop, fd, data, len);
     }
     if (n == SWIRL_EBUFFULL) {
         swirl__local_t *l = local_of(io, fd);
+        atomic_store(&c->overflow, 1);
         if (!l->full) {
             l->full = true;
             io->ops->on_buffer(io, c, true);
@@ -78,6 +95,14 @@ int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t le
     atomic_store(&c->out_pending, (int64_t)pending);
     if (pending > 0)
         swirl__conn_set_interest(io, fd);
+    if (over &&
+        pending + swirl_buf_size(&lf->after) >= (size_t)io->srv->settings.socket_buffer_size) {
+        atomic_store(&c->overflow, 1);
+        if (!lf->full) { /* bufferEmpty (and the reactor's hold ends) once drained */
+            lf->full = true;
+            io->ops->on_buffer(io, c, true);
+        }
+    }
     return 0;
 }
 

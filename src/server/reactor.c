@@ -23,6 +23,9 @@ struct swirl__reactor {
     swirl_loop_t *loop;
     swirl__io_t io;
     swirl__outq_t out[SWIRL__MAX_WORKERS];
+    /* A worker whose pipe is not read while this connection (its session)
+     * drains below socket_buffer_size: its sends wait in its own queue. */
+    int64_t held[SWIRL__MAX_WORKERS];
     bool flush_queued;
     int wakefd;
     unsigned rr;
@@ -36,6 +39,24 @@ struct swirl__reactor {
 
 static void on_pipe(swirl_loop_t *loop, int fd, int events, void *user);
 
+/* What to watch on worker w's pipe: its messages unless held, and room to
+ * write to it while something waits. */
+static void pipe_interest(swirl__reactor_t *r, int w) {
+    swirl_loop_set(r->loop, r->srv->pipes[r->id][w][0],
+                   (r->held[w] ? 0 : SWIRL_EV_READ) | (r->out[w].want_write ? SWIRL_EV_WRITE : 0),
+                   NULL, on_pipe);
+}
+
+/* A connection that had passed socket_buffer_size drained or closed: read
+ * again the workers held for it. */
+static void unhold(swirl__reactor_t *r, int64_t session) {
+    for (int w = 0; w < r->srv->worker_num; w++)
+        if (r->held[w] == session) {
+            r->held[w] = 0;
+            pipe_interest(r, w);
+        }
+}
+
 static void flush_all(swirl_loop_t *loop, void *user) {
     swirl__reactor_t *r = user;
     r->flush_queued = false;
@@ -47,7 +68,7 @@ static void flush_all(swirl_loop_t *loop, void *user) {
         int rc = swirl__outq_flush(q, fd);
         if (rc == -EAGAIN) {
             q->want_write = true;
-            swirl_loop_set(loop, fd, SWIRL_EV_READ | SWIRL_EV_WRITE, NULL, on_pipe);
+            pipe_interest(r, w);
         } else if (rc < 0) {
             swirl_log_error("reactor %d: to worker %d: %s", r->id, w, swirl_strerror(rc));
         }
@@ -140,6 +161,7 @@ static void r_data(swirl__io_t *io, swirl__conn_t *c, const char *data, size_t l
  * the close callback, and each acknowledges after what it sent before. */
 static int r_close(swirl__io_t *io, swirl__conn_t *c) {
     swirl__reactor_t *r = io->user;
+    unhold(r, atomic_load(&c->session));
     if (atomic_load(&r->phase) >= SWIRL__PHASE_CLOSE)
         return 0; /* shutting down and the workers are gone: no one to tell */
     int owner = has_lifecycle(r->srv) ? pick(r, c) : -1;
@@ -163,6 +185,8 @@ static void r_packet(swirl__io_t *io, swirl_port_t *port, const swirl_addr_t *fr
 
 static void r_buffer(swirl__io_t *io, swirl__conn_t *c, bool full) {
     swirl__reactor_t *r = io->user;
+    if (!full)
+        unhold(r, atomic_load(&c->session));
     swirl__msg_t h = {.type = full ? SWIRL__MSG_BUFFER_FULL : SWIRL__MSG_BUFFER_EMPTY,
                       .session = atomic_load(&c->session),
                       .reactor_id = r->id};
@@ -193,14 +217,17 @@ static const swirl__io_ops_t reactor_ops = {r_connect, r_data, r_close, r_packet
 static void handle(swirl__reactor_t *r, const swirl__msg_t *h, const char *p, int file) {
     switch (h->type) {
     case SWIRL__MSG_SEND: {
-        int rc = swirl__io_send(&r->io, h->session, p, h->len);
-        if (rc == SWIRL_EBUFFULL) {
-            /* the worker checked ahead, but others filled it meanwhile: a
-             * peer this far behind is cut rather than let memory grow */
-            swirl_log_warning("server: connection %lld: output passed socket_buffer_size; "
-                              "closing it",
-                              (long long)h->session);
-            swirl__io_close(&r->io, h->session, true);
+        /* Read already, so taken even past socket_buffer_size; then this
+         * worker's pipe is not read until the connection drains (or
+         * closes): its next sends wait in its own queue, and the peer holds
+         * at most socket_buffer_size and one packet more here. */
+        swirl__conn_t *c = swirl__io_send_over(&r->io, h->session, p, h->len) == 0
+                               ? swirl__conn_get(r->srv, h->session)
+                               : NULL;
+        if (c && atomic_load(&c->overflow) && h->reactor_id >= 0 &&
+            h->reactor_id < r->srv->worker_num && !r->held[h->reactor_id]) {
+            r->held[h->reactor_id] = h->session;
+            pipe_interest(r, h->reactor_id);
         }
         break;
     }
@@ -245,13 +272,16 @@ static void on_pipe(swirl_loop_t *loop, int fd, int events, void *user) {
             if (r->srv->pipes[r->id][w][0] == fd && r->out[w].want_write) {
                 if (swirl__outq_flush(&r->out[w], fd) != -EAGAIN) {
                     r->out[w].want_write = false;
-                    swirl_loop_set(loop, fd, SWIRL_EV_READ, NULL, NULL);
+                    pipe_interest(r, w);
                 }
             }
     }
     if (!(events & (SWIRL_EV_READ | SWIRL_EV_ERROR)))
         return;
-    for (int i = 0; i < PACKETS_PER_WAKEUP; i++) {
+    int from = -1;
+    for (int w = 0; w < r->srv->worker_num && from < 0; w++)
+        from = r->srv->pipes[r->id][w][0] == fd ? w : -1;
+    for (int i = 0; i < PACKETS_PER_WAKEUP && !(from >= 0 && r->held[from]); i++) {
         int fds[SWIRL__PACKET_FDS], nfds, next = 0;
         ssize_t n = swirl__chan_recv(fd, r->pkt, fds, &nfds);
         if (n <= 0)

@@ -22,6 +22,43 @@ static int need_worker(swirl_server_t *srv, const char *what) {
     return 0;
 }
 
+/* PROCESS mode: the worker queues the bytes for the connection's reactor
+ * and goes on (its loop writes the queue as the pipe takes it). The
+ * reactor takes them even past socket_buffer_size, and then reads no more
+ * from this worker until the connection drains: so the peer holds at most
+ * socket_buffer_size (and a packet) in the master, and the rest waits here,
+ * in the worker that made it. A send fails, as Swoole's, while the
+ * reactor holds socket_buffer_size or more for the peer (`overflow`), or
+ * when this worker's queue to that reactor already holds
+ * SWIRL__WORKER_QUEUE_FACTOR times socket_buffer_size (at most 1 GiB), so
+ * a loop that sends without end stops. A peer that never reads is reset
+ * by send_timeout; what is queued for it is then dropped by the reactor. */
+#define SWIRL__WORKER_QUEUE_FACTOR 32
+
+static int send_to_reactor(swirl_server_t *srv, swirl__worker_t *w, swirl__conn_t *c, int64_t fd,
+                           const void *data, size_t len) {
+    swirl__outq_t *q = &w->to_reactor[c->owner];
+    int64_t most = srv->settings.socket_buffer_size * SWIRL__WORKER_QUEUE_FACTOR;
+    most = most > ((int64_t)1 << 30) ? (int64_t)1 << 30 : most;
+    bool over = atomic_load(&c->overflow);
+    if (over || (int64_t)(swirl_buf_size(&q->buf) + len) > most) {
+        if (over) /* the reactor said bufferFull when it passed the mark */
+            return swirl__error(SWIRL_EBUFFULL,
+                                "send to connection %lld: output buffer full (socket_buffer_size "
+                                "%lld)",
+                                (long long)fd, (long long)srv->settings.socket_buffer_size);
+        swirl_event_t ev = {.type = SWIRL_ON_BUFFER_FULL, .fd = fd, .reactor_id = c->owner};
+        swirl__w_emit(w, &ev);
+        return swirl__error(SWIRL_EBUFFULL,
+                            "send to connection %lld: this worker's queue to its reactor holds "
+                            "%zu bytes (%d times socket_buffer_size)",
+                            (long long)fd, swirl_buf_size(&q->buf), SWIRL__WORKER_QUEUE_FACTOR);
+    }
+    atomic_fetch_add(&c->out_pending, (int64_t)len);
+    swirl__msg_t h = {.type = SWIRL__MSG_SEND, .session = fd, .reactor_id = w->id};
+    return swirl__w_enqueue(w, q, &h, NULL, 0, data, len);
+}
+
 /* When a wait for room must end: send_timeout from now (0: never). */
 static uint64_t deadline(swirl_server_t *srv) {
     double t = srv->settings.send_timeout;
@@ -108,6 +145,8 @@ int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *data, size_t 
                                 (long long)fd);
         pending = atomic_load(&c->out_pending);
     }
+    if (!w->base && !srv->settings.send_yield)
+        return send_to_reactor(srv, w, c, fd, data, len);
     if (pending + (int64_t)len > srv->settings.socket_buffer_size) {
         swirl_event_t ev = {.type = SWIRL_ON_BUFFER_FULL, .fd = fd, .reactor_id = c->owner};
         swirl__w_emit(w, &ev);

@@ -296,7 +296,8 @@ void swirl__io_take_handoffs(swirl__io_t *io, int sock);
 int swirl__io_count(swirl__io_t *io);
 int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t len);
 /* As swirl__io_send, past socket_buffer_size if need be (a worker's send
- * the reactor has already read: it then stops reading that worker). */
+ * the reactor has read; `overflow` is set then, and the worker sends no
+ * more until it drains). */
 int swirl__io_send_over(swirl__io_t *io, int64_t session, const void *data, size_t len);
 /* As swirl__io_send, but a send that does not fit waits in place for room
  * until `deadline_ms` (swirl_clock_ms; UINT64_MAX: none): conn_calls.c. */

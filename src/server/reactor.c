@@ -23,9 +23,6 @@ struct swirl__reactor {
     swirl_loop_t *loop;
     swirl__io_t io;
     swirl__outq_t out[SWIRL__MAX_WORKERS];
-    /* A worker whose pipe is not read while this connection (its session)
-     * drains below socket_buffer_size: its sends wait in its own queue. */
-    int64_t held[SWIRL__MAX_WORKERS];
     bool flush_queued;
     int wakefd;
     unsigned rr;
@@ -39,24 +36,6 @@ struct swirl__reactor {
 
 static void on_pipe(swirl_loop_t *loop, int fd, int events, void *user);
 
-/* What to watch on worker w's pipe: its messages unless held, and room to
- * write to it while something waits. */
-static void pipe_interest(swirl__reactor_t *r, int w) {
-    swirl_loop_set(r->loop, r->srv->pipes[r->id][w][0],
-                   (r->held[w] ? 0 : SWIRL_EV_READ) | (r->out[w].want_write ? SWIRL_EV_WRITE : 0),
-                   NULL, on_pipe);
-}
-
-/* A connection that had passed socket_buffer_size drained or closed: read
- * again the workers held for it. */
-static void unhold(swirl__reactor_t *r, int64_t session) {
-    for (int w = 0; w < r->srv->worker_num; w++)
-        if (r->held[w] == session) {
-            r->held[w] = 0;
-            pipe_interest(r, w);
-        }
-}
-
 static void flush_all(swirl_loop_t *loop, void *user) {
     swirl__reactor_t *r = user;
     r->flush_queued = false;
@@ -68,7 +47,7 @@ static void flush_all(swirl_loop_t *loop, void *user) {
         int rc = swirl__outq_flush(q, fd);
         if (rc == -EAGAIN) {
             q->want_write = true;
-            pipe_interest(r, w);
+            swirl_loop_set(loop, fd, SWIRL_EV_READ | SWIRL_EV_WRITE, NULL, on_pipe);
         } else if (rc < 0) {
             swirl_log_error("reactor %d: to worker %d: %s", r->id, w, swirl_strerror(rc));
         }
@@ -161,7 +140,6 @@ static void r_data(swirl__io_t *io, swirl__conn_t *c, const char *data, size_t l
  * the close callback, and each acknowledges after what it sent before. */
 static int r_close(swirl__io_t *io, swirl__conn_t *c) {
     swirl__reactor_t *r = io->user;
-    unhold(r, atomic_load(&c->session));
     if (atomic_load(&r->phase) >= SWIRL__PHASE_CLOSE)
         return 0; /* shutting down and the workers are gone: no one to tell */
     int owner = has_lifecycle(r->srv) ? pick(r, c) : -1;
@@ -185,8 +163,6 @@ static void r_packet(swirl__io_t *io, swirl_port_t *port, const swirl_addr_t *fr
 
 static void r_buffer(swirl__io_t *io, swirl__conn_t *c, bool full) {
     swirl__reactor_t *r = io->user;
-    if (!full)
-        unhold(r, atomic_load(&c->session));
     swirl__msg_t h = {.type = full ? SWIRL__MSG_BUFFER_FULL : SWIRL__MSG_BUFFER_EMPTY,
                       .session = atomic_load(&c->session),
                       .reactor_id = r->id};
@@ -216,21 +192,12 @@ static const swirl__io_ops_t reactor_ops = {r_connect, r_data, r_close, r_packet
 /* `file`: the fd the message carries (-1: none), closed here if unused. */
 static void handle(swirl__reactor_t *r, const swirl__msg_t *h, const char *p, int file) {
     switch (h->type) {
-    case SWIRL__MSG_SEND: {
-        /* Read already, so taken even past socket_buffer_size; then this
-         * worker's pipe is not read until the connection drains (or
-         * closes): its next sends wait in its own queue, and the peer holds
-         * at most socket_buffer_size and one packet more here. */
-        swirl__conn_t *c = swirl__io_send_over(&r->io, h->session, p, h->len) == 0
-                               ? swirl__conn_get(r->srv, h->session)
-                               : NULL;
-        if (c && atomic_load(&c->overflow) && h->reactor_id >= 0 &&
-            h->reactor_id < r->srv->worker_num && !r->held[h->reactor_id]) {
-            r->held[h->reactor_id] = h->session;
-            pipe_interest(r, h->reactor_id);
-        }
+    case SWIRL__MSG_SEND:
+        /* taken even past socket_buffer_size, as Swoole's master: the
+         * worker bounds what it queues (send.c), and sends no more while
+         * this holds socket_buffer_size or more (`overflow`) */
+        swirl__io_send_over(&r->io, h->session, p, h->len);
         break;
-    }
     case SWIRL__MSG_CLOSE:
         if (h->flags & SWIRL__F_ACK)
             swirl__io_ack(&r->io, h->session);
@@ -272,16 +239,13 @@ static void on_pipe(swirl_loop_t *loop, int fd, int events, void *user) {
             if (r->srv->pipes[r->id][w][0] == fd && r->out[w].want_write) {
                 if (swirl__outq_flush(&r->out[w], fd) != -EAGAIN) {
                     r->out[w].want_write = false;
-                    pipe_interest(r, w);
+                    swirl_loop_set(loop, fd, SWIRL_EV_READ, NULL, NULL);
                 }
             }
     }
     if (!(events & (SWIRL_EV_READ | SWIRL_EV_ERROR)))
         return;
-    int from = -1;
-    for (int w = 0; w < r->srv->worker_num && from < 0; w++)
-        from = r->srv->pipes[r->id][w][0] == fd ? w : -1;
-    for (int i = 0; i < PACKETS_PER_WAKEUP && !(from >= 0 && r->held[from]); i++) {
+    for (int i = 0; i < PACKETS_PER_WAKEUP; i++) {
         int fds[SWIRL__PACKET_FDS], nfds, next = 0;
         ssize_t n = swirl__chan_recv(fd, r->pkt, fds, &nfds);
         if (n <= 0)

@@ -23,16 +23,16 @@ static int need_worker(swirl_server_t *srv, const char *what) {
 }
 
 /* PROCESS mode: the worker queues the bytes for the connection's reactor
- * and goes on (its loop writes the queue as the pipe takes it). The
- * reactor takes them even past socket_buffer_size, and then reads no more
- * from this worker until the connection drains: so the peer holds at most
- * socket_buffer_size (and a packet) in the master, and the rest waits here,
- * in the worker that made it. A send fails, as Swoole's, while the
- * reactor holds socket_buffer_size or more for the peer (`overflow`), or
- * when this worker's queue to that reactor already holds
- * SWIRL__WORKER_QUEUE_FACTOR times socket_buffer_size (at most 1 GiB), so
- * a loop that sends without end stops. A peer that never reads is reset
- * by send_timeout; what is queued for it is then dropped by the reactor. */
+ * and goes on (its loop writes the queue as the pipe takes it: a callback
+ * that sends much does not wait for a slow master, as Swoole's). The
+ * reactor takes what it reads even past socket_buffer_size, as Swoole's
+ * master. What bounds it: a send fails, as Swoole's, while the reactor
+ * holds socket_buffer_size or more for the peer (`overflow`, cleared as it
+ * drains below), and when this worker's queue to that reactor already
+ * holds SWIRL__WORKER_QUEUE_FACTOR times socket_buffer_size (at most
+ * 1 GiB; Swoole's worker queues up to 4 GiB), so a loop that sends without
+ * end stops. A peer that never reads is reset by send_timeout, and what is
+ * still queued for it is dropped when it reaches the reactor. */
 #define SWIRL__WORKER_QUEUE_FACTOR 32
 
 static int send_to_reactor(swirl_server_t *srv, swirl__worker_t *w, swirl__conn_t *c, int64_t fd,

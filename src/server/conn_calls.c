@@ -66,12 +66,11 @@ static int io_send(swirl__io_t *io, int64_t session, const void *data, size_t le
         n = !over && queued + len > (size_t)io->srv->settings.socket_buffer_size
                 ? SWIRL_EBUFFULL
                 : (swirl_buf_append(&lf->after, data, len) < 0 ? -ENOMEM : (ssize_t)len);
-    } else if (over) { /* the fd's limit, raised for this write */
-        size_t limit = conn_write_limit(io->srv);
-        size_t now = swirl_loop_pending(io->loop, fd);
-        swirl_loop_set_write_limit(io->loop, fd, now + len > limit ? now + len : limit);
+    } else if (over && swirl_loop_pending(io->loop, fd) + len > conn_write_limit(io->srv)) {
+        /* the fd's limit, raised for this write */
+        swirl_loop_set_write_limit(io->loop, fd, swirl_loop_pending(io->loop, fd) + len);
         n = swirl_loop_write(io->loop, fd, data, len);
-        swirl_loop_set_write_limit(io->loop, fd, limit);
+        swirl_loop_set_write_limit(io->loop, fd, conn_write_limit(io->srv));
     } else {
         n = swirl_loop_write(io->loop, fd, data, len);
     }

@@ -118,6 +118,12 @@ SWIRL_API bool swirl_loop_has(const swirl_loop_t *loop, int fd);
  * flush failed. */
 SWIRL_API ssize_t swirl_loop_write(swirl_loop_t *loop, int fd, const void *data, size_t len);
 
+/* Send now, without waiting, what is buffered for `fd` (as far as the
+ * kernel takes it), for a caller that waits for room in place rather than
+ * in the loop. Returns the bytes still buffered (>= 0), SWIRL_ENOTREG, or
+ * the negative errno that broke the fd (its buffer dropped). */
+SWIRL_API ssize_t swirl_loop_flush_fd(swirl_loop_t *loop, int fd);
+
 /* Set the most bytes `fd` may hold buffered (default
  * SWIRL_LOOP_WRITE_LIMIT_DEFAULT). 0 or SWIRL_ENOTREG. */
 SWIRL_API int swirl_loop_set_write_limit(swirl_loop_t *loop, int fd, size_t limit);

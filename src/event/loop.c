@@ -361,6 +361,13 @@ static int flush(swirl_loop_t *loop, int fd) {
     return e->error;
 }
 
+ssize_t swirl_loop_flush_fd(swirl_loop_t *loop, int fd) {
+    if (!fd_get(loop, fd))
+        return SWIRL_ENOTREG;
+    int rc = flush(loop, fd);
+    return rc < 0 ? rc : (ssize_t)swirl_buf_size(&loop->fds[fd].wbuf);
+}
+
 /* ---- dispatch ---------------------------------------------------------------------------- */
 
 static void dispatch(swirl_loop_t *loop, const swirl__ready_t *r) {

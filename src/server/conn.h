@@ -31,6 +31,15 @@ static inline bool owed(swirl__io_t *io, int fd) {
     return swirl_loop_pending(io->loop, fd) > 0 || l->files || swirl_buf_size(&l->after) > 0;
 }
 
+/* The most a connection's loop buffer holds: socket_buffer_size, and in
+ * PROCESS mode some slack, as workers check ahead only approximately. */
+static inline size_t conn_write_limit(const swirl_server_t *srv) {
+    size_t limit = (size_t)srv->settings.socket_buffer_size;
+    if (srv->mode == SWIRL_MODE_PROCESS)
+        limit += (size_t)srv->settings.buffer_output_size + 4 * SWIRL__PACKET_MAX;
+    return limit;
+}
+
 /* The connection `session` if this owner holds it. */
 static inline swirl__conn_t *owned(swirl__io_t *io, int64_t session) {
     swirl__conn_t *c = swirl__conn_get(io->srv, session);

@@ -4,6 +4,7 @@
  * connection table (connio.c, conn_file.c: conn.h); nothing calls up here
  * but the owner (reactor.c, worker.c). */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -41,7 +42,17 @@ static void on_broken(swirl_loop_t *loop, void *user) {
         swirl__conn_teardown(io, c->fd);
 }
 
+static int io_send(swirl__io_t *io, int64_t session, const void *data, size_t len, bool over);
+
 int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t len) {
+    return io_send(io, session, data, len, false);
+}
+
+int swirl__io_send_over(swirl__io_t *io, int64_t session, const void *data, size_t len) {
+    return io_send(io, session, data, len, true);
+}
+
+static int io_send(swirl__io_t *io, int64_t session, const void *data, size_t len, bool over) {
     swirl__conn_t *c = owned(io, session);
     if (!c || local_of(io, c->fd)->closing)
         return swirl__error(SWIRL_ECLOSED, "send to connection %lld: closed", (long long)session);
@@ -52,14 +63,20 @@ int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t le
     ssize_t n;
     if (lf->files) { /* wait behind the files, under the same limit */
         size_t queued = swirl_buf_size(&lf->after) + swirl_loop_pending(io->loop, fd);
-        n = queued + len > (size_t)io->srv->settings.socket_buffer_size
+        n = !over && queued + len > (size_t)io->srv->settings.socket_buffer_size
                 ? SWIRL_EBUFFULL
                 : (swirl_buf_append(&lf->after, data, len) < 0 ? -ENOMEM : (ssize_t)len);
+    } else if (over && swirl_loop_pending(io->loop, fd) + len > conn_write_limit(io->srv)) {
+        /* the fd's limit, raised for this write */
+        swirl_loop_set_write_limit(io->loop, fd, swirl_loop_pending(io->loop, fd) + len);
+        n = swirl_loop_write(io->loop, fd, data, len);
+        swirl_loop_set_write_limit(io->loop, fd, conn_write_limit(io->srv));
     } else {
         n = swirl_loop_write(io->loop, fd, data, len);
     }
     if (n == SWIRL_EBUFFULL) {
         swirl__local_t *l = local_of(io, fd);
+        atomic_store(&c->overflow, 1);
         if (!l->full) {
             l->full = true;
             io->ops->on_buffer(io, c, true);
@@ -77,7 +94,67 @@ int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t le
     atomic_store(&c->out_pending, (int64_t)pending);
     if (pending > 0)
         swirl__conn_set_interest(io, fd);
+    if (over &&
+        pending + swirl_buf_size(&lf->after) >= (size_t)io->srv->settings.socket_buffer_size) {
+        atomic_store(&c->overflow, 1);
+        if (!lf->full) { /* bufferEmpty (and the reactor's hold ends) once drained */
+            lf->full = true;
+            io->ops->on_buffer(io, c, true);
+        }
+    }
     return 0;
+}
+
+/* A send that waits in place for room (send_yield without coroutines):
+ * while the bytes do not fit in socket_buffer_size, wait for the socket to
+ * take some and write what is owed, outside the loop (nothing else of this
+ * owner runs meanwhile, as a blocking send). Ends with the bytes queued,
+ * SWIRL_ECLOSED once the connection fails or closes, or -ETIMEDOUT when no
+ * room came before `deadline_ms` (swirl_clock_ms; UINT64_MAX: none). */
+int swirl__io_send_wait(swirl__io_t *io, int64_t session, const void *data, size_t len,
+                        uint64_t deadline_ms) {
+    if (len > (size_t)io->srv->settings.socket_buffer_size) /* it never fits */
+        return swirl__io_send(io, session, data, len);
+    for (;;) {
+        int rc = swirl__io_send(io, session, data, len);
+        if (rc != SWIRL_EBUFFULL)
+            return rc;
+        swirl__conn_t *c = owned(io, session);
+        if (!c || local_of(io, c->fd)->closing)
+            return swirl__error(SWIRL_ECLOSED,
+                                "send to connection %lld: closed while waiting "
+                                "for room",
+                                (long long)session);
+        int fd = c->fd;
+        uint64_t now = swirl_clock_ms();
+        if (now >= deadline_ms)
+            return swirl__error(-ETIMEDOUT,
+                                "send to connection %lld: no room in its output "
+                                "buffer within send_timeout",
+                                (long long)session);
+        uint64_t left = deadline_ms - now;
+        struct pollfd p = {.fd = fd, .events = POLLOUT};
+        int n = poll(&p, 1, left > 1000 ? 1000 : (int)left);
+        if (n < 0 && errno != EINTR)
+            return swirl__error(swirl__neg_errno(),
+                                "send to connection %lld: poll:", (long long)session);
+        if (n <= 0)
+            continue;
+        swirl__local_t *l = local_of(io, fd);
+        ssize_t w = swirl_loop_flush_fd(io->loop, fd);
+        if (w >= 0 && (l->files || swirl_buf_size(&l->after) > 0)) {
+            w = swirl__conn_pump(io, fd);
+            w = w == -EAGAIN ? 0 : w;
+        }
+        if (w < 0) {
+            conn_broken(io, fd);
+            return swirl__error(SWIRL_ECLOSED, "send to connection %lld: %s", (long long)session,
+                                swirl_strerror((int)w));
+        }
+        l->out_ms = swirl_loop_now(io->loop); /* progress, for send_timeout's reset */
+        atomic_store(&c->out_pending,
+                     (int64_t)(swirl_loop_pending(io->loop, fd) + swirl_buf_size(&l->after)));
+    }
 }
 
 int swirl__io_close(swirl__io_t *io, int64_t session, bool reset) {

@@ -71,6 +71,7 @@ static void conn_release(swirl__io_t *io, int fd, bool closed) {
     }
     memset(l, 0, sizeof(*l));
     atomic_store(&c->out_pending, 0);
+    atomic_store(&c->overflow, 0);
     atomic_store_explicit(&c->session, 0, memory_order_release);
     atomic_fetch_sub(&io->srv->shared->connection_num, 1);
     if (closed)
@@ -191,6 +192,8 @@ static void on_conn_write(swirl_loop_t *loop, int fd, int events, void *user) {
     l = local_of(io, fd);
     size_t pending = swirl_loop_pending(loop, fd) + swirl_buf_size(&l->after);
     atomic_store(&c->out_pending, (int64_t)pending);
+    if (pending < (size_t)io->srv->settings.socket_buffer_size)
+        atomic_store(&c->overflow, 0);
     if (owed(io, fd)) {
         set_interest(io, fd);
         return;
@@ -502,10 +505,7 @@ static bool adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_
         reject(io, fd, swirl_last_error_msg());
         return false;
     }
-    size_t limit = (size_t)srv->settings.socket_buffer_size;
-    if (srv->mode == SWIRL_MODE_PROCESS) /* workers check ahead, approximately: leave slack */
-        limit += (size_t)srv->settings.buffer_output_size + 4 * SWIRL__PACKET_MAX;
-    swirl_loop_set_write_limit(io->loop, fd, limit);
+    swirl_loop_set_write_limit(io->loop, fd, conn_write_limit(srv));
     atomic_store_explicit(&c->session, session, memory_order_release);
     atomic_fetch_add(&srv->shared->connection_num, 1);
     if (!moved)

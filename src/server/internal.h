@@ -74,6 +74,9 @@ typedef struct swirl__conn {
     double connect_time;
     _Atomic int64_t last_ms;     /* CLOCK_MONOTONIC ms of the last data received (loop time) */
     _Atomic int64_t out_pending; /* bytes buffered for the peer */
+    /* The owner holds socket_buffer_size or more for the peer (Swoole's
+     * conn->overflow): a PROCESS worker's sends fail until it drains. */
+    _Atomic int overflow;
     /* PROCESS: received bytes handed to workers and not yet processed; the
      * reactor stops reading while these plus the output exceed half of
      * socket_buffer_size, and a worker that brings them back under a
@@ -294,6 +297,14 @@ void swirl__io_take_handoffs(swirl__io_t *io, int sock);
 /* Connections this owner holds. */
 int swirl__io_count(swirl__io_t *io);
 int swirl__io_send(swirl__io_t *io, int64_t session, const void *data, size_t len);
+/* As swirl__io_send, past socket_buffer_size if need be (a worker's send
+ * the reactor has read; `overflow` is set then, and the worker sends no
+ * more until it drains). */
+int swirl__io_send_over(swirl__io_t *io, int64_t session, const void *data, size_t len);
+/* As swirl__io_send, but a send that does not fit waits in place for room
+ * until `deadline_ms` (swirl_clock_ms; UINT64_MAX: none): conn_calls.c. */
+int swirl__io_send_wait(swirl__io_t *io, int64_t session, const void *data, size_t len,
+                        uint64_t deadline_ms);
 int swirl__io_close(swirl__io_t *io, int64_t session, bool reset);
 int swirl__io_pause(swirl__io_t *io, int64_t session, bool pause);
 /* Open the file at `path` to send it: read-only, close-on-exec, without

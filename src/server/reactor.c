@@ -192,18 +192,12 @@ static const swirl__io_ops_t reactor_ops = {r_connect, r_data, r_close, r_packet
 /* `file`: the fd the message carries (-1: none), closed here if unused. */
 static void handle(swirl__reactor_t *r, const swirl__msg_t *h, const char *p, int file) {
     switch (h->type) {
-    case SWIRL__MSG_SEND: {
-        int rc = swirl__io_send(&r->io, h->session, p, h->len);
-        if (rc == SWIRL_EBUFFULL) {
-            /* the worker checked ahead, but others filled it meanwhile: a
-             * peer this far behind is cut rather than let memory grow */
-            swirl_log_warning("server: connection %lld: output passed socket_buffer_size; "
-                              "closing it",
-                              (long long)h->session);
-            swirl__io_close(&r->io, h->session, true);
-        }
+    case SWIRL__MSG_SEND:
+        /* taken even past socket_buffer_size, as Swoole's master: the
+         * worker bounds what it queues (send.c), and sends no more while
+         * this holds socket_buffer_size or more (`overflow`) */
+        swirl__io_send_over(&r->io, h->session, p, h->len);
         break;
-    }
     case SWIRL__MSG_CLOSE:
         if (h->flags & SWIRL__F_ACK)
             swirl__io_ack(&r->io, h->session);

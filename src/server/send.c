@@ -3,7 +3,11 @@
  * connection this worker owns (BASE) is acted on at once; any other's
  * owner gets a message. And sendto: a datagram out of one of the server's
  * datagram sockets, from any process. */
+#include <errno.h>
+#include <linux/sockios.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "../core/internal.h"
@@ -26,6 +30,97 @@ static bool is_direct(swirl_server_t *srv) {
     if (!srv->started || !srv->shared)
         return false;
     return !w || srv->role != SWIRL__ROLE_WORKER || w->task;
+}
+
+/* PROCESS mode: the worker queues the bytes for the connection's reactor
+ * and goes on (its loop writes the queue as the pipe takes it: a callback
+ * that sends much does not wait for a slow master, as Swoole's). The
+ * reactor takes what it reads even past socket_buffer_size, as Swoole's
+ * master. What bounds it: a send fails, as Swoole's, while the reactor
+ * holds socket_buffer_size or more for the peer (`overflow`, cleared as it
+ * drains below), and when this worker's queue to that reactor already
+ * holds SWIRL__WORKER_QUEUE_FACTOR times socket_buffer_size (at most
+ * 1 GiB; Swoole's worker queues up to 4 GiB), so a loop that sends without
+ * end stops. A peer that never reads is reset by send_timeout, and what is
+ * still queued for it is dropped when it reaches the reactor. */
+#define SWIRL__WORKER_QUEUE_FACTOR 32
+
+static int send_to_reactor(swirl_server_t *srv, swirl__worker_t *w, swirl__conn_t *c, int64_t fd,
+                           const void *data, size_t len) {
+    swirl__outq_t *q = &w->to_reactor[c->owner];
+    int64_t most = srv->settings.socket_buffer_size * SWIRL__WORKER_QUEUE_FACTOR;
+    most = most > ((int64_t)1 << 30) ? (int64_t)1 << 30 : most;
+    bool over = atomic_load(&c->overflow);
+    if (over || (int64_t)(swirl_buf_size(&q->buf) + len) > most) {
+        if (over) /* the reactor said bufferFull when it passed the mark */
+            return swirl__error(SWIRL_EBUFFULL,
+                                "send to connection %lld: output buffer full (socket_buffer_size "
+                                "%lld)",
+                                (long long)fd, (long long)srv->settings.socket_buffer_size);
+        swirl_event_t ev = {.type = SWIRL_ON_BUFFER_FULL, .fd = fd, .reactor_id = c->owner};
+        swirl__w_emit(w, &ev);
+        return swirl__error(SWIRL_EBUFFULL,
+                            "send to connection %lld: this worker's queue to its reactor holds "
+                            "%zu bytes (%d times socket_buffer_size)",
+                            (long long)fd, swirl_buf_size(&q->buf), SWIRL__WORKER_QUEUE_FACTOR);
+    }
+    atomic_fetch_add(&c->out_pending, (int64_t)len);
+    swirl__msg_t h = {.type = SWIRL__MSG_SEND, .session = fd, .reactor_id = w->id};
+    return swirl__w_enqueue(w, q, &h, NULL, 0, data, len);
+}
+
+/* When a wait for room must end: send_timeout from now (0: never). */
+static uint64_t deadline(swirl_server_t *srv) {
+    double t = srv->settings.send_timeout;
+    return t > 0 ? swirl_clock_ms() + (uint64_t)(t * 1000.0) : UINT64_MAX;
+}
+
+/* PROCESS mode with send_yield: a worker's send that does not fit in the connection's
+ * socket_buffer_size waits, as Swoole's worker does behind its pipe to the
+ * master, outside the loop: its queue to the reactor is written as the pipe
+ * takes it, then it waits until the reactor has read all of it (SIOCOUTQ of
+ * the pipe is 0, so out_pending is the reactor's own count) and the bytes
+ * fit. Ends when they fit (0), the connection is gone (SWIRL_ECLOSED) or
+ * send_timeout passes (-ETIMEDOUT). The reactor never waits for a worker,
+ * so the wait cannot deadlock; while the reactor drains the socket there
+ * is no fd to watch here, so it looks again every few milliseconds. */
+static int wait_reactor(swirl_server_t *srv, swirl__worker_t *w, int64_t fd, size_t len) {
+    uint64_t end = deadline(srv);
+    for (;;) {
+        swirl__conn_t *c = swirl__conn_get(srv, fd);
+        if (!c)
+            return swirl__error(SWIRL_ECLOSED,
+                                "send to connection %lld: closed while waiting for "
+                                "room",
+                                (long long)fd);
+        int owner = c->owner;
+        swirl__outq_t *q = &w->to_reactor[owner];
+        int pipe = srv->pipes[owner][w->id][1];
+        if (swirl_buf_size(&q->buf) > 0) {
+            int rc = swirl__outq_flush(q, pipe);
+            if (rc < 0 && rc != -EAGAIN)
+                return rc;
+        }
+        bool queued = swirl_buf_size(&q->buf) > 0;
+        int inpipe = 0;
+        if (!queued && ioctl(pipe, SIOCOUTQ, &inpipe) != 0)
+            inpipe = 0; /* not known: out_pending alone */
+        if (!queued && inpipe == 0 &&
+            atomic_load(&c->out_pending) + (int64_t)len <= srv->settings.socket_buffer_size)
+            return 0;
+        uint64_t now = swirl_clock_ms();
+        if (now >= end)
+            return swirl__error(-ETIMEDOUT,
+                                "send to connection %lld: no room in its output "
+                                "buffer within send_timeout",
+                                (long long)fd);
+        uint64_t left = end - now;
+        struct pollfd p = {.fd = pipe, .events = queued ? POLLOUT : 0};
+        int cap = queued ? 1000 : 5;
+        if (poll(&p, 1, left > (uint64_t)cap ? cap : (int)left) < 0 && errno != EINTR)
+            return swirl__error(swirl__neg_errno(),
+                                "send to connection %lld: poll:", (long long)fd);
+    }
 }
 
 int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *data, size_t len) {
@@ -54,14 +149,34 @@ int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *data, size_t 
     if (!c)
         return swirl__error(SWIRL_ECLOSED, "send to connection %lld: no such connection",
                             (long long)fd);
+    /* BASE, its own connection: written from here, no message between
+     * processes, so no buffer_output_size (as Swoole's, which checks it in
+     * PROCESS mode only); socket_buffer_size still bounds what waits */
+    if (w->base && c->owner == w->id)
+        return srv->settings.send_yield ? swirl__io_send_wait(&w->io, fd, data, len, deadline(srv))
+                                        : swirl__io_send(&w->io, fd, data, len);
     if (len > (size_t)srv->settings.buffer_output_size)
         return swirl__error(SWIRL_ETOOBIG,
                             "send to connection %lld: %zu bytes is more than buffer_output_size "
                             "(%lld)",
                             (long long)fd, len, (long long)srv->settings.buffer_output_size);
-    if (w->base && c->owner == w->id)
-        return swirl__io_send(&w->io, fd, data, len);
     int64_t pending = atomic_load(&c->out_pending);
+    if (!w->base && srv->settings.send_yield &&
+        pending + (int64_t)len > srv->settings.socket_buffer_size &&
+        (int64_t)len <= srv->settings.socket_buffer_size) {
+        int wrc = wait_reactor(srv, w, fd, len);
+        if (wrc < 0)
+            return wrc;
+        c = swirl__conn_get(srv, fd);
+        if (!c)
+            return swirl__error(SWIRL_ECLOSED,
+                                "send to connection %lld: closed while waiting for "
+                                "room",
+                                (long long)fd);
+        pending = atomic_load(&c->out_pending);
+    }
+    if (!w->base && !srv->settings.send_yield)
+        return send_to_reactor(srv, w, c, fd, data, len);
     if (pending + (int64_t)len > srv->settings.socket_buffer_size) {
         swirl_event_t ev = {.type = SWIRL_ON_BUFFER_FULL, .fd = fd, .reactor_id = c->owner};
         swirl__w_emit(w, &ev);

@@ -92,7 +92,8 @@ enum {
     XX(single_thread, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                               \
        "PROCESS mode: one reactor thread serves every connection (reactor_num 1)")                 \
     XX(send_yield, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                                  \
-       "accepted for compatibility with Swoole: it needs coroutines, no effect yet")               \
+       "a send that does not fit in socket_buffer_size waits in place for room, up to "            \
+       "send_timeout (Swoole's send_yield, without coroutines)")                                   \
     XX(max_wait_time, INT, 0, 3600, "3", SERVER, ST_I64, 0, NULL,                                  \
        "seconds a stopping worker may take to finish its work (reload, shutdown) before it is "    \
        "killed")                                                                                   \
@@ -133,7 +134,7 @@ enum {
 
 static const swirl_setting_info_t infos[] = {
 #define INFO_SCOPE(scope, flags)                                                                   \
-    (SWIRL_SETTING_##scope | ((flags) & F_BYTES ? SWIRL_SETTING_BYTES : 0))
+    (SWIRL_SETTING_##scope | ((flags)&F_BYTES ? SWIRL_SETTING_BYTES : 0))
 #define XX_INFO(f, type, min, max, deflt, scope, store, flags, alias, doc)                         \
     {#f, SWIRL_VALUE_##type, (min), (max), deflt, doc, INFO_SCOPE(scope, flags)},
 #define XXF_INFO(f, type, min, max, deflt, store, flags, len, doc)                                 \

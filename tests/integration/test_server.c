@@ -1059,3 +1059,148 @@ Test(server_more, base_reuse_port_spreads_connections, .timeout = 30) {
               seen[1], seen[2]);
     th_stop(&s);
 }
+
+/* ---- send_yield: a send that does not fit waits for room ---------------------------------- */
+
+/* "bulk": 64 sends of 64 KiB (4 MiB, sixteen times socket_buffer_size) in
+ * one callback, "huge" 1024 of them (more than the kernel's buffers hold);
+ * each waits for room instead of failing. */
+static void cb_bulk(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    bool huge = ev->len == 4 && memcmp(ev->data, "huge", 4) == 0; /* 64 MiB */
+    if (huge || (ev->len == 4 && memcmp(ev->data, "bulk", 4) == 0)) {
+        static char chunk[65536];
+        int sent = 0, rc = 0, n = huge ? 1024 : 64;
+        while (sent < n && (rc = swirl_server_send(srv, ev->fd, chunk, sizeof(chunk))) == 0)
+            sent++;
+        th_record("bulk %d %s", sent, rc == 0 ? "ok" : swirl_err_name(rc));
+        return;
+    }
+    th_record("echo %.*s", (int)ev->len, ev->data);
+    swirl_server_send(srv, ev->fd, ev->data, ev->len);
+}
+
+static void configure_yield(swirl_server_t *srv, void *arg) {
+    swirl_server_set_text(srv, "worker_num", "1");
+    swirl_server_set_text(srv, "socket_buffer_size", "262144");
+    swirl_server_set_text(srv, "send_yield", "true");
+    swirl_server_set_text(srv, "send_timeout", arg ? (const char *)arg : "60");
+    swirl_server_on(srv, "receive", cb_bulk, NULL);
+}
+
+Test(send_yield, a_send_that_does_not_fit_waits_for_a_slow_reader, .timeout = 60) {
+    for (int mode = 1; mode <= 2; mode++) {
+        th_server_t s = th_start("127.0.0.1", 0, mode, SWIRL_SOCK_TCP, configure_yield, NULL);
+        int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+        th_send_all(fd, "bulk", 4);
+        usleep(200000); /* read late: the sends must have waited, not failed */
+        size_t want = 64 * 65536;
+        char *buf = malloc(want);
+        cr_assert(buf);
+        size_t got = th_recv_upto(fd, buf, want);
+        free(buf);
+        cr_assert_eq(got, want, "mode %d: every byte arrives (%zu)", mode, got);
+        cr_assert(th_wait_lines(&s, "bulk 64 ok", 1, 5000), "mode %d: all 64 sends succeeded",
+                  mode);
+        close(fd);
+        th_stop(&s);
+    }
+}
+
+Test(send_yield, the_wait_ends_for_a_client_that_never_reads, .timeout = 60) {
+    for (int mode = 1; mode <= 2; mode++) {
+        th_server_t s = th_start("127.0.0.1", 0, mode, SWIRL_SOCK_TCP, configure_yield, "0.5");
+        int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+        int rcvbuf = 4096;
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+        th_send_all(fd, "huge", 4);
+        /* never read: the wait ends (send_timeout, or the connection reset
+         * for owing output that long), the send fails, the worker goes on */
+        cr_assert(th_wait_lines(&s, "bulk ", 1, 20000), "mode %d: the wait ended", mode);
+        char *log = th_read_log(&s);
+        cr_assert(!strstr(log, "bulk 1024 ok") &&
+                      (strstr(log, "ETIMEDOUT") || strstr(log, "SWIRL_ECLOSED")),
+                  "mode %d: a send failed with ETIMEDOUT or SWIRL_ECLOSED: %s", mode, log);
+        free(log);
+        int other = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+        th_send_all(other, "ping", 4);
+        char back[4];
+        th_recv_exact(other, back, 4);
+        cr_assert_eq(memcmp(back, "ping", 4), 0, "mode %d: the worker serves again", mode);
+        close(other);
+        close(fd);
+        th_stop(&s);
+    }
+}
+
+/* ---- PROCESS: a worker's sends wait in its own queue, not in the master -------------------- */
+
+static void configure_queue(swirl_server_t *srv, void *arg) {
+    swirl_server_set_text(srv, "worker_num", "1");
+    swirl_server_set_text(srv, "socket_buffer_size", "262144"); /* its queue: 8 MiB at most */
+    swirl_server_set_text(srv, "send_timeout", arg ? (const char *)arg : "60");
+    swirl_server_on(srv, "receive", cb_bulk, NULL);
+}
+
+Test(process_queue, a_callback_sends_more_than_the_buffer_and_all_of_it_arrives, .timeout = 60) {
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, configure_queue,
+                             NULL);
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    th_send_all(fd, "bulk", 4);
+    /* 4 MiB, sixteen times socket_buffer_size, accepted at once: the
+     * worker's callback returns while the reactor drains its queue */
+    cr_assert(th_wait_lines(&s, "bulk 64 ok", 1, 5000), "all 64 sends succeeded");
+    usleep(200000);
+    size_t want = 64 * 65536;
+    char *buf = malloc(want);
+    cr_assert(buf);
+    size_t got = th_recv_upto(fd, buf, want);
+    free(buf);
+    cr_assert_eq(got, want, "every byte arrives (%zu)", got);
+    /* a loop without end stops at the queue's bound */
+    th_send_all(fd, "huge", 4);
+    cr_assert(th_wait_lines(&s, "bulk ", 2, 10000), "the huge send ended");
+    char *log = th_read_log(&s);
+    cr_assert(strstr(log, "SWIRL_EBUFFULL"), "it ended with SWIRL_EBUFFULL: %s", log);
+    free(log);
+    close(fd);
+    th_stop(&s);
+}
+
+Test(process_queue, a_client_that_never_reads_is_reset_and_the_worker_goes_on, .timeout = 60) {
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, configure_queue,
+                             "0.5");
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    int rcvbuf = 4096;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+    th_send_all(fd, "bulk", 4);
+    cr_assert(th_wait_lines(&s, "bulk 64 ok", 1, 5000), "the sends were queued");
+    /* never read: send_timeout resets the connection, what was queued for
+     * it is dropped, and the worker serves others meanwhile and after */
+    int other = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    th_send_all(other, "ping", 4);
+    char back[4];
+    th_recv_exact(other, back, 4);
+    cr_assert_eq(memcmp(back, "ping", 4), 0, "the worker serves another connection");
+    sleep(2);
+    struct linger lg = {1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+    int rcv = 1 << 20;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+    size_t total = 0;
+    char *buf = malloc(1 << 16);
+    cr_assert(buf);
+    struct timeval tv = {5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    ssize_t n;
+    while ((n = recv(fd, buf, 1 << 16, 0)) > 0)
+        total += (size_t)n;
+    free(buf);
+    cr_assert(n == 0 || errno == ECONNRESET, "the connection was closed (%s)", strerror(errno));
+    cr_assert_lt(total, (size_t)64 * 65536, "not everything was sent: it was reset (%zu)", total);
+    th_send_all(other, "pong", 4);
+    th_recv_exact(other, back, 4);
+    cr_assert_eq(memcmp(back, "pong", 4), 0, "and still serves it");
+    close(other);
+    close(fd);
+    th_stop(&s);
+}

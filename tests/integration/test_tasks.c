@@ -225,8 +225,23 @@ static int tk_leftovers(void) {
 
 static void tk_teardown(void) { rmdir(tk_tmpdir); }
 
+/* The process of thread `tid` (the kernel records the thread that last
+ * sent to or read a queue: a task worker reads it on a thread of its own). */
+static long tgid_of(long tid) {
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/%ld/status", tid);
+    FILE *f = fopen(path, "re");
+    long tgid = tid;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "Tgid: %ld", &tgid) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return tgid;
+}
+
 /* Message queues (/proc/sysvipc/msg) last sent to or read from by one of
- * `pids`. */
+ * `pids` (or a thread of one). */
 static int tk_queues_of(const int *pids, int npids) {
     FILE *f = fopen("/proc/sysvipc/msg", "re");
     if (!f)
@@ -238,6 +253,8 @@ static int tk_queues_of(const int *pids, int npids) {
         if (sscanf(line, "%ld %ld %lo %ld %ld %ld %ld", &key, &id, &perms, &cbytes, &qnum, &lspid,
                    &lrpid) != 7)
             continue; /* the header */
+        lspid = tgid_of(lspid);
+        lrpid = tgid_of(lrpid);
         for (int i = 0; i < npids; i++)
             if (pids[i] == lspid || pids[i] == lrpid) {
                 n++;
@@ -778,21 +795,6 @@ Test(tasks, mode3_drops_a_bad_packet_and_runs_a_packed_task, .init = tk_setup, .
     cr_assert_eq(msgsnd(q, &m, swirl_buf_size(&b), 0), 0);
     swirl_buf_destroy(&b);
     cr_assert(th_wait_lines(&s, "dtask 0 from -1 flags 2 data outside finish refused", 1, 5000));
-    /* tk_stop names the queue by its last reader or writer, one of the
-     * processes of the log: this test's own msgsnd were the last writes, and
-     * a read of the queue is not always the last event of the log (seen: a
-     * reader the log had not named yet); wait for the task worker's */
-    struct msqid_ds ds;
-    for (int i = 0; i < 250 && msgctl(q, IPC_STAT, &ds) == 0 && ds.msg_lrpid != ds.msg_lspid; i++) {
-        char *log = th_read_log(&s);
-        char want[64];
-        snprintf(want, sizeof want, " %d\n", (int)ds.msg_lrpid);
-        bool named = strstr(log, want) != NULL;
-        free(log);
-        if (named)
-            break;
-        usleep(20000);
-    }
     tk_stop(&s);
     FILE *f = fopen(logf, "re");
     cr_assert_not_null(f);

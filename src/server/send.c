@@ -151,10 +151,16 @@ int swirl_server_send(swirl_server_t *srv, int64_t fd, const void *data, size_t 
                             (long long)fd);
     /* BASE, its own connection: written from here, no message between
      * processes, so no buffer_output_size (as Swoole's, which checks it in
-     * PROCESS mode only); socket_buffer_size still bounds what waits */
-    if (w->base && c->owner == w->id)
-        return srv->settings.send_yield ? swirl__io_send_wait(&w->io, fd, data, len, deadline(srv))
-                                        : swirl__io_send(&w->io, fd, data, len);
+     * PROCESS mode only). socket_buffer_size bounds what waits as Swoole's
+     * does: a send is refused once the bytes waiting reach it, and the one
+     * that crosses it is taken (send_yield: waits for room instead) */
+    if (w->base && c->owner == w->id) {
+        if (srv->settings.send_yield)
+            return swirl__io_send_wait(&w->io, fd, data, len, deadline(srv));
+        if (atomic_load(&c->out_pending) < srv->settings.socket_buffer_size)
+            return swirl__io_send_over(&w->io, fd, data, len);
+        return swirl__io_send(&w->io, fd, data, len);
+    }
     if (len > (size_t)srv->settings.buffer_output_size)
         return swirl__error(SWIRL_ETOOBIG,
                             "send to connection %lld: %zu bytes is more than buffer_output_size "

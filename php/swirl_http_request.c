@@ -243,9 +243,11 @@ void swirl_php_request_done(zval *request) {
 PHP_METHOD(Swoole_Http_Request, rawContent) {
     ZEND_PARSE_PARAMETERS_NONE();
     request_obj *r = request_from(Z_OBJ_P(ZEND_THIS));
-    if (r->req) {
+    /* Request::create(): the body its parser holds */
+    swirl_http_req_t *req = r->req ? r->req : r->parser ? swirl_http_parser_req(r->parser) : NULL;
+    if (req) {
         size_t len = 0;
-        const char *b = swirl_http_req_body(r->req, &len);
+        const char *b = swirl_http_req_body(req, &len);
         if (!b)
             RETURN_FALSE;
         RETURN_STRINGL(b, len);

@@ -354,6 +354,11 @@ SWIRL_API bool swirl_process_pool_running(const swirl_process_pool_t *pool);
  * is closed. 0, or SWIRL_ESTATE / the listen error naming the address. */
 SWIRL_API int swirl_process_pool_listen(swirl_process_pool_t *pool, const char *host, int port,
                                         int backlog);
+/* SWIRL_IPC_SOCKET: how long a worker waits for a connection's whole
+ * message, from its accept (default 60000 ms, Swoole's socket read
+ * timeout); a client too slow is closed and the worker takes the next one.
+ * 0, or SWIRL_EBADARG for ms <= 0. */
+SWIRL_API int swirl_process_pool_set_read_timeout(swirl_process_pool_t *pool, int64_t ms);
 /* In on_message of a SWIRL_IPC_SOCKET pool: add to the answer. 0,
  * SWIRL_ESTATE outside, SWIRL_EBADARG for nothing. */
 SWIRL_API int swirl_process_pool_write(swirl_process_pool_t *pool, const void *data, size_t len);

@@ -271,7 +271,11 @@ static int build_head(swirl_http_resp_t *resp, int64_t body_len) {
 static int flush(swirl_http_resp_t *resp) {
     swirl_buf_t *o = &resp->hs->out;
     if (resp->remote) { /* straight to the connection's owner, from any process */
-        int rc = swirl_server_send(resp->hs->srv, resp->fd, swirl_buf_bytes(o), swirl_buf_size(o));
+        /* after the answers this process batched (a create($server, $fd) in
+         * a request callback whose own response ended first): in order */
+        int rc = swirl__http_flush_batch(resp->hs);
+        if (rc == 0)
+            rc = swirl_server_send(resp->hs->srv, resp->fd, swirl_buf_bytes(o), swirl_buf_size(o));
         o->start = o->len = 0;
         return rc;
     }

@@ -15,6 +15,7 @@
  * exits 0. The flag is a per-process singleton (`pool_worker_stop`), as a
  * signal handler needs. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +37,7 @@
 
 #define POOL_MAX_WORKERS 1024
 #define POOL_SOCK_MAX_MSG (64 * 1024)
+#define POOL_READ_MS 60000 /* Swoole's default socket read timeout */
 #define STOP_RESEND_MS 100
 #define STOP_KILL_MS 3000
 #define POOL_PIPE_MAX_MSG (2 * 1024 * 1024) /* Swoole's input buffer size */
@@ -54,6 +56,7 @@ struct swirl_process_pool {
     pid_t *pids;
     size_t msg_max;  /* largest message */
     int64_t kill_ms; /* after a shutdown began: SIGKILL then (max_wait_time) */
+    int64_t read_ms; /* SWIRL_IPC_SOCKET: the longest wait for a message's bytes */
     bool message_bus; /* worker pipes carry framed chunks (swirl_process_pool_set_message_bus) */
     /* SWIRL_IPC_SOCKET: the listening socket, the connection of the message
      * in hand (a worker's) and its answer; ctl: workers tell the master
@@ -109,6 +112,7 @@ int swirl_process_pool_new(swirl_process_pool_t **out, int worker_num, int ipc_t
         goto fail;
     }
     p->kill_ms = STOP_KILL_MS;
+    p->read_ms = POOL_READ_MS;
     p->pids = mmap(NULL, 2 * sizeof(pid_t) * (size_t)worker_num, PROT_READ | PROT_WRITE,
                    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (p->pids == MAP_FAILED) {
@@ -210,6 +214,14 @@ int swirl_process_pool_set_max_wait(swirl_process_pool_t *p, int64_t ms) {
         return swirl__error(SWIRL_EBADARG, "pool: max_wait_time %lld ms: expected >= 0",
                             (long long)ms);
     p->kill_ms = ms;
+    return 0;
+}
+
+int swirl_process_pool_set_read_timeout(swirl_process_pool_t *p, int64_t ms) {
+    if (ms <= 0 || ms > INT64_MAX / 4)
+        return swirl__error(SWIRL_EBADARG, "pool: read timeout %lld ms: expected > 0",
+                            (long long)ms);
+    p->read_ms = ms;
     return 0;
 }
 
@@ -505,14 +517,25 @@ static void on_sigterm(int signo) {
     pool_worker_stop = 1;
 }
 
-/* Read exactly `len` bytes from a blocking connection: 0, or -1 (closed, an error). */
-static int read_full(int fd, void *buf, size_t len) {
+/* Read exactly `len` bytes from a connection by `deadline` (swirl_clock_ms
+ * clock): 0, or -1 (closed, an error, too slow: a client that sends part of
+ * a message then nothing must not hold the worker forever). */
+static int read_full(int fd, void *buf, size_t len, int64_t deadline) {
     size_t done = 0;
     while (done < len) {
-        ssize_t n = recv(fd, (char *)buf + done, len - done, 0);
+        int64_t left = deadline - (int64_t)swirl_clock_ms();
+        if (left <= 0)
+            return -1;
+        struct pollfd pf = {.fd = fd, .events = POLLIN};
+        int r = poll(&pf, 1, left > INT_MAX ? INT_MAX : (int)left);
+        if (r < 0 && errno == EINTR && !pool_worker_stop)
+            continue;
+        if (r <= 0)
+            return -1;
+        ssize_t n = recv(fd, (char *)buf + done, len - done, MSG_DONTWAIT);
         if (n > 0)
             done += (size_t)n;
-        else if (n < 0 && errno == EINTR && !pool_worker_stop)
+        else if (n < 0 && (errno == EAGAIN || errno == EINTR) && !pool_worker_stop)
             continue;
         else
             return -1;
@@ -537,9 +560,10 @@ static ssize_t socket_take(swirl_process_pool_t *p, int id, char *buf, size_t ca
         return swirl__neg_errno();
     }
     uint32_t be;
-    if (read_full(c, &be, sizeof be) == 0) {
+    int64_t deadline = (int64_t)swirl_clock_ms() + p->read_ms;
+    if (read_full(c, &be, sizeof be, deadline) == 0) {
         uint32_t n = ntohl(be);
-        if (n > 0 && n <= cap && read_full(c, buf, n) == 0) {
+        if (n > 0 && n <= cap && read_full(c, buf, n, deadline) == 0) {
             p->conn = c;
             p->resp_len = 0;
             return (ssize_t)n;

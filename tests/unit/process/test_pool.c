@@ -586,3 +586,60 @@ Test(pool, socket_pool_answers_and_a_detached_worker_is_replaced, .timeout = 30)
     swirl_process_pool_free(u);
     TU_FD_END();
 }
+
+/* A hostile client of a SWIRL_IPC_SOCKET pool: one connection sends 2 bytes of
+ * a length then nothing, another a length of 4 GiB; the one worker must drop
+ * them (the read timeout, the size limit) and still answer the next client. */
+static void slow_client(swirl_process_pool_t *pool, void *user) {
+    shared_t *s = user;
+    pid_t master = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)sock_port)};
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        int slow = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        bool ok = slow >= 0 && connect(slow, (struct sockaddr *)&a, sizeof a) == 0 &&
+                  write(slow, "\0\0", 2) == 2;
+        int huge = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        ok = ok && huge >= 0 && connect(huge, (struct sockaddr *)&a, sizeof a) == 0 &&
+             write(huge, "\xff\xff\xff\xff", 4) == 4;
+        char ans[64];
+        ask("hello", ans, sizeof ans); /* blocks until answered (the test's timeout guards) */
+        ok = ok && memcmp(ans + 4, "re:hello", 8) == 0;
+        atomic_store(&s->by_worker[0], ok);
+        close(slow);
+        close(huge);
+        kill(master, SIGTERM);
+        _exit(0);
+    }
+}
+
+Test(pool, socket_pool_drops_a_silent_client_and_serves_the_next, .timeout = 30) {
+    TU_FD_BEGIN();
+    shared_t *s = shared_new();
+    swirl_process_pool_t *pool;
+    cr_assert_eq(swirl_process_pool_new(&pool, 1, SWIRL_IPC_SOCKET, 0), 0);
+    cr_assert_eq(swirl_process_pool_set_read_timeout(pool, 0), SWIRL_EBADARG);
+    cr_assert_eq(swirl_process_pool_set_read_timeout(pool, -5), SWIRL_EBADARG);
+    cr_assert_eq(swirl_process_pool_set_read_timeout(pool, 200), 0);
+    swirl_process_pool_set_user(pool, s);
+    swirl_process_pool_on_message(pool, sock_message);
+    swirl_process_pool_on_start(pool, slow_client);
+    int probe = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t al = sizeof a;
+    cr_assert_eq(bind(probe, (struct sockaddr *)&a, sizeof a), 0);
+    cr_assert_eq(getsockname(probe, (struct sockaddr *)&a, &al), 0);
+    sock_port = ntohs(a.sin_port);
+    close(probe);
+    cr_assert_eq(swirl_process_pool_listen(pool, "127.0.0.1", sock_port, 16), 0);
+    cr_assert_eq(swirl_process_pool_start(pool), 0);
+    cr_assert_eq(atomic_load(&s->by_worker[0]), 1, "the next client was answered");
+    cr_assert_eq(atomic_load(&s->total), 1, "only the whole message reached on_message");
+    swirl_process_pool_free(pool);
+    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+        ;
+    munmap(s, sizeof(*s));
+    TU_FD_END();
+}

@@ -98,6 +98,7 @@ typedef struct swirl__shared {
     _Atomic int shutdown; /* set once: everyone stops */
     _Atomic pid_t manager_pid;
     _Atomic int64_t task_rejected; /* task() refused: queue full */
+    _Atomic int task_no_idle;      /* a task found no idle task worker (the manager warns) */
     struct {
         _Atomic pid_t pid;
         _Atomic int busy; /* inside a callback (dispatch_mode 3) */

@@ -387,6 +387,25 @@ PHP_METHOD(Swoole_Server, getWorkerPid) {
     RETURN_LONG(pid);
 }
 
+PHP_METHOD(Swoole_Server, getWorkerStatus) {
+    zend_long id = -1;
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(id)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVER_THIS(srv);
+    if (swirl_server_master_pid(srv) <= 0) {
+        php_error_docref(NULL, E_WARNING, "server is not running");
+        RETURN_FALSE;
+    }
+    if (id < 0)
+        id = swirl_server_worker_id(srv);
+    int st = id < 0 || id > INT_MAX ? -1 : swirl_server_worker_status(srv, (int)id);
+    if (st < 0)
+        RETURN_FALSE;
+    RETURN_LONG(st);
+}
+
 PHP_METHOD(Swoole_Server, sendwait) {
     zend_long fd;
     zend_string *data;

@@ -326,6 +326,13 @@ SWIRL_API int swirl_server_stats(swirl_server_t *srv, swirl_server_stats_t *out)
  * worker `worker_id` (task workers follow the workers), across its restarts. */
 SWIRL_API int64_t swirl_server_worker_requests(swirl_server_t *srv, int worker_id);
 
+/* Worker `worker_id`'s state (task workers follow the workers), Swoole's
+ * numbers: busy inside a request's callback (receive, packet, task, ...;
+ * not workerStart/Exit/Stop, not a timer), idle otherwise, exit once it
+ * has begun to stop (from workerExit on, until its successor starts). */
+enum { SWIRL_WORKER_BUSY = 1, SWIRL_WORKER_IDLE = 2, SWIRL_WORKER_EXIT = 3 };
+SWIRL_API int swirl_server_worker_status(swirl_server_t *srv, int worker_id);
+
 /* ---- tasks (task_worker_num > 0; see src/server/task.c) ------------------------------- */
 
 /* Send `len` bytes to a task worker (`dst` 0..task_worker_num-1, or -1: the

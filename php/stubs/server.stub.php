@@ -195,6 +195,9 @@ namespace Swoole {
 
         /** The pid of worker $worker_id (task workers follow the workers, then the user processes); -1: this worker's. */
         public function getWorkerPid(int $worker_id = -1): int|false {}
+
+        /** Worker $worker_id's state (-1: this worker's): SWOOLE_WORKER_BUSY, SWOOLE_WORKER_IDLE or SWOOLE_WORKER_EXIT; false for a bad id. */
+        public function getWorkerStatus(int $worker_id = -1): int|false {}
     }
 }
 

@@ -139,6 +139,23 @@ const SWOOLE_IPC_UNSOCK = UNKNOWN;
 const SWOOLE_IPC_MSGQUEUE = UNKNOWN;
 /** @var int */
 const SWOOLE_IPC_PREEMPTIVE = 3;
+
+/* Worker states (Swoole\Server::getWorkerStatus) */
+/**
+ * @var int
+ * @cvalue SWIRL_WORKER_BUSY
+ */
+const SWOOLE_WORKER_BUSY = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_WORKER_IDLE
+ */
+const SWOOLE_WORKER_IDLE = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_WORKER_EXIT
+ */
+const SWOOLE_WORKER_EXIT = UNKNOWN;
 /** @var int */
 const SWOOLE_IPC_SOCKET = 3;
 

@@ -101,6 +101,7 @@ typedef struct swirl__shared {
     _Atomic int shutdown; /* set once: everyone stops */
     _Atomic pid_t manager_pid;
     _Atomic int64_t task_rejected; /* task() refused: queue full */
+    _Atomic int task_no_idle;      /* a task found no idle task worker (the manager warns) */
     struct {
         _Atomic pid_t pid;
         _Atomic int busy; /* inside a callback (dispatch_mode 3) */
@@ -108,6 +109,7 @@ typedef struct swirl__shared {
         _Atomic int64_t tasks_queued; /* task workers: sent to it and not yet done */
         _Atomic int64_t task_bytes;   /* their data */
         _Atomic int sigterm;          /* this copy is stopping on a SIGTERM (set by itself) */
+        _Atomic int exiting;          /* this copy is stopping (workerExit ran); 0 once restarted */
     } workers[SWIRL__MAX_WORKERS];    /* workers, then task workers */
     _Atomic pid_t proc_pids[SWIRL__MAX_PROCESSES]; /* user processes (the manager sets them) */
 } swirl__shared_t;

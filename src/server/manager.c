@@ -291,6 +291,17 @@ static void stop_workers(manager_t *m) {
     stop_group(m, true);
 }
 
+/* Once a second: a task found no idle task worker since the last tick.
+ * Swoole's line, with its function and error number (9007,
+ * SW_ERROR_SERVER_NO_IDLE_WORKER). */
+static void on_tick(swirl_loop_t *loop, int64_t tid, void *user) {
+    (void)loop;
+    (void)tid;
+    manager_t *m = user;
+    if (atomic_exchange(&m->srv->shared->task_no_idle, 0))
+        swirl_log_warning("Server::timer_callback() (ERRNO 9007): No idle task worker is available");
+}
+
 int swirl__manager_run(swirl_server_t *srv) {
     manager_t m = {.srv = srv, .reload_id = -1};
     int rc = swirl_loop_new(&m.loop);
@@ -313,6 +324,9 @@ int swirl__manager_run(swirl_server_t *srv) {
      * sendMessage() there reaches running processes) */
     for (int i = 0; i < nchildren(&m); i++)
         swirl__supervisor_start(&m.sup, i);
+    int64_t tick = srv->task_worker_num > 0 ? swirl_timer_tick(m.loop, 1000, on_tick, &m) : 0;
+    if (tick < 0)
+        swirl_log_warning("manager: cannot start its 1 s timer: %s", swirl_strerror((int)tick));
     swirl_event_t ev = {.type = SWIRL_ON_MANAGER_START};
     swirl__emit(srv, &ev);
     if (srv->mode == SWIRL_MODE_BASE) {

@@ -142,3 +142,15 @@ int64_t swirl_server_worker_requests(swirl_server_t *srv, int worker_id) {
                             srv->worker_num + srv->task_worker_num - 1);
     return atomic_load(&srv->shared->workers[worker_id].requests);
 }
+
+int swirl_server_worker_status(swirl_server_t *srv, int worker_id) {
+    if (!srv->shared)
+        return swirl__error(SWIRL_ESTATE, "worker status: the server is not running");
+    if (worker_id < 0 || worker_id >= srv->worker_num + srv->task_worker_num)
+        return swirl__error(SWIRL_EBADARG, "worker status: worker %d: expected 0..%d", worker_id,
+                            srv->worker_num + srv->task_worker_num - 1);
+    if (atomic_load(&srv->shared->workers[worker_id].exiting))
+        return SWIRL_WORKER_EXIT;
+    return atomic_load(&srv->shared->workers[worker_id].busy) ? SWIRL_WORKER_BUSY
+                                                                : SWIRL_WORKER_IDLE;
+}

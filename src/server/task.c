@@ -163,6 +163,11 @@ static int pick_task_worker(swirl_server_t *srv, int dst) {
             best = t;
         }
     }
+    /* every task worker busy or with a queue: the manager warns once a
+     * second at most, as Swoole's master timer does; the task still goes to
+     * the least loaded one (task_ipc_mode 3 has no choice to warn about) */
+    if (best_q > 0 && srv->settings.task_ipc_mode != 3)
+        atomic_store(&srv->shared->task_no_idle, 1);
     return best;
 }
 

@@ -385,6 +385,7 @@ void swirl__w_begin_stop(swirl__worker_t *w, const char *why) {
     swirl_log_debug("worker %d: stopping (%s)", w->id, why);
     if (w->task)
         swirl__task_worker_stopping(w);
+    atomic_store(&w->srv->shared->workers[w->id].exiting, 1);
     swirl_event_t ev = {.type = SWIRL_ON_WORKER_EXIT, .worker_id = w->id};
     swirl__w_emit(w, &ev);
     if (w->base && w->srv->handoff && swirl_loop_has(w->loop, w->srv->handoff[w->id][1]))
@@ -499,6 +500,7 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
     srv->worker = &w;
     atomic_store(&srv->shared->workers[id].pid, getpid());
     atomic_store(&srv->shared->workers[id].sigterm, 0);
+    atomic_store(&srv->shared->workers[id].exiting, 0);
     if (getpid() != srv->master_pid)
         swirl__set_title(w.task ? "task worker" : "worker", w.task ? id - srv->worker_num : id);
     int nr = swirl__w_reactor_count(&w), nw = srv->worker_num, nt = srv->task_worker_num;

@@ -70,12 +70,16 @@ static inline void swirl__w_set_busy(swirl__worker_t *w, int busy) {
     atomic_store_explicit(&w->srv->shared->workers[w->id].busy, busy, memory_order_relaxed);
 }
 
-/* Emit an event from this worker: its id set, busy while the callback runs. */
+/* Emit an event from this worker: its id set, busy while the callback runs
+ * (not its own lifecycle's: workerExit, as Swoole's). */
 static inline void swirl__w_emit(swirl__worker_t *w, swirl_event_t *ev) {
-    swirl__w_set_busy(w, 1);
+    bool work = ev->type != SWIRL_ON_WORKER_EXIT;
+    if (work)
+        swirl__w_set_busy(w, 1);
     ev->worker_id = ev->type == SWIRL_ON_PIPE_MESSAGE ? ev->worker_id : w->id;
     swirl__emit(w->srv, ev);
-    swirl__w_set_busy(w, 0);
+    if (work)
+        swirl__w_set_busy(w, 0);
 }
 
 /* Stopping for a reload (or max_request), a worker reads on only to

@@ -160,6 +160,18 @@ stop:
     } else {
         swirl_loop_free(loop);
     }
+    /* a stop signal that came during the shutdown (a second SIGTERM) is
+     * one more request to stop, served already: taken away before the
+     * caller's mask comes back, or its default action would kill the
+     * caller after a clean shutdown */
+    sigset_t late;
+    sigemptyset(&late);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        if (!sigismember(&old, sigs[i]))
+            sigaddset(&late, sigs[i]);
+    struct timespec zero = {0, 0};
+    while (sigtimedwait(&late, NULL, &zero) > 0)
+        ;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     return rc;
 }

@@ -411,6 +411,27 @@ Test(lifecycle, reload_and_shutdown_events, .timeout = 60) {
     cr_assert_eq(th_stop(&s), 0);
 }
 
+/* A SIGTERM that comes while the master shuts down (a second one from an
+ * impatient supervisor; here from onShutdown itself, deterministically) is
+ * one more request to stop, never the default action once the master's
+ * signals are given back: the master ends normally, exit status 0. */
+static void lc_term_again(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    th_record("shutdown");
+    kill(getpid(), SIGTERM);
+}
+static void lc_configure_term_again(swirl_server_t *srv, void *arg) {
+    lc_configure(srv, arg);
+    cr_assert_eq(swirl_server_on(srv, "shutdown", lc_term_again, NULL), 0);
+}
+
+Test(lifecycle, a_second_sigterm_during_shutdown_is_not_fatal, .timeout = 30) {
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 1, .crash_worker = -1};
+    th_server_t s =
+        th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure_term_again, &cfg);
+    cr_assert(th_wait_lines(&s, "workerstart", 1, 5000));
+    cr_assert_eq(th_finish(&s, SIGTERM), 0, "the master ended by the second SIGTERM");
+}
+
 /* swirl_server_set_master_loop: a timer already in the caller's loop runs
  * in the master (PROCESS); refused once started is checked by the API. */
 static void lc_premade_tick(swirl_loop_t *loop, int64_t id, void *user) {

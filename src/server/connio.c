@@ -29,9 +29,31 @@ swirl__conn_t *swirl__conn_slot(swirl_server_t *srv, int owner, int fd) {
 swirl__conn_t *swirl__conn_get(swirl_server_t *srv, int64_t session) {
     if (session <= 0 || !srv->conns)
         return NULL;
-    int64_t nslots = (int64_t)srv->owners * srv->fd_cap;
-    swirl__conn_t *c = &srv->conns[(session - 1) % nslots];
+    uint32_t e = atomic_load_explicit(&srv->sessions[(uint64_t)session & (srv->nsessions - 1)],
+                                      memory_order_acquire);
+    if (e == 0)
+        return NULL;
+    swirl__conn_t *c = &srv->conns[e - 1];
     return atomic_load_explicit(&c->session, memory_order_acquire) == session ? c : NULL;
+}
+
+/* The next session id whose entry is free, claimed for slot `index`
+ * (0: the table is full, which max_conn makes all but impossible). */
+static int64_t session_claim(swirl_server_t *srv, int64_t index) {
+    for (uint32_t tries = 0; tries < srv->nsessions; tries++) {
+        int64_t id = atomic_fetch_add(&srv->shared->session_round, 1) + 1;
+        uint32_t expected = 0;
+        if (atomic_compare_exchange_strong(&srv->sessions[(uint64_t)id & (srv->nsessions - 1)],
+                                           &expected, (uint32_t)index + 1))
+            return id;
+    }
+    return 0;
+}
+
+static void session_free(swirl_server_t *srv, int64_t session, int64_t index) {
+    uint32_t expected = (uint32_t)index + 1;
+    atomic_compare_exchange_strong(&srv->sessions[(uint64_t)session & (srv->nsessions - 1)],
+                                   &expected, 0);
 }
 
 /* A socket closed with input unread makes the kernel send a reset, which
@@ -72,7 +94,9 @@ static void conn_release(swirl__io_t *io, int fd, bool closed) {
     memset(l, 0, sizeof(*l));
     atomic_store(&c->out_pending, 0);
     atomic_store(&c->overflow, 0);
+    int64_t session = atomic_load(&c->session);
     atomic_store_explicit(&c->session, 0, memory_order_release);
+    session_free(io->srv, session, c - io->srv->conns);
     atomic_fetch_sub(&io->srv->shared->connection_num, 1);
     if (closed)
         atomic_fetch_add(&io->srv->shared->close_count, 1);
@@ -483,10 +507,11 @@ static bool adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_
     if (port->nodelay)
         swirl_net_set_nodelay(fd, true);
     swirl__conn_t *c = conn_of(io, fd);
-    int64_t nslots = (int64_t)srv->owners * srv->fd_cap;
-    int64_t index = (int64_t)io->owner * srv->fd_cap + fd;
-    c->gen++;
-    int64_t session = (int64_t)c->gen * nslots + index + 1;
+    int64_t session = session_claim(srv, c - srv->conns);
+    if (session == 0) {
+        reject(io, fd, "no free session id");
+        return false;
+    }
     c->fd = fd;
     c->owner = io->owner;
     c->port_index = port->index;
@@ -502,6 +527,7 @@ static bool adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_
     memset(local_of(io, fd), 0, sizeof(swirl__local_t));
     local_of(io, fd)->out_ms = swirl_loop_now(io->loop);
     if (swirl_loop_add(io->loop, fd, SWIRL_EV_READ, on_conn_read, on_conn_write, io) < 0) {
+        session_free(srv, session, c - srv->conns);
         reject(io, fd, swirl_last_error_msg());
         return false;
     }

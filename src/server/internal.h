@@ -69,7 +69,6 @@ typedef struct swirl__conn {
     int owner; /* reactor id (PROCESS) or worker id (BASE) */
     int port_index;
     _Atomic uint32_t uid;
-    uint32_t gen; /* reuse count of this slot: makes session ids unique */
     swirl_addr_t peer;
     double connect_time;
     _Atomic int64_t last_ms;     /* CLOCK_MONOTONIC ms of the last data received (loop time) */
@@ -92,6 +91,7 @@ typedef struct swirl__conn {
 typedef struct swirl__shared {
     double start_time;
     _Atomic int64_t connection_num;
+    _Atomic int64_t session_round; /* the last session id given */
     _Atomic int64_t accept_count;
     _Atomic int64_t close_count;
     _Atomic int64_t rejected_count;
@@ -379,6 +379,11 @@ struct swirl_server {
     int fd_cap;           /* slots per owner */
     int owners;           /* reactor_num (PROCESS) or worker_num (BASE) */
     swirl__conn_t *conns; /* owners * fd_cap slots, shared */
+    /* Session ids are numbered 1, 2, 3... as Swoole's fds are (code written
+     * for Swoole prints them and expects the first connection to be 1):
+     * sessions[id & (nsessions - 1)] is its slot + 1 (0: free), shared. */
+    _Atomic uint32_t *sessions;
+    uint32_t nsessions; /* a power of two >= max_conn */
     size_t conns_bytes;
     swirl__shared_t *shared;
     /* PROCESS mode: socket pairs [reactor][worker][0 master end, 1 worker end] */

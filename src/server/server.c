@@ -528,7 +528,16 @@ static int open_pairs(swirl_server_t *srv) {
 
 static int map_shared(swirl_server_t *srv) {
     size_t nslots = (size_t)srv->owners * (size_t)srv->fd_cap;
-    srv->conns_bytes = sizeof(swirl__shared_t) + nslots * sizeof(swirl__conn_t);
+    /* the session table: at most max_conn connections are open (a few more
+     * when reactor threads race the check), so a free entry is near */
+    uint64_t want = (uint64_t)(srv->max_conn > 0 ? srv->max_conn : 1) + 64;
+    if (want > nslots)
+        want = nslots;
+    srv->nsessions = 1024;
+    while (srv->nsessions < want && srv->nsessions < (1u << 30))
+        srv->nsessions <<= 1;
+    size_t table = (size_t)srv->nsessions * sizeof(uint32_t);
+    srv->conns_bytes = sizeof(swirl__shared_t) + nslots * sizeof(swirl__conn_t) + table;
     /* pages are only backed once touched: a big table costs what it holds */
     void *p = mmap(NULL, srv->conns_bytes, PROT_READ | PROT_WRITE,
                    MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -537,6 +546,7 @@ static int map_shared(swirl_server_t *srv) {
                             "server: shared memory of %zu bytes:", srv->conns_bytes);
     srv->shared = p;
     srv->conns = (swirl__conn_t *)((char *)p + sizeof(swirl__shared_t));
+    srv->sessions = (_Atomic uint32_t *)(srv->conns + nslots);
     srv->shared->start_time = swirl_time_now();
     return 0;
 }
@@ -546,6 +556,7 @@ static void unmap_shared(swirl_server_t *srv) {
         munmap(srv->shared, srv->conns_bytes);
     srv->shared = NULL;
     srv->conns = NULL;
+    srv->sessions = NULL;
 }
 
 /* The pid file: written once the ports are bound, removed at exit if it

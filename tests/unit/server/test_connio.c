@@ -93,7 +93,9 @@ static void rig_up(rig_t *r, const char *socket_buffer_size) {
     srv->max_conn = 100;
     srv->shared = calloc(1, sizeof(swirl__shared_t));
     srv->conns = calloc((size_t)srv->fd_cap, sizeof(swirl__conn_t));
-    cr_assert(srv->shared && srv->conns);
+    srv->nsessions = 1024;
+    srv->sessions = calloc(srv->nsessions, sizeof(*srv->sessions));
+    cr_assert(srv->shared && srv->conns && srv->sessions);
     swirl_port_t *port = srv->ports[0];
     swirl_framing_init(&port->framing);
     cr_assert_eq(swirl_net_listen(SWIRL_SOCK_UNIX_STREAM, r->path, 0, NULL, &port->fd), 0, "%s",
@@ -124,8 +126,10 @@ static void rig_down(rig_t *r) {
     port->fd = -1;
     free(r->srv->shared);
     free(r->srv->conns);
+    free((void *)r->srv->sessions);
     r->srv->shared = NULL;
     r->srv->conns = NULL;
+    r->srv->sessions = NULL;
     swirl_server_free(r->srv);
     unlink(r->path);
 }

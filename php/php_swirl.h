@@ -74,6 +74,13 @@ void swirl_php_set_loop(swirl_loop_t *loop);
 /* Free the module's own loop (at module shutdown). */
 void swirl_php_loop_free(void);
 
+/* A code of swirl's (-errno or SWIRL_E*) as Swoole gives it to PHP: the
+ * errno value, positive, or Swoole's SWOOLE_ERROR_* code for the same
+ * failure (the one map, swirl.c). What swoole_last_error(), swoole_errno(),
+ * Server::getLastError(), the errCode properties and Swoole\Exception's
+ * code report. A positive code is returned as it is. */
+int swirl_php_errcode(int code);
+
 /* The message for a failed call that returned `code`: swirl's last error
  * message when it is about that code, else swirl_strerror(code). */
 const char *swirl_php_error_msg(int code);

@@ -343,9 +343,8 @@ PHP_METHOD(Swoole_Server, sendMessage) {
 
 PHP_METHOD(Swoole_Server, getLastError) {
     ZEND_PARSE_PARAMETERS_NONE();
-    int err = swirl_last_error();
     /* a connection gone: Swoole's SWOOLE_ERROR_SESSION_NOT_EXIST */
-    RETURN_LONG(err == SWIRL_ECLOSED ? 1005 : abs(err));
+    RETURN_LONG(swirl_php_errcode(swirl_last_error()));
 }
 
 PHP_METHOD(Swoole_Server, getMasterPid) {

@@ -5,6 +5,8 @@
 #ifndef PHP_SWIRL_SERVER_H
 #define PHP_SWIRL_SERVER_H
 
+#include <errno.h>
+
 #include "php_swirl.h"
 
 enum { TASK_RAW = 0, TASK_SERIALIZED = 1 };
@@ -86,6 +88,16 @@ swirl_server_t *swirl_php_this_server(zval *this_);
             RETURN_FALSE;                                                                          \
         }                                                                                          \
         RETURN_TRUE;                                                                               \
+    } while (0)
+
+/* A datagram send's result: as SEND_RESULT, except that a peer with no room
+ * (its socket buffer full: EAGAIN, ENOBUFS) is false without a warning, as
+ * Swoole's non-blocking sendto (swoole_last_error() tells it). */
+#define DGRAM_RESULT(rc)                                                                           \
+    do {                                                                                           \
+        if ((rc) == -EAGAIN || (rc) == -ENOBUFS)                                                   \
+            RETURN_FALSE;                                                                          \
+        SEND_RESULT(rc);                                                                           \
     } while (0)
 
 /* The C callback of every event: calls the PHP callable set for it. */

@@ -29,14 +29,20 @@ PHP_METHOD(Swoole_Server, send) {
     Z_PARAM_LONG(server_socket)
     ZEND_PARSE_PARAMETERS_END();
     SERVER_THIS(srv);
-    if (sfd) {
-        /* a Unix datagram peer's path */
+    if (sfd && (ZSTR_VAL(sfd)[0] == '/' || ZSTR_VAL(sfd)[0] == '@')) {
+        /* a Unix datagram peer's path (or abstract name) */
         swirl_addr_t to;
         int rc = swirl_addr_parse(&to, SWIRL_SOCK_UNIX_DGRAM, ZSTR_VAL(sfd), 0);
         if (rc == 0)
             rc = swirl_server_sendto(srv, &to, ZSTR_VAL(data), ZSTR_LEN(data),
                                      sock_arg(server_socket));
-        SEND_RESULT(rc);
+        DGRAM_RESULT(rc);
+    }
+    if (sfd) {
+        /* any other string is a connection id, as Swoole reads it ("12") */
+        zval z;
+        ZVAL_STR(&z, sfd);
+        lfd = zval_get_long(&z);
     }
     int rc = swirl_server_send(srv, lfd, ZSTR_VAL(data), ZSTR_LEN(data));
     SEND_RESULT(rc);
@@ -67,11 +73,7 @@ PHP_METHOD(Swoole_Server, sendto) {
     int rc = swirl_addr_parse(&to, t, h, (int)port);
     if (rc == 0)
         rc = swirl_server_sendto(srv, &to, ZSTR_VAL(data), ZSTR_LEN(data), sock_arg(server_socket));
-    if (rc < 0) {
-        swirl_php_warn(rc);
-        RETURN_FALSE;
-    }
-    RETURN_TRUE;
+    DGRAM_RESULT(rc);
 }
 
 PHP_METHOD(Swoole_Server, sendfile) {

@@ -41,6 +41,11 @@ extern zend_module_entry swirl_module_entry;
 void swirl_functions_minit(int module_number);
 void swirl_functions_mshutdown(void);
 void swirl_constant_minit(void);
+/* socket_send_timeout as swoole_async_set last set it (seconds, clamped to
+ * what a server takes: 0 for Swoole's "no limit", <= 0, which swirl reads
+ * as "never wait"; at most 86400), -1 if never set. Server::start gives it
+ * to a server that set none of its own. */
+double swirl_php_async_send_timeout(void);
 /* Swoole's message for one of its codes (SWOOLE_ERROR_*), NULL if none. */
 const char *swirl_php_swoole_strerror(zend_long code);
 

@@ -298,16 +298,17 @@ PHP_METHOD(Swoole_Server, taskwait) {
     swirl_buf_destroy(&result);
 }
 
-void swirl_php_finish_value(server_obj *o, zval *v) {
+bool swirl_php_finish_value(server_obj *o, zval *v) {
     zend_string *packed = swirl_php_pack_value(v);
     if (!packed)
-        return;
+        return false;
     int rc = swirl_server_finish(o->srv, ZSTR_VAL(packed), ZSTR_LEN(packed));
     zend_string_release(packed);
-    if (rc < 0)
+    if (rc < 0 && rc != -ETIMEDOUT)
         swirl_php_warn(rc);
-    else
+    if (rc == 0)
         o->task_finished = true;
+    return rc == 0;
 }
 
 PHP_METHOD(Swoole_Server, finish) {
@@ -317,9 +318,7 @@ PHP_METHOD(Swoole_Server, finish) {
     ZEND_PARSE_PARAMETERS_END();
     SERVER_THIS(srv);
     server_obj *o = server_from(Z_OBJ_P(ZEND_THIS));
-    bool before = o->task_finished;
-    swirl_php_finish_value(o, data);
-    RETURN_BOOL(!before && o->task_finished);
+    RETURN_BOOL(swirl_php_finish_value(o, data));
 }
 
 PHP_METHOD(Swoole_Server, sendMessage) {

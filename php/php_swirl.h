@@ -41,6 +41,11 @@ extern zend_module_entry swirl_module_entry;
 void swirl_functions_minit(int module_number);
 void swirl_functions_mshutdown(void);
 void swirl_constant_minit(void);
+/* socket_send_timeout as swoole_async_set last set it (seconds, clamped to
+ * what a server takes: 0 for Swoole's "no limit", <= 0, which swirl reads
+ * as "never wait"; at most 86400), -1 if never set. Server::start gives it
+ * to a server that set none of its own. */
+double swirl_php_async_send_timeout(void);
 /* Swoole's message for one of its codes (SWOOLE_ERROR_*), NULL if none. */
 const char *swirl_php_swoole_strerror(zend_long code);
 
@@ -73,6 +78,13 @@ swirl_loop_t *swirl_php_loop_if_any(void);
 void swirl_php_set_loop(swirl_loop_t *loop);
 /* Free the module's own loop (at module shutdown). */
 void swirl_php_loop_free(void);
+
+/* A code of swirl's (-errno or SWIRL_E*) as Swoole gives it to PHP: the
+ * errno value, positive, or Swoole's SWOOLE_ERROR_* code for the same
+ * failure (the one map, swirl.c). What swoole_last_error(), swoole_errno(),
+ * Server::getLastError(), the errCode properties and Swoole\Exception's
+ * code report. A positive code is returned as it is. */
+int swirl_php_errcode(int code);
 
 /* The message for a failed call that returned `code`: swirl's last error
  * message when it is about that code, else swirl_strerror(code). */

@@ -4,6 +4,7 @@
 
 #include <ext/standard/info.h>
 #include <zend_exceptions.h>
+#include <errno.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,39 @@
 #include "stubs/swirl_arginfo.h"
 
 zend_class_entry *swirl_ce_exception;
+
+/* swirl's own codes as Swoole's (SWOOLE_ERROR_*, swirl_errors.h): the code
+ * of Swoole's that names the same failure. A table (or channel) full is
+ * Swoole's "unable to allocate memory" for its table; a key not found has
+ * no code of Swoole's (its Table::get fails without one): ENOENT. */
+#define SWIRL_PHP_ERRCODE_MAP(XX)                                                                  \
+    XX(BUFFULL, 1009)   /* OUTPUT_BUFFER_OVERFLOW */                                              \
+    XX(BADADDR, 722)    /* BAD_HOST_ADDR */                                                       \
+    XX(BADPORT, 723)    /* BAD_PORT */                                                            \
+    XX(SETTING, 505)    /* INVALID_PARAMS */                                                      \
+    XX(NOTREG, 6003)    /* SOCKET_NOT_EXISTS */                                                   \
+    XX(EXISTS, 801)     /* EVENT_ADD_FAILED */                                                    \
+    XX(CLOSED, 1005)    /* SESSION_NOT_EXIST */                                                   \
+    XX(TOOBIG, 1203)    /* DATA_LENGTH_TOO_LARGE */                                               \
+    XX(PROTO, 508)      /* PROTOCOL_ERROR */                                                      \
+    XX(NOTSUP, 507)     /* OPERATION_NOT_SUPPORT */                                               \
+    XX(BADARG, 505)     /* INVALID_PARAMS */                                                      \
+    XX(STATE, 509)      /* WRONG_OPERATION */                                                     \
+    XX(QUEUEFULL, 506)  /* QUEUE_FULL */                                                          \
+    XX(FULL, 501)       /* MALLOC_FAIL */                                                         \
+    XX(NOTFOUND, ENOENT)
+
+int swirl_php_errcode(int code) {
+    switch (code) {
+#define SWIRL__PHP_ERRCODE(name, swoole)                                                           \
+    case SWIRL_E##name:                                                                            \
+        return (swoole);
+        SWIRL_PHP_ERRCODE_MAP(SWIRL__PHP_ERRCODE)
+#undef SWIRL__PHP_ERRCODE
+    default:
+        return code == INT_MIN ? INT_MAX : abs(code);
+    }
+}
 
 const char *swirl_php_error_msg(int code) {
     const char *msg = swirl_last_error_msg();
@@ -70,7 +104,7 @@ bool swirl_php_settings_merge(zend_object *obj, zend_class_entry *ce, HashTable 
 }
 
 void swirl_php_throw(int code) {
-    zend_throw_exception(swirl_ce_exception, swirl_php_error_msg(code), code < 0 ? -code : code);
+    zend_throw_exception(swirl_ce_exception, swirl_php_error_msg(code), swirl_php_errcode(code));
 }
 
 int swirl_php_timeout_ms(double seconds) {
@@ -84,8 +118,8 @@ void swirl_php_alias(const char *name, zend_class_entry *ce) {
     zend_register_class_alias_ex(name, strlen(name), ce, true);
 }
 
-/* Codes go to PHP positive, as Swoole's are: errno values as they are and
- * swirl's own as 1001..; swoole_strerror() takes either sign. */
+/* Codes go to PHP as Swoole's are (swirl_php_errcode): errno values as they
+ * are, swirl's own as Swoole's code for the same failure. */
 PHP_FUNCTION(swoole_version) {
     ZEND_PARSE_PARAMETERS_NONE();
     RETURN_STRING(SWIRL_SWOOLE_VERSION);
@@ -98,20 +132,19 @@ PHP_FUNCTION(swoole_cpu_num) {
 
 PHP_FUNCTION(swoole_errno) {
     ZEND_PARSE_PARAMETERS_NONE();
-    RETURN_LONG(abs(swirl_last_error()));
+    RETURN_LONG(swirl_php_errcode(swirl_last_error()));
 }
 
 PHP_FUNCTION(swoole_last_error) {
     ZEND_PARSE_PARAMETERS_NONE();
-    RETURN_LONG(abs(swirl_last_error()));
+    RETURN_LONG(swirl_php_errcode(swirl_last_error()));
 }
 
 /* Swoole's rules: $type GAI and DNS name getaddrinfo's and the resolver's
  * codes; SWOOLE, or a code in Swoole's range (501..10019), Swoole's
- * messages ("Unknown error N" for a gap), except that swirl's own codes
- * (1001..1015, what swoole_last_error() returns for swirl's failures) keep
- * swirl's messages unless SWOOLE is asked; anything else is errno's.
- * A negative code is swirl's (-errno or its own), as the core returns it. */
+ * messages ("Unknown error N" for a gap); anything else is errno's.
+ * A negative code is swirl's (-errno or its own, SWIRL_E*), as the core
+ * returns it: swirl's message. */
 PHP_FUNCTION(swoole_strerror) {
     zend_long code, type = SWIRL_STRERROR_SYSTEM;
     ZEND_PARSE_PARAMETERS_START(1, 2)
@@ -131,9 +164,8 @@ PHP_FUNCTION(swoole_strerror) {
     if (code == 0) {
         RETURN_STRING("Success");
     }
-    bool swirl_own = code >= -SWIRL_EBUFFULL && code <= -SWIRL_ENOTFOUND;
-    if (code < 0 || (swirl_own && type != SWIRL_STRERROR_SWOOLE)) {
-        RETURN_STRING(swirl_strerror(code > 0 ? -(int)code : (int)code));
+    if (code < 0) {
+        RETURN_STRING(swirl_strerror((int)code));
     }
     if (type == SWIRL_STRERROR_SWOOLE ||
         (code > SWIRL_SWOOLE_ERROR_BEGIN && code < SWIRL_SWOOLE_ERROR_END)) {

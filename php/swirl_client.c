@@ -147,7 +147,7 @@ static void fail_msg(client_obj *o, int code, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    update_long(o, "errCode", abs(code));
+    update_long(o, "errCode", swirl_php_errcode(code));
     zend_update_property_string(swirl_php_client_ce, &o->std, "errMsg", sizeof("errMsg") - 1, msg);
     php_error_docref(NULL, E_WARNING, "%s", msg);
 }
@@ -839,7 +839,8 @@ PHP_METHOD(Swoole_Async_Client, enableSSL) {
     ZEND_PARSE_PARAMETERS_END();
     CLIENT_THIS(o);
     if (!cb) {
-        zend_throw_exception(swirl_ce_exception, "require `onSslReady` callback", -SWIRL_EBADARG);
+        zend_throw_exception(swirl_ce_exception, "require `onSslReady` callback",
+                             swirl_php_errcode(SWIRL_EBADARG));
         RETURN_THROWS();
     }
     fail_msg(o, SWIRL_ENOTSUP,

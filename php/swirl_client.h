@@ -49,7 +49,7 @@ static inline void sync_sock(client_obj *o) {
     update_long(o, "sock", o->cli ? swirl_client_fd(o->cli) : -1);
 }
 
-/* Record a failure: errCode (positive; -ETIMEDOUT shown as EAGAIN when
+/* Record a failure: errCode (swirl_php_errcode; -ETIMEDOUT shown as EAGAIN when
  * `timeout_is_eagain`) and errMsg. The message of a call that just failed
  * is this thread's last error (every failing swirl call sets it, the C
  * client's own as well); `from_client` takes the C client's record
@@ -63,7 +63,7 @@ static inline const char *record_error(client_obj *o, int code, bool timeout_is_
     else
         m = swirl_php_error_msg(code);
     snprintf(msg, size, "%s", m);
-    int shown = code == -ETIMEDOUT && timeout_is_eagain ? EAGAIN : abs(code);
+    int shown = code == -ETIMEDOUT && timeout_is_eagain ? EAGAIN : swirl_php_errcode(code);
     update_long(o, "errCode", shown);
     zend_update_property_string(swirl_php_client_ce, &o->std, "errMsg", sizeof("errMsg") - 1, msg);
     sync_sock(o);

@@ -27,7 +27,13 @@
 static struct {
     HashTable ignored;
     bool ready;
+    bool send_timeout_set;
+    double send_timeout; /* swoole_async_set's socket_send_timeout */
 } swirl_php_fn;
+
+double swirl_php_async_send_timeout(void) {
+    return swirl_php_fn.send_timeout_set ? swirl_php_fn.send_timeout : -1;
+}
 
 static const struct {
     const char *name;
@@ -94,11 +100,8 @@ static const char *const async_accepted[] = {
     "socket_buffer_size",
     "socket_dns_timeout",
     "socket_connect_timeout",
-    "socket_write_timeout",
-    "socket_send_timeout",
     "socket_read_timeout",
     "socket_recv_timeout",
-    "socket_timeout",
     "aio_core_worker_num",
     "aio_worker_num",
     "aio_max_wait_time",
@@ -139,7 +142,9 @@ static bool async_key_accepted(zend_string *key) {
 }
 
 /* swoole_async_set: log_level and log_file are applied (the process-wide
- * log of libswirl, the one swoole_error_log writes to); Swoole's other keys
+ * log of libswirl, the one swoole_error_log writes to); socket_send_timeout
+ * (or socket_write_timeout, socket_timeout) is kept for the servers started
+ * later (swirl_php_async_send_timeout); Swoole's other keys
  * are accepted and change nothing (above); an unknown key or a bad value is
  * refused with a warning naming it, and the call then returns false after
  * applying the others. */
@@ -174,6 +179,14 @@ PHP_FUNCTION(swoole_async_set) {
                 swirl_php_warn(rc);
                 ok = false;
             }
+        } else if (zend_string_equals_literal(key, "socket_send_timeout") ||
+                   zend_string_equals_literal(key, "socket_write_timeout") ||
+                   zend_string_equals_literal(key, "socket_timeout")) {
+            /* Swoole's default write timeout; swirl's servers use it for
+             * finish() (socket_send_timeout of swirl_server_set) */
+            double t = zval_get_double(val);
+            swirl_php_fn.send_timeout = t > 0 ? (t < 86400 ? t : 86400) : 0;
+            swirl_php_fn.send_timeout_set = true;
         } else if (!async_key_accepted(key)) {
             php_error_docref(NULL, E_WARNING, "unknown setting \"%s\"", ZSTR_VAL(key));
             ok = false;

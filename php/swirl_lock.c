@@ -57,13 +57,13 @@ PHP_METHOD(Swoole_Lock, __construct) {
     }
     /* Swoole throws Swoole\Exception for an unknown type and a file lock without a file. */
     if (type < SWIRL_LOCK_RWLOCK || type > SWIRL_LOCK_SPINLOCK) {
-        zend_throw_exception_ex(swirl_ce_exception, SWIRL_EBADARG < 0 ? -SWIRL_EBADARG : 0,
+        zend_throw_exception_ex(swirl_ce_exception, swirl_php_errcode(SWIRL_EBADARG),
                                 "lock type[" ZEND_LONG_FMT "] is not supported", type);
         RETURN_THROWS();
     }
     if (type == SWIRL_LOCK_FILELOCK && (!path || ZSTR_LEN(path) == 0)) {
         zend_throw_exception(swirl_ce_exception, "filelock requires file name of the lock",
-                             -SWIRL_EBADARG);
+                             swirl_php_errcode(SWIRL_EBADARG));
         RETURN_THROWS();
     }
     if (path && ZSTR_LEN(path) != strlen(ZSTR_VAL(path))) {
@@ -85,7 +85,7 @@ static void lock_result_ex(zval *this_, int rc, zval *return_value) {
         RETURN_TRUE;
     }
     zend_update_property_long(lock_ce, Z_OBJ_P(this_), "errCode", sizeof("errCode") - 1,
-                              rc < 0 ? -rc : rc);
+                              swirl_php_errcode(rc));
     if (rc != -EBUSY && rc != -ETIMEDOUT) {
         swirl_php_warn(rc);
     }

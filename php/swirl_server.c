@@ -450,6 +450,14 @@ PHP_METHOD(Swoole_Server, start) {
                 swirl_php_server_hook(o, routed[i]);
         }
     }
+    /* swoole_async_set's socket_send_timeout, unless set() gave the server its own */
+    double send_timeout = swirl_php_async_send_timeout();
+    zval srv_rv, *setting = zend_read_property(swirl_php_server_ce, &o->std, "setting",
+                                               sizeof("setting") - 1, 1, &srv_rv);
+    if (send_timeout >= 0 && !(Z_TYPE_P(setting) == IS_ARRAY &&
+                               zend_hash_str_exists(Z_ARR_P(setting), "socket_send_timeout",
+                                                    sizeof("socket_send_timeout") - 1)))
+        swirl_server_set(srv, "socket_send_timeout", swirl_value_float(send_timeout));
     /* timers made before start (in this process's own loop) run in the
      * master of a PROCESS server, as Swoole's */
     swirl_server_set_master_loop(srv, swirl_php_loop_if_any());

@@ -5,6 +5,8 @@
 #ifndef PHP_SWIRL_SERVER_H
 #define PHP_SWIRL_SERVER_H
 
+#include <errno.h>
+
 #include "php_swirl.h"
 
 enum { TASK_RAW = 0, TASK_SERIALIZED = 1 };
@@ -26,6 +28,7 @@ typedef struct {
     bool started;
     bool in_task;       /* inside a task callback */
     bool task_finished; /* finish() was called for the current task */
+    bool task_waited;   /* the current task came from taskwait (it takes one result) */
     int64_t task_id;    /* the current task's id (in_task) */
     zend_object std;
 } server_obj;
@@ -88,6 +91,16 @@ swirl_server_t *swirl_php_this_server(zval *this_);
         RETURN_TRUE;                                                                               \
     } while (0)
 
+/* A datagram send's result: as SEND_RESULT, except that a peer with no room
+ * (its socket buffer full: EAGAIN, ENOBUFS) is false without a warning, as
+ * Swoole's non-blocking sendto (swoole_last_error() tells it). */
+#define DGRAM_RESULT(rc)                                                                           \
+    do {                                                                                           \
+        if ((rc) == -EAGAIN || (rc) == -ENOBUFS)                                                   \
+            RETURN_FALSE;                                                                          \
+        SEND_RESULT(rc);                                                                           \
+    } while (0)
+
 /* The C callback of every event: calls the PHP callable set for it. */
 void swirl_php_server_dispatch(swirl_server_t *srv, const swirl_event_t *ev, void *user);
 /* Call `cb` with args[0..n-1] for the server `o` (args[0] is set to the
@@ -147,8 +160,10 @@ void swirl_php_response_done(zval *response);
  * else serialized, behind one byte saying which. */
 zend_string *swirl_php_pack_value(zval *v);
 void swirl_php_unpack_value(const char *data, size_t len, zval *out);
-/* The current task's result (finish() or onTask's return value). */
-void swirl_php_finish_value(server_obj *o, zval *v);
+/* A result of the current task (finish() or onTask's return value); true
+ * when sent. A failure warns, except a finish that timed out
+ * (socket_send_timeout), which the core logs as Swoole does. */
+bool swirl_php_finish_value(server_obj *o, zval *v);
 /* swirl_server_event_type for a PHP string (a NUL inside: SWIRL_EBADARG). */
 int swirl_php_server_event_type(const char *name, size_t len);
 /* Apply a PHP array of settings to the server, or to one port (port_only:

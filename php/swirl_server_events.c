@@ -162,7 +162,7 @@ static bool call_php(server_obj *o, int type, zval *cb, zval *args, uint32_t n, 
     zend_try {
         call_user_function(NULL, NULL, &fn, &retval, n, args);
         if (!EG(exception) && type == SWIRL_ON_TASK && Z_TYPE(retval) != IS_UNDEF &&
-            Z_TYPE(retval) != IS_NULL && !o->task_finished)
+            Z_TYPE(retval) != IS_NULL && !(o->task_finished && o->task_waited))
             swirl_php_finish_value(o, &retval);
     }
     zend_catch { bailed = true; }
@@ -304,6 +304,7 @@ void swirl_php_server_dispatch(swirl_server_t *srv, const swirl_event_t *ev, voi
             n = 4;
             o->in_task = true;
             o->task_finished = false;
+            o->task_waited = ev->task_flags & SWIRL_TASK_WAITED;
             o->task_id = ev->task_id;
             break;
         case SWIRL_ON_FINISH:

@@ -29,14 +29,20 @@ PHP_METHOD(Swoole_Server, send) {
     Z_PARAM_LONG(server_socket)
     ZEND_PARSE_PARAMETERS_END();
     SERVER_THIS(srv);
-    if (sfd) {
-        /* a Unix datagram peer's path */
+    if (sfd && (ZSTR_VAL(sfd)[0] == '/' || ZSTR_VAL(sfd)[0] == '@')) {
+        /* a Unix datagram peer's path (or abstract name) */
         swirl_addr_t to;
         int rc = swirl_addr_parse(&to, SWIRL_SOCK_UNIX_DGRAM, ZSTR_VAL(sfd), 0);
         if (rc == 0)
             rc = swirl_server_sendto(srv, &to, ZSTR_VAL(data), ZSTR_LEN(data),
                                      sock_arg(server_socket));
-        SEND_RESULT(rc);
+        DGRAM_RESULT(rc);
+    }
+    if (sfd) {
+        /* any other string is a connection id, as Swoole reads it ("12") */
+        zval z;
+        ZVAL_STR(&z, sfd);
+        lfd = zval_get_long(&z);
     }
     int rc = swirl_server_send(srv, lfd, ZSTR_VAL(data), ZSTR_LEN(data));
     SEND_RESULT(rc);
@@ -67,11 +73,7 @@ PHP_METHOD(Swoole_Server, sendto) {
     int rc = swirl_addr_parse(&to, t, h, (int)port);
     if (rc == 0)
         rc = swirl_server_sendto(srv, &to, ZSTR_VAL(data), ZSTR_LEN(data), sock_arg(server_socket));
-    if (rc < 0) {
-        swirl_php_warn(rc);
-        RETURN_FALSE;
-    }
-    RETURN_TRUE;
+    DGRAM_RESULT(rc);
 }
 
 PHP_METHOD(Swoole_Server, sendfile) {
@@ -296,16 +298,17 @@ PHP_METHOD(Swoole_Server, taskwait) {
     swirl_buf_destroy(&result);
 }
 
-void swirl_php_finish_value(server_obj *o, zval *v) {
+bool swirl_php_finish_value(server_obj *o, zval *v) {
     zend_string *packed = swirl_php_pack_value(v);
     if (!packed)
-        return;
+        return false;
     int rc = swirl_server_finish(o->srv, ZSTR_VAL(packed), ZSTR_LEN(packed));
     zend_string_release(packed);
-    if (rc < 0)
+    if (rc < 0 && rc != -ETIMEDOUT)
         swirl_php_warn(rc);
-    else
+    if (rc == 0)
         o->task_finished = true;
+    return rc == 0;
 }
 
 PHP_METHOD(Swoole_Server, finish) {
@@ -315,9 +318,7 @@ PHP_METHOD(Swoole_Server, finish) {
     ZEND_PARSE_PARAMETERS_END();
     SERVER_THIS(srv);
     server_obj *o = server_from(Z_OBJ_P(ZEND_THIS));
-    bool before = o->task_finished;
-    swirl_php_finish_value(o, data);
-    RETURN_BOOL(!before && o->task_finished);
+    RETURN_BOOL(swirl_php_finish_value(o, data));
 }
 
 PHP_METHOD(Swoole_Server, sendMessage) {
@@ -343,9 +344,8 @@ PHP_METHOD(Swoole_Server, sendMessage) {
 
 PHP_METHOD(Swoole_Server, getLastError) {
     ZEND_PARSE_PARAMETERS_NONE();
-    int err = swirl_last_error();
     /* a connection gone: Swoole's SWOOLE_ERROR_SESSION_NOT_EXIST */
-    RETURN_LONG(err == SWIRL_ECLOSED ? 1005 : abs(err));
+    RETURN_LONG(swirl_php_errcode(swirl_last_error()));
 }
 
 PHP_METHOD(Swoole_Server, getMasterPid) {

@@ -146,9 +146,7 @@ PHP_METHOD(Swoole_Server_Task, finish) {
                          (zend_long)t->id);
         RETURN_FALSE;
     }
-    bool before = o->task_finished;
-    swirl_php_finish_value(o, data);
-    RETURN_BOOL(!before && o->task_finished);
+    RETURN_BOOL(swirl_php_finish_value(o, data));
 }
 
 PHP_METHOD(Swoole_Server_Task, pack) {

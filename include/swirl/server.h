@@ -376,7 +376,14 @@ SWIRL_API int swirl_server_task_pack(const void *data, size_t len, swirl_buf_t *
 SWIRL_API int swirl_server_task_unpack(const void *packed, size_t n, const char **data,
                                        size_t *len);
 
-/* In a task callback: the task's result (at most once per task). */
+/* In a task callback: a result of the task, to the finish event of the
+ * worker that sent it (several are allowed, each its own event, as
+ * Swoole's; a task sent by taskwait takes one: a second is SWIRL_ESTATE).
+ * With socket_send_timeout > 0, what is already queued for that worker
+ * must go to it first: if it takes none of it within the timeout, the
+ * warning "Server::finish() (ERRNO 9014): send result to worker timed out"
+ * is logged and -ETIMEDOUT returned (the result is not sent). With 0 (the
+ * default) results queue in this process's memory and it never waits. */
 SWIRL_API int swirl_server_finish(swirl_server_t *srv, const void *data, size_t len);
 
 /* Deliver `len` bytes to worker `dst`'s pipeMessage event (`dst`: a worker

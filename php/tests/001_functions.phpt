@@ -9,7 +9,7 @@ var_dump((bool)preg_match('/^\d+\.\d+\.\d+$/', swoole_version()));
 var_dump(swoole_cpu_num() >= 1, swoole_cpu_num() === SWOOLE_CPU_NUM);
 var_dump(swoole_strerror(0));
 var_dump(swoole_strerror(2), swoole_strerror(-2));       // errno values, either sign
-var_dump(swoole_strerror(1011), swoole_strerror(-1015));  // swirl's own codes
+var_dump(swoole_strerror(1011), swoole_strerror(-1015));  // Swoole's code 1011; swirl's own code as the core returns it
 var_dump(swoole_strerror(999999));
 
 // a failing call sets the code and the message naming the culprit
@@ -40,13 +40,13 @@ bool(true)
 string(7) "Success"
 string(25) "No such file or directory"
 string(25) "No such file or directory"
-string(16) "invalid argument"
+string(13) "SSL not ready"
 string(11) "no such key"
 string(20) "Unknown error 999999"
 bool(false)
-int(1011)
+int(505)
 bool(true)
-string(16) "invalid argument"
+string(14) "Invalid params"
 bool(true)
 
 Warning: swoole_set_process_name(): %s in %s on line %d

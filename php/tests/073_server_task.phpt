@@ -1,5 +1,5 @@
 --TEST--
-Swoole\Server: task/finish with PHP values, onTask's return value as the result, finish(), taskwait, task worker properties, bad destination
+Swoole\Server: task/finish with PHP values, onTask's return value as the result, finish() (twice: two results, as Swoole's), taskwait, task worker properties, bad destination
 --EXTENSIONS--
 swoole
 pcntl
@@ -43,7 +43,7 @@ require __DIR__ . '/server.inc';
                   'taskworker' => $s->taskworker, 'worker_id' => $s->worker_id >= 1];
         if (is_string($data)) {
             $r = $s->finish(['via' => 'finish()', 'data' => $data, 'where' => $where]);
-            $again = @$s->finish('twice');
+            $again = $s->finish("again $data");
             log_line("finish returned " . var_export($r, true) . ", again " . var_export($again, true));
             return null;
         }
@@ -56,6 +56,10 @@ require __DIR__ . '/server.inc';
         return ['via' => 'return', 'data' => $data, 'where' => $where, 'fd' => $data['fd']];
     });
     $s->on('finish', function ($s, $task_id, $result) {
+        if (is_string($result)) {
+            $s->send((int)substr($result, 9), "second result: " . substr($result, 0, 9) . "\n");
+            return;
+        }
         $fd = $result['fd'] ?? (int)substr($result['data'], 3);
         unset($result['fd']);
         $s->send($fd, "finish: task_id_ok=" . var_export($task_id > 0, true) . " " . json_encode($result) . "\n");
@@ -68,7 +72,7 @@ foreach (['array', 'string', 'object', 'wait', 'bad'] as $cmd) {
     fwrite($c, "$cmd\n");
     $line = client_read($c);
     echo preg_replace('/fd=\d+/', 'fd=FD', preg_replace('/"fd":\d+/', '"fd":FD', $line));
-    if ($cmd === 'bad') {
+    if ($cmd === 'bad' || $cmd === 'string') {
         echo client_read($c);
     }
 }
@@ -81,12 +85,13 @@ echo implode("\n", $lines), "\n";
 --EXPECT--
 finish: task_id_ok=true {"via":"return","data":{"fd":FD,"nums":[1,2,3.5],"nested":{"k":null,"t":true}},"where":{"task_id":true,"src":0,"taskworker":true,"worker_id":true}}
 finish: task_id_ok=true {"via":"finish()","data":"fd=FD","where":{"task_id":true,"src":0,"taskworker":true,"worker_id":true}}
+second result: again fd=
 finish: task_id_ok=true {"via":"return","class":"ArrayObject","data":{"fd":FD,"what":"object"}}
 taskwait: 42
 warning: named
 bad dst: false
 stopped: 0
-finish returned true, again false
+finish returned true, again true
 task id is int: true
 task worker start: id=1 taskworker=true
 task worker start: id=2 taskworker=true

@@ -37,7 +37,7 @@ foreach ([10, 300000, 1, 65536] as $k) {
 
 // over package_max_length: false, the connection is dropped
 $c->send("len:2050000\n");
-var_dump($c->recv(), $c->errCode === 1008, $c->isConnected(), $c->sock);
+var_dump($c->recv(), $c->errCode === SWOOLE_ERROR_DATA_LENGTH_TOO_LARGE, $c->isConnected(), $c->sock);
 
 // 'package_max_length' => '4K' (a size with a suffix)
 $c2 = new Swoole\Client(SWOOLE_SOCK_TCP);

@@ -33,7 +33,7 @@ $c->send('next');
 var_dump($c->recv() === "reply:next from $me");  // the rest of the cut one is gone
 // sendto on the connected socket
 var_dump($c->sendto('127.0.0.1', $port, 'to'), $c->recv() === "reply:to from $me");
-var_dump(@$c->sendfile(__FILE__), $c->errCode === 1010);
+var_dump(@$c->sendfile(__FILE__), $c->errCode === SWOOLE_ERROR_OPERATION_NOT_SUPPORT);
 var_dump($c->close(), $c->isConnected());
 
 // not connected: sendto, then recv on the same socket; getpeername is the sender

@@ -113,16 +113,16 @@ string(12) "after fork
 "
 bool(true)
 bool(false)
-int(1009)
+int(508)
 bool(true)
 string(3) "sni"
 bool(false)
-int(1009)
+int(508)
 bool(false)
 int(-1)
 bool(true)
 bool(false)
-int(1009)
+int(508)
 bool(true)
 string(12) "plain enough"
 bool(true)

@@ -160,7 +160,7 @@ array(1) {
   ["open_eof_check"]=>
   string(3) "yes"
 }
-int(1004)
+int(505)
 -- unconnected
 warning: Swoole\Client::send(): send: the client is not connected
 => false
@@ -177,7 +177,7 @@ warning: Swoole\Client::sendfile(): sendfile: the client is not connected
 warning: Swoole\Client::sendto(): sendto: a tcp client sends with send
 => false
 => false
-int(1010)
+int(507)
 -- arguments
 ValueError: Swoole\Client::connect(): Argument #2 ($port) must be between 1 and 65535 (or $host "host:port"), 0 given
 ValueError: Swoole\Client::connect(): Argument #2 ($port) must be between 1 and 65535 (or $host "host:port"), 0 given

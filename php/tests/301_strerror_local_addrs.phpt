@@ -14,8 +14,7 @@ var_dump(swoole_strerror(SWOOLE_ERROR_MALLOC_FAIL - 1), swoole_strerror(SWOOLE_E
 var_dump(swoole_strerror(555));                                  // a gap in Swoole's range
 var_dump(swoole_strerror(-4, SWOOLE_STRERROR_GAI));              // EAI_FAIL
 var_dump(swoole_strerror(2, SWOOLE_STRERROR_DNS));               // NO_ADDRESS
-// swirl's own codes (what swoole_last_error() returns for swirl's failures) keep their messages,
-// Swoole's by asking for them
+// a code in Swoole's range is Swoole's, asked for or not (swoole_last_error() gives Swoole's codes)
 var_dump(swoole_strerror(1011), swoole_strerror(1011, SWOOLE_STRERROR_SWOOLE));
 var_dump(swoole_strerror(PHP_INT_MAX));
 
@@ -63,7 +62,7 @@ string(17) "Unknown error 500"
 string(17) "Unknown error 555"
 string(42) "Non-recoverable failure in name resolution"
 string(24) "Host name lookup failure"
-string(16) "invalid argument"
+string(13) "SSL not ready"
 string(13) "SSL not ready"
 string(33) "Unknown error 9223372036854775807"
 bool(true)

@@ -1,5 +1,5 @@
 --TEST--
-Swoole\Server\Task (task_use_object): onTask($server, Task) with data, id, worker_id, flags, dispatch_time; Task::finish() gives the result once and only during its onTask; Task::pack()/unpack() round trip; unpack() of other bytes fails
+Swoole\Server\Task (task_use_object): onTask($server, Task) with data, id, worker_id, flags, dispatch_time; Task::finish() gives a result (several for task(), one for taskwait) only during its onTask; Task::pack()/unpack() round trip; unpack() of other bytes fails
 --EXTENSIONS--
 swoole
 pcntl
@@ -44,6 +44,9 @@ restore_error_handler();
         $kept = $t;
     });
     $s->on('finish', function ($s, $id, $result) {
+        if (!is_array($result)) {
+            return; /* the second result of the task() */
+        }
         $s->send($result['fd'], "finish: " . json_encode($result['doubled']) . "\n");
     });
     return $s;
@@ -71,10 +74,9 @@ finish: 2
 taskwait: {"fd":FD,"doubled":4}
 stopped: 0
 task: id=true worker_id=0 nonblock=true noreply=false time=true data={"fd":FD,"n":1}
-warning: Swoole\Server\Task::finish(): finish: task N already has its result
-finish: true, again: false
+finish: true, again: true
 warning: Swoole\Server\Task::finish(): finish: task N is not running (a result is given during its onTask)
 finish of an earlier task: false
 task: id=true worker_id=0 nonblock=false noreply=false time=true data={"fd":FD,"n":2}
-warning: Swoole\Server\Task::finish(): finish: task N already has its result
+warning: Swoole\Server\Task::finish(): finish: task N already has its result (a taskwait takes one)
 finish: true, again: false

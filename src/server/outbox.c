@@ -3,6 +3,7 @@
  * flushed together once per loop round; a socket that is full is watched
  * for writability and flushed again. */
 #include <errno.h>
+#include <poll.h>
 
 #include "../core/internal.h"
 #include "internal.h"
@@ -26,36 +27,42 @@ static swirl__outq_t *out_q(swirl__worker_t *w, int kind, int i) {
     return kind == 0 ? &w->to_reactor[i] : (kind == 1 ? &w->to_worker[i] : &w->to_task[i]);
 }
 
+/* Flush queue `i` of `kind` now; a full socket is watched for room. */
+static void flush_queue(swirl__worker_t *w, swirl_loop_t *loop, int kind, int i) {
+    swirl__outq_t *q = out_q(w, kind, i);
+    if (swirl_buf_size(&q->buf) == 0 || q->want_write)
+        return;
+    int fd = out_fd(w, kind, i);
+    int rc = swirl__outq_flush(q, fd);
+    if (rc == -EAGAIN) {
+        q->want_write = true;
+        /* the mailbox write end is not otherwise in our loop */
+        if (swirl_loop_has(loop, fd))
+            swirl_loop_set(loop, fd,
+                           (kind == 0 && swirl__w_reads_on(w, i) ? SWIRL_EV_READ : 0) |
+                               SWIRL_EV_WRITE,
+                           NULL, swirl__w_on_out_writable);
+        else
+            swirl_loop_add(loop, fd, SWIRL_EV_WRITE, NULL, swirl__w_on_out_writable, w);
+    } else if (rc < 0) {
+        swirl_log_error("worker %d: sending to %s %d: %s", w->id,
+                        kind == 0 ? "reactor" : (kind == 1 ? "worker" : "task worker"), i,
+                        swirl_strerror(rc));
+        swirl__outq_clear(q);
+    }
+}
+
 void swirl__w_flush_all(swirl_loop_t *loop, void *user) {
     swirl__worker_t *w = user;
     w->flush_queued = false;
     for (int kind = 0; kind < KINDS; kind++) {
         int n = out_count(w, kind);
-        for (int i = 0; i < n; i++) {
-            swirl__outq_t *q = out_q(w, kind, i);
-            if (swirl_buf_size(&q->buf) == 0 || q->want_write)
-                continue;
-            int fd = out_fd(w, kind, i);
-            int rc = swirl__outq_flush(q, fd);
-            if (rc == -EAGAIN) {
-                q->want_write = true;
-                /* the mailbox write end is not otherwise in our loop */
-                if (swirl_loop_has(loop, fd))
-                    swirl_loop_set(loop, fd,
-                                   (kind == 0 && swirl__w_reads_on(w, i) ? SWIRL_EV_READ : 0) |
-                                       SWIRL_EV_WRITE,
-                                   NULL, swirl__w_on_out_writable);
-                else
-                    swirl_loop_add(loop, fd, SWIRL_EV_WRITE, NULL, swirl__w_on_out_writable, w);
-            } else if (rc < 0) {
-                swirl_log_error("worker %d: sending to %s %d: %s", w->id,
-                                kind == 0 ? "reactor" : (kind == 1 ? "worker" : "task worker"), i,
-                                swirl_strerror(rc));
-                swirl__outq_clear(q);
-            }
-        }
+        for (int i = 0; i < n; i++)
+            flush_queue(w, loop, kind, i);
     }
 }
+
+void swirl__w_flush_task_queue(swirl__worker_t *w, int t) { flush_queue(w, w->loop, 2, t); }
 
 void swirl__w_on_out_writable(swirl_loop_t *loop, int fd, int events, void *user) {
     swirl__worker_t *w = user;
@@ -91,6 +98,33 @@ int swirl__w_enqueue_fd(swirl__worker_t *w, swirl__outq_t *q, const swirl__msg_t
     if (!w->flush_queued && !q->want_write) {
         w->flush_queued = true;
         swirl_loop_defer(w->loop, swirl__w_flush_all, w);
+    }
+    return 0;
+}
+
+int swirl__w_drain_to_worker(swirl__worker_t *w, int i, int timeout_ms) {
+    swirl__outq_t *q = out_q(w, 1, i);
+    int fd = out_fd(w, 1, i);
+    uint64_t deadline = swirl_clock_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0);
+    while (swirl_buf_size(&q->buf) > 0) {
+        int rc = swirl__outq_flush(q, fd);
+        if (rc == 0)
+            break;
+        if (rc != -EAGAIN)
+            return rc;
+        uint64_t now = swirl_clock_ms();
+        if (now >= deadline)
+            return swirl__error(-ETIMEDOUT,
+                                "worker %d: worker %d did not take what is queued for it in %d ms",
+                                w->id, i, timeout_ms);
+        struct pollfd p = {.fd = fd, .events = POLLOUT};
+        if (poll(&p, 1, (int)(deadline - now)) < 0 && errno != EINTR)
+            return swirl__error(swirl__neg_errno(), "worker %d: waiting for worker %d:", w->id, i);
+    }
+    if (q->want_write) { /* drained here: the loop need not watch it */
+        q->want_write = false;
+        if (swirl_loop_has(w->loop, fd))
+            swirl_loop_del(w->loop, fd);
     }
     return 0;
 }

@@ -431,16 +431,20 @@ static void close_ports(swirl_server_t *srv) {
     }
 }
 
-static int make_pair(int sv[2]) {
+/* A channel's kernel buffer: room for a burst of packets before EAGAIN. */
+#define PAIR_BUFFER (1024 * 1024)
+
+static int make_pair_sized(int sv[2], int size) {
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) != 0)
         return swirl__error(swirl__neg_errno(), "server: socketpair:");
-    int size = 1024 * 1024; /* room for a burst of packets before EAGAIN */
     for (int i = 0; i < 2; i++) {
         setsockopt(sv[i], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
         setsockopt(sv[i], SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
     }
     return 0;
 }
+
+static int make_pair(int sv[2]) { return make_pair_sized(sv, PAIR_BUFFER); }
 
 static void close_pairs(swirl_server_t *srv) {
     if (srv->pipes) {
@@ -484,8 +488,16 @@ static int open_pairs(swirl_server_t *srv) {
         return swirl__error(-ENOMEM, "server: mailboxes:");
     for (int w = 0; w < srv->worker_num; w++)
         srv->mailbox[w][0] = srv->mailbox[w][1] = -1;
+    /* a worker's mailbox (task results, pipe messages) holds about
+     * socket_buffer_size unread, as Swoole's worker pipes: past it senders
+     * queue, and a finish with socket_send_timeout waits; never less than
+     * two packets */
+    int64_t box = srv->settings.socket_buffer_size;
+    box = box < 2 * SWIRL__PACKET_MAX ? 2 * SWIRL__PACKET_MAX
+          : box > PAIR_BUFFER         ? PAIR_BUFFER
+                                      : box;
     for (int w = 0; w < srv->worker_num; w++)
-        if (make_pair(srv->mailbox[w]) < 0)
+        if (make_pair_sized(srv->mailbox[w], (int)box) < 0)
             return swirl_last_error();
     if (srv->mode == SWIRL_MODE_BASE && srv->worker_num > 1) { /* reloads hand connections on */
         srv->handoff = swirl_calloc((size_t)srv->worker_num, sizeof(*srv->handoff));

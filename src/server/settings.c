@@ -94,6 +94,9 @@ enum {
     XX(send_yield, BOOL, 0, 1, "false", SERVER, ST_BOOL, 0, NULL,                                  \
        "a send that does not fit in socket_buffer_size waits in place for room, up to "            \
        "send_timeout (Swoole's send_yield, without coroutines)")                                   \
+    XX(socket_send_timeout, FLOAT, 0, 86400, "0", SERVER, ST_F64, 0, NULL,                         \
+       "seconds a task worker's finish waits for the worker to take what is already queued for "   \
+       "it before it fails (0 = it never waits: results queue in memory)")                         \
     XX(max_wait_time, INT, 0, 3600, "3", SERVER, ST_I64, 0, NULL,                                  \
        "seconds a stopping worker may take to finish its work (reload, shutdown) before it is "    \
        "killed")                                                                                   \

@@ -46,6 +46,7 @@ typedef struct swirl__server_settings {
     int64_t max_queued_bytes;   /* PROCESS mode, bytes queued for a worker; 0 = no limit */
     bool single_thread;         /* PROCESS mode: reactor_num 1 */
     bool send_yield;            /* a send that does not fit waits for room (send.c) */
+    double socket_send_timeout; /* seconds 0..86400, 0 = a finish never waits (task.c) */
     int64_t max_wait_time;      /* seconds 0..3600, default 3 */
     bool daemonize;             /* default false */
     char user[256], group[256]; /* "" = unchanged */

@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,6 +215,8 @@ static int64_t send_task(swirl_server_t *srv, const void *data, size_t len, int 
         return rc;
     }
     atomic_fetch_add(&srv->shared->workers[id].task_bytes, (int64_t)len);
+    if (!mq)
+        swirl__w_flush_task_queue(w, t);
     if (to)
         *to = t;
     return task_id;
@@ -481,14 +484,29 @@ int swirl_server_finish(swirl_server_t *srv, const void *data, size_t len) {
     swirl__worker_t *w = srv->worker;
     if (srv->role != SWIRL__ROLE_WORKER || !w || !w->task || !w->tk.cur_running)
         return swirl__error(SWIRL_ESTATE, "finish: only inside a task callback");
-    if (w->tk.cur_finished)
-        return swirl__error(SWIRL_ESTATE, "finish: task %lld already has its result",
+    if (w->tk.cur_finished && w->tk.cur_wait)
+        return swirl__error(SWIRL_ESTATE,
+                            "finish: task %lld already has its result (a taskwait "
+                            "takes one)",
                             (long long)w->tk.cur_task);
     if (w->tk.cur_noreply)
         return swirl__error(SWIRL_ESTATE, "finish: task %lld came from the master, the manager or "
                                           "a user process: there is no worker to send its result "
                                           "to",
                             (long long)w->tk.cur_task);
+    /* socket_send_timeout: what is queued for that worker goes first, or
+     * this result fails after the timeout (Swoole's blocking send) */
+    double t = srv->settings.socket_send_timeout;
+    if (t > 0) {
+        int rc = swirl__w_drain_to_worker(w, w->tk.cur_src,
+                                          t * 1000 >= INT_MAX ? INT_MAX : (int)(t * 1000));
+        if (rc == -ETIMEDOUT)
+            swirl_log_warning("Server::finish() (ERRNO 9014): send result to worker timed out");
+        if (rc < 0)
+            return swirl__error(rc,
+                                "finish: task %lld: worker %d did not take its results in %g s:",
+                                (long long)w->tk.cur_task, w->tk.cur_src, t);
+    }
     w->tk.cur_finished = true;
     swirl__msg_t h = {.type = SWIRL__MSG_FINISH, .flags = w->tk.cur_wait ? SWIRL__F_WAIT : 0,
                       .session = w->tk.cur_task, .reactor_id = w->id};

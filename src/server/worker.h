@@ -113,6 +113,13 @@ int swirl__w_enqueue_fd(swirl__worker_t *w, swirl__outq_t *q, const swirl__msg_t
 void swirl__w_flush_all(swirl_loop_t *loop, void *user);
 /* A full queue's socket became writable: flush it (loop callback). */
 void swirl__w_on_out_writable(swirl_loop_t *loop, int fd, int events, void *user);
+/* Flush the queue to task worker `t` now, not at the end of this loop
+ * round: a task starts while its sender is still busy, as Swoole's. */
+void swirl__w_flush_task_queue(swirl__worker_t *w, int t);
+/* Send what is queued to worker `i` now, waiting up to `timeout_ms` for
+ * its mailbox to take it all. 0; -ETIMEDOUT (what is left stays queued);
+ * or the send's error. */
+int swirl__w_drain_to_worker(swirl__worker_t *w, int i, int timeout_ms);
 /* Bytes still queued to reactors or other workers (or to the task queue). */
 bool swirl__w_output_queued(swirl__worker_t *w);
 

@@ -57,7 +57,9 @@ static void tk_task(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     for (size_t i = 0; i < n; i++)
         out[i] = (char)(ev->data[i] >= 'a' && ev->data[i] <= 'z' ? ev->data[i] - 32 : ev->data[i]);
     swirl_server_finish(srv, out, n);
-    int again = swirl_server_finish(srv, out, n);
+    /* a taskwait takes one result (a plain task() may have several) */
+    int again =
+        ev->task_flags & SWIRL_TASK_WAITED ? swirl_server_finish(srv, out, n) : SWIRL_ESTATE;
     if (again != SWIRL_ESTATE)
         th_record("second finish was not refused: %d", again);
 }
@@ -805,4 +807,114 @@ Test(tasks, mode3_drops_a_bad_packet_and_runs_a_packed_task, .init = tk_setup, .
     unlink(logf);
     cr_assert(strstr(all, "task worker 0: bad task packet of 21 bytes from the message queue"),
               "%s", all);
+}
+
+/* socket_send_timeout: a task worker's finish to a worker that takes
+ * nothing (busy in its receive callback) waits that long for the worker's
+ * mailbox to take what is queued for it, then fails with -ETIMEDOUT and
+ * Swoole's warning in the log; the results sent before arrive once the
+ * worker is free. Without it (0, the default) results queue and finish
+ * never fails. The task starts while its sender is still busy (the task is
+ * written at once, as Swoole's). Several results per task are allowed. The
+ * worker waits for a marker file the task worker writes when done, so no
+ * duration decides the outcome. */
+static char st_marker[128], st_swirl_log[128];
+
+static void st_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    th_record("task sent %lld", (long long)swirl_server_task(srv, "go", 2, -1));
+    for (int i = 0; i < 2000 && access(st_marker, F_OK) != 0; i++)
+        usleep(10000);
+    th_record("worker free");
+}
+
+static void st_task(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    static char big[8000];
+    memset(big, 'A', sizeof(big));
+    int n = 0, rc = 0;
+    while (n < 400 && (rc = swirl_server_finish(srv, big, sizeof(big))) == 0)
+        n++;
+    th_record("count %d", n);
+    th_record("finished %s then %s",
+              n == 400 ? "all"
+              : n > 0  ? "some"
+                       : "none",
+              rc == 0            ? "ok"
+              : rc == -ETIMEDOUT ? "timed out"
+                                 : swirl_strerror(rc));
+    int fd = open(st_marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        close(fd);
+}
+
+static void st_finish(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    th_record("result %zu", ev->len);
+}
+
+static void st_configure(swirl_server_t *srv, void *arg) {
+    const char *timeout = arg;
+    swirl_server_set_text(srv, "worker_num", "1");
+    swirl_server_set_text(srv, "task_worker_num", "1");
+    swirl_server_set_text(srv, "task_tmpdir", tk_tmpdir);
+    swirl_server_set_text(srv, "socket_buffer_size", "128K");
+    swirl_server_set_text(srv, "log_file", st_swirl_log);
+    if (timeout && swirl_server_set_text(srv, "socket_send_timeout", timeout) < 0)
+        _exit(5);
+    swirl_server_on(srv, "receive", st_receive, NULL);
+    swirl_server_on(srv, "task", st_task, NULL);
+    swirl_server_on(srv, "finish", st_finish, NULL);
+}
+
+static char *st_run(const char *timeout, int *results) {
+    tu_tmp_path(st_marker, sizeof(st_marker), "marker");
+    tu_tmp_path(st_swirl_log, sizeof(st_swirl_log), "swirllog");
+    th_server_t s =
+        th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, st_configure, (void *)timeout);
+    int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+    th_send_all(fd, "x", 1);
+    cr_assert(th_wait_lines(&s, "worker free", 1, 30000));
+    cr_assert(th_wait_lines(&s, "count ", 1, 5000));
+    char *log = th_read_log(&s);
+    char *p = strstr(log, "count ");
+    int sent = p ? atoi(p + 6) : 0;
+    free(log);
+    /* every result sent arrives once the worker is free */
+    cr_assert(th_wait_lines(&s, "result 8000", sent, 20000));
+    log = th_read_log(&s);
+    *results = th_count_lines(&s, "result 8000");
+    cr_assert_eq(*results, sent, "results %d, sent %d", *results, sent);
+    close(fd);
+    cr_assert_eq(th_stop(&s), 0);
+    unlink(st_marker);
+    return log;
+}
+
+Test(tasks, finish_waits_up_to_socket_send_timeout, .init = tk_setup, .fini = tk_teardown,
+     .timeout = 60) {
+    int results = 0;
+    char *log = st_run("0.3", &results);
+    cr_assert(strstr(log, "task sent 1\n"), "%s", log);
+    cr_assert(strstr(log, "finished some then timed out\n"), "%s", log);
+    /* the task ran while the worker waited for it */
+    cr_assert(strstr(log, "finished some") < strstr(log, "worker free"), "%s", log);
+    cr_assert_gt(results, 1);
+    cr_assert_lt(results, 400);
+    free(log);
+    th_server_t swirl_log = {0};
+    snprintf(swirl_log.log, sizeof(swirl_log.log), "%s", st_swirl_log);
+    char *text = th_read_log(&swirl_log);
+    cr_assert(strstr(text, "WARNING Server::finish() (ERRNO 9014): send result to worker "
+                           "timed out\n"),
+              "%s", text);
+    free(text);
+    unlink(st_swirl_log);
+}
+
+Test(tasks, finish_never_waits_without_socket_send_timeout, .init = tk_setup, .fini = tk_teardown,
+     .timeout = 60) {
+    int results = 0;
+    char *log = st_run(NULL, &results);
+    cr_assert(strstr(log, "finished all then ok\n"), "%s", log);
+    cr_assert_eq(results, 400);
+    free(log);
+    unlink(st_swirl_log);
 }

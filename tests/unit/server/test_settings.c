@@ -70,7 +70,7 @@ Test(settings, list_entries_complete, .timeout = 5) {
     size_t n = 0;
     const swirl_setting_info_t *list = swirl_settings_list(&n);
     cr_assert_not_null(list);
-    cr_assert_eq(n, 72); /* 70, and open_http_protocol, open_websocket_protocol */
+    cr_assert_eq(n, 73); /* 71, and open_http_protocol, open_websocket_protocol */
     for (size_t i = 0; i < n; i++) {
         const swirl_setting_info_t *e = &list[i];
         cr_assert(e->name && *e->name, "entry %zu has no name", i);
@@ -521,6 +521,10 @@ Test(settings, swoole_keys_of_issue_19, .timeout = 5) {
     cr_assert(S.single_thread);
     cr_assert_eq(set_text("send_yield", "true"), 0);
     cr_assert(S.send_yield);
+    cr_assert_eq(S.socket_send_timeout, 0); /* the default: a finish never waits */
+    cr_assert_eq(set_text("socket_send_timeout", "0.5"), 0);
+    cr_assert_eq(S.socket_send_timeout, 0.5);
+    FAILS(set("socket_send_timeout", swirl_value_float(-1)), "socket_send_timeout");
     FAILS(set("max_queued_bytes", swirl_value_int(-1)), "max_queued_bytes");
     cr_assert_eq(set_text("kernel_socket_send_buffer_size", "64K"), 0);
     cr_assert_eq(P.kernel_socket_send_buffer_size, 65536);

@@ -385,6 +385,52 @@ SWIRL_API int swirl_server_finish(swirl_server_t *srv, const void *data, size_t 
  * three send at once, at most one packet: 64 KiB less a header). */
 SWIRL_API int swirl_server_send_message(swirl_server_t *srv, const void *data, size_t len, int dst);
 
+/* ---- commands (Swoole's Server::addCommand / command) ---------------------------------- */
+
+/* Process types, Swoole's values (bits, for a command's accepted types). */
+enum {
+    SWIRL_COMMAND_MASTER = 1 << 1,
+    SWIRL_COMMAND_REACTOR_THREAD = 1 << 2, /* takes no command but as the master (below) */
+    SWIRL_COMMAND_EVENT_WORKER = 1 << 3,
+    SWIRL_COMMAND_TASK_WORKER = 1 << 4,
+    SWIRL_COMMAND_MANAGER = 1 << 5,
+};
+/* How long swirl_server_command waits for a reply when given no timeout. */
+#define SWIRL_COMMAND_TIMEOUT_MS 10000
+
+/* A command's handler: runs in the process the command was sent to, with
+ * the request's bytes; appends its reply to `reply`. 0, or < 0: the
+ * command failed (the caller gets SWIRL_EPROTO). */
+typedef int (*swirl_command_fn)(swirl_server_t *srv, const char *data, size_t len,
+                                swirl_buf_t *reply, void *user);
+
+/* Before start: command `name` (1..63 bytes, unique) runs `fn` in the
+ * processes of the types in `accepted_types` (SWIRL_COMMAND_* bits; not
+ * REACTOR_THREAD). SWIRL_ESTATE once started, SWIRL_EEXISTS for a name
+ * already added, SWIRL_EBADARG otherwise. */
+SWIRL_API int swirl_server_add_command(swirl_server_t *srv, const char *name, int accepted_types,
+                                       swirl_command_fn fn, void *user);
+
+/* Run command `name` in process `process_id` of `process_type` (one
+ * SWIRL_COMMAND_* value; the id counts within its type: worker 0..,
+ * task worker 0..; ignored for the master and the manager) with `len`
+ * bytes (at most 64 KiB less a header), and wait up to `timeout_ms` (<= 0:
+ * SWIRL_COMMAND_TIMEOUT_MS) for its reply, appended to `reply`. As
+ * Swoole, only the master may call it in PROCESS mode, only worker 0 in
+ * BASE mode (there worker 0 is the master: EVENT_WORKER 0 runs in place),
+ * and REACTOR_THREAD with the id reactor_num is the master. A command for
+ * the master runs in place. Errors: SWIRL_ESTATE (not running, or not the
+ * process that may call), SWIRL_ENOTFOUND (no such command), SWIRL_EBADARG
+ * (a type the command does not accept, an id out of range), SWIRL_ENOTSUP
+ * (task workers on a message queue: task_ipc_mode 2, 3), SWIRL_ETOOBIG
+ * (the request, or the reply, is larger than a packet), SWIRL_EPROTO (the
+ * handler failed), -ETIMEDOUT (no reply in time; a late reply is dropped,
+ * never given to a later call). Calls are one at a time: the caller waits
+ * on a socket of its own and matches the reply to its request's id. */
+SWIRL_API int swirl_server_command(swirl_server_t *srv, const char *name, int process_id,
+                                   int process_type, const void *data, size_t len,
+                                   swirl_buf_t *reply, int timeout_ms);
+
 #ifdef __cplusplus
 }
 #endif

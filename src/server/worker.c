@@ -132,6 +132,9 @@ static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, siz
     case SWIRL__MSG_RESUME:
         swirl__io_pause(&w->io, h->session, h->type == SWIRL__MSG_PAUSE);
         break;
+    case SWIRL__MSG_COMMAND:
+        swirl__command_serve(w->srv, h, p, len);
+        break;
     case SWIRL__MSG_TASK:
     case SWIRL__MSG_FINISH:
         if (swirl__task_handle(w, h, p, len))

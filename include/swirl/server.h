@@ -399,10 +399,10 @@ enum {
 #define SWIRL_COMMAND_TIMEOUT_MS 10000
 
 /* A command's handler: runs in the process the command was sent to, with
- * the request's bytes; appends its reply to `reply`. 0, or < 0: the
- * command failed (the caller gets SWIRL_EPROTO). */
-typedef int (*swirl_command_fn)(swirl_server_t *srv, const char *data, size_t len,
-                                swirl_buf_t *reply, void *user);
+ * the command's name and the request's bytes; appends its reply to
+ * `reply`. 0, or < 0: the command failed (the caller gets SWIRL_EPROTO). */
+typedef int (*swirl_command_fn)(swirl_server_t *srv, const char *name, const char *data,
+                                size_t len, swirl_buf_t *reply, void *user);
 
 /* Before start: command `name` (1..63 bytes, unique) runs `fn` in the
  * processes of the types in `accepted_types` (SWIRL_COMMAND_* bits; not

@@ -116,7 +116,7 @@ static int run_here(swirl_server_t *srv, int id, const char *p, size_t len, swir
         return CMD_UNKNOWN;
     }
     const struct swirl__command *c = &srv->commands[id - 1];
-    return c->fn(srv, p, len, out, c->user) < 0 ? CMD_FAILED : CMD_OK;
+    return c->fn(srv, c->name, p, len, out, c->user) < 0 ? CMD_FAILED : CMD_OK;
 }
 
 void swirl__command_serve(swirl_server_t *srv, const swirl__msg_t *h, const char *p, size_t len) {
@@ -265,7 +265,7 @@ int swirl_server_command(swirl_server_t *srv, const char *name, int process_id,
         return swirl__error(SWIRL_ETOOBIG, "command \"%s\": a request of %zu bytes: at most %zu",
                             name, len, (size_t)CHUNK);
     if (process_type == SWIRL_COMMAND_MASTER) {
-        int rc = c->fn(srv, data, len, reply, c->user);
+        int rc = c->fn(srv, c->name, data, len, reply, c->user);
         return rc < 0 ? swirl__error(SWIRL_EPROTO, "command \"%s\": the handler failed", name)
                       : 0;
     }

@@ -11,38 +11,44 @@
 TU_SUITE(command);
 
 /* "who": replies "<pid> <worker id>" from wherever it runs. */
-static int cmd_who(swirl_server_t *srv, const char *data, size_t len, swirl_buf_t *reply,
+static int cmd_who(swirl_server_t *srv, const char *name, const char *data, size_t len,
+                   swirl_buf_t *reply,
                    void *user) {
     char s[64];
     int n = snprintf(s, sizeof s, "%d %d", (int)getpid(), swirl_server_worker_id(srv));
     return swirl_buf_append(reply, s, (size_t)n);
 }
 
-static int cmd_echo(swirl_server_t *srv, const char *data, size_t len, swirl_buf_t *reply,
+static int cmd_echo(swirl_server_t *srv, const char *name, const char *data, size_t len,
+                   swirl_buf_t *reply,
                     void *user) {
     return swirl_buf_append(reply, data, len);
 }
 
-static int cmd_fail(swirl_server_t *srv, const char *data, size_t len, swirl_buf_t *reply,
+static int cmd_fail(swirl_server_t *srv, const char *name, const char *data, size_t len,
+                   swirl_buf_t *reply,
                     void *user) {
     return -1;
 }
 
-static int cmd_big(swirl_server_t *srv, const char *data, size_t len, swirl_buf_t *reply,
+static int cmd_big(swirl_server_t *srv, const char *name, const char *data, size_t len,
+                   swirl_buf_t *reply,
                    void *user) {
     static char big[70000];
     return swirl_buf_append(reply, big, sizeof big);
 }
 
 /* Sleeps well past the caller's timeout, then replies. */
-static int cmd_slow(swirl_server_t *srv, const char *data, size_t len, swirl_buf_t *reply,
+static int cmd_slow(swirl_server_t *srv, const char *name, const char *data, size_t len,
+                   swirl_buf_t *reply,
                     void *user) {
     usleep(500 * 1000);
     return swirl_buf_append(reply, "late", 4);
 }
 
 /* From a worker, a command may not be sent: replies the error code. */
-static int cmd_nested(swirl_server_t *srv, const char *data, size_t len, swirl_buf_t *reply,
+static int cmd_nested(swirl_server_t *srv, const char *name, const char *data, size_t len,
+                   swirl_buf_t *reply,
                       void *user) {
     swirl_buf_t r;
     swirl_buf_init(&r);

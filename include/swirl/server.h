@@ -86,8 +86,10 @@ typedef enum {
     SWIRL_ON_PIPE_MESSAGE, /* worker: worker_id (the sender), data/len */
     SWIRL_ON_BUFFER_FULL,  /* worker: fd */
     SWIRL_ON_BUFFER_EMPTY, /* worker: fd */
-    SWIRL_ON_WORKER_EXIT,  /* worker: asked to stop (reload, max_request, shutdown); it still
-                            * finishes its work, then workerStop runs: clear your timers here */
+    SWIRL_ON_WORKER_EXIT,  /* worker: stopping (reload, max_request, shutdown) while its loop
+                            * still holds something of the user's (swirl_loop_user_work:
+                            * timers, fds); again at each stop check until released: clear
+                            * your timers here. Not run when nothing is held (Swoole's rule) */
     SWIRL_ON_TASK,         /* task worker: task_id, worker_id (the sender), data/len; call
                             * swirl_server_finish to send a result */
     SWIRL_ON_FINISH,       /* the worker that sent the task: task_id, data/len (the result) */
@@ -329,7 +331,7 @@ SWIRL_API int64_t swirl_server_worker_requests(swirl_server_t *srv, int worker_i
 /* Worker `worker_id`'s state (task workers follow the workers), Swoole's
  * numbers: busy inside a request's callback (receive, packet, task, ...;
  * not workerStart/Exit/Stop, not a timer), idle otherwise, exit once it
- * has begun to stop (from workerExit on, until its successor starts). */
+ * has begun to stop (until its successor starts). */
 enum { SWIRL_WORKER_BUSY = 1, SWIRL_WORKER_IDLE = 2, SWIRL_WORKER_EXIT = 3 };
 SWIRL_API int swirl_server_worker_status(swirl_server_t *srv, int worker_id);
 

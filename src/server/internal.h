@@ -410,6 +410,9 @@ struct swirl_server {
      * what the layer still holds for it first. */
     bool (*peer_eof)(void *user, int64_t fd);
     void (*flush)(void *user, int64_t fd);
+    /* Set by the same layer: the worker begins to stop (before workerExit,
+     * which runs only while the user's code holds something). */
+    void (*stopping)(void *user);
     void *layer_user;
     /* BASE with enable_reuse_port and a manager: the SO_REUSEPORT socket of
      * each worker but 0 on each TCP port ([worker * nports + port], -1:

@@ -61,9 +61,8 @@ PHP_METHOD(Swoole_Server, addCommand) {
         zend_argument_value_error(1, "must not contain any null bytes");
         RETURN_THROWS();
     }
-    int rc = swirl_server_add_command(srv, ZSTR_VAL(name),
-                                      types < INT_MIN || types > INT_MAX ? 0 : (int)types,
-                                      run_command, o);
+    int rc = swirl_server_add_command(
+        srv, ZSTR_VAL(name), types < INT_MIN || types > INT_MAX ? 0 : (int)types, run_command, o);
     if (rc == SWIRL_EEXISTS)
         RETURN_FALSE; /* as Swoole: quietly */
     if (rc < 0) {

@@ -403,8 +403,8 @@ enum {
 /* A command's handler: runs in the process the command was sent to, with
  * the command's name and the request's bytes; appends its reply to
  * `reply`. 0, or < 0: the command failed (the caller gets SWIRL_EPROTO). */
-typedef int (*swirl_command_fn)(swirl_server_t *srv, const char *name, const char *data,
-                                size_t len, swirl_buf_t *reply, void *user);
+typedef int (*swirl_command_fn)(swirl_server_t *srv, const char *name, const char *data, size_t len,
+                                swirl_buf_t *reply, void *user);
 
 /* Before start: command `name` (1..63 bytes, unique) runs `fn` in the
  * processes of the types in `accepted_types` (SWIRL_COMMAND_* bits; not

@@ -22,7 +22,7 @@
 #define NAME_MAX_LEN 63
 #define CHUNK (SWIRL__PACKET_MAX - sizeof(swirl__msg_t))
 #define ACCEPTABLE                                                                                 \
-    (SWIRL_COMMAND_MASTER | SWIRL_COMMAND_EVENT_WORKER | SWIRL_COMMAND_TASK_WORKER |             \
+    (SWIRL_COMMAND_MASTER | SWIRL_COMMAND_EVENT_WORKER | SWIRL_COMMAND_TASK_WORKER |               \
      SWIRL_COMMAND_MANAGER)
 
 /* A reply's status (the aux of its header). */
@@ -102,8 +102,8 @@ void swirl__command_close(swirl_server_t *srv) {
 }
 
 static void write_reply(swirl_server_t *srv, int64_t req, int status, const char *p, size_t n) {
-    swirl__msg_t r = {.type = SWIRL__MSG_COMMAND, .session = req, .aux = (uint16_t)status,
-                      .reactor_id = -1};
+    swirl__msg_t r = {
+        .type = SWIRL__MSG_COMMAND, .session = req, .aux = (uint16_t)status, .reactor_id = -1};
     if (swirl__direct_put(srv, srv->cmd_reply[1], &r, NULL, 0, p, n) < 0)
         swirl_log_warning("command: the reply to request %lld is lost: %s", (long long)req,
                           swirl_last_error_msg());
@@ -190,8 +190,7 @@ static int await_reply(swirl_server_t *srv, int64_t req, uint64_t deadline, swir
         if (n >= (ssize_t)sizeof(swirl__msg_t)) {
             swirl__msg_t h;
             memcpy(&h, pkt, sizeof(h));
-            if (h.type != SWIRL__MSG_COMMAND || h.session != req ||
-                h.len > (size_t)n - sizeof(h))
+            if (h.type != SWIRL__MSG_COMMAND || h.session != req || h.len > (size_t)n - sizeof(h))
                 continue; /* a late reply to an earlier request: not ours */
             if (h.aux == CMD_OK)
                 rc = swirl_buf_append(reply, pkt + sizeof(h), h.len) < 0
@@ -200,8 +199,9 @@ static int await_reply(swirl_server_t *srv, int64_t req, uint64_t deadline, swir
             else if (h.aux == CMD_UNKNOWN)
                 rc = swirl__error(SWIRL_ENOTFOUND, "Unknown command[%s]", name);
             else if (h.aux == CMD_TOOBIG)
-                rc = swirl__error(SWIRL_ETOOBIG, "command \"%s\": its reply is larger than %zu "
-                                                 "bytes",
+                rc = swirl__error(SWIRL_ETOOBIG,
+                                  "command \"%s\": its reply is larger than %zu "
+                                  "bytes",
                                   name, (size_t)CHUNK);
             else
                 rc = swirl__error(SWIRL_EPROTO, "command \"%s\": the handler failed", name);
@@ -230,9 +230,8 @@ static int await_reply(swirl_server_t *srv, int64_t req, uint64_t deadline, swir
     return rc;
 }
 
-int swirl_server_command(swirl_server_t *srv, const char *name, int process_id,
-                         int process_type, const void *data, size_t len, swirl_buf_t *reply,
-                         int timeout_ms) {
+int swirl_server_command(swirl_server_t *srv, const char *name, int process_id, int process_type,
+                         const void *data, size_t len, swirl_buf_t *reply, int timeout_ms) {
     if (!srv->started || !srv->shared)
         return swirl__error(SWIRL_ESTATE, "server is not running");
     if (!name || !reply || (len && !data))
@@ -252,8 +251,7 @@ int swirl_server_command(swirl_server_t *srv, const char *name, int process_id,
      * "reactor thread reactor_num" is the master */
     if (!process && process_type == SWIRL_COMMAND_EVENT_WORKER && process_id == 0)
         process_type = SWIRL_COMMAND_MASTER;
-    if (process && process_type == SWIRL_COMMAND_REACTOR_THREAD &&
-        process_id == srv->reactor_num) {
+    if (process && process_type == SWIRL_COMMAND_REACTOR_THREAD && process_id == srv->reactor_num) {
         process_type = SWIRL_COMMAND_MASTER;
         process_id = 0;
     }
@@ -266,8 +264,7 @@ int swirl_server_command(swirl_server_t *srv, const char *name, int process_id,
                             name, len, (size_t)CHUNK);
     if (process_type == SWIRL_COMMAND_MASTER) {
         int rc = c->fn(srv, c->name, data, len, reply, c->user);
-        return rc < 0 ? swirl__error(SWIRL_EPROTO, "command \"%s\": the handler failed", name)
-                      : 0;
+        return rc < 0 ? swirl__error(SWIRL_EPROTO, "command \"%s\": the handler failed", name) : 0;
     }
     int fd;
     if (process_type == SWIRL_COMMAND_EVENT_WORKER) {
@@ -278,8 +275,9 @@ int swirl_server_command(swirl_server_t *srv, const char *name, int process_id,
         if (process_id < 0 || process_id >= srv->task_worker_num)
             return swirl__error(SWIRL_EBADARG, "invalid task_worker_id[%d]", process_id);
         if (!srv->taskbox)
-            return swirl__error(SWIRL_ENOTSUP, "command \"%s\": task workers on a message queue "
-                                               "(task_ipc_mode %lld) take no commands",
+            return swirl__error(SWIRL_ENOTSUP,
+                                "command \"%s\": task workers on a message queue "
+                                "(task_ipc_mode %lld) take no commands",
                                 name, (long long)srv->settings.task_ipc_mode);
         fd = srv->taskbox[process_id][0];
     } else {
@@ -288,11 +286,11 @@ int swirl_server_command(swirl_server_t *srv, const char *name, int process_id,
             return swirl__error(SWIRL_EBADARG, "command \"%s\": this server has no manager", name);
         fd = srv->cmd_manager[0];
     }
-    uint64_t deadline = swirl_clock_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms
-                                                                      : SWIRL_COMMAND_TIMEOUT_MS);
+    uint64_t deadline =
+        swirl_clock_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms : SWIRL_COMMAND_TIMEOUT_MS);
     int64_t req = ++srv->cmd_seq;
-    swirl__msg_t h = {.type = SWIRL__MSG_COMMAND, .session = req, .aux = (uint16_t)id,
-                      .reactor_id = -1};
+    swirl__msg_t h = {
+        .type = SWIRL__MSG_COMMAND, .session = req, .aux = (uint16_t)id, .reactor_id = -1};
     int rc = swirl__direct_put(srv, fd, &h, NULL, 0, data, len);
     if (rc < 0)
         return rc;

@@ -380,7 +380,8 @@ static void stop_check(swirl_loop_t *loop, int64_t id, void *user) {
                           "exiting anyway",
                           w->id, (long long)w->srv->settings.max_wait_time,
                           in ? "unread requests " : "", out ? "unsent replies " : "",
-                          conns ? "open connections " : "", held ? "timers or fds of the user's" : "");
+                          conns ? "open connections " : "",
+                          held ? "timers or fds of the user's" : "");
         swirl_loop_stop(loop);
     }
 }

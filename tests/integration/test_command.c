@@ -12,44 +12,38 @@ TU_SUITE(command);
 
 /* "who": replies "<pid> <worker id>" from wherever it runs. */
 static int cmd_who(swirl_server_t *srv, const char *name, const char *data, size_t len,
-                   swirl_buf_t *reply,
-                   void *user) {
+                   swirl_buf_t *reply, void *user) {
     char s[64];
     int n = snprintf(s, sizeof s, "%d %d", (int)getpid(), swirl_server_worker_id(srv));
     return swirl_buf_append(reply, s, (size_t)n);
 }
 
 static int cmd_echo(swirl_server_t *srv, const char *name, const char *data, size_t len,
-                   swirl_buf_t *reply,
-                    void *user) {
+                    swirl_buf_t *reply, void *user) {
     return swirl_buf_append(reply, data, len);
 }
 
 static int cmd_fail(swirl_server_t *srv, const char *name, const char *data, size_t len,
-                   swirl_buf_t *reply,
-                    void *user) {
+                    swirl_buf_t *reply, void *user) {
     return -1;
 }
 
 static int cmd_big(swirl_server_t *srv, const char *name, const char *data, size_t len,
-                   swirl_buf_t *reply,
-                   void *user) {
+                   swirl_buf_t *reply, void *user) {
     static char big[70000];
     return swirl_buf_append(reply, big, sizeof big);
 }
 
 /* Sleeps well past the caller's timeout, then replies. */
 static int cmd_slow(swirl_server_t *srv, const char *name, const char *data, size_t len,
-                   swirl_buf_t *reply,
-                    void *user) {
+                    swirl_buf_t *reply, void *user) {
     usleep(500 * 1000);
     return swirl_buf_append(reply, "late", 4);
 }
 
 /* From a worker, a command may not be sent: replies the error code. */
 static int cmd_nested(swirl_server_t *srv, const char *name, const char *data, size_t len,
-                   swirl_buf_t *reply,
-                      void *user) {
+                      swirl_buf_t *reply, void *user) {
     swirl_buf_t r;
     swirl_buf_init(&r);
     int rc = swirl_server_command(srv, "who", 0, SWIRL_COMMAND_MASTER, NULL, 0, &r, 1000);
@@ -66,8 +60,8 @@ static void ask(swirl_server_t *srv, const char *tag, const char *name, int id, 
                 const char *data, int timeout_ms) {
     swirl_buf_t r;
     swirl_buf_init(&r);
-    int rc = swirl_server_command(srv, name, id, type, data, data ? strlen(data) : 0, &r,
-                                  timeout_ms);
+    int rc =
+        swirl_server_command(srv, name, id, type, data, data ? strlen(data) : 0, &r, timeout_ms);
     th_record("%s %d %.*s", tag, rc, (int)swirl_buf_size(&r), (const char *)swirl_buf_bytes(&r));
     swirl_buf_destroy(&r);
 }
@@ -196,8 +190,8 @@ static void finish_keep_log(th_server_t *s, char *copy, size_t cap) {
 }
 
 Test(command, process_mode_replies_and_errors, .timeout = 60) {
-    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP,
-                             configure_process, NULL);
+    th_server_t s =
+        th_start("127.0.0.1", 0, SWIRL_MODE_PROCESS, SWIRL_SOCK_TCP, configure_process, NULL);
     char log[128];
     finish_keep_log(&s, log, sizeof log);
     int pid, wid;
@@ -232,8 +226,7 @@ static void configure_base(swirl_server_t *srv, void *arg) {
 }
 
 Test(command, base_mode_worker_zero_asks, .timeout = 60) {
-    th_server_t s =
-        th_start("127.0.0.1", 0, SWIRL_MODE_BASE, SWIRL_SOCK_TCP, configure_base, NULL);
+    th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_BASE, SWIRL_SOCK_TCP, configure_base, NULL);
     char log[128];
     finish_keep_log(&s, log, sizeof log);
     int pid, wid;

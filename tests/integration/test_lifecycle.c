@@ -275,7 +275,10 @@ Test(lifecycle, worker_crashing_at_start_is_restarted_with_backoff, .timeout = 6
 static void send_usr1(void *arg) { kill(*(pid_t *)arg, SIGUSR1); }
 
 Test(lifecycle, reload_under_load_loses_nothing, .timeout = 120) {
-    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 3, .reactors = 2, .crash_worker = -1,
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS,
+                    .workers = 3,
+                    .reactors = 2,
+                    .crash_worker = -1,
                     .user_timer = true};
     th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
     cr_assert(th_wait_lines(&s, "workerstart", 3, 5000));
@@ -428,8 +431,8 @@ Test(lifecycle, reload_and_shutdown_events, .timeout = 60) {
  * something of the user's (a timer here), until that is released; a worker
  * that holds nothing of the user's stops without it. Both modes. */
 Test(lifecycle, worker_exit_runs_while_the_user_holds_a_timer, .timeout = 60) {
-    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 2, .crash_worker = -1,
-                    .user_timer = true};
+    lc_cfg_t cfg = {
+        .mode = SWIRL_MODE_PROCESS, .workers = 2, .crash_worker = -1, .user_timer = true};
     th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
     cr_assert(th_wait_lines(&s, "workerstart", 2, 5000));
     cr_assert_eq(kill(s.pid, SIGUSR1), 0);

@@ -53,13 +53,24 @@ PHP_METHOD(Swoole_Server, addCommand) {
         php_error_docref(NULL, E_WARNING, "server is running, can't add command");
         RETURN_FALSE;
     }
-    if (!zend_is_callable(cb, 0, NULL)) {
-        zend_argument_type_error(3, "must be a valid callback");
-        RETURN_THROWS();
+    /* Swoole's warnings for what cannot be called */
+    if (!zend_is_true(cb)) {
+        php_error_docref(NULL, E_WARNING, "illegal callback function");
+        RETURN_FALSE;
     }
+    zend_string *fn_name = NULL;
+    if (!zend_is_callable(cb, 0, &fn_name)) {
+        php_error_docref(NULL, E_WARNING, "function '%s' is not callable",
+                         fn_name ? ZSTR_VAL(fn_name) : "");
+        if (fn_name)
+            zend_string_release(fn_name);
+        RETURN_FALSE;
+    }
+    if (fn_name)
+        zend_string_release(fn_name);
     if (memchr(ZSTR_VAL(name), '\0', ZSTR_LEN(name))) {
-        zend_argument_value_error(1, "must not contain any null bytes");
-        RETURN_THROWS();
+        php_error_docref(NULL, E_WARNING, "a command name must not contain a NUL byte");
+        RETURN_FALSE;
     }
     int rc = swirl_server_add_command(
         srv, ZSTR_VAL(name), types < INT_MIN || types > INT_MAX ? 0 : (int)types, run_command, o);

@@ -7,6 +7,9 @@ swoole
 $s = new Swoole\Server('127.0.0.1', 0, SWOOLE_BASE);
 $w = SWOOLE_SERVER_COMMAND_EVENT_WORKER;
 var_dump($s->addCommand('bad', SWOOLE_SERVER_COMMAND_REACTOR_THREAD, fn() => ''));
+var_dump($s->addCommand('bad', $w, 'no_such_function'));
+var_dump($s->addCommand('bad', $w, null));
+var_dump($s->addCommand('', $w, fn() => ''));
 $s->addCommand('id', $w | SWOOLE_SERVER_COMMAND_MASTER, fn($s, $d) => json_encode([$s->getWorkerId(), getmypid(), json_decode($d)]));
 $s->addCommand('throws', $w, function () { throw new RuntimeException('boom'); });
 $s->addCommand('int', $w, fn() => 42);
@@ -34,6 +37,15 @@ echo "done\n";
 ?>
 --EXPECTF--
 Warning: Swoole\Server::addCommand(): only support worker/task_worker process in %s on line %d
+bool(false)
+
+Warning: Swoole\Server::addCommand(): function 'no_such_function' is not callable in %s on line %d
+bool(false)
+
+Warning: Swoole\Server::addCommand(): illegal callback function in %s on line %d
+bool(false)
+
+Warning: Swoole\Server::addCommand(): add_command: a name of 1 to 63 bytes, got 0 in %s on line %d
 bool(false)
 bool(false)
 self: 0 here

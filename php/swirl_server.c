@@ -41,6 +41,7 @@ static zend_object *server_create_object(zend_class_entry *ce) {
     for (int i = 0; i < HCB__COUNT; i++)
         ZVAL_UNDEF(&o->hcb[i]);
     array_init(&o->procs);
+    array_init(&o->commands);
     o->event = -1;
     zend_hash_init(&o->finish_cbs, 8, NULL, ZVAL_PTR_DTOR, 0);
     zend_object_std_init(&o->std, ce);
@@ -67,6 +68,7 @@ static void server_free_object(zend_object *obj) {
     o->ws = NULL;
     zend_object_std_dtor(obj);
     zval_ptr_dtor(&o->procs); /* after the server: its user processes referred to them */
+    zval_ptr_dtor(&o->commands);
 }
 
 /* The callables are part of the object for the cycle collector (a closure
@@ -79,6 +81,7 @@ static HashTable *server_get_gc(zend_object *obj, zval **table, int *n) {
     for (int i = 0; i < HCB__COUNT; i++)
         zend_get_gc_buffer_add_zval(buf, &o->hcb[i]);
     zend_get_gc_buffer_add_zval(buf, &o->procs);
+    zend_get_gc_buffer_add_zval(buf, &o->commands);
     zval *z;
     ZEND_HASH_FOREACH_VAL(&o->finish_cbs, z) { zend_get_gc_buffer_add_zval(buf, z); }
     ZEND_HASH_FOREACH_END();

@@ -22,6 +22,7 @@ typedef struct {
     zval cb[SWIRL_ON__COUNT]; /* UNDEF when not set */
     zval hcb[HCB__COUNT];     /* the HTTP and WebSocket events, UNDEF when not set */
     zval procs;               /* array: the Process objects of addProcess, kept alive */
+    zval commands;            /* array: name -> the callable of addCommand */
     HashTable finish_cbs;     /* task id -> the finish callable given to task() */
     int port_cbs;             /* callbacks set on extra ports */
     int event;                /* the event being dispatched, or -1 */
@@ -110,6 +111,10 @@ void swirl_php_server_dispatch(swirl_server_t *srv, const swirl_event_t *ev, voi
  * returned; without, it ends the process as Swoole does. */
 bool swirl_php_server_call(server_obj *o, zval *cb, zval *args, uint32_t n, bool with_server,
                            bool survive, const char *what);
+/* As swirl_php_server_call surviving an exception, the callable's return
+ * value in *ret (UNDEF after an exception; the caller releases it). */
+bool swirl_php_server_call_ret(server_obj *o, zval *cb, zval *args, uint32_t n, bool with_server,
+                               const char *what, zval *ret);
 /* Hook an event of the server to swirl_php_server_dispatch: through the
  * HTTP layer for connect, close and workerStop when there is one. */
 int swirl_php_server_hook(server_obj *o, swirl_event_type_t type);

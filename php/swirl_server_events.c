@@ -152,7 +152,7 @@ static zval *port_callback(server_obj *o, const swirl_event_t *ev) {
 /* Call `cb` for event `type` (-1: none of the server's) with args[0] = the
  * server if with_server; see swirl_server.h. */
 static bool call_php(server_obj *o, int type, zval *cb, zval *args, uint32_t n, bool with_server,
-                     bool survive, const char *what) {
+                     bool survive, const char *what, zval *ret) {
     zval retval, fn;
     ZVAL_UNDEF(&retval);
     if (with_server)
@@ -164,6 +164,8 @@ static bool call_php(server_obj *o, int type, zval *cb, zval *args, uint32_t n, 
         if (!EG(exception) && type == SWIRL_ON_TASK && Z_TYPE(retval) != IS_UNDEF &&
             Z_TYPE(retval) != IS_NULL && !(o->task_finished && o->task_waited))
             swirl_php_finish_value(o, &retval);
+        if (ret && !EG(exception)) /* the caller takes the return value */
+            ZVAL_COPY(ret, &retval);
     }
     zend_catch { bailed = true; }
     zend_end_try();
@@ -205,7 +207,17 @@ bool swirl_php_server_call(server_obj *o, zval *cb, zval *args, uint32_t n, bool
                            bool survive, const char *what) {
     zval keep;
     ZVAL_COPY(&keep, cb); /* the callable may drop itself */
-    bool ok = call_php(o, -1, &keep, args, n, with_server, survive, what);
+    bool ok = call_php(o, -1, &keep, args, n, with_server, survive, what, NULL);
+    zval_ptr_dtor(&keep);
+    return ok;
+}
+
+bool swirl_php_server_call_ret(server_obj *o, zval *cb, zval *args, uint32_t n, bool with_server,
+                               const char *what, zval *ret) {
+    zval keep;
+    ZVAL_COPY(&keep, cb);
+    ZVAL_UNDEF(ret);
+    bool ok = call_php(o, -1, &keep, args, n, with_server, true, what, ret);
     zval_ptr_dtor(&keep);
     return ok;
 }
@@ -324,7 +336,7 @@ void swirl_php_server_dispatch(swirl_server_t *srv, const swirl_event_t *ev, voi
         ZVAL_COPY(&keep, cb); /* the callable may drop itself */
         int outer = o->event;
         o->event = ev->type;
-        call_php(o, ev->type, &keep, args, n, true, false, NULL);
+        call_php(o, ev->type, &keep, args, n, true, false, NULL, NULL);
         o->event = outer;
         zval_ptr_dtor(&keep);
         o->in_task = false;

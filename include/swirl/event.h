@@ -148,6 +148,20 @@ SWIRL_API int swirl_loop_defer(swirl_loop_t *loop, swirl_defer_cb cb, void *user
  * per loop, a new one replaces the old. */
 SWIRL_API void swirl_loop_set_cycle(swirl_loop_t *loop, swirl_defer_cb cb, void *user, bool before);
 
+/* What the loop holds for its users: registered fds and pending timers
+ * (less those marked as the owner's machinery below) and jobs in flight
+ * on the async pool. Its own fds (signalfd, the async eventfd), watched
+ * signals and deferred calls never count. A server asks it when a worker
+ * stops (Swoole's onWorkerExit rule: that event runs while user code
+ * still holds something in the loop). */
+SWIRL_API size_t swirl_loop_user_work(const swirl_loop_t *loop);
+/* Mark registered fd `fd`, or pending timer `id`, as the owner's machinery
+ * (a server's own sockets and timers): swirl_loop_user_work does not count
+ * it; it still keeps swirl_loop_run going. Until the fd is removed or the
+ * timer ends. 0, or SWIRL_ENOTREG / -ENOENT. */
+SWIRL_API int swirl_loop_set_machinery(swirl_loop_t *loop, int fd);
+SWIRL_API int swirl_timer_set_machinery(swirl_loop_t *loop, int64_t id);
+
 /* ---- timers ---------------------------------------------------------------------------- */
 
 /* Run `cb` once after `ms` milliseconds. Returns the timer's id (a positive

@@ -86,8 +86,10 @@ typedef enum {
     SWIRL_ON_PIPE_MESSAGE, /* worker: worker_id (the sender), data/len */
     SWIRL_ON_BUFFER_FULL,  /* worker: fd */
     SWIRL_ON_BUFFER_EMPTY, /* worker: fd */
-    SWIRL_ON_WORKER_EXIT,  /* worker: asked to stop (reload, max_request, shutdown); it still
-                            * finishes its work, then workerStop runs: clear your timers here */
+    SWIRL_ON_WORKER_EXIT,  /* worker: stopping (reload, max_request, shutdown) while its loop
+                            * still holds something of the user's (swirl_loop_user_work:
+                            * timers, fds); again at each stop check until released: clear
+                            * your timers here. Not run when nothing is held (Swoole's rule) */
     SWIRL_ON_TASK,         /* task worker: task_id, worker_id (the sender), data/len; call
                             * swirl_server_finish to send a result */
     SWIRL_ON_FINISH,       /* the worker that sent the task: task_id, data/len (the result) */
@@ -329,7 +331,7 @@ SWIRL_API int64_t swirl_server_worker_requests(swirl_server_t *srv, int worker_i
 /* Worker `worker_id`'s state (task workers follow the workers), Swoole's
  * numbers: busy inside a request's callback (receive, packet, task, ...;
  * not workerStart/Exit/Stop, not a timer), idle otherwise, exit once it
- * has begun to stop (from workerExit on, until its successor starts). */
+ * has begun to stop (until its successor starts). */
 enum { SWIRL_WORKER_BUSY = 1, SWIRL_WORKER_IDLE = 2, SWIRL_WORKER_EXIT = 3 };
 SWIRL_API int swirl_server_worker_status(swirl_server_t *srv, int worker_id);
 
@@ -391,6 +393,52 @@ SWIRL_API int swirl_server_finish(swirl_server_t *srv, const void *data, size_t 
  * a task worker, the master, the manager or a user process (these last
  * three send at once, at most one packet: 64 KiB less a header). */
 SWIRL_API int swirl_server_send_message(swirl_server_t *srv, const void *data, size_t len, int dst);
+
+/* ---- commands (Swoole's Server::addCommand / command) ---------------------------------- */
+
+/* Process types, Swoole's values (bits, for a command's accepted types). */
+enum {
+    SWIRL_COMMAND_MASTER = 1 << 1,
+    SWIRL_COMMAND_REACTOR_THREAD = 1 << 2, /* takes no command but as the master (below) */
+    SWIRL_COMMAND_EVENT_WORKER = 1 << 3,
+    SWIRL_COMMAND_TASK_WORKER = 1 << 4,
+    SWIRL_COMMAND_MANAGER = 1 << 5,
+};
+/* How long swirl_server_command waits for a reply when given no timeout. */
+#define SWIRL_COMMAND_TIMEOUT_MS 10000
+
+/* A command's handler: runs in the process the command was sent to, with
+ * the command's name and the request's bytes; appends its reply to
+ * `reply`. 0, or < 0: the command failed (the caller gets SWIRL_EPROTO). */
+typedef int (*swirl_command_fn)(swirl_server_t *srv, const char *name, const char *data, size_t len,
+                                swirl_buf_t *reply, void *user);
+
+/* Before start: command `name` (1..63 bytes, unique) runs `fn` in the
+ * processes of the types in `accepted_types` (SWIRL_COMMAND_* bits; not
+ * REACTOR_THREAD). SWIRL_ESTATE once started, SWIRL_EEXISTS for a name
+ * already added, SWIRL_EBADARG otherwise. */
+SWIRL_API int swirl_server_add_command(swirl_server_t *srv, const char *name, int accepted_types,
+                                       swirl_command_fn fn, void *user);
+
+/* Run command `name` in process `process_id` of `process_type` (one
+ * SWIRL_COMMAND_* value; the id counts within its type: worker 0..,
+ * task worker 0..; ignored for the master and the manager) with `len`
+ * bytes (at most 64 KiB less a header), and wait up to `timeout_ms` (<= 0:
+ * SWIRL_COMMAND_TIMEOUT_MS) for its reply, appended to `reply`. As
+ * Swoole, only the master may call it in PROCESS mode, only worker 0 in
+ * BASE mode (there worker 0 is the master: EVENT_WORKER 0 runs in place),
+ * and REACTOR_THREAD with the id reactor_num is the master. A command for
+ * the master runs in place. Errors: SWIRL_ESTATE (not running, or not the
+ * process that may call), SWIRL_ENOTFOUND (no such command), SWIRL_EBADARG
+ * (a type the command does not accept, an id out of range), SWIRL_ENOTSUP
+ * (task workers on a message queue: task_ipc_mode 2, 3), SWIRL_ETOOBIG
+ * (the request, or the reply, is larger than a packet), SWIRL_EPROTO (the
+ * handler failed), -ETIMEDOUT (no reply in time; a late reply is dropped,
+ * never given to a later call). Calls are one at a time: the caller waits
+ * on a socket of its own and matches the reply to its request's id. */
+SWIRL_API int swirl_server_command(swirl_server_t *srv, const char *name, int process_id,
+                                   int process_type, const void *data, size_t len,
+                                   swirl_buf_t *reply, int timeout_ms);
 
 #ifdef __cplusplus
 }

@@ -198,6 +198,12 @@ namespace Swoole {
 
         /** Worker $worker_id's state (-1: this worker's): SWOOLE_WORKER_BUSY, SWOOLE_WORKER_IDLE or SWOOLE_WORKER_EXIT; false for a bad id. */
         public function getWorkerStatus(int $worker_id = -1): int|false {}
+
+        /** Before start: command $name runs $callback($server, $json) in the processes of $accepted_process_types (SWOOLE_SERVER_COMMAND_* bits); its string return value is the reply. */
+        public function addCommand(string $name, int $accepted_process_types, callable $callback): bool {}
+
+        /** From the master (BASE: worker 0): run command $name in process $process_id of $process_type with $data as JSON and wait for the reply (JSON-decoded unless $json_decode is false); false on failure. */
+        public function command(string $name, int $process_id, int $process_type, mixed $data, bool $json_decode = true): false|string|array {}
     }
 }
 

@@ -158,6 +158,37 @@ const SWOOLE_WORKER_IDLE = UNKNOWN;
 const SWOOLE_WORKER_EXIT = UNKNOWN;
 /** @var int */
 const SWOOLE_IPC_SOCKET = 3;
+/* Server commands' process types (Swoole\Server::addCommand, command) */
+/**
+ * @var int
+ * @cvalue SWIRL_COMMAND_MASTER
+ */
+const SWOOLE_SERVER_COMMAND_MASTER = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_COMMAND_MANAGER
+ */
+const SWOOLE_SERVER_COMMAND_MANAGER = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_COMMAND_REACTOR_THREAD
+ */
+const SWOOLE_SERVER_COMMAND_REACTOR_THREAD = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_COMMAND_EVENT_WORKER
+ */
+const SWOOLE_SERVER_COMMAND_EVENT_WORKER = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_COMMAND_EVENT_WORKER
+ */
+const SWOOLE_SERVER_COMMAND_WORKER = UNKNOWN;
+/**
+ * @var int
+ * @cvalue SWIRL_COMMAND_TASK_WORKER
+ */
+const SWOOLE_SERVER_COMMAND_TASK_WORKER = UNKNOWN;
 
 /* Message queue modes (Swoole\Process::useQueue) */
 /**

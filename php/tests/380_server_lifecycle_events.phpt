@@ -19,7 +19,14 @@ $serverLog = tempnam(sys_get_temp_dir(), 'swirl-stderr-');
     $s->on('beforeReload', fn($s) => log_line("beforeReload " . ($s->manager_pid === getmypid() ? "in the manager" : "elsewhere")));
     $s->on('AfterReload', fn($s) => log_line("afterReload"));
     $s->on('onBeforeShutdown', fn($s) => log_line("beforeShutdown " . ($s->master_pid === getmypid() ? "in the master" : "elsewhere")));
-    $s->on('workerExit', fn($s, $id) => log_line("workerExit $id"));
+    /* workerExit runs while the stopping worker holds something of the user's: a timer */
+    $s->on('workerStart', function () {
+        $GLOBALS['tick'] = Swoole\Timer::tick(1000, fn() => null);
+    });
+    $s->on('workerExit', function ($s, $id) {
+        log_line("workerExit $id");
+        Swoole\Timer::clear($GLOBALS['tick']);
+    });
     $s->on('managerStop', fn($s) => log_line("managerStop"));
     return $s;
 });

@@ -15,6 +15,7 @@ $s->on('workerStart', function ($s, $id) {
     }
     echo "start: ", $s->getWorkerStatus(), " ", $s->getWorkerStatus(0), "\n";
     var_dump($s->getWorkerStatus(99));
+    $GLOBALS['tick'] = Swoole\Timer::tick(1000, fn() => null); // workerExit runs while it is held
     $s->task('x');
 });
 $s->on('task', function ($s, $tid, $src, $data) {
@@ -25,6 +26,7 @@ $s->on('finish', function () {});
 $s->on('workerExit', function ($s, $id) {
     if (!$s->taskworker) {
         echo "exit: ", $s->getWorkerStatus(), "\n";
+        Swoole\Timer::clear($GLOBALS['tick']);
     }
 });
 $s->start();

@@ -30,6 +30,7 @@ typedef struct swirl__fd {
     int error;          /* a buffered flush failed with this; the fd is broken */
     uint8_t registered;
     uint8_t internal;     /* the loop's own fd (signalfd): not counted as user work */
+    uint8_t machinery;    /* the owner's (swirl_loop_set_machinery): not user work either */
     uint8_t user_events;  /* SWIRL_EV_* the owner asked for */
     uint8_t armed_events; /* SWIRL_EV_* currently in the backend */
 } swirl__fd_t;
@@ -51,6 +52,7 @@ struct swirl_loop {
     swirl__fd_t *fds;
     int fds_cap;
     size_t user_fds; /* registered fds that keep the loop alive */
+    size_t machinery_fds, machinery_timers; /* of those fds, and of the timers: the owner's */
     /* Work another layer runs for this loop elsewhere (async jobs on the
      * thread pool): keeps the loop alive like a user fd. */
     size_t pending_work;

@@ -236,6 +236,9 @@ static void fd_del(swirl_loop_t *loop, int fd) {
     loop->ops->ctl(loop, fd, e->armed_events, 0, 0);
     if (!e->internal)
         loop->user_fds--;
+    if (e->machinery)
+        loop->machinery_fds--;
+    e->machinery = 0;
     e->registered = 0;
     e->armed_events = 0;
     e->gen = 0;
@@ -256,6 +259,22 @@ int swirl_loop_del(swirl_loop_t *loop, int fd) {
 bool swirl_loop_has(const swirl_loop_t *loop, int fd) {
     const swirl__fd_t *e = fd_get(loop, fd);
     return e && !e->internal;
+}
+
+int swirl_loop_set_machinery(swirl_loop_t *loop, int fd) {
+    swirl__fd_t *e = fd_get(loop, fd);
+    if (!e || e->internal)
+        return swirl__error(SWIRL_ENOTREG, "loop machinery fd %d: not registered", fd);
+    if (!e->machinery) {
+        e->machinery = 1;
+        loop->machinery_fds++;
+    }
+    return 0;
+}
+
+size_t swirl_loop_user_work(const swirl_loop_t *loop) {
+    return (loop->user_fds - loop->machinery_fds) +
+           (swirl_timer_count(loop) - loop->machinery_timers) + loop->pending_work;
 }
 
 int swirl__loop_add_internal(swirl_loop_t *loop, int fd, swirl_io_cb on_read, void *user) {

@@ -21,6 +21,7 @@ struct swirl__timer {
     uint64_t exec_count; /* runs of a tick */
     bool running;        /* its callback is on the stack */
     bool cleared; /* cleared while running: free once the callback returns */
+    bool machinery; /* the owner's (swirl_timer_set_machinery) */
 };
 
 /* ---- heap -------------------------------------------------------------------------------- */
@@ -74,10 +75,14 @@ static int heap_push(swirl_loop_t *loop, swirl__timer_t *t) {
     }
     heap_place(loop, loop->heap_len++, t);
     sift_up(loop, t->heap_idx);
+    if (t->machinery)
+        loop->machinery_timers++;
     return 0;
 }
 
 static void heap_remove(swirl_loop_t *loop, swirl__timer_t *t) {
+    if (t->machinery)
+        loop->machinery_timers--;
     size_t i = t->heap_idx;
     swirl__timer_t *last = loop->heap[--loop->heap_len];
     if (last == t)
@@ -216,6 +221,17 @@ int swirl_timer_clear(swirl_loop_t *loop, int64_t id) {
     return 0;
 }
 
+int swirl_timer_set_machinery(swirl_loop_t *loop, int64_t id) {
+    swirl__timer_t *t = id > 0 ? map_find(loop, id) : NULL;
+    if (!t)
+        return swirl__error(-ENOENT, "timer machinery: no pending timer %lld", (long long)id);
+    if (!t->machinery) {
+        t->machinery = true;
+        loop->machinery_timers++;
+    }
+    return 0;
+}
+
 bool swirl_timer_exists(const swirl_loop_t *loop, int64_t id) {
     return id > 0 && map_find(loop, id) != NULL;
 }
@@ -322,6 +338,7 @@ void swirl__timers_run(swirl_loop_t *loop) {
 void swirl__timers_free(swirl_loop_t *loop) {
     for (size_t i = 0; i < loop->heap_len; i++)
         swirl_free(loop->heap[i]);
+    loop->machinery_timers = 0;
     swirl_free(loop->heap);
     swirl_free(loop->map);
     loop->heap = NULL;

@@ -56,6 +56,8 @@ static void arm_timer(swirl_http_server_t *hs, http_conn_t *c) {
     if (c->timer)
         return;
     int64_t t = swirl_timer_after(swirl_server_loop(hs->srv), secs * 1000, on_head_timeout, c);
+    if (t > 0) /* the server's own: not user work */
+        swirl_timer_set_machinery(swirl_server_loop(hs->srv), t);
     c->timer = t > 0 ? t : 0;
 }
 
@@ -117,6 +119,8 @@ static void on_head_timeout(swirl_loop_t *loop, int64_t id, void *user) {
     uint64_t limit = (uint64_t)c->hs->conf->http_header_timeout * 1000;
     if (c->held) { /* we wait for the client to read, not it for us (send_timeout's case) */
         int64_t t = swirl_timer_after(loop, (int64_t)limit, on_head_timeout, c);
+        if (t > 0) /* the server's own: not user work */
+            swirl_timer_set_machinery(loop, t);
         c->timer = t > 0 ? t : 0;
         return;
     }
@@ -124,6 +128,8 @@ static void on_head_timeout(swirl_loop_t *loop, int64_t id, void *user) {
         uint64_t gap = swirl_loop_now(loop) - c->rx_ms;
         if (gap < limit) {
             int64_t t = swirl_timer_after(loop, (int64_t)(limit - gap), on_head_timeout, c);
+            if (t > 0) /* the server's own: not user work */
+                swirl_timer_set_machinery(loop, t);
             c->timer = t > 0 ? t : 0;
             return;
         }
@@ -133,6 +139,8 @@ static void on_head_timeout(swirl_loop_t *loop, int64_t id, void *user) {
     uint64_t waited = swirl_loop_now(loop) - c->head_since;
     if (waited < limit) { /* a later wait: the rest of its time */
         int64_t t = swirl_timer_after(loop, (int64_t)(limit - waited), on_head_timeout, c);
+        if (t > 0) /* the server's own: not user work */
+            swirl_timer_set_machinery(loop, t);
         c->timer = t > 0 ? t : 0;
         return;
     }
@@ -234,6 +242,8 @@ void swirl__http_linger(swirl_http_server_t *hs, http_conn_t *c) {
     c->up = NULL;
     disarm_timer(hs, c);
     int64_t t = swirl_timer_after(swirl_server_loop(hs->srv), HTTP_LINGER_MS, on_linger_end, c);
+    if (t > 0) /* the server's own: not user work */
+        swirl_timer_set_machinery(swirl_server_loop(hs->srv), t);
     if (t > 0)
         c->timer = t;
     else

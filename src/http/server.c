@@ -147,14 +147,18 @@ static void on_buffer_empty(swirl_server_t *srv, const swirl_event_t *ev, void *
  * its answers are out (a pipelining client sends the rest again, as after
  * any close between responses), not left paused for ever. (A BASE worker
  * gets its bufferEmpty itself, and hands the connection on after.) */
-static void on_worker_exit(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+static void on_stopping(void *user) {
     swirl_http_server_t *hs = user;
-    for (size_t i = 0; srv->mode == SWIRL_MODE_PROCESS && i < hs->nbuckets; i++)
+    for (size_t i = 0; hs->srv->mode == SWIRL_MODE_PROCESS && i < hs->nbuckets; i++)
         for (http_conn_t *c = hs->buckets[i]; c; c = c->next)
             if (c->held) {
                 c->held = false;
                 swirl__http_close_later(hs, c);
             }
+}
+
+static void on_worker_exit(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
+    swirl_http_server_t *hs = user;
     if (hs->on_worker_exit)
         hs->on_worker_exit(srv, ev, hs->on_worker_exit_user);
 }
@@ -246,6 +250,7 @@ int swirl_http_server_new(swirl_http_server_t **out, const char *host, int port,
     hs->srv->handoff_user = hs;
     hs->srv->peer_eof = on_peer_eof;
     hs->srv->flush = on_flush;
+    hs->srv->stopping = on_stopping;
     hs->srv->layer_user = hs;
     *out = hs;
     return 0;

@@ -163,6 +163,8 @@ static void conn_peer_closed(swirl__io_t *io, int fd) {
     l = local_of(io, fd);
     set_interest(io, fd);
     int64_t t = swirl_timer_after(io->loop, SWIRL__ACK_WAIT_MS, on_ack_timeout, io);
+    if (t > 0)
+        swirl_timer_set_machinery(io->loop, t);
     l->ack_timer = t > 0 ? t : 0;
     if (t < 0)
         conn_free(io, fd);
@@ -183,6 +185,8 @@ static void conn_close_here(swirl__io_t *io, int fd) {
     l = local_of(io, fd);
     set_interest(io, fd); /* closing: no events, out of the poll set */
     int64_t t = swirl_timer_after(io->loop, SWIRL__ACK_WAIT_MS, on_ack_timeout, io);
+    if (t > 0)
+        swirl_timer_set_machinery(io->loop, t);
     l->ack_timer = t > 0 ? t : 0;
     if (t < 0)
         conn_free(io, fd);
@@ -315,6 +319,8 @@ static void tls_begin(swirl__io_t *io, swirl_port_t *port, int fd) {
         return;
     }
     int64_t t = swirl_timer_after(io->loop, TLS_HANDSHAKE_MS, on_hs_timeout, io);
+    if (t > 0)
+        swirl_timer_set_machinery(io->loop, t);
     local_of(io, fd)->hs_timer = t > 0 ? t : 0;
     tls_step(io, fd); /* the ClientHello may be here already */
 }
@@ -532,6 +538,7 @@ static bool adopt(swirl__io_t *io, swirl_port_t *port, int fd, const swirl_addr_
         return false;
     }
     swirl_loop_set_write_limit(io->loop, fd, conn_write_limit(srv));
+    swirl_loop_set_machinery(io->loop, fd); /* the server's: not user work */
     atomic_store_explicit(&c->session, session, memory_order_release);
     atomic_fetch_add(&srv->shared->connection_num, 1);
     if (!moved)
@@ -670,6 +677,7 @@ int swirl__io_init(swirl__io_t *io, swirl_server_t *srv, swirl_loop_t *loop, int
             swirl_net_close(io->reserve_fd);
             return (int)io->heartbeat_timer;
         }
+        swirl_timer_set_machinery(loop, io->heartbeat_timer);
     }
     int64_t tick = timeouts_tick_ms(srv);
     if (tick > 0) {
@@ -682,6 +690,7 @@ int swirl__io_init(swirl__io_t *io, swirl_server_t *srv, swirl_loop_t *loop, int
             swirl_net_close(io->reserve_fd);
             return rc;
         }
+        swirl_timer_set_machinery(loop, io->timeout_timer);
     }
     return 0;
 }
@@ -702,6 +711,7 @@ int swirl__io_listen(swirl__io_t *io) {
             swirl_free(b);
             return rc;
         }
+        swirl_loop_set_machinery(io->loop, p->fd);
     }
     io->bindings = b;
     return 0;

@@ -140,6 +140,9 @@ enum {
                           * not yet handled */
     SWIRL__MSG_EOF,      /* r->w: the peer finished sending (srv->peer_eof is set); the
                           * worker closes the connection when its replies are out */
+    SWIRL__MSG_COMMAND,  /* caller->worker, task worker, manager: session = request id,
+                          * aux = command id; the reply on srv->cmd_reply: session as
+                          * asked, aux = SWIRL__CMD_* status */
 };
 
 /* What travels with a connection handed to the next worker. */
@@ -407,6 +410,9 @@ struct swirl_server {
      * what the layer still holds for it first. */
     bool (*peer_eof)(void *user, int64_t fd);
     void (*flush)(void *user, int64_t fd);
+    /* Set by the same layer: the worker begins to stop (before workerExit,
+     * which runs only while the user's code holds something). */
+    void (*stopping)(void *user);
     void *layer_user;
     /* BASE with enable_reuse_port and a manager: the SO_REUSEPORT socket of
      * each worker but 0 on each TCP port ([worker * nports + port], -1:
@@ -433,6 +439,12 @@ struct swirl_server {
     swirl_loop_t *loop;
     void *worker; /* swirl__worker_t in a worker */
     int64_t direct_task_seq; /* ids of the tasks sent by this process without a worker loop */
+    /* commands (command.c): added before start, inherited by every process */
+    struct swirl__command *commands;
+    int ncommands;
+    int cmd_reply[2];   /* [0] the caller reads replies, [1] handlers write them */
+    int cmd_manager[2]; /* [0] the caller writes, [1] the manager reads */
+    int64_t cmd_seq;    /* the last request id (the caller's) */
     int sender_id; /* how such a process signs its tasks and messages, as Swoole: 0 in the
                     * master and the manager, worker_num + task_worker_num + k in user process k */
 };
@@ -447,6 +459,15 @@ int swirl__direct_send(swirl_server_t *srv, swirl__conn_t *c, int64_t fd, const 
                        size_t len);
 /* A CLOSE, PAUSE or RESUME of connection `c`. */
 int swirl__direct_simple(swirl_server_t *srv, swirl__conn_t *c, int64_t fd, int type, int flags);
+
+/* command.c: the sockets of commands (at start, when there are commands;
+ * -1 otherwise) and their closing; a COMMAND message received: run the
+ * handler here and write the reply; the manager's socket watched in its loop. */
+int swirl__command_open(swirl_server_t *srv);
+void swirl__command_close(swirl_server_t *srv);
+void swirl__command_serve(swirl_server_t *srv, const swirl__msg_t *h, const char *p, size_t len);
+int swirl__command_manager_listen(swirl_server_t *srv, swirl_loop_t *loop);
+void swirl__command_free(swirl_server_t *srv);
 
 enum { SWIRL__ROLE_MASTER = 1, SWIRL__ROLE_MANAGER, SWIRL__ROLE_WORKER };
 

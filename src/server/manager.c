@@ -320,6 +320,8 @@ int swirl__manager_run(swirl_server_t *srv) {
     const int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGUSR1, SIGUSR2, SIGRTMIN};
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         swirl_signal_add(m.loop, sigs[i], on_signal, &m);
+    if ((rc = swirl__command_manager_listen(srv, m.loop)) < 0)
+        swirl_log_warning("manager: commands: %s", swirl_last_error_msg());
     /* as Swoole: managerStart once the workers are forked (a task() or
      * sendMessage() there reaches running processes) */
     for (int i = 0; i < nchildren(&m); i++)

@@ -42,8 +42,8 @@ static void flush_queue(swirl__worker_t *w, swirl_loop_t *loop, int kind, int i)
                            (kind == 0 && swirl__w_reads_on(w, i) ? SWIRL_EV_READ : 0) |
                                SWIRL_EV_WRITE,
                            NULL, swirl__w_on_out_writable);
-        else
-            swirl_loop_add(loop, fd, SWIRL_EV_WRITE, NULL, swirl__w_on_out_writable, w);
+        else if (swirl_loop_add(loop, fd, SWIRL_EV_WRITE, NULL, swirl__w_on_out_writable, w) == 0)
+            swirl_loop_set_machinery(loop, fd);
     } else if (rc < 0) {
         swirl_log_error("worker %d: sending to %s %d: %s", w->id,
                         kind == 0 ? "reactor" : (kind == 1 ? "worker" : "task worker"), i,

@@ -81,6 +81,7 @@ int swirl_server_new(swirl_server_t **out, const char *host, int port, int mode,
     srv->mode = mode;
     srv->task_mq = -1;
     srv->worker_id = -1;
+    srv->cmd_reply[0] = srv->cmd_reply[1] = srv->cmd_manager[0] = srv->cmd_manager[1] = -1;
     swirl__server_settings_init(&srv->settings);
     swirl__port_settings_init(&srv->port_defaults);
     int rc = add_port(srv, host ? host : "", port, sock_type, NULL);
@@ -96,6 +97,7 @@ void swirl_server_free(swirl_server_t *srv) {
     if (!srv)
         return;
     swirl__server_tls_free(srv);
+    swirl__command_free(srv);
     for (int i = 0; i < srv->nports; i++)
         swirl_free(srv->ports[i]);
     swirl_free(srv->ports);
@@ -447,6 +449,7 @@ static int make_pair_sized(int sv[2], int size) {
 static int make_pair(int sv[2]) { return make_pair_sized(sv, PAIR_BUFFER); }
 
 static void close_pairs(swirl_server_t *srv) {
+    swirl__command_close(srv);
     if (srv->pipes) {
         for (int r = 0; r < srv->reactor_num; r++)
             for (int w = 0; w < srv->worker_num; w++)
@@ -499,6 +502,8 @@ static int open_pairs(swirl_server_t *srv) {
     for (int w = 0; w < srv->worker_num; w++)
         if (make_pair_sized(srv->mailbox[w], (int)box) < 0)
             return swirl_last_error();
+    if (swirl__command_open(srv) < 0)
+        return swirl_last_error();
     if (srv->mode == SWIRL_MODE_BASE && srv->worker_num > 1) { /* reloads hand connections on */
         srv->handoff = swirl_calloc((size_t)srv->worker_num, sizeof(*srv->handoff));
         if (!srv->handoff)

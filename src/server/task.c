@@ -639,7 +639,8 @@ int swirl__task_worker_listen(swirl__worker_t *w) {
     if (w->srv->task_mq >= 0)
         return swirl__task_mq_listen(w);
     int t = w->id - w->srv->worker_num;
-    return swirl_loop_add(w->loop, w->srv->taskbox[t][1], SWIRL_EV_READ, on_taskbox, NULL, w);
+    int rc = swirl_loop_add(w->loop, w->srv->taskbox[t][1], SWIRL_EV_READ, on_taskbox, NULL, w);
+    return rc < 0 ? rc : swirl_loop_set_machinery(w->loop, w->srv->taskbox[t][1]);
 }
 
 bool swirl__task_input_left(swirl__worker_t *w) {

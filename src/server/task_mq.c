@@ -72,6 +72,8 @@ static void send_pending(swirl__worker_t *w) {
     }
     if (swirl_buf_size(&w->tk.mq_pending) > 0 && w->tk.mq_timer == 0) {
         int64_t t = swirl_timer_after(w->loop, RETRY_MS, on_retry, w);
+        if (t > 0)
+            swirl_timer_set_machinery(w->loop, t);
         w->tk.mq_timer = t > 0 ? t : 0;
     }
 }
@@ -247,6 +249,7 @@ int swirl__task_mq_listen(swirl__worker_t *w) {
         return rc;
     if ((rc = swirl_loop_add(w->loop, w->tk.pump_fd[0], SWIRL_EV_READ, on_pump, NULL, w)) < 0)
         return rc;
+    swirl_loop_set_machinery(w->loop, w->tk.pump_fd[0]);
     struct sigaction sa = {.sa_handler = on_wake}; /* no SA_RESTART */
     sigemptyset(&sa.sa_mask);
     sigaction(SIG_WAKE, &sa, NULL);

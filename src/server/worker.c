@@ -132,6 +132,9 @@ static void handle(swirl__worker_t *w, const swirl__msg_t *h, const char *p, siz
     case SWIRL__MSG_RESUME:
         swirl__io_pause(&w->io, h->session, h->type == SWIRL__MSG_PAUSE);
         break;
+    case SWIRL__MSG_COMMAND:
+        swirl__command_serve(w->srv, h, p, len);
+        break;
     case SWIRL__MSG_TASK:
     case SWIRL__MSG_FINISH:
         if (swirl__task_handle(w, h, p, len))
@@ -346,6 +349,20 @@ static void reads_all_again(swirl__worker_t *w) {
         swirl_loop_set(w->loop, w->srv->mailbox[w->id][1], SWIRL_EV_READ, NULL, NULL);
 }
 
+/* Swoole's onWorkerExit rule: while the stopping worker's loop holds
+ * something of the user's (timers, fds, async jobs: not the server's own
+ * sockets and timers, which are marked as the loop's machinery), workerExit
+ * runs, at each check, so the code can release it; the worker leaves once
+ * nothing is left or at max_wait_time. A worker that holds nothing never
+ * runs it. Does the user's code still hold something? */
+static bool user_holds(swirl__worker_t *w) {
+    if (swirl_loop_user_work(w->loop) == 0)
+        return false;
+    swirl_event_t ev = {.type = SWIRL_ON_WORKER_EXIT, .worker_id = w->id};
+    swirl__w_emit(w, &ev);
+    return swirl_loop_user_work(w->loop) > 0;
+}
+
 /* While stopping: exit once the work is done, or at max_wait_time. */
 static void stop_check(swirl_loop_t *loop, int64_t id, void *user) {
     swirl__worker_t *w = user;
@@ -353,16 +370,18 @@ static void stop_check(swirl_loop_t *loop, int64_t id, void *user) {
     base_stop_step(w); /* connections that were busy may move now */
     bool conns = w->base && swirl__io_count(&w->io) > 0;
     bool in = input_left(w), out = swirl__w_output_queued(w);
-    if (!conns && !in && !out) {
+    bool held = user_holds(w);
+    if (!conns && !in && !out && !held) {
         swirl_loop_stop(loop);
         return;
     }
     if (swirl_clock_ms() >= w->stop_deadline) {
-        swirl_log_warning("worker %d: max_wait_time (%llds) passed with work left (%s%s%s); "
+        swirl_log_warning("worker %d: max_wait_time (%llds) passed with work left (%s%s%s%s); "
                           "exiting anyway",
                           w->id, (long long)w->srv->settings.max_wait_time,
                           in ? "unread requests " : "", out ? "unsent replies " : "",
-                          conns ? "open connections" : "");
+                          conns ? "open connections " : "",
+                          held ? "timers or fds of the user's" : "");
         swirl_loop_stop(loop);
     }
 }
@@ -386,12 +405,14 @@ void swirl__w_begin_stop(swirl__worker_t *w, const char *why) {
     if (w->task)
         swirl__task_worker_stopping(w);
     atomic_store(&w->srv->shared->workers[w->id].exiting, 1);
-    swirl_event_t ev = {.type = SWIRL_ON_WORKER_EXIT, .worker_id = w->id};
-    swirl__w_emit(w, &ev);
+    if (w->srv->stopping)
+        w->srv->stopping(w->srv->layer_user);
     if (w->base && w->srv->handoff && swirl_loop_has(w->loop, w->srv->handoff[w->id][1]))
         swirl_loop_del(w->loop, w->srv->handoff[w->id][1]); /* what is left is the next one's */
     base_stop_step(w);
     int64_t t = swirl_timer_tick(w->loop, 10, stop_check, w);
+    if (t > 0)
+        swirl_timer_set_machinery(w->loop, t);
     w->stop_timer = t > 0 ? t : 0;
     if (t < 0)
         swirl_loop_stop(w->loop);
@@ -520,14 +541,21 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
         swirl__outq_init(&w.to_worker[i]);
     for (int i = 0; i < nt; i++)
         swirl__outq_init(&w.to_task[i]);
-    for (int r = 0; r < nr; r++)
+    /* the server's own fds and timers are marked as the loop's machinery:
+     * what else it holds is the user's (Swoole's workerExit rule) */
+    for (int r = 0; r < nr; r++) {
         if ((rc = swirl_loop_add(w.loop, srv->pipes[r][id][1], SWIRL_EV_READ, on_reactor_pipe,
                                  on_reactor_pipe, &w)) < 0)
             goto out;
-    if (w.task)
+        swirl_loop_set_machinery(w.loop, srv->pipes[r][id][1]);
+    }
+    if (w.task) {
         rc = swirl__task_worker_listen(&w);
-    else
+    } else {
         rc = swirl_loop_add(w.loop, srv->mailbox[id][1], SWIRL_EV_READ, on_mailbox, NULL, &w);
+        if (rc == 0)
+            swirl_loop_set_machinery(w.loop, srv->mailbox[id][1]);
+    }
     if (rc < 0)
         goto out;
     if (w.base && srv->settings.enable_reuse_port && id > 0)
@@ -540,6 +568,8 @@ int swirl__worker_run(swirl_server_t *srv, int id) {
         if (srv->handoff && (rc = swirl_loop_add(w.loop, srv->handoff[id][1], SWIRL_EV_READ,
                                                  on_handoff, NULL, &w)) < 0)
             goto out_io;
+        if (srv->handoff)
+            swirl_loop_set_machinery(w.loop, srv->handoff[id][1]);
     }
     swirl_signal_add(w.loop, SIGTERM, on_stop_signal, &w);
     swirl_signal_add(w.loop, SIGINT, on_stop_signal, &w);

@@ -171,6 +171,8 @@ int swirl_ws_disconnect(swirl_ws_server_t *ws, int64_t fd, int code, const char 
     } else if (c && !c->close_timer) {
         int64_t t =
             swirl_timer_after(swirl_server_loop(ws->hs->srv), CLOSE_WAIT_MS, on_close_wait, c);
+        if (t > 0) /* the server's own: not user work */
+            swirl_timer_set_machinery(swirl_server_loop(ws->hs->srv), t);
         c->close_timer = t > 0 ? t : 0;
     }
     return rc;
@@ -458,6 +460,8 @@ static void track(swirl_ws_server_t *ws, ws_conn_t *c) {
     int64_t secs = ws->conf->websocket_ping_interval;
     if (secs > 0 && !ws->ping_timer) { /* once per process, at its first WebSocket */
         int64_t t = swirl_timer_tick(loop, secs * 1000, on_ping_tick, ws);
+        if (t > 0) /* the server's own: not user work */
+            swirl_timer_set_machinery(loop, t);
         ws->ping_timer = t > 0 ? t : 0;
     }
 }

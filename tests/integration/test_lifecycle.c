@@ -20,7 +20,11 @@ typedef struct {
     const char *settings[8][2];
     int sleep_ms;     /* receive handler sleeps this long first */
     int crash_worker; /* this worker id exits 3 at every start (-1: none) */
+    bool user_timer;  /* each worker holds a timer of its own, released in workerExit */
 } lc_cfg_t;
+
+static int64_t lc_timer; /* the worker's user timer (user_timer), in each worker */
+static void lc_tick(swirl_loop_t *loop, int64_t id, void *user) {}
 
 static void lc_receive(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     const lc_cfg_t *c = user;
@@ -52,10 +56,15 @@ static void lc_worker_start(swirl_server_t *srv, const swirl_event_t *ev, void *
     th_record("workerstart %d %d", ev->worker_id, (int)getpid());
     if (ev->worker_id == c->crash_worker)
         _exit(3);
+    if (c->user_timer)
+        lc_timer = swirl_timer_tick(swirl_server_loop(srv), 1000, lc_tick, NULL);
 }
 
 static void lc_worker_exit(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
     th_record("workerexit %d %d", ev->worker_id, (int)getpid());
+    if (lc_timer > 0) /* released: the worker may go */
+        swirl_timer_clear(swirl_server_loop(srv), lc_timer);
+    lc_timer = 0;
 }
 
 static void lc_worker_stop(swirl_server_t *srv, const swirl_event_t *ev, void *user) {
@@ -266,7 +275,11 @@ Test(lifecycle, worker_crashing_at_start_is_restarted_with_backoff, .timeout = 6
 static void send_usr1(void *arg) { kill(*(pid_t *)arg, SIGUSR1); }
 
 Test(lifecycle, reload_under_load_loses_nothing, .timeout = 120) {
-    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS, .workers = 3, .reactors = 2, .crash_worker = -1};
+    lc_cfg_t cfg = {.mode = SWIRL_MODE_PROCESS,
+                    .workers = 3,
+                    .reactors = 2,
+                    .crash_worker = -1,
+                    .user_timer = true};
     th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
     cr_assert(th_wait_lines(&s, "workerstart", 3, 5000));
     lc_load_t l;
@@ -412,6 +425,42 @@ Test(lifecycle, reload_and_shutdown_events, .timeout = 60) {
      * returned, when the process and its signals are the caller's again */
     int code = th_finish(&s, 0);
     cr_assert_eq(code, 0, "exit code after SIGTERM: %d", code);
+}
+
+/* Swoole's workerExit rule: it runs while a stopping worker's loop holds
+ * something of the user's (a timer here), until that is released; a worker
+ * that holds nothing of the user's stops without it. Both modes. */
+Test(lifecycle, worker_exit_runs_while_the_user_holds_a_timer, .timeout = 60) {
+    lc_cfg_t cfg = {
+        .mode = SWIRL_MODE_PROCESS, .workers = 2, .crash_worker = -1, .user_timer = true};
+    th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
+    cr_assert(th_wait_lines(&s, "workerstart", 2, 5000));
+    cr_assert_eq(kill(s.pid, SIGUSR1), 0);
+    cr_assert(th_wait_lines(&s, "workerstart", 4, 10000));
+    cr_assert(th_wait_lines(&s, "workerstop", 2, 10000));
+    /* each stopped worker ran workerExit once: it released its timer then */
+    cr_assert_eq(th_count_lines(&s, "workerexit"), 2);
+    cr_assert_eq(th_count_lines(&s, "workerstop"), 2);
+    cr_assert_eq(th_stop(&s), 0);
+}
+
+static void worker_exit_skipped(int mode) {
+    lc_cfg_t cfg = {.mode = mode, .workers = 2, .crash_worker = -1};
+    th_server_t s = th_start("127.0.0.1", 0, cfg.mode, SWIRL_SOCK_TCP, lc_configure, &cfg);
+    cr_assert(th_wait_lines(&s, "workerstart", 2, 5000));
+    cr_assert_eq(kill(s.pid, SIGUSR1), 0);
+    cr_assert(th_wait_lines(&s, "workerstart", 4, 10000));
+    cr_assert(th_wait_lines(&s, "workerstop", 2, 10000));
+    cr_assert_eq(th_count_lines(&s, "workerexit"), 0, "nothing of the user's: no workerExit");
+    cr_assert_eq(th_stop(&s), 0);
+}
+
+Test(lifecycle, worker_exit_is_skipped_when_the_user_holds_nothing_process, .timeout = 60) {
+    worker_exit_skipped(SWIRL_MODE_PROCESS);
+}
+
+Test(lifecycle, worker_exit_is_skipped_when_the_user_holds_nothing_base, .timeout = 60) {
+    worker_exit_skipped(SWIRL_MODE_BASE);
 }
 
 /* A SIGTERM that comes while the master shuts down (a second one from an

@@ -507,3 +507,61 @@ Test(loop, a_refused_fd_leaves_no_busy_loop, .timeout = 10) {
     swirl_loop_free(loop);
     TU_FD_END();
 }
+
+static void nop_io(swirl_loop_t *loop, int fd, int events, void *user) {}
+static void nop_timer(swirl_loop_t *loop, int64_t id, void *user) {}
+static void clear_self(swirl_loop_t *loop, int64_t id, void *user) { swirl_timer_clear(loop, id); }
+static void nop_signal(swirl_loop_t *loop, int signo, void *user) {}
+
+/* swirl_loop_user_work: fds and timers of the user, not the owner's
+ * machinery, not the loop's own signalfd; marks end with the fd or timer. */
+Test(loop, user_work_counts_what_is_not_machinery, .timeout = 5) {
+    TU_FD_BEGIN();
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    cr_assert_eq(swirl_loop_user_work(loop), 0);
+    int a[2], b[2];
+    make_pair(a);
+    make_pair(b);
+    cr_assert_eq(swirl_signal_add(loop, SIGUSR2, nop_signal, NULL), 0);
+    cr_assert_eq(swirl_loop_user_work(loop), 0); /* a watched signal is not user work */
+    cr_assert_eq(swirl_loop_add(loop, a[0], SWIRL_EV_READ, nop_io, NULL, NULL), 0);
+    cr_assert_eq(swirl_loop_add(loop, b[0], SWIRL_EV_READ, nop_io, NULL, NULL), 0);
+    cr_assert_eq(swirl_loop_user_work(loop), 2);
+    cr_assert_eq(swirl_loop_set_machinery(loop, a[0]), 0);
+    cr_assert_eq(swirl_loop_set_machinery(loop, a[0]), 0); /* twice is once */
+    cr_assert_eq(swirl_loop_user_work(loop), 1);
+    cr_assert_eq(swirl_loop_set_machinery(loop, a[1]), SWIRL_ENOTREG);
+    int64_t t1 = swirl_timer_tick(loop, 1000, nop_timer, NULL);
+    int64_t t2 = swirl_timer_after(loop, 1000, nop_timer, NULL);
+    cr_assert_eq(swirl_loop_user_work(loop), 3);
+    cr_assert_eq(swirl_timer_set_machinery(loop, t1), 0);
+    cr_assert_eq(swirl_timer_set_machinery(loop, t1), 0);
+    cr_assert_eq(swirl_loop_user_work(loop), 2);
+    cr_assert_eq(swirl_timer_set_machinery(loop, 999999), -ENOENT);
+    /* a machinery fd removed and the number registered again: the user's */
+    cr_assert_eq(swirl_loop_del(loop, a[0]), 0);
+    cr_assert_eq(swirl_loop_user_work(loop), 2);
+    cr_assert_eq(swirl_loop_add(loop, a[0], SWIRL_EV_READ, nop_io, NULL, NULL), 0);
+    cr_assert_eq(swirl_loop_user_work(loop), 3);
+    cr_assert_eq(swirl_loop_del(loop, a[0]), 0);
+    cr_assert_eq(swirl_loop_del(loop, b[0]), 0);
+    cr_assert_eq(swirl_timer_clear(loop, t1), 0); /* a machinery timer cleared */
+    cr_assert_eq(swirl_loop_user_work(loop), 1);
+    cr_assert_eq(swirl_timer_clear(loop, t2), 0);
+    cr_assert_eq(swirl_loop_user_work(loop), 0);
+    /* a machinery tick that clears itself while it runs */
+    int64_t t3 = swirl_timer_tick(loop, 1, clear_self, NULL);
+    cr_assert_eq(swirl_timer_set_machinery(loop, t3), 0);
+    cr_assert_eq(swirl_loop_user_work(loop), 0);
+    swirl_signal_del(loop, SIGUSR2);
+    cr_assert_eq(swirl_loop_run(loop), 0);
+    cr_assert_eq(swirl_timer_count(loop), 0);
+    cr_assert_eq(swirl_loop_user_work(loop), 0);
+    swirl_loop_free(loop);
+    for (int i = 0; i < 2; i++) {
+        close(a[i]);
+        close(b[i]);
+    }
+    TU_FD_END();
+}

@@ -226,6 +226,12 @@ SWIRL_API int swirl_client_set_callbacks(swirl_client_t *c, swirl_loop_t *loop,
  * starts unpaused. */
 SWIRL_API int swirl_client_pause(swirl_client_t *c, bool pause);
 
+/* Async clients: bytes accepted by send and not yet written to the socket
+ * (the loop's write buffer, and over TLS what SSL_write has not taken), so
+ * a caller streaming a large body can wait for room instead of passing
+ * socket_buffer_size. 0 when not connected. */
+SWIRL_API size_t swirl_client_pending(const swirl_client_t *c);
+
 /* ---- the keep-alive pool ------------------------------------------------------------------ */
 
 /* Close every pooled connection of this process. Returns how many. */

@@ -511,3 +511,9 @@ int swirl_client_pause(swirl_client_t *c, bool pause) {
     }
     return 0;
 }
+
+size_t swirl_client_pending(const swirl_client_t *c) {
+    if (!c || !c->async || c->state != CS_CONNECTED || !c->loop || swirl__client_foreign(c))
+        return 0;
+    return swirl_loop_pending(c->loop, c->fd) + swirl_buf_size(&c->out);
+}

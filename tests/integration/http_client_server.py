@@ -142,6 +142,17 @@ def handle(conn, port):
         elif path == "/truncated-chunked":
             conn.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n100\r\nshort")
             return
+        elif path == "/endless":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")
+            while True:
+                conn.sendall(b"x" * 65536)
+        elif path == "/loop":
+            reply(conn, 302, b"", [("Location", "/loop")], "Found")
+        elif path == "/switch":
+            conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: other\r\n"
+                         b"Connection: upgrade\r\n\r\nother protocol bytes")
+            time.sleep(0.5)
+            return
         elif path == "/close-now":
             return
         elif path == "/half-head":

@@ -454,6 +454,28 @@ Test(http_client_real, hostile_replies, .timeout = 60) {
         cr_assert_eq(r.status, 0, "after %s: %s", cases[i].path, r.err);
         cr_assert_str_eq(r.body, "hello");
     }
+    /* a body without end, until close: bounded by max_body */
+    char url[256];
+    url_of(url, sizeof(url), port, "/endless");
+    swirl_http_request_options_t o;
+    opts_for(&o, url, &r);
+    o.max_body = 1 << 20;
+    run(loop, hc, &o, &r);
+    cr_assert_eq(r.status, SWIRL_ETOOBIG, "%d %s", r.status, r.err);
+    cr_assert(strstr(r.err, "max_body"), "%s", r.err);
+    /* a redirect loop ends at max_redirects with the last 302 */
+    url_of(url, sizeof(url), port, "/loop");
+    opts_for(&o, url, &r);
+    o.max_redirects = 5;
+    run(loop, hc, &o, &r);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(r.http_status, 302);
+    cr_assert_eq(r.redirects, 5);
+    /* 101 to a plain GET: the head is the response, the connection is not kept */
+    get(loop, hc, port, "/switch", &r);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(r.http_status, 101);
+    cr_assert_eq(r.body_len, 0);
     /* more bytes than the response: it is whole, the connection is not kept */
     get(loop, hc, port, "/count", &r);
     int before = atoi(r.body);
@@ -556,6 +578,59 @@ Test(http_client_real, free_with_requests_in_flight, .timeout = 60) {
         swirl_loop_run_once(loop, 10);
     for (int i = 0; i < 4; i++)
         cr_assert_eq(c[i].calls, 1);
+    swirl_loop_free(loop);
+}
+
+typedef struct {
+    swirl_http_client_t *hc;
+    int calls, status, freed_at;
+} freeing_t;
+
+static freeing_t *freeing_all;
+
+/* The first request to end frees the client from its callback. */
+static void on_done_free(swirl_http_call_t *call, void *user, const swirl_http_response_t *res,
+                         int status) {
+    (void)call;
+    (void)res;
+    freeing_t *f = user;
+    f->calls++;
+    f->status = status;
+    if (freeing_all->hc) {
+        swirl_http_client_t *hc = freeing_all->hc;
+        freeing_all->hc = NULL;
+        f->freed_at = 1;
+        swirl_http_client_free(hc);
+        swirl_http_client_free(hc); /* twice from inside: harmless */
+    }
+}
+
+Test(http_client_real, free_from_inside_a_done_callback, .timeout = 60) {
+    int port = py_start();
+    SETUP();
+    char fast[256], slow[256];
+    url_of(fast, sizeof(fast), port, "/hello");
+    url_of(slow, sizeof(slow), port, "/stall-head");
+    freeing_t f[3] = {{.hc = hc}, {0}, {0}};
+    freeing_all = &f[0];
+    for (int i = 0; i < 3; i++) {
+        swirl_http_request_options_t o;
+        swirl_http_request_options_init(&o);
+        o.url = i == 0 ? fast : slow;
+        o.on_done = on_done_free;
+        o.user = &f[i];
+        cr_assert_eq(swirl_http_client_request(hc, &o, NULL), 0);
+    }
+    for (int i = 0; i < 400 && !f[0].calls; i++)
+        swirl_loop_run_once(loop, 10);
+    cr_assert_eq(f[0].calls, 1);
+    cr_assert_eq(f[0].status, 0);
+    for (int i = 1; i < 3; i++) {
+        cr_assert_eq(f[i].calls, 1, "request %d: %d callbacks", i, f[i].calls);
+        cr_assert_eq(f[i].status, -ECANCELED);
+    }
+    for (int i = 0; i < 10; i++)
+        swirl_loop_run_once(loop, 10);
     swirl_loop_free(loop);
 }
 

@@ -97,8 +97,8 @@ typedef struct swirl_http_request_options {
     bool decompress;           /* send Accept-Encoding: gzip, deflate; inflate: true */
     bool keep_alive;           /* reuse the connection: true */
     size_t max_head;           /* response head bytes: 64 KiB */
-    size_t max_body;           /* body kept in memory: 64 MiB */
-    uint64_t max_inflated;     /* inflated bytes of a gzip/deflate body: 1 GiB */
+    size_t max_body;           /* body kept in memory: 64 MiB (0: the default) */
+    uint64_t max_inflated;     /* inflated bytes of a gzip/deflate body: 1 GiB (0: the default) */
     /* TLS (https): verification is on by default against the system store */
     bool verify_peer;          /* true */
     bool allow_self_signed;    /* false */

@@ -1234,8 +1234,8 @@ static int setup(swirl_http_call_t *call, const swirl_http_request_options_t *o)
     call->verify_peer = o->verify_peer;
     call->allow_self_signed = o->allow_self_signed;
     call->max_head = o->max_head ? o->max_head : 64 * 1024;
-    call->max_body = o->max_body;
-    call->max_inflated = o->max_inflated;
+    call->max_body = o->max_body ? o->max_body : 64u * 1024 * 1024;
+    call->max_inflated = o->max_inflated ? o->max_inflated : UINT64_C(1) << 30;
     call->on_done = o->on_done;
     call->on_data = o->on_data;
     call->user = o->user;

@@ -759,7 +759,7 @@ Test(http_client_real, multipart_upload_to_swirl_serve, .timeout = 120) {
 /* ---- nginx ------------------------------------------------------------------------------------
  */
 
-static int ngx_port, ngx_tls_port;
+static int ngx_port, ngx_tls_port, ngx_cert_port;
 
 static void nginx_start(void) {
     if (access(NGINX, X_OK) != 0 || access(OPENSSL, X_OK) != 0)
@@ -771,10 +771,13 @@ static void nginx_start(void) {
     snprintf(cmd, sizeof(cmd),
              OPENSSL " req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
                      "-addext subjectAltName=DNS:localhost -keyout %s/server.key -out "
-                     "%s/server.pem >/dev/null 2>&1 && mkdir %s/www && truncate -s 100M "
+                     "%s/server.pem >/dev/null 2>&1 && " OPENSSL
+                     " req -x509 -newkey rsa:2048 -nodes "
+                     "-days 1 -subj /CN=swirl-client -keyout %s/client.key -out %s/client.pem "
+                     ">/dev/null 2>&1 && mkdir %s/www && truncate -s 100M "
                      "%s/www/big && printf 'small file\\n' > %s/www/small && "
                      "for i in $(seq 1 2000); do echo \"line $i of text\"; done > %s/www/text.txt",
-             d, d, d, d, d, d);
+             d, d, d, d, d, d, d, d);
     cr_assert_eq(system(cmd), 0, "setting up nginx's files failed");
     int fd1 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0),
         fd2 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -787,8 +790,14 @@ static void nginx_start(void) {
     cr_assert_eq(bind(fd2, (struct sockaddr *)&b, sizeof(b)), 0);
     cr_assert_eq(getsockname(fd2, (struct sockaddr *)&b, &len), 0);
     ngx_tls_port = ntohs(b.sin_port);
+    int fd3 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    b.sin_port = 0;
+    cr_assert_eq(bind(fd3, (struct sockaddr *)&b, sizeof(b)), 0);
+    cr_assert_eq(getsockname(fd3, (struct sockaddr *)&b, &len), 0);
+    ngx_cert_port = ntohs(b.sin_port);
     close(fd1);
     close(fd2);
+    close(fd3);
     char conf[256];
     snprintf(conf, sizeof(conf), "%s/nginx.conf", d);
     FILE *f = fopen(conf, "we");
@@ -804,8 +813,12 @@ static void nginx_start(void) {
             "    location = /conn { return 200 \"$connection\"; }\n  }\n"
             "  server {\n    listen 127.0.0.1:%d ssl;\n    server_name localhost;\n"
             "    ssl_certificate %s/server.pem;\n    ssl_certificate_key %s/server.key;\n"
-            "    root %s/www;\n  }\n}\n",
-            d, d, d, d, d, d, d, ngx_port, d, ngx_tls_port, d, d, d);
+            "    root %s/www;\n  }\n"
+            "  server {\n    listen 127.0.0.1:%d ssl;\n    server_name localhost;\n"
+            "    ssl_certificate %s/server.pem;\n    ssl_certificate_key %s/server.key;\n"
+            "    ssl_verify_client on;\n    ssl_client_certificate %s/client.pem;\n"
+            "    location / { return 200 \"client $ssl_client_s_dn\"; }\n  }\n}\n",
+            d, d, d, d, d, d, d, ngx_port, d, ngx_tls_port, d, d, d, ngx_cert_port, d, d, d);
     fclose(f);
     char *argv[] = {NGINX, "-p", ngx_dir, "-c", conf, NULL};
     ngx = spawn(NGINX, argv);
@@ -907,6 +920,23 @@ Test(http_client_real, nginx_tls_verified_and_refused, .timeout = 60) {
     o.ca_file = ca;
     run(loop, hc, &o, &r);
     cr_assert_eq(r.status, SWIRL_EPROTO, "%d %s", r.status, r.err);
+    /* a client certificate: nginx checks it */
+    char cert[256], key[256];
+    snprintf(cert, sizeof(cert), "%s/client.pem", ngx_dir);
+    snprintf(key, sizeof(key), "%s/client.key", ngx_dir);
+    snprintf(url, sizeof(url), "https://localhost:%d/", ngx_cert_port);
+    opts_for(&o, url, &r);
+    o.ca_file = ca;
+    o.cert_file = cert;
+    o.key_file = key;
+    run(loop, hc, &o, &r);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(r.http_status, 200, "%s", r.body);
+    cr_assert(strstr(r.body, "CN=swirl-client"), "%s", r.body);
+    opts_for(&o, url, &r);
+    o.ca_file = ca;
+    run(loop, hc, &o, &r);
+    cr_assert_eq(r.http_status, 400, "without a certificate: %d %s", r.http_status, r.err);
     /* plain HTTP to the TLS port: nginx's 400 (plain) is a response, not a hang */
     snprintf(url, sizeof(url), "http://127.0.0.1:%d/small", ngx_tls_port);
     opts_for(&o, url, &r);

@@ -2,7 +2,7 @@
  * a body from memory or streamed multipart files, responses whole or
  * streamed (to a callback or straight to a file), keep-alive connections
  * reused per host:port, gzip/deflate, redirects, per-phase timeouts, TLS
- * with verification, and an HTTP proxy for http:// URLs. */
+ * with verification, and an HTTP proxy (CONNECT for https). */
 #ifndef SWIRL_HTTP_CLIENT_H
 #define SWIRL_HTTP_CLIENT_H
 
@@ -106,9 +106,8 @@ typedef struct swirl_http_request_options {
     const char *cert_file;     /* a client certificate (PEM) ... */
     const char *key_file;      /* ... and its key */
     const char *tls_host_name; /* SNI and the name checked: default the URL's host */
-    /* an HTTP proxy, "http://host:port": http:// URLs go to it in absolute
-     * form; https:// URLs through it are refused (SWIRL_ENOTSUP, CONNECT is
-     * not there yet) */
+    /* an HTTP proxy, "http://host:port": http URLs go to it in absolute
+     * form, https URLs through a CONNECT tunnel (TLS checked end to end) */
     const char *proxy;
     swirl_http_done_cb on_done; /* required */
     swirl_http_data_cb on_data; /* optional: stream the body */

@@ -38,10 +38,14 @@ struct swirl_http_client {
     uint64_t connections;
 };
 
+enum { TUNNEL_NONE, TUNNEL_NEED, TUNNEL_WAIT, TUNNEL_TLS };
+
 struct hc_conn {
     swirl_http_client_t *hc;
     swirl_client_t *cli;
     char *key;
+    int tunnel;             /* https through a proxy: CONNECT, its answer, then TLS */
+    swirl_buf_t tin;        /* the proxy's answer to CONNECT */
     hc_conn_t *prev, *next; /* the idle list, or the dead list (next only) */
     swirl_http_call_t *call;
     bool idle, connected, dead;
@@ -117,6 +121,7 @@ static void reap(swirl_http_client_t *hc) {
     while (hc->dead_conns) {
         hc_conn_t *c = hc->dead_conns;
         hc->dead_conns = c->next;
+        swirl_buf_destroy(&c->tin);
         swirl_free(c->key);
         swirl_free(c);
     }
@@ -302,7 +307,8 @@ static void conn_lost(hc_conn_t *conn, int status, const char *why) {
         return;
     }
     if (!was_connected)
-        return fail(call, status < 0 ? status : SWIRL_ECLOSED, "connect: %s", msg);
+        return fail(call, status < 0 ? status : SWIRL_ECLOSED, "connect: %s",
+                    msg[0] ? msg : "the proxy closed the connection");
     if (status < 0)
         return fail(call, status, "%s", msg);
     if (call->state == ST_BODY)
@@ -313,15 +319,93 @@ static void conn_lost(hc_conn_t *conn, int status, const char *why) {
 }
 
 static void feed(swirl_http_call_t *call, const char *data, size_t len);
+static void arm(swirl_http_call_t *call, double seconds);
+
+/* ---- https through a proxy: CONNECT, then TLS in the tunnel ------------------------------ */
+
+static void tunnel_open(swirl_http_call_t *call) {
+    hc_conn_t *conn = call->conn;
+    char auth[300];
+    snprintf(auth, sizeof(auth), "%s%s%s:%d", call->url.ipv6 ? "[" : "", call->url.host,
+             call->url.ipv6 ? "]" : "", call->url.port);
+    swirl_buf_t h;
+    swirl_buf_init(&h);
+    int rc = swirl_buf_appendf(&h, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n", auth, auth);
+    if (rc < 0) {
+        swirl_buf_destroy(&h);
+        return fail(call, rc, "out of memory");
+    }
+    conn->tunnel = TUNNEL_WAIT;
+    ssize_t w = swirl_client_send(conn->cli, swirl_buf_bytes(&h), swirl_buf_size(&h));
+    swirl_buf_destroy(&h);
+    if (w < 0)
+        return fail(call, (int)w, "proxy CONNECT: %s", swirl_client_errmsg(conn->cli));
+    arm(call, call->head_timeout);
+}
+
+/* The proxy said yes: TLS from the loop (the client layer's rule: not from
+ * inside its receive callback). */
+static void on_tunnel_tls(swirl_loop_t *loop, int64_t id, void *user) {
+    swirl_http_call_t *call = user;
+    SWIRL__UNUSED(loop);
+    SWIRL__UNUSED(id);
+    call->pump_timer = 0;
+    enter(call->hc);
+    hc_conn_t *conn = call->conn;
+    if (!call->done && conn) {
+        conn->tunnel = TUNNEL_TLS;
+        const char *name = call->tls_host_name ? call->tls_host_name : call->url.host;
+        int rc = swirl_client_start_tls(conn->cli, name,
+                                        call->connect_timeout > 0 ? call->connect_timeout : -1);
+        if (rc < 0)
+            fail(call, rc, "TLS through the proxy: %s", swirl_client_errmsg(conn->cli));
+    }
+    leave(call->hc);
+}
+
+static void tunnel_answer(swirl_http_call_t *call, const char *data, size_t len) {
+    hc_conn_t *conn = call->conn;
+    if (swirl_buf_append(&conn->tin, data, len) < 0)
+        return fail(call, -ENOMEM, "out of memory");
+    const char *p = swirl_buf_bytes(&conn->tin);
+    size_t n = swirl_buf_size(&conn->tin), scan = 0;
+    ssize_t e = swirl_http_head_end(p, n, &scan);
+    if (e == 0) {
+        if (n > call->max_head)
+            return fail(call, SWIRL_ETOOBIG, "proxy's answer to CONNECT over %zu bytes",
+                        call->max_head);
+        return;
+    }
+    swirl_http_header_t h[MAX_HEADERS];
+    swirl_http_response_head_t rh;
+    swirl_http_response_head_init(&rh, h, MAX_HEADERS);
+    int rc = swirl_http_parse_response_head(&rh, p, (size_t)e);
+    if (rc < 0)
+        return fail(call, rc, "proxy's answer to CONNECT: %s", rh.error);
+    if (rh.status < 200 || rh.status > 299)
+        return fail(call, SWIRL_EPROTO, "the proxy refused CONNECT: %d %.*s", rh.status,
+                    (int)rh.reason_len, rh.reason);
+    if ((size_t)e != n)
+        return fail(call, SWIRL_EPROTO, "bytes after the proxy's answer to CONNECT");
+    swirl_buf_destroy(&conn->tin);
+    int64_t id = swirl_timer_after(call->hc->loop, 0, on_tunnel_tls, call);
+    if (id < 0)
+        return fail(call, (int)id, "timer:");
+    call->pump_timer = id;
+}
 
 static void on_cli_connect(swirl_client_t *cli, void *user) {
     hc_conn_t *conn = user;
     swirl_http_client_t *hc = conn->hc;
     SWIRL__UNUSED(cli);
     enter(hc);
-    conn->connected = true;
-    if (conn->call)
+    if (conn->tunnel == TUNNEL_NEED && conn->call)
+        tunnel_open(conn->call);
+    else if (conn->call) {
+        conn->connected = true;
+        conn->tunnel = TUNNEL_NONE;
         send_request(conn->call);
+    }
     leave(hc);
 }
 
@@ -334,6 +418,8 @@ static void on_cli_receive(swirl_client_t *cli, const char *data, size_t len, vo
         ;
     else if (!conn->call)
         conn_close(conn); /* bytes on an idle connection: not ours to read, so not reusable */
+    else if (conn->tunnel == TUNNEL_WAIT)
+        tunnel_answer(conn->call, data, len);
     else
         feed(conn->call, data, len);
     leave(hc);
@@ -365,6 +451,7 @@ static int conn_open(swirl_http_call_t *call, const char *key) {
     swirl_http_client_t *hc = call->hc;
     const hc_url_t *to = call->use_proxy ? &call->proxy : &call->url;
     bool tls = call->url.https && !call->use_proxy;
+    bool tunnel = call->url.https && call->use_proxy;
     hc_conn_t *conn = swirl_calloc(1, sizeof(*conn));
     char *k = swirl_strdup(key);
     if (!conn || !k) {
@@ -374,6 +461,7 @@ static int conn_open(swirl_http_call_t *call, const char *key) {
     }
     conn->hc = hc;
     conn->key = k;
+    conn->tunnel = tunnel ? TUNNEL_NEED : TUNNEL_NONE;
     int type = (to->ipv6 ? SWIRL_SOCK_TCP6 : SWIRL_SOCK_TCP) | (tls ? SWIRL_SOCK_SSL : 0);
     int rc = swirl_client_new(&conn->cli, type, true, NULL);
     if (rc < 0) {
@@ -390,7 +478,7 @@ static int conn_open(swirl_http_call_t *call, const char *key) {
     rc = swirl_client_set_callbacks(conn->cli, hc->loop, &cbs, conn);
     if (rc == 0)
         rc = swirl_client_set_bool(conn->cli, "open_tcp_nodelay", true);
-    if (rc == 0 && tls) {
+    if (rc == 0 && (tls || tunnel)) {
         rc = swirl_client_set_bool(conn->cli, "ssl_verify_peer", call->verify_peer);
         if (rc == 0)
             rc = swirl_client_set_bool(conn->cli, "ssl_allow_self_signed", call->allow_self_signed);
@@ -889,10 +977,6 @@ static void do_redirect(swirl_http_call_t *call) {
         snprintf(msg, sizeof(msg), "%s", swirl_last_error_msg());
         return fail(call, rc, "%s", msg);
     }
-    if (next.https && call->use_proxy) {
-        swirl__hc_url_free(&next);
-        return fail(call, SWIRL_ENOTSUP, "redirect to https through a proxy (no CONNECT yet)");
-    }
     bool other = next.https != call->url.https || next.port != call->url.port ||
                  strcasecmp(next.host, call->url.host) != 0;
     if (other) { /* no credentials to another origin */
@@ -1139,11 +1223,6 @@ static int setup(swirl_http_call_t *call, const swirl_http_request_options_t *o)
                                 "proxy \"%.200s\": an https proxy is not "
                                 "supported (give http://host:port)",
                                 o->proxy);
-        if (call->url.https)
-            return swirl__error(SWIRL_ENOTSUP,
-                                "URL \"%.200s\": https through a proxy (CONNECT) "
-                                "is not there yet",
-                                o->url);
         call->use_proxy = true;
     }
     if (o->body && o->form)

@@ -57,6 +57,40 @@ def chunked(conn, parts, headers=()):
     conn.sendall(b"0\r\n\r\n")
 
 
+def tunnel(conn, target, buf):
+    host, port = target.rsplit(":", 1)
+    try:
+        up = socket.create_connection((host.strip("[]"), int(port)), timeout=5)
+    except OSError:
+        reply(conn, 502, b"cannot reach " + target.encode(), reason="Bad Gateway")
+        return
+    up.settimeout(None)
+    conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+    if buf:
+        up.sendall(buf)
+
+    def pump(a, b):
+        try:
+            while True:
+                d = a.recv(65536)
+                if not d:
+                    break
+                b.sendall(d)
+        except OSError:
+            pass
+        finally:
+            try:
+                b.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
+    t = threading.Thread(target=pump, args=(up, conn), daemon=True)
+    t.start()
+    pump(conn, up)
+    t.join()
+    up.close()
+
+
 def handle(conn, port):
     buf = b""
     while True:
@@ -64,6 +98,8 @@ def handle(conn, port):
         if req is None:
             return
         method, target, headers, body = req
+        if method == "CONNECT":  # a tunnel, as an HTTP proxy makes for https
+            return tunnel(conn, target, buf)
         path = target.split("?")[0]
         if path.startswith("http://"):  # absolute form: we are the proxy
             path = "/" + path.split("/", 3)[3] if path.count("/") >= 3 else "/"

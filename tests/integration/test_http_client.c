@@ -201,9 +201,11 @@ Test(http_client, malformed_urls_and_options_are_refused_by_name, .timeout = 30)
     o.headers = hdr2;
     cr_assert_eq(swirl_http_client_request(hc, &o, NULL), SWIRL_EBADARG);
     o.headers = NULL;
-    o.url = "https://127.0.0.1:1/";
-    o.proxy = "http://127.0.0.1:2";
+    o.proxy = "https://127.0.0.1:2";
     cr_assert_eq(swirl_http_client_request(hc, &o, NULL), SWIRL_ENOTSUP);
+    o.proxy = "http://127.0.0.1:2/x y";
+    cr_assert_eq(swirl_http_client_request(hc, &o, NULL), SWIRL_EBADARG);
+    cr_assert(strstr(swirl_last_error_msg(), "proxy"), "%s", swirl_last_error_msg());
     o.proxy = NULL;
     swirl_http_form_part_t part = {.name = "f", .path = "/nonexistent/file"};
     o.form = &part;
@@ -937,6 +939,37 @@ Test(http_client_real, nginx_tls_verified_and_refused, .timeout = 60) {
     o.ca_file = ca;
     run(loop, hc, &o, &r);
     cr_assert_eq(r.http_status, 400, "without a certificate: %d %s", r.http_status, r.err);
+    /* https through an HTTP proxy (CONNECT, then TLS in the tunnel), verified */
+    int pport = py_start();
+    char proxy[64];
+    snprintf(proxy, sizeof(proxy), "http://127.0.0.1:%d", pport);
+    snprintf(url, sizeof(url), "https://localhost:%d/small", ngx_tls_port);
+    uint64_t opened = swirl_http_client_connections(hc);
+    for (int i = 0; i < 2; i++) {
+        opts_for(&o, url, &r);
+        o.ca_file = ca;
+        o.proxy = proxy;
+        run(loop, hc, &o, &r);
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        cr_assert_str_eq(r.body, "small file\n");
+    }
+    cr_assert_eq(swirl_http_client_connections(hc), opened + 1, "the tunnel was reused");
+    /* the tunnel's TLS is checked as any: no CA, refused */
+    opts_for(&o, url, &r);
+    o.proxy = proxy;
+    run(loop, hc, &o, &r);
+    cr_assert_eq(r.status, SWIRL_EPROTO, "%d %s", r.status, r.err);
+    cr_assert(strstr(r.err, "certificate verify failed"), "%s", r.err);
+    /* the proxy cannot reach the host: its 502 is an error naming it */
+    int fd;
+    int dead = tc_refusing_port(&fd);
+    snprintf(url, sizeof(url), "https://127.0.0.1:%d/", dead);
+    opts_for(&o, url, &r);
+    o.proxy = proxy;
+    run(loop, hc, &o, &r);
+    close(fd);
+    cr_assert_eq(r.status, SWIRL_EPROTO, "%d %s", r.status, r.err);
+    cr_assert(strstr(r.err, "the proxy refused CONNECT: 502"), "%s", r.err);
     /* plain HTTP to the TLS port: nginx's 400 (plain) is a response, not a hang */
     snprintf(url, sizeof(url), "http://127.0.0.1:%d/small", ngx_tls_port);
     opts_for(&o, url, &r);

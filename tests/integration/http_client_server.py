@@ -149,6 +149,10 @@ def handle(conn, port):
                 reply(conn, 200, b"landed")
             else:
                 reply(conn, 302, b"moved", [("Location", "/redirect/%d" % (n - 1))], "Found")
+        elif path == "/redirect-close":
+            conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: /redirect/0\r\n"
+                         b"Connection: close\r\n\r\nmoving, until close")
+            return
         elif path == "/relative":
             reply(conn, 301, b"", [("Location", "redirect/0")], "Moved")
         elif path == "/see-other":

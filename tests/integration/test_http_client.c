@@ -381,6 +381,13 @@ Test(http_client_real, redirects, .timeout = 60) {
     run(loop, hc, &o, &r);
     cr_assert_eq(r.http_status, 302);
     cr_assert_eq(r.redirects, 2);
+    /* a redirect whose body runs until the close */
+    url_of(url, sizeof(url), port, "/redirect-close");
+    opts_for(&o, url, &r);
+    o.max_redirects = 1;
+    run(loop, hc, &o, &r);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.body, "landed");
     /* a relative Location */
     url_of(url, sizeof(url), port, "/relative");
     opts_for(&o, url, &r);

@@ -105,6 +105,9 @@ def handle(conn, port):
             path = "/" + path.split("/", 3)[3] if path.count("/") >= 3 else "/"
         if path == "/hello":
             reply(conn, 200, b"" if method == "HEAD" else b"hello", [("Content-Type", "text/plain")])
+        elif path == "/set-cookie":
+            reply(conn, 200, b"cookie set", [("Set-Cookie", "session=abc123; Path=/; HttpOnly"),
+                                             ("Set-Cookie", "theme=dark")])
         elif path == "/count":
             reply(conn, 200, str(accepted).encode())
         elif path == "/echo":

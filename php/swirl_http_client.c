@@ -66,6 +66,7 @@ static void release_strings(hcli_obj *o) {
 
 static void hcli_free(zend_object *obj) {
     hcli_obj *o = hcli_from(obj);
+    o->held = false; /* freed at the request's end even if held: no reference to drop */
     if (o->hc && o->pid == getpid()) {
         o->quiet = true; /* the request's cancellation calls no PHP now */
         swirl_http_client_free(o->hc);

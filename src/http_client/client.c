@@ -46,8 +46,8 @@ static void conn_lost(hc_conn_t *conn, int status, const char *why) {
             return swirl__hc_fail(call, SWIRL_EPROTO, "compressed body cut short");
         return swirl__hc_finish(call, 0);
     }
-    if (call->reused && !call->retried && !call->got_bytes && call->idempotent &&
-        call->state <= ST_HEAD) {
+    if (call->reused && !call->retried && !call->got_bytes &&
+        (call->idempotent || !call->sent_any) && call->state <= ST_HEAD) {
         /* a kept connection the server had closed already: once more, on a new one */
         call->retried = true;
         call->reused = false;
@@ -217,6 +217,7 @@ int swirl__hc_conn_open(swirl_http_call_t *call, const char *key) {
     conn->hc = hc;
     conn->key = k;
     conn->tunnel = tunnel ? TUNNEL_NEED : TUNNEL_NONE;
+    conn->tls = tls || tunnel;
     int type = (to->ipv6 ? SWIRL_SOCK_TCP6 : SWIRL_SOCK_TCP) | (tls ? SWIRL_SOCK_SSL : 0);
     int rc = swirl_client_new(&conn->cli, type, true, NULL);
     if (rc < 0) {
@@ -370,11 +371,13 @@ void swirl__hc_send_request(swirl_http_call_t *call) {
     swirl_buf_destroy(&h);
     if (w < 0)
         return swirl__hc_fail(call, (int)w, "send: %s", swirl_client_errmsg(cli));
+    call->sent_any = true;
     pump(call);
 }
 
 /* Take a pooled connection or open one; a failure ends the call. */
 void swirl__hc_start_attempt(swirl_http_call_t *call) {
+    call->sent_any = false;
     char *key = swirl__hc_conn_key(call);
     if (!key)
         return swirl__hc_fail(call, -ENOMEM, "out of memory");

@@ -2,6 +2,7 @@
  * entering and leaving (requests and connections that end meanwhile are
  * freed when the last way in leaves), ending a request once, closing a
  * connection, the bounded keep-alive pool, and the phase timer. */
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -135,12 +136,24 @@ void swirl__hc_pool_put(hc_conn_t *conn) {
     hc->nidle++;
 }
 
+/* A plain idle connection the server closed (or wrote to) since the loop
+ * last looked: readable now means EOF or stray bytes, so it is not reused.
+ * A TLS one may be readable for a session ticket: the retry covers it. */
+static bool stale(hc_conn_t *c) {
+    if (c->tls)
+        return false;
+    int fd = swirl_client_fd(c->cli);
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    return fd < 0 || poll(&p, 1, 0) != 0;
+}
+
 hc_conn_t *swirl__hc_pool_take(swirl_http_client_t *hc, const char *key) {
     uint64_t now = swirl_loop_now(hc->loop);
     hc_conn_t *c = hc->idle;
     while (c) {
         hc_conn_t *next = c->next;
-        if (now - c->idle_since >= hc->idle_ms || !swirl_client_is_connected(c->cli)) {
+        if (now - c->idle_since >= hc->idle_ms || !swirl_client_is_connected(c->cli) ||
+            (strcmp(c->key, key) == 0 && stale(c))) {
             swirl__hc_conn_close(c);
         } else if (strcmp(c->key, key) == 0) {
             idle_unlink(c);

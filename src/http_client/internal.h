@@ -94,6 +94,7 @@ struct hc_conn {
     swirl_client_t *cli;
     char *key;
     int tunnel;             /* https through a proxy: CONNECT, its answer, then TLS */
+    bool tls;               /* TLS (directly or in a tunnel) */
     swirl_buf_t tin;        /* the proxy's answer to CONNECT */
     hc_conn_t *prev, *next; /* the idle list, or the dead list (next only) */
     swirl_http_call_t *call;
@@ -136,6 +137,7 @@ struct swirl_http_call {
     hc_conn_t *conn;
     bool reused, retried, got_bytes, body_sent, no_reuse, redirecting;
     bool redirect_due; /* the redirect's response ended: client.c follows it */
+    bool sent_any;     /* some of this attempt's request was written */
     int redirects;
     swirl_buf_t in; /* the head (kept: the headers point into it) */
     size_t scan;

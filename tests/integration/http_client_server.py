@@ -218,6 +218,9 @@ def handle(conn, port):
             return
         elif path == "/extra":
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA BYTES")
+        elif path == "/drop-now":
+            reply(conn, 200, b"bye")  # keep-alive by its headers, then closed at once
+            return
         elif path == "/drop-after":
             # answers, then closes the kept connection a moment later (the
             # client's next request on it is retried on a new one)

@@ -66,6 +66,8 @@ void swirl_http_minit(void);                   /* Http\Server, Request, Response
 void swirl_websocket_minit(int module_number); /* WebSocket\Server, frames, constants */
 /* Swoole\Client and the client constants (swirl_client.c). */
 void swirl_client_minit(int module_number);
+/* Swoole\Http\Client (swirl_http_client.c). */
+void swirl_http_client_minit(void);
 
 /* The loop of this process (swirl_loop.c): inside a server's worker the
  * server's (swirl_php_set_loop, called by the Server code when a worker

@@ -230,6 +230,7 @@ static PHP_MINIT_FUNCTION(swirl) {
     swirl_http_minit();
     swirl_websocket_minit(module_number);
     swirl_client_minit(module_number);
+    swirl_http_client_minit();
     return SUCCESS;
 }
 

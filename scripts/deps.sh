@@ -21,6 +21,8 @@ packages=(build-essential cmake pkg-config libcriterion-dev zlib1g-dev libssl-de
           clang libclang-rt-14-dev)
 if [ "${1:-}" = bench ]; then
     packages+=(wrk)
+    # bench/http_client measures wrk's CPU time with /usr/bin/time
+    packages+=(time)
     # bench/ws runs Node's ws (from the npm registry) as its reference
     command -v node >/dev/null 2>&1 || packages+=(nodejs)
     command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -13,7 +13,7 @@ secs=${2:?usage: scripts/fuzz.sh BUILD SECONDS [NAME...]}
 shift 2
 src=$(cd "$(dirname "$0")/.." && pwd)
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(http_parser websocket_frame framing multipart deflate http_server)
+[ ${#names[@]} -gt 0 ] || names=(http_parser http_response websocket_frame framing multipart deflate http_server)
 for n in "${names[@]}"; do
     bin=$build/tests/fuzz/fuzz_$n
     [ -x "$bin" ] || { echo "fuzz: $bin is not built (make fuzz-build)" >&2; exit 1; }

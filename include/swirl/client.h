@@ -226,6 +226,24 @@ SWIRL_API int swirl_client_set_callbacks(swirl_client_t *c, swirl_loop_t *loop,
  * starts unpaused. */
 SWIRL_API int swirl_client_pause(swirl_client_t *c, bool pause);
 
+/* Async clients: bytes accepted by send and not yet written to the socket
+ * (the loop's write buffer, and over TLS what SSL_write has not taken), so
+ * a caller streaming a large body can wait for room instead of passing
+ * socket_buffer_size. 0 when not connected. */
+SWIRL_API size_t swirl_client_pending(const swirl_client_t *c);
+
+/* Async stream clients: start TLS on the established plain connection
+ * (after an HTTP proxy's CONNECT, a STARTTLS), with the ssl_* settings set
+ * before connect; `host` is the name sent (SNI) and checked (ssl_host_name
+ * wins). Returns 0 and the handshake runs in the loop: on_connect again
+ * once it is done, or on_error (the connection is then closed) on a
+ * failure or after `timeout` seconds (< 0: none). Or a negative code and
+ * nothing changes: SWIRL_ENOTSUP (a blocking or datagram client),
+ * SWIRL_ESTATE (not connected, already TLS, or received bytes not yet
+ * delivered or sends not yet written: call it from the loop, not from
+ * inside a receive callback), SWIRL_ESETTING (a bad ssl_* file), -ENOMEM. */
+SWIRL_API int swirl_client_start_tls(swirl_client_t *c, const char *host, double timeout);
+
 /* ---- the keep-alive pool ------------------------------------------------------------------ */
 
 /* Close every pooled connection of this process. Returns how many. */

@@ -172,6 +172,54 @@ SWIRL_API ssize_t swirl_http_chunked_decode(swirl_http_chunked_t *c, const char 
 /* Has the last chunk (and its trailers) been read? */
 SWIRL_API bool swirl_http_chunked_done(const swirl_http_chunked_t *c);
 
+/* ---- HTTP/1.1 responses (src/protocol/http_response.c) ---------------------------------------
+ * The request parser's sibling, for clients: the same strictness (CRLF
+ * only, no obs-fold, token names, one Content-Length of digits, no
+ * Content-Length with Transfer-Encoding, chunked as the only coding) and
+ * zero-copy. The end of a head is found with swirl_http_head_end. */
+
+/* A parsed response head (swirl_http_parse_response_head). */
+typedef struct swirl_http_response_head {
+    int minor;                    /* HTTP/1.<minor>: 0 or 1 */
+    int status;                   /* 100..599 */
+    const char *reason;           /* may be empty */
+    size_t reason_len;
+    swirl_http_header_t *headers; /* the caller's array */
+    size_t nheaders, max_headers;
+    size_t head_len;              /* status line + headers + the empty line */
+    int64_t content_length;       /* -1: not given (then chunked, or until close) */
+    bool chunked;                 /* Transfer-Encoding: chunked (last coding) */
+    bool keep_alive;              /* the connection may be reused after this response */
+    bool upgrade;                 /* 101 with Connection: upgrade and an Upgrade header */
+    const char *error;            /* on SWIRL_EPROTO / SWIRL_ETOOBIG: what is wrong */
+    /* set by the caller after swirl_http_response_head_init, kept by the parse:
+     * the request was HEAD, so the response has no body whatever it says */
+    bool head_request;
+    /* the response has no body: 1xx, 204, 304, or a HEAD request's (its
+     * Content-Length, if any, is left in content_length but frames nothing) */
+    bool no_body;
+    /* the body runs until the server closes (no length, not chunked, not
+     * no_body): keep_alive is then false */
+    bool until_close;
+    /* internal */
+    bool conn_close, conn_keep_alive, conn_upgrade, has_upgrade, te_seen;
+} swirl_http_response_head_t;
+
+/* Set up `r` to parse into `headers` (room for `max_headers`). */
+SWIRL_API void swirl_http_response_head_init(swirl_http_response_head_t *r,
+                                             swirl_http_header_t *headers, size_t max_headers);
+
+/* Parse a whole head (len = what swirl_http_head_end returned): 0, or
+ * SWIRL_EPROTO (bad syntax) / SWIRL_ETOOBIG (more headers than
+ * max_headers, a Content-Length past 2^53) with r->error saying what is
+ * wrong. The pointers in `r` point into buf. */
+SWIRL_API int swirl_http_parse_response_head(swirl_http_response_head_t *r, const char *buf,
+                                             size_t len);
+
+/* The first header named `name` (case-insensitive), or NULL. */
+SWIRL_API const swirl_http_header_t *
+swirl_http_response_find_header(const swirl_http_response_head_t *r, const char *name);
+
 /* ---- multipart/form-data bodies (RFC 7578, RFC 2046 §5.1) -------------------------------- */
 
 /* A streaming multipart parser: bytes are fed as they arrive, in pieces of

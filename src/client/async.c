@@ -511,3 +511,58 @@ int swirl_client_pause(swirl_client_t *c, bool pause) {
     }
     return 0;
 }
+
+size_t swirl_client_pending(const swirl_client_t *c) {
+    if (!c || !c->async || c->state != CS_CONNECTED || !c->loop || swirl__client_foreign(c))
+        return 0;
+    return swirl_loop_pending(c->loop, c->fd) + swirl_buf_size(&c->out);
+}
+
+int swirl_client_start_tls(swirl_client_t *c, const char *host, double timeout) {
+    if (!c)
+        return swirl__error(SWIRL_EBADARG, "client start_tls: NULL client");
+    if (!c->async || !c->stream)
+        return swirl__client_fail(c, SWIRL_ENOTSUP,
+                                  "client start_tls: only an async stream client can");
+    if (c->state != CS_CONNECTED || swirl__client_foreign(c))
+        return swirl__client_fail(c, SWIRL_ESTATE, "client start_tls: not connected");
+    if (c->tls)
+        return swirl__client_fail(c, SWIRL_ESTATE, "client start_tls: %s is TLS already",
+                                  c->peer_name);
+    if (swirl_buf_size(&c->in) > 0 || swirl_loop_pending(c->loop, c->fd) > 0)
+        return swirl__client_fail(c, SWIRL_ESTATE, "client start_tls: %s has bytes not yet %s",
+                                  c->peer_name, swirl_buf_size(&c->in) > 0 ? "delivered" : "sent");
+    char *name = host ? swirl_strdup(host) : NULL;
+    if (host && !name)
+        return swirl__client_fail(c, -ENOMEM, "client start_tls: out of memory");
+    int rc = swirl__client_tls_setup(c, name);
+    if (rc < 0) {
+        swirl_free(name);
+        return rc;
+    }
+    if (timeout >= 0) {
+        int64_t id =
+            swirl_timer_after(c->loop, (int64_t)(timeout * 1000 + 0.999), on_connect_timeout, c);
+        if (id < 0) {
+            SSL_free(c->tls);
+            c->tls = NULL;
+            swirl_free(name);
+            return swirl__client_fail(c, (int)id, "client start_tls: timer:");
+        }
+        c->timer = id;
+    }
+    /* the handshake starts from the loop (writable at once), never from here */
+    rc = swirl_loop_set(c->loop, c->fd, SWIRL_EV_WRITE, on_readable, on_writable);
+    if (rc < 0) {
+        clear_timers(c);
+        SSL_free(c->tls);
+        c->tls = NULL;
+        swirl_free(name);
+        return swirl__client_fail(c, rc, "client start_tls: loop:");
+    }
+    swirl_free(c->tls_name);
+    c->tls_name = name;
+    c->ssl = true;
+    c->state = CS_HANDSHAKE;
+    return 0;
+}

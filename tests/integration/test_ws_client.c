@@ -716,3 +716,395 @@ Test(ws_client, frames_right_behind_the_101_and_ping_between_fragments, .timeout
     cr_assert(s.clean);
     done(&s);
 }
+
+/* ---- wss:// against `swirl serve --cert`
+ * ---------------------------------------------------------------- */
+
+static pid_t serve_pid;
+static char tls_dir[128];
+
+static void serve_stop(void) {
+    if (serve_pid > 0) {
+        kill(serve_pid, SIGTERM);
+        int st;
+        for (int i = 0; i < 500 && waitpid(serve_pid, &st, WNOHANG) == 0; i++)
+            usleep(10000);
+        kill(serve_pid, SIGKILL);
+        waitpid(serve_pid, NULL, WNOHANG);
+        serve_pid = 0;
+    }
+    if (tls_dir[0]) {
+        char cmd[300];
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", tls_dir);
+        cr_assert_eq(system(cmd), 0);
+        tls_dir[0] = 0;
+    }
+    teardown();
+}
+
+/* `swirl serve` over TLS with a fresh self-signed certificate for
+ * localhost (in tls_dir/cert.pem); its port. */
+static int serve_tls(void) {
+    if (access("/usr/bin/openssl", X_OK) != 0)
+        cr_skip_test("/usr/bin/openssl is missing (apt-get install openssl)");
+    tu_tmp_path(tls_dir, sizeof(tls_dir), "wscli-tls");
+    cr_assert_eq(mkdir(tls_dir, 0700), 0);
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd),
+             "/usr/bin/openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+             "-addext subjectAltName=DNS:localhost -keyout %s/key.pem -out %s/cert.pem "
+             ">/dev/null 2>&1",
+             tls_dir, tls_dir);
+    cr_assert_eq(system(cmd), 0, "openssl req");
+    int p[2];
+    cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+    char cert[200], key[200];
+    snprintf(cert, sizeof(cert), "%s/cert.pem", tls_dir);
+    snprintf(key, sizeof(key), "%s/key.pem", tls_dir);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        dup2(p[1], 1);
+        execl(SWIRL_BIN, "swirl", "serve", "--port", "0", "--workers", "1", "--cert", cert, "--key",
+              key, (char *)NULL);
+        _exit(127);
+    }
+    close(p[1]);
+    serve_pid = pid;
+    char line[256] = "";
+    size_t n = 0;
+    while (n + 1 < sizeof(line) && !strchr(line, '\n')) {
+        struct pollfd pf = {p[0], POLLIN, 0};
+        if (poll(&pf, 1, 20000) <= 0)
+            break;
+        ssize_t r = read(p[0], line + n, sizeof(line) - 1 - n);
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+        line[n] = 0;
+    }
+    close(p[0]);
+    int port = 0;
+    const char *at = strstr(line, "https://127.0.0.1:");
+    cr_assert(at && sscanf(at, "https://127.0.0.1:%d/", &port) == 1, "swirl serve: \"%s\"", line);
+    return port;
+}
+
+Test(ws_client, wss_verified_with_the_ca_file, .timeout = 60, .fini = serve_stop) {
+    int port = serve_tls();
+    char url[128], ca[200];
+    snprintf(url, sizeof(url), "wss://localhost:%d/ws", port); /* a name: resolved, SNI, checked */
+    snprintf(ca, sizeof(ca), "%s/cert.pem", tls_dir);
+    swirl_ws_client_options_t o;
+    swirl_ws_client_options_init(&o);
+    o.ca_file = ca;
+    sess_t s = {.on_open = echo_open, .on_msg = echo_msg};
+    compressible_echo = false;
+    run(&s, url, &o);
+    check_echo(&s);
+    done(&s);
+    /* by address, with the name to check given */
+    snprintf(url, sizeof(url), "wss://127.0.0.1:%d/ws", port);
+    o.host_name = "localhost";
+    sess_t s2 = {.on_open = echo_open, .on_msg = echo_msg};
+    run(&s2, url, &o);
+    check_echo(&s2);
+    done(&s2);
+}
+
+Test(ws_client, wss_refused_without_trust_or_with_another_name, .timeout = 60, .fini = serve_stop) {
+    int port = serve_tls();
+    char url[128], ca[200];
+    snprintf(url, sizeof(url), "wss://localhost:%d/ws", port);
+    snprintf(ca, sizeof(ca), "%s/cert.pem", tls_dir);
+    sess_t s = {0};
+    run(&s, url, NULL); /* the system store does not know it */
+    cr_assert_eq(s.errors, 1);
+    cr_assert_eq(s.err, SWIRL_EPROTO, "%d %s", s.err, s.errmsg);
+    cr_assert(strstr(s.errmsg, "certificate verify failed"), "%s", s.errmsg);
+    cr_assert_eq(s.opens + s.closes, 0);
+    done(&s);
+    swirl_ws_client_options_t o;
+    swirl_ws_client_options_init(&o);
+    o.ca_file = ca;
+    o.host_name = "other.example";
+    sess_t s2 = {0};
+    run(&s2, url, &o);
+    cr_assert_eq(s2.errors, 1);
+    cr_assert_eq(s2.err, SWIRL_EPROTO, "%d %s", s2.err, s2.errmsg);
+    cr_assert(strstr(s2.errmsg, "certificate verify failed"), "%s", s2.errmsg);
+    done(&s2);
+    /* and ws:// to the TLS port: no 101 (the server speaks TLS) */
+    snprintf(url, sizeof(url), "ws://127.0.0.1:%d/ws", port);
+    o.timeout = 2;
+    sess_t s3 = {0};
+    run(&s3, url, &o);
+    cr_assert_eq(s3.errors, 1);
+    cr_assert_eq(s3.opens, 0);
+    done(&s3);
+}
+
+/* ---- the conformance categories, from the client's side
+ * ------------------------------------------------- /work/shared/conformance/websocket.md lists
+ * Autobahn's categories (what a server must do). Each that applies to a client is run here with the
+ * server's part played by ws_client_peer.py: every category the file lists
+ * must be one of these or one named as not applying. */
+
+static const char *conformance_md(void) {
+    static char path[512];
+    snprintf(path, sizeof(path), "%s/../shared/conformance/websocket.md", SWIRL_SOURCE_DIR);
+    return path;
+}
+
+/* The category numbers in the file's table ("| 1 framing | ..."). */
+static int conformance_categories(int *cats, int max) {
+    FILE *f = fopen(conformance_md(), "re");
+    if (!f)
+        cr_skip_test("%s is absent: the conformance categories are not checked", conformance_md());
+    char line[1024];
+    int n = 0;
+    while (fgets(line, sizeof(line), f) && n < max) {
+        int a, b;
+        if (sscanf(line, "| %d, %d ", &a, &b) == 2) {
+            cats[n++] = a;
+            if (n < max)
+                cats[n++] = b;
+        } else if (sscanf(line, "| %d ", &a) == 1) {
+            cats[n++] = a;
+        }
+    }
+    fclose(f);
+    return n;
+}
+
+static void end_msg(sess_t *s, int op, const char *d, size_t n) {
+    if (op == SWIRL_WS_TEXT && n == 3 && memcmp(d, "end", 3) == 0)
+        cr_assert_eq(swirl_ws_client_close(s->c, 1000, NULL), 0);
+}
+
+/* 1 framing, 2 ping/pong, 5 fragmentation, 6 valid UTF-8, 9 sizes */
+static void conformance_good(void) {
+    int port = peer("conformance");
+    sess_t s = {.on_msg = end_msg};
+    run(&s, url_of("ws", port, "/"), NULL);
+    cr_assert_eq(s.errors, 0, "%s", s.errmsg);
+    cr_assert_eq(s.code, 1000, "the server found our frames right (%d: %s)", s.code, s.reason);
+    cr_assert(s.clean);
+    int k = 0;
+    static const size_t lens[] = {0, 1, 125, 126, 127, 65535, 65536};
+    for (size_t i = 0; i < 7; i++) {
+        cr_assert_eq(s.ops[k], SWIRL_WS_TEXT);
+        cr_assert_eq(s.lens[k++], lens[i]);
+        cr_assert_eq(s.ops[k], SWIRL_WS_BINARY);
+        cr_assert_eq(s.lens[k], lens[i]);
+        for (size_t j = 0; j < lens[i]; j++)
+            cr_assert_eq((uint8_t)s.data[k][j], (uint8_t)(j & 0xff));
+        k++;
+    }
+    cr_assert_eq(s.ops[k], SWIRL_WS_PING);
+    cr_assert_eq(s.lens[k++], 0);
+    cr_assert_eq(s.ops[k], SWIRL_WS_PING);
+    cr_assert_eq(s.lens[k++], 125);
+    for (int i = 0; i < 10; i++) {
+        char p[8];
+        snprintf(p, sizeof(p), "p%d", i);
+        cr_assert_eq(s.ops[k], SWIRL_WS_PING);
+        cr_assert_str_eq(s.data[k++], p);
+    }
+    cr_assert_eq(s.ops[k], SWIRL_WS_PONG);
+    cr_assert_str_eq(s.data[k++], "unsolicited");
+    cr_assert_eq(s.ops[k], SWIRL_WS_PING);
+    cr_assert_str_eq(s.data[k++], "between");
+    cr_assert_eq(s.ops[k], SWIRL_WS_PONG);
+    cr_assert_str_eq(s.data[k++], "pong between");
+    cr_assert_eq(s.ops[k], SWIRL_WS_TEXT);
+    cr_assert_str_eq(s.data[k++], "fragmented");
+    cr_assert_eq(s.ops[k], SWIRL_WS_BINARY);
+    cr_assert_eq(s.lens[k], 10);
+    cr_assert_eq(memcmp(s.data[k++], "\0\1\2\3\4\5\6\7\10\11", 10), 0);
+    cr_assert_eq(s.ops[k], SWIRL_WS_TEXT);
+    cr_assert_str_eq(s.data[k++], "\x7f\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf\xf0\x90\x80\x80"
+                                  "\xf4\x8f\xbf\xbf\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5");
+    cr_assert_eq(s.ops[k], SWIRL_WS_BINARY);
+    cr_assert_eq(s.lens[k], 4u << 20);
+    for (size_t j = 0; j < (4u << 20); j += 4099)
+        cr_assert_eq((uint8_t)s.data[k][j], (uint8_t)((j * 7) & 0xff));
+    k++;
+    cr_assert_str_eq(s.data[k++], "end");
+    cr_assert_eq(s.msgs, k);
+    done(&s);
+}
+
+/* One hostile mode per case: the error, the close code. */
+static void expect_fail(const char *mode, int err, const char *why, int code) {
+    int port = peer(mode);
+    swirl_ws_client_options_t o;
+    swirl_ws_client_options_init(&o);
+    o.close_timeout = 1;
+    sess_t s = {0};
+    run(&s, url_of("ws", port, "/"), &o);
+    cr_assert_eq(s.errors, 1, "%s: one error (%s)", mode, s.errmsg);
+    cr_assert_eq(s.err, err, "%s: %d %s", mode, s.err, s.errmsg);
+    cr_assert(strstr(s.errmsg, why), "%s: \"%s\" names \"%s\"", mode, s.errmsg, why);
+    cr_assert_eq(s.code, code, "%s: code %d", mode, s.code);
+    cr_assert_not(s.clean);
+    done(&s);
+    kill(peer_pid, SIGKILL);
+    waitpid(peer_pid, NULL, 0);
+    peer_pid = 0;
+}
+
+/* 3 reserved bits */
+static void conformance_rsv(void) {
+    static const char *const modes[] = {"rsv:1:1", "rsv:2:2", "rsv:3:1", "rsv:4:1",
+                                        "rsv:5:2", "rsv:6:9", "rsv:7:8", "rsv:4:9"};
+    for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+        expect_fail(modes[i], SWIRL_EPROTO, "reserved bits", 1002);
+}
+
+/* 4 opcodes */
+static void conformance_opcodes(void) {
+    static const int ops[] = {3, 4, 5, 6, 7, 11, 12, 13, 14, 15};
+    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+        char mode[32], why[32];
+        snprintf(mode, sizeof(mode), "opcode:%d", ops[i]);
+        snprintf(why, sizeof(why), "reserved opcode %d", ops[i]);
+        expect_fail(mode, SWIRL_EPROTO, why, 1002);
+    }
+}
+
+/* 5 fragmentation: the failing cases (the good ones are in conformance_good) */
+static void conformance_fragments(void) {
+    expect_fail("frag-control", SWIRL_EPROTO, "fragmented control frame", 1002);
+    expect_fail("bad-continuation", SWIRL_EPROTO, "continuation frame without a message", 1002);
+    expect_fail("new-inside-frag", SWIRL_EPROTO, "inside a fragmented one", 1002);
+}
+
+/* 6 invalid UTF-8: overlong forms, surrogates, past U+10FFFF, stray bytes,
+ * truncated sequences; whole, and as a later fragment */
+static void conformance_utf8(void) {
+    static const char *const bad[] = {"c080",
+                                      "c1bf",
+                                      "e08080",
+                                      "e09fbf",
+                                      "eda080",
+                                      "edbfbf",
+                                      "f4908080",
+                                      "f7bfbfbf",
+                                      "f8888080",
+                                      "fe",
+                                      "ff",
+                                      "80",
+                                      "bf",
+                                      "c2",
+                                      "e282",
+                                      "f09f98",
+                                      "cebae1bdb9cf83cebcceb5eda080656469746564",
+                                      "c0af",
+                                      "e080af",
+                                      "f08080af",
+                                      "edadbfedb080"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char mode[96];
+        snprintf(mode, sizeof(mode), "utf8bad:%s", bad[i]);
+        expect_fail(mode, SWIRL_EPROTO, "UTF-8", 1007);
+        snprintf(mode, sizeof(mode), "utf8bad-frag:%s", bad[i]);
+        expect_fail(mode, SWIRL_EPROTO, "UTF-8", 1007);
+    }
+}
+
+/* 7 close: payload lengths 0/1/125/126, invalid codes, a bad reason */
+static void conformance_close(void) {
+    static const int codes[] = {0, 999, 1004, 1005, 1006, 1012, 1015, 1016, 2999, 5000, 65535};
+    for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+        char mode[32], why[48];
+        snprintf(mode, sizeof(mode), "closecode:%d", codes[i]);
+        snprintf(why, sizeof(why), "close code %d", codes[i]);
+        if (codes[i] == 1012) /* assigned since RFC 6455 (Service Restart) but not in its list */
+            continue;
+        expect_fail(mode, SWIRL_EPROTO, why, 1002);
+    }
+    expect_fail("close-1-byte", SWIRL_EPROTO, "close frame of 1 byte", 1002);
+    expect_fail("close126", SWIRL_EPROTO, "over 125 bytes", 1002);
+    expect_fail("closebadutf8", SWIRL_EPROTO, "not UTF-8", 1007);
+    /* 125 bytes: a clean close with the reason */
+    int port = peer("close125");
+    swirl_ws_client_options_t o;
+    swirl_ws_client_options_init(&o);
+    o.close_timeout = 1;
+    sess_t s = {0};
+    run(&s, url_of("ws", port, "/"), &o);
+    cr_assert_eq(s.errors, 0, "%s", s.errmsg);
+    cr_assert_eq(s.code, 1000);
+    cr_assert_eq(strlen(s.reason), 123);
+    cr_assert(s.clean);
+    done(&s);
+}
+
+/* 12, 13 permessage-deflate: the server's answers with each parameter */
+static void conformance_deflate(void) {
+    static const char *const modes[] = {
+        "deflate:0:0:0:0", "deflate:1:0:0:0",  "deflate:0:1:0:0",   "deflate:1:1:0:0",
+        "deflate:0:0:9:0", "deflate:0:0:15:0", "deflate:0:0:0:9",   "deflate:0:0:0:15",
+        "deflate:1:1:9:9", "deflate:1:0:0:12", "deflate:1:0:12:10", "deflate:0:1:10:12"};
+    for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+        int port = peer(modes[i]);
+        swirl_ws_client_options_t o;
+        swirl_ws_client_options_init(&o);
+        o.deflate = true;
+        sess_t s = {.on_open = echo_open, .on_msg = echo_msg};
+        compressible_echo = true;
+        run(&s, url_of("ws", port, "/"), &o);
+        cr_assert_eq(s.errors, 0, "%s: %s", modes[i], s.errmsg);
+        check_echo(&s);
+        cr_assert(swirl_ws_client_deflate(s.c), "%s", modes[i]);
+        done(&s);
+        kill(peer_pid, SIGKILL);
+        waitpid(peer_pid, NULL, 0);
+        peer_pid = 0;
+    }
+}
+
+static const struct {
+    int cat;
+    void (*run)(void);
+} applied[] = {
+    {1, conformance_good},     {2, conformance_good},      {3, conformance_rsv},
+    {4, conformance_opcodes},  {5, conformance_fragments}, {6, conformance_utf8},
+    {7, conformance_close},    {9, conformance_good},      {12, conformance_deflate},
+    {13, conformance_deflate},
+};
+/* 10 (auto-fragmentation of what a server sends) is about the sender's
+ * side of a server; the client's own fragments are in swirl_echo_*. */
+static const int not_applied[] = {10};
+
+static void conformance(int which) {
+    int cats[32];
+    int n = conformance_categories(cats, 32);
+    cr_assert_gt(n, 0, "categories in %s", conformance_md());
+    for (int i = 0; i < n; i++) {
+        bool known = false;
+        for (size_t k = 0; k < sizeof(applied) / sizeof(applied[0]); k++)
+            known |= applied[k].cat == cats[i];
+        for (size_t k = 0; k < sizeof(not_applied) / sizeof(not_applied[0]); k++)
+            known |= not_applied[k] == cats[i];
+        cr_assert(known, "category %d of %s has no client-side case", cats[i], conformance_md());
+    }
+    for (size_t k = 0; k < sizeof(applied) / sizeof(applied[0]); k++)
+        if (applied[k].cat == which) {
+            applied[k].run();
+            return;
+        }
+    cr_assert_fail("category %d", which);
+}
+
+Test(ws_client, conformance_1_2_5_6_9_good_frames, .timeout = 120, .fini = teardown) {
+    conformance(1);
+}
+Test(ws_client, conformance_3_reserved_bits, .timeout = 120, .fini = teardown) { conformance(3); }
+Test(ws_client, conformance_4_opcodes, .timeout = 120, .fini = teardown) { conformance(4); }
+Test(ws_client, conformance_5_bad_fragments, .timeout = 120, .fini = teardown) { conformance(5); }
+Test(ws_client, conformance_6_invalid_utf8, .timeout = 240, .fini = teardown) { conformance(6); }
+Test(ws_client, conformance_7_close, .timeout = 120, .fini = teardown) { conformance(7); }
+Test(ws_client, conformance_12_13_deflate, .timeout = 240, .fini = teardown) { conformance(12); }

@@ -10,7 +10,11 @@ until killed. MODE is one of:
   echo-plain      the same without compression
   echo-ctx        compression with context takeover both ways and
                   server_max_window_bits=10 / client_max_window_bits=9 asked
-and the hostile ones (one scripted answer to each connection, see HOSTILE).
+  deflate:SN:CN:SB:CB  compression with server_no_context_takeover (1/0),
+                  client_no_context_takeover, server_max_window_bits and
+                  client_max_window_bits (0: not set) in the server's answer
+and the hostile ones (one scripted answer to each connection, see HOSTILE
+and scripted(): NAME:ARG ones), "conformance" among them.
 """
 import asyncio
 import base64
@@ -123,6 +127,94 @@ def close_in(buf):
     return False
 
 
+def client_frames(buf):
+    """The client's frames in buf: [(opcode, fin, payload)], and whether
+    every one was masked."""
+    out, i, masked = [], 0, True
+    while i + 2 <= len(buf):
+        b0, b1 = buf[i], buf[i + 1]
+        n, h = b1 & 0x7f, 2
+        if n == 126:
+            n, h = struct.unpack("!H", buf[i + 2:i + 4])[0], 4
+        elif n == 127:
+            n, h = struct.unpack("!Q", buf[i + 2:i + 10])[0], 10
+        if not b1 & 0x80:
+            masked = False
+            mask, h2 = b"\0\0\0\0", h
+        else:
+            mask, h2 = buf[i + h:i + h + 4], h + 4
+        if i + h2 + n > len(buf):
+            break
+        p = bytes(b ^ mask[k % 4] for k, b in enumerate(buf[i + h2:i + h2 + n]))
+        out.append((b0 & 0x0f, bool(b0 & 0x80), p))
+        i += h2 + n
+    return out, masked
+
+
+UTF8_OK = [b"\x7f", b"\xc2\x80", b"\xdf\xbf", b"\xe0\xa0\x80", b"\xef\xbf\xbf",
+           b"\xf0\x90\x80\x80", b"\xf4\x8f\xbf\xbf",
+           "\u03ba\u1f79\u03c3\u03bc\u03b5".encode()]
+CONF_PINGS = [b"", bytes(range(125))] + [b"p%d" % i for i in range(10)]
+
+
+def conformance_steps():
+    """Categories 1, 2, 5, 6 and 9 from the server's side: every length
+    form, chopped; pings of 0 and 125 bytes and 10 in a row; fragments
+    with control frames between them; valid UTF-8 split inside code points
+    across fragments; a 4 MiB message in 64 fragments. The client's frames
+    are checked at the end (masked, the pongs' payloads)."""
+    steps = []
+    for n in (0, 1, 125, 126, 127, 65535, 65536):
+        steps.append(("chop", frame(1, b"t" * n), 7 if n < 1000 else 4096))
+        steps.append(("chop", frame(2, bytes(k & 0xff for k in range(n))), 5 if n < 1000 else 8192))
+    for p in CONF_PINGS:
+        steps.append(("chop", frame(9, p), 3))
+    steps.append(frame(10, b"unsolicited"))
+    steps.append(frame(1, b"frag", fin=False) + frame(9, b"between") +
+                 frame(0, b"men", fin=False) + frame(10, b"pong between") +
+                 frame(0, b"ted"))
+    steps.append(b"".join(frame(2 if i == 0 else 0, bytes([i]), fin=i == 9) for i in range(10)))
+    text = b"".join(UTF8_OK)
+    steps.append(("chop", b"".join(frame(1 if i == 0 else 0, text[i:i + 1], fin=i == len(text) - 1)
+                                   for i in range(len(text))), 16))
+    big = bytes((k * 7) & 0xff for k in range(4 << 20))
+    steps.append(b"".join(frame(2 if i == 0 else 0, big[i << 16:(i + 1) << 16], fin=i == 63)
+                          for i in range(64)))
+    steps.append(frame(1, b"end"))
+    steps.append("check-close")
+    return steps
+
+
+def scripted(mode, k):
+    """Parameterised hostile servers: name:arg."""
+    name, _, arg = mode.partition(":")
+    if name == "conformance":
+        return [upgrade(k)] + conformance_steps()
+    if name == "rsv":  # rsv:BITS:OPCODE
+        bits, op = arg.split(":")
+        return [upgrade(k) + frame(int(op), struct.pack("!H", 1000) if int(op) == 8 else b"x",
+                                   rsv=int(bits)), "echo-close"]
+    if name == "opcode":
+        return [upgrade(k) + frame(int(arg), b"x"), "echo-close"]
+    if name == "utf8bad":
+        return [upgrade(k) + frame(1, bytes.fromhex(arg)), "echo-close"]
+    if name == "utf8bad-frag":  # the bad byte alone in a later fragment
+        return [upgrade(k) + frame(1, b"ok", fin=False), frame(0, bytes.fromhex(arg)),
+                "echo-close"]
+    if name == "closecode":
+        return [upgrade(k) + frame(8, struct.pack("!H", int(arg))), "echo-close"]
+    if name == "close125":
+        return [upgrade(k) + frame(8, struct.pack("!H", 1000) + b"r" * 123), "hold"]
+    if name == "close126":
+        return [upgrade(k) + frame(8, struct.pack("!H", 1000) + b"r" * 124), "echo-close"]
+    if name == "closebadutf8":
+        return [upgrade(k) + frame(8, struct.pack("!H", 1000) + b"\xce\xba\xed\xa0\x80"),
+                "echo-close"]
+    if name == "new-inside-frag":
+        return [upgrade(k) + frame(1, b"a", fin=False) + frame(1, b"b"), "echo-close"]
+    raise KeyError(mode)
+
+
 async def hostile(mode, reader, writer):
     try:
         head = await reader.readuntil(b"\r\n\r\n")
@@ -133,7 +225,35 @@ async def hostile(mode, reader, writer):
     for line in head.split(b"\r\n"):
         if line.lower().startswith(b"sec-websocket-key:"):
             key = line.split(b":", 1)[1].strip()
-    for step in HOSTILE[mode](key):
+    steps = HOSTILE[mode](key) if mode in HOSTILE else scripted(mode, key)
+    for step in steps:
+        if isinstance(step, tuple):  # ("chop", bytes, size): in pieces
+            _, data, size = step
+            for i in range(0, len(data), size):
+                writer.write(data[i:i + size])
+                await writer.drain()
+                await asyncio.sleep(0)
+            continue
+        if step == "check-close":
+            # read the client's frames up to its close; answer 1000 if they
+            # are all masked and the pongs carry the pings' payloads, else 4999
+            buf = b""
+            try:
+                while not close_in(buf):
+                    data = await asyncio.wait_for(reader.read(1 << 20), 20)
+                    if not data:
+                        break
+                    buf += data
+            except Exception:
+                pass
+            frames, masked = client_frames(buf)
+            pongs = [p for op, fin, p in frames if op == 10]
+            ok = masked and pongs == CONF_PINGS + [b"between"]
+            writer.write(frame(8, struct.pack("!H", 1000 if ok else 4999) +
+                               (b"" if ok else repr((masked, pongs))[:100].encode())))
+            await writer.drain()
+            writer.close()
+            return
         if step == "close":
             writer.close()
             return
@@ -170,7 +290,7 @@ async def hostile(mode, reader, writer):
 
 async def main():
     mode = sys.argv[1]
-    if mode.startswith("echo"):
+    if mode.startswith("echo") or mode.startswith("deflate:"):
         import websockets
         from websockets.extensions.permessage_deflate import ServerPerMessageDeflateFactory
 
@@ -185,7 +305,12 @@ async def main():
                     continue
                 await ws.send(m)
 
-        if mode == "echo-plain":
+        if mode.startswith("deflate:"):  # deflate:SERVER_NO_CTX:CLIENT_NO_CTX:SBITS:CBITS
+            sn, cn, sb, cb = mode.split(":")[1:]
+            ext = [ServerPerMessageDeflateFactory(
+                server_no_context_takeover=sn == "1", client_no_context_takeover=cn == "1",
+                server_max_window_bits=int(sb) or None, client_max_window_bits=int(cb) or None)]
+        elif mode == "echo-plain":
             ext = None
         elif mode == "echo-ctx":
             ext = [ServerPerMessageDeflateFactory(server_max_window_bits=10,
@@ -197,7 +322,7 @@ async def main():
                                         max_size=32 << 20, **kw)
     else:
         if mode not in HOSTILE:
-            sys.exit("unknown mode " + mode)
+            scripted(mode, b"")  # raises for an unknown mode
         server = await asyncio.start_server(lambda r, w: hostile(mode, r, w), "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     print("port %d" % port, flush=True)

@@ -177,7 +177,8 @@ static int put_close(swirl_ws_client_t *c, int code, const char *reason, size_t 
         p[1] = (uint8_t)code;
         if (len > SWIRL_WS_CONTROL_MAX - 2)
             len = SWIRL_WS_CONTROL_MAX - 2;
-        memcpy(p + 2, reason, len);
+        if (len)
+            memcpy(p + 2, reason, len);
         n = 2 + len;
     }
     c->close_sent = true;

@@ -37,6 +37,8 @@ struct sess {
     bool timed_out;
     int step;
     void *arg;
+    bool free_at_end; /* free the client inside on_close / on_error */
+    int free_at_msg;  /* free it inside the n-th message (1-based), 0: never */
 };
 
 static void s_open(swirl_ws_client_t *c, void *u) {
@@ -61,6 +63,11 @@ static void s_msg(swirl_ws_client_t *c, void *u, int op, const char *d, size_t n
         s->lens[s->msgs] = n;
     }
     s->msgs++;
+    if (s->free_at_msg == s->msgs) {
+        swirl_ws_client_free(c);
+        s->c = NULL;
+        return;
+    }
     if (s->on_msg)
         s->on_msg(s, op, d, n);
 }
@@ -75,6 +82,10 @@ static void s_close(swirl_ws_client_t *c, void *u, int code, const char *reason,
     snprintf(s->reason, sizeof(s->reason), "%.*s", (int)rlen, reason);
     s->clean = clean;
     swirl_loop_stop(s->loop);
+    if (s->free_at_end) {
+        swirl_ws_client_free(c);
+        s->c = NULL;
+    }
 }
 
 static void s_error(swirl_ws_client_t *c, void *u, int status) {
@@ -88,6 +99,10 @@ static void s_error(swirl_ws_client_t *c, void *u, int status) {
         s->on_err(s);
     if (s->opens == 0) /* connect failures end here */
         swirl_loop_stop(s->loop);
+    if (s->free_at_end && s->c) {
+        s->c = NULL; /* an open one gets its close from inside the free */
+        swirl_ws_client_free(c);
+    }
 }
 
 static const swirl_ws_client_callbacks_t cbs = {s_open, s_msg, s_close, s_error};
@@ -107,6 +122,8 @@ static void run(sess_t *s, const char *url, const swirl_ws_client_options_t *opt
                  swirl_last_error_msg());
     cr_assert_eq(swirl_ws_client_connect(s->c), 0, "%s", swirl_last_error_msg());
     cr_assert_eq(swirl_ws_client_state(s->c), SWIRL_WS_CLIENT_CONNECTING);
+    swirl_ws_client_t *c = s->c;
+    cr_assert_eq(swirl_ws_client_connect(c), SWIRL_ESTATE);
     s->guard = swirl_timer_after(s->loop, 30000, s_guard, s);
     swirl_loop_run(s->loop);
     if (s->guard)
@@ -693,6 +710,18 @@ HOSTILE_TEST(closes_without_close_frame, "no-close-frame", SWIRL_ECLOSED, "witho
 HOSTILE_TEST(never_answers_close, "never-answer-close", -ETIMEDOUT,
              "did not answer the close within 1 s", 1000, .msgs = 1, .close_first = true)
 HOSTILE_TEST(server_close_then_silence, "server-close", 0, "", 4001)
+HOSTILE_TEST(too_many_headers, "many-headers", SWIRL_EPROTO, "bad response", 0)
+HOSTILE_TEST(http10_101, "http10-101", SWIRL_EPROTO, "HTTP/1.0", 0)
+HOSTILE_TEST(accept_twice, "dup-accept", SWIRL_EPROTO, "Sec-WebSocket-Accept twice", 0)
+HOSTILE_TEST(chopped_101_then_a_message, "chop-101", 0, "", 1000, .msgs = 1, .close_first = true)
+HOSTILE_TEST(deflate_rsv1_on_continuation, "deflate-rsv1-cont", SWIRL_EPROTO,
+             "RSV1 on a continuation frame", 1002, .deflate = true)
+HOSTILE_TEST(deflate_garbage, "deflate-garbage", SWIRL_EPROTO, "not valid deflate data", 1002,
+             .deflate = true)
+HOSTILE_TEST(deflate_text_not_utf8, "deflate-bad-utf8", SWIRL_EPROTO, "not UTF-8", 1007,
+             .deflate = true)
+HOSTILE_TEST(utf8_fails_fast_mid_frame, "utf8-failfast", SWIRL_EPROTO, "not UTF-8", 1007)
+HOSTILE_TEST(eof_mid_frame, "eof-mid-frame", SWIRL_ECLOSED, "without a close frame", 1006)
 
 static void welcome_msg(sess_t *s, int op, const char *d, size_t n) {
     (void)d, (void)n;
@@ -1108,3 +1137,55 @@ Test(ws_client, conformance_5_bad_fragments, .timeout = 120, .fini = teardown) {
 Test(ws_client, conformance_6_invalid_utf8, .timeout = 240, .fini = teardown) { conformance(6); }
 Test(ws_client, conformance_7_close, .timeout = 120, .fini = teardown) { conformance(7); }
 Test(ws_client, conformance_12_13_deflate, .timeout = 240, .fini = teardown) { conformance(12); }
+
+/* ---- freeing inside the client's own callbacks
+ * ------------------------------------------------------------ */
+
+Test(ws_client, free_inside_on_error_of_a_failed_connect, .timeout = 30, .fini = teardown) {
+    int port = peer("not-101");
+    sess_t s = {.free_at_end = true};
+    run(&s, url_of("ws", port, "/"), NULL);
+    cr_assert_eq(s.errors, 1);
+    cr_assert_null(s.c);
+    cr_assert_eq(s.closes, 0);
+    done(&s);
+}
+
+Test(ws_client, free_inside_on_close, .timeout = 30, .fini = teardown) {
+    int port = start((variant_t){.mode = "base"});
+    sess_t s = {.on_open = echo_open, .on_msg = echo_msg, .free_at_end = true};
+    compressible_echo = false;
+    run(&s, url_of("ws", port, "/"), NULL);
+    cr_assert_null(s.c);
+    check_echo(&s);
+    done(&s);
+}
+
+Test(ws_client, free_inside_on_error_of_an_open_connection, .timeout = 30, .fini = teardown) {
+    int port = peer("masked");
+    sess_t s = {.free_at_end = true};
+    run(&s, url_of("ws", port, "/"), NULL);
+    cr_assert_null(s.c);
+    cr_assert_eq(s.errors, 1);
+    cr_assert_eq(s.err, SWIRL_EPROTO);
+    cr_assert_eq(s.closes, 1, "the close comes from inside the free");
+    cr_assert_eq(s.code, 1006);
+    cr_assert_str_eq(s.reason, "client freed");
+    cr_assert_not(s.clean);
+    done(&s);
+}
+
+Test(ws_client, free_inside_on_message_with_frames_behind_it, .timeout = 30, .fini = teardown) {
+    int port = peer("welcome-behind-101");
+    sess_t s = {.free_at_msg = 1};
+    cr_assert_eq(swirl_loop_new(&s.loop), 0);
+    cr_assert_eq(swirl_ws_client_new(&s.c, s.loop, url_of("ws", port, "/"), NULL, &cbs, &s), 0);
+    cr_assert_eq(swirl_ws_client_connect(s.c), 0);
+    swirl_loop_run(s.loop); /* ends: nothing is left on the loop */
+    cr_assert_null(s.c);
+    cr_assert_eq(s.msgs, 1, "nothing after the free");
+    cr_assert_eq(s.closes, 1);
+    cr_assert_eq(s.code, 1006);
+    cr_assert_eq(s.errors, 0);
+    done(&s);
+}

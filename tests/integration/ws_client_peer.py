@@ -102,6 +102,23 @@ HOSTILE = {
                                      frame(2, b"tw", fin=False) + frame(9, b"mid") +
                                      frame(0, b"o", fin=True),
                                      "echo-close"],
+    "many-headers": lambda k: [upgrade(k, b"".join(b"X-H%d: v\r\n" % i for i in range(100))),
+                               "hold"],
+    "http10-101": lambda k: [upgrade(k).replace(b"HTTP/1.1", b"HTTP/1.0", 1), "hold"],
+    "dup-accept": lambda k: [upgrade(k, b"Sec-WebSocket-Accept: " + accept_of(k) + b"\r\n"),
+                             "hold"],
+    "chop-101": lambda k: [("chop", upgrade(k) + frame(1, b"after a chopped 101"), 1),
+                           "echo-close"],
+    "deflate-rsv1-cont": lambda k: [upgrade(k, b"Sec-WebSocket-Extensions: permessage-deflate\r\n")
+                                    + frame(1, deflate_raw(b"ab"), fin=False, rsv=4)
+                                    + frame(0, b"x", rsv=4), "echo-close"],
+    "deflate-garbage": lambda k: [upgrade(k, b"Sec-WebSocket-Extensions: permessage-deflate\r\n")
+                                  + frame(2, b"\xff\xff\xff\xff garbage", rsv=4), "echo-close"],
+    "deflate-bad-utf8": lambda k: [upgrade(k, b"Sec-WebSocket-Extensions: permessage-deflate\r\n")
+                                   + frame(1, deflate_raw(b"ok \xed\xa0\x80"), rsv=4),
+                                   "echo-close"],
+    "utf8-failfast": lambda k: [upgrade(k) + frame(1, b"", length=100) + b"ok\xff", "hold"],
+    "eof-mid-frame": lambda k: [upgrade(k) + frame(2, b"", length=1000) + b"part", "close"],
     "server-close": lambda k: [upgrade(k) + frame(8, struct.pack("!H", 4001) + b"bye now"),
                                "hold"],
 }

@@ -362,8 +362,20 @@ static void echo_open(sess_t *s) {
 static void echo_msg(sess_t *s, int op, const char *d, size_t n) {
     (void)op, (void)d, (void)n;
     /* text, sizes, pong, fragmented text: then close */
-    if (s->msgs == 1 + (int)NSIZES + 2)
+    if (s->msgs == 1 + (int)NSIZES + 2) {
+        char long_reason[125];
+        memset(long_reason, 'r', 124);
+        long_reason[124] = 0;
+        cr_assert_eq(swirl_ws_client_close(s->c, 1005, NULL), SWIRL_EBADARG, "1005 is not sent");
+        cr_assert_eq(swirl_ws_client_close(s->c, 0, "why"), SWIRL_EBADARG, "a reason needs a code");
+        cr_assert_eq(swirl_ws_client_close(s->c, 1000, long_reason), SWIRL_EBADARG);
+        cr_assert_eq(swirl_ws_client_close(s->c, 1000, "\xc3\x28"), SWIRL_EBADARG);
+        cr_assert_eq(swirl_ws_client_state(s->c), SWIRL_WS_CLIENT_OPEN, "nothing sent");
         cr_assert_eq(swirl_ws_client_close(s->c, 1000, "done"), 0);
+        cr_assert_eq(swirl_ws_client_state(s->c), SWIRL_WS_CLIENT_CLOSING);
+        cr_assert_eq(swirl_ws_client_close(s->c, 1000, "again"), SWIRL_ESTATE);
+        cr_assert_eq(swirl_ws_client_send(s->c, SWIRL_WS_TEXT, "late", 4), SWIRL_ESTATE);
+    }
 }
 
 /* The echoes in order; the pong may come anywhere (a server answers a

@@ -1201,3 +1201,70 @@ Test(ws_client, free_inside_on_message_with_frames_behind_it, .timeout = 30, .fi
     cr_assert_eq(s.errors, 0);
     done(&s);
 }
+
+/* ---- a server that stops reading; names that do not resolve; IPv6
+ * ------------------------------------------ */
+
+static void fill_open(sess_t *s) {
+    /* the send buffer is bounded: sends are refused once it is full, the
+     * messages already queued stay whole */
+    size_t n = 1 << 20;
+    char *p = pattern(n, 3, false);
+    int rc = 0, sent = 0;
+    while ((rc = swirl_ws_client_send(s->c, SWIRL_WS_BINARY, p, n)) == 0 && sent < 1000)
+        sent++;
+    free(p);
+    cr_assert_eq(rc, SWIRL_EBUFFULL, "refused once full (after %d MiB): %d", sent, rc);
+    cr_assert(strstr(swirl_ws_client_errmsg(s->c), "send"), "%s", swirl_ws_client_errmsg(s->c));
+    cr_assert_gt(sent, 4);
+    cr_assert_eq(swirl_ws_client_state(s->c), SWIRL_WS_CLIENT_OPEN, "still open");
+    cr_assert_eq(swirl_ws_client_close(s->c, 1000, NULL), 0, "the close frame is small");
+}
+
+Test(ws_client, server_that_stops_reading_fills_a_bounded_buffer, .timeout = 60, .fini = teardown) {
+    int port = peer("no-read");
+    swirl_ws_client_options_t o;
+    swirl_ws_client_options_init(&o);
+    o.max_message = 1 << 20; /* the send buffer: 2 MiB + 64 KiB, at least 8 MiB */
+    o.close_timeout = 1;
+    sess_t s = {.on_open = fill_open};
+    run(&s, url_of("ws", port, "/"), &o);
+    cr_assert_eq(s.errors, 1);
+    cr_assert_eq(s.err, -ETIMEDOUT, "%s", s.errmsg);
+    cr_assert(strstr(s.errmsg, "did not answer the close"), "%s", s.errmsg);
+    cr_assert_eq(s.closes, 1);
+    cr_assert_not(s.clean);
+    done(&s);
+}
+
+Test(ws_client, unresolvable_name_and_ipv6_refused, .timeout = 60) {
+    swirl_ws_client_options_t o;
+    swirl_ws_client_options_init(&o);
+    o.timeout = 3;
+    sess_t s = {0};
+    run(&s, "ws://no-such-host.invalid/", &o);
+    cr_assert_eq(s.errors, 1);
+    cr_assert(s.err == SWIRL_EBADADDR || s.err == -ETIMEDOUT, "%d %s", s.err, s.errmsg);
+    cr_assert(strstr(s.errmsg, "no-such-host.invalid"), "%s", s.errmsg);
+    done(&s);
+    /* IPv6: a TCP6 socket to [::1] where nothing listens (the port of a
+     * socket bound and not listening) */
+    int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    socklen_t len = sizeof(a);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+        if (fd >= 0)
+            close(fd);
+        cr_skip_test("no IPv6 loopback here");
+    }
+    cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    char url[64];
+    snprintf(url, sizeof(url), "ws://[::1]:%d/", ntohs(a.sin6_port));
+    sess_t s2 = {0};
+    run(&s2, url, &o);
+    close(fd);
+    cr_assert_eq(s2.errors, 1);
+    cr_assert_eq(s2.err, -ECONNREFUSED, "%d %s", s2.err, s2.errmsg);
+    cr_assert(strstr(s2.errmsg, "[::1]"), "%s", s2.errmsg);
+    done(&s2);
+}

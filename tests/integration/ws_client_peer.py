@@ -119,6 +119,7 @@ HOSTILE = {
                                    "echo-close"],
     "utf8-failfast": lambda k: [upgrade(k) + frame(1, b"", length=100) + b"ok\xff", "hold"],
     "eof-mid-frame": lambda k: [upgrade(k) + frame(2, b"", length=1000) + b"part", "close"],
+    "no-read": lambda k: [upgrade(k), "sleep"],
     "server-close": lambda k: [upgrade(k) + frame(8, struct.pack("!H", 4001) + b"bye now"),
                                "hold"],
 }
@@ -251,6 +252,9 @@ async def hostile(mode, reader, writer):
                 await writer.drain()
                 await asyncio.sleep(0)
             continue
+        if step == "sleep":  # never read again: the client's sends back up
+            await asyncio.sleep(3600)
+            return
         if step == "check-close":
             # read the client's frames up to its close; answer 1000 if they
             # are all masked and the pongs carry the pings' payloads, else 4999

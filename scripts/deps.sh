@@ -5,7 +5,8 @@
 set -euo pipefail
 
 # build and test (node-llhttp: llhttp's C, the oracle of one parser test; python3: its
-# http.client drives one test; python3-websockets: the strict WebSocket peer of another;
+# http.client drives one test; python3-websockets: the strict WebSocket peer of two more
+# (swirl's server, swirl's client);
 # chromium: the chat page's browser test; openssl: test certificates; redis-server and
 # nginx-light: real servers the client tests talk to, started by the tests themselves;
 # php8.2-cli and php8.2-dev: the PHP extension, built with phpize and tested with run-tests.php;
@@ -21,7 +22,7 @@ packages=(build-essential cmake pkg-config libcriterion-dev zlib1g-dev libssl-de
           clang libclang-rt-14-dev)
 if [ "${1:-}" = bench ]; then
     packages+=(wrk)
-    # bench/ws runs Node's ws (from the npm registry) as its reference
+    # bench/ws and bench/ws_client run Node's ws (from the npm registry) as their reference
     command -v node >/dev/null 2>&1 || packages+=(nodejs)
     command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi

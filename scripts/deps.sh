@@ -5,7 +5,8 @@
 set -euo pipefail
 
 # build and test (node-llhttp: llhttp's C, the oracle of one parser test; python3: its
-# http.client drives one test; python3-websockets: the strict WebSocket peer of another;
+# http.client drives one test; python3-websockets: the strict WebSocket peer of two more
+# (swirl's server, swirl's client);
 # chromium: the chat page's browser test; openssl: test certificates; redis-server and
 # nginx-light: real servers the client tests talk to, started by the tests themselves;
 # php8.2-cli and php8.2-dev: the PHP extension, built with phpize and tested with run-tests.php;
@@ -23,7 +24,7 @@ if [ "${1:-}" = bench ]; then
     packages+=(wrk)
     # bench/http_client measures wrk's CPU time with /usr/bin/time
     packages+=(time)
-    # bench/ws runs Node's ws (from the npm registry) as its reference
+    # bench/ws and bench/ws_client run Node's ws (from the npm registry) as their reference
     command -v node >/dev/null 2>&1 || packages+=(nodejs)
     command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi

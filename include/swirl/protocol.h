@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <swirl/error.h>
+#include <swirl/core.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -294,6 +295,7 @@ enum {
     SWIRL_WS_CLOSE_GOING_AWAY = 1001,
     SWIRL_WS_CLOSE_PROTOCOL = 1002,
     SWIRL_WS_CLOSE_NO_STATUS = 1005, /* a close frame without a code (never sent) */
+    SWIRL_WS_CLOSE_ABNORMAL = 1006,  /* closed without a close frame (never sent) */
     SWIRL_WS_CLOSE_BAD_DATA = 1007, /* text that is not UTF-8 */
     SWIRL_WS_CLOSE_POLICY = 1008,
     SWIRL_WS_CLOSE_TOO_BIG = 1009,
@@ -328,6 +330,13 @@ SWIRL_API int swirl_ws_header_parse(const void *p, size_t n, uint8_t rsv_allowed
  * Returns its size. */
 SWIRL_API size_t swirl_ws_header_write(void *out, bool fin, int opcode, uint64_t len,
                                        const uint8_t *mask);
+
+/* Append a whole frame to `out`: its header (RSV bits `rsv` as in
+ * swirl_ws_header_t) and p[0..n), masked with `mask` when not NULL (a
+ * client's frame) in the same pass as the copy. 0 or -ENOMEM / SWIRL_ETOOBIG
+ * (out unchanged). The frame is not checked: swirl_ws_frame_check first. */
+SWIRL_API int swirl_ws_frame_append(swirl_buf_t *out, bool fin, uint8_t rsv, int opcode,
+                                    const void *p, size_t n, const uint8_t *mask);
 
 /* XOR p[0..n) with the mask, as payload bytes starting at payload offset
  * `offset` (so a payload can be unmasked in pieces). In place; src and

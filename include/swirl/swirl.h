@@ -16,5 +16,6 @@
 #include <swirl/websocket.h>
 #include <swirl/client.h>
 #include <swirl/http_client.h>
+#include <swirl/ws_client.h>
 
 #endif

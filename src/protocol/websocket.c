@@ -231,3 +231,21 @@ bool swirl_utf8_feed(swirl_utf8_t *u, const void *data, size_t n) {
 }
 
 bool swirl_utf8_complete(const swirl_utf8_t *u) { return u->need == 0; }
+
+int swirl_ws_frame_append(swirl_buf_t *out, bool fin, uint8_t rsv, int opcode, const void *p,
+                          size_t n, const uint8_t *mask) {
+    if (n > SIZE_MAX - SWIRL_WS_HEADER_MAX)
+        return swirl__error(SWIRL_ETOOBIG, "websocket: a frame of %zu bytes", n);
+    int rc = swirl_buf_reserve(out, SWIRL_WS_HEADER_MAX + n);
+    if (rc < 0)
+        return swirl__error(rc, "websocket: a frame of %zu bytes:", n);
+    uint8_t *dst = (uint8_t *)out->data + out->len;
+    size_t h = swirl_ws_header_write(dst, fin, opcode, n, mask);
+    dst[0] |= (uint8_t)((rsv & 0x7) << 4);
+    if (n && mask)
+        swirl_ws_unmask_copy(dst + h, p, n, mask, 0);
+    else if (n)
+        memcpy(dst + h, p, n);
+    out->len += h + n;
+    return 0;
+}

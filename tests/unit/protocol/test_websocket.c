@@ -226,3 +226,39 @@ Test(websocket, utf8_invalid_sequences_fail_as_soon_as_seen) {
     cr_assert(swirl_utf8_feed(&u, "\xf0\x9f\x98", 3));
     cr_assert_not(swirl_utf8_complete(&u));
 }
+
+Test(websocket, frame_append_masks_in_the_copy_and_parses_back) {
+    static const size_t lens[] = {0, 1, 3, 125, 126, 65535, 65536, 100003};
+    static const uint8_t mask[4] = {0xa1, 0x02, 0xff, 0x40};
+    for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
+        for (int m = 0; m <= 1; m++) {
+            size_t n = lens[i];
+            uint8_t *p = malloc(n + 1);
+            cr_assert(p);
+            for (size_t k = 0; k < n; k++)
+                p[k] = (uint8_t)(k * 31 + 7);
+            swirl_buf_t out = {0};
+            cr_assert_eq(swirl_buf_append(&out, "x", 1), 0); /* appended after what is there */
+            cr_assert_eq(
+                swirl_ws_frame_append(&out, i % 2, 0x4, SWIRL_WS_TEXT, p, n, m ? mask : NULL), 0);
+            const uint8_t *f = (const uint8_t *)swirl_buf_bytes(&out) + 1;
+            size_t size = swirl_buf_size(&out) - 1;
+            swirl_ws_header_t h;
+            int hs = swirl_ws_header_parse(f, size, 0x4, &h);
+            cr_assert_gt(hs, 0);
+            cr_assert_eq(h.len, n);
+            cr_assert_eq((size_t)hs + n, size);
+            cr_assert_eq(h.rsv, 0x4);
+            cr_assert_eq(h.masked, (bool)m);
+            cr_assert_eq(h.fin, (bool)(i % 2));
+            uint8_t *q = malloc(n + 1);
+            cr_assert(q);
+            memcpy(q, f + hs, n);
+            if (m)
+                swirl_ws_unmask(q, n, h.mask, 0);
+            cr_assert_eq(memcmp(q, p, n), 0, "payload of %zu bytes back", n);
+            free(q);
+            free(p);
+            swirl_buf_destroy(&out);
+        }
+}

@@ -61,6 +61,7 @@ void swirl_http_minit(void);                   /* Http\Server, Request, Response
 void swirl_websocket_minit(int module_number); /* WebSocket\Server, frames, constants */
 /* Swoole\Client and the client constants (swirl_client.c). */
 void swirl_client_minit(int module_number);
+void swirl_redis_minit(int module_number);
 
 /* The loop of this process (swirl_loop.c): inside a server's worker the
  * server's (swirl_php_set_loop, called by the Server code when a worker
@@ -154,5 +155,6 @@ void swirl_php_event_call(zval *cb, uint32_t argc, zval *argv);
  * threw, died or was not called: the caller owns a defined one). */
 void swirl_php_event_call_ret(zval *cb, uint32_t argc, zval *argv, zval *ret);
 void swirl_php_client_drop_all(bool ours);
+void swirl_php_redis_drop_all(bool ours); /* swirl_redis.c */
 
 #endif

@@ -37,7 +37,7 @@ typedef struct req {
     uint64_t deadline; /* loop ms; 0: none */
     char *cmd;         /* formatted, while queued */
     size_t len;
-    int kind; /* internal: 'A' AUTH, 'S' SELECT */
+    int kind; /* internal: 'A' AUTH, 'S' SELECT, 'P' PING (when neither) */
 } req_t;
 
 typedef struct {
@@ -456,7 +456,7 @@ static void on_reply(redisAsyncContext *ac, void *reply, void *privdata) {
     redisReply *rep = reply;
     if (q->kind) {
         r->handshake--;
-        if (rep->type == REDIS_REPLY_ERROR && r->state == SWIRL_REDIS_CONNECTING) {
+        if (rep->type == REDIS_REPLY_ERROR && q->kind != 'P' && r->state == SWIRL_REDIS_CONNECTING) {
             int code = q->kind == 'A' ? -EACCES : -EINVAL;
             set_err(r, "%s refused: %.*s", q->kind == 'A' ? "AUTH" : "SELECT", (int)rep->len,
                     rep->str);
@@ -526,6 +526,19 @@ static int send_internal(swirl_redis_t *r, int kind, int argc, const char **argv
     return 0;
 }
 
+static void drop(swirl_redis_t *r, int code, req_t *timed_out);
+static void on_drop_later(swirl_loop_t *loop, int64_t id, void *user) {
+    (void)loop, (void)id;
+    swirl_redis_t *r = user;
+    r->retry_timer = 0;
+    enter(r);
+    if (r->ac) {
+        drop(r, -ENOMEM, NULL);
+        conn_lost(r, -ENOMEM);
+    }
+    leave(r);
+}
+
 static void on_connect(const redisAsyncContext *cac, int status) {
     swirl_redis_t *r = cac->data;
     redisAsyncContext *ac = (redisAsyncContext *)cac;
@@ -552,16 +565,25 @@ static void on_connect(const redisAsyncContext *cac, int status) {
         size_t lens[2] = {6, strlen(db)};
         rc = send_internal(r, 'S', 2, argv, lens);
     }
+    /* Neither: a PING. Ready comes from a reply callback, never from this
+     * one: hiredis goes on using the context after onConnect returns, so
+     * nothing here may free it (a user's close in the connect event would).
+     * Before the subscriptions: hiredis takes a reply once subscribed as
+     * pub/sub. */
+    if (rc == 0 && r->handshake == 0) {
+        const char *argv[1] = {"PING"};
+        size_t lens[1] = {4};
+        rc = send_internal(r, 'P', 1, argv, lens);
+    }
     for (sub_t *s = r->subs; rc == 0 && s; s = s->next)
         rc = send_sub(r, s->pattern, true, s->name, s->len);
-    if (rc == 0 && r->handshake == 0) {
-        become_ready(r);
-    } else if (rc < 0) {
+    if (rc < 0) {
+        /* dropped from a 0 ms timer: not from inside onConnect (see above) */
         set_err(r, "out of memory sending the handshake");
-        r->ac = NULL;
         ((conn_t *)ac->ev.data)->fail_code = -ENOMEM;
-        redisAsyncFree(ac);
-        conn_lost(r, -ENOMEM);
+        int64_t id = swirl_timer_after(r->loop, 0, on_drop_later, r);
+        if (id > 0)
+            r->retry_timer = id;
     }
 }
 

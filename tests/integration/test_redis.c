@@ -612,6 +612,7 @@ Test(redis, command_timeout_drops_and_reconnects, .fini = teardown, .timeout = 6
 typedef struct {
     pid_t pid;
     int port;
+    bool drip; /* write the script one byte at a time */
 } fake_t;
 
 static fake_t F;
@@ -646,8 +647,12 @@ static void fake_start(const char *script, size_t len, bool close_after, int con
             char buf[4096];
             if (len && read(fd, buf, sizeof(buf)) <= 0)
                 _exit(0);
-            if (len && write(fd, script, len) < 0)
-                _exit(1);
+            for (size_t off = 0; len && off < len; off += F.drip ? 1 : len) {
+                if (write(fd, script + off, F.drip ? 1 : len) < 0)
+                    _exit(1);
+                if (F.drip)
+                    usleep(1000);
+            }
             if (close_after)
                 close(fd);
             else
@@ -663,9 +668,23 @@ static void fake_start(const char *script, size_t len, bool close_after, int con
 static void fake_teardown(void) { fake_stop(); }
 
 /* One command against the fake; returns its result, the client freed. */
+/* The client's handshake is a PING (no AUTH, no SELECT): the fake answers
+ * it first, then the script goes on (len 0: no answer at all). */
+#define PONG "+PONG\r\n"
+static void fake_start_ponged(const char *script, size_t len, bool close_after, int conns) {
+    char buf[4096];
+    cr_assert_lt(len + 7, sizeof(buf));
+    memcpy(buf, PONG, 7);
+    memcpy(buf + 7, script, len);
+    if (len)
+        fake_start(buf, len + 7, close_after, conns);
+    else
+        fake_start("", 0, close_after, conns);
+}
+
 static res_t one_against_fake(const char *script, size_t len, bool close_after,
                               const swirl_redis_options_t *o, evs_t *e) {
-    fake_start(script, len, close_after, 4);
+    fake_start_ponged(script, len, close_after, 4);
     swirl_loop_t *loop;
     cr_assert_eq(swirl_loop_new(&loop), 0);
     swirl_redis_t *r;
@@ -731,9 +750,21 @@ Test(redis_hostile, stalled_server_times_out, .fini = fake_teardown, .timeout = 
     o.command_timeout = 0.2;
     o.reconnect = false;
     evs_t e = {0};
-    res_t x = one_against_fake("", 0, false, &o, &e);
+    res_t x = one_against_fake(PONG, 7, false, &o, &e); /* a second PONG: the GET's answer stalls */
+    cr_assert_eq(x.status, 0);
+    memset(&e, 0, sizeof(e));
+    x = one_against_fake("$5\r\nab", 8, false, &o, &e); /* part of a reply, then nothing */
     cr_assert_eq(x.status, -ETIMEDOUT, "%d %s", x.status, x.err);
     cr_assert_eq(e.closes, 1, "reconnect off: closed");
+    memset(&e, 0, sizeof(e));
+    x = one_against_fake("$2000000000\r\n", 15, false, &o, &e); /* a huge length, then nothing */
+    cr_assert_eq(x.status, -ETIMEDOUT, "%d %s", x.status, x.err);
+    memset(&e, 0, sizeof(e));
+    o.command_timeout = 0;
+    o.connect_timeout = 0.2;
+    x = one_against_fake("", 0, false, &o, &e); /* not even the handshake's PING is answered */
+    cr_assert_eq(x.status, -ETIMEDOUT, "%d %s", x.status, x.err);
+    cr_assert_eq(e.closes, 1, "a first connect that fails closes");
 }
 
 Test(redis_hostile, stalled_handshake_is_a_connect_timeout, .fini = fake_teardown,
@@ -784,7 +815,7 @@ Test(redis_hostile, refused_connect, .timeout = 30) {
 
 /* Subscribed, the fake sends pub/sub replies of the wrong shape. */
 static void sub_against_fake(const char *script, size_t len) {
-    fake_start(script, len, false, 1);
+    fake_start_ponged(script, len, false, 1);
     swirl_loop_t *loop;
     cr_assert_eq(swirl_loop_new(&loop), 0);
     swirl_redis_options_t o;
@@ -937,6 +968,109 @@ Test(redis, queue_bound, .fini = teardown, .timeout = 60) {
     cr_assert_eq(swirl_redis_command(r, 1, argv, NULL, on_count, &c), SWIRL_EQUEUEFULL);
     run_until(loop, &c.calls, 3);
     cr_assert_eq(c.other + c.cancelled, 0);
+    swirl_redis_free(r);
+    swirl_loop_free(loop);
+}
+
+/* ---- more attacks ------------------------------------------------------------------------------ */
+
+Test(redis_hostile, replies_one_byte_at_a_time, .fini = fake_teardown, .timeout = 30) {
+    F.drip = true;
+    evs_t e = {0};
+    res_t x = one_against_fake("*2\r\n$5\r\nhello\r\n:42\r\n", 21, false, NULL, &e);
+    F.drip = false;
+    cr_assert_eq(x.status, 0, "%d %s", x.status, x.err);
+    cr_assert_eq(x.type, SWIRL_REDIS_ARRAY);
+    cr_assert_eq(x.count, 2);
+}
+
+static void close_on_connect(swirl_redis_t *r, int ev, int status, void *user) {
+    evs_t *e = user;
+    on_ev(r, ev, status, user);
+    if (ev == SWIRL_REDIS_EV_CONNECT && status == 0) {
+        if (e->disconnects == 100)
+            swirl_redis_free(r);
+        else
+            swirl_redis_close(r);
+    }
+}
+
+Test(redis, close_or_free_inside_the_connect_event, .fini = teardown, .timeout = 60) {
+    srv_start(&S, NULL);
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    for (int k = 0; k < 2; k++) {
+        evs_t e = {.disconnects = k ? 100 : 0};
+        swirl_redis_t *r;
+        cr_assert_eq(swirl_redis_new(&r, loop, NULL), 0);
+        swirl_redis_set_event_cb(r, close_on_connect, &e);
+        cr_assert_eq(swirl_redis_connect(r, "127.0.0.1", S.port), 0);
+        res_t x = {0};
+        cmd(r, &x, "GET", "k", NULL);
+        run_until(loop, &e.connects, 1);
+        cr_assert_eq(x.calls, 1);
+        cr_assert_eq(x.status, -ECANCELED, "sent first, then cancelled: %d", x.status);
+        if (k == 0) {
+            cr_assert_eq(e.closes, 1);
+            swirl_redis_free(r);
+        }
+        cr_assert_eq(swirl_loop_run(loop), 0, "nothing left");
+    }
+    swirl_loop_free(loop);
+}
+
+typedef struct {
+    swirl_redis_t *r;
+    int msgs;
+} msgfree_t;
+
+static void free_in_msg(swirl_redis_t *r, const swirl_redis_reply_t *m, void *user) {
+    (void)m;
+    msgfree_t *f = user;
+    f->msgs++;
+    swirl_redis_free(r);
+}
+
+Test(redis, free_inside_the_message_callback, .fini = teardown, .timeout = 60) {
+    srv_start(&S, NULL);
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    msgfree_t f = {0};
+    cr_assert_eq(swirl_redis_new(&f.r, loop, NULL), 0);
+    swirl_redis_set_message_cb(f.r, free_in_msg, &f);
+    cr_assert_eq(swirl_redis_subscribe(f.r, false, "a", 1), 0);
+    cr_assert_eq(swirl_redis_subscribe(f.r, false, "b", 1), 0);
+    cr_assert_eq(swirl_redis_connect(f.r, "127.0.0.1", S.port), 0);
+    run_until(loop, &f.msgs, 1);
+    cr_assert_eq(swirl_loop_run(loop), 0, "nothing left");
+    cr_assert_eq(f.msgs, 1, "nothing after the free");
+    swirl_loop_free(loop);
+}
+
+Test(redis, socket_is_close_on_exec_and_big_values_pass, .fini = teardown, .timeout = 60) {
+    srv_start(&S, NULL);
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    evs_t e = {0};
+    swirl_redis_t *r = client(loop, NULL, &e, false);
+    cr_assert_eq(swirl_redis_fd(r), -1, "not connected yet");
+    run_until(loop, &e.connects, 1);
+    int fd = swirl_redis_fd(r);
+    cr_assert_geq(fd, 0);
+    cr_assert(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+    size_t big = 8u << 20;
+    char *v = malloc(big);
+    cr_assert_not_null(v);
+    for (size_t i = 0; i < big; i++)
+        v[i] = (char)(i * 7);
+    const char *argv[3] = {"SET", "big", v};
+    size_t lens[3] = {3, 3, big};
+    res_t s = {0}, st = {0};
+    cr_assert_eq(swirl_redis_command(r, 3, argv, lens, on_res, &s), 0);
+    cmd(r, &st, "STRLEN", "big", NULL);
+    run_until(loop, &st.calls, 1);
+    cr_assert_eq(st.integer, (long long)big);
+    free(v);
     swirl_redis_free(r);
     swirl_loop_free(loop);
 }

@@ -753,11 +753,11 @@ Test(redis_hostile, stalled_server_times_out, .fini = fake_teardown, .timeout = 
     res_t x = one_against_fake(PONG, 7, false, &o, &e); /* a second PONG: the GET's answer stalls */
     cr_assert_eq(x.status, 0);
     memset(&e, 0, sizeof(e));
-    x = one_against_fake("$5\r\nab", 8, false, &o, &e); /* part of a reply, then nothing */
+    x = one_against_fake("$5\r\nab", 6, false, &o, &e); /* part of a reply, then nothing */
     cr_assert_eq(x.status, -ETIMEDOUT, "%d %s", x.status, x.err);
     cr_assert_eq(e.closes, 1, "reconnect off: closed");
     memset(&e, 0, sizeof(e));
-    x = one_against_fake("$2000000000\r\n", 15, false, &o, &e); /* a huge length, then nothing */
+    x = one_against_fake("$2000000000\r\n", 13, false, &o, &e); /* a huge length, then nothing */
     cr_assert_eq(x.status, -ETIMEDOUT, "%d %s", x.status, x.err);
     memset(&e, 0, sizeof(e));
     o.command_timeout = 0;
@@ -977,7 +977,7 @@ Test(redis, queue_bound, .fini = teardown, .timeout = 60) {
 Test(redis_hostile, replies_one_byte_at_a_time, .fini = fake_teardown, .timeout = 30) {
     F.drip = true;
     evs_t e = {0};
-    res_t x = one_against_fake("*2\r\n$5\r\nhello\r\n:42\r\n", 21, false, NULL, &e);
+    res_t x = one_against_fake("*2\r\n$5\r\nhello\r\n:42\r\n", 20, false, NULL, &e);
     F.drip = false;
     cr_assert_eq(x.status, 0, "%d %s", x.status, x.err);
     cr_assert_eq(x.type, SWIRL_REDIS_ARRAY);

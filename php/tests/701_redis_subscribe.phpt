@@ -37,16 +37,18 @@ $sub->on('message', function (Swoole\Redis $sub, $m) use (&$got, &$recv, $pub) {
         echo "receivers: ", json_encode($recv), "\n";
     }
 });
-$sub->connect('127.0.0.1', $port, function ($sub, $ok) use ($pub, $port) {
-    echo "sub connected\n";
-    $sub->subscribe('news.1');
-    $sub->psubscribe('*');
-    $pub->connect('127.0.0.1', $port, function ($pub, $ok) { echo "pub connected\n"; });
+$pub->connect('127.0.0.1', $port, function ($pub, $ok) use ($sub, $port) {
+    echo "pub connected\n";
+    $sub->connect('127.0.0.1', $port, function ($sub, $ok) {
+        echo "sub connected\n";
+        $sub->subscribe('news.1');
+        $sub->psubscribe('*');
+    });
 });
 ?>
 --EXPECTF--
-sub connected
 pub connected
+sub connected
 ["subscribe","news.1",1]
 ["psubscribe","*",2]
 state subscribe: yes

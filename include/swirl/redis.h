@@ -69,6 +69,7 @@ enum {
     SWIRL_REDIS_EV_CLOSE = 3,
 };
 
+/* A client's options (swirl_redis_options_init fills the defaults). */
 typedef struct {
     double connect_timeout;   /* seconds for connect + AUTH + SELECT (default 3; <= 0: none) */
     double command_timeout;   /* seconds for each reply (default 0: none) */

@@ -1074,3 +1074,37 @@ Test(redis, socket_is_close_on_exec_and_big_values_pass, .fini = teardown, .time
     swirl_redis_free(r);
     swirl_loop_free(loop);
 }
+
+/* A server that answers the handshake and hangs up, again and again: the
+ * client reconnects with its back-off, pending commands fail once each,
+ * and no descriptor is left when it is freed. */
+Test(redis_hostile, reconnect_churn_leaks_nothing, .fini = fake_teardown, .timeout = 60) {
+    TU_FD_BEGIN();
+    fake_start(PONG, 7, true, 16);
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    swirl_redis_options_t o;
+    swirl_redis_options_init(&o);
+    o.reconnect_min = 0.01;
+    o.reconnect_max = 0.04;
+    swirl_redis_t *r;
+    evs_t e = {0};
+    cr_assert_eq(swirl_redis_new(&r, loop, &o), 0);
+    swirl_redis_set_event_cb(r, on_ev, &e);
+    cr_assert_eq(swirl_redis_connect(r, "127.0.0.1", F.port), 0);
+    cnt_t c = {0};
+    const char *argv[1] = {"PING"};
+    for (int round = 1; round <= 5; round++) {
+        run_until(loop, &e.disconnects, round);
+        /* queued while reconnecting: each fails once when its connection goes */
+        cr_assert_eq(swirl_redis_command(r, 1, argv, NULL, on_count, &c), 0);
+    }
+    run_until(loop, &e.disconnects, 8);
+    cr_assert_geq(e.connects, 5);
+    swirl_redis_free(r);
+    cr_assert_eq(c.calls, 5, "each once: %d", c.calls);
+    cr_assert_eq(swirl_loop_run(loop), 0);
+    swirl_loop_free(loop);
+    fake_stop();
+    TU_FD_END();
+}

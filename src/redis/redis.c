@@ -252,23 +252,31 @@ static void ev_update(conn_t *c) {
 
 static void ev_add_read(void *p) {
     conn_t *c = p;
+    int was = c->mask;
     c->mask |= SWIRL_EV_READ;
-    ev_update(c);
+    if (c->mask != was) /* hiredis asks again on every command and read */
+        ev_update(c);
 }
 static void ev_del_read(void *p) {
     conn_t *c = p;
+    int was = c->mask;
     c->mask &= ~SWIRL_EV_READ;
-    ev_update(c);
+    if (c->mask != was) /* hiredis asks again on every command and read */
+        ev_update(c);
 }
 static void ev_add_write(void *p) {
     conn_t *c = p;
+    int was = c->mask;
     c->mask |= SWIRL_EV_WRITE;
-    ev_update(c);
+    if (c->mask != was) /* hiredis asks again on every command and read */
+        ev_update(c);
 }
 static void ev_del_write(void *p) {
     conn_t *c = p;
+    int was = c->mask;
     c->mask &= ~SWIRL_EV_WRITE;
-    ev_update(c);
+    if (c->mask != was) /* hiredis asks again on every command and read */
+        ev_update(c);
 }
 /* hiredis is freeing the context (it closes the fd right after). */
 static int lost_code(swirl_redis_t *r, const redisAsyncContext *ac, conn_t *c);
@@ -885,6 +893,14 @@ int swirl_redis_connect_unix(swirl_redis_t *r, const char *path) {
     return connect_common(r);
 }
 
+/* A connection that takes commands: connected, and not being torn down by
+ * hiredis (a command issued from a callback of its teardown waits for the
+ * next connection instead). */
+static bool live(const swirl_redis_t *r) {
+    return r->ac && (r->ac->c.flags & REDIS_CONNECTED) &&
+           !(r->ac->c.flags & (REDIS_DISCONNECTING | REDIS_FREEING));
+}
+
 static bool is_word(const char *a, size_t alen, const char *w) {
     return alen == strlen(w) && strncasecmp(a, w, alen) == 0;
 }
@@ -925,7 +941,7 @@ int swirl_redis_command(swirl_redis_t *r, int argc, const char *const *argv, con
                     r->state == SWIRL_REDIS_IDLE ? "command: not connected" : "command: closed");
     if (r->nsubs > 0 || (r->ac && (r->ac->c.flags & REDIS_SUBSCRIBED)))
         return fail(r, SWIRL_ESTATE, "command: only (P)(UN)SUBSCRIBE while subscribed");
-    bool now = r->state == SWIRL_REDIS_READY && r->ac;
+    bool now = r->state == SWIRL_REDIS_READY && live(r);
     if (!now && r->queue.n >= r->opt.queue_max)
         return fail(r, SWIRL_EQUEUEFULL, "command: not connected, and the queue is full");
     req_t *q = swirl_calloc(1, sizeof(*q));
@@ -990,7 +1006,7 @@ int swirl_redis_subscribe(swirl_redis_t *r, bool pattern, const char *name, size
     s->len = len;
     memcpy(s->name, name, len);
     s->name[len] = 0;
-    if (r->ac && r->state != SWIRL_REDIS_CLOSED && (r->ac->c.flags & REDIS_CONNECTED)) {
+    if (live(r)) {
         /* connected: hiredis registers the name as it sends it; otherwise
          * the handshake sends every subscription */
         if (send_sub(r, pattern, true, name, len) < 0) {
@@ -1009,7 +1025,6 @@ int swirl_redis_unsubscribe(swirl_redis_t *r, bool pattern, const char *name, si
         return swirl__error(SWIRL_EBADARG, "redis unsubscribe: NULL client");
     if (r->state == SWIRL_REDIS_CLOSED || r->freed)
         return fail(r, SWIRL_ESTATE, "unsubscribe: closed");
-    bool live = r->ac && (r->ac->c.flags & REDIS_CONNECTED);
     bool found = false;
     for (sub_t *s = r->subs, *n; s; s = n) {
         n = s->next;
@@ -1018,7 +1033,7 @@ int swirl_redis_unsubscribe(swirl_redis_t *r, bool pattern, const char *name, si
         if (name && (s->len != len || memcmp(s->name, name, len) != 0))
             continue;
         found = true;
-        if (live && send_sub(r, pattern, false, s->name, s->len) == 0)
+        if (live(r) && send_sub(r, pattern, false, s->name, s->len) == 0)
             s->leaving = true; /* dropped when the confirmation comes */
         else
             drop_sub(r, s);

@@ -429,6 +429,20 @@ Test(redis, pubsub_across_processes, .fini = teardown, .timeout = 60) {
 
 /* ---- a restart mid-stream -------------------------------------------------------------------- */
 
+typedef struct {
+    res_t first, again;
+} reissue_t;
+
+/* Fails with the connection, and sends a command again from its callback:
+ * that one waits for the next connection. */
+static void on_reissue(swirl_redis_t *r, int status, const swirl_redis_reply_t *rep, void *user) {
+    reissue_t *x = user;
+    on_res(r, status, rep, &x->first);
+    const char *argv[2] = {"INCR", "again"};
+    cr_assert_eq(swirl_redis_command(r, 2, argv, NULL, on_res, &x->again), 0, "%s",
+                 swirl_last_error_msg());
+}
+
 Test(redis, server_restart_reconnects, .fini = teardown, .timeout = 90) {
     srv_start(&S, NULL);
     swirl_loop_t *loop;
@@ -454,6 +468,9 @@ Test(redis, server_restart_reconnects, .fini = teardown, .timeout = 90) {
     cmd(r, &slow, "DEBUG", "SLEEP", "2");
     for (int i = 0; i < 5; i++)
         cmd(r, &after[i], "INCR", "x", NULL);
+    reissue_t re = {0};
+    const char *ping[1] = {"PING"};
+    cr_assert_eq(swirl_redis_command(r, 1, ping, NULL, on_reissue, &re), 0);
     for (int i = 0; i < 20; i++)
         swirl_loop_run_once(loop, 5); /* let them go out */
     kill(-S.pid, SIGKILL);
@@ -476,6 +493,10 @@ Test(redis, server_restart_reconnects, .fini = teardown, .timeout = 90) {
     cr_assert_eq(queued.status, 0, "%s", queued.err);
     cr_assert_str_eq(queued.str, "OK");
     cr_assert_eq(after[0].calls, 1, "each pending callback once");
+    cr_assert_eq(re.first.status, SWIRL_ECLOSED);
+    run_until(loop, &re.again.calls, 1);
+    cr_assert_eq(re.again.status, 0, "sent again from a failing callback: %s", re.again.err);
+    cr_assert_eq(re.again.integer, 1);
     /* the subscription came back (after SELECT 2: pub/sub is not per db) */
     run_until(loop, &es.connects, 2);
     run_until(loop, &m.subs, 2);

@@ -501,8 +501,11 @@ static void on_sub(redisAsyncContext *ac, void *reply, void *privdata) {
     const redisReply *k = rep->element[0], *n = rep->element[1];
     bool p = k->len > 0 && (k->str[0] == 'p' || k->str[0] == 'P');
     if (strcasecmp(k->str + (p ? 1 : 0), "unsubscribe") == 0) {
+        /* ours or the server's own doing: hiredis forgets the name here, so
+         * do we (a later message for it is then refused, never run through a
+         * stale hiredis callback) */
         sub_t *s = find_sub(r, p, n->str, n->len);
-        if (s && s->leaving)
+        if (s)
             drop_sub(r, s);
     }
     if (r->on_message && !r->freed)

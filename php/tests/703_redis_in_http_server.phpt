@@ -1,5 +1,5 @@
 --TEST--
-Swoole\Redis in an Http\Server worker (BASE and PROCESS, one worker): a request waiting on a slow command (BLPOP) does not block the worker; a second request is answered meanwhile, then a third pushes the value the first was waiting for
+Swoole\Redis in an Http\Server worker (BASE and PROCESS, one worker): a request waiting on a slow command (BLPOP) does not block the worker; a second request is answered meanwhile, then a third pushes the value the first was waiting for; the server stops cleanly with a request still waiting on Redis
 --EXTENSIONS--
 swoole
 pcntl
@@ -33,6 +33,7 @@ foreach ([SWOOLE_BASE, SWOOLE_PROCESS] as $mode) {
                 '/slow' => $redis->blpop("q$mode", 10, $done),
                 '/fast' => $redis->incr("hits$mode", $done),
                 '/push' => $redis->lpush("q$mode", 'pushed', $done),
+                '/hang' => $redis->blpop('never', 0, $done),
             };
         });
     });
@@ -46,7 +47,12 @@ foreach ([SWOOLE_BASE, SWOOLE_PROCESS] as $mode) {
     $r = http_read($a);
     echo "slow: $r[body]\n";
     fclose($a);
+    /* the server stops with a request waiting on Redis: the worker lets its client go */
+    $h = client($port);
+    fwrite($h, http_req('GET', '/hang'));
+    usleep(100000);
     echo "exit ", server_stop($pid), "\n";
+    fclose($h);
 }
 echo log_take();
 ?>

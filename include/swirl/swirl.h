@@ -15,5 +15,6 @@
 #include <swirl/http.h>
 #include <swirl/websocket.h>
 #include <swirl/client.h>
+#include <swirl/mysql.h>
 
 #endif

@@ -40,6 +40,14 @@ typedef struct {
 /* Fill `cfg` with the defaults above. */
 SWIRL_API void swirl_mysql_config_init(swirl_mysql_config_t *cfg);
 
+/* A value's type: a bound parameter's, a result column's. */
+typedef enum {
+    SWIRL_MYSQL_NULL,
+    SWIRL_MYSQL_INT,
+    SWIRL_MYSQL_DOUBLE,
+    SWIRL_MYSQL_TEXT,
+} swirl_mysql_type_t;
+
 /* How an operation ended, passed to its `done` callback; valid during the
  * call only. `status` is 0, or:
  *   SWIRL_EREMOTE  the server refused it (server_errno, sqlstate, message);
@@ -62,12 +70,17 @@ typedef struct {
 
 /* One row, valid during the `row` call only. values[i] is NULL for SQL
  * NULL; all values are text (the text protocol's form, also for prepared
- * statements), lengths[i] bytes plus a terminating NUL. */
+ * statements), lengths[i] bytes plus a terminating NUL. kinds[i] is the
+ * column's natural type (a swirl_mysql_type_t: SWIRL_MYSQL_INT for the
+ * integer types and YEAR, SWIRL_MYSQL_DOUBLE for FLOAT and DOUBLE,
+ * SWIRL_MYSQL_TEXT for the rest, DECIMAL included), for a caller that
+ * converts. */
 typedef struct {
     unsigned columns;
     const char *const *names; /* column names (aliases) */
     const char *const *values;
     const unsigned long *lengths;
+    const unsigned char *kinds;
 } swirl_mysql_row_t;
 
 typedef void (*swirl_mysql_row_cb)(swirl_mysql_t *c, void *user, const swirl_mysql_row_t *row);
@@ -130,13 +143,6 @@ SWIRL_API size_t swirl_mysql_pending(const swirl_mysql_t *c);
 SWIRL_API size_t swirl_mysql_escape(swirl_mysql_t *c, char *to, const char *from, size_t len);
 
 /* ---- prepared statements ----------------------------------------------------------------- */
-
-typedef enum {
-    SWIRL_MYSQL_NULL,
-    SWIRL_MYSQL_INT,
-    SWIRL_MYSQL_DOUBLE,
-    SWIRL_MYSQL_TEXT,
-} swirl_mysql_type_t;
 
 /* One bound parameter; a TEXT value is copied when the execute is queued. */
 typedef struct {

@@ -445,6 +445,34 @@ static int connect_step(swirl_mysql_t *c, swirl__mysql_op_t *op, int ready, bool
     return 0;
 }
 
+int swirl__mysql_columns(swirl_mysql_t *c, const MYSQL_FIELD *f, unsigned n) {
+    c->ncols = n;
+    c->names = swirl_calloc(n ? n : 1, sizeof(*c->names) + 1);
+    if (!c->names)
+        return -ENOMEM;
+    c->kinds = (unsigned char *)(c->names + n);
+    for (unsigned i = 0; i < n; i++) {
+        c->names[i] = f[i].name;
+        switch (f[i].type) {
+        case MYSQL_TYPE_TINY:
+        case MYSQL_TYPE_SHORT:
+        case MYSQL_TYPE_INT24:
+        case MYSQL_TYPE_LONG:
+        case MYSQL_TYPE_LONGLONG:
+        case MYSQL_TYPE_YEAR:
+            c->kinds[i] = SWIRL_MYSQL_INT;
+            break;
+        case MYSQL_TYPE_FLOAT:
+        case MYSQL_TYPE_DOUBLE:
+            c->kinds[i] = SWIRL_MYSQL_DOUBLE;
+            break;
+        default:
+            c->kinds[i] = SWIRL_MYSQL_TEXT;
+        }
+    }
+    return 0;
+}
+
 /* Deliver the rows of a text result one by one. */
 static int query_step(swirl_mysql_t *c, swirl__mysql_op_t *op, int ready, bool *finished,
                       swirl_mysql_result_t *res) {
@@ -475,16 +503,11 @@ static int query_step(swirl_mysql_t *c, swirl__mysql_op_t *op, int ready, bool *
                 *finished = true;
                 return 0;
             }
-            c->ncols = mysql_num_fields(c->res);
-            c->names = swirl_calloc(c->ncols, sizeof(*c->names));
-            if (!c->names) {
+            if (swirl__mysql_columns(c, mysql_fetch_fields(c->res), mysql_num_fields(c->res))) {
                 fail_code(c, res, -ENOMEM, op_name(op), "out of memory");
                 *finished = true;
                 return 0;
             }
-            MYSQL_FIELD *f = mysql_fetch_fields(c->res);
-            for (unsigned i = 0; i < c->ncols; i++)
-                c->names[i] = f[i].name;
             c->rows = 0;
             op->phase = 1;
             op->started = false;
@@ -514,7 +537,7 @@ static int query_step(swirl_mysql_t *c, swirl__mysql_op_t *op, int ready, bool *
         c->rows++;
         if (op->row) {
             swirl_mysql_row_t row = {c->ncols, c->names, (const char *const *)c->ret_row,
-                                     mysql_fetch_lengths(c->res)};
+                                     mysql_fetch_lengths(c->res), c->kinds};
             c->depth++;
             op->row(c, op->user, &row);
             c->depth--;

@@ -65,9 +65,11 @@ struct swirl_mysql {
 
     /* the current result */
     MYSQL_RES *res;
-    const char **names;
+    const char **names;   /* the columns' names, followed by their kinds (one allocation) */
+    unsigned char *kinds; /* inside the names' allocation */
     unsigned ncols;
     uint64_t rows;
+    MYSQL_RES *meta;   /* a statement's result metadata (the names point into it) */
     MYSQL_BIND *rbind; /* a statement's result buffers */
     char **rbuf;
     unsigned long *rlen;
@@ -100,6 +102,8 @@ void swirl__mysql_stmts_free_all(swirl_mysql_t *c);
 /* Fill res from the connector's error on `c` (`what`: the operation). */
 void swirl__mysql_fail_res(swirl_mysql_t *c, swirl_mysql_result_t *res, const char *what,
                            unsigned err, const char *state, const char *text);
+/* Allocate c->names and c->kinds for n columns from `fields`; -ENOMEM. */
+int swirl__mysql_columns(swirl_mysql_t *c, const MYSQL_FIELD *fields, unsigned n);
 /* Queue an op (conn.c); on failure the caller still owns it. */
 int swirl__mysql_enqueue(swirl_mysql_t *c, swirl__mysql_op_t *op);
 /* A new op with room for `extra` bytes after it. NULL on OOM. */

@@ -26,6 +26,9 @@ void swirl__mysql_stmt_reset_result(swirl_mysql_t *c) {
     swirl_free(c->rnull);
     swirl_free(c->rerr);
     swirl_free(c->pbind);
+    if (c->meta)
+        mysql_free_result(c->meta);
+    c->meta = NULL;
     c->rbuf = NULL;
     c->rbind = NULL;
     c->rlen = NULL;
@@ -57,22 +60,22 @@ static int bind_result(swirl_mysql_t *c, MYSQL_STMT *st) {
     MYSQL_RES *meta = mysql_stmt_result_metadata(st);
     if (!meta)
         return -1;
+    c->meta = meta; /* kept until the result is done: the names point into it */
     unsigned n = mysql_num_fields(meta);
     MYSQL_FIELD *f = mysql_fetch_fields(meta);
-    c->ncols = n;
-    c->names = swirl_calloc(n ? n : 1, sizeof(*c->names));
+    if (swirl__mysql_columns(c, f, n))
+        return -ENOMEM;
     c->rbind = swirl_calloc(n ? n : 1, sizeof(*c->rbind));
     c->rbuf = swirl_calloc(n ? n : 1, sizeof(*c->rbuf));
     c->rlen = swirl_calloc(n ? n : 1, sizeof(*c->rlen));
     c->rnull = swirl_calloc(n ? n : 1, sizeof(*c->rnull));
     c->rerr = swirl_calloc(n ? n : 1, sizeof(*c->rerr));
-    int rc = c->names && c->rbind && c->rbuf && c->rlen && c->rnull && c->rerr ? 0 : -ENOMEM;
+    int rc = c->rbind && c->rbuf && c->rlen && c->rnull && c->rerr ? 0 : -ENOMEM;
     for (unsigned i = 0; rc == 0 && i < n; i++) {
         /* the stored result gave max_length (STMT_ATTR_UPDATE_MAX_LENGTH);
          * numbers and dates as text fit in 64 bytes, and a longer value is
          * fetched again into a grown buffer */
         size_t size = (f[i].max_length > 64 ? f[i].max_length : 64) + 1;
-        c->names[i] = f[i].name;
         c->rbuf[i] = swirl_malloc(size);
         if (!c->rbuf[i]) {
             rc = -ENOMEM;
@@ -85,8 +88,6 @@ static int bind_result(swirl_mysql_t *c, MYSQL_STMT *st) {
         c->rbind[i].is_null = &c->rnull[i];
         c->rbind[i].error = &c->rerr[i];
     }
-    /* names point into the statement's fields, which outlive meta */
-    mysql_free_result(meta);
     if (rc == 0 && mysql_stmt_bind_result(st, c->rbind))
         rc = -1;
     return rc;
@@ -132,7 +133,7 @@ static int deliver_rows(swirl_mysql_t *c, swirl__mysql_op_t *op, MYSQL_STMT *st,
         }
         c->rows++;
         if (op->row) {
-            swirl_mysql_row_t row = {c->ncols, c->names, vals, c->rlen};
+            swirl_mysql_row_t row = {c->ncols, c->names, vals, c->rlen, c->kinds};
             c->depth++;
             op->row(c, op->user, &row);
             c->depth--;

@@ -154,5 +154,9 @@ void swirl_php_event_call(zval *cb, uint32_t argc, zval *argv);
  * threw, died or was not called: the caller owns a defined one). */
 void swirl_php_event_call_ret(zval *cb, uint32_t argc, zval *argv, zval *ret);
 void swirl_php_client_drop_all(bool ours);
+/* Swoole\MySQL (swirl_mysql.c): its classes, and the same drop as
+ * swirl_php_client_drop_all for its connections. */
+void swirl_mysql_minit(void);
+void swirl_php_mysql_drop_all(bool ours);
 
 #endif

@@ -198,6 +198,7 @@ static PHP_MINIT_FUNCTION(swirl) {
     swirl_http_minit();
     swirl_websocket_minit(module_number);
     swirl_client_minit(module_number);
+    swirl_mysql_minit();
     return SUCCESS;
 }
 

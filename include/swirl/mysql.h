@@ -133,6 +133,8 @@ SWIRL_API void swirl_mysql_on_close(swirl_mysql_t *c, swirl_mysql_close_cb cb, v
 
 /* True once connected and until the connection is lost. */
 SWIRL_API bool swirl_mysql_connected(const swirl_mysql_t *c);
+/* The connection's socket, or -1 (owned by the client: never close it). */
+SWIRL_API int swirl_mysql_fd(const swirl_mysql_t *c);
 /* The server's id of this session (for KILL), or 0 if not connected. */
 SWIRL_API unsigned long swirl_mysql_thread_id(const swirl_mysql_t *c);
 /* Operations queued or running. */

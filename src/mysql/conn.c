@@ -775,6 +775,8 @@ void swirl_mysql_on_close(swirl_mysql_t *c, swirl_mysql_close_cb cb, void *user)
 
 bool swirl_mysql_connected(const swirl_mysql_t *c) { return c && c->state == C_UP; }
 
+int swirl_mysql_fd(const swirl_mysql_t *c) { return c && c->state == C_UP ? c->fd : -1; }
+
 unsigned long swirl_mysql_thread_id(const swirl_mysql_t *c) {
     return c && c->state == C_UP ? mysql_thread_id(c->my) : 0;
 }

@@ -4,6 +4,7 @@
  * the pool under load and a connection killed on the server. */
 #include <errno.h>
 #include <swirl/swirl.h>
+#include <poll.h>
 #include <time.h>
 
 #include "mysql_harness.h"
@@ -646,6 +647,209 @@ Test(mysql, pool_transaction_on_an_acquired_connection_and_free_cancels, .timeou
         swirl_loop_run_once(loop, 10);
     swirl_mysql_pool_free(p);
     cr_assert_eq(cancelled_calls, 5);
+    cr_assert_eq(swirl_loop_run(loop), 0);
+    swirl_loop_free(loop);
+}
+
+/* ---- hostile peers ----------------------------------------------------------------------- */
+
+/* A listening socket on 127.0.0.1:0; its port in *port. */
+static int listen_any(unsigned *port) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(fd, 8) == 0);
+    cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+typedef enum { FAKE_GARBAGE, FAKE_SILENT, FAKE_CLOSE, FAKE_HALF_GREETING } fake_mode_t;
+
+/* A fake server (a forked child) that answers one connection with `mode`. */
+static pid_t fake_server(fake_mode_t mode, unsigned *port) {
+    int lfd = listen_any(port);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        int c = accept(lfd, NULL, NULL);
+        if (mode == FAKE_GARBAGE) {
+            const char *g = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
+            (void)!write(c, g, strlen(g));
+            sleep(30);
+        } else if (mode == FAKE_HALF_GREETING) {
+            /* a greeting header announcing 80 bytes, then 10 of them, then EOF */
+            const unsigned char g[] = {80, 0, 0, 0, 10, '1', '0', '.', '1', '1', '.', '0', 0, 1};
+            (void)!write(c, g, sizeof(g));
+        } else if (mode == FAKE_SILENT) {
+            sleep(30);
+        }
+        _exit(0);
+    }
+    close(lfd);
+    return pid;
+}
+
+static void reap(pid_t pid) {
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+}
+
+Test(mysql, hostile_greetings_fail_the_connect_naming_it, .timeout = 60) {
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    const fake_mode_t modes[] = {FAKE_GARBAGE, FAKE_CLOSE, FAKE_HALF_GREETING, FAKE_SILENT};
+    for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+        unsigned port;
+        pid_t pid = fake_server(modes[i], &port);
+        swirl_mysql_config_t cfg;
+        swirl_mysql_config_init(&cfg);
+        cfg.port = port;
+        cfg.user = "u";
+        cfg.password = "p";
+        cfg.connect_timeout = 0.3;
+        swirl_mysql_t *c;
+        cr_assert_eq(swirl_mysql_new(&c, loop, &cfg), 0);
+        seen_t s = {0}, q = {0};
+        cr_assert_eq(swirl_mysql_connect(c, on_done, &s), 0);
+        cr_assert_eq(swirl_mysql_query(c, "SELECT 1", 8, on_row, on_done, &q), 0);
+        run_until(loop, &q.calls, 1, 20000);
+        cr_assert_eq(s.calls, 1);
+        cr_assert_neq(s.status, 0, "mode %zu", i);
+        cr_assert(strstr(s.msg, "connect"), "mode %zu: %s", i, s.msg);
+        if (modes[i] == FAKE_SILENT)
+            cr_assert_eq(s.status, -ETIMEDOUT, "%s", s.msg);
+        else
+            cr_assert(s.status == SWIRL_ECLOSED || s.status == SWIRL_EPROTO, "mode %zu: %d %s",
+                      i, s.status, s.msg);
+        cr_assert_eq(q.status, SWIRL_ECLOSED);
+        cr_assert_not(swirl_mysql_connected(c));
+        swirl_mysql_free(c);
+        reap(pid);
+    }
+    cr_assert_eq(swirl_loop_run(loop), 0, "nothing of the failed connections is left in the loop");
+    swirl_loop_free(loop);
+}
+
+typedef enum { PROXY_CUT, PROXY_GARBAGE, PROXY_STALL, PROXY_CUT_LATE } proxy_mode_t;
+
+/* A relay (a forked child) between one client and the real server: once
+ * the client sends a packet holding "CUTME", the server's answer is cut
+ * after 20 bytes (CUT) or 3000 (CUT_LATE: inside the rows), replaced by
+ * a malformed result (GARBAGE) or held (STALL). */
+static pid_t proxy(proxy_mode_t mode, unsigned *port) {
+    int lfd = listen_any(port);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        int c = accept(lfd, NULL, NULL);
+        int s = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(mh.port),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        if (c < 0 || s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a)) < 0)
+            _exit(1);
+        bool armed = false;
+        char buf[65536];
+        for (;;) {
+            struct pollfd p[2] = {{c, POLLIN, 0}, {s, POLLIN, 0}};
+            if (poll(p, 2, -1) < 0)
+                _exit(1);
+            if (p[0].revents) {
+                ssize_t n = read(c, buf, sizeof(buf));
+                if (n <= 0)
+                    _exit(0);
+                if (memmem(buf, (size_t)n, "CUTME", 5))
+                    armed = true;
+                (void)!write(s, buf, (size_t)n);
+            }
+            if (p[1].revents) {
+                ssize_t n = read(s, buf, sizeof(buf));
+                if (n <= 0)
+                    _exit(0);
+                if (!armed) {
+                    (void)!write(c, buf, (size_t)n);
+                } else if (mode == PROXY_CUT || mode == PROXY_CUT_LATE) {
+                    size_t keep = mode == PROXY_CUT ? 20 : 3000;
+                    (void)!write(c, buf, (size_t)n > keep ? keep : (size_t)n);
+                    _exit(0);
+                } else if (mode == PROXY_GARBAGE) {
+                    /* a result of one column whose definition is cut inside
+                     * its first length-encoded string */
+                    const unsigned char junk[] = {1, 0, 0, 1, 1, 2, 0, 0, 2, 0xfc, 0xff};
+                    (void)!write(c, junk, sizeof(junk));
+                    sleep(30);
+                    _exit(0);
+                } else {
+                    sleep(30);
+                    _exit(0);
+                }
+            }
+        }
+    }
+    close(lfd);
+    return pid;
+}
+
+Test(mysql, server_going_away_or_breaking_the_protocol_mid_reply, .timeout = 90) {
+    MH_REQUIRE();
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    const proxy_mode_t modes[] = {PROXY_CUT, PROXY_GARBAGE, PROXY_STALL, PROXY_CUT_LATE};
+    for (size_t i = 0; i < 4; i++) {
+        for (int prepared = 0; prepared < 2; prepared++) {
+            unsigned port;
+            pid_t pid = proxy(modes[i], &port);
+            swirl_mysql_config_t cfg;
+            tcp_cfg(&cfg);
+            cfg.port = port;
+            cfg.query_timeout = 1;
+            swirl_mysql_t *c = connect_ok(loop, &cfg);
+            seen_t s = {0}, q = {0}, other = {0};
+            const char *sql = "SELECT seq, 'CUTME' FROM seq_1_to_2000";
+            swirl_mysql_stmt_t *st = NULL;
+            if (prepared) { /* the marker goes with the execute */
+                seen_t ps = {0};
+                const char *psql = "SELECT seq, ? FROM seq_1_to_2000";
+                swirl_mysql_param_t mark = {.type = SWIRL_MYSQL_TEXT, .s = "CUTME", .len = 5};
+                cr_assert_eq(swirl_mysql_prepare(c, psql, strlen(psql), &st, on_done, &ps), 0);
+                cr_assert_eq(swirl_mysql_execute(st, &mark, 1, on_row, on_done, &s), 0);
+                cr_assert_eq(swirl_mysql_execute(st, &mark, 1, on_row, on_done, &q), 0);
+                run_until(loop, &ps.calls, 1, 20000);
+                cr_assert_eq(ps.status, 0, "%s", ps.msg);
+            } else {
+                cr_assert_eq(swirl_mysql_query(c, sql, strlen(sql), on_row, on_done, &s), 0);
+                cr_assert_eq(swirl_mysql_query(c, "SELECT 1", 8, on_row, on_done, &q), 0);
+            }
+            /* another connection on the same loop goes on meanwhile */
+            swirl_mysql_config_t direct;
+            tcp_cfg(&direct);
+            swirl_mysql_t *d = connect_ok(loop, &direct);
+            cr_assert_eq(swirl_mysql_query(d, "SELECT 5", 8, on_row, on_done, &other), 0);
+            run_until(loop, &q.calls, 1, 20000);
+            run_until(loop, &other.calls, 1, 20000);
+            cr_assert_eq(s.calls, 1);
+            cr_assert_neq(s.status, 0, "mode %zu prepared %d: the broken answer fails", i, prepared);
+            cr_assert(s.status == SWIRL_ECLOSED || s.status == SWIRL_EPROTO ||
+                          s.status == -ETIMEDOUT || s.status == SWIRL_EREMOTE,
+                      "mode %zu: %d %s", i, s.status, s.msg);
+            if (modes[i] == PROXY_STALL)
+                cr_assert_eq(s.status, -ETIMEDOUT, "%s", s.msg);
+            else
+                cr_assert_neq(s.status, -ETIMEDOUT, "mode %zu: an error, not a wait: %s", i, s.msg);
+            if (modes[i] == PROXY_CUT_LATE && !prepared)
+                cr_assert_gt(s.nrows, 0, "rows came before the cut");
+            cr_assert_neq(q.status, 0);
+            cr_assert_not(swirl_mysql_connected(c), "mode %zu: %s", i, s.msg);
+            cr_assert_eq(other.status, 0);
+            cr_assert_str_eq(other.cells[0][0], "5");
+            swirl_mysql_stmt_free(st);
+            swirl_mysql_free(c);
+            swirl_mysql_free(d);
+            reap(pid);
+        }
+    }
     cr_assert_eq(swirl_loop_run(loop), 0);
     swirl_loop_free(loop);
 }

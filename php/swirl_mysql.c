@@ -12,7 +12,9 @@
  *   (-ECANCELED when the connection is freed first), which calls PHP and
  *   frees the record.
  * - The close callback runs once per connection: when the server closes an
- *   idle one, when a query's failure took the connection, or on close().
+ *   idle one, after the last queued callback when a failure took the
+ *   connection (or on close(), after the cancelled ones), or at the latest
+ *   when connect() starts a new connection.
  *
  * State: one per-process list of held connections (`held_mysql`). */
 #include "php_swirl.h"
@@ -206,8 +208,9 @@ static void on_done(swirl_mysql_t *c, void *user, const swirl_mysql_result_t *re
     zval_ptr_dtor(&r->rows);
     zval_ptr_dtor(&r->cb);
     efree(r);
-    /* a query whose failure took the connection: it is closed now */
-    if (o->c == c && !swirl_mysql_connected(c))
+    /* the connection is gone (a failure took it, or close()): the close
+     * callback once its last queued callback has run */
+    if (o->queued == 0 && !(o->c && swirl_mysql_connected(o->c)))
         fire_close(o);
     maybe_release(o);
     OBJ_RELEASE(&o->std);
@@ -383,7 +386,8 @@ PHP_METHOD(Swoole_MySQL, connect) {
         zval_ptr_dtor(&copy);
         RETURN_FALSE;
     }
-    drop_conn(o); /* a closed or failed connection of before */
+    fire_close(o); /* a connection lost before: its close callback first */
+    drop_conn(o);  /* a closed or failed connection of before */
     int rc = swirl_mysql_new(&o->c, loop, &cfg);
     if (rc < 0) {
         o->c = NULL;

@@ -6,7 +6,11 @@
  * swirl_mysql_result_t; rows of a result come before it, one call of the
  * `row` callback each. A function that returns an error never calls its
  * callbacks. Callbacks may call any function of this header, including
- * swirl_mysql_free on the connection they were called for. */
+ * swirl_mysql_free on the connection they were called for (not
+ * swirl_mysql_pool_free). The connector's library is initialised by the
+ * first connection (mysql_library_init, not thread-safe): a program with
+ * threads makes its first connection, or calls mysql_library_init, before
+ * starting them; mysql_library_end at exit is the program's. */
 #ifndef SWIRL_MYSQL_H
 #define SWIRL_MYSQL_H
 
@@ -19,9 +23,14 @@
 extern "C" {
 #endif
 
-typedef struct swirl_mysql swirl_mysql_t;           /* one connection */
-typedef struct swirl_mysql_stmt swirl_mysql_stmt_t; /* a prepared statement of one connection */
-typedef struct swirl_mysql_pool swirl_mysql_pool_t; /* connections to one server */
+/* One connection (opaque): swirl_mysql_new / swirl_mysql_free. */
+typedef struct swirl_mysql swirl_mysql_t;
+/* A prepared statement of one connection (opaque): swirl_mysql_prepare /
+ * swirl_mysql_stmt_free; freed with its connection too. */
+typedef struct swirl_mysql_stmt swirl_mysql_stmt_t;
+/* A pool of connections to one server (opaque): swirl_mysql_pool_new /
+ * swirl_mysql_pool_free. */
+typedef struct swirl_mysql_pool swirl_mysql_pool_t;
 
 /* Where and how to connect. Strings are copied by swirl_mysql_new /
  * swirl_mysql_pool_new. */
@@ -83,7 +92,11 @@ typedef struct {
     const unsigned char *kinds;
 } swirl_mysql_row_t;
 
+/* One row of a result (before the operation's done). */
 typedef void (*swirl_mysql_row_cb)(swirl_mysql_t *c, void *user, const swirl_mysql_row_t *row);
+/* The operation ended: called exactly once per queued operation. In a pool
+ * request that never got a connection (cancelled, or its connect failed)
+ * `c` is NULL. */
 typedef void (*swirl_mysql_done_cb)(swirl_mysql_t *c, void *user, const swirl_mysql_result_t *res);
 /* The connection was lost or closed while no operation was running on it
  * (the server went away, was killed, timed out the session). */

@@ -75,41 +75,12 @@ int swirl_mysql_new(swirl_mysql_t **out, swirl_loop_t *loop, const swirl_mysql_c
 
 /* ---- results and errors ------------------------------------------------------------------ */
 
-/* The swirl code for a connector/server error number. */
-static int map_errno(unsigned e) {
-    switch (e) {
-    case 0:
-        return SWIRL_EPROTO;
-    case CR_CONNECTION_ERROR:
-    case CR_CONN_HOST_ERROR:
-    case CR_SERVER_GONE_ERROR:
-    case CR_SERVER_LOST:
-    case CR_SERVER_LOST_EXTENDED:
-    case CR_UNKNOWN_HOST:
-        return SWIRL_ECLOSED;
-    case CR_OUT_OF_MEMORY:
-        return -ENOMEM;
-    default:
-        return e >= 2000 && e < 3000 ? SWIRL_EPROTO : SWIRL_EREMOTE;
-    }
-}
-
 /* Errors after which the session is gone, whatever the connector thinks. */
 static bool errno_kills(unsigned e) {
     return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST || e == CR_SERVER_LOST_EXTENDED ||
            e == CR_CONNECTION_ERROR || e == CR_CONN_HOST_ERROR || e == CR_UNKNOWN_HOST ||
            e == 1927 /* ER_CONNECTION_KILLED */ || e == 1053 /* ER_SERVER_SHUTDOWN */ ||
            e == CR_COMMANDS_OUT_OF_SYNC || e == CR_MALFORMED_PACKET;
-}
-
-void swirl__mysql_fail_res(swirl_mysql_t *c, swirl_mysql_result_t *res, const char *what,
-                           unsigned err, const char *state, const char *text) {
-    res->status = map_errno(err);
-    res->server_errno = err;
-    res->sqlstate = state ? state : "";
-    snprintf(c->msg, sizeof(c->msg), "mysql %s: %s: ERROR %u (%s): %s", c->where, what, err,
-             state && *state ? state : "HY000", text && *text ? text : "unknown error");
-    res->message = c->msg;
 }
 
 static void fail_my(swirl_mysql_t *c, swirl_mysql_result_t *res, const char *what) {
@@ -144,13 +115,6 @@ static const char *op_name(const swirl__mysql_op_t *op) {
 }
 
 /* ---- operations -------------------------------------------------------------------------- */
-
-swirl__mysql_op_t *swirl__mysql_op_new(op_kind_t kind, size_t extra) {
-    swirl__mysql_op_t *op = swirl_calloc(1, sizeof(*op) + extra);
-    if (op)
-        op->kind = kind;
-    return op;
-}
 
 static void op_free(swirl__mysql_op_t *op) {
     if (op->stmt) {
@@ -442,34 +406,6 @@ static int connect_step(swirl_mysql_t *c, swirl__mysql_op_t *op, int ready, bool
         return 0;
     }
     c->state = C_UP;
-    return 0;
-}
-
-int swirl__mysql_columns(swirl_mysql_t *c, const MYSQL_FIELD *f, unsigned n) {
-    c->ncols = n;
-    c->names = swirl_calloc(n ? n : 1, sizeof(*c->names) + 1);
-    if (!c->names)
-        return -ENOMEM;
-    c->kinds = (unsigned char *)(c->names + n);
-    for (unsigned i = 0; i < n; i++) {
-        c->names[i] = f[i].name;
-        switch (f[i].type) {
-        case MYSQL_TYPE_TINY:
-        case MYSQL_TYPE_SHORT:
-        case MYSQL_TYPE_INT24:
-        case MYSQL_TYPE_LONG:
-        case MYSQL_TYPE_LONGLONG:
-        case MYSQL_TYPE_YEAR:
-            c->kinds[i] = SWIRL_MYSQL_INT;
-            break;
-        case MYSQL_TYPE_FLOAT:
-        case MYSQL_TYPE_DOUBLE:
-            c->kinds[i] = SWIRL_MYSQL_DOUBLE;
-            break;
-        default:
-            c->kinds[i] = SWIRL_MYSQL_TEXT;
-        }
-    }
     return 0;
 }
 

@@ -162,20 +162,32 @@ static bool finish(swirl_mysql_t *c, swirl__mysql_op_t *op, swirl_mysql_result_t
     return !c->freed;
 }
 
-/* Fail every queued op (not the running one: the caller owns it). */
-static bool fail_queue(swirl_mysql_t *c, int status, const char *why) {
-    swirl__mysql_op_t *op;
-    while ((op = pop(c)) != NULL) {
+/* Fail each op of `list` exactly once (whatever the callbacks do). */
+static void fail_list(swirl_mysql_t *c, swirl__mysql_op_t *list, int status, const char *why) {
+    while (list) {
+        swirl__mysql_op_t *op = list;
+        list = op->next;
         swirl_mysql_result_t res = {0};
         fail_code(c, &res, status, op_name(op), why);
-        if (op->kind == OP_STMT_CLOSE) {
+        if (op->kind == OP_STMT_CLOSE)
             op_free(op);
-            continue;
-        }
-        /* a free cancels everything, whatever its callbacks do */
-        if (!finish(c, op, &res) && status != -ECANCELED)
-            return false;
+        else
+            finish(c, op, &res);
     }
+}
+
+/* Take the whole queue: ops queued by the callbacks that follow (a new
+ * connect) go to a fresh one. */
+static swirl__mysql_op_t *take_queue(swirl_mysql_t *c) {
+    swirl__mysql_op_t *list = c->head;
+    c->head = c->tail = NULL;
+    c->nops = 0;
+    return list;
+}
+
+/* Fail every op queued now, each once. False if the connection was freed. */
+static bool fail_queue(swirl_mysql_t *c, int status, const char *why) {
+    fail_list(c, take_queue(c), status, why);
     return !c->freed;
 }
 
@@ -283,12 +295,14 @@ static void hard_close(swirl_mysql_t *c) {
  * tell the op, then fail what was queued behind it. False if freed. */
 static bool fail_conn(swirl_mysql_t *c, swirl_mysql_result_t *res) {
     swirl__mysql_op_t *op = pop(c);
+    swirl__mysql_op_t *rest = take_queue(c);
     char why[sizeof(c->msg)];
     snprintf(why, sizeof(why), "not run: the connection failed before (%s)", res->message);
     hard_close(c);
-    if (op && !finish(c, op, res))
-        return false;
-    return fail_queue(c, SWIRL_ECLOSED, why);
+    if (op)
+        finish(c, op, res);
+    fail_list(c, rest, SWIRL_ECLOSED, why);
+    return !c->freed;
 }
 
 static void kick_cb(swirl_loop_t *loop, int64_t id, void *user);

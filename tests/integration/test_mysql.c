@@ -853,3 +853,34 @@ Test(mysql, server_going_away_or_breaking_the_protocol_mid_reply, .timeout = 90)
     cr_assert_eq(swirl_loop_run(loop), 0);
     swirl_loop_free(loop);
 }
+
+typedef struct {
+    seen_t first, behind, again;
+} reconnect_t;
+
+static void reconnect_in_done(swirl_mysql_t *c, void *user, const swirl_mysql_result_t *res) {
+    reconnect_t *r = user;
+    on_done(c, &r->first, res);
+    cr_assert_eq(swirl_mysql_connect(c, on_done, &r->again), 0);
+}
+
+Test(mysql, connect_again_inside_the_callback_of_a_failure, .timeout = 60) {
+    MH_REQUIRE();
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    swirl_mysql_config_t cfg;
+    tcp_cfg(&cfg);
+    cfg.query_timeout = 0.2;
+    swirl_mysql_t *c = connect_ok(loop, &cfg);
+    reconnect_t r = {0};
+    cr_assert_eq(swirl_mysql_query(c, "SELECT SLEEP(5)", 15, NULL, reconnect_in_done, &r), 0);
+    cr_assert_eq(swirl_mysql_query(c, "SELECT 1", 8, NULL, on_done, &r.behind), 0);
+    run_until(loop, &r.again.calls, 1, 20000);
+    cr_assert_eq(r.first.status, -ETIMEDOUT);
+    cr_assert_eq(r.behind.calls, 1);
+    cr_assert_eq(r.behind.status, SWIRL_ECLOSED, "%s", r.behind.msg);
+    cr_assert_eq(r.again.status, 0, "the connect queued by the callback runs: %s", r.again.msg);
+    expect_ok(loop, c, "SELECT 2");
+    swirl_mysql_free(c);
+    swirl_loop_free(loop);
+}

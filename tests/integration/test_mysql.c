@@ -884,3 +884,86 @@ Test(mysql, connect_again_inside_the_callback_of_a_failure, .timeout = 60) {
     swirl_mysql_free(c);
     swirl_loop_free(loop);
 }
+
+static int misuse_calls;
+static void free_in_connect(swirl_mysql_t *c, void *user, const swirl_mysql_result_t *res) {
+    misuse_calls++;
+    cr_assert_eq(res->status, 0);
+    swirl_mysql_free(c);
+    cr_assert_eq(swirl_mysql_query(c, "SELECT 1", 8, NULL, count_cancel, NULL), SWIRL_EBADARG,
+                 "a freed connection takes nothing more");
+}
+
+static swirl_mysql_stmt_t *stmt_to_free;
+static void stmt_free_in_row(swirl_mysql_t *c, void *user, const swirl_mysql_row_t *row) {
+    on_row(c, user, row);
+    swirl_mysql_stmt_free(stmt_to_free); /* its own execute goes on; later ones are cancelled */
+}
+
+Test(mysql, misuse_inside_callbacks, .timeout = 60) {
+    MH_REQUIRE();
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    swirl_mysql_config_t cfg;
+    tcp_cfg(&cfg);
+
+    /* freed in its connect callback with queries queued: each cancelled once */
+    swirl_mysql_t *c;
+    cr_assert_eq(swirl_mysql_new(&c, loop, &cfg), 0);
+    cr_assert_eq(swirl_mysql_connect(c, free_in_connect, NULL), 0);
+    cancelled_calls = 0;
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(swirl_mysql_query(c, "SELECT 1", 8, NULL, count_cancel, NULL), 0);
+    run_until(loop, &cancelled_calls, 3, 20000);
+    cr_assert_eq(misuse_calls, 1);
+    cr_assert_eq(swirl_loop_run(loop), 0);
+
+    /* a statement freed inside the row callback of its own execute */
+    c = connect_ok(loop, &cfg);
+    swirl_mysql_stmt_t *st;
+    seen_t ps = {0}, e1 = {0}, e2 = {0};
+    cr_assert_eq(swirl_mysql_prepare(c, "SELECT seq FROM seq_1_to_3", 26, &st, on_done, &ps), 0);
+    stmt_to_free = st;
+    cr_assert_eq(swirl_mysql_execute(st, NULL, 0, stmt_free_in_row, on_done, &e1), 0);
+    cr_assert_eq(swirl_mysql_execute(st, NULL, 0, NULL, on_done, &e2), 0);
+    run_until(loop, &e2.calls, 1, 20000);
+    cr_assert_eq(e1.status, 0, "%s", e1.msg);
+    cr_assert_eq(e1.nrows, 3);
+    cr_assert_eq(e2.status, -ECANCELED, "%s", e2.msg);
+
+    /* a statement of a lost connection, used after a reconnect */
+    cfg.query_timeout = 0.2;
+    swirl_mysql_t *t = connect_ok(loop, &cfg);
+    seen_t p2 = {0}, sl = {0}, re = {0}, ex = {0}, empty = {0};
+    cr_assert_eq(swirl_mysql_prepare(t, "SELECT 1", 8, &st, on_done, &p2), 0);
+    cr_assert_eq(swirl_mysql_query(t, "SELECT SLEEP(3)", 15, NULL, on_done, &sl), 0);
+    run_until(loop, &sl.calls, 1, 20000);
+    cr_assert_eq(sl.status, -ETIMEDOUT);
+    cr_assert_eq(swirl_mysql_connect(t, on_done, &re), 0);
+    cr_assert_eq(swirl_mysql_execute(st, NULL, 0, NULL, on_done, &ex), 0);
+    cr_assert_eq(swirl_mysql_query(t, "", 0, NULL, on_done, &empty), 0);
+    run_until(loop, &empty.calls, 1, 20000);
+    cr_assert_eq(re.status, 0);
+    cr_assert_eq(ex.status, SWIRL_ESTATE, "%s", ex.msg);
+    cr_assert(strstr(ex.msg, "connection was lost"), "%s", ex.msg);
+    cr_assert_eq(empty.err, 1065, "an empty query is the server's error: %s", empty.msg);
+    swirl_mysql_stmt_free(st);
+
+    /* a pool freed with an acquire and a query waiting */
+    swirl_mysql_pool_t *p;
+    cr_assert_eq(swirl_mysql_pool_new(&p, loop, &cfg, 1), 0);
+    acq_t a = {0}, b = {0};
+    cr_assert_eq(swirl_mysql_pool_acquire(p, on_acquire, &a), 0);
+    cr_assert_eq(swirl_mysql_pool_acquire(p, on_acquire, &b), 0);
+    run_until(loop, &a.calls, 1, 20000);
+    cr_assert_eq(swirl_mysql_pool_waiting(p), 1);
+    swirl_mysql_pool_free(p);
+    cr_assert_eq(b.calls, 1);
+    cr_assert_eq(b.status, -ECANCELED);
+    cr_assert_null(b.c);
+
+    swirl_mysql_free(c);
+    swirl_mysql_free(t);
+    cr_assert_eq(swirl_loop_run(loop), 0);
+    swirl_loop_free(loop);
+}

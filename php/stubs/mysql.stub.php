@@ -18,8 +18,10 @@ namespace Swoole {
      * rows as an array of associative arrays (integer columns as int,
      * FLOAT/DOUBLE as float, the rest and DECIMAL as string, NULL as null),
      * true for a statement without rows ($affected_rows, $insert_id), false
-     * on failure ($errno: the server's error number, or the client's 2xxx;
-     * $error: the message naming the server and the error).
+     * on failure ($errno: the server's error number, the client's 2xxx, or
+     * swirl's code: 110 timed out, 125 cancelled, 1007 not run because the
+     * connection failed; $error: the message naming the server and the
+     * error).
      * Queries queue: one runs at a time per connection, in order.
      * @not-serializable
      */
@@ -41,7 +43,7 @@ namespace Swoole {
         public int $insert_id = 0;
         /** The message of the last failed query ("" if none yet). */
         public string $error = "";
-        /** The error number of the last failed query (0 if none yet). */
+        /** The error number of the last failed query (0 if none yet): see the class. */
         public int $errno = 0;
 
         public function __construct() {}

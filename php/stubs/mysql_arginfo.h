@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 15c58af41f706d146da0eb2e859730723f6eeca7 */
+ * Stub hash: 166e31a2d876e8b59b2bdba6ad864b57dd932f6c */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Swoole_MySQL___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()

@@ -205,6 +205,7 @@ static PHP_MINIT_FUNCTION(swirl) {
 static PHP_MSHUTDOWN_FUNCTION(swirl) {
     UNREGISTER_INI_ENTRIES();
     swirl_functions_mshutdown();
+    swirl_mysql_library_end(); /* the connector's global state (swirl/mysql.h) */
     return SUCCESS;
 }
 

@@ -10,7 +10,7 @@
  * swirl_mysql_pool_free). The connector's library is initialised by the
  * first connection (mysql_library_init, not thread-safe): a program with
  * threads makes its first connection, or calls mysql_library_init, before
- * starting them; mysql_library_end at exit is the program's. */
+ * starting them; swirl_mysql_library_end releases it at exit. */
 #ifndef SWIRL_MYSQL_H
 #define SWIRL_MYSQL_H
 
@@ -101,6 +101,11 @@ typedef void (*swirl_mysql_done_cb)(swirl_mysql_t *c, void *user, const swirl_my
 /* The connection was lost or closed while no operation was running on it
  * (the server went away, was killed, timed out the session). */
 typedef void (*swirl_mysql_close_cb)(swirl_mysql_t *c, void *user);
+
+/* Release the connector's global state (mysql_library_end) if a connection
+ * initialised it: at program exit, or when a module that used this client
+ * is unloaded, after every connection and pool is freed. */
+SWIRL_API void swirl_mysql_library_end(void);
 
 /* ---- one connection -------------------------------------------------------------------- */
 

@@ -72,3 +72,14 @@ int swirl__mysql_columns(swirl_mysql_t *c, const MYSQL_FIELD *f, unsigned n) {
     }
     return 0;
 }
+
+/* Set by the first mysql_init of this process (conn.c): only then is there
+ * global state to release. A per-process singleton. */
+bool swirl__mysql_library_used;
+
+void swirl_mysql_library_end(void) {
+    if (swirl__mysql_library_used) {
+        mysql_library_end();
+        swirl__mysql_library_used = false;
+    }
+}

@@ -389,6 +389,7 @@ static int connect_step(swirl_mysql_t *c, swirl__mysql_op_t *op, int ready, bool
     if (!op->started) {
         op->started = true;
         c->my = mysql_init(NULL);
+        swirl__mysql_library_used = true;
         if (!c->my) {
             fail_code(c, res, -ENOMEM, "connect", "out of memory");
             *finished = true;

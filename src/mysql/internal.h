@@ -102,6 +102,8 @@ void swirl__mysql_stmts_free_all(swirl_mysql_t *c);
 /* Fill res from the connector's error on `c` (`what`: the operation). */
 void swirl__mysql_fail_res(swirl_mysql_t *c, swirl_mysql_result_t *res, const char *what,
                            unsigned err, const char *state, const char *text);
+/* True once this process called mysql_init (common.c). */
+extern bool swirl__mysql_library_used;
 /* Allocate c->names and c->kinds for n columns from `fields`; -ENOMEM. */
 int swirl__mysql_columns(swirl_mysql_t *c, const MYSQL_FIELD *fields, unsigned n);
 /* Queue an op (conn.c); on failure the caller still owns it. */

@@ -125,6 +125,20 @@ Test(server_length_fn, past_package_max_length_closes_it, .timeout = 60) {
     }
 }
 
+Test(server_length_fn, no_length_within_package_max_length_closes_it, .timeout = 60) {
+    for (int mode = SWIRL_MODE_BASE; mode <= SWIRL_MODE_PROCESS; mode++) {
+        cfg_t cfg = {.length_check = true, .max_length = "8"};
+        th_server_t s = th_start("127.0.0.1", 0, mode, SWIRL_SOCK_TCP, configure, &cfg);
+        int fd = th_connect(SWIRL_SOCK_TCP, "127.0.0.1", s.port);
+        th_send_all(fd, "1234567", 7); /* 0: need more */
+        usleep(20000);
+        th_send_all(fd, "8", 1); /* 8 digits and still no ':': it cannot fit */
+        cr_assert(th_closed_by_peer(fd), "mode %d: the buffer does not grow past the bound", mode);
+        close(fd);
+        cr_assert_eq(th_stop(&s), 0);
+    }
+}
+
 Test(server_length_fn, no_effect_without_open_length_check, .timeout = 30) {
     cfg_t cfg = {.length_check = false};
     th_server_t s = th_start("127.0.0.1", 0, SWIRL_MODE_BASE, SWIRL_SOCK_TCP, configure, &cfg);

@@ -69,8 +69,8 @@ bool swirl_php_set_length_func(zend_object *server, swirl_server_t *srv, swirl_p
     }
     if (name)
         zend_string_release(name);
-    zval rv, *mode = zend_read_property(swirl_php_server_ce, server, "mode", sizeof("mode") - 1, 1,
-                                        &rv);
+    zval rv,
+        *mode = zend_read_property(swirl_php_server_ce, server, "mode", sizeof("mode") - 1, 1, &rv);
     if (Z_TYPE_P(mode) == IS_LONG && Z_LVAL_P(mode) == SWIRL_MODE_PROCESS) {
         php_error_docref(NULL, E_WARNING,
                          "setting `package_length_func`: not supported in SWOOLE_PROCESS mode by "

@@ -42,6 +42,7 @@ static zend_object *server_create_object(zend_class_entry *ce) {
         ZVAL_UNDEF(&o->hcb[i]);
     array_init(&o->procs);
     array_init(&o->commands);
+    ZVAL_UNDEF(&o->length_fn);
     o->event = -1;
     zend_hash_init(&o->finish_cbs, 8, NULL, ZVAL_PTR_DTOR, 0);
     zend_object_std_init(&o->std, ce);
@@ -69,6 +70,7 @@ static void server_free_object(zend_object *obj) {
     zend_object_std_dtor(obj);
     zval_ptr_dtor(&o->procs); /* after the server: its user processes referred to them */
     zval_ptr_dtor(&o->commands);
+    zval_ptr_dtor(&o->length_fn); /* after the server, whose framing pointed to it */
 }
 
 /* The callables are part of the object for the cycle collector (a closure
@@ -82,6 +84,7 @@ static HashTable *server_get_gc(zend_object *obj, zval **table, int *n) {
         zend_get_gc_buffer_add_zval(buf, &o->hcb[i]);
     zend_get_gc_buffer_add_zval(buf, &o->procs);
     zend_get_gc_buffer_add_zval(buf, &o->commands);
+    zend_get_gc_buffer_add_zval(buf, &o->length_fn);
     zval *z;
     ZEND_HASH_FOREACH_VAL(&o->finish_cbs, z) { zend_get_gc_buffer_add_zval(buf, z); }
     ZEND_HASH_FOREACH_END();
@@ -102,6 +105,7 @@ static zend_object *port_create_object(zend_class_entry *ce) {
     port_obj *p = zend_object_alloc(sizeof(port_obj), ce);
     for (int i = 0; i < PCB__COUNT; i++)
         ZVAL_UNDEF(&p->cb[i]);
+    ZVAL_UNDEF(&p->length_fn);
     zend_object_std_init(&p->std, ce);
     object_properties_init(&p->std, ce);
     p->std.handlers = &port_handlers;
@@ -112,6 +116,7 @@ static void port_free_object(zend_object *obj) {
     port_obj *p = port_from(obj);
     for (int i = 0; i < PCB__COUNT; i++)
         zval_ptr_dtor(&p->cb[i]);
+    zval_ptr_dtor(&p->length_fn);
     if (p->server)
         OBJ_RELEASE(p->server);
     p->server = NULL;
@@ -123,6 +128,7 @@ static HashTable *port_get_gc(zend_object *obj, zval **table, int *n) {
     zend_get_gc_buffer *buf = zend_get_gc_buffer_create();
     for (int i = 0; i < PCB__COUNT; i++)
         zend_get_gc_buffer_add_zval(buf, &p->cb[i]);
+    zend_get_gc_buffer_add_zval(buf, &p->length_fn);
     if (p->server)
         zend_get_gc_buffer_add_obj(buf, p->server);
     zend_get_gc_buffer_use(buf, table, n);
@@ -237,6 +243,8 @@ typedef struct {
     swirl_server_t *srv;
     swirl_port_t *port;
     bool port_only;
+    zend_object *server; /* the Server object */
+    zval *length_fn;     /* where package_length_func is kept */
 } apply_ctx_t;
 
 static bool apply_one(void *arg, zend_string *key, zend_ulong idx, zval *val) {
@@ -246,15 +254,8 @@ static bool apply_one(void *arg, zend_string *key, zend_ulong idx, zval *val) {
                          "setting " ZEND_ULONG_FMT ": a setting's key must be its name", idx);
         return false;
     }
-    if (zend_string_equals_literal(key, "package_length_func")) {
-        /* not yet: the server cuts the stream in reactor threads (PROCESS
-         * mode), where PHP cannot run; Swoole\Client takes it */
-        php_error_docref(NULL, E_WARNING,
-                         "setting `package_length_func`: not supported by swirl's server yet "
-                         "(use package_length_type, package_length_offset and "
-                         "package_body_offset; Swoole\\Client takes a callable)");
-        return false;
-    }
+    if (zend_string_equals_literal(key, "package_length_func"))
+        return swirl_php_set_length_func(a->server, a->srv, a->port, a->length_fn, val);
     swirl_value_t v;
     if (!swirl_php_value(val, &v)) {
         php_error_docref(NULL, E_WARNING, "setting `%s`: %s is not a valid value", ZSTR_VAL(key),
@@ -305,7 +306,16 @@ static bool apply_one(void *arg, zend_string *key, zend_ulong idx, zval *val) {
 
 bool swirl_php_apply_settings(zend_object *obj, zend_class_entry *ce, swirl_server_t *srv,
                               swirl_port_t *port, bool port_only, HashTable *settings) {
-    apply_ctx_t a = {srv, port, port_only};
+    zend_object *server = obj;
+    zval *slot;
+    if (ce == swirl_php_port_ce) {
+        port_obj *p = port_from(obj);
+        server = p->server;
+        slot = &p->length_fn;
+    } else {
+        slot = &server_from(obj)->length_fn;
+    }
+    apply_ctx_t a = {srv, port, port_only, server, slot};
     return swirl_php_settings_merge(obj, ce, settings, apply_one, &a);
 }
 

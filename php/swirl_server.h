@@ -25,6 +25,7 @@ typedef struct {
     zval commands;            /* array: name -> the callable of addCommand */
     HashTable finish_cbs;     /* task id -> the finish callable given to task() */
     int port_cbs;             /* callbacks set on extra ports */
+    zval length_fn;           /* package_length_func of set(), UNDEF when not set */
     int event;                /* the event being dispatched, or -1 */
     bool started;
     bool in_task;       /* inside a task callback */
@@ -53,6 +54,7 @@ typedef struct {
     swirl_port_t *port;
     zend_object *server; /* a reference */
     zval cb[PCB__COUNT];
+    zval length_fn; /* package_length_func of the port's set(), UNDEF when not set */
     zend_object std;
 } port_obj;
 
@@ -175,6 +177,12 @@ int swirl_php_server_event_type(const char *name, size_t len);
  * per-port keys only). False if a key failed (each is warned). */
 bool swirl_php_apply_settings(zend_object *obj, zend_class_entry *ce, swirl_server_t *srv,
                               swirl_port_t *port, bool port_only, HashTable *settings);
+/* package_length_func (swirl_server_lenfunc.c): `val` (a callable, or
+ * null for none) kept in `slot` and set on `port` (NULL: the server,
+ * `srv`); refused in PROCESS mode (read from `server`'s mode). False with
+ * a warning naming the problem. */
+bool swirl_php_set_length_func(zend_object *server, swirl_server_t *srv, swirl_port_t *port,
+                               zval *slot, zval *val);
 /* The Swoole\Server\Port object of a listener (port NULL: the main one). */
 zend_object *swirl_php_add_port(server_obj *o, swirl_port_t *port, const char *host, zend_long num,
                                 zend_long type);

@@ -66,7 +66,9 @@ SWIRL_API int swirl_framing_set_length(swirl_framing_t *f, char type, uint32_t o
 
 /* Length framing by `fn` (called with `user`) instead of a length field:
  * Swoole's package_length_func. A length above max_length is SWIRL_ETOOBIG,
- * a negative one SWIRL_EPROTO. Returns 0 or SWIRL_EBADARG (no fn). */
+ * and so is a 0 (need more) when max_length bytes are there already (the
+ * buffer never grows past it); a negative one is SWIRL_EPROTO. Returns 0
+ * or SWIRL_EBADARG (no fn). */
 SWIRL_API int swirl_framing_set_length_fn(swirl_framing_t *f, swirl_framing_length_fn fn,
                                           void *user);
 

@@ -16,6 +16,7 @@
 #include <swirl/event.h>
 #include <swirl/net.h>
 #include <swirl/process.h>
+#include <swirl/protocol.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -67,6 +68,23 @@ SWIRL_API int swirl_server_set_text(swirl_server_t *srv, const char *key, const 
 /* A port's own value for a port-scoped key (SWIRL_ESETTING for a
  * server-wide key). */
 SWIRL_API int swirl_port_set(swirl_port_t *port, const char *key, swirl_value_t value);
+
+/* Cut the stream with `fn` (Swoole's package_length_func; see
+ * swirl_framing_length_fn in swirl/protocol.h), called with `user`, on
+ * every stream listener of the server that sets no function of its own
+ * (swirl_server_set_length_fn), or on this one (swirl_port_set_length_fn).
+ * It takes effect where open_length_check is on and replaces
+ * package_length_type/offset/body_offset there; package_max_length still
+ * bounds what it returns (a longer length, or a negative one, closes that
+ * connection). It may be called again with more bytes while a message is
+ * incomplete, so it must answer from the bytes alone. It runs where the
+ * connection is read: in a BASE worker, or in PROCESS mode in the master's
+ * reactor threads, several at once (it must then be thread-safe). NULL:
+ * the length field again (a port: the server's function again). Returns
+ * 0, SWIRL_EBADARG, or SWIRL_ESTATE once started. */
+SWIRL_API int swirl_server_set_length_fn(swirl_server_t *srv, swirl_framing_length_fn fn,
+                                         void *user);
+SWIRL_API int swirl_port_set_length_fn(swirl_port_t *port, swirl_framing_length_fn fn, void *user);
 
 /* ---- events ------------------------------------------------------------------------------ */
 

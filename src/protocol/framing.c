@@ -154,7 +154,9 @@ ssize_t swirl_framing_next(const swirl_framing_t *f, const void *data, size_t le
             return SWIRL_EPROTO;
         if ((uint64_t)n > f->max_length)
             return SWIRL_ETOOBIG;
-        return n > 0 && len >= (size_t)n ? n : 0;
+        if (n == 0) /* still no length in max_length bytes: the message cannot fit */
+            return len >= f->max_length ? SWIRL_ETOOBIG : 0;
+        return len >= (size_t)n ? n : 0;
     }
     if (len < (size_t)f->length_offset + f->length_size)
         return 0;

@@ -459,7 +459,9 @@ static void take_input(swirl__io_t *io, int fd, const char *data, size_t n) {
             swirl_log_warning("server: connection %lld from %s: %s (package_max_length %zu); "
                               "closing it",
                               (long long)session, peer,
-                              m == SWIRL_ETOOBIG ? "message too large" : "bad length field",
+                              m == SWIRL_ETOOBIG        ? "message too large"
+                              : port->framing.length_fn ? "package_length_func: malformed data"
+                                                        : "bad length field",
                               port->framing.max_length);
             conn_teardown(io, fd);
             return;

@@ -38,6 +38,10 @@ struct swirl_port {
     int fd;                     /* listening (or datagram) socket, after bind */
     int bound_port;
     swirl_framing_t framing; /* built from the effective settings at start */
+    /* package_length_func set on the port itself (swirl_port_set_length_fn) */
+    bool length_fn_set;
+    swirl_framing_length_fn length_fn;
+    void *length_user;
     int effective_backlog;
     bool nodelay;
     /* TLS (created with SWIRL_SOCK_SSL): the context new connections use,
@@ -361,6 +365,9 @@ struct swirl_server {
     unsigned char tls_ticket_keys[SWIRL__TLS_TICKET_KEYS_LEN]; /* one set for all processes */
     swirl__server_settings_t settings;
     swirl__port_settings_t port_defaults;
+    /* package_length_func for ports that set none (swirl_server_set_length_fn) */
+    swirl_framing_length_fn length_fn;
+    void *length_user;
     struct {
         swirl_server_cb cb;
         void *user;

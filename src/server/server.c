@@ -182,6 +182,27 @@ int swirl_port_set(swirl_port_t *port, const char *key, swirl_value_t value) {
     return swirl__settings_apply(NULL, &port->own, key, value);
 }
 
+int swirl_server_set_length_fn(swirl_server_t *srv, swirl_framing_length_fn fn, void *user) {
+    if (!srv)
+        return swirl__error(SWIRL_EBADARG, "package_length_func: NULL server");
+    if (srv->started)
+        return swirl__error(SWIRL_ESTATE, "package_length_func: the server is already started");
+    srv->length_fn = fn;
+    srv->length_user = fn ? user : NULL;
+    return 0;
+}
+
+int swirl_port_set_length_fn(swirl_port_t *port, swirl_framing_length_fn fn, void *user) {
+    if (!port)
+        return swirl__error(SWIRL_EBADARG, "package_length_func: NULL port");
+    if (port->srv->started)
+        return swirl__error(SWIRL_ESTATE, "package_length_func: the server is already started");
+    port->length_fn_set = fn != NULL;
+    port->length_fn = fn;
+    port->length_user = fn ? user : NULL;
+    return 0;
+}
+
 const swirl__port_settings_t *swirl__port_settings(const swirl_port_t *port) { return &port->eff; }
 
 /* ---- start -------------------------------------------------------------------------------- */
@@ -352,6 +373,12 @@ static int bind_ports(swirl_server_t *srv) {
         swirl__port_settings_merge(&p->eff, &srv->port_defaults, &p->own);
         const swirl__port_settings_t *ps = &p->eff;
         (void)swirl__framing_conf_build(&ps->framing, &p->framing); /* validated when set */
+        /* package_length_func: the port's own, else the server's; it
+         * replaces the length field where open_length_check is on */
+        swirl_framing_length_fn lfn = p->length_fn_set ? p->length_fn : srv->length_fn;
+        if (lfn && p->framing.kind == SWIRL_FRAMING_LENGTH)
+            (void)swirl_framing_set_length_fn(&p->framing, lfn,
+                                              p->length_fn_set ? p->length_user : srv->length_user);
         p->nodelay = ps->open_tcp_nodelay;
         if (!p->ssl && (p->own.set_mask & swirl__settings_ssl_mask()))
             swirl_log_warning("listener %s:%d: ssl_* settings given but the listener was not "

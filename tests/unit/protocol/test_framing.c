@@ -199,10 +199,15 @@ Test(framing, length_function_decides_the_message) {
     swirl_framing_set_max_length(&f, 100);
     cr_assert_eq(swirl_framing_next(&f, "200|", 4, &scan), SWIRL_ETOOBIG);
     cr_assert_eq(calls, 5);
+    /* 0 (need more) with max_length bytes there: it can never fit */
+    swirl_framing_set_max_length(&f, 4);
+    cr_assert_eq(swirl_framing_next(&f, "123", 3, &scan), 0);
+    cr_assert_eq(swirl_framing_next(&f, "1234", 4, &scan), SWIRL_ETOOBIG);
+    cr_assert_eq(calls, 7);
     /* a length field again replaces the function */
     swirl_framing_set_length(&f, 'C', 0, 1);
     cr_assert_null(f.length_fn);
     unsigned char m[] = {2, 'a', 'b'};
     cr_assert_eq(swirl_framing_next(&f, m, 3, &scan), 3);
-    cr_assert_eq(calls, 5);
+    cr_assert_eq(calls, 7);
 }

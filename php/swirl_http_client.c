@@ -336,6 +336,14 @@ static bool start_request(hcli_obj *o, const char *path, size_t plen, zval *call
         php_error_docref(NULL, E_WARNING, "host \"%s\" is not a host name or address", h);
         return false;
     }
+    if (o->proxy_host && !host_ok(ZSTR_VAL(o->proxy_host), ZSTR_LEN(o->proxy_host))) {
+        zend_update_property_long(hcli_ce, &o->std, "errCode", sizeof("errCode") - 1, EINVAL);
+        zend_update_property_string(hcli_ce, &o->std, "errMsg", sizeof("errMsg") - 1,
+                                    "http_proxy_host is not a host name or address");
+        php_error_docref(NULL, E_WARNING, "http_proxy_host \"%s\" is not a host name or address",
+                         ZSTR_VAL(o->proxy_host));
+        return false;
+    }
     bool v6 = strchr(h, ':') != NULL;
     zend_string *url =
         zend_strpprintf(0, "%s://%s%s%s:" ZEND_LONG_FMT "%s%.*s",
@@ -445,7 +453,9 @@ static bool start_request(hcli_obj *o, const char *path, size_t plen, zval *call
     opt.tls_host_name = o->host_name ? ZSTR_VAL(o->host_name) : NULL;
     zend_string *proxy = NULL;
     if (o->proxy_host) {
-        proxy = zend_strpprintf(0, "http://%s:" ZEND_LONG_FMT, ZSTR_VAL(o->proxy_host),
+        bool pv6 = strchr(ZSTR_VAL(o->proxy_host), ':') != NULL;
+        proxy = zend_strpprintf(0, "http://%s%s%s:" ZEND_LONG_FMT, pv6 ? "[" : "",
+                                ZSTR_VAL(o->proxy_host), pv6 ? "]" : "",
                                 o->proxy_port ? o->proxy_port : 80);
         opt.proxy = ZSTR_VAL(proxy);
     }

@@ -41,6 +41,10 @@ foreach (['127.0.0.1/evil?', '::1]:1/x[', "127.0.0.1#", 'user@127.0.0.1'] as $h)
 $b = new Swoole\Http\Client('127.0.0.1', $port);
 $b->host = '127.0.0.1/x?';
 var_dump(@$b->get('/hello', function () { echo "never\n"; }));
+$b->host = '127.0.0.1';
+$b->set(['http_proxy_host' => "127.0.0.1:$port/x?", 'http_proxy_port' => 1]);
+var_dump(@$b->get('/hello', function () { echo "never\n"; }));
+echo $b->errMsg, "\n";
 
 // an exception from a callback goes out of the loop; the client still works
 $e = new Swoole\Http\Client('127.0.0.1', $port);
@@ -91,6 +95,8 @@ host is not a host name or address
 bool(false)
 host is not a host name or address
 bool(false)
+bool(false)
+http_proxy_host is not a host name or address
 before the throw: hello
 caught: thrown from the callback
 after the throw: hello

@@ -68,6 +68,8 @@ void swirl_websocket_minit(int module_number); /* WebSocket\Server, frames, cons
 void swirl_client_minit(int module_number);
 /* Swoole\Http\Client (swirl_http_client.c). */
 void swirl_http_client_minit(void);
+/* Swoole\Redis (swirl_redis.c). */
+void swirl_redis_minit(int module_number);
 
 /* The loop of this process (swirl_loop.c): inside a server's worker the
  * server's (swirl_php_set_loop, called by the Server code when a worker
@@ -168,5 +170,6 @@ void swirl_php_event_call(zval *cb, uint32_t argc, zval *argv);
  * threw, died or was not called: the caller owns a defined one). */
 void swirl_php_event_call_ret(zval *cb, uint32_t argc, zval *argv, zval *ret);
 void swirl_php_client_drop_all(bool ours);
+void swirl_php_redis_drop_all(bool ours); /* swirl_redis.c */
 
 #endif

@@ -231,6 +231,7 @@ static PHP_MINIT_FUNCTION(swirl) {
     swirl_websocket_minit(module_number);
     swirl_client_minit(module_number);
     swirl_http_client_minit();
+    swirl_redis_minit(module_number);
     return SUCCESS;
 }
 

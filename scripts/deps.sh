@@ -20,10 +20,13 @@ packages=(build-essential cmake pkg-config libcriterion-dev zlib1g-dev libssl-de
           node-llhttp python3 python3-websockets chromium openssl ca-certificates redis-server
           nginx-light php8.2-cli php8.2-dev php8.2-mbstring php8.2-curl php-slim php-symfony-http-foundation
           clang libclang-rt-14-dev)
+packages+=(libhiredis-dev) # the Redis client's protocol (src/redis)
 if [ "${1:-}" = bench ]; then
     packages+=(wrk)
     # bench/http_client measures wrk's CPU time with /usr/bin/time
     packages+=(time)
+    # bench/redis compares the Redis client with redis-benchmark
+    packages+=(redis-tools)
     # bench/ws and bench/ws_client run Node's ws (from the npm registry) as their reference
     command -v node >/dev/null 2>&1 || packages+=(nodejs)
     command -v npm >/dev/null 2>&1 || packages+=(npm)

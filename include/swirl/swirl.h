@@ -17,5 +17,6 @@
 #include <swirl/client.h>
 #include <swirl/http_client.h>
 #include <swirl/ws_client.h>
+#include <swirl/redis.h>
 
 #endif

@@ -3,7 +3,8 @@
 # php/libswirl/, never in the core's source tree.
 SWIRL_CORE_OBJS = $(patsubst %.c,libswirl/%.o,$(SWIRL_CORE_SOURCES))
 SWIRL_CORE_CFLAGS = -std=gnu11 -D_GNU_SOURCE -fPIC -fvisibility=hidden -pthread \
-	-Wall -Wextra -Wno-unused-parameter -I$(SWIRL_ROOT)/include -I$(SWIRL_ROOT)/src
+	-Wall -Wextra -Wno-unused-parameter -I$(SWIRL_ROOT)/include -I$(SWIRL_ROOT)/src \
+	$(SWIRL_MARIADB_CFLAGS)
 
 libswirl/%.o: $(SWIRL_ROOT)/%.c
 	@mkdir -p $(@D)

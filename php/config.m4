@@ -25,6 +25,17 @@ if test "$PHP_SWIRL" != "no"; then
   PHP_CHECK_LIBRARY(crypto, EVP_DigestInit_ex, [], [AC_MSG_ERROR([libcrypto not found (libssl-dev)])])
   PHP_CHECK_LIBRARY(ssl, SSL_CTX_new, [], [AC_MSG_ERROR([libssl not found (libssl-dev)])], [-lcrypto])
 
+  dnl the MySQL client (src/mysql): MariaDB Connector/C (libmariadb-dev)
+  AC_MSG_CHECKING([for libmariadb])
+  SWIRL_MARIADB_CFLAGS=`pkg-config --cflags libmariadb 2>/dev/null`
+  SWIRL_MARIADB_LIBS=`pkg-config --libs libmariadb 2>/dev/null`
+  if test -z "$SWIRL_MARIADB_LIBS"; then
+    AC_MSG_ERROR([libmariadb not found (libmariadb-dev)])
+  fi
+  AC_MSG_RESULT([$SWIRL_MARIADB_LIBS])
+  PHP_EVAL_LIBLINE([$SWIRL_MARIADB_LIBS], SWIRL_SHARED_LIBADD)
+  PHP_SUBST(SWIRL_MARIADB_CFLAGS)
+
   PHP_ADD_INCLUDE([$SWIRL_ROOT/include])
   PHP_ADD_LIBRARY(ssl, 1, SWIRL_SHARED_LIBADD)
   PHP_ADD_LIBRARY(crypto, 1, SWIRL_SHARED_LIBADD)
@@ -37,7 +48,7 @@ if test "$PHP_SWIRL" != "no"; then
   SWIRL_SHARED_DEPENDENCIES="libswirl/libswirl.a"
 
   PHP_NEW_EXTENSION(swirl,
-    swirl.c swirl_functions.c swirl_constant.c swirl_loop.c swirl_table.c swirl_lock.c swirl_atomic.c swirl_process.c swirl_event.c swirl_timer.c swirl_server.c swirl_server_events.c swirl_server_methods.c swirl_server_task.c swirl_server_command.c swirl_pool.c swirl_http.c swirl_http_request.c swirl_websocket.c swirl_port.c swirl_client.c swirl_client_async.c swirl_http_client.c swirl_redis.c,
+    swirl.c swirl_functions.c swirl_constant.c swirl_loop.c swirl_table.c swirl_lock.c swirl_atomic.c swirl_process.c swirl_event.c swirl_timer.c swirl_server.c swirl_server_events.c swirl_server_methods.c swirl_server_task.c swirl_server_command.c swirl_pool.c swirl_http.c swirl_http_request.c swirl_websocket.c swirl_port.c swirl_client.c swirl_client_async.c swirl_http_client.c swirl_redis.c swirl_mysql.c,
     $ext_shared,, [-std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])
 
   PHP_SUBST(SWIRL_ROOT)

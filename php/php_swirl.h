@@ -171,5 +171,9 @@ void swirl_php_event_call(zval *cb, uint32_t argc, zval *argv);
 void swirl_php_event_call_ret(zval *cb, uint32_t argc, zval *argv, zval *ret);
 void swirl_php_client_drop_all(bool ours);
 void swirl_php_redis_drop_all(bool ours); /* swirl_redis.c */
+/* Swoole\MySQL (swirl_mysql.c): its classes, and the same drop as
+ * swirl_php_client_drop_all for its connections. */
+void swirl_mysql_minit(void);
+void swirl_php_mysql_drop_all(bool ours);
 
 #endif

@@ -232,12 +232,14 @@ static PHP_MINIT_FUNCTION(swirl) {
     swirl_client_minit(module_number);
     swirl_http_client_minit();
     swirl_redis_minit(module_number);
+    swirl_mysql_minit();
     return SUCCESS;
 }
 
 static PHP_MSHUTDOWN_FUNCTION(swirl) {
     UNREGISTER_INI_ENTRIES();
     swirl_functions_mshutdown();
+    swirl_mysql_library_end(); /* the connector's global state (swirl/mysql.h) */
     return SUCCESS;
 }
 

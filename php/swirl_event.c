@@ -115,6 +115,7 @@ static void registry_clear(bool unregister) {
     /* async clients first: they are in the loop too (swirl_client.c) */
     swirl_php_client_drop_all(unregister && swirl_php_ev.pid == getpid());
     swirl_php_redis_drop_all(unregister && swirl_php_ev.pid == getpid());
+    swirl_php_mysql_drop_all(unregister && swirl_php_ev.pid == getpid());
     swirl_loop_t *loop = swirl_php_ev.loop;
     if (unregister && loop) {
         swirl_php_entry_t *e;

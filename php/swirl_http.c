@@ -104,6 +104,7 @@ typedef struct {
     bool detached;
     bool closing;    /* Server::close() was called for its connection */
     bool end_failed; /* an end(), sendfile() or redirect() failed (and warned) */
+    bool kept;       /* detached because the script kept its Response (see on_request) */
 } live_t;
 
 static HashTable *live;      /* connection id -> live_t *, this process's; NULL when empty */
@@ -172,6 +173,20 @@ static zend_object *response_create(zend_class_entry *ce) {
     object_properties_init(&r->std, ce);
     r->std.handlers = &response_handlers;
     return &r->std;
+}
+
+/* The last reference of a kept response went before its end: 500, as
+ * Swoole's Response destructor. */
+static void response_free(zend_object *obj) {
+    response_obj *r = response_from(obj);
+    live_t *e = r->serial ? live_find(r->fd) : NULL;
+    if (e && e->serial == r->serial && e->kept) {
+        if (!swirl_http_resp_finished(e->resp))
+            swirl_http_resp_status(e->resp, 500, NULL);
+        swirl_http_resp_end(e->resp, "", 0);
+        live_del(r->fd);
+    }
+    zend_object_std_dtor(obj);
 }
 
 static void response_init(zval *out, const live_t *e, int64_t fd) {
@@ -601,6 +616,14 @@ static void on_request(swirl_http_server_t *hs, swirl_http_req_t *req, swirl_htt
     bool ok = swirl_php_server_call(o, cb, args, 2, false, true, "request");
     live_t *e = live_find(swirl_http_resp_fd(resp));
     bool mine = e && e->resp == resp;
+    /* the script kept its Response (a closure given to an async client, a
+     * timer): as Swoole, the response stays open until end() or until the
+     * object goes (then 500, response_free) */
+    if (ok && mine && !e->detached && !e->closing && !swirl_http_resp_finished(resp) &&
+        GC_REFCOUNT(Z_OBJ(args[1])) > 1 && swirl_http_resp_detach(resp) == 0) {
+        e->detached = true;
+        e->kept = true;
+    }
     if (!(mine && e->detached) && !swirl_http_resp_finished(resp)) {
         /* not ended: 500 if nothing was sent (status is refused once the
          * head is out), else the body ends where it is; no warning when
@@ -653,6 +676,7 @@ void swirl_http_minit(void) {
     response_ce->create_object = response_create;
     memcpy(&response_handlers, zend_get_std_object_handlers(), sizeof response_handlers);
     response_handlers.offset = XtOffsetOf(response_obj, std);
+    response_handlers.free_obj = response_free;
     response_handlers.clone_obj = NULL;
     swirl_php_alias("swoole_http_response", response_ce);
 }

@@ -15,11 +15,13 @@ set -euo pipefail
 # examples' tests (examples/php/slim, examples/php/symfony);
 # clang and libclang-rt-14-dev (only recommended by clang, and so not installed with it: the
 # fuzzer runtime): the libFuzzer targets `make asan` runs);
+# libmariadb-dev: MariaDB Connector/C, the MySQL client's protocol (src/mysql); mariadb-server:
+# the real server its tests start (mariadbd, mariadb-install-db, the mariadb command);
 # `deps.sh bench` adds what the benchmarks run against
 packages=(build-essential cmake pkg-config libcriterion-dev zlib1g-dev libssl-dev netcat-openbsd curl
           node-llhttp python3 python3-websockets chromium openssl ca-certificates redis-server
           nginx-light php8.2-cli php8.2-dev php8.2-mbstring php8.2-curl php-slim php-symfony-http-foundation
-          clang libclang-rt-14-dev)
+          clang libclang-rt-14-dev libmariadb-dev mariadb-server)
 packages+=(libhiredis-dev) # the Redis client's protocol (src/redis)
 if [ "${1:-}" = bench ]; then
     packages+=(wrk)

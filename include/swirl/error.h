@@ -29,7 +29,8 @@ extern "C" {
     XX(STATE, -1012, "operation not allowed in the current state")                                 \
     XX(QUEUEFULL, -1013, "queue full")                                                             \
     XX(FULL, -1014, "no room left (table or channel full)")                                        \
-    XX(NOTFOUND, -1015, "no such key")
+    XX(NOTFOUND, -1015, "no such key")                                                             \
+    XX(REMOTE, -1020, "the server answered with an error")
 
 /* The error codes (all negative), one per row of SWIRL_ERRNO_MAP. */
 typedef enum {

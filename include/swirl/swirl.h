@@ -18,5 +18,6 @@
 #include <swirl/http_client.h>
 #include <swirl/ws_client.h>
 #include <swirl/redis.h>
+#include <swirl/mysql.h>
 
 #endif

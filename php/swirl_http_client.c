@@ -17,6 +17,7 @@
 
 #include <ext/standard/url.h>
 #include <zend_smart_str.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include "stubs/http_client_arginfo.h"
@@ -254,8 +255,52 @@ static zend_string *build_query(zval *data) {
     return Z_STR(ret);
 }
 
-static bool start(hcli_obj *o, const char *path, size_t plen, zval *callback,
+/* The host goes into the URL the request is made from: a character that
+ * ends the URL's host there ("h/x?" or "::1]:1/x[") would pick another
+ * port and path than the client's, so none may be in it; an IPv6 address
+ * must be one. What else a host may not hold, the URL's parser says. */
+static bool host_ok(const char *h, size_t n) {
+    if (n == 0 || memchr(h, 0, n))
+        return false;
+    if (memchr(h, ':', n)) {
+        char a[INET6_ADDRSTRLEN + 1];
+        struct in6_addr a6;
+        if (n >= sizeof(a))
+            return false;
+        memcpy(a, h, n);
+        a[n] = 0;
+        return inet_pton(AF_INET6, a, &a6) == 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (strchr("/?#@[]\\", h[i]))
+            return false;
+    return true;
+}
+
+static bool start_request(hcli_obj *o, const char *path, size_t plen, zval *callback,
+                          uint32_t cb_arg, const char *download);
+
+/* A request from what was set for it; method, data and files are for one
+ * request, as Swoole's: dropped whether it starts or not (a refused post()
+ * leaves no body for the next get()). */
+static bool start(hcli_obj *o, const char *path, size_t plen, zval *callback, uint32_t cb_arg,
                   const char *download) {
+    bool ok = start_request(o, path, plen, callback, cb_arg, download);
+    zval_ptr_dtor(&o->method);
+    zval_ptr_dtor(&o->data);
+    zval_ptr_dtor(&o->files);
+    ZVAL_UNDEF(&o->method);
+    ZVAL_UNDEF(&o->data);
+    ZVAL_UNDEF(&o->files);
+    return ok;
+}
+
+static bool start_request(hcli_obj *o, const char *path, size_t plen, zval *callback,
+                          uint32_t cb_arg, const char *download) {
+    if (!zend_is_callable(callback, 0, NULL)) { /* else it would fail only at the response */
+        zend_argument_type_error(cb_arg, "must be a valid callback");
+        return false;
+    }
     if (o->pid && o->pid != getpid()) {
         php_error_docref(NULL, E_WARNING, "this client was used in process %d, not this one",
                          (int)o->pid);
@@ -284,6 +329,21 @@ static bool start(hcli_obj *o, const char *path, size_t plen, zval *callback,
     zval rv;
     zval *host = PROP("host"), *port = PROP("port"), *ssl = PROP("ssl");
     const char *h = Z_TYPE_P(host) == IS_STRING ? Z_STRVAL_P(host) : "";
+    if (!host_ok(h, Z_TYPE_P(host) == IS_STRING ? Z_STRLEN_P(host) : 0)) { /* set since */
+        zend_update_property_long(hcli_ce, &o->std, "errCode", sizeof("errCode") - 1, EINVAL);
+        zend_update_property_string(hcli_ce, &o->std, "errMsg", sizeof("errMsg") - 1,
+                                    "host is not a host name or address");
+        php_error_docref(NULL, E_WARNING, "host \"%s\" is not a host name or address", h);
+        return false;
+    }
+    if (o->proxy_host && !host_ok(ZSTR_VAL(o->proxy_host), ZSTR_LEN(o->proxy_host))) {
+        zend_update_property_long(hcli_ce, &o->std, "errCode", sizeof("errCode") - 1, EINVAL);
+        zend_update_property_string(hcli_ce, &o->std, "errMsg", sizeof("errMsg") - 1,
+                                    "http_proxy_host is not a host name or address");
+        php_error_docref(NULL, E_WARNING, "http_proxy_host \"%s\" is not a host name or address",
+                         ZSTR_VAL(o->proxy_host));
+        return false;
+    }
     bool v6 = strchr(h, ':') != NULL;
     zend_string *url =
         zend_strpprintf(0, "%s://%s%s%s:" ZEND_LONG_FMT "%s%.*s",
@@ -393,7 +453,9 @@ static bool start(hcli_obj *o, const char *path, size_t plen, zval *callback,
     opt.tls_host_name = o->host_name ? ZSTR_VAL(o->host_name) : NULL;
     zend_string *proxy = NULL;
     if (o->proxy_host) {
-        proxy = zend_strpprintf(0, "http://%s:" ZEND_LONG_FMT, ZSTR_VAL(o->proxy_host),
+        bool pv6 = strchr(ZSTR_VAL(o->proxy_host), ':') != NULL;
+        proxy = zend_strpprintf(0, "http://%s%s%s:" ZEND_LONG_FMT, pv6 ? "[" : "",
+                                ZSTR_VAL(o->proxy_host), pv6 ? "]" : "",
                                 o->proxy_port ? o->proxy_port : 80);
         opt.proxy = ZSTR_VAL(proxy);
     }
@@ -409,13 +471,6 @@ static bool start(hcli_obj *o, const char *path, size_t plen, zval *callback,
     if (parts)
         efree(parts);
     hdrs_free(&hd);
-    /* method, data and files are for one request, as Swoole's */
-    zval_ptr_dtor(&o->method);
-    zval_ptr_dtor(&o->data);
-    zval_ptr_dtor(&o->files);
-    ZVAL_UNDEF(&o->method);
-    ZVAL_UNDEF(&o->data);
-    ZVAL_UNDEF(&o->files);
     if (rc < 0) {
         o->call = NULL;
         zend_update_property_long(hcli_ce, &o->std, "errCode", sizeof("errCode") - 1, -rc);
@@ -599,7 +654,7 @@ PHP_METHOD(Swoole_Http_Client, execute) {
     Z_PARAM_ZVAL(cb)
     ZEND_PARSE_PARAMETERS_END();
     THIS_OBJ;
-    RETURN_BOOL(start(o, ZSTR_VAL(path), ZSTR_LEN(path), cb, NULL));
+    RETURN_BOOL(start(o, ZSTR_VAL(path), ZSTR_LEN(path), cb, 2, NULL));
 }
 
 PHP_METHOD(Swoole_Http_Client, get) {
@@ -612,7 +667,7 @@ PHP_METHOD(Swoole_Http_Client, get) {
     THIS_OBJ;
     zval_ptr_dtor(&o->method);
     ZVAL_STRING(&o->method, "GET");
-    RETURN_BOOL(start(o, ZSTR_VAL(path), ZSTR_LEN(path), cb, NULL));
+    RETURN_BOOL(start(o, ZSTR_VAL(path), ZSTR_LEN(path), cb, 2, NULL));
 }
 
 PHP_METHOD(Swoole_Http_Client, post) {
@@ -631,7 +686,7 @@ PHP_METHOD(Swoole_Http_Client, post) {
         ZVAL_COPY(&o->data, data);
     else
         ZVAL_STR(&o->data, zval_get_string(data));
-    RETURN_BOOL(start(o, ZSTR_VAL(path), ZSTR_LEN(path), cb, NULL));
+    RETURN_BOOL(start(o, ZSTR_VAL(path), ZSTR_LEN(path), cb, 3, NULL));
 }
 
 PHP_METHOD(Swoole_Http_Client, download) {
@@ -655,7 +710,7 @@ PHP_METHOD(Swoole_Http_Client, download) {
     zval_ptr_dtor(&o->method);
     ZVAL_STRING(&o->method, "GET");
     zend_update_property_str(hcli_ce, &o->std, "downloadFile", sizeof("downloadFile") - 1, file);
-    RETURN_BOOL(start(o, ZSTR_VAL(path), ZSTR_LEN(path), cb, ZSTR_VAL(file)));
+    RETURN_BOOL(start(o, ZSTR_VAL(path), ZSTR_LEN(path), cb, 3, ZSTR_VAL(file)));
 }
 
 PHP_METHOD(Swoole_Http_Client, on) {

@@ -192,7 +192,7 @@ typedef struct swirl_http_response_head {
     size_t head_len;              /* status line + headers + the empty line */
     int64_t content_length;       /* -1: not given (then chunked, or until close) */
     bool chunked;                 /* Transfer-Encoding: chunked (last coding) */
-    bool keep_alive;              /* the connection may be reused after this response */
+    bool keep_alive;              /* the connection may be reused (never after a 101) */
     bool upgrade;                 /* 101 with Connection: upgrade and an Upgrade header */
     const char *error;            /* on SWIRL_EPROTO / SWIRL_ETOOBIG: what is wrong */
     /* set by the caller after swirl_http_response_head_init, kept by the parse:

@@ -80,6 +80,9 @@ typedef struct {
     double reconnect_min;     /* first delay, seconds (default 0.1), doubled each time */
     double reconnect_max;     /* the delay's cap, seconds (default 5) */
     size_t queue_max;         /* commands held while not connected (default 1024; 0: refuse) */
+    size_t max_pending;       /* bytes of one unfinished reply element held (a bulk string
+                               * or a line): more drops the connection, SWIRL_ETOOBIG
+                               * (default 512 MiB, Redis's proto-max-bulk-len; 0: default) */
 } swirl_redis_options_t;
 
 /* Fill *o with the defaults above. */

@@ -15,7 +15,7 @@ static void emit(swirl_http_call_t *call, const char *data, size_t len);
 static void complete(swirl_http_call_t *call);
 static void body_feed(swirl_http_call_t *call, const char *data, size_t len);
 static bool is_redirect(int status);
-static void head_done(swirl_http_call_t *call);
+static void head_done(swirl_http_call_t *call, size_t extra);
 
 /* Decoded body bytes to where they go: the data callback, the file, memory. */
 static void sink(swirl_http_call_t *call, const char *data, size_t len) {
@@ -170,8 +170,10 @@ static bool is_redirect(int status) {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
-/* The head is whole and parsed: set up the body. */
-static void head_done(swirl_http_call_t *call) {
+/* The head is whole and parsed: set up the body; `extra` bytes came after
+ * the head (a response that ends with its head and has more behind it
+ * answers a request never sent: its connection is not kept). */
+static void head_done(swirl_http_call_t *call, size_t extra) {
     swirl_http_response_head_t *rh = &call->rh;
     call->have_head = true;
     call->state = ST_BODY;
@@ -191,7 +193,7 @@ static void head_done(swirl_http_call_t *call) {
             return swirl__hc_fail(call, swirl__neg_errno(), "download to %s: %s",
                                   call->download_path, strerror(errno));
     }
-    if (rh->upgrade) {
+    if (rh->upgrade || rh->status == 101) {
         call->no_reuse = true;
         call->mode = BODY_NONE;
     } else if (rh->no_body) {
@@ -210,8 +212,11 @@ static void head_done(swirl_http_call_t *call) {
         if (!call->scratch)
             return swirl__hc_fail(call, -ENOMEM, "out of memory");
     }
-    if (call->mode == BODY_NONE || (call->mode == BODY_LEN && call->left == 0))
+    if (call->mode == BODY_NONE || (call->mode == BODY_LEN && call->left == 0)) {
+        if (extra > 0)
+            call->no_reuse = true;
         return complete(call);
+    }
     swirl__hc_arm(call, call->body_timeout);
 }
 
@@ -252,7 +257,7 @@ void swirl__hc_feed(swirl_http_call_t *call, const char *data, size_t len) {
         }
         /* the head stays at the buffer's start (the headers point into it);
          * what came after it is body */
-        head_done(call);
+        head_done(call, n - (size_t)e);
         if (!call->done && n > (size_t)e)
             body_feed(call, p + e, n - (size_t)e);
         return;

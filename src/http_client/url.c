@@ -155,6 +155,16 @@ int swirl__hc_url_authority(const hc_url_t *u, char *buf, size_t size) {
     return n < 0 || (size_t)n >= size ? SWIRL_ETOOBIG : 0;
 }
 
+/* The bytes of loc[0..len) before its first '/', '?' or '#': where a
+ * scheme's colon would be. Bounded by len: a Location points into the
+ * response head, which is not NUL-terminated. */
+static size_t scheme_span(const char *loc, size_t len) {
+    size_t i = 0;
+    while (i < len && loc[i] != '/' && loc[i] != '?' && loc[i] != '#')
+        i++;
+    return i;
+}
+
 int swirl__hc_url_resolve(hc_url_t *out, const hc_url_t *base, const char *loc, size_t len) {
     swirl_buf_t b;
     swirl_buf_init(&b);
@@ -166,13 +176,20 @@ int swirl__hc_url_resolve(hc_url_t *out, const hc_url_t *base, const char *loc, 
         rc = swirl_buf_appendf(&b, "%s:", base->https ? "https" : "http");
         if (rc == 0)
             rc = swirl_buf_append(&b, loc, len);
-    } else if (memchr(loc, ':', strcspn(loc, "/?#") < len ? strcspn(loc, "/?#") : len)) {
+    } else if (memchr(loc, ':', scheme_span(loc, len))) {
         rc = swirl__error(SWIRL_EPROTO, "redirect to \"%.*s\": scheme is not http or https",
                           (int)(len > 200 ? 200 : len), loc);
     } else {
         rc = swirl__hc_url_format(base, false, &b);
         if (rc == 0 && len > 0 && loc[0] == '/') {
             rc = swirl_buf_append(&b, loc, len);
+        } else if (rc == 0 && (len == 0 || loc[0] == '#' || loc[0] == '?')) {
+            /* RFC 3986 §5.2.2: the base's path, and its query unless loc has one */
+            size_t plen =
+                len > 0 && loc[0] == '?' ? strcspn(base->target, "?") : strlen(base->target);
+            rc = swirl_buf_append(&b, base->target, plen);
+            if (rc == 0)
+                rc = swirl_buf_append(&b, loc, len);
         } else if (rc == 0) {
             /* relative: the base's directory (its path up to the last /), then loc */
             size_t plen = strcspn(base->target, "?");

@@ -246,7 +246,7 @@ int swirl_http_parse_response_head(swirl_http_response_head_t *r, const char *bu
     r->until_close = !r->no_body && !r->chunked && r->content_length < 0;
     r->upgrade = r->status == 101 && r->conn_upgrade && r->has_upgrade;
     r->keep_alive = (r->minor == 1 ? !r->conn_close : (r->conn_keep_alive && !r->conn_close)) &&
-                    !r->until_close && !r->upgrade;
+                    !r->until_close && r->status != 101; /* a 101 leaves HTTP, upgrade or not */
     return 0;
 }
 

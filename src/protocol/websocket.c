@@ -35,6 +35,9 @@ int swirl_ws_header_parse(const void *data, size_t n, uint8_t rsv_allowed, swirl
         if (n < 4)
             return 0;
         len = (uint64_t)p[2] << 8 | p[3];
+        if (len < 126) /* RFC 6455 §5.2: the minimal encoding, always */
+            return swirl__error(SWIRL_EPROTO, "websocket: length %u not in its minimal encoding",
+                                (unsigned)len);
         size = 4;
     } else if (len == 127) {
         if (n < 10)
@@ -44,6 +47,9 @@ int swirl_ws_header_parse(const void *data, size_t n, uint8_t rsv_allowed, swirl
             len = len << 8 | p[2 + i];
         if (len >> 63)
             return swirl__error(SWIRL_EPROTO, "websocket: 64-bit length with its top bit set");
+        if (len <= 0xffff)
+            return swirl__error(SWIRL_EPROTO, "websocket: length %llu not in its minimal encoding",
+                                (unsigned long long)len);
         size = 10;
     }
     if (h->masked) {

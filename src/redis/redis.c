@@ -95,6 +95,7 @@ struct swirl_redis {
 };
 
 static void conn_lost(swirl_redis_t *r, int code);
+static void drop(swirl_redis_t *r, int code, req_t *timed_out);
 static void arm_cmd_timer(swirl_redis_t *r);
 static int start_connect(swirl_redis_t *r);
 
@@ -226,10 +227,20 @@ static void io_cb(swirl_loop_t *loop, int fd, int events, void *user, bool write
     swirl_redis_t *r = c->r;
     redisAsyncContext *ac = c->ac;
     enter(r);
-    if (write)
+    if (write) {
         redisAsyncHandleWrite(ac); /* may free c */
-    else
+    } else {
         redisAsyncHandleRead(ac);
+        /* hiredis keeps what it has not parsed yet (one unfinished bulk or
+         * line: it parses every whole reply) with no bound of its own */
+        if (r->ac == ac && !r->freed &&
+            ac->c.reader->len - ac->c.reader->pos > r->opt.max_pending) {
+            set_err(r, "a reply element over %zu bytes (max_pending); connection dropped",
+                    r->opt.max_pending);
+            drop(r, SWIRL_ETOOBIG, NULL);
+            conn_lost(r, SWIRL_ETOOBIG);
+        }
+    }
     leave(r);
 }
 
@@ -805,6 +816,7 @@ void swirl_redis_options_init(swirl_redis_options_t *o) {
     o->reconnect_min = 0.1;
     o->reconnect_max = 5;
     o->queue_max = 1024;
+    o->max_pending = 512u << 20;
 }
 
 int swirl_redis_new(swirl_redis_t **out, swirl_loop_t *loop, const swirl_redis_options_t *opt) {
@@ -827,6 +839,8 @@ int swirl_redis_new(swirl_redis_t **out, swirl_loop_t *loop, const swirl_redis_o
     if (!r)
         return swirl__error(-ENOMEM, "redis: out of memory");
     r->loop = loop;
+    if (o.max_pending == 0)
+        o.max_pending = 512u << 20;
     r->opt = o;
     if (o.password) {
         r->password = swirl_malloc(o.password_len + 1);

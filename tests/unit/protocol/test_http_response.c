@@ -109,7 +109,10 @@ Test(http_response, upgrade) {
                  0);
     cr_assert(R.upgrade && R.no_body && !R.keep_alive);
     cr_assert_eq(parse("HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\n\r\n"), 0);
-    cr_assert(!R.upgrade); /* no Upgrade header */
+    cr_assert(!R.upgrade);    /* no Upgrade header */
+    cr_assert(!R.keep_alive); /* but the connection has switched all the same */
+    cr_assert_eq(parse("HTTP/1.1 101 Switching Protocols\r\n\r\n"), 0);
+    cr_assert(!R.upgrade && !R.keep_alive);
     cr_assert_eq(parse("HTTP/1.1 200 OK\r\nUpgrade: websocket\r\nConnection: upgrade\r\n"
                        "Content-Length: 0\r\n\r\n"),
                  0);

@@ -51,6 +51,8 @@ Test(websocket, bad_headers_are_refused_with_a_reason) {
         {{0x89, 0xfe, 0x00, 0x7e}, 4, "over 125 bytes"},
         {{0x88, 0xfe, 0x00, 0x7e}, 4, "over 125 bytes"},
         {{0x82, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 1}, 10, "top bit"},
+        {{0x82, 0xfe, 0x00, 0x7d}, 4, "length 125 not in its minimal encoding"},
+        {{0x82, 0xff, 0, 0, 0, 0, 0, 0, 0xff, 0xff}, 10, "length 65535 not in its minimal"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         swirl_ws_header_t h;

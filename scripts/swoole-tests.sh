@@ -3,7 +3,8 @@
 # path a line, relative to DIR/tests) against php/modules/swirl.so with
 # DIR/run.sh (Swoole v6.2.2's tests/, read-only, never copied here). Prints
 # each result, then `N passed, M failed` (a test of LIST that does not PASS,
-# a skip included, counts as failed). With `gate` it fails when any did.
+# a skip included, counts as failed). With `gate` it fails when any failed
+# twice (a test that fails is run once more, alone, and named).
 # The full log stays in php/swoole-tests.log.
 # run-tests' own 60 s limit is one of silence: a test whose processes keep
 # printing (a worker that fails and is started again, for ever) never ends.
@@ -49,8 +50,21 @@ passed=$(passes | grep -cxF -f <(tests))
 failed=$((want - passed))
 echo "$passed passed, $failed failed"
 if [ "$gate" = gate ] && [ "$failed" -gt 0 ]; then
-    echo "swoole-gate: $failed of the $want tests of $list that passed on swirl no longer pass:" >&2
-    tests | grep -vxF -f <(passes) >&2
-    exit 1
+    # Some of Swoole's tests race on a loaded machine, on Swoole as on swirl
+    # (a parent that reads before a child writes, a 1 s idle limit checked
+    # after 1.2 s): each that failed gets one more run, alone, and the gate
+    # fails only on a test that fails twice. Those that needed it are named.
+    again=$(mktemp)
+    tests | grep -vxF -f <(passes) >"$again"
+    echo "swoole-gate: running again, alone: $(tr '\n' ' ' <"$again")"
+    "$dir/run.sh" php/modules/swirl.so "$again" 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g' >>"$log"
+    still=$(grep -vxF -f <(passes) "$again")
+    rm -f "$again"
+    if [ -n "$still" ]; then
+        echo "swoole-gate: $(wc -l <<<"$still") of the $want tests of $list that passed on swirl no longer pass (twice):" >&2
+        echo "$still" >&2
+        exit 1
+    fi
+    echo "swoole-gate: all $want pass ($failed only on the second run)"
 fi
 exit 0

@@ -138,6 +138,7 @@ static void ws_close(swirl_ws_client_t *c, void *user, int code, const char *rea
     GC_ADDREF(&o->std);
     ws_release(o);
     if (clean) { /* the server's close frame, as Swoole's client delivered it */
+        set_err(o, 0, "");
         char buf[SWIRL_WS_CONTROL_MAX];
         size_t n = 0;
         if (code != SWIRL_WS_CLOSE_NO_STATUS) {
@@ -382,6 +383,7 @@ PHP_METHOD(Swoole_Http_Client, upgrade) {
     }
     o->ws = c;
     o->pid = getpid();
+    set_err(o, 0, "");
     o->ws_upgraded = o->ws_closed = false;
     zval_ptr_dtor(&o->ws_cb);
     ZVAL_COPY(&o->ws_cb, cb);

@@ -9,7 +9,8 @@
  *   part's kept connection is not reused) with the requestHeaders and
  *   cookies of setHeaders()/setCookies() (the handshake's own headers are
  *   the C client's; a Sec-WebSocket-Protocol header becomes the
- *   subprotocols offered) and set()'s timeout, websocket_compression,
+ *   subprotocols offered) and set()'s timeout (the handshake's, and how
+ *   long close() waits for the answer), websocket_compression,
  *   ssl_verify_peer, ssl_cafile and ssl_host_name. $cb gets the client once
  *   the 101 is checked (statusCode 101, headers), or once the upgrade
  *   failed: statusCode is then the server's status when it refused (403,
@@ -355,8 +356,8 @@ PHP_METHOD(Swoole_Http_Client, upgrade) {
                                        p[0] == '/' ? "" : "/", p);
     swirl_ws_client_options_t opt;
     swirl_ws_client_options_init(&opt);
-    if (o->timeout > 0)
-        opt.timeout = o->timeout > 86400 ? 86400 : o->timeout;
+    if (o->timeout > 0) /* the handshake's, and our close's wait for the answer */
+        opt.timeout = opt.close_timeout = o->timeout > 86400 ? 86400 : o->timeout;
     opt.deflate = o->websocket_compression;
     opt.verify_peer = o->verify_peer;
     opt.ca_file = o->cafile ? ZSTR_VAL(o->cafile) : NULL;

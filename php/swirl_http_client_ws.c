@@ -169,11 +169,14 @@ static void ws_error(swirl_ws_client_t *c, void *user, int status) {
         return;
     }
     int answered = swirl_ws_client_response(c, NULL, NULL);
+    /* a TLS handshake that failed is a failed connect, as Swoole's (the
+     * C client reports it as SWIRL_EPROTO naming the TLS handshake) */
+    bool tls = status == SWIRL_EPROTO && strstr(swirl_ws_client_errmsg(c), "TLS handshake");
     zend_long code = answered > 0 && answered != 101 ? answered
                      : answered == 101               ? -3
                      : status == -ETIMEDOUT          ? -2
-                     : status == SWIRL_EPROTO || status == SWIRL_ECLOSED ? -3
-                                                                         : -1;
+                     : !tls && (status == SWIRL_EPROTO || status == SWIRL_ECLOSED) ? -3
+                                                                                   : -1;
     GC_ADDREF(&o->std);
     ws_release(o);
     set_head(o, code);

@@ -54,7 +54,8 @@ static void hcli_free(zend_object *obj) {
     }
     o->hc = NULL;
     swirl_hcli_ws_free(o);
-    zval *z[] = {&o->cb, &o->on_close, &o->on_error, &o->on_message, &o->method, &o->data, &o->files};
+    zval *z[] = {&o->cb,     &o->on_close, &o->on_error, &o->on_message,
+                 &o->method, &o->data,     &o->files};
     for (size_t i = 0; i < sizeof(z) / sizeof(z[0]); i++)
         zval_ptr_dtor(z[i]);
     release_strings(o);

@@ -32,9 +32,9 @@
 #include <ext/standard/url.h>
 #include <zend_smart_str.h>
 
-#define WS_BAD_OPCODE 8502        /* SWOOLE_ERROR_WEBSOCKET_BAD_OPCODE */
-#define WS_UNCONNECTED 8503       /* SWOOLE_ERROR_WEBSOCKET_UNCONNECTED */
-#define WS_HANDSHAKE_FAILED 8504  /* SWOOLE_ERROR_WEBSOCKET_HANDSHAKE_FAILED */
+#define WS_BAD_OPCODE 8502       /* SWOOLE_ERROR_WEBSOCKET_BAD_OPCODE */
+#define WS_UNCONNECTED 8503      /* SWOOLE_ERROR_WEBSOCKET_UNCONNECTED */
+#define WS_HANDSHAKE_FAILED 8504 /* SWOOLE_ERROR_WEBSOCKET_HANDSHAKE_FAILED */
 
 #define UPDATE_LONG(name, v)                                                                       \
     zend_update_property_long(swirl_hcli_ce, &o->std, name, sizeof(name) - 1, v)
@@ -116,8 +116,7 @@ static void ws_open(swirl_ws_client_t *c, void *user) {
     OBJ_RELEASE(&o->std);
 }
 
-static void ws_message(swirl_ws_client_t *c, void *user, int opcode, const char *data,
-                       size_t len) {
+static void ws_message(swirl_ws_client_t *c, void *user, int opcode, const char *data, size_t len) {
     (void)c;
     hcli_obj *o = user;
     if (o->ws_quiet)
@@ -172,9 +171,9 @@ static void ws_error(swirl_ws_client_t *c, void *user, int status) {
     /* a TLS handshake that failed is a failed connect, as Swoole's (the
      * C client reports it as SWIRL_EPROTO naming the TLS handshake) */
     bool tls = status == SWIRL_EPROTO && strstr(swirl_ws_client_errmsg(c), "TLS handshake");
-    zend_long code = answered > 0 && answered != 101 ? answered
-                     : answered == 101               ? -3
-                     : status == -ETIMEDOUT          ? -2
+    zend_long code = answered > 0 && answered != 101                               ? answered
+                     : answered == 101                                             ? -3
+                     : status == -ETIMEDOUT                                        ? -2
                      : !tls && (status == SWIRL_EPROTO || status == SWIRL_ECLOSED) ? -3
                                                                                    : -1;
     GC_ADDREF(&o->std);
@@ -227,8 +226,11 @@ static void list_free(list_t *l) {
 
 /* The handshake's own headers: the C client writes them. */
 static bool own_header(zend_string *k) {
-    static const char *const own[] = {"upgrade", "connection", "sec-websocket-key",
-                                      "sec-websocket-version", "sec-websocket-accept",
+    static const char *const own[] = {"upgrade",
+                                      "connection",
+                                      "sec-websocket-key",
+                                      "sec-websocket-version",
+                                      "sec-websocket-accept",
                                       "sec-websocket-extensions"};
     for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
         if (strcasecmp(ZSTR_VAL(k), own[i]) == 0)
@@ -329,8 +331,9 @@ PHP_METHOD(Swoole_Http_Client, upgrade) {
         RETURN_THROWS();
     }
     if (Z_ISUNDEF(o->on_message)) {
-        php_error_docref(NULL, E_WARNING, "cannot use the upgrade method, must first register "
-                                          "the onMessage event callback.");
+        php_error_docref(NULL, E_WARNING,
+                         "cannot use the upgrade method, must first register "
+                         "the onMessage event callback.");
         RETURN_FALSE;
     }
     if (o->pid && o->pid != getpid()) {
@@ -353,10 +356,9 @@ PHP_METHOD(Swoole_Http_Client, upgrade) {
     const char *h = Z_TYPE_P(host) == IS_STRING ? Z_STRVAL_P(host) : "";
     bool v6 = strchr(h, ':') != NULL;
     const char *p = ZSTR_VAL(path);
-    zend_string *url = zend_strpprintf(0, "%s://%s%s%s:" ZEND_LONG_FMT "%s%s",
-                                       zend_is_true(ssl) ? "wss" : "ws", v6 ? "[" : "", h,
-                                       v6 ? "]" : "", zval_get_long(port),
-                                       p[0] == '/' ? "" : "/", p);
+    zend_string *url = zend_strpprintf(
+        0, "%s://%s%s%s:" ZEND_LONG_FMT "%s%s", zend_is_true(ssl) ? "wss" : "ws", v6 ? "[" : "", h,
+        v6 ? "]" : "", zval_get_long(port), p[0] == '/' ? "" : "/", p);
     swirl_ws_client_options_t opt;
     swirl_ws_client_options_init(&opt);
     if (o->timeout > 0) /* the handshake's, and our close's wait for the answer */
@@ -431,8 +433,9 @@ PHP_METHOD(Swoole_Http_Client, push) {
         char buf[SWIRL_WS_CONTROL_MAX];
         if (n && swirl_ws_close_payload(d, n, &code, &reason, &reason_len) < 0) {
             set_err(o, WS_BAD_OPCODE, "a close payload is a 2-byte code and a reason");
-            php_error_docref(NULL, E_WARNING, "push: a close payload is empty or a 2-byte code "
-                                              "and a reason, not 1 byte");
+            php_error_docref(NULL, E_WARNING,
+                             "push: a close payload is empty or a 2-byte code "
+                             "and a reason, not 1 byte");
             RETURN_FALSE;
         }
         if (reason_len >= sizeof(buf) || (reason && memchr(reason, 0, reason_len))) {
@@ -461,8 +464,7 @@ PHP_METHOD(Swoole_Http_Client, push) {
     default:
         set_err(o, WS_BAD_OPCODE, "bad opcode");
         php_error_docref(NULL, E_WARNING,
-                         "push: opcode " ZEND_LONG_FMT " is not a WEBSOCKET_OPCODE_* one",
-                         opcode);
+                         "push: opcode " ZEND_LONG_FMT " is not a WEBSOCKET_OPCODE_* one", opcode);
         RETURN_FALSE;
     }
     if (rc < 0) {

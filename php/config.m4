@@ -48,7 +48,7 @@ if test "$PHP_SWIRL" != "no"; then
   SWIRL_SHARED_DEPENDENCIES="libswirl/libswirl.a"
 
   PHP_NEW_EXTENSION(swirl,
-    swirl.c swirl_functions.c swirl_constant.c swirl_loop.c swirl_table.c swirl_lock.c swirl_atomic.c swirl_process.c swirl_event.c swirl_timer.c swirl_server.c swirl_server_events.c swirl_server_methods.c swirl_server_task.c swirl_server_command.c swirl_server_lenfunc.c swirl_pool.c swirl_http.c swirl_http_request.c swirl_websocket.c swirl_port.c swirl_client.c swirl_client_async.c swirl_http_client.c swirl_redis.c swirl_mysql.c,
+    swirl.c swirl_functions.c swirl_constant.c swirl_loop.c swirl_table.c swirl_lock.c swirl_atomic.c swirl_process.c swirl_event.c swirl_timer.c swirl_server.c swirl_server_events.c swirl_server_methods.c swirl_server_task.c swirl_server_command.c swirl_server_lenfunc.c swirl_pool.c swirl_http.c swirl_http_request.c swirl_websocket.c swirl_port.c swirl_client.c swirl_client_async.c swirl_http_client.c swirl_http_client_ws.c swirl_redis.c swirl_mysql.c,
     $ext_shared,, [-std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])
 
   PHP_SUBST(SWIRL_ROOT)

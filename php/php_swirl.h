@@ -64,6 +64,9 @@ void swirl_server_minit(int module_number);
 void swirl_server_task_minit(int module_number); /* swirl_server_task.c */
 void swirl_http_minit(void);                   /* Http\Server, Request, Response (swirl_http*.c) */
 void swirl_websocket_minit(int module_number); /* WebSocket\Server, frames, constants */
+/* A new Swoole\WebSocket\Frame (a CloseFrame for a close opcode, its code
+ * and reason read from the payload) into out, fd 0 (swirl_websocket.c). */
+void swirl_php_ws_frame_new(zval *out, const char *data, size_t len, int opcode, bool fin);
 /* Swoole\Client and the client constants (swirl_client.c). */
 void swirl_client_minit(int module_number);
 /* Swoole\Http\Client (swirl_http_client.c). */

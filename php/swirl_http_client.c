@@ -12,7 +12,6 @@
  * errMsg (the C client's message naming the request). */
 #include "php_swirl.h"
 
-#include <swirl/http_client.h>
 #include <zend_exceptions.h>
 
 #include <ext/standard/url.h>
@@ -21,29 +20,11 @@
 #include <unistd.h>
 
 #include "stubs/http_client_arginfo.h"
+#include "swirl_http_client.h"
 
-typedef struct {
-    swirl_http_client_t *hc; /* made on the first request, on this process's loop */
-    swirl_loop_t *loop;
-    pid_t pid;
-    swirl_http_call_t *call; /* the request in flight, or NULL */
-    zval cb, on_close, on_error;
-    zval method, data, files; /* for the next request: UNDEF, a string, an array of parts */
-    bool held, closing, quiet, download;
-    /* set() */
-    double timeout; /* < 0: the C client's defaults */
-    bool keep_alive, verify_peer, allow_self_signed;
-    zend_string *cafile, *cert_file, *key_file, *host_name, *proxy_host;
-    zend_long proxy_port;
-    zend_object std;
-} hcli_obj;
-
-static zend_class_entry *hcli_ce;
+#define hcli_ce swirl_hcli_ce
+zend_class_entry *swirl_hcli_ce;
 static zend_object_handlers hcli_handlers;
-
-static inline hcli_obj *hcli_from(zend_object *o) {
-    return (hcli_obj *)((char *)o - XtOffsetOf(hcli_obj, std));
-}
 
 static zend_object *hcli_create(zend_class_entry *ce) {
     hcli_obj *o = zend_object_alloc(sizeof(hcli_obj), ce);
@@ -73,7 +54,9 @@ static void hcli_free(zend_object *obj) {
         swirl_http_client_free(o->hc);
     }
     o->hc = NULL;
-    zval *z[] = {&o->cb, &o->on_close, &o->on_error, &o->method, &o->data, &o->files};
+    swirl_hcli_ws_free(o);
+    zval *z[] = {&o->cb,     &o->on_close, &o->on_error, &o->on_message,
+                 &o->method, &o->data,     &o->files};
     for (size_t i = 0; i < sizeof(z) / sizeof(z[0]); i++)
         zval_ptr_dtor(z[i]);
     release_strings(o);
@@ -86,6 +69,8 @@ static HashTable *hcli_get_gc(zend_object *obj, zval **table, int *n) {
     zend_get_gc_buffer_add_zval(buf, &o->cb);
     zend_get_gc_buffer_add_zval(buf, &o->on_close);
     zend_get_gc_buffer_add_zval(buf, &o->on_error);
+    zend_get_gc_buffer_add_zval(buf, &o->on_message);
+    swirl_hcli_ws_gc(o, buf);
     zend_get_gc_buffer_add_zval(buf, &o->data);
     zend_get_gc_buffer_add_zval(buf, &o->files);
     zend_get_gc_buffer_use(buf, table, n);
@@ -163,7 +148,7 @@ static void set_response(hcli_obj *o, const swirl_http_response_t *res, int stat
     zval_ptr_dtor(&setc);
 }
 
-static void call_php(hcli_obj *o, zval *cb) {
+void swirl_hcli_call(hcli_obj *o, zval *cb) {
     if (Z_ISUNDEF_P(cb))
         return;
     zval arg, fn;
@@ -193,11 +178,11 @@ static void on_done(swirl_http_call_t *call, void *user, const swirl_http_respon
     zend_long code = Z_LVAL_P(PROP("statusCode"));
     bool kept = status == 0 && o->keep_alive && swirl_http_client_idle(o->hc) > 0;
     if (code == -1)
-        call_php(o, &o->on_error);
-    call_php(o, &cb);
+        swirl_hcli_call(o, &o->on_error);
+    swirl_hcli_call(o, &cb);
     zval_ptr_dtor(&cb);
     if (code != -1 && !kept && !o->call)
-        call_php(o, &o->on_close);
+        swirl_hcli_call(o, &o->on_close);
     OBJ_RELEASE(&o->std);
 }
 
@@ -306,7 +291,7 @@ static bool start_request(hcli_obj *o, const char *path, size_t plen, zval *call
                          (int)o->pid);
         return false;
     }
-    if (o->call) {
+    if (o->call || swirl_hcli_ws_live(o)) {
         php_error_docref(NULL, E_WARNING, "a request is already in flight on this client");
         return false;
     }
@@ -536,6 +521,8 @@ PHP_METHOD(Swoole_Http_Client, set) {
             o->timeout = zval_get_double(v) < 0 ? -1 : zval_get_double(v);
         else if (zend_string_equals_literal(k, "keep_alive"))
             o->keep_alive = zend_is_true(v);
+        else if (zend_string_equals_literal(k, "websocket_compression"))
+            o->websocket_compression = zend_is_true(v);
         else if (zend_string_equals_literal(k, "ssl_verify_peer"))
             o->verify_peer = zend_is_true(v);
         else if (zend_string_equals_literal(k, "ssl_allow_self_signed"))
@@ -721,13 +708,12 @@ PHP_METHOD(Swoole_Http_Client, on) {
     Z_PARAM_ZVAL(cb)
     ZEND_PARSE_PARAMETERS_END();
     THIS_OBJ;
-    zval *slot = zend_string_equals_literal_ci(name, "close")   ? &o->on_close
-                 : zend_string_equals_literal_ci(name, "error") ? &o->on_error
-                                                                : NULL;
+    zval *slot = zend_string_equals_literal_ci(name, "close")     ? &o->on_close
+                 : zend_string_equals_literal_ci(name, "error")   ? &o->on_error
+                 : zend_string_equals_literal_ci(name, "message") ? &o->on_message
+                                                                  : NULL;
     if (!slot) {
-        php_error_docref(NULL, E_WARNING,
-                         "unknown event \"%s\" (swirl: close and error; "
-                         "message comes with the WebSocket part)",
+        php_error_docref(NULL, E_WARNING, "unknown event \"%s\" (close, error or message)",
                          ZSTR_VAL(name));
         RETURN_FALSE;
     }
@@ -743,12 +729,15 @@ PHP_METHOD(Swoole_Http_Client, on) {
 PHP_METHOD(Swoole_Http_Client, isConnected) {
     ZEND_PARSE_PARAMETERS_NONE();
     THIS_OBJ;
-    RETURN_BOOL(o->hc && o->pid == getpid() && (o->call || swirl_http_client_idle(o->hc) > 0));
+    RETURN_BOOL(swirl_hcli_ws_live(o) ||
+                (o->hc && o->pid == getpid() && (o->call || swirl_http_client_idle(o->hc) > 0)));
 }
 
 PHP_METHOD(Swoole_Http_Client, close) {
     ZEND_PARSE_PARAMETERS_NONE();
     THIS_OBJ;
+    if (swirl_hcli_ws_live(o)) /* the WebSocket's close handshake */
+        RETURN_BOOL(swirl_hcli_ws_close(o));
     if (!o->hc || o->pid != getpid())
         RETURN_FALSE;
     bool was = o->call || swirl_http_client_idle(o->hc) > 0;
@@ -758,7 +747,7 @@ PHP_METHOD(Swoole_Http_Client, close) {
     o->hc = NULL;
     o->closing = false;
     if (was)
-        call_php(o, &o->on_close);
+        swirl_hcli_call(o, &o->on_close);
     OBJ_RELEASE(&o->std);
     RETURN_BOOL(was);
 }

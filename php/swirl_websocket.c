@@ -109,6 +109,11 @@ static void frame_new(zval *out, int64_t fd, const char *data, size_t len, int o
     }
 }
 
+/* For Swoole\Http\Client's message event (php_swirl.h). */
+void swirl_php_ws_frame_new(zval *out, const char *data, size_t len, int opcode, bool fin) {
+    frame_new(out, 0, data, len, opcode, fin, 0);
+}
+
 /* A frame to send, from push()/pack()'s arguments or a Frame object. */
 typedef struct {
     const char *data; /* the payload (into a string PHP holds, or buf) */

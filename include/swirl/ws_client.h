@@ -152,6 +152,15 @@ SWIRL_API const char *swirl_ws_client_protocol(const swirl_ws_client_t *c);
 SWIRL_API const char *swirl_ws_client_extensions(const swirl_ws_client_t *c);
 SWIRL_API bool swirl_ws_client_deflate(const swirl_ws_client_t *c);
 
+/* The server's answer to the opening request, once its head came and
+ * parsed, whether the handshake then succeeded or not (a 101, a refusal
+ * such as 403, a 101 with a wrong accept key): returns its status and sets
+ * *headers / *n (either may be NULL) to its headers, as sent, valid until
+ * the client is freed. Returns 0 (*headers NULL, *n 0) when no head came
+ * or it did not parse. */
+SWIRL_API int swirl_ws_client_response(const swirl_ws_client_t *c,
+                                       const swirl_http_header_t **headers, size_t *n);
+
 /* The last failure (0 / "" when none), kept until the client is freed. */
 SWIRL_API int swirl_ws_client_errcode(const swirl_ws_client_t *c);
 SWIRL_API const char *swirl_ws_client_errmsg(const swirl_ws_client_t *c);

@@ -55,6 +55,12 @@ class Client
 
     public function download(string $path, string $file, callable $callback, int $offset = 0): bool {}
 
+    /** The WebSocket handshake on $path; $callback($client) once it is done (statusCode 101) or failed. on('message') first. */
+    public function upgrade(string $path, callable $callback): bool {}
+
+    /** A WebSocket frame (a whole message when $finish and TEXT/BINARY); false with errCode when not upgraded or closed. */
+    public function push(string $data, int $opcode = WEBSOCKET_OPCODE_TEXT, bool $finish = true): bool {}
+
     public function on(string $event_name, callable $callback): bool {}
 
     public function isConnected(): bool {}

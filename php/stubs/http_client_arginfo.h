@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 079052f2104483932a4a70fdf6e6286804633a39 */
+ * Stub hash: ccaa4329d7a75638f308966f3dfbc83070d6ad2a */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Swoole_Http_Client___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, host, IS_STRING, 0)
@@ -56,6 +56,14 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Http_Client_downloa
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, offset, IS_LONG, 0, "0")
 ZEND_END_ARG_INFO()
 
+#define arginfo_class_Swoole_Http_Client_upgrade arginfo_class_Swoole_Http_Client_execute
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Http_Client_push, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, data, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, opcode, IS_LONG, 0, "WEBSOCKET_OPCODE_TEXT")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, finish, _IS_BOOL, 0, "true")
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Http_Client_on, 0, 2, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, event_name, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, callback, IS_CALLABLE, 0)
@@ -78,6 +86,8 @@ ZEND_METHOD(Swoole_Http_Client, execute);
 ZEND_METHOD(Swoole_Http_Client, get);
 ZEND_METHOD(Swoole_Http_Client, post);
 ZEND_METHOD(Swoole_Http_Client, download);
+ZEND_METHOD(Swoole_Http_Client, upgrade);
+ZEND_METHOD(Swoole_Http_Client, push);
 ZEND_METHOD(Swoole_Http_Client, on);
 ZEND_METHOD(Swoole_Http_Client, isConnected);
 ZEND_METHOD(Swoole_Http_Client, close);
@@ -95,6 +105,8 @@ static const zend_function_entry class_Swoole_Http_Client_methods[] = {
 	ZEND_ME(Swoole_Http_Client, get, arginfo_class_Swoole_Http_Client_get, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Http_Client, post, arginfo_class_Swoole_Http_Client_post, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Http_Client, download, arginfo_class_Swoole_Http_Client_download, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Http_Client, upgrade, arginfo_class_Swoole_Http_Client_upgrade, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Http_Client, push, arginfo_class_Swoole_Http_Client_push, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Http_Client, on, arginfo_class_Swoole_Http_Client_on, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Http_Client, isConnected, arginfo_class_Swoole_Http_Client_isConnected, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Http_Client, close, arginfo_class_Swoole_Http_Client_close, ZEND_ACC_PUBLIC)

@@ -75,7 +75,7 @@ $b2 = new Swoole\Http\Client('127.0.0.1', $port);
 $b2->setHeaders(["X-Bad" => "a\r\nInjected: 1"]);
 var_dump(@$b2->get('/', function () { echo "never\n"; }));
 echo $b2->errMsg, "\n";
-var_dump(@$b2->on('message', function () {}));
+var_dump(@$b2->on('nope', function () {}));
 var_dump(@$b2->download('/x', '/tmp/x', function () {}, 10));
 echo "done\n";
 ?>

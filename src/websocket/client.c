@@ -29,6 +29,12 @@ struct swirl_ws_client {
     char key[25], accept[29];
     swirl_buf_t head; /* the 101 being gathered */
     size_t head_scan;
+    /* the server's answer head once it came (a copy), parsed: for
+     * swirl_ws_client_response */
+    char *resp;
+    swirl_http_header_t *resp_hdrs;
+    size_t resp_n;
+    int resp_status;
     swirl__wsc_agreed_t agreed;
     z_stream inflater;
     bool inflater_ready;
@@ -486,6 +492,21 @@ static void conn_connect(swirl_client_t *conn, void *user) {
 
 /* The 101 has come (head[0..end)); the bytes after it are frames. */
 static void opened(swirl_ws_client_t *c, size_t end) {
+    /* kept whatever the check says: a refused upgrade shows its status */
+    c->resp = swirl_malloc(end + 1);
+    c->resp_hdrs = swirl_calloc(SWIRL__WSC_HEADERS_MAX, sizeof(*c->resp_hdrs));
+    if (!c->resp || !c->resp_hdrs) {
+        fail_connect(c, set_err(c, -ENOMEM, "the server's answer: out of memory"));
+        return;
+    }
+    memcpy(c->resp, swirl_buf_bytes(&c->head), end);
+    c->resp[end] = 0;
+    swirl_http_response_head_t r;
+    swirl_http_response_head_init(&r, c->resp_hdrs, SWIRL__WSC_HEADERS_MAX);
+    if (swirl_http_parse_response_head(&r, c->resp, end) == 0) {
+        c->resp_status = r.status;
+        c->resp_n = r.nheaders;
+    }
     int rc = swirl__wsc_check_response(swirl_buf_bytes(&c->head), end, c->accept,
                                        (const char *const *)c->protocols, &c->o, &c->agreed);
     if (rc < 0) {
@@ -648,6 +669,8 @@ static void destroy(swirl_ws_client_t *c) {
         deflateEnd(&c->deflater);
     swirl_buf_destroy(&c->zout);
     swirl_buf_destroy(&c->head);
+    swirl_free(c->resp);
+    swirl_free(c->resp_hdrs);
     swirl_buf_destroy(&c->msg);
     swirl_buf_destroy(&c->out);
     swirl__wsc_url_free(&c->url);
@@ -899,3 +922,13 @@ bool swirl_ws_client_deflate(const swirl_ws_client_t *c) { return c && c->agreed
 int swirl_ws_client_errcode(const swirl_ws_client_t *c) { return c ? c->err_code : 0; }
 
 const char *swirl_ws_client_errmsg(const swirl_ws_client_t *c) { return c ? c->err_msg : ""; }
+
+int swirl_ws_client_response(const swirl_ws_client_t *c, const swirl_http_header_t **headers,
+                             size_t *n) {
+    bool have = c && c->resp_status;
+    if (headers)
+        *headers = have ? c->resp_hdrs : NULL;
+    if (n)
+        *n = have ? c->resp_n : 0;
+    return have ? c->resp_status : 0;
+}

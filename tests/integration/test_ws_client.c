@@ -300,6 +300,7 @@ Test(ws_client, bad_options_and_callbacks_are_refused, .timeout = 30) {
 }
 
 Test(ws_client, refused_connect_is_one_error, .timeout = 30) {
+    cr_assert_eq(swirl_ws_client_response(NULL, NULL, NULL), 0);
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t len = sizeof(a);
@@ -314,6 +315,7 @@ Test(ws_client, refused_connect_is_one_error, .timeout = 30) {
     cr_assert_eq(s.opens + s.closes + s.msgs, 0);
     cr_assert_eq(swirl_ws_client_state(s.c), SWIRL_WS_CLIENT_CLOSED);
     cr_assert_eq(swirl_ws_client_connect(s.c), SWIRL_ESTATE, "a client connects once");
+    cr_assert_eq(swirl_ws_client_response(s.c, NULL, NULL), 0, "no answer came");
     done(&s);
 }
 
@@ -501,6 +503,14 @@ Test(ws_client, swirl_subprotocol_chosen_and_server_close, .timeout = 60, .fini 
     run(&s, url_of("ws", port, "/"), &o);
     cr_assert_eq(s.errors, 0, "%s", s.errmsg);
     cr_assert_str_eq(swirl_ws_client_protocol(s.c), "superchat");
+    const swirl_http_header_t *h = NULL;
+    size_t n = 0;
+    cr_assert_eq(swirl_ws_client_response(s.c, &h, &n), 101);
+    bool upgrade = false;
+    for (size_t i = 0; i < n; i++)
+        upgrade |= h[i].name_len == 7 && strncasecmp(h[i].name, "upgrade", 7) == 0 &&
+                   h[i].value_len == 9 && strncasecmp(h[i].value, "websocket", 9) == 0;
+    cr_assert(upgrade, "the 101's headers are kept (%zu)", n);
     cr_assert_eq(s.closes, 1);
     cr_assert_eq(s.code, 4001);
     cr_assert_str_eq(s.reason, "bye now");
@@ -516,6 +526,12 @@ Test(ws_client, swirl_refused_handshake_is_an_error, .timeout = 60, .fini = tear
     cr_assert_eq(s.err, SWIRL_EPROTO);
     cr_assert(strstr(s.errmsg, "answered 403"), "%s", s.errmsg);
     cr_assert_eq(s.opens + s.closes, 0);
+    /* the refusal's head stays readable */
+    const swirl_http_header_t *h = NULL;
+    size_t n = 99;
+    cr_assert_eq(swirl_ws_client_response(s.c, &h, &n), 403);
+    cr_assert(h && n > 0);
+    cr_assert_eq(swirl_ws_client_response(s.c, NULL, NULL), 403);
     done(&s);
 }
 

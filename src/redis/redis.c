@@ -58,7 +58,8 @@ typedef struct conn {
     swirl_redis_t *r;
     redisAsyncContext *ac;
     int fd;
-    int mask;                                   /* SWIRL_EV_* asked for by hiredis */
+    int mask;                                   /* SWIRL_EV_* watched in the loop */
+    bool want_write;                            /* a deferred flush is to write (see flush) */
     bool added;                                 /* registered in the loop */
     redisReplyObjectFunctions fn, *orig;        /* the reader's functions: ours, hiredis's */
     size_t expect;                              /* regular replies still to parse */
@@ -86,6 +87,11 @@ struct swirl_redis {
     uint64_t retry_ms;
     int depth;
     bool freed;
+    int in_io;           /* inside io_cb: a deferred call runs before the loop iteration ends */
+    bool flush_pending;  /* a deferred flush is scheduled (it holds a depth) */
+    bool flushing;       /* inside the deferred flush: hiredis's addWrite arms EPOLLOUT */
+    uint64_t conn_gen;   /* bumped on every new connection */
+    uint64_t flush_gen;  /* the connection the pending flush is for */
     swirl_redis_event_cb on_event;
     void *event_user;
     swirl_redis_message_cb on_message;
@@ -221,12 +227,15 @@ static void drop_sub(swirl_redis_t *r, sub_t *s) {
 
 /* ---- the loop adapter --------------------------------------------------------------------- */
 
+static bool live(const swirl_redis_t *r);
+
 static void io_cb(swirl_loop_t *loop, int fd, int events, void *user, bool write) {
     (void)loop, (void)fd, (void)events;
     conn_t *c = user;
     swirl_redis_t *r = c->r;
     redisAsyncContext *ac = c->ac;
     enter(r);
+    r->in_io++;
     if (write) {
         redisAsyncHandleWrite(ac); /* may free c */
     } else {
@@ -241,6 +250,7 @@ static void io_cb(swirl_loop_t *loop, int fd, int events, void *user, bool write
             conn_lost(r, SWIRL_ETOOBIG);
         }
     }
+    r->in_io--;
     leave(r);
 }
 
@@ -275,8 +285,46 @@ static void ev_del_read(void *p) {
     if (c->mask != was) /* hiredis asks again on every command and read */
         ev_update(c);
 }
+/* The deferred flush: the commands issued during this loop iteration go
+ * out in one write at its end, without arming EPOLLOUT (two epoll_ctl and
+ * one more epoll_wait per batch). It holds the client (a depth) until it
+ * has run, and writes only to the connection it was scheduled for. It is
+ * scheduled only from inside io_cb: the loop runs its deferred calls before
+ * the iteration (swirl_loop_run_once) returns, and the loop cannot be freed
+ * from inside its callbacks, so it always runs. */
+static void on_flush(swirl_loop_t *loop, void *user) {
+    (void)loop;
+    swirl_redis_t *r = user;
+    r->flush_pending = false;
+    if (!r->freed && r->conn_gen == r->flush_gen && live(r)) {
+        conn_t *c = r->ac->ev.data;
+        if (c->want_write) {
+            c->want_write = false;
+            r->flushing = true;
+            redisAsyncHandleWrite(r->ac); /* may free c; an unfinished write arms EPOLLOUT */
+            r->flushing = false;
+        }
+    }
+    leave(r); /* the depth taken when scheduled */
+}
+
 static void ev_add_write(void *p) {
     conn_t *c = p;
+    swirl_redis_t *r = c->r;
+    if (c->mask & SWIRL_EV_WRITE)
+        return; /* armed already (connecting, or an unfinished write): hiredis writes then */
+    if (!r->flushing && r->in_io > 0 && r->ac == c->ac && live(r)) {
+        c->want_write = true;
+        if (r->flush_pending && r->flush_gen == r->conn_gen)
+            return;
+        if (!r->flush_pending && swirl_loop_defer(r->loop, on_flush, r) == 0) {
+            enter(r);
+            r->flush_pending = true;
+            r->flush_gen = r->conn_gen;
+            return;
+        }
+        c->want_write = false; /* cannot defer: EPOLLOUT as before */
+    }
     int was = c->mask;
     c->mask |= SWIRL_EV_WRITE;
     if (c->mask != was) /* hiredis asks again on every command and read */
@@ -284,6 +332,7 @@ static void ev_add_write(void *p) {
 }
 static void ev_del_write(void *p) {
     conn_t *c = p;
+    c->want_write = false;
     int was = c->mask;
     c->mask &= ~SWIRL_EV_WRITE;
     if (c->mask != was) /* hiredis asks again on every command and read */
@@ -716,6 +765,7 @@ static int start_connect(swirl_redis_t *r) {
     c->r = r;
     c->ac = ac;
     c->fd = ac->c.fd;
+    r->conn_gen++;
     c->orig = ac->c.reader->fn;
     c->fn = *c->orig;
     c->fn.createString = w_string;

@@ -13,6 +13,7 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -147,9 +148,62 @@ static void unlink_req(rlist_t *l, req_t *q) {
 }
 
 static void req_free(req_t *q) {
-    if (q->cmd)
-        free(q->cmd); /* hiredis's formatter allocates with malloc */
+    swirl_free(q->cmd);
     swirl_free(q);
+}
+
+/* Decimal digits of v. */
+static size_t ndigits(size_t v) {
+    size_t n = 1;
+    while (v >= 10) {
+        v /= 10;
+        n++;
+    }
+    return n;
+}
+
+/* Write v in decimal at p, `n` (its ndigits) bytes; returns p + n. */
+static char *put_dec(char *p, size_t v, size_t n) {
+    for (size_t i = n; i > 0; i--) {
+        p[i - 1] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return p + n;
+}
+
+/* The size of a command in RESP (an array of bulk strings), or 0 if it
+ * overflows. */
+static size_t resp_size(int argc, const size_t *lens) {
+    size_t total = 1 + ndigits((size_t)argc) + 2;
+    for (int i = 0; i < argc; i++) {
+        size_t one = 1 + ndigits(lens[i]) + 2 + 2;
+        if (lens[i] > SIZE_MAX - one || total > SIZE_MAX - one - lens[i])
+            return 0;
+        total += one + lens[i];
+    }
+    return total;
+}
+
+/* Write the command in RESP at out (resp_size bytes). hiredis's
+ * redisFormatCommandArgv writes the same bytes through sprintf and a
+ * malloc of its own: this one is cheaper per command and may write into a
+ * stack buffer. */
+static void resp_write(char *out, int argc, const char *const *argv, const size_t *lens) {
+    char *p = out;
+    *p++ = '*';
+    p = put_dec(p, (size_t)argc, ndigits((size_t)argc));
+    *p++ = '\r';
+    *p++ = '\n';
+    for (int i = 0; i < argc; i++) {
+        *p++ = '$';
+        p = put_dec(p, lens[i], ndigits(lens[i]));
+        *p++ = '\r';
+        *p++ = '\n';
+        memcpy(p, argv[i], lens[i]);
+        p += lens[i];
+        *p++ = '\r';
+        *p++ = '\n';
+    }
 }
 
 /* Seconds to whole milliseconds, rounded up (no libm). */
@@ -491,7 +545,7 @@ static void become_ready(swirl_redis_t *r) {
             continue;
         }
         ((conn_t *)r->ac->ev.data)->expect++;
-        free(w->cmd);
+        swirl_free(w->cmd);
         w->cmd = NULL;
         push(&r->sent, w);
     }
@@ -1025,18 +1079,22 @@ int swirl_redis_command(swirl_redis_t *r, int argc, const char *const *argv, con
         for (int i = 0; i < argc; i++)
             lv[i] = strlen(argv[i]);
     }
-    char *cmd = NULL;
-    long long n = redisFormatCommandArgv(&cmd, argc, (const char **)argv, lens ? lens : lv);
+    /* sent now and small: formatted on the stack (hiredis copies it) */
+    char small[512];
+    size_t n = resp_size(argc, lens ? lens : lv);
+    char *cmd = now && n > 0 && n <= sizeof(small) ? small : n > 0 ? swirl_malloc(n) : NULL;
+    if (cmd)
+        resp_write(cmd, argc, argv, lens ? lens : lv);
     if (lv != stack_lens)
         swirl_free(lv);
-    if (n < 0 || !cmd) {
+    if (!cmd) {
         swirl_free(q);
-        return fail(r, -ENOMEM, "command: out of memory");
+        return fail(r, -ENOMEM, n ? "command: out of memory" : "command: too long");
     }
     q->cb = cb;
     q->user = user;
-    q->cmd = cmd;
-    q->len = (size_t)n;
+    q->cmd = cmd == small ? NULL : cmd;
+    q->len = n;
     if (r->opt.command_timeout > 0)
         q->deadline = swirl_loop_now(r->loop) + (uint64_t)ms_of(r->opt.command_timeout);
     if (now) {
@@ -1045,7 +1103,7 @@ int swirl_redis_command(swirl_redis_t *r, int argc, const char *const *argv, con
             return fail(r, SWIRL_ECLOSED, "command: the connection is closing");
         }
         ((conn_t *)r->ac->ev.data)->expect++;
-        free(q->cmd);
+        swirl_free(q->cmd);
         q->cmd = NULL;
         push(&r->sent, q);
     } else {

@@ -1328,3 +1328,81 @@ Test(redis_hostile, connection_lost_between_issue_and_flush, .fini = fake_teardo
     swirl_loop_free(loop);
     fake_stop();
 }
+
+/* ---- the command formatter ------------------------------------------------------------------ */
+/* Values of every length across the digit counts and the 512-byte stack
+ * buffer (sent now) or queued (before connect), and a 21-argument command
+ * without lengths: each comes back byte for byte. */
+
+typedef struct {
+    int calls, bad;
+    const char *want;
+    size_t want_len;
+} echo_t;
+
+static void on_echo(swirl_redis_t *r, int status, const swirl_redis_reply_t *rep, void *user) {
+    (void)r;
+    echo_t *x = user;
+    x->calls++;
+    size_t len;
+    const char *s = status == 0 ? swirl_redis_reply_str(rep, &len) : NULL;
+    if (!s || len != x->want_len || memcmp(s, x->want, len) != 0)
+        x->bad++;
+}
+
+Test(redis, every_length_goes_out_byte_for_byte, .fini = teardown, .timeout = 60) {
+    srv_start(&S, NULL);
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    evs_t e = {0};
+    swirl_redis_t *r = client(loop, NULL, &e, false);
+    static const size_t sizes[] = {0, 1, 9, 10, 99, 100, 470, 480, 484, 485, 486, 490, 500,
+                                   511, 512, 513, 999, 1000, 65536, 100000};
+    enum { N = sizeof(sizes) / sizeof(sizes[0]) };
+    char *v = malloc(100000);
+    cr_assert_not_null(v);
+    for (size_t i = 0; i < 100000; i++)
+        v[i] = (char)(i % 7 == 0 ? '\r' : i % 5 == 0 ? '\n' : i % 3 == 0 ? 0 : 'a' + i % 26);
+    echo_t got[2][N];
+    res_t sets[2][N];
+    memset(got, 0, sizeof(got));
+    memset(sets, 0, sizeof(sets));
+    for (int pass = 0; pass < 2; pass++) { /* 0: queued before connect, 1: sent now */
+        if (pass == 1)
+            run_until(loop, &e.connects, 1);
+        for (size_t i = 0; i < N; i++) {
+            char key[32];
+            int kl = snprintf(key, sizeof(key), "len:%d:%zu", pass, sizes[i]);
+            const char *set[3] = {"SET", key, v};
+            size_t sl[3] = {3, (size_t)kl, sizes[i]};
+            cr_assert_eq(swirl_redis_command(r, 3, set, sl, on_res, &sets[pass][i]), 0);
+            const char *get[2] = {"GET", key};
+            size_t gl[2] = {3, (size_t)kl};
+            got[pass][i] = (echo_t){.want = v, .want_len = sizes[i]};
+            cr_assert_eq(swirl_redis_command(r, 2, get, gl, on_echo, &got[pass][i]), 0);
+        }
+    }
+    const char *rp[21] = {"RPUSH", "many"};
+    char items[19][8];
+    for (int i = 0; i < 19; i++) {
+        snprintf(items[i], sizeof(items[i]), "i%d", i);
+        rp[i + 2] = items[i];
+    }
+    res_t push = {0}, last = {0};
+    cr_assert_eq(swirl_redis_command(r, 21, rp, NULL, on_res, &push), 0);
+    cmd(r, &last, "LINDEX", "many", "18");
+    run_until(loop, &last.calls, 1);
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < N; i++) {
+            cr_assert_eq(sets[pass][i].status, 0, "SET of %zu: %s", sizes[i], sets[pass][i].err);
+            cr_assert_eq(got[pass][i].calls, 1);
+            cr_assert_eq(got[pass][i].bad, 0, "pass %d: a value of %zu bytes came back changed",
+                         pass, sizes[i]);
+        }
+    cr_assert_eq(push.integer, 19);
+    cr_assert_str_eq(last.str, "i18");
+    free(v);
+    swirl_redis_free(r);
+    cr_assert_eq(swirl_loop_run(loop), 0);
+    swirl_loop_free(loop);
+}

@@ -1406,3 +1406,56 @@ Test(redis, every_length_goes_out_byte_for_byte, .fini = teardown, .timeout = 60
     cr_assert_eq(swirl_loop_run(loop), 0);
     swirl_loop_free(loop);
 }
+
+/* A server that answers the handshake and then reads nothing: a 16 MiB SET
+ * issued from the connect event (inside the client's I/O callback: the
+ * deferred flush) fills the socket, the rest waits for EPOLLOUT, and the
+ * command times out once; the loop does not spin or hang. */
+typedef struct {
+    res_t set, after;
+    char *v;
+    size_t len;
+} stall_t;
+
+static void big_on_connect(swirl_redis_t *r, int ev, int status, void *user) {
+    stall_t *s = user;
+    if (ev != SWIRL_REDIS_EV_CONNECT || status != 0 || s->set.calls || s->v == NULL)
+        return;
+    const char *argv[3] = {"SET", "big", s->v};
+    size_t lens[3] = {3, 3, s->len};
+    cr_assert_eq(swirl_redis_command(r, 3, argv, lens, on_res, &s->set), 0);
+    cmd(r, &s->after, "PING", NULL, NULL);
+    s->v = NULL; /* once */
+}
+
+Test(redis_hostile, a_server_that_stops_reading_times_the_flush_out, .fini = fake_teardown,
+     .timeout = 30) {
+    fake_start(PONG, 7, false, 1);
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    swirl_redis_options_t o;
+    swirl_redis_options_init(&o);
+    o.command_timeout = 0.3;
+    o.reconnect = false;
+    swirl_redis_t *r;
+    cr_assert_eq(swirl_redis_new(&r, loop, &o), 0);
+    stall_t s = {.len = 16u << 20};
+    char *v = malloc(s.len);
+    cr_assert_not_null(v);
+    memset(v, 'v', s.len);
+    s.v = v;
+    swirl_redis_set_event_cb(r, big_on_connect, &s);
+    cr_assert_eq(swirl_redis_connect(r, "127.0.0.1", F.port), 0);
+    int polls = 0;
+    for (; polls < 20000 && s.after.calls == 0; polls++)
+        swirl_loop_run_once(loop, 1000);
+    cr_assert_eq(s.set.status, -ETIMEDOUT, "%d %s", s.set.status, s.set.err);
+    cr_assert_eq(s.set.calls, 1);
+    cr_assert_eq(s.after.calls, 1);
+    cr_assert_lt(polls, 1000, "the loop spun: %d iterations", polls);
+    swirl_redis_free(r);
+    cr_assert_eq(swirl_loop_run(loop), 0, "nothing left in the loop");
+    swirl_loop_free(loop);
+    free(v);
+    fake_stop();
+}

@@ -88,11 +88,11 @@ struct swirl_redis {
     uint64_t retry_ms;
     int depth;
     bool freed;
-    int in_io;           /* inside io_cb: a deferred call runs before the loop iteration ends */
-    bool flush_pending;  /* a deferred flush is scheduled (it holds a depth) */
-    bool flushing;       /* inside the deferred flush: hiredis's addWrite arms EPOLLOUT */
-    uint64_t conn_gen;   /* bumped on every new connection */
-    uint64_t flush_gen;  /* the connection the pending flush is for */
+    int in_io;          /* inside io_cb: a deferred call runs before the loop iteration ends */
+    bool flush_pending; /* a deferred flush is scheduled (it holds a depth) */
+    bool flushing;      /* inside the deferred flush: hiredis's addWrite arms EPOLLOUT */
+    uint64_t conn_gen;  /* bumped on every new connection */
+    uint64_t flush_gen; /* the connection the pending flush is for */
     swirl_redis_event_cb on_event;
     void *event_user;
     swirl_redis_message_cb on_message;

@@ -1143,11 +1143,11 @@ Test(redis_hostile, reconnect_churn_leaks_nothing, .fini = fake_teardown, .timeo
 
 typedef struct {
     swirl_redis_t *r;
-    int left;          /* INCRs still to chain */
-    int calls, bad;    /* replies, wrong ones */
-    long long expect;  /* the next INCR value */
-    int batch;         /* issue this many at once from the last reply */
-    char *big;         /* a value to SET from a reply callback */
+    int left;         /* INCRs still to chain */
+    int calls, bad;   /* replies, wrong ones */
+    long long expect; /* the next INCR value */
+    int batch;        /* issue this many at once from the last reply */
+    char *big;        /* a value to SET from a reply callback */
     size_t big_len;
     res_t big_set, big_len_res;
 } chain_t;
@@ -1277,8 +1277,7 @@ typedef struct {
     bool issued;
 } lost_t;
 
-static void issue_second(swirl_redis_t *r, int status, const swirl_redis_reply_t *rep,
-                         void *user) {
+static void issue_second(swirl_redis_t *r, int status, const swirl_redis_reply_t *rep, void *user) {
     (void)rep;
     lost_t *l = user;
     l->calls++;
@@ -1297,8 +1296,7 @@ static void first_on_connect(swirl_redis_t *r, int ev, int status, void *user) {
     }
 }
 
-Test(redis_hostile, connection_lost_between_issue_and_flush, .fini = fake_teardown,
-     .timeout = 30) {
+Test(redis_hostile, connection_lost_between_issue_and_flush, .fini = fake_teardown, .timeout = 30) {
     /* the PING's reply, then (in the same write) the first command's, then
      * an unfinished 1000-byte bulk: all read at once */
     char script[256];
@@ -1356,8 +1354,8 @@ Test(redis, every_length_goes_out_byte_for_byte, .fini = teardown, .timeout = 60
     cr_assert_eq(swirl_loop_new(&loop), 0);
     evs_t e = {0};
     swirl_redis_t *r = client(loop, NULL, &e, false);
-    static const size_t sizes[] = {0, 1, 9, 10, 99, 100, 470, 480, 484, 485, 486, 490, 500,
-                                   511, 512, 513, 999, 1000, 65536, 100000};
+    static const size_t sizes[] = {0,   1,   9,   10,  99,  100, 470, 480,  484,   485,
+                                   486, 490, 500, 511, 512, 513, 999, 1000, 65536, 100000};
     enum { N = sizeof(sizes) / sizeof(sizes[0]) };
     char *v = malloc(100000);
     cr_assert_not_null(v);

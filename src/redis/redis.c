@@ -13,6 +13,7 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -58,7 +59,8 @@ typedef struct conn {
     swirl_redis_t *r;
     redisAsyncContext *ac;
     int fd;
-    int mask;                                   /* SWIRL_EV_* asked for by hiredis */
+    int mask;                                   /* SWIRL_EV_* watched in the loop */
+    bool want_write;                            /* a deferred flush is to write (see flush) */
     bool added;                                 /* registered in the loop */
     redisReplyObjectFunctions fn, *orig;        /* the reader's functions: ours, hiredis's */
     size_t expect;                              /* regular replies still to parse */
@@ -86,6 +88,11 @@ struct swirl_redis {
     uint64_t retry_ms;
     int depth;
     bool freed;
+    int in_io;          /* inside io_cb: a deferred call runs before the loop iteration ends */
+    bool flush_pending; /* a deferred flush is scheduled (it holds a depth) */
+    bool flushing;      /* inside the deferred flush: hiredis's addWrite arms EPOLLOUT */
+    uint64_t conn_gen;  /* bumped on every new connection */
+    uint64_t flush_gen; /* the connection the pending flush is for */
     swirl_redis_event_cb on_event;
     void *event_user;
     swirl_redis_message_cb on_message;
@@ -141,9 +148,62 @@ static void unlink_req(rlist_t *l, req_t *q) {
 }
 
 static void req_free(req_t *q) {
-    if (q->cmd)
-        free(q->cmd); /* hiredis's formatter allocates with malloc */
+    swirl_free(q->cmd);
     swirl_free(q);
+}
+
+/* Decimal digits of v. */
+static size_t ndigits(size_t v) {
+    size_t n = 1;
+    while (v >= 10) {
+        v /= 10;
+        n++;
+    }
+    return n;
+}
+
+/* Write v in decimal at p, `n` (its ndigits) bytes; returns p + n. */
+static char *put_dec(char *p, size_t v, size_t n) {
+    for (size_t i = n; i > 0; i--) {
+        p[i - 1] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return p + n;
+}
+
+/* The size of a command in RESP (an array of bulk strings), or 0 if it
+ * overflows. */
+static size_t resp_size(int argc, const size_t *lens) {
+    size_t total = 1 + ndigits((size_t)argc) + 2;
+    for (int i = 0; i < argc; i++) {
+        size_t one = 1 + ndigits(lens[i]) + 2 + 2;
+        if (lens[i] > SIZE_MAX - one || total > SIZE_MAX - one - lens[i])
+            return 0;
+        total += one + lens[i];
+    }
+    return total;
+}
+
+/* Write the command in RESP at out (resp_size bytes). hiredis's
+ * redisFormatCommandArgv writes the same bytes through sprintf and a
+ * malloc of its own: this one is cheaper per command and may write into a
+ * stack buffer. */
+static void resp_write(char *out, int argc, const char *const *argv, const size_t *lens) {
+    char *p = out;
+    *p++ = '*';
+    p = put_dec(p, (size_t)argc, ndigits((size_t)argc));
+    *p++ = '\r';
+    *p++ = '\n';
+    for (int i = 0; i < argc; i++) {
+        *p++ = '$';
+        p = put_dec(p, lens[i], ndigits(lens[i]));
+        *p++ = '\r';
+        *p++ = '\n';
+        memcpy(p, argv[i], lens[i]);
+        p += lens[i];
+        *p++ = '\r';
+        *p++ = '\n';
+    }
 }
 
 /* Seconds to whole milliseconds, rounded up (no libm). */
@@ -221,12 +281,15 @@ static void drop_sub(swirl_redis_t *r, sub_t *s) {
 
 /* ---- the loop adapter --------------------------------------------------------------------- */
 
+static bool live(const swirl_redis_t *r);
+
 static void io_cb(swirl_loop_t *loop, int fd, int events, void *user, bool write) {
     (void)loop, (void)fd, (void)events;
     conn_t *c = user;
     swirl_redis_t *r = c->r;
     redisAsyncContext *ac = c->ac;
     enter(r);
+    r->in_io++;
     if (write) {
         redisAsyncHandleWrite(ac); /* may free c */
     } else {
@@ -241,6 +304,7 @@ static void io_cb(swirl_loop_t *loop, int fd, int events, void *user, bool write
             conn_lost(r, SWIRL_ETOOBIG);
         }
     }
+    r->in_io--;
     leave(r);
 }
 
@@ -275,8 +339,46 @@ static void ev_del_read(void *p) {
     if (c->mask != was) /* hiredis asks again on every command and read */
         ev_update(c);
 }
+/* The deferred flush: the commands issued during this loop iteration go
+ * out in one write at its end, without arming EPOLLOUT (two epoll_ctl and
+ * one more epoll_wait per batch). It holds the client (a depth) until it
+ * has run, and writes only to the connection it was scheduled for. It is
+ * scheduled only from inside io_cb: the loop runs its deferred calls before
+ * the iteration (swirl_loop_run_once) returns, and the loop cannot be freed
+ * from inside its callbacks, so it always runs. */
+static void on_flush(swirl_loop_t *loop, void *user) {
+    (void)loop;
+    swirl_redis_t *r = user;
+    r->flush_pending = false;
+    if (!r->freed && r->conn_gen == r->flush_gen && live(r)) {
+        conn_t *c = r->ac->ev.data;
+        if (c->want_write) {
+            c->want_write = false;
+            r->flushing = true;
+            redisAsyncHandleWrite(r->ac); /* may free c; an unfinished write arms EPOLLOUT */
+            r->flushing = false;
+        }
+    }
+    leave(r); /* the depth taken when scheduled */
+}
+
 static void ev_add_write(void *p) {
     conn_t *c = p;
+    swirl_redis_t *r = c->r;
+    if (c->mask & SWIRL_EV_WRITE)
+        return; /* armed already (connecting, or an unfinished write): hiredis writes then */
+    if (!r->flushing && r->in_io > 0 && r->ac == c->ac && live(r)) {
+        c->want_write = true;
+        if (r->flush_pending && r->flush_gen == r->conn_gen)
+            return;
+        if (!r->flush_pending && swirl_loop_defer(r->loop, on_flush, r) == 0) {
+            enter(r);
+            r->flush_pending = true;
+            r->flush_gen = r->conn_gen;
+            return;
+        }
+        c->want_write = false; /* cannot defer: EPOLLOUT as before */
+    }
     int was = c->mask;
     c->mask |= SWIRL_EV_WRITE;
     if (c->mask != was) /* hiredis asks again on every command and read */
@@ -284,6 +386,7 @@ static void ev_add_write(void *p) {
 }
 static void ev_del_write(void *p) {
     conn_t *c = p;
+    c->want_write = false;
     int was = c->mask;
     c->mask &= ~SWIRL_EV_WRITE;
     if (c->mask != was) /* hiredis asks again on every command and read */
@@ -442,7 +545,7 @@ static void become_ready(swirl_redis_t *r) {
             continue;
         }
         ((conn_t *)r->ac->ev.data)->expect++;
-        free(w->cmd);
+        swirl_free(w->cmd);
         w->cmd = NULL;
         push(&r->sent, w);
     }
@@ -716,6 +819,7 @@ static int start_connect(swirl_redis_t *r) {
     c->r = r;
     c->ac = ac;
     c->fd = ac->c.fd;
+    r->conn_gen++;
     c->orig = ac->c.reader->fn;
     c->fn = *c->orig;
     c->fn.createString = w_string;
@@ -975,18 +1079,22 @@ int swirl_redis_command(swirl_redis_t *r, int argc, const char *const *argv, con
         for (int i = 0; i < argc; i++)
             lv[i] = strlen(argv[i]);
     }
-    char *cmd = NULL;
-    long long n = redisFormatCommandArgv(&cmd, argc, (const char **)argv, lens ? lens : lv);
+    /* sent now and small: formatted on the stack (hiredis copies it) */
+    char small[512];
+    size_t n = resp_size(argc, lens ? lens : lv);
+    char *cmd = now && n > 0 && n <= sizeof(small) ? small : n > 0 ? swirl_malloc(n) : NULL;
+    if (cmd)
+        resp_write(cmd, argc, argv, lens ? lens : lv);
     if (lv != stack_lens)
         swirl_free(lv);
-    if (n < 0 || !cmd) {
+    if (!cmd) {
         swirl_free(q);
-        return fail(r, -ENOMEM, "command: out of memory");
+        return fail(r, -ENOMEM, n ? "command: out of memory" : "command: too long");
     }
     q->cb = cb;
     q->user = user;
-    q->cmd = cmd;
-    q->len = (size_t)n;
+    q->cmd = cmd == small ? NULL : cmd;
+    q->len = n;
     if (r->opt.command_timeout > 0)
         q->deadline = swirl_loop_now(r->loop) + (uint64_t)ms_of(r->opt.command_timeout);
     if (now) {
@@ -995,7 +1103,7 @@ int swirl_redis_command(swirl_redis_t *r, int argc, const char *const *argv, con
             return fail(r, SWIRL_ECLOSED, "command: the connection is closing");
         }
         ((conn_t *)r->ac->ev.data)->expect++;
-        free(q->cmd);
+        swirl_free(q->cmd);
         q->cmd = NULL;
         push(&r->sent, q);
     } else {

@@ -1134,3 +1134,326 @@ Test(redis_hostile, reconnect_churn_leaks_nothing, .fini = fake_teardown, .timeo
     fake_stop();
     TU_FD_END();
 }
+
+/* ---- the deferred flush --------------------------------------------------------------------- */
+/* Commands issued inside the client's I/O callbacks go out in one write
+ * deferred to the end of the loop iteration (no EPOLLOUT): the chain, the
+ * batch and an unfinished (big) write from a reply callback; a free or a
+ * lost connection between the issue and the flush. */
+
+typedef struct {
+    swirl_redis_t *r;
+    int left;         /* INCRs still to chain */
+    int calls, bad;   /* replies, wrong ones */
+    long long expect; /* the next INCR value */
+    int batch;        /* issue this many at once from the last reply */
+    char *big;        /* a value to SET from a reply callback */
+    size_t big_len;
+    res_t big_set, big_len_res;
+} chain_t;
+
+static void on_chain(swirl_redis_t *r, int status, const swirl_redis_reply_t *rep, void *user) {
+    chain_t *c = user;
+    c->calls++;
+    if (status != 0 || swirl_redis_reply_type(rep) != SWIRL_REDIS_INTEGER ||
+        swirl_redis_reply_integer(rep) != c->expect)
+        c->bad++;
+    c->expect++;
+    const char *argv[2] = {"INCR", "chain"};
+    if (c->left > 0) {
+        c->left--;
+        cr_assert_eq(swirl_redis_command(r, 2, argv, NULL, on_chain, c), 0);
+    } else if (c->batch > 0) {
+        for (; c->batch > 0; c->batch--)
+            cr_assert_eq(swirl_redis_command(r, 2, argv, NULL, on_chain, c), 0);
+        const char *set[3] = {"SET", "bigchain", c->big};
+        size_t lens[3] = {3, 8, c->big_len};
+        cr_assert_eq(swirl_redis_command(r, 3, set, lens, on_res, &c->big_set), 0);
+        cmd(r, &c->big_len_res, "STRLEN", "bigchain", NULL);
+    }
+}
+
+Test(redis, commands_from_reply_callbacks_chain_batch_and_big, .fini = teardown, .timeout = 60) {
+    srv_start(&S, NULL);
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    evs_t e = {0};
+    swirl_redis_t *r = client(loop, NULL, &e, false);
+    run_until(loop, &e.connects, 1);
+    chain_t c = {.r = r, .left = 199, .expect = 1, .batch = 16, .big_len = 4u << 20};
+    c.big = malloc(c.big_len);
+    cr_assert_not_null(c.big);
+    memset(c.big, 'b', c.big_len);
+    const char *argv[2] = {"INCR", "chain"};
+    cr_assert_eq(swirl_redis_command(r, 2, argv, NULL, on_chain, &c), 0);
+    run_until(loop, &c.big_len_res.calls, 1);
+    cr_assert_eq(c.calls, 216, "%d", c.calls);
+    cr_assert_eq(c.bad, 0, "every INCR in order");
+    cr_assert_eq(c.big_set.status, 0, "%s", c.big_set.err);
+    cr_assert_eq(c.big_len_res.integer, (long long)c.big_len, "the big SET went out whole");
+    cr_assert_eq(swirl_redis_pending(r), 0);
+    free(c.big);
+    swirl_redis_free(r);
+    cr_assert_eq(swirl_loop_run(loop), 0, "nothing is left in the loop");
+    swirl_loop_free(loop);
+}
+
+/* A reply callback issues commands, then frees (or closes) the client:
+ * the flush is still pending; each command gets one cancellation. */
+typedef struct {
+    cnt_t c;
+    bool done;
+    bool close_only;
+} issue_free_t;
+
+static void issue_then_free(swirl_redis_t *r, int status, const swirl_redis_reply_t *rep,
+                            void *user) {
+    issue_free_t *f = user;
+    on_count(r, status, rep, &f->c);
+    if (f->done)
+        return;
+    f->done = true;
+    const char *argv[2] = {"INCR", "q"};
+    for (int i = 0; i < 10; i++)
+        cr_assert_eq(swirl_redis_command(r, 2, argv, NULL, on_count, &f->c), 0);
+    if (f->close_only)
+        swirl_redis_close(r);
+    else
+        swirl_redis_free(r);
+}
+
+static void issue_then_free_over(bool close_only) {
+    srv_start(&S, NULL);
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    evs_t e = {0};
+    swirl_redis_t *r = client(loop, NULL, &e, false);
+    run_until(loop, &e.connects, 1);
+    issue_free_t f = {.close_only = close_only};
+    const char *argv[1] = {"PING"};
+    cr_assert_eq(swirl_redis_command(r, 1, argv, NULL, issue_then_free, &f), 0);
+    cr_assert_eq(swirl_redis_command(r, 1, argv, NULL, on_count, &f.c), 0);
+    run_until(loop, &f.c.calls, 12);
+    for (int i = 0; i < 5; i++)
+        swirl_loop_run_once(loop, 1);
+    cr_assert_eq(f.c.calls, 12, "each callback once: %d", f.c.calls);
+    cr_assert_eq(f.c.cancelled, 11, "the PING got its reply, the rest a cancellation");
+    if (close_only) {
+        cr_assert_eq(swirl_redis_state(r), SWIRL_REDIS_CLOSED);
+        swirl_redis_free(r);
+    }
+    cr_assert_eq(swirl_loop_run(loop), 0, "nothing is left in the loop");
+    swirl_loop_free(loop);
+    /* nothing reached the server: INCR q was never applied */
+    swirl_redis_t *r2;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    evs_t e2 = {0};
+    r2 = client(loop, NULL, &e2, false);
+    res_t g = {0};
+    cmd(r2, &g, "GET", "q", NULL);
+    run_until(loop, &g.calls, 1);
+    cr_assert_eq(g.type, SWIRL_REDIS_NIL, "a cancelled command was written: %s", g.str);
+    swirl_redis_free(r2);
+    swirl_loop_free(loop);
+}
+
+Test(redis, free_right_after_issuing_in_a_reply_callback, .fini = teardown, .timeout = 60) {
+    issue_then_free_over(false);
+}
+
+Test(redis, close_right_after_issuing_in_a_reply_callback, .fini = teardown, .timeout = 60) {
+    issue_then_free_over(true);
+}
+
+/* The connection is lost between the issue and the flush: the server's
+ * reply to the first command comes with the start of an element over
+ * max_pending, so the client drops the connection after the reply
+ * callbacks (which issued a second command) in the same I/O callback. The
+ * second command fails once with SWIRL_ETOOBIG, the flush finds no
+ * connection, and the next connection works. */
+typedef struct {
+    int calls, status;
+    res_t second;
+    bool issued;
+} lost_t;
+
+static void issue_second(swirl_redis_t *r, int status, const swirl_redis_reply_t *rep, void *user) {
+    (void)rep;
+    lost_t *l = user;
+    l->calls++;
+    l->status = status;
+    if (!l->issued) {
+        l->issued = true;
+        cmd(r, &l->second, "GET", "second", NULL);
+    }
+}
+
+static void first_on_connect(swirl_redis_t *r, int ev, int status, void *user) {
+    lost_t *l = user;
+    if (ev == SWIRL_REDIS_EV_CONNECT && status == 0 && !l->issued && l->calls == 0) {
+        const char *argv[2] = {"GET", "first"};
+        cr_assert_eq(swirl_redis_command(r, 2, argv, NULL, issue_second, l), 0);
+    }
+}
+
+Test(redis_hostile, connection_lost_between_issue_and_flush, .fini = fake_teardown, .timeout = 30) {
+    /* the PING's reply, then (in the same write) the first command's, then
+     * an unfinished 1000-byte bulk: all read at once */
+    char script[256];
+    int n = snprintf(script, sizeof(script), "+OK\r\n$1000\r\n");
+    memset(script + n, 'x', 100);
+    fake_start_ponged(script, (size_t)n + 100, false, 4);
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    swirl_redis_options_t o;
+    swirl_redis_options_init(&o);
+    o.max_pending = 32;
+    o.reconnect_min = 0.01;
+    swirl_redis_t *r;
+    cr_assert_eq(swirl_redis_new(&r, loop, &o), 0);
+    lost_t l = {0};
+    swirl_redis_set_event_cb(r, first_on_connect, &l);
+    cr_assert_eq(swirl_redis_connect(r, "127.0.0.1", F.port), 0);
+    run_until(loop, &l.second.calls, 1);
+    cr_assert_eq(l.calls, 1);
+    cr_assert_eq(l.status, 0, "the first command got its +OK");
+    cr_assert_eq(l.second.status, SWIRL_ETOOBIG, "%d %s", l.second.status, l.second.err);
+    for (int i = 0; i < 50; i++)
+        swirl_loop_run_once(loop, 1);
+    cr_assert_eq(l.second.calls, 1, "once");
+    swirl_redis_free(r);
+    cr_assert_eq(swirl_loop_run(loop), 0, "nothing left in the loop");
+    swirl_loop_free(loop);
+    fake_stop();
+}
+
+/* ---- the command formatter ------------------------------------------------------------------ */
+/* Values of every length across the digit counts and the 512-byte stack
+ * buffer (sent now) or queued (before connect), and a 21-argument command
+ * without lengths: each comes back byte for byte. */
+
+typedef struct {
+    int calls, bad;
+    const char *want;
+    size_t want_len;
+} echo_t;
+
+static void on_echo(swirl_redis_t *r, int status, const swirl_redis_reply_t *rep, void *user) {
+    (void)r;
+    echo_t *x = user;
+    x->calls++;
+    size_t len;
+    const char *s = status == 0 ? swirl_redis_reply_str(rep, &len) : NULL;
+    if (!s || len != x->want_len || memcmp(s, x->want, len) != 0)
+        x->bad++;
+}
+
+Test(redis, every_length_goes_out_byte_for_byte, .fini = teardown, .timeout = 60) {
+    srv_start(&S, NULL);
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    evs_t e = {0};
+    swirl_redis_t *r = client(loop, NULL, &e, false);
+    static const size_t sizes[] = {0,   1,   9,   10,  99,  100, 470, 480,  484,   485,
+                                   486, 490, 500, 511, 512, 513, 999, 1000, 65536, 100000};
+    enum { N = sizeof(sizes) / sizeof(sizes[0]) };
+    char *v = malloc(100000);
+    cr_assert_not_null(v);
+    for (size_t i = 0; i < 100000; i++)
+        v[i] = (char)(i % 7 == 0 ? '\r' : i % 5 == 0 ? '\n' : i % 3 == 0 ? 0 : 'a' + i % 26);
+    echo_t got[2][N];
+    res_t sets[2][N];
+    memset(got, 0, sizeof(got));
+    memset(sets, 0, sizeof(sets));
+    for (int pass = 0; pass < 2; pass++) { /* 0: queued before connect, 1: sent now */
+        if (pass == 1)
+            run_until(loop, &e.connects, 1);
+        for (size_t i = 0; i < N; i++) {
+            char key[32];
+            int kl = snprintf(key, sizeof(key), "len:%d:%zu", pass, sizes[i]);
+            const char *set[3] = {"SET", key, v};
+            size_t sl[3] = {3, (size_t)kl, sizes[i]};
+            cr_assert_eq(swirl_redis_command(r, 3, set, sl, on_res, &sets[pass][i]), 0);
+            const char *get[2] = {"GET", key};
+            size_t gl[2] = {3, (size_t)kl};
+            got[pass][i] = (echo_t){.want = v, .want_len = sizes[i]};
+            cr_assert_eq(swirl_redis_command(r, 2, get, gl, on_echo, &got[pass][i]), 0);
+        }
+    }
+    const char *rp[21] = {"RPUSH", "many"};
+    char items[19][8];
+    for (int i = 0; i < 19; i++) {
+        snprintf(items[i], sizeof(items[i]), "i%d", i);
+        rp[i + 2] = items[i];
+    }
+    res_t push = {0}, last = {0};
+    cr_assert_eq(swirl_redis_command(r, 21, rp, NULL, on_res, &push), 0);
+    cmd(r, &last, "LINDEX", "many", "18");
+    run_until(loop, &last.calls, 1);
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < N; i++) {
+            cr_assert_eq(sets[pass][i].status, 0, "SET of %zu: %s", sizes[i], sets[pass][i].err);
+            cr_assert_eq(got[pass][i].calls, 1);
+            cr_assert_eq(got[pass][i].bad, 0, "pass %d: a value of %zu bytes came back changed",
+                         pass, sizes[i]);
+        }
+    cr_assert_eq(push.integer, 19);
+    cr_assert_str_eq(last.str, "i18");
+    free(v);
+    swirl_redis_free(r);
+    cr_assert_eq(swirl_loop_run(loop), 0);
+    swirl_loop_free(loop);
+}
+
+/* A server that answers the handshake and then reads nothing: a 16 MiB SET
+ * issued from the connect event (inside the client's I/O callback: the
+ * deferred flush) fills the socket, the rest waits for EPOLLOUT, and the
+ * command times out once; the loop does not spin or hang. */
+typedef struct {
+    res_t set, after;
+    char *v;
+    size_t len;
+} stall_t;
+
+static void big_on_connect(swirl_redis_t *r, int ev, int status, void *user) {
+    stall_t *s = user;
+    if (ev != SWIRL_REDIS_EV_CONNECT || status != 0 || s->set.calls || s->v == NULL)
+        return;
+    const char *argv[3] = {"SET", "big", s->v};
+    size_t lens[3] = {3, 3, s->len};
+    cr_assert_eq(swirl_redis_command(r, 3, argv, lens, on_res, &s->set), 0);
+    cmd(r, &s->after, "PING", NULL, NULL);
+    s->v = NULL; /* once */
+}
+
+Test(redis_hostile, a_server_that_stops_reading_times_the_flush_out, .fini = fake_teardown,
+     .timeout = 30) {
+    fake_start(PONG, 7, false, 1);
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    swirl_redis_options_t o;
+    swirl_redis_options_init(&o);
+    o.command_timeout = 0.3;
+    o.reconnect = false;
+    swirl_redis_t *r;
+    cr_assert_eq(swirl_redis_new(&r, loop, &o), 0);
+    stall_t s = {.len = 16u << 20};
+    char *v = malloc(s.len);
+    cr_assert_not_null(v);
+    memset(v, 'v', s.len);
+    s.v = v;
+    swirl_redis_set_event_cb(r, big_on_connect, &s);
+    cr_assert_eq(swirl_redis_connect(r, "127.0.0.1", F.port), 0);
+    int polls = 0;
+    for (; polls < 20000 && s.after.calls == 0; polls++)
+        swirl_loop_run_once(loop, 1000);
+    cr_assert_eq(s.set.status, -ETIMEDOUT, "%d %s", s.set.status, s.set.err);
+    cr_assert_eq(s.set.calls, 1);
+    cr_assert_eq(s.after.calls, 1);
+    cr_assert_lt(polls, 1000, "the loop spun: %d iterations", polls);
+    swirl_redis_free(r);
+    cr_assert_eq(swirl_loop_run(loop), 0, "nothing left in the loop");
+    swirl_loop_free(loop);
+    free(v);
+    fake_stop();
+}

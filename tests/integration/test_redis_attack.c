@@ -96,3 +96,49 @@ Test(redis_attack, a_bulk_string_under_max_pending_passes, .timeout = 60) {
     cr_assert_eq(x.status, 0, "%d %s", x.status, x.err);
     cr_assert_eq(x.len, 512u << 10);
 }
+
+/* The server answers, then resets the connection: a command issued from
+ * that reply's callback goes out through the deferred flush into the
+ * reset socket. It fails once with SWIRL_ECLOSED naming the reset, and the
+ * process lives (SIGPIPE is left at its default here). */
+typedef struct {
+    res_t first, second;
+} reset_t;
+
+static void on_first_issue(swirl_redis_t *r, int status, const swirl_redis_reply_t *rep,
+                           void *user) {
+    reset_t *t = user;
+    on_res(r, status, rep, &t->first);
+    usleep(20000); /* the reset most likely arrived: the write meets it */
+    const char *argv[1] = {"PING"};
+    cr_assert_eq(swirl_redis_command(r, 1, argv, NULL, on_res, &t->second), 0);
+}
+
+Test(redis_attack, a_reset_after_a_reply_fails_the_next_command_once, .timeout = 60) {
+    int port = srv_start("reset-after-reply");
+    swirl_loop_t *loop;
+    cr_assert_eq(swirl_loop_new(&loop), 0);
+    swirl_redis_options_t o;
+    swirl_redis_options_init(&o);
+    o.reconnect = false;
+    swirl_redis_t *r;
+    cr_assert_eq(swirl_redis_new(&r, loop, &o), 0);
+    cr_assert_eq(swirl_redis_connect(r, "127.0.0.1", port), 0);
+    reset_t t = {0};
+    const char *argv[] = {"GET", "k"};
+    cr_assert_eq(swirl_redis_command(r, 2, argv, NULL, on_first_issue, &t), 0);
+    for (int i = 0; i < 20000 && !t.second.calls; i++)
+        swirl_loop_run_once(loop, 1);
+    cr_assert_eq(t.first.calls, 1);
+    cr_assert_eq(t.first.status, 0, "%s", t.first.err);
+    cr_assert_eq(t.second.calls, 1);
+    cr_assert_eq(t.second.status, SWIRL_ECLOSED, "%d %s", t.second.status, t.second.err);
+    cr_assert(strstr(t.second.err, "reset") || strstr(t.second.err, "closed"), "%s",
+              t.second.err);
+    swirl_redis_free(r);
+    for (int i = 0; i < 5; i++)
+        swirl_loop_run_once(loop, 1);
+    cr_assert_eq(t.second.calls, 1);
+    swirl_loop_free(loop);
+    stop_server();
+}

@@ -18,6 +18,7 @@
 #include <swirl/protocol.h>
 
 #include "../core/internal.h"
+#include "http_internal.h"
 
 /* ---- character classes ---------------------------------------------------------------------- */
 
@@ -103,7 +104,7 @@ static int fail(swirl_http_request_t *r, int status, const char *why) {
     return SWIRL_EPROTO;
 }
 
-static bool ieq(const char *p, size_t n, const char *lit) {
+bool swirl__http_ieq(const char *p, size_t n, const char *lit) {
     size_t m = strlen(lit);
     if (n != m)
         return false;
@@ -116,11 +117,10 @@ static bool ieq(const char *p, size_t n, const char *lit) {
     }
     return true;
 }
+#define ieq swirl__http_ieq
 
-/* Call fn for each element of a comma-separated list (OWS trimmed; empty
- * elements skipped, as RFC 9110 §5.6.1 asks of recipients). */
-static void each_token(const char *p, size_t n, void (*fn)(const char *, size_t, void *),
-                       void *arg) {
+void swirl__http_each_token(const char *p, size_t n, void (*fn)(const char *, size_t, void *),
+                            void *arg) {
     size_t i = 0;
     while (i < n) {
         while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == ','))
@@ -135,6 +135,7 @@ static void each_token(const char *p, size_t n, void (*fn)(const char *, size_t,
             fn(p + s, e - s, arg);
     }
 }
+#define each_token swirl__http_each_token
 
 static void on_connection(const char *t, size_t n, void *arg) {
     swirl_http_request_t *r = arg;
@@ -158,6 +159,42 @@ static void on_te(const char *t, size_t n, void *arg) {
     for (size_t i = 0; i < n; i++)
         if (!is((unsigned char)t[i], C_TCHAR)) /* parameters (;q=) are not for requests */
             s->bad = 1;
+}
+
+const char *swirl__http_transfer_encoding(const char *v, size_t n, int *status) {
+    ensure_classes();
+    te_scan_t s = {0};
+    each_token(v, n, on_te, &s);
+    *status = 400;
+    if (s.count == 0 || s.bad)
+        return "malformed Transfer-Encoding";
+    if (s.chunked_at != s.count) {
+        *status = s.chunked_at ? 400 : 501;
+        return "Transfer-Encoding must end with chunked";
+    }
+    if (s.count > 1) {
+        *status = 501;
+        return "transfer codings other than chunked are not supported";
+    }
+    return NULL;
+}
+
+const char *swirl__http_content_length(const char *v, size_t n, uint64_t *out, int *status) {
+    *status = 400;
+    if (n == 0)
+        return "empty Content-Length";
+    uint64_t x = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return "Content-Length is not a number";
+        if (x > (UINT64_C(1) << 53) / 10) {
+            *status = 413;
+            return "Content-Length too large";
+        }
+        x = x * 10 + (uint64_t)(v[i] - '0');
+    }
+    *out = x;
+    return NULL;
 }
 
 static int special_header(swirl_http_request_t *r, const char *name, size_t nlen, const char *v,
@@ -188,16 +225,11 @@ static int special_header(swirl_http_request_t *r, const char *name, size_t nlen
         if (ieq(name, nlen, "content-length")) {
             if (r->content_length >= 0)
                 return fail(r, 400, "more than one Content-Length");
-            if (vlen == 0)
-                return fail(r, 400, "empty Content-Length");
             uint64_t n = 0;
-            for (size_t i = 0; i < vlen; i++) {
-                if (v[i] < '0' || v[i] > '9')
-                    return fail(r, 400, "Content-Length is not a number");
-                if (n > (UINT64_C(1) << 53) / 10)
-                    return fail(r, 413, "Content-Length too large");
-                n = n * 10 + (uint64_t)(v[i] - '0');
-            }
+            int status;
+            const char *why = swirl__http_content_length(v, vlen, &n, &status);
+            if (why)
+                return fail(r, status, why);
             r->content_length = (int64_t)n;
         }
         return 0;
@@ -206,14 +238,10 @@ static int special_header(swirl_http_request_t *r, const char *name, size_t nlen
             if (r->te_seen)
                 return fail(r, 400, "more than one Transfer-Encoding");
             r->te_seen = true;
-            te_scan_t s = {0};
-            each_token(v, vlen, on_te, &s);
-            if (s.count == 0 || s.bad)
-                return fail(r, 400, "malformed Transfer-Encoding");
-            if (s.chunked_at != s.count)
-                return fail(r, s.chunked_at ? 400 : 501, "Transfer-Encoding must end with chunked");
-            if (s.count > 1)
-                return fail(r, 501, "transfer codings other than chunked are not supported");
+            int status;
+            const char *why = swirl__http_transfer_encoding(v, vlen, &status);
+            if (why)
+                return fail(r, status, why);
             r->chunked = true;
         }
         return 0;

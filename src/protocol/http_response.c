@@ -12,6 +12,8 @@
 #include <string.h>
 #include <swirl/protocol.h>
 
+#include "http_internal.h"
+
 static bool tchar(unsigned char c) {
     return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') ||
            (c && memchr("!#$%&'*+-.^_`|~", c, 15));
@@ -27,37 +29,8 @@ static int fail(swirl_http_response_head_t *r, int code, const char *why) {
     return code;
 }
 
-static bool ieq(const char *p, size_t n, const char *lit) {
-    if (n != strlen(lit))
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = p[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c + 32);
-        if (c != lit[i])
-            return false;
-    }
-    return true;
-}
-
-/* Call fn for each element of a comma-separated list (OWS trimmed, empty
- * elements skipped: RFC 9110 §5.6.1). */
-static void each_token(const char *p, size_t n, void (*fn)(const char *, size_t, void *),
-                       void *arg) {
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == ','))
-            i++;
-        size_t s = i;
-        while (i < n && p[i] != ',')
-            i++;
-        size_t e = i;
-        while (e > s && (p[e - 1] == ' ' || p[e - 1] == '\t'))
-            e--;
-        if (e > s)
-            fn(p + s, e - s, arg);
-    }
-}
+#define ieq swirl__http_ieq
+#define each_token swirl__http_each_token
 
 static void on_connection(const char *t, size_t n, void *arg) {
     swirl_http_response_head_t *r = arg;
@@ -67,20 +40,6 @@ static void on_connection(const char *t, size_t n, void *arg) {
         r->conn_keep_alive = true;
     else if (ieq(t, n, "upgrade"))
         r->conn_upgrade = true;
-}
-
-typedef struct {
-    int count, chunked_at, bad;
-} te_scan_t;
-
-static void on_te(const char *t, size_t n, void *arg) {
-    te_scan_t *s = arg;
-    s->count++;
-    if (ieq(t, n, "chunked"))
-        s->chunked_at = s->count;
-    for (size_t i = 0; i < n; i++)
-        if (!tchar((unsigned char)t[i]))
-            s->bad = 1;
 }
 
 static int special_header(swirl_http_response_head_t *r, const char *name, size_t nlen,
@@ -98,16 +57,11 @@ static int special_header(swirl_http_response_head_t *r, const char *name, size_
         if (ieq(name, nlen, "content-length")) {
             if (r->content_length >= 0)
                 return fail(r, SWIRL_EPROTO, "more than one Content-Length");
-            if (vlen == 0)
-                return fail(r, SWIRL_EPROTO, "empty Content-Length");
             uint64_t n = 0;
-            for (size_t i = 0; i < vlen; i++) {
-                if (v[i] < '0' || v[i] > '9')
-                    return fail(r, SWIRL_EPROTO, "Content-Length is not a number");
-                if (n > (UINT64_C(1) << 53) / 10)
-                    return fail(r, SWIRL_ETOOBIG, "Content-Length too large");
-                n = n * 10 + (uint64_t)(v[i] - '0');
-            }
+            int status;
+            const char *why = swirl__http_content_length(v, vlen, &n, &status);
+            if (why)
+                return fail(r, status == 413 ? SWIRL_ETOOBIG : SWIRL_EPROTO, why);
             r->content_length = (int64_t)n;
         }
         return 0;
@@ -116,15 +70,10 @@ static int special_header(swirl_http_response_head_t *r, const char *name, size_
             if (r->te_seen)
                 return fail(r, SWIRL_EPROTO, "more than one Transfer-Encoding");
             r->te_seen = true;
-            te_scan_t s = {0};
-            each_token(v, vlen, on_te, &s);
-            if (s.count == 0 || s.bad)
-                return fail(r, SWIRL_EPROTO, "malformed Transfer-Encoding");
-            if (s.chunked_at != s.count)
-                return fail(r, SWIRL_EPROTO, "Transfer-Encoding must end with chunked");
-            if (s.count > 1)
-                return fail(r, SWIRL_EPROTO,
-                            "transfer codings other than chunked are not supported");
+            int status;
+            const char *why = swirl__http_transfer_encoding(v, vlen, &status);
+            if (why)
+                return fail(r, SWIRL_EPROTO, why);
             r->chunked = true;
         }
         return 0;
